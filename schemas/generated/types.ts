@@ -283,6 +283,10 @@ export interface DefaultsSetView {
    * Sorted by their sort value.
    */
   types: AssetType[];
+  /**
+   * Every defaults set this server offers, for the Project page's choice.
+   */
+  sets?: string[];
 }
 /**
  * How priorities work in a defaults set (priority.json).

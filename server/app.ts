@@ -1,0 +1,59 @@
+// Registers everything on the one Fastify instance: shared schemas, the workspace (users,
+// projects, assets), log-in, the API routes, the farm, then the web UI.
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FastifyInstance } from 'fastify'
+import fastifyCookie from '@fastify/cookie'
+import fastifyMultipart from '@fastify/multipart'
+import fastifyStatic from '@fastify/static'
+import { loadSchemas } from '../schemas/load.ts'
+import type { LoadedConfig } from './config/load-config.ts'
+import { repoRoot } from './config/load-config.ts'
+import { loadOrCreateKey, SessionTokens } from './auth/session-token.ts'
+import { authPlugin } from './auth/auth-plugin.ts'
+import { Workspace } from './store/workspace.ts'
+import { sessionRoutes } from './routes/api/session.ts'
+import { userRoutes } from './routes/api/users.ts'
+import { projectRoutes } from './routes/api/projects.ts'
+import { assetRoutes } from './routes/api/assets.ts'
+import { eventRoutes } from './routes/api/events.ts'
+import './types.ts'
+
+export interface AppOptions {
+  /** Watch the disk for changes (off in a few unit tests that drive the index by hand). */
+  watch?: boolean
+  /** Folder of the built web UI; defaults to web/dist. */
+  webDir?: string
+}
+
+export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
+  for (const schema of loadSchemas()) app.addSchema(schema)
+  const workspace = new Workspace(config, options.watch ?? true)
+  await workspace.start()
+  app.decorate('rfam', { config, workspace, tokens: new SessionTokens(loadOrCreateKey(config.secretsDir)) })
+  app.addHook('onClose', async () => { await workspace.close() })
+
+  await app.register(fastifyCookie)
+  await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 5 } })
+  await app.register(authPlugin)
+
+  await app.register(sessionRoutes)
+  await app.register(userRoutes)
+  await app.register(projectRoutes)
+  await app.register(assetRoutes)
+  await app.register(eventRoutes)
+
+  await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))
+}
+
+/** Serves the built web UI, with index.html for every client-side route. */
+async function registerWeb (app: FastifyInstance, webDir: string): Promise<void> {
+  const built = existsSync(join(webDir, 'index.html'))
+  if (built) await app.register(fastifyStatic, { root: webDir, prefix: '/', wildcard: false, index: 'index.html', maxAge: 0 })
+  app.setNotFoundHandler((request, reply) => {
+    const wantsPage = request.method === 'GET' && !request.url.startsWith('/api/') && !/\.[a-z0-9]+$/i.test(request.url.split('?')[0]!)
+    if (wantsPage && built) return reply.type('text/html').sendFile('index.html')
+    if (wantsPage) return reply.code(503).type('text/plain').send('The web UI is not built yet: run `npm run build` (npm start does it for you).')
+    return reply.code(404).send({ statusCode: 404, error: 'Not Found', code: 'RFAM_NOT_FOUND', message: `Nothing at ${request.method} ${request.url.split('?')[0]}.` })
+  })
+}

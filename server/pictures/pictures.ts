@@ -1,0 +1,50 @@
+// Profile and team pictures: stored resized on the picture share (pictures/<kind>/<ident>.jpg),
+// served with a type found from their bytes, never from a name someone chose.
+import { readFile } from 'node:fs/promises'
+import { mkdir } from 'node:fs/promises'
+import { dirname } from 'node:path'
+import sharp, { type Sharp } from 'sharp'
+import { badRequest } from '../errors.ts'
+import { writeFileAtomic } from '../store/atomic-write.ts'
+import type { Shares } from '../store/named-paths.ts'
+
+export const PICTURE_SIZE = 256
+
+/** Resizes an upload to a square JPEG; anything that is not a picture is refused. */
+export async function normalisePicture (data: Buffer): Promise<Buffer> {
+  let image: Sharp
+  try {
+    image = sharp(data, { limitInputPixels: 40_000_000, failOn: 'error' })
+    const meta = await image.metadata()
+    if (!meta.format || !['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 'tiff'].includes(meta.format)) throw new Error(meta.format ?? 'unknown')
+  } catch {
+    throw badRequest('RFAM_NOT_A_PICTURE', 'That file is not a picture RFAM can read; upload a JPEG, PNG, WebP or GIF.')
+  }
+  return image.rotate().resize(PICTURE_SIZE, PICTURE_SIZE, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer()
+}
+
+export async function storePicture (shares: Shares, share: string, kind: 'users' | 'projects', ident: string, data: Buffer): Promise<string> {
+  const named = `${share}::pictures/${kind}/${ident}.${Date.now().toString(36)}.jpg`
+  const abs = shares.resolve(named)
+  await mkdir(dirname(abs), { recursive: true })
+  await writeFileAtomic(abs, await normalisePicture(data))
+  return named
+}
+
+/** Reads a stored picture and names its type from its first bytes. */
+export async function readPicture (shares: Shares, named: string): Promise<{ data: Buffer, type: string } | null> {
+  try {
+    const data = await readFile(shares.resolve(named))
+    return { data, type: sniffImageType(data) }
+  } catch {
+    return null
+  }
+}
+
+export function sniffImageType (data: Buffer): string {
+  if (data[0] === 0xff && data[1] === 0xd8) return 'image/jpeg'
+  if (data.subarray(0, 8).equals(Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]))) return 'image/png'
+  if (data.subarray(0, 4).toString() === 'RIFF' && data.subarray(8, 12).toString() === 'WEBP') return 'image/webp'
+  if (data.subarray(0, 3).toString() === 'GIF') return 'image/gif'
+  return 'application/octet-stream'
+}

@@ -1,0 +1,65 @@
+// Log-in, log-out and who is logged in; plus what the log-in page needs before that.
+import type { FastifyInstance } from 'fastify'
+import type { LoginRequest } from '../../../schemas/generated/types.ts'
+import { verifySecret } from '../../auth/passwords.ts'
+import { SESSION_COOKIE, tokenOf } from '../../auth/auth-plugin.ts'
+import { HttpError, notFound } from '../../errors.ts'
+import { publicProject, publicUser } from './public-views.ts'
+
+const errorReplies = { 400: { $ref: 'api-error.schema.json#' }, 401: { $ref: 'api-error.schema.json#' }, 403: { $ref: 'api-error.schema.json#' } }
+
+export async function sessionRoutes (app: FastifyInstance): Promise<void> {
+  const { workspace, tokens, config } = app.rfam
+
+  app.get('/api/login-options', { config: { public: true }, schema: { response: { 200: { $ref: 'api-login-options.schema.json#' } } } }, async () => ({
+    projects: workspace.projects.all().map(publicProject).sort((a, b) => a.name.localeCompare(b.name)),
+    users: workspace.users.all().filter((u) => u.projects.length > 0).map(publicUser).sort((a, b) => a.name.localeCompare(b.name)),
+    language: config.language,
+  }))
+
+  app.post<{ Body: LoginRequest }>('/api/session', {
+    config: { public: true },
+    schema: { body: { $ref: 'api-login.schema.json#' }, response: { 200: { $ref: 'api-session.schema.json#' }, ...errorReplies } },
+  }, async (request, reply) => {
+    const { project, user: ident, secret } = request.body
+    const user = workspace.users.get(ident)
+    const proj = workspace.projects.get(project)
+    if (!user || !proj) throw new HttpError(401, 'RFAM_LOGIN_FAILED', 'That person or project does not exist.')
+    if (!user.projects.includes(project) && !user.staff) throw new HttpError(403, 'RFAM_NOT_MEMBER', `${user.name} is not in ${proj.name}; pick your own project.`)
+    if (user.secret) {
+      if (!secret) throw new HttpError(401, 'RFAM_SECRET_NEEDED', 'Type your password or PIN.')
+      if (!await verifySecret(secret, user.secret)) throw new HttpError(401, 'RFAM_LOGIN_FAILED', 'That password or PIN is not right; try again.')
+    }
+    const exp = Date.now() + config.sessionHours * 3600_000
+    const token = tokens.issue({ user: user.ident, project, exp })
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', expires: new Date(exp) })
+    reply.header('x-rfam-token', token)
+    return { user: publicUser(user), project: publicProject(proj), expires: new Date(exp).toISOString() }
+  })
+
+  app.get('/api/session', { schema: { response: { 200: { $ref: 'api-session.schema.json#' } } } }, async (request) => {
+    const claims = tokens.verify(tokenOf(request) ?? '')
+    return {
+      user: publicUser(request.user!),
+      project: publicProject(workspace.project(request.sessionProject!)),
+      ...(claims ? { expires: new Date(claims.exp).toISOString() } : {}),
+    }
+  })
+
+  app.delete('/api/session', { config: { public: true } }, async (_request, reply) => {
+    reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    return reply.code(204).send()
+  })
+
+  app.get('/api/languages', { config: { public: true } }, async () =>
+    [...workspace.languages.values()].map((l) => ({ code: l.code, name: l.name })))
+
+  app.get<{ Params: { code: string } }>('/api/languages/:code', {
+    config: { public: true },
+    schema: { response: { 200: { $ref: 'language.schema.json#' } } },
+  }, async (request) => {
+    const lang = workspace.languages.get(request.params.code)
+    if (!lang) throw notFound('RFAM_NO_LANGUAGE', `There is no language "${request.params.code}".`)
+    return lang
+  })
+}

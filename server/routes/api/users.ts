@@ -1,0 +1,66 @@
+// People: the list, their language, and their pictures.
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { forbidden, badRequest } from '../../errors.ts'
+import { avatarSvg } from '../../pictures/avatar.ts'
+import { readPicture, storePicture } from '../../pictures/pictures.ts'
+import { publicUser } from './public-views.ts'
+
+/** Reads the single uploaded file of a multipart request, with a clear error for a missing or huge one. */
+export async function uploadedFile (request: FastifyRequest): Promise<Buffer> {
+  if (!request.isMultipart()) throw badRequest('RFAM_UPLOAD', 'Send the picture as a multipart/form-data upload.')
+  const part = await request.file()
+  if (!part) throw badRequest('RFAM_UPLOAD', 'No file was uploaded.')
+  const data = await part.toBuffer()
+  return data
+}
+
+export async function sendPicture (reply: FastifyReply, found: { data: Buffer, type: string } | null, name: string, seed: string) {
+  reply.header('cache-control', 'private, max-age=300')
+  reply.header('x-content-type-options', 'nosniff')
+  if (found && found.type.startsWith('image/')) return reply.type(found.type).send(found.data)
+  return reply.type('image/svg+xml').header('content-security-policy', "default-src 'none'; style-src 'unsafe-inline'").send(avatarSvg(name, seed))
+}
+
+export async function userRoutes (app: FastifyInstance): Promise<void> {
+  const { workspace, config } = app.rfam
+
+  app.get('/api/users', { schema: { response: { 200: { type: 'array', items: { $ref: 'api-public-user.schema.json#' } } } } }, async (request) => {
+    const me = request.user!
+    return workspace.users.all().filter((u) => me.staff || u.projects.some((p) => me.projects.includes(p))).map(publicUser)
+  })
+
+  app.patch<{ Params: { user: string }, Body: { language?: string, name?: string } }>('/api/users/:user', {
+    schema: {
+      body: {
+        type: 'object', additionalProperties: false, minProperties: 1,
+        properties: { language: { type: 'string', maxLength: 10 }, name: { $ref: 'common.schema.json#/$defs/DisplayName' } },
+      },
+      response: { 200: { $ref: 'api-public-user.schema.json#' } },
+    },
+  }, async (request) => {
+    const me = request.user!
+    const ident = request.params.user
+    if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'You can only change your own settings.')
+    const { language, name } = request.body
+    if (language !== undefined && language !== '' && !workspace.languages.has(language)) {
+      throw badRequest('RFAM_NO_LANGUAGE', `There is no language "${language}"; choose one of ${[...workspace.languages.keys()].join(', ')}.`)
+    }
+    workspace.user(ident)
+    const updated = await workspace.users.update(ident, (u) => ({ ...u, ...(language !== undefined ? { language } : {}), ...(name !== undefined ? { name } : {}) }))
+    return publicUser(updated)
+  })
+
+  app.get<{ Params: { user: string } }>('/api/users/:user/picture', { config: { public: true } }, async (request, reply) => {
+    const user = workspace.user(request.params.user)
+    return sendPicture(reply, user.image ? await readPicture(config.shares, user.image) : null, user.name, user.ident)
+  })
+
+  app.put<{ Params: { user: string } }>('/api/users/:user/picture', async (request) => {
+    const me = request.user!
+    const ident = request.params.user
+    if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'Only staff can change someone else\'s picture.')
+    workspace.user(ident)
+    const image = await storePicture(config.shares, config.pictureShare, 'users', ident, await uploadedFile(request))
+    return publicUser(await workspace.users.update(ident, (u) => ({ ...u, image })))
+  })
+}

@@ -1,0 +1,51 @@
+// The only place that creates the Fastify instance: logger, limits, validation options, error
+// replies and graceful close. app.ts adds everything else.
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify'
+import { ajvOptions, describeErrors } from '../schemas/validator.ts'
+import type { LoadedConfig } from './config/load-config.ts'
+import { HttpError } from './errors.ts'
+import { registerApp, type AppOptions } from './app.ts'
+
+export interface ServerOptions extends AppOptions {
+  logger?: boolean
+}
+
+export async function buildServer (config: LoadedConfig, options: ServerOptions = {}): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger === false || config.logLevel === 'silent' ? false : { level: config.logLevel },
+    bodyLimit: 1024 * 1024,
+    connectionTimeout: 0,
+    requestTimeout: 120_000,
+    keepAliveTimeout: 72_000,
+    forceCloseConnections: true,
+    ajv: {
+      // Unknown fields are refused (400), not silently dropped: the add-on's validator agrees.
+      customOptions: { ...ajvOptions, keywords: ['tsType'] },
+      plugins: [],
+    },
+  })
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    if (error instanceof HttpError) {
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message })
+    }
+    if (error.validation) {
+      const message = describeErrors(error.validation as never, error.validationContext ?? '')
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_INVALID', message })
+    }
+    const status = error.statusCode ?? 500
+    if (status < 500) {
+      const message = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error instanceof SyntaxError
+        ? `The request body is not valid JSON: ${error.message}`
+        : error.message
+      return reply.code(status).send({ statusCode: status, error: httpReason(status), code: error.code ?? 'RFAM_BAD_REQUEST', message })
+    }
+    request.log.error({ err: error }, 'request failed')
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'RFAM_INTERNAL', message: 'Something went wrong on the server; nothing was changed. The server log has the details.' })
+  })
+  await registerApp(app, config, options)
+  return app
+}
+
+function httpReason (status: number): string {
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Error'
+}

@@ -1,0 +1,86 @@
+// What the API shows of a project's assets: each sidecar plus its file, its dependencies (linked
+// libraries and those added by hand), its dependents and its true priority. Computed once per
+// change of the project and cached, so reads cost nothing.
+import type { AssetView } from '../../schemas/generated/types.ts'
+import type { AssetEntry } from './asset-index.ts'
+import type { DefaultsSet } from './defaults-sets.ts'
+
+export interface ProjectViews {
+  version: number
+  list: AssetView[]
+  byPath: Map<string, AssetView>
+  /** The serialised asset list, sent as it is (and its ETag). */
+  listJson: string
+  etag: string
+}
+
+export function buildViews (version: number, entries: Iterable<AssetEntry>, links: ReadonlyMap<string, string[]>, set: DefaultsSet): ProjectViews {
+  const all = [...entries]
+  const known = new Set(all.map((e) => e.path))
+  const deps = new Map<string, string[]>()
+  const dependents = new Map<string, string[]>()
+  for (const e of all) {
+    const list = new Set<string>(e.meta?.dependencies ?? [])
+    for (const l of links.get(e.path) ?? []) list.add(l)
+    list.delete(e.path)
+    const sorted = [...list].sort()
+    deps.set(e.path, sorted)
+    for (const d of sorted) {
+      if (!known.has(d)) continue
+      const arr = dependents.get(d) ?? []
+      arr.push(e.path)
+      dependents.set(d, arr)
+    }
+  }
+  const truePriority = truePriorities(all, dependents, set)
+  const list: AssetView[] = all.map((e) => {
+    const view: AssetView = {
+      path: e.path,
+      truePriority: truePriority.get(e.path) ?? 0,
+      file: e.file ? { exists: e.file.exists, ...(e.file.exists ? { size: e.file.size, modified: e.file.modified } : {}) } : null,
+      dependencies: deps.get(e.path) ?? [],
+      dependents: (dependents.get(e.path) ?? []).sort(),
+    }
+    if (e.meta) view.meta = e.meta
+    if (e.broken) view.broken = e.broken
+    const missing = (links.get(e.path) ?? []).filter((l) => !known.has(l))
+    if (missing.length) view.missingLinks = missing
+    return view
+  })
+  list.sort(byTruePriorityThenName)
+  const listJson = JSON.stringify({ version, assets: list })
+  return { version, list, byPath: new Map(list.map((v) => [v.path, v])), listJson, etag: `W/"${version}-${list.length}"` }
+}
+
+export function byTruePriorityThenName (a: AssetView, b: AssetView): number {
+  return b.truePriority - a.truePriority || (a.meta?.name ?? a.path).localeCompare(b.meta?.name ?? b.path)
+}
+
+/**
+ * An asset in a boostable state rises to just above the highest true priority of the assets that
+ * depend on it (the priority scheme's 'boost'), so work others wait for comes first. Cycles are
+ * cut: an asset on the current chain counts with its own priority.
+ */
+function truePriorities (all: AssetEntry[], dependents: Map<string, string[]>, set: DefaultsSet): Map<string, number> {
+  const byPath = new Map(all.map((e) => [e.path, e]))
+  const memo = new Map<string, number>()
+  const onChain = new Set<string>()
+  const boost = set.priority.boost ?? 1
+  const visit = (path: string): number => {
+    const known = memo.get(path)
+    if (known !== undefined) return known
+    const meta = byPath.get(path)?.meta
+    if (!meta) return 0
+    let p = meta.priority
+    if (onChain.has(path)) return p
+    if (set.priority.boosting && set.states.get(meta.state)?.boost) {
+      onChain.add(path)
+      for (const d of dependents.get(path) ?? []) p = Math.max(p, visit(d) + boost)
+      onChain.delete(path)
+    }
+    memo.set(path, p)
+    return p
+  }
+  for (const e of all) visit(e.path)
+  return memo
+}

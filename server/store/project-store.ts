@@ -1,0 +1,248 @@
+// One project's folder: its assets (through the index), its project.json, and every change to
+// them. Writes re-read the file under its lock and apply only the fields that changed, so two
+// people (or two servers) editing different fields of one asset never undo each other.
+import { EventEmitter } from 'node:events'
+import { copyFile, mkdir, readFile, rename, utimes, access } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
+import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
+import { validator } from '../../schemas/validator.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
+import { AssetIndex, isIgnoredName, readSidecar } from './asset-index.ts'
+import { buildViews, type ProjectViews } from './asset-views.ts'
+import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
+import { writeJsonAtomic } from './atomic-write.ts'
+import type { DefaultsSet } from './defaults-sets.ts'
+import { templatePath } from './defaults-sets.ts'
+import { withFileLock } from './file-lock.ts'
+import { checkRelativePath, resolveInside } from './named-paths.ts'
+
+export interface ProjectStoreOptions {
+  ident: string
+  root: string
+  rescanSeconds: number
+  defaultsSets: ReadonlyMap<string, DefaultsSet>
+  defaultSet: string
+  /** Idents of the project's members, for owner and support checks. */
+  members: () => string[]
+  watch?: boolean
+}
+
+const exists = (p: string) => access(p).then(() => true, () => false)
+
+export class ProjectStore extends EventEmitter {
+  readonly index: AssetIndex
+  /** Linked libraries of each asset, as asset paths (filled by the .blend reader). */
+  readonly links = new Map<string, string[]>()
+  private cached?: ProjectViews
+  private projectFile: ProjectFile = {}
+
+  constructor (readonly options: ProjectStoreOptions) {
+    super()
+    this.index = new AssetIndex(options.root, options.rescanSeconds * 1000)
+    this.index.on('change', (path: string) => { this.cached = undefined; this.emit('change', { kind: 'asset', path }) })
+    this.index.on('project-file', () => { void this.loadProjectFile().then(() => this.emit('change', { kind: 'project' })) })
+  }
+
+  get ident (): string { return this.options.ident }
+  get root (): string { return this.options.root }
+
+  async start (): Promise<void> {
+    await mkdir(this.root, { recursive: true })
+    await this.loadProjectFile()
+    await this.index.start(this.options.watch ?? true)
+  }
+
+  close (): Promise<void> { return this.index.close() }
+
+  // ---- project.json -------------------------------------------------------------------------
+  private get projectFilePath (): string { return join(this.root, 'project.json') }
+
+  private async loadProjectFile (): Promise<void> {
+    try {
+      const data = JSON.parse(await readFile(this.projectFilePath, 'utf8'))
+      if (validator().check('project-file.schema.json', data) === null) this.projectFile = data
+    } catch {
+      this.projectFile = validateProjectFile({})
+    }
+    this.cached = undefined
+  }
+
+  file (): ProjectFile { return validateProjectFile(structuredClone(this.projectFile)) }
+
+  defaults (): DefaultsSet {
+    const name = this.projectFile.defaults ?? this.options.defaultSet
+    return this.options.defaultsSets.get(name) ?? this.options.defaultsSets.get(this.options.defaultSet)!
+  }
+
+  async updateFile (patch: ProjectFileUpdate): Promise<ProjectFile> {
+    if (patch.defaults !== undefined && !this.options.defaultsSets.has(patch.defaults)) {
+      throw badRequest('RFAM_UNKNOWN_DEFAULTS', `There is no defaults set called "${patch.defaults}"; choose one of ${[...this.options.defaultsSets.keys()].join(', ')}.`)
+    }
+    const members = new Set(this.options.members())
+    for (const role of patch.roles ?? []) {
+      if (!members.has(role.user)) throw badRequest('RFAM_NOT_MEMBER', `"${role.user}" is not in this project, so cannot have a role in it.`)
+    }
+    const next = await withFileLock(this.projectFilePath, async () => {
+      let current: ProjectFile = {}
+      try {
+        current = JSON.parse(await readFile(this.projectFilePath, 'utf8'))
+      } catch (err) {
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw conflict('RFAM_BROKEN_FILE', 'project.json cannot be read; fix or restore it before editing the project here.')
+      }
+      const merged = validateProjectFile({ ...current, ...patch })
+      await writeJsonAtomic(this.projectFilePath, merged)
+      return merged
+    })
+    this.projectFile = next
+    this.cached = undefined
+    this.emit('change', { kind: 'project' })
+    return structuredClone(next)
+  }
+
+  // ---- reads --------------------------------------------------------------------------------
+  views (): ProjectViews {
+    if (!this.cached || this.cached.version !== this.index.version) {
+      this.cached = buildViews(this.index.version, this.index.entries.values(), this.links, this.defaults())
+    }
+    return this.cached
+  }
+
+  get (path: string): AssetView {
+    const view = this.views().byPath.get(path)
+    if (!view) throw notFound('RFAM_NO_ASSET', `There is no asset "${path}" in this project.`)
+    return view
+  }
+
+  /** Absolute path of something inside the project, refusing anything that leaves it. */
+  resolve (rel: string): string { return resolveInside(this.root, rel, 'asset path') }
+
+  // ---- checks against the defaults set ------------------------------------------------------
+  private checkFields (meta: Asset, fields: Partial<Asset>): void {
+    const set = this.defaults()
+    const type = set.types.get(meta.type)
+    if (!type) throw badRequest('RFAM_UNKNOWN_TYPE', `"${meta.type}" is not an asset type of this project; choose one of ${set.typeList.map((t) => t.ident).join(', ')}.`)
+    if (!type.states.includes(meta.state)) {
+      throw badRequest('RFAM_BAD_STATE', `A ${type.name} cannot be in state "${meta.state}"; choose one of ${type.states.map((s) => set.states.get(s)?.name ?? s).join(', ')}.`)
+    }
+    const { low, high } = set.priority
+    if (meta.priority < low || meta.priority > high) throw badRequest('RFAM_BAD_PRIORITY', `Priority must be between ${low} and ${high}; ${meta.priority} is not.`)
+    const members = new Set(this.options.members())
+    if ('owner' in fields && meta.owner != null && !members.has(meta.owner)) throw badRequest('RFAM_NOT_MEMBER', `"${meta.owner}" is not in this project, so cannot own its assets.`)
+    if ('support' in fields) {
+      for (const s of meta.support ?? []) if (!members.has(s)) throw badRequest('RFAM_NOT_MEMBER', `"${s}" is not in this project, so cannot support its assets.`)
+    }
+    if ('dependencies' in fields) {
+      for (const d of meta.dependencies ?? []) checkRelativePath(d, 'dependency')
+    }
+    if (meta.frameStart !== undefined && meta.frameEnd !== undefined && meta.frameEnd < meta.frameStart) {
+      throw badRequest('RFAM_BAD_RANGE', `The last frame (${meta.frameEnd}) comes before the first (${meta.frameStart}).`)
+    }
+  }
+
+  // ---- writes -------------------------------------------------------------------------------
+  async create (body: AssetCreate, creator: string): Promise<AssetView> {
+    const set = this.defaults()
+    const type = set.types.get(body.type)
+    if (!type) throw badRequest('RFAM_UNKNOWN_TYPE', `"${body.type}" is not an asset type of this project; choose one of ${set.typeList.map((t) => t.ident).join(', ')}.`)
+    const path = checkRelativePath(body.path ?? derivedAssetPath(type.directory, body.name, type.file), 'file name')
+    if (path === '' || path.split('/').some(isIgnoredName) || path.endsWith('.json') || path === 'project') {
+      throw badRequest('RFAM_BAD_FILE_NAME', `"${body.path}" cannot be used as an asset's file name: no hidden names, no 'old' folder, no .json.`)
+    }
+    const filePath = this.resolve(path)
+    const sidecar = this.index.sidecarOf(path)
+    const template = templatePath(set, type)
+    const meta: Asset = {
+      name: body.name,
+      description: body.description ?? '',
+      type: type.ident,
+      creator,
+      created: new Date().toISOString(),
+      owner: body.owner ?? null,
+      support: [],
+      state: type.state,
+      priority: type.priority,
+      render: type.render ?? false,
+      video: type.video ?? false,
+      dependencies: [],
+    }
+    this.checkFields(meta, { owner: meta.owner })
+    const problem = validator().check('asset.schema.json', meta)
+    if (problem) throw badRequest('RFAM_BAD_ASSET', problem)
+    await withFileLock(sidecar, async () => {
+      if (await exists(sidecar) || (template && await exists(filePath))) {
+        throw conflict('RFAM_EXISTS', `"${path}" already exists; choose another name or file name.`)
+      }
+      await mkdir(dirname(filePath), { recursive: true })
+      if (template) {
+        await copyFile(template, filePath)
+        const now = new Date()
+        await utimes(filePath, now, now) // the copy is new work, not the template's date
+      }
+      await writeJsonAtomic(sidecar, meta)
+    })
+    await this.index.noteWritten(path)
+    return this.get(path)
+  }
+
+  /** Changes fields of one asset: re-reads the sidecar under its lock and applies only `patch`. */
+  async update (path: string, patch: AssetUpdate | ((meta: Asset) => Asset)): Promise<AssetView> {
+    this.get(path)
+    const sidecar = this.index.sidecarOf(path)
+    await withFileLock(sidecar, async () => {
+      const { meta, broken } = await readSidecar(sidecar)
+      if (!meta) throw conflict('RFAM_BROKEN_ASSET', `The asset "${path}" cannot be changed until its sidecar is fixed: ${broken}`)
+      let next: Asset
+      if (typeof patch === 'function') {
+        next = patch(structuredClone(meta))
+      } else {
+        next = { ...meta, ...patch } as Asset
+        if (patch.type !== undefined && patch.state === undefined && !this.defaults().types.get(patch.type)?.states.includes(next.state)) {
+          next.state = this.defaults().types.get(patch.type)?.state ?? next.state
+        }
+        this.checkFields(next, patch)
+      }
+      const problem = validator().check('asset.schema.json', next)
+      if (problem) throw badRequest('RFAM_BAD_ASSET', problem)
+      await writeJsonAtomic(sidecar, next)
+    })
+    await this.index.noteWritten(path)
+    return this.get(path)
+  }
+
+  /** Copies the asset's file into old/ with a timestamp; returns the copy's path. */
+  async checkpoint (path: string): Promise<string> {
+    const view = this.get(path)
+    if (!view.file?.exists) throw badRequest('RFAM_NO_FILE', `"${path}" has no file to checkpoint.`)
+    const target = oldCopyPath(path)
+    await mkdir(dirname(this.resolve(target)), { recursive: true })
+    await copyFile(this.resolve(path), this.resolve(target))
+    return target
+  }
+
+  /** Moves the file and its sidecar into old/ (nothing is ever deleted). */
+  async delete (path: string): Promise<string> {
+    const view = this.get(path)
+    const sidecar = this.index.sidecarOf(path)
+    const stamp = new Date()
+    const target = oldCopyPath(view.file ? path : path + '.json', stamp)
+    await withFileLock(sidecar, async () => {
+      await mkdir(dirname(this.resolve(target)), { recursive: true })
+      if (view.file?.exists) {
+        await rename(this.resolve(path), this.resolve(target))
+        await rename(sidecar, this.resolve(target + '.json'))
+      } else if (view.file) {
+        await rename(sidecar, this.resolve(oldCopyPath(path + '.json', stamp)))
+      } else {
+        await rename(sidecar, this.resolve(target))
+      }
+    })
+    await this.index.refresh(path)
+    return target
+  }
+}
+
+function validateProjectFile (data: ProjectFile): ProjectFile {
+  const problem = validator().check('project-file.schema.json', data)
+  if (problem) throw badRequest('RFAM_BAD_PROJECT_FILE', problem)
+  return data
+}

@@ -1,0 +1,98 @@
+// Everything the server knows, in one place: users, projects and a ProjectStore for each project,
+// the defaults sets and the languages. Built from the disk at start and kept in step with it.
+import { EventEmitter } from 'node:events'
+import type { Language, Project, User } from '../../schemas/generated/types.ts'
+import type { LoadedConfig } from '../config/load-config.ts'
+import { notFound } from '../errors.ts'
+import { loadDefaultsSets, type DefaultsSet } from './defaults-sets.ts'
+import { JsonDirectory } from './json-dir.ts'
+import { loadLanguages } from './languages.ts'
+import { ProjectStore } from './project-store.ts'
+
+export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node', path?: string }
+
+export class Workspace extends EventEmitter {
+  readonly users: JsonDirectory<User>
+  readonly projects: JsonDirectory<Project>
+  readonly defaultsSets: Map<string, DefaultsSet>
+  readonly languages: Map<string, Language>
+  private readonly stores = new Map<string, ProjectStore>()
+
+  constructor (readonly config: LoadedConfig, private readonly watchFiles = true) {
+    super()
+    this.defaultsSets = loadDefaultsSets(config.defaultsDir)
+    if (!this.defaultsSets.has(config.defaultSet)) {
+      throw new Error(`${config.file}: /defaultSet "${config.defaultSet}" is not one of the defaults sets in ${config.defaultsDir} (${[...this.defaultsSets.keys()].join(', ')}).`)
+    }
+    this.languages = loadLanguages(config.languagesDir, config.language)
+    this.users = new JsonDirectory<User>(config.usersDir, 'user.schema.json')
+    this.projects = new JsonDirectory<Project>(config.projectsDir, 'project.schema.json')
+  }
+
+  async start (): Promise<void> {
+    await this.syncProjectStores()
+    this.projects.on('change', () => { void this.syncProjectStores() })
+    this.users.on('change', () => { for (const p of this.stores.keys()) this.emit('change', { project: p, kind: 'members' }) })
+    if (this.watchFiles) {
+      this.users.watchForChanges()
+      this.projects.watchForChanges()
+    }
+  }
+
+  async close (): Promise<void> {
+    await Promise.all([this.users.close(), this.projects.close(), ...[...this.stores.values()].map((s) => s.close())])
+  }
+
+  /** Starts a store for every project file, and closes those whose file went away. */
+  private async syncProjectStores (): Promise<void> {
+    const wanted = new Map(this.projects.all().map((p) => [p.ident, p]))
+    for (const [ident, store] of this.stores) {
+      const p = wanted.get(ident)
+      if (!p || this.config.shares.resolve(p.directory) !== store.root) {
+        this.stores.delete(ident)
+        await store.close()
+      }
+    }
+    const starting: Promise<void>[] = []
+    for (const p of wanted.values()) {
+      if (this.stores.has(p.ident)) continue
+      const store = new ProjectStore({
+        ident: p.ident,
+        root: this.config.shares.resolve(p.directory),
+        rescanSeconds: this.config.rescanSeconds,
+        defaultsSets: this.defaultsSets,
+        defaultSet: this.config.defaultSet,
+        members: () => this.members(p.ident).map((u) => u.ident),
+        watch: this.watchFiles,
+      })
+      store.on('change', (c: { kind: ProjectChange['kind'], path?: string }) => this.emit('change', { project: p.ident, ...c }))
+      this.stores.set(p.ident, store)
+      starting.push(store.start())
+    }
+    await Promise.all(starting)
+  }
+
+  project (ident: string): Project {
+    const p = this.projects.get(ident)
+    if (!p) throw notFound('RFAM_NO_PROJECT', `There is no project "${ident}".`)
+    return p
+  }
+
+  store (ident: string): ProjectStore {
+    const s = this.stores.get(ident)
+    if (!s) throw notFound('RFAM_NO_PROJECT', `There is no project "${ident}".`)
+    return s
+  }
+
+  allStores (): ProjectStore[] { return [...this.stores.values()] }
+
+  members (project: string): User[] {
+    return this.users.all().filter((u) => u.projects.includes(project)).sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  user (ident: string): User {
+    const u = this.users.get(ident)
+    if (!u) throw notFound('RFAM_NO_USER', `There is no user "${ident}".`)
+    return u
+  }
+}
