@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what RFAM's tests and local render node need from Debian: Blender (renders, the add-on),
+# Chromium (browser tests) and Xvfb (screenshots of Blender's UI). Needs root; skips what is there.
+set -euo pipefail
+need=()
+command -v blender >/dev/null || need+=(blender)
+command -v chromium >/dev/null || need+=(chromium)
+command -v xvfb-run >/dev/null || need+=(xvfb xauth)
+if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
+if [ "$(id -u)" != 0 ]; then
+  if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
+  echo "Need root to install: ${need[*]} (run: apt-get install -y ${need[*]})" >&2; exit 1
+fi
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+echo "system packages installed: ${need[*]}"
