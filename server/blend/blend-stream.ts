@@ -87,7 +87,7 @@ function detectCompression(file: string, start: Uint8Array): BlendCompression {
 
 async function* gunzipChunks(file: string, handle: FileHandle): AsyncGenerator<Uint8Array> {
   const source = handle.createReadStream({ autoClose: false, start: 0, highWaterMark: 256 * 1024 });
-  const gunzip = createGunzip();
+  const gunzip = createGunzip({ chunkSize: 256 * 1024 });
   source.on('error', (err) => gunzip.destroy(err));
   source.pipe(gunzip);
   try {

@@ -38,13 +38,14 @@ export class SdnaError extends Error {}
 
 export function parseSdna(data: Uint8Array, littleEndian: boolean, pointerSize: 4 | 8): Sdna {
   const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+  const text = Buffer.from(data.buffer, data.byteOffset, data.byteLength);
   let pos = 0;
   const need = (n: number) => {
     if (pos + n > data.length) throw new SdnaError('the DNA block ends too early');
   };
   const tag = (expected: string) => {
     need(4);
-    const got = String.fromCharCode(data[pos]!, data[pos + 1]!, data[pos + 2]!, data[pos + 3]!);
+    const got = text.toString('latin1', pos, pos + 4);
     if (got !== expected) throw new SdnaError(`the DNA block has "${got}" where "${expected}" belongs`);
     pos += 4;
   };
@@ -61,15 +62,17 @@ export function parseSdna(data: Uint8Array, littleEndian: boolean, pointerSize: 
     pos += 2;
     return v;
   };
+  // Only where each string starts is noted; a handful of them are ever decoded (see text below).
   const strings = (n: number) => {
-    const out = new Array<string>(n);
+    const starts = new Int32Array(n + 1);
     for (let i = 0; i < n; i++) {
+      starts[i] = pos;
       const end = data.indexOf(0, pos);
       if (end < 0) throw new SdnaError('the DNA block ends inside a name');
-      out[i] = latin1(data, pos, end);
       pos = end + 1;
     }
-    return out;
+    starts[n] = pos;
+    return starts;
   };
   const align4 = () => {
     pos = (pos + 3) & ~3;
@@ -77,13 +80,17 @@ export function parseSdna(data: Uint8Array, littleEndian: boolean, pointerSize: 
 
   tag('SDNA');
   tag('NAME');
-  const names = strings(int32());
+  const nameStarts = strings(int32());
+  const nameCount = nameStarts.length - 1;
   align4();
   tag('TYPE');
-  const types = strings(int32());
+  const typeStarts = strings(int32());
+  const typeCount = typeStarts.length - 1;
   align4();
   tag('TLEN');
-  const typeSizes = Array.from({ length: types.length }, int16);
+  const typeSizesAt = pos;
+  need(typeCount * 2);
+  pos += typeCount * 2;
   align4();
   tag('STRC');
   const structCount = int32();
@@ -94,20 +101,23 @@ export function parseSdna(data: Uint8Array, littleEndian: boolean, pointerSize: 
     structStarts[i] = pos;
     const type = int16();
     const fieldCount = int16();
-    if (type < 0 || type >= types.length || fieldCount < 0) throw new SdnaError(`DNA struct ${i} is malformed`);
+    if (type < 0 || type >= typeCount || fieldCount < 0) throw new SdnaError(`DNA struct ${i} is malformed`);
     structTypes[i] = type;
     need(fieldCount * 4);
     pos += fieldCount * 4;
   }
 
-  const byType = new Map<string, number>();
-  for (let i = 0; i < structCount; i++) byType.set(types[structTypes[i]!]!, i);
+  const stringAt = (starts: Int32Array, i: number) => text.toString('latin1', starts[i]!, starts[i + 1]! - 1);
+  const typeName = (i: number) => stringAt(typeStarts, i);
+  const typeSize = (i: number) => view.getInt16(typeSizesAt + 2 * i, littleEndian);
   const decoded = new Map<number, SdnaStruct>();
+  let byType: Map<string, number> | undefined;
 
   const structAt = (index: number): SdnaStruct | undefined => {
     if (index < 0 || index >= structCount) return undefined;
     let s = decoded.get(index);
     if (s) return s;
+    const type = typeName(structTypes[index]!);
     let p = structStarts[index]! + 2;
     const fieldCount = view.getInt16(p, littleEndian);
     p += 2;
@@ -116,18 +126,16 @@ export function parseSdna(data: Uint8Array, littleEndian: boolean, pointerSize: 
     for (let f = 0; f < fieldCount; f++, p += 4) {
       const typeIndex = view.getInt16(p, littleEndian);
       const nameIndex = view.getInt16(p + 2, littleEndian);
-      const type = types[typeIndex];
-      const storedName = names[nameIndex];
-      if (type === undefined || storedName === undefined) {
-        throw new SdnaError(`DNA struct ${types[structTypes[index]!]} has a field out of range`);
+      if (typeIndex < 0 || typeIndex >= typeCount || nameIndex < 0 || nameIndex >= nameCount) {
+        throw new SdnaError(`DNA struct ${type} has a field out of range`);
       }
+      const storedName = stringAt(nameStarts, nameIndex);
       const isPointer = storedName.startsWith('*') || storedName.startsWith('(');
-      const size = (isPointer ? pointerSize : typeSizes[typeIndex]!) * arrayLength(storedName);
-      fields.push({ name: bareName(storedName), storedName, type, offset, size, isPointer });
+      const size = (isPointer ? pointerSize : typeSize(typeIndex)) * arrayLength(storedName);
+      fields.push({ name: bareName(storedName), storedName, type: typeName(typeIndex), offset, size, isPointer });
       offset += size;
     }
-    const type = types[structTypes[index]!]!;
-    const size = typeSizes[structTypes[index]!]!;
+    const size = typeSize(structTypes[index]!);
     // makesdna guarantees fields fill a struct exactly; anything else means a damaged DNA block.
     if (offset !== size) throw new SdnaError(`DNA struct ${type} is ${size} bytes but its fields add up to ${offset}`);
     s = { type, size, fields };
@@ -139,6 +147,7 @@ export function parseSdna(data: Uint8Array, littleEndian: boolean, pointerSize: 
     structCount,
     structAt,
     findStruct: (type) => {
+      byType ??= new Map(Array.from(structTypes, (t, i) => [typeName(t), i]));
       const i = byType.get(type);
       return i === undefined ? undefined : structAt(i);
     },
@@ -155,10 +164,4 @@ function arrayLength(storedName: string): number {
 /** '*next' → 'next', '(*func)()' → 'func', 'filepath[1024]' → 'filepath'. */
 function bareName(storedName: string): string {
   return /\w+/.exec(storedName)?.[0] ?? storedName;
-}
-
-function latin1(data: Uint8Array, start: number, end: number): string {
-  let s = '';
-  for (let i = start; i < end; i++) s += String.fromCharCode(data[i]!);
-  return s;
 }

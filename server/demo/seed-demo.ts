@@ -7,7 +7,7 @@ import type { LoadedConfig } from '../config/load-config.ts'
 import type { Project, User } from '../../schemas/generated/types.ts'
 import { hashSecret } from '../auth/passwords.ts'
 import { writeJsonAtomic } from '../store/atomic-write.ts'
-import { loadDefaultsSets } from '../store/defaults-sets.ts'
+import { loadConfiguredDefaultsSets } from '../store/defaults-sets.ts'
 import { ProjectStore } from '../store/project-store.ts'
 
 const isEmpty = (dir: string) => readdirSync(dir).filter((n) => n.endsWith('.json')).length === 0
@@ -45,7 +45,7 @@ export async function seedDemoIfEmpty (config: LoadedConfig): Promise<boolean> {
   const root = config.shares.resolve(project.directory)
   const store = new ProjectStore({
     ident: project.ident, root, rescanSeconds: 0, watch: false,
-    defaultsSets: loadDefaultsSets(config.defaultsDir), defaultSet: config.defaultSet,
+    defaultsSets: loadConfiguredDefaultsSets(config), defaultSet: config.defaultSet,
     members: () => users.map((u) => u.ident),
   })
   await store.start()

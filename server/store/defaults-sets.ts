@@ -56,3 +56,12 @@ export function loadDefaultsSets (root: string): Map<string, DefaultsSet> {
 export function templatePath (set: DefaultsSet, type: AssetType): string | null {
   return type.file ? join(set.dir, 'types', type.file) : null
 }
+
+/** The server's defaults sets, checking that the configured default set is one of them. */
+export function loadConfiguredDefaultsSets (config: { file: string, defaultsDir: string, defaultSet: string }): Map<string, DefaultsSet> {
+  const sets = loadDefaultsSets(config.defaultsDir)
+  if (!sets.has(config.defaultSet)) {
+    throw new ConfigError(`${config.file}: /defaultSet "${config.defaultSet}" is not one of the defaults sets in ${config.defaultsDir} (${[...sets.keys()].join(', ')}).`)
+  }
+  return sets
+}

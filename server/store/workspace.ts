@@ -4,7 +4,7 @@ import { EventEmitter } from 'node:events'
 import type { Language, Project, User } from '../../schemas/generated/types.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { notFound } from '../errors.ts'
-import { loadDefaultsSets, type DefaultsSet } from './defaults-sets.ts'
+import { loadConfiguredDefaultsSets, type DefaultsSet } from './defaults-sets.ts'
 import { JsonDirectory } from './json-dir.ts'
 import { loadLanguages } from './languages.ts'
 import { ProjectStore } from './project-store.ts'
@@ -20,10 +20,7 @@ export class Workspace extends EventEmitter {
 
   constructor (readonly config: LoadedConfig, private readonly watchFiles = true) {
     super()
-    this.defaultsSets = loadDefaultsSets(config.defaultsDir)
-    if (!this.defaultsSets.has(config.defaultSet)) {
-      throw new Error(`${config.file}: /defaultSet "${config.defaultSet}" is not one of the defaults sets in ${config.defaultsDir} (${[...this.defaultsSets.keys()].join(', ')}).`)
-    }
+    this.defaultsSets = loadConfiguredDefaultsSets(config)
     this.languages = loadLanguages(config.languagesDir, config.language)
     this.users = new JsonDirectory<User>(config.usersDir, 'user.schema.json')
     this.projects = new JsonDirectory<Project>(config.projectsDir, 'project.schema.json')

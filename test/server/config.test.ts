@@ -1,0 +1,41 @@
+import t from 'tap'
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { spawnSync } from 'node:child_process'
+import { loadConfig, repoRoot } from '../../server/config/load-config.ts'
+import { writeTestConfig } from '../helpers/server.ts'
+
+const dir = () => mkdtempSync(join(tmpdir(), 'rfam-config-'))
+
+t.test('the shipped configuration loads, with defaults filled in', async (t) => {
+  const c = loadConfig(join(repoRoot, 'config', 'server.json'))
+  t.equal(c.host, '127.0.0.1', 'loopback by default')
+  t.equal(c.port, 8080)
+  t.equal(c.farm.maxRetries, 3, 'nested defaults are applied')
+  t.ok(c.shares.has('data'))
+})
+
+t.test('a bad configuration names the file, the field and what was expected', async (t) => {
+  const d = dir()
+  const file = join(d, 'server.json')
+  writeFileSync(file, '{ "shares": [ { "ident": "data", "path": "x" } ], "port": "eighty" }')
+  t.throws(() => loadConfig(file), { message: new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: /port must be integer`) })
+  writeFileSync(file, '{ "shares": [ { "ident": "data", "path": "x" } ], "colour": "red" }')
+  t.throws(() => loadConfig(file), { message: /unknown field "colour"/ })
+  writeFileSync(file, '{ "shares": [ { "ident": "data", "path": "x" } ], ')
+  t.throws(() => loadConfig(file), { message: /not valid JSON/ })
+  writeFileSync(file, '{ "port": 1 }')
+  t.throws(() => loadConfig(file), { message: /must have required property 'shares'/ })
+  writeFileSync(file, '{ "shares": [ { "ident": "Data!", "path": "x" } ] }')
+  t.throws(() => loadConfig(file), { message: /\/shares\/0\/ident must match pattern/ })
+  t.throws(() => loadConfig(join(d, 'missing.json')), { message: /cannot be read \(ENOENT\)/ })
+})
+
+t.test('npm start refuses a bad file with a one-line reason and exit code 1', async (t) => {
+  const d = dir()
+  const file = writeTestConfig(d, { defaultSet: 'No Such Set' })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], { env: { ...process.env, RFAM_CONFIG: file }, encoding: 'utf8', timeout: 60_000 })
+  t.equal(run.status, 1)
+  t.match(run.stderr, /defaultSet "No Such Set" is not one of the defaults sets/)
+})
