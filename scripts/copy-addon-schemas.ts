@@ -1,0 +1,47 @@
+// Copies the contract into the Blender add-on: schemas/*.schema.json and schemas/fixtures/*.json go to
+// blender-addon/rfam/schemas/, which ships inside the add-on and is committed. Stale files there are
+// removed, so the copy is always exactly the source. Run with `npm run addon:schemas`; a test fails
+// when the copy differs.
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { schemaDir } from '../schemas/load.ts'
+
+export const addonSchemaDir = join(schemaDir, '..', 'blender-addon', 'rfam', 'schemas')
+
+/** Folders copied, relative to schemas/, with the files each holds. */
+const copied: { folder: string, wanted: (name: string) => boolean }[] = [
+  { folder: '.', wanted: (name) => name.endsWith('.schema.json') },
+  { folder: 'fixtures', wanted: (name) => name.endsWith('.json') },
+]
+
+const listed = (dir: string, wanted: (name: string) => boolean) =>
+  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && wanted(e.name)).map((e) => e.name).sort() : []
+
+/** Paths (relative to a schemas folder) of every file the copy holds, in `root` (schemas/ or the add-on's copy). */
+export function contractFiles (root: string): string[] {
+  return copied.flatMap(({ folder, wanted }) => listed(join(root, folder), wanted).map((name) => join(folder, name)))
+}
+
+/** Makes blender-addon/rfam/schemas an exact copy; returns what it wrote and what it removed. */
+export function copyAddonSchemas (from = schemaDir, to = addonSchemaDir): { written: string[], removed: string[] } {
+  const wanted = contractFiles(from)
+  const removed = contractFiles(to).filter((file) => !wanted.includes(file))
+  for (const file of removed) rmSync(join(to, file))
+  const written: string[] = []
+  for (const file of wanted) {
+    const source = readFileSync(join(from, file))
+    const target = join(to, file)
+    if (existsSync(target) && readFileSync(target).equals(source)) continue
+    mkdirSync(join(target, '..'), { recursive: true })
+    writeFileSync(target, source)
+    written.push(file)
+  }
+  return { written, removed }
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const { written, removed } = copyAddonSchemas()
+  const where = relative(process.cwd(), addonSchemaDir) || addonSchemaDir
+  console.log(`${where}: ${written.length} written, ${removed.length} removed, ${contractFiles(addonSchemaDir).length} files`)
+}
