@@ -6,13 +6,9 @@ import type { LoadedConfig } from './config/load-config.ts'
 import { HttpError } from './errors.ts'
 import { registerApp, type AppOptions } from './app.ts'
 
-export interface ServerOptions extends AppOptions {
-  logger?: boolean
-}
-
-export async function buildServer (config: LoadedConfig, options: ServerOptions = {}): Promise<FastifyInstance> {
+export async function buildServer (config: LoadedConfig, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger === false || config.logLevel === 'silent' ? false : { level: config.logLevel },
+    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     bodyLimit: 1024 * 1024,
     connectionTimeout: 0,
     requestTimeout: 120_000,

@@ -21,9 +21,10 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     if (request.method === 'GET' || request.method === 'HEAD' || request.method === 'OPTIONS') return
     const origin = request.headers.origin
     if (origin && origin !== 'null') {
-      let host: string
-      try { host = new URL(origin).host } catch { host = '' }
-      if (host !== request.headers.host) throw forbidden('RFAM_CROSS_SITE', 'Requests from other web sites are refused.')
+      // Compared as URLs so that default ports ('example:80' and 'example') match.
+      let same = false
+      try { same = new URL(origin).host === new URL(`http://${request.headers.host ?? ''}`).host } catch {}
+      if (!same) throw forbidden('RFAM_CROSS_SITE', 'Requests from other web sites are refused.')
     }
   })
 

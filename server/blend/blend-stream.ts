@@ -3,6 +3,7 @@ import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { BlendFileError } from './blend-error.ts';
 import { ChunkByteReader, FileByteReader, type ByteReader } from './byte-reader.ts';
+import { readZstdSeekTable, SeekableZstdReader } from './zstd-seekable.ts';
 
 /** How the .blend was stored: Blender < 3.0 compressed with gzip, Blender ≥ 3.0 with zstd. */
 export type BlendCompression = 'none' | 'gzip' | 'zstd';
@@ -41,12 +42,7 @@ export async function openBlendStream(file: string): Promise<BlendStream> {
     const { bytesRead } = await handle.read(magic, 0, 8, 0);
     const start = magic.subarray(0, bytesRead);
     const compression = detectCompression(file, start);
-    const reader =
-      compression === 'none'
-        ? new FileByteReader(handle, stat.size)
-        : new ChunkByteReader(
-            compression === 'gzip' ? gunzipChunks(file, handle) : unzstdChunks(file, handle),
-          );
+    const reader = await openReader(file, handle, stat.size, compression);
     return {
       compression,
       reader,
@@ -63,6 +59,15 @@ export async function openBlendStream(file: string): Promise<BlendStream> {
     await handle.close();
     throw err;
   }
+}
+
+async function openReader(file: string, handle: FileHandle, size: number, compression: BlendCompression): Promise<ByteReader> {
+  if (compression === 'none') return new FileByteReader(handle, size);
+  if (compression === 'gzip') return new ChunkByteReader(gunzipChunks(file, handle));
+  // Blender's zstd files carry a seek table that lets large blocks go undecompressed; a zstd
+  // file without one (or cut short, losing it) is decompressed front to back instead.
+  const frames = await readZstdSeekTable(handle, size);
+  return frames ? new SeekableZstdReader(file, handle, frames) : new ChunkByteReader(unzstdChunks(file, handle));
 }
 
 function detectCompression(file: string, start: Uint8Array): BlendCompression {
@@ -105,6 +110,8 @@ async function* gunzipChunks(file: string, handle: FileHandle): AsyncGenerator<U
   }
 }
 
+const ZSTD_PUSH_SIZE = 16 * 1024;
+
 // Node 20's zlib has no zstd, so fzstd (pure JS, streaming) decompresses it chunk by chunk.
 async function* unzstdChunks(file: string, handle: FileHandle): AsyncGenerator<Uint8Array> {
   const source = handle.createReadStream({ autoClose: false, start: 0, highWaterMark: 256 * 1024 });
@@ -124,8 +131,12 @@ async function* unzstdChunks(file: string, handle: FileHandle): AsyncGenerator<U
   };
   try {
     for await (const chunk of source) {
-      push(chunk as Buffer, false);
-      while (out.length > 0) yield out.shift()!;
+      // fzstd recurses once per frame inside one push, so many tiny frames in a big chunk
+      // overflow the stack; slices of 16 KiB bound that depth.
+      for (let at = 0; at < (chunk as Buffer).length; at += ZSTD_PUSH_SIZE) {
+        push((chunk as Buffer).subarray(at, at + ZSTD_PUSH_SIZE), false);
+        while (out.length > 0) yield out.shift()!;
+      }
     }
     push(new Uint8Array(0), true);
     while (out.length > 0) yield out.shift()!;

@@ -15,6 +15,7 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
   private items = new Map<string, T>()
   private brokenFiles = new Map<string, BrokenFile>()
   private watcher?: FSWatcher
+  private reloadTimer?: NodeJS.Timeout
 
   constructor (readonly dir: string, private readonly schemaId: string) {
     super()
@@ -29,7 +30,14 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
   reload (): void {
     const next = new Map<string, T>()
     this.brokenFiles.clear()
-    for (const name of readdirSync(this.dir)) {
+    let names: string[] = []
+    try {
+      names = readdirSync(this.dir)
+    } catch (err) {
+      // A folder that went away means no files; anything else is worth a crash at start.
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+    for (const name of names) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue
       const item = this.readOne(name)
       if (item) next.set(item.ident, item)
@@ -54,15 +62,17 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
 
   /** Re-reads the folder whenever something in it changes (other tools may edit these files). */
   watchForChanges (): void {
-    let timer: NodeJS.Timeout | undefined
     this.watcher = watch(this.dir, { ignoreInitial: true, depth: 0, ignored: (p) => /(^|\/)\./.test(p.slice(this.dir.length)) })
     this.watcher.on('all', () => {
-      clearTimeout(timer)
-      timer = setTimeout(() => this.reload(), 50)
+      clearTimeout(this.reloadTimer)
+      this.reloadTimer = setTimeout(() => this.reload(), 50)
     })
   }
 
-  async close (): Promise<void> { await this.watcher?.close() }
+  async close (): Promise<void> {
+    clearTimeout(this.reloadTimer)
+    await this.watcher?.close()
+  }
 
   /** Changes one file under its lock, re-reading it from disk first so no other writer's change is lost. */
   async update (ident: string, change: (current: T) => T): Promise<T> {

@@ -209,11 +209,20 @@ export class ProjectStore extends EventEmitter {
     return this.get(path)
   }
 
+  /** A free name in old/ for a copy of `path` (a second copy in the same second gets '-2'). */
+  private async freeOldPath (path: string, date: Date): Promise<string> {
+    const first = oldCopyPath(path, date)
+    for (let n = 1; ; n++) {
+      const candidate = n === 1 ? first : first.replace(/(Z)(\.[^./]*)?$/, `Z-${n}$2`)
+      if (!await exists(this.resolve(candidate)) && !await exists(this.resolve(candidate + '.json'))) return candidate
+    }
+  }
+
   /** Copies the asset's file into old/ with a timestamp; returns the copy's path. */
   async checkpoint (path: string): Promise<string> {
     const view = this.get(path)
     if (!view.file?.exists) throw badRequest('RFAM_NO_FILE', `"${path}" has no file to checkpoint.`)
-    const target = oldCopyPath(path)
+    const target = await this.freeOldPath(path, new Date())
     await mkdir(dirname(this.resolve(target)), { recursive: true })
     await copyFile(this.resolve(path), this.resolve(target))
     return target
@@ -223,18 +232,12 @@ export class ProjectStore extends EventEmitter {
   async delete (path: string): Promise<string> {
     const view = this.get(path)
     const sidecar = this.index.sidecarOf(path)
-    const stamp = new Date()
-    const target = oldCopyPath(view.file ? path : path + '.json', stamp)
+    const target = await this.freeOldPath(path, new Date())
     await withFileLock(sidecar, async () => {
       await mkdir(dirname(this.resolve(target)), { recursive: true })
-      if (view.file?.exists) {
-        await rename(this.resolve(path), this.resolve(target))
-        await rename(sidecar, this.resolve(target + '.json'))
-      } else if (view.file) {
-        await rename(sidecar, this.resolve(oldCopyPath(path + '.json', stamp)))
-      } else {
-        await rename(sidecar, this.resolve(target))
-      }
+      // The sidecar keeps its file's name plus '.json' in old/, so the pair stays together.
+      if (view.file?.exists) await rename(this.resolve(path), this.resolve(target))
+      await rename(sidecar, this.resolve(target + '.json'))
     })
     await this.index.refresh(path)
     return target

@@ -45,7 +45,7 @@ export async function startTestServer (t: Tap, options: { demo?: boolean, listen
   const dir = mkdtempSync(join(tmpdir(), 'rfam-test-'))
   const config = loadConfig(writeTestConfig(dir, options.config))
   if (options.demo ?? true) await seedDemoIfEmpty(config)
-  const app = await buildServer(config, { logger: false })
+  const app = await buildServer(config)
   let url = ''
   if (options.listen) {
     await app.listen({ host: '127.0.0.1', port: 0 })

@@ -1,0 +1,91 @@
+import t from 'tap'
+import { writeFileSync, readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startTestServer } from '../helpers/server.ts'
+import { hashSecret } from '../../server/auth/passwords.ts'
+
+t.test('log-in: pick project, pick yourself, PIN where set; the session is a signed cookie', async (t) => {
+  const s = await startTestServer(t)
+  const options = (await s.app.inject({ url: '/api/login-options' })).json()
+  t.same(options.projects.map((p: { ident: string }) => p.ident), ['demo'])
+  t.ok(options.users.find((u: { ident: string }) => u.ident === 'teacher').hasSecret, 'the log-in page knows a PIN is needed')
+  t.notMatch(JSON.stringify(options), /scrypt/, 'no password hash ever leaves the server')
+
+  const noPin = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'teacher' } })
+  t.equal(noPin.statusCode, 401)
+  t.match(noPin.json().message, /password or PIN/)
+  const wrong = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'teacher', secret: '9999' } })
+  t.equal(wrong.statusCode, 401)
+  const right = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'teacher', secret: '1234' } })
+  t.equal(right.statusCode, 200)
+  const cookie = right.cookies.find((c) => c.name === 'rfam_session')!
+  t.equal(cookie.httpOnly, true)
+  t.equal(cookie.sameSite, 'Strict')
+  t.ok(cookie.expires && cookie.expires.getTime() > Date.now() + 3600_000, 'the cookie outlives the browser session (the original misspelled Expire)')
+
+  const me = await s.app.inject({ url: '/api/session', headers: { cookie: `rfam_session=${cookie.value}` } })
+  t.equal(me.json().user.ident, 'teacher')
+  const bearer = await s.app.inject({ url: '/api/session', headers: { authorization: `Bearer ${right.headers['x-rfam-token']}` } })
+  t.equal(bearer.json().user.ident, 'teacher', 'the add-on can send the same token as a bearer token')
+
+  const forged = cookie.value.replace(/^[^.]+/, Buffer.from(JSON.stringify({ user: 'teacher', project: 'demo', exp: Date.now() + 1e9 })).toString('base64url') + 'x')
+  t.equal((await s.app.inject({ url: '/api/session', headers: { cookie: `rfam_session=${forged}` } })).statusCode, 401, 'a tampered cookie is refused')
+  t.equal((await s.app.inject({ url: '/api/session', headers: { cookie: 'user=teacher; project=demo' } })).statusCode, 401, 'the original\'s plain cookies mean nothing')
+  const out = await s.app.inject({ method: 'DELETE', url: '/api/session' })
+  t.equal(out.statusCode, 204)
+  t.match(String(out.headers['set-cookie']), /rfam_session=;/)
+})
+
+t.test('project membership is enforced on every call', async (t) => {
+  const s = await startTestServer(t)
+  writeFileSync(join(s.config.projectsDir, 'other.json'), JSON.stringify({ ident: 'other', name: 'Other Team', directory: 'data::other' }))
+  writeFileSync(join(s.config.usersDir, 'olga.json'), JSON.stringify({ ident: 'olga', name: 'Olga', projects: ['other'] }))
+  s.app.rfam.workspace.users.reload()
+  s.app.rfam.workspace.projects.reload()
+  await new Promise((r) => setTimeout(r, 300))
+  const refused = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'olga' } })
+  t.equal(refused.statusCode, 403, 'you cannot log in to a project you are not in')
+  t.match(refused.json().message, /not in The Cake Heist/)
+  const cookie = await s.login('olga', 'other')
+  for (const [method, url] of [['GET', '/api/projects/demo/assets'], ['GET', '/api/projects/demo/todo'], ['PATCH', '/api/projects/demo/assets/props/cake.blend'], ['GET', '/api/projects/demo/events'], ['GET', '/api/projects/demo/credits'], ['POST', '/api/projects/demo/checkpoints/props/cake.blend']]) {
+    const res = await s.app.inject({ method: method as 'GET', url, headers: { cookie }, payload: method === 'PATCH' ? { state: 'ic' } : undefined })
+    t.equal(res.statusCode, 403, `${method} ${url}`)
+  }
+  t.equal((await s.app.inject({ url: '/api/projects/other/assets', headers: { cookie } })).statusCode, 200, 'her own project works')
+  t.equal((await s.app.inject({ url: '/api/projects/demo/assets' })).statusCode, 401, 'nobody logged in: 401')
+  const users = (await s.app.inject({ url: '/api/users', headers: { cookie } })).json()
+  t.same(users.map((u: { ident: string }) => u.ident), ['olga'], 'people of other projects are not listed')
+})
+
+t.test('cross-site requests that change state are refused', async (t) => {
+  const s = await startTestServer(t)
+  const cookie = await s.login('alex')
+  const res = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie, origin: 'https://evil.example', host: 'localhost:80' }, payload: { state: 'ic' } })
+  t.equal(res.statusCode, 403)
+  const same = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie, origin: 'http://localhost:80', host: 'localhost:80' }, payload: { state: 'ic' } })
+  t.equal(same.statusCode, 200)
+})
+
+t.test('staff can add people to a project; others cannot; settings are per person', async (t) => {
+  const s = await startTestServer(t)
+  writeFileSync(join(s.config.usersDir, 'newbie.json'), JSON.stringify({ ident: 'newbie', name: 'New Person', projects: [] }))
+  s.app.rfam.workspace.users.reload()
+  const student = await s.login('alex')
+  t.equal((await s.app.inject({ method: 'POST', url: '/api/projects/demo/members', headers: { cookie: student }, payload: { user: 'newbie' } })).statusCode, 403)
+  const staff = await s.login('teacher', 'demo', '1234')
+  t.equal((await s.app.inject({ method: 'POST', url: '/api/projects/demo/members', headers: { cookie: staff }, payload: { user: 'newbie' } })).statusCode, 204)
+  t.same(JSON.parse(readFileSync(join(s.config.usersDir, 'newbie.json'), 'utf8')).projects, ['demo'], 'the user file on disk says so')
+  const lang = await s.app.inject({ method: 'PATCH', url: '/api/users/alex', headers: { cookie: student }, payload: { language: 'xx' } })
+  t.equal(lang.statusCode, 400)
+  t.equal((await s.app.inject({ method: 'PATCH', url: '/api/users/mia', headers: { cookie: student }, payload: { name: 'Hacked' } })).statusCode, 403)
+  t.equal((await s.app.inject({ method: 'PATCH', url: '/api/users/alex', headers: { cookie: student }, payload: { language: 'en' } })).json().language, 'en')
+})
+
+t.test('passwords are scrypt hashes that verify', async (t) => {
+  const { verifySecret } = await import('../../server/auth/passwords.ts')
+  const h = await hashSecret('correct horse')
+  t.match(h, /^scrypt\$16384\$8\$1\$/)
+  t.equal(await verifySecret('correct horse', h), true)
+  t.equal(await verifySecret('wrong', h), false)
+  t.equal(await verifySecret('x', 'md5$abc'), false)
+})
