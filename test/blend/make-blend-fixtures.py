@@ -88,8 +88,12 @@ def make_links():
 
 
 def make_big(subdivisions):
-    # A few MB of mesh data, saved plain and zstd, for the benchmark.
+    # A few MB of mesh data linking one library, saved plain and zstd, for the benchmark.
     reset()
+    new_collection_with_cube('Chair')
+    chair = save('lib/chair.blend')
+    reset()
+    link_collection(chair, 'Chair')
     bpy.ops.mesh.primitive_ico_sphere_add(subdivisions=subdivisions)
     save('big.blend')
     save('big_zstd.blend', compress=True)

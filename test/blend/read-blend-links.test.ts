@@ -5,6 +5,7 @@ import { gzipSync } from 'node:zlib';
 import { BlendFileError, type BlendErrorKind } from '../../server/blend/blend-error.ts';
 import { readBlendInfo, resolveLibraryPath } from '../../server/blend/read-blend-links.ts';
 import { makeBlendFixtures, noBlender, type BlendFixtures } from './blender-fixtures.ts';
+import { toSeekableRawZstd } from './raw-zstd.ts';
 
 const dir = t.testdir({ bad: {} });
 const bad = (name: string) => path.join(dir, 'bad', name);
@@ -97,6 +98,44 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
     const info = await readBlendInfo(at('shot_zstd.blend'));
     t2.same(info, { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] });
     t2.same(info.libraries, direct('shot_zstd.blend'));
+  });
+
+  tt.test('zstd without a seek table is read front to back', async (t2) => {
+    // Blender ends its zstd files with a seek table (a skippable frame); other zstd writers don't.
+    const bytes = readFileSync(at('shot_zstd.blend'));
+    const frames = bytes.readUInt32LE(bytes.length - 9);
+    const entrySize = bytes[bytes.length - 5]! & 0x80 ? 12 : 8;
+    t2.equal(bytes.readUInt32LE(bytes.length - 4), 0x8f92eab1, 'Blender wrote a seek table');
+    writeFileSync(at('shot_zstd_plain.blend'), bytes.subarray(0, bytes.length - (8 + frames * entrySize + 9)));
+    const info = await readBlendInfo(at('shot_zstd_plain.blend'));
+    t2.same(info, { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] });
+
+    const lying = Buffer.from(bytes);
+    lying.writeUInt32LE(lying.readUInt32LE(lying.length - 9 - frames * entrySize) + 1, lying.length - 9 - frames * entrySize);
+    writeFileSync(at('shot_zstd_bad_table.blend'), lying);
+    t2.same((await readBlendInfo(at('shot_zstd_bad_table.blend'))).libraries, ['//lib/chair.blend'], 'a seek table that does not add up is ignored');
+  });
+
+  tt.test('zstd frames that split blocks and block headers', async (t2) => {
+    const shot = readFileSync(at('shot.blend'));
+    for (const frameSize of [1000, 13]) {
+      const file = at(`shot_frames_${frameSize}.blend`);
+      writeFileSync(file, toSeekableRawZstd(shot, frameSize));
+      t2.same(await readBlendInfo(file), { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] }, `${frameSize}-byte frames`);
+      writeFileSync(file, toSeekableRawZstd(shot, frameSize, false));
+      t2.same((await readBlendInfo(file)).libraries, ['//lib/chair.blend'], `${frameSize}-byte frames, no seek table`);
+    }
+
+    const badBlock = toSeekableRawZstd(shot, 1000);
+    badBlock[9] = badBlock[9]! | 0b110; // first frame's first block: reserved block type 3
+    writeFileSync(bad('bad-zstd-block.blend'), badBlock);
+    await rejectsAs(t2, bad('bad-zstd-block.blend'), 'corrupt', /broken zstd data in frame 1 of \d+/);
+
+    const badTable = toSeekableRawZstd(shot, 1000);
+    const frames = badTable.readUInt32LE(badTable.length - 9);
+    badTable.writeUInt32LE(999, badTable.length - 9 - frames * 8 + 4); // first frame's content size
+    writeFileSync(bad('bad-zstd-table.blend'), badTable);
+    await rejectsAs(t2, bad('bad-zstd-table.blend'), 'corrupt', /frame 1 holds 1000 bytes, its seek table says 999/);
   });
 
   tt.test('the same shot gzipped', async (t2) => {
