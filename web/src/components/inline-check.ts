@@ -1,0 +1,45 @@
+// A checkbox that saves when ticked or unticked, with a saved / saving / failed mark; on failure it flips
+// back to what is stored.
+import { LitElement, css, html } from 'lit'
+import { customElement, property } from 'lit/decorators.js'
+import { sharedStyles } from '../styles/shared.ts'
+import { SaveController } from '../controllers/save-controller.ts'
+import { saveMark, saveMarkStyles } from './save-mark.ts'
+
+@customElement('rfam-inline-check')
+export class InlineCheck extends LitElement {
+  static override styles = [sharedStyles, saveMarkStyles, css`
+    :host { display: inline-flex; align-items: center; gap: 8px; }
+    label { display: inline-flex; align-items: center; gap: 10px; min-height: var(--rfam-touch); font-weight: 500; cursor: pointer; }
+  `]
+
+  @property() label = ''
+  @property({ type: Boolean }) checked = false
+  @property({ attribute: false }) save?: (checked: boolean) => Promise<unknown>
+
+  private readonly saving = new SaveController(this)
+
+  private async _change (event: Event): Promise<void> {
+    const next = (event.target as HTMLInputElement).checked
+    const previous = this.checked
+    this.checked = next
+    if (!this.save) return
+    const ok = await this.saving.run(() => this.save!(next))
+    if (!ok && this.checked === next) this.checked = previous
+  }
+
+  protected override updated (): void {
+    const box = this.renderRoot.querySelector('input')
+    if (box && box.checked !== this.checked) box.checked = this.checked
+  }
+
+  override render () {
+    return html`
+      <label><input type="checkbox" @change=${this._change}><slot name="before"></slot>${this.label}</label>
+      ${saveMark(this.saving.status, this.saving.message)}`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'rfam-inline-check': InlineCheck }
+}

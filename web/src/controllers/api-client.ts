@@ -1,0 +1,89 @@
+// Typed fetch for the RFAM API. Every refused request becomes an ApiFailure whose message is the server's
+// ApiError sentence (written for students), so pages can show it as it is.
+import type { ApiError } from '../../../schemas/generated/types.ts'
+import { t } from './i18n.ts'
+
+export class ApiFailure extends Error {
+  constructor (message: string, readonly status: number, readonly code?: string) {
+    super(message)
+    this.name = 'ApiFailure'
+  }
+}
+
+/** The message to show for anything thrown by a request. */
+export function errorMessage (error: unknown): string {
+  if (error instanceof ApiFailure) return error.message
+  if (error instanceof Error && error.name === 'AbortError') return t('error:aborted')
+  return t('error:network')
+}
+
+/** Encodes an asset's path inside the project for a URL, one segment at a time, keeping the slashes. */
+export function encodePath (path: string): string {
+  return path.split('/').map(encodeURIComponent).join('/')
+}
+
+export function projectUrl (project: string, rest = ''): string {
+  return `/api/projects/${encodeURIComponent(project)}${rest}`
+}
+
+export function assetUrl (project: string, path: string): string {
+  return projectUrl(project, `/assets/${encodePath(path)}`)
+}
+
+function isApiError (body: unknown): body is ApiError {
+  return typeof body === 'object' && body !== null && typeof (body as ApiError).message === 'string'
+}
+
+async function failure (response: Response): Promise<ApiFailure> {
+  let body: unknown
+  try { body = await response.json() } catch { body = undefined }
+  if (isApiError(body)) return new ApiFailure(body.message, response.status, body.code)
+  return new ApiFailure(t('error:http', { status: String(response.status) }), response.status)
+}
+
+interface RequestOptions {
+  body?: unknown
+  signal?: AbortSignal
+}
+
+async function send (method: string, url: string, options: RequestOptions = {}): Promise<Response> {
+  const init: RequestInit = {
+    method,
+    // 'no-cache' revalidates with the ETag each time: a 304 costs nothing and the list is never stale.
+    cache: 'no-cache',
+    credentials: 'same-origin',
+    signal: options.signal,
+    headers: { accept: 'application/json' },
+  }
+  if (options.body instanceof FormData) {
+    init.body = options.body
+  } else if (options.body !== undefined) {
+    init.body = JSON.stringify(options.body)
+    init.headers = { ...init.headers, 'content-type': 'application/json' }
+  }
+  const response = await fetch(url, init)
+  if (!response.ok) throw await failure(response)
+  return response
+}
+
+async function json<T> (method: string, url: string, options?: RequestOptions): Promise<T> {
+  const response = await send(method, url, options)
+  if (response.status === 204) return undefined as T
+  return await response.json() as T
+}
+
+/** The API, one method per HTTP verb; replies are typed by the caller with the generated schema types. */
+export const api = {
+  get: <T>(url: string, signal?: AbortSignal) => json<T>('GET', url, { signal }),
+  text: async (url: string, signal?: AbortSignal) => await (await send('GET', url, { signal })).text(),
+  post: <T>(url: string, body?: unknown) => json<T>('POST', url, { body }),
+  patch: <T>(url: string, body: unknown) => json<T>('PATCH', url, { body }),
+  put: <T>(url: string, body: unknown) => json<T>('PUT', url, { body }),
+  delete: <T = void>(url: string) => json<T>('DELETE', url),
+  /** Sends one file as multipart form data under the field name 'file'. */
+  upload: <T>(url: string, file: File) => {
+    const form = new FormData()
+    form.append('file', file, file.name)
+    return json<T>('PUT', url, { body: form })
+  },
+}

@@ -1,0 +1,108 @@
+// Every visible string comes from a language file served by /api/languages/:code. `t('key')` looks a key up
+// in the current language; components that use an I18nController re-render when the language changes.
+// Keys are always literal strings in t('...') calls so test/web/languages.test.ts can find them all.
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { Language } from '../../../schemas/generated/types.ts'
+
+type Listener = () => void
+
+class I18nStore {
+  code = 'en'
+  name = ''
+  private strings: Record<string, string | undefined> = {}
+  private readonly listeners = new Set<Listener>()
+
+  /** Loads a language from the server and makes it current. Throws when the server has no such language. */
+  async use (code: string): Promise<void> {
+    if (code === this.code && Object.keys(this.strings).length > 0) return
+    const response = await fetch(`/api/languages/${encodeURIComponent(code)}`, { credentials: 'same-origin' })
+    if (!response.ok) throw new Error(`language ${code}: HTTP ${response.status}`)
+    this.set(await response.json() as Language)
+  }
+
+  set (language: Language): void {
+    this.code = language.code
+    this.name = language.name
+    this.strings = language.strings
+    document.documentElement.lang = language.code
+    for (const listener of this.listeners) listener()
+  }
+
+  has (key: string): boolean {
+    return this.strings[key] !== undefined
+  }
+
+  /** The text for a key with '{name}' placeholders filled in; a missing key shows as the key itself. */
+  text (key: string, params?: Record<string, string | number>): string {
+    const template = this.strings[key] ?? key
+    if (!params) return template
+    return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
+      params[name] === undefined ? whole : String(params[name]))
+  }
+
+  subscribe (listener: Listener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+}
+
+export const i18n = new I18nStore()
+
+/** Translates a key written literally in the source. */
+export function t (key: string, params?: Record<string, string | number>): string {
+  return i18n.text(key, params)
+}
+
+/**
+ * Translates a key built at run time (such as 'state:<ident>' for a defaults set's states), falling back to
+ * the name the configuration gives when the language file has no entry for it.
+ */
+export function tOptional (key: string, fallback: string): string {
+  return i18n.has(key) ? i18n.text(key) : fallback
+}
+
+/** Re-renders its host whenever the language changes. */
+export class I18nController implements ReactiveController {
+  private unsubscribe?: () => void
+  constructor (private readonly host: ReactiveControllerHost) {
+    host.addController(this)
+  }
+
+  hostConnected (): void {
+    this.unsubscribe = i18n.subscribe(() => this.host.requestUpdate())
+  }
+
+  hostDisconnected (): void {
+    this.unsubscribe?.()
+  }
+}
+
+/** Formats dates, numbers and sizes for the current language. */
+export const format = {
+  dateTime (iso: string | undefined): string {
+    if (!iso) return ''
+    const date = new Date(iso)
+    if (Number.isNaN(date.getTime())) return iso
+    return new Intl.DateTimeFormat(i18n.code, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
+  },
+  number (value: number, digits = 1): string {
+    return new Intl.NumberFormat(i18n.code, { maximumFractionDigits: digits }).format(value)
+  },
+  bytes (bytes: number | undefined): string {
+    if (bytes === undefined) return ''
+    const units = ['B', 'KiB', 'MiB', 'GiB', 'TiB']
+    let value = bytes
+    let unit = 0
+    while (value >= 1024 && unit < units.length - 1) { value /= 1024; unit++ }
+    return `${format.number(value, unit === 0 ? 0 : 1)} ${units[unit]}`
+  },
+  /** Seconds as 1:02:03 or 2:03 or 4.5 s. */
+  duration (seconds: number): string {
+    if (seconds < 60) return `${format.number(seconds, 1)} s`
+    const whole = Math.round(seconds)
+    const h = Math.floor(whole / 3600)
+    const m = Math.floor((whole % 3600) / 60)
+    const s = String(whole % 60).padStart(2, '0')
+    return h > 0 ? `${h}:${String(m).padStart(2, '0')}:${s}` : `${m}:${s}`
+  },
+}

@@ -1,0 +1,139 @@
+// Live updates: one EventSource per project on /api/projects/:project/events, shared by every component
+// that listens. The server sends a `change` event ({kind, path?}) whenever anything in the project changes
+// (a browser, Blender or a file edited on disk); listeners get the changes of a short window at once, so a
+// burst of edits costs one reload. After a lost connection comes back, listeners get a 'reconnect' change
+// because events may have been missed meanwhile.
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+
+export interface Change {
+  /** 'asset', 'project', 'members', 'job', 'node'; 'reconnect' after a lost connection came back. */
+  kind: string
+  path?: string
+}
+
+interface ChangeMessage { changes?: Change[], more?: boolean }
+
+type Listener = (changes: Change[]) => void
+type StatusListener = (status: LiveStatus) => void
+export type LiveStatus = 'connecting' | 'live' | 'offline'
+
+/** How long events are gathered before listeners are called: small next to the 1 s promise. */
+const batchMs = 60
+
+class ProjectStream {
+  status: LiveStatus = 'connecting'
+  private source?: EventSource
+  private readonly listeners = new Set<Listener>()
+  private readonly statusListeners = new Set<StatusListener>()
+  private pending: Change[] = []
+  private timer?: ReturnType<typeof setTimeout>
+  private wasOpen = false
+
+  constructor (private readonly project: string) {}
+
+  add (listener: Listener): void {
+    this.listeners.add(listener)
+    this.open()
+  }
+
+  remove (listener: Listener): void {
+    this.listeners.delete(listener)
+    if (this.listeners.size === 0 && this.statusListeners.size === 0) this.close()
+  }
+
+  watchStatus (listener: StatusListener): () => void {
+    this.statusListeners.add(listener)
+    this.open()
+    listener(this.status)
+    return () => {
+      this.statusListeners.delete(listener)
+      if (this.listeners.size === 0 && this.statusListeners.size === 0) this.close()
+    }
+  }
+
+  private open (): void {
+    if (this.source) return
+    const source = new EventSource(`/api/projects/${encodeURIComponent(this.project)}/events`)
+    this.source = source
+    source.addEventListener('open', () => {
+      if (this.wasOpen) this.queue({ kind: 'reconnect' })
+      this.wasOpen = true
+      this.setStatus('live')
+    })
+    source.addEventListener('error', () => {
+      this.setStatus(source.readyState === EventSource.CLOSED ? 'offline' : 'connecting')
+    })
+    source.addEventListener('change', (event) => {
+      let message: ChangeMessage
+      try { message = JSON.parse((event as MessageEvent<string>).data) as ChangeMessage } catch { message = {} }
+      const changes = Array.isArray(message.changes) ? message.changes : []
+      // A truncated batch or an unreadable message: treat as "anything may have changed".
+      if (message.more || changes.length === 0) this.queue({ kind: 'reconnect' })
+      for (const change of changes) this.queue(change)
+    })
+  }
+
+  private close (): void {
+    this.source?.close()
+    this.source = undefined
+    this.wasOpen = false
+    clearTimeout(this.timer)
+    this.timer = undefined
+    this.pending = []
+  }
+
+  private setStatus (status: LiveStatus): void {
+    this.status = status
+    for (const listener of this.statusListeners) listener(status)
+  }
+
+  private queue (change: Change): void {
+    this.pending.push(change)
+    this.timer ??= setTimeout(() => {
+      const changes = this.pending
+      this.pending = []
+      this.timer = undefined
+      for (const listener of [...this.listeners]) listener(changes)
+    }, batchMs)
+  }
+}
+
+const streams = new Map<string, ProjectStream>()
+
+export function projectStream (project: string): ProjectStream {
+  let stream = streams.get(project)
+  if (!stream) {
+    stream = new ProjectStream(project)
+    streams.set(project, stream)
+  }
+  return stream
+}
+
+/**
+ * Calls `onChange` while the host is connected, whenever the project (as `project()` returns it at the
+ * time) changes.
+ */
+export class LiveUpdatesController implements ReactiveController {
+  private stream?: ProjectStream
+  private readonly listener: Listener = (changes) => this.onChange(changes)
+
+  constructor (
+    host: ReactiveControllerHost,
+    private readonly project: () => string | undefined,
+    private readonly onChange: (changes: Change[]) => void,
+  ) {
+    host.addController(this)
+  }
+
+  hostConnected (): void {
+    const project = this.project()
+    if (!project) return
+    this.stream = projectStream(project)
+    this.stream.add(this.listener)
+  }
+
+  hostDisconnected (): void {
+    this.stream?.remove(this.listener)
+    this.stream = undefined
+  }
+}

@@ -1,0 +1,76 @@
+// The saved / saving / failed mark of an inline edit. run() sends one save; only the latest save of a
+// control decides its mark, so a slow earlier reply cannot hide a later failure. A failure also raises a
+// toast with the server's message.
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { errorMessage } from './api-client.ts'
+import { showToast } from '../components/toast.ts'
+
+export type SaveStatus = 'idle' | 'saving' | 'saved' | 'failed'
+
+export class SaveController implements ReactiveController {
+  status: SaveStatus = 'idle'
+  message = ''
+  private sequence = 0
+
+  constructor (private readonly host: ReactiveControllerHost) {
+    host.addController(this)
+  }
+
+  hostConnected (): void {}
+
+  /** Runs one save; resolves true when it was stored. */
+  async run (save: () => Promise<unknown>): Promise<boolean> {
+    const mine = ++this.sequence
+    this.status = 'saving'
+    this.message = ''
+    this.host.requestUpdate()
+    try {
+      await save()
+      if (mine === this.sequence) this.status = 'saved'
+      return true
+    } catch (error) {
+      const message = errorMessage(error)
+      if (mine === this.sequence) {
+        this.status = 'failed'
+        this.message = message
+      }
+      showToast(message, 'error')
+      return false
+    } finally {
+      this.host.requestUpdate()
+    }
+  }
+}
+
+/** Several marks in one element (a table row with three inline edits), by field name. */
+export class SaveMarks implements ReactiveController {
+  private readonly marks = new Map<string, { status: SaveStatus, message: string, sequence: number }>()
+
+  constructor (private readonly host: ReactiveControllerHost) {
+    host.addController(this)
+  }
+
+  hostConnected (): void {}
+
+  get (field: string): { status: SaveStatus, message: string } {
+    return this.marks.get(field) ?? { status: 'idle', message: '' }
+  }
+
+  async run (field: string, save: () => Promise<unknown>): Promise<boolean> {
+    const sequence = (this.marks.get(field)?.sequence ?? 0) + 1
+    this.marks.set(field, { status: 'saving', message: '', sequence })
+    this.host.requestUpdate()
+    try {
+      await save()
+      if (this.marks.get(field)?.sequence === sequence) this.marks.set(field, { status: 'saved', message: '', sequence })
+      return true
+    } catch (error) {
+      const message = errorMessage(error)
+      if (this.marks.get(field)?.sequence === sequence) this.marks.set(field, { status: 'failed', message, sequence })
+      showToast(message, 'error')
+      return false
+    } finally {
+      this.host.requestUpdate()
+    }
+  }
+}

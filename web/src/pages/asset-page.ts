@@ -1,0 +1,280 @@
+// One asset: every field editable in place, what RFAM knows of its file, the assets it needs and those
+// that need it, render statistics (with reset), a checkpoint button and delete (after a confirm).
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property, query, state } from 'lit/decorators.js'
+import type { AssetList, AssetUpdate, AssetView } from '../../../schemas/generated/types.ts'
+import { pageStyles, sharedStyles } from '../styles/shared.ts'
+import { I18nController, format, t } from '../controllers/i18n.ts'
+import { ApiController } from '../controllers/api-controller.ts'
+import { api, errorMessage, projectUrl } from '../controllers/api-client.ts'
+import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { AppStateController, appState } from '../state/app-state.ts'
+import { assets } from '../state/assets.ts'
+import { ownerOptions, stateOptions, typeOptions } from '../state/options.ts'
+import { assetHref, navigate } from '../router.ts'
+import { face, faceStyles } from '../components/face.ts'
+import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
+import { showToast } from '../components/toast.ts'
+import type { ConfirmDialog } from '../components/confirm-dialog.ts'
+import '../components/confirm-dialog.ts'
+import '../components/inline-check.ts'
+import '../components/inline-select.ts'
+import '../components/inline-text.ts'
+import '../components/priority-select.ts'
+import '../components/render-stats.ts'
+
+const backTo: Record<string, string> = { home: '/', team: '/team', shots: '/shots', assets: '/assets' }
+
+@customElement('rfam-asset-page')
+export class AssetPage extends LitElement {
+  static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, css`
+    .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 20px; align-items: start; }
+    @media (max-width: 860px) { .layout { grid-template-columns: minmax(0, 1fr); } }
+    .card { margin-bottom: 20px; }
+    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 14px; margin-bottom: 14px; }
+    .flags { display: flex; flex-wrap: wrap; gap: 4px 24px; }
+    dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 6px 16px; margin: 0; }
+    dt { color: var(--rfam-muted); }
+    dd { margin: 0; overflow-wrap: anywhere; }
+    .missing { color: var(--rfam-error); font-weight: 600; }
+    ul.links { margin: 0 0 10px; padding-left: 1.2em; }
+    ul.links li { margin-bottom: 4px; overflow-wrap: anywhere; }
+    .supporters { display: flex; flex-wrap: wrap; gap: 0 18px; }
+    .add-dep { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
+    .add-dep select { flex: 1 1 200px; min-width: 0; }
+    .danger-zone { border: 2px solid var(--rfam-error-soft); }
+    .error { color: var(--rfam-error); font-weight: 600; }
+    h1 { overflow-wrap: anywhere; }
+  `]
+
+  /** The asset's path inside the project. */
+  @property() path = ''
+  /** The page that opened this one, for the Back link. */
+  @property() from = ''
+
+  private readonly i18n = new I18nController(this)
+  private readonly appStateController = new AppStateController(this)
+  private readonly asset = new ApiController<AssetView>(this, (signal) => assets.get(this.path, signal))
+  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
+    if (changes.some((c) => c.kind !== 'asset' || c.path === undefined || c.path.startsWith(this.path) ||
+      this.asset.value?.dependencies.includes(c.path) || this.asset.value?.dependents.includes(c.path))) void this.asset.reload()
+  })
+
+  @state() private checkpointMessage = ''
+  @state() private allPaths: string[] = []
+  @query('#confirm-delete') private confirmDelete!: ConfirmDialog
+  @query('#confirm-reset') private confirmReset!: ConfirmDialog
+
+  override willUpdate (changed: Map<string, unknown>): void {
+    if (changed.has('path') && changed.get('path') !== undefined) {
+      this.asset.value = undefined
+      this.checkpointMessage = ''
+      void this.asset.reload()
+    }
+  }
+
+  /** Saves some fields and shows the asset as the server now has it. */
+  private async saveFields (update: AssetUpdate): Promise<void> {
+    this.asset.value = await assets.update(this.path, update)
+    this.requestUpdate()
+  }
+
+  private saver<K extends keyof AssetUpdate> (field: K, convert: (value: never) => AssetUpdate[K] = (v) => v) {
+    return (value: never) => this.saveFields({ [field]: convert(value) })
+  }
+
+  private async _toggleSupport (ident: string, on: boolean): Promise<void> {
+    const current = this.asset.value?.meta?.support ?? []
+    const support = on ? [...new Set([...current, ident])] : current.filter((s) => s !== ident)
+    await this.saveFields({ support })
+  }
+
+  private async _addDependency (): Promise<void> {
+    const select = this.renderRoot.querySelector<HTMLSelectElement>('#add-dependency')
+    const path = select?.value
+    if (!path) return
+    const current = this.asset.value?.meta?.dependencies ?? []
+    try {
+      await this.saveFields({ dependencies: [...new Set([...current, path])] })
+      select.value = ''
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    }
+  }
+
+  private async _removeDependency (path: string): Promise<void> {
+    const current = this.asset.value?.meta?.dependencies ?? []
+    try {
+      await this.saveFields({ dependencies: current.filter((d) => d !== path) })
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    }
+  }
+
+  private async _loadPaths (): Promise<void> {
+    if (this.allPaths.length > 0) return
+    try {
+      const list = await api.get<AssetList>(projectUrl(appState.project!, '/assets'))
+      this.allPaths = list.assets.map((a) => a.path).filter((p) => p !== this.path).sort()
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    }
+  }
+
+  private async _checkpoint (): Promise<void> {
+    try {
+      const { checkpoint } = await assets.checkpoint(this.path)
+      this.checkpointMessage = t('asset:checkpoint-done', { file: checkpoint })
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    }
+  }
+
+  private async _resetStats (): Promise<void> {
+    if (!await this.confirmReset.ask()) return
+    try {
+      this.asset.value = await assets.resetStats(this.path)
+      showToast(t('asset:stats-reset-done'))
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    }
+  }
+
+  private async _delete (): Promise<void> {
+    if (!await this.confirmDelete.ask()) return
+    try {
+      await assets.remove(this.path)
+      showToast(t('asset:deleted', { name: this.asset.value?.meta?.name ?? this.path }))
+      navigate('/assets')
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    }
+  }
+
+  private pathLink (path: string) {
+    return html`<a href=${assetHref(path)}>${path}</a>`
+  }
+
+  private facts (asset: AssetView) {
+    const meta = asset.meta!
+    return html`<dl>
+      <dt>${t('asset:path')}</dt>
+      <dd><span class="mono">${asset.path}</span>${asset.file && !asset.file.exists ? html` <span class="missing">${t('asset:file-missing')}</span>` : nothing}</dd>
+      ${asset.file === null ? html`<dt>${t('asset:file')}</dt><dd>${t('asset:no-file')}</dd>` : nothing}
+      ${asset.file?.size !== undefined ? html`<dt>${t('asset:size')}</dt><dd>${format.bytes(asset.file.size)}</dd>` : nothing}
+      ${asset.file?.modified ? html`<dt>${t('asset:modified')}</dt><dd>${format.dateTime(asset.file.modified)}</dd>` : nothing}
+      <dt>${t('asset:creator')}</dt><dd>${meta.creator ? appState.userName(meta.creator) : t('common:unknown')}</dd>
+      ${meta.created ? html`<dt>${t('asset:created')}</dt><dd>${format.dateTime(meta.created)}</dd>` : nothing}
+      <dt>${t('asset:true-priority')}</dt><dd>${format.number(asset.truePriority, 2)}</dd>
+    </dl>`
+  }
+
+  private dependencies (asset: AssetView) {
+    const byHand = new Set(asset.meta?.dependencies ?? [])
+    const candidates = this.allPaths.filter((p) => !asset.dependencies.includes(p))
+    return html`
+      <h3>${t('asset:dependencies')}</h3>
+      ${asset.dependencies.length === 0 ? html`<p class="muted">${t('asset:no-dependencies')}</p>` : html`<ul class="links">
+        ${asset.dependencies.map((path) => html`<li>${this.pathLink(path)}
+          ${byHand.has(path) ? html`<button type="button" class="quiet" @click=${() => this._removeDependency(path)}
+            aria-label=${t('asset:remove-dependency', { path })}>✕</button>` : html`<span class="muted">${t('asset:linked')}</span>`}</li>`)}
+      </ul>`}
+      ${(asset.missingLinks ?? []).length > 0 ? html`<p class="missing">${t('asset:missing-links')}</p>
+        <ul class="links">${asset.missingLinks!.map((path) => html`<li class="mono">${path}</li>`)}</ul>` : nothing}
+      <div class="add-dep">
+        <label class="visually-hidden" for="add-dependency">${t('asset:add-dependency')}</label>
+        <select id="add-dependency" @focus=${this._loadPaths} @pointerenter=${this._loadPaths}>
+          <option value="">${t('asset:add-dependency')}</option>
+          ${candidates.map((p) => html`<option value=${p}>${p}</option>`)}
+        </select>
+        <button type="button" @click=${this._addDependency}>${t('action:add')}</button>
+      </div>
+      <h3>${t('asset:dependents')}</h3>
+      ${asset.dependents.length === 0 ? html`<p class="muted">${t('asset:no-dependents')}</p>` : html`<ul class="links">
+        ${asset.dependents.map((path) => html`<li>${this.pathLink(path)}</li>`)}
+      </ul>`}`
+  }
+
+  override render () {
+    const back = backTo[this.from] ?? '/assets'
+    const asset = this.asset.value
+    const head = html`<div class="page-head">
+      <a class="button" href=${back}>← ${t('action:back')}</a>
+      <h1>${asset?.meta?.name ?? this.path}</h1>
+      <span class="spacer"></span>
+      <a class="button" href="/new">＋ ${t('assets:new')}</a>
+    </div>`
+    if (!asset) {
+      if (this.asset.error) {
+        return html`${head}<p class="error" role="alert">${this.asset.error}</p>`
+      }
+      return html`${head}<p class="muted" aria-busy="true">${t('common:loading')}</p>`
+    }
+    if (!asset.meta) {
+      return html`${head}<div class="card"><p class="error">${t('asset:broken')}</p><p>${asset.broken}</p></div>`
+    }
+    const meta = asset.meta
+    const scheme = appState.defaults?.priority
+    const support = new Set(meta.support ?? [])
+    return html`${head}
+      ${this.asset.error ? html`<p class="error" role="alert">${this.asset.error}</p>` : nothing}
+      <div class="layout">
+        <div>
+          <section class="card" aria-labelledby="details">
+            <h2 id="details">${t('asset:details')} ${stateBadge(meta.state)}</h2>
+            <rfam-inline-text label=${t('asset:name')} required .value=${meta.name} .save=${this.saver('name')}></rfam-inline-text>
+            <div class="edits">
+              <rfam-inline-select label=${t('asset:type')} .options=${typeOptions()} .value=${meta.type} .save=${this.saver('type')}></rfam-inline-select>
+              <rfam-inline-select label=${t('asset:state')} .options=${stateOptions(meta)} .value=${meta.state} .save=${this.saver('state')}></rfam-inline-select>
+              <rfam-priority-select label=${t('asset:priority')} .scheme=${scheme} .value=${meta.priority} .truePriority=${asset.truePriority}
+                .save=${this.saver('priority')}></rfam-priority-select>
+              <rfam-inline-select label=${t('asset:owner')} .options=${ownerOptions()} .value=${meta.owner ?? ''}
+                .save=${this.saver('owner', (v: string) => (v === '' ? null : v))}></rfam-inline-select>
+            </div>
+            <rfam-inline-text multiline label=${t('asset:description')} .value=${meta.description ?? ''} .save=${this.saver('description')}></rfam-inline-text>
+            <div class="flags">
+              <rfam-inline-check label=${t('asset:render')} .checked=${meta.render ?? false} .save=${this.saver('render')}></rfam-inline-check>
+              <rfam-inline-check label=${t('asset:video')} .checked=${meta.video ?? false} .save=${this.saver('video')}></rfam-inline-check>
+            </div>
+          </section>
+          <section class="card" aria-labelledby="supporters">
+            <h2 id="supporters">${t('asset:supporters')}</h2>
+            <div class="supporters">
+              ${appState.members.filter((m) => m.ident !== meta.owner).map((m) => html`
+                <rfam-inline-check label=${m.name} .checked=${support.has(m.ident)}
+                  .save=${(on: boolean) => this._toggleSupport(m.ident, on)}><span slot="before">${face(m, 32, true)}</span></rfam-inline-check>`)}
+            </div>
+          </section>
+          <section class="card" aria-labelledby="stats">
+            <h2 id="stats">${t('asset:stats')}</h2>
+            <rfam-render-stats .stats=${meta.renderStats} .frameStart=${meta.frameStart} .frameEnd=${meta.frameEnd}></rfam-render-stats>
+            ${meta.renderStats ? html`<button type="button" @click=${this._resetStats}>${t('asset:stats-reset')}</button>` : nothing}
+          </section>
+        </div>
+        <div>
+          <section class="card" aria-labelledby="file">
+            <h2 id="file">${t('asset:file')}</h2>
+            ${this.facts(asset)}
+            ${asset.file?.exists ? html`<p><button type="button" @click=${this._checkpoint}>${t('asset:checkpoint')}</button></p>
+              <p role="status" class="muted">${this.checkpointMessage}</p>` : nothing}
+          </section>
+          <section class="card" aria-label=${t('asset:dependencies')}>${this.dependencies(asset)}</section>
+          <section class="card danger-zone" aria-labelledby="delete">
+            <h2 id="delete">${t('asset:delete')}</h2>
+            <p class="muted">${t('asset:delete-hint')}</p>
+            <button type="button" class="danger" @click=${this._delete}>${t('asset:delete')}</button>
+          </section>
+        </div>
+      </div>
+      <rfam-confirm-dialog id="confirm-delete" heading=${t('asset:delete-confirm-title')}
+        message=${t('asset:delete-confirm', { name: meta.name })} confirm-label=${t('asset:delete')}
+        cancel-label=${t('action:cancel')}></rfam-confirm-dialog>
+      <rfam-confirm-dialog id="confirm-reset" heading=${t('asset:stats-reset')}
+        message=${t('asset:stats-reset-confirm')} confirm-label=${t('asset:stats-reset')}
+        cancel-label=${t('action:cancel')}></rfam-confirm-dialog>`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'rfam-asset-page': AssetPage }
+}

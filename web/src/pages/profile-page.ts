@@ -1,0 +1,65 @@
+// A person's profile: their picture (which they, or staff, can replace), their name and their language.
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property } from 'lit/decorators.js'
+import type { PublicUser } from '../../../schemas/generated/types.ts'
+import { pageStyles, sharedStyles } from '../styles/shared.ts'
+import { I18nController, i18n, t } from '../controllers/i18n.ts'
+import { api } from '../controllers/api-client.ts'
+import { AppStateController, appState } from '../state/app-state.ts'
+import { face, faceStyles } from '../components/face.ts'
+import '../components/inline-text.ts'
+import '../components/picture-upload.ts'
+import '../components/language-switcher.ts'
+
+@customElement('rfam-profile-page')
+export class ProfilePage extends LitElement {
+  static override styles = [sharedStyles, pageStyles, faceStyles, css`
+    .card { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
+    .details { flex: 1 1 280px; min-width: 0; }
+    .staff { color: var(--rfam-accent); font-weight: 700; }
+  `]
+
+  /** Ident of the person shown. */
+  @property() user = ''
+  private readonly i18n = new I18nController(this)
+  private readonly appStateController = new AppStateController(this)
+
+  private userUrl (rest = ''): string {
+    return `/api/users/${encodeURIComponent(this.user)}${rest}`
+  }
+
+  private _saveName = async (name: string): Promise<void> => {
+    appState.replaceUser(await api.patch<PublicUser>(this.userUrl(), { name }))
+  }
+
+  private _upload = async (file: File): Promise<void> => {
+    appState.replaceUser(await api.upload<PublicUser>(this.userUrl('/picture'), file))
+  }
+
+  override render () {
+    const person = appState.user(this.user)
+    const me = appState.me
+    if (!person) return html`<div class="card"><p>${t('profile:unknown')}</p></div>`
+    const mine = me?.ident === person.ident
+    const canEdit = mine || me?.staff === true
+    return html`
+      <div class="page-head"><h1>${mine ? t('profile:title') : person.name}</h1></div>
+      <div class="card">
+        ${face(person, 160)}
+        <div class="details">
+          ${person.staff ? html`<p class="staff">${t('login:staff')}</p>` : nothing}
+          ${canEdit
+            ? html`<rfam-inline-text label=${t('profile:name')} required .value=${person.name} .save=${this._saveName}></rfam-inline-text>
+                <rfam-picture-upload label=${t('profile:picture')} .upload=${this._upload}></rfam-picture-upload>`
+            : html`<p>${person.name}</p>`}
+          ${mine ? html`<div class="field"><span>${t('profile:language')}</span>
+            <rfam-language-switcher persist></rfam-language-switcher>
+            <span class="hint">${t('profile:language-hint', { language: i18n.name })}</span></div>` : nothing}
+        </div>
+      </div>`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'rfam-profile-page': ProfilePage }
+}

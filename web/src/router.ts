@@ -1,0 +1,99 @@
+// Client-side routes with the History API. Links are ordinary <a href> elements; the app shell catches
+// clicks on same-site links (through shadow roots) and calls navigate(), so pages never reload and every
+// page has a real URL that can be bookmarked, opened in a new tab or reloaded.
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { encodePath } from './controllers/api-client.ts'
+
+export type RouteName =
+  | 'home' | 'assets' | 'asset' | 'new-asset' | 'team' | 'project' | 'shots' | 'credits' | 'rendering'
+  | 'profile' | 'not-found'
+
+export interface Route {
+  name: RouteName
+  /** The asset's path inside the project (asset page) or a user ident (profile page). */
+  param?: string
+  query: URLSearchParams
+}
+
+const simple: Record<string, RouteName> = {
+  '/': 'home',
+  '/home': 'home',
+  '/assets': 'assets',
+  '/new': 'new-asset',
+  '/team': 'team',
+  '/project': 'project',
+  '/shots': 'shots',
+  '/credits': 'credits',
+  '/rendering': 'rendering',
+  '/profile': 'profile',
+}
+
+function decodeSegments (rest: string): string | undefined {
+  try {
+    return rest.split('/').map(decodeURIComponent).join('/')
+  } catch {
+    return undefined
+  }
+}
+
+export function parseRoute (location: { pathname: string, search: string }): Route {
+  const query = new URLSearchParams(location.search)
+  const pathname = location.pathname.length > 1 ? location.pathname.replace(/\/+$/, '') : location.pathname
+  const name = simple[pathname]
+  if (name) return { name, query }
+  for (const [prefix, routeName] of [['/asset/', 'asset'], ['/profile/', 'profile']] as const) {
+    if (pathname.startsWith(prefix)) {
+      const param = decodeSegments(pathname.slice(prefix.length))
+      if (param) return { name: routeName, param, query }
+    }
+  }
+  return { name: 'not-found', query }
+}
+
+/** The URL of an asset's page. */
+export function assetHref (path: string, from?: string): string {
+  return `/asset/${encodePath(path)}${from ? `?from=${encodeURIComponent(from)}` : ''}`
+}
+
+const navigateEvent = 'rfam-navigate'
+
+export function navigate (url: string, options: { replace?: boolean } = {}): void {
+  if (options.replace) history.replaceState(null, '', url)
+  else history.pushState(null, '', url)
+  window.dispatchEvent(new Event(navigateEvent))
+  window.scrollTo({ top: 0 })
+}
+
+/** Follows a click on a same-site link inside the app instead of letting the browser reload the page. */
+export function interceptLinkClick (event: MouseEvent): void {
+  if (event.defaultPrevented || event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
+  const anchor = event.composedPath().find((node): node is HTMLAnchorElement => node instanceof HTMLAnchorElement)
+  if (!anchor || !anchor.href || anchor.hasAttribute('download') || (anchor.target && anchor.target !== '_self')) return
+  const url = new URL(anchor.href)
+  if (url.origin !== location.origin || url.pathname.startsWith('/api/')) return
+  event.preventDefault()
+  if (url.pathname + url.search !== location.pathname + location.search) navigate(url.pathname + url.search + url.hash)
+}
+
+/** Keeps `route` up to date and re-renders the host on navigation (links, back and forward buttons). */
+export class RouterController implements ReactiveController {
+  route: Route = parseRoute(location)
+  private readonly update = (): void => {
+    this.route = parseRoute(location)
+    this.host.requestUpdate()
+  }
+
+  constructor (private readonly host: ReactiveControllerHost) {
+    host.addController(this)
+  }
+
+  hostConnected (): void {
+    window.addEventListener('popstate', this.update)
+    window.addEventListener(navigateEvent, this.update)
+  }
+
+  hostDisconnected (): void {
+    window.removeEventListener('popstate', this.update)
+    window.removeEventListener(navigateEvent, this.update)
+  }
+}

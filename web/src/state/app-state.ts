@@ -1,0 +1,137 @@
+// What every page of a logged-in session shares: who is logged in, to which project, the people the
+// caller can see and the project's defaults set (types, states, priority scheme). Components re-render
+// through an AppStateController when any of it changes.
+import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type {
+  AssetType, DefaultsSetView, LoginRequest, PublicUser, Session, State,
+} from '../../../schemas/generated/types.ts'
+import { api, ApiFailure, projectUrl } from '../controllers/api-client.ts'
+import { i18n, tOptional } from '../controllers/i18n.ts'
+
+type Listener = () => void
+
+class AppState {
+  /** undefined while unknown, null when nobody is logged in. */
+  session: Session | null | undefined = undefined
+  users: PublicUser[] = []
+  defaults?: DefaultsSetView
+  private readonly listeners = new Set<Listener>()
+
+  get project (): string | undefined {
+    return this.session?.project.ident
+  }
+
+  get me (): PublicUser | undefined {
+    return this.session ? (this.user(this.session.user.ident) ?? this.session.user) : undefined
+  }
+
+  /** Members of the logged-in project, sorted by name. */
+  get members (): PublicUser[] {
+    const project = this.project
+    return this.users
+      .filter((u) => project !== undefined && u.projects.includes(project))
+      .sort((a, b) => a.name.localeCompare(b.name))
+  }
+
+  user (ident: string | null | undefined): PublicUser | undefined {
+    return ident ? this.users.find((u) => u.ident === ident) : undefined
+  }
+
+  userName (ident: string | null | undefined): string {
+    return this.user(ident)?.name ?? ident ?? ''
+  }
+
+  state (ident: string): State | undefined {
+    return this.defaults?.states.find((s) => s.ident === ident)
+  }
+
+  stateName (ident: string): string {
+    return tOptional(`state:${ident}`, this.state(ident)?.name ?? ident)
+  }
+
+  type (ident: string): AssetType | undefined {
+    return this.defaults?.types.find((type) => type.ident === ident)
+  }
+
+  typeName (ident: string): string {
+    return tOptional(`type:${ident}`, this.type(ident)?.name ?? ident)
+  }
+
+  subscribe (listener: Listener): () => void {
+    this.listeners.add(listener)
+    return () => this.listeners.delete(listener)
+  }
+
+  private changed (): void {
+    for (const listener of this.listeners) listener()
+  }
+
+  /** Asks the server who is logged in; a 401 means nobody. */
+  async loadSession (): Promise<void> {
+    try {
+      this.session = await api.get<Session>('/api/session')
+    } catch (error) {
+      if (!(error instanceof ApiFailure) || error.status !== 401) throw error
+      this.session = null
+    }
+    if (this.session) {
+      await Promise.all([this.loadProjectData(), this.useLanguage(this.session.user.language)])
+    }
+    this.changed()
+  }
+
+  /** Reloads people and the defaults set (after a live change, or a project setting switch). */
+  async loadProjectData (): Promise<void> {
+    const project = this.project
+    if (!project) return
+    const [users, defaults] = await Promise.all([
+      api.get<PublicUser[]>('/api/users'),
+      api.get<DefaultsSetView>(projectUrl(project, '/defaults')),
+    ])
+    this.users = users
+    this.defaults = defaults
+    this.changed()
+  }
+
+  async useLanguage (code: string | undefined): Promise<void> {
+    if (code) await i18n.use(code)
+  }
+
+  async login (request: LoginRequest): Promise<void> {
+    await api.post<Session>('/api/session', request)
+    await this.loadSession()
+  }
+
+  async logout (): Promise<void> {
+    await api.delete('/api/session')
+    this.session = null
+    this.users = []
+    this.defaults = undefined
+    this.changed()
+  }
+
+  /** Updates one person as the server returned them (after a picture upload or a language switch). */
+  replaceUser (user: PublicUser): void {
+    this.users = this.users.map((u) => (u.ident === user.ident ? user : u))
+    if (this.session?.user.ident === user.ident) this.session = { ...this.session, user }
+    this.changed()
+  }
+}
+
+export const appState = new AppState()
+
+/** Re-renders its host whenever the shared state changes. */
+export class AppStateController implements ReactiveController {
+  private unsubscribe?: () => void
+  constructor (private readonly host: ReactiveControllerHost) {
+    host.addController(this)
+  }
+
+  hostConnected (): void {
+    this.unsubscribe = appState.subscribe(() => this.host.requestUpdate())
+  }
+
+  hostDisconnected (): void {
+    this.unsubscribe?.()
+  }
+}
