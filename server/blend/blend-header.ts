@@ -24,14 +24,21 @@ export const BLEND_MAGIC = 'BLENDER';
 /** Read at least this many bytes before calling parseBlendHeader (the longest header). */
 export const BLEND_HEADER_MAX_SIZE = 17;
 
-/** Parses the header, or returns a phrase saying what is wrong (the caller adds the file name). */
-export function parseBlendHeader(bytes: Uint8Array): BlendHeader | { problem: string } {
+/** What is wrong with a header, as a phrase the caller puts after the file name. */
+export interface BlendHeaderProblem {
+  problem: string;
+  /** 'unsupported' for a well-formed header of a format newer than this reader. */
+  kind: 'corrupt' | 'unsupported';
+}
+
+/** Parses the header, or says what is wrong with it. */
+export function parseBlendHeader(bytes: Uint8Array): BlendHeader | BlendHeaderProblem {
   const text = String.fromCharCode(...bytes.subarray(0, BLEND_HEADER_MAX_SIZE));
-  if (!text.startsWith(BLEND_MAGIC)) return { problem: `it does not start with "${BLEND_MAGIC}"` };
+  if (!text.startsWith(BLEND_MAGIC)) return { kind: 'corrupt', problem: `it does not start with "${BLEND_MAGIC}"` };
   const pointerChar = text[7];
   if (pointerChar === '_' || pointerChar === '-') {
     const m = /^BLENDER[_-]([vV])(\d{3})/.exec(text);
-    if (!m) return { problem: `its header "${printable(text.slice(0, 12))}" is malformed` };
+    if (!m) return { kind: 'corrupt', problem: `its header "${printable(text.slice(0, 12))}" is malformed` };
     const versionNumber = Number(m[2]);
     return {
       headerSize: 12,
@@ -43,9 +50,9 @@ export function parseBlendHeader(bytes: Uint8Array): BlendHeader | { problem: st
     };
   }
   const m = /^BLENDER(\d\d)-(\d\d)([vV])(\d{4})/.exec(text);
-  if (!m) return { problem: `its header "${printable(text.slice(0, 17))}" is malformed` };
+  if (!m) return { kind: 'corrupt', problem: `its header "${printable(text.slice(0, 17))}" is malformed` };
   if (m[1] !== '17' || m[2] !== '01' || m[3] !== 'v') {
-    return { problem: `its header "${m[0]}" is from a newer Blender file format than this reader knows` };
+    return { kind: 'unsupported', problem: `its header "${m[0]}" is from a newer Blender file format than this reader knows` };
   }
   const versionNumber = Number(m[4]);
   return {

@@ -1,4 +1,4 @@
-import { open, type FileHandle } from 'node:fs/promises';
+import { open, stat, type FileHandle } from 'node:fs/promises';
 import { createGunzip } from 'node:zlib';
 import { Decompress } from 'fzstd';
 import { BlendFileError } from './blend-error.ts';
@@ -30,23 +30,27 @@ const FOREIGN_COMPRESSION: [string, number[]][] = [
 export async function openBlendStream(file: string): Promise<BlendStream> {
   let handle: FileHandle;
   try {
+    // Checked before opening: opening a named pipe for reading would wait for a writer forever.
+    if (!(await stat(file)).isFile()) {
+      throw new BlendFileError('unreadable', file, `"${file}" is not a regular file, so it is not a .blend file.`);
+    }
     handle = await open(file, 'r');
   } catch (err) {
+    if (err instanceof BlendFileError) throw err;
     throw new BlendFileError('unreadable', file, `Cannot open "${file}": ${reason(err)}.`, { cause: err });
   }
   try {
-    const stat = await handle.stat();
-    if (!stat.isFile()) throw new BlendFileError('unreadable', file, `"${file}" is not a regular file, so it is not a .blend file.`);
-    if (stat.size === 0) throw new BlendFileError('empty', file, `"${file}" is empty (0 bytes), so it is not a .blend file.`);
+    const info = await handle.stat();
+    if (info.size === 0) throw new BlendFileError('empty', file, `"${file}" is empty (0 bytes), so it is not a .blend file.`);
     const magic = Buffer.alloc(8);
     const { bytesRead } = await handle.read(magic, 0, 8, 0);
     const start = magic.subarray(0, bytesRead);
     const compression = detectCompression(file, start);
-    const reader = await openReader(file, handle, stat.size, compression);
+    const reader = await openReader(file, handle, info.size, compression);
     return {
       compression,
       reader,
-      fileSize: stat.size,
+      fileSize: info.size,
       close: async () => {
         try {
           await reader.close();

@@ -36,11 +36,6 @@ export async function readBlendInfo(file: string): Promise<BlendInfo> {
   }
 }
 
-/** Convenience for callers that only want the dependencies. */
-export async function readBlendLibraries(file: string): Promise<string[]> {
-  return (await readBlendInfo(file)).libraries;
-}
-
 async function walkBlocks(file: string, stream: BlendStream): Promise<BlendInfo> {
   const { reader, compression } = stream;
   const what = compression === 'none' ? `"${file}"` : `"${file}" (${compression}-compressed)`;
@@ -49,7 +44,8 @@ async function walkBlocks(file: string, stream: BlendStream): Promise<BlendInfo>
     new BlendFileError(
       'truncated',
       file,
-      `${what} is cut short: it ends after ${offset} bytes, before the block that closes every .blend (ENDB); it was probably not saved or copied completely.`,
+      `${what} is cut short: it ends after ${offset} bytes, before the block that closes every .blend (ENDB); ` +
+        'it was probably not saved or copied completely.',
     );
 
   const header = await readHeader(file, what, stream);
@@ -75,7 +71,8 @@ async function walkBlocks(file: string, stream: BlendStream): Promise<BlendInfo>
     if (block.code === 'DNA1' || block.code === 'LI') {
       const limit = block.code === 'DNA1' ? MAX_DNA_BYTES : MAX_LIBRARY_BYTES;
       if (block.length > limit) {
-        throw new BlendFileError('corrupt', file, `${what} is damaged: its ${block.code} block at byte ${offset - headSize} claims ${block.length} bytes.`);
+        const message = `${what} is damaged: its ${block.code} block at byte ${offset - headSize} claims ${block.length} bytes.`;
+        throw new BlendFileError('corrupt', file, message);
       }
       const data = (await reader.read(block.length)).slice(); // copied: the reader reuses its buffer
       offset += data.length;
@@ -107,12 +104,12 @@ async function readHeader(file: string, what: string, { reader, compression }: B
   const first = (await reader.read(12)).slice();
   const looksLikeBlend = first.length >= BLEND_MAGIC.length && String.fromCharCode(...first.subarray(0, 7)) === BLEND_MAGIC;
   if (!looksLikeBlend) {
-    const inside = compression === 'none' ? '' : ` holds no .blend: its content`;
-    throw new BlendFileError(
-      'not-blend',
-      file,
-      `${what}${inside || ' is not a .blend file: it'} starts with ${describeBytes(first.subarray(0, 8))} instead of "BLENDER".`,
-    );
+    const start = describeBytes(first.subarray(0, 8));
+    const message =
+      compression === 'none'
+        ? `${what} is not a .blend file: it starts with ${start} instead of "BLENDER".`
+        : `${what} holds no .blend: its content starts with ${start} instead of "BLENDER".`;
+    throw new BlendFileError('not-blend', file, message);
   }
   // Format 1 headers (Blender 5) are 17 bytes: read the rest when byte 7 is a digit.
   const isLong = first.length > 7 && first[7]! >= 0x30 && first[7]! <= 0x39;
@@ -122,10 +119,7 @@ async function readHeader(file: string, what: string, { reader, compression }: B
     throw new BlendFileError('truncated', file, `${what} is cut short: it ends inside its ${expected}-byte header.`);
   }
   const header = parseBlendHeader(bytes);
-  if ('problem' in header) {
-    const kind = header.problem.includes('newer') ? 'unsupported' : 'corrupt';
-    throw new BlendFileError(kind, file, `${what} cannot be read: ${header.problem}.`);
-  }
+  if ('problem' in header) throw new BlendFileError(header.kind, file, `${what} cannot be read: ${header.problem}.`);
   return header;
 }
 

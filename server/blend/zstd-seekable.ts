@@ -127,10 +127,13 @@ export class SeekableZstdReader implements ByteReader {
       if (bytesRead < frame.compressedSize) throw new Error('the file is shorter than its seek table says');
       data = decompress(compressed);
     } catch (err) {
-      throw new BlendFileError('corrupt', this.file, `"${this.file}" has broken zstd data in frame ${index + 1} of ${this.frames.length}: ${(err as Error).message}.`, { cause: err });
+      const where = `frame ${index + 1} of ${this.frames.length}`;
+      const message = `"${this.file}" has broken zstd data in ${where}: ${(err as Error).message}.`;
+      throw new BlendFileError('corrupt', this.file, message, { cause: err });
     }
     if (data.length !== frame.size) {
-      throw new BlendFileError('corrupt', this.file, `"${this.file}" has broken zstd data: frame ${index + 1} holds ${data.length} bytes, its seek table says ${frame.size}.`);
+      const message = `"${this.file}" has broken zstd data: frame ${index + 1} holds ${data.length} bytes, its seek table says ${frame.size}.`;
+      throw new BlendFileError('corrupt', this.file, message);
     }
     this.current = { index, data };
     return data;

@@ -1,8 +1,11 @@
 import t, { type Test } from 'tap';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { BlendFileError, type BlendErrorKind } from '../../server/blend/blend-error.ts';
+import { bheadSize, parseBHead } from '../../server/blend/bhead.ts';
+import { parseBlendHeader } from '../../server/blend/blend-header.ts';
 import { readBlendInfo, resolveLibraryPath } from '../../server/blend/read-blend-links.ts';
 import { makeBlendFixtures, noBlender, type BlendFixtures } from './blender-fixtures.ts';
 import { toSeekableRawZstd } from './raw-zstd.ts';
@@ -55,8 +58,50 @@ t.test('bad inputs give clear errors', async (tt) => {
   writeFileSync(bad('future.blend'), 'BLENDER17-02v0700' + '\0'.repeat(32));
   await rejectsAs(tt, bad('future.blend'), 'unsupported', /newer Blender file format/);
 
+  execFileSync('mkfifo', [bad('pipe.blend')]); // opening it to read would wait for a writer
+  await rejectsAs(tt, bad('pipe.blend'), 'unreadable', /not a regular file/);
+
   await rejectsAs(tt, bad('missing.blend'), 'unreadable', /Cannot open .*: no such file/);
   await rejectsAs(tt, path.join(dir, 'bad'), 'unreadable', /not a regular file/);
+});
+
+t.test('headers of every layout', async (tt) => {
+  const h32be = parseBlendHeader(Buffer.from('BLENDER_V279'));
+  tt.match(h32be, { headerSize: 12, formatVersion: 0, pointerSize: 4, littleEndian: false, versionNumber: 279, version: '2.79' });
+  const h64le = parseBlendHeader(Buffer.from('BLENDER-v304'));
+  tt.match(h64le, { pointerSize: 8, littleEndian: true, version: '3.4' });
+  const v5 = parseBlendHeader(Buffer.from('BLENDER17-01v0500'));
+  tt.match(v5, { headerSize: 17, formatVersion: 1, pointerSize: 8, littleEndian: true, version: '5.0' });
+  if ('problem' in h32be || 'problem' in h64le || 'problem' in v5) return;
+
+  const b4 = Buffer.alloc(20);
+  b4.write('LI', 0, 'latin1');
+  b4.writeInt32BE(2288, 4);
+  b4.writeUInt32BE(0xdeadbeef, 8);
+  b4.writeInt32BE(51, 12);
+  b4.writeInt32BE(1, 16);
+  tt.equal(bheadSize(h32be), 20);
+  tt.same(parseBHead(b4, h32be), { code: 'LI', length: 2288, oldPointer: 0xdeadbeefn, sdnaIndex: 51, count: 1 });
+
+  const b8 = Buffer.alloc(24);
+  b8.write('DNA1', 0, 'latin1');
+  b8.writeInt32LE(116888, 4);
+  b8.writeBigUInt64LE(0x7f0012345678n, 8);
+  b8.writeInt32LE(0, 16);
+  b8.writeInt32LE(1, 20);
+  tt.equal(bheadSize(h64le), 24);
+  tt.same(parseBHead(b8, h64le), { code: 'DNA1', length: 116888, oldPointer: 0x7f0012345678n, sdnaIndex: 0, count: 1 });
+
+  const large = Buffer.alloc(32);
+  large.write('DATA', 0, 'latin1');
+  large.writeInt32LE(7, 4);
+  large.writeBigUInt64LE(42n, 8);
+  large.writeBigInt64LE(2n ** 40n, 16);
+  large.writeBigInt64LE(3n, 24);
+  tt.equal(bheadSize(v5), 32);
+  tt.same(parseBHead(large, v5), { code: 'DATA', length: 2 ** 40, oldPointer: 42n, sdnaIndex: 7, count: 3 });
+  large.writeBigInt64LE(-1n, 16);
+  tt.equal(parseBHead(large, v5).length, -1, 'a negative 64-bit length stays invalid');
 });
 
 t.test('resolveLibraryPath', async (tt) => {
