@@ -49,6 +49,33 @@ export type NamedPath = string;
  * via the `definition` "Tag".
  */
 export type Tag = string;
+/**
+ * A render node's name, unique on the farm.
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "NodeName".
+ */
+export type NodeName = string;
+/**
+ * The secret session id the server gave the node at hello; every later message carries it.
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "Session".
+ */
+export type NodeSession = string;
+/**
+ * Frames written since the last message, with their time and peak memory.
+ *
+ * @maxItems 100000
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "FrameSamples".
+ */
+export type FrameSamples = {
+  frame: number;
+  seconds: number;
+  memoryMB?: number;
+}[];
 
 export interface AllSchemas {
   AssetCreate?: AssetCreate;
@@ -57,8 +84,12 @@ export interface AllSchemas {
   AssetView?: AssetView;
   DefaultsSetView?: DefaultsSetView;
   ApiError?: ApiError;
+  FarmNodeList?: FarmNodeList;
+  JobList?: JobList;
+  JobView?: JobView;
   LoginOptions?: LoginOptions;
   LoginRequest?: LoginRequest;
+  NodeUpdate?: NodeUpdate;
   ProjectFileUpdate?: ProjectFileUpdate;
   PublicProject?: PublicProject;
   PublicUser?: PublicUser;
@@ -67,6 +98,19 @@ export interface AllSchemas {
   Todo?: Todo;
   AssetType?: AssetType;
   Asset?: Asset;
+  FarmCommon?: FarmCommon;
+  FarmCredentials?: FarmCredentials;
+  FarmDone?: FarmDone;
+  FarmFailed?: FarmFailed;
+  FarmHello?: FarmHello;
+  FarmReportReply?: FarmReportReply;
+  FarmReport?: FarmReport;
+  FarmTask?: FarmTask;
+  FarmWelcome?: FarmWelcome;
+  FarmWorkRequest?: FarmWorkRequest;
+  FarmWork?: FarmWork;
+  JobCreate?: JobCreate;
+  JobUpdate?: JobUpdate;
   Job?: Job;
   Language?: Language;
   Share?: Share;
@@ -415,6 +459,227 @@ export interface ApiError {
   message: string;
 }
 /**
+ * GET /api/farm/nodes: every render node the farm knows, with what it is doing.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-farm-nodes".
+ */
+export interface FarmNodeList {
+  nodes: FarmNodeView[];
+  heartbeatSeconds: number;
+  nodeTimeoutSeconds: number;
+}
+/**
+ * This interface was referenced by `FarmNodeList`'s JSON-Schema
+ * via the `definition` "FarmNodeView".
+ */
+export interface FarmNodeView {
+  name: string;
+  version: string;
+  blenderVersion?: string;
+  provides: string[];
+  shares: string[];
+  processes: number;
+  paused: boolean;
+  singleUse: boolean;
+  lastSeen: Timestamp;
+  /**
+   * Heard from within the node timeout.
+   */
+  online: boolean;
+  /**
+   * Online but silent for longer than expected (two heartbeats or a long poll): it may be gone.
+   */
+  overdue: boolean;
+  /**
+   * What it renders now.
+   */
+  runs: {
+    job: Uuid;
+    jobName: string;
+    project: string;
+    /**
+     * Frames handed to it and not written yet.
+     */
+    frames: number[];
+    since?: Timestamp;
+  }[];
+}
+/**
+ * GET /api/projects/:project/jobs: the project's jobs, newest first.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-job-list".
+ */
+export interface JobList {
+  jobs: JobView[];
+}
+/**
+ * A job as the Rendering page shows it: the job file's fields without its tasks, plus progress and statistics. GET …/jobs/:id adds the tasks.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-job-view".
+ */
+export interface JobView {
+  id: Uuid;
+  name: DisplayName;
+  project: Ident;
+  file: NamedPath;
+  /**
+   * The file's path inside the project.
+   */
+  path: string;
+  asset?: string;
+  output: NamedPath;
+  frameStart: number;
+  frameEnd: number;
+  frameStep: number;
+  video: boolean;
+  priority: number;
+  requires: Tag[];
+  chunkSize: number;
+  spread: boolean;
+  status: "queued" | "active" | "paused" | "completed" | "failed" | "cancelled";
+  message?: string;
+  created: Timestamp;
+  updated?: Timestamp;
+  started?: Timestamp;
+  finished?: Timestamp;
+  createdBy?: string;
+  auto: boolean;
+  blocklist: string[];
+  /**
+   * Frames by where they stand.
+   */
+  counts: {
+    frames: number;
+    done: number;
+    active: number;
+    queued: number;
+    failed: number;
+    cancelled: number;
+  };
+  /**
+   * Share of frames done.
+   */
+  progress: number;
+  /**
+   * Failures so far (each retried unless the job failed).
+   */
+  errors: number;
+  /**
+   * Nodes working on it now.
+   */
+  nodes: string[];
+  /**
+   * Mean time per frame so far (MFT).
+   */
+  meanFrameSeconds: number | null;
+  fastestFrame?: FrameTime;
+  slowestFrame?: FrameTime;
+  peakMemoryMB?: number | null;
+  /**
+   * Frames left times the mean frame time, divided by the nodes working on it (at least one).
+   */
+  estimatedSecondsLeft?: number | null;
+  lastFailure?: TaskFailure;
+  /**
+   * URL of a picture of the latest frame written, or null.
+   */
+  preview: string | null;
+  tasks?: Task[];
+}
+/**
+ * This interface was referenced by `JobView`'s JSON-Schema
+ * via the `definition` "FrameTime".
+ */
+export interface FrameTime {
+  frame: number;
+  seconds: number;
+}
+/**
+ * This interface was referenced by `Job`'s JSON-Schema
+ * via the `definition` "TaskFailure".
+ */
+export interface TaskFailure {
+  node: string;
+  at: Timestamp;
+  /**
+   * The frame being rendered when it failed.
+   */
+  frame?: number;
+  exitCode?: number | null;
+  /**
+   * What went wrong, in a sentence.
+   */
+  message: string;
+  /**
+   * The end of Blender's output.
+   */
+  logTail?: string;
+}
+/**
+ * This interface was referenced by `Job`'s JSON-Schema
+ * via the `definition` "Task".
+ */
+export interface Task {
+  /**
+   * Task id, unique within the job.
+   */
+  id: string;
+  /**
+   * Frames this task renders, in order.
+   *
+   * @minItems 1
+   */
+  frames: [number, ...number[]];
+  /**
+   * Changed only through the farm's state machine.
+   */
+  status: "queued" | "active" | "completed" | "failed" | "cancelled";
+  /**
+   * Node working on it.
+   */
+  node?: string | null;
+  /**
+   * How many times it was handed out.
+   */
+  attempts: number;
+  assignedAt?: Timestamp;
+  lastReport?: Timestamp;
+  /**
+   * Frames of this task already written.
+   */
+  framesDone?: number[];
+  /**
+   * Render time and memory of each frame written.
+   */
+  samples?: FrameSample[];
+  failures?: TaskFailure[];
+}
+/**
+ * One frame written, as its node measured it.
+ *
+ * This interface was referenced by `Job`'s JSON-Schema
+ * via the `definition` "FrameSample".
+ */
+export interface FrameSample {
+  frame: number;
+  /**
+   * Wall-clock time from the end of the previous frame (or of loading the file) until this frame was written.
+   */
+  seconds: number;
+  /**
+   * Peak memory Blender reported while rendering it.
+   */
+  memoryMB?: number;
+  /**
+   * Node that rendered it.
+   */
+  node?: string;
+  at?: Timestamp;
+}
+/**
  * GET /api/login-options: what the log-in page shows before anyone is logged in.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -474,6 +739,15 @@ export interface LoginRequest {
    * Password or PIN, when the user has one.
    */
   secret?: string;
+}
+/**
+ * PATCH /api/farm/nodes/:name, or POST /api/farm/nodes/pause-all: a paused node finishes what it renders and takes nothing new.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-node-update".
+ */
+export interface NodeUpdate {
+  paused: boolean;
 }
 /**
  * PATCH /api/projects/:project/file: change the film's details; fields left out keep what is on disk.
@@ -558,6 +832,346 @@ export interface SupportRequest {
   asset: AssetView;
 }
 /**
+ * Building blocks of the render farm protocol (docs/farm-protocol.md), referenced by the farm-* messages.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-common".
+ */
+export interface FarmCommon {}
+/**
+ * Some tasks of one job that a node renders together.
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "RunRef".
+ */
+export interface RunRef {
+  job: Uuid;
+  /**
+   * @minItems 1
+   * @maxItems 100000
+   */
+  tasks: [string, ...string[]];
+}
+/**
+ * <secrets>/farm-credentials.json: the farm credentials render nodes and prenodes may use, kept as hashes only. Add one with 'npm run farm -- credential <name>'; delete an entry to revoke it.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-credentials".
+ */
+export interface FarmCredentials {
+  credentials: {
+    name: NodeName;
+    /**
+     * SHA-256 of the credential (a random 256-bit secret, so a fast hash is safe).
+     */
+    hash: string;
+    created: Timestamp;
+  }[];
+}
+/**
+ * POST /api/farm/done: Blender exited 0 and wrote every frame of the run.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-done".
+ */
+export interface FarmDone {
+  node: NodeName;
+  session: NodeSession;
+  job: Uuid;
+  /**
+   * @minItems 1
+   */
+  tasks: [string, ...string[]];
+  frames: FrameSamples;
+  /**
+   * Whole run, from starting Blender to its exit.
+   */
+  seconds: number;
+  /**
+   * File name of the last frame (or the video) written.
+   */
+  output?: string;
+}
+/**
+ * POST /api/farm/failed: the run stopped before writing every frame (Blender exited non-zero, crashed, or exited 0 without writing a frame). Frames written before are kept.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-failed".
+ */
+export interface FarmFailed {
+  node: NodeName;
+  session: NodeSession;
+  job: Uuid;
+  /**
+   * @minItems 1
+   */
+  tasks: [string, ...string[]];
+  frames: FrameSamples;
+  /**
+   * The frame being rendered when it failed, when known.
+   */
+  frame?: number;
+  /**
+   * Blender's exit code; null when it was killed by a signal.
+   */
+  exitCode: number | null;
+  /**
+   * The signal that ended Blender, if any.
+   */
+  signal?: string | null;
+  /**
+   * What went wrong, in a sentence a student can act on.
+   */
+  message: string;
+  /**
+   * The last lines of Blender's output.
+   */
+  logTail: string;
+}
+/**
+ * POST /api/farm/hello: a render node introduces itself (at start, and again whenever the server does not know its session). Tasks the server thinks it runs but it does not list are queued again.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-hello".
+ */
+export interface FarmHello {
+  name: NodeName;
+  /**
+   * RFAM version of the node.
+   */
+  version: string;
+  /**
+   * Blender version, for example '3.4.1'.
+   */
+  blenderVersion?: string;
+  /**
+   * @maxItems 100
+   */
+  provides: Tag[];
+  /**
+   * Shares the node can reach.
+   *
+   * @maxItems 100
+   */
+  shares: Ident[];
+  /**
+   * How many Blenders it runs at once.
+   */
+  processes: number;
+  /**
+   * It takes one round of work and exits.
+   */
+  singleUse?: boolean;
+  /**
+   * Runs still going from an earlier session (after a lost connection).
+   *
+   * @maxItems 64
+   */
+  running?: RunRef[];
+}
+/**
+ * Reply to a report, done or failed message.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-report-reply".
+ */
+export interface FarmReportReply {
+  /**
+   * Stop this run now: the job was cancelled or paused-and-reassigned, or the tasks are no longer this node's.
+   */
+  cancel: boolean;
+}
+/**
+ * POST /api/farm/report: progress of a run: frames written since the last report and the frame being rendered. Sent when a frame is written and at every heartbeat.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-report".
+ */
+export interface FarmReport {
+  node: NodeName;
+  session: NodeSession;
+  job: Uuid;
+  /**
+   * @minItems 1
+   */
+  tasks: [string, ...string[]];
+  frames: FrameSamples;
+  /**
+   * Frame Blender is rendering now.
+   */
+  current?: number;
+  /**
+   * File name of the latest frame written (in the output folder), for the preview.
+   */
+  output?: string;
+}
+/**
+ * Work handed to a node: some consecutive tasks of one job, rendered by one Blender process (blender -b <file> -o <output> -s <first> -e <last> -j <frameStep> -a).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-task".
+ */
+export interface FarmTask {
+  job: Uuid;
+  /**
+   * Tasks of the job this run covers; reports name them.
+   *
+   * @minItems 1
+   */
+  tasks: [string, ...string[]];
+  name: DisplayName;
+  project: Ident;
+  file: NamedPath;
+  output: NamedPath;
+  /**
+   * Frames to render, ascending, each frameStep after the one before.
+   *
+   * @minItems 1
+   */
+  frames: [number, ...number[]];
+  frameStep: number;
+  /**
+   * Render one video in the file's own movie format; otherwise frames as images (a movie format becomes PNG).
+   */
+  video: boolean;
+}
+/**
+ * Reply to a hello: the node's session and the timing the server wants.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-welcome".
+ */
+export interface FarmWelcome {
+  node: NodeName;
+  session: NodeSession;
+  /**
+   * How often a busy node reports progress.
+   */
+  heartbeatSeconds: number;
+  /**
+   * Longest time the server holds a work request open.
+   */
+  longPollSeconds: number;
+  /**
+   * Fraction of each interval to vary at random, so nodes do not march in step.
+   */
+  jitter: number;
+  /**
+   * After a failed request, the wait grows by this factor per failure…
+   */
+  backoffFactor: number;
+  /**
+   * …up to this many seconds.
+   */
+  backoffMaxSeconds: number;
+  /**
+   * Runs listed in the hello that the node must stop.
+   */
+  cancel: RunRef[];
+}
+/**
+ * POST /api/farm/work: the node's poll, held open by the server until there is work for a free process, a run it lists must stop, or longPollSeconds pass. It is also the node's heartbeat.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-work-request".
+ */
+export interface FarmWorkRequest {
+  node: NodeName;
+  session: NodeSession;
+  /**
+   * Processes with nothing to do; 0 asks only for cancels.
+   */
+  free: number;
+  /**
+   * Every run the node has not yet reported as done or failed.
+   *
+   * @maxItems 64
+   */
+  running: RunRef[];
+  /**
+   * false answers at once (used by single-use nodes and tests).
+   */
+  wait?: boolean;
+}
+/**
+ * Reply to a work request: new runs (at most 'free' of them) and runs to stop now.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-work".
+ */
+export interface FarmWork {
+  runs: FarmTask[];
+  /**
+   * Kill these runs' Blenders and do not report them.
+   */
+  cancel: RunRef[];
+  /**
+   * The node is paused: it gets no new work until resumed.
+   */
+  paused: boolean;
+}
+/**
+ * POST /api/projects/:project/jobs: render a .blend of the project (from the web UI, the API or the Blender add-on).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "job-create".
+ */
+export interface JobCreate {
+  /**
+   * The .blend's path inside the project, for example 'shots/hero.blend'.
+   */
+  file: string;
+  name?: DisplayName;
+  frameStart: number;
+  /**
+   * Last frame; not before frameStart.
+   */
+  frameEnd: number;
+  frameStep?: number;
+  /**
+   * Render the range as one video, in one task, in the file's own (movie) format.
+   */
+  video?: boolean;
+  /**
+   * Default: the asset's true priority (0 for a file that is not an asset).
+   */
+  priority?: number;
+  /**
+   * Tags a node must provide, such as 'gpu'.
+   */
+  requires?: Tag[];
+  /**
+   * Frames per task (the unit that is retried); nodes still render consecutive tasks in one Blender.
+   */
+  chunkSize?: number;
+  /**
+   * Spread the order over the range; default: the farm's spreadFrames setting.
+   */
+  spread?: boolean;
+  /**
+   * Output inside the project, without extension, with '#' for the frame number; default 'renders/<file name>/####'.
+   */
+  output?: string;
+  /**
+   * Create it paused.
+   */
+  paused?: boolean;
+}
+/**
+ * PATCH /api/projects/:project/jobs/:id: act on a job or change its priority or name. An action the job's status does not allow answers 409 saying why.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "job-update".
+ */
+export interface JobUpdate {
+  /**
+   * pause: no new tasks start (running ones finish); resume; cancel: stop everything now; requeue: render the failed and cancelled tasks again.
+   */
+  action?: "pause" | "resume" | "cancel" | "requeue";
+  priority?: number;
+  name?: DisplayName;
+}
+/**
  * A render job (farm/jobs/<id>.json): a .blend file, a frame range, split into tasks of one or more consecutive frames.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -572,6 +1186,7 @@ export interface Job {
    * The asset (path inside the project) whose render statistics this job feeds.
    */
   asset?: string;
+  output?: NamedPath;
   /**
    * First frame.
    */
@@ -597,14 +1212,25 @@ export interface Job {
    */
   requires: Tag[];
   /**
-   * Frames per task; consecutive frames of a task render in one Blender process.
+   * Frames per task (the unit that is retried). A node may get several consecutive tasks at once and renders them in one Blender process.
    */
   chunkSize: number;
+  /**
+   * Hand tasks out in an order that spreads over the range (first, last, middle, …) so glitches show early.
+   */
+  spread?: boolean;
   /**
    * Where the job stands; changed only through the farm's state machine.
    */
   status: "queued" | "active" | "paused" | "completed" | "failed" | "cancelled";
+  /**
+   * Why it stands there, for example who cancelled it or which frame failed.
+   */
+  message?: string;
   created: Timestamp;
+  updated?: Timestamp;
+  started?: Timestamp;
+  finished?: Timestamp;
   /**
    * Who submitted it ('auto' for automatic renders).
    */
@@ -617,59 +1243,11 @@ export interface Job {
    * Prenodes that have already acted on this job.
    */
   seenBy?: string[];
+  /**
+   * Nodes that failed this job too often and get no more of its tasks.
+   */
+  blocklist?: string[];
   tasks: Task[];
-}
-/**
- * This interface was referenced by `Job`'s JSON-Schema
- * via the `definition` "Task".
- */
-export interface Task {
-  /**
-   * Task id, unique within the job.
-   */
-  id: string;
-  /**
-   * Frames this task renders, in order.
-   *
-   * @minItems 1
-   */
-  frames: [number, ...number[]];
-  /**
-   * Changed only through the farm's state machine.
-   */
-  status: "queued" | "active" | "completed" | "failed" | "cancelled";
-  /**
-   * Node working on it.
-   */
-  node?: string | null;
-  /**
-   * How many times it was handed out.
-   */
-  attempts: number;
-  assignedAt?: Timestamp;
-  lastReport?: Timestamp;
-  /**
-   * Frames of this task already written.
-   */
-  framesDone?: number[];
-  failures?: TaskFailure[];
-}
-/**
- * This interface was referenced by `Job`'s JSON-Schema
- * via the `definition` "TaskFailure".
- */
-export interface TaskFailure {
-  node: string;
-  at: Timestamp;
-  exitCode?: number | null;
-  /**
-   * What went wrong, in a sentence.
-   */
-  message: string;
-  /**
-   * The end of Blender's output.
-   */
-  logTail?: string;
 }
 /**
  * A language file (languages/<code>.json): every string the pages show, by key. Every language has every key of the default language; a test checks it.
@@ -794,6 +1372,14 @@ export interface FarmNode {
   paused: boolean;
   lastSeen: Timestamp;
   singleUse?: boolean;
+  /**
+   * Name of the farm credential it logged in with.
+   */
+  credential?: string;
+  /**
+   * SHA-256 of the secret session id the server gave it at hello; its requests must carry the id.
+   */
+  session?: string;
 }
 /**
  * A cluster watcher's settings (prenode/config.json): when jobs arrive it runs a command that starts single-use nodes.
@@ -1037,8 +1623,12 @@ export const schemaIds = {
   "AssetView": "api-asset-view.schema.json",
   "DefaultsSetView": "api-defaults-set.schema.json",
   "ApiError": "api-error.schema.json",
+  "FarmNodeList": "api-farm-nodes.schema.json",
+  "JobList": "api-job-list.schema.json",
+  "JobView": "api-job-view.schema.json",
   "LoginOptions": "api-login-options.schema.json",
   "LoginRequest": "api-login.schema.json",
+  "NodeUpdate": "api-node-update.schema.json",
   "ProjectFileUpdate": "api-project-file-update.schema.json",
   "PublicProject": "api-public-project.schema.json",
   "PublicUser": "api-public-user.schema.json",
@@ -1048,6 +1638,19 @@ export const schemaIds = {
   "AssetType": "asset-type.schema.json",
   "Asset": "asset.schema.json",
   "Common": "common.schema.json",
+  "FarmCommon": "farm-common.schema.json",
+  "FarmCredentials": "farm-credentials.schema.json",
+  "FarmDone": "farm-done.schema.json",
+  "FarmFailed": "farm-failed.schema.json",
+  "FarmHello": "farm-hello.schema.json",
+  "FarmReportReply": "farm-report-reply.schema.json",
+  "FarmReport": "farm-report.schema.json",
+  "FarmTask": "farm-task.schema.json",
+  "FarmWelcome": "farm-welcome.schema.json",
+  "FarmWorkRequest": "farm-work-request.schema.json",
+  "FarmWork": "farm-work.schema.json",
+  "JobCreate": "job-create.schema.json",
+  "JobUpdate": "job-update.schema.json",
   "Job": "job.schema.json",
   "Language": "language.schema.json",
   "Share": "named-path.schema.json",
