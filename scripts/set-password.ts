@@ -1,0 +1,144 @@
+// Sets or removes a person's password or PIN:
+//   npm run user -- password <ident>            asks twice, without echo (or reads one line from stdin when piped)
+//   npm run user -- password <ident> --clear    removes it (picking your face is then enough to log in)
+// Only the scrypt hash is stored, in the user's file, written atomically under the file's lock so a
+// running server (which follows the file) and other edits are never lost.
+import { existsSync, readFileSync } from 'node:fs'
+import { join, resolve } from 'node:path'
+import type { User } from '../schemas/generated/types.ts'
+import { validator } from '../schemas/validator.ts'
+import { loadConfig } from '../server/config/load-config.ts'
+import { ConfigError } from '../server/config/read-json-file.ts'
+import { hashSecret } from '../server/auth/passwords.ts'
+import { writeJsonAtomic } from '../server/store/atomic-write.ts'
+import { withFileLock } from '../server/store/file-lock.ts'
+
+const USAGE = `Usage: npm run user -- password <ident> [--clear] [--config <server.json>]
+  Asks for the new password or PIN twice (hidden); when stdin is not a terminal, reads it from the first line of stdin.
+  --clear   remove the password or PIN
+  --config  the server's configuration (default: $RFAM_CONFIG or config/server.json)`
+
+const MIN_LENGTH = 4
+/** Bad command line: the usage is printed, exit code 2. */
+class UsageError extends Error {}
+/** Could not do it (no such user, mismatch, broken file): exit code 1, nothing changed. */
+class Refusal extends Error {}
+
+interface Options { ident: string, clear: boolean, configFile?: string }
+
+function parseArgs (argv: string[]): Options {
+  const [command, ...rest] = argv
+  if (command === undefined || command === '--help' || command === '-h') throw new UsageError('')
+  if (command !== 'password') throw new UsageError(`unknown command "${command}"; the only one is "password".`)
+  let ident: string | undefined
+  let clear = false
+  let configFile: string | undefined
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!
+    if (arg === '--clear') clear = true
+    else if (arg === '--config') {
+      const value = rest[++i]
+      if (!value) throw new UsageError('--config needs a file.')
+      configFile = resolve(value)
+    } else if (arg.startsWith('-')) throw new UsageError(`unknown option ${arg}.`)
+    else if (ident) throw new UsageError(`one person at a time (got "${ident}" and "${arg}").`)
+    else ident = arg
+  }
+  if (!ident) throw new UsageError('whose password? Give their username.')
+  return { ident, clear, ...(configFile ? { configFile } : {}) }
+}
+
+/** Reads one line typed at the terminal without showing it. */
+function askHidden (prompt: string): Promise<string> {
+  const stdin = process.stdin
+  process.stderr.write(prompt)
+  stdin.setRawMode(true)
+  stdin.setEncoding('utf8')
+  stdin.resume()
+  return new Promise((resolve, reject) => {
+    let value = ''
+    const finish = () => {
+      stdin.off('data', onData)
+      stdin.setRawMode(false)
+      stdin.pause()
+      process.stderr.write('\n')
+    }
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') { finish(); resolve(value); return }
+        if (ch === '\u0003' || ch === '\u0004') { finish(); reject(new Refusal('cancelled; nothing changed.')); return }
+        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('')
+        else if (ch >= ' ') value += ch
+      }
+    }
+    stdin.on('data', onData)
+  })
+}
+
+async function readStdinLine (): Promise<string> {
+  let text = ''
+  process.stdin.setEncoding('utf8')
+  for await (const chunk of process.stdin) text += chunk as string
+  return text.split(/\r?\n/, 1)[0] ?? ''
+}
+
+async function newSecret (name: string): Promise<string> {
+  if (!process.stdin.isTTY) return readStdinLine()
+  const first = await askHidden(`New password or PIN for ${name}: `)
+  if ([...first].length < MIN_LENGTH) return first // refused below, before asking again
+  const again = await askHidden('Type it again: ')
+  if (again !== first) throw new Refusal('the two did not match; nothing changed.')
+  return first
+}
+
+function displayName (file: string): string | undefined {
+  try { return (JSON.parse(readFileSync(file, 'utf8')) as User).name } catch { return undefined }
+}
+
+async function main (): Promise<number> {
+  try {
+    const options = parseArgs(process.argv.slice(2))
+    const config = loadConfig(options.configFile)
+    const file = join(config.usersDir, `${options.ident}.json`)
+    if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(options.ident) || !existsSync(file)) {
+      throw new Refusal(`there is no user "${options.ident}" (no ${file}).`)
+    }
+    let hash: string | undefined
+    if (!options.clear) {
+      const secret = await newSecret(displayName(file) ?? options.ident)
+      if (secret === '') throw new Refusal('no password given; nothing changed (to remove one, use --clear).')
+      if ([...secret].length < MIN_LENGTH) throw new Refusal(`a password or PIN needs at least ${MIN_LENGTH} characters; nothing changed.`)
+      hash = await hashSecret(secret)
+    }
+    await withFileLock(file, async () => {
+      // Re-read under the lock: the server or a person may have changed the file meanwhile.
+      let current: User
+      try {
+        current = JSON.parse(readFileSync(file, 'utf8')) as User
+      } catch (err) {
+        throw new Refusal(`${file} cannot be read as JSON (${(err as Error).message}); fix it first.`)
+      }
+      const next: User = { ...current }
+      if (hash) next.secret = hash
+      else delete next.secret
+      const problem = validator().check('user.schema.json', next)
+      if (problem) throw new Refusal(`${file} is not a valid user file (${problem}); fix it first.`)
+      await writeJsonAtomic(file, next)
+    })
+    console.log(hash ? `Password/PIN set for ${options.ident}.` : `Password/PIN removed for ${options.ident}: picking their face is now enough to log in.`)
+    return 0
+  } catch (err) {
+    if (err instanceof UsageError) {
+      if (err.message) console.error(`user: ${err.message}`)
+      console.error(USAGE)
+      return 2
+    }
+    if (err instanceof Refusal || err instanceof ConfigError) {
+      console.error(`user: ${err.message}`)
+      return 1
+    }
+    throw err
+  }
+}
+
+main().then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
