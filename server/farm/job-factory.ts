@@ -1,0 +1,86 @@
+// Builds a new job from a request: frames from start/end/step, tasks of consecutive frames (one
+// task for a video, one task of one frame for a one-frame job), named paths for the file and the
+// output. Pure: the caller has checked that the file exists inside the project.
+import { posix } from 'node:path'
+import type { Job, JobCreate, Task } from '../../schemas/generated/types.ts'
+import { badRequest } from '../errors.ts'
+import { checkRelativePath } from '../store/named-paths.ts'
+import { chunk, frameList } from './frames.ts'
+
+export interface NewJob {
+  id: string
+  now: number
+  project: string
+  /** The project's folder as a named path, e.g. 'data::red'. */
+  projectDir: string
+  body: JobCreate
+  /** Name when the body has none (the asset's name, or the file name). */
+  defaultName?: string
+  /** Priority when the body has none (the asset's true priority). */
+  defaultPriority?: number
+  /** Spread order when the body does not say (the farm's spreadFrames setting). */
+  spread?: boolean
+  asset?: string
+  createdBy?: string
+  auto?: boolean
+}
+
+/** A path inside the project as a named path: 'data::red' + 'shots/a.blend' -> 'data::red/shots/a.blend'. */
+export function insideProject (projectDir: string, rel: string): string {
+  const [share, base = ''] = projectDir.split('::')
+  const root = base.replace(/\/+$/, '')
+  return `${share}::${root ? `${root}/` : ''}${rel}`
+}
+
+/** Checks a project-relative .blend path and returns it normalised. */
+export function checkBlendPath (file: string): string {
+  const rel = checkRelativePath(file, 'file')
+  if (rel === '') throw badRequest('RFAM_BAD_FILE', 'Name the .blend file to render.')
+  if (!rel.toLowerCase().endsWith('.blend')) throw badRequest('RFAM_BAD_FILE', `"${file}" is not a .blend file; only .blend files can be rendered.`)
+  return rel
+}
+
+export function defaultOutput (rel: string): string {
+  const base = posix.basename(rel).replace(/\.blend$/i, '')
+  return `renders/${base}/####`
+}
+
+export function createJob (input: NewJob): Job {
+  const { body } = input
+  const rel = checkBlendPath(body.file)
+  const step = body.frameStep ?? 1
+  const frames = frameList(body.frameStart, body.frameEnd, step)
+  const video = body.video ?? false
+  const chunkSize = body.chunkSize ?? 1
+  const outputRel = checkRelativePath(body.output ?? defaultOutput(rel), 'output')
+  if (outputRel === '' || outputRel.endsWith('/')) throw badRequest('RFAM_BAD_OUTPUT', 'The output must name a file pattern such as renders/shot/####.')
+  const groups = video ? [frames] : chunk(frames, chunkSize)
+  const tasks: Task[] = groups.map((f, i) => ({ id: `t${i + 1}`, frames: f, status: 'queued', node: null, attempts: 0, framesDone: [], samples: [], failures: [] }))
+  const created = new Date(input.now).toISOString()
+  const job: Job = {
+    id: input.id,
+    name: body.name ?? input.defaultName ?? posix.basename(rel),
+    project: input.project,
+    file: insideProject(input.projectDir, rel),
+    output: insideProject(input.projectDir, outputRel),
+    frameStart: body.frameStart,
+    frameEnd: frames[frames.length - 1]!,
+    frameStep: step,
+    video,
+    priority: body.priority ?? input.defaultPriority ?? 0,
+    requires: [...(body.requires ?? [])],
+    chunkSize: video ? frames.length : chunkSize,
+    spread: body.spread ?? input.spread ?? false,
+    status: body.paused ? 'paused' : 'queued',
+    created,
+    updated: created,
+    auto: input.auto ?? false,
+    seenBy: [],
+    blocklist: [],
+    tasks,
+  }
+  if (input.asset !== undefined) job.asset = input.asset
+  if (input.createdBy !== undefined) job.createdBy = input.createdBy
+  if (body.paused) job.message = 'Created paused.'
+  return job
+}
