@@ -14,8 +14,8 @@ t.test('bad ranges are refused with a 400 that says what to do', async (t) => {
   t.throws(() => frameList(5, 3), { statusCode: 400, message: 'The last frame (3) comes before the first frame (5); swap them.' })
   t.throws(() => frameList(1, 3, 0), { statusCode: 400, message: /at least 1/ })
   t.throws(() => frameList(1, MAX_FRAMES_PER_JOB + 1), { statusCode: 400, message: /at most/ })
-  t.throws(() => make({ frameStart: 10, frameEnd: 1 }), { statusCode: 400 })
-  t.throws(() => chunk([1], 0), { statusCode: 400 })
+  t.throws(() => make({ frameStart: 10, frameEnd: 1 }), { statusCode: 400, code: 'RFAM_BAD_FRAMES' })
+  t.throws(() => chunk([1], 0), { statusCode: 400, code: 'RFAM_BAD_CHUNK' })
 })
 
 t.test('frames, steps and chunks', async (t) => {

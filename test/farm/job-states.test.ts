@@ -98,7 +98,7 @@ t.test('a completed job refuses every action', async (t) => {
   sm.moveTask(j, j.tasks[0]!, 'completed')
   sm.settle(j)
   t.equal(j.status, 'completed')
-  for (const a of ['pause', 'resume', 'cancel', 'requeue'] as const) t.throws(() => sm.act(j, a), { statusCode: 409 }, a)
+  for (const a of ['pause', 'resume', 'cancel', 'requeue'] as const) t.throws(() => sm.act(j, a), { statusCode: 409, code: 'RFAM_BAD_STATE' }, a)
 })
 
 t.test('a paused job finishes when its last running task completes', async (t) => {
