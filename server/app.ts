@@ -17,6 +17,7 @@ import { userRoutes } from './routes/api/users.ts'
 import { projectRoutes } from './routes/api/projects.ts'
 import { assetRoutes } from './routes/api/assets.ts'
 import { eventRoutes } from './routes/api/events.ts'
+import { versionRoutes } from './routes/api/version.ts'
 import './types.ts'
 
 export interface AppOptions {
@@ -42,6 +43,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(projectRoutes)
   await app.register(assetRoutes)
   await app.register(eventRoutes)
+  await app.register(versionRoutes)
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))
 }

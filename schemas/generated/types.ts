@@ -96,6 +96,7 @@ export interface AllSchemas {
   Session?: Session;
   Team?: Team;
   Todo?: Todo;
+  ServerVersion?: ServerVersion;
   AssetType?: AssetType;
   Asset?: Asset;
   FarmCommon?: FarmCommon;
@@ -830,6 +831,22 @@ export interface Todo {
 export interface SupportRequest {
   owner: Ident;
   asset: AssetView;
+}
+/**
+ * GET /api/version (no log-in needed): the server's version and a fingerprint of its contract, so clients such as the Blender add-on can tell when they were built for another version.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-version".
+ */
+export interface ServerVersion {
+  /**
+   * RFAM's version (package.json).
+   */
+  version: string;
+  /**
+   * sha256 (hex) over every schemas/*.schema.json in name order: for each file its name, a newline, its bytes and a newline.
+   */
+  schemas: string;
 }
 /**
  * Building blocks of the render farm protocol (docs/farm-protocol.md), referenced by the farm-* messages.
@@ -1635,6 +1652,7 @@ export const schemaIds = {
   "Session": "api-session.schema.json",
   "Team": "api-team.schema.json",
   "Todo": "api-todo.schema.json",
+  "ServerVersion": "api-version.schema.json",
   "AssetType": "asset-type.schema.json",
   "Asset": "asset.schema.json",
   "Common": "common.schema.json",

@@ -1,0 +1,46 @@
+// GET /api/version: public, names the package version and fingerprints the contract the way the
+// add-on does (blender-addon/rfam/validate.py contract_hash), so a changed schema changes it.
+import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { startTestServer } from '../helpers/server.ts'
+import { validator } from '../../schemas/validator.ts'
+import { schemaDir } from '../../schemas/load.ts'
+import { repoRoot } from '../../server/config/load-config.ts'
+import { contractHash } from '../../server/routes/api/version.ts'
+
+const schemaNames = (dir: string) => ['state.schema.json', 'asset.schema.json', 'common.schema.json'].map((n) => { cpSync(join(schemaDir, n), join(dir, n)); return n })
+
+t.test('GET /api/version needs no log-in and matches its schema', async (t) => {
+  const s = await startTestServer(t, { demo: false })
+  const res = await s.app.inject({ url: '/api/version' })
+  t.equal(res.statusCode, 200, res.body)
+  const body = res.json()
+  t.equal(validator().check('api-version.schema.json', body), null)
+  t.equal(body.version, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version)
+  t.equal(body.schemas, contractHash(), 'the fingerprint of schemas/')
+})
+
+t.test('the fingerprint depends on every byte and name, not on listing order', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-version-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const names = schemaNames(dir)
+  const first = contractHash(dir, names)
+  t.match(first, /^[0-9a-f]{64}$/)
+  t.equal(contractHash(dir, [...names].reverse()), first, 'order of the listing does not matter')
+  writeFileSync(join(dir, 'state.schema.json'), readFileSync(join(dir, 'state.schema.json'), 'utf8') + ' ')
+  t.not(contractHash(dir, names), first, 'one more byte changes it')
+  t.not(contractHash(dir, names.slice(1)), contractHash(dir, names), 'one file fewer changes it')
+})
+
+t.test('the add-on computes the same fingerprint (python3, validate.contract_hash recipe)', async (t) => {
+  // validate.py imports schema_lite relatively, so its hash function is replayed from its source.
+  const source = readFileSync(join(repoRoot, 'blender-addon', 'rfam', 'validate.py'), 'utf8')
+  const fn = /def contract_hash[\s\S]*?return digest\.hexdigest\(\)\n/.exec(source)?.[0]
+  t.ok(fn, 'validate.py defines contract_hash')
+  const r = spawnSync('python3', ['-c', `import hashlib, os\nSCHEMA_DIR = ${JSON.stringify(schemaDir)}\n${fn}\nprint(contract_hash())`], { encoding: 'utf8' })
+  t.equal(r.status, 0, r.stderr)
+  t.equal(r.stdout.trim(), contractHash())
+})
