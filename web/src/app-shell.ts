@@ -3,10 +3,9 @@
 // the language and a log-out button.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
-import type { LoginOptions } from '../../schemas/generated/types.ts'
 import { sharedStyles } from './styles/shared.ts'
 import { I18nController, i18n, t } from './controllers/i18n.ts'
-import { api, errorMessage } from './controllers/api-client.ts'
+import { errorMessage } from './controllers/api-client.ts'
 import { LiveUpdatesController, projectStream, type LiveStatus } from './controllers/live-updates.ts'
 import { AppStateController, appState } from './state/app-state.ts'
 import { RouterController, interceptLinkClick, type RouteName } from './router.ts'
@@ -110,10 +109,6 @@ export class AppShell extends LitElement {
   private async start (): Promise<void> {
     try {
       await appState.loadSession()
-      if (!appState.session?.user.language) {
-        const options = await api.get<LoginOptions>('/api/login-options')
-        await i18n.use(options.language)
-      }
       this.connectLive()
     } catch (error) {
       this.startError = errorMessage(error)

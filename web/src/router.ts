@@ -2,7 +2,6 @@
 // clicks on same-site links (through shadow roots) and calls navigate(), so pages never reload and every
 // page has a real URL that can be bookmarked, opened in a new tab or reloaded.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
-import { encodePath } from './controllers/api-client.ts'
 
 export type RouteName =
   | 'home' | 'assets' | 'asset' | 'new-asset' | 'team' | 'project' | 'shots' | 'credits' | 'rendering'
@@ -10,7 +9,7 @@ export type RouteName =
 
 export interface Route {
   name: RouteName
-  /** The asset's path inside the project (asset page) or a user ident (profile page). */
+  /** The asset's path inside the project (asset page, from ?path=) or a user ident (profile page). */
   param?: string
   query: URLSearchParams
 }
@@ -20,6 +19,7 @@ const simple: Record<string, RouteName> = {
   '/home': 'home',
   '/assets': 'assets',
   '/new': 'new-asset',
+  '/asset': 'asset',
   '/team': 'team',
   '/project': 'project',
   '/shots': 'shots',
@@ -40,19 +40,26 @@ export function parseRoute (location: { pathname: string, search: string }): Rou
   const query = new URLSearchParams(location.search)
   const pathname = location.pathname.length > 1 ? location.pathname.replace(/\/+$/, '') : location.pathname
   const name = simple[pathname]
+  if (name === 'asset') {
+    const path = query.get('path')
+    return path ? { name, param: path, query } : { name: 'not-found', query }
+  }
   if (name) return { name, query }
-  for (const [prefix, routeName] of [['/asset/', 'asset'], ['/profile/', 'profile']] as const) {
-    if (pathname.startsWith(prefix)) {
-      const param = decodeSegments(pathname.slice(prefix.length))
-      if (param) return { name: routeName, param, query }
-    }
+  if (pathname.startsWith('/profile/')) {
+    const param = decodeSegments(pathname.slice('/profile/'.length))
+    if (param) return { name: 'profile', param, query }
   }
   return { name: 'not-found', query }
 }
 
-/** The URL of an asset's page. */
+/**
+ * The URL of an asset's page. The path goes in the query: asset paths end in a file extension
+ * ('.blend'), and the server answers addresses that look like files with the file or a 404, not the app.
+ */
 export function assetHref (path: string, from?: string): string {
-  return `/asset/${encodePath(path)}${from ? `?from=${encodeURIComponent(from)}` : ''}`
+  // '/' may stay as it is in a query, which keeps the address readable.
+  const encoded = encodeURIComponent(path).replace(/%2F/g, '/')
+  return `/asset?path=${encoded}${from ? `&from=${encodeURIComponent(from)}` : ''}`
 }
 
 const navigateEvent = 'rfam-navigate'

@@ -11,6 +11,7 @@ export const assetGridStyles = css`
   }
   @media (max-width: 720px) {
     .asset-grid { grid-template-columns: 1fr 1fr; }
-    .asset-grid > .name { grid-column: 1 / -1; }
+    .asset-grid > .name, .asset-grid > .owner { grid-column: 1 / -1; }
+    .asset-grid > .type { display: none; }
   }
 `

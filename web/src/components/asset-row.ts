@@ -6,8 +6,8 @@ import { customElement, property } from 'lit/decorators.js'
 import type { AssetView } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { SaveMarks } from '../controllers/save-controller.ts'
-import { t } from '../controllers/i18n.ts'
-import { appState } from '../state/app-state.ts'
+import { I18nController, t } from '../controllers/i18n.ts'
+import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { assetHref } from '../router.ts'
 import { assetGridStyles } from './asset-grid.ts'
@@ -30,7 +30,8 @@ export class AssetRow extends LitElement {
     select { flex: 1; min-width: 0; }
     .type { color: var(--rfam-muted); }
     .boost { font-size: 0.8rem; color: var(--rfam-accent); font-weight: 600; white-space: nowrap; }
-    @media (max-width: 720px) { :host { padding: 12px; contain-intrinsic-size: auto 170px; } }
+    .small-type { display: none; }
+    @media (max-width: 720px) { :host { padding: 12px; contain-intrinsic-size: auto 170px; } .small-type { display: inline; } }
   `]
 
   @property({ attribute: false }) asset!: AssetView
@@ -39,6 +40,8 @@ export class AssetRow extends LitElement {
   @property({ type: Boolean, attribute: 'show-priority' }) showPriority = true
 
   private readonly marks = new SaveMarks(this)
+  private readonly i18n = new I18nController(this)
+  private readonly appStateController = new AppStateController(this)
 
   private async _save (field: 'owner' | 'state' | 'priority', event: Event): Promise<void> {
     const raw = (event.target as HTMLSelectElement | HTMLInputElement).value
@@ -77,10 +80,10 @@ export class AssetRow extends LitElement {
     return html`<div class="asset-grid" role="row">
       <div class="name" role="cell">
         <a href=${assetHref(asset.path, this.from)}>${name}</a>
-        <span class="path">${asset.path}</span>
+        <span class="path">${asset.path}<span class="small-type"> · ${appState.typeName(meta.type)}</span></span>
       </div>
       <div class="cell type" role="cell">${appState.typeName(meta.type)}</div>
-      <div class="cell" role="cell">
+      <div class="cell owner" role="cell">
         ${face(appState.user(meta.owner), 32, true)}
         <select name="owner" aria-label=${t('asset:owner-of', { name })} @change=${(e: Event) => this._save('owner', e)}>
           <option value="" ?selected=${meta.owner == null}>${t('user:nobody')}</option>

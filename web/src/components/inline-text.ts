@@ -25,7 +25,7 @@ export class InlineText extends LitElement {
   @property({ type: Boolean }) multiline = false
   @property({ type: Boolean }) required = false
   @property() placeholder = ''
-  @property({ type: Number }) maxlength?: number
+  @property({ type: Number }) maxlength = 200
   @property({ attribute: false }) save?: (value: string) => Promise<unknown>
 
   private readonly saving = new SaveController(this)
@@ -81,7 +81,7 @@ export class InlineText extends LitElement {
           ? html`<textarea id="text" ?required=${this.required} placeholder=${this.placeholder}
               @input=${this._input} @blur=${this.flush}></textarea>`
           : html`<input id="text" type="text" ?required=${this.required} placeholder=${this.placeholder}
-              maxlength=${this.maxlength ?? 500} @input=${this._input} @blur=${this.flush}
+              maxlength=${this.maxlength} @input=${this._input} @blur=${this.flush}
               @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') void this.flush() }}>`}
         ${saveMark(this.saving.status, this.saving.message)}
       </div>`

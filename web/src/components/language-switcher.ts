@@ -17,7 +17,7 @@ export class LanguageSwitcher extends LitElement {
   static override styles = [sharedStyles, css`
     :host { display: inline-flex; align-items: center; gap: 6px; }
     select { min-width: 0; border-color: var(--rfam-border); }
-    .globe { font-size: 1.2rem; }
+    .globe { width: 22px; height: 22px; fill: none; stroke: var(--rfam-muted); stroke-width: 1.6; flex: none; }
   `]
 
   /** Store the choice with the logged-in person. */
@@ -45,7 +45,8 @@ export class LanguageSwitcher extends LitElement {
   }
 
   override render () {
-    return html`<span class="globe" aria-hidden="true">🌐</span>
+    return html`<svg class="globe" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="9.5"/>
+        <ellipse cx="12" cy="12" rx="4.2" ry="9.5"/><path d="M2.5 12h19M4.2 7h15.6M4.2 17h15.6"/></svg>
       <select aria-label=${t('header:language')} @change=${this._change}>
         ${this.choices.map((c) => html`<option value=${c.code} ?selected=${c.code === i18n.code}>${c.name}</option>`)}
       </select>`

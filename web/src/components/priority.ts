@@ -26,7 +26,7 @@ export function priorityLabel (scheme: PriorityScheme | undefined, value: number
   if (levels.length === 0) return format.number(value, 2)
   const below = [...levels].reverse().find((level) => level.value < value)
   const above = levels.find((level) => level.value > value)
-  if (below && above) return t('priority:between', { value: format.number(value, 2), lower: below.name, upper: above.name })
+  if (below && above) return t('priority:between', { value: format.number(value, 2), lower: below.name })
   return t('priority:custom', { value: format.number(value, 2) })
 }
 

@@ -12,9 +12,13 @@ class I18nStore {
   private strings: Record<string, string | undefined> = {}
   private readonly listeners = new Set<Listener>()
 
+  get loaded (): boolean {
+    return Object.keys(this.strings).length > 0
+  }
+
   /** Loads a language from the server and makes it current. Throws when the server has no such language. */
   async use (code: string): Promise<void> {
-    if (code === this.code && Object.keys(this.strings).length > 0) return
+    if (code === this.code && this.loaded) return
     const response = await fetch(`/api/languages/${encodeURIComponent(code)}`, { credentials: 'same-origin' })
     if (!response.ok) throw new Error(`language ${code}: HTTP ${response.status}`)
     this.set(await response.json() as Language)

@@ -202,7 +202,7 @@ export class AssetPage extends LitElement {
       <a class="button" href=${back}>← ${t('action:back')}</a>
       <h1>${asset?.meta?.name ?? this.path}</h1>
       <span class="spacer"></span>
-      <a class="button" href="/new">＋ ${t('assets:new')}</a>
+      <a class="button" href="/new">+ ${t('assets:new')}</a>
     </div>`
     if (!asset) {
       if (this.asset.error) {

@@ -157,7 +157,7 @@ export class AssetsPage extends LitElement {
       <div class="page-head">
         <h1>${t('assets:title')}</h1>
         <span class="spacer"></span>
-        <a class="button primary" href="/new">＋ ${t('assets:new')}</a>
+        <a class="button primary" href="/new">+ ${t('assets:new')}</a>
       </div>
       ${broken.length > 0 ? html`<section class="card broken" aria-labelledby="broken-heading">
         <h2 id="broken-heading">${t('assets:broken', { count: broken.length })}</h2>

@@ -48,7 +48,7 @@ export class CreditsPage extends LitElement {
         <h1>${t('credits:title')}</h1>
         <span class="spacer"></span>
         <a class="button" href="/project">${t('credits:edit')}</a>
-        <a class="button primary" href=${download} download="${appState.project}-credits.txt">⬇ ${t('credits:download')}</a>
+        <a class="button primary" href=${download} download="${appState.project}-credits.txt">↓ ${t('credits:download')}</a>
       </div>
       ${this.credits.error ? html`<p class="error" role="alert">${this.credits.error}</p>` : nothing}
       ${!credits ? html`<p class="muted" aria-busy="true">${t('common:loading')}</p>` : html`

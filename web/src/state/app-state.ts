@@ -3,7 +3,7 @@
 // through an AppStateController when any of it changes.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type {
-  AssetType, DefaultsSetView, LoginRequest, PublicUser, Session, State,
+  AssetType, DefaultsSetView, LoginOptions, LoginRequest, PublicUser, Session, State,
 } from '../../../schemas/generated/types.ts'
 import { api, ApiFailure, projectUrl } from '../controllers/api-client.ts'
 import { i18n, tOptional } from '../controllers/i18n.ts'
@@ -74,10 +74,21 @@ class AppState {
       if (!(error instanceof ApiFailure) || error.status !== 401) throw error
       this.session = null
     }
-    if (this.session) {
-      await Promise.all([this.loadProjectData(), this.useLanguage(this.session.user.language)])
-    }
+    // The language is in place before anything renders, so no page ever shows a bare key.
+    await Promise.all([this.session ? this.loadProjectData() : undefined, this.loadLanguage()])
     this.changed()
+  }
+
+  /**
+   * The person's language; without one, the language already showing (picked on the log-in page), or
+   * else the server's.
+   */
+  private async loadLanguage (): Promise<void> {
+    const chosen = this.session?.user.language
+    if (chosen) return await i18n.use(chosen)
+    if (i18n.loaded) return
+    const options = await api.get<LoginOptions>('/api/login-options')
+    await i18n.use(options.language)
   }
 
   /** Reloads people and the defaults set (after a live change, or a project setting switch). */
@@ -91,10 +102,6 @@ class AppState {
     this.users = users
     this.defaults = defaults
     this.changed()
-  }
-
-  async useLanguage (code: string | undefined): Promise<void> {
-    if (code) await i18n.use(code)
   }
 
   async login (request: LoginRequest): Promise<void> {

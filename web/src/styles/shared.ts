@@ -85,4 +85,6 @@ export const pageStyles = css`
   @media (max-width: 480px) { :host { padding: 12px 10px 40px; } }
   .page-head { display: flex; flex-wrap: wrap; align-items: center; gap: var(--rfam-gap); margin-bottom: 16px; }
   .page-head h1 { margin: 0; }
+  rfam-inline-text, rfam-inline-select, rfam-priority-select { margin-bottom: 14px; }
+  h3 { margin-top: 1em; }
 `
