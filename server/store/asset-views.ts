@@ -2,6 +2,7 @@
 // libraries and those added by hand), its dependents and its true priority. Computed once per
 // change of the project and cached, so reads cost nothing.
 import type { AssetView } from '../../schemas/generated/types.ts'
+import { CachedJson } from '../routes/api/cached-json.ts'
 import type { AssetEntry } from './asset-index.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 
@@ -10,7 +11,7 @@ export interface ProjectViews {
   list: AssetView[]
   byPath: Map<string, AssetView>
   /** The serialised asset list, sent as it is (and its ETag). */
-  listJson: string
+  listJson: CachedJson
   etag: string
 }
 
@@ -48,7 +49,8 @@ export function buildViews (version: number, entries: Iterable<AssetEntry>, link
     return view
   })
   list.sort(byTruePriorityThenName)
-  const listJson = JSON.stringify({ version, assets: list })
+  // Kept as bytes: encoding a large string on every request costs more than sending it.
+  const listJson = new CachedJson(Buffer.from(JSON.stringify({ version, assets: list })))
   return { version, list, byPath: new Map(list.map((v) => [v.path, v])), listJson, etag: `W/"${version}-${list.length}"` }
 }
 

@@ -1,10 +1,9 @@
 // A folder of '<ident>.json' files (users/, projects/), read into memory and kept fresh by watching
 // it. A file that does not parse or does not match its schema is left out, with its reason kept
 // for the log and the API, and never overwritten.
-import { readdirSync, readFileSync } from 'node:fs'
+import { readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs'
 import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
-import { watch, type FSWatcher } from 'chokidar'
 import { validator } from '../../schemas/validator.ts'
 import { writeJsonAtomic } from './atomic-write.ts'
 import { withFileLock } from './file-lock.ts'
@@ -16,6 +15,8 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
   private brokenFiles = new Map<string, BrokenFile>()
   private watcher?: FSWatcher
   private reloadTimer?: NodeJS.Timeout
+  /** Increases whenever the folder's contents change, for caches built from them. */
+  version = 0
 
   constructor (readonly dir: string, private readonly schemaId: string) {
     super()
@@ -43,6 +44,7 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
       if (item) next.set(item.ident, item)
     }
     this.items = next
+    this.version++
     this.emit('change')
   }
 
@@ -62,16 +64,17 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
 
   /** Re-reads the folder whenever something in it changes (other tools may edit these files). */
   watchForChanges (): void {
-    this.watcher = watch(this.dir, { ignoreInitial: true, depth: 0, ignored: (p) => /(^|\/)\./.test(p.slice(this.dir.length)) })
-    this.watcher.on('all', () => {
+    this.watcher = watch(this.dir, { persistent: false }, (_event, name) => {
+      if (name?.toString().startsWith('.')) return // temp files and locks
       clearTimeout(this.reloadTimer)
       this.reloadTimer = setTimeout(() => this.reload(), 50)
     })
+    this.watcher.on('error', () => this.watcher?.close())
   }
 
   async close (): Promise<void> {
     clearTimeout(this.reloadTimer)
-    await this.watcher?.close()
+    this.watcher?.close()
   }
 
   /** Changes one file under its lock, re-reading it from disk first so no other writer's change is lost. */
@@ -86,6 +89,7 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
       return next
     })
     this.items.set(ident, result)
+    this.version++
     this.emit('change')
     return result
   }
@@ -96,6 +100,7 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
     const file = join(this.dir, `${item.ident}.json`)
     await withFileLock(file, () => writeJsonAtomic(file, item))
     this.items.set(item.ident, item)
+    this.version++
     this.emit('change')
     return item
   }

@@ -2,13 +2,14 @@
 // them. Writes re-read the file under its lock and apply only the fields that changed, so two
 // people (or two servers) editing different fields of one asset never undo each other.
 import { EventEmitter } from 'node:events'
-import { copyFile, mkdir, readFile, rename, utimes, access } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rename, utimes, access, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { AssetIndex, isIgnoredName, readSidecar } from './asset-index.ts'
 import { buildViews, type ProjectViews } from './asset-views.ts'
+import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { writeJsonAtomic } from './atomic-write.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
@@ -34,12 +35,15 @@ export class ProjectStore extends EventEmitter {
   /** Linked libraries of each asset, as asset paths (filled by the .blend reader). */
   readonly links = new Map<string, string[]>()
   private cached?: ProjectViews
+  /** Serialised to-do lists by user, valid for one version of the views. */
+  private todoCache = new Map<string, CachedJson>()
+  private todoCacheVersion = -1
   private projectFile: ProjectFile = {}
 
   constructor (readonly options: ProjectStoreOptions) {
     super()
     this.index = new AssetIndex(options.root, options.rescanSeconds * 1000)
-    this.index.on('change', (path: string) => { this.cached = undefined; this.emit('change', { kind: 'asset', path }) })
+    this.index.on('change', (path: string) => { this.emit('change', { kind: 'asset', path }) })
     this.index.on('project-file', () => { void this.loadProjectFile().then(() => this.emit('change', { kind: 'project' })) })
   }
 
@@ -50,6 +54,7 @@ export class ProjectStore extends EventEmitter {
     await mkdir(this.root, { recursive: true })
     await this.loadProjectFile()
     await this.index.start(this.options.watch ?? true)
+    this.views() // build the first list now rather than on the first request
   }
 
   close (): Promise<void> { return this.index.close() }
@@ -64,7 +69,8 @@ export class ProjectStore extends EventEmitter {
     } catch {
       this.projectFile = validateProjectFile({})
     }
-    this.cached = undefined
+    // The defaults set may have changed, and with it every true priority.
+    this.index.bump()
   }
 
   file (): ProjectFile { return validateProjectFile(structuredClone(this.projectFile)) }
@@ -94,7 +100,7 @@ export class ProjectStore extends EventEmitter {
       return merged
     })
     this.projectFile = next
-    this.cached = undefined
+    this.index.bump()
     this.emit('change', { kind: 'project' })
     return structuredClone(next)
   }
@@ -105,6 +111,15 @@ export class ProjectStore extends EventEmitter {
       this.cached = buildViews(this.index.version, this.index.entries.values(), this.links, this.defaults())
     }
     return this.cached
+  }
+
+  /** A per-user cache for serialised views derived from the asset views (to-do lists). */
+  cachedForUser (key: string, membersVersion: number, make: () => unknown): CachedJson {
+    const version = this.views().version * 1e6 + membersVersion
+    if (version !== this.todoCacheVersion) { this.todoCache.clear(); this.todoCacheVersion = version }
+    let out = this.todoCache.get(key)
+    if (!out) { out = new CachedJson(Buffer.from(JSON.stringify(make()))); this.todoCache.set(key, out) }
+    return out
   }
 
   get (path: string): AssetView {
@@ -144,13 +159,16 @@ export class ProjectStore extends EventEmitter {
     const set = this.defaults()
     const type = set.types.get(body.type)
     if (!type) throw badRequest('RFAM_UNKNOWN_TYPE', `"${body.type}" is not an asset type of this project; choose one of ${set.typeList.map((t) => t.ident).join(', ')}.`)
+    // register: the file is already there (saved from Blender); it becomes an asset where it is.
+    const registering = body.register === true
+    if (registering && body.path === undefined) throw badRequest('RFAM_PATH_NEEDED', 'To register an existing file, send its path inside the project.')
     const path = checkRelativePath(body.path ?? derivedAssetPath(type.directory, body.name, type.file), 'file name')
     if (path === '' || path.split('/').some(isIgnoredName) || path.endsWith('.json') || path === 'project') {
       throw badRequest('RFAM_BAD_FILE_NAME', `"${body.path}" cannot be used as an asset's file name: no hidden names, no 'old' folder, no .json.`)
     }
     const filePath = this.resolve(path)
     const sidecar = this.index.sidecarOf(path)
-    const template = templatePath(set, type)
+    const template = registering ? null : templatePath(set, type)
     const meta: Asset = {
       name: body.name,
       description: body.description ?? '',
@@ -169,6 +187,10 @@ export class ProjectStore extends EventEmitter {
     const problem = validator().check('asset.schema.json', meta)
     if (problem) throw badRequest('RFAM_BAD_ASSET', problem)
     await withFileLock(sidecar, async () => {
+      if (registering && await exists(sidecar)) throw conflict('RFAM_EXISTS', `"${path}" is already an asset.`)
+      if (registering && !(await stat(filePath).then((st) => st.isFile(), () => false))) {
+        throw badRequest('RFAM_NO_FILE', `There is no file "${path}" in the project to register; save it there first.`)
+      }
       if (await exists(sidecar) || (template && await exists(filePath))) {
         throw conflict('RFAM_EXISTS', `"${path}" already exists; choose another name or file name.`)
       }

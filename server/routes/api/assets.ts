@@ -3,6 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { AssetCreate, AssetUpdate } from '../../../schemas/generated/types.ts'
 import { checkRelativePath } from '../../store/named-paths.ts'
+import { sendCachedJson } from './cached-json.ts'
 
 type P = { Params: { project: string, '*': string } }
 const view = { $ref: 'api-asset-view.schema.json#' }
@@ -18,8 +19,8 @@ export async function assetRoutes (app: FastifyInstance): Promise<void> {
     const views = workspace.store(request.params.project).views()
     reply.header('etag', views.etag).header('cache-control', 'private, no-cache')
     if (request.headers['if-none-match'] === views.etag) return reply.code(304).send()
-    // The list is serialised once per change of the project and sent as it is.
-    return reply.type('application/json').send(views.listJson)
+    // The list is serialised (and compressed) once per change of the project.
+    return sendCachedJson(request, reply, views.listJson)
   })
 
   app.post<{ Params: { project: string }, Body: AssetCreate }>('/api/projects/:project/assets', {

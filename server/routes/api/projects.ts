@@ -7,6 +7,7 @@ import { readPicture, storePicture } from '../../pictures/pictures.ts'
 import { todoFor, ownedByPriority } from '../../store/todo.ts'
 import { publicProject, publicUser } from './public-views.ts'
 import { sendPicture, uploadedFile } from './users.ts'
+import { sendCachedJson } from './cached-json.ts'
 
 type P = { Params: { project: string } }
 
@@ -59,14 +60,16 @@ export async function projectRoutes (app: FastifyInstance): Promise<void> {
     const user = request.query.user ?? request.user!.ident
     const members = workspace.members(project)
     if (!members.some((m) => m.ident === user)) throw badRequest('RFAM_NOT_MEMBER', `"${user}" is not in this project.`)
-    // Sent pre-serialised: the views are cached, and this is the page students open most.
-    return reply.type('application/json').send(JSON.stringify(todoFor(workspace.store(project), user, members)))
+    // Cached per user until anything in the project changes: this is the page students open most.
+    const store = workspace.store(project)
+    return sendCachedJson(request, reply, store.cachedForUser(`todo:${user}`, workspace.users.version, () => todoFor(store, user, members)))
   })
 
   app.get<P>('/api/projects/:project/team', async (request, reply) => {
     const store = workspace.store(request.params.project)
-    const members = workspace.members(request.params.project).map((u) => ({ user: publicUser(u), task: ownedByPriority(store, u.ident)[0] ?? null }))
-    return reply.type('application/json').send(JSON.stringify({ members }))
+    return sendCachedJson(request, reply, store.cachedForUser('team', workspace.users.version, () => ({
+      members: workspace.members(request.params.project).map((u) => ({ user: publicUser(u), task: ownedByPriority(store, u.ident)[0] ?? null })),
+    })))
   })
 
   app.get<P & { Querystring: { format?: 'text' | 'json' } }>('/api/projects/:project/credits', {

@@ -1,0 +1,163 @@
+// Picks the next run for a node, from memory only.
+//
+// 1. Only jobs the node may take: queued or active (not paused), their file's share among the
+//    node's shares, their `requires` among its `provides`, the node not blocklisted for the job.
+// 2. Fair across projects: the project with the highest renderPriority / (0.1 + runs in flight)
+//    wins (the original's weights, drawn deterministically; ties are broken by the injected
+//    random source), so a project of priority 2 gets about twice the nodes of a project of 1.
+// 3. Within the project: a job with no frame written and nothing in flight first (its first
+//    frame catches a broken file early and measures the frame time), then higher job priority,
+//    then the job with the fewest runs for its weight (slow frames, measured, weigh less), then
+//    the oldest.
+// 4. The run: the next task in the job's dispatch order (its first frame first, then in order or
+//    spread), grown with neighbouring tasks so one Blender renders several consecutive frames.
+//    Its size follows guided self-scheduling: the frames left divided by the process slots that
+//    can take the job, at least enough frames that start-up stays under 5 % of the run, at most
+//    MAX_RUN_SECONDS of measured work (so a new, more urgent job waits at most that long).
+import type { JobRuntime } from './job-runtime.ts'
+import { isRunnable } from './job-states.ts'
+
+export const MAX_RUN_SECONDS = 600
+/** Largest run while a job's frame time is still unknown. */
+export const UNKNOWN_RUN_FRAMES = 50
+/** Start-up cost allowed per run, as a share of the run. */
+export const OVERHEAD_SHARE = 0.05
+
+export interface NodeCaps {
+  name: string
+  shares: ReadonlySet<string>
+  provides: ReadonlySet<string>
+  processes: number
+}
+
+export interface PlannedRun {
+  job: JobRuntime
+  tasks: number[]
+  frames: number[]
+}
+
+export interface SchedulerDeps {
+  /** Render priority of a project (its weight in the fair share); 1 when unknown. */
+  projectPriority: (project: string) => number
+  random: () => number
+  /** Nodes that could take a job of this group now (online, not paused), for run sizes and retries. */
+  eligibleNodes: (group: string) => { nodes: number, slots: number }
+}
+
+export class Scheduler {
+  readonly jobs = new Map<string, JobRuntime>()
+  /** Jobs that may hand out work: runnable status and something queued. */
+  private readonly runnable = new Set<JobRuntime>()
+  private readonly projectRuns = new Map<string, number>()
+
+  constructor (private readonly deps: SchedulerDeps) {}
+
+  add (job: JobRuntime): void {
+    this.jobs.set(job.id, job)
+    for (const _ of job.runs) this.runStarted(job)
+    this.refresh(job)
+  }
+
+  remove (job: JobRuntime): void {
+    for (const _ of job.runs) this.runEnded(job)
+    this.jobs.delete(job.id)
+    this.runnable.delete(job)
+  }
+
+  /** Re-checks whether a job may hand out work (after any change to it). */
+  refresh (job: JobRuntime): void {
+    if (this.jobs.has(job.id) && isRunnable(job.job.status) && job.queuedTasks > 0) this.runnable.add(job)
+    else this.runnable.delete(job)
+  }
+
+  runStarted (job: JobRuntime): void { this.projectRuns.set(job.project, (this.projectRuns.get(job.project) ?? 0) + 1) }
+  runEnded (job: JobRuntime): void { this.projectRuns.set(job.project, Math.max(0, (this.projectRuns.get(job.project) ?? 0) - 1)) }
+  runsOf (project: string): number { return this.projectRuns.get(project) ?? 0 }
+
+  hasRunnable (): boolean { return this.runnable.size > 0 }
+
+  /** May this node take this job's tasks at all? */
+  fits (job: JobRuntime, node: NodeCaps): boolean {
+    if (!node.shares.has(job.share) || job.blocklist.has(node.name)) return false
+    for (const tag of job.job.requires) if (!node.provides.has(tag)) return false
+    return true
+  }
+
+  /** A task failed by this node goes to others first, unless no other node could take it. */
+  private takeable (job: JobRuntime, node: string): (idx: number) => boolean {
+    let others: number | undefined
+    return (idx) => {
+      const failed = job.failedBy.get(idx)
+      if (!failed?.has(node)) return true
+      others ??= this.deps.eligibleNodes(job.group).nodes - job.blocklist.size
+      return others <= failed.size
+    }
+  }
+
+  /** The next run for this node, or null when there is nothing it may take. */
+  pick (node: NodeCaps): PlannedRun | null {
+    const best = new Map<string, { job: JobRuntime, anchor: number }>()
+    for (const job of this.runnable) {
+      if (!this.fits(job, node)) continue
+      const current = best.get(job.project)
+      if (current && compareJobs(current.job, job) <= 0) continue
+      const anchor = job.nextAnchor(this.takeable(job, node.name))
+      if (anchor < 0) continue
+      best.set(job.project, { job, anchor })
+    }
+    if (best.size === 0) return null
+    let chosen: { job: JobRuntime, anchor: number } | undefined
+    let bestWeight = -Infinity
+    let ties = 0
+    for (const [project, candidate] of best) {
+      const weight = this.deps.projectPriority(project) / (0.1 + this.runsOf(project))
+      if (weight > bestWeight) {
+        bestWeight = weight
+        chosen = candidate
+        ties = 1
+      } else if (weight === bestWeight) {
+        // Reservoir choice among equals: each tied project is equally likely.
+        ties++
+        if (this.deps.random() * ties < 1) chosen = candidate
+      }
+    }
+    const { job, anchor } = chosen!
+    const tasks = job.runs.size === 0 && job.doneFrames === 0
+      ? [anchor]
+      : job.grow(anchor, this.runFrames(job), this.takeable(job, node.name))
+    return { job, tasks, frames: job.framesOf(tasks) }
+  }
+
+  /** How many frames the next run of this job should hold (guided self-scheduling, bounded). */
+  runFrames (job: JobRuntime): number {
+    const { slots } = this.deps.eligibleNodes(job.group)
+    let frames = Math.ceil(job.queuedFrames / Math.max(1, slots))
+    const mean = job.meanSeconds
+    if (mean === null) {
+      frames = Math.min(frames, UNKNOWN_RUN_FRAMES)
+    } else {
+      const perFrame = Math.max(mean, 1e-3)
+      frames = Math.max(frames, Math.ceil(job.overheadSeconds / (OVERHEAD_SHARE * perFrame)))
+      frames = Math.min(frames, Math.max(1, Math.floor(MAX_RUN_SECONDS / perFrame)))
+    }
+    return Math.max(1, Math.min(frames, job.queuedFrames))
+  }
+}
+
+/** Negative when `a` should go before `b` within one project. */
+export function compareJobs (a: JobRuntime, b: JobRuntime): number {
+  const probeA = a.doneFrames === 0 && a.runs.size === 0 ? 1 : 0
+  const probeB = b.doneFrames === 0 && b.runs.size === 0 ? 1 : 0
+  if (probeA !== probeB) return probeB - probeA
+  if (a.job.priority !== b.job.priority) return b.job.priority - a.job.priority
+  const share = (j: JobRuntime) => timeWeight(j) / (0.1 + j.runs.size)
+  const d = share(b) - share(a)
+  if (d !== 0) return d
+  return a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+}
+
+/** Frames under a minute all weigh the same; slower frames weigh less (at most 100× less). */
+function timeWeight (job: JobRuntime): number {
+  const mean = job.meanSeconds
+  return mean === null ? 1 : 1 / Math.min(100, Math.max(1, mean / 60))
+}

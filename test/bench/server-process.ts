@@ -1,0 +1,35 @@
+// Starts RFAM as its own process (as `npm start` does) on a prepared config, for benchmarks that
+// must not share an event loop with their load generator.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { repoRoot } from '../../server/config/load-config.ts'
+
+export interface ServerProcess { child: ChildProcess, url: string, startedMs: number, stop: () => Promise<void> }
+
+export async function startServerProcess (configFile: string): Promise<ServerProcess> {
+  const t0 = performance.now()
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
+    env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /open (http:\/\/\S+?)\/?\s/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
+  })
+  const startedMs = performance.now() - t0
+  return {
+    child, url, startedMs,
+    stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') }),
+  }
+}
+
+/** Resident memory of a process in MB (Linux). */
+export function rssMb (pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
+  return m ? Number(m[1]) / 1024 : NaN
+}
