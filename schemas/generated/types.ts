@@ -1264,6 +1264,10 @@ export interface Job {
    * Nodes that failed this job too often and get no more of its tasks.
    */
   blocklist?: string[];
+  /**
+   * Counts the job's changes; after a crash the farm's journal (farm/journal/) replays only changes newer than the file.
+   */
+  revision?: number;
   tasks: Task[];
 }
 /**
