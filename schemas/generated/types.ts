@@ -126,7 +126,7 @@ export interface AllSchemas {
   User?: User;
 }
 /**
- * POST /api/projects/:project/assets: a new asset, its file copied from its type's template.
+ * POST /api/projects/:project/assets: a new asset, its file copied from its type's template (or, with register, an existing file).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-asset-create".
@@ -140,6 +140,10 @@ export interface AssetCreate {
   path?: string;
   description?: LongText;
   owner?: Ident | null;
+  /**
+   * Make the file already at 'path' an asset where it is (the Blender add-on's 'Make it an asset'): nothing is copied; the file must exist and must not be an asset yet.
+   */
+  register?: boolean;
 }
 /**
  * GET /api/projects/:project/assets: every asset of the project, broken ones included.
