@@ -87,10 +87,14 @@ export async function startWebServer (t: Tap, options: { demo?: boolean, config?
   }
 }
 
-/** Chromium for one test file, closed after it. */
-export async function launchBrowser (t: Tap): Promise<Browser> {
-  const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
-  t.teardown(() => browser.close())
+let browser: Promise<Browser> | undefined
+
+/** One Chromium per test file (each test opens its own contexts in it), closed when the file ends. */
+export function launchBrowser (_t?: Tap): Promise<Browser> {
+  if (!browser) {
+    browser = chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
+    tap.teardown(async () => { await (await browser!).close() })
+  }
   return browser
 }
 
