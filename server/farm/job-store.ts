@@ -1,0 +1,266 @@
+// Job files on disk: one JSON file per job (<farm>/jobs/<id>.json, written atomically: temp file,
+// fsync, rename) plus a journal (<farm>/journal/<n>.ndjson) of the changes since.
+//
+// Why a journal: a busy farm changes its jobs thousands of times a second (every task handed out,
+// every frame written), and a reply to a node may only go out once its change is on disk, or a
+// server killed at the wrong moment would lose a frame or render one twice. Rewriting a job file
+// of thousands of tasks for each change would not keep up; appending one line and syncing once for
+// a whole batch of changes (group commit) does. Job files are rewritten every few seconds while a
+// job changes, and journal files are deleted once every job in them has a newer file. At start the
+// files are read and the journal replayed (only lines newer than a file's `revision`), so after
+// SIGKILL nothing that was acknowledged is lost.
+import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Job, Task } from '../../schemas/generated/types.ts'
+import { validator } from '../../schemas/validator.ts'
+import { writeFileAtomic } from '../store/atomic-write.ts'
+
+export interface StoreLog {
+  warn: (msg: string) => void
+  error: (msg: string) => void
+}
+
+export interface JobStoreOptions {
+  farmDir: string
+  log: StoreLog
+  /** A changing job's file is rewritten at most this often. */
+  snapshotEveryMs?: number
+  /** A journal file is closed and a new one started past this size. */
+  segmentBytes?: number
+}
+
+type Header = Omit<Job, 'tasks'>
+interface JournalLine { j: string, r: number, h: Header, t: Record<string, Task> }
+
+const ID = /^[0-9a-f-]{36}$/
+
+export class JobStore {
+  readonly jobsDir: string
+  readonly journalDir: string
+  private readonly snapshotEveryMs: number
+  private readonly segmentBytes: number
+  private seq = 0
+  private fd: FileHandle | null = null
+  private bytes = 0
+  /** Per journal file: the newest revision of each job it holds that no job file holds yet. */
+  private readonly segments = new Map<number, Map<string, number>>()
+  private pending: string[] = []
+  private pendingJobs: Array<[string, number]> = []
+  private waiters: Array<{ resolve: () => void, reject: (e: unknown) => void }> = []
+  private flushing: Promise<void> | null = null
+  private readonly jobs = new Map<string, Job>()
+  private readonly dirty = new Set<string>()
+  private readonly lastSnapshot = new Map<string, number>()
+  private snapshotTimer: NodeJS.Timeout | null = null
+  private snapshotting: Promise<void> | null = null
+  private closed = false
+
+  constructor (private readonly options: JobStoreOptions) {
+    this.jobsDir = join(options.farmDir, 'jobs')
+    this.journalDir = join(options.farmDir, 'journal')
+    this.snapshotEveryMs = options.snapshotEveryMs ?? 3000
+    this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024
+  }
+
+  /** Reads every job file, replays the journal, and starts a fresh journal. */
+  async load (): Promise<Job[]> {
+    await mkdir(this.jobsDir, { recursive: true })
+    await mkdir(this.journalDir, { recursive: true })
+    for (const name of await readdir(this.jobsDir)) {
+      if (name.startsWith('.') && name.endsWith('.tmp')) await unlink(join(this.jobsDir, name)).catch(() => {})
+    }
+    for (const name of (await readdir(this.jobsDir)).filter((n) => n.endsWith('.json')).sort()) {
+      const file = join(this.jobsDir, name)
+      try {
+        const job = JSON.parse(await readFile(file, 'utf8')) as Job
+        const problem = validator().check('job.schema.json', job)
+        if (problem) throw new Error(problem)
+        if (`${job.id}.json` !== name) throw new Error(`its id is ${job.id}`)
+        this.jobs.set(job.id, job)
+      } catch (err) {
+        this.options.log.error(`farm: job file ${file} cannot be read and is left alone: ${(err as Error).message}`)
+      }
+    }
+    const changed = new Set<string>()
+    const segmentFiles = (await readdir(this.journalDir)).filter((n) => /^\d+\.ndjson$/.test(n)).sort((a, b) => parseInt(a) - parseInt(b))
+    for (const [n, name] of segmentFiles.entries()) {
+      this.seq = Math.max(this.seq, parseInt(name))
+      const lines = (await readFile(join(this.journalDir, name), 'utf8')).split('\n')
+      for (const [i, text] of lines.entries()) {
+        if (text === '') continue
+        let line: JournalLine
+        try {
+          line = JSON.parse(text) as JournalLine
+        } catch {
+          // A torn last line is a write the server never acknowledged; anything else is damage.
+          if (!(n === segmentFiles.length - 1 && i >= lines.length - 2)) this.options.log.warn(`farm: journal ${name} line ${i + 1} is damaged and skipped`)
+          continue
+        }
+        const job = this.jobs.get(line.j)
+        if (!job || line.r <= (job.revision ?? 0)) continue
+        for (const key of Object.keys(job)) if (key !== 'tasks') delete (job as Partial<Job>)[key as keyof Job]
+        Object.assign(job, line.h)
+        for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = task
+        job.revision = line.r
+        changed.add(job.id)
+      }
+    }
+    for (const id of changed) await this.writeSnapshot(this.jobs.get(id)!)
+    for (const name of segmentFiles) await unlink(join(this.journalDir, name)).catch(() => {})
+    await this.openSegment()
+    this.snapshotTimer = setInterval(() => { void this.snapshotDue() }, Math.max(50, Math.floor(this.snapshotEveryMs / 3)))
+    this.snapshotTimer.unref()
+    return [...this.jobs.values()]
+  }
+
+  /** Writes a new job's file; resolves once it is on disk. */
+  async create (job: Job): Promise<void> {
+    job.revision = 0
+    this.jobs.set(job.id, job)
+    await this.writeSnapshot(job)
+  }
+
+  /**
+   * Journals the job's fields and the given tasks as they are now; resolves once the line is on
+   * disk (lines from many callers share one sync).
+   */
+  record (job: Job, taskIndexes: Iterable<number> = []): Promise<void> {
+    if (this.closed) return Promise.reject(new Error('the job store is closed'))
+    job.revision = (job.revision ?? 0) + 1
+    const { tasks, ...header } = job
+    const t: Record<string, Task> = {}
+    for (const idx of taskIndexes) t[idx] = tasks[idx]!
+    this.pending.push(JSON.stringify({ j: job.id, r: job.revision, h: header, t }) + '\n')
+    this.pendingJobs.push([job.id, job.revision])
+    this.dirty.add(job.id)
+    const done = new Promise<void>((resolve, reject) => { this.waiters.push({ resolve, reject }) })
+    this.flushing ??= this.flush()
+    return done
+  }
+
+  /** Deletes a job's file (its journal lines are then ignored). */
+  async remove (id: string): Promise<void> {
+    if (!ID.test(id)) return
+    this.jobs.delete(id)
+    this.dirty.delete(id)
+    this.lastSnapshot.delete(id)
+    for (const map of this.segments.values()) map.delete(id)
+    await unlink(join(this.jobsDir, `${id}.json`)).catch((err) => { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err })
+    await this.syncDir(this.jobsDir)
+    await this.dropCleanSegments()
+  }
+
+  /** Writes every changed job's file and empties the journal (a clean stop needs no replay). */
+  async close (): Promise<void> {
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer)
+    await this.flushing
+    await this.snapshotting
+    this.closed = true
+    for (const id of [...this.dirty]) {
+      const job = this.jobs.get(id)
+      if (job) await this.writeSnapshot(job)
+    }
+    await this.fd?.close()
+    this.fd = null
+    await this.dropCleanSegments(true)
+  }
+
+  private async flush (): Promise<void> {
+    try {
+      while (this.pending.length > 0) {
+        const text = this.pending.join('')
+        const jobs = this.pendingJobs
+        const waiters = this.waiters
+        this.pending = []
+        this.pendingJobs = []
+        this.waiters = []
+        try {
+          if (this.bytes > this.segmentBytes) await this.openSegment()
+          await this.fd!.write(text)
+          await this.fd!.datasync()
+          this.bytes += Buffer.byteLength(text)
+          const map = this.segments.get(this.seq)!
+          for (const [id, rev] of jobs) if (this.jobs.has(id)) map.set(id, Math.max(map.get(id) ?? 0, rev))
+          for (const w of waiters) w.resolve()
+        } catch (err) {
+          this.options.log.error(`farm: cannot write the journal: ${(err as Error).message}`)
+          for (const w of waiters) w.reject(err)
+        }
+      }
+    } finally {
+      this.flushing = null
+    }
+  }
+
+  private async openSegment (): Promise<void> {
+    await this.fd?.close()
+    this.seq++
+    this.fd = await open(join(this.journalDir, `${this.seq}.ndjson`), 'a')
+    this.bytes = 0
+    this.segments.set(this.seq, new Map())
+    await this.syncDir(this.journalDir)
+  }
+
+  private async snapshotDue (): Promise<void> {
+    if (this.snapshotting || this.closed) return
+    this.snapshotting = (async () => {
+      const now = Date.now()
+      for (const id of [...this.dirty]) {
+        if (now - (this.lastSnapshot.get(id) ?? 0) < this.snapshotEveryMs) continue
+        const job = this.jobs.get(id)
+        if (!job) continue
+        try {
+          await this.writeSnapshot(job)
+        } catch (err) {
+          this.options.log.error(`farm: cannot write job file ${id}: ${(err as Error).message}`)
+        }
+      }
+      await this.dropCleanSegments()
+    })().finally(() => { this.snapshotting = null })
+    await this.snapshotting
+  }
+
+  private async writeSnapshot (job: Job): Promise<void> {
+    const revision = job.revision ?? 0
+    const text = JSON.stringify(job) + '\n'
+    this.dirty.delete(job.id)
+    this.lastSnapshot.set(job.id, Date.now())
+    try {
+      await writeFileAtomic(join(this.jobsDir, `${job.id}.json`), text)
+    } catch (err) {
+      this.dirty.add(job.id)
+      throw err
+    }
+    if (!this.jobs.has(job.id)) {
+      // Removed while being written: take the file away again.
+      await unlink(join(this.jobsDir, `${job.id}.json`)).catch(() => {})
+      return
+    }
+    if ((job.revision ?? 0) > revision) this.dirty.add(job.id)
+    for (const map of this.segments.values()) {
+      const rev = map.get(job.id)
+      if (rev !== undefined && rev <= revision) map.delete(job.id)
+    }
+  }
+
+  /** Deletes journal files whose every line is older than its job's file. */
+  private async dropCleanSegments (includingCurrent = false): Promise<void> {
+    for (const [seq, map] of [...this.segments]) {
+      if ((seq === this.seq && !includingCurrent) || map.size > 0) continue
+      this.segments.delete(seq)
+      await unlink(join(this.journalDir, `${seq}.ndjson`)).catch(() => {})
+    }
+  }
+
+  private async syncDir (dir: string): Promise<void> {
+    try {
+      const h = await open(dir, 'r')
+      try { await h.sync() } finally { await h.close() }
+    } catch { /* not every file system can sync a folder */ }
+  }
+
+  /** For tests: how many journal files exist now. */
+  async journalFiles (): Promise<string[]> {
+    return (await readdir(this.journalDir)).filter((n) => n.endsWith('.ndjson')).sort()
+  }
+}
