@@ -43,6 +43,8 @@ export class JobRuntime {
   fastest: FrameTime | null = null
   slowest: FrameTime | null = null
   peakMemoryMB: number | null = null
+  /** Told when a run starts (+1) or ends (-1), for the scheduler's counts. */
+  onRun: ((run: Run, delta: 1 | -1) => void) | null = null
   /** Seconds a run spends outside its frames (start-up, loading the file); learnt from runs. */
   overheadSeconds = 1
   private overheadSamples = 0
@@ -170,6 +172,7 @@ export class JobRuntime {
     const run: Run = { job: this, node, tasks: new Set(idxs), started: now, frameSeconds: 0 }
     this.runs.add(run)
     for (const idx of idxs) this.runOfTask.set(idx, run)
+    this.onRun?.(run, 1)
     return run
   }
 
@@ -190,7 +193,10 @@ export class JobRuntime {
     if (!run) return
     this.runOfTask.delete(idx)
     run.tasks.delete(idx)
-    if (run.tasks.size === 0) this.runs.delete(run)
+    if (run.tasks.size === 0) {
+      this.runs.delete(run)
+      this.onRun?.(run, -1)
+    }
   }
 
   // ---- what to hand out next ---------------------------------------------------------------

@@ -14,7 +14,7 @@
 //    Its size follows guided self-scheduling: the frames left divided by the process slots that
 //    can take the job, at least enough frames that start-up stays under 5 % of the run, at most
 //    MAX_RUN_SECONDS of measured work (so a new, more urgent job waits at most that long).
-import type { JobRuntime } from './job-runtime.ts'
+import type { JobRuntime, Run } from './job-runtime.ts'
 import { isRunnable } from './job-states.ts'
 
 export const MAX_RUN_SECONDS = 600
@@ -49,20 +49,39 @@ export class Scheduler {
   /** Jobs that may hand out work: runnable status and something queued. */
   private readonly runnable = new Set<JobRuntime>()
   private readonly projectRuns = new Map<string, number>()
+  private readonly nodeRuns = new Map<string, Set<Run>>()
 
   constructor (private readonly deps: SchedulerDeps) {}
 
   add (job: JobRuntime): void {
     this.jobs.set(job.id, job)
-    for (const _ of job.runs) this.runStarted(job)
+    for (const run of job.runs) this.counted(run, 1)
+    job.onRun = (run, delta) => this.counted(run, delta)
     this.refresh(job)
   }
 
   remove (job: JobRuntime): void {
-    for (const _ of job.runs) this.runEnded(job)
+    for (const run of job.runs) this.counted(run, -1)
+    job.onRun = null
     this.jobs.delete(job.id)
     this.runnable.delete(job)
   }
+
+  private counted (run: Run, delta: 1 | -1): void {
+    const project = run.job.project
+    this.projectRuns.set(project, Math.max(0, (this.projectRuns.get(project) ?? 0) + delta))
+    let set = this.nodeRuns.get(run.node)
+    if (delta > 0) {
+      if (!set) this.nodeRuns.set(run.node, set = new Set())
+      set.add(run)
+    } else if (set) {
+      set.delete(run)
+      if (set.size === 0) this.nodeRuns.delete(run.node)
+    }
+  }
+
+  /** Runs a node has in flight. */
+  runsOfNode (node: string): Run[] { return [...(this.nodeRuns.get(node) ?? [])] }
 
   /** Re-checks whether a job may hand out work (after any change to it). */
   refresh (job: JobRuntime): void {
@@ -70,8 +89,6 @@ export class Scheduler {
     else this.runnable.delete(job)
   }
 
-  runStarted (job: JobRuntime): void { this.projectRuns.set(job.project, (this.projectRuns.get(job.project) ?? 0) + 1) }
-  runEnded (job: JobRuntime): void { this.projectRuns.set(job.project, Math.max(0, (this.projectRuns.get(job.project) ?? 0) - 1)) }
   runsOf (project: string): number { return this.projectRuns.get(project) ?? 0 }
 
   hasRunnable (): boolean { return this.runnable.size > 0 }

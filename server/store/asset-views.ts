@@ -5,6 +5,7 @@ import type { AssetView } from '../../schemas/generated/types.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import type { AssetEntry } from './asset-index.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
+import type { FileLinks } from './blend-links.ts'
 
 export interface ProjectViews {
   version: number
@@ -15,14 +16,14 @@ export interface ProjectViews {
   etag: string
 }
 
-export function buildViews (version: number, entries: Iterable<AssetEntry>, links: ReadonlyMap<string, string[]>, set: DefaultsSet): ProjectViews {
+export function buildViews (version: number, entries: Iterable<AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet): ProjectViews {
   const all = [...entries]
   const known = new Set(all.map((e) => e.path))
   const deps = new Map<string, string[]>()
   const dependents = new Map<string, string[]>()
   for (const e of all) {
     const list = new Set<string>(e.meta?.dependencies ?? [])
-    for (const l of links.get(e.path) ?? []) list.add(l)
+    for (const l of links.get(e.path)?.inside ?? []) list.add(l)
     list.delete(e.path)
     const sorted = [...list].sort()
     deps.set(e.path, sorted)
@@ -44,7 +45,7 @@ export function buildViews (version: number, entries: Iterable<AssetEntry>, link
     }
     if (e.meta) view.meta = e.meta
     if (e.broken) view.broken = e.broken
-    const missing = (links.get(e.path) ?? []).filter((l) => !known.has(l))
+    const missing = links.get(e.path)?.missing ?? []
     if (missing.length) view.missingLinks = missing
     return view
   })

@@ -9,6 +9,7 @@ import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { AssetIndex, isIgnoredName, readSidecar } from './asset-index.ts'
 import { buildViews, type ProjectViews } from './asset-views.ts'
+import { BackgroundQueue, readFileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { writeJsonAtomic } from './atomic-write.ts'
@@ -32,8 +33,9 @@ const exists = (p: string) => access(p).then(() => true, () => false)
 
 export class ProjectStore extends EventEmitter {
   readonly index: AssetIndex
-  /** Linked libraries of each asset, as asset paths (filled by the .blend reader). */
-  readonly links = new Map<string, string[]>()
+  /** What each .blend links, read from the file in the background. */
+  readonly links = new Map<string, FileLinks>()
+  private readonly linkQueue = new BackgroundQueue(2)
   private cached?: ProjectViews
   /** Serialised to-do lists by user, valid for one version of the views. */
   private todoCache = new Map<string, CachedJson>()
@@ -43,7 +45,12 @@ export class ProjectStore extends EventEmitter {
   constructor (readonly options: ProjectStoreOptions) {
     super()
     this.index = new AssetIndex(options.root, options.rescanSeconds * 1000)
-    this.index.on('change', (path: string) => { this.emit('change', { kind: 'asset', path }) })
+    this.index.on('change', (path: string) => {
+      this.queueLinks(path)
+      // Files linking this one may now have a missing (or a found) library.
+      for (const [p, l] of this.links) if (l.inside.includes(path)) this.queueLinks(p)
+      this.emit('change', { kind: 'asset', path })
+    })
     this.index.on('project-file', () => { void this.loadProjectFile().then(() => this.emit('change', { kind: 'project' })) })
   }
 
@@ -55,6 +62,26 @@ export class ProjectStore extends EventEmitter {
     await this.loadProjectFile()
     await this.index.start(this.options.watch ?? true)
     this.views() // build the first list now rather than on the first request
+    for (const path of this.index.entries.keys()) this.queueLinks(path)
+  }
+
+  /** True once every queued .blend has been read for its links. */
+  get linksSettled (): boolean { return this.linkQueue.idle }
+
+  private queueLinks (path: string): void {
+    if (!path.endsWith('.blend')) return
+    this.linkQueue.add(path, async () => {
+      const entry = this.index.get(path)
+      let next: FileLinks | undefined
+      if (entry?.file?.exists) {
+        try { next = await readFileLinks(this.root, path) } catch { next = undefined }
+      }
+      if (JSON.stringify(next) === JSON.stringify(this.links.get(path))) return
+      if (next) this.links.set(path, next)
+      else this.links.delete(path)
+      this.index.bump()
+      this.emit('change', { kind: 'asset', path })
+    })
   }
 
   close (): Promise<void> { return this.index.close() }

@@ -1,0 +1,191 @@
+// The render nodes the farm knows: their records on disk (<farm>/nodes/<name>.json, rewritten at
+// hello, on pause and resume, and about once a minute while a node is alive), their secret
+// sessions, when each was last heard from, and which jobs they could take (cached counts the
+// scheduler uses to size runs and to know whether a failed task can go to another node).
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
+import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { FarmHello, FarmNode } from '../../schemas/generated/types.ts'
+import { validator } from '../../schemas/validator.ts'
+import { HttpError } from '../errors.ts'
+import { writeJsonAtomic } from '../store/atomic-write.ts'
+import type { NodeCaps } from './scheduler.ts'
+
+export interface NodeState {
+  record: FarmNode
+  caps: NodeCaps
+  /** When a request from it last arrived (ms). */
+  lastSeen: number
+  online: boolean
+  /** Its held work request, if any. */
+  waiter: { cancel: () => void } | null
+  persistedSeen: number
+}
+
+const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
+
+export class NodeRegistry {
+  readonly dir: string
+  readonly nodes = new Map<string, NodeState>()
+  private eligibleCache = new Map<string, { nodes: number, slots: number, known: number }>()
+
+  constructor (farmDir: string, private readonly now: () => number, private readonly log: { error: (m: string) => void }) {
+    this.dir = join(farmDir, 'nodes')
+  }
+
+  async load (): Promise<void> {
+    await mkdir(this.dir, { recursive: true })
+    for (const name of (await readdir(this.dir)).filter((n) => n.endsWith('.json'))) {
+      const file = join(this.dir, name)
+      try {
+        const record = JSON.parse(await readFile(file, 'utf8')) as FarmNode
+        const problem = validator().check('node.schema.json', record)
+        if (problem) throw new Error(problem)
+        this.nodes.set(record.name, { record, caps: capsOf(record), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen) })
+      } catch (err) {
+        this.log.error(`farm: node file ${file} cannot be read and is left alone: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  /** After a restart: a node that had work gets a full timeout to come back before it is given up. */
+  expectBack (name: string): void {
+    const state = this.nodes.get(name)
+    if (!state || state.online) return
+    state.online = true
+    state.lastSeen = this.now()
+    this.changed()
+  }
+
+  /** Registers (or re-registers) a node; returns its new secret session id. */
+  async hello (msg: FarmHello, credential: string): Promise<{ state: NodeState, session: string }> {
+    const session = randomBytes(32).toString('hex')
+    const old = this.nodes.get(msg.name)
+    const record: FarmNode = {
+      name: msg.name,
+      version: msg.version,
+      provides: [...msg.provides],
+      shares: [...msg.shares],
+      processes: msg.processes,
+      paused: old?.record.paused ?? false,
+      lastSeen: new Date(this.now()).toISOString(),
+      singleUse: msg.singleUse ?? false,
+      credential,
+      session: sha256(session),
+    }
+    if (msg.blenderVersion !== undefined) record.blenderVersion = msg.blenderVersion
+    const state: NodeState = old ?? { record, caps: capsOf(record), lastSeen: 0, online: false, waiter: null, persistedSeen: 0 }
+    state.record = record
+    state.caps = capsOf(record)
+    state.lastSeen = this.now()
+    state.online = true
+    state.persistedSeen = state.lastSeen
+    state.waiter?.cancel()
+    this.nodes.set(record.name, state)
+    this.changed()
+    await this.persist(state)
+    return { state, session }
+  }
+
+  /** The node a message comes from, if its session is right; otherwise 401 (the node says hello again). */
+  authenticate (name: string, session: string): NodeState {
+    const state = this.nodes.get(name)
+    const want = state?.record.session
+    const got = sha256(session)
+    if (!state || !want || !timingSafeEqual(Buffer.from(want), Buffer.from(got))) {
+      throw new HttpError(401, 'RFAM_NODE_SESSION', `Node "${name}" has no session with that id on this server; it must say hello (POST /api/farm/hello) first.`)
+    }
+    return state
+  }
+
+  /** A request arrived from the node. */
+  touch (state: NodeState): void {
+    const now = this.now()
+    state.lastSeen = now
+    if (!state.online) {
+      state.online = true
+      this.changed()
+    }
+    if (now - state.persistedSeen > 60_000) {
+      state.persistedSeen = now
+      state.record.lastSeen = new Date(now).toISOString()
+      void this.persist(state).catch(() => {})
+    }
+  }
+
+  async setPaused (name: string, paused: boolean): Promise<NodeState> {
+    const state = this.nodes.get(name)
+    if (!state) throw new HttpError(404, 'RFAM_NO_NODE', `There is no render node called "${name}".`)
+    if (state.record.paused !== paused) {
+      state.record.paused = paused
+      this.changed()
+      await this.persist(state)
+    }
+    return state
+  }
+
+  /** Nodes silent for longer than the timeout: marked offline and returned. */
+  timedOut (timeoutMs: number): NodeState[] {
+    const limit = this.now() - timeoutMs
+    const gone: NodeState[] = []
+    for (const state of this.nodes.values()) {
+      if (state.online && state.lastSeen < limit) {
+        state.online = false
+        gone.push(state)
+      }
+    }
+    if (gone.length) this.changed()
+    return gone
+  }
+
+  /** Signs a node off (single-use nodes when they exit, nodes stopping cleanly). */
+  offline (state: NodeState): void {
+    state.online = false
+    state.waiter?.cancel()
+    this.changed()
+  }
+
+  /**
+   * For a group (share + required tags): online unpaused nodes and their process slots, and
+   * every node known that could take it (online or not).
+   */
+  eligible (group: string): { nodes: number, slots: number, known: number } {
+    let hit = this.eligibleCache.get(group)
+    if (!hit) {
+      const [share, tags] = group.split('|') as [string, string]
+      const required = tags ? tags.split(',') : []
+      hit = { nodes: 0, slots: 0, known: 0 }
+      for (const s of this.nodes.values()) {
+        if (!s.caps.shares.has(share) || !required.every((t) => s.caps.provides.has(t))) continue
+        hit.known++
+        if (s.online && !s.record.paused) {
+          hit.nodes++
+          hit.slots += s.record.processes
+        }
+      }
+      this.eligibleCache.set(group, hit)
+    }
+    return hit
+  }
+
+  /** Names of every known node that could take a group. */
+  knownFor (group: string): string[] {
+    const [share, tags] = group.split('|') as [string, string]
+    const required = tags ? tags.split(',') : []
+    return [...this.nodes.values()].filter((s) => s.caps.shares.has(share) && required.every((t) => s.caps.provides.has(t))).map((s) => s.record.name)
+  }
+
+  private changed (): void { this.eligibleCache.clear() }
+
+  private async persist (state: NodeState): Promise<void> {
+    try {
+      await writeJsonAtomic(join(this.dir, `${state.record.name}.json`), state.record)
+    } catch (err) {
+      this.log.error(`farm: cannot write node file of ${state.record.name}: ${(err as Error).message}`)
+    }
+  }
+}
+
+function capsOf (record: FarmNode): NodeCaps {
+  return { name: record.name, shares: new Set(record.shares), provides: new Set(record.provides), processes: record.processes }
+}

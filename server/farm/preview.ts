@@ -1,0 +1,53 @@
+// Keeps a small picture of each job's latest frame (<farm>/previews/<job>.jpg), made from the
+// frame the node just wrote. Formats sharp cannot read (EXR, movies) keep the previous picture.
+// Work is coalesced per job: only the newest frame of a burst is converted.
+import { mkdir, rename, unlink } from 'node:fs/promises'
+import { join } from 'node:path'
+import sharp from 'sharp'
+
+export class PreviewMaker {
+  readonly dir: string
+  private readonly wanted = new Map<string, string>()
+  private readonly busy = new Set<string>()
+  private readonly warned = new Set<string>()
+
+  constructor (farmDir: string, private readonly log: { warn: (m: string) => void }, private readonly onMade?: (job: string) => void) {
+    this.dir = join(farmDir, 'previews')
+  }
+
+  pathOf (job: string): string { return join(this.dir, `${job}.jpg`) }
+
+  /** Asks for a preview of this frame file (absolute path); returns at once. */
+  request (job: string, file: string): void {
+    this.wanted.set(job, file)
+    if (!this.busy.has(job)) void this.work(job)
+  }
+
+  private async work (job: string): Promise<void> {
+    this.busy.add(job)
+    try {
+      await mkdir(this.dir, { recursive: true })
+      for (let file = this.wanted.get(job); file !== undefined; file = this.wanted.get(job)) {
+        this.wanted.delete(job)
+        const temp = join(this.dir, `.${job}.${process.pid}.tmp`)
+        try {
+          await sharp(file, { failOn: 'none' }).resize(640, 640, { fit: 'inside', withoutEnlargement: true }).flatten({ background: '#202020' }).jpeg({ quality: 80 }).toFile(temp)
+          await rename(temp, this.pathOf(job))
+          this.onMade?.(job)
+        } catch (err) {
+          await unlink(temp).catch(() => {})
+          if (!this.warned.has(job)) this.log.warn(`farm: no preview from ${file}: ${(err as Error).message}`)
+          this.warned.add(job)
+        }
+      }
+    } finally {
+      this.busy.delete(job)
+    }
+  }
+
+  async remove (job: string): Promise<void> {
+    this.wanted.delete(job)
+    this.warned.delete(job)
+    await unlink(this.pathOf(job)).catch(() => {})
+  }
+}

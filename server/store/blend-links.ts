@@ -1,0 +1,66 @@
+// Dependencies read from the .blend files themselves: the libraries each file links, mapped to
+// paths inside its project. Reading happens in the background, a couple of files at a time, and
+// results are cached by inode, size and modification time (hard-linked copies are read once).
+import { stat } from 'node:fs/promises'
+import { existsSync } from 'node:fs'
+import { join, relative, sep } from 'node:path'
+import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
+import { isInside } from './named-paths.ts'
+
+export interface FileLinks {
+  /** Linked libraries inside the project, as paths relative to it. */
+  inside: string[]
+  /** Linked libraries that do not exist (inside or outside the project), as stored in the file. */
+  missing: string[]
+  /** Linked libraries outside the project folder: render nodes may not reach them. */
+  outside: string[]
+}
+
+const cache = new Map<string, string[]>()
+
+async function librariesOf (abs: string): Promise<string[]> {
+  const s = await stat(abs)
+  const key = `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`
+  let libs = cache.get(key)
+  if (!libs) {
+    libs = (await readBlendInfo(abs)).libraries
+    cache.set(key, libs)
+  }
+  return libs
+}
+
+export async function readFileLinks (root: string, path: string): Promise<FileLinks> {
+  const abs = join(root, path)
+  const out: FileLinks = { inside: [], missing: [], outside: [] }
+  for (const lib of await librariesOf(abs)) {
+    const target = resolveLibraryPath(abs, lib)
+    if (!existsSync(target)) out.missing.push(lib)
+    if (isInside(root, target)) out.inside.push(relative(root, target).split(sep).join('/'))
+    else out.outside.push(lib)
+  }
+  return out
+}
+
+/** Runs jobs a few at a time, latest request per key winning. */
+export class BackgroundQueue {
+  private readonly waiting = new Map<string, () => Promise<void>>()
+  private running = 0
+
+  constructor (private readonly concurrency = 2) {}
+
+  add (key: string, job: () => Promise<void>): void {
+    this.waiting.set(key, job)
+    this.pump()
+  }
+
+  get idle (): boolean { return this.running === 0 && this.waiting.size === 0 }
+
+  private pump (): void {
+    while (this.running < this.concurrency && this.waiting.size > 0) {
+      const [key, job] = this.waiting.entries().next().value as [string, () => Promise<void>]
+      this.waiting.delete(key)
+      this.running++
+      void job().catch(() => {}).finally(() => { this.running--; setImmediate(() => this.pump()) })
+    }
+  }
+}
