@@ -56,9 +56,9 @@ t.test('refusals change nothing and say why', async (t) => {
   t.equal(readFileSync(join(site.users, 'tom.json'), 'utf8'), '{ "ident": "tom", ', 'a broken file is never overwritten')
 })
 
-t.test('at a terminal it asks twice without echoing, and refuses a mismatch', async (t) => {
-  const python = spawnSync('python3', ['-c', 'import pty'])
-  if (python.status !== 0) { t.skip('python3 with pty is needed to give the script a terminal'); return }
+const hasPty = spawnSync('python3', ['-c', 'import pty']).status === 0
+
+t.test('at a terminal it asks twice without echoing, and refuses a mismatch', { skip: hasPty ? false : 'python3 with pty is needed to give the script a terminal' }, async (t) => {
   const site = siteWithTom(t)
   // A pseudo-terminal, so the script sees stdin.isTTY; typed lines are sent after each prompt.
   const inPty = (typed: string[]) => spawnSync('python3', ['-c', `
