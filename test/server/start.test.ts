@@ -1,0 +1,18 @@
+import t from 'tap'
+import { mkdtempSync, readdirSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { writeTestConfig } from '../helpers/server.ts'
+import { startServerProcess } from '../bench/server-process.ts'
+
+t.test('npm start on an empty data folder creates the demo and prints the address to open', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-start-'))
+  const server = await startServerProcess(writeTestConfig(dir, { logLevel: 'warn' }))
+  t.teardown(() => server.stop())
+  t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'bound to loopback by default')
+  t.same(readdirSync(join(dir, 'users')).sort(), ['alex.json', 'leo.json', 'mia.json', 'sam.json', 'teacher.json', 'zoe.json'])
+  const options = await (await fetch(`${server.url}/api/login-options`)).json() as { projects: Array<{ name: string }> }
+  t.equal(options.projects[0]?.name, 'The Cake Heist')
+  const page = await fetch(`${server.url}/`)
+  t.ok(page.status === 200 || page.status === 503, 'the web UI is served (or says how to build it)')
+})
