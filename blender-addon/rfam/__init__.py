@@ -1,0 +1,48 @@
+"""RFAM for Blender: the open file's asset (state, priority, owner, render times) and render
+submission to the RFAM farm, in the 3D viewport's sidebar (N) under the RFAM tab.
+
+Blender 3.x reads bl_info; Blender 4.2+ reads blender_manifest.toml and loads this package as an
+extension, so every import here is relative and the add-on's id comes from __package__.
+"""
+
+bl_info = {
+    "name": "RFAM",
+    "author": "RFAM contributors",
+    "version": (0, 1, 0),
+    "blender": (3, 0, 0),
+    "location": "3D Viewport > Sidebar (N) > RFAM",
+    "description": "Your asset's state and render jobs on the RFAM render farm and asset manager",
+    "doc_url": "",
+    "category": "System",
+}
+
+from . import asset_ops, client, panel, preferences, preflight, render, session, state  # noqa: E402
+
+# Registration order: what others refer to comes first.
+_modules = (preferences, state, session, asset_ops, preflight, render, panel)
+
+
+def register():
+    for module in _modules:
+        module.register()
+    # Enabling the add-on with a file already open: look it up now, not at the next load.
+    import bpy
+    bpy.app.timers.register(_first_refresh, first_interval=0.1)
+
+
+def _first_refresh():
+    if preferences.logged_in():
+        state.cache.reset_file()
+        session.after_login()       # also looks up the open file
+    else:
+        asset_ops.on_file_loaded()
+    return None
+
+
+def unregister():
+    import bpy
+    if bpy.app.timers.is_registered(_first_refresh):
+        bpy.app.timers.unregister(_first_refresh)
+    client.stop()
+    for module in reversed(_modules):
+        module.unregister()

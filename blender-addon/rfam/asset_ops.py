@@ -1,0 +1,235 @@
+"""The open file's asset: find it on the server, change its state, priority and description, or
+register a file that is not an asset yet. Replies arrive later, on the main thread."""
+
+import os
+
+import bpy
+from bpy.app.handlers import persistent
+from bpy.props import IntProperty, StringProperty
+
+from . import location
+from .preferences import logged_in, prefs
+from .session import call, project_path
+from .state import cache, load_edit_fields, edited_fields, redraw, say, state_name, ui
+from . import client
+
+
+def refresh():
+    """Finds out where the open file sits and asks the server for its asset."""
+    filepath = bpy.data.filepath
+    cache.location = location.locate(filepath) if filepath else None
+    if not filepath:
+        cache.file_status = 'unsaved'
+    elif cache.location is None:
+        cache.file_status = 'outside'
+    elif not logged_in():
+        cache.file_status = 'logged_out'
+    else:
+        cache.file_status = 'loading'
+        cache.busy.add("asset")
+        generation = cache.generation
+        call("GET", project_path("/assets/" + client.quote_path(cache.location.path)),
+             lambda reply: _got_asset(reply, generation), reply_schema="api-asset-view.schema.json")
+    redraw()
+
+
+def _current(generation):
+    return generation == cache.generation
+
+
+def _got_asset(reply, generation):
+    cache.busy.discard("asset")
+    if not _current(generation):
+        return
+    if reply.ok:
+        show_asset(reply.data)
+        from . import render
+        render.find_jobs()
+    elif reply.error.status == 404 and reply.error.code == "RFAM_NO_ASSET":
+        cache.asset = None
+        cache.file_status = 'not_asset'
+        s = ui()
+        if not s.new_name:
+            s.new_name = suggested_name(cache.location.path)
+    elif reply.error.kind == 'login':
+        cache.file_status = 'logged_out'     # session.call has said why
+    else:
+        cache.file_status = 'error'
+        cache.file_error = reply.error.message
+    redraw()
+
+
+def show_asset(view):
+    cache.asset = view
+    cache.file_status = 'asset'
+    load_edit_fields()
+    redraw()
+
+
+def suggested_name(path):
+    """'shots/shot_010-intro.blend' -> 'Shot 010 intro'."""
+    stem = os.path.splitext(os.path.basename(path))[0]
+    words = stem.replace("_", " ").replace("-", " ").split()
+    text = " ".join(words) or stem
+    return text[:1].upper() + text[1:]
+
+
+def current_user():
+    session = cache.session or {}
+    user = session.get("user")
+    if user:
+        return user["ident"], bool(user.get("staff"))
+    p = prefs()
+    return (p.user.strip() if p else ""), False
+
+
+def can_edit():
+    """The owner changes their asset here; staff may change any."""
+    meta = (cache.asset or {}).get("meta")
+    if not meta:
+        return False
+    ident, staff = current_user()
+    return staff or (ident != "" and meta.get("owner") == ident)
+
+
+@persistent
+def on_file_loaded(_dummy=None):
+    cache.reset_file()
+    ui().new_name = ""
+    refresh()
+
+
+@persistent
+def on_file_saved(_dummy=None):
+    # A first save (or a save-as) may put the file into a project folder, or into another one.
+    if location.locate(bpy.data.filepath) != cache.location:
+        cache.reset_file()
+        refresh()
+    else:
+        from . import preflight
+        if cache.preflight is not None:
+            preflight.check(bpy.context)
+
+
+class RFAM_OT_refresh(bpy.types.Operator):
+    """Ask the server again about the open file"""
+    bl_idname = "rfam.refresh"
+    bl_label = "Refresh"
+
+    def execute(self, context):
+        refresh()
+        return {'FINISHED'}
+
+
+class RFAM_OT_update_asset(bpy.types.Operator):
+    """Save the changed state, priority and description of this asset on the server"""
+    bl_idname = "rfam.update_asset"
+    bl_label = "Save changes"
+
+    state: StringProperty(name="State", options={'SKIP_SAVE'})
+    priority: IntProperty(name="Priority", options={'SKIP_SAVE'})
+    description: StringProperty(name="Description", options={'SKIP_SAVE'})
+
+    @classmethod
+    def poll(cls, context):
+        if can_edit():
+            return True
+        cls.poll_message_set("Only the asset's owner (or staff) can change it here.")
+        return False
+
+    def execute(self, context):
+        fields = {name: getattr(self, name) for name in ("state", "priority", "description")
+                  if self.properties.is_property_set(name)}
+        if not fields:
+            fields = edited_fields(context)
+        if not fields:
+            self.report({'INFO'}, "Nothing has changed.")
+            return {'CANCELLED'}
+        path = cache.location.path
+        generation = cache.generation
+        cache.busy.add("update")
+        say("Saving…")
+        call("PATCH", project_path("/assets/" + client.quote_path(path)),
+             lambda reply: _updated(reply, generation, fields), body=fields,
+             body_schema="api-asset-update.schema.json", reply_schema="api-asset-view.schema.json")
+        return {'FINISHED'}
+
+
+def _updated(reply, generation, fields):
+    cache.busy.discard("update")
+    if not _current(generation):
+        return
+    if not reply.ok:
+        say(reply.error.message, 'ERROR')
+        load_edit_fields()          # show what the server still has
+        return
+    show_asset(reply.data)
+    meta = reply.data["meta"]
+    said = []
+    if "state" in fields:
+        said.append("state is %s" % state_name(meta["state"]))
+    if "priority" in fields:
+        said.append("priority is %d" % meta["priority"])
+    if "description" in fields:
+        said.append("description saved")
+    say("Saved: %s." % ", ".join(said))
+
+
+class RFAM_OT_register_asset(bpy.types.Operator):
+    """Make this file an RFAM asset of the chosen type, where it is now"""
+    bl_idname = "rfam.register_asset"
+    bl_label = "Make it an asset"
+
+    type: StringProperty(name="Type", options={'SKIP_SAVE'})
+    name: StringProperty(name="Name", options={'SKIP_SAVE'})
+
+    @classmethod
+    def poll(cls, context):
+        return cache.file_status == 'not_asset'
+
+    def execute(self, context):
+        s = ui(context)
+        kind = self.type or s.new_type
+        name = (self.name or s.new_name).strip()
+        if not name:
+            self.report({'ERROR'}, "Give the asset a name first.")
+            return {'CANCELLED'}
+        if not kind or kind == "none":
+            self.report({'ERROR'}, "Choose the asset's type first.")
+            return {'CANCELLED'}
+        body = {"name": name, "type": kind, "path": cache.location.path, "register": True}
+        generation = cache.generation
+        cache.busy.add("register")
+        say("Registering…")
+        call("POST", project_path("/assets"), lambda reply: _registered(reply, generation), body=body,
+             body_schema="api-asset-create.schema.json", reply_schema="api-asset-view.schema.json")
+        return {'FINISHED'}
+
+
+def _registered(reply, generation):
+    cache.busy.discard("register")
+    if not _current(generation):
+        return
+    if not reply.ok:
+        say(reply.error.message, 'ERROR')
+        return
+    show_asset(reply.data)
+    say("%s is now an asset of your project." % reply.data["meta"]["name"])
+
+
+classes = (RFAM_OT_refresh, RFAM_OT_update_asset, RFAM_OT_register_asset)
+
+
+def register():
+    for cls in classes:
+        bpy.utils.register_class(cls)
+    bpy.app.handlers.load_post.append(on_file_loaded)
+    bpy.app.handlers.save_post.append(on_file_saved)
+
+
+def unregister():
+    for handlers, fn in ((bpy.app.handlers.load_post, on_file_loaded), (bpy.app.handlers.save_post, on_file_saved)):
+        if fn in handlers:
+            handlers.remove(fn)
+    for cls in reversed(classes):
+        bpy.utils.unregister_class(cls)

@@ -1,0 +1,315 @@
+"""The RFAM tab of the 3D viewport's sidebar: log-in, the open file's asset, and rendering.
+
+draw_* functions only read state.cache and the WindowManager fields: they never talk to the
+server or walk the file, so drawing stays instant. They take any `layout`, so tests can pass a
+recording one (Blender draws nothing in background mode).
+"""
+
+import textwrap
+
+import bpy
+
+from . import render_stats
+from .asset_ops import can_edit
+from .preferences import prefs
+from .state import cache, edited_fields, priority_name, state_name, type_info, ui, user_name
+
+LEVEL_ICONS = {'INFO': 'INFO', 'WARNING': 'ERROR', 'ERROR': 'CANCEL'}
+
+
+def _chars(context):
+    region = getattr(context, "region", None)
+    width = region.width if region is not None and region.width > 1 else 300
+    scale = (context.preferences.system.ui_scale if context.preferences else 0) or 1.0   # 0 in background mode
+    return max(20, int(width / (6.5 * scale)) - 4)
+
+
+def wrapped(layout, context, text, icon='NONE'):
+    """A paragraph as several labels (Blender's labels do not wrap); the icon goes on the first."""
+    col = layout.column(align=True)
+    lines = textwrap.wrap(text, _chars(context)) or [""]
+    for n, line in enumerate(lines):
+        col.label(text=line, icon=icon if n == 0 else 'BLANK1' if icon != 'NONE' else 'NONE')
+    return col
+
+
+# ---------------------------------------------------------------------------------------------
+# Log-in (also drawn in the add-on's preferences)
+
+def draw_login(layout, context, in_preferences=False):
+    p = prefs(context)
+    if p is None:
+        layout.label(text="The RFAM add-on is not enabled.", icon='ERROR')
+        return
+    if p.token:
+        row = layout.row(align=True)
+        row.label(text="%s · %s" % (p.logged_in_as or p.user, p.project), icon='USER')
+        row.operator("rfam.refresh", text="", icon='FILE_REFRESH')
+        row.operator("rfam.logout", text="", icon='UNLINKED')
+        if in_preferences:
+            layout.prop(p, "server_url")
+    else:
+        col = layout.column()
+        col.prop(p, "server_url")
+        col.prop(p, "project")
+        col.prop(p, "user")
+        col.prop(p, "secret")
+        row = col.row()
+        row.enabled = "login" not in cache.busy
+        row.operator("rfam.login", icon='LINKED')
+    if cache.version_warning:
+        wrapped(layout.box(), context, cache.version_warning, 'ERROR')
+    if cache.message:
+        wrapped(layout, context, cache.message, LEVEL_ICONS.get(cache.message_level, 'INFO'))
+
+
+class VIEW3D_PT_rfam(bpy.types.Panel):
+    bl_space_type = 'VIEW_3D'
+    bl_region_type = 'UI'
+    bl_category = "RFAM"
+    bl_label = "RFAM"
+
+    def draw(self, context):
+        draw_login(self.layout, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# The open file's asset
+
+FILE_STATUS_TEXT = {
+    'unsaved': ("This file has not been saved yet. Save it inside your project's folder to use RFAM with it.", 'FILE'),
+    'outside': ("This file is not inside a project folder (no project.json in any folder above it). Save it inside "
+                "your project's folder to use RFAM with it.", 'ERROR'),
+    'logged_out': ("Log in to see this file's asset.", 'LOCKED'),
+    'loading': ("Asking the server about this file…", 'SORTTIME'),
+}
+
+
+def draw_asset(layout, context):
+    status = cache.file_status
+    if status in FILE_STATUS_TEXT:
+        text, icon = FILE_STATUS_TEXT[status]
+        wrapped(layout, context, text, icon)
+    elif status == 'error':
+        wrapped(layout, context, cache.file_error, 'ERROR')
+        layout.operator("rfam.refresh", icon='FILE_REFRESH', text="Try again")
+    elif status == 'not_asset':
+        draw_register(layout, context)
+    elif status == 'asset':
+        draw_asset_view(layout, context, cache.asset)
+
+
+def draw_register(layout, context):
+    wrapped(layout, context, "%s is not an asset of your project yet." % cache.location.path, 'QUESTION')
+    s = ui(context)
+    col = layout.column()
+    col.prop(s, "new_type")
+    col.prop(s, "new_name")
+    col.operator("rfam.register_asset", icon='ADD')
+
+
+def draw_asset_view(layout, context, view):
+    meta = view.get("meta")
+    if meta is None:
+        wrapped(layout, context, "%s is an asset, but its sidecar file is broken: %s" % (view["path"], view.get("broken", "")), 'ERROR')
+        return
+    s = ui(context)
+    editable = can_edit()
+    kind = type_info(meta["type"])
+    box = layout.box()
+    box.label(text=meta["name"], icon='ASSET_MANAGER')
+    box.label(text=view["path"], icon='FILE_BLEND')
+    grid = layout.column(align=True)
+    _pair(grid, "Type", kind["name"] if kind else meta["type"])
+    _pair(grid, "Owner", user_name(meta.get("owner")))
+    if meta.get("support"):
+        _pair(grid, "Helping", ", ".join(user_name(u) for u in meta["support"]))
+    if editable:
+        col = layout.column()
+        col.prop(s, "edit_state")
+        row = col.row(align=True)
+        row.prop(s, "edit_priority")
+        level = priority_name(s.edit_priority)
+        if level:
+            row.label(text=level)
+        col.prop(s, "edit_description", text="")
+        row = col.row()
+        changed = edited_fields(context)
+        row.enabled = bool(changed) and "update" not in cache.busy
+        row.operator("rfam.update_asset", icon='CHECKMARK',
+                     text="Save changes" if changed else "No changes to save")
+    else:
+        _pair(grid, "State", state_name(meta["state"]))
+        level = priority_name(meta["priority"])
+        _pair(grid, "Priority", "%d%s" % (meta["priority"], " (%s)" % level if level else ""))
+        if meta.get("description"):
+            wrapped(layout, context, meta["description"])
+        owner = meta.get("owner")
+        wrapped(layout, context, "Only %s can change this asset here." % user_name(owner) if owner
+                else "Nobody owns this asset yet; ask your team lead to give it to someone.", 'LOCKED')
+    if view["truePriority"] != meta["priority"]:
+        wrapped(layout, context, "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
+    draw_dependencies(layout, context, view)
+    draw_render_stats(layout, context, meta)
+
+
+def _pair(layout, name, value):
+    row = layout.split(factor=0.35)
+    row.label(text=name)
+    row.label(text=str(value))
+
+
+def draw_dependencies(layout, context, view):
+    needs = view.get("dependencies") or []
+    missing = set(view.get("missingLinks") or [])
+    if not needs and not view.get("dependents"):
+        return
+    col = layout.column(align=True)
+    if needs:
+        col.label(text="Needs:")
+        for path in needs:
+            col.label(text=path, icon='ERROR' if path in missing else 'LINKED')
+    if view.get("dependents"):
+        col.label(text="Needed by:")
+        for path in view["dependents"]:
+            col.label(text=path, icon='BACK')
+
+
+def draw_render_stats(layout, context, meta):
+    summary = render_stats.summarise(meta.get("renderStats"))
+    col = layout.column(align=True)
+    col.label(text="Render times", icon='RENDER_STILL')
+    if summary is None:
+        col.label(text="Not rendered on the farm yet.")
+        return
+    scene = context.scene
+    count = render_stats.frame_count(scene.frame_start, scene.frame_end, scene.frame_step)
+    if summary.mean is not None:
+        _pair(col, "Mean", "%s per frame" % render_stats.duration(summary.mean))
+        _pair(col, "Fastest", "frame %d: %s" % (summary.fastest[0], render_stats.duration(summary.fastest[1])))
+        _pair(col, "Slowest", "frame %d: %s" % (summary.slowest[0], render_stats.duration(summary.slowest[1])))
+        _pair(col, "All %d frames" % count, "about %s on one node" % render_stats.duration(summary.estimate(count)))
+    if summary.video is not None:
+        _pair(col, "Last video", render_stats.duration(summary.video))
+
+
+class VIEW3D_PT_rfam_asset(bpy.types.Panel):
+    bl_space_type = 'VIEW_3D'
+    bl_region_type = 'UI'
+    bl_category = "RFAM"
+    bl_label = "Asset"
+    bl_parent_id = "VIEW3D_PT_rfam"
+
+    def draw(self, context):
+        draw_asset(self.layout, context)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rendering: options, preflight, submit, the job's progress, the last picture
+
+def draw_render(layout, context):
+    from . import render
+    if cache.file_status not in {'asset', 'not_asset'}:
+        layout.label(text="Open a saved file of your project to render it.")
+        return
+    s = ui(context)
+    scene = context.scene
+    col = layout.column(align=True)
+    col.label(text="Frames %d–%d%s of scene '%s'" % (
+        scene.frame_start, scene.frame_end, " step %d" % scene.frame_step if scene.frame_step != 1 else "", scene.name))
+    col.prop(s, "render_video")
+    row = col.row(align=True)
+    row.prop(s, "render_own_priority")
+    sub = row.row()
+    sub.enabled = s.render_own_priority
+    sub.prop(s, "render_priority", text="")
+    draw_preflight(layout, context)
+    row = layout.row(align=True)
+    row.operator("rfam.preflight", icon='VIEWZOOM')
+    go = row.row()
+    go.enabled = "submit" not in cache.busy and not (cache.preflight and any(p.blocking for p in cache.preflight))
+    go.operator("rfam.submit_render", icon='RENDER_ANIMATION')
+    if cache.job:
+        draw_job(layout, context, cache.job, render.is_active(cache.job))
+    if cache.preview_icon:
+        layout.label(text="Last frame:")
+        layout.template_icon(icon_value=cache.preview_icon, scale=8.0)
+
+
+def draw_preflight(layout, context):
+    problems = cache.preflight
+    if problems is None:
+        return
+    if not problems:
+        layout.label(text="Ready for the farm.", icon='CHECKMARK')
+        return
+    for problem in problems:
+        box = layout.box()
+        wrapped(box, context, problem.message, 'CANCEL' if problem.blocking else 'ERROR')
+        wrapped(box, context, problem.fix, 'BLANK1')
+        if problem.operator:
+            box.operator(problem.operator, text="Fix it: " + _operator_label(problem.operator))
+
+
+def _operator_label(idname):
+    return {"file.make_paths_relative": "make paths relative", "wm.save_mainfile": "save",
+            "wm.save_as_mainfile": "save as"}.get(idname, idname)
+
+
+def draw_job(layout, context, job, active):
+    box = layout.box()
+    counts = job["counts"]
+    box.label(text="%s: %s" % (job["name"], job["status"]), icon='RENDER_ANIMATION' if active else 'INFO')
+    row = box.row()
+    row.label(text="%d of %d frames done%s" % (counts["done"], counts["frames"],
+                                               ", %d failed" % counts["failed"] if counts["failed"] else ""))
+    row.label(text="%d%%" % round(job["progress"] * 100))
+    if job.get("nodes"):
+        box.label(text="Rendering on " + ", ".join(job["nodes"]))
+    if job.get("meanFrameSeconds") is not None:
+        box.label(text="%s per frame" % render_stats.duration(job["meanFrameSeconds"]))
+    if active and job.get("estimatedSecondsLeft") is not None:
+        box.label(text="About %s left" % render_stats.duration(job["estimatedSecondsLeft"]))
+    if job.get("message"):
+        wrapped(box, context, job["message"], 'INFO')
+    failure = job.get("lastFailure")
+    if failure:
+        where = "A frame" if failure.get("frame") is None else "Frame %d" % failure["frame"]
+        wrapped(box, context, "%s failed on %s: %s" % (where, failure["node"], failure["message"]), 'ERROR')
+        tail = (failure.get("logTail") or "").strip().splitlines()[-8:]
+        if tail:
+            log = box.column(align=True)
+            for line in tail:
+                log.label(text=line[-_chars(context):])
+            box.operator("rfam.copy_log", icon='COPYDOWN')
+    if active:
+        box.operator("rfam.cancel_render", icon='CANCEL')
+
+
+class VIEW3D_PT_rfam_render(bpy.types.Panel):
+    bl_space_type = 'VIEW_3D'
+    bl_region_type = 'UI'
+    bl_category = "RFAM"
+    bl_label = "Render on the farm"
+    bl_parent_id = "VIEW3D_PT_rfam"
+
+    @classmethod
+    def poll(cls, context):
+        p = prefs(context)
+        return bool(p and p.token)
+
+    def draw(self, context):
+        draw_render(self.layout, context)
+
+
+classes = (VIEW3D_PT_rfam, VIEW3D_PT_rfam_asset, VIEW3D_PT_rfam_render)
+
+
+def register():
+    for cls in classes:
+        bpy.utils.register_class(cls)
+
+
+def unregister():
+    for cls in reversed(classes):
+        bpy.utils.unregister_class(cls)

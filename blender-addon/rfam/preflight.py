@@ -1,0 +1,235 @@
+"""Checks before a render is sent to the farm: anything a render node would trip over.
+
+Each problem is one plain sentence plus how to fix it. Blocking problems stop the submission
+(the node would fail or render the wrong thing); warnings are shown and submission can go on.
+"""
+
+import os
+
+import bpy
+
+from . import location
+from .state import cache, redraw
+
+MOVIE_FORMATS = {'FFMPEG', 'AVI_JPEG', 'AVI_RAW'}
+
+
+class Problem:
+    """blocking: True stops the submission. fix: what to do. operator: a button that does it (or '')."""
+
+    def __init__(self, blocking, message, fix, operator=""):
+        self.blocking = blocking
+        self.message = message
+        self.fix = fix
+        self.operator = operator
+
+    def __repr__(self):
+        return "Problem(%s, %r)" % ("blocking" if self.blocking else "warning", self.message)
+
+    def sentence(self):
+        return "%s %s" % (self.message, self.fix)
+
+
+def blocking(problems):
+    return [p for p in problems or [] if p.blocking]
+
+
+def check(context, video=None):
+    """Runs every check on the open file, keeps the result for the panel and returns it."""
+    s = context.window_manager.rfam
+    problems = scan(context.scene, bpy.data.filepath, bpy.data.is_dirty,
+                    s.render_video if video is None else video)
+    cache.preflight = problems
+    redraw()
+    return problems
+
+
+def scan(scene, filepath, dirty, video):
+    problems = []
+    loc = location.locate(filepath) if filepath else None
+    if not filepath:
+        problems.append(Problem(True, "This file has never been saved.",
+                                "Save it inside your project's folder (File > Save As).", "wm.save_as_mainfile"))
+    elif loc is None:
+        problems.append(Problem(True, "This file is not inside a project folder, so the farm cannot find it.",
+                                "Save it inside your project's folder (the folder that holds project.json)."))
+    elif dirty:
+        problems.append(Problem(True, "This file has unsaved changes; the farm renders the file as saved.",
+                                "Save it (File > Save, Ctrl S); Submit offers to do it for you.", "wm.save_mainfile"))
+    if loc is not None:
+        problems += file_problems(loc.root)
+    problems += scene_problems(scene, video)
+    return problems
+
+
+# ---------------------------------------------------------------------------------------------
+# The scene: camera, frames, output format, engine features.
+
+def scene_problems(scene, video):
+    problems = []
+    render = scene.render
+    if scene.camera is None:
+        problems.append(Problem(True, "The scene '%s' has no active camera, so there is nothing to render." % scene.name,
+                                "Select a camera and press Ctrl Numpad 0 (or set Scene Properties > Camera)."))
+    if scene.frame_end < scene.frame_start:
+        problems.append(Problem(True, "The last frame (%d) comes before the first (%d)." % (scene.frame_end, scene.frame_start),
+                                "Set Output Properties > Frame Range so End is not before Start."))
+    movie = render.image_settings.file_format in MOVIE_FORMATS
+    if movie and not video:
+        problems.append(Problem(
+            True, "The output format is a movie (%s), but this job renders separate frames: every frame would "
+            "become its own one-frame movie." % _format_name(render),
+            "Tick 'Video' to render one movie, or set Output Properties > Output > File Format to PNG."))
+    if video and not movie:
+        problems.append(Problem(
+            False, "'Video' is ticked but the output format is %s, a picture format: you will get frames, "
+            "not a movie." % _format_name(render),
+            "Set Output Properties > Output > File Format to FFmpeg Video, or untick 'Video'."))
+    if scene.render.engine == 'CYCLES':
+        problems += cycles_problems(scene)
+    if scene.use_nodes and scene.node_tree:
+        for node in scene.node_tree.nodes:
+            if node.type == 'DENOISE' and not node.mute:
+                problems.append(Problem(
+                    False, "The compositor uses a Denoise node, but the farm's Blender is built without "
+                    "OpenImageDenoise: it will not denoise there.",
+                    "Mute the node (M) for farm renders, or render this one on your own computer."))
+                break
+    return problems
+
+
+def cycles_problems(scene):
+    problems = []
+    cycles = getattr(scene, "cycles", None)
+    if cycles is None:
+        return problems
+    if getattr(cycles, "use_denoising", False):
+        problems.append(Problem(
+            False, "Cycles denoising is on, but the farm's Blender is built without OpenImageDenoise (and has no "
+            "OptiX GPU): frames will come back noisy, or fail.",
+            "Turn off Render Properties > Sampling > Render > Denoise, and raise the samples a little instead."))
+    if getattr(cycles, "device", "CPU") == 'GPU':
+        problems.append(Problem(
+            False, "Cycles is set to render on the GPU; render nodes may have none and then use the CPU.",
+            "Nothing to do if that is fine; GPU-only features (OptiX denoising) will be missing."))
+    return problems
+
+
+def _format_name(render):
+    fmt = render.image_settings.file_format
+    if fmt == 'FFMPEG':
+        return "FFmpeg video"
+    return fmt.replace("_", " ").title().replace("Png", "PNG").replace("Jpeg", "JPEG").replace("Exr", "EXR")
+
+
+# ---------------------------------------------------------------------------------------------
+# External files: everything the .blend loads from disk must exist, be inside the project and be
+# reached by a relative path (render nodes mount the share somewhere else).
+
+_KINDS = (
+    ("libraries", "linked library"),
+    ("images", "image"),
+    ("movieclips", "movie clip"),
+    ("sounds", "sound"),
+    ("fonts", "font"),
+    ("cache_files", "cache file"),
+    ("volumes", "volume"),
+)
+
+
+def file_problems(root):
+    problems = []
+    seen = set()
+    for collection, kind in _KINDS:
+        for block in getattr(bpy.data, collection, []):
+            for raw in _paths_of(block, collection):
+                absolute = os.path.normpath(bpy.path.abspath(raw, library=block.library))
+                seen.add(absolute)
+                problems += _path_problems(kind, block.name, raw, absolute, root, block.library)
+    for modifier_path, what in _simulation_caches():
+        absolute = os.path.normpath(bpy.path.abspath(modifier_path))
+        seen.add(absolute)
+        problems += _path_problems(what, "", modifier_path, absolute, root, None, folder=True)
+    # Anything else Blender knows reads from disk (sequencer strips, IES lights, scripts…).
+    for absolute in bpy.utils.blend_paths(absolute=True, packed=False, local=False):
+        absolute = os.path.normpath(absolute)
+        if absolute in seen or "<UDIM>" in absolute or "<UVTILE>" in absolute:
+            continue
+        seen.add(absolute)
+        problems += _path_problems("file", "", absolute, absolute, root, None, check_absolute=False)
+    return problems
+
+
+def _paths_of(block, collection):
+    if getattr(block, "packed_file", None) is not None:
+        return []
+    if collection == "images":
+        if block.source not in {'FILE', 'SEQUENCE', 'MOVIE', 'TILED'} or block.users == 0:
+            return []
+        if block.source == 'TILED':
+            return [block.filepath.replace("<UDIM>", str(tile.number)) for tile in block.tiles]
+    if collection == "fonts" and block.filepath == "<builtin>":
+        return []
+    return [block.filepath] if block.filepath else []
+
+
+def _simulation_caches():
+    """Baked caches that live in folders: fluid domains and disk point caches."""
+    for obj in bpy.data.objects:
+        for mod in obj.modifiers:
+            if mod.type == 'FLUID' and mod.fluid_type == 'DOMAIN':
+                settings = mod.domain_settings
+                if settings.cache_type in {'ALL', 'MODULAR'} and settings.cache_directory:
+                    yield settings.cache_directory, "fluid cache of '%s'" % obj.name
+        for system in obj.particle_systems:
+            cache_ = system.point_cache
+            if cache_.use_disk_cache and cache_.use_external and cache_.filepath:
+                yield cache_.filepath, "particle cache of '%s'" % obj.name
+
+
+def _path_problems(kind, name, raw, absolute, root, library, folder=False, check_absolute=True):
+    label = ("the %s '%s'" % (kind, name)) if name else ("the %s" % kind)
+    label = label[:1].upper() + label[1:]
+    source = " (used by the linked library %s)" % library.filepath if library else ""
+    shown = raw if raw.startswith("//") else absolute
+    present = os.path.isdir(absolute) if folder else os.path.exists(absolute)
+    if not present:
+        return [Problem(True, "%s is missing: %s is not there%s." % (label, shown, source),
+                        "Find it (File > External Data > Find Missing Files), or remove what uses it.")]
+    if not location.inside(root, absolute):
+        return [Problem(True, "%s is outside the project folder (%s)%s: render nodes cannot see it." % (label, absolute, source),
+                        "Copy it into the project folder and load it from there, or pack it into the .blend "
+                        "(File > External Data > Pack Resources).")]
+    if check_absolute and library is None and not raw.startswith("//"):
+        return [Problem(True, "%s is loaded by an absolute path (%s), which render nodes do not have." % (label, raw),
+                        "Make the paths relative (File > External Data > Make Paths Relative).",
+                        "file.make_paths_relative")]
+    return []
+
+
+class RFAM_OT_preflight(bpy.types.Operator):
+    """Check the open file for anything that would stop a render on the farm"""
+    bl_idname = "rfam.preflight"
+    bl_label = "Check file"
+
+    def execute(self, context):
+        problems = check(context)
+        stops = blocking(problems)
+        if stops:
+            self.report({'WARNING'}, "%d problem(s) to fix before rendering: %s" % (len(stops), stops[0].message))
+        else:
+            self.report({'INFO'}, "Ready for the farm" + (" (%d warning(s))" % len(problems) if problems else "."))
+        return {'FINISHED'}
+
+
+classes = (RFAM_OT_preflight,)
+
+
+def register():
+    for cls in classes:
+        bpy.utils.register_class(cls)
+
+
+def unregister():
+    for cls in reversed(classes):
+        bpy.utils.unregister_class(cls)

@@ -1,0 +1,271 @@
+"""Rendering the open file on the farm: submit (saving first, after asking), follow the job's
+progress live, show failures with the end of Blender's log, cancel, and show the last frame."""
+
+import os
+import tempfile
+
+import bpy
+from bpy.props import BoolProperty
+
+from . import client, preflight
+from .preferences import logged_in
+from .session import call, project_path
+from .state import cache, redraw, say, ui
+
+ACTIVE = {"queued", "active", "paused"}
+POLL_SECONDS = 2.0
+
+_previews = None          # bpy.utils.previews collection holding the last frame's picture
+_preview_url = ""         # the URL shown now, so one picture is fetched once
+_preview_file = ""        # its temporary copy on disk
+
+
+def is_active(job):
+    return bool(job) and job["status"] in ACTIVE
+
+
+def job_path(job_id=""):
+    return project_path("/jobs" + ("/" + client.quote_path(job_id) if job_id else ""))
+
+
+# ---------------------------------------------------------------------------------------------
+# This file's jobs
+
+def find_jobs():
+    """Asks for the project's jobs and keeps this file's, newest first."""
+    generation = cache.generation
+    call("GET", job_path(), lambda reply: _got_jobs(reply, generation), reply_schema="api-job-list.schema.json")
+
+
+def _got_jobs(reply, generation):
+    if generation != cache.generation or not reply.ok or cache.location is None:
+        return
+    mine = [j for j in reply.data["jobs"] if j["path"] == cache.location.path]
+    cache.jobs = mine
+    if mine and (cache.job is None or cache.job["id"] not in {j["id"] for j in mine}):
+        follow(mine[0])
+    redraw()
+
+
+def follow(job):
+    """Shows `job` in the panel and keeps it fresh while it runs."""
+    cache.job = job
+    fetch_preview(job)
+    if is_active(job) and not bpy.app.timers.is_registered(_poll_timer):
+        bpy.app.timers.register(_poll_timer, first_interval=POLL_SECONDS)
+    redraw()
+
+
+def _poll_timer():
+    if not logged_in() or not is_active(cache.job):
+        return None
+    poll_job_now()
+    return POLL_SECONDS
+
+
+def poll_job_now():
+    """Asks for the followed job once (the timer does this every few seconds; tests call it)."""
+    job = cache.job
+    if not job or "poll" in cache.busy:
+        return
+    cache.busy.add("poll")
+    generation = cache.generation
+    call("GET", job_path(job["id"]), lambda reply: _got_job(reply, generation, job["status"]),
+         reply_schema="api-job-view.schema.json")
+
+
+def _got_job(reply, generation, status_before):
+    cache.busy.discard("poll")
+    if generation != cache.generation or not reply.ok:
+        if not reply.ok and reply.error.kind != 'login':
+            say(reply.error.message, 'WARNING')
+        return
+    job = reply.data
+    job.pop("tasks", None)           # the panel shows the job, not every task
+    cache.job = job
+    fetch_preview(job)
+    if status_before in ACTIVE and not is_active(job):
+        say("The render job '%s' is %s." % (job["name"], job["status"]),
+            'INFO' if job["status"] == "completed" else 'WARNING')
+        from . import asset_ops
+        asset_ops.refresh()           # new render statistics
+    redraw()
+
+
+# ---------------------------------------------------------------------------------------------
+# The last frame's picture
+
+def fetch_preview(job):
+    global _preview_url
+    url = (job or {}).get("preview")
+    if not url or url == _preview_url:
+        return
+    _preview_url = url
+    generation = cache.generation
+    path = url if url.startswith("/") else "/" + url
+    call("GET", path, lambda reply: _got_preview(reply, generation, url), raw=True)
+
+
+def _got_preview(reply, generation, url):
+    global _preview_url, _preview_file
+    if generation != cache.generation or not reply.ok or _previews is None:
+        if not reply.ok:
+            _preview_url = ""        # try again on the next poll
+        return
+    suffix = ".jpg" if reply.data[:3] == b"\xff\xd8\xff" else ".png"
+    handle, filename = tempfile.mkstemp(prefix="rfam-preview-", suffix=suffix)
+    with os.fdopen(handle, "wb") as f:
+        f.write(reply.data)
+    _previews.clear()
+    _forget_file(_preview_file)
+    _preview_file = filename
+    preview = _previews.load(url, filename, 'IMAGE', force_reload=True)
+    cache.preview_icon = preview.icon_id
+    redraw()
+
+
+def _forget_file(filename):
+    if filename:
+        try:
+            os.remove(filename)
+        except OSError:
+            pass
+
+
+# ---------------------------------------------------------------------------------------------
+# Operators
+
+class RFAM_OT_submit_render(bpy.types.Operator):
+    """Render the open file on the farm: its scene's frame range, as frames or one video"""
+    bl_idname = "rfam.submit_render"
+    bl_label = "Render on the farm"
+
+    save: BoolProperty(name="Save first", default=False, options={'SKIP_SAVE'},
+                       description="Save the file before submitting (the farm renders the saved file)")
+
+    @classmethod
+    def poll(cls, context):
+        if not logged_in(context):
+            cls.poll_message_set("Log in first.")
+            return False
+        if cache.file_status not in {'asset', 'not_asset'}:
+            cls.poll_message_set("Open a saved file of your project first.")
+            return False
+        return "submit" not in cache.busy
+
+    def invoke(self, context, event):
+        if bpy.data.is_dirty:
+            self.save = True
+            return context.window_manager.invoke_props_dialog(self, width=360)
+        return self.execute(context)
+
+    def draw(self, context):
+        col = self.layout.column()
+        col.label(text="This file has unsaved changes.", icon='QUESTION')
+        col.label(text="The farm renders the saved file: save it now?")
+        col.prop(self, "save")
+
+    def execute(self, context):
+        if self.save and bpy.data.is_dirty and bpy.data.filepath:
+            bpy.ops.wm.save_mainfile()
+        s = ui(context)
+        problems = preflight.check(context, s.render_video)
+        stops = preflight.blocking(problems)
+        if stops:
+            self.report({'ERROR'}, "Not sent: %s %s" % (stops[0].sentence(),
+                        "(%d more problem(s) in the panel)" % (len(stops) - 1) if len(stops) > 1 else ""))
+            return {'CANCELLED'}
+        scene = context.scene
+        body = {"file": cache.location.path, "frameStart": scene.frame_start, "frameEnd": scene.frame_end,
+                "frameStep": scene.frame_step, "video": s.render_video}
+        if s.render_own_priority:
+            body["priority"] = s.render_priority
+        generation = cache.generation
+        cache.busy.add("submit")
+        say("Sending the render job…")
+        call("POST", job_path(), lambda reply: _submitted(reply, generation), body=body,
+             body_schema="job-create.schema.json", reply_schema="api-job-view.schema.json")
+        return {'FINISHED'}
+
+
+def _submitted(reply, generation):
+    cache.busy.discard("submit")
+    if generation != cache.generation:
+        return
+    if not reply.ok:
+        say(reply.error.message, 'ERROR')
+        return
+    job = reply.data
+    job.pop("tasks", None)
+    cache.jobs.insert(0, job)
+    follow(job)
+    say("Render job '%s' sent: %d frame(s), status %s." % (job["name"], job["counts"]["frames"], job["status"]))
+
+
+class RFAM_OT_cancel_render(bpy.types.Operator):
+    """Stop the render job: queued frames are dropped, running ones are stopped"""
+    bl_idname = "rfam.cancel_render"
+    bl_label = "Cancel the render"
+
+    @classmethod
+    def poll(cls, context):
+        return is_active(cache.job) and "cancel" not in cache.busy
+
+    def execute(self, context):
+        generation = cache.generation
+        cache.busy.add("cancel")
+        call("PATCH", job_path(cache.job["id"]), lambda reply: _cancelled(reply, generation),
+             body={"action": "cancel"}, body_schema="job-update.schema.json", reply_schema="api-job-view.schema.json")
+        return {'FINISHED'}
+
+
+def _cancelled(reply, generation):
+    cache.busy.discard("cancel")
+    if generation != cache.generation:
+        return
+    if not reply.ok:
+        say(reply.error.message, 'ERROR')
+        return
+    reply.data.pop("tasks", None)
+    cache.job = reply.data
+    say("Render job '%s' cancelled." % reply.data["name"])
+
+
+class RFAM_OT_copy_log(bpy.types.Operator):
+    """Copy the end of the failed render's log, to paste it for whoever helps you"""
+    bl_idname = "rfam.copy_log"
+    bl_label = "Copy the log"
+
+    @classmethod
+    def poll(cls, context):
+        return bool(((cache.job or {}).get("lastFailure") or {}).get("logTail"))
+
+    def execute(self, context):
+        context.window_manager.clipboard = cache.job["lastFailure"]["logTail"]
+        self.report({'INFO'}, "The log is on the clipboard.")
+        return {'FINISHED'}
+
+
+classes = (RFAM_OT_submit_render, RFAM_OT_cancel_render, RFAM_OT_copy_log)
+
+
+def register():
+    global _previews
+    import bpy.utils.previews
+    _previews = bpy.utils.previews.new()
+    for cls in classes:
+        bpy.utils.register_class(cls)
+
+
+def unregister():
+    global _previews, _preview_url, _preview_file
+    if bpy.app.timers.is_registered(_poll_timer):
+        bpy.app.timers.unregister(_poll_timer)
+    for cls in reversed(classes):
+        bpy.utils.unregister_class(cls)
+    if _previews is not None:
+        bpy.utils.previews.remove(_previews)
+    _previews = None
+    _preview_url = ""
+    _forget_file(_preview_file)
+    _preview_file = ""

@@ -1,0 +1,179 @@
+"""Log-in, log-out, and what the add-on learns once per log-in: who's who in the project, its
+states and types, and whether the server speaks the same contract as this add-on."""
+
+import bpy
+
+from . import client, validate
+from .preferences import prefs
+from .state import cache, redraw, say
+
+
+def call(method, path, on_done, body=None, **options):
+    """A request with the preferences' server and token. A 401 forgets the token: the panel then
+    asks to log in again, with the reason."""
+    p = prefs()
+    token = p.token if p else ""
+
+    def done(reply):
+        if reply.error and reply.error.kind == 'login' and not options.get("login"):
+            forget_login()
+            say(reply.error.message, 'ERROR')
+        on_done(reply)
+
+    if not online_access_allowed():
+        done(client.Reply(error=client.ApiError(
+            "Blender's online access is off: turn on Preferences > System > Network > Allow Online Access "
+            "so RFAM can talk to its server.", "unreachable")))
+        return
+    client.request(p.server_url if p else "", method, path, done, body=body, token=token, **options)
+
+
+def online_access_allowed():
+    # Blender 4.2+ lets people forbid add-ons the network; older versions have no such switch.
+    return getattr(bpy.app, "online_access", True)
+
+
+def forget_login():
+    p = prefs()
+    if p:
+        p.token = ""
+        p.logged_in_as = ""
+        p.expires = ""
+    cache.session = None
+    cache.users = {}
+    cache.defaults = None
+
+
+def project_path(suffix=""):
+    p = prefs()
+    return "/api/projects/%s%s" % (client.quote_path(p.project.strip()), suffix)
+
+
+def after_login():
+    """Fetches what the panel needs once per log-in, then the open file's asset."""
+    from . import asset_ops
+    check_version()
+    call("GET", "/api/session", _got_session, reply_schema="api-session.schema.json")
+    call("GET", "/api/users", _got_users)
+    call("GET", project_path("/defaults"), _got_defaults, reply_schema="api-defaults-set.schema.json")
+    asset_ops.refresh()
+
+
+def _got_session(reply):
+    if reply.ok:
+        cache.session = reply.data
+        redraw()
+
+
+def _got_users(reply):
+    if not reply.ok:
+        return
+    problems = [e for u in reply.data for e in validate.problems("api-public-user.schema.json", u)] \
+        if isinstance(reply.data, list) else ["not a list"]
+    if problems:
+        say("The server's list of people does not match this add-on's contract (%s)." % problems[0], 'WARNING')
+        return
+    cache.users = {u["ident"]: u for u in reply.data}
+    redraw()
+
+
+def _got_defaults(reply):
+    if reply.ok:
+        cache.defaults = reply.data
+        from .state import load_edit_fields
+        load_edit_fields()
+        redraw()
+    else:
+        say(reply.error.message, 'ERROR')
+
+
+def check_version():
+    call("GET", "/api/version", _got_version, reply_schema="api-version.schema.json")
+
+
+def _got_version(reply):
+    if reply.ok:
+        ours = validate.contract_hash()
+        theirs = reply.data["schemas"]
+        if ours != theirs:
+            cache.version_warning = (
+                "This add-on does not match the server (RFAM %s): their contracts differ (%s… here, %s… there). "
+                "Install the add-on built from the server's version (npm run addon:build), or ask whoever runs it."
+                % (reply.data["version"], ours[:8], theirs[:8]))
+        else:
+            cache.version_warning = ""
+    elif reply.error.status == 404:
+        cache.version_warning = ("The server is older than this add-on (it cannot say its version): "
+                                 "update the server or use an older add-on.")
+    elif reply.error.kind == 'contract':
+        cache.version_warning = reply.error.message
+    redraw()
+
+
+class RFAM_OT_login(bpy.types.Operator):
+    """Log in to the RFAM server with the user, project and password or PIN from the preferences"""
+    bl_idname = "rfam.login"
+    bl_label = "Log in"
+
+    def execute(self, context):
+        p = prefs(context)
+        body = {"project": p.project.strip(), "user": p.user.strip()}
+        if p.secret:
+            body["secret"] = p.secret
+        if not body["project"] or not body["user"]:
+            self.report({'ERROR'}, "Type your user name and your project's short name first.")
+            return {'CANCELLED'}
+        p.secret = ""                         # used once, never kept
+        cache.busy.add("login")
+        say("Logging in…")
+        call("POST", "/api/session", _logged_in, body=body, body_schema="api-login.schema.json",
+             reply_schema="api-session.schema.json", login=True)
+        return {'FINISHED'}
+
+
+def _logged_in(reply):
+    cache.busy.discard("login")
+    p = prefs()
+    if not reply.ok:
+        say(reply.error.message, 'ERROR')
+        return
+    token = reply.headers.get(client.TOKEN_HEADER, "")
+    if not token:
+        say("The server accepted the log-in but sent no session token: it is older than this add-on.", 'ERROR')
+        return
+    p.token = token
+    p.logged_in_as = reply.data["user"]["name"]
+    p.expires = reply.data.get("expires", "")
+    cache.session = reply.data
+    # Preferences are saved when Blender quits (if auto-save is on), so the log-in survives a restart.
+    bpy.context.preferences.is_dirty = True
+    say("Logged in as %s, project %s." % (reply.data["user"]["name"], reply.data["project"]["name"]))
+    after_login()
+
+
+class RFAM_OT_logout(bpy.types.Operator):
+    """Forget the log-in session on this computer"""
+    bl_idname = "rfam.logout"
+    bl_label = "Log out"
+
+    def execute(self, context):
+        forget_login()
+        cache.reset_file()
+        bpy.context.preferences.is_dirty = True
+        say("Logged out.")
+        return {'FINISHED'}
+
+
+classes = (RFAM_OT_login, RFAM_OT_logout)
+
+
+def register():
+    for cls in classes:
+        bpy.utils.register_class(cls)
+    client.set_error_handler(lambda message: say(message, 'ERROR'))
+
+
+def unregister():
+    client.set_error_handler(None)
+    for cls in reversed(classes):
+        bpy.utils.unregister_class(cls)

@@ -1,0 +1,175 @@
+"""What the panel shows: replies from the server (a plain Python cache) and the fields people edit
+(a PropertyGroup on the WindowManager, which Blender never writes into the .blend).
+
+Replies are applied on the main thread (client.drain_results), then the sidebar is redrawn.
+"""
+
+import bpy
+from bpy.props import BoolProperty, EnumProperty, IntProperty, PointerProperty, StringProperty
+
+
+class Cache:
+    def __init__(self):
+        self.reset_file()
+        self.defaults = None         # DefaultsSetView of the logged-in project
+        self.users = {}              # ident -> PublicUser
+        self.session = None          # Session
+        self.version_warning = ""
+        self.message = ""
+        self.message_level = 'INFO'  # 'INFO', 'WARNING' or 'ERROR'
+        self.busy = set()            # what is being asked of the server now ('asset', 'login', ...)
+
+    def reset_file(self):
+        """Forgets everything about the previously open file."""
+        self.generation = getattr(self, "generation", 0) + 1   # late replies for another file are dropped
+        self.location = None         # location.Location of the open file, None when outside a project
+        self.file_status = 'unsaved'  # 'unsaved' 'outside' 'loading' 'asset' 'not_asset' 'error'
+        self.file_error = ""
+        self.asset = None            # AssetView of the open file
+        self.preflight = None        # [preflight.Problem] from the last check, None when not run
+        self.jobs = []               # JobView of this file's recent jobs, newest first
+        self.job = None              # JobView being followed (the last one submitted or found)
+        self.preview_icon = 0        # icon_id of the last frame's picture, 0 when none
+
+
+cache = Cache()
+
+
+def say(message, level='INFO'):
+    cache.message = message
+    cache.message_level = level
+    redraw()
+
+
+def clear_message():
+    cache.message = ""
+    cache.message_level = 'INFO'
+
+
+def redraw():
+    wm = getattr(bpy.context, "window_manager", None)
+    if wm is None:
+        return
+    for window in wm.windows:
+        for area in window.screen.areas:
+            if area.type in {'VIEW_3D', 'PREFERENCES'}:
+                area.tag_redraw()
+
+
+def user_name(ident):
+    if not ident:
+        return "nobody"
+    user = cache.users.get(ident)
+    return user["name"] if user else ident
+
+
+def state_name(ident):
+    for s in (cache.defaults or {}).get("states", []):
+        if s["ident"] == ident:
+            return s["name"]
+    return ident
+
+
+def type_info(ident):
+    for t in (cache.defaults or {}).get("types", []):
+        if t["ident"] == ident:
+            return t
+    return None
+
+
+def priority_name(value):
+    """The name of the priority level nearest to `value` ('High'), or '' when the scheme has none."""
+    scheme = (cache.defaults or {}).get("priority")
+    if not scheme or not scheme.get("names"):
+        return ""
+    names, low, high = scheme["names"], scheme["low"], scheme["high"]
+    if len(names) == 1 or high <= low:
+        return names[0]
+    step = (high - low) / (len(names) - 1)
+    index = round((min(max(value, low), high) - low) / step)
+    return names[int(index)]
+
+
+# Blender keeps only pointers to the strings of dynamic enum items: they must stay referenced.
+_state_items = []
+_type_items = []
+
+
+def _states_for_asset(_self, _context):
+    global _state_items
+    asset = cache.asset or {}
+    meta = asset.get("meta") or {}
+    kind = type_info(meta.get("type"))
+    idents = list(kind["states"]) if kind else []
+    if meta.get("state") and meta["state"] not in idents:
+        idents.append(meta["state"])
+    _state_items = [(i, state_name(i), "") for i in idents] or [("none", "(no states)", "")]
+    return _state_items
+
+
+def _types_of_project(_self, _context):
+    global _type_items
+    types = (cache.defaults or {}).get("types", [])
+    _type_items = [(t["ident"], t["name"], t.get("directory", "")) for t in types] or [("none", "(log in first)", "")]
+    return _type_items
+
+
+class RFAM_State(bpy.types.PropertyGroup):
+    edit_state: EnumProperty(name="State", items=_states_for_asset, description="Stage of work of this asset")
+    edit_priority: IntProperty(name="Priority", description="How urgent this asset is")
+    edit_description: StringProperty(name="Description", description="What it is and what still has to be done")
+    new_type: EnumProperty(name="Type", items=_types_of_project, description="What kind of asset this file is")
+    new_name: StringProperty(name="Name", description="Name of the new asset, shown to your team")
+    render_video: BoolProperty(
+        name="Video", description="Render the frame range as one video file (else: one picture per frame)")
+    render_own_priority: BoolProperty(
+        name="Own priority", description="Use the priority below rather than the asset's")
+    render_priority: IntProperty(name="Priority", default=50, description="Priority of the render job")
+
+
+def ui(context=None):
+    return (context or bpy.context).window_manager.rfam
+
+
+def load_edit_fields(context=None):
+    """Puts the asset's current values into the editable fields."""
+    meta = (cache.asset or {}).get("meta")
+    if not meta:
+        return
+    s = ui(context)
+    s.edit_state = meta["state"]
+    s.edit_priority = meta["priority"]
+    s.edit_description = meta.get("description", "")
+    s.render_video = bool(meta.get("video", False))
+    s.render_priority = meta["priority"]
+
+
+def edited_fields(context=None):
+    """The fields (AssetUpdate) the person changed in the panel."""
+    meta = (cache.asset or {}).get("meta")
+    if not meta:
+        return {}
+    s = ui(context)
+    changed = {}
+    if s.edit_state and s.edit_state != "none" and s.edit_state != meta["state"]:
+        changed["state"] = s.edit_state
+    if s.edit_priority != meta["priority"]:
+        changed["priority"] = s.edit_priority
+    if s.edit_description != meta.get("description", ""):
+        changed["description"] = s.edit_description
+    return changed
+
+
+classes = (RFAM_State,)
+
+
+def register():
+    for cls in classes:
+        bpy.utils.register_class(cls)
+    bpy.types.WindowManager.rfam = PointerProperty(type=RFAM_State)
+
+
+def unregister():
+    del bpy.types.WindowManager.rfam
+    for cls in reversed(classes):
+        bpy.utils.unregister_class(cls)

@@ -1,0 +1,395 @@
+"""The add-on in real Blender (headless) against a real RFAM server; run by test/addon/addon.test.ts.
+
+    BLENDER_USER_SCRIPTS=<temp> blender -b <project>/props/cake.blend --factory-startup \\
+        --python-exit-code 1 --python blender-addon/tests/test_addon.py -- '<json>'
+
+The JSON names: zip (the built add-on), server and deadServer (URLs), project, user (the owner of
+the open file's asset), newState and newPriority (what to change it to), outsideFile (an existing
+file outside the project) and farm (true when render nodes run: submit and wait for the frames).
+The tap side checks the disk afterwards; this script prints 'RFAM_RESULT <json>' lines for it and
+a last line 'N passed, N failed'.
+
+Blender never fires bpy.app.timers while a -b --python script runs, so the tests drain the add-on's
+reply queue themselves (client.drain_results) until nothing is pending.
+"""
+
+import json
+import os
+import sys
+import tempfile
+import time
+import unittest
+
+import bpy
+
+ARGS = json.loads(sys.argv[sys.argv.index("--") + 1])
+rfam = None          # the add-on's package, once installed from the zip
+
+
+def result(key, value):
+    print("RFAM_RESULT %s" % json.dumps({key: value}), flush=True)
+
+
+def settle(until=None, timeout=60.0):
+    """Runs the replies of every request out, until none is pending (and `until()` holds)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rfam.client.drain_results()
+        if rfam.client.pending() == 0 and (until is None or until()):
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("still waiting after %ss: %d request(s) pending, message %r"
+                                 % (timeout, rfam.client.pending(), rfam.state.cache.message))
+        time.sleep(0.02)
+
+
+def prefs():
+    return bpy.context.preferences.addons["rfam"].preferences
+
+
+def cache():
+    return rfam.state.cache
+
+
+def log_in(user=None, secret=""):
+    p = prefs()
+    p.server_url = ARGS["server"]
+    p.project = ARGS["project"]
+    p.user = user or ARGS["user"]
+    p.secret = secret
+    bpy.ops.rfam.login()
+    settle()
+
+
+# ---------------------------------------------------------------------------------------------
+# A layout that records what a panel draws (Blender draws nothing in background mode).
+
+class Recorder:
+    def __init__(self, log=None):
+        self.log = [] if log is None else log
+        self.enabled = True
+        self.alert = False
+        self.active = True
+        self.scale_y = 1.0
+
+    def _child(self, *_args, **_kwargs):
+        return Recorder(self.log)
+
+    row = column = box = split = column_flow = grid_flow = _child
+
+    def label(self, text="", icon='NONE', **_kwargs):
+        self.log.append(("label", text, icon))
+
+    def prop(self, data, name, text=None, **_kwargs):
+        self.log.append(("prop", name, text))
+
+    def operator(self, idname, text=None, icon='NONE', **_kwargs):
+        self.log.append(("operator", idname, text, self.enabled))
+        return type("OperatorProperties", (), {})()
+
+    def template_icon(self, icon_value=0, scale=1.0):
+        self.log.append(("icon", icon_value))
+
+    def separator(self, **_kwargs):
+        pass
+
+    def texts(self):
+        """Every label, joined by spaces (wrapped paragraphs come back whole)."""
+        return " ".join(entry[1] for entry in self.log if entry[0] == "label")
+
+    def operators(self):
+        return {entry[1]: entry for entry in self.log if entry[0] == "operator"}
+
+    def props(self):
+        return [entry[1] for entry in self.log if entry[0] == "prop"]
+
+
+def drawn(draw):
+    layout = Recorder()
+    draw(layout, bpy.context)
+    return layout
+
+
+# ---------------------------------------------------------------------------------------------
+
+class AddonTest(unittest.TestCase):
+    """Steps of one session, in order (unittest runs methods by name)."""
+
+    def test_01_installs_and_enables_from_the_built_zip(self):
+        global rfam
+        self.assertEqual(bpy.ops.preferences.addon_install(filepath=ARGS["zip"], overwrite=True), {'FINISHED'})
+        self.assertEqual(bpy.ops.preferences.addon_enable(module="rfam"), {'FINISHED'})
+        import rfam as installed
+        rfam = installed
+        scripts = os.path.realpath(os.environ["BLENDER_USER_SCRIPTS"])
+        self.assertTrue(os.path.realpath(rfam.__file__).startswith(scripts),
+                        "loaded from the zip's install (%s), not from the repository" % rfam.__file__)
+        self.assertIn("rfam", bpy.context.preferences.addons.keys())
+        self.assertTrue(hasattr(bpy.types, "VIEW3D_PT_rfam"))
+        self.assertEqual(rfam.bl_info["blender"], (3, 0, 0))
+
+    def test_02_before_log_in_the_panel_asks_for_it(self):
+        rfam.asset_ops.on_file_loaded()
+        self.assertEqual(cache().file_status, 'logged_out')
+        self.assertEqual(cache().location.path, "props/cake.blend", "found the project folder by its project.json")
+        layout = drawn(rfam.panel.draw_login)
+        self.assertEqual(layout.props(), ["server_url", "project", "user", "secret"])
+        self.assertIn("rfam.login", layout.operators())
+        self.assertIn("Log in to see this file's asset.", drawn(rfam.panel.draw_asset).texts())
+
+    def test_03_a_dead_server_gives_a_clear_message(self):
+        p = prefs()
+        p.server_url = ARGS["deadServer"]
+        p.project, p.user = ARGS["project"], ARGS["user"]
+        bpy.ops.rfam.login()
+        settle()
+        message = cache().message
+        result("deadServerMessage", message)
+        self.assertIn("Cannot reach the RFAM server at %s" % ARGS["deadServer"], message)
+        self.assertIn("nothing answers there", message)
+        self.assertNotIn("Traceback", message)
+        self.assertEqual(cache().message_level, 'ERROR')
+        self.assertEqual(p.token, "")
+        self.assertIn("Cannot reach the RFAM server", drawn(rfam.panel.draw_login).texts())
+
+    def test_04_a_wrong_address_and_a_missing_pin_say_so(self):
+        prefs().server_url = "localhost:8080"
+        bpy.ops.rfam.login()
+        settle()
+        self.assertIn("is not a web address", cache().message)
+        log_in(user="teacher")
+        self.assertEqual(cache().message, "Type your password or PIN.", "the server's own sentence")
+        self.assertEqual(prefs().token, "")
+        log_in(user="nobody")
+        self.assertEqual(cache().message, "That person or project does not exist.")
+
+    def test_05_logs_in_and_sees_the_open_files_asset(self):
+        log_in(secret="")
+        p = prefs()
+        self.assertTrue(p.token, cache().message)
+        self.assertEqual(p.secret, "", "the secret is forgotten once used")
+        settle(lambda: cache().file_status != 'loading')
+        self.assertEqual(cache().version_warning, "", "the add-on's contract matches the server's")
+        self.assertEqual(cache().file_status, 'asset', cache().file_error)
+        meta = cache().asset["meta"]
+        self.assertEqual(meta["name"], "Cake")
+        self.assertEqual(meta["owner"], ARGS["user"])
+        self.assertEqual(cache().session["user"]["ident"], ARGS["user"])
+        self.assertTrue(cache().defaults["states"], "the project's states are known")
+        self.assertTrue(rfam.asset_ops.can_edit())
+        result("loggedInAs", p.logged_in_as)
+
+    def test_06_the_panel_shows_the_asset(self):
+        layout = drawn(rfam.panel.draw_asset)
+        text = layout.texts()
+        meta = cache().asset["meta"]
+        for expected in ("Cake", "props/cake.blend", "Prop", rfam.state.user_name(meta["owner"]), "Render times",
+                         "Not rendered on the farm yet."):
+            self.assertIn(expected, text)
+        self.assertEqual(rfam.state.user_name("mia"), "Mia Chen")
+        self.assertIn("edit_state", layout.props())
+        self.assertIn("edit_priority", layout.props())
+        self.assertIn("edit_description", layout.props())
+        self.assertFalse(layout.operators()["rfam.update_asset"][3], "Save is disabled while nothing changed")
+        main = drawn(rfam.panel.draw_login)
+        self.assertIn("rfam.logout", main.operators())
+
+    def test_07_the_owner_changes_state_priority_and_description(self):
+        before = cache().asset["meta"]["state"]
+        self.assertNotEqual(before, ARGS["newState"])
+        bpy.ops.rfam.update_asset(state=ARGS["newState"])
+        settle()
+        self.assertEqual(cache().asset["meta"]["state"], ARGS["newState"], cache().message)
+        self.assertIn("Saved: state is", cache().message)
+        self.assertEqual(rfam.state.ui().edit_state, ARGS["newState"], "the panel's field follows")
+        # The panel's own fields: edit, then Save changes.
+        ui = rfam.state.ui()
+        ui.edit_priority = ARGS["newPriority"]
+        ui.edit_description = "Three layers, one cherry, now with sprinkles."
+        self.assertEqual(rfam.state.edited_fields(), {"priority": ARGS["newPriority"],
+                                                      "description": "Three layers, one cherry, now with sprinkles."})
+        self.assertTrue(drawn(rfam.panel.draw_asset).operators()["rfam.update_asset"][3], "Save is enabled")
+        bpy.ops.rfam.update_asset()
+        settle()
+        meta = cache().asset["meta"]
+        self.assertEqual(meta["priority"], ARGS["newPriority"])
+        self.assertEqual(rfam.state.edited_fields(), {})
+        result("changed", {"state": meta["state"], "priority": meta["priority"], "description": meta["description"]})
+
+    def test_08_a_refused_change_explains_itself_and_keeps_the_server_values(self):
+        bpy.ops.rfam.update_asset(state="flying")
+        settle()
+        self.assertEqual(cache().message_level, 'ERROR')
+        self.assertRegex(cache().message, r"cannot be in state \"flying\"; choose one of")
+        self.assertEqual(rfam.state.ui().edit_state, ARGS["newState"])
+        self.assertEqual(bpy.ops.rfam.update_asset(), {'CANCELLED'}, "nothing changed, nothing sent")
+        self.assertEqual(rfam.client.pending(), 0)
+
+    def test_09_only_the_owner_or_staff_may_edit(self):
+        meta = cache().asset["meta"]
+        owner = meta["owner"]
+        meta["owner"] = "sam"
+        try:
+            self.assertFalse(rfam.asset_ops.can_edit())
+            with self.assertRaisesRegex(RuntimeError, "poll"):
+                bpy.ops.rfam.update_asset(state=ARGS["newState"])
+            text = drawn(rfam.panel.draw_asset).texts()
+            self.assertIn("Only Sam Okafor can change this asset here.", text)
+        finally:
+            meta["owner"] = owner
+
+    def test_10_the_token_never_lands_in_a_blend(self):
+        handle, copy = tempfile.mkstemp(suffix=".blend")
+        os.close(handle)
+        try:
+            bpy.ops.wm.save_as_mainfile(filepath=copy, copy=True, compress=False)
+            with open(copy, "rb") as f:
+                data = f.read()
+            self.assertGreater(len(data), 1000)
+            self.assertNotIn(prefs().token.encode(), data)
+        finally:
+            os.remove(copy)
+
+    def test_11_an_expired_log_in_asks_to_log_in_again(self):
+        token = prefs().token
+        prefs().token = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+        rfam.asset_ops.refresh()
+        settle()
+        self.assertIn("Your RFAM log-in has expired: log in again", cache().message)
+        self.assertEqual(prefs().token, "", "the dead token is forgotten")
+        self.assertEqual(cache().file_status, 'logged_out')
+        log_in()
+        settle(lambda: cache().file_status == 'asset')
+
+    def test_12_a_file_that_is_not_an_asset_can_be_registered(self):
+        target = os.path.join(cache().location.root, "props", "cake_copy.blend")
+        bpy.ops.wm.save_as_mainfile(filepath=target)
+        settle(lambda: cache().file_status != 'loading')
+        self.assertEqual(cache().file_status, 'not_asset', cache().file_error)
+        self.assertEqual(rfam.state.ui().new_name, "Cake copy")
+        layout = drawn(rfam.panel.draw_asset)
+        self.assertIn("props/cake_copy.blend is not an asset of your project yet.", layout.texts())
+        self.assertIn("new_type", layout.props())
+        self.assertIn("rfam.register_asset", layout.operators())
+        rfam.state.ui().new_type = "prop"
+        bpy.ops.rfam.register_asset()
+        settle()
+        self.assertEqual(cache().file_status, 'asset', cache().message)
+        self.assertEqual(cache().asset["path"], "props/cake_copy.blend")
+        result("registered", cache().asset["path"])
+
+    def test_13_preflight_finds_planted_problems_in_a_saved_file(self):
+        root = cache().location.root
+        os.makedirs(os.path.join(root, "textures"), exist_ok=True)
+        inside_abs = os.path.join(root, "textures", "present.png")
+        _write_png(inside_abs)
+        scene = bpy.context.scene
+        material = bpy.data.materials.new("Planted")
+        material.use_nodes = True
+        nodes = material.node_tree.nodes
+        for name, path in (("missing_wood", "//../textures/missing_wood.png"), ("present", inside_abs),
+                           ("outside", ARGS["outsideFile"])):
+            image = bpy.data.images.new(name, 4, 4)
+            image.source = 'FILE'
+            image.filepath = path
+            node = nodes.new("ShaderNodeTexImage")
+            node.image = image
+        material.use_fake_user = True       # kept in the file although no object uses it
+        scene.render.image_settings.file_format = 'FFMPEG'
+        scene.render.engine = 'CYCLES'
+        scene.cycles.use_denoising = True
+        bpy.ops.wm.save_mainfile()
+        # Reopen: the problems come from the file on disk, not from this session's memory.
+        bpy.ops.wm.open_mainfile(filepath=bpy.data.filepath)
+        settle(lambda: cache().file_status != 'loading')
+        problems = rfam.preflight.check(bpy.context, video=False)
+        sentences = [p.sentence() for p in problems]
+        result("preflight", sentences)
+        stops = "\n".join(p.message for p in rfam.preflight.blocking(problems))
+        self.assertIn("The image 'missing_wood' is missing: //../textures/missing_wood.png is not there.", stops)
+        self.assertIn("The image 'outside' is outside the project folder (%s)" % os.path.normpath(ARGS["outsideFile"]), stops)
+        self.assertIn("The image 'present' is loaded by an absolute path", stops)
+        self.assertIn("every frame would become its own one-frame movie", stops)
+        warnings = [p for p in problems if not p.blocking]
+        self.assertTrue(any("denoising is on" in p.message for p in warnings), sentences)
+        self.assertTrue(all(p.fix for p in problems), "every problem says how to fix it")
+        self.assertEqual([p.operator for p in problems if "absolute path" in p.message], ["file.make_paths_relative"])
+        layout = drawn(rfam.panel.draw_render)
+        self.assertIn("The image 'missing_wood' is missing", layout.texts())
+        self.assertFalse(layout.operators()["rfam.submit_render"][3], "Render is disabled while something blocks")
+        with self.assertRaisesRegex(RuntimeError, "Not sent: The image 'missing_wood' is missing"):
+            bpy.ops.rfam.submit_render()
+
+    def test_14_fixing_the_problems_clears_preflight(self):
+        bpy.ops.file.make_paths_relative()
+        for name in ("missing_wood", "outside"):
+            bpy.data.images.remove(bpy.data.images[name])
+        scene = bpy.context.scene
+        scene.render.image_settings.file_format = 'PNG'
+        scene.cycles.use_denoising = False
+        # Background Blender does not always mark Python edits as unsaved, so that check is fed directly.
+        unsaved = rfam.preflight.scan(scene, bpy.data.filepath, True, False)
+        self.assertEqual([p.message for p in unsaved], ["This file has unsaved changes; the farm renders the file as saved."])
+        self.assertEqual(unsaved[0].operator, "wm.save_mainfile")
+        bpy.ops.wm.save_mainfile()
+        self.assertEqual(rfam.preflight.check(bpy.context, video=False), [])
+        self.assertIn("Ready for the farm.", drawn(rfam.panel.draw_render).texts())
+        self.assertTrue(bpy.data.images["present"].filepath.startswith("//"))
+
+    @unittest.skipUnless(ARGS.get("farm"), "no farm routes or render node in this run")
+    def test_15_renders_on_the_farm(self):
+        scene = bpy.context.scene
+        scene.frame_start, scene.frame_end, scene.frame_step = 1, 3, 1
+        scene.render.resolution_x, scene.render.resolution_y, scene.render.resolution_percentage = 64, 36, 100
+        scene.cycles.samples = 1
+        bpy.ops.rfam.submit_render(save=True)
+        self.assertFalse(bpy.data.is_dirty, "saved before submitting")
+        settle()
+        job = cache().job
+        self.assertIsNotNone(job, cache().message)
+        self.assertEqual(job["path"], "props/cake_copy.blend")
+        self.assertEqual((job["frameStart"], job["frameEnd"]), (1, 3))
+        result("job", {"id": job["id"], "output": job["output"]})
+        deadline = time.monotonic() + float(ARGS.get("farmSeconds", 240))
+        seen = set()
+        while rfam.render.is_active(cache().job):
+            self.assertLess(time.monotonic(), deadline, "the job is still %s" % cache().job["status"])
+            seen.add(cache().job["status"])
+            rfam.render.poll_job_now()
+            settle()
+            time.sleep(0.5)
+        job = cache().job
+        self.assertEqual(job["status"], "completed", job.get("lastFailure"))
+        self.assertEqual(job["counts"]["done"], 3)
+        layout = drawn(rfam.panel.draw_render)
+        self.assertIn("3 of 3 frames done", layout.texts())
+        settle(lambda: cache().file_status == 'asset')
+        stats = rfam.render_stats.summarise(cache().asset["meta"].get("renderStats"))
+        result("renderStats", None if stats is None else {"frames": stats.frames, "mean": stats.mean})
+
+
+def _write_png(path):
+    """A 1×1 PNG, written by hand so no image library is needed."""
+    import struct
+    import zlib
+
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xffffffff)
+    raw = b"\x00\xff\x00\x00"
+    png = b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0)) + \
+        chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+    with open(path, "wb") as f:
+        f.write(png)
+
+
+def main():
+    suite = unittest.defaultTestLoader.loadTestsFromTestCase(AddonTest)
+    outcome = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, failfast=True).run(suite)
+    failed = len(outcome.failures) + len(outcome.errors)
+    skipped = len(outcome.skipped)
+    print("%d passed, %d failed, %d skipped" % (outcome.testsRun - failed - skipped, failed, skipped), flush=True)
+    if failed or not outcome.wasSuccessful():
+        raise SystemExit(1)
+
+
+main()
