@@ -9,6 +9,8 @@ import { registerApp, type AppOptions } from './app.ts'
 export async function buildServer (config: LoadedConfig, options: AppOptions = {}): Promise<FastifyInstance> {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // One line per request only when asked for (debug/trace); errors are always logged.
+    disableRequestLogging: !['debug', 'trace'].includes(config.logLevel),
     bodyLimit: 1024 * 1024,
     connectionTimeout: 0,
     requestTimeout: 120_000,

@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises'
 import { mkdir } from 'node:fs/promises'
 import { dirname } from 'node:path'
-import sharp, { type Sharp } from 'sharp'
+import type { Sharp } from 'sharp'
 import { badRequest } from '../errors.ts'
 import { writeFileAtomic } from '../store/atomic-write.ts'
 import type { Shares } from '../store/named-paths.ts'
@@ -12,6 +12,8 @@ export const PICTURE_SIZE = 256
 
 /** Resizes an upload to a square JPEG; anything that is not a picture is refused. */
 export async function normalisePicture (data: Buffer): Promise<Buffer> {
+  // Loaded on first use: it is the heaviest module, and only uploads need it.
+  const { default: sharp } = await import('sharp')
   let image: Sharp
   try {
     image = sharp(data, { limitInputPixels: 40_000_000, failOn: 'error' })

@@ -1,0 +1,789 @@
+// The render farm service: jobs (created, changed, removed by people), nodes (their hello, their
+// held work requests, reports, completions and failures), timeouts, statistics and previews. It
+// owns the in-memory state; every status change goes through the state machine, every change
+// that a reply depends on is on disk (the job store's journal) before the reply leaves.
+import { randomUUID } from 'node:crypto'
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { posix } from 'node:path'
+import type {
+  FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmReport, FarmReportReply, FarmTask, FarmWelcome,
+  FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RunRef,
+} from '../../schemas/generated/types.ts'
+import type { FarmSettings } from '../config/load-config.ts'
+import { badRequest, HttpError, notFound } from '../errors.ts'
+import { systemClock, type Clock } from './clock.ts'
+import { FarmCredentialStore } from './credentials.ts'
+import { checkBlendPath, createJob, insideProject } from './job-factory.ts'
+import { JobRuntime } from './job-runtime.ts'
+import { JobStateMachine, isFinished } from './job-states.ts'
+import { JobStore } from './job-store.ts'
+import { NodeRegistry, type NodeState } from './node-registry.ts'
+import { PreviewMaker } from './preview.ts'
+import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
+import { Scheduler, type PlannedRun } from './scheduler.ts'
+import { jobView, nodeView, relativeToProject } from './views.ts'
+
+export interface FarmLog {
+  info: (msg: string) => void
+  warn: (msg: string) => void
+  error: (msg: string) => void
+}
+
+/** What the farm needs from the rest of the server (the lead's app provides it, tests build it). */
+export interface FarmDeps {
+  farmDir: string
+  secretsDir: string
+  settings: FarmSettings
+  /** Absolute path of a named path on this server; throws a 400 for paths leaving their share. */
+  resolveNamedPath: (named: string) => string
+  /** A project's folder (named path) and render priority; undefined for an unknown project. */
+  project: (ident: string) => { directory: string, renderPriority?: number } | undefined
+  /** Every project's ident (node changes are announced to all of them). */
+  projects?: () => string[]
+  /** Name and true priority of the asset at this path of a project, if it is one. */
+  asset?: (project: string, path: string) => { name: string, priority: number } | undefined
+  /** Changes an asset's sidecar under its lock (render statistics go there). */
+  updateAsset?: UpdateAsset
+  /** Live updates for open pages. */
+  emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
+  log: FarmLog
+  clock?: Clock
+  random?: () => number
+  newId?: () => string
+}
+
+/** Job and task changes that must be on disk before a reply goes out. */
+class Changes {
+  readonly jobs = new Map<JobRuntime, Set<number>>()
+  add (rt: JobRuntime, idxs: Iterable<number> = []): void {
+    let set = this.jobs.get(rt)
+    if (!set) this.jobs.set(rt, set = new Set())
+    for (const i of idxs) set.add(i)
+  }
+}
+
+interface Waiter {
+  node: NodeState
+  free: number
+  listed: RunRef[]
+  /** Work was taken for this poll (its reply is on the way): no second offer. */
+  claimed: boolean
+  finish: (reply: FarmWork) => void
+  fail: (err: unknown) => void
+}
+
+const JITTER = 0.1
+const BACKOFF_FACTOR = 2
+const BACKOFF_MAX_SECONDS = 60
+const LOG_TAIL_MAX = 20_000
+
+export class Farm {
+  readonly clock: Clock
+  readonly store: JobStore
+  readonly registry: NodeRegistry
+  readonly credentials: FarmCredentialStore
+  readonly sm: JobStateMachine
+  readonly scheduler: Scheduler
+  private readonly random: () => number
+  private readonly newId: () => string
+  private readonly waiters = new Set<Waiter>()
+  private readonly stats: RenderStatsWriter
+  private readonly previews: PreviewMaker
+  private readonly previewed = new Set<string>()
+  private sweepHandle: unknown = null
+  private closed = false
+
+  constructor (readonly deps: FarmDeps) {
+    this.clock = deps.clock ?? systemClock
+    this.random = deps.random ?? Math.random
+    this.newId = deps.newId ?? randomUUID
+    this.store = new JobStore({ farmDir: deps.farmDir, log: deps.log })
+    this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log)
+    this.credentials = new FarmCredentialStore(deps.secretsDir, this.clock.now)
+    this.sm = new JobStateMachine(this.clock.now)
+    this.scheduler = new Scheduler({
+      projectPriority: (p) => deps.project(p)?.renderPriority ?? 1,
+      random: this.random,
+      eligibleNodes: (group) => this.registry.eligible(group),
+    })
+    this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
+    this.previews = new PreviewMaker(deps.farmDir, deps.log, (job) => {
+      this.previewed.add(job)
+      const rt = this.scheduler.jobs.get(job)
+      if (rt) this.announce(rt)
+    })
+    this.sm.listen({
+      taskChanged: (job, task, from) => {
+        const rt = this.scheduler.jobs.get(job.id)
+        if (!rt) return
+        rt.taskChanged(task, from)
+        this.scheduler.refresh(rt)
+      },
+      jobChanged: (job) => {
+        const rt = this.scheduler.jobs.get(job.id)
+        if (rt) this.scheduler.refresh(rt)
+      },
+    })
+  }
+
+  get settings (): FarmSettings { return this.deps.settings }
+
+  async start (): Promise<void> {
+    await this.registry.load()
+    for (const job of await this.store.load()) {
+      const rt = new JobRuntime(job)
+      this.scheduler.add(rt)
+      // Tasks that were being rendered when the server stopped stay with their node, which gets a
+      // full timeout to claim them back before they are queued again.
+      job.tasks.forEach((task, idx) => {
+        if (task.status !== 'active' || !task.node) return
+        rt.joinRun(task.node, idx, this.clock.now())
+        this.registry.expectBack(task.node)
+      })
+    }
+    try {
+      for (const name of readdirSync(this.previews.dir)) if (name.endsWith('.jpg')) this.previewed.add(name.slice(0, -4))
+    } catch { /* no previews yet */ }
+    this.scheduleSweep()
+  }
+
+  async close (): Promise<void> {
+    this.closed = true
+    if (this.sweepHandle !== null) this.clock.clearTimeout(this.sweepHandle)
+    for (const w of [...this.waiters]) w.finish(this.emptyWork(w.node))
+    await this.stats.flush()
+    await this.store.close()
+  }
+
+  // ==== people: jobs ===========================================================================
+
+  private runtime (project: string, id: string): JobRuntime {
+    const rt = this.scheduler.jobs.get(id)
+    if (!rt || rt.project !== project) throw notFound('RFAM_NO_JOB', `Project "${project}" has no render job ${id}.`)
+    return rt
+  }
+
+  async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
+    const info = this.deps.project(project)
+    if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
+    const rel = checkBlendPath(body.file)
+    const abs = this.deps.resolveNamedPath(insideProject(info.directory, rel))
+    let isFile = false
+    try { isFile = statSync(abs).isFile() } catch { isFile = false }
+    if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
+    const asset = this.deps.asset?.(project, rel)
+    const job = createJob({
+      id: this.newId(),
+      now: this.clock.now(),
+      project,
+      projectDir: info.directory,
+      body,
+      defaultName: asset?.name ?? posix.basename(rel).replace(/\.blend$/i, ''),
+      defaultPriority: asset?.priority,
+      spread: this.settings.spreadFrames,
+      asset: asset ? rel : undefined,
+      createdBy: options.by,
+      auto: options.auto,
+    })
+    this.deps.resolveNamedPath(job.output!)
+    await this.store.create(job)
+    const rt = new JobRuntime(job)
+    this.scheduler.add(rt)
+    this.announce(rt)
+    this.wakeForWork()
+    return this.view(rt)
+  }
+
+  listJobs (project: string): JobView[] {
+    return [...this.scheduler.jobs.values()].filter((rt) => rt.project === project)
+      .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1))
+      .map((rt) => this.view(rt))
+  }
+
+  getJob (project: string, id: string): JobView {
+    return this.view(this.runtime(project, id), true)
+  }
+
+  async updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> {
+    const rt = this.runtime(project, id)
+    const { job } = rt
+    if (patch.action) {
+      this.sm.act(job, patch.action, by)
+      if (patch.action === 'requeue') rt.rebuild()
+    }
+    if (patch.priority !== undefined) job.priority = patch.priority
+    if (patch.name !== undefined) job.name = patch.name
+    job.updated = new Date(this.clock.now()).toISOString()
+    this.scheduler.refresh(rt)
+    const changes = new Changes()
+    changes.add(rt, patch.action ? job.tasks.keys() : [])
+    await this.commit(changes)
+    if (patch.action === 'cancel') this.wakeForCancel(job.id)
+    else this.wakeForWork()
+    return this.view(rt)
+  }
+
+  async removeJob (project: string, id: string, by?: string): Promise<void> {
+    const rt = this.runtime(project, id)
+    if (!isFinished(rt.job.status)) this.sm.act(rt.job, 'cancel', by)
+    this.scheduler.remove(rt)
+    await this.store.remove(id)
+    await this.previews.remove(id)
+    this.previewed.delete(id)
+    this.wakeForCancel(id)
+    this.announce(rt)
+  }
+
+  previewOf (project: string, id: string): string | null {
+    this.runtime(project, id)
+    const file = this.previews.pathOf(id)
+    return this.previewed.has(id) && existsSync(file) ? file : null
+  }
+
+  private view (rt: JobRuntime, withTasks = false): JobView {
+    const dir = this.deps.project(rt.project)?.directory
+    return jobView(rt, {
+      path: relativeToProject(rt.job.file, dir),
+      preview: this.previewed.has(rt.id) ? `/api/projects/${rt.project}/jobs/${rt.id}/preview?v=${rt.job.revision ?? 0}` : null,
+      withTasks,
+    })
+  }
+
+  // ==== people: nodes ==========================================================================
+
+  listNodes (): FarmNodeList {
+    const now = this.clock.now()
+    const overdueMs = (this.longPollSeconds() + 2 * this.heartbeatSeconds()) * 1000
+    const nodes = [...this.registry.nodes.values()]
+      .sort((a, b) => a.record.name.localeCompare(b.record.name))
+      .map((s) => nodeView(s, this.scheduler.runsOfNode(s.record.name), now, overdueMs))
+    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds }
+  }
+
+  async setNodePaused (name: string, paused: boolean): Promise<void> {
+    const state = await this.registry.setPaused(name, paused)
+    this.announceNodes()
+    if (!paused) this.wakeWaiter(state)
+  }
+
+  async setAllPaused (paused: boolean): Promise<void> {
+    for (const name of [...this.registry.nodes.keys()]) await this.registry.setPaused(name, paused)
+    this.announceNodes()
+    if (!paused) this.wakeForWork()
+  }
+
+  // ==== nodes: the protocol ====================================================================
+
+  /** The credential's name, or 401: no anonymous node takes or reports work. */
+  checkCredential (secret: string | undefined): string {
+    const name = this.credentials.verify(secret)
+    if (!name) {
+      throw new HttpError(401, 'RFAM_FARM_CREDENTIAL', secret
+        ? 'That farm credential is not known to this server (or was revoked); ask staff for a new one (npm run farm -- credential <name>).'
+        : 'Render nodes must send a farm credential: Authorization: Bearer <credential>.')
+    }
+    return name
+  }
+
+  private node (name: string, session: string, credential: string): NodeState {
+    const state = this.registry.authenticate(name, session)
+    if (state.record.credential !== credential) {
+      throw new HttpError(403, 'RFAM_NODE_CREDENTIAL', `Node "${name}" said hello with another farm credential; use the same one for every message.`)
+    }
+    this.registry.touch(state)
+    return state
+  }
+
+  heartbeatSeconds (): number {
+    let online = 0
+    for (const s of this.registry.nodes.values()) if (s.online) online++
+    // Rate control: many nodes report less often, so the server sees at most ~200 heartbeats a second.
+    return Math.max(this.settings.heartbeatSeconds, online / 200)
+  }
+
+  longPollSeconds (): number {
+    return Math.min(this.settings.longPollSeconds, this.settings.nodeTimeoutSeconds / 3)
+  }
+
+  async hello (msg: FarmHello, credential: string): Promise<FarmWelcome> {
+    const { state, session } = await this.registry.hello(msg, credential)
+    const listed = new Set((msg.running ?? []).flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
+    const changes = new Changes()
+    let requeued = false
+    // Work the server thought this node had but the node does not list was lost with it (it restarted).
+    for (const run of this.scheduler.runsOfNode(state.record.name)) {
+      for (const idx of [...run.tasks]) {
+        if (listed.has(`${run.job.id}/${run.job.task(idx).id}`)) continue
+        this.requeue(run.job, idx, changes)
+        requeued = true
+      }
+    }
+    const cancel = this.reconcile(state, msg.running ?? [], changes, true)
+    await this.commit(changes)
+    if (requeued) this.wakeForWork()
+    this.announceNodes()
+    this.deps.log.info(`farm: node ${state.record.name} said hello (${msg.processes} process${msg.processes === 1 ? '' : 'es'}, shares ${msg.shares.join(', ') || 'none'}${msg.provides.length ? `, provides ${msg.provides.join(', ')}` : ''})`)
+    return {
+      node: state.record.name,
+      session,
+      heartbeatSeconds: this.heartbeatSeconds(),
+      longPollSeconds: this.longPollSeconds(),
+      jitter: JITTER,
+      backoffFactor: BACKOFF_FACTOR,
+      backoffMaxSeconds: BACKOFF_MAX_SECONDS,
+      cancel,
+    }
+  }
+
+  /**
+   * The node's poll: runs it must stop, runs it lost (resent), new runs for its free processes;
+   * held open until one of those exists or the long poll ends. `aborted` ends it early (the node
+   * went away; whatever was assigned meanwhile is resent on its next poll).
+   */
+  async work (msg: FarmWorkRequest, credential: string, aborted?: AbortSignal): Promise<FarmWork> {
+    if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
+    const state = this.node(msg.node, msg.session, credential)
+    const changes = new Changes()
+    const cancel = this.reconcile(state, msg.running, changes, true)
+    const runs = this.resend(state, msg.running)
+    if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.assignUpTo(state, msg.free, changes))
+    await this.commit(changes)
+    if (cancel.length > 0 || runs.length > 0 || msg.wait === false) return { runs, cancel, paused: state.record.paused }
+    return await this.hold(state, msg, aborted)
+  }
+
+  private hold (state: NodeState, msg: FarmWorkRequest, aborted?: AbortSignal): Promise<FarmWork> {
+    return new Promise<FarmWork>((resolve, reject) => {
+      let ended = false
+      let timer: unknown = null
+      const handle = { cancel: () => w.finish(this.emptyWork(state)) }
+      const onAbort = () => w.finish(this.emptyWork(state))
+      const end = (): boolean => {
+        if (ended) return false
+        ended = true
+        this.waiters.delete(w)
+        if (timer !== null) this.clock.clearTimeout(timer)
+        if (state.waiter === handle) state.waiter = null
+        aborted?.removeEventListener('abort', onAbort)
+        return true
+      }
+      const w: Waiter = {
+        node: state,
+        free: msg.free,
+        listed: msg.running,
+        claimed: false,
+        finish: (reply) => { if (end()) resolve(reply) },
+        fail: (err) => { if (end()) reject(err) },
+      }
+      state.waiter?.cancel()
+      state.waiter = handle
+      this.waiters.add(w)
+      timer = this.clock.setTimeout(() => w.finish(this.emptyWork(state)), this.longPollSeconds() * 1000)
+      aborted?.addEventListener('abort', onAbort)
+      if (aborted?.aborted) onAbort()
+    })
+  }
+
+  private emptyWork (state: NodeState): FarmWork {
+    return { runs: [], cancel: [], paused: state.record.paused }
+  }
+
+  /** Re-checks a held poll: something to cancel, or (when it has room) new work. */
+  private wakeWaiter (state: NodeState): void {
+    for (const w of this.waiters) if (w.node === state) this.tryWaiter(w)
+  }
+
+  private tryWaiter (w: Waiter): void {
+    if (w.claimed) return
+    const changes = new Changes()
+    const cancel = this.reconcile(w.node, w.listed, changes, false)
+    const runs = cancel.length === 0 && !w.node.record.paused && w.free > 0 ? this.assignUpTo(w.node, w.free, changes) : []
+    if (cancel.length === 0 && runs.length === 0) {
+      if (changes.jobs.size > 0) void this.commit(changes)
+      return
+    }
+    w.claimed = true
+    this.commit(changes).then(
+      () => w.finish({ runs, cancel, paused: w.node.record.paused }),
+      (err: unknown) => w.fail(err),
+    )
+  }
+
+  /** New work may be available: offer it to the nodes waiting (longest waiting first). */
+  private wakeForWork (): void {
+    for (const w of [...this.waiters]) {
+      if (!this.scheduler.hasRunnable()) return
+      if (w.free > 0 && !w.node.record.paused) this.tryWaiter(w)
+    }
+  }
+
+  /** A job's tasks were stopped: tell the waiting nodes that list it. */
+  private wakeForCancel (jobId: string): void {
+    for (const w of [...this.waiters]) if (w.listed.some((r) => r.job === jobId)) this.tryWaiter(w)
+  }
+
+  async report (msg: FarmReport, credential: string): Promise<FarmReportReply> {
+    const state = this.node(msg.node, msg.session, credential)
+    const rt = this.scheduler.jobs.get(msg.job)
+    if (!rt) return { cancel: true }
+    const changes = new Changes()
+    const own = this.ownTasks(rt, state, msg.tasks, changes)
+    if (own.stop) {
+      await this.commit(changes)
+      return { cancel: true }
+    }
+    this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
+    const now = this.clock.now()
+    for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
+    this.writeFrames(rt, state, msg.frames, changes)
+    await this.commit(changes)
+    if (msg.output) this.preview(rt, msg.output)
+    return { cancel: false }
+  }
+
+  async done (msg: FarmDone, credential: string): Promise<FarmReportReply> {
+    const state = this.node(msg.node, msg.session, credential)
+    const rt = this.scheduler.jobs.get(msg.job)
+    if (!rt) return { cancel: true }
+    const changes = new Changes()
+    const own = this.ownTasks(rt, state, msg.tasks, changes)
+    if (own.stop) {
+      await this.commit(changes)
+      return { cancel: true }
+    }
+    this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
+    const run = own.mine.map((idx) => rt.runOfTask.get(idx)).find((r) => r !== undefined)
+    this.writeFrames(rt, state, msg.frames, changes)
+    if (run) rt.noteRunOverhead(msg.seconds - run.frameSeconds)
+    // Blender said it finished, yet frames are missing: that is a failure, not a success.
+    const missing = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
+    if (missing.length > 0) {
+      const frames = rt.framesOf(missing)
+      this.failTasks(rt, state, missing, {
+        frame: frames[0],
+        exitCode: 0,
+        message: `Blender finished without writing frame${frames.length === 1 ? '' : 's'} ${frames.slice(0, 10).join(', ')}${frames.length > 10 ? ', …' : ''}.`,
+        logTail: '',
+      }, changes)
+    }
+    await this.commit(changes)
+    if (msg.output) this.preview(rt, msg.output)
+    if (missing.length > 0) this.wakeForWork()
+    return { cancel: false }
+  }
+
+  async failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> {
+    const state = this.node(msg.node, msg.session, credential)
+    const rt = this.scheduler.jobs.get(msg.job)
+    if (!rt) return { cancel: true }
+    const changes = new Changes()
+    const own = this.ownTasks(rt, state, msg.tasks, changes)
+    if (own.stop) {
+      await this.commit(changes)
+      return { cancel: true }
+    }
+    this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
+    this.writeFrames(rt, state, msg.frames, changes)
+    const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
+    if (left.length > 0) this.failTasks(rt, state, left, msg, changes)
+    await this.commit(changes)
+    this.wakeForWork()
+    this.wakeForCancel(rt.id)
+    return { cancel: false }
+  }
+
+  // ==== the moves =============================================================================
+
+  /** Checks that the tasks named are this node's; claims back queued ones it still renders. */
+  private ownTasks (rt: JobRuntime, state: NodeState, ids: string[], changes: Changes): { mine: number[], stop: boolean } {
+    const mine: number[] = []
+    let stop = false
+    for (const id of ids) {
+      const idx = rt.taskIndex.get(id)
+      if (idx === undefined) throw badRequest('RFAM_NO_TASK', `Job "${rt.job.name}" has no task "${id}".`)
+      const task = rt.task(idx)
+      if (task.status === 'active') {
+        if (task.node !== state.record.name) {
+          throw new HttpError(409, 'RFAM_NOT_YOUR_TASK', `Task ${id} of job "${rt.job.name}" is being rendered by node "${task.node}", not by "${state.record.name}"; a node may only report on its own tasks.`)
+        }
+        mine.push(idx)
+      } else if (task.status === 'queued' && this.claimable(rt, state)) {
+        this.claim(rt, idx, state, changes)
+        mine.push(idx)
+      } else if (task.status !== 'completed') {
+        stop = true
+      }
+    }
+    return { mine, stop }
+  }
+
+  private checkFrames (rt: JobRuntime, ids: string[], frames: number[]): void {
+    const allowed = new Set(ids.flatMap((id) => rt.task(rt.taskIndex.get(id)!).frames))
+    const bad = frames.filter((f) => !allowed.has(f))
+    if (bad.length > 0) throw badRequest('RFAM_BAD_FRAME', `Frame ${bad[0]} is not part of task${ids.length === 1 ? '' : 's'} ${ids.join(', ')} of job "${rt.job.name}".`)
+  }
+
+  private claimable (rt: JobRuntime, state: NodeState): boolean {
+    return !isFinished(rt.job.status) && this.scheduler.fits(rt, state.caps)
+  }
+
+  /** A node still renders a task the server had queued again (after a restart or a timeout): it keeps it. */
+  private claim (rt: JobRuntime, idx: number, state: NodeState, changes: Changes): void {
+    const task = rt.task(idx)
+    this.sm.moveTask(rt.job, task, 'active')
+    task.node = state.record.name
+    task.assignedAt ??= new Date(this.clock.now()).toISOString()
+    rt.joinRun(state.record.name, idx, this.clock.now())
+    this.sm.settle(rt.job)
+    changes.add(rt, [idx])
+  }
+
+  private requeue (rt: JobRuntime, idx: number, changes: Changes): void {
+    const task = rt.task(idx)
+    if (task.status !== 'active') return
+    this.sm.moveTask(rt.job, task, 'queued')
+    changes.add(rt, [idx])
+  }
+
+  /**
+   * Compares the runs a node lists with what the server knows. Returns the runs it must stop;
+   * their other tasks on this node are queued again. With `claim`, queued tasks it lists are
+   * handed back to it.
+   */
+  private reconcile (state: NodeState, listed: RunRef[], changes: Changes, claim: boolean): RunRef[] {
+    const cancel: RunRef[] = []
+    const me = state.record.name
+    for (const ref of listed) {
+      const rt = this.scheduler.jobs.get(ref.job)
+      if (!rt) { cancel.push(ref); continue }
+      let stop = false
+      const mine: number[] = []
+      for (const id of ref.tasks) {
+        const idx = rt.taskIndex.get(id)
+        if (idx === undefined) { stop = true; continue }
+        const task = rt.task(idx)
+        if (task.status === 'completed') continue
+        if (task.status === 'active' && task.node === me) { mine.push(idx); continue }
+        if (task.status === 'queued' && claim && this.claimable(rt, state)) {
+          this.claim(rt, idx, state, changes)
+          mine.push(idx)
+          continue
+        }
+        if (task.status === 'queued' && !claim) continue
+        stop = true
+      }
+      if (stop) {
+        cancel.push(ref)
+        for (const idx of mine) this.requeue(rt, idx, changes)
+      }
+    }
+    return cancel
+  }
+
+  /** Runs the server gave this node that it does not list (a reply it never got): sent again. */
+  private resend (state: NodeState, listed: RunRef[]): FarmTask[] {
+    const known = new Set(listed.flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
+    const out: FarmTask[] = []
+    for (const run of this.scheduler.runsOfNode(state.record.name)) {
+      const lost = [...run.tasks].filter((idx) => !known.has(`${run.job.id}/${run.job.task(idx).id}`)).sort((a, b) => a - b)
+      for (const group of consecutiveGroups(run.job, lost)) out.push(this.farmTask(run.job, group))
+    }
+    return out
+  }
+
+  private assignUpTo (state: NodeState, free: number, changes: Changes): FarmTask[] {
+    const out: FarmTask[] = []
+    for (let i = 0; i < free; i++) {
+      const plan = this.scheduler.pick(state.caps)
+      if (!plan) break
+      this.assign(state, plan, changes)
+      out.push(this.farmTask(plan.job, plan.tasks))
+    }
+    if (out.length > 0) this.announceNodes()
+    return out
+  }
+
+  private assign (state: NodeState, plan: PlannedRun, changes: Changes): void {
+    const { job } = plan
+    const at = new Date(this.clock.now()).toISOString()
+    for (const idx of plan.tasks) {
+      const task = job.task(idx)
+      this.sm.moveTask(job.job, task, 'active')
+      task.node = state.record.name
+      task.attempts++
+      task.assignedAt = at
+    }
+    job.startRun(state.record.name, plan.tasks, this.clock.now())
+    this.sm.settle(job.job)
+    changes.add(job, plan.tasks)
+  }
+
+  private farmTask (rt: JobRuntime, idxs: number[]): FarmTask {
+    const { job } = rt
+    return {
+      job: job.id,
+      tasks: idxs.map((i) => job.tasks[i]!.id) as FarmTask['tasks'],
+      name: job.name,
+      project: job.project,
+      file: job.file,
+      output: job.output ?? job.file.replace(/[^/]*$/, 'renders/####'),
+      frames: rt.framesOf(idxs) as FarmTask['frames'],
+      frameStep: job.frameStep,
+      video: job.video,
+    }
+  }
+
+  private writeFrames (rt: JobRuntime, state: NodeState, frames: FarmReport['frames'], changes: Changes): void {
+    const at = new Date(this.clock.now()).toISOString()
+    const me = state.record.name
+    const touched = new Set<number>()
+    for (const f of frames) {
+      const idx = rt.taskOfFrame(f.frame)
+      const task = rt.task(idx)
+      if (task.status !== 'active' || task.node !== me) continue
+      task.framesDone ??= []
+      if (task.framesDone.includes(f.frame)) continue
+      task.framesDone.push(f.frame)
+      task.samples ??= []
+      task.samples.push({ frame: f.frame, seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), node: me, at })
+      const run = rt.runOfTask.get(idx)
+      if (run) run.frameSeconds += f.seconds
+      rt.frameWritten(f.frame, f.seconds, f.memoryMB)
+      if (rt.job.asset && !rt.job.video) this.stats.frame(rt.project, rt.job.asset, f.frame, { seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), at, node: me })
+      touched.add(idx)
+      if (task.framesDone.length === task.frames.length) {
+        this.sm.moveTask(rt.job, task, 'completed')
+        if (rt.job.video && rt.job.asset) {
+          const seconds = task.samples.reduce((s, x) => s + x.seconds, 0)
+          this.stats.video(rt.project, rt.job.asset, { seconds, at, node: me })
+        }
+      }
+    }
+    if (touched.size === 0) return
+    this.sm.settle(rt.job)
+    changes.add(rt, touched)
+    if (isFinished(rt.job.status)) void this.stats.flush()
+  }
+
+  /** The first task fails (retried elsewhere, or failed for good); the others go back to the queue. */
+  private failTasks (rt: JobRuntime, state: NodeState, idxs: number[], msg: Pick<FarmFailed, 'frame' | 'exitCode' | 'message' | 'logTail'> & { signal?: string | null }, changes: Changes): void {
+    const me = state.record.name
+    const byFrame = msg.frame !== undefined ? rt.taskOfFrame(msg.frame) : -1
+    const failing = idxs.includes(byFrame) ? byFrame : idxs[0]!
+    for (const idx of idxs) if (idx !== failing) this.requeue(rt, idx, changes)
+    const task = rt.task(failing)
+    const frame = msg.frame ?? rt.framesOf([failing])[0]
+    task.failures ??= []
+    task.failures.push({
+      node: me,
+      at: new Date(this.clock.now()).toISOString(),
+      ...(frame !== undefined ? { frame } : {}),
+      exitCode: msg.exitCode,
+      message: msg.message,
+      logTail: msg.logTail.slice(-LOG_TAIL_MAX),
+    })
+    rt.errors++
+    rt.noteFailure(failing, me)
+    let blocked = false
+    if ((rt.nodeFailures.get(me) ?? 0) >= this.settings.blocklistAfter && !rt.blocklist.has(me)) {
+      rt.blocklist.add(me)
+      rt.job.blocklist = [...rt.blocklist]
+      blocked = true
+      this.deps.log.warn(`farm: node ${me} failed job "${rt.job.name}" ${rt.nodeFailures.get(me)} times and gets no more of it`)
+    }
+    const tries = task.failures.length
+    const nodesLeft = this.registry.knownFor(rt.group).filter((n) => !rt.blocklist.has(n))
+    const what = frame !== undefined ? `Frame ${frame}` : `Task ${task.id}`
+    if (tries > this.settings.maxRetries) {
+      this.sm.moveTask(rt.job, task, 'failed')
+      this.sm.settle(rt.job, `${what} failed ${tries} times. Last error (on ${me}): ${msg.message}`.slice(0, 2000))
+    } else if (blocked && nodesLeft.length === 0) {
+      this.sm.moveTask(rt.job, task, 'failed')
+      this.sm.settle(rt.job, `No render node is left that may render this job: ${[...rt.blocklist].join(', ')} failed it too often. Last error: ${msg.message}`.slice(0, 2000))
+    } else {
+      this.sm.moveTask(rt.job, task, 'queued')
+    }
+    changes.add(rt, [failing])
+    this.deps.log.info(`farm: ${what.toLowerCase()} of "${rt.job.name}" failed on ${me}: ${msg.message}`)
+  }
+
+  // ==== timeouts ================================================================================
+
+  private scheduleSweep (): void {
+    if (this.closed) return
+    this.sweepHandle = this.clock.setTimeout(() => {
+      void this.sweep().finally(() => this.scheduleSweep())
+    }, 1000)
+  }
+
+  /** Nodes silent for longer than nodeTimeoutSeconds lose their tasks to the queue. */
+  async sweep (): Promise<void> {
+    const gone = this.registry.timedOut(this.settings.nodeTimeoutSeconds * 1000)
+    if (gone.length === 0) return
+    const changes = new Changes()
+    for (const state of gone) {
+      let lost = 0
+      for (const run of this.scheduler.runsOfNode(state.record.name)) {
+        for (const idx of [...run.tasks]) {
+          this.requeue(run.job, idx, changes)
+          lost++
+        }
+      }
+      this.deps.log.warn(`farm: node ${state.record.name} has not been heard from for ${this.settings.nodeTimeoutSeconds} s${lost ? `; its ${lost} task${lost === 1 ? '' : 's'} are queued again` : ''}`)
+    }
+    await this.commit(changes)
+    this.announceNodes()
+    this.wakeForWork()
+  }
+
+  // ==== plumbing ================================================================================
+
+  private async commit (changes: Changes): Promise<void> {
+    if (changes.jobs.size === 0) return
+    const writes: Promise<void>[] = []
+    for (const [rt, idxs] of changes.jobs) {
+      if (!this.scheduler.jobs.has(rt.id)) continue
+      writes.push(this.store.record(rt.job, idxs))
+      this.announce(rt)
+    }
+    await Promise.all(writes)
+  }
+
+  private preview (rt: JobRuntime, output: string): void {
+    if (rt.job.video) return
+    try {
+      const dir = posix.dirname(rt.job.output ?? '')
+      const abs = this.deps.resolveNamedPath(`${dir}/${output}`)
+      this.previews.request(rt.id, abs)
+    } catch (err) {
+      this.deps.log.warn(`farm: no preview for "${rt.job.name}": ${(err as Error).message}`)
+    }
+  }
+
+  private announce (rt: JobRuntime): void {
+    this.deps.emit?.({ project: rt.project, kind: 'job', path: rt.id })
+  }
+
+  private announceNodes (): void {
+    if (!this.deps.emit) return
+    for (const project of this.deps.projects?.() ?? []) this.deps.emit({ project, kind: 'node' })
+  }
+
+  /** For tests and the CLI: the job as it is in memory. */
+  jobFile (id: string): Job | undefined { return this.scheduler.jobs.get(id)?.job }
+
+  /** Waits until render statistics gathered so far are written to the sidecars. */
+  flushStats (): Promise<void> { return this.stats.flush() }
+}
+
+/** Splits task indexes into runs whose frames follow each other (only a run's first task may be half done). */
+function consecutiveGroups (rt: JobRuntime, idxs: number[]): number[][] {
+  const groups: number[][] = []
+  for (const idx of idxs) {
+    const last = groups[groups.length - 1]
+    const started = (rt.task(idx).framesDone?.length ?? 0) > 0
+    if (last && last[last.length - 1] === idx - 1 && !started) last.push(idx)
+    else groups.push([idx])
+  }
+  return groups
+}

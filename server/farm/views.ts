@@ -1,0 +1,79 @@
+// What the Rendering page sees of jobs and nodes: the job file's fields without the tasks, plus
+// counts, progress, statistics and the latest failure; each node with what it renders now.
+import type { FarmNodeView, JobView, TaskFailure } from '../../schemas/generated/types.ts'
+import type { JobRuntime, Run } from './job-runtime.ts'
+import type { NodeState } from './node-registry.ts'
+
+/** The file's path inside its project ('data::red/shots/a.blend' in 'data::red' -> 'shots/a.blend'). */
+export function relativeToProject (file: string, projectDir: string | undefined): string {
+  if (projectDir) {
+    const base = projectDir.replace(/\/+$/, '')
+    const prefix = base.endsWith('::') ? base : `${base}/`
+    if (file.startsWith(prefix)) return file.slice(prefix.length)
+  }
+  return file.slice(file.indexOf('::') + 2)
+}
+
+export function jobView (rt: JobRuntime, options: { path: string, preview: string | null, withTasks: boolean }): JobView {
+  const { job } = rt
+  const { tasks, revision: _revision, seenBy: _seenBy, ...fields } = job
+  const total = rt.totalFrames
+  const mean = rt.meanSeconds
+  const nodes = [...new Set([...rt.runs].map((r) => r.node))].sort()
+  let lastFailure: TaskFailure | undefined
+  for (const t of tasks) for (const f of t.failures ?? []) if (!lastFailure || f.at >= lastFailure.at) lastFailure = f
+  const left = rt.queuedFrames + rt.activeFrames
+  const view: JobView = {
+    ...fields,
+    path: options.path,
+    output: job.output ?? '',
+    spread: job.spread ?? false,
+    auto: job.auto ?? false,
+    blocklist: [...rt.blocklist],
+    counts: {
+      frames: total,
+      done: rt.doneFrames,
+      active: rt.activeFrames,
+      queued: rt.queuedFrames,
+      failed: rt.failedFrames,
+      cancelled: rt.cancelledFrames,
+    },
+    progress: total > 0 ? Math.min(1, rt.doneFrames / total) : 0,
+    errors: rt.errors,
+    nodes,
+    meanFrameSeconds: mean,
+    peakMemoryMB: rt.peakMemoryMB,
+    estimatedSecondsLeft: mean === null ? null : (left * mean) / Math.max(1, rt.runs.size),
+    preview: options.preview,
+  }
+  if (rt.fastest) view.fastestFrame = rt.fastest
+  if (rt.slowest) view.slowestFrame = rt.slowest
+  if (lastFailure) view.lastFailure = lastFailure
+  if (options.withTasks) view.tasks = tasks
+  return view
+}
+
+export function nodeView (state: NodeState, runs: Run[], now: number, overdueMs: number): FarmNodeView {
+  const r = state.record
+  const view: FarmNodeView = {
+    name: r.name,
+    version: r.version,
+    provides: r.provides,
+    shares: r.shares,
+    processes: r.processes,
+    paused: r.paused,
+    singleUse: r.singleUse ?? false,
+    lastSeen: new Date(state.lastSeen || Date.parse(r.lastSeen)).toISOString(),
+    online: state.online,
+    overdue: state.online && now - state.lastSeen > overdueMs,
+    runs: runs.map((run) => ({
+      job: run.job.id,
+      jobName: run.job.job.name,
+      project: run.job.project,
+      frames: run.job.framesOf([...run.tasks]),
+      since: new Date(run.started).toISOString(),
+    })),
+  }
+  if (r.blenderVersion !== undefined) view.blenderVersion = r.blenderVersion
+  return view
+}
