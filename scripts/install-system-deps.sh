@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Installs what RFAM's tests and local render node need from Debian: Blender (renders, the add-on),
-# Chromium (browser tests) and Xvfb (screenshots of Blender's UI). Needs root; skips what is there.
+# Chromium (browser tests), Xvfb (screenshots of Blender's UI) and Slurm with munge (cluster tests). Needs root; skips what is there.
 set -euo pipefail
 need=()
 command -v blender >/dev/null || need+=(blender)
 command -v chromium >/dev/null || need+=(chromium)
 command -v xvfb-run >/dev/null || need+=(xvfb xauth)
+command -v slurmctld >/dev/null || need+=(slurm-wlm munge)   # the prenode's one-machine Slurm test
 if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi
