@@ -57,7 +57,7 @@ export class JobRuntime {
   constructor (readonly job: Job) {
     this.share = job.file.split('::')[0]!
     this.group = `${this.share}|${[...job.requires].sort().join(',')}`
-    this.blocklist = new Set(job.blocklist ?? [])
+    this.blocklist = new Set()
     this.rebuild()
   }
 
@@ -76,6 +76,8 @@ export class JobRuntime {
     this.cursor = 0
     this.returned = []
     this.taskIndex.clear()
+    this.blocklist.clear()
+    for (const n of this.job.blocklist ?? []) this.blocklist.add(n)
     this.failedBy.clear()
     this.nodeFailures.clear()
     this.queuedTasks = this.queuedFrames = this.activeTasks = this.activeFrames = 0

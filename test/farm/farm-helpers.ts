@@ -1,0 +1,81 @@
+// Builds a Farm on a temporary folder with a manual clock, for tests of the farm service alone.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { Asset } from '../../schemas/generated/types.ts'
+import { Farm, type FarmDeps } from '../../server/farm/farm.ts'
+import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
+import { Shares } from '../../server/store/named-paths.ts'
+import type { FarmSettings } from '../../server/config/load-config.ts'
+
+export const defaultSettings: FarmSettings = {
+  heartbeatSeconds: 10, nodeTimeoutSeconds: 60, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false,
+}
+
+export interface TestFarm {
+  farm: Farm
+  clock: ManualClock
+  dir: string
+  deps: FarmDeps
+  projects: Map<string, { directory: string, renderPriority?: number }>
+  assets: Map<string, Asset>
+  /** Writes an (empty) .blend into a project folder. */
+  blend: (project: string, rel: string) => void
+  /** A second farm on the same folder, as after a restart. */
+  restart: () => Promise<Farm>
+}
+
+interface Tap { teardown: (fn: () => unknown) => void }
+
+export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettings>, projects?: Record<string, number>, seed?: number } = {}): Promise<TestFarm> {
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-'))
+  const data = join(dir, 'data')
+  const shares = new Shares(new Map([['data', data]]))
+  const clock = new ManualClock()
+  const projects = new Map(Object.entries(options.projects ?? { red: 1 }).map(([p, prio]) => [p, { directory: `data::${p}`, renderPriority: prio }]))
+  for (const p of projects.keys()) mkdirSync(join(data, p), { recursive: true })
+  const assets = new Map<string, Asset>()
+  const quiet = { info: () => {}, warn: () => {}, error: () => {} }
+  const deps: FarmDeps = {
+    farmDir: join(dir, 'farm'),
+    secretsDir: join(dir, 'secrets'),
+    settings: { ...defaultSettings, ...options.settings },
+    resolveNamedPath: (np) => shares.resolve(np),
+    project: (p) => projects.get(p),
+    projects: () => [...projects.keys()],
+    asset: (p, path) => { const a = assets.get(`${p}/${path}`); return a ? { name: a.name, priority: a.priority } : undefined },
+    updateAsset: async (p, path, change) => { const key = `${p}/${path}`; assets.set(key, change(assets.get(key)!)) },
+    log: quiet,
+    clock,
+    random: seededRandom(options.seed ?? 1),
+  }
+  const farms: Farm[] = []
+  const build = async () => { const f = new Farm(deps); await f.start(); farms.push(f); return f }
+  const farm = await build()
+  t.teardown(async () => {
+    for (const f of farms) await f.close().catch(() => {})
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return {
+    farm, clock, dir, deps, projects, assets,
+    blend: (project, rel) => {
+      const file = join(data, project, rel)
+      mkdirSync(join(file, '..'), { recursive: true })
+      writeFileSync(file, 'BLENDER-v304')
+    },
+    restart: build,
+  }
+}
+
+/** Says hello as a node and returns what its messages need. */
+export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[] } = {}) {
+  let credential = farm.credentials.names().includes('test') ? testSecret.get(farm.credentials.file) : undefined
+  if (!credential) {
+    credential = await farm.credentials.create('test')
+    testSecret.set(farm.credentials.file, credential)
+  }
+  const cred = farm.checkCredential(credential)
+  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1 }, cred)
+  return { name, session: welcome.session, cred, welcome }
+}
+const testSecret = new Map<string, string>()
