@@ -139,7 +139,7 @@ t.test('refusals: unknown credential, unknown session, forged reports, frames of
   const run = w.runs[0]!
   await t.rejects(farm.report({ node: b.name, session: b.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1 }] }, b.cred),
     { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK', message: /being rendered by node "pc-a", not by "pc-b"/ })
-  await t.rejects(farm.done({ node: b.name, session: b.session, job: job.id, tasks: run.tasks, frames: [], seconds: 1 }, b.cred), { statusCode: 409 })
+  await t.rejects(farm.done({ node: b.name, session: b.session, job: job.id, tasks: run.tasks, frames: [], seconds: 1 }, b.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' })
   await t.rejects(farm.report({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: [{ frame: 2, seconds: 1 }] }, a.cred), { statusCode: 400, code: 'RFAM_BAD_FRAME' })
   await t.rejects(farm.report({ node: a.name, session: a.session, job: job.id, tasks: ['t99'], frames: [] }, a.cred), { statusCode: 400, code: 'RFAM_NO_TASK' })
   t.same(farm.getJob('red', job.id).counts.done, 0, 'nothing was recorded')
@@ -225,7 +225,7 @@ t.test('a node silent past the timeout loses its tasks; others render them; it c
   t.same(farm.listNodes().nodes.map((n) => [n.name, n.online]), [['pc-a', false], ['pc-b', true]])
   const wb = await farm.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
   t.same(wb.runs.map((r) => r.frames), [[1]], 'another node renders it')
-  await t.rejects(farm.report({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1 }] }, a.cred), { statusCode: 409 })
+  await t.rejects(farm.report({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1 }] }, a.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' })
   const wa = await farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)], wait: false }, a.cred)
   t.same(wa.cancel, [ref(run)], 'the late node is told to stop')
 })
@@ -257,7 +257,7 @@ t.test('a lost reply is sent again; a restarted node (hello without its runs) gi
   t.same(again.runs, w.runs, 'a node that does not list its run gets the same run again')
   const a2 = await hello(farm, 'pc-a')
   t.not(a2.session, a.session, 'a new session')
-  await t.rejects(farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred), { statusCode: 401 }, 'the old session is gone')
+  await t.rejects(farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred), { statusCode: 401, code: 'RFAM_NODE_SESSION' }, 'the old session is gone')
   const b = await hello(farm, 'pc-b')
   const wb = await farm.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
   t.same(wb.runs.map((r) => r.frames), [[1]], 'the run the restarted node lost is queued again')
