@@ -3,7 +3,6 @@
 // Work is coalesced per job: only the newest frame of a burst is converted.
 import { mkdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import sharp from 'sharp'
 
 export class PreviewMaker {
   readonly dir: string
@@ -31,6 +30,8 @@ export class PreviewMaker {
         this.wanted.delete(job)
         const temp = join(this.dir, `.${job}.${process.pid}.tmp`)
         try {
+          // Loaded on first use: sharp takes a while to load and most servers start without a job.
+          const sharp = (await import('sharp')).default
           await sharp(file, { failOn: 'none' }).resize(640, 640, { fit: 'inside', withoutEnlargement: true }).flatten({ background: '#202020' }).jpeg({ quality: 80 }).toFile(temp)
           await rename(temp, this.pathOf(job))
           this.onMade?.(job)

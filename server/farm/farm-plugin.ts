@@ -1,0 +1,43 @@
+// The render farm as a Fastify plugin: decorates `app.farm` with the Farm service, registers the
+// node protocol (/api/farm/hello, work, report, done, failed; checked by farm credential), the
+// job routes of a project and the nodes table, and writes the local demo node's configuration.
+// Wire it in app.ts with: `await app.register(farmPlugin)` (after the auth plugin).
+import fp from 'fastify-plugin'
+import type { FastifyInstance } from 'fastify'
+import { Farm, type FarmDeps } from './farm.ts'
+import { farmDepsFromApp } from './farm-deps.ts'
+import { nodeProtocolRoutes } from './routes-protocol.ts'
+import { jobRoutes } from './routes-jobs.ts'
+import { nodeRoutes } from './routes-nodes.ts'
+import { writeLocalNodeConfig } from './local-node.ts'
+
+declare module 'fastify' {
+  interface FastifyInstance { farm: Farm }
+}
+
+export interface FarmPluginOptions {
+  /** Dependencies to use instead of those built from `app.rfam` (tests of the farm alone). */
+  deps?: FarmDeps
+  /** Write <secrets>/local-node.json for a render node on this machine (default: true). */
+  localNode?: boolean
+}
+
+export const farmPlugin = fp(async (app: FastifyInstance, options: FarmPluginOptions) => {
+  const farm = new Farm(options.deps ?? farmDepsFromApp(app))
+  await farm.start()
+  app.decorate('farm', farm)
+  app.addHook('preClose', async () => { await farm.close() })
+  await app.register(nodeProtocolRoutes)
+  await app.register(jobRoutes)
+  await app.register(nodeRoutes)
+  if (options.localNode ?? true) {
+    app.addHook('onListen', async () => {
+      try {
+        const file = await writeLocalNodeConfig(app, farm)
+        if (file) app.log.info(`farm: start a render node on this machine with: npx tsx node/main.ts --config ${file}`)
+      } catch (err) {
+        app.log.warn(`farm: could not write the local node's configuration: ${(err as Error).message}`)
+      }
+    })
+  }
+}, { name: 'rfam-farm' })

@@ -1,0 +1,109 @@
+// The farm over HTTP on the real server: job routes for members, the node protocol behind a farm
+// credential, clear 4xx answers for everything refused.
+import t from 'tap'
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { startTestServer } from '../helpers/server.ts'
+
+t.test('jobs over HTTP', async (t) => {
+  const s = await startTestServer(t)
+  const cookie = await s.login('alex')
+  mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
+  writeFileSync(join(s.projectDir(), 'shots', 'x.blend'), 'BLENDER-v304')
+  const post = (payload: unknown, headers: Record<string, string> = { cookie }) => s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers, payload: payload as object })
+
+  const anon = await post({ file: 'shots/x.blend', frameStart: 1, frameEnd: 2 }, {})
+  t.equal(anon.statusCode, 401, 'no session, no job')
+  const outside = await post({ file: '../../etc/passwd.blend', frameStart: 1, frameEnd: 2 })
+  t.equal(outside.statusCode, 400)
+  t.match(outside.json(), { code: 'RFAM_PATH_OUTSIDE', message: /leaves its folder/ })
+  const reversed = await post({ file: 'shots/x.blend', frameStart: 5, frameEnd: 1 })
+  t.match(reversed.json(), { statusCode: 400, message: 'The last frame (1) comes before the first frame (5); swap them.' })
+  const unknownField = await post({ file: 'shots/x.blend', frameStart: 1, frameEnd: 2, final: true })
+  t.match(unknownField.json(), { statusCode: 400, message: /unknown field "final"/ })
+  const missing = await post({ file: 'shots/nope.blend', frameStart: 1, frameEnd: 2 })
+  t.match(missing.json(), { statusCode: 400, code: 'RFAM_NO_FILE' })
+
+  const created = await post({ file: 'shots/x.blend', frameStart: 1, frameEnd: 4, priority: 5 })
+  t.equal(created.statusCode, 201)
+  const job = created.json()
+  t.match(job, { status: 'queued', path: 'shots/x.blend', file: 'data::demo/shots/x.blend', output: 'data::demo/renders/x/####', createdBy: 'alex', counts: { frames: 4 } })
+
+  const list = await s.app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })
+  t.same(list.json().jobs.map((j: { id: string }) => j.id), [job.id])
+  const one = await s.app.inject({ url: `/api/projects/demo/jobs/${job.id}`, headers: { cookie } })
+  t.equal(one.json().tasks.length, 4, 'one job comes with its tasks')
+  const badId = await s.app.inject({ url: '/api/projects/demo/jobs/nope', headers: { cookie } })
+  t.equal(badId.statusCode, 400)
+
+  const patch = (payload: object) => s.app.inject({ method: 'PATCH', url: `/api/projects/demo/jobs/${job.id}`, headers: { cookie }, payload })
+  t.match((await patch({ action: 'pause' })).json(), { status: 'paused', message: /Paused by alex/ })
+  const again = await patch({ action: 'pause' })
+  t.equal(again.statusCode, 409)
+  t.match(again.json(), { code: 'RFAM_BAD_STATE', message: /paused already/ })
+  t.equal((await patch({ status: 'completed' })).statusCode, 400, 'statuses are not set directly')
+  t.equal((await patch({ priority: 9, action: 'resume' })).json().priority, 9)
+  const preview = await s.app.inject({ url: `/api/projects/demo/jobs/${job.id}/preview`, headers: { cookie } })
+  t.match(preview.json(), { statusCode: 404, code: 'RFAM_NO_PREVIEW' })
+  t.equal((await s.app.inject({ method: 'DELETE', url: `/api/projects/demo/jobs/${job.id}`, headers: { cookie } })).statusCode, 204)
+  t.same((await s.app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })).json().jobs, [])
+})
+
+t.test('the node protocol over HTTP', async (t) => {
+  const s = await startTestServer(t)
+  const cookie = await s.login('alex')
+  writeFileSync(join(s.projectDir(), 'y.blend'), 'BLENDER-v304')
+  const credential = await s.app.farm.credentials.create('test')
+  const other = await s.app.farm.credentials.create('other')
+  const node = (url: string, payload: unknown, secret: string | null = credential) => s.app.inject({
+    method: 'POST', url: `/api/farm/${url}`, payload: payload as object, headers: secret ? { authorization: `Bearer ${secret}` } : {},
+  })
+  const helloBody = { name: 'pc-a', version: '0.1.0', provides: [], shares: ['data'], processes: 1 }
+
+  const anonymous = await node('hello', helloBody, null)
+  t.equal(anonymous.statusCode, 401)
+  t.match(anonymous.json(), { code: 'RFAM_FARM_CREDENTIAL', message: /Authorization: Bearer/ })
+  const unknown = await node('hello', { garbage: true }, 'rfam_not-a-credential')
+  t.equal(unknown.statusCode, 401, 'an unknown credential is refused before the body is even looked at')
+  const malformed = await node('hello', { name: '../etc', version: 1 })
+  t.equal(malformed.statusCode, 400)
+  t.match(malformed.json().message, /body\/name must match pattern/)
+  const notJson = await s.app.inject({ method: 'POST', url: '/api/farm/work', headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }, payload: '{"node":' })
+  t.equal(notJson.statusCode, 400)
+  t.match(notJson.json().message, /not valid JSON/)
+
+  const welcome = (await node('hello', helloBody)).json()
+  t.match(welcome, { node: 'pc-a', heartbeatSeconds: 10, longPollSeconds: 20, cancel: [] })
+  t.match(welcome.session, /^[0-9a-f]{64}$/)
+  const b = (await node('hello', { ...helloBody, name: 'pc-b' })).json()
+
+  const job = (await s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers: { cookie }, payload: { file: 'y.blend', frameStart: 1, frameEnd: 2 } })).json()
+  const work = (await node('work', { node: 'pc-a', session: welcome.session, free: 1, running: [], wait: false })).json()
+  t.same(work.runs.map((r: { frames: number[] }) => r.frames), [[1]])
+  const run = work.runs[0]
+
+  const wrongCredential = await node('report', { node: 'pc-a', session: welcome.session, job: job.id, tasks: run.tasks, frames: [] }, other)
+  t.equal(wrongCredential.statusCode, 403, 'a session belongs to the credential that opened it')
+  const forged = await node('report', { node: 'pc-b', session: b.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1 }] })
+  t.equal(forged.statusCode, 409)
+  t.match(forged.json(), { code: 'RFAM_NOT_YOUR_TASK', message: /rendered by node "pc-a", not by "pc-b"/ })
+  const impostor = await node('report', { node: 'pc-a', session: b.session, job: job.id, tasks: run.tasks, frames: [] })
+  t.equal(impostor.statusCode, 401, 'naming another node without its session is refused')
+  const badFrame = await node('done', { node: 'pc-a', session: welcome.session, job: job.id, tasks: run.tasks, frames: [{ frame: 'one', seconds: 1 }], seconds: 1 })
+  t.equal(badFrame.statusCode, 400)
+
+  const done = await node('done', { node: 'pc-a', session: welcome.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1.5, memoryMB: 20 }], seconds: 2 })
+  t.same(done.json(), { cancel: false })
+  const view = (await s.app.inject({ url: `/api/projects/demo/jobs/${job.id}`, headers: { cookie } })).json()
+  t.match(view, { counts: { done: 1 }, meanFrameSeconds: 1.5 })
+
+  const nodes = await s.app.inject({ url: '/api/farm/nodes', headers: { cookie } })
+  t.same(nodes.json().nodes.map((n: { name: string }) => n.name), ['pc-a', 'pc-b'])
+  t.equal((await s.app.inject({ url: '/api/farm/nodes' })).statusCode, 401, 'the nodes table needs a log-in')
+  const paused = await s.app.inject({ method: 'PATCH', url: '/api/farm/nodes/pc-a', headers: { cookie }, payload: { paused: true } })
+  t.equal(paused.json().nodes[0].paused, true)
+  const all = await s.app.inject({ method: 'POST', url: '/api/farm/nodes/pause-all', headers: { cookie }, payload: { paused: true } })
+  t.ok(all.json().nodes.every((n: { paused: boolean }) => n.paused))
+  const unknownNode = await s.app.inject({ method: 'PATCH', url: '/api/farm/nodes/nope', headers: { cookie }, payload: { paused: true } })
+  t.equal(unknownNode.statusCode, 404)
+})
