@@ -99,6 +99,7 @@ export interface AllSchemas {
   ServerVersion?: ServerVersion;
   AssetType?: AssetType;
   Asset?: Asset;
+  FarmBye?: FarmBye;
   FarmCommon?: FarmCommon;
   FarmCredentials?: FarmCredentials;
   FarmDone?: FarmDone;
@@ -851,6 +852,16 @@ export interface ServerVersion {
    * sha256 (hex) over every schemas/*.schema.json in name order: for each file its name, a newline, its bytes and a newline.
    */
   schemas: string;
+}
+/**
+ * POST /api/farm/bye: a node stopping (or a single-use node done) signs off; whatever it still had is queued again at once instead of after the node timeout.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-bye".
+ */
+export interface FarmBye {
+  node: NodeName;
+  session: NodeSession;
 }
 /**
  * Building blocks of the render farm protocol (docs/farm-protocol.md), referenced by the farm-* messages.
@@ -1664,6 +1675,7 @@ export const schemaIds = {
   "AssetType": "asset-type.schema.json",
   "Asset": "asset.schema.json",
   "Common": "common.schema.json",
+  "FarmBye": "farm-bye.schema.json",
   "FarmCommon": "farm-common.schema.json",
   "FarmCredentials": "farm-credentials.schema.json",
   "FarmDone": "farm-done.schema.json",

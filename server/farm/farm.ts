@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type {
-  FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmReport, FarmReportReply, FarmTask, FarmWelcome,
+  FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmReport, FarmReportReply, FarmTask, FarmWelcome,
   FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RunRef,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
@@ -490,6 +490,18 @@ export class Farm {
     this.wakeForWork()
     this.wakeForCancel(rt.id)
     return { cancel: false }
+  }
+
+  /** A node signing off: its tasks are queued again now, not after the timeout. */
+  async bye (msg: FarmBye, credential: string): Promise<void> {
+    const state = this.node(msg.node, msg.session, credential)
+    const changes = new Changes()
+    for (const run of this.scheduler.runsOfNode(state.record.name)) for (const idx of [...run.tasks]) this.requeue(run.job, idx, changes)
+    this.registry.offline(state)
+    await this.commit(changes)
+    this.announceNodes()
+    this.wakeForWork()
+    this.deps.log.info(`farm: node ${state.record.name} signed off`)
   }
 
   // ==== the moves =============================================================================

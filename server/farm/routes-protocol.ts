@@ -2,7 +2,7 @@
 // carry a farm credential (Authorization: Bearer <credential>), checked before anything else,
 // then the node's session id in the body. Bodies are checked against the farm-* schemas.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { FarmDone, FarmFailed, FarmHello, FarmReport, FarmWorkRequest } from '../../schemas/generated/types.ts'
+import type { FarmBye, FarmDone, FarmFailed, FarmHello, FarmReport, FarmWorkRequest } from '../../schemas/generated/types.ts'
 
 declare module 'fastify' {
   interface FastifyRequest { farmCredential: string | null }
@@ -54,4 +54,11 @@ export async function nodeProtocolRoutes (app: FastifyInstance): Promise<void> {
   app.post<{ Body: FarmFailed }>('/api/farm/failed', {
     config, schema: { body: { $ref: 'farm-failed.schema.json#' }, response: reportReply },
   }, async (request) => farm.failed(request.body, request.farmCredential!))
+
+  app.post<{ Body: FarmBye }>('/api/farm/bye', {
+    config, schema: { body: { $ref: 'farm-bye.schema.json#' } },
+  }, async (request, reply) => {
+    await farm.bye(request.body, request.farmCredential!)
+    return reply.code(204).send()
+  })
 }

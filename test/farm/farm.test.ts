@@ -319,3 +319,14 @@ t.test('removing a job cancels its runs and forgets it', async (t) => {
   t.same(farm.listJobs('red'), [])
   t.same(await farm.report({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [] }, a.cred), { cancel: true })
 })
+
+t.test('a node signing off gives its work back at once', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'a.blend')
+  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 2 })
+  const a = await hello(farm, 'pc-a')
+  await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  await farm.bye({ node: a.name, session: a.session }, a.cred)
+  t.equal(farm.getJob('red', job.id).counts.queued, 2)
+  t.equal(farm.listNodes().nodes[0]!.online, false)
+})
