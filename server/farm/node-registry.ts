@@ -61,6 +61,11 @@ export class NodeRegistry {
   async hello (msg: FarmHello, credential: string): Promise<{ state: NodeState, session: string }> {
     const session = randomBytes(32).toString('hex')
     const old = this.nodes.get(msg.name)
+    // A node of that name holding a work request open is alive and connected: this is another
+    // machine using the same name, not that node restarting (a dead process's request is gone).
+    if (old?.waiter && old.online) {
+      throw new HttpError(409, 'RFAM_NODE_NAME_TAKEN', `A render node called "${msg.name}" is connected already; give each node its own name ("name" in its configuration).`)
+    }
     const record: FarmNode = {
       name: msg.name,
       version: msg.version,

@@ -1,0 +1,77 @@
+// Reads Blender's output line by line: which frame it renders, the peak memory it reports
+// ('Fra:12 Mem:310.5M (Peak 402.1M) | …'), each frame written (our 'RFAM_WRITTEN <frame> <path>'
+// line), its 'Error:' lines, and the last lines for a failure report.
+export interface WrittenFrame {
+  frame: number
+  file: string
+  /** From the previous frame written (or from the first 'Fra:' line, after loading) to this one. */
+  seconds: number
+  memoryMB?: number
+}
+
+const FRA = /^Fra:(-?\d+)\b/
+const PEAK = /\(Peak ([\d.]+)([KMG])\)/
+const WRITTEN = /^RFAM_WRITTEN (-?\d+) (.*)$/
+const TAIL_LINES = 50
+
+export class BlenderOutput {
+  /** Frame being rendered, from the latest 'Fra:' line. */
+  current: number | null = null
+  readonly errors: string[] = []
+  private readonly lines: string[] = []
+  private frameStart: number | null = null
+  private peak: number | undefined
+
+  constructor (private readonly now: () => number = () => performance.now()) {}
+
+  /** Feeds one line; returns the frame it says was written, if any. */
+  line (text: string): WrittenFrame | null {
+    this.remember(text)
+    const fra = FRA.exec(text)
+    if (fra) {
+      this.current = Number(fra[1])
+      this.frameStart ??= this.now()
+      const peak = PEAK.exec(text)
+      if (peak) {
+        const mb = Number(peak[1]) * (peak[2] === 'G' ? 1024 : peak[2] === 'K' ? 1 / 1024 : 1)
+        if (this.peak === undefined || mb > this.peak) this.peak = mb
+      }
+      return null
+    }
+    if (text.startsWith('Error:') || /^Error /.test(text)) this.errors.push(text.trim())
+    const written = WRITTEN.exec(text)
+    if (!written) return null
+    const now = this.now()
+    const out: WrittenFrame = { frame: Number(written[1]), file: written[2]!.trim(), seconds: Math.max(0, (now - (this.frameStart ?? now)) / 1000) }
+    if (this.peak !== undefined) out.memoryMB = Math.round(this.peak * 100) / 100
+    this.frameStart = now
+    this.peak = undefined
+    return out
+  }
+
+  /** Keeps the last lines, folding runs of progress lines into their last one. */
+  private remember (text: string): void {
+    const last = this.lines[this.lines.length - 1]
+    if (last !== undefined && FRA.test(last) && FRA.test(text)) this.lines[this.lines.length - 1] = text
+    else this.lines.push(text)
+    if (this.lines.length > TAIL_LINES) this.lines.shift()
+  }
+
+  tail (): string {
+    return this.lines.join('\n')
+  }
+}
+
+/** A sentence a student can act on, from how Blender ended and what it printed. */
+export function explainFailure (options: { exitCode: number | null, signal: string | null, missing: number[], output: BlenderOutput, blenderVersion?: string }): string {
+  const { exitCode, signal, missing, output } = options
+  const tail = output.tail()
+  if (/Build without OpenImageDenoiser|OpenImageDenoise(r)? (is )?not supported/i.test(tail)) {
+    return `This file needs OpenImageDenoise (denoising is on), which the Blender on this node${options.blenderVersion ? ` (${options.blenderVersion})` : ''} lacks: turn denoising off in the file (render and view layer settings), or render it on a node with a full Blender.`
+  }
+  const error = output.errors[output.errors.length - 1]
+  if (signal) return `Blender was stopped by ${signal}${signal === 'SIGKILL' ? ' (often: the machine ran out of memory)' : ''}${error ? `: ${error}` : '.'}`
+  if (exitCode !== 0) return `Blender stopped with exit code ${exitCode}${error ? `: ${error}` : '; the end of its log is below.'}`
+  const list = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '')
+  return `Blender finished without writing frame${missing.length === 1 ? '' : 's'} ${list}${error ? `: ${error}` : '; the end of its log is below.'}`
+}

@@ -1,0 +1,53 @@
+// The render node: `npx tsx node/main.ts --config <file>`. Reads its configuration, finds out
+// which Blender it has, then renders what the farm server hands it until stopped (SIGTERM or
+// SIGINT kill its Blenders and sign it off), or, as a single-use node, until its work is done.
+import { spawnSync } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { loadNodeConfig, NodeConfigError } from './config.ts'
+import { NodeRefused, RenderNode } from './render-node.ts'
+
+const usage = 'Usage: npx tsx node/main.ts --config <node config file>'
+
+export function blenderVersion (blender: string): string | null {
+  const res = spawnSync(blender, ['--factory-startup', '-b', '--version'], { encoding: 'utf8', timeout: 60_000 })
+  const m = /Blender (\d+\.\d+(?:\.\d+)?)/.exec(res.stdout ?? '')
+  return m ? m[1]! : null
+}
+
+async function main (argv: string[]): Promise<number> {
+  const at = argv.indexOf('--config')
+  const file = at >= 0 ? argv[at + 1] : undefined
+  if (!file) {
+    console.error(usage)
+    return 2
+  }
+  const config = loadNodeConfig(file)
+  const blender = blenderVersion(config.blender)
+  if (!blender) {
+    console.error(`Cannot run Blender as "${config.blender}": set "blender" in ${config.file} to the Blender executable.`)
+    return 1
+  }
+  const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version
+  const node = new RenderNode(config, { version, blenderVersion: blender })
+  let signals = 0
+  const onSignal = (signal: string) => {
+    if (++signals > 1) process.exit(130)
+    console.log(`${new Date().toISOString()} ${signal}: stopping Blender and signing off`)
+    void node.stop()
+  }
+  process.on('SIGINT', () => onSignal('SIGINT'))
+  process.on('SIGTERM', () => onSignal('SIGTERM'))
+  try {
+    await node.run()
+    return 0
+  } catch (err) {
+    if (err instanceof NodeRefused) return 1
+    throw err
+  }
+}
+
+main(process.argv.slice(2)).then((code) => { process.exit(code) }, (err: unknown) => {
+  console.error(err instanceof NodeConfigError ? `The node cannot start: ${err.message}` : err)
+  process.exit(1)
+})

@@ -1,0 +1,333 @@
+// The render node's loop (docs/farm-protocol.md): say hello, then keep one work request open at
+// all times. It brings new runs for free processes and cancels for running ones, and it is the
+// node's heartbeat. Each run is one Blender process; every frame written is reported at once
+// (so a crash loses nothing already rendered), progress again every heartbeat, and the run ends
+// with done or failed, retried until the server has it. Errors back off with jitter.
+import { basename } from 'node:path'
+import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, RunRef, FrameSamples } from '../schemas/generated/types.ts'
+import { blenderCommand } from './blender-args.ts'
+import { explainFailure, type WrittenFrame } from './blender-output.ts'
+import { BlenderProcess, type BlenderExit } from './blender-process.ts'
+import type { RenderNodeConfig } from './config.ts'
+import { ServerClient, ServerError } from './server-client.ts'
+
+interface ActiveRun {
+  task: FarmTask
+  slot: number
+  blender: BlenderProcess | null
+  /** Frames written and not yet acknowledged by the server. */
+  pending: FrameSamples
+  written: Set<number>
+  output?: string
+  cancelled: boolean
+  reporting: Promise<void> | null
+  again: boolean
+  heartbeat: NodeJS.Timeout | null
+}
+
+export interface RenderNodeOptions {
+  version: string
+  blenderVersion?: string
+  log?: (line: string) => void
+  random?: () => number
+}
+
+/** Raised when the server refuses the node for good (bad credential): stop and tell a person. */
+export class NodeRefused extends Error {}
+
+export class RenderNode {
+  private readonly client: ServerClient
+  private readonly log: (line: string) => void
+  private readonly random: () => number
+  private session: string | null = null
+  private welcome: FarmWelcome | null = null
+  private readonly runs = new Set<ActiveRun>()
+  private readonly freeSlots: number[]
+  private poll: AbortController | null = null
+  private readonly stopSignal = new AbortController()
+  private stopping = false
+  private tookWork = false
+  private errors = 0
+  private fatal: Error | null = null
+
+  constructor (readonly config: RenderNodeConfig, private readonly options: RenderNodeOptions) {
+    this.client = new ServerClient(config.server, config.credential)
+    this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
+    this.random = options.random ?? Math.random
+    this.freeSlots = config.processes.map((_, i) => i)
+  }
+
+  /** Runs until stop() (or, for a single-use node, until its work is done). Rejects with NodeRefused. */
+  async run (): Promise<void> {
+    if (this.config.jitterSeconds > 0) await this.sleep(this.random() * this.config.jitterSeconds * 1000)
+    let emptyPolls = 0
+    while (!this.stopping) {
+      if (!this.session) {
+        await this.hello()
+        continue
+      }
+      if (this.config.singleUse && this.tookWork && this.runs.size === 0) break
+      const free = this.config.singleUse && this.tookWork ? 0 : this.freeSlots.length
+      const poll = new AbortController()
+      this.poll = poll
+      try {
+        const work = await this.client.post<FarmWork>('work', { node: this.config.name, session: this.session, free, running: this.refs(), wait: true }, poll.signal)
+        this.errors = 0
+        for (const ref of work.cancel) this.cancelMatching(ref, 'the server asked to stop it')
+        for (const task of work.runs) this.start(task)
+        if (work.runs.length > 0) this.tookWork = true
+        // A single-use node started for work that is gone by now leaves after one empty poll.
+        if (this.config.singleUse && !this.tookWork && ++emptyPolls >= 1) break
+      } catch (err) {
+        if (!poll.signal.aborted) await this.trouble(err, 'asking for work')
+      } finally {
+        if (this.poll === poll) this.poll = null
+      }
+    }
+    await this.shutdown()
+    if (this.fatal) throw this.fatal
+  }
+
+  /** Kills every Blender, signs off and ends run(). */
+  async stop (): Promise<void> {
+    if (this.stopping) return
+    this.stopping = true
+    this.stopSignal.abort()
+    this.poll?.abort()
+    for (const run of this.runs) {
+      run.cancelled = true
+      run.blender?.kill()
+    }
+  }
+
+  private async shutdown (): Promise<void> {
+    this.stopping = true
+    for (const run of this.runs) {
+      run.cancelled = true
+      run.blender?.kill()
+    }
+    await Promise.all([...this.runs].map((r) => r.blender?.exited))
+    if (this.session) {
+      const bye = AbortSignal.timeout(2000)
+      await this.client.post('bye', { node: this.config.name, session: this.session }, bye).catch(() => {})
+    }
+    this.log(`node ${this.config.name} stopped`)
+  }
+
+  /** The server no longer knows our session: say hello again now (the held poll is dropped). */
+  private lostSession (): void {
+    this.session = null
+    this.poll?.abort()
+  }
+
+  private refs (): RunRef[] {
+    return [...this.runs].map((r) => ({ job: r.task.job, tasks: r.task.tasks }))
+  }
+
+  private async hello (): Promise<void> {
+    try {
+      const welcome = await this.client.post<FarmWelcome>('hello', {
+        name: this.config.name,
+        version: this.options.version,
+        ...(this.options.blenderVersion ? { blenderVersion: this.options.blenderVersion } : {}),
+        provides: this.config.provides,
+        shares: this.config.shares.names(),
+        processes: this.config.processes.length,
+        singleUse: this.config.singleUse,
+        running: this.refs(),
+      }, this.stopSignal.signal)
+      this.session = welcome.session
+      this.welcome = welcome
+      this.errors = 0
+      for (const ref of welcome.cancel) this.cancelMatching(ref, 'the server no longer wants it')
+      this.log(`connected to ${this.config.server} as ${welcome.node} (${this.config.processes.length} process${this.config.processes.length === 1 ? '' : 'es'})`)
+    } catch (err) {
+      if (!this.stopping) await this.trouble(err, 'saying hello')
+    }
+  }
+
+  /** What to do after a failed request: hello again, give up for good, or wait (backing off). */
+  private async trouble (err: unknown, what: string): Promise<void> {
+    if (err instanceof ServerError) {
+      if (err.code === 'RFAM_NODE_SESSION') {
+        this.lostSession()
+        return
+      }
+      if (err.code === 'RFAM_NODE_NAME_TAKEN') {
+        const wait = Math.max(this.backoff(), 5000)
+        this.log(`${err.message} Trying again in ${(wait / 1000).toFixed(0)} s.`)
+        await this.sleep(wait)
+        return
+      }
+      if (err.status === 401 || err.status === 403 || (err.status === 400 && what === 'saying hello')) {
+        this.fatal = new NodeRefused(`The server refuses this node: ${err.message}`)
+        this.log(this.fatal.message)
+        await this.stop()
+        return
+      }
+    }
+    const wait = this.backoff()
+    this.log(`trouble ${what}: ${(err as Error).message}; trying again in ${(wait / 1000).toFixed(1)} s`)
+    await this.sleep(wait)
+  }
+
+  private backoff (): number {
+    const factor = this.welcome?.backoffFactor ?? 2
+    const max = (this.welcome?.backoffMaxSeconds ?? 60) * 1000
+    const base = Math.min(max, 1000 * factor ** this.errors++)
+    return this.jittered(base)
+  }
+
+  private jittered (ms: number): number {
+    const jitter = this.welcome?.jitter ?? 0.1
+    return ms * (1 - jitter + 2 * jitter * this.random())
+  }
+
+  private sleep (ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopSignal.signal.aborted) return resolve()
+      const timer = setTimeout(done, ms)
+      function done () { clearTimeout(timer); resolve() }
+      this.stopSignal.signal.addEventListener('abort', done, { once: true })
+    })
+  }
+
+  // ---- runs ------------------------------------------------------------------------------------
+
+  private start (task: FarmTask): void {
+    const run: ActiveRun = { task, slot: this.freeSlots.shift() ?? -1, blender: null, pending: [], written: new Set(), cancelled: false, reporting: null, again: false, heartbeat: null }
+    this.runs.add(run)
+    const range = task.frames.length === 1 ? `frame ${task.frames[0]}` : `frames ${task.frames[0]}–${task.frames[task.frames.length - 1]}${task.frameStep > 1 ? ` every ${task.frameStep}` : ''}`
+    let file: string, output: string
+    try {
+      file = this.config.shares.resolve(task.file)
+      output = this.config.shares.resolve(task.output)
+    } catch (err) {
+      void this.finish(run, { exitCode: null, signal: null, killed: false, seconds: 0 }, `This node cannot reach ${task.file}: ${(err as Error).message}`)
+      return
+    }
+    const command = blenderCommand(task, { file, output }, {
+      blender: this.config.blender,
+      threads: this.config.processes[run.slot] ?? 0,
+      scripting: this.config.scripting,
+      nice: this.config.nice,
+    })
+    run.blender = new BlenderProcess(command, (frame) => this.written(run, frame))
+    this.log(`rendering "${task.name}" (${task.project}) ${range}${task.video ? ' as a video' : ''}, Blender pid ${run.blender.pid}`)
+    this.scheduleHeartbeat(run)
+    void run.blender.exited.then((exit) => this.finish(run, exit))
+  }
+
+  private scheduleHeartbeat (run: ActiveRun): void {
+    const seconds = this.welcome?.heartbeatSeconds ?? 10
+    run.heartbeat = setTimeout(() => {
+      void this.report(run)
+      if (!run.cancelled) this.scheduleHeartbeat(run)
+    }, this.jittered(seconds * 1000))
+  }
+
+  private written (run: ActiveRun, frame: WrittenFrame): void {
+    if (run.cancelled || !run.task.frames.includes(frame.frame) || run.written.has(frame.frame)) return
+    run.written.add(frame.frame)
+    run.pending.push({ frame: frame.frame, seconds: Math.round(frame.seconds * 1000) / 1000, ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}) })
+    run.output = basename(frame.file)
+    void this.report(run)
+  }
+
+  /** Sends frames written so far (one report at a time; more wait for the next). */
+  private report (run: ActiveRun): Promise<void> {
+    if (run.reporting) {
+      run.again = true
+      return run.reporting
+    }
+    run.reporting = (async () => {
+      do {
+        run.again = false
+        if (run.cancelled || !this.session) return
+        const frames = run.pending.splice(0)
+        const current = run.blender?.output.current
+        try {
+          const reply = await this.client.post<FarmReportReply>('report', {
+            node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, frames,
+            ...(current !== null && current !== undefined ? { current } : {}),
+            ...(run.output ? { output: run.output } : {}),
+          })
+          if (reply.cancel) this.cancel(run, 'the server asked to stop it')
+        } catch (err) {
+          run.pending.unshift(...frames)
+          if (err instanceof ServerError && err.status === 409) this.cancel(run, err.message)
+          else if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') this.lostSession()
+          return // the next report, or done/failed, carries the frames
+        }
+      } while (run.again)
+    })().finally(() => { run.reporting = null })
+    return run.reporting
+  }
+
+  private cancelMatching (ref: RunRef, why: string): void {
+    for (const run of this.runs) if (run.task.job === ref.job && run.task.tasks.some((t) => ref.tasks.includes(t))) this.cancel(run, why)
+  }
+
+  private cancel (run: ActiveRun, why: string): void {
+    if (run.cancelled) return
+    run.cancelled = true
+    run.blender?.kill()
+    this.log(`stopped "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]}: ${why}`)
+  }
+
+  private async finish (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
+    if (run.heartbeat) clearTimeout(run.heartbeat)
+    try {
+      if (run.cancelled || exit.killed) return
+      await run.reporting
+      const missing = run.task.frames.filter((f) => !run.written.has(f))
+      if (!problem && exit.exitCode === 0 && !exit.signal && missing.length === 0) {
+        await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, ...(run.output ? { output: run.output } : {}) }))
+        this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
+        return
+      }
+      const output = run.blender?.output
+      const message = problem ?? explainFailure({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
+      this.log(`failed "${run.task.name}": ${message}`)
+      const current = output?.current
+      await this.deliver(run, 'failed', () => ({
+        frames: run.pending,
+        ...(missing[0] !== undefined ? { frame: missing[0] } : current !== null && current !== undefined ? { frame: current } : {}),
+        exitCode: exit.exitCode,
+        signal: exit.signal,
+        message: message.slice(0, 2000),
+        logTail: (output?.tail() ?? '').slice(-20000),
+      }))
+    } finally {
+      this.runs.delete(run)
+      if (run.slot >= 0) this.freeSlots.push(run.slot)
+      this.freeSlots.sort((a, b) => a - b)
+      // Ask again at once, with the process free.
+      this.poll?.abort()
+    }
+  }
+
+  /** Sends done or failed until the server has it (or refuses it for good). */
+  private async deliver (run: ActiveRun, what: 'done' | 'failed', body: () => object): Promise<void> {
+    let tries = 0
+    while (!this.stopping || tries === 0) {
+      tries++
+      if (!this.session) {
+        await this.sleep(200)
+        if (this.stopping) return
+        continue
+      }
+      try {
+        await this.client.post(what, { node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, ...body() })
+        return
+      } catch (err) {
+        if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') { this.lostSession(); continue }
+        if (err instanceof ServerError && err.status >= 400 && err.status < 500) {
+          this.log(`the server refused "${what}" for "${run.task.name}": ${err.message}`)
+          return
+        }
+        await this.sleep(this.backoff())
+      }
+    }
+  }
+}

@@ -1,0 +1,64 @@
+# Makes tiny test scenes with Blender (run at test time, nothing binary is committed):
+#   blender -b --factory-startup --python-exit-code 1 --python make-scenes.py -- <folder> [heavy]
+# tiny.blend: camera + animated cube, Cycles, 64x36, 4 samples, denoising off, PNG, frames 1-48.
+# nocam.blend: the same without a camera (cannot render).
+# denoise.blend: tiny with denoising on (needs OpenImageDenoise, which Debian's Blender lacks).
+# movie.blend: tiny set to FFMPEG output.
+# heavy.blend (with 'heavy'): ~5 s a frame on this machine (more samples, larger).
+import sys, os, bpy, bmesh
+
+args = sys.argv[sys.argv.index('--') + 1:]
+folder = args[0]
+heavy_samples = int(args[1]) if len(args) > 1 else 0
+os.makedirs(folder, exist_ok=True)
+
+
+def scene(camera=True, engine='CYCLES', samples=4, size=(64, 36), denoise=False, movie=False):
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    s = bpy.context.scene
+    if camera:
+        cam = bpy.data.objects.new('Camera', bpy.data.cameras.new('Camera'))
+        s.collection.objects.link(cam)
+        s.camera = cam
+        cam.location = (7, -7, 5)
+        cam.rotation_euler = (1.1, 0, 0.785)
+    me = bpy.data.meshes.new('Cube')
+    bm = bmesh.new()
+    bmesh.ops.create_cube(bm, size=2)
+    bm.to_mesh(me)
+    cube = bpy.data.objects.new('Cube', me)
+    s.collection.objects.link(cube)
+    cube.keyframe_insert('location', frame=1)
+    cube.location.z = 2
+    cube.keyframe_insert('location', frame=48)
+    light = bpy.data.objects.new('Light', bpy.data.lights.new('Light', 'SUN'))
+    s.collection.objects.link(light)
+    s.render.engine = engine
+    s.render.resolution_x, s.render.resolution_y = size
+    s.render.resolution_percentage = 100
+    s.frame_start, s.frame_end = 1, 48
+    s.cycles.samples = samples
+    s.cycles.use_adaptive_sampling = False
+    s.cycles.use_denoising = denoise
+    for vl in s.view_layers:
+        vl.cycles.use_denoising = denoise
+    if movie:
+        s.render.image_settings.file_format = 'FFMPEG'
+        s.render.ffmpeg.format = 'MPEG4'
+        s.render.ffmpeg.codec = 'H264'
+    else:
+        s.render.image_settings.file_format = 'PNG'
+    s.render.filepath = '//renders/direct/'
+    return s
+
+
+def save(name):
+    bpy.ops.wm.save_as_mainfile(filepath=os.path.join(folder, name))
+
+
+scene(); save('tiny.blend')
+scene(camera=False); save('nocam.blend')
+scene(denoise=True); save('denoise.blend')
+scene(movie=True); save('movie.blend')
+if heavy_samples:
+    scene(samples=heavy_samples, size=(640, 360)); save('heavy.blend')
