@@ -1,6 +1,6 @@
 // The only place that creates the Fastify instance: logger, limits, validation options, error
 // replies and graceful close. app.ts adds everything else.
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify'
+import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify'
 import { ajvOptions, describeErrors } from '../schemas/validator.ts'
 import type { LoadedConfig } from './config/load-config.ts'
 import { HttpError } from './errors.ts'
@@ -10,7 +10,7 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     // One line per request only when asked for (debug/trace); errors are always logged.
-    disableRequestLogging: !['debug', 'trace'].includes(config.logLevel),
+    logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     bodyLimit: 1024 * 1024,
     connectionTimeout: 0,
     requestTimeout: 120_000,

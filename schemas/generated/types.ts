@@ -105,6 +105,9 @@ export interface AllSchemas {
   FarmDone?: FarmDone;
   FarmFailed?: FarmFailed;
   FarmHello?: FarmHello;
+  FarmPrenodeAck?: FarmPrenodeAck;
+  FarmPrenodeJobs?: FarmPrenodeJobs;
+  FarmPrenodePoll?: FarmPrenodePoll;
   FarmReportReply?: FarmReportReply;
   FarmReport?: FarmReport;
   FarmTask?: FarmTask;
@@ -1002,6 +1005,64 @@ export interface FarmHello {
   running?: RunRef[];
 }
 /**
+ * POST /api/farm/prenode/ack (answered 204): the prenode ran its command for these jobs; its name is added to each job's seenBy (on disk before the answer), so they are never offered to it again. Jobs removed meanwhile are skipped.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-prenode-ack".
+ */
+export interface FarmPrenodeAck {
+  name: NodeName;
+  /**
+   * @minItems 1
+   * @maxItems 10000
+   */
+  jobs: [Uuid, ...Uuid[]];
+}
+/**
+ * Reply to a prenode poll: jobs waiting for nodes (queued or active, with frames no node has yet) that this prenode has not acted on and whose required tags it provides, oldest first. Finished, cancelled and paused jobs are never offered.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-prenode-jobs".
+ */
+export interface FarmPrenodeJobs {
+  jobs: FarmPrenodeJob[];
+}
+export interface FarmPrenodeJob {
+  id: Uuid;
+  name: DisplayName;
+  project: Ident;
+  created: Timestamp;
+  priority: number;
+  /**
+   * One task renders the whole range: one node is enough.
+   */
+  video: boolean;
+  requires: Tag[];
+  /**
+   * Frames waiting for a node (not written, not being rendered).
+   */
+  framesLeft: number;
+}
+/**
+ * POST /api/farm/prenode/poll: a cluster watcher (prenode) asks for the jobs it has not acted on yet. Held open until there is one or longPollSeconds pass (unless wait is false).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-prenode-poll".
+ */
+export interface FarmPrenodePoll {
+  name: NodeName;
+  /**
+   * Tags the nodes it starts provide; jobs requiring any other tag are not offered.
+   *
+   * @maxItems 256
+   */
+  provides: Tag[];
+  /**
+   * false answers at once, even with no job.
+   */
+  wait?: boolean;
+}
+/**
  * Reply to a report, done or failed message.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1441,17 +1502,33 @@ export interface PrenodeConfig {
    */
   provides?: Tag[];
   /**
-   * Command run through the shell for each batch; {frames} and {jobs} are replaced by the counts.
+   * Command run through the shell (sh -c) for each batch of new jobs, in the folder the prenode was started in; {frames} (1 per video job plus the frames left of each frame job, at most maxFrames) and {jobs} (how many jobs) are replaced by the counts, which are also in the environment as RFAM_FRAMES and RFAM_JOBS. Exit status 0 means done; anything else is retried next round.
    */
   command: string;
   /**
-   * How often to ask the server for new jobs.
+   * {frames} is never more than this, so one batch cannot ask for more nodes than the cluster takes (Slurm's default MaxArraySize is 1001).
+   */
+  maxFrames?: number;
+  /**
+   * Pause after each round that found jobs (so jobs arriving close together share one command) and after a failing command. Between rounds the prenode holds a long poll that the server answers as soon as a job arrives.
    */
   checkSeconds?: number;
   /**
-   * How long to wait after the server could not be reached.
+   * Hold each poll open until a job arrives (false: ask every checkSeconds).
+   */
+  longPoll?: boolean;
+  /**
+   * First wait after the server could not be reached; doubled after each failure, up to ten times this.
    */
   retrySeconds?: number;
+  /**
+   * A command still running after this long is killed and counts as failed.
+   */
+  commandTimeoutSeconds?: number;
+  /**
+   * Local file (relative to this configuration's folder) remembering batches whose command succeeded but whose acknowledgement the server has not confirmed yet, so a crash never submits them twice. Default: <name>.prenode-state.json beside this file.
+   */
+  stateFile?: string;
 }
 /**
  * The film's own details (project.json at the top of the project folder): what the credits are made from.
@@ -1563,6 +1640,10 @@ export interface ServerConfig {
    * On start, when there are no users and no projects, create the demo project, demo users and their assets.
    */
   demo?: boolean;
+  /**
+   * When Blender is installed, npm start also starts a render node on this machine (its settings: <secrets>/local-node.json), so renders work out of the box.
+   */
+  localNode?: boolean;
   /**
    * Every so many seconds the project folders are walked again, to catch changes file watching misses (network file systems).
    */
@@ -1681,6 +1762,9 @@ export const schemaIds = {
   "FarmDone": "farm-done.schema.json",
   "FarmFailed": "farm-failed.schema.json",
   "FarmHello": "farm-hello.schema.json",
+  "FarmPrenodeAck": "farm-prenode-ack.schema.json",
+  "FarmPrenodeJobs": "farm-prenode-jobs.schema.json",
+  "FarmPrenodePoll": "farm-prenode-poll.schema.json",
   "FarmReportReply": "farm-report-reply.schema.json",
   "FarmReport": "farm-report.schema.json",
   "FarmTask": "farm-task.schema.json",

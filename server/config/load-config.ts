@@ -27,6 +27,7 @@ export interface LoadedConfig {
   language: string
   pictureShare: string
   demo: boolean
+  localNode: boolean
   rescanSeconds: number
   sessionHours: number
   maxUploadBytes: number
@@ -62,6 +63,7 @@ export function loadConfig (file = process.env.RFAM_CONFIG ?? defaultConfigFile)
     language: raw.language!,
     pictureShare,
     demo: raw.demo!,
+    localNode: raw.localNode!,
     rescanSeconds: raw.rescanSeconds!,
     sessionHours: raw.sessionHours!,
     maxUploadBytes: raw.maxUploadBytes!,

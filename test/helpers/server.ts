@@ -36,6 +36,7 @@ export function writeTestConfig (dir: string, extra: Record<string, unknown> = {
     languages: join(repoRoot, 'config', 'languages'),
     logLevel: 'silent',
     rescanSeconds: 30,
+    localNode: false,
     ...extra,
   }, null, 2))
   return file

@@ -1,0 +1,32 @@
+// Runs the local render node beside the server when Blender is installed, so a fresh
+// `npm start` can render the demo right away. The node is a separate process speaking the same
+// protocol as any other node; it is stopped (and signs off) with the server.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
+import { repoRoot } from './config/load-config.ts'
+
+export function blenderInstalled (blender = 'blender'): boolean {
+  return spawnSync(blender, ['--version'], { stdio: 'ignore', timeout: 30_000 }).status === 0
+}
+
+export async function startLocalNode (configFile: string, log: (line: string) => void): Promise<ChildProcess | null> {
+  for (let i = 0; i < 50 && !existsSync(configFile); i++) await new Promise((r) => setTimeout(r, 100))
+  if (!existsSync(configFile)) return null
+  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'node', 'main.ts'), '--config', configFile], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  const forward = (data: Buffer) => { for (const line of data.toString().split('\n')) if (line.trim()) log(`[local node] ${line}`) }
+  child.stdout!.on('data', forward)
+  child.stderr!.on('data', forward)
+  return child
+}
+
+export function stopLocalNode (child: ChildProcess | null): Promise<void> {
+  if (!child || child.exitCode !== null) return Promise.resolve()
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000)
+    child.once('exit', () => { clearTimeout(timer); resolve() })
+    child.kill('SIGTERM')
+  })
+}
