@@ -4,7 +4,8 @@
 # nocam.blend: the same without a camera (cannot render).
 # denoise.blend: tiny with denoising on (needs OpenImageDenoise, which Debian's Blender lacks).
 # movie.blend: tiny set to FFMPEG output.
-# heavy.blend (with 'heavy'): ~5 s a frame on this machine (more samples, larger).
+# slow.blend: about a second or two a frame (more samples, 160x90), for kill and cancel tests.
+# heavy.blend (with a sample count): slower frames for benchmarks (160x90; ~5 s a frame at ~1000 samples here).
 import sys, os, bpy, bmesh
 
 args = sys.argv[sys.argv.index('--') + 1:]
@@ -60,5 +61,6 @@ scene(); save('tiny.blend')
 scene(camera=False); save('nocam.blend')
 scene(denoise=True); save('denoise.blend')
 scene(movie=True); save('movie.blend')
+scene(samples=300, size=(160, 90)); save('slow.blend')
 if heavy_samples:
-    scene(samples=heavy_samples, size=(640, 360)); save('heavy.blend')
+    scene(samples=heavy_samples, size=(160, 90)); save('heavy.blend')

@@ -1,0 +1,128 @@
+// Real render nodes for tests: test scenes made by Blender at test time, node processes started
+// with the real node/main.ts (one process each: `node --import tsx`, so SIGKILL hits the node
+// itself), their output collected, and a few helpers to follow jobs over the API.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { repoRoot } from '../../server/config/load-config.ts'
+
+interface Tap { teardown: (fn: () => unknown) => void }
+
+let sceneDir: string | undefined
+
+/** Makes the test scenes once per test process (tiny, nocam, denoise, movie, slow[, heavy]). */
+export function testScenes (heavySamples = 0): string {
+  if (sceneDir && !heavySamples) return sceneDir
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-scenes-'))
+  const res = spawnSync('blender', ['-b', '--factory-startup', '--python-exit-code', '1', '--python', join(repoRoot, 'test', 'node', 'make-scenes.py'), '--', dir, ...(heavySamples ? [String(heavySamples)] : [])], { encoding: 'utf8' })
+  if (res.status !== 0) throw new Error(`making test scenes failed:\n${res.stdout}\n${res.stderr}`)
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+  if (!heavySamples) sceneDir = dir
+  return dir
+}
+
+export function copyScene (name: string, to: string, as = name): void {
+  mkdirSync(to, { recursive: true })
+  copyFileSync(join(testScenes(), name), join(to, as))
+}
+
+export interface NodeProcess {
+  name: string
+  proc: ChildProcess
+  lines: string[]
+  /** Resolves with the first line (seen so far or later) matching `re`. */
+  waitFor: (re: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>
+  /** Pids of the Blenders it started, from its log. */
+  blenderPids: () => number[]
+  exited: Promise<number | null>
+}
+
+export function startNode (t: Tap, options: { server: string, credential: string, name: string, shareRoot: string, processes?: number[], extra?: Record<string, unknown> }): NodeProcess {
+  const dir = mkdtempSync(join(tmpdir(), `rfam-node-${options.name}-`))
+  const config = join(dir, 'node.json')
+  writeFileSync(config, JSON.stringify({
+    name: options.name,
+    server: options.server,
+    credential: options.credential,
+    shares: [{ ident: 'data', path: options.shareRoot }],
+    processes: options.processes ?? [1],
+    blender: 'blender',
+    nice: 0,
+    ...options.extra,
+  }))
+  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'node', 'main.ts'), '--config', config], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
+  const lines: string[] = []
+  const waiters: Array<{ re: RegExp, resolve: (m: RegExpMatchArray) => void }> = []
+  const onData = (chunk: Buffer) => {
+    for (const line of chunk.toString().split('\n')) {
+      if (!line) continue
+      lines.push(line)
+      if (process.env.RFAM_TEST_VERBOSE) console.error(`[${options.name}] ${line}`)
+      for (const w of [...waiters]) {
+        const m = line.match(w.re)
+        if (m) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m) }
+      }
+    }
+  }
+  proc.stdout!.on('data', onData)
+  proc.stderr!.on('data', onData)
+  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
+  t.teardown(async () => {
+    if (proc.exitCode === null && proc.signalCode === null) {
+      proc.kill('SIGTERM')
+      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
+      await exited
+      clearTimeout(timer)
+    }
+    rmSync(dir, { recursive: true, force: true })
+  })
+  return {
+    name: options.name,
+    proc,
+    lines,
+    exited,
+    waitFor: (re, timeoutMs = 120_000) => {
+      for (const line of lines) { const m = line.match(re); if (m) return Promise.resolve(m) }
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`${options.name}: no line matching ${re} within ${timeoutMs} ms. Log:\n${lines.join('\n')}`)), timeoutMs)
+        waiters.push({ re, resolve: (m) => { clearTimeout(timer); resolve(m) } })
+      })
+    },
+    blenderPids: () => lines.flatMap((l) => { const m = / pid (\d+)$/.exec(l); return m ? [Number(m[1])] : [] }),
+  }
+}
+
+export function isAlive (pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+  } catch {
+    return false
+  }
+  // A zombie (exited, not yet reaped) counts as gone.
+  const status = spawnSync('ps', ['-o', 'stat=', '-p', String(pid)], { encoding: 'utf8' }).stdout.trim()
+  return status !== '' && !status.startsWith('Z')
+}
+
+/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
+export async function until<T> (check: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000, what = 'condition'): Promise<T> {
+  const start = Date.now()
+  for (;;) {
+    const v = await check()
+    if (v !== undefined) return v
+    if (Date.now() - start > timeoutMs) throw new Error(`${what} not reached within ${timeoutMs} ms`)
+    await new Promise((r) => setTimeout(r, 100))
+  }
+}
+
+/** Logs in over HTTP and returns a function for JSON calls with that session. */
+export async function apiSession (base: string, user = 'alex', project = 'demo') {
+  const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project, user }) })
+  if (!res.ok) throw new Error(`log-in failed: ${res.status} ${await res.text()}`)
+  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!
+  return async function api<T = any> (method: string, path: string, body?: unknown): Promise<{ status: number, body: T }> { // eslint-disable-line @typescript-eslint/no-explicit-any
+    const r = await fetch(`${base}${path}`, { method, headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) })
+    const text = await r.text()
+    return { status: r.status, body: text ? JSON.parse(text) as T : undefined as T }
+  }
+}
