@@ -9,7 +9,7 @@ import { dirname, join, relative, sep } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { crc32, deflateRawSync } from 'node:zlib'
 import { repoRoot } from '../server/config/load-config.ts'
-import { copyAddonSchemas } from './copy-addon-schemas.ts'
+import { contractFiles, copyAddonSchemas } from './copy-addon-schemas.ts'
 
 export const addonDir = join(repoRoot, 'blender-addon', 'rfam')
 export const defaultZip = join(repoRoot, 'blender-addon', 'dist', 'rfam-addon.zip')
@@ -102,12 +102,27 @@ export function zip (entries: { name: string, data: Buffer }[]): Buffer {
 
 export interface BuiltAddon { file: string, version: string, files: string[], bytes: number }
 
-export function buildAddon (options: { outFile?: string, refreshSchemas?: boolean } = {}): BuiltAddon {
+export interface BuildOptions {
+  outFile?: string
+  /**
+   * Where the zip's schemas/ comes from. Default: schemas/ is first copied into the add-on's own copy
+   * (blender-addon/rfam/schemas, committed), which then ships. Tests pass schemas/ itself, so the
+   * zip is what a build would make without the test rewriting the repository.
+   */
+  contractFrom?: string
+}
+
+export function buildAddon (options: BuildOptions = {}): BuiltAddon {
   const outFile = options.outFile ?? defaultZip
-  if (options.refreshSchemas ?? true) copyAddonSchemas()
+  if (!options.contractFrom) copyAddonSchemas()
   const version = addonVersion()
-  const files = addonFiles()
-  const archive = zip(files.map((f) => ({ name: `${PACKAGE}/${f}`, data: readFileSync(join(addonDir, f)) })))
+  const contract = options.contractFrom
+  const files = [
+    ...addonFiles().filter((f) => !contract || !f.startsWith('schemas/')),
+    ...(contract ? contractFiles(contract).map((f) => `schemas/${f}`) : []),
+  ].sort()
+  const source = (f: string) => contract && f.startsWith('schemas/') ? join(contract, f.slice('schemas/'.length)) : join(addonDir, f)
+  const archive = zip(files.map((f) => ({ name: `${PACKAGE}/${f}`, data: readFileSync(source(f)) })))
   mkdirSync(dirname(outFile), { recursive: true })
   writeFileSync(outFile, archive)
   return { file: outFile, version, files, bytes: archive.length }

@@ -163,6 +163,28 @@ class AddonTest(unittest.TestCase):
         log_in(user="nobody")
         self.assertEqual(cache().message, "That person or project does not exist.")
 
+    def test_04b_a_server_that_is_not_rfam_or_does_not_answer_says_so(self):
+        prefs().server_url = ARGS["htmlServer"]
+        bpy.ops.rfam.login()
+        settle()
+        self.assertEqual(cache().message, "The address %s answers, but not like an RFAM server: check the server "
+                         "address in the add-on's preferences." % ARGS["htmlServer"])
+        rfam.session.check_version()
+        settle()
+        self.assertIn("This add-on does not match the server (RFAM 9.9.9): their contracts differ",
+                      cache().version_warning)
+        self.assertIn(cache().version_warning[:40], drawn(rfam.panel.draw_login).texts())
+        cache().version_warning = ""
+        timeout = rfam.client.TIMEOUT_SECONDS
+        rfam.client.TIMEOUT_SECONDS = 1
+        try:
+            prefs().server_url = ARGS["silentServer"]
+            bpy.ops.rfam.login()
+            settle()
+        finally:
+            rfam.client.TIMEOUT_SECONDS = timeout
+        self.assertIn("The RFAM server at %s did not answer within 1 seconds" % ARGS["silentServer"], cache().message)
+
     def test_05_logs_in_and_sees_the_open_files_asset(self):
         log_in(secret="")
         p = prefs()
@@ -193,6 +215,27 @@ class AddonTest(unittest.TestCase):
         self.assertFalse(layout.operators()["rfam.update_asset"][3], "Save is disabled while nothing changed")
         main = drawn(rfam.panel.draw_login)
         self.assertIn("rfam.logout", main.operators())
+
+    def test_06b_render_statistics_are_summarised(self):
+        meta = cache().asset["meta"]
+        at = "2025-07-14T09:30:00Z"
+        meta["renderStats"] = {"frames": {"1": [{"seconds": 99.0, "at": at}, {"seconds": 10.0, "at": at}],
+                                          "2": [{"seconds": 30.0, "at": at}], "3": [{"seconds": 20.0, "at": at}]},
+                               "video": []}
+        scene = bpy.context.scene
+        range_before = (scene.frame_start, scene.frame_end, scene.frame_step)
+        scene.frame_start, scene.frame_end, scene.frame_step = 1, 120, 1
+        try:
+            text = drawn(rfam.panel.draw_asset).texts()
+        finally:
+            del meta["renderStats"]
+            scene.frame_start, scene.frame_end, scene.frame_step = range_before
+        self.assertIn("Mean 20 s per frame", text, "the latest sample of each frame counts")
+        self.assertIn("Fastest frame 1: 10 s", text)
+        self.assertIn("Slowest frame 2: 30 s", text)
+        self.assertIn("All 120 frames about 40 min 00 s on one node", text)
+        self.assertEqual(rfam.render_stats.duration(7265), "2 h 01 min")
+        self.assertEqual(rfam.render_stats.duration(0.84), "0.8 s")
 
     def test_07_the_owner_changes_state_priority_and_description(self):
         before = cache().asset["meta"]["state"]
@@ -295,10 +338,21 @@ class AddonTest(unittest.TestCase):
             node = nodes.new("ShaderNodeTexImage")
             node.image = image
         material.use_fake_user = True       # kept in the file although no object uses it
+        # A library that is linked, then deleted.
+        library_file = os.path.join(root, "props", "gone_library.blend")
+        lib_material = bpy.data.materials.new("FromLibrary")
+        bpy.data.libraries.write(library_file, {lib_material})
+        bpy.data.materials.remove(lib_material)
+        with bpy.data.libraries.load(library_file, link=True, relative=True) as (source, target):
+            target.materials = ["FromLibrary"]
+        holder = bpy.data.objects.new("Holder", bpy.data.meshes.new("HolderMesh"))
+        holder.data.materials.append(target.materials[0])
+        scene.collection.objects.link(holder)
         scene.render.image_settings.file_format = 'FFMPEG'
         scene.render.engine = 'CYCLES'
         scene.cycles.use_denoising = True
         bpy.ops.wm.save_mainfile()
+        os.remove(library_file)
         # Reopen: the problems come from the file on disk, not from this session's memory.
         bpy.ops.wm.open_mainfile(filepath=bpy.data.filepath)
         settle(lambda: cache().file_status != 'loading')
@@ -307,6 +361,7 @@ class AddonTest(unittest.TestCase):
         result("preflight", sentences)
         stops = "\n".join(p.message for p in rfam.preflight.blocking(problems))
         self.assertIn("The image 'missing_wood' is missing: //../textures/missing_wood.png is not there.", stops)
+        self.assertIn("The linked library 'gone_library.blend' is missing: //gone_library.blend is not there.", stops)
         self.assertIn("The image 'outside' is outside the project folder (%s)" % os.path.normpath(ARGS["outsideFile"]), stops)
         self.assertIn("The image 'present' is loaded by an absolute path", stops)
         self.assertIn("every frame would become its own one-frame movie", stops)
@@ -317,13 +372,15 @@ class AddonTest(unittest.TestCase):
         layout = drawn(rfam.panel.draw_render)
         self.assertIn("The image 'missing_wood' is missing", layout.texts())
         self.assertFalse(layout.operators()["rfam.submit_render"][3], "Render is disabled while something blocks")
-        with self.assertRaisesRegex(RuntimeError, "Not sent: The image 'missing_wood' is missing"):
+        with self.assertRaisesRegex(RuntimeError, "Not sent: The linked library 'gone_library.blend' is missing.*4 more"):
             bpy.ops.rfam.submit_render()
 
     def test_14_fixing_the_problems_clears_preflight(self):
         bpy.ops.file.make_paths_relative()
         for name in ("missing_wood", "outside"):
             bpy.data.images.remove(bpy.data.images[name])
+        bpy.data.objects.remove(bpy.data.objects["Holder"])
+        bpy.data.libraries.remove(bpy.data.libraries["gone_library.blend"])
         scene = bpy.context.scene
         scene.render.image_settings.file_format = 'PNG'
         scene.cycles.use_denoising = False

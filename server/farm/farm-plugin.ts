@@ -1,5 +1,6 @@
 // The render farm as a Fastify plugin: decorates `app.farm` with the Farm service, registers the
 // node protocol (/api/farm/hello, work, report, done, failed; checked by farm credential), the
+// prenode protocol (/api/farm/prenode/poll, ack), the
 // job routes of a project and the nodes table, and writes the local demo node's configuration.
 // Wire it in app.ts with: `await app.register(farmPlugin)` (after the auth plugin).
 import fp from 'fastify-plugin'
@@ -7,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import { Farm, type FarmDeps } from './farm.ts'
 import { farmDepsFromApp } from './farm-deps.ts'
 import { nodeProtocolRoutes } from './routes-protocol.ts'
+import { prenodeRoutes } from './routes-prenode.ts'
 import { jobRoutes } from './routes-jobs.ts'
 import { nodeRoutes } from './routes-nodes.ts'
 import { writeLocalNodeConfig } from './local-node.ts'
@@ -28,6 +30,7 @@ export const farmPlugin = fp(async (app: FastifyInstance, options: FarmPluginOpt
   app.decorate('farm', farm)
   app.addHook('preClose', async () => { await farm.close() })
   await app.register(nodeProtocolRoutes)
+  await app.register(prenodeRoutes)
   await app.register(jobRoutes)
   await app.register(nodeRoutes)
   if (options.localNode ?? true) {

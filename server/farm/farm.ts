@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto'
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type {
-  FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmReport, FarmReportReply, FarmTask, FarmWelcome,
-  FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RunRef,
+  FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmPrenodeAck, FarmPrenodeJobs, FarmPrenodePoll, FarmReport,
+  FarmReportReply, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RunRef,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
@@ -18,6 +18,7 @@ import { JobRuntime } from './job-runtime.ts'
 import { JobStateMachine, isFinished } from './job-states.ts'
 import { JobStore } from './job-store.ts'
 import { NodeRegistry, type NodeState } from './node-registry.ts'
+import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
 import { Scheduler, type PlannedRun } from './scheduler.ts'
@@ -90,6 +91,7 @@ export class Farm {
   private readonly stats: RenderStatsWriter
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
+  private readonly prenodes: PrenodeWaiters
   private sweepHandle: unknown = null
   private closed = false
 
@@ -107,6 +109,7 @@ export class Farm {
       eligibleNodes: (group) => this.registry.eligible(group),
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
+    this.prenodes = new PrenodeWaiters(this.clock, (ask) => prenodeOffers(this.scheduler.jobs.values(), ask))
     this.previews = new PreviewMaker(deps.farmDir, deps.log, (job) => {
       this.previewed.add(job)
       const rt = this.scheduler.jobs.get(job)
@@ -151,6 +154,7 @@ export class Farm {
     this.closed = true
     if (this.sweepHandle !== null) this.clock.clearTimeout(this.sweepHandle)
     for (const w of [...this.waiters]) w.finish(this.emptyWork(w.node))
+    this.prenodes.close()
     await this.stats.flush()
     await this.store.close()
   }
@@ -411,6 +415,7 @@ export class Farm {
 
   /** New work may be available: offer it to the nodes waiting (longest waiting first). */
   private wakeForWork (): void {
+    this.prenodes.wake()
     for (const w of [...this.waiters]) {
       if (!this.scheduler.hasRunnable()) return
       if (w.free > 0 && !w.node.record.paused) this.tryWaiter(w)
@@ -502,6 +507,35 @@ export class Farm {
     this.announceNodes()
     this.wakeForWork()
     this.deps.log.info(`farm: node ${state.record.name} signed off`)
+  }
+
+  // ==== prenodes (cluster watchers) ==========================================================
+
+  /**
+   * A prenode's poll: jobs waiting for nodes that it has not acted on and whose tags it provides;
+   * held open (unless `wait` is false) until there are some or the long poll ends.
+   */
+  async prenodePoll (msg: FarmPrenodePoll, aborted?: AbortSignal): Promise<FarmPrenodeJobs> {
+    if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
+    const ask: PrenodeAsk = { name: msg.name, provides: new Set(msg.provides) }
+    const jobs = prenodeOffers(this.scheduler.jobs.values(), ask)
+    if (jobs.length > 0 || msg.wait === false) return { jobs }
+    return await this.prenodes.hold(ask, this.longPollSeconds() * 1000, aborted)
+  }
+
+  /** The prenode ran its command for these jobs: they are never offered to that name again (on disk before the reply). */
+  async prenodeAck (msg: FarmPrenodeAck): Promise<void> {
+    const changes = new Changes()
+    const names: string[] = []
+    for (const id of msg.jobs) {
+      const rt = this.scheduler.jobs.get(id)
+      if (!rt || rt.job.seenBy?.includes(msg.name)) continue
+      rt.job.seenBy = [...(rt.job.seenBy ?? []), msg.name]
+      changes.add(rt)
+      names.push(`"${rt.job.name}"`)
+    }
+    await this.commit(changes)
+    if (names.length > 0) this.deps.log.info(`farm: prenode ${msg.name} started nodes for ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`)
   }
 
   // ==== the moves =============================================================================

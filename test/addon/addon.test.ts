@@ -5,12 +5,16 @@
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
-import { createServer } from 'node:net'
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { buildAddon } from '../../scripts/build-addon.ts'
+import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
+
+interface Teardown { teardown: (fn: () => unknown) => void }
 
 const blender = '/usr/bin/blender'
 const script = join(repoRoot, 'blender-addon', 'tests', 'test_addon.py')
@@ -42,13 +46,42 @@ function results (out: string): Record<string, unknown> {
   return found
 }
 
+/** Listens on a free local port until the test ends (then drops every connection); returns its URL. */
+async function listening (t: Teardown, server: Server | HttpServer): Promise<string> {
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)) })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => {
+    for (const socket of sockets) socket.destroy()
+    server.close(resolve)
+  }))
+  const address = server.address()
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+}
+
+/** A web server that is not RFAM: a page for everything, and a version from another contract. */
+function notRfam (): HttpServer {
+  return createHttpServer((req, res) => {
+    if (req.url === '/api/version') {
+      res.setHeader('content-type', 'application/json')
+      return res.end(JSON.stringify({ version: '9.9.9', schemas: '0'.repeat(64) }))
+    }
+    res.setHeader('content-type', 'text/html')
+    res.end('<html><body>It works!</body></html>')
+  })
+}
+
+/** Accepts connections and never answers. */
+const silent = (): Server => createServer(() => {})
+
 const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
 
 t.test('the add-on in real Blender against a real server', { skip: existsSync(blender) ? false : `${blender} is not installed` }, async (t) => {
   const work = mkdtempSync(join(tmpdir(), 'rfam-addon-'))
   t.teardown(() => rmSync(work, { recursive: true, force: true }))
-  // The copy of schemas/ is checked by test/schemas/addon-copy.test.ts; tests never rewrite the repo.
-  const built = buildAddon({ outFile: join(work, 'rfam-addon.zip'), refreshSchemas: false })
+  // The zip as the build makes it, with schemas/ as it is now (the committed copy is checked by
+  // test/schemas/addon-copy.test.ts); tests never rewrite the repository.
+  const built = buildAddon({ outFile: join(work, 'rfam-addon.zip'), contractFrom: schemaDir })
   t.ok(built.files.includes('blender_manifest.toml') && built.files.includes('schemas/asset.schema.json'), 'the zip holds the manifest and the contract')
 
   const s = await startTestServer(t, { listen: true })
@@ -67,6 +100,8 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
     zip: built.file,
     server: s.url,
     deadServer: `http://127.0.0.1:${await deadPort()}`,
+    htmlServer: await listening(t, notRfam()),
+    silentServer: await listening(t, silent()),
     project: 'demo',
     user: 'mia',
     newState,

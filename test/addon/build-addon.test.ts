@@ -26,10 +26,11 @@ print(json.dumps({"names": z.namelist(), "bad": z.testzip(), "modes": sorted({i.
 t.test('the zip holds rfam/ with every add-on file and the contract, and nothing else', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-addon-zip-'))
   t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  const built = buildAddon({ outFile: join(dir, 'a.zip'), refreshSchemas: false })
+  const built = buildAddon({ outFile: join(dir, 'a.zip'), contractFrom: schemaDir })
   const z = readZip(built.file)
   t.equal(z.bad, null, 'every entry\'s CRC is right')
-  t.same(z.names, addonFiles().map((f) => `rfam/${f}`), 'one top folder named like the package')
+  const expected = [...addonFiles().filter((f) => !f.startsWith('schemas/')), ...contractFiles(schemaDir).map((f) => `schemas/${f}`)].sort()
+  t.same(z.names, expected.map((f) => `rfam/${f}`), 'one top folder named like the package; the contract from schemas/')
   for (const f of ['__init__.py', 'blender_manifest.toml', 'schema_lite.py', 'client.py', 'panel.py', 'preflight.py', 'render.py']) {
     t.ok(z.names.includes(`rfam/${f}`), `${f} ships`)
   }
@@ -40,7 +41,7 @@ t.test('the zip holds rfam/ with every add-on file and the contract, and nothing
   t.match(z.sample, /^\[permissions\]\nnetwork = "Talks to the RFAM server"$/m)
   t.equal(built.version, JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version)
 
-  const again = buildAddon({ outFile: join(dir, 'b.zip'), refreshSchemas: false })
+  const again = buildAddon({ outFile: join(dir, 'b.zip'), contractFrom: schemaDir })
   t.ok(readFileSync(again.file).equals(readFileSync(built.file)), 'two builds are byte-for-byte the same')
 })
 
