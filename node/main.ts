@@ -1,13 +1,19 @@
 // The render node: `npx tsx node/main.ts --config <file>`. Reads its configuration, finds out
 // which Blender it has, then renders what the farm server hands it until stopped (SIGTERM or
 // SIGINT kill its Blenders and sign it off), or, as a single-use node, until its work is done.
+// Cluster jobs start many nodes from one configuration: `--single-use` and `--name <name>` override
+// the file. A single-use node exits 0 after rendering, NOTHING_TO_DO when there was no work for it.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadNodeConfig, NodeConfigError } from './config.ts'
 import { NodeRefused, RenderNode } from './render-node.ts'
 
-const usage = 'Usage: npx tsx node/main.ts --config <node config file>'
+const usage = 'Usage: npx tsx node/main.ts --config <node config file> [--single-use] [--name <node name>]'
+
+/** Exit status of a single-use node that found no work (Slurm and Kubernetes scripts tell it from a failure). */
+export const NOTHING_TO_DO = 3
+const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
 
 export function blenderVersion (blender: string): string | null {
   const res = spawnSync(blender, ['--factory-startup', '-b', '--version'], { encoding: 'utf8', timeout: 60_000 })
@@ -23,6 +29,16 @@ async function main (argv: string[]): Promise<number> {
     return 2
   }
   const config = loadNodeConfig(file)
+  if (argv.includes('--single-use')) config.singleUse = true
+  const nameAt = argv.indexOf('--name')
+  if (nameAt >= 0) {
+    const name = argv[nameAt + 1] ?? ''
+    if (!NAME.test(name)) {
+      console.error(`--name "${name}" cannot name a node: use letters, digits, '.', '_' or '-' (at most 64).`)
+      return 2
+    }
+    config.name = name
+  }
   const blender = blenderVersion(config.blender)
   if (!blender) {
     console.error(`Cannot run Blender as "${config.blender}": set "blender" in ${config.file} to the Blender executable.`)
@@ -40,7 +56,7 @@ async function main (argv: string[]): Promise<number> {
   process.on('SIGTERM', () => onSignal('SIGTERM'))
   try {
     await node.run()
-    return 0
+    return config.singleUse && !node.didWork ? NOTHING_TO_DO : 0
   } catch (err) {
     if (err instanceof NodeRefused) return 1
     throw err

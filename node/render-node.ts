@@ -57,6 +57,9 @@ export class RenderNode {
     this.freeSlots = config.processes.map((_, i) => i)
   }
 
+  /** Whether the server handed this node any work (a single-use node that got none exits with its own status). */
+  get didWork (): boolean { return this.tookWork }
+
   /** Runs until stop() (or, for a single-use node, until its work is done). Rejects with NodeRefused. */
   async run (): Promise<void> {
     if (this.config.jitterSeconds > 0) await this.sleep(this.random() * this.config.jitterSeconds * 1000)
