@@ -76,10 +76,12 @@ def scene_problems(scene, video):
                                 "Set Output Properties > Frame Range so End is not before Start."))
     movie = render.image_settings.file_format in MOVIE_FORMATS
     if movie and not video:
+        # Rendered as it is, every frame would become its own one-frame movie; RFAM's nodes write
+        # PNG pictures instead, which is probably still not what was meant.
         problems.append(Problem(
-            True, "The output format is a movie (%s), but this job renders separate frames: every frame would "
-            "become its own one-frame movie." % _format_name(render),
-            "Tick 'Video' to render one movie, or set Output Properties > Output > File Format to PNG."))
+            False, "The output format is a movie (%s), but this job renders separate frames: the farm will "
+            "write PNG pictures, not one movie per frame." % _format_name(render),
+            "Tick 'Video' to get one movie, or set Output Properties > Output > File Format to PNG to say so."))
     if video and not movie:
         problems.append(Problem(
             False, "'Video' is ticked but the output format is %s, a picture format: you will get frames, "
@@ -105,9 +107,10 @@ def cycles_problems(scene):
         return problems
     if getattr(cycles, "use_denoising", False):
         problems.append(Problem(
-            False, "Cycles denoising is on, but the farm's Blender is built without OpenImageDenoise (and has no "
-            "OptiX GPU): frames will come back noisy, or fail.",
-            "Turn off Render Properties > Sampling > Render > Denoise, and raise the samples a little instead."))
+            False, "Cycles denoising is on: render nodes whose Blender lacks OpenImageDenoise (Debian's, for "
+            "one) stop such a file with an error.",
+            "Turn off Render Properties > Sampling > Render > Denoise and raise the samples a little, unless "
+            "your staff say every node has a full Blender."))
     if getattr(cycles, "device", "CPU") == 'GPU':
         problems.append(Problem(
             False, "Cycles is set to render on the GPU; render nodes may have none and then use the CPU.",

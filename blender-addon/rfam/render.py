@@ -120,7 +120,8 @@ def _got_preview(reply, generation, url):
     _forget_file(_preview_file)
     _preview_file = filename
     preview = _previews.load(url, filename, 'IMAGE', force_reload=True)
-    cache.preview_icon = preview.icon_id
+    cache.preview_size = tuple(preview.image_size)   # reading it loads the picture now
+    cache.preview_icon = preview.icon_id             # 0 in background mode: no icons there
     redraw()
 
 
@@ -166,7 +167,8 @@ class RFAM_OT_submit_render(bpy.types.Operator):
         col.prop(self, "save")
 
     def execute(self, context):
-        if self.save and bpy.data.is_dirty and bpy.data.filepath:
+        if self.save and bpy.data.filepath:
+            # Not only when is_dirty: edits made by scripts do not always set it.
             bpy.ops.wm.save_mainfile()
         s = ui(context)
         problems = preflight.check(context, s.render_video)

@@ -30,6 +30,7 @@ class Cache:
         self.jobs = []               # JobView of this file's recent jobs, newest first
         self.job = None              # JobView being followed (the last one submitted or found)
         self.preview_icon = 0        # icon_id of the last frame's picture, 0 when none
+        self.preview_size = (0, 0)   # its size in pixels
 
 
 cache = Cache()

@@ -364,15 +364,15 @@ class AddonTest(unittest.TestCase):
         self.assertIn("The linked library 'gone_library.blend' is missing: //gone_library.blend is not there.", stops)
         self.assertIn("The image 'outside' is outside the project folder (%s)" % os.path.normpath(ARGS["outsideFile"]), stops)
         self.assertIn("The image 'present' is loaded by an absolute path", stops)
-        self.assertIn("every frame would become its own one-frame movie", stops)
-        warnings = [p for p in problems if not p.blocking]
-        self.assertTrue(any("denoising is on" in p.message for p in warnings), sentences)
+        warnings = "\n".join(p.message for p in problems if not p.blocking)
+        self.assertIn("the farm will write PNG pictures, not one movie per frame", warnings)
+        self.assertIn("Cycles denoising is on", warnings)
         self.assertTrue(all(p.fix for p in problems), "every problem says how to fix it")
         self.assertEqual([p.operator for p in problems if "absolute path" in p.message], ["file.make_paths_relative"])
         layout = drawn(rfam.panel.draw_render)
         self.assertIn("The image 'missing_wood' is missing", layout.texts())
         self.assertFalse(layout.operators()["rfam.submit_render"][3], "Render is disabled while something blocks")
-        with self.assertRaisesRegex(RuntimeError, "Not sent: The linked library 'gone_library.blend' is missing.*4 more"):
+        with self.assertRaisesRegex(RuntimeError, "Not sent: The linked library 'gone_library.blend' is missing.*3 more"):
             bpy.ops.rfam.submit_render()
 
     def test_14_fixing_the_problems_clears_preflight(self):
@@ -393,36 +393,94 @@ class AddonTest(unittest.TestCase):
         self.assertIn("Ready for the farm.", drawn(rfam.panel.draw_render).texts())
         self.assertTrue(bpy.data.images["present"].filepath.startswith("//"))
 
-    @unittest.skipUnless(ARGS.get("farm"), "no farm routes or render node in this run")
-    def test_15_renders_on_the_farm(self):
+    @unittest.skipUnless(ARGS.get("farm"), "no render node in this run")
+    def test_15_renders_on_the_farm_and_follows_the_job(self):
         scene = bpy.context.scene
         scene.frame_start, scene.frame_end, scene.frame_step = 1, 3, 1
         scene.render.resolution_x, scene.render.resolution_y, scene.render.resolution_percentage = 64, 36, 100
         scene.cycles.samples = 1
-        bpy.ops.rfam.submit_render(save=True)
-        self.assertFalse(bpy.data.is_dirty, "saved before submitting")
+        rfam.state.ui().render_own_priority = True
+        rfam.state.ui().render_priority = 70
+        self.assertEqual(bpy.ops.rfam.submit_render(save=True), {'FINISHED'})
         settle()
         job = cache().job
         self.assertIsNotNone(job, cache().message)
         self.assertEqual(job["path"], "props/cake_copy.blend")
-        self.assertEqual((job["frameStart"], job["frameEnd"]), (1, 3))
+        self.assertEqual((job["frameStart"], job["frameEnd"], job["video"], job["priority"]), (1, 3, False, 70))
+        self.assertIn("Render job 'Cake copy' sent: 3 frame(s)", cache().message)
         result("job", {"id": job["id"], "output": job["output"]})
-        deadline = time.monotonic() + float(ARGS.get("farmSeconds", 240))
-        seen = set()
-        while rfam.render.is_active(cache().job):
-            self.assertLess(time.monotonic(), deadline, "the job is still %s" % cache().job["status"])
-            seen.add(cache().job["status"])
-            rfam.render.poll_job_now()
-            settle()
-            time.sleep(0.5)
+        statuses = follow_job()
         job = cache().job
         self.assertEqual(job["status"], "completed", job.get("lastFailure"))
         self.assertEqual(job["counts"]["done"], 3)
-        layout = drawn(rfam.panel.draw_render)
-        self.assertIn("3 of 3 frames done", layout.texts())
+        result("statuses", sorted(statuses))
+        text = drawn(rfam.panel.draw_render).texts()
+        self.assertIn("3 of 3 frames done", text)
+        self.assertIn("per frame", text)
+        self.assertIn("The render job 'Cake copy' is completed.", cache().message)
         settle(lambda: cache().file_status == 'asset')
-        stats = rfam.render_stats.summarise(cache().asset["meta"].get("renderStats"))
-        result("renderStats", None if stats is None else {"frames": stats.frames, "mean": stats.mean})
+        # The farm wrote the frames' times into the sidecar; the panel summarises them.
+        deadline = time.monotonic() + 20
+        while not (cache().asset["meta"].get("renderStats") or {}).get("frames"):
+            self.assertLess(time.monotonic(), deadline, "no render statistics in the asset")
+            time.sleep(0.5)
+            rfam.asset_ops.refresh()
+            settle()
+        self.assertIn("Fastest frame", drawn(rfam.panel.draw_asset).texts())
+        # The last frame's picture was fetched and loaded (background Blender makes no icons of it).
+        settle(lambda: cache().preview_size != (0, 0), timeout=20)
+        self.assertEqual(cache().preview_size, (64, 36))
+        with open(rfam.render._preview_file, "rb") as f:
+            self.assertEqual(f.read(3), b"\xff\xd8\xff", "a JPEG from the server")
+
+    @unittest.skipUnless(ARGS.get("farm"), "no render node in this run")
+    def test_16_a_failed_render_shows_its_log_tail(self):
+        bpy.context.scene.cycles.use_denoising = True      # Debian's Blender has no OpenImageDenoise
+        bpy.ops.rfam.submit_render(save=True)
+        settle()
+        follow_job()
+        job = cache().job
+        self.assertEqual(job["status"], "failed")
+        failure = job["lastFailure"]
+        self.assertIn("OpenImageDenoise", failure["message"])
+        layout = drawn(rfam.panel.draw_render)
+        self.assertIn("failed on", layout.texts())
+        self.assertIn(failure["logTail"].strip().splitlines()[-1][-20:], layout.texts(), "the end of the log shows")
+        self.assertIn("rfam.copy_log", layout.operators())
+        self.assertEqual(bpy.ops.rfam.copy_log(), {'FINISHED'})   # (background Blender has no clipboard)
+        result("failure", failure["message"])
+        bpy.context.scene.cycles.use_denoising = False
+
+    @unittest.skipUnless(ARGS.get("farm"), "no render node in this run")
+    def test_17_a_render_can_be_cancelled(self):
+        scene = bpy.context.scene
+        scene.frame_start, scene.frame_end = 1, 200
+        rfam.state.ui().render_own_priority = False
+        bpy.ops.rfam.submit_render(save=True)
+        settle()
+        self.assertTrue(rfam.render.is_active(cache().job))
+        self.assertIn("rfam.cancel_render", drawn(rfam.panel.draw_render).operators())
+        bpy.ops.rfam.cancel_render()
+        settle()
+        self.assertEqual(cache().job["status"], "cancelled", cache().message)
+        self.assertIn("cancelled", cache().message)
+        self.assertNotIn("rfam.cancel_render", drawn(rfam.panel.draw_render).operators())
+        result("cancelled", cache().job["id"])
+
+
+def follow_job(seconds=None):
+    """Polls the followed job as the panel's timer would, until it is no longer running."""
+    deadline = time.monotonic() + float(seconds or ARGS.get("farmSeconds", 240))
+    statuses = set()
+    while rfam.render.is_active(cache().job):
+        if time.monotonic() > deadline:
+            raise AssertionError("the job is still %s" % cache().job["status"])
+        statuses.add(cache().job["status"])
+        rfam.render.poll_job_now()
+        settle()
+        time.sleep(0.3)
+    statuses.add(cache().job["status"])
+    return statuses
 
 
 def _write_png(path):

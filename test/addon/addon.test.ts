@@ -4,12 +4,13 @@
 // preflight, a dead server, an expired log-in). This side then checks what landed on disk.
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
+import { startNode } from '../node/harness.ts'
 import { buildAddon } from '../../scripts/build-addon.ts'
 import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
@@ -84,7 +85,11 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
   const built = buildAddon({ outFile: join(work, 'rfam-addon.zip'), contractFrom: schemaDir })
   t.ok(built.files.includes('blender_manifest.toml') && built.files.includes('schemas/asset.schema.json'), 'the zip holds the manifest and the contract')
 
-  const s = await startTestServer(t, { listen: true })
+  // Quick heartbeats; a failing file fails its job at once (one node, no second chance).
+  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, blocklistAfter: 1, maxRetries: 1 } } })
+  const credential = await s.app.farm.credentials.create('addon-test')
+  const node = startNode(t, { server: s.url, credential, name: 'addon-node', shareRoot: s.config.shares.root('data') })
+  await node.waitFor(/connected to/)
   const cookie = await s.login('mia')
   const defaults = (await s.app.inject({ url: '/api/projects/demo/defaults', headers: { cookie } })).json()
   const cakeFile = join(s.projectDir(), 'props', 'cake.blend')
@@ -107,7 +112,7 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
     newState,
     newPriority,
     outsideFile,
-    farm: false,
+    farm: true,
   }
   const userDir = join(work, 'blender-user')
   const env = { ...process.env, BLENDER_USER_SCRIPTS: join(userDir, 'scripts'), BLENDER_USER_CONFIG: join(userDir, 'config') }
@@ -133,6 +138,20 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
     t.match(JSON.parse(readFileSync(copy + '.json', 'utf8')), { name: 'Cake copy', type: 'prop', creator: 'mia' })
     const view = await s.app.inject({ url: '/api/projects/demo/assets/props/cake_copy.blend', headers: { cookie } })
     t.equal(view.statusCode, 200, 'the server lists it')
+  })
+
+  t.test('the render submitted from Blender wrote its frames; the failed and cancelled ones say why', async (t) => {
+    const job = found.job as { id: string, output: string }
+    t.equal(job.output, 'data::demo/renders/cake_copy/####')
+    t.same(readdirSync(join(s.projectDir(), 'renders', 'cake_copy')).sort(), ['0001.png', '0002.png', '0003.png'], 'three frames on disk')
+    const png = readFileSync(join(s.projectDir(), 'renders', 'cake_copy', '0002.png'))
+    t.equal(png.subarray(1, 4).toString(), 'PNG')
+    t.equal(png.readUInt32BE(16), 64, 'rendered at the width set in Blender before saving')
+    const meta = JSON.parse(readFileSync(join(s.projectDir(), 'props', 'cake_copy.blend.json'), 'utf8'))
+    t.same(Object.keys(meta.renderStats.frames).sort(), ['1', '2', '3'], 'render times in the sidecar')
+    t.match(found.failure, /OpenImageDenoise/)
+    const cancelled = (await s.app.inject({ url: `/api/projects/demo/jobs/${found.cancelled as string}`, headers: { cookie } })).json()
+    t.equal(cancelled.status, 'cancelled', 'the server has the job cancelled')
   })
 
   t.test('the messages a student sees', async (t) => {
