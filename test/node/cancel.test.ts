@@ -1,0 +1,42 @@
+// Cancel reaches a rendering node through its held work request: its Blender is gone soon after
+// (asserted with a generous bound; the latency is printed, and measured in test/bench). An idle
+// node picks a new job up through its held request the same way.
+import t from 'tap'
+import { join } from 'node:path'
+import type { JobView } from '../../schemas/generated/types.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { apiSession, copyScene, isAlive, startNode, until } from './harness.ts'
+
+t.test('an idle node picks a new job up at once; cancel stops its Blender', async (t) => {
+  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
+  const project = s.projectDir('demo')
+  copyScene('slow.blend', join(project, 'shots'))
+  const credential = await s.app.farm.credentials.create('test')
+  const api = await apiSession(s.url)
+  const a = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot: s.config.shares.root('data'), processes: [0] })
+  await a.waitFor(/connected to/)
+  await new Promise((r) => setTimeout(r, 500)) // the node is now waiting in its held request
+
+  const added = Date.now()
+  const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 40 })).body
+  await a.waitFor(/rendering "slow" \(demo\) frame 1, Blender pid \d+/)
+  t.comment(`pickup: ${Date.now() - added} ms from adding the job to the node starting Blender`)
+  await until(async () => ((await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.done >= 1 ? true : undefined), 120_000, 'first frame')
+  const run = await a.waitFor(/rendering "slow" \(demo\) frames \d+–\d+, Blender pid (\d+)/)
+  const pid = Number(run[1])
+  t.ok(isAlive(pid), 'Blender is rendering')
+
+  const cancelled = Date.now()
+  t.comment(`cancel requested at ${new Date(cancelled).toISOString()}`)
+  const res = await api<JobView>('PATCH', `/api/projects/demo/jobs/${job.id}`, { action: 'cancel' })
+  t.equal(res.body.status, 'cancelled')
+  await until(() => (isAlive(pid) ? undefined : true), 10_000, 'Blender gone after cancel')
+  t.comment(`cancel: Blender gone ${Date.now() - cancelled} ms after the request`)
+  t.pass('the cancelled Blender is gone')
+  await a.waitFor(/stopped "slow" frames/)
+  await new Promise((r) => setTimeout(r, 1000))
+  t.equal(a.lines.filter((l) => /rendering "slow"/.test(l)).length, 2, 'nothing else of the job was started')
+  const after = (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body
+  t.equal(after.counts.active, 0)
+  t.same(after.nodes, [])
+})
