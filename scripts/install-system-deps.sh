@@ -6,6 +6,7 @@ need=()
 command -v blender >/dev/null || need+=(blender)
 command -v chromium >/dev/null || need+=(chromium)
 command -v xvfb-run >/dev/null || need+=(xvfb xauth)
+command -v xdotool >/dev/null || need+=(xdotool)   # clicks the RFAM sidebar tab for the add-on's screenshot
 command -v unison >/dev/null || need+=(unison)  # test/sites: two sites kept in step both ways
 command -v rsync >/dev/null || need+=(rsync)    # test/sites: a one-way mirror
 command -v slurmctld >/dev/null || need+=(slurm-wlm munge)   # the prenode's one-machine Slurm test
