@@ -1,0 +1,155 @@
+// The prenode's loop: ask the server (a long poll) for jobs this prenode has not acted on, run the
+// configured command once for the whole batch, and acknowledge the batch only after the command
+// exited 0. A failing command is logged and retried next round; an unreachable server is logged
+// once per outage and retried with back-off. Never twice for one job: the server keeps each
+// acknowledged job's `seenBy`, and the local state file keeps batches between command and ack.
+import type { FarmPrenodeJob, FarmPrenodeJobs } from '../schemas/generated/types.ts'
+import { ServerClient, ServerError } from '../node/server-client.ts'
+import { batchOf, substitute } from './batch.ts'
+import type { PrenodeSettings } from './config.ts'
+import { LocalState } from './local-state.ts'
+import { runCommand } from './run-command.ts'
+
+/** The server refuses this prenode for good (unknown credential, a request it calls invalid). */
+export class PrenodeRefused extends Error {}
+
+export interface PrenodeOptions {
+  log?: (line: string) => void
+  random?: () => number
+}
+
+const ACK_CHUNK = 10_000
+
+export class Prenode {
+  private readonly client: ServerClient
+  private readonly log: (line: string) => void
+  private readonly random: () => number
+  readonly state: LocalState
+  private readonly stopSignal = new AbortController()
+  private stopping = false
+  private outageSince: number | null = null
+  private failures = 0
+
+  constructor (readonly settings: PrenodeSettings, options: PrenodeOptions = {}) {
+    this.client = new ServerClient(settings.server, settings.credential)
+    this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
+    this.random = options.random ?? Math.random
+    this.state = new LocalState(settings.stateFile)
+  }
+
+  /** Runs until stop(); rejects with PrenodeRefused when the server will never accept it. */
+  async run (): Promise<void> {
+    const s = this.settings
+    this.log(`prenode ${s.name} watching ${s.server}${s.provides.length ? ` for jobs its nodes can take (provides ${s.provides.join(', ')})` : ''}; command: ${s.command}`)
+    const pending = this.state.pending()
+    if (pending.length > 0) this.log(`${pending.length} job${pending.length === 1 ? '' : 's'} from before a restart already had the command run; acknowledging them (the command is not run again)`)
+    while (!this.stopping) {
+      await this.ackPending()
+      if (this.stopping) break
+      const jobs = await this.poll()
+      if (jobs === null) continue
+      if (jobs.length === 0) {
+        if (!s.longPoll) await this.sleep(s.checkSeconds * 1000)
+        continue
+      }
+      await this.round(jobs)
+      await this.sleep(s.checkSeconds * 1000)
+    }
+    // Stopped right after a command: its batch gets one try now, and the state file keeps it otherwise.
+    await this.ackPending()
+    this.log(`prenode ${s.name} stopped`)
+  }
+
+  /** Ends run() after the command running now (if any) finished and was acknowledged. */
+  stop (): void {
+    this.stopping = true
+    this.stopSignal.abort()
+  }
+
+  /** New jobs for this prenode, or null after an error (already waited for). */
+  private async poll (): Promise<FarmPrenodeJob[] | null> {
+    try {
+      const reply = await this.client.post<FarmPrenodeJobs>('prenode/poll', { name: this.settings.name, provides: this.settings.provides, wait: this.settings.longPoll }, this.stopSignal.signal)
+      this.reachable()
+      return reply.jobs
+    } catch (err) {
+      if (this.stopping) return null
+      await this.trouble(err, 'asking for jobs')
+      return null
+    }
+  }
+
+  private async round (jobs: FarmPrenodeJob[]): Promise<void> {
+    const s = this.settings
+    const batch = batchOf(jobs, s.maxFrames)
+    const command = substitute(s.command, batch)
+    const names = jobs.slice(0, 5).map((j) => `"${j.name}" (${j.project}, ${j.video ? 'video' : `${j.framesLeft} frame${j.framesLeft === 1 ? '' : 's'}`})`).join(', ')
+    this.log(`${batch.jobs} new job${batch.jobs === 1 ? '' : 's'}: ${names}${jobs.length > 5 ? ', …' : ''}; ${batch.frames} frame${batch.frames === 1 ? '' : 's'}${batch.uncapped > batch.frames ? ` (${batch.uncapped} capped by maxFrames)` : ''}`)
+    this.log(`running: ${command}`)
+    const result = await runCommand(command, {
+      env: { RFAM_FRAMES: String(batch.frames), RFAM_JOBS: String(batch.jobs), RFAM_PRENODE: s.name },
+      timeoutMs: s.commandTimeoutSeconds * 1000,
+    })
+    const output = result.output ? `\n${result.output.split('\n').map((l) => `  | ${l}`).join('\n')}` : ''
+    if (!result.ok) {
+      this.log(`COMMAND FAILED: ${result.problem}; these jobs are offered again and the command retried in ${s.checkSeconds} s.${output}`)
+      return
+    }
+    this.log(`command done for ${batch.jobs} job${batch.jobs === 1 ? '' : 's'}${output}`)
+    await this.state.add({ jobs: batch.ids, frames: batch.frames, at: new Date().toISOString() })
+  }
+
+  /** Acknowledges every batch whose command ran, until the server has them all (or we stop). */
+  private async ackPending (): Promise<void> {
+    for (;;) {
+      const ids = this.state.pending().slice(0, ACK_CHUNK)
+      if (ids.length === 0) return
+      try {
+        await this.client.post('prenode/ack', { name: this.settings.name, jobs: ids })
+        this.reachable()
+        await this.state.confirmed(ids)
+      } catch (err) {
+        // While stopping, one failed try is enough: the state file keeps them for the next start.
+        if (this.stopping) return
+        await this.trouble(err, 'acknowledging jobs')
+      }
+    }
+  }
+
+  private reachable (): void {
+    if (this.outageSince !== null) {
+      this.log(`the server answers again (after ${((Date.now() - this.outageSince) / 1000).toFixed(0)} s)`)
+      this.outageSince = null
+    }
+    this.failures = 0
+  }
+
+  private async trouble (err: unknown, what: string): Promise<void> {
+    if (err instanceof ServerError && (err.status === 401 || err.status === 403 || err.status === 400)) {
+      this.stop()
+      throw new PrenodeRefused(`The server refuses this prenode (${what}): ${err.message}`)
+    }
+    const wait = this.backoff()
+    if (this.outageSince === null) {
+      this.outageSince = Date.now()
+      const why = err instanceof ServerError ? `it answered ${err.status}: ${err.message}` : (err as Error).cause ? `${(err as Error).message} (${String(((err as Error).cause as Error).message ?? (err as Error).cause)})` : (err as Error).message
+      this.log(`cannot reach the server ${what} (${why}); trying again with back-off up to every ${(this.settings.retrySeconds * 10).toFixed(0)} s, quietly until it answers`)
+    }
+    await this.sleep(wait)
+  }
+
+  private backoff (): number {
+    const base = this.settings.retrySeconds * 1000
+    const ms = Math.min(base * 10, base * 2 ** this.failures++)
+    return ms * (0.9 + 0.2 * this.random())
+  }
+
+  private sleep (ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.stopSignal.signal.aborted) return resolve()
+      const done = () => { clearTimeout(timer); resolve() }
+      const timer = setTimeout(done, ms)
+      this.stopSignal.signal.addEventListener('abort', done, { once: true })
+    })
+  }
+}
