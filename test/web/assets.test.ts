@@ -3,14 +3,21 @@
 import t from 'tap'
 import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Locator, Page } from 'playwright-core'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
-const rowNames = (page: Page) => page.locator('rfam-asset-row .name a').allTextContents()
-const row = (page: Page, name: string) => page.locator('rfam-asset-row').filter({ has: page.getByRole('link', { name, exact: true }) })
+const rowNames = (page: Page) => page.locator('.asset-row .name a').allTextContents()
+const row = (page: Page, name: string) => page.locator('.asset-row').filter({ has: page.getByRole('link', { name, exact: true }) })
+
+/** Picks a choice in a table select the way a person does: reaching for it (focus) first, which also
+ * gives it its full list of options. */
+async function choose (select: Locator, option: string | { label: string }): Promise<void> {
+  await select.focus()
+  await select.selectOption(option)
+}
 
 async function openAssets (page: Page, count = 10): Promise<void> {
   await page.goto('/assets')
@@ -65,18 +72,22 @@ t.test('inline edits are saved to the sidecar, keeping a priority between levels
   const sidecar = (path: string) => readJson<Asset>(join(server.projectDir(), `${path}.json`))
   await openAssets(page)
 
-  await page.getByLabel('Owner of Cake').selectOption('leo')
+  const owner = page.getByLabel('Owner of Cake')
+  t.equal(await owner.locator('option').count(), 1, 'a select holds only its current choice until someone reaches for it')
+  await choose(owner, 'leo')
+  t.same(await owner.locator('option').allTextContents(), ['Nobody', 'Alex Rivera', 'Leo Novak', 'Mia Chen', 'Sam Okafor', 'Teacher', 'Zoë Haddad'],
+    'then it offers nobody and every member')
   await row(page, 'Cake').locator('[data-status="saved"]').waitFor()
   t.equal(sidecar('props/cake.blend').owner, 'leo', 'the owner is on disk')
 
   const chefPriority = page.getByLabel('Priority of Chef Bun')
   t.equal(await chefPriority.inputValue(), '80', '80 is shown as 80, not snapped to a level')
   t.match(await chefPriority.locator('option:checked').textContent(), /High\+ \(80\)/)
-  await page.getByLabel('State of Chef Bun').selectOption('rig')
+  await choose(page.getByLabel('State of Chef Bun'), 'rig')
   await row(page, 'Chef Bun').locator('[data-status="saved"]').waitFor()
   t.match(sidecar('characters/chef_bun.blend'), { state: 'rig', priority: 80 }, 'the state changed and the priority did not')
 
-  await page.getByLabel('Priority of Cake').selectOption({ label: 'Urgent' })
+  await choose(page.getByLabel('Priority of Cake'), { label: 'Urgent' })
   await until('priority saved', () => sidecar('props/cake.blend').priority === 100)
   t.pass('a named level saves its value')
   t.same(errors, [], 'no page errors')

@@ -10,12 +10,9 @@ import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
+import { chromiumArgs, chromiumPath } from './chromium.ts'
 
-export const chromiumPath = '/usr/bin/chromium'
-export const chromiumArgs = [
-  '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update',
-  '--disable-sync', '--no-first-run',
-]
+export { chromiumArgs, chromiumPath }
 
 interface Tap { teardown: (fn: () => unknown) => void }
 

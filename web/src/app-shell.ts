@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { sharedStyles } from './styles/shared.ts'
 import { I18nController, i18n, t } from './controllers/i18n.ts'
-import { errorMessage } from './controllers/api-client.ts'
+import { errorMessage, projectUrl } from './controllers/api-client.ts'
 import { LiveUpdatesController, projectStream, type LiveStatus } from './controllers/live-updates.ts'
 import { AppStateController, appState } from './state/app-state.ts'
 import { RouterController, interceptLinkClick, type RouteName } from './router.ts'
@@ -108,11 +108,20 @@ export class AppShell extends LitElement {
   /** Finds out who is logged in, and loads their language (or the server's) before the first page. */
   private async start (): Promise<void> {
     try {
-      await appState.loadSession()
+      await appState.loadSession((project) => this.firstData(project))
       this.connectLive()
     } catch (error) {
       this.startError = errorMessage(error)
     }
+  }
+
+  /** What the page opened first will fetch, so it can be fetched while the app starts. */
+  private firstData (project: string): string[] {
+    const lists: Partial<Record<RouteName, string>> = {
+      home: '/todo', assets: '/assets', shots: '/assets', team: '/team', project: '/file',
+    }
+    const rest = lists[this.router.route.name]
+    return rest ? [projectUrl(project, rest)] : []
   }
 
   /** The live connection follows the session: (re)connected after a log-in, dropped at log-out. */

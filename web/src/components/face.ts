@@ -13,6 +13,11 @@ export function face (user: PublicUser | undefined, size = 40, decorative = fals
     width=${size} height=${size} style="--size:${size}px" loading="lazy" decoding="async">`
 }
 
+/** A neutral picture for "nobody", for places that always show an <img>. */
+export const nobodyPicture = 'data:image/svg+xml,' + encodeURIComponent(
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" fill="#eceef6"/>' +
+  '<text x="32" y="43" font-family="sans-serif" font-size="30" font-weight="700" text-anchor="middle" fill="#4a4d63">?</text></svg>')
+
 export const faceStyles = css`
   .face {
     width: var(--size); height: var(--size); flex: none; border-radius: 50%; object-fit: cover;

@@ -31,16 +31,21 @@ export function priorityLabel (scheme: PriorityScheme | undefined, value: number
 }
 
 /**
- * The <option>s of a priority <select>: every level, plus the current value as its own option when it
- * sits between levels, so showing (or tabbing through) the control never changes it.
+ * The choices of a priority <select>, highest first: every level, plus the current value as its own
+ * choice when it sits between levels, so showing (or tabbing through) the control never changes it.
  */
-export function priorityOptions (scheme: PriorityScheme, value: number): TemplateResult[] {
+export function priorityEntries (scheme: PriorityScheme, value: number): Array<{ value: string, label: string }> {
   const levels = priorityLevels(scheme)
   const options = levels.map((level) => ({ value: level.value, label: level.name }))
   if (!levels.some((level) => level.value === value)) {
     options.push({ value, label: priorityLabel(scheme, value) })
     options.sort((a, b) => a.value - b.value)
   }
-  return options.reverse().map((option) =>
-    html`<option value=${String(option.value)} ?selected=${option.value === value}>${option.label}</option>`)
+  return options.reverse().map((option) => ({ value: String(option.value), label: option.label }))
+}
+
+/** The same choices as <option> elements for a Lit template. */
+export function priorityOptions (scheme: PriorityScheme, value: number): TemplateResult[] {
+  return priorityEntries(scheme, value).map((option) =>
+    html`<option value=${option.value} ?selected=${option.value === String(value)}>${option.label}</option>`)
 }

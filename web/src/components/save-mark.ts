@@ -5,9 +5,15 @@ import { css, html, nothing, type TemplateResult } from 'lit'
 import type { SaveStatus } from '../controllers/save-controller.ts'
 import { t } from '../controllers/i18n.ts'
 
+/** What a mark says: nothing while idle, then saving, saved, or not saved with the reason. */
+export function saveMarkLabel (status: SaveStatus, message = ''): string {
+  if (status === 'idle') return ''
+  return status === 'saving' ? t('save:saving') : status === 'saved' ? t('save:saved') : t('save:failed', { message })
+}
+
 export function saveMark (status: SaveStatus, message = ''): TemplateResult | typeof nothing {
   if (status === 'idle') return html`<span class="save-mark" aria-hidden="true"></span>`
-  const label = status === 'saving' ? t('save:saving') : status === 'saved' ? t('save:saved') : t('save:failed', { message })
+  const label = saveMarkLabel(status, message)
   return html`<span class="save-mark ${status}" role="status" title=${label} data-status=${status}
     ><span class="visually-hidden">${label}</span></span>`
 }

@@ -72,9 +72,27 @@ async function json<T> (method: string, url: string, options?: RequestOptions): 
   return await response.json() as T
 }
 
+/** GETs started early (while the app is still starting), handed to the first get() of the same URL. */
+const prefetched = new Map<string, Promise<unknown>>()
+
+/** Starts a GET now so a page about to ask for it gets it sooner; unused ones are dropped after 5 s. */
+export function prefetch (url: string): void {
+  if (prefetched.has(url)) return
+  const promise = json<unknown>('GET', url)
+  promise.catch(() => undefined)
+  prefetched.set(url, promise)
+  setTimeout(() => { if (prefetched.get(url) === promise) prefetched.delete(url) }, 5000)
+}
+
+function takePrefetched<T> (url: string): Promise<T> | undefined {
+  const promise = prefetched.get(url)
+  prefetched.delete(url)
+  return promise as Promise<T> | undefined
+}
+
 /** The API, one method per HTTP verb; replies are typed by the caller with the generated schema types. */
 export const api = {
-  get: <T>(url: string, signal?: AbortSignal) => json<T>('GET', url, { signal }),
+  get: <T>(url: string, signal?: AbortSignal) => takePrefetched<T>(url) ?? json<T>('GET', url, { signal }),
   text: async (url: string, signal?: AbortSignal) => await (await send('GET', url, { signal })).text(),
   post: <T>(url: string, body?: unknown) => json<T>('POST', url, { body }),
   patch: <T>(url: string, body: unknown) => json<T>('PATCH', url, { body }),

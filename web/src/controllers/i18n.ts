@@ -81,6 +81,8 @@ export class I18nController implements ReactiveController {
   }
 }
 
+const numberFormats = new Map<string, Intl.NumberFormat>()
+
 /** Formats dates, numbers and sizes for the current language. */
 export const format = {
   dateTime (iso: string | undefined): string {
@@ -90,7 +92,14 @@ export const format = {
     return new Intl.DateTimeFormat(i18n.code, { dateStyle: 'medium', timeStyle: 'short' }).format(date)
   },
   number (value: number, digits = 1): string {
-    return new Intl.NumberFormat(i18n.code, { maximumFractionDigits: digits }).format(value)
+    // Making a formatter costs far more than using one, and a table formats thousands of numbers.
+    const key = `${i18n.code}:${digits}`
+    let formatter = numberFormats.get(key)
+    if (!formatter) {
+      formatter = new Intl.NumberFormat(i18n.code, { maximumFractionDigits: digits })
+      numberFormats.set(key, formatter)
+    }
+    return formatter.format(value)
   },
   bytes (bytes: number | undefined): string {
     if (bytes === undefined) return ''

@@ -3,7 +3,6 @@
 // with the reason, so someone can fix their file. Sort, filter and hidden types live in the URL.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
-import { repeat } from 'lit/directives/repeat.js'
 import type { AssetList, AssetView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
@@ -11,36 +10,28 @@ import { ApiController } from '../controllers/api-controller.ts'
 import { api, projectUrl } from '../controllers/api-client.ts'
 import { LiveUpdatesController } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
-import { assetGridStyles } from '../components/asset-grid.ts'
 import { stateBadgeStyles } from '../components/state-badge.ts'
-import '../components/asset-row.ts'
+import type { SortColumn } from '../components/asset-table.ts'
+import '../components/asset-table.ts'
 import '../components/type-toggles.ts'
 
-type Column = 'name' | 'type' | 'owner' | 'state' | 'priority'
+type Column = SortColumn
 const columns: Column[] = ['name', 'type', 'owner', 'state', 'priority']
 
 @customElement('rfam-assets-page')
 export class AssetsPage extends LitElement {
-  static override styles = [sharedStyles, pageStyles, assetGridStyles, stateBadgeStyles, css`
+  static override styles = [sharedStyles, pageStyles, stateBadgeStyles, css`
     .tools { display: flex; flex-wrap: wrap; gap: 12px; align-items: flex-end; margin: 14px 0; }
     .tools .field { margin: 0; flex: 1 1 220px; max-width: 360px; }
     .tools input { width: 100%; }
     .total { font-weight: 600; }
     .table { padding: 0; overflow: hidden; }
-    .head { padding: 8px 12px; background: var(--rfam-surface-2); border-bottom: 1px solid var(--rfam-border); }
-    .head button {
-      min-height: 36px; padding: 0 6px; border: none; background: none; color: var(--rfam-text);
-      justify-content: flex-start; width: 100%; font-weight: 700;
-    }
-    .head button:hover { background: var(--rfam-accent-soft); }
-    .arrow { color: var(--rfam-accent); }
     .broken { border-left: 6px solid var(--rfam-error); margin-bottom: 18px; }
     .broken h2 { color: var(--rfam-error); }
     .broken ul { margin: 0; padding-left: 1.2em; }
     .broken li { margin-bottom: 6px; overflow-wrap: anywhere; }
     .empty { padding: 24px; text-align: center; }
     .error { color: var(--rfam-error); font-weight: 600; }
-    @media (max-width: 720px) { .head { display: none; } }
   `]
 
   private readonly i18n = new I18nController(this)
@@ -80,7 +71,8 @@ export class AssetsPage extends LitElement {
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`)
   }
 
-  private _sortBy (column: Column): void {
+  private _sortBy (event: CustomEvent<Column>): void {
+    const column = event.detail
     if (this.sort === column) this.descending = !this.descending
     else {
       this.sort = column
@@ -124,23 +116,6 @@ export class AssetsPage extends LitElement {
     return keyed.map((entry) => entry.a)
   }
 
-  private header (showPriority: boolean) {
-    const labels: Record<Column, string> = {
-      name: t('asset:name'), type: t('asset:type'), owner: t('asset:owner'), state: t('asset:state'), priority: t('asset:priority'),
-    }
-    return html`<div class="head asset-grid" role="row">
-      ${columns.filter((c) => c !== 'priority' || showPriority).map((column) => {
-        const active = this.sort === column
-        return html`<div role="columnheader" aria-sort=${active ? (this.descending ? 'descending' : 'ascending') : 'none'}>
-          <button type="button" @click=${() => this._sortBy(column)} data-column=${column}>
-            ${labels[column]} <span class="arrow" aria-hidden="true">${active ? (this.descending ? '▼' : '▲') : ''}</span>
-            <span class="visually-hidden">${active ? (this.descending ? t('assets:sorted-desc') : t('assets:sorted-asc')) : t('assets:sort')}</span>
-          </button>
-        </div>`
-      })}
-    </div>`
-  }
-
   override render () {
     const list = this.list.value
     if (this.list.error && !list) return html`<p class="error" role="alert">${this.list.error}</p>`
@@ -176,10 +151,9 @@ export class AssetsPage extends LitElement {
               : t('assets:showing', { shown: rows.length, count: healthy.length }))
           : t('common:loading')}</span>
       </div>
-      <div class="card table" role="table" aria-label=${t('assets:title')} aria-rowcount=${rows.length + 1}
-        style=${showPriority ? '' : '--priority-column: 0px'}>
-        ${this.header(showPriority)}
-        ${repeat(rows, (a) => a.path, (a) => html`<rfam-asset-row .asset=${a} .showPriority=${showPriority}></rfam-asset-row>`)}
+      <div class="card table">
+        <rfam-asset-table .assets=${rows} .showPriority=${showPriority} sortable .sort=${this.sort} .descending=${this.descending}
+          label=${t('assets:title')} @sort-change=${this._sortBy}></rfam-asset-table>
         ${list && rows.length === 0 ? html`<p class="empty muted">${healthy.length === 0 ? t('assets:none') : t('assets:none-match')}</p>` : nothing}
       </div>`
   }

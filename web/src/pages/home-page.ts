@@ -2,7 +2,6 @@
 // the rest of their assets by true priority, then teammates who asked for their help.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
-import { repeat } from 'lit/directives/repeat.js'
 import type { AssetView, Todo } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
@@ -15,17 +14,16 @@ import { ownerOptions, stateOptions } from '../state/options.ts'
 import { assetHref } from '../router.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
-import { assetGridStyles } from '../components/asset-grid.ts'
 import { showToast } from '../components/toast.ts'
 import '../components/inline-select.ts'
 import '../components/inline-text.ts'
 import '../components/priority-select.ts'
 import '../components/render-stats.ts'
-import '../components/asset-row.ts'
+import '../components/asset-table.ts'
 
 @customElement('rfam-home-page')
 export class HomePage extends LitElement {
-  static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, assetGridStyles, css`
+  static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, css`
     .current { border-top: 6px solid var(--rfam-accent); padding: 20px; margin-bottom: 28px; }
     .current h2 { font-size: 1.6rem; margin-bottom: 4px; overflow-wrap: anywhere; }
     .current .kicker { text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8rem; font-weight: 700; color: var(--rfam-accent); }
@@ -116,8 +114,8 @@ export class HomePage extends LitElement {
         : html`<div class="card empty"><p>${t('home:nothing')}</p><a class="button primary" href="/assets">${t('home:go-assets')}</a></div>`}
       ${rest.length > 0 ? html`
         <h2>${t('home:next')}</h2>
-        <div class="card list" role="table" aria-label=${t('home:next')}>
-          ${repeat(rest, (a) => a.path, (a) => html`<rfam-asset-row .asset=${a} from="home" .showPriority=${showPriority}></rfam-asset-row>`)}
+        <div class="card list">
+          <rfam-asset-table .assets=${rest} from="home" .showPriority=${showPriority} label=${t('home:next')}></rfam-asset-table>
         </div>` : nothing}
       ${todo.support.length > 0 ? html`
         <h2>${t('home:support')}</h2>

@@ -5,7 +5,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type {
   AssetType, DefaultsSetView, LoginOptions, LoginRequest, PublicUser, Session, State,
 } from '../../../schemas/generated/types.ts'
-import { api, ApiFailure, projectUrl } from '../controllers/api-client.ts'
+import { api, ApiFailure, prefetch, projectUrl } from '../controllers/api-client.ts'
 import { i18n, tOptional } from '../controllers/i18n.ts'
 
 type Listener = () => void
@@ -25,12 +25,18 @@ class AppState {
     return this.session ? (this.user(this.session.user.ident) ?? this.session.user) : undefined
   }
 
-  /** Members of the logged-in project, sorted by name. */
+  private membersCache?: { users: PublicUser[], project: string | undefined, members: PublicUser[] }
+
+  /** Members of the logged-in project, sorted by name (worked out once per change of the people). */
   get members (): PublicUser[] {
     const project = this.project
-    return this.users
+    const cache = this.membersCache
+    if (cache && cache.users === this.users && cache.project === project) return cache.members
+    const members = this.users
       .filter((u) => project !== undefined && u.projects.includes(project))
       .sort((a, b) => a.name.localeCompare(b.name))
+    this.membersCache = { users: this.users, project, members }
+    return members
   }
 
   user (ident: string | null | undefined): PublicUser | undefined {
@@ -66,14 +72,18 @@ class AppState {
     for (const listener of this.listeners) listener()
   }
 
-  /** Asks the server who is logged in; a 401 means nobody. */
-  async loadSession (): Promise<void> {
+  /**
+   * Asks the server who is logged in (a 401 means nobody). `early` names data the first page will want,
+   * fetched alongside the people, the defaults set and the language rather than after them.
+   */
+  async loadSession (early?: (project: string) => string[]): Promise<void> {
     try {
       this.session = await api.get<Session>('/api/session')
     } catch (error) {
       if (!(error instanceof ApiFailure) || error.status !== 401) throw error
       this.session = null
     }
+    if (this.session && early) for (const url of early(this.session.project.ident)) prefetch(url)
     // The language is in place before anything renders, so no page ever shows a bare key.
     await Promise.all([this.session ? this.loadProjectData() : undefined, this.loadLanguage()])
     this.changed()
