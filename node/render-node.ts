@@ -44,6 +44,8 @@ export class RenderNode {
   private readonly runs = new Set<ActiveRun>()
   private readonly freeSlots: number[]
   private poll: AbortController | null = null
+  /** done/failed messages on their way: the next poll waits for them, so it counts free processes right. */
+  private readonly delivering = new Set<Promise<void>>()
   private readonly stopSignal = new AbortController()
   private stopping = false
   private tookWork = false
@@ -70,6 +72,7 @@ export class RenderNode {
         continue
       }
       if (this.config.singleUse && this.tookWork && this.runs.size === 0) break
+      if (this.delivering.size > 0) await Promise.race([Promise.allSettled(this.delivering), this.sleep(2000)])
       const free = this.config.singleUse && this.tookWork ? 0 : this.freeSlots.length
       const poll = new AbortController()
       this.poll = poll
@@ -278,14 +281,21 @@ export class RenderNode {
     this.log(`stopped "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]}: ${why}`)
   }
 
-  private async finish (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
+  private finish (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
+    const finishing = this.finishRun(run, exit, problem)
+    this.delivering.add(finishing)
+    return finishing.finally(() => this.delivering.delete(finishing))
+  }
+
+  private async finishRun (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
     if (run.heartbeat) clearTimeout(run.heartbeat)
+    let delivered = false
     try {
       if (run.cancelled || exit.killed) return
       await run.reporting
       const missing = run.task.frames.filter((f) => !run.written.has(f))
       if (!problem && exit.exitCode === 0 && !exit.signal && missing.length === 0) {
-        await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, ...(run.output ? { output: run.output } : {}) }))
+        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, ...(run.output ? { output: run.output } : {}) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
         return
       }
@@ -293,7 +303,7 @@ export class RenderNode {
       const message = problem ?? explainFailure({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
       this.log(`failed "${run.task.name}": ${message}`)
       const current = output?.current
-      await this.deliver(run, 'failed', () => ({
+      delivered = await this.deliver(run, 'failed', () => ({
         frames: run.pending,
         ...(missing[0] !== undefined ? { frame: missing[0] } : current !== null && current !== undefined ? { frame: current } : {}),
         exitCode: exit.exitCode,
@@ -305,32 +315,37 @@ export class RenderNode {
       this.runs.delete(run)
       if (run.slot >= 0) this.freeSlots.push(run.slot)
       this.freeSlots.sort((a, b) => a - b)
-      // Ask again at once, with the process free.
-      this.poll?.abort()
+      // Ask again at once, with the process free: the server answers the held poll when it gets
+      // done or failed; otherwise drop the poll.
+      const poll = this.poll
+      if (!delivered) poll?.abort()
+      // In case the poll reached the server after the done (no held poll to answer then).
+      else if (poll) setTimeout(() => { if (this.poll === poll) poll.abort() }, 1000).unref()
     }
   }
 
-  /** Sends done or failed until the server has it (or refuses it for good). */
-  private async deliver (run: ActiveRun, what: 'done' | 'failed', body: () => object): Promise<void> {
+  /** Sends done or failed until the server has it (true), or refuses it for good (false). */
+  private async deliver (run: ActiveRun, what: 'done' | 'failed', body: () => object): Promise<boolean> {
     let tries = 0
     while (!this.stopping || tries === 0) {
       tries++
       if (!this.session) {
         await this.sleep(200)
-        if (this.stopping) return
+        if (this.stopping) return false
         continue
       }
       try {
         await this.client.post(what, { node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, ...body() })
-        return
+        return true
       } catch (err) {
         if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') { this.lostSession(); continue }
         if (err instanceof ServerError && err.status >= 400 && err.status < 500) {
           this.log(`the server refused "${what}" for "${run.task.name}": ${err.message}`)
-          return
+          return false
         }
         await this.sleep(this.backoff())
       }
     }
+    return false
   }
 }

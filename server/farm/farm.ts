@@ -388,6 +388,14 @@ export class Farm {
     })
   }
 
+  /**
+   * A run of this node ended: its held poll (which counted that run as busy) is answered, so the
+   * node asks again with the process free, without dropping a connection.
+   */
+  private endHeldPoll (state: NodeState): void {
+    state.waiter?.cancel()
+  }
+
   private emptyWork (state: NodeState): FarmWork {
     return { runs: [], cancel: [], paused: state.record.paused }
   }
@@ -474,6 +482,7 @@ export class Farm {
     await this.commit(changes)
     if (msg.output) this.preview(rt, msg.output)
     if (missing.length > 0) this.wakeForWork()
+    this.endHeldPoll(state)
     return { cancel: false }
   }
 
@@ -494,6 +503,7 @@ export class Farm {
     await this.commit(changes)
     this.wakeForWork()
     this.wakeForCancel(rt.id)
+    this.endHeldPoll(state)
     return { cancel: false }
   }
 
