@@ -18,6 +18,7 @@ export const hashCredential = (secret: string): string => `sha256$${createHash('
 export class FarmCredentialStore {
   readonly file: string
   private byHash = new Map<string, string>()
+  private readonly verified = new Map<string, { hash: string, name: string }>()
   private mtime = -1
   private checked = 0
 
@@ -52,11 +53,19 @@ export class FarmCredentialStore {
   /** The credential's name, or null for an unknown (or revoked) one. */
   verify (secret: string | undefined): string | null {
     if (!secret) return null
+    // Nodes send their credential with every message: remember the ones that checked out (until
+    // the file changes), rather than hashing each time.
+    const known = this.verified.get(secret)
+    if (known !== undefined && this.byHash.get(known.hash) === known.name) return known.name
     const hash = hashCredential(secret)
     let name = this.lookup(hash)
     if (name === null) {
       this.refresh()
       name = this.lookup(hash)
+    }
+    if (name !== null) {
+      if (this.verified.size > 10_000) this.verified.clear()
+      this.verified.set(secret, { hash, name })
     }
     return name
   }

@@ -102,7 +102,7 @@ export class Farm {
     this.store = new JobStore({ farmDir: deps.farmDir, log: deps.log })
     this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log)
     this.credentials = new FarmCredentialStore(deps.secretsDir, this.clock.now)
-    this.sm = new JobStateMachine(this.clock.now)
+    this.sm = new JobStateMachine(this.clock.now, (job) => this.scheduler.jobs.get(job.id)?.taskCounts)
     this.scheduler = new Scheduler({
       projectPriority: (p) => deps.project(p)?.renderPriority ?? 1,
       random: this.random,

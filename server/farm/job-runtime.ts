@@ -4,7 +4,7 @@
 // file at start; kept current by the state machine's listener (taskChanged).
 import type { Job, Task } from '../../schemas/generated/types.ts'
 import { sequentialOrder, spreadOrder } from './frames.ts'
-import type { TaskStatus } from './job-states.ts'
+import type { TaskCounts, TaskStatus } from './job-states.ts'
 
 /** Tasks of one job handed to one node together, rendered by one Blender process. */
 export interface Run {
@@ -30,6 +30,8 @@ export class JobRuntime {
   readonly blocklist: Set<string>
   readonly runs = new Set<Run>()
   readonly runOfTask = new Map<number, Run>()
+  /** Tasks in each status. */
+  readonly taskCounts: TaskCounts = { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 0 }
   queuedTasks = 0
   queuedFrames = 0
   activeTasks = 0
@@ -80,6 +82,7 @@ export class JobRuntime {
     for (const n of this.job.blocklist ?? []) this.blocklist.add(n)
     this.failedBy.clear()
     this.nodeFailures.clear()
+    for (const k of Object.keys(this.taskCounts) as TaskStatus[]) this.taskCounts[k] = 0
     this.queuedTasks = this.queuedFrames = this.activeTasks = this.activeFrames = 0
     this.doneFrames = this.failedFrames = this.cancelledFrames = this.errors = 0
     this.sampleCount = this.sampleSeconds = 0
@@ -100,6 +103,7 @@ export class JobRuntime {
   }
 
   private count (task: Task, sign: 1 | -1): void {
+    this.taskCounts[task.status] += sign
     const left = remaining(task)
     switch (task.status) {
       case 'queued': this.queuedTasks += sign; this.queuedFrames += sign * left; break

@@ -49,10 +49,22 @@ export interface StateListener {
   jobChanged?: (job: Job, from: JobStatus) => void
 }
 
+/** How many tasks of a job are in each status (lets settle() skip walking every task). */
+export type TaskCounts = Record<TaskStatus, number>
+
 export class JobStateMachine {
   private readonly listeners: StateListener[] = []
 
-  constructor (private readonly now: () => number) {}
+  /** `counts` gives a job's task counts when they are kept elsewhere (the farm's runtime). */
+  constructor (private readonly now: () => number, private readonly counts?: (job: Job) => TaskCounts | undefined) {}
+
+  private countsOf (job: Job): TaskCounts {
+    const kept = this.counts?.(job)
+    if (kept) return kept
+    const c: TaskCounts = { queued: 0, active: 0, completed: 0, failed: 0, cancelled: 0 }
+    for (const t of job.tasks) c[t.status]++
+    return c
+  }
 
   listen (listener: StateListener): void { this.listeners.push(listener) }
 
@@ -95,13 +107,14 @@ export class JobStateMachine {
     if (job.status === 'cancelled' || job.status === 'completed') return
     if (job.status === 'failed') return
     const tasks = job.tasks
-    if (tasks.some((t) => t.status === 'failed')) {
+    const c = this.countsOf(job)
+    if (c.failed > 0) {
       for (const t of tasks) if (t.status === 'queued' || t.status === 'active') this.moveTask(job, t, 'cancelled')
       this.moveJob(job, 'failed', failMessage ?? 'A task failed too many times.')
       return
     }
-    if (job.status === 'queued' && tasks.some((t) => t.status === 'active' || t.status === 'completed')) this.moveJob(job, 'active')
-    if (tasks.length > 0 && tasks.every((t) => t.status === 'completed')) this.moveJob(job, 'completed', 'Every frame was rendered.')
+    if (job.status === 'queued' && c.active + c.completed > 0) this.moveJob(job, 'active')
+    if (tasks.length > 0 && c.completed === tasks.length) this.moveJob(job, 'completed', 'Every frame was rendered.')
   }
 
   /** A person's action on a job, checked against its status. Returns the tasks it stopped. */

@@ -58,7 +58,7 @@ export class JobStore {
   constructor (private readonly options: JobStoreOptions) {
     this.jobsDir = join(options.farmDir, 'jobs')
     this.journalDir = join(options.farmDir, 'journal')
-    this.snapshotEveryMs = options.snapshotEveryMs ?? 3000
+    this.snapshotEveryMs = options.snapshotEveryMs ?? 10_000
     this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024
   }
 

@@ -20,6 +20,8 @@ export interface NodeState {
   /** Its held work request, if any. */
   waiter: { cancel: () => void } | null
   persistedSeen: number
+  /** The session id that last matched the record's hash. */
+  sessionChecked: string | null
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
@@ -41,7 +43,7 @@ export class NodeRegistry {
         const record = JSON.parse(await readFile(file, 'utf8')) as FarmNode
         const problem = validator().check('node.schema.json', record)
         if (problem) throw new Error(problem)
-        this.nodes.set(record.name, { record, caps: capsOf(record), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen) })
+        this.nodes.set(record.name, { record, caps: capsOf(record), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null })
       } catch (err) {
         this.log.error(`farm: node file ${file} cannot be read and is left alone: ${(err as Error).message}`)
       }
@@ -79,8 +81,9 @@ export class NodeRegistry {
       session: sha256(session),
     }
     if (msg.blenderVersion !== undefined) record.blenderVersion = msg.blenderVersion
-    const state: NodeState = old ?? { record, caps: capsOf(record), lastSeen: 0, online: false, waiter: null, persistedSeen: 0 }
+    const state: NodeState = old ?? { record, caps: capsOf(record), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null }
     state.record = record
+    state.sessionChecked = null
     state.caps = capsOf(record)
     state.lastSeen = this.now()
     state.online = true
@@ -95,11 +98,15 @@ export class NodeRegistry {
   /** The node a message comes from, if its session is right; otherwise 401 (the node says hello again). */
   authenticate (name: string, session: string): NodeState {
     const state = this.nodes.get(name)
+    // The session id checked last time is kept, so most messages need no hashing.
+    if (state && state.sessionChecked !== null && state.sessionChecked.length === session.length &&
+      timingSafeEqual(Buffer.from(state.sessionChecked), Buffer.from(session))) return state
     const want = state?.record.session
     const got = sha256(session)
     if (!state || !want || !timingSafeEqual(Buffer.from(want), Buffer.from(got))) {
       throw new HttpError(401, 'RFAM_NODE_SESSION', `Node "${name}" has no session with that id on this server; it must say hello (POST /api/farm/hello) first.`)
     }
+    state.sessionChecked = session
     return state
   }
 

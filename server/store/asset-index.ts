@@ -85,6 +85,7 @@ export class AssetIndex extends EventEmitter {
       for (const path of [...this.entries.keys()]) {
         if (!seen.has(path)) { this.entries.delete(path); this.changed(path) }
       }
+      this.emit('rescanned')
     } finally {
       this.rescanning = false
     }

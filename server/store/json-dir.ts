@@ -28,9 +28,10 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
   broken (): BrokenFile[] { return [...this.brokenFiles.values()] }
   get size (): number { return this.items.size }
 
+  /** Re-reads the folder; announces a change only when something differs. */
   reload (): void {
     const next = new Map<string, T>()
-    this.brokenFiles.clear()
+    const broken = new Map<string, BrokenFile>()
     let names: string[] = []
     try {
       names = readdirSync(this.dir)
@@ -38,17 +39,22 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
       // A folder that went away means no files; anything else is worth a crash at start.
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
-    for (const name of names) {
+    for (const name of names.sort()) {
       if (!name.endsWith('.json') || name.startsWith('.')) continue
-      const item = this.readOne(name)
+      const item = this.readOne(name, broken)
       if (item) next.set(item.ident, item)
     }
+    const same = JSON.stringify([...next]) === JSON.stringify([...this.items]) &&
+      JSON.stringify([...broken]) === JSON.stringify([...this.brokenFiles])
     this.items = next
-    this.version++
-    this.emit('change')
+    this.brokenFiles = broken
+    if (!same) {
+      this.version++
+      this.emit('change')
+    }
   }
 
-  private readOne (name: string): T | undefined {
+  private readOne (name: string, broken: Map<string, BrokenFile>): T | undefined {
     const file = join(this.dir, name)
     try {
       const data = JSON.parse(readFileSync(file, 'utf8')) as T
@@ -57,7 +63,7 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
       if (`${data.ident}.json` !== name) throw new Error(`ident "${data.ident}" does not match the file name`)
       return data
     } catch (err) {
-      this.brokenFiles.set(name, { file, reason: (err as Error).message })
+      broken.set(name, { file, reason: (err as Error).message })
       return undefined
     }
   }

@@ -41,6 +41,7 @@ export class ProjectStore extends EventEmitter {
   private todoCache = new Map<string, CachedJson>()
   private todoCacheVersion = -1
   private projectFile: ProjectFile = {}
+  private projectFileStamp = ''
 
   constructor (readonly options: ProjectStoreOptions) {
     super()
@@ -51,7 +52,9 @@ export class ProjectStore extends EventEmitter {
       for (const [p, l] of this.links) if (l.inside.includes(path)) this.queueLinks(p)
       this.emit('change', { kind: 'asset', path })
     })
-    this.index.on('project-file', () => { void this.loadProjectFile().then(() => this.emit('change', { kind: 'project' })) })
+    this.index.on('project-file', () => { void this.reloadProjectFileIfChanged() })
+    // Network shares: the periodic walk also looks at project.json, which a watcher may miss.
+    this.index.on('rescanned', () => { void this.reloadProjectFileIfChanged() })
   }
 
   get ident (): string { return this.options.ident }
@@ -89,7 +92,15 @@ export class ProjectStore extends EventEmitter {
   // ---- project.json -------------------------------------------------------------------------
   private get projectFilePath (): string { return join(this.root, 'project.json') }
 
+  private async reloadProjectFileIfChanged (): Promise<void> {
+    const stamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
+    if (stamp === this.projectFileStamp) return
+    await this.loadProjectFile()
+    this.emit('change', { kind: 'project' })
+  }
+
   private async loadProjectFile (): Promise<void> {
+    this.projectFileStamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
     try {
       const data = JSON.parse(await readFile(this.projectFilePath, 'utf8'))
       if (validator().check('project-file.schema.json', data) === null) this.projectFile = data
@@ -127,6 +138,7 @@ export class ProjectStore extends EventEmitter {
       return merged
     })
     this.projectFile = next
+    this.projectFileStamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
     this.index.bump()
     this.emit('change', { kind: 'project' })
     return structuredClone(next)

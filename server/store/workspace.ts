@@ -17,6 +17,7 @@ export class Workspace extends EventEmitter {
   readonly defaultsSets: Map<string, DefaultsSet>
   readonly languages: Map<string, Language>
   private readonly stores = new Map<string, ProjectStore>()
+  private rescanTimer?: NodeJS.Timeout
 
   constructor (readonly config: LoadedConfig, private readonly watchFiles = true) {
     super()
@@ -34,9 +35,13 @@ export class Workspace extends EventEmitter {
       this.users.watchForChanges()
       this.projects.watchForChanges()
     }
+    // Watching misses edits made by another machine on a network share: re-read now and then.
+    this.rescanTimer = setInterval(() => { this.users.reload(); this.projects.reload() }, this.config.rescanSeconds * 1000)
+    this.rescanTimer.unref()
   }
 
   async close (): Promise<void> {
+    clearInterval(this.rescanTimer)
     await Promise.all([this.users.close(), this.projects.close(), ...[...this.stores.values()].map((s) => s.close())])
   }
 

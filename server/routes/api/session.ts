@@ -32,7 +32,9 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
     }
     const exp = Date.now() + config.sessionHours * 3600_000
     const token = tokens.issue({ user: user.ident, project, exp })
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', expires: new Date(exp) })
+    // Secure when people reach RFAM over HTTPS (through a proxy, as docs/deployment.md sets up).
+    const secure = (config.publicUrl ?? '').startsWith('https:') || request.headers['x-forwarded-proto'] === 'https'
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, expires: new Date(exp) })
     reply.header('x-rfam-token', token)
     return { user: publicUser(user), project: publicProject(proj), expires: new Date(exp).toISOString() }
   })
