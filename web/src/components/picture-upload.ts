@@ -15,7 +15,7 @@ export class PictureUpload extends LitElement {
     :host { display: block; }
     .row { align-items: center; }
     img { width: 96px; height: 96px; object-fit: cover; border-radius: 50%; border: 2px solid var(--rfam-border); }
-    input[type='file'] { min-height: var(--rfam-touch); padding: 8px; }
+    input[type='file'] { min-height: var(--rfam-touch); padding: 8px; width: 100%; max-width: 420px; min-width: 0; }
     .error { color: var(--rfam-error); font-weight: 600; margin: 8px 0 0; }
   `]
 

@@ -43,6 +43,7 @@ export class ProjectPage extends LitElement {
     .no-license { color: var(--rfam-warn); font-weight: 600; font-size: 0.9rem; }
     .team-picture { display: flex; gap: 16px; align-items: center; flex-wrap: wrap; }
     .team-picture img { width: 96px; height: 96px; object-fit: cover; border-radius: 16px; }
+    .team-picture rfam-picture-upload { flex: 1 1 220px; min-width: 0; }
     .error { color: var(--rfam-error); font-weight: 600; }
   `]
 

@@ -3,7 +3,7 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
-import type { AssetList, AssetView } from '../../../schemas/generated/types.ts'
+import type { AssetList, AssetUpdate, AssetView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
@@ -46,6 +46,14 @@ export class ShotsPage extends LitElement {
   private readonly list = new ApiController<AssetList>(this, (signal) => api.get<AssetList>(projectUrl(appState.project!, '/assets'), signal))
   private readonly live = new LiveUpdatesController(this, () => appState.project, () => { void this.list.reload() })
 
+  /** Saves and shows the asset as stored at once (the live update confirms it a moment later). */
+  private async saveShot (path: string, update: AssetUpdate): Promise<void> {
+    const view = await assets.update(path, update)
+    const list = this.list.value
+    if (list) this.list.value = { ...list, assets: list.assets.map((a) => (a.path === path ? view : a)) }
+    this.requestUpdate()
+  }
+
   private stageOptions () {
     const labels: Record<Stage, string> = {
       improving: t('shots:stage-improving'), ready: t('shots:stage-ready'), rendering: t('shots:stage-rendering'), done: t('shots:stage-done'),
@@ -70,11 +78,11 @@ export class ShotsPage extends LitElement {
             <div class="name"><a href=${assetHref(a.path, 'shots')}>${meta.name}</a> ${stateBadge(meta.state)}</div>
             <div class="owner">${face(appState.user(meta.owner), 36, true)}
               <rfam-inline-select label=${t('asset:owner')} .options=${ownerOptions()} .value=${meta.owner ?? ''}
-                .save=${(v: string) => assets.update(a.path, { owner: v === '' ? null : v })}></rfam-inline-select></div>
+                .save=${(v: string) => this.saveShot(a.path, { owner: v === '' ? null : v })}></rfam-inline-select></div>
             <rfam-rating label=${t('shots:rating', { name: meta.name })} .value=${meta.rating ?? 0}
-              .save=${(v: number) => assets.update(a.path, { rating: v })}></rfam-rating>
+              .save=${(v: number) => this.saveShot(a.path, { rating: v })}></rfam-rating>
             <rfam-inline-select label=${t('shots:stage')} .options=${this.stageOptions()} .value=${stage}
-              .save=${(v: string) => assets.update(a.path, { pipeline: v as Stage })}></rfam-inline-select>
+              .save=${(v: string) => this.saveShot(a.path, { pipeline: v as Stage })}></rfam-inline-select>
           </li>`
         })}
       </ul>`
