@@ -95,5 +95,6 @@ export const assetRowStyles = css`
   @media (max-width: 720px) {
     .asset-row { padding: 12px; contain-intrinsic-size: auto 170px; }
     .small-type { display: inline; }
+    .asset-row .type { display: none; }
   }
 `
