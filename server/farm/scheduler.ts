@@ -5,15 +5,16 @@
 // 2. Fair across projects: the project with the highest renderPriority / (0.1 + runs in flight)
 //    wins (the original's weights, drawn deterministically; ties are broken by the injected
 //    random source), so a project of priority 2 gets about twice the nodes of a project of 1.
-// 3. Within the project: a job with no frame written and nothing in flight first (its first
-//    frame catches a broken file early and measures the frame time), then higher job priority,
-//    then the job with the fewest runs for its weight (slow frames, measured, weigh less), then
-//    the oldest.
+// 3. Within the project: a job with nothing handed out yet first (its first frame goes out fast,
+//    catching a broken file early and measuring the frame time), a job whose runs have written
+//    nothing yet last; then higher job priority, then the job with the fewest runs for its weight
+//    (slow frames, measured, weigh less), then the oldest.
 // 4. The run: the next task in the job's dispatch order (its first frame first, then in order or
-//    spread), grown with neighbouring tasks so one Blender renders several consecutive frames.
-//    Its size follows guided self-scheduling: the frames left divided by the process slots that
-//    can take the job, at least enough frames that start-up stays under 5 % of the run, at most
-//    MAX_RUN_SECONDS of measured work (so a new, more urgent job waits at most that long).
+//    spread), grown with neighbouring tasks so one Blender renders several consecutive frames,
+//    starting with that task. Its size follows guided self-scheduling: the frames left divided by
+//    the process slots that can take the job (less those already on it), at least enough frames
+//    that start-up stays under 5 % of the run, at most MAX_RUN_SECONDS of measured work (so a new,
+//    more urgent job waits at most that long), at most UNKNOWN_RUN_FRAMES before any is measured.
 import type { JobRuntime, Run } from './job-runtime.ts'
 import { isRunnable } from './job-states.ts'
 
@@ -139,16 +140,15 @@ export class Scheduler {
       }
     }
     const { job, anchor } = chosen!
-    const tasks = job.runs.size === 0 && job.doneFrames === 0
-      ? [anchor]
-      : job.grow(anchor, this.runFrames(job), this.takeable(job, node.name))
+    const tasks = job.grow(anchor, this.runFrames(job), this.takeable(job, node.name))
     return { job, tasks, frames: job.framesOf(tasks) }
   }
 
   /** How many frames the next run of this job should hold (guided self-scheduling, bounded). */
   runFrames (job: JobRuntime): number {
+    // Slots already rendering this job will come back for more: share what is left among the others.
     const { slots } = this.deps.eligibleNodes(job.group)
-    let frames = Math.ceil(job.queuedFrames / Math.max(1, slots))
+    let frames = Math.ceil(job.queuedFrames / Math.max(1, slots - job.runs.size))
     const mean = job.meanSeconds
     if (mean === null) {
       frames = Math.min(frames, UNKNOWN_RUN_FRAMES)
@@ -161,11 +161,21 @@ export class Scheduler {
   }
 }
 
+/**
+ * Where a job stands in line within its project: 0, nothing handed out yet (its first frame goes
+ * out fast); 1, frames written (the file renders); 2, runs in flight but no frame written yet (the
+ * file may be broken: other work first, though nodes still take it when there is nothing else).
+ */
+function tier (job: JobRuntime): number {
+  if (job.doneFrames > 0) return 1
+  return job.runs.size === 0 ? 0 : 2
+}
+
 /** Negative when `a` should go before `b` within one project. */
 export function compareJobs (a: JobRuntime, b: JobRuntime): number {
-  const probeA = a.doneFrames === 0 && a.runs.size === 0 ? 1 : 0
-  const probeB = b.doneFrames === 0 && b.runs.size === 0 ? 1 : 0
-  if (probeA !== probeB) return probeB - probeA
+  const ta = tier(a)
+  const tb = tier(b)
+  if (ta !== tb) return ta - tb
   if (a.job.priority !== b.job.priority) return b.job.priority - a.job.priority
   const share = (j: JobRuntime) => timeWeight(j) / (0.1 + j.runs.size)
   const d = share(b) - share(a)

@@ -23,7 +23,7 @@ t.test('creating jobs: paths inside the project, existing .blend files, sane ran
   t.throws(() => farm.getJob('blue', view.id), { statusCode: 404, code: 'RFAM_NO_JOB' }, 'a job is only found in its own project')
 })
 
-t.test('the first frame goes out alone, then runs of consecutive frames; every frame once', async (t) => {
+t.test('the first frame goes first; consecutive frames go out in runs; every frame once', async (t) => {
   const { farm, blend, assets } = await makeFarm(t)
   blend('red', 'shots/a.blend')
   assets.set('red/shots/a.blend', { name: 'Cake shot', type: 'shot', state: 'wip', priority: 40 })
@@ -32,16 +32,13 @@ t.test('the first frame goes out alone, then runs of consecutive frames; every f
   t.equal(job.priority, 40, 'with the asset\'s priority')
   const n = await hello(farm, 'pc-01', { processes: 2 })
   const w1 = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
-  t.same(w1.runs.map((r) => r.frames), [[1], [2, 3, 4]], 'frame 1 alone first, the next run takes half the rest')
+  t.same(w1.runs.map((r) => r.frames), [[1, 2, 3], [4, 5, 6]], 'one run per process, the first starting with frame 1')
   t.equal(w1.runs[0]!.output, 'data::red/renders/a/####')
-  const [probe, second] = w1.runs as [FarmTask, FarmTask]
-  await farm.report({ node: n.name, session: n.session, job: probe.job, tasks: probe.tasks, frames: [{ frame: 1, seconds: 2, memoryMB: 100 }] }, n.cred)
-  await farm.done({ node: n.name, session: n.session, job: probe.job, tasks: probe.tasks, frames: [], seconds: 3 }, n.cred)
-  const w2 = await farm.work({ node: n.name, session: n.session, free: 1, running: [ref(second)], wait: false }, n.cred)
-  t.same(w2.runs.map((r) => r.frames), [[5, 6]])
-  await farm.done({ node: n.name, session: n.session, job: second.job, tasks: second.tasks, frames: [2, 3, 4].map((frame) => ({ frame, seconds: 2 })), seconds: 7 }, n.cred)
-  const last = w2.runs[0]!
-  await farm.done({ node: n.name, session: n.session, job: last.job, tasks: last.tasks, frames: [{ frame: 5, seconds: 1 }, { frame: 6, seconds: 4, memoryMB: 300 }], seconds: 6 }, n.cred)
+  const [first, second] = w1.runs as [FarmTask, FarmTask]
+  await farm.report({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: [{ frame: 1, seconds: 2, memoryMB: 100 }], current: 2 }, n.cred)
+  t.equal(farm.getJob('red', job.id).counts.done, 1, 'a frame counts as soon as it is reported')
+  await farm.done({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: [{ frame: 2, seconds: 2 }, { frame: 3, seconds: 2 }], seconds: 7 }, n.cred)
+  await farm.done({ node: n.name, session: n.session, job: second.job, tasks: second.tasks, frames: [{ frame: 4, seconds: 2 }, { frame: 5, seconds: 1 }, { frame: 6, seconds: 4, memoryMB: 300 }], seconds: 8 }, n.cred)
   const view = farm.getJob('red', job.id)
   t.equal(view.status, 'completed')
   t.equal(view.progress, 1)
@@ -58,6 +55,21 @@ t.test('the first frame goes out alone, then runs of consecutive frames; every f
   t.same(Object.keys(stats.frames!).sort(), ['1', '2', '3', '4', '5', '6'], 'render statistics reached the sidecar')
   t.equal(stats.frames!['6']![0]!.memoryMB, 300)
   t.equal(stats.frames!['6']![0]!.node, 'pc-01')
+})
+
+t.test('run sizes follow the frames left per process slot', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'a.blend')
+  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 40 })
+  const a = await hello(farm, 'pc-a', { processes: 2 })
+  const b = await hello(farm, 'pc-b', { processes: 2 })
+  const wa = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  t.same(wa.runs.map((r) => r.frames.length), [10], '40 frames over 4 slots')
+  const wb = await farm.work({ node: b.name, session: b.session, free: 2, running: [], wait: false }, b.cred)
+  t.same(wb.runs.map((r) => r.frames.length), [10, 10], 'the others share what is left')
+  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: wa.runs[0]!.tasks, frames: wa.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 })), seconds: 305 }, a.cred)
+  const again = await farm.work({ node: a.name, session: a.session, free: 2, running: [], wait: false }, a.cred)
+  t.same(again.runs.map((r) => r.frames.length), [5, 5], 'measured: 30 s frames, the rest split')
 })
 
 t.test('a one-frame job is one run of one frame', async (t) => {
@@ -108,7 +120,7 @@ t.test('an idle node waiting in a long poll gets a new job at once; a cancel rea
   t.equal(answered, undefined, 'the poll is held open')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 3 })
   const w = await waiting
-  t.same(w.runs.map((r) => r.frames), [[1]], 'the new job arrived in the held poll')
+  t.same(w.runs.map((r) => r.frames), [[1, 2, 3]], 'the new job arrived in the held poll')
   const run = w.runs[0]!
   const listening = farm.work({ node: n.name, session: n.session, free: 0, running: [ref(run)] }, n.cred)
   await farm.updateJob('red', job.id, { action: 'cancel' }, 'tom')
@@ -184,7 +196,7 @@ t.test('a single node failing a broken file: blocklisted, nobody left, the job f
   const a = await hello(farm, 'pc-a')
   for (let i = 0; i < 2; i++) {
     const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
-    t.same(w.runs.map((r) => r.frames), [[1]], 'only the first frame is tried: the file is not known to render yet')
+    t.equal(w.runs[0]!.frames[0], 1, 'the first frame goes first')
     await farm.failed({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [], exitCode: 1, message: 'no camera', logTail: 'x' }, a.cred)
   }
   const view = farm.getJob('red', job.id)
@@ -260,7 +272,7 @@ t.test('a lost reply is sent again; a restarted node (hello without its runs) gi
   await t.rejects(farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred), { statusCode: 401, code: 'RFAM_NODE_SESSION' }, 'the old session is gone')
   const b = await hello(farm, 'pc-b')
   const wb = await farm.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
-  t.same(wb.runs.map((r) => r.frames), [[1]], 'the run the restarted node lost is queued again')
+  t.same(wb.runs.map((r) => r.frames), [[1, 2]], 'the run the restarted node lost is queued again (shared with pc-a, back online)')
 })
 
 t.test('paused jobs and paused nodes get nothing; resuming wakes the waiting nodes', async (t) => {
@@ -274,7 +286,7 @@ t.test('paused jobs and paused nodes get nothing; resuming wakes the waiting nod
   await farm.updateJob('red', job.id, { action: 'resume' })
   await farm.setNodePaused('pc-a', false)
   const w = await waiting
-  t.same(w.runs.map((r) => r.frames), [[1]])
+  t.same(w.runs.map((r) => r.frames), [[1, 2]])
   await farm.setAllPaused(true)
   t.ok(farm.listNodes().nodes.every((n) => n.paused))
   const p = await farm.work({ node: a.name, session: a.session, free: 1, running: [...w.runs.map(ref)], wait: false }, a.cred)

@@ -37,10 +37,29 @@ t.test('within a project: first frames first, then higher priority', async (t) =
   const nodes = []
   for (let i = 0; i < 4; i++) nodes.push(await hello(farm, `n${i}`))
   const got = await pollAll(farm, nodes)
-  const jobOf = (frames: number[], i: number) => `${farm.listNodes().nodes[i]!.runs[0]!.jobName}:${frames[0]}`
-  t.same(got.map((g, i) => jobOf(g.frames, i)), ['high:1', 'low:1', 'high:2', 'high:' + got[3]!.frames[0]], 'both first frames before anything else, then the urgent job')
+  const names = farm.listNodes().nodes.map((n) => `${n.runs[0]!.jobName}:${n.runs[0]!.frames[0]}`)
+  t.same(names.slice(0, 2), ['high:1', 'low:1'], 'both first frames go out before anything else')
+  t.same(names.slice(2).map((x) => x.split(':')[0]), ['high', 'high'], 'then the urgent job')
+  t.equal(got.length, 4)
   t.equal(farm.getJob('red', high.id).nodes.length, 3)
   t.equal(farm.getJob('red', low.id).nodes.length, 1)
+})
+
+t.test('a job whose first run has written nothing yet waits behind jobs that render', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'old.blend')
+  blend('red', 'new.blend')
+  const old = await farm.createJob('red', { file: 'old.blend', frameStart: 1, frameEnd: 100 })
+  const a = await hello(farm, 'a')
+  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  await farm.report({ node: a.name, session: a.session, job: old.id, tasks: w.runs[0]!.tasks, frames: [{ frame: 1, seconds: 10 }] }, a.cred)
+  const fresh = await farm.createJob('red', { file: 'new.blend', frameStart: 1, frameEnd: 100 })
+  const b = await hello(farm, 'b')
+  const c = await hello(farm, 'c')
+  const wb = await farm.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
+  t.equal(wb.runs[0]!.job, fresh.id, 'the new job\'s first frame goes out at once')
+  const wc = await farm.work({ node: c.name, session: c.session, free: 1, running: [], wait: false }, c.cred)
+  t.equal(wc.runs[0]!.job, old.id, 'while it has written nothing, the job that renders comes first')
 })
 
 t.test('only nodes that reach the share and provide the tags get a job', async (t) => {
@@ -71,14 +90,14 @@ t.test('deterministic given the random source', async (t) => {
   t.same(new Set(a.map((x) => x.split(':')[0])).size, 3, 'every project got nodes')
 })
 
-t.test('run sizes: half the frames per slot while unknown, bounded once measured', async (t) => {
+t.test('run sizes: bounded while unknown, and by ten minutes once measured', async (t) => {
   const { farm, blend } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1000 })
   const n = await hello(farm, 'n', { processes: 2 })
   const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
-  t.same(w.runs.map((r) => r.frames.length), [1, 50], 'probe, then at most 50 frames while the frame time is unknown')
-  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [{ frame: 1, seconds: 300 }], seconds: 301 }, n.cred)
+  t.same(w.runs.map((r) => r.frames.length), [50, 50], 'at most 50 frames while the frame time is unknown')
+  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: w.runs[0]!.frames.map((frame) => ({ frame, seconds: 300 })), seconds: 50 * 300 + 2 }, n.cred)
   const w2 = await farm.work({ node: n.name, session: n.session, free: 1, running: [{ job: job.id, tasks: w.runs[1]!.tasks }], wait: false }, n.cred)
   t.same(w2.runs.map((r) => r.frames.length), [2], '300 s frames: runs of at most ten minutes')
 })

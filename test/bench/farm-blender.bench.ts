@@ -1,0 +1,81 @@
+// Farm against Blender alone on this machine: the same frames rendered by `blender -b file -a`
+// and by the farm (a real server process and one real node with two Blender processes of one
+// thread each). Prints both times and the ratio. Asserts nothing.
+//   npx tsx test/bench/farm-blender.bench.ts tiny      48 tiny frames (target: farm ≤ 1.1× direct)
+//   npx tsx test/bench/farm-blender.bench.ts heavy     frames of about 5 s (target ≤ 1.03×; BENCH_HEAVY_SAMPLES, BENCH_HEAVY_FRAMES)
+import { spawn } from 'node:child_process'
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { JobView } from '../../schemas/generated/types.ts'
+import { loadConfig } from '../../server/config/load-config.ts'
+import { FarmCredentialStore } from '../../server/farm/credentials.ts'
+import { writeTestConfig } from '../helpers/server.ts'
+import { apiSession, startNode, testScenes } from '../node/harness.ts'
+import { startFarmServer } from './farm-server.ts'
+
+export interface VersusResult { label: string, frames: number, direct: number, farm: number, ratio: number, target: number }
+
+function runBlender (args: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const t0 = performance.now()
+    const child = spawn('blender', args, { stdio: 'ignore' })
+    child.once('error', reject)
+    child.once('exit', (code) => code === 0 ? resolve((performance.now() - t0) / 1000) : reject(new Error(`blender exited ${code}`)))
+  })
+}
+
+/** A teardown collector standing in for tap's `t` outside tests. */
+function teardowns () {
+  const fns: Array<() => unknown> = []
+  return { t: { teardown: (fn: () => unknown) => { fns.push(fn) } }, run: async () => { for (const fn of fns.reverse()) await fn() } }
+}
+
+export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusResult> {
+  const heavySamples = Number(process.env.BENCH_HEAVY_SAMPLES ?? 1000)
+  const frames = kind === 'tiny' ? 48 : Number(process.env.BENCH_HEAVY_FRAMES ?? 12)
+  const scenes = kind === 'tiny' ? testScenes() : testScenes(heavySamples)
+  const scene = kind === 'tiny' ? 'tiny.blend' : 'heavy.blend'
+  const dir = mkdtempSync(join(tmpdir(), `rfam-bench-${kind}-`))
+  const cleanup = teardowns()
+  try {
+    // Blender alone.
+    const direct = await runBlender(['-b', join(scenes, scene), '--factory-startup', '-o', join(dir, 'direct', '####'), '-s', '1', '-e', String(frames), '-a'])
+
+    // The farm.
+    const file = writeTestConfig(join(dir, 'farm'), { demo: true, localNode: false, logLevel: 'warn', farmSettings: { heartbeatSeconds: 10 } })
+    const config = loadConfig(file)
+    const project = config.shares.resolve('data::demo')
+    mkdirSync(join(project, 'shots'), { recursive: true })
+    copyFileSync(join(scenes, scene), join(project, 'shots', scene))
+    const credential = await new FarmCredentialStore(config.secretsDir).create('bench')
+    const server = await startFarmServer(file)
+    cleanup.t.teardown(() => server.stop())
+    const node = startNode(cleanup.t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: [1, 1] })
+    await node.waitFor(/connected to/)
+    const api = await apiSession(server.url)
+    const t0 = performance.now()
+    const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: `shots/${scene}`, frameStart: 1, frameEnd: frames })).body
+    for (;;) {
+      const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
+      if (body.status === 'completed') break
+      if (body.status === 'failed') throw new Error(`the farm job failed: ${body.message}`)
+      await new Promise((r) => setTimeout(r, 25))
+    }
+    const farm = (performance.now() - t0) / 1000
+    return { label: kind === 'tiny' ? `${frames} tiny frames` : `${frames} frames of ~${(direct / frames).toFixed(1)} s`, frames, direct, farm, ratio: farm / direct, target: kind === 'tiny' ? 1.1 : 1.03 }
+  } finally {
+    await cleanup.run()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export function printVersus (r: VersusResult): void {
+  console.log(`${r.label}: blender -a ${r.direct.toFixed(2)} s, farm (1 node, 2 processes) ${r.farm.toFixed(2)} s, ${r.ratio.toFixed(3)}× (target ≤ ${r.target}×)`)
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const kinds = process.argv.slice(2).filter((k): k is 'tiny' | 'heavy' => k === 'tiny' || k === 'heavy')
+  for (const kind of kinds.length ? kinds : ['tiny', 'heavy'] as const) printVersus(await farmVersusDirect(kind))
+}

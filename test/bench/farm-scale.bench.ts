@@ -1,0 +1,143 @@
+// Scheduler scale over HTTP on loopback: 1,000 simulated nodes and 100,000 queued frames (10
+// projects × 10 jobs × 1,000 frames) against a real server process. Each simulated node does what
+// node/ does: asks for work, holds a second poll open while it "renders" (a random 0–2×RENDER_MS),
+// then sends done, which answers the held poll. Prints task assignments per second and request
+// latency (p50/p99 of the work requests that got work, and of done). Asserts nothing.
+//   npx tsx test/bench/farm-scale.bench.ts        BENCH_SECONDS=20 BENCH_RENDER_MS=300 BENCH_NODES=1000
+import { Agent, request } from 'node:http'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { FarmTask, FarmWelcome, FarmWork } from '../../schemas/generated/types.ts'
+import { loadConfig } from '../../server/config/load-config.ts'
+import { FarmCredentialStore } from '../../server/farm/credentials.ts'
+import { writeTestConfig } from '../helpers/server.ts'
+import { rssMb } from './server-process.ts'
+import { startFarmServer } from './farm-server.ts'
+
+export interface ScaleResult { nodes: number, frames: number, seconds: number, assignments: number, perSecond: number, requestsPerSecond: number, p50: number, p99: number, max: number, errors: number, rssMb: number }
+
+const PROJECTS = 10
+const JOBS_PER_PROJECT = 10
+const FRAMES_PER_JOB = 1000
+
+function percentile (sorted: number[], p: number): number {
+  return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN
+}
+
+export async function farmScale (options: { nodes?: number, seconds?: number, renderMs?: number } = {}): Promise<ScaleResult> {
+  const nodes = options.nodes ?? Number(process.env.BENCH_NODES ?? 1000)
+  const seconds = options.seconds ?? Number(process.env.BENCH_SECONDS ?? 20)
+  const renderMs = options.renderMs ?? Number(process.env.BENCH_RENDER_MS ?? 300)
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-scale-'))
+  const file = writeTestConfig(dir, { demo: false, localNode: false, logLevel: 'warn', farmSettings: { heartbeatSeconds: 10, longPollSeconds: 20 } })
+  const config = loadConfig(file)
+  const projects = Array.from({ length: PROJECTS }, (_, i) => `p${i}`)
+  for (const p of projects) {
+    writeFileSync(join(config.projectsDir, `${p}.json`), JSON.stringify({ ident: p, name: `Project ${p}`, directory: `data::${p}`, renderPriority: 1 + (Number(p.slice(1)) % 3) }))
+    mkdirSync(config.shares.resolve(`data::${p}`), { recursive: true })
+    writeFileSync(join(config.shares.resolve(`data::${p}`), 'shot.blend'), 'BLENDER-v304')
+  }
+  writeFileSync(join(config.usersDir, 'bench.json'), JSON.stringify({ ident: 'bench', name: 'Bench', projects, staff: true }))
+  const credential = await new FarmCredentialStore(config.secretsDir).create('bench')
+  const server = await startFarmServer(file)
+  const { hostname, port } = new URL(server.url)
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity })
+  const post = <T>(path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${credential}` }): Promise<T> => new Promise((resolve, reject) => {
+    const data = JSON.stringify(body)
+    const req = request({ host: hostname, port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (c: Buffer) => chunks.push(c))
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString()
+        if ((res.statusCode ?? 500) >= 300) reject(new Error(`${path}: ${res.statusCode} ${text}`))
+        else resolve((text ? JSON.parse(text) : undefined) as T)
+      })
+    })
+    req.on('error', reject)
+    req.end(data)
+  })
+  try {
+    const session = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'p0', user: 'bench' }) })
+    const cookie = `rfam_session=${session.headers.get('x-rfam-token')}`
+    for (const p of projects) {
+      for (let j = 0; j < JOBS_PER_PROJECT; j++) {
+        await post(`/api/projects/${p}/jobs`, { file: 'shot.blend', name: `Job ${j}`, frameStart: 1, frameEnd: FRAMES_PER_JOB, priority: j % 3 }, { cookie })
+      }
+    }
+    const names = Array.from({ length: nodes }, (_, i) => `sim-${String(i).padStart(4, '0')}`)
+    const sessions = new Map<string, string>()
+    for (let i = 0; i < names.length; i += 50) {
+      await Promise.all(names.slice(i, i + 50).map(async (name) => {
+        const w = await post<FarmWelcome>('/api/farm/hello', { name, version: 'sim', provides: [], shares: ['data'], processes: 1 })
+        sessions.set(name, w.session)
+      }))
+    }
+
+    let measuring = false
+    let stop = false
+    let assignments = 0
+    let requests = 0
+    let errors = 0
+    const latencies: number[] = []
+    const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
+      const t0 = performance.now()
+      const out = await fn()
+      if (measuring) { latencies.push(performance.now() - t0); requests++ }
+      return out
+    }
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    const simulate = async (name: string) => {
+      const session = sessions.get(name)!
+      await sleep(Math.random() * renderMs)
+      while (!stop) {
+        try {
+          const work = await timed(() => post<FarmWork>('/api/farm/work', { node: name, session, free: 1, running: [], wait: false }))
+          const run: FarmTask | undefined = work.runs[0]
+          if (!run) { await sleep(renderMs); continue }
+          if (measuring) assignments++
+          const held = post<FarmWork>('/api/farm/work', { node: name, session, free: 0, running: [{ job: run.job, tasks: run.tasks }], wait: true }).catch(() => undefined)
+          await sleep(Math.random() * 2 * renderMs)
+          await timed(() => post('/api/farm/done', { node: name, session, job: run.job, tasks: run.tasks, frames: run.frames.map((frame) => ({ frame, seconds: 600 })), seconds: run.frames.length * 600 + 1 }))
+          await held
+        } catch (err) {
+          if (measuring) errors++
+          if (errors < 5) console.error(String(err))
+          await sleep(100)
+        }
+      }
+    }
+    const loops = names.map((n) => simulate(n))
+    await sleep(5000) // warm up: first frames measured, run sizes settle
+    measuring = true
+    const t0 = performance.now()
+    await sleep(seconds * 1000)
+    measuring = false
+    const elapsed = (performance.now() - t0) / 1000
+    const rss = rssMb(server.child.pid!)
+    stop = true
+    await Promise.all(loops)
+    latencies.sort((a, b) => a - b)
+    return {
+      nodes, frames: PROJECTS * JOBS_PER_PROJECT * FRAMES_PER_JOB, seconds: elapsed, assignments, perSecond: assignments / elapsed,
+      requestsPerSecond: requests / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? NaN, errors, rssMb: rss,
+    }
+  } finally {
+    agent.destroy()
+    await server.stop()
+    rmSync(dir, { recursive: true, force: true })
+  }
+}
+
+export function printScale (r: ScaleResult): void {
+  console.log(`scheduler scale: ${r.nodes} simulated nodes, ${r.frames.toLocaleString('en')} queued frames, ${r.seconds.toFixed(0)} s`)
+  console.log(`  assignments/s ${r.perSecond.toFixed(0).padStart(6)}   (target ≥ 2000)`)
+  console.log(`  requests/s    ${r.requestsPerSecond.toFixed(0).padStart(6)}   (work + done, held polls not counted)`)
+  console.log(`  latency p50   ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1)} ms (target < 50)   max ${r.max.toFixed(1)} ms`)
+  console.log(`  errors ${r.errors}, server RSS ${r.rssMb.toFixed(0)} MB`)
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  printScale(await farmScale())
+}

@@ -1,0 +1,25 @@
+// Starts the RFAM server as its own process for the farm benchmarks (BENCH_PROFILE=<dir> adds
+// --cpu-prof, to see where the server spends its time).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { join } from 'node:path'
+import { repoRoot } from '../../server/config/load-config.ts'
+
+export interface FarmServer { child: ChildProcess, url: string, stop: () => Promise<void> }
+
+export async function startFarmServer (configFile: string): Promise<FarmServer> {
+  const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
+  const extra = process.env.BENCH_IMPORT ? ['--import', process.env.BENCH_IMPORT] : []
+  const child = spawn(process.execPath, [...profile, ...extra, '--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
+    env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /open (http:\/\/\S+?)\/?\s/.exec(out)
+      if (m) resolve(m[1]!)
+    })
+    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
+  })
+  return { child, url, stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') }) }
+}
