@@ -37,6 +37,11 @@ t.test('the shipped configurations are valid and the Slurm script parses', async
   const syntax = spawnSync('bash', ['-n', join(repoRoot, 'deploy/slurm/rfam-node.sbatch')], { encoding: 'utf8' })
   t.equal(syntax.status, 0, `rfam-node.sbatch: ${syntax.stderr}`)
   t.match(readFileSync(join(repoRoot, 'deploy/slurm/rfam-node.sbatch'), 'utf8'), /--single-use --name/)
+  if (spawnSync('systemd-analyze', ['--version']).status === 0) {
+    const unit = spawnSync('systemd-analyze', ['verify', join(repoRoot, 'deploy/slurm/rfam-prenode.service')], { encoding: 'utf8' })
+    t.equal(unit.status, 0, 'systemd-analyze verify accepts the prenode unit')
+    t.equal(unit.stderr.trim(), '', 'without a warning')
+  }
 
   const [configMap, secret] = parseYamlDocuments(readFileSync(k8s('rfam-node-config.yaml'), 'utf8')) as Obj[]
   t.match(configMap, { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'rfam-node-config', namespace: 'rfam' } })
