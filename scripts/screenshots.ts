@@ -29,7 +29,14 @@ const shots: Shot[] = [
   { name: 'project', path: '/project', user: 'teacher' },
   { name: 'shots', path: '/shots', user: 'zoe' },
   { name: 'credits', path: '/credits', user: 'zoe' },
-  { name: 'rendering', path: '/rendering', user: 'leo' },
+  { name: 'rendering', path: '/rendering', user: 'leo', prepare: async (page) => {
+    // A real job, queued through the form (no render node runs here, so it waits).
+    const form = page.locator('rfam-job-form')
+    await form.getByLabel('File to render').selectOption('shots/shot_010_intro.blend')
+    await form.getByLabel('Last frame').fill('48')
+    await form.getByRole('button', { name: 'Render' }).click()
+    await page.locator('rfam-job-card').first().waitFor()
+  } },
   { name: 'phone-home', path: '/', user: 'mia', width: 390 },
   { name: 'phone-assets', path: '/assets', user: 'mia', width: 390 },
   { name: 'german-assets', path: '/assets', user: 'sam', prepare: async (page) => {

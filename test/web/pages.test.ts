@@ -1,5 +1,5 @@
-// The other pages in a real browser: the to-do card edited in place, Team, Shots (rating and stage),
-// the Rendering placeholder; and every page at phone width and from the keyboard.
+// The other pages in a real browser: the to-do card edited in place, Team, Shots (rating and stage); and
+// every page at phone width and from the keyboard. (Rendering has its own file.)
 import t from 'tap'
 import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
@@ -60,16 +60,6 @@ t.test('shots: renderable assets with a rating and a pipeline stage', async (t) 
   await page.keyboard.press('ArrowRight')
   await until('rating 5', () => sidecar().rating === 5)
   t.same(errors, [], 'no page errors')
-})
-
-t.test('rendering: a placeholder that shows no made-up data', async (t) => {
-  const server = await startWebServer(t)
-  const browser = await launchBrowser(t)
-  const { page } = await loggedInPage(browser, server, 'leo')
-  await page.goto('/rendering')
-  await page.getByRole('heading', { name: 'Rendering', level: 1 }).waitFor()
-  t.equal(await page.locator('table, [role="table"]').count(), 0, 'no jobs or nodes are shown')
-  t.ok(await page.getByRole('navigation', { name: 'Meanwhile' }).getByRole('link', { name: 'Shots' }).isVisible())
 })
 
 t.test('every page fits a 360 px phone screen and works from the keyboard', async (t) => {

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import tap from 'tap'
+import type { FastifyInstance } from 'fastify'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import { loadConfig, type LoadedConfig } from '../../server/config/load-config.ts'
 import { buildServer } from '../../server/server.ts'
@@ -17,6 +18,7 @@ export { chromiumArgs, chromiumPath }
 interface Tap { teardown: (fn: () => unknown) => void }
 
 export interface WebServer {
+  app: FastifyInstance
   url: string
   config: LoadedConfig
   dir: string
@@ -69,7 +71,7 @@ export async function startWebServer (t: Tap, options: { demo?: boolean, config?
     return value
   }
   return {
-    url, config, dir, token,
+    app, url, config, dir, token,
     projectDir: (project = 'demo') => config.shares.resolve(`data::${project}`),
     call: async (user, method, path, body) => {
       const bearer = await token(user, 'demo', user === 'teacher' ? '1234' : undefined)

@@ -1,29 +1,76 @@
-// Rendering: a place holder until the render farm's API exists. It shows no jobs or nodes (none are
-// faked), only where to go meanwhile.
-import { LitElement, css, html } from 'lit'
+// Rendering: the render form, this project's jobs (progress, controls, failures) and the farm's nodes,
+// all live: a node's progress shows up as it reports.
+import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
+import { repeat } from 'lit/directives/repeat.js'
+import type { AssetList, FarmNodeList, JobList, JobView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
+import { ApiController } from '../controllers/api-controller.ts'
+import { api, projectUrl } from '../controllers/api-client.ts'
+import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { appState } from '../state/app-state.ts'
+import { farm } from '../state/farm.ts'
+import '../components/job-form.ts'
+import '../components/job-card.ts'
+import '../components/node-table.ts'
 
 @customElement('rfam-rendering-page')
 export class RenderingPage extends LitElement {
   static override styles = [sharedStyles, pageStyles, css`
-    nav ul { list-style: none; padding: 0; margin: 12px 0 0; display: flex; flex-wrap: wrap; gap: 10px; }
+    section { margin-bottom: 24px; }
+    .jobs { display: flex; flex-direction: column; gap: 12px; }
+    .error { color: var(--rfam-error); font-weight: 600; }
   `]
 
   private readonly i18n = new I18nController(this)
+  private readonly jobs = new ApiController<JobList>(this, (signal) => farm.jobs(signal))
+  private readonly nodes = new ApiController<FarmNodeList>(this, (signal) => farm.nodes(signal))
+  private readonly assets = new ApiController<AssetList>(this, (signal) => api.get<AssetList>(projectUrl(appState.project!, '/assets'), signal))
+  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
+    const any = (kind: string) => changes.some((c) => c.kind === kind || c.kind === 'reconnect')
+    if (any('job')) void this.jobs.reload()
+    if (any('node')) void this.nodes.reload()
+    if (any('asset')) void this.assets.reload()
+  })
+
+  private replaceJob (view: JobView): void {
+    const list = this.jobs.value
+    if (!list) return
+    const known = list.jobs.some((j) => j.id === view.id)
+    this.jobs.value = { jobs: known ? list.jobs.map((j) => (j.id === view.id ? view : j)) : [view, ...list.jobs] }
+    this.requestUpdate()
+  }
+
+  private removeJob (id: string): void {
+    const list = this.jobs.value
+    if (list) this.jobs.value = { jobs: list.jobs.filter((j) => j.id !== id) }
+    this.requestUpdate()
+  }
 
   override render () {
+    const jobs = this.jobs.value?.jobs ?? []
     return html`
       <div class="page-head"><h1>${t('tab:rendering')}</h1></div>
-      <section class="card">
-        <p>${t('rendering:soon')}</p>
-        <nav aria-label=${t('rendering:links')}>
-          <ul>
-            <li><a class="button" href="/shots">${t('tab:shots')}</a></li>
-            <li><a class="button" href="/assets">${t('tab:assets')}</a></li>
-          </ul>
-        </nav>
+      <section class="card" aria-labelledby="form-heading">
+        <h2 id="form-heading">${t('render:title')}</h2>
+        <rfam-job-form .assets=${this.assets.value?.assets ?? []}
+          @job-created=${(e: CustomEvent<JobView>) => this.replaceJob(e.detail)}></rfam-job-form>
+      </section>
+      <section aria-labelledby="jobs-heading">
+        <h2 id="jobs-heading">${t('render:jobs', { count: jobs.length })}</h2>
+        ${this.jobs.error ? html`<p class="error" role="alert">${this.jobs.error}</p>` : nothing}
+        ${this.jobs.value && jobs.length === 0 ? html`<p class="card">${t('render:no-jobs')}</p>` : nothing}
+        <div class="jobs" @job-changed=${(e: CustomEvent<JobView>) => this.replaceJob(e.detail)}
+          @job-removed=${(e: CustomEvent<string>) => this.removeJob(e.detail)}>
+          ${repeat(jobs, (j) => j.id, (j) => html`<rfam-job-card .job=${j}></rfam-job-card>`)}
+        </div>
+      </section>
+      <section class="card" aria-labelledby="nodes-heading">
+        <h2 id="nodes-heading">${t('render:nodes')}</h2>
+        ${this.nodes.error ? html`<p class="error" role="alert">${this.nodes.error}</p>` : nothing}
+        <rfam-node-table .list=${this.nodes.value}
+          @nodes-changed=${(e: CustomEvent<FarmNodeList>) => { this.nodes.value = e.detail; this.requestUpdate() }}></rfam-node-table>
       </section>`
   }
 }

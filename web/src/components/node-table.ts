@@ -1,0 +1,84 @@
+// The render nodes: who is online (or overdue, or gone), what each renders now, and pause / resume for
+// one node or all of them (at a summer school the farm is everybody's).
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import type { FarmNodeList, FarmNodeView } from '../../../schemas/generated/types.ts'
+import { sharedStyles } from '../styles/shared.ts'
+import { I18nController, format, t } from '../controllers/i18n.ts'
+import { errorMessage } from '../controllers/api-client.ts'
+import { farm } from '../state/farm.ts'
+import { showToast } from './toast.ts'
+
+@customElement('rfam-node-table')
+export class NodeTable extends LitElement {
+  static override styles = [sharedStyles, css`
+    :host { display: block; }
+    ul { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 12px; }
+    li { border: 2px solid var(--rfam-surface-2); border-radius: var(--rfam-radius-small); padding: 10px 12px; }
+    h3 { margin: 0 0 4px; font-size: 1rem; overflow-wrap: anywhere; }
+    .state { font-weight: 700; font-size: 0.85rem; }
+    .state.online { color: var(--rfam-ok); }
+    .state.overdue { color: var(--rfam-warn); }
+    .state.offline, .state.paused { color: var(--rfam-muted); }
+    .small { font-size: 0.88rem; color: var(--rfam-muted); margin: 2px 0; overflow-wrap: anywhere; }
+    .runs { margin: 6px 0; padding-left: 1.1em; font-size: 0.92rem; }
+    .all { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 12px; align-items: center; }
+  `]
+
+  @property({ attribute: false }) list?: FarmNodeList
+  @state() private busy = false
+  private readonly i18n = new I18nController(this)
+
+  private changed (list: FarmNodeList): void {
+    this.dispatchEvent(new CustomEvent<FarmNodeList>('nodes-changed', { detail: list, bubbles: true, composed: true }))
+  }
+
+  private async run (action: () => Promise<FarmNodeList>): Promise<void> {
+    this.busy = true
+    try {
+      this.changed(await action())
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private stateOf (node: FarmNodeView): { key: string, label: string } {
+    if (node.paused) return { key: 'paused', label: t('node:paused') }
+    if (!node.online) return { key: 'offline', label: t('node:offline') }
+    if (node.overdue) return { key: 'overdue', label: t('node:overdue') }
+    return { key: 'online', label: node.runs.length ? t('node:busy') : t('node:idle') }
+  }
+
+  override render () {
+    const nodes = this.list?.nodes ?? []
+    if (!this.list) return html`<p class="muted">${t('common:loading')}</p>`
+    return html`
+      <div class="all">
+        <span class="muted">${t('node:count', { count: nodes.length, online: nodes.filter((n) => n.online).length })}</span>
+        <span class="spacer"></span>
+        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: true }))}>${t('node:pause-all')}</button>
+        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: false }))}>${t('node:resume-all')}</button>
+      </div>
+      ${nodes.length === 0 ? html`<p>${t('node:none')}</p>` : nothing}
+      <ul>${nodes.map((node) => {
+        const state = this.stateOf(node)
+        return html`<li>
+          <h3>${node.name}</h3>
+          <div class="state ${state.key}">${state.label}</div>
+          <p class="small">${t('node:version', { version: node.version, blender: node.blenderVersion ?? '?' })}</p>
+          <p class="small">${t('node:processes', { count: node.processes })}${node.provides.length ? ` · ${node.provides.join(', ')}` : ''}</p>
+          <p class="small">${t('node:last-seen', { time: format.dateTime(node.lastSeen) })}</p>
+          ${node.runs.length ? html`<ul class="runs">${node.runs.map((run) => html`<li>${run.jobName}: ${run.frames.join(', ')}</li>`)}</ul>` : nothing}
+          <button type="button" ?disabled=${this.busy}
+            @click=${() => this.run(() => farm.pauseNode(node.name, { paused: !node.paused }))}
+            aria-label=${`${node.paused ? t('node:resume') : t('node:pause')}: ${node.name}`}>${node.paused ? t('node:resume') : t('node:pause')}</button>
+        </li>`
+      })}</ul>`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'rfam-node-table': NodeTable }
+}
