@@ -85,6 +85,7 @@ export interface AllSchemas {
   DefaultsSetView?: DefaultsSetView;
   ApiError?: ApiError;
   FarmNodeList?: FarmNodeList;
+  FileList?: FileList;
   JobList?: JobList;
   JobView?: JobView;
   LoginOptions?: LoginOptions;
@@ -513,6 +514,36 @@ export interface FarmNodeView {
     frames: number[];
     since?: Timestamp;
   }[];
+}
+/**
+ * GET /api/projects/:project/files?ext=blend: the project's files with that extension, assets or not (old/ folders and dot-files skipped), assets first, then by path. The Rendering page offers them when asked to show every .blend file.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-file-list".
+ */
+export interface FileList {
+  files: {
+    /**
+     * The file's path inside the project, '/' between folders.
+     */
+    path: string;
+    /**
+     * True when the file has a sidecar, i.e. is an asset.
+     */
+    asset: boolean;
+    /**
+     * Size in bytes.
+     */
+    size: number;
+    /**
+     * When the file was last changed.
+     */
+    modified: string;
+  }[];
+  /**
+   * True when the project holds more matching files than one answer lists (the first ones by walk order are kept).
+   */
+  truncated: boolean;
 }
 /**
  * GET /api/projects/:project/jobs: the project's jobs, newest first.
@@ -1741,6 +1772,7 @@ export const schemaIds = {
   "DefaultsSetView": "api-defaults-set.schema.json",
   "ApiError": "api-error.schema.json",
   "FarmNodeList": "api-farm-nodes.schema.json",
+  "FileList": "api-file-list.schema.json",
   "JobList": "api-job-list.schema.json",
   "JobView": "api-job-view.schema.json",
   "LoginOptions": "api-login-options.schema.json",
