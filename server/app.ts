@@ -18,6 +18,7 @@ import { projectRoutes } from './routes/api/projects.ts'
 import { assetRoutes } from './routes/api/assets.ts'
 import { eventRoutes } from './routes/api/events.ts'
 import { versionRoutes } from './routes/api/version.ts'
+import { fileRoutes } from './routes/api/files.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
 import './types.ts'
 
@@ -45,6 +46,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(assetRoutes)
   await app.register(eventRoutes)
   await app.register(versionRoutes)
+  await app.register(fileRoutes)
   await app.register(farmPlugin)
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))
