@@ -5,6 +5,7 @@ server or walk the file, so drawing stays instant. They take any `layout`, so te
 recording one (Blender draws nothing in background mode).
 """
 
+import re
 import textwrap
 
 import bpy
@@ -18,18 +19,23 @@ LEVEL_ICONS = {'INFO': 'INFO', 'WARNING': 'ERROR', 'ERROR': 'CANCEL'}
 
 
 def _chars(context):
+    """About how many characters fit on one line of the sidebar (after margins and an icon)."""
     region = getattr(context, "region", None)
     width = region.width if region is not None and region.width > 1 else 300
     scale = (context.preferences.system.ui_scale if context.preferences else 0) or 1.0   # 0 in background mode
-    return max(20, int(width / (6.5 * scale)) - 4)
+    return max(16, int((width - 56 * scale) / (7.0 * scale)))
+
+
+_UNIT = re.compile(r"(\d) (s|min|h)\b")
 
 
 def wrapped(layout, context, text, icon='NONE'):
     """A paragraph as several labels (Blender's labels do not wrap); the icon goes on the first."""
     col = layout.column(align=True)
-    lines = textwrap.wrap(text, _chars(context)) or [""]
+    keep = _UNIT.sub("\\1\u00a0\\2", text)          # '33 s' stays on one line
+    lines = textwrap.wrap(keep, _chars(context)) or [""]
     for n, line in enumerate(lines):
-        col.label(text=line, icon=icon if n == 0 else 'BLANK1' if icon != 'NONE' else 'NONE')
+        col.label(text=line.replace("\u00a0", " "), icon=icon if n == 0 else 'BLANK1' if icon != 'NONE' else 'NONE')
     return col
 
 
@@ -117,23 +123,27 @@ def draw_asset_view(layout, context, view):
     editable = can_edit()
     kind = type_info(meta["type"])
     box = layout.box()
-    box.label(text=meta["name"], icon='ASSET_MANAGER')
-    box.label(text=view["path"], icon='FILE_BLEND')
+    wrapped(box, context, meta["name"], 'ASSET_MANAGER')
+    wrapped(box, context, view["path"], 'FILE_BLEND')
     grid = layout.column(align=True)
     _pair(grid, "Type", kind["name"] if kind else meta["type"])
     _pair(grid, "Owner", user_name(meta.get("owner")))
     if meta.get("support"):
         _pair(grid, "Helping", ", ".join(user_name(u) for u in meta["support"]))
     if editable:
-        col = layout.column()
-        col.prop(s, "edit_state")
-        row = col.row(align=True)
-        row.prop(s, "edit_priority")
+        col = layout.column(align=True)
+        row = col.split(factor=0.35)
+        row.label(text="State")
+        row.prop(s, "edit_state", text="")
+        row = col.split(factor=0.35)
+        row.label(text="Priority")
+        value = row.row(align=True)
+        value.prop(s, "edit_priority", text="")
         level = priority_name(s.edit_priority)
         if level:
-            row.label(text=level)
-        col.prop(s, "edit_description", text="")
-        row = col.row()
+            value.label(text=level)
+        layout.prop(s, "edit_description", text="")
+        row = layout.row()
         changed = edited_fields(context)
         row.enabled = bool(changed) and "update" not in cache.busy
         row.operator("rfam.update_asset", icon='CHECKMARK',
@@ -185,10 +195,10 @@ def draw_render_stats(layout, context, meta):
     scene = context.scene
     count = render_stats.frame_count(scene.frame_start, scene.frame_end, scene.frame_step)
     if summary.mean is not None:
-        _pair(col, "Mean", "%s per frame" % render_stats.duration(summary.mean))
-        _pair(col, "Fastest", "frame %d: %s" % (summary.fastest[0], render_stats.duration(summary.fastest[1])))
-        _pair(col, "Slowest", "frame %d: %s" % (summary.slowest[0], render_stats.duration(summary.slowest[1])))
-        _pair(col, "All %d frames" % count, "about %s on one node" % render_stats.duration(summary.estimate(count)))
+        _pair(col, "Mean", "%s a frame" % render_stats.duration(summary.mean))
+        _pair(col, "Fastest", "%s (frame %d)" % (render_stats.duration(summary.fastest[1]), summary.fastest[0]))
+        _pair(col, "Slowest", "%s (frame %d)" % (render_stats.duration(summary.slowest[1]), summary.slowest[0]))
+        wrapped(col, context, "All %d frames: about %s on one node." % (count, render_stats.duration(summary.estimate(count))))
     if summary.video is not None:
         _pair(col, "Last video", render_stats.duration(summary.video))
 
@@ -210,30 +220,30 @@ class VIEW3D_PT_rfam_asset(bpy.types.Panel):
 def draw_render(layout, context):
     from . import render
     if cache.file_status not in {'asset', 'not_asset'}:
-        layout.label(text="Open a saved file of your project to render it.")
+        wrapped(layout, context, "Open a saved file of your project to render it.")
         return
     s = ui(context)
     scene = context.scene
     col = layout.column(align=True)
-    col.label(text="Frames %d–%d%s of scene '%s'" % (
-        scene.frame_start, scene.frame_end, " step %d" % scene.frame_step if scene.frame_step != 1 else "", scene.name))
+    wrapped(col, context, "Frames %d–%d%s of the scene '%s'" % (
+        scene.frame_start, scene.frame_end, " (every %d)" % scene.frame_step if scene.frame_step != 1 else "", scene.name))
     col.prop(s, "render_video")
-    row = col.row(align=True)
+    row = col.split(factor=0.62, align=True)
     row.prop(s, "render_own_priority")
     sub = row.row()
     sub.enabled = s.render_own_priority
     sub.prop(s, "render_priority", text="")
     draw_preflight(layout, context)
-    row = layout.row(align=True)
-    row.operator("rfam.preflight", icon='VIEWZOOM')
-    go = row.row()
+    layout.operator("rfam.preflight", icon='VIEWZOOM')
+    go = layout.row()
+    go.scale_y = 1.4
     go.enabled = "submit" not in cache.busy and not (cache.preflight and any(p.blocking for p in cache.preflight))
     go.operator("rfam.submit_render", icon='RENDER_ANIMATION')
     if cache.job:
         draw_job(layout, context, cache.job, render.is_active(cache.job))
     if cache.preview_icon:
         layout.label(text="Last frame:")
-        layout.template_icon(icon_value=cache.preview_icon, scale=8.0)
+        layout.template_icon(icon_value=cache.preview_icon, scale=6.0)
 
 
 def draw_preflight(layout, context):
@@ -259,17 +269,17 @@ def _operator_label(idname):
 def draw_job(layout, context, job, active):
     box = layout.box()
     counts = job["counts"]
-    box.label(text="%s: %s" % (job["name"], job["status"]), icon='RENDER_ANIMATION' if active else 'INFO')
-    row = box.row()
-    row.label(text="%d of %d frames done%s" % (counts["done"], counts["frames"],
-                                               ", %d failed" % counts["failed"] if counts["failed"] else ""))
-    row.label(text="%d%%" % round(job["progress"] * 100))
+    wrapped(box, context, "%s: %s" % (job["name"], job["status"]), 'RENDER_ANIMATION' if active else 'INFO')
+    col = box.column(align=True)
+    col.label(text="%d of %d frames done (%d%%)%s" % (
+        counts["done"], counts["frames"], round(job["progress"] * 100),
+        ", %d failed" % counts["failed"] if counts["failed"] else ""))
     if job.get("nodes"):
-        box.label(text="Rendering on " + ", ".join(job["nodes"]))
+        wrapped(col, context, "Rendering on " + ", ".join(job["nodes"]))
     if job.get("meanFrameSeconds") is not None:
-        box.label(text="%s per frame" % render_stats.duration(job["meanFrameSeconds"]))
+        col.label(text="%s a frame" % render_stats.duration(job["meanFrameSeconds"]))
     if active and job.get("estimatedSecondsLeft") is not None:
-        box.label(text="About %s left" % render_stats.duration(job["estimatedSecondsLeft"]))
+        col.label(text="About %s left" % render_stats.duration(job["estimatedSecondsLeft"]))
     if job.get("message"):
         wrapped(box, context, job["message"], 'INFO')
     failure = job.get("lastFailure")

@@ -83,8 +83,9 @@ def _got_job(reply, generation, status_before):
     job = reply.data
     job.pop("tasks", None)           # the panel shows the job, not every task
     cache.job = job
-    fetch_preview(job)
-    if status_before in ACTIVE and not is_active(job):
+    finished = status_before in ACTIVE and not is_active(job)
+    fetch_preview(job, again=finished)   # the last frame may have changed under the same URL
+    if finished:
         say("The render job '%s' is %s." % (job["name"], job["status"]),
             'INFO' if job["status"] == "completed" else 'WARNING')
         from . import asset_ops
@@ -95,10 +96,10 @@ def _got_job(reply, generation, status_before):
 # ---------------------------------------------------------------------------------------------
 # The last frame's picture
 
-def fetch_preview(job):
+def fetch_preview(job, again=False):
     global _preview_url
     url = (job or {}).get("preview")
-    if not url or url == _preview_url:
+    if not url or (url == _preview_url and not again):
         return
     _preview_url = url
     generation = cache.generation
@@ -111,6 +112,7 @@ def _got_preview(reply, generation, url):
     if generation != cache.generation or not reply.ok or _previews is None:
         if not reply.ok:
             _preview_url = ""        # try again on the next poll
+            print("RFAM: the last frame's picture is not available yet (%s)" % reply.error.message)
         return
     suffix = ".jpg" if reply.data[:3] == b"\xff\xd8\xff" else ".png"
     handle, filename = tempfile.mkstemp(prefix="rfam-preview-", suffix=suffix)

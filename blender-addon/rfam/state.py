@@ -124,7 +124,7 @@ class RFAM_State(bpy.types.PropertyGroup):
     render_video: BoolProperty(
         name="Video", description="Render the frame range as one video file (else: one picture per frame)")
     render_own_priority: BoolProperty(
-        name="Own priority", description="Use the priority below rather than the asset's")
+        name="Set priority", description="Give the job this priority rather than the asset's")
     render_priority: IntProperty(name="Priority", default=50, description="Priority of the render job")
 
 

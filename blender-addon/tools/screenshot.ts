@@ -1,0 +1,66 @@
+// Makes docs/screenshots/addon-panel.png: a throw-away demo server (with its render node on this
+// machine) and a real Blender window under Xvfb, driven by screenshot_ui.py through log-in, a
+// render on the farm and the RFAM sidebar tab. Needs blender, xvfb-run and xdotool
+// (scripts/install-system-deps.sh).
+// Usage: npx tsx blender-addon/tools/screenshot.ts [out.png]
+import { spawn, spawnSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join, resolve } from 'node:path'
+import sharp from 'sharp'
+import { buildAddon } from '../../scripts/build-addon.ts'
+import { schemaDir } from '../../schemas/load.ts'
+import { repoRoot } from '../../server/config/load-config.ts'
+import { writeTestConfig } from '../../test/helpers/server.ts'
+
+const out = resolve(process.argv[2] ?? join(repoRoot, 'docs', 'screenshots', 'addon-panel.png'))
+for (const tool of ['blender', 'xvfb-run', 'xdotool']) {
+  if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
+    console.error(`${tool} is missing: run scripts/install-system-deps.sh`)
+    process.exit(1)
+  }
+}
+
+const work = mkdtempSync(join(tmpdir(), 'rfam-screenshot-'))
+const config = writeTestConfig(work, { demo: true, localNode: true, logLevel: 'warn', farmSettings: { heartbeatSeconds: 1 } })
+const zip = buildAddon({ outFile: join(work, 'rfam-addon.zip'), contractFrom: schemaDir }).file
+
+const server = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
+  cwd: repoRoot, env: { ...process.env, RFAM_CONFIG: config }, stdio: ['ignore', 'pipe', 'inherit'],
+})
+const cleanUp = () => {
+  if (server.exitCode === null) server.kill('SIGTERM')
+  rmSync(work, { recursive: true, force: true })
+}
+process.on('exit', cleanUp)
+
+const url = await new Promise<string>((resolveUrl, reject) => {
+  let seen = ''
+  server.stdout!.on('data', (chunk: Buffer) => {
+    seen += chunk.toString()
+    const m = /RFAM is running: open (\S+?)\/?\s/.exec(seen)
+    if (m) resolveUrl(m[1]!)
+  })
+  server.once('exit', (code) => reject(new Error(`the server stopped (${code}):\n${seen}`)))
+})
+console.log(`server at ${url}`)
+
+const shot = join(work, 'data', 'demo', 'shots', 'shot_010_intro.blend')
+const args = { zip, server: url, project: 'demo', user: 'leo', out }
+const blender = spawn('xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'blender', shot, '-p', '0', '0', '1600', '1200',
+  '--python', join(repoRoot, 'blender-addon', 'tools', 'screenshot_ui.py'), '--', JSON.stringify(args)], {
+  env: { ...process.env, BLENDER_USER_SCRIPTS: join(work, 'blender', 'scripts'), BLENDER_USER_CONFIG: join(work, 'blender', 'config') },
+  stdio: ['ignore', 'inherit', 'inherit'],
+})
+const code = await new Promise<number | null>((resolveCode) => blender.once('exit', resolveCode))
+server.kill('SIGTERM')
+await new Promise((r) => server.once('exit', r))
+if (code !== 0) {
+  console.error(`Blender exited with ${code}`)
+  process.exit(1)
+}
+// The right part of the window: the sidebar readable at page width, with some viewport for context.
+const window = sharp(readFileSync(out))
+const { width = 1600, height = 1200 } = await window.metadata()
+writeFileSync(out, await window.extract({ left: width - 900, top: 0, width: 900, height }).png({ compressionLevel: 9, palette: true }).toBuffer())
+console.log(`wrote ${out}`)
