@@ -3,7 +3,7 @@
 // frames and failures with the end of Blender's output.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
-import type { JobUpdate, JobView, Task } from '../../../schemas/generated/types.ts'
+import type { JobUpdate, JobView, RenderStats, Task } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
@@ -15,6 +15,7 @@ import { saveMark, saveMarkStyles } from './save-mark.ts'
 import { showToast } from './toast.ts'
 import type { ConfirmDialog } from './confirm-dialog.ts'
 import './confirm-dialog.ts'
+import './render-stats.ts'
 
 type Status = JobView['status']
 type Action = NonNullable<JobUpdate['action']>
@@ -27,6 +28,18 @@ const actionsFor: Record<Status, Array<Action | 'remove'>> = {
   failed: ['requeue', 'remove'],
   cancelled: ['requeue', 'remove'],
   completed: ['remove'],
+}
+
+/** The job's own frame times as render statistics (latest sample of each frame), for the chart. */
+export function jobStats (job: JobView, tasks: Task[]): RenderStats {
+  const frames: NonNullable<RenderStats['frames']> = {}
+  for (const task of tasks) {
+    for (const sample of task.samples ?? []) {
+      const at = sample.at ?? job.updated ?? job.created
+      ;(frames[String(sample.frame)] ??= []).push({ seconds: sample.seconds, at, ...(sample.node ? { node: sample.node } : {}) })
+    }
+  }
+  return { frames }
 }
 
 export function jobStatusName (status: Status): string {
@@ -133,7 +146,13 @@ export class JobCard extends LitElement {
 
   private taskTable (tasks: Task[]) {
     const failures = tasks.flatMap((task) => (task.failures ?? []).map((f) => ({ task, f })))
+    const stats = jobStats(this.job, tasks)
+    // The estimate counts every frame of the range, which only holds without a frame step.
+    const range = this.job.frameStep === 1 && !this.job.video
     return html`
+      ${Object.keys(stats.frames!).length ? html`<h4>${t('job:times')}</h4>
+        <rfam-render-stats .stats=${stats} .frameStart=${range ? this.job.frameStart : undefined}
+          .frameEnd=${range ? this.job.frameEnd : undefined}></rfam-render-stats>` : nothing}
       ${failures.length ? html`<h4>${t('job:failures')}</h4>${failures.map(({ task, f }) => html`
         <p class="failure"><strong>${t('job:failure-line', { frames: (f.frame ?? task.frames[0]!), node: f.node, time: format.dateTime(f.at) })}</strong>
           ${f.message}${f.exitCode != null ? ` (${t('job:exit-code', { code: f.exitCode })})` : ''}</p>

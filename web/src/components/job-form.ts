@@ -1,9 +1,10 @@
-// The render form: pick a file (renderable assets first, every .blend with "Show every file"), a name,
-// the frames and whether it is one video; Render queues the job. The frames are remembered on the asset,
-// so next time the form starts from them.
+// The render form: pick a file (renderable assets first; with "Show every .blend file" the other assets
+// and the .blend files that are no asset), a name, the frames, whether it is one video, the priority and
+// frames per task; Render queues the job. The frames are remembered on the asset, so next time the form
+// starts from them.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import type { AssetView, JobCreate } from '../../../schemas/generated/types.ts'
+import type { AssetView, FileList, JobCreate } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
@@ -13,6 +14,13 @@ import { showToast } from './toast.ts'
 
 /** Blender's default frame range, for a file never rendered from RFAM. */
 const defaultRange = { start: 1, end: 250 }
+/** The API's bounds for frames per task. */
+const chunkBounds = { min: 1, max: 10000 }
+
+/** "shots/light test.blend" → "light test": the job name of a file that is no asset. */
+function fileTitle (path: string): string {
+  return (path.split('/').at(-1) ?? path).replace(/\.blend$/i, '')
+}
 
 @customElement('rfam-job-form')
 export class JobForm extends LitElement {
@@ -23,6 +31,7 @@ export class JobForm extends LitElement {
     .field { margin: 0; }
     input[type='number'], input[type='text'], select { width: 100%; }
     .error { color: var(--rfam-error); font-weight: 600; margin: 0; }
+    .hint { font-weight: 400; color: var(--rfam-muted); font-size: 0.88rem; }
   `]
 
   /** Every asset of the project. */
@@ -31,13 +40,35 @@ export class JobForm extends LitElement {
   @state() private path = ''
   @state() private error = ''
   @state() private busy = false
+  /** The project's .blend files, fetched the first time every file is asked for. */
+  @state() private files?: FileList
+  @state() private filesError = ''
 
   private readonly i18n = new I18nController(this)
 
-  private choices (): AssetView[] {
-    const withFile = this.assets.filter((a) => a.meta && a.path.endsWith('.blend'))
-    const list = this.showAll ? withFile : withFile.filter((a) => a.meta!.render)
-    return list.sort((a, b) => a.meta!.name.localeCompare(b.meta!.name))
+  /** Renderable assets, then (on request) the other .blend assets, then .blend files that are no asset. */
+  private choices (): { renderable: AssetView[], other: AssetView[], loose: string[] } {
+    const byName = (a: AssetView, b: AssetView) => a.meta!.name.localeCompare(b.meta!.name)
+    const withFile = this.assets.filter((a) => a.meta && a.path.toLowerCase().endsWith('.blend'))
+    const renderable = withFile.filter((a) => a.meta!.render).sort(byName)
+    if (!this.showAll) return { renderable, other: [], loose: [] }
+    const known = new Set(this.assets.map((a) => a.path))
+    return {
+      renderable,
+      other: withFile.filter((a) => !a.meta!.render).sort(byName),
+      loose: (this.files?.files ?? []).filter((f) => !f.asset && !known.has(f.path)).map((f) => f.path),
+    }
+  }
+
+  private async _showAll (event: Event): Promise<void> {
+    this.showAll = (event.target as HTMLInputElement).checked
+    if (!this.showAll || this.files) return
+    this.filesError = ''
+    try {
+      this.files = await farm.blendFiles()
+    } catch (error) {
+      this.filesError = errorMessage(error)
+    }
   }
 
   private get chosen (): AssetView | undefined {
@@ -50,10 +81,16 @@ export class JobForm extends LitElement {
     const asset = this.chosen
     const form = this.renderRoot.querySelector('form')!
     const meta = asset?.meta
-    ;(form.elements.namedItem('name') as HTMLInputElement).value = meta?.name ?? ''
+    ;(form.elements.namedItem('name') as HTMLInputElement).value = meta?.name ?? (this.path ? fileTitle(this.path) : '')
     ;(form.elements.namedItem('start') as HTMLInputElement).value = String(meta?.frameStart ?? defaultRange.start)
     ;(form.elements.namedItem('end') as HTMLInputElement).value = String(meta?.frameEnd ?? defaultRange.end)
     ;(form.elements.namedItem('video') as HTMLInputElement).checked = meta?.video ?? false
+    ;(form.elements.namedItem('priority') as HTMLInputElement).value = ''
+  }
+
+  /** What an empty priority field means: the asset's true priority, 0 for a file that is no asset. */
+  private get defaultPriority (): number {
+    return this.chosen?.truePriority ?? 0
   }
 
   private async _submit (event: SubmitEvent): Promise<void> {
@@ -63,11 +100,20 @@ export class JobForm extends LitElement {
     const start = Number(data.get('start'))
     const end = Number(data.get('end'))
     const name = String(data.get('name') ?? '').trim()
+    const priorityText = String(data.get('priority') ?? '').trim()
+    const priority = Number(priorityText)
+    const chunkSize = Number(data.get('chunk'))
     if (!this.path) { this.error = t('render:need-file'); return }
     if (!Number.isInteger(start) || !Number.isInteger(end)) { this.error = t('render:need-frames'); return }
     if (end < start) { this.error = t('render:end-before-start', { start, end }); return }
-    const job: JobCreate = { file: this.path, frameStart: start, frameEnd: end, video: data.get('video') === 'on' }
+    if (priorityText !== '' && !Number.isInteger(priority)) { this.error = t('render:need-priority'); return }
+    if (!Number.isInteger(chunkSize) || chunkSize < chunkBounds.min || chunkSize > chunkBounds.max) {
+      this.error = t('render:need-chunk', { max: chunkBounds.max })
+      return
+    }
+    const job: JobCreate = { file: this.path, frameStart: start, frameEnd: end, video: data.get('video') === 'on', chunkSize }
     if (name) job.name = name
+    if (priorityText !== '') job.priority = priority
     this.busy = true
     this.error = ''
     try {
@@ -87,22 +133,40 @@ export class JobForm extends LitElement {
   }
 
   override render () {
-    const choices = this.choices()
+    const { renderable, other, loose } = this.choices()
+    const any = renderable.length + other.length + loose.length > 0
+    const option = (a: AssetView) => html`<option value=${a.path} ?selected=${a.path === this.path}>${a.meta!.name} — ${a.path}</option>`
     return html`<form @submit=${this._submit} novalidate>
       <div class="field wide">
         <label for="file">${t('render:file')}</label>
         <select id="file" name="file" @change=${this._pick}>
-          <option value="" ?selected=${this.path === ''}>${choices.length ? t('render:choose-file') : t('render:no-files')}</option>
-          ${choices.map((a) => html`<option value=${a.path} ?selected=${a.path === this.path}>${a.meta!.name} — ${a.path}</option>`)}
+          <option value="" ?selected=${this.path === ''}>${any ? t('render:choose-file') : t('render:no-files')}</option>
+          ${this.showAll
+            ? html`
+              ${renderable.length ? html`<optgroup label=${t('render:group-renderable')}>${renderable.map(option)}</optgroup>` : nothing}
+              ${other.length ? html`<optgroup label=${t('render:group-other')}>${other.map(option)}</optgroup>` : nothing}
+              ${loose.length ? html`<optgroup label=${t('render:group-files')}>${loose.map((path) => html`
+                <option value=${path} ?selected=${path === this.path}>${path}</option>`)}</optgroup>` : nothing}`
+            : renderable.map(option)}
         </select>
-        <label class="check"><input type="checkbox" .checked=${this.showAll}
-          @change=${(e: Event) => { this.showAll = (e.target as HTMLInputElement).checked }}> ${t('render:show-all')}</label>
+        <label class="check"><input type="checkbox" .checked=${this.showAll} @change=${this._showAll}> ${t('render:show-all')}</label>
+        ${this.showAll && !this.files && !this.filesError ? html`<span class="hint">${t('common:loading')}</span>` : nothing}
+        ${this.filesError ? html`<span class="error" role="alert">${this.filesError}</span>` : nothing}
+        ${this.files?.truncated ? html`<span class="hint">${t('render:files-truncated', { count: this.files.files.length })}</span>` : nothing}
       </div>
       <div class="field wide"><label for="name">${t('render:name')}</label><input id="name" name="name" type="text" maxlength="200"></div>
       <div class="field"><label for="start">${t('render:start')}</label>
         <input id="start" name="start" type="number" step="1" .value=${String(defaultRange.start)}></div>
       <div class="field"><label for="end">${t('render:end')}</label>
         <input id="end" name="end" type="number" step="1" .value=${String(defaultRange.end)}></div>
+      <div class="field"><label for="priority">${t('render:priority')}</label>
+        <input id="priority" name="priority" type="number" step="1" inputmode="numeric" aria-describedby="priority-hint"
+          placeholder=${String(this.defaultPriority)}>
+        <span class="hint" id="priority-hint">${t('render:priority-hint', { priority: this.defaultPriority })}</span></div>
+      <div class="field"><label for="chunk">${t('render:chunk')}</label>
+        <input id="chunk" name="chunk" type="number" step="1" min=${chunkBounds.min} max=${chunkBounds.max} inputmode="numeric"
+          aria-describedby="chunk-hint" .value=${'1'}>
+        <span class="hint" id="chunk-hint">${t('render:chunk-hint')}</span></div>
       <label class="check"><input type="checkbox" name="video"> ${t('render:video')}</label>
       <button class="primary" type="submit" ?disabled=${this.busy}>${t('render:submit')}</button>
       ${this.error ? html`<p class="error wide" role="alert">${this.error}</p>` : nothing}
