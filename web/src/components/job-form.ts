@@ -40,7 +40,7 @@ export class JobForm extends LitElement {
   @state() private path = ''
   @state() private error = ''
   @state() private busy = false
-  /** The project's .blend files, fetched the first time every file is asked for. */
+  /** The project's .blend files, fetched when every file is asked for. */
   @state() private files?: FileList
   @state() private filesError = ''
 
@@ -62,7 +62,8 @@ export class JobForm extends LitElement {
 
   private async _showAll (event: Event): Promise<void> {
     this.showAll = (event.target as HTMLInputElement).checked
-    if (!this.showAll || this.files) return
+    // Fetched each time it is ticked: files that are no asset are not announced when they appear.
+    if (!this.showAll) return
     this.filesError = ''
     try {
       this.files = await farm.blendFiles()

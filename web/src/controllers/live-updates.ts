@@ -98,6 +98,11 @@ class ProjectStream {
   }
 }
 
+/** Whether a batch of changes holds one of these kinds (a reconnect counts as anything). */
+export function touches (changes: Change[], ...kinds: string[]): boolean {
+  return changes.some((c) => c.kind === 'reconnect' || kinds.includes(c.kind))
+}
+
 const streams = new Map<string, ProjectStream>()
 
 export function projectStream (project: string): ProjectStream {

@@ -7,7 +7,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api, errorMessage, projectUrl } from '../controllers/api-client.ts'
-import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { ownerOptions, stateOptions, typeOptions } from '../state/options.ts'
@@ -56,8 +56,9 @@ export class AssetPage extends LitElement {
   private readonly appStateController = new AppStateController(this)
   private readonly asset = new ApiController<AssetView>(this, (signal) => assets.get(this.path, signal))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (changes.some((c) => c.kind !== 'asset' || c.path === undefined || c.path.startsWith(this.path) ||
-      this.asset.value?.dependencies.includes(c.path) || this.asset.value?.dependents.includes(c.path))) void this.asset.reload()
+    const related = (path?: string) => path === undefined || path.startsWith(this.path) ||
+      this.asset.value?.dependencies.includes(path) || this.asset.value?.dependents.includes(path)
+    if (touches(changes, 'members', 'project') || changes.some((c) => c.kind === 'asset' && related(c.path))) void this.asset.reload()
   })
 
   @state() private checkpointMessage = ''

@@ -8,7 +8,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api, projectUrl } from '../controllers/api-client.ts'
-import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { stateBadgeStyles } from '../components/state-badge.ts'
 import type { SortColumn } from '../components/asset-table.ts'
@@ -40,7 +40,7 @@ export class AssetsPage extends LitElement {
     api.get<AssetList>(projectUrl(appState.project!, '/assets'), signal))
 
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (changes.some((c) => c.kind === 'asset' || c.kind === 'project' || c.kind === 'reconnect')) void this.list.reload()
+    if (touches(changes, 'asset', 'project')) void this.list.reload()
   })
 
   @state() private sort: Column = 'priority'

@@ -6,7 +6,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api, projectUrl } from '../controllers/api-client.ts'
-import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { appState } from '../state/app-state.ts'
 
 /** GET /api/projects/:project/credits?format=json (server/credits/credits.ts). */
@@ -38,7 +38,9 @@ export class CreditsPage extends LitElement {
   private readonly credits = new ApiController<Credits>(this, (signal) =>
     api.get<Credits>(projectUrl(appState.project!, '/credits?format=json'), signal))
 
-  private readonly live = new LiveUpdatesController(this, () => appState.project, () => { void this.credits.reload() })
+  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
+    if (touches(changes, 'project', 'members')) void this.credits.reload()
+  })
 
   override render () {
     const credits = this.credits.value

@@ -7,7 +7,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api, errorMessage, projectUrl } from '../controllers/api-client.ts'
-import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { ownerOptions, stateOptions } from '../state/options.ts'
@@ -44,7 +44,9 @@ export class HomePage extends LitElement {
   private readonly todo = new ApiController<Todo>(this, (signal) =>
     api.get<Todo>(projectUrl(appState.project!, '/todo'), signal))
 
-  private readonly live = new LiveUpdatesController(this, () => appState.project, () => { void this.todo.reload() })
+  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
+    if (touches(changes, 'asset', 'members', 'project')) void this.todo.reload()
+  })
   @state() private checkpointMessage = ''
 
   private save (asset: AssetView, field: 'owner' | 'state' | 'priority' | 'description') {

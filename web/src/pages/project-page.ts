@@ -9,7 +9,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api, errorMessage, projectUrl } from '../controllers/api-client.ts'
-import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { uuid } from '../state/uuid.ts'
 import { face, faceStyles } from '../components/face.ts'
@@ -51,7 +51,7 @@ export class ProjectPage extends LitElement {
   private readonly appStateController = new AppStateController(this)
   private readonly file = new ApiController<ProjectFile>(this, (signal) => api.get<ProjectFile>(projectUrl(appState.project!, '/file'), signal))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (changes.some((c) => c.kind === 'project' || c.kind === 'members' || c.kind === 'reconnect')) void this.file.reload()
+    if (touches(changes, 'project', 'members')) void this.file.reload()
   })
 
   /** After a move, the moved role's button gets the focus back (moving an element in the DOM drops it). */

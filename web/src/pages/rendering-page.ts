@@ -8,7 +8,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api, projectUrl } from '../controllers/api-client.ts'
-import { LiveUpdatesController } from '../controllers/live-updates.ts'
+import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { appState } from '../state/app-state.ts'
 import { farm } from '../state/farm.ts'
 import '../components/job-form.ts'
@@ -28,10 +28,9 @@ export class RenderingPage extends LitElement {
   private readonly nodes = new ApiController<FarmNodeList>(this, (signal) => farm.nodes(signal))
   private readonly assets = new ApiController<AssetList>(this, (signal) => api.get<AssetList>(projectUrl(appState.project!, '/assets'), signal))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    const any = (kind: string) => changes.some((c) => c.kind === kind || c.kind === 'reconnect')
-    if (any('job')) void this.jobs.reload()
-    if (any('node')) void this.nodes.reload()
-    if (any('asset')) void this.assets.reload()
+    if (touches(changes, 'job')) void this.jobs.reload()
+    if (touches(changes, 'node')) void this.nodes.reload()
+    if (touches(changes, 'asset')) void this.assets.reload()
   })
 
   private replaceJob (view: JobView): void {
