@@ -60,7 +60,7 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   await card.getByText('12.5 s').waitFor()
   t.pass('progress and the mean frame time show up as the node reports')
   await node('failed', { node: 'pc-lab-1', session, job: run.job, tasks: run.tasks, frames: [], frame: run.frames[1], exitCode: 1, message: 'Blender stopped with exit code 1.', logTail: 'Error: Cannot read file "<script>alert(1)</script>"' })
-  await card.getByText('1 problems so far').waitFor()
+  await card.getByText('Problems so far: 1').waitFor()
   await card.getByText('Frames and problems').click()
   await card.getByText('Blender stopped with exit code 1.').first().waitFor()
   t.ok(await card.locator('pre').filter({ hasText: '<script>alert(1)</script>' }).isVisible(), 'the end of Blender\'s output is shown, as text')

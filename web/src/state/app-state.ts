@@ -77,6 +77,8 @@ class AppState {
    * fetched alongside the people, the defaults set and the language rather than after them.
    */
   async loadSession (early?: (project: string) => string[]): Promise<void> {
+    // Before any language is showing, the server's default may be needed: asked for alongside the session.
+    if (!i18n.loaded) prefetch('/api/login-options')
     try {
       this.session = await api.get<Session>('/api/session')
     } catch (error) {
