@@ -42,7 +42,12 @@ export class InlineText extends LitElement {
     return this.renderRoot.querySelector('#text')
   }
 
+  /** The save of the value being typed, fixed when typing starts: if the element is reused for another
+   * record meanwhile, the draft still goes where it was typed. */
+  private draftSave?: (value: string) => Promise<unknown>
+
   private _input (event: Event): void {
+    if (this.draft === undefined) this.draftSave = this.save
     this.draft = (event.target as HTMLInputElement).value
     clearTimeout(this.timer)
     this.timer = setTimeout(() => void this.flush(), debounceMs)
@@ -53,9 +58,10 @@ export class InlineText extends LitElement {
     clearTimeout(this.timer)
     const draft = this.draft
     if (draft === undefined) return
-    if (draft === this.saved || !this.save) { this.draft = undefined; return }
+    const save = this.draftSave ?? this.save
+    if (draft === this.saved || !save) { this.draft = undefined; return }
     if (this.required && draft.trim() === '') return
-    const ok = await this.saving.run(() => this.save!(draft))
+    const ok = await this.saving.run(() => save(draft))
     if (this.draft === draft) this.draft = undefined
     if (ok) {
       this.saved = draft

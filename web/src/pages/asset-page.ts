@@ -2,6 +2,7 @@
 // that need it, render statistics (with reset), a checkpoint button and delete (after a confirm).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
+import { keyed } from 'lit/directives/keyed.js'
 import type { AssetList, AssetUpdate, AssetView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
@@ -217,9 +218,10 @@ export class AssetPage extends LitElement {
     const meta = asset.meta
     const scheme = appState.defaults?.priority
     const support = new Set(meta.support ?? [])
+    // Keyed by path: another asset's page gets fresh fields, never a draft typed for this one.
     return html`${head}
       ${this.asset.error ? html`<p class="error" role="alert">${this.asset.error}</p>` : nothing}
-      <div class="layout">
+      ${keyed(this.path, html`<div class="layout">
         <div>
           <section class="card" aria-labelledby="details">
             <h2 id="details">${t('asset:details')} ${stateBadge(meta.state)}</h2>
@@ -272,7 +274,7 @@ export class AssetPage extends LitElement {
         cancel-label=${t('action:cancel')}></rfam-confirm-dialog>
       <rfam-confirm-dialog id="confirm-reset" heading=${t('asset:stats-reset')}
         message=${t('asset:stats-reset-confirm')} confirm-label=${t('asset:stats-reset')}
-        cancel-label=${t('action:cancel')}></rfam-confirm-dialog>`
+        cancel-label=${t('action:cancel')}></rfam-confirm-dialog>`)}`
   }
 }
 

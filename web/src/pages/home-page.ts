@@ -2,6 +2,7 @@
 // the rest of their assets by true priority, then teammates who asked for their help.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
+import { keyed } from 'lit/directives/keyed.js'
 import type { AssetView, Todo } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
@@ -112,7 +113,7 @@ export class HomePage extends LitElement {
     return html`
       <div class="page-head"><h1>${t('home:title', { name: appState.me?.name ?? '' })}</h1></div>
       ${current
-        ? this.currentCard(current)
+        ? keyed(current.path, this.currentCard(current))
         : html`<div class="card empty"><p>${t('home:nothing')}</p><a class="button primary" href="/assets">${t('home:go-assets')}</a></div>`}
       ${rest.length > 0 ? html`
         <h2>${t('home:next')}</h2>
