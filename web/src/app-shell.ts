@@ -75,6 +75,9 @@ export class AppShell extends LitElement {
     @media (max-width: 560px) {
       .bar { padding: 6px 10px; gap: 6px 10px; }
       .user-name, .live-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+      /* Every tab in sight on a phone: two rows rather than a strip scrolled off the screen. */
+      nav ul { flex-wrap: wrap; overflow-x: visible; }
+      nav a { padding: 0 10px; }
     }
   `]
 
