@@ -2,7 +2,7 @@
 // them. Writes re-read the file under its lock and apply only the fields that changed, so two
 // people (or two servers) editing different fields of one asset never undo each other.
 import { EventEmitter } from 'node:events'
-import { copyFile, mkdir, readFile, rename, utimes, access, stat } from 'node:fs/promises'
+import { copyFile, mkdir, readFile, rename, utimes, access, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -62,6 +62,7 @@ export class ProjectStore extends EventEmitter {
 
   async start (): Promise<void> {
     await mkdir(this.root, { recursive: true })
+    await this.ensureProjectFile()
     await this.loadProjectFile()
     await this.index.start(this.options.watch ?? true)
     this.views() // build the first list now rather than on the first request
@@ -91,6 +92,19 @@ export class ProjectStore extends EventEmitter {
 
   // ---- project.json -------------------------------------------------------------------------
   private get projectFilePath (): string { return join(this.root, 'project.json') }
+
+  /**
+   * Every project folder holds a project.json, so tools that see only the files (the Blender
+   * add-on) find the project's top folder by it. Created empty when missing, never overwritten;
+   * a read-only folder just stays without one.
+   */
+  private async ensureProjectFile (): Promise<void> {
+    try {
+      await writeFile(this.projectFilePath, '{}\n', { flag: 'wx' })
+    } catch (err) {
+      if (!['EEXIST', 'EACCES', 'EPERM', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err
+    }
+  }
 
   private async reloadProjectFileIfChanged (): Promise<void> {
     const stamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
