@@ -89,7 +89,7 @@ export const assetRowStyles = css`
   .asset-row .name .path { display: block; font-size: 0.8rem; color: var(--rfam-muted); overflow-wrap: anywhere; }
   .asset-row .cell { display: flex; align-items: center; gap: 6px; min-width: 0; }
   .asset-row select, .asset-row input { flex: 1; min-width: 0; }
-  .asset-row .type { color: var(--rfam-muted); }
+  .asset-row .type { color: var(--rfam-muted); display: block; overflow-wrap: anywhere; hyphens: auto; }
   .asset-row .boost { font-size: 0.8rem; color: var(--rfam-accent); font-weight: 600; white-space: nowrap; }
   .small-type { display: none; }
   @media (max-width: 720px) {
