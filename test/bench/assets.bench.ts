@@ -9,7 +9,8 @@ import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { fakeFilm } from '../../scripts/fake-film.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { rssMb, startServerProcess } from './server-process.ts'
+import { cpuSeconds, rssMb, startServerProcess } from './server-process.ts'
+import { loadavg } from 'node:os'
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
@@ -51,7 +52,7 @@ async function bench (count: number): Promise<void> {
     const first = await fetch(`${server.url}/api/projects/demo/assets`, { headers: { cookie } })
     const list = await first.json() as { assets: unknown[] }
     const readyMs = performance.now() - t
-    console.log(`start-up: process start to listening ${server.startedMs.toFixed(0)} ms; to first full asset list (${list.assets.length} assets) ${readyMs.toFixed(0)} ms; RSS ${rssMb(server.child.pid!).toFixed(0)} MB`)
+    console.log(`start-up: process start to listening ${server.startedMs.toFixed(0)} ms; to first full asset list (${list.assets.length} assets) ${readyMs.toFixed(0)} ms; CPU used by then ${cpuSeconds(server.child.pid!).toFixed(2)} s; RSS ${rssMb(server.child.pid!).toFixed(0)} MB; machine load average ${loadavg()[0]!.toFixed(1)}`)
     const body = JSON.stringify(list).length
 
     const gzip = { 'accept-encoding': 'gzip' }

@@ -28,6 +28,13 @@ export async function startServerProcess (configFile: string): Promise<ServerPro
   }
 }
 
+/** CPU seconds (user + system) a process has used so far (Linux): unlike wall time, this
+ *  hardly depends on what else the machine is doing. */
+export function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks (100/s on Linux)
+}
+
 /** Resident memory of a process in MB (Linux). */
 export function rssMb (pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
