@@ -3,11 +3,13 @@
 // makes node/ do, then speaking the real protocol over HTTP on loopback: hello, one work request,
 // a report per frame written (each "rendered" in BENCH_FRAME_MS, 200), done, bye; a node that gets
 // nothing signs off (as node/ exits with status 3). Meanwhile a load generator plays the web UI
-// (BENCH_UI_CLIENTS clients, 4, alternating GET /api/projects/demo/assets and /todo) and times every
-// answer. Prints whether any node failed and the UI latency before and during the burst (target:
+// (BENCH_UI_CLIENTS clients, 4, alternating GET /api/projects/demo/assets and /todo, from a process
+// of its own so the simulated nodes never delay its clocks) and times every answer. Prints whether any node failed and the UI latency before and during the burst (target:
 // p99 under 100 ms). The server is its own process. Asserts nothing.
 //   npx tsx test/bench/prenode-burst.bench.ts
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { createInterface } from 'node:readline'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FarmWelcome, FarmWork, JobView } from '../../schemas/generated/types.ts'
@@ -24,6 +26,12 @@ const UI_CLIENTS = Number(process.env.BENCH_UI_CLIENTS ?? 4)
 const FRAMES = Number(process.env.BENCH_FRAMES ?? 2 * NODES)
 
 interface NodeOutcome { name: string, worked: boolean, frames: number, error?: string }
+
+/** CPU seconds a process has used (Linux: utime + stime from /proc, in clock ticks of 1/100 s). */
+function cpuSeconds (pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
+  return (Number(fields[11]) + Number(fields[12])) / 100
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const percentile = (sorted: number[], p: number) => sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN
@@ -70,35 +78,24 @@ try {
   mkdirSync(join(config.shares.resolve('data::demo'), 'shots'), { recursive: true })
   writeFileSync(join(config.shares.resolve('data::demo'), 'shots', 'burst.blend'), 'BLENDER-v304')
 
-  // Warm the server's caches first: the first answers of a fresh process say nothing about a burst.
-  for (let i = 0; i < 20; i++) await api('GET', i % 2 === 0 ? '/api/projects/demo/assets' : '/api/projects/demo/todo')
-  // The web UI, timed: each client asks, waits for the answer, asks again.
-  let phase: 'before' | 'burst' | 'stop' = 'before'
-  const current = () => phase
-  const times: Record<'before' | 'burst', number[]> = { before: [], burst: [] }
-  let uiErrors = 0
-  const ui = Array.from({ length: UI_CLIENTS }, async (_, c) => {
-    for (let i = c; current() !== 'stop'; i++) {
-      const path = i % 2 === 0 ? '/api/projects/demo/assets' : '/api/projects/demo/todo'
-      const now = current()
-      const t0 = performance.now()
-      const res = await api('GET', path).catch(() => ({ status: 0 }))
-      const ms = performance.now() - t0
-      if (res.status !== 200) uiErrors++
-      if (now !== 'stop' && now === current()) times[now].push(ms)
-      await sleep(5)
-    }
-  })
+  // The web UI, timed from a process of its own (test/bench/prenode-ui-load.ts).
+  const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'alex' }) })
+  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+  const ui = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'prenode-ui-load.ts'), url, cookie, String(UI_CLIENTS)], { stdio: ['pipe', 'pipe', 'inherit'] })
+  const uiLines = createInterface({ input: ui.stdout! })[Symbol.asyncIterator]()
+  await uiLines.next() // ready
   await sleep(3000)
 
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/burst.blend', frameStart: 1, frameEnd: FRAMES })).body
-  phase = 'burst'
+  ui.stdin!.write('burst\n')
+  const cpuBefore = cpuSeconds(server.child.pid!)
   const started = performance.now()
   const outcomes = await Promise.all(Array.from({ length: NODES }, (_, i) => singleUseNode(url, credential, `burst-${i}`)))
   const burstSeconds = (performance.now() - started) / 1000
+  const serverCpu = cpuSeconds(server.child.pid!) - cpuBefore
   const rss = rssMb(server.child.pid!)
-  phase = 'stop'
-  await Promise.all(ui)
+  ui.stdin!.write('stop\n')
+  const { before, burst, errors: uiErrors } = JSON.parse((await uiLines.next()).value as string) as { before: number[], burst: number[], errors: number }
   const view = (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body
   await server.stop()
 
@@ -108,14 +105,16 @@ try {
     const sorted = [...xs].sort((a, b) => a - b)
     return `${sorted.length} requests, p50 ${percentile(sorted, 0.5).toFixed(1)} ms, p99 ${percentile(sorted, 0.99).toFixed(1)} ms, max ${(sorted[sorted.length - 1] ?? NaN).toFixed(1)} ms`
   }
-  const p99 = percentile([...times.burst].sort((a, b) => a - b), 0.99)
+  const p99 = percentile([...burst].sort((a, b) => a - b), 0.99)
   console.log(`prenode burst: ${NODES} single-use nodes, start-up jitter up to ${JITTER_S} s, ${FRAMES}-frame job, ${FRAME_MS} ms a frame, ${UI_CLIENTS} UI clients`)
   console.log(`  nodes: ${failed.length === 0 ? 'none failed' : `${failed.length} FAILED`}; ${worked.length} rendered (${outcomes.reduce((n, o) => n + o.frames, 0)} frames), ${NODES - worked.length - failed.length} found nothing to do; burst over in ${burstSeconds.toFixed(1)} s`)
   for (const f of failed.slice(0, 5)) console.log(`    ${f.name}: ${f.error}`)
   console.log(`  job: ${view.status}, ${view.counts.done ?? '?'} of ${view.counts.frames} frames done`)
-  console.log(`  web UI before the burst: ${stats(times.before)}`)
-  console.log(`  web UI during the burst: ${stats(times.burst)}${uiErrors ? `, ${uiErrors} errors` : ''}`)
+  console.log(`  web UI before the burst: ${stats(before)}`)
+  console.log(`  web UI during the burst: ${stats(burst)}${uiErrors ? `, ${uiErrors} errors` : ''}`)
+  console.log(`  server CPU during the burst: ${serverCpu.toFixed(1)} s in ${burstSeconds.toFixed(1)} s (${(100 * serverCpu / burstSeconds).toFixed(0)} % of one core), UI requests included`)
   console.log(`  target p99 < 100 ms: ${p99 < 100 ? 'met' : 'NOT met'}; server RSS ${rss.toFixed(0)} MB; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`)
 } finally {
   rmSync(dir, { recursive: true, force: true })
+  process.exit(0)
 }
