@@ -289,13 +289,13 @@ export class RenderNode {
 
   private async finishRun (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
     if (run.heartbeat) clearTimeout(run.heartbeat)
-    let delivered = false
+    let delivered: FarmReportReply | null = null
     try {
       if (run.cancelled || exit.killed) return
       await run.reporting
       const missing = run.task.frames.filter((f) => !run.written.has(f))
       if (!problem && exit.exitCode === 0 && !exit.signal && missing.length === 0) {
-        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, ...(run.output ? { output: run.output } : {}) }))
+        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(run.output ? { output: run.output } : {}) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
         return
       }
@@ -308,6 +308,7 @@ export class RenderNode {
         ...(missing[0] !== undefined ? { frame: missing[0] } : current !== null && current !== undefined ? { frame: current } : {}),
         exitCode: exit.exitCode,
         signal: exit.signal,
+        free: this.freeAfter(),
         message: message.slice(0, 2000),
         logTail: (output?.tail() ?? '').slice(-20000),
       }))
@@ -315,8 +316,13 @@ export class RenderNode {
       this.runs.delete(run)
       if (run.slot >= 0) this.freeSlots.push(run.slot)
       this.freeSlots.sort((a, b) => a - b)
-      // Ask again at once, with the process free: the server answers the held poll when it gets
-      // done or failed; otherwise drop the poll.
+      // The reply to done/failed may bring the next runs for the free processes.
+      for (const task of delivered?.runs ?? []) {
+        this.tookWork = true
+        if (!this.stopping) this.start(task)
+      }
+      // Otherwise ask again, with the process free: the server answers the held poll when it
+      // gets done or failed (a poll it does not hold is dropped).
       const poll = this.poll
       if (!delivered) poll?.abort()
       // In case the poll reached the server after the done (no held poll to answer then).
@@ -324,28 +330,32 @@ export class RenderNode {
     }
   }
 
-  /** Sends done or failed until the server has it (true), or refuses it for good (false). */
-  private async deliver (run: ActiveRun, what: 'done' | 'failed', body: () => object): Promise<boolean> {
+  /** Processes free once the run being reported ends (a single-use node wants no more work). */
+  private freeAfter (): number {
+    return this.config.singleUse || this.stopping ? 0 : this.freeSlots.length + 1
+  }
+
+  /** Sends done or failed until the server has it (its reply), or refuses it for good (null). */
+  private async deliver (run: ActiveRun, what: 'done' | 'failed', body: () => object): Promise<FarmReportReply | null> {
     let tries = 0
     while (!this.stopping || tries === 0) {
       tries++
       if (!this.session) {
         await this.sleep(200)
-        if (this.stopping) return false
+        if (this.stopping) return null
         continue
       }
       try {
-        await this.client.post(what, { node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, ...body() })
-        return true
+        return await this.client.post<FarmReportReply>(what, { node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, ...body() })
       } catch (err) {
         if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') { this.lostSession(); continue }
         if (err instanceof ServerError && err.status >= 400 && err.status < 500) {
           this.log(`the server refused "${what}" for "${run.task.name}": ${err.message}`)
-          return false
+          return null
         }
         await this.sleep(this.backoff())
       }
     }
-    return false
+    return null
   }
 }

@@ -948,6 +948,10 @@ export interface FarmDone {
    * @minItems 1
    */
   tasks: [string, ...string[]];
+  /**
+   * Processes free now (this run's included): the reply may bring new runs for them, saving a work request.
+   */
+  free?: number;
   frames: FrameSamples;
   /**
    * Whole run, from starting Blender to its exit.
@@ -972,6 +976,10 @@ export interface FarmFailed {
    * @minItems 1
    */
   tasks: [string, ...string[]];
+  /**
+   * Processes free now (this run's included): the reply may bring new runs for them, saving a work request.
+   */
+  free?: number;
   frames: FrameSamples;
   /**
    * The frame being rendered when it failed, when known.
@@ -1101,33 +1109,13 @@ export interface FarmPrenodePoll {
  */
 export interface FarmReportReply {
   /**
-   * Stop this run now: the job was cancelled or paused-and-reassigned, or the tasks are no longer this node's.
+   * Stop this run now: the job was cancelled, or the tasks are no longer this node's.
    */
   cancel: boolean;
-}
-/**
- * POST /api/farm/report: progress of a run: frames written since the last report and the frame being rendered. Sent when a frame is written and at every heartbeat.
- *
- * This interface was referenced by `AllSchemas`'s JSON-Schema
- * via the `definition` "farm-report".
- */
-export interface FarmReport {
-  node: NodeName;
-  session: NodeSession;
-  job: Uuid;
   /**
-   * @minItems 1
+   * New runs for the free processes a done or failed message announced.
    */
-  tasks: [string, ...string[]];
-  frames: FrameSamples;
-  /**
-   * Frame Blender is rendering now.
-   */
-  current?: number;
-  /**
-   * File name of the latest frame written (in the output folder), for the preview.
-   */
-  output?: string;
+  runs?: FarmTask[];
 }
 /**
  * Work handed to a node: some consecutive tasks of one job, rendered by one Blender process (blender -b <file> -o <output> -s <first> -e <last> -j <frameStep> -a).
@@ -1158,6 +1146,30 @@ export interface FarmTask {
    * Render one video in the file's own movie format; otherwise frames as images (a movie format becomes PNG).
    */
   video: boolean;
+}
+/**
+ * POST /api/farm/report: progress of a run: frames written since the last report and the frame being rendered. Sent when a frame is written and at every heartbeat.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-report".
+ */
+export interface FarmReport {
+  node: NodeName;
+  session: NodeSession;
+  job: Uuid;
+  /**
+   * @minItems 1
+   */
+  tasks: [string, ...string[]];
+  frames: FrameSamples;
+  /**
+   * Frame Blender is rendering now.
+   */
+  current?: number;
+  /**
+   * File name of the latest frame written (in the output folder), for the preview.
+   */
+  output?: string;
 }
 /**
  * Reply to a hello: the node's session and the timing the server wants.

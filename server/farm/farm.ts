@@ -88,6 +88,8 @@ export class Farm {
   private readonly random: () => number
   private readonly newId: () => string
   private readonly waiters = new Set<Waiter>()
+  /** Tasks the server stopped, per node, not yet told to it (job id -> task ids). */
+  private readonly pendingCancels = new Map<string, Map<string, Set<string>>>()
   private readonly stats: RenderStatsWriter
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
@@ -119,6 +121,11 @@ export class Farm {
       taskChanged: (job, task, from) => {
         const rt = this.scheduler.jobs.get(job.id)
         if (!rt) return
+        // A task taken from a node by the server (cancel, job failed): that node must stop it.
+        if (from === 'active' && task.status === 'cancelled') {
+          const run = rt.runOfTask.get(rt.taskIndex.get(task.id)!)
+          if (run) this.noteCancel(run.node, job.id, task.id)
+        }
         rt.taskChanged(task, from)
         this.scheduler.refresh(rt)
       },
@@ -157,6 +164,8 @@ export class Farm {
     this.prenodes.close()
     await this.stats.flush()
     await this.store.close()
+    const j = this.store.syncStats
+    if (j.count > 0) this.deps.log.info(`farm: journal: ${j.lines} changes in ${j.count} syncs, ${(j.totalMs / j.count).toFixed(1)} ms each on average, ${j.maxMs.toFixed(0)} ms at most`)
   }
 
   // ==== people: jobs ===========================================================================
@@ -222,8 +231,8 @@ export class Farm {
     const changes = new Changes()
     changes.add(rt, patch.action ? job.tasks.keys() : [])
     await this.commit(changes)
-    if (patch.action === 'cancel') this.wakeForCancel(job.id)
-    else this.wakeForWork()
+    this.tellCancels()
+    if (patch.action !== 'cancel') this.wakeForWork()
     return this.view(rt)
   }
 
@@ -234,7 +243,7 @@ export class Farm {
     await this.store.remove(id)
     await this.previews.remove(id)
     this.previewed.delete(id)
-    this.wakeForCancel(id)
+    this.tellCancels()
     this.announce(rt)
   }
 
@@ -311,6 +320,7 @@ export class Farm {
 
   async hello (msg: FarmHello, credential: string): Promise<FarmWelcome> {
     const { state, session } = await this.registry.hello(msg, credential)
+    this.pendingCancels.delete(state.record.name)
     const listed = new Set((msg.running ?? []).flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
     const changes = new Changes()
     let requeued = false
@@ -348,7 +358,7 @@ export class Farm {
     if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
     const state = this.node(msg.node, msg.session, credential)
     const changes = new Changes()
-    const cancel = this.reconcile(state, msg.running, changes, true)
+    const cancel = mergeRefs(this.reconcile(state, msg.running, changes, true), this.takeCancels(state))
     const runs = this.resend(state, msg.running)
     if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.assignUpTo(state, msg.free, changes))
     await this.commit(changes)
@@ -360,7 +370,7 @@ export class Farm {
     return new Promise<FarmWork>((resolve, reject) => {
       let ended = false
       let timer: unknown = null
-      const handle = { cancel: () => w.finish(this.emptyWork(state)) }
+      const handle = { cancel: () => w.finish(this.emptyWork(state)), free: msg.free }
       const onAbort = () => w.finish(this.emptyWork(state))
       const end = (): boolean => {
         if (ended) return false
@@ -408,7 +418,7 @@ export class Farm {
   private tryWaiter (w: Waiter): void {
     if (w.claimed) return
     const changes = new Changes()
-    const cancel = this.reconcile(w.node, w.listed, changes, false)
+    const cancel = mergeRefs(this.reconcile(w.node, w.listed, changes, false), this.takeCancels(w.node))
     const runs = cancel.length === 0 && !w.node.record.paused && w.free > 0 ? this.assignUpTo(w.node, w.free, changes) : []
     if (cancel.length === 0 && runs.length === 0) {
       if (changes.jobs.size > 0) void this.commit(changes)
@@ -430,9 +440,25 @@ export class Farm {
     }
   }
 
-  /** A job's tasks were stopped: tell the waiting nodes that list it. */
-  private wakeForCancel (jobId: string): void {
-    for (const w of [...this.waiters]) if (w.listed.some((r) => r.job === jobId)) this.tryWaiter(w)
+  private noteCancel (node: string, job: string, task: string): void {
+    let jobs = this.pendingCancels.get(node)
+    if (!jobs) this.pendingCancels.set(node, jobs = new Map())
+    let tasks = jobs.get(job)
+    if (!tasks) jobs.set(job, tasks = new Set())
+    tasks.add(task)
+  }
+
+  /** The runs this node must stop that it has not been told of yet (and forgets them). */
+  private takeCancels (state: NodeState): RunRef[] {
+    const jobs = this.pendingCancels.get(state.record.name)
+    if (!jobs) return []
+    this.pendingCancels.delete(state.record.name)
+    return [...jobs].map(([job, tasks]) => ({ job, tasks: [...tasks] as RunRef['tasks'] }))
+  }
+
+  /** Tasks were taken from nodes: answer their held polls with the cancels now. */
+  private tellCancels (): void {
+    for (const w of [...this.waiters]) if (this.pendingCancels.has(w.node.record.name)) this.tryWaiter(w)
   }
 
   async report (msg: FarmReport, credential: string): Promise<FarmReportReply> {
@@ -479,11 +505,11 @@ export class Farm {
         logTail: '',
       }, changes)
     }
+    const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
     if (msg.output) this.preview(rt, msg.output)
     if (missing.length > 0) this.wakeForWork()
-    this.endHeldPoll(state)
-    return { cancel: false }
+    return this.replyWith(state, runs)
   }
 
   async failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> {
@@ -500,11 +526,25 @@ export class Farm {
     this.writeFrames(rt, state, msg.frames, changes)
     const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (left.length > 0) this.failTasks(rt, state, left, msg, changes)
+    const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
+    this.tellCancels()
     this.wakeForWork()
-    this.wakeForCancel(rt.id)
-    this.endHeldPoll(state)
-    return { cancel: false }
+    return this.replyWith(state, runs)
+  }
+
+  /**
+   * After done or failed: new runs for the processes the node says are free, in the same reply
+   * (one request per run instead of three). Without new runs, or when the node's held poll asked
+   * for work itself, that poll is answered so the node asks again with the right count.
+   */
+  private nextRuns (state: NodeState, free: number, changes: Changes): FarmTask[] {
+    return !state.record.paused && free > 0 && !this.closed ? this.assignUpTo(state, free, changes) : []
+  }
+
+  private replyWith (state: NodeState, runs: FarmTask[]): FarmReportReply {
+    if (runs.length === 0 || (state.waiter && state.waiter.free > 0)) this.endHeldPoll(state)
+    return runs.length > 0 ? { cancel: false, runs } : { cancel: false }
   }
 
   /** A node signing off: its tasks are queued again now, not after the timeout. */
@@ -513,6 +553,7 @@ export class Farm {
     const changes = new Changes()
     for (const run of this.scheduler.runsOfNode(state.record.name)) for (const idx of [...run.tasks]) this.requeue(run.job, idx, changes)
     this.registry.offline(state)
+    this.pendingCancels.delete(state.record.name)
     await this.commit(changes)
     this.announceNodes()
     this.wakeForWork()
@@ -842,4 +883,17 @@ function consecutiveGroups (rt: JobRuntime, idxs: number[]): number[][] {
     else groups.push([idx])
   }
   return groups
+}
+
+/** Joins two lists of runs to stop, one entry per job. */
+function mergeRefs (a: RunRef[], b: RunRef[]): RunRef[] {
+  if (b.length === 0) return a
+  if (a.length === 0) return b
+  const byJob = new Map<string, Set<string>>()
+  for (const r of [...a, ...b]) {
+    const set = byJob.get(r.job) ?? new Set<string>()
+    for (const t of r.tasks) set.add(t)
+    byJob.set(r.job, set)
+  }
+  return [...byJob].map(([job, tasks]) => ({ job, tasks: [...tasks] as RunRef['tasks'] }))
 }

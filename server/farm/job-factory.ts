@@ -55,7 +55,7 @@ export function createJob (input: NewJob): Job {
   const outputRel = checkRelativePath(body.output ?? defaultOutput(rel), 'output')
   if (outputRel === '' || outputRel.endsWith('/')) throw badRequest('RFAM_BAD_OUTPUT', 'The output must name a file pattern such as renders/shot/####.')
   const groups = video ? [frames] : chunk(frames, chunkSize)
-  const tasks: Task[] = groups.map((f, i): Task => ({ id: `t${i + 1}`, frames: f as Task['frames'], status: 'queued', node: null, attempts: 0, framesDone: [], samples: [], failures: [] }))
+  const tasks: Task[] = groups.map((f, i): Task => ({ id: `t${i + 1}`, frames: f as Task['frames'], status: 'queued', node: null, attempts: 0 }))
   const created = new Date(input.now).toISOString()
   const job: Job = {
     id: input.id,

@@ -56,7 +56,10 @@ export class JobRuntime {
   /** Dispatch positions before the cursor whose task is queued again, ascending. */
   private returned: number[] = []
 
+  private readonly createdMs: number
+
   constructor (readonly job: Job) {
+    this.createdMs = Date.parse(job.created)
     this.share = job.file.split('::')[0]!
     this.group = `${this.share}|${[...job.requires].sort().join(',')}`
     this.blocklist = new Set()
@@ -65,7 +68,7 @@ export class JobRuntime {
 
   get id (): string { return this.job.id }
   get project (): string { return this.job.project }
-  get created (): number { return Date.parse(this.job.created) }
+  get created (): number { return this.createdMs }
   get meanSeconds (): number | null { return this.sampleCount > 0 ? this.sampleSeconds / this.sampleCount : null }
   get totalFrames (): number { return this.job.tasks.reduce((n, t) => n + t.frames.length, 0) }
 

@@ -49,6 +49,9 @@ export class JobStore {
   private waiters: Array<{ resolve: () => void, reject: (e: unknown) => void }> = []
   private flushing: Promise<void> | null = null
   private readonly jobs = new Map<string, Job>()
+  private readonly headers = new Map<string, { key: string, json: string }>()
+  /** Journal writes since start: how many, how long, how many lines (for the server log). */
+  readonly syncStats = { count: 0, totalMs: 0, maxMs: 0, lines: 0 }
   private readonly dirty = new Set<string>()
   private readonly lastSnapshot = new Map<string, number>()
   private snapshotTimer: NodeJS.Timeout | null = null
@@ -76,6 +79,7 @@ export class JobStore {
         const problem = validator().check('job.schema.json', job)
         if (problem) throw new Error(problem)
         if (`${job.id}.json` !== name) throw new Error(`its id is ${job.id}`)
+        slim(job)
         this.jobs.set(job.id, job)
       } catch (err) {
         this.options.log.error(`farm: job file ${file} cannot be read and is left alone: ${(err as Error).message}`)
@@ -100,7 +104,7 @@ export class JobStore {
         if (!job || line.r <= (job.revision ?? 0)) continue
         for (const key of Object.keys(job)) if (key !== 'tasks') delete (job as Partial<Job>)[key as keyof Job]
         Object.assign(job, line.h)
-        for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = task
+        for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = slimTask(task)
         job.revision = line.r
         changed.add(job.id)
       }
@@ -127,10 +131,9 @@ export class JobStore {
   record (job: Job, taskIndexes: Iterable<number> = []): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the job store is closed'))
     job.revision = (job.revision ?? 0) + 1
-    const { tasks, ...header } = job
     const t: Record<string, Task> = {}
-    for (const idx of taskIndexes) t[idx] = tasks[idx]!
-    this.pending.push(JSON.stringify({ j: job.id, r: job.revision, h: header, t }) + '\n')
+    for (const idx of taskIndexes) t[idx] = job.tasks[idx]!
+    this.pending.push(`{"j":"${job.id}","r":${job.revision},"h":${this.headerJson(job)},"t":${JSON.stringify(t)}}\n`)
     this.pendingJobs.push([job.id, job.revision])
     this.dirty.add(job.id)
     const done = new Promise<void>((resolve, reject) => { this.waiters.push({ resolve, reject }) })
@@ -138,10 +141,22 @@ export class JobStore {
     return done
   }
 
+  /** The job's fields without its tasks as JSON, reused while they stay the same (most changes are to tasks). */
+  private headerJson (job: Job): string {
+    const key = headerKey(job)
+    const cached = this.headers.get(job.id)
+    if (cached && cached.key === key) return cached.json
+    const { tasks: _tasks, revision: _revision, ...header } = job
+    const json = JSON.stringify(header)
+    this.headers.set(job.id, { key, json })
+    return json
+  }
+
   /** Deletes a job's file (its journal lines are then ignored). */
   async remove (id: string): Promise<void> {
     if (!ID.test(id)) return
     this.jobs.delete(id)
+    this.headers.delete(id)
     this.dirty.delete(id)
     this.lastSnapshot.delete(id)
     for (const map of this.segments.values()) map.delete(id)
@@ -176,8 +191,14 @@ export class JobStore {
         this.waiters = []
         try {
           if (this.bytes > this.segmentBytes) await this.openSegment()
+          const t0 = performance.now()
           await this.fd!.write(text)
           await this.fd!.datasync()
+          const ms = performance.now() - t0
+          this.syncStats.count++
+          this.syncStats.totalMs += ms
+          this.syncStats.maxMs = Math.max(this.syncStats.maxMs, ms)
+          this.syncStats.lines += jobs.length
           this.bytes += Buffer.byteLength(text)
           const map = this.segments.get(this.seq)!
           for (const [id, rev] of jobs) if (this.jobs.has(id)) map.set(id, Math.max(map.get(id) ?? 0, rev))
@@ -263,4 +284,21 @@ export class JobStore {
   async journalFiles (): Promise<string[]> {
     return (await readdir(this.journalDir)).filter((n) => n.endsWith('.ndjson')).sort()
   }
+}
+
+/** Everything in a job's header that changes after creation, cheap to compare. */
+function headerKey (job: Job): string {
+  return `${job.status}|${job.priority}|${job.updated}|${job.started}|${job.finished}|${job.name}|${job.message}|${job.blocklist?.join(',')}|${job.seenBy?.join(',')}`
+}
+
+/** Empty lists cost memory in jobs of thousands of tasks: they are left out (the code reads them as empty). */
+function slimTask (task: Task): Task {
+  if (task.framesDone?.length === 0) delete task.framesDone
+  if (task.samples?.length === 0) delete task.samples
+  if (task.failures?.length === 0) delete task.failures
+  return task
+}
+
+function slim (job: Job): void {
+  for (const task of job.tasks) slimTask(task)
 }

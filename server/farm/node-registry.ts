@@ -18,7 +18,7 @@ export interface NodeState {
   lastSeen: number
   online: boolean
   /** Its held work request, if any. */
-  waiter: { cancel: () => void } | null
+  waiter: { cancel: () => void, free: number } | null
   persistedSeen: number
   /** The session id that last matched the record's hash. */
   sessionChecked: string | null

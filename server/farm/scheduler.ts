@@ -103,6 +103,7 @@ export class Scheduler {
 
   /** A task failed by this node goes to others first, unless no other node could take it. */
   private takeable (job: JobRuntime, node: string): (idx: number) => boolean {
+    if (job.failedBy.size === 0) return anyTask
     let others: number | undefined
     return (idx) => {
       const failed = job.failedBy.get(idx)
@@ -170,6 +171,8 @@ function tier (job: JobRuntime): number {
   if (job.doneFrames > 0) return 1
   return job.runs.size === 0 ? 0 : 2
 }
+
+const anyTask = (): boolean => true
 
 /** Negative when `a` should go before `b` within one project. */
 export function compareJobs (a: JobRuntime, b: JobRuntime): number {

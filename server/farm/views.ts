@@ -49,7 +49,8 @@ export function jobView (rt: JobRuntime, options: { path: string, preview: strin
   if (rt.fastest) view.fastestFrame = rt.fastest
   if (rt.slowest) view.slowestFrame = rt.slowest
   if (lastFailure) view.lastFailure = lastFailure
-  if (options.withTasks) view.tasks = tasks
+  // Tasks keep empty lists out of memory; the API always shows them.
+  if (options.withTasks) view.tasks = tasks.map((t) => ({ ...t, framesDone: t.framesDone ?? [], samples: t.samples ?? [], failures: t.failures ?? [] }))
   return view
 }
 

@@ -1,15 +1,15 @@
 // Scheduler scale over HTTP on loopback: 1,000 simulated nodes and 100,000 queued frames (10
 // projects × 10 jobs × 1,000 frames) against a real server process. Each simulated node does what
-// node/ does: asks for work, holds a second poll open while it "renders" (a random 0–2×RENDER_MS),
-// then sends done, which answers the held poll. Prints task assignments per second and request
-// latency (p50/p99 of the work requests that got work, and of done). Asserts nothing.
+// node/ does: keeps a poll held open, "renders" each run for a random 0–2×RENDER_MS, then sends
+// done, whose reply brings the next run. Prints task assignments per second and request latency
+// (p50/p99 of work requests and done; held polls are long polls by design). Asserts nothing.
 //   npx tsx test/bench/farm-scale.bench.ts        BENCH_SECONDS=20 BENCH_RENDER_MS=300 BENCH_NODES=1000
 import { Agent, request } from 'node:http'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
-import type { FarmTask, FarmWelcome, FarmWork } from '../../schemas/generated/types.ts'
+import type { FarmReportReply, FarmTask, FarmWelcome, FarmWork } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
@@ -31,7 +31,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
   const seconds = options.seconds ?? Number(process.env.BENCH_SECONDS ?? 20)
   const renderMs = options.renderMs ?? Number(process.env.BENCH_RENDER_MS ?? 300)
   const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-scale-'))
-  const file = writeTestConfig(dir, { demo: false, localNode: false, logLevel: 'warn', farmSettings: { heartbeatSeconds: 10, longPollSeconds: 20 } })
+  const file = writeTestConfig(dir, { demo: false, localNode: false, logLevel: 'info', farmSettings: { heartbeatSeconds: 10, longPollSeconds: 20 } })
   const config = loadConfig(file)
   const projects = Array.from({ length: PROJECTS }, (_, i) => `p${i}`)
   for (const p of projects) {
@@ -88,25 +88,36 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
       return out
     }
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    // A simulated node, doing what node/ does: one poll held open all the time (its heartbeat and
+    // cancel channel, renewed when the server ends it), and done asking for the next run.
     const simulate = async (name: string) => {
       const session = sessions.get(name)!
+      let run: FarmTask | undefined
+      let held: Promise<unknown> | null = null
       await sleep(Math.random() * renderMs)
       while (!stop) {
         try {
-          const work = await timed(() => post<FarmWork>('/api/farm/work', { node: name, session, free: 1, running: [], wait: false }))
-          const run: FarmTask | undefined = work.runs[0]
-          if (!run) { await sleep(renderMs); continue }
-          if (measuring) assignments++
-          const held = post<FarmWork>('/api/farm/work', { node: name, session, free: 0, running: [{ job: run.job, tasks: run.tasks }], wait: true }).catch(() => undefined)
+          if (!run) {
+            const work = await timed(() => post<FarmWork>('/api/farm/work', { node: name, session, free: 1, running: [], wait: false }))
+            run = work.runs[0]
+            if (!run) { await sleep(renderMs); continue }
+            if (measuring) assignments++
+          }
+          const current = run
+          held ??= post<FarmWork>('/api/farm/work', { node: name, session, free: 0, running: [{ job: current.job, tasks: current.tasks }], wait: true })
+            .catch(() => undefined).finally(() => { held = null })
           await sleep(Math.random() * 2 * renderMs)
-          await timed(() => post('/api/farm/done', { node: name, session, job: run.job, tasks: run.tasks, frames: run.frames.map((frame) => ({ frame, seconds: 600 })), seconds: run.frames.length * 600 + 1 }))
-          await held
+          const reply = await timed(() => post<FarmReportReply>('/api/farm/done', { node: name, session, job: current.job, tasks: current.tasks, frames: current.frames.map((frame) => ({ frame, seconds: 600 })), seconds: current.frames.length * 600 + 1, free: 1 }))
+          run = reply.runs?.[0]
+          if (run && measuring) assignments++
         } catch (err) {
           if (measuring) errors++
           if (errors < 5) console.error(String(err))
+          run = undefined
           await sleep(100)
         }
       }
+      await held
     }
     const loops = names.map((n) => simulate(n))
     await sleep(5000) // warm up: first frames measured, run sizes settle
@@ -126,6 +137,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
   } finally {
     agent.destroy()
     await server.stop()
+    for (const line of server.output) if (line.includes('farm: journal')) console.log(`  server: ${JSON.parse(line).msg as string}`)
     rmSync(dir, { recursive: true, force: true })
   }
 }
@@ -133,7 +145,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
 export function printScale (r: ScaleResult): void {
   console.log(`scheduler scale: ${r.nodes} simulated nodes, ${r.frames.toLocaleString('en')} queued frames, ${r.seconds.toFixed(0)} s`)
   console.log(`  assignments/s ${r.perSecond.toFixed(0).padStart(6)}   (target ≥ 2000)`)
-  console.log(`  requests/s    ${r.requestsPerSecond.toFixed(0).padStart(6)}   (work + done, held polls not counted)`)
+  console.log(`  requests/s    ${r.requestsPerSecond.toFixed(0).padStart(6)}   (work + done; held polls not counted)`)
   console.log(`  latency p50   ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1)} ms (target < 50)   max ${r.max.toFixed(1)} ms`)
   console.log(`  errors ${r.errors}, server RSS ${r.rssMb.toFixed(0)} MB`)
 }

@@ -4,7 +4,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
 
-export interface FarmServer { child: ChildProcess, url: string, stop: () => Promise<void> }
+export interface FarmServer { child: ChildProcess, url: string, output: string[], stop: () => Promise<void> }
 
 export async function startFarmServer (configFile: string): Promise<FarmServer> {
   const profile = process.env.BENCH_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE}`] : []
@@ -12,6 +12,8 @@ export async function startFarmServer (configFile: string): Promise<FarmServer> 
   const child = spawn(process.execPath, [...profile, ...extra, '--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
     env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
   })
+  const output: string[] = []
+  child.stdout!.on('data', (d: Buffer) => { output.push(...d.toString().split('\n').filter(Boolean)) })
   const url = await new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d: Buffer) => {
@@ -21,5 +23,5 @@ export async function startFarmServer (configFile: string): Promise<FarmServer> 
     })
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
   })
-  return { child, url, stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') }) }
+  return { child, url, output, stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') }) }
 }

@@ -342,3 +342,25 @@ t.test('a node signing off gives its work back at once', async (t) => {
   t.equal(farm.getJob('red', job.id).counts.queued, 2)
   t.equal(farm.listNodes().nodes[0]!.online, false)
 })
+
+t.test('done can bring the next run; a cancel reaches a held poll that does not list the run', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'a.blend')
+  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 100 })
+  const a = await hello(farm, 'pc-a')
+  await hello(farm, 'pc-b')
+  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const first = w.runs[0]!
+  const held = farm.work({ node: a.name, session: a.session, free: 0, running: [ref(first)] }, a.cred)
+  let answered = false
+  void held.then(() => { answered = true })
+  const reply = await farm.done({ node: a.name, session: a.session, job: job.id, tasks: first.tasks, frames: first.frames.map((frame) => ({ frame, seconds: 600 })), seconds: first.frames.length * 600 + 1, free: 1 }, a.cred)
+  t.equal(reply.runs?.length, 1, 'the reply to done carries the next run')
+  await new Promise((r) => setImmediate(r))
+  t.notOk(answered, 'the held poll stays open: the node is busy again')
+  await farm.updateJob('red', job.id, { action: 'cancel' })
+  const c = await held
+  t.same(c.cancel, [ref(reply.runs![0]!)], 'the cancel names the run the poll did not list')
+  const after = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  t.same(after.cancel, [], 'told once')
+})
