@@ -95,7 +95,11 @@ try {
   const serverCpu = cpuSeconds(server.child.pid!) - cpuBefore
   const rss = rssMb(server.child.pid!)
   ui.stdin!.write('stop\n')
-  const { before, burst, errors: uiErrors } = JSON.parse((await uiLines.next()).value as string) as { before: number[], burst: number[], errors: number }
+  const { before, burst, burstAt, errors: uiErrors } = JSON.parse((await uiLines.next()).value as string) as { before: number[], burst: number[], burstAt: number[], errors: number }
+  // While the nodes arrive (hello, first poll) and after (reports, done, idle polls).
+  const arrivalMs = (JITTER_S + 1) * 1000
+  const arriving = burst.filter((_, i) => burstAt[i]! < arrivalMs)
+  const working = burst.filter((_, i) => burstAt[i]! >= arrivalMs)
   const view = (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body
   await server.stop()
 
@@ -112,6 +116,8 @@ try {
   console.log(`  job: ${view.status}, ${view.counts.done ?? '?'} of ${view.counts.frames} frames done`)
   console.log(`  web UI before the burst: ${stats(before)}`)
   console.log(`  web UI during the burst: ${stats(burst)}${uiErrors ? `, ${uiErrors} errors` : ''}`)
+  console.log(`    while the nodes arrive (first ${JITTER_S + 1} s): ${stats(arriving)}`)
+  console.log(`    after that: ${stats(working)}`)
   console.log(`  server CPU during the burst: ${serverCpu.toFixed(1)} s in ${burstSeconds.toFixed(1)} s (${(100 * serverCpu / burstSeconds).toFixed(0)} % of one core), UI requests included`)
   console.log(`  target p99 < 100 ms: ${p99 < 100 ? 'met' : 'NOT met'}; server RSS ${rss.toFixed(0)} MB; load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}`)
 } finally {

@@ -1,7 +1,7 @@
 // The web UI's side of prenode-burst.bench.ts, in a process of its own so that the 200 simulated
 // nodes never delay its clocks: CLIENTS clients each GET /api/projects/demo/assets, then /todo,
 // then again, timing every answer. Reads phase names on stdin ("burst", "stop"); on "stop" prints
-// one JSON line: { before: [ms…], burst: [ms…], errors }.
+// one JSON line: { before: [ms…], burst: [ms…], burstAt: [ms since the burst began…], errors }.
 //   node --import tsx test/bench/prenode-ui-load.ts <server url> <cookie> <clients>
 import { createInterface } from 'node:readline'
 
@@ -10,6 +10,8 @@ const clients = Number(clientsArg ?? 4)
 let phase: 'before' | 'burst' | 'stop' = 'before'
 const current = () => phase
 const times: Record<'before' | 'burst', number[]> = { before: [], burst: [] }
+const burstAt: number[] = []
+let burstStart = 0
 let errors = 0
 
 async function get (path: string): Promise<boolean> {
@@ -33,14 +35,18 @@ const loops = Array.from({ length: clients }, async (_, c) => {
     const ok = await get(i % 2 === 0 ? '/api/projects/demo/assets' : '/api/projects/demo/todo')
     const ms = performance.now() - t0
     if (!ok) errors++
-    if (now !== 'stop' && now === current()) times[now].push(ms)
+    if (now !== 'stop' && now === current()) {
+      times[now].push(ms)
+      if (now === 'burst') burstAt.push(t0 - burstStart)
+    }
     await new Promise((r) => setTimeout(r, 5))
   }
 })
 
 for await (const line of createInterface({ input: process.stdin })) {
+  if (line === 'burst') burstStart = performance.now()
   if (line === 'burst' || line === 'stop') phase = line
   if (line === 'stop') break
 }
 await Promise.all(loops)
-process.stdout.write(JSON.stringify({ ...times, errors }) + '\n', () => process.exit(0))
+process.stdout.write(JSON.stringify({ ...times, burstAt, errors }) + '\n', () => process.exit(0))
