@@ -1258,11 +1258,17 @@ export interface JobCreate {
    */
   file: string;
   name?: DisplayName;
+  /**
+   * First frame to render.
+   */
   frameStart: number;
   /**
    * Last frame; not before frameStart.
    */
   frameEnd: number;
+  /**
+   * Render every n-th frame.
+   */
   frameStep?: number;
   /**
    * Render the range as one video, in one task, in the file's own (movie) format.
@@ -1304,6 +1310,9 @@ export interface JobUpdate {
    * pause: no new tasks start (running ones finish); resume; cancel: stop everything now; requeue: render the failed and cancelled tasks again.
    */
   action?: "pause" | "resume" | "cancel" | "requeue";
+  /**
+   * New priority within the project: higher goes first.
+   */
   priority?: number;
   name?: DisplayName;
 }
@@ -1387,6 +1396,9 @@ export interface Job {
    * Counts the job's changes; after a crash the farm's journal (farm/journal/) replays only changes newer than the file.
    */
   revision?: number;
+  /**
+   * The job's tasks in frame order, each one or more consecutive frames.
+   */
   tasks: Task[];
 }
 /**
@@ -1497,6 +1509,9 @@ export interface FarmNode {
    * Blender version the node runs.
    */
   blenderVersion?: string;
+  /**
+   * Tags the node offers, such as 'gpu'.
+   */
   provides: Tag[];
   /**
    * Shares the node can reach.
@@ -1511,6 +1526,9 @@ export interface FarmNode {
    */
   paused: boolean;
   lastSeen: Timestamp;
+  /**
+   * It takes one round of work and exits (cluster nodes).
+   */
   singleUse?: boolean;
   /**
    * Name of the farm credential it logged in with.
