@@ -69,6 +69,21 @@ export class ProjectStore extends EventEmitter {
     for (const path of this.index.entries.keys()) this.queueLinks(path)
   }
 
+  private changedLinks = new Set<string>()
+  private linksTimer?: NodeJS.Timeout
+
+  /** Folds link changes found within 100 ms into one new version of the views. */
+  private linksChanged (path: string): void {
+    this.changedLinks.add(path)
+    this.linksTimer ??= setTimeout(() => {
+      this.linksTimer = undefined
+      const paths = [...this.changedLinks]
+      this.changedLinks.clear()
+      this.index.bump()
+      for (const p of paths) this.emit('change', { kind: 'asset', path: p })
+    }, 100)
+  }
+
   /** True once every queued .blend has been read for its links. */
   get linksSettled (): boolean { return this.linkQueue.idle }
 
@@ -80,15 +95,24 @@ export class ProjectStore extends EventEmitter {
       if (entry?.file?.exists) {
         try { next = await readFileLinks(this.root, path) } catch { next = undefined }
       }
-      if (JSON.stringify(next) === JSON.stringify(this.links.get(path))) return
-      if (next) this.links.set(path, next)
-      else this.links.delete(path)
-      this.index.bump()
-      this.emit('change', { kind: 'asset', path })
+      // Most files link nothing: that is no news, and must not rebuild the views 10,000 times.
+      const empty = !next || next.inside.length + next.missing.length + next.outside.length === 0
+      const previous = this.links.get(path)
+      if (empty) {
+        if (!previous) return
+        this.links.delete(path)
+      } else {
+        if (JSON.stringify(next) === JSON.stringify(previous)) return
+        this.links.set(path, next!)
+      }
+      this.linksChanged(path)
     })
   }
 
-  close (): Promise<void> { return this.index.close() }
+  close (): Promise<void> {
+    clearTimeout(this.linksTimer)
+    return this.index.close()
+  }
 
   // ---- project.json -------------------------------------------------------------------------
   private get projectFilePath (): string { return join(this.root, 'project.json') }
