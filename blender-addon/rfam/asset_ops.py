@@ -17,6 +17,7 @@ from . import client
 def refresh():
     """Finds out where the open file sits and asks the server for its asset."""
     filepath = bpy.data.filepath
+    cache.filepath = filepath
     cache.location = location.locate(filepath) if filepath else None
     if not filepath:
         cache.file_status = 'unsaved'
@@ -102,7 +103,7 @@ def on_file_loaded(_dummy=None):
 @persistent
 def on_file_saved(_dummy=None):
     # A first save (or a save-as) may put the file into a project folder, or into another one.
-    if location.locate(bpy.data.filepath) != cache.location:
+    if bpy.data.filepath != cache.filepath:
         cache.reset_file()
         refresh()
     else:

@@ -22,6 +22,7 @@ class Cache:
     def reset_file(self):
         """Forgets everything about the previously open file."""
         self.generation = getattr(self, "generation", 0) + 1   # late replies for another file are dropped
+        self.filepath = ""           # the open file as last looked up
         self.location = None         # location.Location of the open file, None when outside a project
         self.file_status = 'unsaved'  # 'unsaved' 'outside' 'loading' 'asset' 'not_asset' 'error'
         self.file_error = ""

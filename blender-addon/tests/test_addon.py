@@ -180,6 +180,9 @@ class AddonTest(unittest.TestCase):
         try:
             prefs().server_url = ARGS["silentServer"]
             bpy.ops.rfam.login()
+            # The operator has returned while its request is still out: Blender's UI would go on.
+            self.assertEqual(rfam.client.pending(), 1)
+            self.assertIn("login", cache().busy)
             settle()
         finally:
             rfam.client.TIMEOUT_SECONDS = timeout
@@ -471,6 +474,22 @@ class AddonTest(unittest.TestCase):
         self.assertIn("cancelled", cache().message)
         self.assertNotIn("rfam.cancel_render", drawn(rfam.panel.draw_render).operators())
         result("cancelled", cache().job["id"])
+
+
+    def test_18_files_that_are_not_in_a_project_say_so(self):
+        bpy.ops.wm.read_homefile(use_empty=True)
+        self.assertEqual(cache().file_status, 'unsaved', "load_post ran the add-on's handler")
+        self.assertIn("This file has not been saved yet.", drawn(rfam.panel.draw_asset).texts())
+        elsewhere = tempfile.mkdtemp(prefix="rfam-elsewhere-")
+        bpy.ops.wm.save_as_mainfile(filepath=os.path.join(elsewhere, "loose.blend"))
+        self.assertEqual(cache().file_status, 'outside', "save_post noticed the new place")
+        self.assertIn("not inside a project folder", drawn(rfam.panel.draw_asset).texts())
+        problems = rfam.preflight.check(bpy.context, video=False)
+        self.assertTrue(problems[0].blocking)
+        self.assertEqual(problems[0].message, "This file is not inside a project folder, so the farm cannot find it.")
+        with self.assertRaisesRegex(RuntimeError, "poll"):
+            bpy.ops.rfam.submit_render()
+        self.assertIn("Open a saved file of your project to render it.", drawn(rfam.panel.draw_render).texts())
 
 
 def follow_job(seconds=None):
