@@ -5,6 +5,7 @@
 // Wire it in app.ts with: `await app.register(farmPlugin)` (after the auth plugin).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
+import { AutoRender } from './auto-render.ts'
 import { Farm, type FarmDeps } from './farm.ts'
 import { farmDepsFromApp } from './farm-deps.ts'
 import { nodeProtocolRoutes } from './routes-protocol.ts'
@@ -28,7 +29,13 @@ export const farmPlugin = fp(async (app: FastifyInstance, options: FarmPluginOpt
   const farm = new Farm(options.deps ?? farmDepsFromApp(app))
   await farm.start()
   app.decorate('farm', farm)
-  app.addHook('preClose', async () => { await farm.close() })
+  const rfam = (app as Partial<FastifyInstance>).rfam
+  const auto = rfam && farm.settings.autoRender ? new AutoRender(farm, rfam.workspace, farm.clock, farm.deps.log) : null
+  auto?.start()
+  app.addHook('preClose', async () => {
+    auto?.stop()
+    await farm.close()
+  })
   await app.register(nodeProtocolRoutes)
   await app.register(prenodeRoutes)
   await app.register(jobRoutes)
