@@ -2,7 +2,7 @@
 // machine) and a real Blender window under Xvfb, driven by screenshot_ui.py through log-in, a
 // render on the farm and the RFAM sidebar tab. Needs blender, xvfb-run and xdotool
 // (scripts/install-system-deps.sh).
-// Usage: npx tsx blender-addon/tools/screenshot.ts [out.png]
+// Usage: npm run addon:screenshot [-- out.png]
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
