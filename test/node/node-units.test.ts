@@ -1,0 +1,94 @@
+// The render node's pieces without Blender: its configuration, the Blender command line, reading
+// Blender's output, and the sentences it reports failures with.
+import t from 'tap'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import type { FarmTask } from '../../schemas/generated/types.ts'
+import { loadNodeConfig, NodeConfigError } from '../../node/config.ts'
+import { blenderCommand, setupScript } from '../../node/blender-args.ts'
+import { BlenderOutput, explainFailure } from '../../node/blender-output.ts'
+
+function tempDir (t: { teardown: (fn: () => void) => void }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-node-'))
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+t.test('configuration: checked at start, relative paths from its folder, credential from a file', async (t) => {
+  const dir = tempDir(t)
+  const file = join(dir, 'node.json')
+  writeFileSync(join(dir, 'secret.txt'), 'rfam_abc\n')
+  writeFileSync(file, JSON.stringify({ name: 'pc-01', server: 'http://farm:8080/', credential: 'file:secret.txt', shares: [{ ident: 'data', path: 'mnt/data' }], processes: [2, 2] }))
+  const c = loadNodeConfig(file)
+  t.equal(c.server, 'http://farm:8080')
+  t.equal(c.credential, 'rfam_abc')
+  t.equal(c.shares.root('data'), join(dir, 'mnt', 'data'))
+  t.same(c.processes, [2, 2])
+  t.equal(c.scripting, false, 'scripts in .blend files are off unless asked for')
+  t.equal(c.nice, 10)
+  t.throws(() => c.shares.resolve('data::../../etc/passwd'), { code: 'RFAM_PATH_OUTSIDE' }, 'nothing resolves outside its share on the node either')
+
+  writeFileSync(file, JSON.stringify({ server: 'x', credential: 'y', shares: [], processes: [], colour: 'red' }))
+  const err = t.throws(() => loadNodeConfig(file)) as Error
+  t.ok(err instanceof NodeConfigError)
+  t.match(err.message, /unknown field "colour"/)
+  t.match(err.message, /processes must NOT have fewer than 1 items/)
+  t.throws(() => loadNodeConfig(join(dir, 'missing.json')), { message: /no such file/ })
+  writeFileSync(file, JSON.stringify({ server: 'x', credential: 'file:nope.txt', shares: [] }))
+  t.throws(() => loadNodeConfig(file), { message: /names the file .*nope.txt, which cannot be read/ })
+})
+
+const task = (extra: Partial<FarmTask> = {}): FarmTask => ({ job: '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b', tasks: ['t3', 't4'], name: 'Shot', project: 'red', file: 'data::red/a.blend', output: 'data::red/renders/a/####', frames: [3, 5, 7], frameStep: 2, video: false, ...extra })
+
+t.test('the Blender command line', async (t) => {
+  const c = blenderCommand(task(), { file: '/d/a.blend', output: '/d/renders/a/####' }, { blender: '/opt/blender', threads: 4, scripting: false, nice: 10 })
+  t.equal(c.command, 'nice')
+  t.same(c.args.slice(0, 3), ['-n', '10', '/opt/blender'])
+  const args = c.args.slice(3)
+  t.same(args.slice(0, 4), ['--factory-startup', '-Y', '-b', '/d/a.blend'], 'scripts off (-Y) unless the node allows them')
+  const at = (flag: string) => args.indexOf(flag)
+  t.ok(at('-o') < at('-a') && at('-s') < at('-a') && at('-e') < at('-a') && at('-j') < at('-a') && at('-t') < at('-a'), 'every option before -a')
+  t.same([args[at('-o') + 1], args[at('-s') + 1], args[at('-e') + 1], args[at('-j') + 1], args[at('-t') + 1]], ['/d/renders/a/####', '3', '7', '2', '4'])
+  t.equal(args.at(-1), '-a', 'consecutive frames in one Blender: -s/-e/-j then -a')
+  const scripted = blenderCommand(task(), { file: '/d/a.blend', output: '/o' }, { blender: 'blender', threads: 0, scripting: true, nice: 0 })
+  t.equal(scripted.command, 'blender')
+  t.ok(scripted.args.includes('-y') && !scripted.args.includes('-Y') && !scripted.args.includes('-t'))
+  t.match(setupScript(true), /is_movie_format: r.image_settings.file_format = 'PNG'/, 'a frames job of a movie file writes images')
+  t.notMatch(setupScript(false), /PNG/, 'a video job keeps the movie format')
+  t.notMatch(setupScript(true), /use_denoising|samples|engine/, 'nothing the file needs is turned off')
+})
+
+t.test('reading Blender\'s output', async (t) => {
+  let now = 0
+  const out = new BlenderOutput(() => now)
+  t.equal(out.line('Blender 3.4.1'), null)
+  now = 500
+  t.equal(out.line('Fra:3 Mem:12.50M (Peak 40.00M) | Time:00:00.01 | Scene, ViewLayer | Sample 1/4'), null)
+  t.equal(out.current, 3)
+  now = 1500
+  out.line('Fra:3 Mem:13.00M (Peak 1.50G) | Time:00:01.00 | Scene, ViewLayer | Finished')
+  now = 2000
+  t.same(out.line('RFAM_WRITTEN 3 /d/renders/a/0003.png'), { frame: 3, file: '/d/renders/a/0003.png', seconds: 1.5, memoryMB: 1536 }, 'time from the first progress line, the highest peak')
+  now = 3000
+  out.line('Fra:5 Mem:12.00M (Peak 20.00M) | Time:00:00.01')
+  now = 4500
+  t.same(out.line('RFAM_WRITTEN 5 /d/renders/a/0005.png'), { frame: 5, file: '/d/renders/a/0005.png', seconds: 2.5, memoryMB: 20 }, 'the next frame is timed from the one before')
+  out.line('Error: Cannot render, no camera')
+  t.same(out.errors, ['Error: Cannot render, no camera'])
+  for (let i = 0; i < 100; i++) out.line(`Fra:7 Mem:1M (Peak 1M) | Sample ${i}/100`)
+  t.equal(out.tail().split('\n').filter((l) => l.startsWith('Fra:7')).length, 1, 'progress lines fold into their last one')
+  for (let i = 0; i < 80; i++) out.line(`line ${i}`)
+  t.equal(out.tail().split('\n').length, 50, 'the last 50 lines')
+})
+
+t.test('failure sentences', async (t) => {
+  const out = new BlenderOutput()
+  out.line('Error: Cannot render, no camera')
+  t.equal(explainFailure({ exitCode: 1, signal: null, missing: [1], output: out }), 'Blender stopped with exit code 1: Error: Cannot render, no camera')
+  const oidn = new BlenderOutput()
+  oidn.line('Error: Build without OpenImageDenoiser')
+  t.match(explainFailure({ exitCode: 1, signal: null, missing: [1], output: oidn, blenderVersion: '3.4.1' }), /needs OpenImageDenoise .* \(3\.4\.1\) lacks: turn denoising off/)
+  t.match(explainFailure({ exitCode: null, signal: 'SIGKILL', missing: [1], output: new BlenderOutput() }), /stopped by SIGKILL \(often: the machine ran out of memory\)/)
+  t.equal(explainFailure({ exitCode: 0, signal: null, missing: [4, 5], output: new BlenderOutput() }), 'Blender finished without writing frames 4, 5; the end of its log is below.')
+})
