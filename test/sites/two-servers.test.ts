@@ -238,8 +238,10 @@ t.test('two servers on two copies kept in step by Unison', { skip: installed('un
   const statuses = await editBothAtOnce(a, b, CAKE, KITCHEN)
   t.ok(statuses.every((s) => s === 200), 'all 100 edits answered 200')
   for (const server of [a, b]) {
+    // A generous bound: on a loaded machine one Unison pass can take seconds; what matters is
+    // that both last edits arrive, not how fast (the figures above are the speed).
     await timeUntil(`final state on ${server.name}`, async () =>
-      await seen(server, CAKE, (m) => m.description === 'A 50')() && await seen(server, KITCHEN, (m) => m.priority === 50)())
+      await seen(server, CAKE, (m) => m.description === 'A 50')() && await seen(server, KITCHEN, (m) => m.priority === 50)(), 90_000)
   }
   t.pass('both servers show both last edits: nothing was lost')
 
