@@ -51,8 +51,9 @@ function parseArgs (argv: string[]): Options {
 /** Reads one line typed at the terminal without showing it. */
 function askHidden (prompt: string): Promise<string> {
   const stdin = process.stdin
-  process.stderr.write(prompt)
+  // Echo goes off before the prompt shows, so nothing typed right after it is echoed.
   stdin.setRawMode(true)
+  process.stderr.write(prompt)
   stdin.setEncoding('utf8')
   stdin.resume()
   return new Promise((resolve, reject) => {
