@@ -24,6 +24,13 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
       }
     },
     updateAsset: async (project, path, change) => { await workspace.store(project).update(path, change) },
+    assetStats: (project, path) => {
+      try {
+        return workspace.store(project).get(path).meta?.renderStats
+      } catch {
+        return undefined
+      }
+    },
     emit: (change) => { workspace.emit('change', change) },
     log: {
       info: (m) => app.log.info(m),

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type {
   FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmPrenodeAck, FarmPrenodeJobs, FarmPrenodePoll, FarmReport,
-  FarmReportReply, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RunRef,
+  FarmReportReply, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderStats, RunRef,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
@@ -45,6 +45,8 @@ export interface FarmDeps {
   asset?: (project: string, path: string) => { name: string, priority: number } | undefined
   /** Changes an asset's sidecar under its lock (render statistics go there). */
   updateAsset?: UpdateAsset
+  /** The render statistics in an asset's sidecar (earlier renders size the first runs of a job). */
+  assetStats?: (project: string, path: string) => RenderStats | undefined
   /** Live updates for open pages. */
   emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
   log: FarmLog
@@ -201,10 +203,29 @@ export class Farm {
     this.deps.resolveNamedPath(job.output!)
     await this.store.create(job)
     const rt = new JobRuntime(job)
+    this.seedFromHistory(rt)
     this.scheduler.add(rt)
     this.announce(rt)
     this.wakeForWork()
     return this.view(rt)
+  }
+
+  /**
+   * A file rendered before tells how long its frames take and what a Blender start costs, so the
+   * first runs of a new job are sized right (a file of tiny frames is not split over processes).
+   */
+  private seedFromHistory (rt: JobRuntime): void {
+    let best: JobRuntime | undefined
+    for (const other of this.scheduler.jobs.values()) {
+      if (other !== rt && other.job.file === rt.job.file && other.measuredSeconds !== null && (!best || other.created > best.created)) best = other
+    }
+    if (best) {
+      rt.seed(best.measuredSeconds!, best.overheadSeconds)
+      return
+    }
+    const stats = rt.job.asset ? this.deps.assetStats?.(rt.project, rt.job.asset) : undefined
+    const latest = Object.values(stats?.frames ?? {}).map((samples) => samples?.at(-1)?.seconds).filter((x): x is number => x !== undefined)
+    if (latest.length > 0) rt.seed(latest.reduce((a, b) => a + b, 0) / latest.length, rt.overheadSeconds)
   }
 
   listJobs (project: string): JobView[] {

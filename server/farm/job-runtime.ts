@@ -50,6 +50,7 @@ export class JobRuntime {
   /** Seconds a run spends outside its frames (start-up, loading the file); learnt from runs. */
   overheadSeconds = 1
   private overheadSamples = 0
+  private priorMeanSeconds: number | null = null
   private order: number[] = []
   private positionOf: Int32Array = new Int32Array(0)
   private cursor = 0
@@ -69,7 +70,16 @@ export class JobRuntime {
   get id (): string { return this.job.id }
   get project (): string { return this.job.project }
   get created (): number { return this.createdMs }
-  get meanSeconds (): number | null { return this.sampleCount > 0 ? this.sampleSeconds / this.sampleCount : null }
+  /** Mean frame time so far; before the first frame, what an earlier render of the file measured. */
+  get meanSeconds (): number | null { return this.sampleCount > 0 ? this.sampleSeconds / this.sampleCount : this.priorMeanSeconds }
+  /** Mean frame time of this job's own frames only. */
+  get measuredSeconds (): number | null { return this.sampleCount > 0 ? this.sampleSeconds / this.sampleCount : null }
+
+  /** Starts from an earlier render of the same file: its frame time and its start-up cost. */
+  seed (meanSeconds: number, overheadSeconds: number): void {
+    this.priorMeanSeconds = meanSeconds
+    this.overheadSeconds = overheadSeconds
+  }
   get totalFrames (): number { return this.job.tasks.reduce((n, t) => n + t.frames.length, 0) }
 
   /** Recomputes everything from the job (at load, after a requeue of the whole job). */

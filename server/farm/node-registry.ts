@@ -1,5 +1,5 @@
 // The render nodes the farm knows: their records on disk (<farm>/nodes/<name>.json, rewritten at
-// hello, on pause and resume, and about once a minute while a node is alive), their secret
+// hello, on pause and resume, and every ten minutes while a node is alive), their secret
 // sessions, when each was last heard from, and which jobs they could take (cached counts the
 // scheduler uses to size runs and to know whether a failed task can go to another node).
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
@@ -118,7 +118,8 @@ export class NodeRegistry {
       state.online = true
       this.changed()
     }
-    if (now - state.persistedSeen > 60_000) {
+    // The file's lastSeen only matters for nodes that are gone: refreshed every ten minutes.
+    if (now - state.persistedSeen > 600_000) {
       state.persistedSeen = now
       state.record.lastSeen = new Date(now).toISOString()
       void this.persist(state).catch(() => {})

@@ -4,11 +4,14 @@
 import { mkdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 
+export const PREVIEW_EVERY_MS = 3000
+
 export class PreviewMaker {
   readonly dir: string
   private readonly wanted = new Map<string, string>()
   private readonly busy = new Set<string>()
   private readonly warned = new Set<string>()
+  private readonly last = new Map<string, number>()
 
   constructor (farmDir: string, private readonly log: { warn: (m: string) => void }, private readonly onMade?: (job: string) => void) {
     this.dir = join(farmDir, 'previews')
@@ -19,11 +22,17 @@ export class PreviewMaker {
   /** Asks for a preview of this frame file (absolute path); returns at once. */
   request (job: string, file: string): void {
     this.wanted.set(job, file)
-    if (!this.busy.has(job)) void this.work(job)
+    if (this.busy.has(job)) return
+    // At most one picture per job every few seconds: the newest frame wins.
+    const wait = (this.last.get(job) ?? 0) + PREVIEW_EVERY_MS - Date.now()
+    this.busy.add(job)
+    if (wait > 0) setTimeout(() => { void this.work(job) }, wait).unref()
+    else void this.work(job)
   }
 
   private async work (job: string): Promise<void> {
     this.busy.add(job)
+    this.last.set(job, Date.now())
     try {
       await mkdir(this.dir, { recursive: true })
       for (let file = this.wanted.get(job); file !== undefined; file = this.wanted.get(job)) {
@@ -49,6 +58,7 @@ export class PreviewMaker {
   async remove (job: string): Promise<void> {
     this.wanted.delete(job)
     this.warned.delete(job)
+    this.last.delete(job)
     await unlink(this.pathOf(job)).catch(() => {})
   }
 }

@@ -18,7 +18,7 @@ export function jobView (rt: JobRuntime, options: { path: string, preview: strin
   const { job } = rt
   const { tasks, revision: _revision, seenBy: _seenBy, ...fields } = job
   const total = rt.totalFrames
-  const mean = rt.meanSeconds
+  const mean = rt.measuredSeconds
   const nodes = [...new Set([...rt.runs].map((r) => r.node))].sort()
   let lastFailure: TaskFailure | undefined
   for (const t of tasks) for (const f of t.failures ?? []) if (!lastFailure || f.at >= lastFailure.at) lastFailure = f

@@ -15,7 +15,7 @@ import { writeTestConfig } from '../helpers/server.ts'
 import { apiSession, startNode, testScenes } from '../node/harness.ts'
 import { startFarmServer } from './farm-server.ts'
 
-export interface VersusResult { label: string, frames: number, direct: number, farm: number, ratio: number, target: number }
+export interface VersusResult { label: string, frames: number, direct: number, farm: number, ratio: number, target: number, again?: number, againRatio?: number }
 
 function runBlender (args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -52,19 +52,27 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     const credential = await new FarmCredentialStore(config.secretsDir).create('bench')
     const server = await startFarmServer(file)
     cleanup.t.teardown(() => server.stop())
-    const node = startNode(cleanup.t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: [1, 1] })
+    const node = startNode(cleanup.t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: (process.env.BENCH_THREADS ?? '0,0').split(',').map(Number) })
     await node.waitFor(/connected to/)
     const api = await apiSession(server.url)
-    const t0 = performance.now()
-    const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: `shots/${scene}`, frameStart: 1, frameEnd: frames })).body
-    for (;;) {
-      const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
-      if (body.status === 'completed') break
-      if (body.status === 'failed') throw new Error(`the farm job failed: ${body.message}`)
-      await new Promise((r) => setTimeout(r, 25))
+    const render = async () => {
+      const t0 = performance.now()
+      const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: `shots/${scene}`, frameStart: 1, frameEnd: frames })).body
+      for (;;) {
+        const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
+        if (body.status === 'completed') break
+        if (body.status === 'failed') throw new Error(`the farm job failed: ${body.message}`)
+        await new Promise((r) => setTimeout(r, 25))
+      }
+      const seconds = (performance.now() - t0) / 1000
+      // The node's runs end after their last frame is reported: wait for it to be idle again.
+      await new Promise((r) => setTimeout(r, 1500))
+      return seconds
     }
-    const farm = (performance.now() - t0) / 1000
-    return { label: kind === 'tiny' ? `${frames} tiny frames` : `${frames} frames of ~${(direct / frames).toFixed(1)} s`, frames, direct, farm, ratio: farm / direct, target: kind === 'tiny' ? 1.1 : 1.03 }
+    const farm = await render()
+    // Students render the same shot again and again: the second time the farm knows its frame time.
+    const again = kind === 'tiny' ? await render() : undefined
+    return { label: kind === 'tiny' ? `${frames} tiny frames` : `${frames} frames of ~${(direct / frames).toFixed(1)} s`, frames, direct, farm, ratio: farm / direct, target: kind === 'tiny' ? 1.1 : 1.03, ...(again !== undefined ? { again, againRatio: again / direct } : {}) }
   } finally {
     await cleanup.run()
     rmSync(dir, { recursive: true, force: true })
@@ -73,6 +81,7 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
 
 export function printVersus (r: VersusResult): void {
   console.log(`${r.label}: blender -a ${r.direct.toFixed(2)} s, farm (1 node, 2 processes) ${r.farm.toFixed(2)} s, ${r.ratio.toFixed(3)}× (target ≤ ${r.target}×)`)
+  if (r.again !== undefined) console.log(`  rendered again (frame time known): ${r.again.toFixed(2)} s, ${r.againRatio!.toFixed(3)}×`)
 }
 
 if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {

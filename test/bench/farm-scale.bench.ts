@@ -81,10 +81,17 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     let requests = 0
     let errors = 0
     const latencies: number[] = []
+    const slow: Array<[number, number]> = []
+    let measureStart = 0
     const timed = async <T>(fn: () => Promise<T>): Promise<T> => {
       const t0 = performance.now()
       const out = await fn()
-      if (measuring) { latencies.push(performance.now() - t0); requests++ }
+      const ms = performance.now() - t0
+      if (measuring) {
+        latencies.push(ms)
+        requests++
+        if (ms > 500 && process.env.BENCH_VERBOSE) slow.push([Math.round(t0 - measureStart), Math.round(ms)])
+      }
       return out
     }
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -123,6 +130,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     await sleep(5000) // warm up: first frames measured, run sizes settle
     measuring = true
     const t0 = performance.now()
+    measureStart = t0
     await sleep(seconds * 1000)
     measuring = false
     const elapsed = (performance.now() - t0) / 1000
@@ -130,6 +138,11 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     stop = true
     await Promise.all(loops)
     latencies.sort((a, b) => a - b)
+    if (process.env.BENCH_VERBOSE) {
+      const buckets = new Map<number, number>()
+      for (const [at] of slow) buckets.set(Math.floor(at / 1000), (buckets.get(Math.floor(at / 1000)) ?? 0) + 1)
+      console.log(`  requests over 500 ms: ${slow.length}; by second of the run: ${[...buckets].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}s:${v}`).join(' ')}`)
+    }
     return {
       nodes, frames: PROJECTS * JOBS_PER_PROJECT * FRAMES_PER_JOB, seconds: elapsed, assignments, perSecond: assignments / elapsed,
       requestsPerSecond: requests / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? NaN, errors, rssMb: rss,

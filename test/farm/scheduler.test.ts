@@ -101,3 +101,16 @@ t.test('run sizes: bounded while unknown, and by ten minutes once measured', asy
   const w2 = await farm.work({ node: n.name, session: n.session, free: 1, running: [{ job: job.id, tasks: w.runs[1]!.tasks }], wait: false }, n.cred)
   t.same(w2.runs.map((r) => r.frames.length), [2], '300 s frames: runs of at most ten minutes')
 })
+
+t.test('a file rendered before: its tiny frames are not split over processes (a Blender start costs more)', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'a.blend')
+  const first = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48 })
+  const n = await hello(farm, 'n', { processes: 2 })
+  const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  t.same(w.runs.map((r) => r.frames.length), [24, 24], 'nothing known yet: split over both processes')
+  for (const run of w.runs) await farm.done({ node: n.name, session: n.session, job: first.id, tasks: run.tasks, frames: run.frames.map((frame) => ({ frame, seconds: 0.04 })), seconds: 1.5 + 24 * 0.04 }, n.cred)
+  await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48 })
+  const again = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  t.same(again.runs.map((r) => r.frames.length), [48], 'known tiny frames: one Blender renders them all')
+})
