@@ -10,7 +10,9 @@ import type { FarmTask } from '../schemas/generated/types.ts'
  *   no placeholders, file extensions on;
  * - a frames job of a file set to a movie format writes PNG images instead (one movie per frame
  *   is useless); a video job keeps the movie format;
- * - each written frame is printed as `RFAM_WRITTEN <frame> <path>`;
+ * - each written frame is printed as `RFAM_WRITTEN <frame> <seconds> <path>`, timed inside Blender
+ *   from the end of the previous frame (or the start of the first), since output lines reach the
+ *   node in bursts;
  * - Blender exits if the node that started it dies (its stdin closes), so no orphan keeps rendering.
  */
 export function setupScript (frames: boolean): string {
@@ -27,8 +29,16 @@ export function setupScript (frames: boolean): string {
     'r.use_placeholder = False',
     'r.use_file_extension = True',
     ...(frames ? ["if r.is_movie_format: r.image_settings.file_format = 'PNG'"] : []),
+    'import time',
+    '_rfam_t = [None]',
+    'def _rfam_pre(scene, *args):',
+    '    if _rfam_t[0] is None: _rfam_t[0] = time.perf_counter()',
     'def _rfam_written(scene, *args):',
-    "    print('RFAM_WRITTEN', scene.frame_current, scene.render.frame_path(frame=scene.frame_current), flush=True)",
+    '    now = time.perf_counter()',
+    '    took = now - (_rfam_t[0] or now)',
+    '    _rfam_t[0] = now',
+    "    print('RFAM_WRITTEN %d %.4f %s' % (scene.frame_current, took, scene.render.frame_path(frame=scene.frame_current)), flush=True)",
+    'bpy.app.handlers.render_pre.append(_rfam_pre)',
     'bpy.app.handlers.render_write.append(_rfam_written)',
     "print('RFAM_READY', r.image_settings.file_format, flush=True)",
   ].join('\n')

@@ -4,14 +4,14 @@
 export interface WrittenFrame {
   frame: number
   file: string
-  /** From the previous frame written (or from the first 'Fra:' line, after loading) to this one. */
+  /** From the previous frame written (or the start of the first frame, after loading) to this one, measured by Blender. */
   seconds: number
   memoryMB?: number
 }
 
 const FRA = /^Fra:(-?\d+)\b/
 const PEAK = /\(Peak ([\d.]+)([KMG])\)/
-const WRITTEN = /^RFAM_WRITTEN (-?\d+) (.*)$/
+const WRITTEN = /^RFAM_WRITTEN (-?\d+) ([\d.]+) (.*)$/
 const TAIL_LINES = 50
 
 export class BlenderOutput {
@@ -19,10 +19,7 @@ export class BlenderOutput {
   current: number | null = null
   readonly errors: string[] = []
   private readonly lines: string[] = []
-  private frameStart: number | null = null
   private peak: number | undefined
-
-  constructor (private readonly now: () => number = () => performance.now()) {}
 
   /** Feeds one line; returns the frame it says was written, if any. */
   line (text: string): WrittenFrame | null {
@@ -30,7 +27,6 @@ export class BlenderOutput {
     const fra = FRA.exec(text)
     if (fra) {
       this.current = Number(fra[1])
-      this.frameStart ??= this.now()
       const peak = PEAK.exec(text)
       if (peak) {
         const mb = Number(peak[1]) * (peak[2] === 'G' ? 1024 : peak[2] === 'K' ? 1 / 1024 : 1)
@@ -41,10 +37,8 @@ export class BlenderOutput {
     if (text.startsWith('Error:') || /^Error /.test(text)) this.errors.push(text.trim())
     const written = WRITTEN.exec(text)
     if (!written) return null
-    const now = this.now()
-    const out: WrittenFrame = { frame: Number(written[1]), file: written[2]!.trim(), seconds: Math.max(0, (now - (this.frameStart ?? now)) / 1000) }
+    const out: WrittenFrame = { frame: Number(written[1]), file: written[3]!.trim(), seconds: Number(written[2]) }
     if (this.peak !== undefined) out.memoryMB = Math.round(this.peak * 100) / 100
-    this.frameStart = now
     this.peak = undefined
     return out
   }

@@ -235,7 +235,7 @@ export class RenderNode {
   private written (run: ActiveRun, frame: WrittenFrame): void {
     if (run.cancelled || !run.task.frames.includes(frame.frame) || run.written.has(frame.frame)) return
     run.written.add(frame.frame)
-    run.pending.push({ frame: frame.frame, seconds: Math.round(frame.seconds * 1000) / 1000, ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}) })
+    run.pending.push({ frame: frame.frame, seconds: Math.max(0.001, Math.round(frame.seconds * 1000) / 1000), ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}) })
     run.output = basename(frame.file)
     void this.report(run)
   }
