@@ -31,13 +31,9 @@ t.test('roles move up and down, in project.json and in the credits', async (t) =
   t.equal(focused, 'Move Story (Leo Novak) down', 'the focus stays with the moved role (its up button is disabled now)')
   await page.getByRole('button', { name: 'Move Director (Zoë Haddad) down' }).click()
   await until('Director third', () => order()[2] === 'Director')
-  // The list re-renders after the save; press Enter only once the focus is back on the button.
-  const focusedLabel = () => page.evaluate(() => {
-    let active = document.activeElement
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement
-    return active?.getAttribute('aria-label')
-  })
-  await until('focus back on Director\'s down button', async () => await focusedLabel() === 'Move Director (Zoë Haddad) down')
+  // Keyboard use: focus the button as a Tab would (the focus-keeping after a move is checked
+  // above; after a mouse click the browser may put it elsewhere), then press Enter.
+  await page.getByRole('button', { name: 'Move Director (Zoë Haddad) down' }).focus()
   await page.keyboard.press('Enter')
   await until('Director fourth (keyboard)', () => order()[3] === 'Director')
   t.pass('the focused button moves the role again from the keyboard')
