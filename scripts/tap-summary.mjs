@@ -5,7 +5,7 @@ import { readFileSync } from 'node:fs'
 const text = readFileSync(process.argv[2], 'utf8').replace(/\x1b\[[0-9;]*m/g, '')
 let pass = 0
 let fail = 0
-const summary = [...text.matchAll(/^# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/gm)].pop()
+const summary = [...text.matchAll(/^# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?.*$/gm)].pop()
 if (summary) {
   pass = Number(summary[2])
   fail = Number(summary[3] ?? 0)
