@@ -1,15 +1,24 @@
-// Starts RFAM as its own process (as `npm start` does) on a prepared config, for benchmarks that
-// must not share an event loop with their load generator.
+// Starts RFAM as its own process, as `npm start` does (plain node running the server bundle, built
+// here once per process from the current sources), on a prepared config: for benchmarks that must not
+// share an event loop with their load generator, and for the test of `npm start` itself.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
-import { join } from 'node:path'
-import { repoRoot } from '../../server/config/load-config.ts'
+import { buildServerBundle } from '../../scripts/build-server.mjs'
 
 export interface ServerProcess { child: ChildProcess, url: string, startedMs: number, stop: () => Promise<void> }
 
+let bundle: Promise<string> | undefined
+
+/** dist/server.mjs, rebuilt from the sources the first time it is asked for. */
+export function serverBundle (): Promise<string> {
+  bundle ??= buildServerBundle().then((built) => built.outFile)
+  return bundle
+}
+
 export async function startServerProcess (configFile: string): Promise<ServerProcess> {
+  const file = await serverBundle()
   const t0 = performance.now()
-  const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], {
+  const child = spawn(process.execPath, [file], {
     env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await new Promise<string>((resolve, reject) => {

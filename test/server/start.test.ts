@@ -1,9 +1,11 @@
 import t from 'tap'
-import { mkdtempSync, readdirSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeTestConfig } from '../helpers/server.ts'
 import { startServerProcess } from '../bench/server-process.ts'
+import { contractHash } from '../../server/routes/api/version.ts'
+import { repoRoot } from '../../server/config/load-config.ts'
 
 t.test('npm start on an empty data folder creates the demo and prints the address to open', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-start-'))
@@ -15,4 +17,7 @@ t.test('npm start on an empty data folder creates the demo and prints the addres
   t.equal(options.projects[0]?.name, 'The Cake Heist')
   const page = await fetch(`${server.url}/`)
   t.ok(page.status === 200 || page.status === 503, 'the web UI is served (or says how to build it)')
+  // The bundle (dist/server.mjs) still finds the files beside the sources: package.json, schemas/.
+  const version = await (await fetch(`${server.url}/api/version`)).json() as { version: string, schemas: string }
+  t.same(version, { version: JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')).version, schemas: contractHash() })
 })
