@@ -1,19 +1,30 @@
-// The Blender command line for a run: headless, factory settings, the file's own Python scripts
-// only when the node allows them (-y, else -Y), our small setup script, the output path and the
-// frame range before -a, so consecutive frames render in one process.
+// The Blender command lines: headless, factory settings, the file's own Python scripts only when
+// the node allows them (-y, else -Y). A frames job goes to a Blender session (the file loaded once,
+// frames rendered on request: sessionScript); a video job is one `-a` run (output path and frame
+// range before -a, so the whole movie is one process).
 import type { FarmTask } from '../schemas/generated/types.ts'
 
 /**
- * Python run inside Blender after the file loads. It turns nothing off that the file needs; it
- * only makes the run safe to repeat and observable:
- * - overwrite existing frames (a frame half-written by a node that died is rendered again whole),
- *   no placeholders, file extensions on;
- * - a frames job of a file set to a movie format writes PNG images instead (one movie per frame
- *   is useless); a video job keeps the movie format;
- * - each written frame is printed as `RFAM_WRITTEN <frame> <seconds> <path>`, timed inside Blender
- *   from the end of the previous frame (or the start of the first), since output lines reach the
- *   node in bursts;
- * - Blender exits if the node that started it dies (its stdin closes), so no orphan keeps rendering.
+ * Settings made after the file loads. They turn nothing off that the file needs; they only make a
+ * run safe to repeat: overwrite existing frames (a frame half-written by a node that died is
+ * rendered again whole), no placeholders, file extensions on; a frames job of a file set to a
+ * movie format writes PNG images instead (one movie per frame is useless), a video job keeps it.
+ */
+function renderSettings (frames: boolean): string[] {
+  return [
+    'r = bpy.context.scene.render',
+    'r.use_overwrite = True',
+    'r.use_placeholder = False',
+    'r.use_file_extension = True',
+    ...(frames ? ["if r.is_movie_format: r.image_settings.file_format = 'PNG'"] : []),
+  ]
+}
+
+/**
+ * Python for a one-shot `-a` run (a video job). Besides the settings above, each written frame is
+ * printed as `RFAM_WRITTEN <frame> <seconds> <path>`, timed inside Blender from the end of the
+ * previous frame (or the start of the first), since output lines reach the node in bursts; and
+ * Blender exits if the node that started it dies (its stdin closes), so no orphan keeps rendering.
  */
 export function setupScript (frames: boolean): string {
   return [
@@ -24,11 +35,7 @@ export function setupScript (frames: boolean): string {
     '    except Exception: pass',
     '    os._exit(3)',
     'threading.Thread(target=_rfam_watch, daemon=True).start()',
-    'r = bpy.context.scene.render',
-    'r.use_overwrite = True',
-    'r.use_placeholder = False',
-    'r.use_file_extension = True',
-    ...(frames ? ["if r.is_movie_format: r.image_settings.file_format = 'PNG'"] : []),
+    ...renderSettings(frames),
     'import time',
     '_rfam_t = [None]',
     'def _rfam_pre(scene, *args):',
@@ -41,6 +48,57 @@ export function setupScript (frames: boolean): string {
     'bpy.app.handlers.render_pre.append(_rfam_pre)',
     'bpy.app.handlers.render_write.append(_rfam_written)',
     "print('RFAM_READY', r.image_settings.file_format, flush=True)",
+  ].join('\n')
+}
+
+/**
+ * Python for a Blender that stays open with its file loaded and renders frames on request, so a
+ * node pays Blender's start-up and the file's loading once per file instead of once per run. It
+ * reads `RENDER <frame> <frame> …` lines on stdin, renders each frame (the same frame_set and
+ * render as `-a`, written to the frame's own path), prints `RFAM_WRITTEN <frame> <seconds> <path>`
+ * after each and `RFAM_RUN_DONE` after the last. A frame that fails ends Blender with exit code 1
+ * (Blender has printed its 'Error:' line). When stdin closes (the node ends the session, or dies)
+ * Blender exits at once, even in the middle of a frame.
+ */
+export function sessionScript (): string {
+  return [
+    'import bpy, os, sys, threading, queue, time',
+    '_rfam_q = queue.Queue()',
+    'def _rfam_read():',
+    "    buf = b''",
+    '    try:',
+    '        while True:',
+    '            chunk = os.read(0, 65536)',
+    '            if not chunk: break',
+    '            buf += chunk',
+    "            while b'\\n' in buf:",
+    "                line, buf = buf.split(b'\\n', 1)",
+    '                _rfam_q.put(line.decode())',
+    '    except Exception: pass',
+    '    os._exit(0)',
+    'threading.Thread(target=_rfam_read, daemon=True).start()',
+    ...renderSettings(true),
+    's = bpy.context.scene',
+    '_rfam_pattern = r.filepath',
+    "print('RFAM_READY', r.image_settings.file_format, flush=True)",
+    'while True:',
+    '    words = _rfam_q.get().split()',
+    "    if not words or words[0] != 'RENDER': continue",
+    '    for f in map(int, words[1:]):',
+    '        t = time.perf_counter()',
+    '        try:',
+    '            s.frame_set(f)',
+    '            path = r.frame_path(frame=f)',
+    '            r.filepath = path',
+    '            bpy.ops.render.render(write_still=True)',
+    '            r.filepath = _rfam_pattern',
+    '        except Exception as e:',
+    '            text = str(e).strip()',
+    "            if not text.startswith('Error'): print('Error: ' + text, flush=True)",
+    '            sys.stdout.flush(); sys.stderr.flush()',
+    '            os._exit(1)',
+    "        print('RFAM_WRITTEN %d %.4f %s' % (f, time.perf_counter() - t, path), flush=True)",
+    "    print('RFAM_RUN_DONE', flush=True)",
   ].join('\n')
 }
 
@@ -60,6 +118,26 @@ export function blenderCommand (run: FarmTask, paths: { file: string, output: st
     '-s', String(first), '-e', String(last), '-j', String(run.frameStep),
     '-a',
   ]
-  if (options.nice > 0 && process.platform !== 'win32') return { command: 'nice', args: ['-n', String(options.nice), ...blender] }
-  return { command: blender[0]!, args: blender.slice(1) }
+  return niced(blender, options.nice)
+}
+
+/** A Blender that loads the file and waits for frames to render (sessionScript). */
+export function sessionCommand (paths: { file: string, output: string }, options: { blender: string, threads: number, scripting: boolean, nice: number }): BlenderCommand {
+  const blender = [
+    options.blender,
+    '--factory-startup',
+    options.scripting ? '-y' : '-Y',
+    '-b', paths.file,
+    // Options are applied in order, and the session script never returns: these come first.
+    '-o', paths.output,
+    ...(options.threads > 0 ? ['-t', String(options.threads)] : []),
+    '--python-expr', sessionScript(),
+  ]
+  return niced(blender, options.nice)
+}
+
+/** Runs Blender under `nice` when the node asks for it, so a desktop stays usable. */
+function niced (argv: string[], nice: number): BlenderCommand {
+  if (nice > 0 && process.platform !== 'win32') return { command: 'nice', args: ['-n', String(nice), ...argv] }
+  return { command: argv[0]!, args: argv.slice(1) }
 }

@@ -1,6 +1,6 @@
-// One Blender process rendering one run: started with a pipe on stdin (closing it makes Blender
-// exit, see blender-args.ts), its stdout and stderr read line by line, written frames reported as
-// they come. kill() ends it at once (SIGKILL: a cancelled frame is thrown away anyway).
+// One Blender process: started with a pipe on stdin (commands for a session; closing it makes
+// Blender exit, see blender-args.ts), its stdout and stderr read line by line, written frames
+// reported as they come. kill() ends it at once (SIGKILL: a cancelled frame is thrown away anyway).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { createInterface } from 'node:readline'
@@ -55,8 +55,20 @@ export class BlenderProcess {
 
   get pid (): number | undefined { return this.child.pid }
 
+  get running (): boolean { return this.child.exitCode === null && this.child.signalCode === null }
+
+  /** Writes a command line to Blender's stdin. */
+  send (line: string): void {
+    this.child.stdin!.write(`${line}\n`)
+  }
+
+  /** Closes stdin: a Blender session then exits by itself. */
+  close (): void {
+    this.child.stdin!.end()
+  }
+
   kill (): void {
-    if (this.child.exitCode !== null || this.child.signalCode !== null) return
+    if (!this.running) return
     this.killed = true
     this.child.kill('SIGKILL')
   }

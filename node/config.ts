@@ -21,6 +21,8 @@ export interface RenderNodeConfig {
   scripting: boolean
   singleUse: boolean
   jitterSeconds: number
+  /** How long a Blender stays open after a run for more frames of the same file (0: never). */
+  keepBlenderSeconds: number
 }
 
 export class NodeConfigError extends Error {}
@@ -70,5 +72,6 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     scripting: raw.scripting ?? false,
     singleUse: raw.singleUse ?? false,
     jitterSeconds: raw.jitterSeconds ?? 0,
+    keepBlenderSeconds: raw.keepBlenderSeconds ?? 60,
   }
 }

@@ -1,20 +1,23 @@
 // The render node's loop (docs/farm-protocol.md): say hello, then keep one work request open at
 // all times. It brings new runs for free processes and cancels for running ones, and it is the
-// node's heartbeat. Each run is one Blender process; every frame written is reported at once
-// (so a crash loses nothing already rendered), progress again every heartbeat, and the run ends
-// with done or failed, retried until the server has it. Errors back off with jitter.
+// node's heartbeat. Each process slot renders one run at a time: a frames run in the slot's
+// Blender session (kept open with its file loaded for the next run of the same file, see
+// blender-session.ts), a video run in a Blender of its own. Every frame written is reported at
+// once (so a crash loses nothing already rendered), progress again every heartbeat, and the run
+// ends with done or failed, retried until the server has it. Errors back off with jitter.
 import { basename } from 'node:path'
 import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, RunRef, FrameSamples } from '../schemas/generated/types.ts'
 import { blenderCommand } from './blender-args.ts'
 import { explainFailure, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
+import { BlenderSession, sessionKey } from './blender-session.ts'
 import type { RenderNodeConfig } from './config.ts'
 import { ServerClient, ServerError } from './server-client.ts'
 
 interface ActiveRun {
   task: FarmTask
   slot: number
-  blender: BlenderProcess | null
+  blender: BlenderProcess | BlenderSession | null
   /** Frames written and not yet acknowledged by the server. */
   pending: FrameSamples
   written: Set<number>
@@ -43,6 +46,8 @@ export class RenderNode {
   private welcome: FarmWelcome | null = null
   private readonly runs = new Set<ActiveRun>()
   private readonly freeSlots: number[]
+  /** Each slot's Blender session, open or idle (frames runs only). */
+  private readonly sessions: Array<BlenderSession | null>
   private poll: AbortController | null = null
   /** done/failed messages on their way: the next poll waits for them, so it counts free processes right. */
   private readonly delivering = new Set<Promise<void>>()
@@ -57,6 +62,7 @@ export class RenderNode {
     this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
     this.random = options.random ?? Math.random
     this.freeSlots = config.processes.map((_, i) => i)
+    this.sessions = config.processes.map(() => null)
   }
 
   /** Whether the server handed this node any work (a single-use node that got none exits with its own status). */
@@ -104,6 +110,7 @@ export class RenderNode {
       run.cancelled = true
       run.blender?.kill()
     }
+    for (const session of this.sessions) session?.kill()
   }
 
   private async shutdown (): Promise<void> {
@@ -112,7 +119,8 @@ export class RenderNode {
       run.cancelled = true
       run.blender?.kill()
     }
-    await Promise.all([...this.runs].map((r) => r.blender?.exited))
+    for (const session of this.sessions) session?.kill()
+    await Promise.all([...[...this.runs].map((r) => r.blender), ...this.sessions].map((b) => b instanceof BlenderSession ? b.process.exited : b?.exited))
     if (this.session) {
       const bye = AbortSignal.timeout(2000)
       await this.client.post('bye', { node: this.config.name, session: this.session }, bye).catch(() => {})
@@ -201,27 +209,66 @@ export class RenderNode {
   // ---- runs ------------------------------------------------------------------------------------
 
   private start (task: FarmTask): void {
-    const run: ActiveRun = { task, slot: this.freeSlots.shift() ?? -1, blender: null, pending: [], written: new Set(), cancelled: false, reporting: null, again: false, heartbeat: null }
-    this.runs.add(run)
     const range = task.frames.length === 1 ? `frame ${task.frames[0]}` : `frames ${task.frames[0]}–${task.frames[task.frames.length - 1]}${task.frameStep > 1 ? ` every ${task.frameStep}` : ''}`
-    let file: string, output: string
+    let paths: { file: string, output: string }
     try {
-      file = this.config.shares.resolve(task.file)
-      output = this.config.shares.resolve(task.output)
+      paths = { file: this.config.shares.resolve(task.file), output: this.config.shares.resolve(task.output) }
     } catch (err) {
+      const run = this.newRun(task, this.freeSlots.shift() ?? -1)
       void this.finish(run, { exitCode: null, signal: null, killed: false, seconds: 0 }, `This node cannot reach ${task.file}: ${(err as Error).message}`)
       return
     }
-    const command = blenderCommand(task, { file, output }, {
-      blender: this.config.blender,
-      threads: this.config.processes[run.slot] ?? 0,
-      scripting: this.config.scripting,
-      nice: this.config.nice,
-    })
-    run.blender = new BlenderProcess(command, (frame) => this.written(run, frame))
-    this.log(`rendering "${task.name}" (${task.project}) ${range}${task.video ? ' as a video' : ''}, Blender pid ${run.blender.pid}`)
+    const key = task.video ? null : sessionKey(paths, this.config.scripting, task.job)
+    const slot = this.takeSlot(key)
+    const run = this.newRun(task, slot)
+    const options = this.blenderOptions(slot)
+    let exited: Promise<BlenderExit>
+    let open = ''
+    if (task.video || key === null) {
+      // A video is one -a run; a file that is not there fails in a Blender of its own, with Blender's words.
+      this.dropSession(slot)
+      const blender = new BlenderProcess(blenderCommand(task, paths, options), (frame) => this.written(run, frame))
+      run.blender = blender
+      exited = blender.exited
+    } else {
+      let session = this.sessions[slot]
+      if (session?.key !== key || !session.alive) {
+        this.dropSession(slot)
+        session = this.sessions[slot] = new BlenderSession(key, paths, options)
+      } else {
+        open = ' already open with the file loaded,'
+      }
+      run.blender = session
+      exited = session.render(task.frames, (frame) => this.written(run, frame))
+    }
+    this.log(`rendering "${task.name}" (${task.project}) ${range}${task.video ? ' as a video' : ''}, Blender${open} pid ${run.blender.pid}`)
     this.scheduleHeartbeat(run)
-    void run.blender.exited.then((exit) => this.finish(run, exit))
+    void exited.then((exit) => this.finish(run, exit))
+  }
+
+  private newRun (task: FarmTask, slot: number): ActiveRun {
+    const run: ActiveRun = { task, slot, blender: null, pending: [], written: new Set(), cancelled: false, reporting: null, again: false, heartbeat: null }
+    this.runs.add(run)
+    return run
+  }
+
+  private blenderOptions (slot: number) {
+    return { blender: this.config.blender, threads: this.config.processes[slot] ?? 0, scripting: this.config.scripting, nice: this.config.nice }
+  }
+
+  /** A free slot: one whose open Blender has this file loaded, else one with none open, else any. */
+  private takeSlot (key: string | null): number {
+    const free = this.freeSlots
+    let at = free.findIndex((slot) => key !== null && this.sessions[slot]?.key === key && this.sessions[slot]!.alive)
+    if (at < 0) at = free.findIndex((slot) => !this.sessions[slot]?.alive)
+    if (at < 0) at = 0
+    return free.splice(at, 1)[0] ?? -1
+  }
+
+  /** Ends a slot's Blender session (a cancel, a failure, or the slot needed for another file). */
+  private dropSession (slot: number): void {
+    this.sessions[slot]?.kill()
+    if (slot >= 0) this.sessions[slot] = null
   }
 
   private scheduleHeartbeat (run: ActiveRun): void {
@@ -290,12 +337,17 @@ export class RenderNode {
   private async finishRun (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
     if (run.heartbeat) clearTimeout(run.heartbeat)
     let delivered: FarmReportReply | null = null
+    let rendered = false
     try {
       if (run.cancelled || exit.killed) return
       await run.reporting
       const missing = run.task.frames.filter((f) => !run.written.has(f))
       if (!problem && exit.exitCode === 0 && !exit.signal && missing.length === 0) {
-        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(run.output ? { output: run.output } : {}) }))
+        rendered = true
+        const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
+        if (run.blender instanceof BlenderSession) run.blender.idle(keep)
+        const blenderKept = run.blender instanceof BlenderSession && keep > 0
+        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
         return
       }
@@ -314,6 +366,8 @@ export class RenderNode {
       }))
     } finally {
       this.runs.delete(run)
+      // A session that failed or was cancelled is not trusted with the next run.
+      if (!rendered && run.blender instanceof BlenderSession && this.sessions[run.slot] === run.blender) this.dropSession(run.slot)
       if (run.slot >= 0) this.freeSlots.push(run.slot)
       this.freeSlots.sort((a, b) => a - b)
       // The reply to done/failed may bring the next runs for the free processes.

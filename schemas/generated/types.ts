@@ -954,9 +954,13 @@ export interface FarmDone {
   free?: number;
   frames: FrameSamples;
   /**
-   * Whole run, from starting Blender to its exit.
+   * Whole run: from starting Blender (or, in a Blender that had the file loaded already, from asking it for the frames) to the last frame written.
    */
   seconds: number;
+  /**
+   * The Blender that rendered this run stays open with the file loaded, so a next run of this job on this node costs no start-up (the server may then hand it smaller runs).
+   */
+  blenderKept?: boolean;
   /**
    * File name of the last frame (or the video) written.
    */
@@ -1489,6 +1493,10 @@ export interface NodeConfig {
    * Wait a random time up to this before first contact, so a burst of nodes spreads out.
    */
   jitterSeconds?: number;
+  /**
+   * How long a Blender that rendered frames stays open with its file loaded, waiting for more frames of the same file (a second run then skips Blender's start-up and the file's loading). 0 closes it after each run.
+   */
+  keepBlenderSeconds?: number;
 }
 /**
  * The server's record of a render node (farm/nodes/<name>.json).

@@ -514,7 +514,11 @@ export class Farm {
     this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
     const run = own.mine.map((idx) => rt.runOfTask.get(idx)).find((r) => r !== undefined)
     this.writeFrames(rt, state, msg.frames, changes)
-    if (run) rt.noteRunOverhead(msg.seconds - run.frameSeconds)
+    // A run in a Blender that had the file loaded already says nothing about the start-up cost.
+    const warmBefore = rt.warmNodes.has(state.record.name)
+    if (run && !warmBefore) rt.noteRunOverhead(msg.seconds - run.frameSeconds)
+    if (msg.blenderKept) rt.warmNodes.add(state.record.name)
+    else rt.warmNodes.delete(state.record.name)
     // Blender said it finished, yet frames are missing: that is a failure, not a success.
     const missing = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (missing.length > 0) {
@@ -545,6 +549,7 @@ export class Farm {
     }
     this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
     this.writeFrames(rt, state, msg.frames, changes)
+    rt.warmNodes.delete(state.record.name) // its Blender is gone
     const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (left.length > 0) this.failTasks(rt, state, left, msg, changes)
     const runs = this.nextRuns(state, msg.free ?? 0, changes)

@@ -200,5 +200,5 @@ export class NodeRegistry {
 }
 
 function capsOf (record: FarmNode): NodeCaps {
-  return { name: record.name, shares: new Set(record.shares), provides: new Set(record.provides), processes: record.processes }
+  return { name: record.name, shares: new Set(record.shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false }
 }

@@ -12,9 +12,10 @@
 // 4. The run: the next task in the job's dispatch order (its first frame first, then in order or
 //    spread), grown with neighbouring tasks so one Blender renders several consecutive frames,
 //    starting with that task. Its size follows guided self-scheduling: the frames left divided by
-//    the process slots that can take the job (less those already on it), at least enough frames
-//    that start-up stays under 5 % of the run, at most MAX_RUN_SECONDS of measured work (so a new,
-//    more urgent job waits at most that long), at most UNKNOWN_RUN_FRAMES before any is measured.
+//    the process slots that can take the job, at least enough frames that start-up stays under
+//    5 % of the run (unless the node's Blender has the file loaded already), at most
+//    MAX_RUN_SECONDS of measured work (so a new, more urgent job waits at most that long), at most
+//    UNKNOWN_RUN_FRAMES before any is measured.
 import type { JobRuntime, Run } from './job-runtime.ts'
 import { isRunnable } from './job-states.ts'
 
@@ -29,6 +30,8 @@ export interface NodeCaps {
   shares: ReadonlySet<string>
   provides: ReadonlySet<string>
   processes: number
+  /** Takes one round of work and leaves (a cluster node): it will not come back for more. */
+  singleUse?: boolean
 }
 
 export interface PlannedRun {
@@ -141,21 +144,27 @@ export class Scheduler {
       }
     }
     const { job, anchor } = chosen!
-    const tasks = job.grow(anchor, this.runFrames(job), this.takeable(job, node.name))
+    const tasks = job.grow(anchor, this.runFrames(job, node), this.takeable(job, node.name))
     return { job, tasks, frames: job.framesOf(tasks) }
   }
 
-  /** How many frames the next run of this job should hold (guided self-scheduling, bounded). */
-  runFrames (job: JobRuntime): number {
-    // Slots already rendering this job will come back for more: share what is left among the others.
+  /**
+   * How many frames the next run of this job should hold on this node: guided self-scheduling (the
+   * frames left shared among every slot that can take the job, so runs shrink as the job nears its
+   * end and no process idles while another still has many frames), bounded.
+   */
+  runFrames (job: JobRuntime, node?: NodeCaps): number {
     const { slots } = this.deps.eligibleNodes(job.group)
-    let frames = Math.ceil(job.queuedFrames / Math.max(1, slots - job.runs.size))
+    // A single-use node will not come back for more: it shares only with the slots not on the job yet.
+    const sharers = node?.singleUse ? slots - job.runs.size : slots
+    let frames = Math.ceil(job.queuedFrames / Math.max(1, sharers))
     const mean = job.meanSeconds
     if (mean === null) {
       frames = Math.min(frames, UNKNOWN_RUN_FRAMES)
     } else {
       const perFrame = Math.max(mean, 1e-3)
-      frames = Math.max(frames, Math.ceil(job.overheadSeconds / (OVERHEAD_SHARE * perFrame)))
+      // A node with the file loaded already starts at once; others pay the start-up again.
+      if (node === undefined || !job.warmNodes.has(node.name)) frames = Math.max(frames, Math.ceil(job.overheadSeconds / (OVERHEAD_SHARE * perFrame)))
       frames = Math.min(frames, Math.max(1, Math.floor(MAX_RUN_SECONDS / perFrame)))
     }
     return Math.max(1, Math.min(frames, job.queuedFrames))

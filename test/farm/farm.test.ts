@@ -32,13 +32,15 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
   t.equal(job.priority, 40, 'with the asset\'s priority')
   const n = await hello(farm, 'pc-01', { processes: 2 })
   const w1 = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
-  t.same(w1.runs.map((r) => r.frames), [[1, 2, 3], [4, 5, 6]], 'one run per process, the first starting with frame 1')
+  t.same(w1.runs.map((r) => r.frames), [[1, 2, 3], [4, 5]], 'one run per process, the first starting with frame 1; each a share of the frames left')
   t.equal(w1.runs[0]!.output, 'data::red/renders/a/####')
   const [first, second] = w1.runs as [FarmTask, FarmTask]
   await farm.report({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: [{ frame: 1, seconds: 2, memoryMB: 100 }], current: 2 }, n.cred)
   t.equal(farm.getJob('red', job.id).counts.done, 1, 'a frame counts as soon as it is reported')
   await farm.done({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: [{ frame: 2, seconds: 2 }, { frame: 3, seconds: 2 }], seconds: 7 }, n.cred)
-  await farm.done({ node: n.name, session: n.session, job: second.job, tasks: second.tasks, frames: [{ frame: 4, seconds: 2 }, { frame: 5, seconds: 1 }, { frame: 6, seconds: 4, memoryMB: 300 }], seconds: 8 }, n.cred)
+  const w2 = await farm.done({ node: n.name, session: n.session, job: second.job, tasks: second.tasks, frames: [{ frame: 4, seconds: 2 }, { frame: 5, seconds: 1 }], seconds: 4, free: 1 }, n.cred)
+  t.same(w2.runs!.map((r) => r.frames), [[6]], 'the reply to done brings the last frame')
+  await farm.done({ node: n.name, session: n.session, job: first.job, tasks: w2.runs![0]!.tasks, frames: [{ frame: 6, seconds: 4, memoryMB: 300 }], seconds: 5 }, n.cred)
   const view = farm.getJob('red', job.id)
   t.equal(view.status, 'completed')
   t.equal(view.progress, 1)
@@ -57,7 +59,7 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
   t.equal(stats.frames!['6']![0]!.node, 'pc-01')
 })
 
-t.test('run sizes follow the frames left per process slot', async (t) => {
+t.test('run sizes: the frames left shared among every process slot, the start-up paid once per Blender', async (t) => {
   const { farm, blend } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 40 })
@@ -66,10 +68,14 @@ t.test('run sizes follow the frames left per process slot', async (t) => {
   const wa = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
   t.same(wa.runs.map((r) => r.frames.length), [10], '40 frames over 4 slots')
   const wb = await farm.work({ node: b.name, session: b.session, free: 2, running: [], wait: false }, b.cred)
-  t.same(wb.runs.map((r) => r.frames.length), [10, 10], 'the others share what is left')
-  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: wa.runs[0]!.tasks, frames: wa.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 })), seconds: 305 }, a.cred)
-  const again = await farm.work({ node: a.name, session: a.session, free: 2, running: [], wait: false }, a.cred)
-  t.same(again.runs.map((r) => r.frames.length), [5, 5], 'measured: 30 s frames, the rest split')
+  t.same(wb.runs.map((r) => r.frames.length), [8, 6], 'runs shrink as the frames run out (30 left over 4 slots, then 22), so no process idles at the end')
+  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: wa.runs[0]!.tasks, frames: wa.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 })), seconds: 309 }, a.cred)
+  const again = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  t.same(again.runs.map((r) => r.frames.length), [6], 'a Blender started afresh: at least enough frames that its 9 s start-up stays under 5 % (16 left over 4 slots would be 4)')
+  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: again.runs[0]!.tasks, frames: again.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 })), seconds: 180, blenderKept: true }, a.cred)
+  const warm = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  t.same(warm.runs.map((r) => r.frames.length), [3], 'its Blender kept the file loaded: no start-up to pay, a plain share (10 left over 4 slots)')
+  t.equal(farm.getJob('red', job.id).counts.queued, 7)
 })
 
 t.test('a one-frame job is one run of one frame', async (t) => {

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FarmTask } from '../../schemas/generated/types.ts'
 import { loadNodeConfig, NodeConfigError } from '../../node/config.ts'
-import { blenderCommand, setupScript } from '../../node/blender-args.ts'
+import { blenderCommand, sessionCommand, sessionScript, setupScript } from '../../node/blender-args.ts'
 import { BlenderOutput, explainFailure } from '../../node/blender-output.ts'
 
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
@@ -57,6 +57,15 @@ t.test('the Blender command line', async (t) => {
   t.match(setupScript(true), /is_movie_format: r.image_settings.file_format = 'PNG'/, 'a frames job of a movie file writes images')
   t.notMatch(setupScript(false), /PNG/, 'a video job keeps the movie format')
   t.notMatch(setupScript(true), /use_denoising|samples|engine/, 'nothing the file needs is turned off')
+
+  const session = sessionCommand({ file: '/d/a.blend', output: '/d/renders/a/####' }, { blender: 'blender', threads: 2, scripting: false, nice: 0 })
+  const sat = (flag: string) => session.args.indexOf(flag)
+  t.same(session.args.slice(0, 4), ['--factory-startup', '-Y', '-b', '/d/a.blend'], 'a session: scripts off too')
+  t.ok(sat('-o') < sat('--python-expr') && sat('-t') < sat('--python-expr'), 'a session script never returns: output and threads come before it')
+  t.equal(session.args.at(-2), '--python-expr')
+  t.notOk(session.args.includes('-a'), 'frames are asked for on stdin, not by -a')
+  t.match(sessionScript(), /is_movie_format: r.image_settings.file_format = 'PNG'/, 'a session renders frames: a movie file writes images')
+  t.notMatch(sessionScript(), /use_denoising|samples|engine/, 'nothing the file needs is turned off')
 })
 
 t.test('reading Blender\'s output', async (t) => {

@@ -1,0 +1,98 @@
+// A Blender kept open with one file loaded (sessionScript in blender-args.ts), rendering the
+// frames of one run after another: a node pays Blender's start-up and the file's loading once per
+// file, not once per run, so runs can be small (an even split of the frames, no idle process at
+// the end of a job) without costing start-ups. A session serves one file with one output path and
+// one set of options; the file changing on disk (another save) starts a new one.
+import { statSync } from 'node:fs'
+import { sessionCommand } from './blender-args.ts'
+import { BlenderProcess, type BlenderExit } from './blender-process.ts'
+import type { WrittenFrame } from './blender-output.ts'
+
+export interface SessionOptions { blender: string, threads: number, scripting: boolean, nice: number }
+
+/**
+ * What a session is good for: the same file (as saved now) and output. (Its other options are the
+ * node's and its slot's, the same for every run in the slot.) Null: the file is not there.
+ */
+export function sessionKey (paths: { file: string, output: string }, scripting: boolean, job: string): string | null {
+  let stamp: string
+  try {
+    const st = statSync(paths.file)
+    stamp = `${st.ino}:${st.size}:${st.mtimeMs}`
+  } catch {
+    return null
+  }
+  // A file's own scripts may change the scene while it renders: with scripting on, only runs of
+  // the same job share a Blender.
+  return JSON.stringify([paths.file, stamp, paths.output, scripting ? job : ''])
+}
+
+export class BlenderSession {
+  readonly process: BlenderProcess
+  private onFrame: ((frame: WrittenFrame) => void) | null = null
+  private waiting: { resolve: (exit: BlenderExit) => void, started: number } | null = null
+  private idleTimer: NodeJS.Timeout | null = null
+  private runs = 0
+
+  constructor (readonly key: string, paths: { file: string, output: string }, options: SessionOptions) {
+    this.process = new BlenderProcess(sessionCommand(paths, options), (frame) => this.onFrame?.(frame), (line) => {
+      if (line === 'RFAM_RUN_DONE') this.settle({ exitCode: 0, signal: null, killed: false })
+    })
+    void this.process.exited.then((exit) => this.settle(exit))
+  }
+
+  get pid (): number | undefined { return this.process.pid }
+  get output () { return this.process.output }
+  /** Rendered a run before this one (its start-up is paid). */
+  get warm (): boolean { return this.runs > 0 }
+  get alive (): boolean { return this.process.running }
+
+  /**
+   * Renders these frames; resolves when the last is written (exit code 0) or when Blender ends
+   * (its exit). `seconds` counts from this call, so a first run includes the start-up.
+   */
+  render (frames: number[], onFrame: (frame: WrittenFrame) => void): Promise<BlenderExit> {
+    if (this.waiting) throw new Error('a Blender session renders one run at a time')
+    this.stopIdleTimer()
+    this.onFrame = onFrame
+    this.output.current = null
+    this.output.errors.length = 0
+    const started = performance.now()
+    const done = new Promise<BlenderExit>((resolve) => { this.waiting = { resolve, started } })
+    if (this.alive) this.process.send(`RENDER ${frames.join(' ')}`)
+    else void this.process.exited.then((exit) => this.settle(exit)) // ended meanwhile: the run fails with its exit
+    return done
+  }
+
+  /** Keeps Blender open for `seconds`, then lets it go (closing stdin ends it). */
+  idle (seconds: number): void {
+    this.stopIdleTimer()
+    if (seconds <= 0) return this.close()
+    this.idleTimer = setTimeout(() => this.close(), seconds * 1000)
+    this.idleTimer.unref()
+  }
+
+  close (): void {
+    this.stopIdleTimer()
+    if (this.alive) this.process.close()
+  }
+
+  kill (): void {
+    this.stopIdleTimer()
+    this.process.kill()
+  }
+
+  private stopIdleTimer (): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.idleTimer = null
+  }
+
+  private settle (exit: Omit<BlenderExit, 'seconds'>): void {
+    const waiting = this.waiting
+    if (!waiting) return
+    this.waiting = null
+    this.onFrame = null
+    if (exit.exitCode === 0 && !exit.signal) this.runs++
+    waiting.resolve({ ...exit, seconds: (performance.now() - waiting.started) / 1000 })
+  }
+}

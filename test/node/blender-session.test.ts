@@ -1,0 +1,69 @@
+// A node keeps its Blender open with the file loaded between runs of the same file (real Blender,
+// a real server): the next run starts at once in the same process; a file saved again, another
+// output or keepBlenderSeconds 0 get a fresh Blender; an idle one closes by itself.
+import t from 'tap'
+import { readdirSync, utimesSync } from 'node:fs'
+import { join } from 'node:path'
+import type { JobView } from '../../schemas/generated/types.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { apiSession, copyScene, isAlive, startNode, until } from './harness.ts'
+
+t.test('runs of the same file share one open Blender; a changed file or output gets a new one', async (t) => {
+  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
+  const project = s.projectDir('demo')
+  copyScene('tiny.blend', join(project, 'shots'))
+  const credential = await s.app.farm.credentials.create('test')
+  const api = await apiSession(s.url)
+  const node = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot: s.config.shares.root('data'), processes: [1], extra: { keepBlenderSeconds: 3 } })
+  await node.waitFor(/connected to/)
+  const render = async (body: object) => {
+    const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', ...body })).body
+    const done = await until(async () => {
+      const { body: view } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
+      return ['completed', 'failed'].includes(view.status) ? view : undefined
+    }, 120_000, `job ${job.id} finished`)
+    t.equal(done.status, 'completed', `${done.name} ${JSON.stringify(body)} completed`)
+    return node.blenderPids()
+  }
+
+  const first = await render({ frameStart: 1, frameEnd: 3 })
+  t.equal(first.length, 1, 'one Blender for the first job')
+  const second = await render({ frameStart: 4, frameEnd: 6 })
+  t.equal(second.length, 2)
+  t.equal(second[1], second[0], 'the next job of the same file ran in the Blender already open')
+  t.ok(node.lines.some((l) => /rendering "tiny" \(demo\) frames 4–6, Blender already open with the file loaded, pid/.test(l)), 'the log says so')
+  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'], 'every frame written to its own file')
+
+  const other = await render({ frameStart: 1, frameEnd: 2, output: 'renders/other/####' })
+  t.not(other.at(-1), second[0], 'another output path: a new Blender')
+  t.notOk(isAlive(second[0]!), 'the Blender of the other output was closed')
+  t.same(readdirSync(join(project, 'renders', 'other')).sort(), ['0001.png', '0002.png'])
+
+  // Saved again (a new modification time): the loaded copy is stale.
+  const later = new Date(Date.now() + 5000)
+  utimesSync(join(project, 'shots', 'tiny.blend'), later, later)
+  const saved = await render({ frameStart: 1, frameEnd: 2, output: 'renders/other/####' })
+  t.not(saved.at(-1), other.at(-1), 'a file saved since: a new Blender loads it')
+
+  await until(() => (isAlive(saved.at(-1)!) ? undefined : true), 30_000, 'the idle Blender closing')
+  t.pass('an idle Blender closes by itself after keepBlenderSeconds')
+})
+
+t.test('keepBlenderSeconds 0: a Blender per run', async (t) => {
+  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
+  const project = s.projectDir('demo')
+  copyScene('tiny.blend', join(project, 'shots'))
+  const credential = await s.app.farm.credentials.create('test')
+  const api = await apiSession(s.url)
+  const node = startNode(t, { server: s.url, credential, name: 'pc-b', shareRoot: s.config.shares.root('data'), processes: [1], extra: { keepBlenderSeconds: 0 } })
+  await node.waitFor(/connected to/)
+  for (const [start, end] of [[1, 2], [3, 4]]) {
+    const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: start, frameEnd: end })).body
+    await until(async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.status === 'completed' || undefined, 120_000, 'job done')
+  }
+  const pids = node.blenderPids()
+  t.equal(pids.length, 2)
+  t.not(pids[0], pids[1], 'each run started its own Blender')
+  await until(() => (pids.some(isAlive) ? undefined : true), 10_000, 'no Blender left open')
+  t.pass('none is left open')
+})
