@@ -5,8 +5,14 @@ import { ajvOptions, describeErrors } from '../schemas/validator.ts'
 import type { LoadedConfig } from './config/load-config.ts'
 import { HttpError } from './errors.ts'
 import { registerApp, type AppOptions } from './app.ts'
+import { lazySchemaCompilers } from './lazy-schema-compilers.ts'
+
+/** Compiles every route schema still waiting for its first use (tests: a bad schema fails at once). */
+const compileAllOf = new WeakMap<FastifyInstance, () => void>()
+export function compileAllSchemas (app: FastifyInstance): void { compileAllOf.get(app)?.() }
 
 export async function buildServer (config: LoadedConfig, options: AppOptions = {}): Promise<FastifyInstance> {
+  const compilers = lazySchemaCompilers()
   const app = Fastify({
     logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
     // One line per request only when asked for (debug/trace); errors are always logged.
@@ -18,10 +24,15 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     forceCloseConnections: true,
     ajv: {
       // Unknown fields are refused (400), not silently dropped: the add-on's validator agrees.
-      customOptions: { ...ajvOptions, keywords: ['tsType'] },
+      // validateSchema: the shared validator (schemas/validator.ts) already checks every schema
+      // against draft-07 at start; checking them again here only cost start-up time.
+      customOptions: { ...ajvOptions, keywords: ['tsType'], validateSchema: false },
       plugins: [],
     },
+    // Each route's schemas are compiled on its first request, not all at start.
+    schemaController: { compilersFactory: compilers.compilersFactory },
   })
+  compileAllOf.set(app, compilers.compileAll)
   app.setErrorHandler((error: FastifyError, request, reply) => {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message })
