@@ -1,7 +1,12 @@
-// The nodes table: every render node with what it does; any logged-in person may pause or resume
-// a node (or all of them), as at a summer school the farm is everybody's.
-import type { FastifyInstance } from 'fastify'
+// The nodes table: every logged-in person sees the render nodes and what they do; pausing or
+// resuming a node (or all of them) stops or starts the farm for everybody, so that is for staff.
+import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { NodeUpdate } from '../../schemas/generated/types.ts'
+import { forbidden } from '../errors.ts'
+
+function staffOnly (request: FastifyRequest): void {
+  if (!request.user?.staff) throw forbidden('RFAM_STAFF_ONLY', 'Only staff can pause or resume render nodes.')
+}
 
 export async function nodeRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
@@ -12,6 +17,7 @@ export async function nodeRoutes (app: FastifyInstance): Promise<void> {
   app.patch<{ Params: { name: string }, Body: NodeUpdate }>('/api/farm/nodes/:name', {
     schema: { body: { $ref: 'api-node-update.schema.json#' }, response: list },
   }, async (request) => {
+    staffOnly(request)
     await farm.setNodePaused(request.params.name, request.body.paused)
     return farm.listNodes()
   })
@@ -19,6 +25,7 @@ export async function nodeRoutes (app: FastifyInstance): Promise<void> {
   app.post<{ Body: NodeUpdate }>('/api/farm/nodes/pause-all', {
     schema: { body: { $ref: 'api-node-update.schema.json#' }, response: list },
   }, async (request) => {
+    staffOnly(request)
     await farm.setAllPaused(request.body.paused)
     return farm.listNodes()
   })

@@ -78,8 +78,14 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   await card.getByRole('button', { name: 'Pause: Shot 010 Intro' }).waitFor()
   t.pass('resume, cancel and render again')
 
-  await nodes.getByRole('button', { name: 'Pause: pc-lab-1' }).click()
-  await nodes.getByRole('button', { name: 'Resume: pc-lab-1' }).waitFor()
+  // Pausing nodes is for staff: a student sees no such buttons, a teacher does.
+  t.equal(await nodes.getByRole('button', { name: /Pause|Resume/ }).count(), 0, 'a student has no node controls')
+  const teacher = await loggedInPage(browser, server, 'teacher')
+  await teacher.page.goto('/rendering')
+  const staffNodes = teacher.page.locator('rfam-node-table')
+  await staffNodes.getByRole('button', { name: 'Pause: pc-lab-1' }).click()
+  await staffNodes.getByRole('button', { name: 'Resume: pc-lab-1' }).waitFor()
+  t.same(teacher.errors, [], 'no page errors for staff')
   const paused = await node('work', { node: 'pc-lab-1', session, free: 1, running: [], wait: false })
   t.equal(paused.paused, true, 'the node is told it is paused')
 

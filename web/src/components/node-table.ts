@@ -1,5 +1,5 @@
 // The render nodes: who is online (or overdue, or gone), what each renders now, and pause / resume for
-// one node or all of them (at a summer school the farm is everybody's).
+// one node or all of them (for staff: the server refuses it to others, so others see no buttons).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import type { FarmNodeList, FarmNodeView } from '../../../schemas/generated/types.ts'
@@ -7,6 +7,7 @@ import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { farm } from '../state/farm.ts'
+import { appState } from '../state/app-state.ts'
 import { showToast } from './toast.ts'
 
 @customElement('rfam-node-table')
@@ -54,12 +55,14 @@ export class NodeTable extends LitElement {
   override render () {
     const nodes = this.list?.nodes ?? []
     if (!this.list) return html`<p class="muted">${t('common:loading')}</p>`
+    // Pausing nodes is for staff (the server refuses it to others).
+    const staff = appState.me?.staff ?? false
     return html`
       <div class="all">
         <span class="muted">${t('node:count', { count: nodes.length, online: nodes.filter((n) => n.online).length })}</span>
         <span class="spacer"></span>
-        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: true }))}>${t('node:pause-all')}</button>
-        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: false }))}>${t('node:resume-all')}</button>
+        ${staff ? html`<button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: true }))}>${t('node:pause-all')}</button>
+        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: false }))}>${t('node:resume-all')}</button>` : nothing}
       </div>
       ${nodes.length === 0 ? html`<p>${t('node:none')}</p>` : nothing}
       <ul>${nodes.map((node) => {
@@ -71,9 +74,9 @@ export class NodeTable extends LitElement {
           <p class="small">${t('node:processes', { count: node.processes })}${node.provides.length ? ` · ${node.provides.join(', ')}` : ''}</p>
           <p class="small">${t('node:last-seen', { time: format.dateTime(node.lastSeen) })}</p>
           ${node.runs.length ? html`<ul class="runs">${node.runs.map((run) => html`<li>${run.jobName}: ${run.frames.join(', ')}</li>`)}</ul>` : nothing}
-          <button type="button" ?disabled=${this.busy}
+          ${staff ? html`<button type="button" ?disabled=${this.busy}
             @click=${() => this.run(() => farm.pauseNode(node.name, { paused: !node.paused }))}
-            aria-label=${`${node.paused ? t('node:resume') : t('node:pause')}: ${node.name}`}>${node.paused ? t('node:resume') : t('node:pause')}</button>
+            aria-label=${`${node.paused ? t('node:resume') : t('node:pause')}: ${node.name}`}>${node.paused ? t('node:resume') : t('node:pause')}</button>` : nothing}
         </li>`
       })}</ul>`
   }
