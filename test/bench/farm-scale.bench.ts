@@ -2,7 +2,8 @@
 // projects × 10 jobs × 1,000 frames) against a real server process. Each simulated node does what
 // node/ does: keeps a poll held open, "renders" each run for a random 0–2×RENDER_MS, then sends
 // done, whose reply brings the next run. Prints task assignments per second and request latency
-// (p50/p99 of work requests and done; held polls are long polls by design). Asserts nothing.
+// (p50/p99 of work requests and done; held polls are long polls by design), and the CPU the server
+// and this client used meanwhile (both share the machine's cores). Asserts nothing.
 //   npx tsx test/bench/farm-scale.bench.ts        BENCH_SECONDS=20 BENCH_RENDER_MS=300 BENCH_NODES=1000
 import { Agent, request } from 'node:http'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
@@ -13,10 +14,15 @@ import type { FarmReportReply, FarmTask, FarmWelcome, FarmWork } from '../../sch
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { rssMb } from './server-process.ts'
+import { cpuSeconds, rssMb } from './server-process.ts'
 import { startFarmServer } from './farm-server.ts'
 
-export interface ScaleResult { nodes: number, frames: number, seconds: number, assignments: number, perSecond: number, requestsPerSecond: number, p50: number, p99: number, max: number, errors: number, rssMb: number }
+export interface ScaleResult {
+  nodes: number, frames: number, seconds: number, assignments: number, perSecond: number, requestsPerSecond: number,
+  p50: number, p99: number, max: number, errors: number, rssMb: number,
+  /** CPU used while measuring, in cores (1 = one core busy all the time). */
+  serverCpu: number, clientCpu: number,
+}
 
 const PROJECTS = 10
 const JOBS_PER_PROJECT = 10
@@ -43,7 +49,10 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
   const credential = await new FarmCredentialStore(config.secretsDir).create('bench')
   const server = await startFarmServer(file)
   const { hostname, port } = new URL(server.url)
-  const agent = new Agent({ keepAlive: true, maxSockets: Infinity })
+  // Every real node keeps its own connection open between requests (fetch's keep-alive); one shared
+  // agent must keep as many: with the default 256 free sockets it closed the rest, and the ~1,000
+  // new connections a second overflowed the server's accept queue (SYNs retried after 1 s, 3 s …).
+  const agent = new Agent({ keepAlive: true, maxSockets: Infinity, maxFreeSockets: Infinity })
   const post = <T>(path: string, body: unknown, headers: Record<string, string> = { authorization: `Bearer ${credential}` }): Promise<T> => new Promise((resolve, reject) => {
     const data = JSON.stringify(body)
     const req = request({ host: hostname, port, path, method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(data), ...headers } }, (res) => {
@@ -131,9 +140,14 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     measuring = true
     const t0 = performance.now()
     measureStart = t0
+    const serverCpu0 = cpuSeconds(server.child.pid!)
+    const clientCpu0 = process.cpuUsage()
     await sleep(seconds * 1000)
     measuring = false
     const elapsed = (performance.now() - t0) / 1000
+    const serverCpu = (cpuSeconds(server.child.pid!) - serverCpu0) / elapsed
+    const clientUsage = process.cpuUsage(clientCpu0)
+    const clientCpu = (clientUsage.user + clientUsage.system) / 1e6 / elapsed
     const rss = rssMb(server.child.pid!)
     stop = true
     await Promise.all(loops)
@@ -146,6 +160,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     return {
       nodes, frames: PROJECTS * JOBS_PER_PROJECT * FRAMES_PER_JOB, seconds: elapsed, assignments, perSecond: assignments / elapsed,
       requestsPerSecond: requests / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? NaN, errors, rssMb: rss,
+      serverCpu, clientCpu,
     }
   } finally {
     agent.destroy()
@@ -160,6 +175,7 @@ export function printScale (r: ScaleResult): void {
   console.log(`  assignments/s ${r.perSecond.toFixed(0).padStart(6)}   (target ≥ 2000)`)
   console.log(`  requests/s    ${r.requestsPerSecond.toFixed(0).padStart(6)}   (work + done; held polls not counted)`)
   console.log(`  latency p50   ${r.p50.toFixed(1).padStart(6)} ms   p99 ${r.p99.toFixed(1)} ms (target < 50)   max ${r.max.toFixed(1)} ms`)
+  console.log(`  CPU (cores)   server ${r.serverCpu.toFixed(2)}, this client ${r.clientCpu.toFixed(2)}   (${(r.serverCpu * 1e6 / Math.max(1, r.requestsPerSecond)).toFixed(0)} µs of server CPU per request)`)
   console.log(`  errors ${r.errors}, server RSS ${r.rssMb.toFixed(0)} MB`)
 }
 
