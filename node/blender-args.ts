@@ -51,12 +51,50 @@ export function setupScript (frames: boolean): string {
   ].join('\n')
 }
 
+/** Output formats a browser shows (and the server's picture library reads) as they are. */
+export const VIEWABLE_FORMATS = ['PNG', 'JPEG', 'WEBP', 'TIFF']
+
+/**
+ * Python defining _rfam_preview(frame path): for output a browser cannot show (OpenEXR, HDR, DPX,
+ * …), at most every 3 s, the frame just written is saved as `.rfam-preview.jpg` in its folder,
+ * through the file's own view transform (a linear EXR looks as it does in Blender), and
+ * `RFAM_PREVIEW <path>` printed. (In background mode the Render Result holds no pixels, so the
+ * written file is loaded back.) A failure only prints `RFAM_NO_PREVIEW`: the frame is what counts.
+ */
+function previewMaker (): string[] {
+  return [
+    `_rfam_viewable = r.image_settings.file_format in (${VIEWABLE_FORMATS.map((f) => `'${f}'`).join(', ')})`,
+    '_rfam_prev = [-1e9, None]',
+    'def _rfam_preview(path):',
+    '    if _rfam_viewable or time.perf_counter() - _rfam_prev[0] < 3: return',
+    '    _rfam_prev[0] = time.perf_counter()',
+    '    try:',
+    '        if _rfam_prev[1] is None:',
+    "            p = _rfam_prev[1] = bpy.data.scenes.new('rfam-preview')",
+    "            p.render.image_settings.file_format = 'JPEG'",
+    '            p.render.image_settings.quality = 80',
+    '        p = _rfam_prev[1]',
+    '        p.display_settings.display_device = s.display_settings.display_device',
+    "        for a in ('view_transform', 'look', 'exposure', 'gamma'): setattr(p.view_settings, a, getattr(s.view_settings, a))",
+    "        out = os.path.join(os.path.dirname(path), '.rfam-preview.jpg')",
+    "        tmp = out + '.part.jpg'",
+    '        img = bpy.data.images.load(path)',
+    '        try: img.save_render(filepath=tmp, scene=p)',
+    '        finally: bpy.data.images.remove(img)',
+    '        os.replace(tmp, out)',
+    "        print('RFAM_PREVIEW %s' % out, flush=True)",
+    '    except Exception as e:',
+    "        print('RFAM_NO_PREVIEW %s' % e, flush=True)",
+  ]
+}
+
 /**
  * Python for a Blender that stays open with its file loaded and renders frames on request, so a
  * node pays Blender's start-up and the file's loading once per file instead of once per run. It
  * reads `RENDER <frame> <frame> …` lines on stdin, renders each frame (the same frame_set and
  * render as `-a`, written to the frame's own path), prints `RFAM_WRITTEN <frame> <seconds> <path>`
- * after each and `RFAM_RUN_DONE` after the last. A frame that fails ends Blender with exit code 1
+ * after each (after a preview, for formats a browser cannot show: previewMaker) and `RFAM_RUN_DONE`
+ * after the last. A frame that fails ends Blender with exit code 1
  * (Blender has printed its 'Error:' line). When stdin closes (the node ends the session, or dies)
  * Blender exits at once, even in the middle of a frame.
  */
@@ -80,6 +118,7 @@ export function sessionScript (): string {
     ...renderSettings(true),
     's = bpy.context.scene',
     '_rfam_pattern = r.filepath',
+    ...previewMaker(),
     "print('RFAM_READY', r.image_settings.file_format, flush=True)",
     'while True:',
     '    words = _rfam_q.get().split()',
@@ -97,7 +136,9 @@ export function sessionScript (): string {
     "            if not text.startswith('Error'): print('Error: ' + text, flush=True)",
     '            sys.stdout.flush(); sys.stderr.flush()',
     '            os._exit(1)',
-    "        print('RFAM_WRITTEN %d %.4f %s' % (f, time.perf_counter() - t, path), flush=True)",
+    "        took = time.perf_counter() - t",
+    '        _rfam_preview(path)',
+    "        print('RFAM_WRITTEN %d %.4f %s' % (f, took, path), flush=True)",
     "    print('RFAM_RUN_DONE', flush=True)",
   ].join('\n')
 }

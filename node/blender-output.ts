@@ -1,6 +1,7 @@
 // Reads Blender's output line by line: which frame it renders, the peak memory it reports
 // ('Fra:12 Mem:310.5M (Peak 402.1M) | …'), each frame written (our 'RFAM_WRITTEN <frame> <path>'
-// line), its 'Error:' lines, and the last lines for a failure report.
+// line), previews made of it ('RFAM_PREVIEW <path>'), its 'Error:' lines, and the last lines for a
+// failure report.
 export interface WrittenFrame {
   frame: number
   file: string
@@ -12,11 +13,14 @@ export interface WrittenFrame {
 const FRA = /^Fra:(-?\d+)\b/
 const PEAK = /\(Peak ([\d.]+)([KMG])\)/
 const WRITTEN = /^RFAM_WRITTEN (-?\d+) ([\d.]+) (.*)$/
+const PREVIEW = /^RFAM_PREVIEW (.+)$/
 const TAIL_LINES = 50
 
 export class BlenderOutput {
   /** Frame being rendered, from the latest 'Fra:' line. */
   current: number | null = null
+  /** The latest JPEG made of a frame whose format a browser cannot show ('RFAM_PREVIEW <path>'). */
+  preview: string | null = null
   readonly errors: string[] = []
   private readonly lines: string[] = []
   private peak: number | undefined
@@ -35,6 +39,8 @@ export class BlenderOutput {
       return null
     }
     if (text.startsWith('Error:') || /^Error /.test(text)) this.errors.push(text.trim())
+    const preview = PREVIEW.exec(text)
+    if (preview) this.preview = preview[1]!.trim()
     const written = WRITTEN.exec(text)
     if (!written) return null
     const out: WrittenFrame = { frame: Number(written[1]), file: written[3]!.trim(), seconds: Number(written[2]) }

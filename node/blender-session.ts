@@ -56,6 +56,7 @@ export class BlenderSession {
     this.stopIdleTimer()
     this.onFrame = onFrame
     this.output.current = null
+    this.output.preview = null
     this.output.errors.length = 0
     const started = performance.now()
     const done = new Promise<BlenderExit>((resolve) => { this.waiting = { resolve, started } })

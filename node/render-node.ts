@@ -22,6 +22,8 @@ interface ActiveRun {
   pending: FrameSamples
   written: Set<number>
   output?: string
+  /** File name of the node's JPEG of a recent frame, for output a browser cannot show. */
+  preview?: string
   cancelled: boolean
   reporting: Promise<void> | null
   again: boolean
@@ -284,6 +286,8 @@ export class RenderNode {
     run.written.add(frame.frame)
     run.pending.push({ frame: frame.frame, seconds: Math.max(0.001, Math.round(frame.seconds * 1000) / 1000), ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}) })
     run.output = basename(frame.file)
+    const preview = run.blender?.output.preview
+    if (preview) run.preview = basename(preview)
     void this.report(run)
   }
 
@@ -304,6 +308,7 @@ export class RenderNode {
             node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, frames,
             ...(current !== null && current !== undefined ? { current } : {}),
             ...(run.output ? { output: run.output } : {}),
+            ...(run.preview ? { preview: run.preview } : {}),
           })
           if (reply.cancel) this.cancel(run, 'the server asked to stop it')
         } catch (err) {
@@ -347,7 +352,7 @@ export class RenderNode {
         const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
         if (run.blender instanceof BlenderSession) run.blender.idle(keep)
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
-        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}) }))
+        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
         return
       }

@@ -1012,6 +1012,10 @@ export interface FarmFailed {
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "farm-hello".
  */
+  /**
+   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
+   */
+  preview?: string;
 export interface FarmHello {
   name: NodeName;
   /**
@@ -1221,6 +1225,10 @@ export interface FarmWorkRequest {
   /**
    * Processes with nothing to do; 0 asks only for cancels.
    */
+  /**
+   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
+   */
+  preview?: string;
   free: number;
   /**
    * Every run the node has not yet reported as done or failed.

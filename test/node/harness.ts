@@ -11,7 +11,7 @@ interface Tap { teardown: (fn: () => unknown) => void }
 
 let sceneDir: string | undefined
 
-/** Makes the test scenes once per test process (tiny, nocam, denoise, movie, slow[, heavy]). */
+/** Makes the test scenes once per test process (tiny, nocam, denoise, movie, exr, slow[, heavy]). */
 export function testScenes (heavySamples = 0): string {
   if (sceneDir && !heavySamples) return sceneDir
   const dir = mkdtempSync(join(tmpdir(), 'rfam-scenes-'))

@@ -4,6 +4,7 @@
 # nocam.blend: the same without a camera (cannot render).
 # denoise.blend: tiny with denoising on (needs OpenImageDenoise, which Debian's Blender lacks).
 # movie.blend: tiny set to FFMPEG output.
+# exr.blend: tiny writing OpenEXR (a format browsers cannot show).
 # slow.blend: about a second or two a frame (more samples, 160x90), for kill and cancel tests.
 # heavy.blend (with a sample count): slower frames for benchmarks (160x90; ~5 s a frame at ~1000 samples here).
 import sys, os, bpy, bmesh
@@ -14,7 +15,7 @@ heavy_samples = int(args[1]) if len(args) > 1 else 0
 os.makedirs(folder, exist_ok=True)
 
 
-def scene(camera=True, engine='CYCLES', samples=4, size=(64, 36), denoise=False, movie=False):
+def scene(camera=True, engine='CYCLES', samples=4, size=(64, 36), denoise=False, movie=False, exr=False):
     bpy.ops.wm.read_factory_settings(use_empty=True)
     s = bpy.context.scene
     if camera:
@@ -47,6 +48,8 @@ def scene(camera=True, engine='CYCLES', samples=4, size=(64, 36), denoise=False,
         s.render.image_settings.file_format = 'FFMPEG'
         s.render.ffmpeg.format = 'MPEG4'
         s.render.ffmpeg.codec = 'H264'
+    elif exr:
+        s.render.image_settings.file_format = 'OPEN_EXR'
     else:
         s.render.image_settings.file_format = 'PNG'
     s.render.filepath = '//renders/direct/'
@@ -61,6 +64,7 @@ scene(); save('tiny.blend')
 scene(camera=False); save('nocam.blend')
 scene(denoise=True); save('denoise.blend')
 scene(movie=True); save('movie.blend')
+scene(exr=True); save('exr.blend')
 scene(samples=300, size=(160, 90)); save('slow.blend')
 if heavy_samples:
     scene(samples=heavy_samples, size=(160, 90)); save('heavy.blend')

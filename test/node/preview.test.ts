@@ -1,0 +1,31 @@
+// Previews of frames a browser cannot show (real Blender, a real node and server): an OpenEXR job
+// gets a JPEG made by the node through the file's view transform, served as the job's preview.
+import t from 'tap'
+import { readdirSync } from 'node:fs'
+import { join } from 'node:path'
+import type { JobView } from '../../schemas/generated/types.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { apiSession, copyScene, startNode, until } from './harness.ts'
+
+t.test('an OpenEXR job shows a JPEG preview made by the node', async (t) => {
+  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
+  const project = s.projectDir('demo')
+  copyScene('exr.blend', join(project, 'shots'))
+  const credential = await s.app.farm.credentials.create('test')
+  const api = await apiSession(s.url)
+  const node = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot: s.config.shares.root('data'), processes: [1] })
+  await node.waitFor(/connected to/)
+  const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/exr.blend', frameStart: 1, frameEnd: 3 })).body
+  const done = await until(async () => {
+    const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
+    return ['completed', 'failed'].includes(body.status) ? body : undefined
+  }, 120_000, 'the EXR job finished')
+  t.equal(done.status, 'completed')
+  t.same(readdirSync(join(project, 'renders', 'exr')).filter((f) => !f.startsWith('.')).sort(), ['0001.exr', '0002.exr', '0003.exr'], 'the frames stay OpenEXR')
+  const preview = await until(async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.preview ?? undefined, 60_000, 'a preview')
+  const pic = await fetch(`${s.url}${preview}`, { headers: { cookie: await s.login('alex') } })
+  t.equal(pic.status, 200)
+  t.equal(pic.headers.get('content-type'), 'image/jpeg')
+  const bytes = Buffer.from(await pic.arrayBuffer())
+  t.same([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG a browser can show')
+})
