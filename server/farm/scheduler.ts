@@ -50,8 +50,8 @@ export interface SchedulerDeps {
 
 export class Scheduler {
   readonly jobs = new Map<string, JobRuntime>()
-  /** Jobs that may hand out work: runnable status and something queued. */
-  private readonly runnable = new Set<JobRuntime>()
+  /** Jobs that may hand out work (runnable status and something queued), by project. */
+  private readonly runnable = new Map<string, Set<JobRuntime>>()
   private readonly projectRuns = new Map<string, number>()
   private readonly nodeRuns = new Map<string, Set<Run>>()
 
@@ -68,7 +68,7 @@ export class Scheduler {
     for (const run of job.runs) this.counted(run, -1)
     job.onRun = null
     this.jobs.delete(job.id)
-    this.runnable.delete(job)
+    this.notRunnable(job)
   }
 
   private counted (run: Run, delta: 1 | -1): void {
@@ -89,8 +89,19 @@ export class Scheduler {
 
   /** Re-checks whether a job may hand out work (after any change to it). */
   refresh (job: JobRuntime): void {
-    if (this.jobs.has(job.id) && isRunnable(job.job.status) && job.queuedTasks > 0) this.runnable.add(job)
-    else this.runnable.delete(job)
+    if (!(this.jobs.has(job.id) && isRunnable(job.job.status) && job.queuedTasks > 0)) {
+      this.notRunnable(job)
+      return
+    }
+    let set = this.runnable.get(job.project)
+    if (!set) this.runnable.set(job.project, set = new Set())
+    set.add(job)
+  }
+
+  private notRunnable (job: JobRuntime): void {
+    const set = this.runnable.get(job.project)
+    if (!set?.delete(job)) return
+    if (set.size === 0) this.runnable.delete(job.project)
   }
 
   runsOf (project: string): number { return this.projectRuns.get(project) ?? 0 }
@@ -100,7 +111,8 @@ export class Scheduler {
   /** May this node take this job's tasks at all? */
   fits (job: JobRuntime, node: NodeCaps): boolean {
     if (!node.shares.has(job.share) || job.blocklist.has(node.name)) return false
-    for (const tag of job.job.requires) if (!node.provides.has(tag)) return false
+    const { requires } = job.job
+    for (let i = 0; i < requires.length; i++) if (!node.provides.has(requires[i]!)) return false
     return true
   }
 
@@ -116,36 +128,55 @@ export class Scheduler {
     }
   }
 
-  /** The next run for this node, or null when there is nothing it may take. */
+  /**
+   * The next run for this node, or null when there is nothing it may take. The project comes
+   * first (fair share), so only that project's jobs are looked at, not every job on the farm: it
+   * runs for every task handed out.
+   */
   pick (node: NodeCaps): PlannedRun | null {
-    const best = new Map<string, { job: JobRuntime, anchor: number }>()
-    for (const job of this.runnable) {
+    const projects: string[] = []
+    const weights: number[] = []
+    for (const project of this.runnable.keys()) {
+      projects.push(project)
+      weights.push(this.deps.projectPriority(project) / (0.1 + this.runsOf(project)))
+    }
+    while (projects.length > 0) {
+      // The highest weight; among equals, each is equally likely (reservoir choice).
+      let at = 0
+      let ties = 1
+      for (let i = 1; i < projects.length; i++) {
+        if (weights[i]! > weights[at]!) {
+          at = i
+          ties = 1
+        } else if (weights[i] === weights[at]) {
+          ties++
+          if (this.deps.random() * ties < 1) at = i
+        }
+      }
+      const chosen = this.bestJob(this.runnable.get(projects[at]!)!, node)
+      if (chosen) {
+        const { job, anchor } = chosen
+        const tasks = job.grow(anchor, this.runFrames(job, node), this.takeable(job, node.name))
+        return { job, tasks, frames: job.framesOf(tasks) }
+      }
+      // Nothing there for this node (shares, tags, blocklist, retries): the next project.
+      projects.splice(at, 1)
+      weights.splice(at, 1)
+    }
+    return null
+  }
+
+  /** The project's job that goes first for this node, with the task its run starts with. */
+  private bestJob (jobs: Set<JobRuntime>, node: NodeCaps): { job: JobRuntime, anchor: number } | null {
+    let best: { job: JobRuntime, anchor: number } | null = null
+    for (const job of jobs) {
       if (!this.fits(job, node)) continue
-      const current = best.get(job.project)
-      if (current && compareJobs(current.job, job) <= 0) continue
+      if (best && compareJobs(best.job, job) <= 0) continue
       const anchor = job.nextAnchor(this.takeable(job, node.name))
       if (anchor < 0) continue
-      best.set(job.project, { job, anchor })
+      best = { job, anchor }
     }
-    if (best.size === 0) return null
-    let chosen: { job: JobRuntime, anchor: number } | undefined
-    let bestWeight = -Infinity
-    let ties = 0
-    for (const [project, candidate] of best) {
-      const weight = this.deps.projectPriority(project) / (0.1 + this.runsOf(project))
-      if (weight > bestWeight) {
-        bestWeight = weight
-        chosen = candidate
-        ties = 1
-      } else if (weight === bestWeight) {
-        // Reservoir choice among equals: each tied project is equally likely.
-        ties++
-        if (this.deps.random() * ties < 1) chosen = candidate
-      }
-    }
-    const { job, anchor } = chosen!
-    const tasks = job.grow(anchor, this.runFrames(job, node), this.takeable(job, node.name))
-    return { job, tasks, frames: job.framesOf(tasks) }
+    return best
   }
 
   /**
@@ -189,11 +220,13 @@ export function compareJobs (a: JobRuntime, b: JobRuntime): number {
   const tb = tier(b)
   if (ta !== tb) return ta - tb
   if (a.job.priority !== b.job.priority) return b.job.priority - a.job.priority
-  const share = (j: JobRuntime) => timeWeight(j) / (0.1 + j.runs.size)
-  const d = share(b) - share(a)
+  const d = runShare(b) - runShare(a)
   if (d !== 0) return d
   return a.created - b.created || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
 }
+
+/** A job's claim on more nodes: its time weight shared among the runs it has. */
+function runShare (job: JobRuntime): number { return timeWeight(job) / (0.1 + job.runs.size) }
 
 /** Frames under a minute all weigh the same; slower frames weigh less (at most 100× less). */
 function timeWeight (job: JobRuntime): number {
