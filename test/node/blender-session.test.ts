@@ -5,24 +5,14 @@ import t from 'tap'
 import { readdirSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
-import { startTestServer } from '../helpers/server.ts'
-import { apiSession, copyScene, isAlive, startNode, until } from './harness.ts'
+import { farmWithScenes, isAlive, until } from './harness.ts'
 
 t.test('runs of the same file share one open Blender; a changed file or output gets a new one', async (t) => {
-  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
-  const project = s.projectDir('demo')
-  copyScene('tiny.blend', join(project, 'shots'))
-  const credential = await s.app.farm.credentials.create('test')
-  const api = await apiSession(s.url)
-  const node = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot: s.config.shares.root('data'), processes: [1], extra: { keepBlenderSeconds: 3 } })
-  await node.waitFor(/connected to/)
+  const { project, api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
+  const node = await startNode('pc-a', [1], { keepBlenderSeconds: 3 })
   const render = async (body: object) => {
     const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', ...body })).body
-    const done = await until(async () => {
-      const { body: view } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
-      return ['completed', 'failed'].includes(view.status) ? view : undefined
-    }, 120_000, `job ${job.id} finished`)
-    t.equal(done.status, 'completed', `${done.name} ${JSON.stringify(body)} completed`)
+    t.equal((await finished(job.id)).status, 'completed', `${JSON.stringify(body)} completed`)
     return node.blenderPids()
   }
 
@@ -50,16 +40,11 @@ t.test('runs of the same file share one open Blender; a changed file or output g
 })
 
 t.test('keepBlenderSeconds 0: a Blender per run', async (t) => {
-  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
-  const project = s.projectDir('demo')
-  copyScene('tiny.blend', join(project, 'shots'))
-  const credential = await s.app.farm.credentials.create('test')
-  const api = await apiSession(s.url)
-  const node = startNode(t, { server: s.url, credential, name: 'pc-b', shareRoot: s.config.shares.root('data'), processes: [1], extra: { keepBlenderSeconds: 0 } })
-  await node.waitFor(/connected to/)
+  const { api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
+  const node = await startNode('pc-b', [1], { keepBlenderSeconds: 0 })
   for (const [start, end] of [[1, 2], [3, 4]]) {
     const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: start, frameEnd: end })).body
-    await until(async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.status === 'completed' || undefined, 120_000, 'job done')
+    t.equal((await finished(job.id)).status, 'completed')
   }
   const pids = node.blenderPids()
   t.equal(pids.length, 2)

@@ -6,6 +6,8 @@ import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
+import type { JobView } from '../../schemas/generated/types.ts'
+import type { startTestServer } from '../helpers/server.ts'
 
 interface Tap { teardown: (fn: () => unknown) => void }
 
@@ -125,4 +127,30 @@ export async function apiSession (base: string, user = 'alex', project = 'demo')
     const text = await r.text()
     return { status: r.status, body: text ? JSON.parse(text) as T : undefined as T }
   }
+}
+
+/**
+ * A real server with the demo project holding these test scenes in shots/, a farm credential and
+ * an API session: what most node tests start from. `finished` waits for a job to end.
+ */
+export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], scenes: string[]) {
+  // Loaded here: benchmarks use this module without tap.
+  const { startTestServer: start } = await import('../helpers/server.ts')
+  const s = await start(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
+  const project = s.projectDir('demo')
+  for (const scene of scenes) copyScene(scene, join(project, 'shots'))
+  const credential = await s.app.farm.credentials.create('test')
+  const api = await apiSession(s.url)
+  const shareRoot = s.config.shares.root('data')
+  /** Starts a node on this server and waits until it is connected. */
+  const node = async (name: string, processes: number[], extra: Record<string, unknown> = {}) => {
+    const n = startNode(t, { server: s.url, credential, name, shareRoot, processes, extra })
+    await n.waitFor(/connected to/)
+    return n
+  }
+  const finished = (id: string) => until(async () => {
+    const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${id}`)
+    return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
+  }, 180_000, `job ${id} finished`)
+  return { s, project, api, node, finished }
 }

@@ -4,23 +4,13 @@ import t from 'tap'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
-import { startTestServer } from '../helpers/server.ts'
-import { apiSession, copyScene, startNode, until } from './harness.ts'
+import { farmWithScenes, until } from './harness.ts'
 
 t.test('an OpenEXR job shows a JPEG preview made by the node', async (t) => {
-  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
-  const project = s.projectDir('demo')
-  copyScene('exr.blend', join(project, 'shots'))
-  const credential = await s.app.farm.credentials.create('test')
-  const api = await apiSession(s.url)
-  const node = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot: s.config.shares.root('data'), processes: [1] })
-  await node.waitFor(/connected to/)
+  const { s, project, api, node, finished } = await farmWithScenes(t, ['exr.blend'])
+  await node('pc-a', [1])
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/exr.blend', frameStart: 1, frameEnd: 3 })).body
-  const done = await until(async () => {
-    const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
-    return ['completed', 'failed'].includes(body.status) ? body : undefined
-  }, 120_000, 'the EXR job finished')
-  t.equal(done.status, 'completed')
+  t.equal((await finished(job.id)).status, 'completed')
   t.same(readdirSync(join(project, 'renders', 'exr')).filter((f) => !f.startsWith('.')).sort(), ['0001.exr', '0002.exr', '0003.exr'], 'the frames stay OpenEXR')
   const preview = await until(async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.preview ?? undefined, 60_000, 'a preview')
   const pic = await fetch(`${s.url}${preview}`, { headers: { cookie: await s.login('alex') } })
