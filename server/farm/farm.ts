@@ -11,6 +11,7 @@ import type {
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
+import { Announcer } from './announcer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { FarmCredentialStore } from './credentials.ts'
 import { checkBlendPath, createJob, insideProject } from './job-factory.ts'
@@ -96,6 +97,7 @@ export class Farm {
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
   private readonly prenodes: PrenodeWaiters
+  private readonly announcer: Announcer
   private sweepHandle: unknown = null
   private closed = false
 
@@ -114,6 +116,7 @@ export class Farm {
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
     this.prenodes = new PrenodeWaiters(this.clock, (ask) => prenodeOffers(this.scheduler.jobs.values(), ask))
+    this.announcer = new Announcer(this.clock, deps.emit, () => deps.projects?.() ?? [])
     this.previews = new PreviewMaker(deps.farmDir, deps.log, (job) => {
       this.previewed.add(job)
       const rt = this.scheduler.jobs.get(job)
@@ -164,6 +167,7 @@ export class Farm {
     if (this.sweepHandle !== null) this.clock.clearTimeout(this.sweepHandle)
     for (const w of [...this.waiters]) w.finish(this.emptyWork(w.node))
     this.prenodes.close()
+    this.announcer.close()
     await this.stats.flush()
     await this.store.close()
     const j = this.store.syncStats
@@ -883,14 +887,9 @@ export class Farm {
     }
   }
 
-  private announce (rt: JobRuntime): void {
-    this.deps.emit?.({ project: rt.project, kind: 'job', path: rt.id })
-  }
+  private announce (rt: JobRuntime): void { this.announcer.job(rt.project, rt.id) }
 
-  private announceNodes (): void {
-    if (!this.deps.emit) return
-    for (const project of this.deps.projects?.() ?? []) this.deps.emit({ project, kind: 'node' })
-  }
+  private announceNodes (): void { this.announcer.nodesChanged() }
 
   /** For tests and the CLI: the job as it is in memory. */
   jobFile (id: string): Job | undefined { return this.scheduler.jobs.get(id)?.job }

@@ -30,7 +30,8 @@ export interface JobStoreOptions {
 }
 
 type Header = Omit<Job, 'tasks'>
-interface JournalLine { j: string, r: number, h: Header, t: Record<string, Task> }
+/** One change: job id, revision, the job's fields (only when they changed), the tasks changed. */
+interface JournalLine { j: string, r: number, h?: Header, t: Record<string, Task> }
 
 const ID = /^[0-9a-f-]{36}$/
 
@@ -45,11 +46,13 @@ export class JobStore {
   /** Per journal file: the newest revision of each job it holds that no job file holds yet. */
   private readonly segments = new Map<number, Map<string, number>>()
   private pending: string[] = []
-  private pendingJobs: Array<[string, number]> = []
+  /** Per pending line: job id, revision, and the key of the fields it carries (null: none). */
+  private pendingJobs: Array<[string, number, string | null]> = []
   private waiters: Array<{ resolve: () => void, reject: (e: unknown) => void }> = []
   private flushing: Promise<void> | null = null
   private readonly jobs = new Map<string, Job>()
-  private readonly headers = new Map<string, { key: string, json: string }>()
+  /** Per job: its fields as in the last journal line on disk, to leave them out while unchanged. */
+  private readonly headers = new Map<string, string>()
   /** Journal writes since start: how many, how long, how many lines (for the server log). */
   readonly syncStats = { count: 0, totalMs: 0, maxMs: 0, lines: 0 }
   private readonly dirty = new Set<string>()
@@ -102,8 +105,10 @@ export class JobStore {
         }
         const job = this.jobs.get(line.j)
         if (!job || line.r <= (job.revision ?? 0)) continue
-        for (const key of Object.keys(job)) if (key !== 'tasks') delete (job as Partial<Job>)[key as keyof Job]
-        Object.assign(job, line.h)
+        if (line.h) {
+          for (const key of Object.keys(job)) if (key !== 'tasks') delete (job as Partial<Job>)[key as keyof Job]
+          Object.assign(job, line.h)
+        }
         for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = slimTask(task)
         job.revision = line.r
         changed.add(job.id)
@@ -133,23 +138,16 @@ export class JobStore {
     job.revision = (job.revision ?? 0) + 1
     const t: Record<string, Task> = {}
     for (const idx of taskIndexes) t[idx] = job.tasks[idx]!
-    this.pending.push(`{"j":"${job.id}","r":${job.revision},"h":${this.headerJson(job)},"t":${JSON.stringify(t)}}\n`)
-    this.pendingJobs.push([job.id, job.revision])
+    // Most changes are to tasks: the job's own fields go in only when they differ from the last
+    // line on disk (replay keeps them from there); they were a third of each line's size.
+    const key = headerKey(job)
+    const h = this.headers.get(job.id) === key ? null : headerJson(job)
+    this.pending.push(`{"j":"${job.id}","r":${job.revision},${h === null ? '' : `"h":${h},`}"t":${JSON.stringify(t)}}\n`)
+    this.pendingJobs.push([job.id, job.revision, h === null ? null : key])
     this.dirty.add(job.id)
     const done = new Promise<void>((resolve, reject) => { this.waiters.push({ resolve, reject }) })
     this.flushing ??= this.flush()
     return done
-  }
-
-  /** The job's fields without its tasks as JSON, reused while they stay the same (most changes are to tasks). */
-  private headerJson (job: Job): string {
-    const key = headerKey(job)
-    const cached = this.headers.get(job.id)
-    if (cached && cached.key === key) return cached.json
-    const { tasks: _tasks, revision: _revision, ...header } = job
-    const json = JSON.stringify(header)
-    this.headers.set(job.id, { key, json })
-    return json
   }
 
   /** Deletes a job's file (its journal lines are then ignored). */
@@ -201,7 +199,11 @@ export class JobStore {
           this.syncStats.lines += jobs.length
           this.bytes += Buffer.byteLength(text)
           const map = this.segments.get(this.seq)!
-          for (const [id, rev] of jobs) if (this.jobs.has(id)) map.set(id, Math.max(map.get(id) ?? 0, rev))
+          for (const [id, rev, key] of jobs) {
+            if (!this.jobs.has(id)) continue
+            map.set(id, Math.max(map.get(id) ?? 0, rev))
+            if (key !== null) this.headers.set(id, key)
+          }
           for (const w of waiters) w.resolve()
         } catch (err) {
           this.options.log.error(`farm: cannot write the journal: ${(err as Error).message}`)
@@ -284,6 +286,12 @@ export class JobStore {
   async journalFiles (): Promise<string[]> {
     return (await readdir(this.journalDir)).filter((n) => n.endsWith('.ndjson')).sort()
   }
+}
+
+/** The job's fields without its tasks, as JSON. */
+function headerJson (job: Job): string {
+  const { tasks: _tasks, revision: _revision, ...header } = job
+  return JSON.stringify(header)
 }
 
 /** Everything in a job's header that changes after creation, cheap to compare. */

@@ -48,6 +48,33 @@ t.test('acknowledged changes survive a crash', async (t) => {
   await a.close().catch(() => {})
 })
 
+t.test('journal lines carry the job\'s own fields only when they changed', async (t) => {
+  const farmDir = tempFarm(t)
+  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 60_000 })
+  await a.load()
+  const job = newJob(ID1)
+  await a.create(job)
+  job.status = 'active'
+  job.tasks[0]!.status = 'active'
+  await a.record(job, [0])
+  job.tasks[1]!.status = 'active'
+  await a.record(job, [1])
+  job.priority = 7
+  job.tasks[2]!.status = 'active'
+  await a.record(job, [2])
+  job.tasks[0]!.status = 'completed'
+  await a.record(job, [0])
+  const lines = readFileSync(join(farmDir, 'journal', '1.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { r: number, h?: Job })
+  t.same(lines.map((l) => l.h?.priority ?? null), [0, null, 7, null], 'fields go in when they change, not with every task change')
+  // "Crash": replaying lines without fields keeps the fields of the lines before them.
+  const b = new JobStore({ farmDir, log: quiet })
+  const [loaded] = await b.load()
+  t.match(loaded, { status: 'active', priority: 7, revision: 4 })
+  t.same(loaded!.tasks.map((task) => task.status), ['completed', 'active', 'active', 'queued'])
+  await b.close()
+  await a.close().catch(() => {})
+})
+
 t.test('a torn last line is ignored; old lines never undo a newer job file', async (t) => {
   const farmDir = tempFarm(t)
   const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 60_000 })
