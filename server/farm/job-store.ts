@@ -34,6 +34,8 @@ type Header = Omit<Job, 'tasks'>
 interface JournalLine { j: string, r: number, h?: Header, t: Record<string, Task> }
 
 const ID = /^[0-9a-f-]{36}$/
+/** Passes per snapshot interval; each rewrites at most this share of the changing jobs' files. */
+const SNAPSHOT_PASSES = 20
 
 export class JobStore {
   readonly jobsDir: string
@@ -117,7 +119,7 @@ export class JobStore {
     for (const id of changed) await this.writeSnapshot(this.jobs.get(id)!)
     for (const name of segmentFiles) await unlink(join(this.journalDir, name)).catch(() => {})
     await this.openSegment()
-    this.snapshotTimer = setInterval(() => { void this.snapshotDue() }, Math.max(50, Math.floor(this.snapshotEveryMs / 3)))
+    this.snapshotTimer = setInterval(() => { void this.snapshotDue() }, Math.max(50, Math.floor(this.snapshotEveryMs / SNAPSHOT_PASSES)))
     this.snapshotTimer.unref()
     return [...this.jobs.values()]
   }
@@ -227,9 +229,14 @@ export class JobStore {
   private async snapshotDue (): Promise<void> {
     if (this.snapshotting || this.closed) return
     this.snapshotting = (async () => {
+      // The oldest due files first, and only a share of the changing jobs per pass: jobs that
+      // started together (a farm's worth) would otherwise all be rewritten in one burst, every
+      // time, each a large string to build and write.
       const now = Date.now()
-      for (const id of [...this.dirty]) {
-        if (now - (this.lastSnapshot.get(id) ?? 0) < this.snapshotEveryMs) continue
+      const due = [...this.dirty].filter((id) => now - (this.lastSnapshot.get(id) ?? 0) >= this.snapshotEveryMs)
+        .sort((a, b) => (this.lastSnapshot.get(a) ?? 0) - (this.lastSnapshot.get(b) ?? 0))
+        .slice(0, Math.ceil(this.dirty.size / SNAPSHOT_PASSES))
+      for (const id of due) {
         const job = this.jobs.get(id)
         if (!job) continue
         try {
