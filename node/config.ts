@@ -1,11 +1,10 @@
 // A render node's configuration (schemas/node-config.schema.json), checked at start: a bad file
 // stops the node with the file, the field and what was expected. Shares and 'file:' credentials
 // are relative to the configuration file's folder; the name defaults to the host name.
-import { readFileSync } from 'node:fs'
 import { hostname } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { NodeConfig } from '../schemas/generated/types.ts'
-import { validator } from '../schemas/validator.ts'
+import { ConfigError as NodeConfigError, readCredential, readJsonFile } from '../server/config/read-json-file.ts'
 import { Shares } from '../server/store/named-paths.ts'
 
 export interface RenderNodeConfig {
@@ -25,7 +24,8 @@ export interface RenderNodeConfig {
   keepBlenderSeconds: number
 }
 
-export class NodeConfigError extends Error {}
+/** A settings file that cannot be used: its message names the file, the field and what was expected. */
+export { NodeConfigError }
 
 /** The host name, made into a valid node name. */
 export function defaultNodeName (): string {
@@ -35,30 +35,14 @@ export function defaultNodeName (): string {
 
 export function loadNodeConfig (file: string): RenderNodeConfig {
   const abs = resolve(file)
-  let raw: NodeConfig
-  try {
-    raw = JSON.parse(readFileSync(abs, 'utf8')) as NodeConfig
-  } catch (err) {
-    throw new NodeConfigError(`${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(err as Error).message})`}`)
-  }
-  const problem = validator().check('node-config.schema.json', raw)
-  if (problem) throw new NodeConfigError(`${abs}: ${problem}`)
+  const raw = readJsonFile<NodeConfig>(abs, 'node-config.schema.json')
   const base = dirname(abs)
   const roots = new Map<string, string>()
   for (const share of raw.shares) {
     if (roots.has(share.ident)) throw new NodeConfigError(`${abs}: /shares lists "${share.ident}" twice.`)
     roots.set(share.ident, resolve(base, share.path))
   }
-  let credential = raw.credential
-  if (credential.startsWith('file:')) {
-    const path = resolve(base, credential.slice(5))
-    try {
-      credential = readFileSync(path, 'utf8').trim()
-    } catch {
-      throw new NodeConfigError(`${abs}: /credential names the file ${path}, which cannot be read.`)
-    }
-    if (!credential) throw new NodeConfigError(`${abs}: /credential names the file ${path}, which is empty.`)
-  }
+  const credential = readCredential(raw.credential, base, abs)
   return {
     file: abs,
     name: raw.name ?? defaultNodeName(),

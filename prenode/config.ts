@@ -1,10 +1,9 @@
 // A prenode's configuration (schemas/prenode-config.schema.json), checked at start: a bad file
 // stops it with the file, the field and what was expected. 'file:' credentials and the state file
 // are relative to the configuration file's folder.
-import { readFileSync } from 'node:fs'
 import { dirname, resolve } from 'node:path'
 import type { PrenodeConfig } from '../schemas/generated/types.ts'
-import { validator } from '../schemas/validator.ts'
+import { ConfigError as PrenodeConfigError, readCredential, readJsonFile } from '../server/config/read-json-file.ts'
 
 export interface PrenodeSettings {
   file: string
@@ -21,30 +20,15 @@ export interface PrenodeSettings {
   stateFile: string
 }
 
-export class PrenodeConfigError extends Error {}
+/** A settings file that cannot be used: its message names the file, the field and what was expected. */
+export { PrenodeConfigError }
 
 export function loadPrenodeConfig (file: string): PrenodeSettings {
   const abs = resolve(file)
-  let raw: PrenodeConfig
-  try {
-    raw = JSON.parse(readFileSync(abs, 'utf8')) as PrenodeConfig
-  } catch (err) {
-    throw new PrenodeConfigError(`${abs}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : `not valid JSON (${(err as Error).message})`}`)
-  }
-  const problem = validator().check('prenode-config.schema.json', raw)
-  if (problem) throw new PrenodeConfigError(`${abs}: ${problem}`)
+  const raw = readJsonFile<PrenodeConfig>(abs, 'prenode-config.schema.json')
   if (!/^https?:\/\/[^/]/.test(raw.server)) throw new PrenodeConfigError(`${abs}: /server must be the server's address, such as http://farm.example:8080 (it is "${raw.server}").`)
   const base = dirname(abs)
-  let credential = raw.credential
-  if (credential.startsWith('file:')) {
-    const path = resolve(base, credential.slice(5))
-    try {
-      credential = readFileSync(path, 'utf8').trim()
-    } catch {
-      throw new PrenodeConfigError(`${abs}: /credential names the file ${path}, which cannot be read.`)
-    }
-    if (!credential) throw new PrenodeConfigError(`${abs}: /credential names the file ${path}, which is empty.`)
-  }
+  const credential = readCredential(raw.credential, base, abs)
   return {
     file: abs,
     name: raw.name,

@@ -1,5 +1,6 @@
 // Reads and validates one JSON file, with errors that name the file, the field and what was expected.
 import { readFileSync } from 'node:fs'
+import { resolve } from 'node:path'
 import { validator } from '../../schemas/validator.ts'
 
 export class ConfigError extends Error {
@@ -23,10 +24,28 @@ export function readJsonFile<T> (file: string, schemaId: string): T {
   try {
     text = readFileSync(file, 'utf8')
   } catch (err) {
-    throw new ConfigError(`${file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`)
+    const code = (err as NodeJS.ErrnoException).code
+    throw new ConfigError(code === 'ENOENT' ? `${file}: no such file.` : `${file}: cannot be read (${code ?? (err as Error).message}).`)
   }
   const data = parseJsonText(text, file)
   const problem = validator().check(schemaId, data)
   if (problem) throw new ConfigError(`${file}: ${problem} (see docs/configuration.md, ${schemaId}).`)
   return data as T
+}
+
+/**
+ * A credential as a settings file gives it: the value itself, or 'file:<path>' (relative to
+ * `base`, the settings file's folder) to keep it out of the file. `file` names the settings file.
+ */
+export function readCredential (value: string, base: string, file: string): string {
+  if (!value.startsWith('file:')) return value
+  const path = resolve(base, value.slice(5))
+  let credential: string
+  try {
+    credential = readFileSync(path, 'utf8').trim()
+  } catch {
+    throw new ConfigError(`${file}: /credential names the file ${path}, which cannot be read.`)
+  }
+  if (!credential) throw new ConfigError(`${file}: /credential names the file ${path}, which is empty.`)
+  return credential
 }

@@ -148,7 +148,7 @@ t.test('bad files and command lines get a clear reason and exit code 2', async (
   t.match(quote.stderr, /line 2: a quoted field is never closed/)
   const config = await runScript('users-from-csv.ts', ['x.csv', '--config', join(site.dir, 'nothing.json')])
   t.equal(config.code, 2)
-  t.match(config.stderr, /nothing\.json: cannot be read/)
+  t.match(config.stderr, /nothing\.json: no such file/)
   t.same(listDir(site.users), [], 'nothing was written')
 })
 
