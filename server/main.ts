@@ -22,7 +22,9 @@ async function main (): Promise<void> {
   }
   process.once('SIGINT', () => { void shutdown('SIGINT') })
   process.once('SIGTERM', () => { void shutdown('SIGTERM') })
-  await app.listen({ host: config.host, port: config.port })
+  // A farm's nodes all reconnect at once after a restart: Node's default accept queue (511) drops
+  // the rest, which then wait for TCP's SYN retries (1 s, 3 s …). Linux caps this at somaxconn.
+  await app.listen({ host: config.host, port: config.port, backlog: 4096 })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`
