@@ -1,4 +1,4 @@
-// Real processes for the prenode tests: the prenode and single-use nodes as their own processes
+// Real processes for tests: render nodes, prenodes and single-use nodes as their own processes
 // (`node --import tsx <main.ts>`), their output collected line by line, stopped at teardown.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'

@@ -1,13 +1,14 @@
 // Real render nodes for tests: test scenes made by Blender at test time, node processes started
 // with the real node/main.ts (one process each: `node --import tsx`, so SIGKILL hits the node
 // itself), their output collected, and a few helpers to follow jobs over the API.
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process'
+import { spawnSync } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
 import type { JobView } from '../../schemas/generated/types.ts'
 import type { startTestServer } from '../helpers/server.ts'
+import { startTs, type Proc } from '../helpers/processes.ts'
 
 interface Tap { teardown: (fn: () => unknown) => void }
 
@@ -29,15 +30,10 @@ export function copyScene (name: string, to: string, as = name): void {
   copyFileSync(join(testScenes(), name), join(to, as))
 }
 
-export interface NodeProcess {
+export interface NodeProcess extends Proc {
   name: string
-  proc: ChildProcess
-  lines: string[]
-  /** Resolves with the first line (seen so far or later) matching `re`. */
-  waitFor: (re: RegExp, timeoutMs?: number) => Promise<RegExpMatchArray>
   /** Pids of the Blenders it started, from its log. */
   blenderPids: () => number[]
-  exited: Promise<number | null>
 }
 
 export function startNode (t: Tap, options: { server: string, credential: string, name: string, shareRoot: string, processes?: number[], extra?: Record<string, unknown> }): NodeProcess {
@@ -53,45 +49,12 @@ export function startNode (t: Tap, options: { server: string, credential: string
     nice: 0,
     ...options.extra,
   }))
-  const proc = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'node', 'main.ts'), '--config', config], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: string[] = []
-  const waiters: Array<{ re: RegExp, resolve: (m: RegExpMatchArray) => void }> = []
-  const onData = (chunk: Buffer) => {
-    for (const line of chunk.toString().split('\n')) {
-      if (!line) continue
-      lines.push(line)
-      if (process.env.RFAM_TEST_VERBOSE) console.error(`[${options.name}] ${line}`)
-      for (const w of [...waiters]) {
-        const m = line.match(w.re)
-        if (m) { waiters.splice(waiters.indexOf(w), 1); w.resolve(m) }
-      }
-    }
-  }
-  proc.stdout!.on('data', onData)
-  proc.stderr!.on('data', onData)
-  const exited = new Promise<number | null>((resolve) => proc.once('exit', (code) => resolve(code)))
-  t.teardown(async () => {
-    if (proc.exitCode === null && proc.signalCode === null) {
-      proc.kill('SIGTERM')
-      const timer = setTimeout(() => proc.kill('SIGKILL'), 5000)
-      await exited
-      clearTimeout(timer)
-    }
-    rmSync(dir, { recursive: true, force: true })
-  })
+  const node = startTs(t, 'node/main.ts', ['--config', config], { label: options.name })
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return {
+    ...node,
     name: options.name,
-    proc,
-    lines,
-    exited,
-    waitFor: (re, timeoutMs = 120_000) => {
-      for (const line of lines) { const m = line.match(re); if (m) return Promise.resolve(m) }
-      return new Promise((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`${options.name}: no line matching ${re} within ${timeoutMs} ms. Log:\n${lines.join('\n')}`)), timeoutMs)
-        waiters.push({ re, resolve: (m) => { clearTimeout(timer); resolve(m) } })
-      })
-    },
-    blenderPids: () => lines.flatMap((l) => { const m = / pid (\d+)$/.exec(l); return m ? [Number(m[1])] : [] }),
+    blenderPids: () => node.lines.flatMap((l) => { const m = / pid (\d+)$/.exec(l); return m ? [Number(m[1])] : [] }),
   }
 }
 

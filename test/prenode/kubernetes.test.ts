@@ -14,7 +14,7 @@ import { validator } from '../../schemas/validator.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { apiSession, until } from '../node/harness.ts'
 import { parseYamlDocuments } from './light-yaml.ts'
-import { startTs } from './processes.ts'
+import { startTs } from '../helpers/processes.ts'
 
 const k8s = (name: string) => join(repoRoot, 'deploy', 'kubernetes', name)
 type Obj = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any

@@ -15,7 +15,7 @@ import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { buildServer } from '../../server/server.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
 import { apiSession, until } from '../node/harness.ts'
-import { startTs } from './processes.ts'
+import { startTs } from '../helpers/processes.ts'
 
 type Tap = { teardown: (fn: () => unknown) => void }
 

@@ -9,7 +9,7 @@ import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { apiSession, copyScene, until } from '../node/harness.ts'
-import { startTs } from './processes.ts'
+import { startTs } from '../helpers/processes.ts'
 
 function nodeConfig (t: { teardown: (fn: () => void) => void }, fields: Record<string, unknown>): string {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-single-'))

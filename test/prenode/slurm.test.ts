@@ -12,7 +12,7 @@ import type { JobView } from '../../schemas/generated/types.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { apiSession, copyScene, until } from '../node/harness.ts'
-import { startTs } from './processes.ts'
+import { startTs } from '../helpers/processes.ts'
 
 function whyNoSlurm (): string | false {
   if (!existsSync('/usr/sbin/slurmctld') || !existsSync('/usr/bin/sbatch')) return 'Slurm is not installed (scripts/install-system-deps.sh installs slurm-wlm and munge)'
