@@ -35,6 +35,8 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await workspace.start()
   app.decorate('rfam', { config, workspace, tokens: new SessionTokens(loadOrCreateKey(config.secretsDir)) })
   app.addHook('onClose', async () => { await workspace.close() })
+  // Background reading of .blend files starts once every plugin is loaded, not during start-up.
+  app.addHook('onReady', async () => { workspace.startBackgroundWork() })
 
   await app.register(fastifyCookie)
   await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 5 } })

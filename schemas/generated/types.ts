@@ -80,6 +80,7 @@ export type FrameSamples = {
 export interface AllSchemas {
   AssetCreate?: AssetCreate;
   AssetList?: AssetList;
+  AssetSummary?: AssetSummary;
   AssetUpdate?: AssetUpdate;
   AssetView?: AssetView;
   DefaultsSetView?: DefaultsSetView;
@@ -151,7 +152,7 @@ export interface AssetCreate {
   register?: boolean;
 }
 /**
- * GET /api/projects/:project/assets: every asset of the project, broken ones included.
+ * GET /api/projects/:project/assets: every asset of the project, broken ones included, highest true priority first (then by name), each as an AssetSummary: a 10,000-asset project's list is under 200 kB compressed. GET one asset for all of it.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-asset-list".
@@ -161,7 +162,75 @@ export interface AssetList {
    * Increases whenever anything in the project changes.
    */
   version: number;
-  assets: AssetView[];
+  assets: AssetSummary[];
+}
+/**
+ * One asset in the asset list: what the Assets, Shots and Rendering pages show, sort and filter by. Everything else (description, support, dependencies, render statistics, the file's size and date) comes with the asset itself (GET /api/projects/:project/assets/<path>, an AssetView). Each field means what it means in an AssetView.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-asset-summary".
+ */
+export interface AssetSummary {
+  /**
+   * Path inside the project, as in AssetView: the asset's id in URLs.
+   */
+  path: string;
+  meta?: AssetSummaryMeta;
+  /**
+   * Why the sidecar could not be used.
+   */
+  broken?: string;
+  /**
+   * Priority after boosting by the assets that depend on it.
+   */
+  truePriority: number;
+  /**
+   * Whether the asset's file is there; null for a file-less asset.
+   */
+  file: {
+    exists: boolean;
+  } | null;
+}
+/**
+ * These fields of the sidecar (asset.schema.json), each as stored there; fields the sidecar leaves out are left out here too.
+ *
+ * This interface was referenced by `AssetSummary`'s JSON-Schema
+ * via the `definition` "AssetSummaryMeta".
+ */
+export interface AssetSummaryMeta {
+  name: DisplayName;
+  type: Ident;
+  owner?: Ident | null;
+  state: Ident;
+  priority: number;
+  render?: boolean;
+  video?: boolean;
+  rating?: number;
+  pipeline?: "improving" | "ready" | "rendering" | "done";
+  frameStart?: number;
+  frameEnd?: number;
+}
+/**
+ * PATCH /api/projects/:project/assets/<path>: the fields to change; fields left out keep what is on disk, so two people editing different fields never undo each other.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-asset-update".
+ */
+export interface AssetUpdate {
+  name?: DisplayName;
+  description?: LongText;
+  type?: Ident;
+  owner?: Ident | null;
+  support?: Ident[];
+  state?: Ident;
+  priority?: number;
+  render?: boolean;
+  video?: boolean;
+  dependencies?: string[];
+  rating?: number;
+  pipeline?: "improving" | "ready" | "rendering" | "done";
+  frameStart?: number;
+  frameEnd?: number;
 }
 /**
  * An asset as the API shows it: its sidecar plus what RFAM knows about its file.
@@ -300,28 +369,6 @@ export interface RenderSample {
    * Render node that did it.
    */
   node?: string;
-}
-/**
- * PATCH /api/projects/:project/assets/<path>: the fields to change; fields left out keep what is on disk, so two people editing different fields never undo each other.
- *
- * This interface was referenced by `AllSchemas`'s JSON-Schema
- * via the `definition` "api-asset-update".
- */
-export interface AssetUpdate {
-  name?: DisplayName;
-  description?: LongText;
-  type?: Ident;
-  owner?: Ident | null;
-  support?: Ident[];
-  state?: Ident;
-  priority?: number;
-  render?: boolean;
-  video?: boolean;
-  dependencies?: string[];
-  rating?: number;
-  pipeline?: "improving" | "ready" | "rendering" | "done";
-  frameStart?: number;
-  frameEnd?: number;
 }
 /**
  * GET /api/projects/:project/defaults: the defaults set the project uses.
@@ -965,6 +1012,10 @@ export interface FarmDone {
    * File name of the last frame (or the video) written.
    */
   output?: string;
+  /**
+   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
+   */
+  preview?: string;
 }
 /**
  * POST /api/farm/failed: the run stopped before writing every frame (Blender exited non-zero, crashed, or exited 0 without writing a frame). Frames written before are kept.
@@ -1012,10 +1063,6 @@ export interface FarmFailed {
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "farm-hello".
  */
-  /**
-   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
-   */
-  preview?: string;
 export interface FarmHello {
   name: NodeName;
   /**
@@ -1178,6 +1225,10 @@ export interface FarmReport {
    * File name of the latest frame written (in the output folder), for the preview.
    */
   output?: string;
+  /**
+   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
+   */
+  preview?: string;
 }
 /**
  * Reply to a hello: the node's session and the timing the server wants.
@@ -1225,10 +1276,6 @@ export interface FarmWorkRequest {
   /**
    * Processes with nothing to do; 0 asks only for cancels.
    */
-  /**
-   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
-   */
-  preview?: string;
   free: number;
   /**
    * Every run the node has not yet reported as done or failed.
@@ -1813,6 +1860,7 @@ export interface Common {}
 export const schemaIds = {
   "AssetCreate": "api-asset-create.schema.json",
   "AssetList": "api-asset-list.schema.json",
+  "AssetSummary": "api-asset-summary.schema.json",
   "AssetUpdate": "api-asset-update.schema.json",
   "AssetView": "api-asset-view.schema.json",
   "DefaultsSetView": "api-defaults-set.schema.json",

@@ -6,13 +6,20 @@
 // 'shots/hero.blend.json' is the sidecar of 'shots/hero.blend'; 'other/note.json' is the
 // file-less asset 'other/note'. 'project.json' at the top is the project file, not an asset.
 import { EventEmitter } from 'node:events'
-import { readdirSync, readFileSync, statSync, watch, type FSWatcher, type Stats } from 'node:fs'
+import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher, type Stats } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import { join, relative, sep, extname } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 
-export interface FileInfo { exists: boolean, size?: number, modified?: string, mtimeMs?: number }
+export interface FileInfo {
+  exists: boolean
+  size?: number
+  modified?: string
+  mtimeMs?: number
+  /** Which file this is (device and inode, size, time), so readers can cache what they read of it. */
+  identity?: string
+}
 
 export interface AssetEntry {
   path: string
@@ -115,7 +122,11 @@ export class AssetIndex extends EventEmitter {
     await Promise.all(work)
   }
 
-  private scanSync (dir: string): void {
+  /**
+   * `relDir` is `dir` relative to the root, built up by the walk: 10,000 calls of path.relative()
+   * cost more than the rest of the path work.
+   */
+  private scanSync (dir: string, relDir = ''): void {
     let dirents
     try {
       dirents = readdirSync(dir, { withFileTypes: true })
@@ -123,21 +134,22 @@ export class AssetIndex extends EventEmitter {
       return
     }
     this.watchFolder(dir)
-    const names = new Set(dirents.map((d) => d.name))
+    let names: Set<string> | undefined
     for (const d of dirents) {
-      if (isIgnoredName(d.name)) continue
-      const abs = join(dir, d.name)
-      if (d.isDirectory()) { this.scanSync(abs); continue }
-      if (!d.name.endsWith('.json') || (dir === this.root && d.name === PROJECT_FILE)) continue
-      const path = toPosix(relative(this.root, abs)).slice(0, -'.json'.length)
-      try {
-        const sidecarStat = statSync(abs)
-        const fileName = d.name.slice(0, -'.json'.length)
-        const file = names.has(fileName) ? fileInfoOf(statSafe(join(dir, fileName))) : (extname(path) ? { exists: false } : null)
-        this.entries.set(path, { path, file, sidecarMtimeMs: sidecarStat.mtimeMs, sidecarSize: sidecarStat.size, ...parseSidecar(readFileSync(abs, 'utf8')) })
-      } catch {
-        // Vanished while walking: the watcher or the next rescan will settle it.
-      }
+      const name = d.name
+      if (isIgnoredName(name)) continue
+      const abs = dir + sep + name
+      const rel = relDir === '' ? name : relDir + '/' + name
+      if (d.isDirectory()) { this.scanSync(abs, rel); continue }
+      if (!name.endsWith('.json') || (relDir === '' && name === PROJECT_FILE)) continue
+      const path = rel.slice(0, -'.json'.length)
+      const sidecar = readSmallFileSync(abs)
+      if (!sidecar) continue // vanished while walking: the watcher or the next rescan will settle it
+      names ??= new Set(dirents.map((e) => e.name))
+      const file = names.has(name.slice(0, -'.json'.length))
+        ? fileInfoOf(statSync(abs.slice(0, -'.json'.length), { throwIfNoEntry: false }))
+        : (extname(path) ? { exists: false } : null)
+      this.entries.set(path, { path, file, sidecarMtimeMs: sidecar.mtimeMs, sidecarSize: sidecar.size, ...parseSidecar(sidecar.text) })
     }
     this.version++
   }
@@ -224,14 +236,34 @@ function sameFile (a: FileInfo | null, b: FileInfo | null): boolean {
   return a.exists === b.exists && a.size === b.size && a.mtimeMs === b.mtimeMs
 }
 
-function statSafe (p: string): Stats | undefined {
-  try { return statSync(p) } catch { return undefined }
+/**
+ * A file's text with its size and modification time, from one open (open, fstat, read, close):
+ * a separate stat and readFileSync would look the path up twice. Undefined when it is gone.
+ */
+function readSmallFileSync (file: string): { text: string, size: number, mtimeMs: number } | undefined {
+  let fd: number
+  try { fd = openSync(file, 'r') } catch { return undefined }
+  try {
+    const s = fstatSync(fd)
+    const buffer = Buffer.allocUnsafe(s.size)
+    let got = 0
+    while (got < s.size) {
+      const n = readSync(fd, buffer, got, s.size - got, got)
+      if (n === 0) break // shrank meanwhile: what is there is parsed (and found broken, or not)
+      got += n
+    }
+    return { text: buffer.toString('utf8', 0, got), size: s.size, mtimeMs: s.mtimeMs }
+  } catch {
+    return undefined
+  } finally {
+    closeSync(fd)
+  }
 }
 
 function fileInfoOf (s: Stats | undefined): FileInfo | null {
   if (!s) return { exists: false }
   if (!s.isFile()) return null
-  return { exists: true, size: s.size, modified: s.mtime.toISOString(), mtimeMs: s.mtimeMs }
+  return { exists: true, size: s.size, modified: s.mtime.toISOString(), mtimeMs: s.mtimeMs, identity: `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}` }
 }
 
 /** Reads, parses and validates one sidecar; a bad one becomes a broken entry with the reason. */

@@ -18,9 +18,12 @@ export interface FileLinks {
 
 const cache = new Map<string, string[]>()
 
-async function librariesOf (abs: string): Promise<string[]> {
-  const s = await stat(abs)
-  const key = `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`
+async function librariesOf (abs: string, identity?: string): Promise<string[]> {
+  let key = identity
+  if (!key) {
+    const s = await stat(abs)
+    key = `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`
+  }
   let libs = cache.get(key)
   if (!libs) {
     libs = (await readBlendInfo(abs)).libraries
@@ -29,10 +32,11 @@ async function librariesOf (abs: string): Promise<string[]> {
   return libs
 }
 
-export async function readFileLinks (root: string, path: string): Promise<FileLinks> {
+/** `identity`: the file's device, inode, size and time as the index saw them (saves a stat per file). */
+export async function readFileLinks (root: string, path: string, identity?: string): Promise<FileLinks> {
   const abs = join(root, path)
   const out: FileLinks = { inside: [], missing: [], outside: [] }
-  for (const lib of await librariesOf(abs)) {
+  for (const lib of await librariesOf(abs, identity)) {
     const target = resolveLibraryPath(abs, lib)
     if (!existsSync(target)) out.missing.push(lib)
     if (isInside(root, target)) out.inside.push(relative(root, target).split(sep).join('/'))
@@ -45,8 +49,17 @@ export async function readFileLinks (root: string, path: string): Promise<FileLi
 export class BackgroundQueue {
   private readonly waiting = new Map<string, () => Promise<void>>()
   private running = 0
+  private held = false
 
   constructor (private readonly concurrency = 2) {}
+
+  /** Collects jobs without running them until release(). */
+  hold (): void { this.held = true }
+
+  release (): void {
+    this.held = false
+    this.pump()
+  }
 
   add (key: string, job: () => Promise<void>): void {
     this.waiting.set(key, job)
@@ -56,7 +69,7 @@ export class BackgroundQueue {
   get idle (): boolean { return this.running === 0 && this.waiting.size === 0 }
 
   private pump (): void {
-    while (this.running < this.concurrency && this.waiting.size > 0) {
+    while (!this.held && this.running < this.concurrency && this.waiting.size > 0) {
       const [key, job] = this.waiting.entries().next().value as [string, () => Promise<void>]
       this.waiting.delete(key)
       this.running++

@@ -60,6 +60,13 @@ export class ProjectStore extends EventEmitter {
   get ident (): string { return this.options.ident }
   get root (): string { return this.options.root }
 
+  /**
+   * Reading what each .blend links waits until releaseBackgroundWork(): at server start that is once
+   * the app is ready, so decompressing .blend files does not slow the start-up itself.
+   */
+  holdBackgroundWork (): void { this.linkQueue.hold() }
+  releaseBackgroundWork (): void { this.linkQueue.release() }
+
   async start (): Promise<void> {
     await mkdir(this.root, { recursive: true })
     await this.ensureProjectFile()
@@ -93,7 +100,7 @@ export class ProjectStore extends EventEmitter {
       const entry = this.index.get(path)
       let next: FileLinks | undefined
       if (entry?.file?.exists) {
-        try { next = await readFileLinks(this.root, path) } catch { next = undefined }
+        try { next = await readFileLinks(this.root, path, entry.file.identity) } catch { next = undefined }
       }
       // Most files link nothing: that is no news, and must not rebuild the views 10,000 times.
       const empty = !next || next.inside.length + next.missing.length + next.outside.length === 0

@@ -18,6 +18,8 @@ export class Workspace extends EventEmitter {
   readonly languages: Map<string, Language>
   private readonly stores = new Map<string, ProjectStore>()
   private rescanTimer?: NodeJS.Timeout
+  /** Stores made before startBackgroundWork() hold their background work until it is called. */
+  private backgroundStarted = false
 
   constructor (readonly config: LoadedConfig, private readonly watchFiles = true) {
     super()
@@ -38,6 +40,12 @@ export class Workspace extends EventEmitter {
     // Watching misses edits made by another machine on a network share: re-read now and then.
     this.rescanTimer = setInterval(() => { this.users.reload(); this.projects.reload() }, this.config.rescanSeconds * 1000)
     this.rescanTimer.unref()
+  }
+
+  /** Lets every store read its .blend files' links (held while the server starts). */
+  startBackgroundWork (): void {
+    this.backgroundStarted = true
+    for (const store of this.stores.values()) store.releaseBackgroundWork()
   }
 
   async close (): Promise<void> {
@@ -68,6 +76,7 @@ export class Workspace extends EventEmitter {
         watch: this.watchFiles,
       })
       store.on('change', (c: { kind: ProjectChange['kind'], path?: string }) => this.emit('change', { project: p.ident, ...c }))
+      if (!this.backgroundStarted) store.holdBackgroundWork()
       this.stores.set(p.ident, store)
       starting.push(store.start())
     }

@@ -5,7 +5,7 @@
 // the table fills in the others when someone reaches for it (focus, pointer, key), which keeps twenty
 // thousand <option>s out of a thousand-row table.
 import { css, html, nothing, type TemplateResult } from 'lit'
-import type { AssetView, PriorityScheme } from '../../../schemas/generated/types.ts'
+import type { AssetSummary, PriorityScheme } from '../../../schemas/generated/types.ts'
 import type { SaveStatus } from '../controllers/save-controller.ts'
 import { t } from '../controllers/i18n.ts'
 import { appState } from '../state/app-state.ts'
@@ -28,7 +28,7 @@ export interface RowContext {
   pending: (path: string, field: RowField) => string | undefined
 }
 
-export function assetRow (asset: AssetView, ctx: RowContext): TemplateResult | typeof nothing {
+export function assetRow (asset: AssetSummary, ctx: RowContext): TemplateResult | typeof nothing {
   const meta = asset.meta
   if (!meta) return nothing
   const name = meta.name
@@ -64,7 +64,7 @@ export function assetRow (asset: AssetView, ctx: RowContext): TemplateResult | t
     >${ctx.showPriority && scheme ? priorityCell(asset, ctx, scheme, name) : nothing}</div>`
 }
 
-function priorityCell (asset: AssetView, ctx: RowContext, scheme: PriorityScheme, name: string): TemplateResult {
+function priorityCell (asset: AssetSummary, ctx: RowContext, scheme: PriorityScheme, name: string): TemplateResult {
   const value = ctx.pending(asset.path, 'priority') ?? String(asset.meta!.priority)
   const mark = ctx.mark(asset.path, 'priority')
   const label = saveMarkLabel(mark.status, mark.message)

@@ -5,7 +5,7 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
-import type { AssetView } from '../../../schemas/generated/types.ts'
+import type { AssetSummary, AssetView } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { SaveMarks } from '../controllers/save-controller.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
@@ -40,7 +40,7 @@ export class AssetTable extends LitElement {
   `]
 
   /** The assets, in the order shown. */
-  @property({ attribute: false }) assets: AssetView[] = []
+  @property({ attribute: false }) assets: AssetSummary[] = []
   /** Page the asset pages lead back to. */
   @property() from = 'assets'
   @property({ type: Boolean, attribute: 'show-priority' }) showPriority = true
@@ -56,7 +56,7 @@ export class AssetTable extends LitElement {
   /** Values chosen and still being saved, by 'path|field': shown instead of the stored ones meanwhile. */
   private readonly pending = new Map<string, string>()
   /** Assets as saved by this table, newer than the list the page has until it reloads. */
-  private readonly saved = new Map<string, AssetView>()
+  private readonly saved = new Map<string, AssetSummary>()
 
   /**
    * How many rows are rendered. A long list renders a screenful first and the rest in chunks over the
@@ -82,7 +82,7 @@ export class AssetTable extends LitElement {
     })
   }
 
-  private current (asset: AssetView): AssetView {
+  private current (asset: AssetSummary): AssetSummary {
     return this.saved.get(asset.path) ?? asset
   }
 
@@ -94,7 +94,7 @@ export class AssetTable extends LitElement {
     if (asset?.meta) void this.save(asset, control.name as RowField, control.value)
   }
 
-  private async save (asset: AssetView, field: RowField, raw: string): Promise<void> {
+  private async save (asset: AssetSummary, field: RowField, raw: string): Promise<void> {
     if (field === 'priority' && (raw === '' || !Number.isFinite(Number(raw)))) return
     const value = field === 'owner' ? (raw === '' ? null : raw) : field === 'priority' ? Number(raw) : raw
     const key = `${asset.path}|${field}`
@@ -107,7 +107,7 @@ export class AssetTable extends LitElement {
     this.requestUpdate()
   }
 
-  private choices (asset: AssetView): Record<RowField, OptionEntry[]> {
+  private choices (asset: AssetSummary): Record<RowField, OptionEntry[]> {
     const meta = asset.meta!
     const type = appState.type(meta.type)
     const states: string[] = type?.states.includes(meta.state) ? type.states : [...(type?.states ?? []), meta.state]
@@ -126,13 +126,13 @@ export class AssetTable extends LitElement {
   /** Selects that have their full list of options; kept up to date after each render. */
   private readonly expanded = new Set<HTMLSelectElement>()
 
-  private rowAsset (control: Element): AssetView | undefined {
+  private rowAsset (control: Element): AssetSummary | undefined {
     const path = control.closest<HTMLElement>('.asset-row')?.dataset.path
     const asset = this.assets.find((a) => a.path === path)
     return asset ? this.current(asset) : undefined
   }
 
-  private value (asset: AssetView, field: RowField): string {
+  private value (asset: AssetSummary, field: RowField): string {
     const meta = asset.meta!
     const stored: Record<RowField, string> = { owner: meta.owner ?? '', state: meta.state, priority: String(meta.priority) }
     return this.pending.get(`${asset.path}|${field}`) ?? stored[field]

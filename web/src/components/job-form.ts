@@ -4,7 +4,7 @@
 // starts from them.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import type { AssetView, FileList, JobCreate } from '../../../schemas/generated/types.ts'
+import type { AssetSummary, FileList, JobCreate } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
@@ -35,7 +35,7 @@ export class JobForm extends LitElement {
   `]
 
   /** Every asset of the project. */
-  @property({ attribute: false }) assets: AssetView[] = []
+  @property({ attribute: false }) assets: AssetSummary[] = []
   @state() private showAll = false
   @state() private path = ''
   @state() private error = ''
@@ -47,8 +47,8 @@ export class JobForm extends LitElement {
   private readonly i18n = new I18nController(this)
 
   /** Renderable assets, then (on request) the other .blend assets, then .blend files that are no asset. */
-  private choices (): { renderable: AssetView[], other: AssetView[], loose: string[] } {
-    const byName = (a: AssetView, b: AssetView) => a.meta!.name.localeCompare(b.meta!.name)
+  private choices (): { renderable: AssetSummary[], other: AssetSummary[], loose: string[] } {
+    const byName = (a: AssetSummary, b: AssetSummary) => a.meta!.name.localeCompare(b.meta!.name)
     const withFile = this.assets.filter((a) => a.meta && a.path.toLowerCase().endsWith('.blend'))
     const renderable = withFile.filter((a) => a.meta!.render).sort(byName)
     if (!this.showAll) return { renderable, other: [], loose: [] }
@@ -72,7 +72,7 @@ export class JobForm extends LitElement {
     }
   }
 
-  private get chosen (): AssetView | undefined {
+  private get chosen (): AssetSummary | undefined {
     return this.assets.find((a) => a.path === this.path)
   }
 
@@ -136,7 +136,7 @@ export class JobForm extends LitElement {
   override render () {
     const { renderable, other, loose } = this.choices()
     const any = renderable.length + other.length + loose.length > 0
-    const option = (a: AssetView) => html`<option value=${a.path} ?selected=${a.path === this.path}>${a.meta!.name} — ${a.path}</option>`
+    const option = (a: AssetSummary) => html`<option value=${a.path} ?selected=${a.path === this.path}>${a.meta!.name} — ${a.path}</option>`
     return html`<form @submit=${this._submit} novalidate>
       <div class="field wide">
         <label for="file">${t('render:file')}</label>

@@ -3,7 +3,7 @@
 // with the reason, so someone can fix their file. Sort, filter and hidden types live in the URL.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
-import type { AssetList, AssetView } from '../../../schemas/generated/types.ts'
+import type { AssetList, AssetSummary } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
@@ -92,10 +92,10 @@ export class AssetsPage extends LitElement {
     this.remember()
   }
 
-  private sorted (list: AssetView[]): AssetView[] {
+  private sorted (list: AssetSummary[]): AssetSummary[] {
     const collator = new Intl.Collator(i18n.code, { numeric: true, sensitivity: 'base' })
     const needle = this.filter.trim().toLocaleLowerCase()
-    const key = (a: AssetView): string | number => {
+    const key = (a: AssetSummary): string | number => {
       const meta = a.meta!
       switch (this.sort) {
         case 'name': return meta.name
