@@ -55,7 +55,8 @@ export function setupScript (frames: boolean): string {
 export const VIEWABLE_FORMATS = ['PNG', 'JPEG', 'WEBP', 'TIFF']
 
 /**
- * Python defining _rfam_preview(frame path): for output a browser cannot show (OpenEXR, HDR, DPX,
+ * Python defining _rfam_preview(frame path), for a session (its _rfam_setup sets _rfam_viewable and
+ * forgets the preview scene when a file is loaded): for output a browser cannot show (OpenEXR, HDR, DPX,
  * …), at most every 3 s, the frame just written is saved as `.rfam-preview.jpg` in its folder,
  * through the file's own view transform (a linear EXR looks as it does in Blender), and
  * `RFAM_PREVIEW <path>` printed. (In background mode the Render Result holds no pixels, so the
@@ -63,8 +64,6 @@ export const VIEWABLE_FORMATS = ['PNG', 'JPEG', 'WEBP', 'TIFF']
  */
 function previewMaker (): string[] {
   return [
-    `_rfam_viewable = r.image_settings.file_format in (${VIEWABLE_FORMATS.map((f) => `'${f}'`).join(', ')})`,
-    '_rfam_prev = [-1e9, None]',
     'def _rfam_preview(path):',
     '    if _rfam_viewable or time.perf_counter() - _rfam_prev[0] < 3: return',
     '    _rfam_prev[0] = time.perf_counter()',
@@ -90,15 +89,23 @@ function previewMaker (): string[] {
 
 /**
  * Python for a Blender that stays open with its file loaded and renders frames on request, so a
- * node pays Blender's start-up and the file's loading once per file instead of once per run. It
- * reads `RENDER <frame> <frame> …` lines on stdin, renders each frame (the same frame_set and
- * render as `-a`, written to the frame's own path), prints `RFAM_WRITTEN <frame> <seconds> <path>`
- * after each (after a preview, for formats a browser cannot show: previewMaker) and `RFAM_RUN_DONE`
- * after the last. A frame that fails ends Blender with exit code 1
+ * node pays Blender's start-up once per file instead of once per run. It reads commands on stdin:
+ * `RENDER <frame> <frame> …` renders each frame (the same frame_set and render as `-a`, written to
+ * the frame's own path under `output`), printing `RFAM_WRITTEN <frame> <seconds> <path>` after each
+ * (after a preview, for formats a browser cannot show: previewMaker) and `RFAM_RUN_DONE` after the
+ * last; `LOAD` reads the file again from disk (a new job: the file, its textures and linked
+ * libraries as they are now) and prints `RFAM_LOADED`. A failure ends Blender with exit code 1
  * (Blender has printed its 'Error:' line). When stdin closes (the node ends the session, or dies)
  * Blender exits at once, even in the middle of a frame.
  */
-export function sessionScript (): string {
+export function sessionScript (output: string, scripting: boolean): string {
+  const fail = [
+    '        except Exception as e:',
+    '            text = str(e).strip()',
+    "            if not text.startswith('Error'): print('Error: ' + text, flush=True)",
+    '            sys.stdout.flush(); sys.stderr.flush()',
+    '            os._exit(1)',
+  ]
   return [
     'import bpy, os, sys, threading, queue, time',
     '_rfam_q = queue.Queue()',
@@ -115,14 +122,28 @@ export function sessionScript (): string {
     '    except Exception: pass',
     '    os._exit(0)',
     'threading.Thread(target=_rfam_read, daemon=True).start()',
-    ...renderSettings(true),
-    's = bpy.context.scene',
-    '_rfam_pattern = r.filepath',
+    // A JSON string is a valid Python string literal.
+    `_rfam_output = ${JSON.stringify(output)}`,
+    '_rfam_prev = [-1e9, None]',
+    'def _rfam_setup():',
+    '    global s, r, _rfam_viewable',
+    '    s = bpy.context.scene',
+    ...renderSettings(true).map((line) => `    ${line}`),
+    '    r.filepath = _rfam_output',
+    `    _rfam_viewable = r.image_settings.file_format in (${VIEWABLE_FORMATS.map((f) => `'${f}'`).join(', ')})`,
+    '    _rfam_prev[1] = None',
     ...previewMaker(),
+    '_rfam_setup()',
     "print('RFAM_READY', r.image_settings.file_format, flush=True)",
     'while True:',
     '    words = _rfam_q.get().split()',
-    "    if not words or words[0] != 'RENDER': continue",
+    "    if words[:1] == ['LOAD']:",
+    '        try:',
+    `            bpy.ops.wm.open_mainfile(filepath=bpy.data.filepath, load_ui=False, use_scripts=${scripting ? 'True' : 'False'})`,
+    '            _rfam_setup()',
+    ...fail,
+    "        print('RFAM_LOADED', flush=True)",
+    "    if words[:1] != ['RENDER']: continue",
     '    for f in map(int, words[1:]):',
     '        t = time.perf_counter()',
     '        try:',
@@ -130,13 +151,9 @@ export function sessionScript (): string {
     '            path = r.frame_path(frame=f)',
     '            r.filepath = path',
     '            bpy.ops.render.render(write_still=True)',
-    '            r.filepath = _rfam_pattern',
-    '        except Exception as e:',
-    '            text = str(e).strip()',
-    "            if not text.startswith('Error'): print('Error: ' + text, flush=True)",
-    '            sys.stdout.flush(); sys.stderr.flush()',
-    '            os._exit(1)',
-    "        took = time.perf_counter() - t",
+    '            r.filepath = _rfam_output',
+    ...fail,
+    '        took = time.perf_counter() - t',
     '        _rfam_preview(path)',
     "        print('RFAM_WRITTEN %d %.4f %s' % (f, took, path), flush=True)",
     "    print('RFAM_RUN_DONE', flush=True)",
@@ -169,10 +186,10 @@ export function sessionCommand (paths: { file: string, output: string }, options
     '--factory-startup',
     options.scripting ? '-y' : '-Y',
     '-b', paths.file,
-    // Options are applied in order, and the session script never returns: these come first.
-    '-o', paths.output,
+    // Options are applied in order, and the session script never returns: threads come first.
+    // (The output path is in the script: it is set again each time the file is loaded.)
     ...(options.threads > 0 ? ['-t', String(options.threads)] : []),
-    '--python-expr', sessionScript(),
+    '--python-expr', sessionScript(paths.output, options.scripting),
   ]
   return niced(blender, options.nice)
 }

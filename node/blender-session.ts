@@ -1,8 +1,10 @@
 // A Blender kept open with one file loaded (sessionScript in blender-args.ts), rendering the
-// frames of one run after another: a node pays Blender's start-up and the file's loading once per
-// file, not once per run, so runs can be small (an even split of the frames, no idle process at
-// the end of a job) without costing start-ups. A session serves one file with one output path and
-// one set of options; the file changing on disk (another save) starts a new one.
+// frames of one run after another: a node pays Blender's start-up once per file, not once per run,
+// so runs can be small (an even split of the frames, no idle process at the end of a job) without
+// costing start-ups. A session serves one file with one output path and one set of options. Runs
+// of one job render what was loaded for the job's first run; a run of another job, or of a file
+// saved again since, first loads the file again (a few milliseconds, textures and linked
+// libraries as they are now), so a re-render never shows stale work.
 import { statSync } from 'node:fs'
 import { sessionCommand } from './blender-args.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
@@ -10,22 +12,25 @@ import type { WrittenFrame } from './blender-output.ts'
 
 export interface SessionOptions { blender: string, threads: number, scripting: boolean, nice: number }
 
-/**
- * What a session is good for: the same file (as saved now) and output. (Its other options are the
- * node's and its slot's, the same for every run in the slot.) Null: the file is not there.
- */
-export function sessionKey (paths: { file: string, output: string }, scripting: boolean, job: string): string | null {
-  let stamp: string
+/** What a session is good for: the same file and output (its other options are the node's and its slot's). */
+export function sessionKey (paths: { file: string, output: string }, scripting: boolean, job: string): string {
+  // A file's own scripts may change the scene while it renders: with scripting on, only runs of
+  // the same job share a Blender.
+  return JSON.stringify([paths.file, paths.output, scripting ? job : ''])
+}
+
+/** Identifies the file as saved now (null: it is not there). */
+export function fileStamp (file: string): string | null {
   try {
-    const st = statSync(paths.file)
-    stamp = `${st.ino}:${st.size}:${st.mtimeMs}`
+    const st = statSync(file)
+    return `${st.ino}:${st.size}:${st.mtimeMs}`
   } catch {
     return null
   }
-  // A file's own scripts may change the scene while it renders: with scripting on, only runs of
-  // the same job share a Blender.
-  return JSON.stringify([paths.file, stamp, paths.output, scripting ? job : ''])
 }
+
+/** What a run is: its job, and the file as saved when the run starts. */
+export interface RunSource { job: string, stamp: string }
 
 export class BlenderSession {
   readonly process: BlenderProcess
@@ -33,8 +38,11 @@ export class BlenderSession {
   private waiting: { resolve: (exit: BlenderExit) => void, started: number } | null = null
   private idleTimer: NodeJS.Timeout | null = null
   private runs = 0
+  /** What is loaded: the file as saved when it was read, for which job. */
+  private loaded: RunSource
 
-  constructor (readonly key: string, paths: { file: string, output: string }, options: SessionOptions) {
+  constructor (readonly key: string, paths: { file: string, output: string }, options: SessionOptions, source: RunSource) {
+    this.loaded = source
     this.process = new BlenderProcess(sessionCommand(paths, options), (frame) => this.onFrame?.(frame), (line) => {
       if (line === 'RFAM_RUN_DONE') this.settle({ exitCode: 0, signal: null, killed: false })
     })
@@ -51,7 +59,7 @@ export class BlenderSession {
    * Renders these frames; resolves when the last is written (exit code 0) or when Blender ends
    * (its exit). `seconds` counts from this call, so a first run includes the start-up.
    */
-  render (frames: number[], onFrame: (frame: WrittenFrame) => void): Promise<BlenderExit> {
+  render (frames: number[], source: RunSource, onFrame: (frame: WrittenFrame) => void): Promise<BlenderExit> {
     if (this.waiting) throw new Error('a Blender session renders one run at a time')
     this.stopIdleTimer()
     this.onFrame = onFrame
@@ -60,7 +68,11 @@ export class BlenderSession {
     this.output.errors.length = 0
     const started = performance.now()
     const done = new Promise<BlenderExit>((resolve) => { this.waiting = { resolve, started } })
-    if (this.alive) this.process.send(`RENDER ${frames.join(' ')}`)
+    if (this.alive) {
+      if (source.job !== this.loaded.job || source.stamp !== this.loaded.stamp) this.process.send('LOAD')
+      this.loaded = source
+      this.process.send(`RENDER ${frames.join(' ')}`)
+    }
     else void this.process.exited.then((exit) => this.settle(exit)) // ended meanwhile: the run fails with its exit
     return done
   }

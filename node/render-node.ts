@@ -10,7 +10,7 @@ import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, RunRef, FrameSam
 import { blenderCommand } from './blender-args.ts'
 import { explainFailure, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
-import { BlenderSession, sessionKey } from './blender-session.ts'
+import { BlenderSession, fileStamp, sessionKey } from './blender-session.ts'
 import type { RenderNodeConfig } from './config.ts'
 import { ServerClient, ServerError } from './server-client.ts'
 
@@ -220,13 +220,14 @@ export class RenderNode {
       void this.finish(run, { exitCode: null, signal: null, killed: false, seconds: 0 }, `This node cannot reach ${task.file}: ${(err as Error).message}`)
       return
     }
-    const key = task.video ? null : sessionKey(paths, this.config.scripting, task.job)
+    const stamp = task.video ? null : fileStamp(paths.file)
+    const key = stamp === null ? null : sessionKey(paths, this.config.scripting, task.job)
     const slot = this.takeSlot(key)
     const run = this.newRun(task, slot)
     const options = this.blenderOptions(slot)
     let exited: Promise<BlenderExit>
     let open = ''
-    if (task.video || key === null) {
+    if (key === null || stamp === null) {
       // A video is one -a run; a file that is not there fails in a Blender of its own, with Blender's words.
       this.dropSession(slot)
       const blender = new BlenderProcess(blenderCommand(task, paths, options), (frame) => this.written(run, frame))
@@ -236,12 +237,12 @@ export class RenderNode {
       let session = this.sessions[slot]
       if (session?.key !== key || !session.alive) {
         this.dropSession(slot)
-        session = this.sessions[slot] = new BlenderSession(key, paths, options)
+        session = this.sessions[slot] = new BlenderSession(key, paths, options, { job: task.job, stamp })
       } else {
         open = ' already open with the file loaded,'
       }
       run.blender = session
-      exited = session.render(task.frames, (frame) => this.written(run, frame))
+      exited = session.render(task.frames, { job: task.job, stamp }, (frame) => this.written(run, frame))
     }
     this.log(`rendering "${task.name}" (${task.project}) ${range}${task.video ? ' as a video' : ''}, Blender${open} pid ${run.blender.pid}`)
     this.scheduleHeartbeat(run)

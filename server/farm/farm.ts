@@ -15,7 +15,7 @@ import { Announcer } from './announcer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { FarmCredentialStore } from './credentials.ts'
 import { checkBlendPath, createJob, insideProject } from './job-factory.ts'
-import { JobRuntime } from './job-runtime.ts'
+import { JobRuntime, type Run } from './job-runtime.ts'
 import { JobStateMachine, isFinished } from './job-states.ts'
 import { JobStore } from './job-store.ts'
 import { NodeRegistry, type NodeState } from './node-registry.ts'
@@ -496,7 +496,7 @@ export class Farm {
       await this.commit(changes)
       return { cancel: true }
     }
-    this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
+    this.checkFrames(rt, msg.tasks, msg.frames)
     const now = this.clock.now()
     for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
     this.writeFrames(rt, state, msg.frames, changes)
@@ -515,8 +515,9 @@ export class Farm {
       await this.commit(changes)
       return { cancel: true }
     }
-    this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
-    const run = own.mine.map((idx) => rt.runOfTask.get(idx)).find((r) => r !== undefined)
+    this.checkFrames(rt, msg.tasks, msg.frames)
+    let run: Run | undefined
+    for (const idx of own.mine) if ((run = rt.runOfTask.get(idx)) !== undefined) break
     this.writeFrames(rt, state, msg.frames, changes)
     // A run in a Blender that had the file loaded already says nothing about the start-up cost.
     const warmBefore = rt.warmNodes.has(state.record.name)
@@ -551,7 +552,7 @@ export class Farm {
       await this.commit(changes)
       return { cancel: true }
     }
-    this.checkFrames(rt, msg.tasks, msg.frames.map((f) => f.frame))
+    this.checkFrames(rt, msg.tasks, msg.frames)
     this.writeFrames(rt, state, msg.frames, changes)
     rt.warmNodes.delete(state.record.name) // its Blender is gone
     const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
@@ -644,10 +645,13 @@ export class Farm {
     return { mine, stop }
   }
 
-  private checkFrames (rt: JobRuntime, ids: string[], frames: number[]): void {
-    const allowed = new Set(ids.flatMap((id) => rt.task(rt.taskIndex.get(id)!).frames))
-    const bad = frames.filter((f) => !allowed.has(f))
-    if (bad.length > 0) throw badRequest('RFAM_BAD_FRAME', `Frame ${bad[0]} is not part of task${ids.length === 1 ? '' : 's'} ${ids.join(', ')} of job "${rt.job.name}".`)
+  /** Every frame reported must belong to one of the tasks named (each frame is in one task only). */
+  private checkFrames (rt: JobRuntime, ids: string[], frames: ReadonlyArray<{ frame: number }>): void {
+    for (const { frame } of frames) {
+      const idx = rt.taskOfFrame(frame)
+      if (idx >= 0 && ids.includes(rt.task(idx).id)) continue
+      throw badRequest('RFAM_BAD_FRAME', `Frame ${frame} is not part of task${ids.length === 1 ? '' : 's'} ${ids.join(', ')} of job "${rt.job.name}".`)
+    }
   }
 
   private claimable (rt: JobRuntime, state: NodeState): boolean {
@@ -866,14 +870,14 @@ export class Farm {
   // ==== plumbing ================================================================================
 
   private async commit (changes: Changes): Promise<void> {
-    if (changes.jobs.size === 0) return
-    const writes: Promise<void>[] = []
+    // Lines recorded together share one sync and one promise: waiting for the last waits for all.
+    let written: Promise<void> | undefined
     for (const [rt, idxs] of changes.jobs) {
       if (!this.scheduler.jobs.has(rt.id)) continue
-      writes.push(this.store.record(rt.job, idxs))
+      written = this.store.record(rt.job, idxs)
       this.announce(rt)
     }
-    await Promise.all(writes)
+    await written
   }
 
   private preview (rt: JobRuntime, output: string): void {

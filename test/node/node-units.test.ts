@@ -61,11 +61,15 @@ t.test('the Blender command line', async (t) => {
   const session = sessionCommand({ file: '/d/a.blend', output: '/d/renders/a/####' }, { blender: 'blender', threads: 2, scripting: false, nice: 0 })
   const sat = (flag: string) => session.args.indexOf(flag)
   t.same(session.args.slice(0, 4), ['--factory-startup', '-Y', '-b', '/d/a.blend'], 'a session: scripts off too')
-  t.ok(sat('-o') < sat('--python-expr') && sat('-t') < sat('--python-expr'), 'a session script never returns: output and threads come before it')
+  t.ok(sat('-t') < sat('--python-expr'), 'a session script never returns: threads come before it')
+  t.match(session.args.at(-1), /_rfam_output = "\/d\/renders\/a\/####"/, 'the output path is set by the script (again after each load)')
+  t.match(sessionScript('/o/"quoted"/####', true), /_rfam_output = "\/o\/\\"quoted\\"\/####"/, 'as a string literal, quotes escaped')
+  t.match(sessionScript('/o', true), /use_scripts=True/, 'a file loaded again runs its scripts only where the node allows them')
+  t.match(sessionScript('/o', false), /use_scripts=False/)
   t.equal(session.args.at(-2), '--python-expr')
   t.notOk(session.args.includes('-a'), 'frames are asked for on stdin, not by -a')
-  t.match(sessionScript(), /is_movie_format: r.image_settings.file_format = 'PNG'/, 'a session renders frames: a movie file writes images')
-  t.notMatch(sessionScript(), /use_denoising|samples|engine/, 'nothing the file needs is turned off')
+  t.match(sessionScript('/o', false), /is_movie_format: r.image_settings.file_format = 'PNG'/, 'a session renders frames: a movie file writes images')
+  t.notMatch(sessionScript('/o', false), /use_denoising|samples|engine/, 'nothing the file needs is turned off')
 })
 
 t.test('reading Blender\'s output', async (t) => {
