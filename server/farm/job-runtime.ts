@@ -276,10 +276,15 @@ export class JobRuntime {
   /** Frames still to render of these tasks, ascending. */
   framesOf (idxs: number[]): number[] {
     const out: number[] = []
-    for (const idx of [...idxs].sort((a, b) => a - b)) {
+    for (const idx of idxs.length > 1 ? [...idxs].sort((a, b) => a - b) : idxs) {
       const t = this.job.tasks[idx]!
-      const done = new Set(t.framesDone ?? [])
-      for (const f of t.frames) if (!done.has(f)) out.push(f)
+      const done = t.framesDone
+      if (done === undefined || done.length === 0) {
+        for (const f of t.frames) out.push(f)
+        continue
+      }
+      const skip = new Set(done)
+      for (const f of t.frames) if (!skip.has(f)) out.push(f)
     }
     return out
   }

@@ -78,9 +78,9 @@ export class Scheduler {
     if (delta > 0) {
       if (!set) this.nodeRuns.set(run.node, set = new Set())
       set.add(run)
-    } else if (set) {
-      set.delete(run)
-      if (set.size === 0) this.nodeRuns.delete(run.node)
+    } else {
+      // An empty set stays: the node's next run needs it again in a moment.
+      set?.delete(run)
     }
   }
 
@@ -134,49 +134,49 @@ export class Scheduler {
    * runs for every task handed out.
    */
   pick (node: NodeCaps): PlannedRun | null {
-    const projects: string[] = []
-    const weights: number[] = []
-    for (const project of this.runnable.keys()) {
-      projects.push(project)
-      weights.push(this.deps.projectPriority(project) / (0.1 + this.runsOf(project)))
-    }
-    while (projects.length > 0) {
+    let passed: Set<string> | null = null
+    for (;;) {
       // The highest weight; among equals, each is equally likely (reservoir choice).
-      let at = 0
-      let ties = 1
-      for (let i = 1; i < projects.length; i++) {
-        if (weights[i]! > weights[at]!) {
-          at = i
+      let chosen: string | null = null
+      let best = -Infinity
+      let ties = 0
+      for (const project of this.runnable.keys()) {
+        if (passed?.has(project)) continue
+        const weight = this.deps.projectPriority(project) / (0.1 + this.runsOf(project))
+        if (weight > best) {
+          best = weight
+          chosen = project
           ties = 1
-        } else if (weights[i] === weights[at]) {
+        } else if (weight === best) {
           ties++
-          if (this.deps.random() * ties < 1) at = i
+          if (this.deps.random() * ties < 1) chosen = project
         }
       }
-      const chosen = this.bestJob(this.runnable.get(projects[at]!)!, node)
-      if (chosen) {
-        const { job, anchor } = chosen
+      if (chosen === null) return null
+      const found = this.bestJob(this.runnable.get(chosen)!, node)
+      if (found) {
+        const { job, anchor } = found
         const tasks = job.grow(anchor, this.runFrames(job, node), this.takeable(job, node.name))
         return { job, tasks, frames: job.framesOf(tasks) }
       }
       // Nothing there for this node (shares, tags, blocklist, retries): the next project.
-      projects.splice(at, 1)
-      weights.splice(at, 1)
+      (passed ??= new Set()).add(chosen)
     }
-    return null
   }
 
   /** The project's job that goes first for this node, with the task its run starts with. */
   private bestJob (jobs: Set<JobRuntime>, node: NodeCaps): { job: JobRuntime, anchor: number } | null {
-    let best: { job: JobRuntime, anchor: number } | null = null
+    let best: JobRuntime | null = null
+    let bestAnchor = -1
     for (const job of jobs) {
       if (!this.fits(job, node)) continue
-      if (best && compareJobs(best.job, job) <= 0) continue
+      if (best && compareJobs(best, job) <= 0) continue
       const anchor = job.nextAnchor(this.takeable(job, node.name))
       if (anchor < 0) continue
-      best = { job, anchor }
+      best = job
+      bestAnchor = anchor
     }
-    return best
+    return best && { job: best, anchor: bestAnchor }
   }
 
   /**
