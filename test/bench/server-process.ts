@@ -5,7 +5,15 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { buildServerBundle } from '../../scripts/build-server.mjs'
 
-export interface ServerProcess { child: ChildProcess, url: string, startedMs: number, stop: () => Promise<void> }
+export interface ServerProcess {
+  child: ChildProcess
+  url: string
+  /** performance.now() when the process was spawned. */
+  spawnedAt: number
+  /** Milliseconds from spawning to the line saying it listens. */
+  startedMs: number
+  stop: () => Promise<void>
+}
 
 let bundle: Promise<string> | undefined
 
@@ -32,7 +40,7 @@ export async function startServerProcess (configFile: string): Promise<ServerPro
   })
   const startedMs = performance.now() - t0
   return {
-    child, url, startedMs,
+    child, url, spawnedAt: t0, startedMs,
     stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') }),
   }
 }
