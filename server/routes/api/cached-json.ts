@@ -1,23 +1,28 @@
 // Sends JSON that was serialised once and cached, gzip-compressed (also once) for clients that
-// accept it: a 10,000-asset list is 5 MB as JSON and a few hundred kB compressed.
-import { gzipSync } from 'node:zlib'
+// accept it: a 10,000-asset list is 2.3 MB as JSON and about 145 kB compressed.
+import { gzip } from 'node:zlib'
 import type { FastifyReply, FastifyRequest } from 'fastify'
 
 export class CachedJson {
-  private gz?: Buffer
+  private gz?: Promise<Buffer>
   constructor (readonly raw: Buffer) {}
 
-  gzipped (): Buffer {
-    this.gz ??= gzipSync(this.raw, { level: 5 })
+  /**
+   * Compressed once, at the strongest level (what every later reply saves in bytes is worth more than
+   * the 50 ms it takes for 2 MB), on libuv's thread pool: other requests go on meanwhile.
+   */
+  gzipped (): Promise<Buffer> {
+    this.gz ??= new Promise((resolve, reject) => gzip(this.raw, { level: 9 }, (err, out) => (err ? reject(err) : resolve(out))))
     return this.gz
   }
 }
 
-export function sendCachedJson (request: FastifyRequest, reply: FastifyReply, body: CachedJson) {
+export async function sendCachedJson (request: FastifyRequest, reply: FastifyReply, body: CachedJson) {
   reply.type('application/json').header('vary', 'accept-encoding')
   // Tiny bodies are not worth compressing.
   if (body.raw.length > 1024 && /\bgzip\b/.test(request.headers['accept-encoding'] ?? '')) {
-    return reply.header('content-encoding', 'gzip').send(body.gzipped())
+    const compressed = await body.gzipped()
+    return reply.header('content-encoding', 'gzip').send(compressed)
   }
   return reply.send(body.raw)
 }
