@@ -18,7 +18,9 @@ export class SchemaValidator {
   private readonly cache = new Map<string, ValidateFunction>()
 
   constructor () {
-    this.ajv = new Ajv({ ...ajvOptions })
+    // validateSchema: checking each schema against draft-07 at every start cost start-up time for
+    // nothing: test/schemas/fixtures.test.ts does it for every schema (and strict mode stays on).
+    this.ajv = new Ajv({ ...ajvOptions, validateSchema: false })
     addFormatsModule.default(this.ajv)
     for (const schema of loadSchemas()) this.ajv.addSchema(schema)
   }

@@ -24,8 +24,8 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     forceCloseConnections: true,
     ajv: {
       // Unknown fields are refused (400), not silently dropped: the add-on's validator agrees.
-      // validateSchema: the shared validator (schemas/validator.ts) already checks every schema
-      // against draft-07 at start; checking them again here only cost start-up time.
+      // validateSchema: test/schemas/fixtures.test.ts checks every schema against draft-07;
+      // checking them again at each start only cost start-up time.
       customOptions: { ...ajvOptions, keywords: ['tsType'], validateSchema: false },
       plugins: [],
     },

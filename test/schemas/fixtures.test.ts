@@ -22,6 +22,14 @@ t.test('every schema compiles under Ajv strict mode', async (t) => {
   }
 })
 
+t.test('every schema is valid draft-07 (the server skips this check at start)', async (t) => {
+  const ajv = new Ajv({ ...ajvOptions })
+  for (const schema of loadSchemas()) {
+    const ok = ajv.validateSchema(schema) as boolean
+    t.ok(ok, `${schema.$id} is valid draft-07${ok ? '' : `: ${ajv.errorsText(ajv.errors)}`}`)
+  }
+})
+
 t.test('every schema has a fixtures file with valid and invalid cases', async (t) => {
   for (const file of schemaFiles().filter(described)) {
     const fixtures = fixtureFileFor(file)
