@@ -23,16 +23,19 @@ export function buildViews (version: number, entries: Iterable<AssetEntry>, link
   const deps = new Map<string, string[]>()
   const dependents = new Map<string, string[]>()
   for (const e of all) {
-    const list = new Set<string>(e.meta?.dependencies ?? [])
-    for (const l of links.get(e.path)?.inside ?? []) list.add(l)
+    const byHand = e.meta?.dependencies ?? []
+    const linked = links.get(e.path)?.inside ?? []
+    if (byHand.length + linked.length === 0) continue // most assets: nothing to merge
+    const list = new Set<string>(byHand)
+    for (const l of linked) list.add(l)
     list.delete(e.path)
     const sorted = [...list].sort()
     deps.set(e.path, sorted)
     for (const d of sorted) {
       if (!known.has(d)) continue
-      const arr = dependents.get(d) ?? []
-      arr.push(e.path)
-      dependents.set(d, arr)
+      const arr = dependents.get(d)
+      if (arr) arr.push(e.path)
+      else dependents.set(d, [e.path])
     }
   }
   const truePriority = truePriorities(all, dependents, set)
@@ -40,14 +43,14 @@ export function buildViews (version: number, entries: Iterable<AssetEntry>, link
     const view: AssetView = {
       path: e.path,
       truePriority: truePriority.get(e.path) ?? 0,
-      file: e.file ? { exists: e.file.exists, ...(e.file.exists ? { size: e.file.size, modified: e.file.modified } : {}) } : null,
+      file: e.file ? (e.file.exists ? { exists: true, size: e.file.size, modified: e.file.modified } : { exists: false }) : null,
       dependencies: deps.get(e.path) ?? [],
-      dependents: (dependents.get(e.path) ?? []).sort(),
+      dependents: dependents.get(e.path)?.sort() ?? [],
     }
     if (e.meta) view.meta = e.meta
     if (e.broken) view.broken = e.broken
-    const missing = links.get(e.path)?.missing ?? []
-    if (missing.length) view.missingLinks = missing
+    const missing = links.get(e.path)?.missing
+    if (missing?.length) view.missingLinks = missing
     return view
   })
   list.sort(byTruePriorityThenName)
@@ -63,16 +66,20 @@ export function byTruePriorityThenName (a: AssetView, b: AssetView): number {
   return b.truePriority - a.truePriority || collator.compare(a.meta?.name ?? a.path, b.meta?.name ?? b.path)
 }
 
-/** The sidecar fields the asset list carries (AssetSummaryMeta), in a fixed order. */
-export const summaryFields = ['name', 'type', 'owner', 'state', 'priority', 'render', 'video', 'rating', 'pipeline', 'frameStart', 'frameEnd'] as const satisfies ReadonlyArray<keyof AssetSummaryMeta>
-
-/** What the asset list shows of one asset. */
+/** What the asset list shows of one asset (each field written out: 10,000 of these at every change). */
 export function summaryOf (view: AssetView): AssetSummary {
   const summary: AssetSummary = { path: view.path, truePriority: view.truePriority, file: view.file ? { exists: view.file.exists } : null }
-  if (view.meta) {
-    const meta: Record<string, unknown> = {}
-    for (const field of summaryFields) if (view.meta[field] !== undefined) meta[field] = view.meta[field]
-    summary.meta = meta as unknown as AssetSummaryMeta
+  const m = view.meta
+  if (m) {
+    const meta: AssetSummaryMeta = { name: m.name, type: m.type, state: m.state, priority: m.priority }
+    if (m.owner !== undefined) meta.owner = m.owner
+    if (m.render !== undefined) meta.render = m.render
+    if (m.video !== undefined) meta.video = m.video
+    if (m.rating !== undefined) meta.rating = m.rating
+    if (m.pipeline !== undefined) meta.pipeline = m.pipeline
+    if (m.frameStart !== undefined) meta.frameStart = m.frameStart
+    if (m.frameEnd !== undefined) meta.frameEnd = m.frameEnd
+    summary.meta = meta
   }
   if (view.broken !== undefined) summary.broken = view.broken
   return summary
