@@ -16,6 +16,7 @@ import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { cpuSeconds, rssMb } from './server-process.ts'
 import { startFarmServer } from './farm-server.ts'
+import { KeepAliveClient } from './keep-alive-client.ts'
 
 export interface ScaleResult {
   nodes: number, frames: number, seconds: number, assignments: number, perSecond: number, requestsPerSecond: number,
@@ -27,6 +28,8 @@ export interface ScaleResult {
 const PROJECTS = 10
 const JOBS_PER_PROJECT = 10
 const FRAMES_PER_JOB = 1000
+/** BENCH_VERBOSE=1 counts the requests slower than this, by second of the run. */
+const SLOW_MS = 50
 
 function percentile (sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN
@@ -99,34 +102,44 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
       if (measuring) {
         latencies.push(ms)
         requests++
-        if (ms > 500 && process.env.BENCH_VERBOSE) slow.push([Math.round(t0 - measureStart), Math.round(ms)])
+        if (ms > SLOW_MS && process.env.BENCH_VERBOSE) slow.push([Math.round(t0 - measureStart), Math.round(ms)])
       }
       return out
     }
     const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    const clients: KeepAliveClient[] = []
+    const client = () => {
+      const c = new KeepAliveClient(hostname, Number(port), { authorization: `Bearer ${credential}` })
+      clients.push(c)
+      return c
+    }
     // A simulated node, doing what node/ does: one poll held open all the time (its heartbeat and
-    // cancel channel, renewed when the server ends it), and done asking for the next run.
+    // cancel channel, renewed when the server ends it), and done asking for the next run; each on
+    // a keep-alive connection of its own, as fetch does.
     const simulate = async (name: string) => {
       const session = sessions.get(name)!
+      const control = client()
+      const poll = client()
       let run: FarmTask | undefined
       let held: Promise<unknown> | null = null
       await sleep(Math.random() * renderMs)
       while (!stop) {
         try {
           if (!run) {
-            const work = await timed(() => post<FarmWork>('/api/farm/work', { node: name, session, free: 1, running: [], wait: false }))
+            const work = await timed(() => control.post<FarmWork>('/api/farm/work', { node: name, session, free: 1, running: [], wait: false }))
             run = work.runs[0]
             if (!run) { await sleep(renderMs); continue }
             if (measuring) assignments++
           }
           const current = run
-          held ??= post<FarmWork>('/api/farm/work', { node: name, session, free: 0, running: [{ job: current.job, tasks: current.tasks }], wait: true })
+          held ??= poll.post<FarmWork>('/api/farm/work', { node: name, session, free: 0, running: [{ job: current.job, tasks: current.tasks }], wait: true })
             .catch(() => undefined).finally(() => { held = null })
           await sleep(Math.random() * 2 * renderMs)
-          const reply = await timed(() => post<FarmReportReply>('/api/farm/done', { node: name, session, job: current.job, tasks: current.tasks, frames: current.frames.map((frame) => ({ frame, seconds: 600 })), seconds: current.frames.length * 600 + 1, free: 1 }))
+          const reply = await timed(() => control.post<FarmReportReply>('/api/farm/done', { node: name, session, job: current.job, tasks: current.tasks, frames: current.frames.map((frame) => ({ frame, seconds: 600 })), seconds: current.frames.length * 600 + 1, free: 1 }))
           run = reply.runs?.[0]
           if (run && measuring) assignments++
         } catch (err) {
+          if (stop) break // its connections were closed
           if (measuring) errors++
           if (errors < 5) console.error(String(err))
           run = undefined
@@ -150,12 +163,14 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     const clientCpu = (clientUsage.user + clientUsage.system) / 1e6 / elapsed
     const rss = rssMb(server.child.pid!)
     stop = true
+    // Held polls end when their connection does (the server drops them), not after the long poll.
+    for (const c of clients) c.close()
     await Promise.all(loops)
     latencies.sort((a, b) => a - b)
     if (process.env.BENCH_VERBOSE) {
       const buckets = new Map<number, number>()
       for (const [at] of slow) buckets.set(Math.floor(at / 1000), (buckets.get(Math.floor(at / 1000)) ?? 0) + 1)
-      console.log(`  requests over 500 ms: ${slow.length}; by second of the run: ${[...buckets].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}s:${v}`).join(' ')}`)
+      console.log(`  requests over ${SLOW_MS} ms: ${slow.length}; by second of the run: ${[...buckets].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}s:${v}`).join(' ')}`)
     }
     return {
       nodes, frames: PROJECTS * JOBS_PER_PROJECT * FRAMES_PER_JOB, seconds: elapsed, assignments, perSecond: assignments / elapsed,
