@@ -35,8 +35,21 @@ async function librariesOf (abs: string, identity?: string): Promise<string[]> {
 /** `identity`: the file's device, inode, size and time as the index saw them (saves a stat per file). */
 export async function readFileLinks (root: string, path: string, identity?: string): Promise<FileLinks> {
   const abs = join(root, path)
+  return linksOf(root, abs, await librariesOf(abs, identity))
+}
+
+/**
+ * The file's links at once when a file of the same identity (a hard link, or this file unchanged) was
+ * read before; undefined when it must be read.
+ */
+export function knownFileLinks (root: string, path: string, identity: string): FileLinks | undefined {
+  const libs = cache.get(identity)
+  return libs && linksOf(root, join(root, path), libs)
+}
+
+function linksOf (root: string, abs: string, libraries: string[]): FileLinks {
   const out: FileLinks = { inside: [], missing: [], outside: [] }
-  for (const lib of await librariesOf(abs, identity)) {
+  for (const lib of libraries) {
     const target = resolveLibraryPath(abs, lib)
     if (!existsSync(target)) out.missing.push(lib)
     if (isInside(root, target)) out.inside.push(relative(root, target).split(sep).join('/'))
@@ -45,9 +58,13 @@ export async function readFileLinks (root: string, path: string, identity?: stri
   return out
 }
 
-/** Runs jobs a few at a time, latest request per key winning. */
+/**
+ * Runs jobs a few at a time, latest request per key winning. A job that finishes at once (returns no
+ * promise) runs in a batch with the next ones, a few milliseconds per turn of the event loop: ten
+ * thousand cheap jobs then cost no promise and no turn each.
+ */
 export class BackgroundQueue {
-  private readonly waiting = new Map<string, () => Promise<void>>()
+  private readonly waiting = new Map<string, () => Promise<void> | void>()
   private running = 0
   private held = false
 
@@ -61,7 +78,7 @@ export class BackgroundQueue {
     this.pump()
   }
 
-  add (key: string, job: () => Promise<void>): void {
+  add (key: string, job: () => Promise<void> | void): void {
     this.waiting.set(key, job)
     this.pump()
   }
@@ -69,11 +86,19 @@ export class BackgroundQueue {
   get idle (): boolean { return this.running === 0 && this.waiting.size === 0 }
 
   private pump (): void {
+    const until = performance.now() + 5
     while (!this.held && this.running < this.concurrency && this.waiting.size > 0) {
-      const [key, job] = this.waiting.entries().next().value as [string, () => Promise<void>]
+      if (performance.now() > until) {
+        setImmediate(() => this.pump())
+        return
+      }
+      const [key, job] = this.waiting.entries().next().value as [string, () => Promise<void> | void]
       this.waiting.delete(key)
+      let pending: Promise<void> | void
+      try { pending = job() } catch { continue }
+      if (!pending) continue
       this.running++
-      void job().catch(() => {}).finally(() => { this.running--; setImmediate(() => this.pump()) })
+      void pending.catch(() => {}).finally(() => { this.running--; setImmediate(() => this.pump()) })
     }
   }
 }

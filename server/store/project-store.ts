@@ -9,7 +9,7 @@ import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { AssetIndex, isIgnoredName, readSidecar } from './asset-index.ts'
 import { buildViews, type ProjectViews } from './asset-views.ts'
-import { BackgroundQueue, readFileLinks, type FileLinks } from './blend-links.ts'
+import { BackgroundQueue, knownFileLinks, readFileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { writeJsonAtomic } from './atomic-write.ts'
@@ -96,24 +96,28 @@ export class ProjectStore extends EventEmitter {
 
   private queueLinks (path: string): void {
     if (!path.endsWith('.blend')) return
-    this.linkQueue.add(path, async () => {
-      const entry = this.index.get(path)
-      let next: FileLinks | undefined
-      if (entry?.file?.exists) {
-        try { next = await readFileLinks(this.root, path, entry.file.identity) } catch { next = undefined }
-      }
-      // Most files link nothing: that is no news, and must not rebuild the views 10,000 times.
-      const empty = !next || next.inside.length + next.missing.length + next.outside.length === 0
-      const previous = this.links.get(path)
-      if (empty) {
-        if (!previous) return
-        this.links.delete(path)
-      } else {
-        if (JSON.stringify(next) === JSON.stringify(previous)) return
-        this.links.set(path, next!)
-      }
-      this.linksChanged(path)
+    this.linkQueue.add(path, () => {
+      const file = this.index.get(path)?.file
+      if (!file?.exists) return this.setLinks(path, undefined)
+      // A file read before (unchanged, or a hard link of it) needs no reading: no promise either.
+      const known = file.identity ? knownFileLinks(this.root, path, file.identity) : undefined
+      if (known) return this.setLinks(path, known)
+      return readFileLinks(this.root, path, file.identity).then((next) => this.setLinks(path, next), () => this.setLinks(path, undefined))
     })
+  }
+
+  private setLinks (path: string, next: FileLinks | undefined): void {
+    // Most files link nothing: that is no news, and must not rebuild the views 10,000 times.
+    const empty = !next || next.inside.length + next.missing.length + next.outside.length === 0
+    const previous = this.links.get(path)
+    if (empty) {
+      if (!previous) return
+      this.links.delete(path)
+    } else {
+      if (JSON.stringify(next) === JSON.stringify(previous)) return
+      this.links.set(path, next!)
+    }
+    this.linksChanged(path)
   }
 
   close (): Promise<void> {
