@@ -728,7 +728,7 @@ export class Farm {
       const plan = this.scheduler.pick(state.caps)
       if (!plan) break
       this.assign(state, plan, changes)
-      out.push(this.farmTask(plan.job, plan.tasks))
+      out.push(this.farmTask(plan.job, plan.tasks, plan.frames))
     }
     if (out.length > 0) this.announceNodes()
     return out
@@ -749,7 +749,7 @@ export class Farm {
     changes.add(job, plan.tasks)
   }
 
-  private farmTask (rt: JobRuntime, idxs: number[]): FarmTask {
+  private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
     const { job } = rt
     return {
       job: job.id,
@@ -758,7 +758,7 @@ export class Farm {
       project: job.project,
       file: job.file,
       output: job.output ?? job.file.replace(/[^/]*$/, 'renders/####'),
-      frames: rt.framesOf(idxs) as FarmTask['frames'],
+      frames: frames as FarmTask['frames'],
       frameStep: job.frameStep,
       video: job.video,
     }

@@ -18,9 +18,16 @@ const reportReply = { 200: { $ref: 'farm-report-reply.schema.json#' } }
 export async function nodeProtocolRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
   app.decorateRequest('farmCredential', null)
-  // Runs before body validation: an unknown node gets 401 whatever it sends.
-  app.addHook('preValidation', async (request) => {
-    request.farmCredential = farm.checkCredential(bearer(request))
+  // Runs before body validation: an unknown node gets 401 whatever it sends. (A callback hook:
+  // it runs for every node message, and an async one costs a promise each time.)
+  app.addHook('preValidation', (request, _reply, done) => {
+    try {
+      request.farmCredential = farm.checkCredential(bearer(request))
+    } catch (err) {
+      done(err as Error)
+      return
+    }
+    done()
   })
   const config = { public: true }
 
