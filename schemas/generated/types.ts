@@ -1173,7 +1173,7 @@ export interface FarmReportReply {
   runs?: FarmTask[];
 }
 /**
- * Work handed to a node: some consecutive tasks of one job, rendered by one Blender process (blender -b <file> -o <output> -s <first> -e <last> -j <frameStep> -a).
+ * Work handed to a node: some consecutive tasks of one job, rendered by one Blender (for frames, the node's Blender session with the file loaded; for a video, blender -b <file> -o <output> -s <first> -e <last> -j <frameStep> -a). See docs/farm-protocol.md.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "farm-task".
