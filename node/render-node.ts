@@ -230,6 +230,7 @@ export class RenderNode {
     if (key === null || stamp === null) {
       // A video is one -a run; a file that is not there fails in a Blender of its own, with Blender's words.
       this.dropSession(slot)
+      for (const free of this.freeSlots) this.dropSession(free)
       const blender = new BlenderProcess(blenderCommand(task, paths, options), (frame) => this.written(run, frame))
       run.blender = blender
       exited = blender.exited
@@ -237,6 +238,8 @@ export class RenderNode {
       let session = this.sessions[slot]
       if (session?.key !== key || !session.alive) {
         this.dropSession(slot)
+        // Idle Blenders holding other files give their memory to this one.
+        for (const free of this.freeSlots) if (this.sessions[free]?.key !== key) this.dropSession(free)
         session = this.sessions[slot] = new BlenderSession(key, paths, options, { job: task.job, stamp })
       } else {
         open = ' already open with the file loaded,'
