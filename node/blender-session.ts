@@ -38,6 +38,7 @@ export class BlenderSession {
   private waiting: { resolve: (exit: BlenderExit) => void, started: number } | null = null
   private idleTimer: NodeJS.Timeout | null = null
   private runs = 0
+  private closing = false
   /** What is loaded: the file as saved when it was read, for which job. */
   private loaded: RunSource
 
@@ -53,7 +54,8 @@ export class BlenderSession {
   get output () { return this.process.output }
   /** Rendered a run before this one (its start-up is paid). */
   get warm (): boolean { return this.runs > 0 }
-  get alive (): boolean { return this.process.running }
+  /** Running and not closing: can take a run. */
+  get alive (): boolean { return this.process.running && !this.closing }
 
   /**
    * Renders these frames; resolves when the last is written (exit code 0) or when Blender ends
@@ -88,6 +90,7 @@ export class BlenderSession {
   close (): void {
     this.stopIdleTimer()
     if (this.alive) this.process.close()
+    this.closing = true
   }
 
   kill (): void {
