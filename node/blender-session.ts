@@ -37,7 +37,6 @@ export class BlenderSession {
   private onFrame: ((frame: WrittenFrame) => void) | null = null
   private waiting: { resolve: (exit: BlenderExit) => void, started: number } | null = null
   private idleTimer: NodeJS.Timeout | null = null
-  private runs = 0
   private closing = false
   /** What is loaded: the file as saved when it was read, for which job. */
   private loaded: RunSource
@@ -52,8 +51,6 @@ export class BlenderSession {
 
   get pid (): number | undefined { return this.process.pid }
   get output () { return this.process.output }
-  /** Rendered a run before this one (its start-up is paid). */
-  get warm (): boolean { return this.runs > 0 }
   /** Running and not closing: can take a run. */
   get alive (): boolean { return this.process.running && !this.closing }
 
@@ -74,8 +71,9 @@ export class BlenderSession {
       if (source.job !== this.loaded.job || source.stamp !== this.loaded.stamp) this.process.send('LOAD')
       this.loaded = source
       this.process.send(`RENDER ${frames.join(' ')}`)
+    } else {
+      void this.process.exited.then((exit) => this.settle(exit)) // ended meanwhile: the run fails with its exit
     }
-    else void this.process.exited.then((exit) => this.settle(exit)) // ended meanwhile: the run fails with its exit
     return done
   }
 
@@ -108,7 +106,6 @@ export class BlenderSession {
     if (!waiting) return
     this.waiting = null
     this.onFrame = null
-    if (exit.exitCode === 0 && !exit.signal) this.runs++
     waiting.resolve({ ...exit, seconds: (performance.now() - waiting.started) / 1000 })
   }
 }
