@@ -36,7 +36,21 @@ function parseUnit (text: string, file: string): Unit {
 
 const one = (unit: Unit, section: string, key: string) => unit.get(section)?.get(key)?.at(-1)
 
-for (const [file, entry] of [['rfam-server.service', 'server/main.ts'], ['rfam-node.service', 'node/main.ts']] as const) {
+// The server runs as the bundle `npm run build` makes (what `npm start` runs); the node from its sources.
+const entries = [
+  ['rfam-server.service', /^\/\S*node dist\/server\.mjs$/, 'scripts/build-server.mjs'],
+  ['rfam-node.service', /^\/\S*node --import tsx node\/main\.ts /, 'node/main.ts'],
+] as const
+
+t.test('the server unit runs what npm run build makes and npm start runs', async (t) => {
+  const scripts = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { scripts: Record<string, string> }).scripts
+  t.equal(scripts.start, 'node dist/server.mjs')
+  t.match(scripts.build, /node scripts\/build-server\.mjs/)
+  const { defaultOutFile } = await import('../../scripts/build-server.mjs')
+  t.equal(defaultOutFile, join(repoRoot, 'dist', 'server.mjs'))
+})
+
+for (const [file, command, source] of entries) {
   t.test(`${file} has what docs/deployment.md promises`, async (t) => {
     const unit = parseUnit(deploy(file), file)
     t.same([...unit.keys()], ['Unit', 'Service', 'Install'])
@@ -46,9 +60,8 @@ for (const [file, entry] of [['rfam-server.service', 'server/main.ts'], ['rfam-n
     t.match(one(unit, 'Service', 'WorkingDirectory'), /^\//, 'an absolute working directory')
     t.ok(unit.get('Service')!.get('Environment')!.some((e) => /^RFAM_CONFIG=\/\S+\.json$/.test(e)), 'Environment=RFAM_CONFIG=<file>')
     const exec = one(unit, 'Service', 'ExecStart')!
-    t.match(exec, /^\/\S*node --import tsx /, 'node itself, no npm wrapper, so signals reach RFAM')
-    t.match(exec, entry)
-    t.ok(existsSync(join(repoRoot, entry)), `${entry} exists`)
+    t.match(exec, command, 'node itself, no npm wrapper, so signals reach RFAM')
+    t.ok(existsSync(join(repoRoot, source)), `${source} exists`)
     if (file === 'rfam-node.service') t.match(exec, /--config \$\{RFAM_CONFIG\}$/, 'the node is given its config file')
     t.equal(one(unit, 'Service', 'Restart'), 'on-failure')
     t.equal(one(unit, 'Service', 'KillSignal'), 'SIGTERM')
