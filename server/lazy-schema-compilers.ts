@@ -3,6 +3,8 @@
 // shared schema), mostly for routes nobody calls in the first minute. These factories hand Fastify its
 // own compilers, but each route's validator or serializer is compiled the first time it is used.
 // compileAll() compiles whatever is still waiting, so a test still fails on a bad route schema.
+// Fastify counts these as custom compilers, which only means it does not lower-case the keys of
+// `headers` schemas for them: write header names in lower case (RFAM's routes have none).
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import { SerializerSelector } from '@fastify/fast-json-stringify-compiler'
 import type { FastifyServerOptions } from 'fastify'
