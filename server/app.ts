@@ -31,7 +31,7 @@ export interface AppOptions {
 
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
   for (const schema of loadSchemas()) app.addSchema(schema)
-  const workspace = new Workspace(config, options.watch ?? true)
+  const workspace = new Workspace(config, options.watch ?? true, (message) => app.log.warn(message))
   await workspace.start()
   app.decorate('rfam', { config, workspace, tokens: new SessionTokens(loadOrCreateKey(config.secretsDir)) })
   app.addHook('onClose', async () => { await workspace.close() })

@@ -101,6 +101,7 @@ export interface AllSchemas {
   ServerVersion?: ServerVersion;
   AssetType?: AssetType;
   Asset?: Asset;
+  BlendLinkCache?: BlendLinkCache;
   FarmBye?: FarmBye;
   FarmCommon?: FarmCommon;
   FarmCredentials?: FarmCredentials;
@@ -935,6 +936,35 @@ export interface ServerVersion {
   schemas: string;
 }
 /**
+ * What each .blend file links, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "blend-link-cache".
+ */
+export interface BlendLinkCache {
+  /**
+   * Version of this file's layout. A file of another version is replaced, not read.
+   */
+  format: 1;
+  /**
+   * Version of RFAM's .blend reader that read these files. When the reader changes what it finds, its version goes up and every file is read again.
+   */
+  reader: number;
+  /**
+   * One entry per file identity: what RFAM read from the file of that identity.
+   */
+  files: {
+    /**
+     * Which file content this is, as the server's index sees it: '<device>:<inode>:<size>:<modification time in ms>'. Hard links share one entry; a file saved again gets a new identity.
+     */
+    identity: string;
+    /**
+     * The libraries the file links, as Blender stores them ('//lib/chair.blend'), in file order.
+     */
+    libraries: string[];
+  }[];
+}
+/**
  * POST /api/farm/bye: a node stopping (or a single-use node done) signs off; whatever it still had is queued again at once instead of after the node timeout.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1744,6 +1774,10 @@ export interface ServerConfig {
    */
   secrets?: string;
   /**
+   * Folder for what the server keeps only to start faster (what each .blend links: blend-links.json). Defaults to the folder 'cache' inside the farm folder. Never sync it between sites; it may be deleted while the server is stopped.
+   */
+  cache?: string;
+  /**
    * Folder holding the defaults sets, one sub-folder each.
    */
   defaults?: string;
@@ -1881,6 +1915,7 @@ export const schemaIds = {
   "ServerVersion": "api-version.schema.json",
   "AssetType": "asset-type.schema.json",
   "Asset": "asset.schema.json",
+  "BlendLinkCache": "blend-link-cache.schema.json",
   "Common": "common.schema.json",
   "FarmBye": "farm-bye.schema.json",
   "FarmCommon": "farm-common.schema.json",

@@ -6,6 +6,12 @@ import { parseSdna, SdnaError, type Sdna } from './sdna.ts';
 
 export { resolveLibraryPath } from './library-path.ts';
 
+/**
+ * Goes up by one whenever a change to this reader changes what it returns for some file: what it
+ * returned before is kept across restarts (server/store/blend-link-cache.ts) and is then read again.
+ */
+export const BLEND_READER_VERSION = 1;
+
 export interface BlendInfo {
   /** Blender version that saved the file: '3.4'. */
   version: string;

@@ -1,7 +1,7 @@
 // Loads the server configuration: validated at start, so a bad file stops the server with the
 // file, the field and what was expected, instead of failing later in some request.
 import { mkdirSync } from 'node:fs'
-import { dirname, resolve } from 'node:path'
+import { dirname, join, resolve } from 'node:path'
 import type { ServerConfig } from '../../schemas/generated/types.ts'
 import { Shares } from '../store/named-paths.ts'
 import { ConfigError, readJsonFile } from './read-json-file.ts'
@@ -21,6 +21,8 @@ export interface LoadedConfig {
   projectsDir: string
   farmDir: string
   secretsDir: string
+  /** What the server keeps only to start faster; made when first written. */
+  cacheDir: string
   defaultsDir: string
   languagesDir: string
   defaultSet: string
@@ -57,6 +59,7 @@ export function loadConfig (file = process.env.RFAM_CONFIG ?? defaultConfigFile)
     projectsDir: at(raw.projects),
     farmDir: at(raw.farm),
     secretsDir: at(raw.secrets),
+    cacheDir: raw.cache === undefined ? join(at(raw.farm), 'cache') : at(raw.cache),
     defaultsDir: at(raw.defaults),
     languagesDir: at(raw.languages),
     defaultSet: raw.defaultSet!,

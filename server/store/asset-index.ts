@@ -260,10 +260,13 @@ function readSmallFileSync (file: string): { text: string, size: number, mtimeMs
   }
 }
 
+/** Which file content this is, cheaply: device, inode, size and modification time (see FileInfo). */
+export function fileIdentity (s: Stats): string { return `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}` }
+
 function fileInfoOf (s: Stats | undefined): FileInfo | null {
   if (!s) return { exists: false }
   if (!s.isFile()) return null
-  return { exists: true, size: s.size, modified: s.mtime.toISOString(), mtimeMs: s.mtimeMs, identity: `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}` }
+  return { exists: true, size: s.size, modified: s.mtime.toISOString(), mtimeMs: s.mtimeMs, identity: fileIdentity(s) }
 }
 
 /** Reads, parses and validates one sidecar; a bad one becomes a broken entry with the reason. */

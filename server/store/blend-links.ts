@@ -1,10 +1,9 @@
 // Dependencies read from the .blend files themselves: the libraries each file links, mapped to
-// paths inside its project. Reading happens in the background, a couple of files at a time, and
-// results are cached by inode, size and modification time (hard-linked copies are read once).
-import { stat } from 'node:fs/promises'
+// paths inside its project. Reading happens in the background, a couple of files at a time; what
+// each file links is cached by its identity (blend-link-cache.ts), across restarts too.
 import { existsSync } from 'node:fs'
 import { join, relative, sep } from 'node:path'
-import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
+import { resolveLibraryPath } from '../blend/read-blend-links.ts'
 import { isInside } from './named-paths.ts'
 
 export interface FileLinks {
@@ -16,38 +15,9 @@ export interface FileLinks {
   outside: string[]
 }
 
-const cache = new Map<string, string[]>()
-
-async function librariesOf (abs: string, identity?: string): Promise<string[]> {
-  let key = identity
-  if (!key) {
-    const s = await stat(abs)
-    key = `${s.dev}:${s.ino}:${s.size}:${s.mtimeMs}`
-  }
-  let libs = cache.get(key)
-  if (!libs) {
-    libs = (await readBlendInfo(abs)).libraries
-    cache.set(key, libs)
-  }
-  return libs
-}
-
-/** `identity`: the file's device, inode, size and time as the index saw them (saves a stat per file). */
-export async function readFileLinks (root: string, path: string, identity?: string): Promise<FileLinks> {
+/** Where the libraries a project file links are: inside the project, missing, or outside it. */
+export function fileLinks (root: string, path: string, libraries: string[]): FileLinks {
   const abs = join(root, path)
-  return linksOf(root, abs, await librariesOf(abs, identity))
-}
-
-/**
- * The file's links at once when a file of the same identity (a hard link, or this file unchanged) was
- * read before; undefined when it must be read.
- */
-export function knownFileLinks (root: string, path: string, identity: string): FileLinks | undefined {
-  const libs = cache.get(identity)
-  return libs && linksOf(root, join(root, path), libs)
-}
-
-function linksOf (root: string, abs: string, libraries: string[]): FileLinks {
   const out: FileLinks = { inside: [], missing: [], outside: [] }
   for (const lib of libraries) {
     const target = resolveLibraryPath(abs, lib)

@@ -9,7 +9,8 @@ import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { AssetIndex, isIgnoredName, readSidecar } from './asset-index.ts'
 import { buildViews, type ProjectViews } from './asset-views.ts'
-import { BackgroundQueue, knownFileLinks, readFileLinks, type FileLinks } from './blend-links.ts'
+import { BlendLinkCache } from './blend-link-cache.ts'
+import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { writeJsonAtomic } from './atomic-write.ts'
@@ -27,6 +28,8 @@ export interface ProjectStoreOptions {
   /** Idents of the project's members, for owner and support checks. */
   members: () => string[]
   watch?: boolean
+  /** What .blend files link, by file identity; shared by the server's stores (one of its own otherwise). */
+  linkCache?: BlendLinkCache
 }
 
 const exists = (p: string) => access(p).then(() => true, () => false)
@@ -36,6 +39,8 @@ export class ProjectStore extends EventEmitter {
   /** What each .blend links, read from the file in the background. */
   readonly links = new Map<string, FileLinks>()
   private readonly linkQueue = new BackgroundQueue(2)
+  private readonly linkCache: BlendLinkCache
+  private walked = false
   private cached?: ProjectViews
   /** Serialised to-do lists by user, valid for one version of the views. */
   private todoCache = new Map<string, CachedJson>()
@@ -45,6 +50,7 @@ export class ProjectStore extends EventEmitter {
 
   constructor (readonly options: ProjectStoreOptions) {
     super()
+    this.linkCache = options.linkCache ?? new BlendLinkCache()
     this.index = new AssetIndex(options.root, options.rescanSeconds * 1000)
     this.index.on('change', (path: string) => {
       this.queueLinks(path)
@@ -58,6 +64,8 @@ export class ProjectStore extends EventEmitter {
   }
 
   get ident (): string { return this.options.ident }
+  /** True once the first walk of the folder is done: its index then holds every file. */
+  get scanned (): boolean { return this.walked }
   get root (): string { return this.options.root }
 
   /**
@@ -72,6 +80,7 @@ export class ProjectStore extends EventEmitter {
     await this.ensureProjectFile()
     await this.loadProjectFile()
     await this.index.start(this.options.watch ?? true)
+    this.walked = true
     this.views() // build the first list now rather than on the first request
     for (const path of this.index.entries.keys()) this.queueLinks(path)
   }
@@ -100,9 +109,10 @@ export class ProjectStore extends EventEmitter {
       const file = this.index.get(path)?.file
       if (!file?.exists) return this.setLinks(path, undefined)
       // A file read before (unchanged, or a hard link of it) needs no reading: no promise either.
-      const known = file.identity ? knownFileLinks(this.root, path, file.identity) : undefined
-      if (known) return this.setLinks(path, known)
-      return readFileLinks(this.root, path, file.identity).then((next) => this.setLinks(path, next), () => this.setLinks(path, undefined))
+      const known = file.identity ? this.linkCache.known(file.identity) : undefined
+      if (known) return this.setLinks(path, fileLinks(this.root, path, known))
+      return this.linkCache.libraries(join(this.root, path), file.identity)
+        .then((libraries) => this.setLinks(path, fileLinks(this.root, path, libraries)), () => this.setLinks(path, undefined))
     })
   }
 

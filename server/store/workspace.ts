@@ -1,6 +1,7 @@
 // Everything the server knows, in one place: users, projects and a ProjectStore for each project,
 // the defaults sets and the languages. Built from the disk at start and kept in step with it.
 import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
 import type { Language, Project, User } from '../../schemas/generated/types.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { notFound } from '../errors.ts'
@@ -8,6 +9,7 @@ import { loadConfiguredDefaultsSets, type DefaultsSet } from './defaults-sets.ts
 import { JsonDirectory } from './json-dir.ts'
 import { loadLanguages } from './languages.ts'
 import { ProjectStore } from './project-store.ts'
+import { BlendLinkCache, LINK_CACHE_FILE } from './blend-link-cache.ts'
 
 export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node', path?: string }
 
@@ -16,13 +18,17 @@ export class Workspace extends EventEmitter {
   readonly projects: JsonDirectory<Project>
   readonly defaultsSets: Map<string, DefaultsSet>
   readonly languages: Map<string, Language>
+  /** What every project's .blend files link, kept in the cache folder across restarts. */
+  readonly linkCache: BlendLinkCache
   private readonly stores = new Map<string, ProjectStore>()
   private rescanTimer?: NodeJS.Timeout
   /** Stores made before startBackgroundWork() hold their background work until it is called. */
   private backgroundStarted = false
 
-  constructor (readonly config: LoadedConfig, private readonly watchFiles = true) {
+  /** `log`: where problems the server works around go (a broken cache file). */
+  constructor (readonly config: LoadedConfig, private readonly watchFiles = true, log?: (message: string) => void) {
     super()
+    this.linkCache = new BlendLinkCache({ file: join(config.cacheDir, LINK_CACHE_FILE), live: () => this.liveFileIdentities(), log })
     this.defaultsSets = loadConfiguredDefaultsSets(config)
     this.languages = loadLanguages(config.languagesDir, config.language)
     this.users = new JsonDirectory<User>(config.usersDir, 'user.schema.json')
@@ -30,6 +36,7 @@ export class Workspace extends EventEmitter {
   }
 
   async start (): Promise<void> {
+    await this.linkCache.load()
     await this.syncProjectStores()
     this.projects.on('change', () => { void this.syncProjectStores() })
     this.users.on('change', () => { for (const p of this.stores.keys()) this.emit('change', { project: p, kind: 'members' }) })
@@ -45,12 +52,25 @@ export class Workspace extends EventEmitter {
   /** Lets every store read its .blend files' links (held while the server starts). */
   startBackgroundWork (): void {
     this.backgroundStarted = true
+    // Every project has been walked: what is cached of files gone (or changed) since can go.
+    this.linkCache.sweep()
     for (const store of this.stores.values()) store.releaseBackgroundWork()
+  }
+
+  /** Identities of every file in every project; undefined while a project is still being walked. */
+  private liveFileIdentities (): Set<string> | undefined {
+    const live = new Set<string>()
+    for (const store of this.stores.values()) {
+      if (!store.scanned) return undefined
+      for (const entry of store.index.entries.values()) if (entry.file?.identity) live.add(entry.file.identity)
+    }
+    return live
   }
 
   async close (): Promise<void> {
     clearInterval(this.rescanTimer)
     await Promise.all([this.users.close(), this.projects.close(), ...[...this.stores.values()].map((s) => s.close())])
+    await this.linkCache.close()
   }
 
   /** Starts a store for every project file, and closes those whose file went away. */
@@ -74,6 +94,7 @@ export class Workspace extends EventEmitter {
         defaultSet: this.config.defaultSet,
         members: () => this.members(p.ident).map((u) => u.ident),
         watch: this.watchFiles,
+        linkCache: this.linkCache,
       })
       store.on('change', (c: { kind: ProjectChange['kind'], path?: string }) => this.emit('change', { project: p.ident, ...c }))
       if (!this.backgroundStarted) store.holdBackgroundWork()
