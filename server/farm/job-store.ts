@@ -9,6 +9,7 @@
 // job changes, and journal files are deleted once every job in them has a newer file. At start the
 // files are read and the journal replayed (only lines newer than a file's `revision`), so after
 // SIGKILL nothing that was acknowledged is lost.
+import { constants } from 'node:fs'
 import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Job, Task } from '../../schemas/generated/types.ts'
@@ -34,6 +35,12 @@ type Header = Omit<Job, 'tasks'>
 interface JournalLine { j: string, r: number, h?: Header, t: Record<string, Task> }
 
 const ID = /^[0-9a-f-]{36}$/
+/**
+ * Journal writes are on disk when they return (O_DSYNC: as if each were followed by fdatasync):
+ * one request to the thread pool per sync instead of two, hundreds of times a second. Where the
+ * flag does not exist (Windows), write then fdatasync.
+ */
+const DSYNC = constants.O_DSYNC ?? 0
 /** Passes per snapshot interval; each rewrites at most this share of the changing jobs' files. */
 const SNAPSHOT_PASSES = 20
 
@@ -198,7 +205,7 @@ export class JobStore {
           const t0 = performance.now()
           const bytes = Buffer.from(text)
           await this.fd!.write(bytes)
-          await this.fd!.datasync()
+          if (!DSYNC) await this.fd!.datasync()
           const ms = performance.now() - t0
           this.syncStats.count++
           this.syncStats.totalMs += ms
@@ -225,7 +232,7 @@ export class JobStore {
   private async openSegment (): Promise<void> {
     await this.fd?.close()
     this.seq++
-    this.fd = await open(join(this.journalDir, `${this.seq}.ndjson`), 'a')
+    this.fd = await open(join(this.journalDir, `${this.seq}.ndjson`), DSYNC ? constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | DSYNC : 'a')
     this.bytes = 0
     this.segments.set(this.seq, new Map())
     await this.syncDir(this.journalDir)
