@@ -501,7 +501,7 @@ export class Farm {
     for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
     this.writeFrames(rt, state, msg.frames, changes)
     await this.commit(changes)
-    if (msg.output) this.preview(rt, msg.output)
+    this.preview(rt, msg)
     return { cancel: false }
   }
 
@@ -537,7 +537,7 @@ export class Farm {
     }
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
-    if (msg.output) this.preview(rt, msg.output)
+    this.preview(rt, msg)
     if (missing.length > 0) this.wakeForWork()
     return this.replyWith(state, runs)
   }
@@ -880,11 +880,13 @@ export class Farm {
     await written
   }
 
-  private preview (rt: JobRuntime, output: string): void {
-    if (rt.job.video) return
+  /** Asks for a preview of the latest frame a node wrote, or of the JPEG it made of one. */
+  private preview (rt: JobRuntime, msg: { output?: string, preview?: string }): void {
+    const source = msg.preview ?? (rt.job.video ? undefined : msg.output)
+    if (!source) return
     try {
       const dir = posix.dirname(rt.job.output ?? '')
-      const abs = this.deps.resolveNamedPath(`${dir}/${output}`)
+      const abs = this.deps.resolveNamedPath(`${dir}/${source}`)
       this.previews.request(rt.id, abs)
     } catch (err) {
       this.deps.log.warn(`farm: no preview for "${rt.job.name}": ${(err as Error).message}`)
