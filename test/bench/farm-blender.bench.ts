@@ -57,6 +57,7 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     const api = await apiSession(server.url)
     const render = async () => {
       const t0 = performance.now()
+      if (process.env.BENCH_VERBOSE) console.error(`${new Date().toISOString()} adding the job`)
       const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: `shots/${scene}`, frameStart: 1, frameEnd: frames })).body
       for (;;) {
         const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
@@ -65,6 +66,7 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
         await new Promise((r) => setTimeout(r, 25))
       }
       const seconds = (performance.now() - t0) / 1000
+      if (process.env.BENCH_VERBOSE) console.error(`${new Date().toISOString()} the job is completed`)
       // The node's runs end after their last frame is reported: wait for it to be idle again.
       await new Promise((r) => setTimeout(r, 1500))
       return seconds
