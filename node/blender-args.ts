@@ -94,11 +94,12 @@ function previewMaker (): string[] {
  * the frame's own path under `output`), printing `RFAM_WRITTEN <frame> <seconds> <path>` after each
  * (after a preview, for formats a browser cannot show: previewMaker) and `RFAM_RUN_DONE` after the
  * last; `LOAD` reads the file again from disk (a new job: the file, its textures and linked
- * libraries as they are now) and prints `RFAM_LOADED`. A failure ends Blender with exit code 1
+ * libraries as they are now), `LOAD {"file": …, "output": …}` another file (a Blender started
+ * without one, waiting ready: sessionCommand with no file), and prints `RFAM_LOADED`. A failure ends Blender with exit code 1
  * (Blender has printed its 'Error:' line). When stdin closes (the node ends the session, or dies)
  * Blender exits at once, even in the middle of a frame.
  */
-export function sessionScript (output: string, scripting: boolean): string {
+export function sessionScript (output: string | null, scripting: boolean): string {
   const fail = [
     '        except Exception as e:',
     '            text = str(e).strip()',
@@ -107,7 +108,7 @@ export function sessionScript (output: string, scripting: boolean): string {
     '            os._exit(1)',
   ]
   return [
-    'import bpy, os, sys, threading, queue, time',
+    'import bpy, os, sys, threading, queue, time, json',
     '_rfam_q = queue.Queue()',
     'def _rfam_read():',
     "    buf = b''",
@@ -123,23 +124,26 @@ export function sessionScript (output: string, scripting: boolean): string {
     '    os._exit(0)',
     'threading.Thread(target=_rfam_read, daemon=True).start()',
     // A JSON string is a valid Python string literal.
-    `_rfam_output = ${JSON.stringify(output)}`,
+    `_rfam_output = ${output === null ? 'None' : JSON.stringify(output)}`,
     '_rfam_prev = [-1e9, None]',
     'def _rfam_setup():',
     '    global s, r, _rfam_viewable',
     '    s = bpy.context.scene',
     ...renderSettings(true).map((line) => `    ${line}`),
-    '    r.filepath = _rfam_output',
+    '    if _rfam_output is not None: r.filepath = _rfam_output',
     `    _rfam_viewable = r.image_settings.file_format in (${VIEWABLE_FORMATS.map((f) => `'${f}'`).join(', ')})`,
     '    _rfam_prev[1] = None',
     ...previewMaker(),
     '_rfam_setup()',
     "print('RFAM_READY', r.image_settings.file_format, flush=True)",
     'while True:',
-    '    words = _rfam_q.get().split()',
+    '    line = _rfam_q.get()',
+    '    words = line.split()',
     "    if words[:1] == ['LOAD']:",
     '        try:',
-    `            bpy.ops.wm.open_mainfile(filepath=bpy.data.filepath, load_ui=False, use_scripts=${scripting ? 'True' : 'False'})`,
+    "            spec = json.loads(line[4:]) if line[4:].strip() else {}",
+    "            if 'output' in spec: _rfam_output = spec['output']",
+    `            bpy.ops.wm.open_mainfile(filepath=spec.get('file') or bpy.data.filepath, load_ui=False, use_scripts=${scripting ? 'True' : 'False'})`,
     '            _rfam_setup()',
     ...fail,
     "        print('RFAM_LOADED', flush=True)",
@@ -179,17 +183,20 @@ export function blenderCommand (run: FarmTask, paths: { file: string, output: st
   return niced(blender, options.nice)
 }
 
-/** A Blender that loads the file and waits for frames to render (sessionScript). */
-export function sessionCommand (paths: { file: string, output: string }, options: { blender: string, threads: number, scripting: boolean, nice: number }): BlenderCommand {
+/**
+ * A Blender that loads the file and waits for frames to render (sessionScript); without a file, a
+ * Blender started ahead of work, waiting to be sent one (LOAD).
+ */
+export function sessionCommand (paths: { file: string, output: string } | null, options: { blender: string, threads: number, scripting: boolean, nice: number }): BlenderCommand {
   const blender = [
     options.blender,
     '--factory-startup',
     options.scripting ? '-y' : '-Y',
-    '-b', paths.file,
+    '-b', ...(paths ? [paths.file] : []),
     // Options are applied in order, and the session script never returns: threads come first.
-    // (The output path is in the script: it is set again each time the file is loaded.)
+    // (The output path is in the script: it is set again each time a file is loaded.)
     ...(options.threads > 0 ? ['-t', String(options.threads)] : []),
-    '--python-expr', sessionScript(paths.output, options.scripting),
+    '--python-expr', sessionScript(paths?.output ?? null, options.scripting),
   ]
   return niced(blender, options.nice)
 }

@@ -38,15 +38,26 @@ export class BlenderSession {
   private waiting: { resolve: (exit: BlenderExit) => void, started: number } | null = null
   private idleTimer: NodeJS.Timeout | null = null
   private closing = false
+  /** Which file and output it serves (sessionKey); null: started ahead of work, none loaded yet. */
+  key: string | null
   /** What is loaded: the file as saved when it was read, for which job. */
-  private loaded: RunSource
+  private loaded: RunSource | null
 
-  constructor (readonly key: string, paths: { file: string, output: string }, options: SessionOptions, source: RunSource) {
-    this.loaded = source
-    this.process = new BlenderProcess(sessionCommand(paths, options), (frame) => this.onFrame?.(frame), (line) => {
+  /** Starts Blender with this file loaded, or with none (ready for one: load()). */
+  constructor (options: SessionOptions, file: { key: string, paths: { file: string, output: string }, source: RunSource } | null) {
+    this.key = file?.key ?? null
+    this.loaded = file?.source ?? null
+    this.process = new BlenderProcess(sessionCommand(file?.paths ?? null, options), (frame) => this.onFrame?.(frame), (line) => {
       if (line === 'RFAM_RUN_DONE') this.settle({ exitCode: 0, signal: null, killed: false })
     })
     void this.process.exited.then((exit) => this.settle(exit))
+  }
+
+  /** Gives a Blender started without a file its file (read before the next run). */
+  load (key: string, paths: { file: string, output: string }, source: RunSource): void {
+    this.key = key
+    this.loaded = source
+    if (this.alive) this.process.send(`LOAD ${JSON.stringify({ file: paths.file, output: paths.output })}`)
   }
 
   get pid (): number | undefined { return this.process.pid }
@@ -68,7 +79,7 @@ export class BlenderSession {
     const started = performance.now()
     const done = new Promise<BlenderExit>((resolve) => { this.waiting = { resolve, started } })
     if (this.alive) {
-      if (source.job !== this.loaded.job || source.stamp !== this.loaded.stamp) this.process.send('LOAD')
+      if (source.job !== this.loaded?.job || source.stamp !== this.loaded.stamp) this.process.send('LOAD')
       this.loaded = source
       this.process.send(`RENDER ${frames.join(' ')}`)
     } else {
@@ -77,11 +88,11 @@ export class BlenderSession {
     return done
   }
 
-  /** Keeps Blender open for `seconds`, then lets it go (closing stdin ends it). */
-  idle (seconds: number): void {
+  /** Keeps Blender open for `seconds`, then lets it go (closing stdin ends it) and calls `then`. */
+  idle (seconds: number, then?: () => void): void {
     this.stopIdleTimer()
     if (seconds <= 0) return this.close()
-    this.idleTimer = setTimeout(() => this.close(), seconds * 1000)
+    this.idleTimer = setTimeout(() => { this.close(); then?.() }, seconds * 1000)
     this.idleTimer.unref()
   }
 

@@ -22,6 +22,8 @@ export interface RenderNodeConfig {
   jitterSeconds: number
   /** How long a Blender stays open after a run for more frames of the same file (0: never). */
   keepBlenderSeconds: number
+  /** Keep an empty Blender started in each free slot, ready for work. */
+  readyBlender: boolean
 }
 
 /** A settings file that cannot be used: its message names the file, the field and what was expected. */
@@ -57,5 +59,6 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     singleUse: raw.singleUse ?? false,
     jitterSeconds: raw.jitterSeconds ?? 0,
     keepBlenderSeconds: raw.keepBlenderSeconds ?? 60,
+    readyBlender: raw.readyBlender ?? true,
   }
 }

@@ -157,6 +157,7 @@ export class RenderNode {
       this.errors = 0
       for (const ref of welcome.cancel) this.cancelMatching(ref, 'the server no longer wants it')
       this.log(`connected to ${this.config.server} as ${welcome.node} (${this.config.processes.length} process${this.config.processes.length === 1 ? '' : 'es'})`)
+      if (this.runs.size === 0) this.fillReady()
     } catch (err) {
       if (!this.stopping) await this.trouble(err, 'saying hello')
     }
@@ -236,13 +237,18 @@ export class RenderNode {
       exited = blender.exited
     } else {
       let session = this.sessions[slot]
-      if (session?.key !== key || !session.alive) {
-        this.dropSession(slot)
-        // Idle Blenders holding other files give their memory to this one.
-        for (const free of this.freeSlots) if (this.sessions[free]?.key !== key) this.dropSession(free)
-        session = this.sessions[slot] = new BlenderSession(key, paths, options, { job: task.job, stamp })
-      } else {
+      if (session?.alive && session.key === key) {
         open = ' already open with the file loaded,'
+      } else {
+        if (session?.alive && session.key === null) {
+          session.load(key, paths, { job: task.job, stamp })
+          open = ' started ahead, loading the file,'
+        } else {
+          this.dropSession(slot)
+          session = this.sessions[slot] = new BlenderSession(options, { key, paths, source: { job: task.job, stamp } })
+        }
+        // Idle Blenders holding other files give their memory to this one (empty ready ones stay).
+        for (const free of this.freeSlots) if (this.sessions[free]?.key !== key && this.sessions[free]?.key !== null) this.dropSession(free)
       }
       run.blender = session
       exited = session.render(task.frames, { job: task.job, stamp }, (frame) => this.written(run, frame))
@@ -262,13 +268,32 @@ export class RenderNode {
     return { blender: this.config.blender, threads: this.config.processes[slot] ?? 0, scripting: this.config.scripting, nice: this.config.nice }
   }
 
-  /** A free slot: one whose open Blender has this file loaded, else one with none open, else any. */
+  /**
+   * A free slot: one whose open Blender has this file loaded, else one with an empty Blender ready,
+   * else one with none open, else any.
+   */
   private takeSlot (key: string | null): number {
     const free = this.freeSlots
-    let at = free.findIndex((slot) => key !== null && this.sessions[slot]?.key === key && this.sessions[slot]!.alive)
-    if (at < 0) at = free.findIndex((slot) => !this.sessions[slot]?.alive)
+    const open = (slot: number) => this.sessions[slot]?.alive === true
+    let at = free.findIndex((slot) => key !== null && open(slot) && this.sessions[slot]!.key === key)
+    if (at < 0 && key !== null) at = free.findIndex((slot) => open(slot) && this.sessions[slot]!.key === null)
+    if (at < 0) at = free.findIndex((slot) => !open(slot))
     if (at < 0) at = 0
     return free.splice(at, 1)[0] ?? -1
+  }
+
+  /**
+   * Starts an empty Blender in each free slot that has none open, so the next job's first frames
+   * begin without Blender's start-up (readyBlender). Called when the node connects and when it
+   * falls idle, not while it renders (a start-up costs a core for a second or two).
+   */
+  private fillReady (): void {
+    if (!this.config.readyBlender || this.config.singleUse || this.stopping) return
+    for (const slot of this.freeSlots) {
+      if (this.sessions[slot]?.alive) continue
+      const session = this.sessions[slot] = new BlenderSession(this.blenderOptions(slot), null)
+      this.log(`Blender ready in process slot ${slot + 1} (pid ${session.pid})`)
+    }
   }
 
   /** Ends a slot's Blender session (a cancel, a failure, or the slot needed for another file). */
@@ -354,7 +379,7 @@ export class RenderNode {
       if (!problem && exit.exitCode === 0 && !exit.signal && missing.length === 0) {
         rendered = true
         const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
-        if (run.blender instanceof BlenderSession) run.blender.idle(keep)
+        if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.fillReady() })
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
         delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
@@ -384,6 +409,7 @@ export class RenderNode {
         this.tookWork = true
         if (!this.stopping) this.start(task)
       }
+      if (this.runs.size === 0) this.fillReady()
       // Otherwise ask again, with the process free: the server answers the held poll when it
       // gets done or failed (a poll it does not hold is dropped).
       const poll = this.poll

@@ -1579,6 +1579,10 @@ export interface NodeConfig {
    */
   jitterSeconds?: number;
   /**
+   * Keep a Blender started and waiting in each free process slot, so a new job's first frames begin without Blender's start-up (about a second and a half of CPU). Costs the memory of an empty Blender per slot while idle; false starts Blender only when work arrives.
+   */
+  readyBlender?: boolean;
+  /**
    * How long a Blender that rendered frames stays open with its file loaded, waiting for more frames of the same file (a second run then skips Blender's start-up and the file's loading). 0 closes it after each run.
    */
   keepBlenderSeconds?: number;

@@ -65,3 +65,18 @@ t.test('an idle Blender holding another file is closed when a new file starts', 
   await until(() => (open.some(isAlive) ? undefined : true), 10_000, 'the idle Blenders of tiny.blend closing')
   t.pass('both idle Blenders of the other file were closed, long before keepBlenderSeconds')
 })
+
+t.test('a Blender started ahead of work takes the first job without a start-up', async (t) => {
+  const { project, api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
+  const node = await startNode('pc-d', [1], { keepBlenderSeconds: 1 })
+  const ready = await node.waitFor(/Blender ready in process slot 1 \(pid (\d+)\)/)
+  const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 3 })).body
+  t.equal((await finished(job.id)).status, 'completed')
+  t.same(node.blenderPids(), [Number(ready[1])], 'the job ran in the Blender started when the node connected')
+  t.ok(node.lines.some((l) => /frames 1–3, Blender started ahead, loading the file, pid/.test(l)), 'the log says so')
+  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png'])
+  // Idle again: the file's Blender closes after keepBlenderSeconds and an empty one is ready again.
+  await until(() => (isAlive(Number(ready[1])) ? undefined : true), 30_000, 'the file\'s Blender closing')
+  await until(() => (node.lines.filter((l) => /Blender ready in process slot 1/.test(l)).length >= 2 ? true : undefined), 30_000, 'a new ready Blender')
+  t.pass('a new empty Blender waits for the next job')
+})

@@ -19,7 +19,7 @@ t.test('an idle node picks a new job up at once; cancel stops its Blender', asyn
 
   const added = Date.now()
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 40 })).body
-  const run = await a.waitFor(/rendering "slow" \(demo\) frames 1–\d+, Blender pid (\d+)/)
+  const run = await a.waitFor(/rendering "slow" \(demo\) frames 1–\d+, Blender.* pid (\d+)$/)
   t.comment(`pickup: ${Date.now() - added} ms from adding the job to the node starting Blender`)
   await until(async () => ((await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.done >= 1 ? true : undefined), 120_000, 'first frame')
   const pid = Number(run[1])
