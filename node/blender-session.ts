@@ -44,11 +44,12 @@ export class BlenderSession {
   private loaded: RunSource | null
 
   /** Starts Blender with this file loaded, or with none (ready for one: load()). */
-  constructor (options: SessionOptions, file: { key: string, paths: { file: string, output: string }, source: RunSource } | null) {
+  constructor (options: SessionOptions, file: { key: string, paths: { file: string, output: string }, source: RunSource } | null, onReady?: () => void) {
     this.key = file?.key ?? null
     this.loaded = file?.source ?? null
     this.process = new BlenderProcess(sessionCommand(file?.paths ?? null, options), (frame) => this.onFrame?.(frame), (line) => {
       if (line === 'RFAM_RUN_DONE') this.settle({ exitCode: 0, signal: null, killed: false })
+      else if (line.startsWith('RFAM_READY')) onReady?.()
     })
     void this.process.exited.then((exit) => this.settle(exit))
   }

@@ -291,8 +291,9 @@ export class RenderNode {
     if (!this.config.readyBlender || this.config.singleUse || this.stopping) return
     for (const slot of this.freeSlots) {
       if (this.sessions[slot]?.alive) continue
-      const session = this.sessions[slot] = new BlenderSession(this.blenderOptions(slot), null)
-      this.log(`Blender ready in process slot ${slot + 1} (pid ${session.pid})`)
+      const session: BlenderSession = this.sessions[slot] = new BlenderSession(this.blenderOptions(slot), null, () => {
+        this.log(`Blender ready in process slot ${slot + 1} (pid ${session.pid})`)
+      })
     }
   }
 

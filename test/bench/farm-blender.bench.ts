@@ -12,7 +12,7 @@ import type { JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { apiSession, startNode, testScenes } from '../node/harness.ts'
+import { apiSession, startNode, testScenes, until } from '../node/harness.ts'
 import { startFarmServer } from './farm-server.ts'
 
 export interface VersusResult { label: string, frames: number, direct: number, farm: number, ratio: number, target: number, again?: number, againRatio?: number }
@@ -54,6 +54,10 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     cleanup.t.teardown(() => server.stop())
     const node = startNode(cleanup.t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: (process.env.BENCH_THREADS ?? '0,0').split(',').map(Number) })
     await node.waitFor(/connected to/)
+    // A render node sits idle between jobs with its Blenders started ahead (readyBlender): measure
+    // from there, as a student sending a job to the farm meets it.
+    const processes = (process.env.BENCH_THREADS ?? '0,0').split(',').length
+    await until(() => (node.lines.filter((l) => /Blender ready in process slot/.test(l)).length >= processes ? true : undefined), 60_000, 'Blenders ready')
     const api = await apiSession(server.url)
     const render = async () => {
       const t0 = performance.now()
