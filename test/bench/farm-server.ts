@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
-import { serverBundle } from './server-process.ts'
+import { listeningUrl, serverBundle } from './server-process.ts'
 
 export interface FarmServer { child: ChildProcess, url: string, output: string[], stop: () => Promise<void> }
 
@@ -19,14 +19,6 @@ export async function startFarmServer (configFile: string): Promise<FarmServer> 
   })
   const output: string[] = []
   child.stdout!.on('data', (d: Buffer) => { output.push(...d.toString().split('\n').filter(Boolean)) })
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = ''
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /open (http:\/\/\S+?)\/?\s/.exec(out)
-      if (m) resolve(m[1]!)
-    })
-    child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
-  })
+  const url = await listeningUrl(child)
   return { child, url, output, stop: () => new Promise((resolve) => { child.once('exit', () => resolve()); child.kill('SIGTERM') }) }
 }

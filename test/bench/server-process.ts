@@ -23,13 +23,9 @@ export function serverBundle (): Promise<string> {
   return bundle
 }
 
-export async function startServerProcess (configFile: string): Promise<ServerProcess> {
-  const file = await serverBundle()
-  const t0 = performance.now()
-  const child = spawn(process.execPath, [file], {
-    env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
-  })
-  const url = await new Promise<string>((resolve, reject) => {
+/** The server's address, once its output says where it listens; rejects if it exits first. */
+export function listeningUrl (child: ChildProcess): Promise<string> {
+  return new Promise<string>((resolve, reject) => {
     let out = ''
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
@@ -38,6 +34,15 @@ export async function startServerProcess (configFile: string): Promise<ServerPro
     })
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
   })
+}
+
+export async function startServerProcess (configFile: string): Promise<ServerProcess> {
+  const file = await serverBundle()
+  const t0 = performance.now()
+  const child = spawn(process.execPath, [file], {
+    env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
+  })
+  const url = await listeningUrl(child)
   const startedMs = performance.now() - t0
   return {
     child, url, spawnedAt: t0, startedMs,
