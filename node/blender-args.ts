@@ -52,7 +52,7 @@ export function setupScript (frames: boolean): string {
 }
 
 /** Output formats a browser shows (and the server's picture library reads) as they are. */
-export const VIEWABLE_FORMATS = ['PNG', 'JPEG', 'WEBP', 'TIFF']
+const VIEWABLE_FORMATS = ['PNG', 'JPEG', 'WEBP', 'TIFF']
 
 /**
  * Python defining _rfam_preview(frame path), for a session (its _rfam_setup sets _rfam_viewable and

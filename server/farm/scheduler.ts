@@ -184,10 +184,10 @@ export class Scheduler {
    * frames left shared among every slot that can take the job, so runs shrink as the job nears its
    * end and no process idles while another still has many frames), bounded.
    */
-  runFrames (job: JobRuntime, node?: NodeCaps): number {
+  runFrames (job: JobRuntime, node: NodeCaps): number {
     const { slots } = this.deps.eligibleNodes(job.group)
     // A single-use node will not come back for more: it shares only with the slots not on the job yet.
-    const sharers = node?.singleUse ? slots - job.runs.size : slots
+    const sharers = node.singleUse ? slots - job.runs.size : slots
     let frames = Math.ceil(job.queuedFrames / Math.max(1, sharers))
     const mean = job.meanSeconds
     if (mean === null) {
@@ -195,7 +195,7 @@ export class Scheduler {
     } else {
       const perFrame = Math.max(mean, 1e-3)
       // A node with the file loaded already starts at once; others pay the start-up again.
-      if (node === undefined || !job.warmNodes.has(node.name)) frames = Math.max(frames, Math.ceil(job.overheadSeconds / (OVERHEAD_SHARE * perFrame)))
+      if (!job.warmNodes.has(node.name)) frames = Math.max(frames, Math.ceil(job.overheadSeconds / (OVERHEAD_SHARE * perFrame)))
       frames = Math.min(frames, Math.max(1, Math.floor(MAX_RUN_SECONDS / perFrame)))
     }
     return Math.max(1, Math.min(frames, job.queuedFrames))
