@@ -1,7 +1,7 @@
 // A render node's configuration (schemas/node-config.schema.json), checked at start: a bad file
 // stops the node with the file, the field and what was expected. Shares and 'file:' credentials
 // are relative to the configuration file's folder; the name defaults to the host name.
-import { hostname } from 'node:os'
+import { availableParallelism, hostname } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { NodeConfig } from '../schemas/generated/types.ts'
 import { ConfigError as NodeConfigError, readCredential, readJsonFile } from '../server/config/read-json-file.ts'
@@ -33,6 +33,16 @@ export { NodeConfigError }
 export function defaultNodeName (): string {
   const name = hostname().replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+/, '').slice(0, 64)
   return name || 'node'
+}
+
+/**
+ * Whether these processes together use more threads than the machine has cores (thread count 0:
+ * Blender uses every core): then two Blenders of one job compete for the same cores, and the
+ * server gives a job of long frames to one of them at a time (FarmHello.sharedCores).
+ */
+export function processesShareCores (processes: number[], cores = availableParallelism()): boolean {
+  if (processes.length < 2) return false
+  return processes.reduce((sum, threads) => sum + (threads > 0 ? threads : cores), 0) > cores
 }
 
 export function loadNodeConfig (file: string): RenderNodeConfig {

@@ -11,7 +11,7 @@ import { blenderCommand } from './blender-args.ts'
 import { explainFailure, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession, fileStamp, sessionKey } from './blender-session.ts'
-import type { RenderNodeConfig } from './config.ts'
+import { processesShareCores, type RenderNodeConfig } from './config.ts'
 import { ServerClient, ServerError } from './server-client.ts'
 
 interface ActiveRun {
@@ -150,6 +150,7 @@ export class RenderNode {
         shares: this.config.shares.names(),
         processes: this.config.processes.length,
         singleUse: this.config.singleUse,
+        ...(processesShareCores(this.config.processes) ? { sharedCores: true } : {}),
         running: this.refs(),
       }, this.stopSignal.signal)
       this.session = welcome.session

@@ -1122,6 +1122,10 @@ export interface FarmHello {
    */
   singleUse?: boolean;
   /**
+   * Its processes together use more threads than it has cores (processes of thread count 0 each use them all): two runs of one job there compete for the same cores, so a job of long frames runs in one of its processes at a time.
+   */
+  sharedCores?: boolean;
+  /**
    * Runs still going from an earlier session (after a lost connection).
    *
    * @maxItems 64
@@ -1627,6 +1631,10 @@ export interface FarmNode {
    * It takes one round of work and exits (cluster nodes).
    */
   singleUse?: boolean;
+  /**
+   * Its processes share its cores (see FarmHello): a job of long frames runs in one of them at a time.
+   */
+  sharedCores?: boolean;
   /**
    * Name of the farm credential it logged in with.
    */

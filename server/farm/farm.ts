@@ -22,7 +22,7 @@ import { NodeRegistry, type NodeState } from './node-registry.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
-import { Scheduler, type PlannedRun } from './scheduler.ts'
+import { Scheduler, shortFrames, type PlannedRun } from './scheduler.ts'
 import { jobView, nodeView, relativeToProject } from './views.ts'
 
 export interface FarmLog {
@@ -499,9 +499,11 @@ export class Farm {
     this.checkFrames(rt, msg.tasks, msg.frames)
     const now = this.clock.now()
     for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
-    this.writeFrames(rt, state, msg.frames, changes)
+    const nowShort = this.writeFrames(rt, state, msg.frames, changes)
     await this.commit(changes)
     this.preview(rt, msg)
+    // Short frames may use every process of a node whose processes share its cores (scheduler.ts).
+    if (nowShort) this.wakeForWork()
     return { cancel: false }
   }
 
@@ -518,7 +520,7 @@ export class Farm {
     this.checkFrames(rt, msg.tasks, msg.frames)
     let run: Run | undefined
     for (const idx of own.mine) if ((run = rt.runOfTask.get(idx)) !== undefined) break
-    this.writeFrames(rt, state, msg.frames, changes)
+    const nowShort = this.writeFrames(rt, state, msg.frames, changes)
     // A run in a Blender that had the file loaded already says nothing about the start-up cost.
     const warmBefore = rt.warmNodes.has(state.record.name)
     if (run && !warmBefore) rt.noteRunOverhead(msg.seconds - run.frameSeconds)
@@ -538,7 +540,7 @@ export class Farm {
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
     this.preview(rt, msg)
-    if (missing.length > 0) this.wakeForWork()
+    if (missing.length > 0 || nowShort) this.wakeForWork()
     return this.replyWith(state, runs)
   }
 
@@ -764,7 +766,9 @@ export class Farm {
     }
   }
 
-  private writeFrames (rt: JobRuntime, state: NodeState, frames: FarmReport['frames'], changes: Changes): void {
+  /** Records frames written; true when they show for the first time that the job's frames are short. */
+  private writeFrames (rt: JobRuntime, state: NodeState, frames: FarmReport['frames'], changes: Changes): boolean {
+    const wasShort = shortFrames(rt)
     const at = new Date(this.clock.now()).toISOString()
     const me = state.record.name
     const touched = new Set<number>()
@@ -790,10 +794,11 @@ export class Farm {
         }
       }
     }
-    if (touched.size === 0) return
+    if (touched.size === 0) return false
     this.sm.settle(rt.job)
     changes.add(rt, touched)
     if (isFinished(rt.job.status)) void this.stats.flush()
+    return !wasShort && shortFrames(rt)
   }
 
   /** The first task fails (retried elsewhere, or failed for good); the others go back to the queue. */

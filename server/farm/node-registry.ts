@@ -77,6 +77,7 @@ export class NodeRegistry {
       paused: old?.record.paused ?? false,
       lastSeen: new Date(this.now()).toISOString(),
       singleUse: msg.singleUse ?? false,
+      sharedCores: msg.sharedCores ?? false,
       credential,
       session: sha256(session),
     }
@@ -207,5 +208,5 @@ function sameSecret (a: string, b: string): boolean {
 }
 
 function capsOf (record: FarmNode): NodeCaps {
-  return { name: record.name, shares: new Set(record.shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false }
+  return { name: record.name, shares: new Set(record.shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false, sharedCores: record.sharedCores ?? false }
 }

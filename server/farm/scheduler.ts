@@ -16,6 +16,11 @@
 //    5 % of the run (unless the node's Blender has the file loaded already), at most
 //    MAX_RUN_SECONDS of measured work (so a new, more urgent job waits at most that long), at most
 //    UNKNOWN_RUN_FRAMES before any is measured.
+// 5. A node whose processes share its cores (each uses them all) renders a job in one Blender at a
+//    time unless its frames are measured short (under ONE_BLENDER_FRAME_SECONDS): one Blender
+//    already keeps every core busy on a long frame, and a second one of the same job only competes
+//    for them (2–5 % slower per frame, measured). Short frames still use every process: there a
+//    second Blender fills the cores while the first loads, syncs or saves a frame on one core.
 import type { JobRuntime, Run } from './job-runtime.ts'
 import { isRunnable } from './job-states.ts'
 
@@ -24,6 +29,8 @@ export const MAX_RUN_SECONDS = 600
 export const UNKNOWN_RUN_FRAMES = 50
 /** Start-up cost allowed per run, as a share of the run. */
 export const OVERHEAD_SHARE = 0.05
+/** Frames at least this long (or not measured yet) run in one Blender at a time on a node whose processes share its cores. */
+export const ONE_BLENDER_FRAME_SECONDS = 2
 
 export interface NodeCaps {
   name: string
@@ -32,6 +39,8 @@ export interface NodeCaps {
   processes: number
   /** Takes one round of work and leaves (a cluster node): it will not come back for more. */
   singleUse?: boolean
+  /** Its processes each use all its cores (FarmHello.sharedCores). */
+  sharedCores?: boolean
 }
 
 export interface PlannedRun {
@@ -171,12 +180,19 @@ export class Scheduler {
     for (const job of jobs) {
       if (!this.fits(job, node)) continue
       if (best && compareJobs(best, job) <= 0) continue
+      if (node.sharedCores && !shortFrames(job) && this.rendersOn(job, node.name)) continue
       const anchor = job.nextAnchor(this.takeable(job, node.name))
       if (anchor < 0) continue
       best = job
       bestAnchor = anchor
     }
     return best && { job: best, anchor: bestAnchor }
+  }
+
+  /** Whether this node has a run of this job in flight. */
+  private rendersOn (job: JobRuntime, node: string): boolean {
+    for (const run of this.nodeRuns.get(node) ?? []) if (run.job === job) return true
+    return false
   }
 
   /**
@@ -213,6 +229,12 @@ function tier (job: JobRuntime): number {
 }
 
 const anyTask = (): boolean => true
+
+/** Frames measured (or known from an earlier render of the file) to take under ONE_BLENDER_FRAME_SECONDS. */
+export function shortFrames (job: JobRuntime): boolean {
+  const mean = job.meanSeconds
+  return mean !== null && mean < ONE_BLENDER_FRAME_SECONDS
+}
 
 /** Negative when `a` should go before `b` within one project. */
 export function compareJobs (a: JobRuntime, b: JobRuntime): number {

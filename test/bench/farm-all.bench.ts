@@ -17,7 +17,7 @@ row('new-work pickup (median / worst)', `${(median(latency.pickup) * 1000).toFix
 row('cancel → Blender gone (median / worst)', `${(median(latency.cancel) * 1000).toFixed(0)} / ${(Math.max(...latency.cancel) * 1000).toFixed(0)} ms`, 'original ~25 s', '< 1 s')
 for (const kind of ['tiny', 'heavy'] as const) {
   const r = await farmVersusDirect(kind)
-  row(`${r.label}, 1 node × 2 processes (load ${load()})`, `${r.farm.toFixed(2)} s`, `blender -a ${r.direct.toFixed(2)} s → ${r.ratio.toFixed(3)}×`, `≤ ${r.target}×`)
+  row(`${r.label}, 1 node × 2 processes (load ${load()})`, `${r.farm.toFixed(2)} s`, `blender -a ${r.direct.toFixed(2)} s (${r.directRuns.map((x) => x.toFixed(1)).join(' / ')} before / after) → ${r.ratio.toFixed(3)}×`, `≤ ${r.target}×`)
   if (r.again !== undefined) row(`  the same again (frame time known, the node's Blender still has the file open)`, `${r.again.toFixed(2)} s`, `→ ${r.againRatio!.toFixed(3)}×`, `≤ ${r.target}×`)
 }
 const s = await farmScale()

@@ -68,14 +68,14 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
 }
 
 /** Says hello as a node and returns what its messages need. */
-export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[] } = {}) {
+export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean } = {}) {
   let credential = farm.credentials.names().includes('test') ? testSecret.get(farm.credentials.file) : undefined
   if (!credential) {
     credential = await farm.credentials.create('test')
     testSecret.set(farm.credentials.file, credential)
   }
   const cred = farm.checkCredential(credential)
-  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1 }, cred)
+  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}) }, cred)
   return { name, session: welcome.session, cred, welcome }
 }
 const testSecret = new Map<string, string>()

@@ -3,6 +3,7 @@
 import t from 'tap'
 import { hello, makeFarm } from './farm-helpers.ts'
 import type { Farm } from '../../server/farm/farm.ts'
+import type { FarmWork } from '../../schemas/generated/types.ts'
 
 async function pollAll (farm: Farm, nodes: Array<Awaited<ReturnType<typeof hello>>>) {
   const got: Array<{ node: string, project: string, frames: number[] }> = []
@@ -116,4 +117,47 @@ t.test('a file rendered before: its tiny frames are not split over processes (a 
   await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48 })
   const again = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
   t.same(again.runs.map((r) => r.frames.length), [48], 'known tiny frames: one Blender renders them all')
+})
+
+t.test('a node whose processes share its cores: one Blender per job until its frames are measured short', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'tiny.blend')
+  const job = await farm.createJob('red', { file: 'tiny.blend', frameStart: 1, frameEnd: 12 })
+  const n = await hello(farm, 'n', { processes: 2, sharedCores: true })
+  const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  t.equal(w.runs.length, 1, 'frame time unknown: one run, the other process waits')
+  const first = w.runs[0]!
+  let answered: FarmWork | undefined
+  const waiting = farm.work({ node: n.name, session: n.session, free: 1, running: [{ job: job.id, tasks: first.tasks }] }, n.cred)
+  void waiting.then((x) => { answered = x })
+  await new Promise((r) => setImmediate(r))
+  t.equal(answered, undefined, 'the free process\'s poll is held')
+  await farm.report({ node: n.name, session: n.session, job: job.id, tasks: first.tasks, frames: [{ frame: first.frames[0]!, seconds: 0.05 }] }, n.cred)
+  const second = await waiting
+  t.equal(second.runs.length, 1, 'the first frame shows short frames: the held poll gets a run of the same job')
+  t.equal(second.runs[0]!.job, job.id)
+  t.notOk(second.runs[0]!.frames.some((f) => first.frames.includes(f)), 'other frames')
+})
+
+t.test('long frames stay in one Blender on a node whose processes share its cores; other jobs and other nodes still get work', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'heavy.blend')
+  blend('red', 'other.blend')
+  const job = await farm.createJob('red', { file: 'heavy.blend', frameStart: 1, frameEnd: 100 })
+  const shared = await hello(farm, 'shared', { processes: 2, sharedCores: true })
+  const w = await farm.work({ node: shared.name, session: shared.session, free: 2, running: [], wait: false }, shared.cred)
+  const first = w.runs[0]!
+  await farm.report({ node: shared.name, session: shared.session, job: job.id, tasks: first.tasks, frames: [{ frame: first.frames[0]!, seconds: 5 }] }, shared.cred)
+  const running = [{ job: job.id, tasks: first.tasks }]
+  const more = await farm.work({ node: shared.name, session: shared.session, free: 1, running, wait: false }, shared.cred)
+  t.same(more.runs, [], '5 s frames: no second Blender of the same job')
+  const separate = await hello(farm, 'separate', { processes: 2 })
+  const both = await farm.work({ node: separate.name, session: separate.session, free: 2, running: [], wait: false }, separate.cred)
+  t.same(both.runs.map((r) => r.job), [job.id, job.id], 'a node whose processes have cores of their own takes two runs')
+  const other = await farm.createJob('red', { file: 'other.blend', frameStart: 1, frameEnd: 3 })
+  const next = await farm.work({ node: shared.name, session: shared.session, free: 1, running, wait: false }, shared.cred)
+  t.same(next.runs.map((r) => r.job), [other.id], 'another job fills the free process')
+  await farm.done({ node: shared.name, session: shared.session, job: job.id, tasks: first.tasks, frames: first.frames.slice(1).map((frame) => ({ frame, seconds: 5 })), seconds: 5 * first.frames.length, free: 1, blenderKept: true }, shared.cred)
+  const after = farm.listNodes().nodes.find((x) => x.name === 'shared')!.runs.map((r) => r.jobName)
+  t.same(after.sort(), ['heavy', 'other'], 'its run done, the node takes the long job again in the freed process')
 })

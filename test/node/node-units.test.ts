@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FarmTask } from '../../schemas/generated/types.ts'
-import { loadNodeConfig, NodeConfigError } from '../../node/config.ts'
+import { loadNodeConfig, NodeConfigError, processesShareCores } from '../../node/config.ts'
 import { blenderCommand, sessionCommand, sessionScript, setupScript } from '../../node/blender-args.ts'
 import { BlenderOutput, explainFailure } from '../../node/blender-output.ts'
 
@@ -101,4 +101,12 @@ t.test('failure sentences', async (t) => {
   t.match(explainFailure({ exitCode: 1, signal: null, missing: [1], output: oidn, blenderVersion: '3.4.1' }), /needs OpenImageDenoise .* \(3\.4\.1\) lacks: turn denoising off/)
   t.match(explainFailure({ exitCode: null, signal: 'SIGKILL', missing: [1], output: new BlenderOutput() }), /stopped by SIGKILL \(often: the machine ran out of memory\)/)
   t.equal(explainFailure({ exitCode: 0, signal: null, missing: [4, 5], output: new BlenderOutput() }), 'Blender finished without writing frames 4, 5; the end of its log is below.')
+})
+
+t.test('processes share the cores when their threads add up to more than the machine has', async (t) => {
+  t.equal(processesShareCores([0], 2), false, 'one process never shares')
+  t.equal(processesShareCores([0, 0], 2), true, 'two processes using every core each')
+  t.equal(processesShareCores([1, 1], 2), false, 'one thread each on two cores')
+  t.equal(processesShareCores([2, 2], 8), false, 'four threads on eight cores')
+  t.equal(processesShareCores([0, 1], 8), true, 'all eight cores and one more')
 })
