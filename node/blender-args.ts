@@ -1,7 +1,7 @@
 // The Blender command lines: headless, factory settings, the file's own Python scripts only when
 // the node allows them (-y, else -Y). A frames job goes to a Blender session (the file loaded once,
-// frames rendered on request: sessionScript); a video job is one `-a` run (output path and frame
-// range before -a, so the whole movie is one process).
+// frames rendered on request: sessionScript); a video job is one run of the whole range (output
+// path and frame range first, then the render: the whole movie is one process).
 import type { FarmTask } from '../schemas/generated/types.ts'
 
 /**
@@ -21,10 +21,15 @@ function renderSettings (frames: boolean): string[] {
 }
 
 /**
- * Python for a one-shot `-a` run (a video job). Besides the settings above, each written frame is
- * printed as `RFAM_WRITTEN <frame> <seconds> <path>`, timed inside Blender from the end of the
- * previous frame (or the start of the first), since output lines reach the node in bursts; and
- * Blender exits if the node that started it dies (its stdin closes), so no orphan keeps rendering.
+ * Python set up before a one-shot run (a video job: the movie is one process). Besides the
+ * settings above, each written frame is printed as `RFAM_WRITTEN <frame> <seconds> <path>`, timed
+ * inside Blender from the end of the previous frame (or the start of the first), since output
+ * lines reach the node in bursts; for a movie, at most every 3 s, the frame just written is saved
+ * first as `.rfam-preview.png` beside it, from the Render Result (a movie frame cannot be read
+ * back) through the scene's own view transform, as in the movie (saving the Render Result through
+ * another scene finds no pixels; a movie format saves as PNG), and `RFAM_PREVIEW <path>` printed;
+ * and Blender exits if the node that started it dies (its stdin closes), so no orphan keeps
+ * rendering. The frames are rendered by animationScript, after the frame range.
  */
 export function setupScript (frames: boolean): string {
   return [
@@ -38,16 +43,48 @@ export function setupScript (frames: boolean): string {
     ...renderSettings(frames),
     'import time',
     '_rfam_t = [None]',
+    '_rfam_prev = [-1e9]',
     'def _rfam_pre(scene, *args):',
     '    if _rfam_t[0] is None: _rfam_t[0] = time.perf_counter()',
     'def _rfam_written(scene, *args):',
     '    now = time.perf_counter()',
     '    took = now - (_rfam_t[0] or now)',
     '    _rfam_t[0] = now',
-    "    print('RFAM_WRITTEN %d %.4f %s' % (scene.frame_current, took, scene.render.frame_path(frame=scene.frame_current)), flush=True)",
+    '    path = scene.render.frame_path(frame=scene.frame_current)',
+    ...(frames ? [] : [
+      '    if now - _rfam_prev[0] >= 3:',
+      '        _rfam_prev[0] = now',
+      '        try:',
+      "            out = os.path.join(os.path.dirname(path), '.rfam-preview.png')",
+      "            tmp = out + '.part.png'",
+      "            bpy.data.images['Render Result'].save_render(filepath=tmp)",
+      '            os.replace(tmp, out)',
+      "            print('RFAM_PREVIEW %s' % out, flush=True)",
+      '        except Exception as e:',
+      "            print('RFAM_NO_PREVIEW %s' % e, flush=True)",
+    ]),
+    "    print('RFAM_WRITTEN %d %.4f %s' % (scene.frame_current, took, path), flush=True)",
     'bpy.app.handlers.render_pre.append(_rfam_pre)',
     'bpy.app.handlers.render_write.append(_rfam_written)',
     "print('RFAM_READY', r.image_settings.file_format, flush=True)",
+  ].join('\n')
+}
+
+/**
+ * Python rendering the scene's frame range (as `-a` would, after -s/-e/-j) through the render
+ * operator, which keeps the Render Result that the preview is saved from (`-a` keeps none in the
+ * background). A failure prints Blender's 'Error:' line and exits 1.
+ */
+export function animationScript (): string {
+  return [
+    'import bpy, os, sys',
+    'try:',
+    '    bpy.ops.render.render(animation=True)',
+    'except Exception as e:',
+    '    text = str(e).strip()',
+    "    if not text.startswith('Error'): print('Error: ' + text, flush=True)",
+    '    sys.stdout.flush(); sys.stderr.flush()',
+    '    os._exit(1)',
   ].join('\n')
 }
 
@@ -59,8 +96,8 @@ const VIEWABLE_FORMATS = ['PNG', 'JPEG', 'WEBP', 'TIFF']
  * forgets the preview scene when a file is loaded): for output a browser cannot show (OpenEXR, HDR, DPX,
  * …), at most every 3 s, the frame just written is saved as `.rfam-preview.jpg` in its folder,
  * through the file's own view transform (a linear EXR looks as it does in Blender), and
- * `RFAM_PREVIEW <path>` printed. (In background mode the Render Result holds no pixels, so the
- * written file is loaded back.) A failure only prints `RFAM_NO_PREVIEW`: the frame is what counts.
+ * `RFAM_PREVIEW <path>` printed. (Saving the Render Result through the preview scene finds no pixels,
+ * so the written file is loaded back.) A failure only prints `RFAM_NO_PREVIEW`: the frame is what counts.
  */
 function previewMaker (): string[] {
   return [
@@ -178,7 +215,7 @@ export function blenderCommand (run: FarmTask, paths: { file: string, output: st
     '-o', paths.output,
     ...(options.threads > 0 ? ['-t', String(options.threads)] : []),
     '-s', String(first), '-e', String(last), '-j', String(run.frameStep),
-    '-a',
+    '--python-expr', animationScript(),
   ]
   return niced(blender, options.nice)
 }

@@ -1043,7 +1043,7 @@ export interface FarmDone {
    */
   output?: string;
   /**
-   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
+   * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
   preview?: string;
 }
@@ -1260,7 +1260,7 @@ export interface FarmReport {
    */
   output?: string;
   /**
-   * File name (in the output folder) of a JPEG of a recent frame, made by the node when the output format cannot be shown in a browser (OpenEXR, HDR, DPX …); the server previews it instead of the frame.
+   * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
   preview?: string;
 }

@@ -885,7 +885,7 @@ export class Farm {
     await written
   }
 
-  /** Asks for a preview of the latest frame a node wrote, or of the JPEG it made of one. */
+  /** Asks for a preview of the latest frame a node wrote, or of the picture it made of one (a movie's frames only that way). */
   private preview (rt: JobRuntime, msg: { output?: string, preview?: string }): void {
     const source = msg.preview ?? (rt.job.video ? undefined : msg.output)
     if (!source) return

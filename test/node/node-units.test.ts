@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FarmTask } from '../../schemas/generated/types.ts'
 import { loadNodeConfig, NodeConfigError, processesShareCores } from '../../node/config.ts'
-import { blenderCommand, sessionCommand, sessionScript, setupScript } from '../../node/blender-args.ts'
+import { animationScript, blenderCommand, sessionCommand, sessionScript, setupScript } from '../../node/blender-args.ts'
 import { BlenderOutput, explainFailure } from '../../node/blender-output.ts'
 
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
@@ -48,9 +48,11 @@ t.test('the Blender command line', async (t) => {
   const args = c.args.slice(3)
   t.same(args.slice(0, 4), ['--factory-startup', '-Y', '-b', '/d/a.blend'], 'scripts off (-Y) unless the node allows them')
   const at = (flag: string) => args.indexOf(flag)
-  t.ok(at('-o') < at('-a') && at('-s') < at('-a') && at('-e') < at('-a') && at('-j') < at('-a') && at('-t') < at('-a'), 'every option before -a')
+  const render = args.length - 2
+  t.ok(at('-o') < render && at('-s') < render && at('-e') < render && at('-j') < render && at('-t') < render, 'every option before the render')
   t.same([args[at('-o') + 1], args[at('-s') + 1], args[at('-e') + 1], args[at('-j') + 1], args[at('-t') + 1]], ['/d/renders/a/####', '3', '7', '2', '4'])
-  t.equal(args.at(-1), '-a', 'consecutive frames in one Blender: -s/-e/-j then -a')
+  t.same(args.slice(-2), ['--python-expr', animationScript()], 'consecutive frames in one Blender: -s/-e/-j, then the whole range rendered')
+  t.match(animationScript(), /bpy\.ops\.render\.render\(animation=True\)/, 'through the render operator, which keeps the Render Result for previews')
   const scripted = blenderCommand(task(), { file: '/d/a.blend', output: '/o' }, { blender: 'blender', threads: 0, scripting: true, nice: 0 })
   t.equal(scripted.command, 'blender')
   t.ok(scripted.args.includes('-y') && !scripted.args.includes('-Y') && !scripted.args.includes('-t'))

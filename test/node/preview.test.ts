@@ -19,3 +19,24 @@ t.test('an OpenEXR job shows a JPEG preview made by the node', async (t) => {
   const bytes = Buffer.from(await pic.arrayBuffer())
   t.same([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG a browser can show')
 })
+
+t.test('a video job renders one movie in one Blender and shows a JPEG of its latest frame; a video of a broken file fails with the reason', async (t) => {
+  const { s, project, api, node, finished } = await farmWithScenes(t, ['movie.blend', 'nocam.blend'])
+  const pc = await node('pc-a', [1])
+  const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/movie.blend', frameStart: 1, frameEnd: 12, video: true })).body
+  const done = await finished(job.id)
+  t.equal(done.status, 'completed')
+  t.same(readdirSync(join(project, 'renders', 'movie')).filter((f) => !f.startsWith('.')), ['0001-0012.mp4'], 'one movie file of the whole range')
+  t.equal(pc.lines.filter((l) => /rendering "movie"/.test(l)).length, 1, 'one Blender rendered it')
+  const preview = await until(async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.preview ?? undefined, 60_000, 'a preview')
+  const pic = await fetch(`${s.url}${preview}`, { headers: { cookie: await s.login('alex') } })
+  t.equal(pic.status, 200)
+  t.equal(pic.headers.get('content-type'), 'image/jpeg')
+  const bytes = Buffer.from(await pic.arrayBuffer())
+  t.same([...bytes.subarray(0, 3)], [0xff, 0xd8, 0xff], 'a JPEG a browser can show')
+
+  const broken = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/nocam.blend', frameStart: 1, frameEnd: 4, video: true })).body
+  const failed = await finished(broken.id)
+  t.equal(failed.status, 'failed')
+  t.match(failed.lastFailure, { exitCode: 1, message: /Cannot render, no camera/ })
+})
