@@ -1,7 +1,7 @@
 // A node's life: a single-use node takes one round of work, renders it and exits; SIGTERM stops
 // a node's Blenders and signs it off, so its work is queued again at once.
 import t from 'tap'
-import { readdirSync } from 'node:fs'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
@@ -36,4 +36,17 @@ t.test('single-use: one round of work, then exit 0; SIGTERM: Blender stopped, wo
   t.equal(after.counts.active, 0, 'nothing is left assigned to the stopped node (it signed off)')
   const nodes = (await api<{ nodes: Array<{ name: string, online: boolean }> }>('GET', '/api/farm/nodes')).body.nodes
   t.same(nodes.find((n) => n.name === 'pc-a')?.online, false)
+})
+
+t.test('a node whose processes each use every core says so; the server records it', async (t) => {
+  const s = await startTestServer(t, { listen: true })
+  const credential = await s.app.farm.credentials.create('test')
+  const shareRoot = s.config.shares.root('data')
+  const record = (name: string) => JSON.parse(readFileSync(join(s.config.farmDir, 'nodes', `${name}.json`), 'utf8')) as { processes: number, sharedCores?: boolean }
+  const shared = startNode(t, { server: s.url, credential, name: 'pc-shared', shareRoot, processes: [0, 0], extra: { readyBlender: false } })
+  const own = startNode(t, { server: s.url, credential, name: 'pc-own', shareRoot, processes: [1], extra: { readyBlender: false } })
+  await shared.waitFor(/connected to/)
+  await own.waitFor(/connected to/)
+  t.match(record('pc-shared'), { processes: 2, sharedCores: true }, 'two processes of thread count 0: they share the cores')
+  t.equal(record('pc-own').sharedCores, false, 'one process of one thread has its core')
 })
