@@ -1,6 +1,6 @@
 // Atomic file replacement: write a temp file beside the target, fsync it, rename it over the
 // target, then fsync the folder. A reader (or a crash) sees the old or the new file, never half.
-import { open, rename, unlink, mkdir } from 'node:fs/promises'
+import { open, rename, unlink, mkdir, stat, utimes } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
@@ -17,12 +17,29 @@ export async function writeFileAtomic (path: string, data: string | Uint8Array):
     await handle.close()
   }
   try {
+    await laterThanBefore(temp, path)
     await rename(temp, path)
   } catch (err) {
     await unlink(temp).catch(() => {})
     throw err
   }
   await syncDirectory(dir)
+}
+
+/**
+ * Gives the new file a modification time after the one it replaces. Sync tools (rsync, Unison)
+ * take a file of unchanged size and time for unchanged, and file times advance in clock ticks (two
+ * plain writes in a row here share one more often than not): two saves of a sidecar within one
+ * tick that keep its size (priority 49 → 50) would never reach the other site. And a file synced
+ * from a site whose clock runs ahead would otherwise look newer than the edit made to it here.
+ */
+async function laterThanBefore (temp: string, target: string): Promise<void> {
+  const before = await stat(target, { bigint: true }).catch(() => null)
+  if (!before) return
+  const now = await stat(temp, { bigint: true })
+  if (now.mtimeNs > before.mtimeNs) return
+  const later = Number(before.mtimeNs + 1_000_000n) / 1e9 // 1 ms on, in seconds
+  await utimes(temp, Number(now.atimeNs) / 1e9, later)
 }
 
 async function syncDirectory (dir: string): Promise<void> {
