@@ -90,6 +90,9 @@ export class JobCard extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly priorityMark = new SaveController(this)
 
+  /** This card's job is being removed: stop following it. */
+  private removing = false
+
   private changed (view: JobView): void {
     this.dispatchEvent(new CustomEvent<JobView>('job-changed', { detail: view, bubbles: true, composed: true }))
   }
@@ -99,12 +102,14 @@ export class JobCard extends LitElement {
     try {
       if (action === 'remove') {
         if (!await this.confirm.ask()) return
+        this.removing = true
         await farm.remove(this.job.id)
         this.dispatchEvent(new CustomEvent<string>('job-removed', { detail: this.job.id, bubbles: true, composed: true }))
       } else {
         this.changed(await farm.update(this.job.id, { action }))
       }
     } catch (error) {
+      this.removing = false
       showToast(errorMessage(error), 'error')
     } finally {
       this.busy = false
@@ -131,8 +136,8 @@ export class JobCard extends LitElement {
   }
 
   override willUpdate (changed: Map<string, unknown>): void {
-    // Open details follow the job as it renders.
-    if (changed.has('job') && this.tasks && changed.get('job') !== undefined) {
+    // Open details follow the job as it renders (not one this card is removing: it would be gone).
+    if (changed.has('job') && this.tasks && changed.get('job') !== undefined && !this.removing) {
       void farm.job(this.job.id).then((view) => { this.tasks = view.tasks ?? [] }, () => undefined)
     }
   }
