@@ -80,12 +80,22 @@ export function animationScript (): string {
     'import bpy, os, sys',
     'try:',
     '    bpy.ops.render.render(animation=True)',
+    ...failAndExit(''),
+  ].join('\n')
+}
+
+/**
+ * Python closing a `try:` at this indent: Blender's error printed as an 'Error:' line (the node
+ * reads those for the failure message) and Blender ended with exit code 1.
+ */
+function failAndExit (indent: string): string[] {
+  return [
     'except Exception as e:',
     '    text = str(e).strip()',
     "    if not text.startswith('Error'): print('Error: ' + text, flush=True)",
     '    sys.stdout.flush(); sys.stderr.flush()',
     '    os._exit(1)',
-  ].join('\n')
+  ].map((line) => indent + line)
 }
 
 /** Output formats a browser shows (and the server's picture library reads) as they are. */
@@ -137,13 +147,7 @@ function previewMaker (): string[] {
  * Blender exits at once, even in the middle of a frame.
  */
 export function sessionScript (output: string | null, scripting: boolean): string {
-  const fail = [
-    '        except Exception as e:',
-    '            text = str(e).strip()',
-    "            if not text.startswith('Error'): print('Error: ' + text, flush=True)",
-    '            sys.stdout.flush(); sys.stderr.flush()',
-    '            os._exit(1)',
-  ]
+  const fail = failAndExit('        ')
   return [
     'import bpy, os, sys, threading, queue, time, json',
     '_rfam_q = queue.Queue()',
