@@ -62,8 +62,11 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   await node('failed', { node: 'pc-lab-1', session, job: run.job, tasks: run.tasks, frames: [], frame: run.frames[1], exitCode: 1, message: 'Blender stopped with exit code 1.', logTail: 'Error: Cannot read file "<script>alert(1)</script>"' })
   await card.getByText('Problems so far: 1').waitFor()
   await card.getByText('Frames and problems').click()
-  await card.getByText('Blender stopped with exit code 1.').first().waitFor()
+  // The failure list comes with the job's tasks, fetched when the details open: wait for it
+  // (the same message is in the card's summary at once).
+  await card.locator('pre').filter({ hasText: '<script>alert(1)</script>' }).waitFor()
   t.ok(await card.locator('pre').filter({ hasText: '<script>alert(1)</script>' }).isVisible(), 'the end of Blender\'s output is shown, as text')
+  t.ok(await card.getByText('Blender stopped with exit code 1.').first().isVisible(), 'with the failure message')
 
   await card.getByRole('button', { name: 'Pause: Shot 010 Intro' }).click()
   await card.locator('.status.paused').waitFor()
