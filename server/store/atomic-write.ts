@@ -4,13 +4,21 @@ import { open, rename, unlink, mkdir, stat, utimes } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 
-export async function writeFileAtomic (path: string, data: string | Uint8Array): Promise<void> {
+export interface WriteOptions {
+  /** Permissions of the new file; 0o600 for files holding secrets (password hashes, credentials, sessions). */
+  mode?: number
+}
+
+export async function writeFileAtomic (path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
   const dir = dirname(path)
   await mkdir(dir, { recursive: true })
   // Dot-prefixed so the asset walker and file watchers ignore it.
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
-  const handle = await open(temp, 'w', 0o644)
+  const mode = options.mode ?? 0o644
+  const handle = await open(temp, 'w', mode)
   try {
+    // open() applies the umask; a secret file must not end up wider than asked, nor narrower.
+    await handle.chmod(mode)
     await handle.writeFile(data)
     await handle.sync()
   } finally {
@@ -51,6 +59,6 @@ async function syncDirectory (dir: string): Promise<void> {
   }
 }
 
-export async function writeJsonAtomic (path: string, value: unknown): Promise<void> {
-  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n')
+export async function writeJsonAtomic (path: string, value: unknown, options: WriteOptions = {}): Promise<void> {
+  await writeFileAtomic(path, JSON.stringify(value, null, 2) + '\n', options)
 }
