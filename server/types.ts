@@ -3,6 +3,8 @@ import type { User } from '../schemas/generated/types.ts'
 import type { LoadedConfig } from './config/load-config.ts'
 import type { SessionTokens } from './auth/session-token.ts'
 import type { Workspace } from './store/workspace.ts'
+import type { Access, RouteEntry } from './auth/access.ts'
+import type { Farm } from './farm/farm.ts'
 
 export interface Rfam {
   config: LoadedConfig
@@ -11,15 +13,24 @@ export interface Rfam {
 }
 
 declare module 'fastify' {
-  interface FastifyInstance { rfam: Rfam }
+  interface FastifyInstance {
+    rfam: Rfam
+    farm: Farm
+    /** Every route registered, with who may call it (filled by the auth plugin). */
+    routeTable: RouteEntry[]
+  }
   interface FastifyRequest {
     /** The logged-in user; set for every /api route that is not public. */
     user: User | null
     /** The project the session was opened for. */
     sessionProject: string | null
+    /** The name of the farm credential a render node or prenode sent; set for every 'farm' route. */
+    farmCredential: string | null
   }
   interface FastifyContextConfig {
-    /** Reachable without a session (log-in page, pictures, the farm's own credential check). */
-    public?: boolean
+    /** Who may call the route (server/auth/access.ts); every /api route must say. */
+    access?: Access
+    /** For access 'staff': what the refusal says only staff can do ("pause or resume render nodes"). */
+    staffOnly?: string
   }
 }

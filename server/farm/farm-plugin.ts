@@ -14,10 +14,6 @@ import { jobRoutes } from './routes-jobs.ts'
 import { nodeRoutes } from './routes-nodes.ts'
 import { writeLocalNodeConfig } from './local-node.ts'
 
-declare module 'fastify' {
-  interface FastifyInstance { farm: Farm }
-}
-
 export interface FarmPluginOptions {
   /** Dependencies to use instead of those built from `app.rfam` (tests of the farm alone). */
   deps?: FarmDeps

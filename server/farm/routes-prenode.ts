@@ -1,16 +1,12 @@
 // The prenode protocol (docs/farm-protocol.md, "Prenodes"): a cluster watcher asks for jobs it has
 // not acted on (a long poll) and acknowledges those it ran its command for. Like the node protocol,
-// every request must carry a farm credential, checked before the body is looked at.
+// every request must carry a farm credential (access 'farm'), checked before the body is looked at.
 import type { FastifyInstance } from 'fastify'
 import type { FarmPrenodeAck, FarmPrenodePoll } from '../../schemas/generated/types.ts'
 
 export async function prenodeRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
-  app.addHook('preValidation', async (request) => {
-    const header = request.headers.authorization
-    farm.checkCredential(header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined)
-  })
-  const config = { public: true }
+  const config = { access: 'farm' } as const
 
   app.post<{ Body: FarmPrenodePoll }>('/api/farm/prenode/poll', {
     config, schema: { body: { $ref: 'farm-prenode-poll.schema.json#' }, response: { 200: { $ref: 'farm-prenode-jobs.schema.json#' } } },

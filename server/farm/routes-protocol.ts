@@ -1,35 +1,14 @@
-// The node protocol (docs/farm-protocol.md). Public as far as log-in goes: every request must
-// carry a farm credential (Authorization: Bearer <credential>), checked before anything else,
-// then the node's session id in the body. Bodies are checked against the farm-* schemas.
-import type { FastifyInstance, FastifyRequest } from 'fastify'
+// The node protocol (docs/farm-protocol.md). Every request must carry a farm credential
+// (Authorization: Bearer <credential>; access 'farm', checked by the auth plugin before the body is
+// read), then the node's session id in the body. Bodies are checked against the farm-* schemas.
+import type { FastifyInstance } from 'fastify'
 import type { FarmBye, FarmDone, FarmFailed, FarmHello, FarmReport, FarmWorkRequest } from '../../schemas/generated/types.ts'
-
-declare module 'fastify' {
-  interface FastifyRequest { farmCredential: string | null }
-}
-
-function bearer (request: FastifyRequest): string | undefined {
-  const header = request.headers.authorization
-  return header?.startsWith('Bearer ') ? header.slice(7).trim() : undefined
-}
 
 const reportReply = { 200: { $ref: 'farm-report-reply.schema.json#' } }
 
 export async function nodeProtocolRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
-  app.decorateRequest('farmCredential', null)
-  // Runs before body validation: an unknown node gets 401 whatever it sends. (A callback hook:
-  // it runs for every node message, and an async one costs a promise each time.)
-  app.addHook('preValidation', (request, _reply, done) => {
-    try {
-      request.farmCredential = farm.checkCredential(bearer(request))
-    } catch (err) {
-      done(err as Error)
-      return
-    }
-    done()
-  })
-  const config = { public: true }
+  const config = { access: 'farm' } as const
 
   app.post<{ Body: FarmHello }>('/api/farm/hello', {
     config, schema: { body: { $ref: 'farm-hello.schema.json#' }, response: { 200: { $ref: 'farm-welcome.schema.json#' } } },

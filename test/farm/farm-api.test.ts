@@ -103,10 +103,10 @@ t.test('the node protocol over HTTP', async (t) => {
   // Pausing nodes stops the farm for everybody: staff only.
   const byStudent = await s.app.inject({ method: 'PATCH', url: '/api/farm/nodes/pc-a', headers: { cookie }, payload: { paused: true } })
   t.equal(byStudent.statusCode, 403, 'a student cannot pause a node')
-  t.match(byStudent.json(), { code: 'RFAM_STAFF_ONLY', message: 'Only staff can pause or resume render nodes.' })
+  t.match(byStudent.json(), { code: 'RFAM_STAFF_ONLY', message: 'Only staff can pause or resume render nodes. Ask your teacher.' })
   const allByStudent = await s.app.inject({ method: 'POST', url: '/api/farm/nodes/pause-all', headers: { cookie }, payload: { paused: true } })
   t.equal(allByStudent.statusCode, 403, 'a student cannot pause every node')
-  t.match(allByStudent.json(), { code: 'RFAM_STAFF_ONLY', message: 'Only staff can pause or resume render nodes.' })
+  t.match(allByStudent.json(), { code: 'RFAM_STAFF_ONLY', message: 'Only staff can pause or resume render nodes. Ask your teacher.' })
   t.notOk(s.app.farm.registry.nodes.get('pc-a')!.record.paused, 'refused means nothing was paused')
   const anonymousPause = await s.app.inject({ method: 'POST', url: '/api/farm/nodes/pause-all', payload: { paused: true } })
   t.equal(anonymousPause.statusCode, 401, 'no session, no pausing')

@@ -9,7 +9,7 @@ export async function eventRoutes (app: FastifyInstance): Promise<void> {
   const open = new Set<() => void>()
   app.addHook('onClose', async () => { for (const end of [...open]) end() })
 
-  app.get<{ Params: { project: string } }>('/api/projects/:project/events', async (request, reply) => {
+  app.get<{ Params: { project: string } }>('/api/projects/:project/events', { config: { access: 'member' } }, async (request, reply) => {
     const { project } = request.params
     reply.hijack()
     const res = reply.raw

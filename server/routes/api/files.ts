@@ -52,6 +52,7 @@ export async function fileRoutes (app: FastifyInstance): Promise<void> {
   const { workspace } = app.rfam
 
   app.get<{ Params: { project: string }, Querystring: { ext?: string } }>('/api/projects/:project/files', {
+    config: { access: 'member' },
     schema: { response: { 200: { $ref: 'api-file-list.schema.json#' } } },
   }, async (request): Promise<FileList> => {
     const ext = request.query.ext

@@ -11,14 +11,14 @@ const errorReplies = { 400: { $ref: 'api-error.schema.json#' }, 401: { $ref: 'ap
 export async function sessionRoutes (app: FastifyInstance): Promise<void> {
   const { workspace, tokens, config } = app.rfam
 
-  app.get('/api/login-options', { config: { public: true }, schema: { response: { 200: { $ref: 'api-login-options.schema.json#' } } } }, async () => ({
+  app.get('/api/login-options', { config: { access: 'public' }, schema: { response: { 200: { $ref: 'api-login-options.schema.json#' } } } }, async () => ({
     projects: workspace.projects.all().map(publicProject).sort((a, b) => a.name.localeCompare(b.name)),
     users: workspace.users.all().filter((u) => u.projects.length > 0).map(publicUser).sort((a, b) => a.name.localeCompare(b.name)),
     language: config.language,
   }))
 
   app.post<{ Body: LoginRequest }>('/api/session', {
-    config: { public: true },
+    config: { access: 'public' },
     schema: { body: { $ref: 'api-login.schema.json#' }, response: { 200: { $ref: 'api-session.schema.json#' }, ...errorReplies } },
   }, async (request, reply) => {
     const { project, user: ident, secret } = request.body
@@ -39,7 +39,7 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
     return { user: publicUser(user), project: publicProject(proj), expires: new Date(exp).toISOString() }
   })
 
-  app.get('/api/session', { schema: { response: { 200: { $ref: 'api-session.schema.json#' } } } }, async (request) => {
+  app.get('/api/session', { config: { access: 'user' }, schema: { response: { 200: { $ref: 'api-session.schema.json#' } } } }, async (request) => {
     const claims = tokens.verify(tokenOf(request) ?? '')
     return {
       user: publicUser(request.user!),
@@ -48,16 +48,16 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
     }
   })
 
-  app.delete('/api/session', { config: { public: true } }, async (_request, reply) => {
+  app.delete('/api/session', { config: { access: 'public' } }, async (_request, reply) => {
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.code(204).send()
   })
 
-  app.get('/api/languages', { config: { public: true } }, async () =>
+  app.get('/api/languages', { config: { access: 'public' } }, async () =>
     [...workspace.languages.values()].map((l) => ({ code: l.code, name: l.name })))
 
   app.get<{ Params: { code: string } }>('/api/languages/:code', {
-    config: { public: true },
+    config: { access: 'public' },
     schema: { response: { 200: { $ref: 'language.schema.json#' } } },
   }, async (request) => {
     const lang = workspace.languages.get(request.params.code)

@@ -24,12 +24,13 @@ export async function sendPicture (reply: FastifyReply, found: { data: Buffer, t
 export async function userRoutes (app: FastifyInstance): Promise<void> {
   const { workspace, config } = app.rfam
 
-  app.get('/api/users', { schema: { response: { 200: { type: 'array', items: { $ref: 'api-public-user.schema.json#' } } } } }, async (request) => {
+  app.get('/api/users', { config: { access: 'user' }, schema: { response: { 200: { type: 'array', items: { $ref: 'api-public-user.schema.json#' } } } } }, async (request) => {
     const me = request.user!
     return workspace.users.all().filter((u) => me.staff || u.projects.some((p) => me.projects.includes(p))).map(publicUser)
   })
 
   app.patch<{ Params: { user: string }, Body: { language?: string, name?: string } }>('/api/users/:user', {
+    config: { access: 'user' },
     schema: {
       body: {
         type: 'object', additionalProperties: false, minProperties: 1,
@@ -50,12 +51,12 @@ export async function userRoutes (app: FastifyInstance): Promise<void> {
     return publicUser(updated)
   })
 
-  app.get<{ Params: { user: string } }>('/api/users/:user/picture', { config: { public: true } }, async (request, reply) => {
+  app.get<{ Params: { user: string } }>('/api/users/:user/picture', { config: { access: 'public' } }, async (request, reply) => {
     const user = workspace.user(request.params.user)
     return sendPicture(reply, user.image ? await readPicture(config.shares, user.image) : null, user.name, user.ident)
   })
 
-  app.put<{ Params: { user: string } }>('/api/users/:user/picture', async (request) => {
+  app.put<{ Params: { user: string } }>('/api/users/:user/picture', { config: { access: 'user' } }, async (request) => {
     const me = request.user!
     const ident = request.params.user
     if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'Only staff can change someone else\'s picture.')

@@ -26,7 +26,7 @@ export async function versionRoutes (app: FastifyInstance): Promise<void> {
     schemas: contractHash(),
   }
   app.get('/api/version', {
-    config: { public: true },
+    config: { access: 'public' },
     schema: { response: { 200: { $ref: 'api-version.schema.json#' } } },
   }, async () => body)
 }
