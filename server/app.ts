@@ -11,6 +11,7 @@ import type { LoadedConfig } from './config/load-config.ts'
 import { repoRoot } from './config/load-config.ts'
 import { loadOrCreateKey, SessionTokens } from './auth/session-token.ts'
 import { authPlugin } from './auth/auth-plugin.ts'
+import { securityHeaders } from './security-headers.ts'
 import { Workspace } from './store/workspace.ts'
 import { sessionRoutes } from './routes/api/session.ts'
 import { userRoutes } from './routes/api/users.ts'
@@ -38,6 +39,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   // Background reading of .blend files starts once every plugin is loaded, not during start-up.
   app.addHook('onReady', async () => { workspace.startBackgroundWork() })
 
+  await app.register(securityHeaders)
   await app.register(fastifyCookie)
   await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 5 } })
   await app.register(authPlugin)

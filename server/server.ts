@@ -34,12 +34,18 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
   })
   compileAllOf.set(app, compilers.compileAll)
   app.setErrorHandler((error: FastifyError, request, reply) => {
+    // The rest of an over-size body is never read: the connection closes after the answer.
+    if (error.statusCode === 413) reply.header('connection', 'close')
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message })
     }
     if (error.validation) {
       const message = describeErrors(error.validation as never, error.validationContext ?? '')
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_INVALID', message })
+    }
+    // A file name longer than the file system takes (255 bytes a part) is the request's fault.
+    if (error.code === 'ENAMETOOLONG') {
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_NAME_TOO_LONG', message: 'That name is too long for a file: each folder or file name can have at most 255 letters (fewer with accents). Use a shorter one.' })
     }
     const status = error.statusCode ?? 500
     if (status < 500) {

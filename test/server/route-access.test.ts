@@ -55,7 +55,7 @@ function spellings (url: string): string[] {
 
 const body = (method: string) => (['POST', 'PUT', 'PATCH'].includes(method) ? {} : undefined)
 
-async function setUp (t: Tap.Test): Promise<{ s: TestServer, index: string, cookies: Record<string, string> }> {
+async function setUp (t: { teardown: (fn: () => unknown) => void }): Promise<{ s: TestServer, index: string, cookies: Record<string, string> }> {
   const s = await startTestServer(t)
   writeFileSync(join(s.config.projectsDir, 'other.json'), JSON.stringify({ ident: 'other', name: 'Other Team', directory: 'data::other' }))
   writeFileSync(join(s.config.usersDir, 'olga.json'), JSON.stringify({ ident: 'olga', name: 'Olga', projects: ['other'] }))
@@ -64,8 +64,6 @@ async function setUp (t: Tap.Test): Promise<{ s: TestServer, index: string, cook
   const index = (await s.app.inject({ url: '/' })).body
   return { s, index, cookies: { student: await s.login('zoe'), outsider: await s.login('olga', 'other'), staff: await s.login('teacher', 'demo', '1234') } }
 }
-
-declare namespace Tap { type Test = Parameters<Parameters<typeof t.test>[1]>[0] }
 
 /** What a refused or unmatched request may answer: an error, or the web UI's page (it holds no data). */
 function holdsNothing (res: { statusCode: number, body: string }, index: string): boolean {
@@ -141,9 +139,9 @@ t.test('a route that does not say who may call it stops the server from starting
   const app = Fastify()
   await app.register(authPlugin)
   void app.register(async (routes) => { routes.get('/api/forgotten', async () => ({ secret: true })) })
-  await t.rejects(app.ready(), /GET \/api\/forgotten says nothing about who may call it/)
+  await t.rejects(async () => { await app.ready() }, /GET \/api\/forgotten says nothing about who may call it/)
   const member = Fastify()
   await member.register(authPlugin)
   void member.register(async (routes) => { routes.get('/api/things', { config: { access: 'member' } }, async () => []) })
-  await t.rejects(member.ready(), /for project members but has no :project/)
+  await t.rejects(async () => { await member.ready() }, /for project members but has no :project/)
 })

@@ -6,7 +6,8 @@ import { buildCredits } from '../../credits/credits.ts'
 import { readPicture, storePicture } from '../../pictures/pictures.ts'
 import { todoFor, ownedByPriority } from '../../store/todo.ts'
 import { publicProject, publicUser } from './public-views.ts'
-import { sendPicture, uploadedFile } from './users.ts'
+import { sendPicture } from './users.ts'
+import { uploadedFile } from './uploads.ts'
 import { sendCachedJson } from './cached-json.ts'
 
 type P = { Params: { project: string } }
@@ -26,7 +27,7 @@ export async function projectRoutes (app: FastifyInstance): Promise<void> {
 
   app.put<P>('/api/projects/:project/picture', { config: { access: 'staff', staffOnly: 'change a team picture' } }, async (request, reply) => {
     const ident = request.params.project
-    const image = await storePicture(config.shares, config.pictureShare, 'projects', ident, await uploadedFile(request))
+    const image = await storePicture(config.shares, config.pictureShare, 'projects', ident, await uploadedFile(request, config.maxUploadBytes))
     await workspace.projects.update(ident, (p) => ({ ...p, image }))
     return reply.code(204).send()
   })

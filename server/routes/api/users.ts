@@ -1,18 +1,10 @@
 // People: the list, their language, and their pictures.
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import type { FastifyInstance, FastifyReply } from 'fastify'
 import { forbidden, badRequest } from '../../errors.ts'
 import { avatarSvg } from '../../pictures/avatar.ts'
 import { readPicture, storePicture } from '../../pictures/pictures.ts'
 import { publicUser } from './public-views.ts'
-
-/** Reads the single uploaded file of a multipart request, with a clear error for a missing or huge one. */
-export async function uploadedFile (request: FastifyRequest): Promise<Buffer> {
-  if (!request.isMultipart()) throw badRequest('RFAM_UPLOAD', 'Send the picture as a multipart/form-data upload.')
-  const part = await request.file()
-  if (!part) throw badRequest('RFAM_UPLOAD', 'No file was uploaded.')
-  const data = await part.toBuffer()
-  return data
-}
+import { uploadedFile } from './uploads.ts'
 
 export async function sendPicture (reply: FastifyReply, found: { data: Buffer, type: string } | null, name: string, seed: string) {
   reply.header('cache-control', 'private, max-age=300')
@@ -61,7 +53,7 @@ export async function userRoutes (app: FastifyInstance): Promise<void> {
     const ident = request.params.user
     if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'Only staff can change someone else\'s picture.')
     workspace.user(ident)
-    const image = await storePicture(config.shares, config.pictureShare, 'users', ident, await uploadedFile(request))
+    const image = await storePicture(config.shares, config.pictureShare, 'users', ident, await uploadedFile(request, config.maxUploadBytes))
     return publicUser(await workspace.users.update(ident, (u) => ({ ...u, image })))
   })
 }
