@@ -675,6 +675,10 @@ export interface JobView {
    * URL of a picture of the latest frame written, or null.
    */
   preview: string | null;
+  /**
+   * Whether the person asking may pause, resume, cancel, render again, re-prioritise, rename or remove it: staff, whoever submitted it, and the owner and helpers of its asset (an automatic render: only the asset's people and staff). The API works it out for each request and always sends it.
+   */
+  canChange?: boolean;
   tasks?: Task[];
 }
 /**

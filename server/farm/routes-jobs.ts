@@ -1,9 +1,12 @@
 // A project's render jobs, for its members (the auth plugin checks membership of :project):
 // create, list, read with tasks, pause/resume/cancel/requeue/priority, remove, preview picture.
+// Changing or removing one is for the people it belongs to (job-policy.ts); every view says
+// whether the caller is one of them, so clients offer only what will work.
 import { createReadStream } from 'node:fs'
-import type { FastifyInstance } from 'fastify'
-import type { JobCreate, JobUpdate } from '../../schemas/generated/types.ts'
+import type { FastifyInstance, FastifyRequest } from 'fastify'
+import type { JobCreate, JobUpdate, JobView } from '../../schemas/generated/types.ts'
 import { notFound } from '../errors.ts'
+import { mayChangeJob, notYourJob, type AssetPeople } from './job-policy.ts'
 
 type One = { Params: { project: string, id: string } }
 const view = { $ref: 'api-job-view.schema.json#' }
@@ -12,23 +15,47 @@ const idParam = { type: 'object', properties: { project: { type: 'string' }, id:
 
 export async function jobRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
+  const { workspace } = app.rfam
+
+  /** The people of the asset a job renders, as its sidecar says now (none when it is gone or broken). */
+  const assetPeople = (project: string, path: string | undefined): AssetPeople | undefined => {
+    if (!path) return undefined
+    try {
+      const meta = workspace.store(project).get(path).meta
+      return meta ? { name: meta.name, owner: meta.owner, support: meta.support } : undefined
+    } catch {
+      return undefined
+    }
+  }
+  const mayChange = (request: FastifyRequest, job: JobView) => mayChangeJob(request.user!, job, assetPeople(job.project, job.asset))
+  const withCanChange = (request: FastifyRequest, job: JobView): JobView => ({ ...job, canChange: mayChange(request, job) })
+
+  /** 404 for a job that does not exist, 403 (saying who may) for one that is not the caller's. */
+  const checkMayChange = (request: FastifyRequest<One>): void => {
+    const job = farm.getJob(request.params.project, request.params.id)
+    if (!mayChange(request, job)) throw notYourJob(job, assetPeople(job.project, job.asset), (ident) => workspace.users.get(ident)?.name ?? ident)
+  }
 
   app.post<{ Params: { project: string }, Body: JobCreate }>('/api/projects/:project/jobs', {
     config, schema: { body: { $ref: 'job-create.schema.json#' }, response: { 201: view } },
-  }, async (request, reply) => reply.code(201).send(await farm.createJob(request.params.project, request.body, { by: request.user?.ident })))
+  }, async (request, reply) => reply.code(201).send(withCanChange(request, await farm.createJob(request.params.project, request.body, { by: request.user?.ident }))))
 
   app.get<{ Params: { project: string } }>('/api/projects/:project/jobs', {
     config, schema: { response: { 200: { $ref: 'api-job-list.schema.json#' } } },
-  }, async (request) => ({ jobs: farm.listJobs(request.params.project) }))
+  }, async (request) => ({ jobs: farm.listJobs(request.params.project).map((job) => withCanChange(request, job)) }))
 
   app.get<One>('/api/projects/:project/jobs/:id', { config, schema: { params: idParam, response: { 200: view } } },
-    async (request) => farm.getJob(request.params.project, request.params.id))
+    async (request) => withCanChange(request, farm.getJob(request.params.project, request.params.id)))
 
   app.patch<One & { Body: JobUpdate }>('/api/projects/:project/jobs/:id', {
     config, schema: { params: idParam, body: { $ref: 'job-update.schema.json#' }, response: { 200: view } },
-  }, async (request) => farm.updateJob(request.params.project, request.params.id, request.body, request.user?.ident))
+  }, async (request) => {
+    checkMayChange(request)
+    return withCanChange(request, await farm.updateJob(request.params.project, request.params.id, request.body, request.user?.ident))
+  })
 
   app.delete<One>('/api/projects/:project/jobs/:id', { config, schema: { params: idParam } }, async (request, reply) => {
+    checkMayChange(request)
     await farm.removeJob(request.params.project, request.params.id, request.user?.ident)
     return reply.code(204).send()
   })

@@ -9,6 +9,7 @@ import { publicProject, publicUser } from './public-views.ts'
 import { sendPicture } from './users.ts'
 import { uploadedFile } from './uploads.ts'
 import { sendCachedJson } from './cached-json.ts'
+import { checkProjectFileUpdate } from './project-settings.ts'
 
 type P = { Params: { project: string } }
 
@@ -53,7 +54,10 @@ export async function projectRoutes (app: FastifyInstance): Promise<void> {
   app.patch<P & { Body: ProjectFileUpdate }>('/api/projects/:project/file', {
     config: member,
     schema: { body: { $ref: 'api-project-file-update.schema.json#' }, response: { 200: { $ref: 'project-file.schema.json#' } } },
-  }, async (request) => workspace.store(request.params.project).updateFile(request.body))
+  }, async (request) => {
+    checkProjectFileUpdate(request.user!, request.body)
+    return workspace.store(request.params.project).updateFile(request.body)
+  })
 
   app.get<P & { Querystring: { user?: string } }>('/api/projects/:project/todo', {
     config: member,
