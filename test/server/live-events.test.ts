@@ -42,7 +42,7 @@ t.test('every open page hears about changes: through the API and on disk', async
     (d) => d.changes.some((c) => c.path === 'sets/kitchen.blend'))
   t.comment(`disk edit announced after ${onDisk.toFixed(0)} ms`)
   await waitForEvent(events, cookie,
-    async () => { await fetch(`${s.url}/api/projects/demo/file`, { method: 'PATCH', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ title: 'New title' }) }) },
+    async () => { await fetch(`${s.url}/api/projects/demo/file`, { method: 'PATCH', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ description: 'A new description' }) }) },
     (d) => d.changes.some((c) => c.kind === 'project'))
   t.pass('project file edits are announced too')
   const stranger = await fetch(events)
