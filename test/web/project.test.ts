@@ -14,7 +14,8 @@ const png = (colour: string) => sharp({ create: { width: 300, height: 200, chann
 t.test('roles move up and down, in project.json and in the credits', async (t) => {
   const server = await startWebServer(t)
   const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'leo')
+  // Roles are the film's settings: staff change them (test/web/permissions.test.ts walks a student).
+  const { page, errors } = await loggedInPage(browser, server, 'teacher')
   const projectFile = () => readJson<ProjectFile>(join(server.projectDir(), 'project.json'))
   const order = () => projectFile().roles!.map((r) => r.role)
   t.same(order(), ['Director', 'Story', 'Character Design', 'Modelling', 'Modelling', 'Animation'])
@@ -68,21 +69,23 @@ t.test('credits flag an external asset without a licence until it has one; downl
   t.match(text, /Director\n\nZoë Haddad/, 'the download is the plain-text roll')
   t.match(text, /The Cake Heist\nCreative Commons Attribution 4\.0/, 'ending with the title and licence')
 
-  await page.goto('/project')
-  const licence = page.locator('li.external').filter({ has: page.locator('input').first() }).nth(1).getByLabel('Licence')
+  // External assets are the film's settings: a teacher fills in the licence.
+  const { page: staff } = await loggedInPage(browser, server, 'teacher')
+  await staff.goto('/project')
+  const licence = staff.locator('li.external').filter({ has: staff.locator('input').first() }).nth(1).getByLabel('Licence')
   await licence.fill('CC BY 4.0')
   await licence.blur()
   await until('licence saved', () => readJson<ProjectFile>(join(server.projectDir(), 'project.json')).externalAssets!.every((e) => e.license))
-  await page.getByRole('link', { name: 'Credits' }).first().click()
-  await page.getByText('Every external asset has a licence').waitFor()
+  await staff.getByRole('link', { name: 'Credits' }).first().click()
+  await staff.getByText('Every external asset has a licence').waitFor()
   t.pass('with every licence in place the credits can be final')
 
-  await page.goto('/project')
-  await page.locator('#new-ext-description').fill('Theme music')
-  await page.locator('#new-ext-origin').fill('A friend')
-  await page.getByRole('button', { name: 'Add external asset' }).click()
+  await staff.goto('/project')
+  await staff.locator('#new-ext-description').fill('Theme music')
+  await staff.locator('#new-ext-origin').fill('A friend')
+  await staff.getByRole('button', { name: 'Add external asset' }).click()
   await until('added', () => readJson<ProjectFile>(join(server.projectDir(), 'project.json')).externalAssets!.length === 3)
-  await page.getByText('No licence yet').waitFor()
+  await staff.getByText('No licence yet').waitFor()
   t.pass('a new external asset without licence is flagged on the Project page')
 })
 

@@ -1,6 +1,7 @@
 // One render job: its latest picture, status, progress (done / rendering / failed frames), mean frame
 // time and time left, priority (changed in place), the buttons its status allows, and on demand its
-// frames and failures with the end of Blender's output.
+// frames and failures with the end of Blender's output. The controls show only when the server says the
+// person may use them (the job view's canChange: staff, who started it, the people on its asset).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import type { JobUpdate, JobView, RenderStats, Task } from '../../../schemas/generated/types.ts'
@@ -171,6 +172,25 @@ export class JobCard extends LitElement {
       </table>`
   }
 
+  private controls (job: JobView) {
+    return html`<div class="controls">
+      <label class="priority">${t('job:priority')}
+        <input type="number" step="1" .value=${String(job.priority)} @change=${this._priority}>
+        ${saveMark(this.priorityMark.status, this.priorityMark.message)}</label>
+      ${actionsFor[job.status].map((action) => html`<button type="button" class=${action === 'cancel' || action === 'remove' ? 'danger' : ''}
+        ?disabled=${this.busy} @click=${() => this._act(action)}
+        aria-label=${`${this.actionLabel(action)}: ${job.name}`}>${this.actionLabel(action)}</button>`)}
+    </div>`
+  }
+
+  /** Someone else's job: its priority as text, and who may change it. */
+  private notYours (job: JobView) {
+    return html`<div class="controls">
+      <span>${t('job:priority')}: ${job.priority}</span>
+      <span class="muted">${t('job:not-yours')}</span>
+    </div>`
+  }
+
   override render () {
     const job = this.job
     const { frames, done, active, failed } = job.counts
@@ -204,14 +224,7 @@ export class JobCard extends LitElement {
         </div>
         ${job.message ? html`<p class="message">${job.message}</p>` : nothing}
         ${job.lastFailure ? html`<p class="message failure">${t('job:last-failure', { node: job.lastFailure.node })} ${job.lastFailure.message}</p>` : nothing}
-        <div class="controls">
-          <label class="priority">${t('job:priority')}
-            <input type="number" step="1" .value=${String(job.priority)} @change=${this._priority}>
-            ${saveMark(this.priorityMark.status, this.priorityMark.message)}</label>
-          ${actionsFor[job.status].map((action) => html`<button type="button" class=${action === 'cancel' || action === 'remove' ? 'danger' : ''}
-            ?disabled=${this.busy} @click=${() => this._act(action)}
-            aria-label=${`${this.actionLabel(action)}: ${job.name}`}>${this.actionLabel(action)}</button>`)}
-        </div>
+        ${job.canChange ? this.controls(job) : this.notYours(job)}
       </div>
       <details @toggle=${this._details}>
         <summary>${t('job:details')}</summary>

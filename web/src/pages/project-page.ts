@@ -1,6 +1,7 @@
 // Project: the film's title, description, defaults set and licence; the credits' roles in order (move up
-// and down); external assets with their licences. Staff also add people to the project and change the
-// team picture.
+// and down); external assets with their licences. Only staff change these settings (students see them as
+// text; the server refuses them anyway), every member writes the description. Staff also add people to
+// the project and change the team picture.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
@@ -45,6 +46,12 @@ export class ProjectPage extends LitElement {
     .team-picture img { width: 96px; height: 96px; object-fit: cover; border-radius: 16px; }
     .team-picture rfam-picture-upload { flex: 1 1 220px; min-width: 0; }
     .error { color: var(--rfam-error); font-weight: 600; }
+    dl.settings { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 6px 14px; margin: 12px 0 0; }
+    dl.settings dt { font-weight: 600; }
+    dl.settings dd { margin: 0; overflow-wrap: anywhere; white-space: pre-line; }
+    @media (max-width: 720px) { dl.settings { grid-template-columns: minmax(0, 1fr); } dl.settings dd { margin-bottom: 6px; } }
+    li.line { padding: 8px 0; border-bottom: 1px solid var(--rfam-surface-2); overflow-wrap: anywhere; }
+    li.line > * + *::before { content: ' · '; color: var(--rfam-muted); font-weight: 400; }
   `]
 
   private readonly i18n = new I18nController(this)
@@ -65,6 +72,9 @@ export class ProjectPage extends LitElement {
   private field (key: 'title' | 'description' | 'license' | 'defaults') {
     return (value: string) => this.patch({ [key]: value })
   }
+
+  /** Only staff change the film's settings; everyone else sees them as text. */
+  private get staff (): boolean { return appState.me?.staff === true }
 
   private get roles (): Role[] { return this.file.value?.roles ?? [] }
   private get externals (): ExternalAsset[] { return this.file.value?.externalAssets ?? [] }
@@ -193,7 +203,34 @@ export class ProjectPage extends LitElement {
     target?.focus()
   }
 
+  private staffHint () {
+    return html`<p class="muted">${t('project:staff-only-hint')}</p>`
+  }
+
+  private rolesReadOnly () {
+    return html`<section class="card" aria-labelledby="roles">
+      <h2 id="roles">${t('project:roles')}</h2>
+      <p class="muted">${t('project:roles-hint')}</p>
+      ${this.staffHint()}
+      <ol>${this.roles.map((r) => html`<li class="line">${r.role}: ${appState.userName(r.user)}</li>`)}</ol>
+    </section>`
+  }
+
+  private externalsReadOnly () {
+    return html`<section class="card" aria-labelledby="externals">
+      <h2 id="externals">${t('project:externals')}</h2>
+      <p class="muted">${t('project:externals-hint')}</p>
+      ${this.staffHint()}
+      <ul class="list">${this.externals.map((e) => html`<li class="line">
+        <strong>${e.description}</strong>
+        <span>${e.license?.trim() ? `${t('project:external-license')}: ${e.license}` : html`<span class="no-license">⚠ ${t('project:no-license')}</span>`}</span>
+        ${e.origin?.trim() ? html`<span>${t('project:external-origin')}: ${e.origin}</span>` : nothing}
+      </li>`)}</ul>
+    </section>`
+  }
+
   private rolesSection () {
+    if (!this.staff) return this.rolesReadOnly()
     const members = appState.members
     const people = members.map((m) => ({ value: m.ident, label: m.name }))
     const roles = this.roles
@@ -226,6 +263,7 @@ export class ProjectPage extends LitElement {
   }
 
   private externalsSection () {
+    if (!this.staff) return this.externalsReadOnly()
     return html`<section class="card" aria-labelledby="externals">
       <h2 id="externals">${t('project:externals')}</h2>
       <p class="muted">${t('project:externals-hint')}</p>
@@ -275,30 +313,49 @@ export class ProjectPage extends LitElement {
     </section>`
   }
 
+  private filmSection (file: ProjectFile) {
+    const sets = (appState.defaults?.sets ?? []).map((name) => ({ value: name, label: name }))
+    return html`<section class="card" aria-labelledby="film">
+      <h2 id="film">${t('project:film')}</h2>
+      <rfam-inline-text label=${t('project:film-title')} .value=${file.title ?? ''} .save=${this.field('title')}></rfam-inline-text>
+      <rfam-inline-text multiline label=${t('project:description')} .value=${file.description ?? ''} .save=${this.field('description')}></rfam-inline-text>
+      <div class="two">
+        <rfam-inline-select label=${t('project:defaults')} .options=${sets} .value=${file.defaults ?? appState.defaults?.name ?? ''}
+          .save=${async (value: string) => { await this.field('defaults')(value); await appState.loadProjectData() }}></rfam-inline-select>
+        <rfam-inline-text multiline label=${t('project:license')} .value=${file.license ?? ''} .save=${this.field('license')}></rfam-inline-text>
+      </div>
+    </section>`
+  }
+
+  /** The film as students see it: the description is theirs to write, the rest is text. */
+  private filmReadOnly (file: ProjectFile) {
+    const shown = (value: string | undefined) => value?.trim() ? value : t('project:not-set')
+    return html`<section class="card" aria-labelledby="film">
+      <h2 id="film">${t('project:film')}</h2>
+      <rfam-inline-text multiline label=${t('project:description')} .value=${file.description ?? ''} .save=${this.field('description')}></rfam-inline-text>
+      <dl class="settings">
+        <dt>${t('project:film-title')}</dt><dd>${shown(file.title)}</dd>
+        <dt>${t('project:defaults')}</dt><dd>${shown(file.defaults ?? appState.defaults?.name)}</dd>
+        <dt>${t('project:license')}</dt><dd>${shown(file.license)}</dd>
+      </dl>
+      ${this.staffHint()}
+    </section>`
+  }
+
   override render () {
     const file = this.file.value
     if (this.file.error && !file) return html`<p class="error" role="alert">${this.file.error}</p>`
     if (!file) return html`<p class="muted" aria-busy="true">${t('common:loading')}</p>`
-    const sets = (appState.defaults?.sets ?? []).map((name) => ({ value: name, label: name }))
     return html`
       <div class="page-head">
         <h1>${t('project:title')}</h1>
         <span class="spacer"></span>
         <a class="button" href="/credits">${t('tab:credits')}</a>
       </div>
-      <section class="card" aria-labelledby="film">
-        <h2 id="film">${t('project:film')}</h2>
-        <rfam-inline-text label=${t('project:film-title')} .value=${file.title ?? ''} .save=${this.field('title')}></rfam-inline-text>
-        <rfam-inline-text multiline label=${t('project:description')} .value=${file.description ?? ''} .save=${this.field('description')}></rfam-inline-text>
-        <div class="two">
-          <rfam-inline-select label=${t('project:defaults')} .options=${sets} .value=${file.defaults ?? appState.defaults?.name ?? ''}
-            .save=${async (value: string) => { await this.field('defaults')(value); await appState.loadProjectData() }}></rfam-inline-select>
-          <rfam-inline-text multiline label=${t('project:license')} .value=${file.license ?? ''} .save=${this.field('license')}></rfam-inline-text>
-        </div>
-      </section>
+      ${this.staff ? this.filmSection(file) : this.filmReadOnly(file)}
       ${this.rolesSection()}
       ${this.externalsSection()}
-      ${appState.me?.staff ? this.staffSection() : nothing}`
+      ${this.staff ? this.staffSection() : nothing}`
   }
 }
 
