@@ -267,6 +267,7 @@ def _operator_label(idname):
 
 
 def draw_job(layout, context, job, active):
+    from . import render
     box = layout.box()
     counts = job["counts"]
     wrapped(box, context, "%s: %s" % (job["name"], job["status"]), 'RENDER_ANIMATION' if active else 'INFO')
@@ -292,8 +293,11 @@ def draw_job(layout, context, job, active):
             for line in tail:
                 log.label(text=line[-_chars(context):])
             box.operator("rfam.copy_log", icon='COPYDOWN')
-    if active:
+    if active and render.may_change(job):
         box.operator("rfam.cancel_render", icon='CANCEL')
+    elif active:
+        wrapped(box, context, "Only the person who started this job, the people working on its asset, "
+                "or a teacher can cancel it.", 'LOCKED')
 
 
 class VIEW3D_PT_rfam_render(bpy.types.Panel):

@@ -24,6 +24,12 @@ def is_active(job):
     return bool(job) and job["status"] in ACTIVE
 
 
+def may_change(job):
+    """The server says in each job view whether the person asking may change the job (servers
+    older than that field let everyone)."""
+    return bool(job) and job.get("canChange", True)
+
+
 def job_path(job_id=""):
     return project_path("/jobs" + ("/" + client.quote_path(job_id) if job_id else ""))
 
@@ -213,6 +219,9 @@ class RFAM_OT_cancel_render(bpy.types.Operator):
 
     @classmethod
     def poll(cls, context):
+        if is_active(cache.job) and not may_change(cache.job):
+            cls.poll_message_set("Only the person who started this job, the people working on its asset, or a teacher can cancel it.")
+            return False
         return is_active(cache.job) and "cancel" not in cache.busy
 
     def execute(self, context):
@@ -228,7 +237,10 @@ def _cancelled(reply, generation):
     if generation != cache.generation:
         return
     if not reply.ok:
+        # The server's sentence says why (someone else's job: who may cancel it); the fresh view
+        # then hides the button.
         say(reply.error.message, 'ERROR')
+        poll_job_now()
         return
     reply.data.pop("tasks", None)
     cache.job = reply.data

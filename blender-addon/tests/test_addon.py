@@ -460,14 +460,37 @@ class AddonTest(unittest.TestCase):
         bpy.context.scene.cycles.use_denoising = False
 
     @unittest.skipUnless(ARGS.get("farm"), "no render node in this run")
-    def test_17_a_render_can_be_cancelled(self):
+    def test_17_a_render_can_be_cancelled_by_who_started_it_not_by_a_teammate(self):
         scene = bpy.context.scene
-        scene.frame_start, scene.frame_end = 1, 200
+        # Frames of their own (from 1001): the node may write some while a teammate tries, apart
+        # from the three of test_15 that the tap side counts.
+        scene.frame_start, scene.frame_end = 1001, 1200
         rfam.state.ui().render_own_priority = False
         bpy.ops.rfam.submit_render(save=True)
         settle()
         self.assertTrue(rfam.render.is_active(cache().job))
         self.assertIn("rfam.cancel_render", drawn(rfam.panel.draw_render).operators())
+        mine = cache().job["id"]
+        # A teammate opens the same file: the panel still shows the view fetched before, so the
+        # button is there; the server refuses and its sentence is what the panel says.
+        log_in(user="leo")
+        self.assertEqual(cache().job["id"], mine)
+        bpy.ops.rfam.cancel_render()
+        settle()
+        self.assertEqual(cache().message_level, 'ERROR')
+        self.assertEqual(cache().message, "Not allowed: This is Mia Chen's render of \"Cake copy\". Only Mia Chen or a teacher can change it.")
+        self.assertTrue(rfam.render.is_active(cache().job), "still rendering")
+        self.assertFalse(cache().job["canChange"], "the fresh view says leo may not")
+        layout = drawn(rfam.panel.draw_render)
+        self.assertNotIn("rfam.cancel_render", layout.operators())
+        self.assertIn("or a teacher can cancel it.", layout.texts())
+        with self.assertRaisesRegex(RuntimeError, "poll"):
+            bpy.ops.rfam.cancel_render()
+        log_in()
+        settle(lambda: cache().job is not None and cache().job["id"] == mine)
+        rfam.render.poll_job_now()
+        settle()
+        self.assertTrue(cache().job["canChange"])
         bpy.ops.rfam.cancel_render()
         settle()
         self.assertEqual(cache().job["status"], "cancelled", cache().message)
