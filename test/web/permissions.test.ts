@@ -85,6 +85,10 @@ t.test('a job card offers pause, cancel and priority only to the people who may 
   t.equal(await others.getByRole('spinbutton').count(), 0, 'no priority field on it')
   t.ok(await others.getByText(`Priority: ${kitchen.priority}`).isVisible(), 'its priority shows as text')
   t.ok(await others.getByText('Only the person who started this job, the people working on its asset, or a teacher can change it.').isVisible(), 'and why there are no controls')
+  const helped = await server.call('sam', 'PATCH', '/api/projects/demo/assets/sets/kitchen.blend', { support: ['leo', 'mia'] })
+  t.equal(helped.status, 200, 'sam asks mia to help on Kitchen')
+  await others.getByRole('button', { name: 'Pause: Kitchen' }).waitFor()
+  t.pass('the Kitchen card offers mia its controls at once, without a reload')
   t.same(mia.errors, [], 'no page errors for mia')
 
   const leo = await loggedInPage(browser, server, 'leo')

@@ -28,7 +28,8 @@ export class RenderingPage extends LitElement {
   private readonly nodes = new ApiController<FarmNodeList>(this, (signal) => farm.nodes(signal))
   private readonly assets = new ApiController<AssetList>(this, (signal) => api.get<AssetList>(projectUrl(appState.project!, '/assets'), signal))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'job')) void this.jobs.reload()
+    // A job's canChange follows its asset's owner and helpers, so an asset change reloads the jobs too.
+    if (touches(changes, 'job', 'asset')) void this.jobs.reload()
     if (touches(changes, 'node')) void this.nodes.reload()
     if (touches(changes, 'asset')) void this.assets.reload()
   })
