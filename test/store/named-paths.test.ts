@@ -1,4 +1,4 @@
-import t, { type Tap } from 'tap'
+import t, { type Test } from 'tap'
 import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -47,7 +47,7 @@ t.test('project-relative paths get the same checks', async (t) => {
 })
 
 /** Two projects and a folder outside the share, in a fresh test folder. */
-function layout (t: Tap.Test) {
+function layout (t: Test) {
   const dir = t.testdir({ share: { red: { shots: { 'a.blend': 'red' } }, blue: { 'b.blend': 'blue' } }, outside: {} })
   const red = join(dir, 'share', 'red')
   return { dir, red, blue: join(dir, 'share', 'blue'), outside: join(dir, 'outside') }
