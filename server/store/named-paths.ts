@@ -102,22 +102,31 @@ export function resolveInside (root: string, rel: string, what = 'path', options
  */
 export function resolveForWrite (root: string, rel: string, what = 'path', options: PathOptions & { lastMayBeLink?: boolean } = {}): string {
   const clean = checkRelativePath(rel, what)
-  const place = options.place ?? 'its folder'
-  const parts = clean === '' ? [] : clean.split('/')
-  for (let i = 1; i <= parts.length; i++) {
+  const link = firstLink(root, clean, options.lastMayBeLink)
+  if (link === undefined) return resolve(root, clean)
+  if (leadsOutside(root, join(root, link))) throw leavingThroughLink(root, clean, rel, what, options.place ?? 'its folder', link)
+  throw badRequest('RFAM_PATH_LINK', link === clean
+    ? `The ${what} "${rel}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.`
+    : `The ${what} "${rel}" goes through the link "${link}"; RFAM never writes through links. Use the real folder "${link}" points to instead.`)
+}
+
+/**
+ * The first part of `rel` (a clean relative path) under `root` that is a link, dangling or not, as a
+ * relative path; undefined when there is none. `exceptLast`: the last part may be a link.
+ */
+export function firstLink (root: string, rel: string, exceptLast = false): string | undefined {
+  const parts = rel === '' ? [] : rel.split('/')
+  const last = exceptLast ? parts.length - 1 : parts.length
+  for (let i = 1; i <= last; i++) {
     const sub = parts.slice(0, i).join('/')
     let st
     try { st = lstatSync(join(root, sub)) } catch (err) {
-      if (gone(err)) break // the rest does not exist yet: it is made as real folders and files
+      if (gone(err)) return undefined // the rest does not exist yet: it is made as real folders and files
       throw err
     }
-    if (!st.isSymbolicLink() || (i === parts.length && options.lastMayBeLink)) continue
-    if (leadsOutside(root, join(root, sub))) throw leavingThroughLink(root, clean, rel, what, place, sub)
-    throw badRequest('RFAM_PATH_LINK', sub === clean
-      ? `The ${what} "${rel}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.`
-      : `The ${what} "${rel}" goes through the link "${sub}"; RFAM never writes through links. Use the real folder "${sub}" points to instead.`)
+    if (st.isSymbolicLink()) return sub
   }
-  return resolve(root, clean)
+  return undefined
 }
 
 /** The 400 for a path leaving `root` through a link, naming that link (the first part of the path that leads out). */
