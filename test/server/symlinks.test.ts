@@ -211,3 +211,34 @@ t.test('a folder link made while the server runs is not walked', async (t) => {
   await waitFor(async () => (await paths()).includes('later/note'))
   t.notOk((await paths()).some((p) => p.startsWith('live/')), 'nothing of the other project is listed')
 })
+
+t.test('pictures: only what is in pictures/ is served, and nothing is written through a link', async (t) => {
+  const s = await startTestServer(t, { config: { maxUploadBytes: 200_000 } })
+  const cookie = await s.login('alex')
+  const demo = s.projectDir()
+  const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3366cc' } }).png().toBuffer()
+  const boundary = '----rfamtest'
+  const payload = Buffer.concat([Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="picture"; filename="me.png"\r\nContent-Type: image/png\r\n\r\n`), png, Buffer.from(`\r\n--${boundary}--\r\n`)])
+  const upload = () => s.app.inject({ method: 'PUT', url: '/api/users/alex/picture', headers: { cookie, 'content-type': `multipart/form-data; boundary=${boundary}` }, payload })
+  t.equal((await upload()).statusCode, 200)
+  const stored = s.app.rfam.workspace.user('alex').image!.split('::')[1]!
+  // A team's rendered frame, put where alex's picture was.
+  const frame = join(demo, 'renders', 'secret.png')
+  mkdirSync(join(demo, 'renders'), { recursive: true })
+  writeFileSync(frame, png)
+  const { rmSync } = await import('node:fs')
+  rmSync(join(s.dir, 'data', stored))
+  symlinkSync(frame, join(s.dir, 'data', stored))
+  const got = await s.app.inject({ url: '/api/users/alex/picture', headers: { cookie } })
+  t.equal(got.headers['content-type'], 'image/svg+xml', 'a picture that is a link out of pictures/ is not served')
+  await s.app.rfam.workspace.users.update('alex', (u) => ({ ...u, image: 'data::demo/renders/secret.png' }))
+  const named = await s.app.inject({ url: '/api/users/alex/picture', headers: { cookie } })
+  t.equal(named.headers['content-type'], 'image/svg+xml', 'nor a picture named outside pictures/')
+
+  rmSync(join(s.dir, 'data', 'pictures', 'users'), { recursive: true })
+  symlinkSync(join(demo, 'renders'), join(s.dir, 'data', 'pictures', 'users'))
+  const res = await upload()
+  t.equal(res.statusCode, 400, res.body)
+  t.match(res.json().message, /goes through the link "pictures\/users"; RFAM never writes through links/)
+  t.same(readdirSync(join(demo, 'renders')), ['secret.png'], 'nothing was written into the project')
+})
