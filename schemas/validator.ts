@@ -35,19 +35,26 @@ export class SchemaValidator {
     return fn
   }
 
-  /** Validates (filling in defaults) and returns null, or a sentence naming each bad field. */
-  check (id: string, data: unknown): string | null {
+  /**
+   * Validates (filling in defaults) and returns null, or a sentence naming each bad field.
+   * `quote: false` for files read from disk: unknown fields are then not named (see describeErrors).
+   */
+  check (id: string, data: unknown, options: { quote?: boolean } = {}): string | null {
     const fn = this.compiled(id)
-    return fn(data) ? null : describeErrors(fn.errors ?? [])
+    return fn(data) ? null : describeErrors(fn.errors ?? [], '', options.quote ?? true)
   }
 }
 
-/** Turns Ajv errors into one sentence a person can act on: which field, what was expected. */
-export function describeErrors (errors: ErrorObject[], root = ''): string {
+/**
+ * Turns Ajv errors into one sentence a person can act on: which field, what was expected.
+ * `quote`: name unknown fields. Off for files on disk, whose field names are their contents (a
+ * sidecar that is really someone's user file must not show that it holds "secret").
+ */
+export function describeErrors (errors: ErrorObject[], root = '', quote = true): string {
   const parts = errors.map((e) => {
     const where = (root + e.instancePath) || '(the whole document)'
     if (e.keyword === 'additionalProperties') {
-      return `${where} has an unknown field "${String(e.params.additionalProperty)}"`
+      return quote ? `${where} has an unknown field "${String(e.params.additionalProperty)}"` : `${where} has an unknown field`
     }
     if (e.keyword === 'enum') {
       return `${where} must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`

@@ -124,7 +124,7 @@ async function main (): Promise<number> {
       else delete next.secret
       const problem = validator().check('user.schema.json', next)
       if (problem) throw new Refusal(`${file} is not a valid user file (${problem}); fix it first.`)
-      await writeJsonAtomic(file, next)
+      await writeJsonAtomic(file, next, { mode: 0o600 }) // holds a password hash: for the server's user alone
     })
     console.log(hash ? `Password/PIN set for ${options.ident}.` : `Password/PIN removed for ${options.ident}: picking their face is now enough to log in.`)
     return 0

@@ -24,6 +24,8 @@ const USAGE = `Usage: npm run users:import -- <file.csv> [--dry-run] [--merge] [
 
 const IDENT = /^[a-z0-9][a-z0-9_-]{0,63}$/
 const MIN_PIN_LENGTH = 4
+/** users/*.json hold password hashes: for the server's user alone. */
+const SECRET = { mode: 0o600 }
 
 export class UsageError extends Error {}
 
@@ -193,14 +195,14 @@ async function importOne (person: PersonRow, usersDir: string, options: { dryRun
       const next: User = { ...current, projects: [...current.projects, ...added] }
       const problem = validator().check('user.schema.json', next)
       if (problem) return { ...base, action: 'refused', detail: problem }
-      if (!options.dryRun) await writeJsonAtomic(file, next)
+      if (!options.dryRun) await writeJsonAtomic(file, next, SECRET)
       return { ...base, action: 'merged', detail: `${would}added to ${added.join(', ')}${pinNote}.` }
     }
     const user: User = { ident: person.ident, name: person.name, image: null, projects: person.projects, staff: false, language: '' }
     if (person.pin) user.secret = options.dryRun ? 'scrypt$' : await hashSecret(person.pin)
     const problem = validator().check('user.schema.json', user)
     if (problem) return { ...base, action: 'refused', detail: problem }
-    if (!options.dryRun) await writeJsonAtomic(file, user)
+    if (!options.dryRun) await writeJsonAtomic(file, user, SECRET)
     return { ...base, action: 'created', detail: `${would}created: ${person.name}, in ${person.projects.join(', ')}${person.pin ? ', with a PIN' : ''}.` }
   })
 }

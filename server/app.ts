@@ -12,6 +12,7 @@ import { repoRoot } from './config/load-config.ts'
 import { loadOrCreateKey, SessionTokens } from './auth/session-token.ts'
 import { authPlugin } from './auth/auth-plugin.ts'
 import { securityHeaders } from './security-headers.ts'
+import { tightenSecretFiles } from './config/secret-files.ts'
 import { Workspace } from './store/workspace.ts'
 import { sessionRoutes } from './routes/api/session.ts'
 import { userRoutes } from './routes/api/users.ts'
@@ -32,6 +33,7 @@ export interface AppOptions {
 
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
   for (const schema of loadSchemas()) app.addSchema(schema)
+  for (const line of tightenSecretFiles(config)) app.log.warn(line)
   const workspace = new Workspace(config, options.watch ?? true, (message) => app.log.warn(message))
   await workspace.start()
   app.decorate('rfam', { config, workspace, tokens: new SessionTokens(loadOrCreateKey(config.secretsDir)) })

@@ -14,8 +14,21 @@ export function parseJsonText (text: string, file: string): unknown {
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw new ConfigError(`${file}: not valid JSON (${(err as Error).message}).`)
+    throw new ConfigError(`${file}: ${jsonSyntaxProblem(err)}.`)
   }
+}
+
+/**
+ * What is wrong with text that is not JSON, without quoting any of it: JSON.parse's own message
+ * quotes the start of the text, and a file read may be anything (a link's target, a secret).
+ */
+export function jsonSyntaxProblem (err: unknown, text?: string): string {
+  const message = err instanceof Error ? err.message : ''
+  if (/end of JSON input/.test(message)) return 'not valid JSON (it ends too early)'
+  const at = /at position (\d+)/.exec(message)
+  if (!at || text === undefined) return 'not valid JSON'
+  const before = text.slice(0, Number(at[1])).split('\n')
+  return `not valid JSON (line ${before.length}, column ${before.at(-1)!.length + 1})`
 }
 
 /** Reads `file`, checks it against `schemaId` (filling defaults) and returns it typed. */

@@ -71,6 +71,6 @@ export async function seedDemoIfEmpty (config: LoadedConfig): Promise<boolean> {
   })
   await store.close()
   await writeJsonAtomic(join(config.projectsDir, `${project.ident}.json`), project)
-  for (const u of users) await writeJsonAtomic(join(config.usersDir, `${u.ident}.json`), u)
+  for (const u of users) await writeJsonAtomic(join(config.usersDir, `${u.ident}.json`), u, { mode: 0o600 }) // the teacher's holds a hash
   return true
 }

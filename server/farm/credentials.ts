@@ -7,11 +7,14 @@ import { readFileSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FarmCredentials } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
+import { jsonSyntaxProblem } from '../config/read-json-file.ts'
 import { writeJsonAtomic } from '../store/atomic-write.ts'
 import { withFileLock } from '../store/file-lock.ts'
 
 export const CREDENTIALS_FILE = 'farm-credentials.json'
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+/** Hashes only, but of every node's key: for the server's user alone. */
+const SECRET = { mode: 0o600 }
 
 export const hashCredential = (secret: string): string => `sha256$${createHash('sha256').update(secret).digest('hex')}`
 
@@ -27,15 +30,19 @@ export class FarmCredentialStore {
   }
 
   private read (): FarmCredentials {
+    let text: string
     try {
-      const data = JSON.parse(readFileSync(this.file, 'utf8')) as FarmCredentials
-      const problem = validator().check('farm-credentials.schema.json', data)
-      if (problem) throw new Error(`${this.file}: ${problem}`)
-      return data
+      text = readFileSync(this.file, 'utf8')
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code === 'ENOENT') return { credentials: [] }
       throw err
     }
+    // Errors say what is wrong without quoting the file.
+    let data: FarmCredentials
+    try { data = JSON.parse(text) as FarmCredentials } catch (err) { throw new Error(`${this.file} is ${jsonSyntaxProblem(err, text)}.`) }
+    const problem = validator().check('farm-credentials.schema.json', data, { quote: false })
+    if (problem) throw new Error(`${this.file}: ${problem}`)
+    return data
   }
 
   /** Re-reads the file if it changed (at most once a second unless forced). */
@@ -88,7 +95,7 @@ export class FarmCredentialStore {
     await withFileLock(this.file, async () => {
       const data = this.read()
       data.credentials.push({ name, hash: hashCredential(secret), created: new Date(this.now()).toISOString() })
-      await writeJsonAtomic(this.file, data)
+      await writeJsonAtomic(this.file, data, SECRET)
     })
     this.refresh(true)
     return secret
@@ -101,7 +108,7 @@ export class FarmCredentialStore {
       const data = this.read()
       const kept = data.credentials.filter((c) => c.name !== name)
       removed = data.credentials.length - kept.length
-      if (removed > 0) await writeJsonAtomic(this.file, { credentials: kept })
+      if (removed > 0) await writeJsonAtomic(this.file, { credentials: kept }, SECRET)
     })
     this.refresh(true)
     return removed

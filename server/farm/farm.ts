@@ -14,7 +14,7 @@ import { badRequest, HttpError, notFound } from '../errors.ts'
 import { Announcer } from './announcer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { FarmCredentialStore } from './credentials.ts'
-import { checkBlendPath, createJob, insideProject } from './job-factory.ts'
+import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
 import { JobRuntime, type Run } from './job-runtime.ts'
 import { JobStateMachine, isFinished } from './job-states.ts'
 import { JobStore } from './job-store.ts'
@@ -186,7 +186,8 @@ export class Farm {
     const info = this.deps.project(project)
     if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
     const rel = checkBlendPath(body.file)
-    const abs = this.deps.resolveNamedPath(insideProject(info.directory, rel))
+    const paths = projectPaths(this.deps.resolveNamedPath, info.directory)
+    const abs = paths.file(rel)
     let isFile = false
     try { isFile = statSync(abs).isFile() } catch { isFile = false }
     if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
@@ -204,7 +205,7 @@ export class Farm {
       createdBy: options.by,
       auto: options.auto,
     })
-    this.deps.resolveNamedPath(job.output!)
+    paths.output(job.output!)
     await this.store.create(job)
     const rt = new JobRuntime(job)
     this.seedFromHistory(rt)
@@ -891,7 +892,9 @@ export class Farm {
     if (!source) return
     try {
       const dir = posix.dirname(rt.job.output ?? '')
-      const abs = this.deps.resolveNamedPath(`${dir}/${source}`)
+      const info = this.deps.project(rt.project)
+      if (!info) return
+      const abs = projectPaths(this.deps.resolveNamedPath, info.directory).read(`${dir}/${source}`, 'frame')
       this.previews.request(rt.id, abs)
     } catch (err) {
       this.deps.log.warn(`farm: no preview for "${rt.job.name}": ${(err as Error).message}`)

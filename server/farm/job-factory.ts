@@ -1,10 +1,10 @@
 // Builds a new job from a request: frames from start/end/step, tasks of consecutive frames (one
 // task for a video, one task of one frame for a one-frame job), named paths for the file and the
-// output. Pure: the caller has checked that the file exists inside the project.
+// output. createJob is pure: the caller checks the paths on disk with projectPaths first.
 import { posix } from 'node:path'
 import type { Job, JobCreate, Task } from '../../schemas/generated/types.ts'
 import { badRequest } from '../errors.ts'
-import { checkRelativePath } from '../store/named-paths.ts'
+import { checkRelativePath, resolveForWrite, resolveInside } from '../store/named-paths.ts'
 import { chunk, frameList } from './frames.ts'
 
 export interface NewJob {
@@ -30,6 +30,29 @@ export function insideProject (projectDir: string, rel: string): string {
   const [share, base = ''] = projectDir.split('::')
   const root = base.replace(/\/+$/, '')
   return `${share}::${root ? `${root}/` : ''}${rel}`
+}
+
+const PLACE = { place: 'the project' }
+
+/**
+ * A project's paths on this machine, checked against the project folder rather than the share: a
+ * link from one project into another stays inside the share, but not inside the project.
+ */
+export function projectPaths (resolveNamedPath: (named: string) => string, projectDir: string) {
+  const root = resolveNamedPath(projectDir)
+  const prefix = insideProject(projectDir, '')
+  const rel = (named: string, what: string) => {
+    if (!named.startsWith(prefix)) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${named}" is not inside the project.`)
+    return named.slice(prefix.length)
+  }
+  return {
+    /** A .blend to render (read by nodes): links may lead elsewhere in the project, never out of it. */
+    file: (path: string) => resolveInside(root, path, 'file', PLACE),
+    /** A job's output pattern (written by nodes): no folder on the way may be a link. */
+    output: (named: string) => resolveForWrite(root, rel(named, 'output'), 'output', { ...PLACE, lastMayBeLink: true }),
+    /** Any named path inside the project, for reading (a frame to preview). */
+    read: (named: string, what = 'file') => resolveInside(root, rel(named, what), what, PLACE),
+  }
 }
 
 /** Checks a project-relative .blend path and returns it normalised. */

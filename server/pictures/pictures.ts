@@ -1,12 +1,16 @@
 // Profile and team pictures: stored resized on the picture share (pictures/<kind>/<ident>.jpg),
-// served with a type found from their bytes, never from a name someone chose.
+// served with a type found from their bytes, never from a name someone chose. Only what is inside
+// a share's pictures/ folder is served (a link there leading elsewhere is not followed), and
+// nothing is written through a link.
 import { readFile } from 'node:fs/promises'
 import { mkdir } from 'node:fs/promises'
-import { dirname } from 'node:path'
+import { dirname, join } from 'node:path'
 import type { Sharp } from 'sharp'
 import { badRequest } from '../errors.ts'
 import { writeFileAtomic } from '../store/atomic-write.ts'
-import type { Shares } from '../store/named-paths.ts'
+import { parseNamedPath, resolveForWrite, resolveInside, type Shares } from '../store/named-paths.ts'
+
+const FOLDER = 'pictures'
 
 export const PICTURE_SIZE = 256
 
@@ -26,8 +30,9 @@ export async function normalisePicture (data: Buffer): Promise<Buffer> {
 }
 
 export async function storePicture (shares: Shares, share: string, kind: 'users' | 'projects', ident: string, data: Buffer): Promise<string> {
-  const named = `${share}::pictures/${kind}/${ident}.${Date.now().toString(36)}.jpg`
-  const abs = shares.resolve(named)
+  const rel = `${FOLDER}/${kind}/${ident}.${Date.now().toString(36)}.jpg`
+  const named = `${share}::${rel}`
+  const abs = resolveForWrite(shares.root(share), rel, 'picture', { place: 'its share' })
   await mkdir(dirname(abs), { recursive: true })
   await writeFileAtomic(abs, await normalisePicture(data))
   return named
@@ -36,7 +41,9 @@ export async function storePicture (shares: Shares, share: string, kind: 'users'
 /** Reads a stored picture and names its type from its first bytes. */
 export async function readPicture (shares: Shares, named: string): Promise<{ data: Buffer, type: string } | null> {
   try {
-    const data = await readFile(shares.resolve(named))
+    const { share, rel } = parseNamedPath(named)
+    if (!rel.startsWith(`${FOLDER}/`)) return null
+    const data = await readFile(resolveInside(join(shares.root(share), FOLDER), rel.slice(FOLDER.length + 1), 'picture'))
     return { data, type: sniffImageType(data) }
   } catch {
     return null

@@ -5,12 +5,18 @@
 // An asset is '<path>.json' anywhere under the root, outside 'old/' folders and dot-files:
 // 'shots/hero.blend.json' is the sidecar of 'shots/hero.blend'; 'other/note.json' is the
 // file-less asset 'other/note'. 'project.json' at the top is the project file, not an asset.
+//
+// Links: a folder that is a link is never walked (it could lead into another project, or loop). A
+// sidecar or file that is a link leading out of the project is never read: its asset shows as
+// broken with a reason that says so and quotes nothing of the file. Links that stay inside are read.
 import { EventEmitter } from 'node:events'
-import { closeSync, fstatSync, openSync, readdirSync, readSync, statSync, watch, type FSWatcher, type Stats } from 'node:fs'
-import { readdir, readFile, stat } from 'node:fs/promises'
-import { join, relative, sep, extname } from 'node:path'
+import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, watch, type Dirent, type FSWatcher, type Stats } from 'node:fs'
+import { lstat, readdir, readFile, stat } from 'node:fs/promises'
+import { join, relative, sep, extname, posix } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
+import { jsonSyntaxProblem } from '../config/read-json-file.ts'
+import { firstLink, leadsOutside } from './named-paths.ts'
 
 export interface FileInfo {
   exists: boolean
@@ -19,6 +25,8 @@ export interface FileInfo {
   mtimeMs?: number
   /** Which file this is (device and inode, size, time), so readers can cache what they read of it. */
   identity?: string
+  /** The file is a link leading out of the project: it is never read (and `exists` is false). */
+  outside?: true
 }
 
 export interface AssetEntry {
@@ -28,6 +36,8 @@ export interface AssetEntry {
   file: FileInfo | null
   sidecarMtimeMs: number
   sidecarSize: number
+  /** The sidecar is a link leading out of the project: it is never read. */
+  sidecarOutside?: true
 }
 
 export const OLD_FOLDER = 'old'
@@ -39,6 +49,9 @@ export function isIgnoredName (name: string): boolean {
 }
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'))
+
+const sidecarLeadsOut = (path: string) => `The sidecar "${path}.json" is a link leading out of the project, so RFAM does not read it. Replace the link with the file itself, or move the link out of the project.`
+const fileLeadsOut = (path: string) => `The file "${path}" is a link leading out of the project, so RFAM does not read or render it. Put the file itself there instead of a link.`
 
 export class AssetIndex extends EventEmitter {
   readonly entries = new Map<string, AssetEntry>()
@@ -116,7 +129,7 @@ export class AssetIndex extends EventEmitter {
       } else if (d.name.endsWith('.json') && !(dir === this.root && d.name === PROJECT_FILE)) {
         const path = toPosix(relative(this.root, abs)).slice(0, -'.json'.length)
         seen.add(path)
-        work.push(this.refresh(path, names.has(d.name.slice(0, -'.json'.length))))
+        work.push(this.refresh(path, names.has(d.name.slice(0, -'.json'.length)), true))
       }
     }
     await Promise.all(work)
@@ -134,7 +147,7 @@ export class AssetIndex extends EventEmitter {
       return
     }
     this.watchFolder(dir)
-    let names: Set<string> | undefined
+    let byName: Map<string, Dirent> | undefined
     for (const d of dirents) {
       const name = d.name
       if (isIgnoredName(name)) continue
@@ -143,48 +156,74 @@ export class AssetIndex extends EventEmitter {
       if (d.isDirectory()) { this.scanSync(abs, rel); continue }
       if (!name.endsWith('.json') || (relDir === '' && name === PROJECT_FILE)) continue
       const path = rel.slice(0, -'.json'.length)
+      byName ??= new Map(dirents.map((e) => [e.name, e]))
+      const fileDirent = byName.get(name.slice(0, -'.json'.length))
+      const file = fileDirent
+        ? this.fileInfoSync(abs.slice(0, -'.json'.length), fileDirent)
+        : (extname(path) ? { exists: false } : null)
+      if (d.isSymbolicLink() && leadsOutside(this.root, abs)) {
+        const link = lstatSync(abs, { throwIfNoEntry: false })
+        this.entries.set(path, withFileRule({ path, file, sidecarMtimeMs: link?.mtimeMs ?? 0, sidecarSize: link?.size ?? 0, sidecarOutside: true, broken: sidecarLeadsOut(path) }))
+        continue
+      }
       const sidecar = readSmallFileSync(abs)
       if (!sidecar) continue // vanished while walking: the watcher or the next rescan will settle it
-      names ??= new Set(dirents.map((e) => e.name))
-      const file = names.has(name.slice(0, -'.json'.length))
-        ? fileInfoOf(statSync(abs.slice(0, -'.json'.length), { throwIfNoEntry: false }))
-        : (extname(path) ? { exists: false } : null)
-      this.entries.set(path, { path, file, sidecarMtimeMs: sidecar.mtimeMs, sidecarSize: sidecar.size, ...parseSidecar(sidecar.text) })
+      this.entries.set(path, withFileRule({ path, file, sidecarMtimeMs: sidecar.mtimeMs, sidecarSize: sidecar.size, ...parseSidecar(sidecar.text) }))
     }
     this.version++
   }
 
   /**
    * Re-reads one asset when its sidecar or file changed on disk (cheap when nothing did: a stat).
-   * `fileKnown` skips a stat when the caller already listed the folder.
+   * `fileKnown` skips a stat when the caller already listed the folder. `walked`: the walk found it,
+   * so none of its folders is a link; any other path may lie in a folder that is one (never walked).
    */
-  async refresh (path: string, fileKnown?: boolean): Promise<void> {
+  async refresh (path: string, fileKnown?: boolean, walked = false): Promise<void> {
     const sidecar = this.sidecarOf(path)
-    let sidecarStat
+    let sidecarStat: Stats
+    let outside = false
     try {
-      sidecarStat = await stat(sidecar)
+      if (!walked && firstLink(this.root, posix.dirname(path) === '.' ? '' : posix.dirname(path)) !== undefined) throw new Error('in a linked folder')
+      sidecarStat = await lstat(sidecar)
+      if (sidecarStat.isSymbolicLink()) {
+        outside = leadsOutside(this.root, sidecar)
+        if (!outside) sidecarStat = await stat(sidecar)
+      }
     } catch {
       if (this.entries.delete(path)) this.changed(path)
       return
     }
     const file = await this.fileInfo(path, fileKnown)
     const old = this.entries.get(path)
-    const sidecarSame = old && old.sidecarMtimeMs === sidecarStat.mtimeMs && old.sidecarSize === sidecarStat.size
+    const sidecarSame = old && old.sidecarMtimeMs === sidecarStat.mtimeMs && old.sidecarSize === sidecarStat.size && !!old.sidecarOutside === outside
     const fileSame = old && sameFile(old.file, file)
     if (sidecarSame && fileSame) return
-    const entry: AssetEntry = sidecarSame
+    // A file that stops (or starts) leading out changes what the sidecar's reading gave: read it again.
+    const reuse = sidecarSame && !old.file?.outside && !file?.outside
+    const entry: AssetEntry = reuse
       ? { ...old, file }
-      : { path, file, sidecarMtimeMs: sidecarStat.mtimeMs, sidecarSize: sidecarStat.size, ...await readSidecar(sidecar) }
-    this.entries.set(path, entry)
+      : { path, file, sidecarMtimeMs: sidecarStat.mtimeMs, sidecarSize: sidecarStat.size, ...(outside ? { sidecarOutside: true as const, broken: sidecarLeadsOut(path) } : await readSidecar(sidecar)) }
+    this.entries.set(path, withFileRule(entry))
     this.changed(path)
   }
 
   private async fileInfo (path: string, fileKnown?: boolean): Promise<FileInfo | null> {
     if (fileKnown === false) return extname(path) ? { exists: false } : null
-    const s = await stat(join(this.root, path)).catch(() => undefined)
+    const abs = join(this.root, path)
+    let s = await lstat(abs).catch(() => undefined)
+    if (s?.isSymbolicLink()) {
+      if (leadsOutside(this.root, abs)) return { exists: false, outside: true }
+      s = await stat(abs).catch(() => undefined)
+    }
     // No file: a file-less asset when the path has no extension, otherwise a missing file.
     if (!s) return extname(path) ? { exists: false } : null
     return fileInfoOf(s)
+  }
+
+  /** fileInfo for the first walk, from the folder's listing. */
+  private fileInfoSync (abs: string, dirent: Dirent): FileInfo | null {
+    if (dirent.isSymbolicLink() && leadsOutside(this.root, abs)) return { exists: false, outside: true }
+    return fileInfoOf(statSync(abs, { throwIfNoEntry: false }))
   }
 
   /** Records what this process just wrote, so the reply does not wait for the watcher. */
@@ -211,13 +250,14 @@ export class AssetIndex extends EventEmitter {
     const rel = toPosix(relative(this.root, abs))
     if (rel === PROJECT_FILE) { this.emit('project-file'); return }
     let s: Stats | undefined
-    try { s = statSync(abs) } catch {}
+    // lstat: a link to a folder is not a folder to walk (it may lead into another project).
+    try { s = lstatSync(abs) } catch {}
     if (s?.isDirectory()) {
       if (!this.watchers.has(abs)) void this.walk(abs, new Set())
       return
     }
-    if (!s && this.watchers.has(abs)) {
-      // A folder went away (deleted or moved): forget it and everything under it.
+    if (this.watchers.has(abs)) {
+      // A folder went away (deleted, moved, or replaced by a link): forget it and everything under it.
       for (const [d, w] of this.watchers) if (d === abs || d.startsWith(abs + sep)) { w.close(); this.watchers.delete(d) }
       const prefix = rel + '/'
       for (const path of [...this.entries.keys()]) {
@@ -233,7 +273,14 @@ export class AssetIndex extends EventEmitter {
 
 function sameFile (a: FileInfo | null, b: FileInfo | null): boolean {
   if (a === null || b === null) return a === b
-  return a.exists === b.exists && a.size === b.size && a.mtimeMs === b.mtimeMs
+  return a.exists === b.exists && a.size === b.size && a.mtimeMs === b.mtimeMs && a.outside === b.outside
+}
+
+/** An asset whose file is a link leading out of the project is broken, whatever its sidecar says. */
+function withFileRule (entry: AssetEntry): AssetEntry {
+  if (!entry.file?.outside) return entry
+  const { meta: _meta, ...rest } = entry
+  return { ...rest, broken: fileLeadsOut(entry.path) }
 }
 
 /**
@@ -285,9 +332,9 @@ export function parseSidecar (text: string): { meta?: Asset, broken?: string } {
   try {
     data = JSON.parse(text)
   } catch (err) {
-    return { broken: `The sidecar is not valid JSON (${(err as Error).message}). Fix or restore the file; RFAM will not overwrite it.` }
+    return { broken: `The sidecar is ${jsonSyntaxProblem(err, text)}. Fix or restore the file; RFAM will not overwrite it.` }
   }
-  const problem = validator().check('asset.schema.json', data)
+  const problem = validator().check('asset.schema.json', data, { quote: false })
   if (problem) return { broken: `The sidecar does not match the asset format: ${problem}.` }
   return { meta: data as Asset }
 }

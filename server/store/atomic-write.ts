@@ -1,8 +1,11 @@
 // Atomic file replacement: write a temp file beside the target, fsync it, rename it over the
 // target, then fsync the folder. A reader (or a crash) sees the old or the new file, never half.
-import { open, rename, unlink, mkdir, stat, utimes } from 'node:fs/promises'
+// Never through a link: a target that is a link is refused (renaming over it would silently turn
+// someone's link into a file), and the temp file is made with O_EXCL in the folder's real path.
+import { lstat, open, realpath, rename, unlink, mkdir, stat, utimes } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
 import { randomBytes } from 'node:crypto'
+import { badRequest } from '../errors.ts'
 
 export interface WriteOptions {
   /** Permissions of the new file; 0o600 for files holding secrets (password hashes, credentials, sessions). */
@@ -10,12 +13,16 @@ export interface WriteOptions {
 }
 
 export async function writeFileAtomic (path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
-  const dir = dirname(path)
-  await mkdir(dir, { recursive: true })
+  await mkdir(dirname(path), { recursive: true })
+  // The temp file and the rename use one resolved folder: a link swapped in between cannot split them.
+  const dir = await realpath(dirname(path))
+  const target = join(dir, basename(path))
+  await refuseLink(target)
   // Dot-prefixed so the asset walker and file watchers ignore it.
   const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
   const mode = options.mode ?? 0o644
-  const handle = await open(temp, 'w', mode)
+  // 'wx' (O_EXCL) never opens an existing file, nor follows a link planted under the temp name.
+  const handle = await open(temp, 'wx', mode)
   try {
     // open() applies the umask; a secret file must not end up wider than asked, nor narrower.
     await handle.chmod(mode)
@@ -25,13 +32,20 @@ export async function writeFileAtomic (path: string, data: string | Uint8Array, 
     await handle.close()
   }
   try {
-    await laterThanBefore(temp, path)
-    await rename(temp, path)
+    await laterThanBefore(temp, target)
+    await rename(temp, target)
   } catch (err) {
     await unlink(temp).catch(() => {})
     throw err
   }
   await syncDirectory(dir)
+}
+
+async function refuseLink (path: string): Promise<void> {
+  const st = await lstat(path).catch(() => null)
+  if (st?.isSymbolicLink()) {
+    throw badRequest('RFAM_PATH_LINK', `"${basename(path)}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.`)
+  }
 }
 
 /**

@@ -2,9 +2,9 @@
 // paths inside its project. Reading happens in the background, a couple of files at a time; what
 // each file links is cached by its identity (blend-link-cache.ts), across restarts too.
 import { existsSync } from 'node:fs'
-import { join, relative, sep } from 'node:path'
+import { isAbsolute, join, relative, sep } from 'node:path'
 import { resolveLibraryPath } from '../blend/read-blend-links.ts'
-import { isInside } from './named-paths.ts'
+import { isInside, realpathOfExistingPart } from './named-paths.ts'
 
 export interface FileLinks {
   /** Linked libraries inside the project, as paths relative to it. */
@@ -15,17 +15,30 @@ export interface FileLinks {
   outside: string[]
 }
 
-/** Where the libraries a project file links are: inside the project, missing, or outside it. */
+/**
+ * Where the libraries a project file links are: inside the project, missing, or outside it. By
+ * their real paths: a library reached through a link leading out of the project is outside (a
+ * node's sandbox, which sees only the project, cannot reach it), one reached through a link that
+ * stays inside is the file the link leads to.
+ */
 export function fileLinks (root: string, path: string, libraries: string[]): FileLinks {
   const abs = join(root, path)
   const out: FileLinks = { inside: [], missing: [], outside: [] }
+  let realRoot: string | undefined
   for (const lib of libraries) {
     const target = resolveLibraryPath(abs, lib)
     if (!existsSync(target)) out.missing.push(lib)
-    if (isInside(root, target)) out.inside.push(relative(root, target).split(sep).join('/'))
+    realRoot ??= realpathOf(root)
+    const real = isAbsolute(target) ? realpathOf(target) : undefined
+    if (real !== undefined && realRoot !== undefined && isInside(realRoot, real)) out.inside.push(relative(realRoot, real).split(sep).join('/'))
     else out.outside.push(lib)
   }
   return out
+}
+
+/** The real path, or undefined for a loop of links. */
+function realpathOf (p: string): string | undefined {
+  try { return realpathOfExistingPart(p) } catch { return undefined }
 }
 
 /**

@@ -1,11 +1,13 @@
 // A folder of '<ident>.json' files (users/, projects/), read into memory and kept fresh by watching
 // it. A file that does not parse or does not match its schema is left out, with its reason kept
-// for the log and the API, and never overwritten.
+// for the log and the API, and never overwritten. The reason never quotes the file: users/ holds
+// password hashes.
 import { readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs'
 import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import { validator } from '../../schemas/validator.ts'
-import { writeJsonAtomic } from './atomic-write.ts'
+import { jsonSyntaxProblem } from '../config/read-json-file.ts'
+import { writeJsonAtomic, type WriteOptions } from './atomic-write.ts'
 import { withFileLock } from './file-lock.ts'
 
 export interface BrokenFile { file: string, reason: string }
@@ -18,7 +20,8 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
   /** Increases whenever the folder's contents change, for caches built from them. */
   version = 0
 
-  constructor (readonly dir: string, private readonly schemaId: string) {
+  /** `options.mode`: permissions of the files it writes (0o600 for users/, whose files hold password hashes). */
+  constructor (readonly dir: string, private readonly schemaId: string, private readonly options: WriteOptions = {}) {
     super()
     this.reload()
   }
@@ -56,16 +59,27 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
 
   private readOne (name: string, broken: Map<string, BrokenFile>): T | undefined {
     const file = join(this.dir, name)
+    let text: string
+    let data: T
     try {
-      const data = JSON.parse(readFileSync(file, 'utf8')) as T
-      const problem = validator().check(this.schemaId, data)
-      if (problem) throw new Error(problem)
-      if (`${data.ident}.json` !== name) throw new Error(`ident "${data.ident}" does not match the file name`)
-      return data
+      text = readFileSync(file, 'utf8')
     } catch (err) {
-      broken.set(name, { file, reason: (err as Error).message })
+      broken.set(name, { file, reason: `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})` })
       return undefined
     }
+    try {
+      data = JSON.parse(text) as T
+    } catch (err) {
+      broken.set(name, { file, reason: jsonSyntaxProblem(err, text) })
+      return undefined
+    }
+    const problem = validator().check(this.schemaId, data, { quote: false }) ??
+      (`${data.ident}.json` !== name ? 'its "ident" field does not match the file name' : null)
+    if (problem) {
+      broken.set(name, { file, reason: problem })
+      return undefined
+    }
+    return data
   }
 
   /** Re-reads the folder whenever something in it changes (other tools may edit these files). */
@@ -87,11 +101,11 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
   async update (ident: string, change: (current: T) => T): Promise<T> {
     const file = join(this.dir, `${ident}.json`)
     const result = await withFileLock(file, async () => {
-      const current = JSON.parse(readFileSync(file, 'utf8')) as T
+      const current = parseOrExplain<T>(readFileSync(file, 'utf8'), `${ident}.json`)
       const next = change(structuredClone(current))
-      const problem = validator().check(this.schemaId, next)
+      const problem = validator().check(this.schemaId, next, { quote: false })
       if (problem) throw new Error(`${ident}: ${problem}`)
-      await writeJsonAtomic(file, next)
+      await writeJsonAtomic(file, next, this.options)
       return next
     })
     this.items.set(ident, result)
@@ -104,10 +118,19 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
     const problem = validator().check(this.schemaId, item)
     if (problem) throw new Error(`${item.ident}: ${problem}`)
     const file = join(this.dir, `${item.ident}.json`)
-    await withFileLock(file, () => writeJsonAtomic(file, item))
+    await withFileLock(file, () => writeJsonAtomic(file, item, this.options))
     this.items.set(item.ident, item)
     this.version++
     this.emit('change')
     return item
+  }
+}
+
+/** JSON.parse, with an error that says what is wrong without quoting the text (it may hold secrets). */
+function parseOrExplain<T> (text: string, name: string): T {
+  try {
+    return JSON.parse(text) as T
+  } catch (err) {
+    throw new Error(`${name} is ${jsonSyntaxProblem(err, text)}; fix it before changing it here.`)
   }
 }

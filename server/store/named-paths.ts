@@ -1,11 +1,15 @@
-// Named paths ('share::relative/path') and the one rule about them: nothing resolves outside its
-// share. Lexical checks refuse '..', absolute paths and NUL bytes; a realpath check refuses
-// symlinks that lead out.
-import { realpathSync } from 'node:fs'
-import { isAbsolute, join, relative, resolve, sep, dirname } from 'node:path'
+// Named paths ('share::relative/path') and the rules about them: nothing resolves outside its
+// share, and nothing under a project outside that project. Lexical checks refuse '..', absolute
+// paths and NUL bytes; a realpath check refuses links that lead out, dangling ones included (a
+// link to something that does not exist yet is followed to where it would lead). Writes go further:
+// no part of a written path may be a link at all (see resolveForWrite).
+import { lstatSync, readlinkSync, realpathSync } from 'node:fs'
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { badRequest } from '../errors.ts'
 
 const NAMED = /^([a-z0-9][a-z0-9_-]{0,63})::(.*)$/s
+/** As many links as Linux follows in one path before it gives up (ELOOP). */
+const MAX_LINKS = 40
 
 export function parseNamedPath (named: string): { share: string, rel: string } {
   const m = NAMED.exec(named)
@@ -23,21 +27,40 @@ export function checkRelativePath (rel: string, what = 'path'): string {
   return parts.join('/')
 }
 
-/** The real path of `p`, or of its nearest existing ancestor joined with the rest. */
-function realpathOfExistingPart (p: string): string {
+const gone = (err: unknown) => ['ENOENT', 'ENOTDIR'].includes((err as NodeJS.ErrnoException).code ?? '')
+
+/**
+ * Where `p` really leads: the real path of its deepest existing part with the rest appended. A
+ * dangling link on the way is followed by hand to where it points, since whatever is written
+ * through it would be created there. Throws ELOOP for a loop of links.
+ */
+export function realpathOfExistingPart (p: string, hops = 0): string {
   let current = p
   const rest: string[] = []
   for (;;) {
     try {
-      return join(realpathSync(current), ...rest.reverse())
+      return join(realpathSync.native(current), ...[...rest].reverse())
     } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
-      const parent = dirname(current)
-      if (parent === current) return p
-      rest.push(current.slice(parent.length + 1))
-      current = parent
+      if (!gone(err)) throw err
     }
+    const target = danglingLinkTarget(current)
+    if (target !== undefined) {
+      if (hops >= MAX_LINKS) throw Object.assign(new Error(`too many links in ${p}`), { code: 'ELOOP' })
+      return realpathOfExistingPart(join(target, ...[...rest].reverse()), hops + 1)
+    }
+    const parent = dirname(current)
+    if (parent === current) return p
+    rest.push(basename(current))
+    current = parent
   }
+}
+
+/** Where a link whose target is missing points, as an absolute path; undefined when `p` is no link. */
+function danglingLinkTarget (p: string): string | undefined {
+  let target: string
+  try { target = readlinkSync(p) } catch { return undefined }
+  // Relative targets count from the real folder holding the link.
+  return resolve(realpathOfExistingPart(dirname(p)), target)
 }
 
 export function isInside (root: string, p: string): boolean {
@@ -45,15 +68,78 @@ export function isInside (root: string, p: string): boolean {
   return r === '' || (!r.startsWith('..' + sep) && r !== '..' && !isAbsolute(r))
 }
 
-/** Joins `rel` under `root`, refusing anything (lexically or through symlinks) that ends up outside. */
-export function resolveInside (root: string, rel: string, what = 'path'): string {
+/** True when `abs`, a path under `root` by name, leads out of `root` once its links are followed (or cannot be followed). */
+export function leadsOutside (root: string, abs: string): boolean {
+  try {
+    return !isInside(realpathOfExistingPart(root), realpathOfExistingPart(abs))
+  } catch {
+    return true
+  }
+}
+
+export interface PathOptions {
+  /** What the root is, for messages: 'its folder' (the default), 'the project', 'its share'. */
+  place?: string
+}
+
+/**
+ * Joins `rel` under `root` and returns it (by name, not by its real path), refusing anything that
+ * ends up outside: lexically, or through a link on the way, dangling or not. For reading; the
+ * root itself may be reached through links (a share mounted through one).
+ */
+export function resolveInside (root: string, rel: string, what = 'path', options: PathOptions = {}): string {
   const clean = checkRelativePath(rel, what)
   const target = resolve(root, clean)
-  const realRoot = realpathOfExistingPart(root)
-  if (!isInside(realRoot, realpathOfExistingPart(target))) {
-    throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" leads outside its folder (through a link).`)
-  }
+  if (leadsOutside(root, target)) throw leavingThroughLink(root, clean, rel, what, options.place ?? 'its folder')
   return target
+}
+
+/**
+ * Joins `rel` under `root` for writing: refused when any part of it is a link, even one that stays
+ * inside (RFAM never writes through a link: what it writes lands where its name says, and a link
+ * made by someone else cannot send it anywhere). `lastMayBeLink`: the path itself may be a link,
+ * for moving it (a rename moves the link, it does not follow it). Links above the root are fine.
+ */
+export function resolveForWrite (root: string, rel: string, what = 'path', options: PathOptions & { lastMayBeLink?: boolean } = {}): string {
+  const clean = checkRelativePath(rel, what)
+  const link = firstLink(root, clean, options.lastMayBeLink)
+  if (link === undefined) return resolve(root, clean)
+  if (leadsOutside(root, join(root, link))) throw leavingThroughLink(root, clean, rel, what, options.place ?? 'its folder', link)
+  throw badRequest('RFAM_PATH_LINK', link === clean
+    ? `The ${what} "${rel}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.`
+    : `The ${what} "${rel}" goes through the link "${link}"; RFAM never writes through links. Use the real folder "${link}" points to instead.`)
+}
+
+/**
+ * The first part of `rel` (a clean relative path) under `root` that is a link, dangling or not, as a
+ * relative path; undefined when there is none. `exceptLast`: the last part may be a link.
+ */
+export function firstLink (root: string, rel: string, exceptLast = false): string | undefined {
+  const parts = rel === '' ? [] : rel.split('/')
+  const last = exceptLast ? parts.length - 1 : parts.length
+  for (let i = 1; i <= last; i++) {
+    const sub = parts.slice(0, i).join('/')
+    let st
+    try { st = lstatSync(join(root, sub)) } catch (err) {
+      if (gone(err)) return undefined // the rest does not exist yet: it is made as real folders and files
+      throw err
+    }
+    if (st.isSymbolicLink()) return sub
+  }
+  return undefined
+}
+
+/** The 400 for a path leaving `root` through a link, naming that link (the first part of the path that leads out). */
+function leavingThroughLink (root: string, clean: string, rel: string, what: string, place: string, known?: string): Error {
+  const parts = clean.split('/')
+  let link = known
+  for (let i = 1; link === undefined && i <= parts.length; i++) {
+    const sub = parts.slice(0, i).join('/')
+    if (leadsOutside(root, join(root, sub))) link = sub
+  }
+  const advice = `RFAM only follows links that stay inside ${place}: put the real file or folder there instead.`
+  if (link === undefined || link === clean) return badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" is a link leading out of ${place}. ${advice}`)
+  return badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" goes through the link "${link}", which leads out of ${place}. ${advice}`)
 }
 
 export class Shares {
@@ -71,7 +157,7 @@ export class Shares {
   /** The absolute path a named path stands for on this machine. */
   resolve (named: string): string {
     const { share, rel } = parseNamedPath(named)
-    return resolveInside(this.root(share), rel, 'named path')
+    return resolveInside(this.root(share), rel, 'named path', { place: 'its share' })
   }
 
   /** The named path of an absolute path inside a share, or null. */

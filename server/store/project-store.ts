@@ -1,8 +1,11 @@
 // One project's folder: its assets (through the index), its project.json, and every change to
 // them. Writes re-read the file under its lock and apply only the fields that changed, so two
 // people (or two servers) editing different fields of one asset never undo each other.
+// Paths: what is read may go through links that stay inside the project (resolve); what is
+// written may not go through any link at all (resolveForWrite), nor anything leave the project.
 import { EventEmitter } from 'node:events'
-import { copyFile, mkdir, readFile, rename, utimes, access, stat, writeFile } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { copyFile, lstat, mkdir, readFile, rename, utimes, access, stat, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -17,7 +20,7 @@ import { writeJsonAtomic } from './atomic-write.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
 import { withFileLock } from './file-lock.ts'
-import { checkRelativePath, resolveInside } from './named-paths.ts'
+import { checkRelativePath, leadsOutside, resolveForWrite, resolveInside } from './named-paths.ts'
 
 export interface ProjectStoreOptions {
   ident: string
@@ -33,6 +36,9 @@ export interface ProjectStoreOptions {
 }
 
 const exists = (p: string) => access(p).then(() => true, () => false)
+/** Exists as a name, a dangling link included. */
+const named = (p: string) => lstat(p).then(() => true, () => false)
+const PLACE = { place: 'the project' }
 
 export class ProjectStore extends EventEmitter {
   readonly index: AssetIndex
@@ -161,6 +167,8 @@ export class ProjectStore extends EventEmitter {
   private async loadProjectFile (): Promise<void> {
     this.projectFileStamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
     try {
+      // A project.json that is a link leading out (to another team's) counts as empty.
+      if (leadsOutside(this.root, this.projectFilePath)) throw new Error('a link leading out of the project')
       const data = JSON.parse(await readFile(this.projectFilePath, 'utf8'))
       if (validator().check('project-file.schema.json', data) === null) this.projectFile = data
     } catch {
@@ -185,6 +193,7 @@ export class ProjectStore extends EventEmitter {
     for (const role of patch.roles ?? []) {
       if (!members.has(role.user)) throw badRequest('RFAM_NOT_MEMBER', `"${role.user}" is not in this project, so cannot have a role in it.`)
     }
+    this.resolveForWrite('project.json', 'project file')
     const next = await withFileLock(this.projectFilePath, async () => {
       let current: ProjectFile = {}
       try {
@@ -226,8 +235,13 @@ export class ProjectStore extends EventEmitter {
     return view
   }
 
-  /** Absolute path of something inside the project, refusing anything that leaves it. */
-  resolve (rel: string): string { return resolveInside(this.root, rel, 'asset path') }
+  /** Absolute path of something inside the project for reading, refusing anything that leaves it (links included). */
+  resolve (rel: string, what = 'asset path'): string { return resolveInside(this.root, rel, what, PLACE) }
+
+  /** Absolute path of something inside the project for writing: no part of it may be a link. */
+  resolveForWrite (rel: string, what: string, options: { lastMayBeLink?: boolean } = {}): string {
+    return resolveForWrite(this.root, rel, what, { ...PLACE, ...options })
+  }
 
   // ---- checks against the defaults set ------------------------------------------------------
   private checkFields (meta: Asset, fields: Partial<Asset>): void {
@@ -264,7 +278,9 @@ export class ProjectStore extends EventEmitter {
     if (path === '' || path.split('/').some(isIgnoredName) || path.endsWith('.json') || path === 'project') {
       throw badRequest('RFAM_BAD_FILE_NAME', `"${body.path}" cannot be used as an asset's file name: no hidden names, no 'old' folder, no .json.`)
     }
-    const filePath = this.resolve(path)
+    // A registered file is only read; a template is copied to a new file, so that path is written.
+    const filePath = registering ? this.resolve(path, 'file') : this.resolveForWrite(path, 'file')
+    this.resolveForWrite(path + '.json', 'sidecar')
     const sidecar = this.index.sidecarOf(path)
     const template = registering ? null : templatePath(set, type)
     const meta: Asset = {
@@ -289,12 +305,13 @@ export class ProjectStore extends EventEmitter {
       if (registering && !(await stat(filePath).then((st) => st.isFile(), () => false))) {
         throw badRequest('RFAM_NO_FILE', `There is no file "${path}" in the project to register; save it there first.`)
       }
-      if (await exists(sidecar) || (template && await exists(filePath))) {
+      if (await exists(sidecar) || (template && await named(filePath))) {
         throw conflict('RFAM_EXISTS', `"${path}" already exists; choose another name or file name.`)
       }
       await mkdir(dirname(filePath), { recursive: true })
       if (template) {
-        await copyFile(template, filePath)
+        // EXCL: never over a file (or a link) that appeared meanwhile.
+        await copyFile(template, filePath, constants.COPYFILE_EXCL)
         const now = new Date()
         await utimes(filePath, now, now) // the copy is new work, not the template's date
       }
@@ -307,6 +324,7 @@ export class ProjectStore extends EventEmitter {
   /** Changes fields of one asset: re-reads the sidecar under its lock and applies only `patch`. */
   async update (path: string, patch: AssetUpdate | ((meta: Asset) => Asset)): Promise<AssetView> {
     this.get(path)
+    this.resolveForWrite(path + '.json', 'sidecar')
     const sidecar = this.index.sidecarOf(path)
     await withFileLock(sidecar, async () => {
       const { meta, broken } = await readSidecar(sidecar)
@@ -329,12 +347,16 @@ export class ProjectStore extends EventEmitter {
     return this.get(path)
   }
 
-  /** A free name in old/ for a copy of `path` (a second copy in the same second gets '-2'). */
-  private async freeOldPath (path: string, date: Date): Promise<string> {
+  /**
+   * A free name in old/ for a copy of `path` (a second copy in the same second gets '-2'), checked
+   * for writing: old/ is skipped by the walker, so a link there would go unnoticed.
+   */
+  private async freeOldPath (path: string, date: Date, what: string): Promise<string> {
     const first = oldCopyPath(path, date)
     for (let n = 1; ; n++) {
       const candidate = n === 1 ? first : first.replace(/(Z)(\.[^./]*)?$/, `Z-${n}$2`)
-      if (!await exists(this.resolve(candidate)) && !await exists(this.resolve(candidate + '.json'))) return candidate
+      const file = this.resolveForWrite(candidate, what)
+      if (!await named(file) && !await named(file + '.json')) return candidate
     }
   }
 
@@ -342,22 +364,28 @@ export class ProjectStore extends EventEmitter {
   async checkpoint (path: string): Promise<string> {
     const view = this.get(path)
     if (!view.file?.exists) throw badRequest('RFAM_NO_FILE', `"${path}" has no file to checkpoint.`)
-    const target = await this.freeOldPath(path, new Date())
-    await mkdir(dirname(this.resolve(target)), { recursive: true })
-    await copyFile(this.resolve(path), this.resolve(target))
+    const source = this.resolve(path, 'file')
+    const target = await this.freeOldPath(path, new Date(), 'checkpoint')
+    await mkdir(dirname(this.resolveForWrite(target, 'checkpoint')), { recursive: true })
+    await copyFile(source, this.resolveForWrite(target, 'checkpoint'), constants.COPYFILE_EXCL)
     return target
   }
 
-  /** Moves the file and its sidecar into old/ (nothing is ever deleted). */
+  /**
+   * Moves the file and its sidecar into old/ (nothing is ever deleted). Either may be a link: the
+   * link itself is moved, never followed.
+   */
   async delete (path: string): Promise<string> {
     const view = this.get(path)
-    const sidecar = this.index.sidecarOf(path)
-    const target = await this.freeOldPath(path, new Date())
-    await withFileLock(sidecar, async () => {
-      await mkdir(dirname(this.resolve(target)), { recursive: true })
+    const move = { lastMayBeLink: true }
+    const file = this.resolveForWrite(path, 'file', move)
+    const sidecar = this.resolveForWrite(path + '.json', 'sidecar', move)
+    const target = await this.freeOldPath(path, new Date(), 'copy in old/')
+    await withFileLock(this.index.sidecarOf(path), async () => {
+      await mkdir(dirname(this.resolveForWrite(target, 'copy in old/')), { recursive: true })
       // The sidecar keeps its file's name plus '.json' in old/, so the pair stays together.
-      if (view.file?.exists) await rename(this.resolve(path), this.resolve(target))
-      await rename(sidecar, this.resolve(target + '.json'))
+      if (view.file !== null && await named(file)) await rename(file, this.resolveForWrite(target, 'copy in old/'))
+      await rename(sidecar, this.resolveForWrite(target + '.json', 'copy in old/'))
     })
     await this.index.refresh(path)
     return target

@@ -31,7 +31,8 @@ export class Workspace extends EventEmitter {
     this.linkCache = new BlendLinkCache({ file: join(config.cacheDir, LINK_CACHE_FILE), live: () => this.liveFileIdentities(), log })
     this.defaultsSets = loadConfiguredDefaultsSets(config)
     this.languages = loadLanguages(config.languagesDir, config.language)
-    this.users = new JsonDirectory<User>(config.usersDir, 'user.schema.json')
+    // Users' files hold password hashes: only the server may read them.
+    this.users = new JsonDirectory<User>(config.usersDir, 'user.schema.json', { mode: 0o600 })
     this.projects = new JsonDirectory<Project>(config.projectsDir, 'project.schema.json')
   }
 

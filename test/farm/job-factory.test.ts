@@ -1,6 +1,9 @@
 // Job creation: frames, chunks, video, one-frame jobs, reversed ranges, paths, spread order.
 import t from 'tap'
-import { createJob, insideProject } from '../../server/farm/job-factory.ts'
+import { existsSync, symlinkSync } from 'node:fs'
+import { join } from 'node:path'
+import { createJob, insideProject, projectPaths } from '../../server/farm/job-factory.ts'
+import { Shares } from '../../server/store/named-paths.ts'
 import { frameList, spreadOrder, chunk, MAX_FRAMES_PER_JOB } from '../../server/farm/frames.ts'
 import { validator } from '../../schemas/validator.ts'
 import type { JobCreate } from '../../schemas/generated/types.ts'
@@ -76,4 +79,28 @@ t.test('spread order: first, last, then midpoints (the original order)', async (
   t.same(spreadOrder(2), [0, 1])
   t.same(spreadOrder(0), [])
   for (const n of [3, 5, 17, 100, 1001]) t.same([...spreadOrder(n)].sort((a, b) => a - b), Array.from({ length: n }, (_, i) => i), `${n}: every index once`)
+})
+
+t.test('job paths are checked against the project, not merely the share', async (t) => {
+  const dir = t.testdir({ share: { red: { shots: { 'a.blend': 'red' } }, blue: { 'secret.blend': 'blue', renders: {} } }, outside: {} })
+  const share = join(dir, 'share')
+  const red = join(share, 'red')
+  symlinkSync(join(share, 'blue', 'secret.blend'), join(red, 'shots', 'secret.blend'))
+  symlinkSync(join(share, 'blue'), join(red, 'blue'))
+  symlinkSync(join(red, 'shots', 'a.blend'), join(red, 'again.blend'))
+  symlinkSync(join(red, 'shots'), join(red, 'mirror'))
+  symlinkSync(join(dir, 'outside', 'renders'), join(red, 'renders'))
+  const shares = new Shares(new Map([['data', share]]))
+  const paths = projectPaths((named) => shares.resolve(named), 'data::red')
+  t.equal(paths.file('shots/a.blend'), join(red, 'shots', 'a.blend'))
+  t.equal(paths.file('again.blend'), join(red, 'again.blend'), 'a link to another file of the project renders')
+  t.throws(() => paths.file('shots/secret.blend'), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE', message: /^The file "shots\/secret\.blend" is a link leading out of the project\./ })
+  t.throws(() => paths.file('blue/secret.blend'), { statusCode: 400, message: /goes through the link "blue", which leads out of the project/ })
+  t.equal(paths.output('data::red/out/shot/####'), join(red, 'out', 'shot', '####'))
+  t.throws(() => paths.output('data::red/blue/renders/####'), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE', message: /The output "blue\/renders\/####" goes through the link "blue"/ })
+  t.throws(() => paths.output('data::red/renders/x/####'), { statusCode: 400, message: /link "renders", which leads out of the project/ }, 'a dangling link out of the share')
+  t.throws(() => paths.output('data::red/mirror/####'), { statusCode: 400, code: 'RFAM_PATH_LINK' }, 'frames are not written through a link that stays inside either')
+  t.throws(() => paths.output('data::blue/renders/####'), { statusCode: 400, message: /is not inside the project/ })
+  t.throws(() => paths.read('data::red/blue/secret.blend', 'frame'), { statusCode: 400, message: /The frame "blue\/secret\.blend" goes through the link "blue"/ }, 'a preview is not made of another project\'s picture')
+  t.notOk(existsSync(join(dir, 'outside', 'renders')), 'nothing was made outside')
 })

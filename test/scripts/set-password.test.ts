@@ -1,6 +1,6 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { verifySecret } from '../../server/auth/passwords.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
@@ -25,6 +25,7 @@ t.test('reads the new secret from stdin when it is not a terminal, and stores on
   t.ok(await verifySecret('correct horse', secret))
   t.notOk(await verifySecret('ignored second line', secret))
   t.same(listDir(site.users), ['tom.json'], 'no lock or temp file left behind')
+  t.equal(statSync(join(site.users, 'tom.json')).mode & 0o777, 0o600, 'the file holding the hash is for the server\'s user alone')
 
   const cleared = await runScript('set-password.ts', ['password', 'tom', '--clear'], { config: site.config })
   t.equal(cleared.code, 0)

@@ -1,5 +1,5 @@
 import t from 'tap'
-import { readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { validator } from '../../schemas/validator.ts'
 import { verifySecret } from '../../server/auth/passwords.ts'
@@ -62,6 +62,7 @@ t.test('rows without a header create valid user files with a generated avatar; U
   t.same(readUser(site, 'zoe').projects, ['red'], 'empty trailing cells are not projects')
   t.equal(readUser(site, 'li').name, '李小龙')
   for (const u of ['tom', 'zoe', 'li']) t.equal(validator().check('user.schema.json', readUser(site, u)), null, `${u} matches user.schema.json`)
+  for (const u of ['tom', 'zoe', 'li']) t.equal(statSync(join(site.users, `${u}.json`)).mode & 0o777, 0o600, `${u}.json is for the server's user alone (it may hold a password hash)`)
 })
 
 t.test('a header may add a pin column; the PIN is stored hashed', async (t) => {
@@ -111,6 +112,7 @@ t.test('existing people are skipped; --merge adds only their new projects and ke
   t.match(merged.stdout, /line 1 +tom +merged +added to blue/)
   t.match(merged.stdout, /line 2 +mia +unchanged/)
   t.same(readUser(site, 'tom'), { ...existing, projects: ['red', 'blue'] }, 'only the new project was added')
+  t.equal(statSync(join(site.users, 'tom.json')).mode & 0o777, 0o600, 'a merged file holding a hash is written 0600')
   const again = await importCsv(site, csv, '--merge')
   t.match(again.stdout, /line 1 +tom +unchanged/, 'running it twice changes nothing')
 })

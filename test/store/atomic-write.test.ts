@@ -3,7 +3,7 @@
 // size and time for an unchanged file) and when the file came from a site whose clock runs ahead
 // (Unison's -prefer newer would let the older edit win).
 import t from 'tap'
-import { mkdtempSync, readFileSync, rmSync, statSync, utimesSync } from 'node:fs'
+import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { writeFileAtomic, writeJsonAtomic } from '../../server/store/atomic-write.ts'
@@ -35,4 +35,27 @@ t.test('a file from a site whose clock runs ahead: the local save is still the l
   utimesSync(file, ahead, ahead) // as a sync tool leaves it, with the other site's time
   await writeJsonAtomic(file, { name: 'Cake', priority: 11 })
   t.ok(statSync(file).mtimeMs > ahead.getTime(), 'the new save is newer than the file it replaced')
+})
+
+t.test('never through a link: a target that is a link is refused and left as it was', async (t) => {
+  const dir = t.testdir({ project: { 'real.json': '{"a":1}\n' }, outside: {} })
+  const project = join(dir, 'project')
+  const outside = join(dir, 'outside')
+  symlinkSync(join(project, 'real.json'), join(project, 'link.json'))
+  symlinkSync(join(outside, 'planted.json'), join(project, 'dangling.json'))
+  for (const name of ['link.json', 'dangling.json']) {
+    await t.rejects(writeJsonAtomic(join(project, name), { b: 2 }), { statusCode: 400, code: 'RFAM_PATH_LINK', message: `"${name}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.` }, name)
+    t.ok(lstatSync(join(project, name)).isSymbolicLink(), `${name} is still the link it was`)
+  }
+  t.equal(readFileSync(join(project, 'real.json'), 'utf8'), '{"a":1}\n', 'the file a link points to is unchanged')
+  t.same(readdirSync(outside), [], 'nothing was created where the dangling link points')
+  t.same(readdirSync(project).sort(), ['dangling.json', 'link.json', 'real.json'], 'no temp file left behind')
+})
+
+t.test('the temp file and the rename happen in the folder\'s real path', async (t) => {
+  const dir = t.testdir({ real: {} })
+  symlinkSync(join(dir, 'real'), join(dir, 'mounted'))
+  await writeFileAtomic(join(dir, 'mounted', 'a.txt'), 'x', { mode: 0o600 })
+  t.equal(readFileSync(join(dir, 'real', 'a.txt'), 'utf8'), 'x', 'a folder reached through a link (as a share may be) still works')
+  t.equal(statSync(join(dir, 'real', 'a.txt')).mode & 0o777, 0o600)
 })
