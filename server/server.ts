@@ -3,7 +3,7 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify'
 import { ajvOptions, describeErrors } from '../schemas/validator.ts'
 import type { LoadedConfig } from './config/load-config.ts'
-import { HttpError } from './errors.ts'
+import { HttpError, nameTooLong } from './errors.ts'
 import { registerApp, type AppOptions } from './app.ts'
 import { lazySchemaCompilers } from './lazy-schema-compilers.ts'
 
@@ -45,7 +45,8 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     }
     // A file name longer than the file system takes (255 bytes a part) is the request's fault.
     if (error.code === 'ENAMETOOLONG') {
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_NAME_TOO_LONG', message: 'That name is too long for a file: each folder or file name can have at most 255 letters (fewer with accents). Use a shorter one.' })
+      const { statusCode, code, message } = nameTooLong()
+      return reply.code(statusCode).send({ statusCode, error: 'Bad Request', code, message })
     }
     const status = error.statusCode ?? 500
     if (status < 500) {

@@ -5,7 +5,7 @@
 // no part of a written path may be a link at all (see resolveForWrite).
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { badRequest } from '../errors.ts'
+import { badRequest, MAX_NAME_BYTES, nameTooLong } from '../errors.ts'
 
 const NAMED = /^([a-z0-9][a-z0-9_-]{0,63})::(.*)$/s
 /** As many links as Linux follows in one path before it gives up (ELOOP). */
@@ -24,6 +24,7 @@ export function checkRelativePath (rel: string, what = 'path'): string {
   if (isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" is absolute; give it relative to its share or project.`)
   const parts = rel.split('/').filter((p) => p !== '' && p !== '.')
   if (parts.includes('..')) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" leaves its folder ('..' is not allowed).`)
+  if (parts.some((p) => Buffer.byteLength(p) > MAX_NAME_BYTES)) throw nameTooLong()
   return parts.join('/')
 }
 
