@@ -98,6 +98,7 @@ export interface AllSchemas {
   PublicUser?: PublicUser;
   SessionList?: SessionList;
   Session?: Session;
+  SessionsEnded?: SessionsEnded;
   Team?: Team;
   Todo?: Todo;
   ServerVersion?: ServerVersion;
@@ -949,6 +950,15 @@ export interface Session {
   user: PublicUser;
   project: PublicProject;
   expires?: Timestamp;
+}
+/**
+ * DELETE /api/users/:user/sessions: how many log-ins were ended.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-sessions-ended".
+ */
+export interface SessionsEnded {
+  ended: number;
 }
 /**
  * GET /api/projects/:project/team: every member with their current task.
@@ -2039,6 +2049,7 @@ export const schemaIds = {
   "PublicUser": "api-public-user.schema.json",
   "SessionList": "api-session-list.schema.json",
   "Session": "api-session.schema.json",
+  "SessionsEnded": "api-sessions-ended.schema.json",
   "Team": "api-team.schema.json",
   "Todo": "api-todo.schema.json",
   "ServerVersion": "api-version.schema.json",
