@@ -4,7 +4,7 @@ import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { hashSecret } from '../../server/auth/passwords.ts'
 
-t.test('log-in: pick project, pick yourself, PIN where set; the session is a signed cookie', async (t) => {
+t.test('log-in: pick project, pick yourself, PIN where set; the session is an HttpOnly cookie', async (t) => {
   const s = await startTestServer(t)
   const options = (await s.app.inject({ url: '/api/login-options' })).json()
   t.same(options.projects.map((p: { ident: string }) => p.ident), ['demo'])
