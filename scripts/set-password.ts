@@ -2,7 +2,8 @@
 //   npm run user -- password <ident>            asks twice, without echo (or reads one line from stdin when piped)
 //   npm run user -- password <ident> --clear    removes it (picking your face is then enough to log in)
 // Only the scrypt hash is stored, in the user's file, written atomically under the file's lock so a
-// running server (which follows the file) and other edits are never lost.
+// running server (which follows the file) and other edits are never lost. A new hash ends every log-in
+// the person had: the server compares it with the fingerprint each session record keeps.
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import type { User } from '../schemas/generated/types.ts'
@@ -127,6 +128,8 @@ async function main (): Promise<number> {
       await writeJsonAtomic(file, next, { mode: 0o600 }) // holds a password hash: for the server's user alone
     })
     console.log(hash ? `Password/PIN set for ${options.ident}.` : `Password/PIN removed for ${options.ident}: picking their face is now enough to log in.`)
+    // The server keeps a fingerprint of the hash with each log-in and follows the users folder.
+    console.log(`Every log-in of ${options.ident} made before is ended (a running server notices within seconds).`)
     return 0
   } catch (err) {
     if (err instanceof UsageError) {

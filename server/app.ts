@@ -1,7 +1,7 @@
 // Registers everything on the one Fastify instance: shared schemas, the workspace (users,
 // projects, assets), log-in, the API routes, the farm, then the web UI.
 import { existsSync } from 'node:fs'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import fastifyCookie from '@fastify/cookie'
 import fastifyMultipart from '@fastify/multipart'
@@ -9,13 +9,15 @@ import fastifyStatic from '@fastify/static'
 import { loadSchemas } from '../schemas/load.ts'
 import type { LoadedConfig } from './config/load-config.ts'
 import { repoRoot } from './config/load-config.ts'
-import { loadOrCreateKey, SessionTokens } from './auth/session-token.ts'
+import { SessionStore } from './auth/session-store.ts'
+import { LoginGuard } from './auth/login-guard.ts'
 import { authPlugin } from './auth/auth-plugin.ts'
 import { securityHeaders } from './security-headers.ts'
 import { tightenSecretFiles } from './config/secret-files.ts'
 import { Workspace } from './store/workspace.ts'
 import { sessionRoutes } from './routes/api/session.ts'
 import { userRoutes } from './routes/api/users.ts'
+import { userSessionRoutes } from './routes/api/user-sessions.ts'
 import { projectRoutes } from './routes/api/projects.ts'
 import { assetRoutes } from './routes/api/assets.ts'
 import { eventRoutes } from './routes/api/events.ts'
@@ -29,6 +31,8 @@ export interface AppOptions {
   watch?: boolean
   /** Folder of the built web UI; defaults to web/dist. */
   webDir?: string
+  /** The time for log-ins and their waits (tests move it on by hand). */
+  clock?: () => number
 }
 
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
@@ -36,8 +40,22 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   for (const line of tightenSecretFiles(config)) app.log.warn(line)
   const workspace = new Workspace(config, options.watch ?? true, (message) => app.log.warn(message))
   await workspace.start()
-  app.decorate('rfam', { config, workspace, tokens: new SessionTokens(loadOrCreateKey(config.secretsDir)) })
-  app.addHook('onClose', async () => { await workspace.close() })
+  const now = options.clock ?? Date.now
+  const sessions = new SessionStore({
+    dir: join(config.secretsDir, 'sessions'),
+    idleMs: config.sessionHours * 3600_000,
+    maxMs: config.sessionMaxDays * 86_400_000,
+    now,
+    log: (message) => app.log.warn(message),
+  }, {
+    get: (ident) => workspace.users.get(ident),
+    broken: (ident) => workspace.users.broken().some((b) => basename(b.file) === `${ident}.json`),
+  })
+  await sessions.load()
+  // A removed user file or a changed password ends log-ins at once, whoever changed the file.
+  workspace.users.on('change', () => { void sessions.sweep() })
+  app.decorate('rfam', { config, workspace, sessions, logins: new LoginGuard(config.loginThrottle, now) })
+  app.addHook('onClose', async () => { await sessions.close(); await workspace.close() })
   // Background reading of .blend files starts once every plugin is loaded, not during start-up.
   app.addHook('onReady', async () => { workspace.startBackgroundWork() })
 
@@ -48,6 +66,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
 
   await app.register(sessionRoutes)
   await app.register(userRoutes)
+  await app.register(userSessionRoutes)
   await app.register(projectRoutes)
   await app.register(assetRoutes)
   await app.register(eventRoutes)

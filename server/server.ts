@@ -22,6 +22,8 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     requestTimeout: 120_000,
     keepAliveTimeout: 72_000,
     forceCloseConnections: true,
+    // Behind a reverse proxy, request.ip is the client the proxy names (log-in throttling counts per address).
+    trustProxy: config.trustProxy.length > 0 ? config.trustProxy : false,
     ajv: {
       // Unknown fields are refused (400), not silently dropped: the add-on's validator agrees.
       // validateSchema: test/schemas/fixtures.test.ts checks every schema against draft-07;

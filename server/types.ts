@@ -1,7 +1,8 @@
 // What the app's plugins add to Fastify, typed once for every route.
 import type { User } from '../schemas/generated/types.ts'
 import type { LoadedConfig } from './config/load-config.ts'
-import type { SessionTokens } from './auth/session-token.ts'
+import type { SessionStore } from './auth/session-store.ts'
+import type { LoginGuard } from './auth/login-guard.ts'
 import type { Workspace } from './store/workspace.ts'
 import type { Access, RouteEntry } from './auth/access.ts'
 import type { Farm } from './farm/farm.ts'
@@ -9,7 +10,10 @@ import type { Farm } from './farm/farm.ts'
 export interface Rfam {
   config: LoadedConfig
   workspace: Workspace
-  tokens: SessionTokens
+  /** Every log-in, kept in memory and in <secrets>/sessions. */
+  sessions: SessionStore
+  /** Password and PIN checks: the wait after wrong tries, a few checks at a time. */
+  logins: LoginGuard
 }
 
 declare module 'fastify' {

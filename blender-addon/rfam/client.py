@@ -243,13 +243,15 @@ def _http_error(err, server, login):
     said = body.get("message") if isinstance(body, dict) and isinstance(body.get("message"), str) else None
     code = body.get("code") if isinstance(body, dict) else None
     if status == 401 and not login:
-        return ApiError("Your RFAM log-in has expired: log in again (RFAM tab in the sidebar, or the add-on's "
+        return ApiError("Your RFAM log-in has ended: log in again (RFAM tab in the sidebar, or the add-on's "
                         "preferences).", "login", status, code)
     if status == 401:
         return ApiError(said or "The server did not accept that log-in.", "login", status, code)
     if status == 403:
         return ApiError("Not allowed: %s" % (said or "the server refused this for your account."), "forbidden",
                         status, code)
+    if status in (429, 503) and said and str(code).startswith("RFAM_LOGIN_"):
+        return ApiError(said, "refused", status, code)   # wait after wrong PINs, or too many log-ins at once
     if status >= 500:
         return ApiError("The RFAM server had a problem (%d)%s. Try again, or ask whoever runs it."
                         % (status, ": " + said if said else ""), "server", status, code)

@@ -62,6 +62,10 @@ def after_login():
 def _got_session(reply):
     if reply.ok:
         cache.session = reply.data
+        p = prefs()
+        if p:
+            # Each use renews the log-in on the server (the token stays the same): the end moves on.
+            p.expires = reply.data.get("expires", "")
         redraw()
 
 
@@ -152,16 +156,26 @@ def _logged_in(reply):
 
 
 class RFAM_OT_logout(bpy.types.Operator):
-    """Forget the log-in session on this computer"""
+    """Log out: the server ends the session, and this computer forgets it"""
     bl_idname = "rfam.logout"
     bl_label = "Log out"
 
     def execute(self, context):
+        p = prefs(context)
+        if p and p.token:
+            # The server ends the log-in, so a copy of the token (an old userpref.blend) is worthless.
+            call("DELETE", "/api/session", _logged_out)
         forget_login()
         cache.reset_file()
         bpy.context.preferences.is_dirty = True
         say("Logged out.")
         return {'FINISHED'}
+
+
+def _logged_out(reply):
+    if not reply.ok:
+        say("Logged out on this computer, but the server could not be told (%s). The log-in ends by itself "
+            "once it goes unused." % reply.error.message, 'WARNING')
 
 
 classes = (RFAM_OT_login, RFAM_OT_logout)

@@ -301,7 +301,7 @@ class AddonTest(unittest.TestCase):
         prefs().token = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
         rfam.asset_ops.refresh()
         settle()
-        self.assertIn("Your RFAM log-in has expired: log in again", cache().message)
+        self.assertIn("Your RFAM log-in has ended: log in again", cache().message)
         self.assertEqual(prefs().token, "", "the dead token is forgotten")
         self.assertEqual(cache().file_status, 'logged_out')
         log_in()
@@ -513,6 +513,23 @@ class AddonTest(unittest.TestCase):
         with self.assertRaisesRegex(RuntimeError, "poll"):
             bpy.ops.rfam.submit_render()
         self.assertIn("Open a saved file of your project to render it.", drawn(rfam.panel.draw_render).texts())
+
+    def test_19_log_out_ends_the_log_in_on_the_server(self):
+        log_in()
+        token = prefs().token
+        self.assertTrue(token, cache().message)
+        rfam.session.after_login()
+        settle()
+        self.assertEqual(prefs().expires, cache().session["expires"], "the end the server gave, renewed by use")
+        bpy.ops.rfam.logout()
+        self.assertEqual(prefs().token, "", "forgotten here at once")
+        settle()
+        self.assertEqual(cache().message, "Logged out.")
+        replies = []
+        rfam.client.request(ARGS["server"], "GET", "/api/session", replies.append, token=token)
+        settle()
+        self.assertEqual(replies[0].status, 401, "the server refuses the old token")
+        result("loggedOutToken", token)
 
 
 def follow_job(seconds=None):

@@ -90,12 +90,15 @@ export interface AllSchemas {
   JobList?: JobList;
   JobView?: JobView;
   LoginOptions?: LoginOptions;
+  LoginPerson?: LoginPerson;
   LoginRequest?: LoginRequest;
   NodeUpdate?: NodeUpdate;
   ProjectFileUpdate?: ProjectFileUpdate;
   PublicProject?: PublicProject;
   PublicUser?: PublicUser;
+  SessionList?: SessionList;
   Session?: Session;
+  SessionsEnded?: SessionsEnded;
   Team?: Team;
   Todo?: Todo;
   ServerVersion?: ServerVersion;
@@ -129,6 +132,7 @@ export interface AllSchemas {
   ProjectFile?: ProjectFile;
   Project?: Project;
   ServerConfig?: ServerConfig;
+  SessionRecord?: SessionRecord;
   State?: State;
   User?: User;
 }
@@ -779,7 +783,10 @@ export interface FrameSample {
  */
 export interface LoginOptions {
   projects: PublicProject[];
-  users: PublicUser[];
+  /**
+   * People in at least one project. Staff who are in no project type their user name instead.
+   */
+  users: LoginPerson[];
   language: string;
 }
 /**
@@ -798,21 +805,18 @@ export interface PublicProject {
   renderPriority?: number;
 }
 /**
- * A user as the API shows it: never the password hash.
+ * A face on the log-in page, shown before anyone is logged in: nothing about staff, nor who has a password or PIN (picking the face says so).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
- * via the `definition` "api-public-user".
+ * via the `definition` "api-login-person".
  */
-export interface PublicUser {
+export interface LoginPerson {
   ident: Ident;
   name: string;
-  projects: Ident[];
-  language?: string;
-  staff: boolean;
   /**
-   * A password or PIN is needed to log in.
+   * The projects this person is in.
    */
-  hasSecret: boolean;
+  projects: Ident[];
   /**
    * URL of the picture.
    */
@@ -879,6 +883,68 @@ export interface ExternalAsset {
   origin?: string;
 }
 /**
+ * A user as the API shows it: never the password hash.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-public-user".
+ */
+export interface PublicUser {
+  ident: Ident;
+  name: string;
+  projects: Ident[];
+  language?: string;
+  staff: boolean;
+  /**
+   * A password or PIN is needed to log in.
+   */
+  hasSecret: boolean;
+  /**
+   * URL of the picture.
+   */
+  picture: string;
+}
+/**
+ * GET /api/users/:user/sessions (the person or staff): where they are logged in, and whether wrong passwords or PINs make their next log-in wait.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-session-list".
+ */
+export interface SessionList {
+  /**
+   * Most recently used first.
+   */
+  sessions: SessionView[];
+  /**
+   * Wrong passwords or PINs lately (forgotten an hour after the last one).
+   */
+  failedTries: number;
+  /**
+   * How long the next log-in must wait; 0 when it need not.
+   */
+  waitSeconds: number;
+}
+/**
+ * One log-in, as its owner and staff see it (never its token).
+ *
+ * This interface was referenced by `SessionList`'s JSON-Schema
+ * via the `definition` "SessionView".
+ */
+export interface SessionView {
+  project: Ident;
+  created: Timestamp;
+  lastUsed: Timestamp;
+  expires: Timestamp;
+  /**
+   * 'Firefox on Windows', 'Blender add-on', …
+   */
+  client: string;
+  address?: string;
+  /**
+   * The log-in this request was made with.
+   */
+  current: boolean;
+}
+/**
  * GET /api/session: who is logged in, to which project.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -888,6 +954,15 @@ export interface Session {
   user: PublicUser;
   project: PublicProject;
   expires?: Timestamp;
+}
+/**
+ * DELETE /api/users/:user/sessions: how many log-ins were ended.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-sessions-ended".
+ */
+export interface SessionsEnded {
+  ended: number;
 }
 /**
  * GET /api/projects/:project/team: every member with their current task.
@@ -1786,7 +1861,7 @@ export interface ServerConfig {
    */
   farm?: string;
   /**
-   * Folder for the session signing key and farm credentials; created with mode 0700.
+   * Folder for secrets: farm credentials, the render node's settings and the log-in sessions (sessions/); created with mode 0700.
    */
   secrets?: string;
   /**
@@ -1823,9 +1898,34 @@ export interface ServerConfig {
    */
   rescanSeconds?: number;
   /**
-   * How long a log-in lasts.
+   * A log-in ends after this many hours without being used; every use renews it, up to sessionMaxDays after it was made. Logging out, a changed password or PIN, staff's 'log out everywhere' and a removed user file end it at once.
    */
   sessionHours?: number;
+  /**
+   * A log-in ends this many days after it was made, however often it is used; then the person logs in again.
+   */
+  sessionMaxDays?: number;
+  /**
+   * Slows down guessing of passwords and PINs. After a few wrong tries each further try must wait: 1 second, then 2, 4, 8 … up to maxWaitMinutes. The counts are kept in memory (a restart forgets them) and are forgotten an hour after the last wrong try; staff can unlock an account on its profile page.
+   */
+  loginThrottle?: {
+    /**
+     * Wrong tries an account may have before it must wait.
+     */
+    freeTries?: number;
+    /**
+     * Wrong tries (for any accounts) one client address may have before it must wait. Higher than freeTries: a whole class may share one address.
+     */
+    freeTriesPerAddress?: number;
+    /**
+     * The longest wait.
+     */
+    maxWaitMinutes?: number;
+  };
+  /**
+   * Addresses or subnets (such as '10.0.0.0/8') of reverse proxies in front of RFAM, whose X-Forwarded-For header names the real client. Behind nginx on the same machine: ["127.0.0.1", "::1"]. Log-in throttling counts wrong tries per client address; without this every client behind the proxy looks like the proxy's address.
+   */
+  trustProxy?: string[];
   /**
    * Largest picture upload accepted, in bytes.
    */
@@ -1867,6 +1967,31 @@ export interface ServerConfig {
      */
     autoRender?: boolean;
   };
+}
+/**
+ * <secrets>/sessions/<id>.json: one log-in, kept by the server that made it (mode 0600). The file name is the SHA-256 of the session token; the token itself is never stored. Delete the file to end the log-in (the server forgets it at its next start).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "session-record".
+ */
+export interface SessionRecord {
+  user: Ident;
+  project: Ident;
+  created: Timestamp;
+  lastUsed: Timestamp;
+  expires: Timestamp;
+  /**
+   * Fingerprint of the person's password hash at log-in ('npm run user -- password' changes it); when the user file holds another, the log-in ends.
+   */
+  secretStamp: string;
+  /**
+   * What logged in, as people read it: 'Firefox on Windows', 'Blender add-on'.
+   */
+  client?: string;
+  /**
+   * The client's network address at log-in.
+   */
+  address?: string;
 }
 /**
  * A person (users/<ident>.json). Edit these files with any tool; RFAM follows.
@@ -1920,12 +2045,15 @@ export const schemaIds = {
   "JobList": "api-job-list.schema.json",
   "JobView": "api-job-view.schema.json",
   "LoginOptions": "api-login-options.schema.json",
+  "LoginPerson": "api-login-person.schema.json",
   "LoginRequest": "api-login.schema.json",
   "NodeUpdate": "api-node-update.schema.json",
   "ProjectFileUpdate": "api-project-file-update.schema.json",
   "PublicProject": "api-public-project.schema.json",
   "PublicUser": "api-public-user.schema.json",
+  "SessionList": "api-session-list.schema.json",
   "Session": "api-session.schema.json",
+  "SessionsEnded": "api-sessions-ended.schema.json",
   "Team": "api-team.schema.json",
   "Todo": "api-todo.schema.json",
   "ServerVersion": "api-version.schema.json",
@@ -1960,6 +2088,7 @@ export const schemaIds = {
   "ProjectFile": "project-file.schema.json",
   "Project": "project.schema.json",
   "ServerConfig": "server-config.schema.json",
+  "SessionRecord": "session-record.schema.json",
   "State": "state.schema.json",
   "User": "user.schema.json"
 } as const

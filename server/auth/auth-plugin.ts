@@ -79,12 +79,11 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
 })
 
 function loggedIn (app: FastifyInstance, request: FastifyRequest): User {
-  const { workspace, tokens } = app.rfam
+  // The session store checks the token from memory and renews it (server/auth/session-store.ts).
   const token = tokenOf(request)
-  const claims = token ? tokens.verify(token) : null
-  const user = claims ? workspace.users.get(claims.user) : undefined
-  if (!claims || !user) throw new HttpError(401, 'RFAM_LOGIN', 'Please log in (your session is missing or has expired).')
-  request.user = user
-  request.sessionProject = claims.project
-  return user
+  const session = token ? app.rfam.sessions.verify(token) : null
+  if (!session) throw new HttpError(401, 'RFAM_LOGIN', 'Please log in (your session is missing or has expired).')
+  request.user = session.user
+  request.sessionProject = session.project
+  return session.user
 }

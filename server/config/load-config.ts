@@ -10,6 +10,7 @@ export const repoRoot = resolve(import.meta.dirname, '..', '..')
 export const defaultConfigFile = resolve(repoRoot, 'config', 'server.json')
 
 export type FarmSettings = Required<NonNullable<ServerConfig['farmSettings']>>
+export type LoginThrottleSettings = Required<NonNullable<ServerConfig['loginThrottle']>>
 
 export interface LoadedConfig {
   file: string
@@ -31,7 +32,13 @@ export interface LoadedConfig {
   demo: boolean
   localNode: boolean
   rescanSeconds: number
+  /** A log-in unused for this long ends (each use renews it). */
   sessionHours: number
+  /** A log-in ends this long after it was made, however much it is used. */
+  sessionMaxDays: number
+  loginThrottle: LoginThrottleSettings
+  /** Proxies whose X-Forwarded-For is believed (none: the connection's address is the client's). */
+  trustProxy: string[]
   maxUploadBytes: number
   logLevel: string
   farm: FarmSettings
@@ -69,6 +76,9 @@ export function loadConfig (file = process.env.RFAM_CONFIG ?? defaultConfigFile)
     localNode: raw.localNode!,
     rescanSeconds: raw.rescanSeconds!,
     sessionHours: raw.sessionHours!,
+    sessionMaxDays: raw.sessionMaxDays!,
+    loginThrottle: raw.loginThrottle as LoginThrottleSettings,
+    trustProxy: raw.trustProxy!,
     maxUploadBytes: raw.maxUploadBytes!,
     logLevel: raw.logLevel!,
     farm: raw.farmSettings as FarmSettings,

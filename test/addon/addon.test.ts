@@ -1,7 +1,7 @@
 // The Blender add-on for real: a real RFAM server (demo project) listens, real Blender opens a
 // .blend of the project headless, installs the add-on from the built zip and runs
 // blender-addon/tests/test_addon.py (log-in, the asset in the panel, editing, registering,
-// preflight, a dead server, an expired log-in). This side then checks what landed on disk.
+// preflight, a dead server, an expired log-in, logging out). This side then checks what landed on disk.
 import t from 'tap'
 import { spawn } from 'node:child_process'
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
@@ -153,6 +153,12 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
     t.match(found.failure, /OpenImageDenoise/)
     const cancelled = (await s.app.inject({ url: `/api/projects/demo/jobs/${found.cancelled as string}`, headers: { cookie } })).json()
     t.equal(cancelled.status, 'cancelled', 'the server has the job cancelled')
+  })
+
+  t.test('logging out in Blender ended the log-in on the server', async (t) => {
+    const token = found.loggedOutToken as string
+    t.ok(token, 'Blender logged out')
+    t.equal((await s.app.inject({ url: '/api/session', headers: { authorization: `Bearer ${token}` } })).statusCode, 401)
   })
 
   t.test('the messages a student sees', async (t) => {

@@ -42,11 +42,19 @@ export function writeTestConfig (dir: string, extra: Record<string, unknown> = {
   return file
 }
 
-export async function startTestServer (t: Tap, options: { demo?: boolean, listen?: boolean, config?: Record<string, unknown> } = {}): Promise<TestServer> {
+/** A clock tests move on by hand (session expiry, log-in waits), so nothing sleeps. */
+export interface FakeClock { now: () => number, advance: (ms: number) => void }
+
+export function fakeClock (start = Date.parse('2026-11-24T08:00:00Z')): FakeClock {
+  let now = start
+  return { now: () => now, advance: (ms) => { now += ms } }
+}
+
+export async function startTestServer (t: Tap, options: { demo?: boolean, listen?: boolean, config?: Record<string, unknown>, clock?: FakeClock } = {}): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-test-'))
   const config = loadConfig(writeTestConfig(dir, options.config))
   if (options.demo ?? true) await seedDemoIfEmpty(config)
-  const app = await buildServer(config)
+  const app = await buildServer(config, options.clock ? { clock: options.clock.now } : {})
   let url = ''
   if (options.listen) {
     await app.listen({ host: '127.0.0.1', port: 0 })

@@ -124,3 +124,30 @@ t.test('a running server asks for the new PIN at log-in', async (t) => {
   t.equal(status, 401, 'log-in without the PIN is refused once the server has followed the file')
   await s.login('mia', 'demo', '2468')
 })
+
+t.test('a new PIN ends every log-in made with the old one, on a running server', async (t) => {
+  const s = await startTestServer(t)
+  const login = async (secret: string) => {
+    const res = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'teacher', secret } })
+    t.equal(res.statusCode, 200, res.body)
+    return String(res.headers['x-rfam-token'])
+  }
+  const browser = await login('1234')
+  const addon = await login('1234')
+  const student = await s.login('mia')
+  const valid = async (headers: Record<string, string>) => (await s.app.inject({ url: '/api/session', headers })).statusCode === 200
+  t.ok(await valid({ cookie: `rfam_session=${browser}` }))
+
+  const res = await runScript('set-password.ts', ['password', 'teacher'], { config: s.config.file, stdin: '8642\n' })
+  t.equal(res.code, 0, res.stderr)
+  t.match(res.stdout, /Every log-in of teacher made before is ended/)
+  let ended = false
+  for (let i = 0; i < 100 && !ended; i++) {
+    ended = !await valid({ cookie: `rfam_session=${browser}` })
+    if (!ended) await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  t.ok(ended, 'the browser\'s log-in is ended once the server has followed the file')
+  t.notOk(await valid({ authorization: `Bearer ${addon}` }), 'and the add-on\'s')
+  t.ok(await valid({ cookie: student }), 'other people stay logged in')
+  t.ok(await valid({ authorization: `Bearer ${await login('8642')}` }), 'a log-in with the new PIN works')
+})

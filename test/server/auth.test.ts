@@ -4,15 +4,19 @@ import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { hashSecret } from '../../server/auth/passwords.ts'
 
-t.test('log-in: pick project, pick yourself, PIN where set; the session is a signed cookie', async (t) => {
+t.test('log-in: pick project, pick yourself, PIN where set; the session is an HttpOnly cookie', async (t) => {
   const s = await startTestServer(t)
   const options = (await s.app.inject({ url: '/api/login-options' })).json()
   t.same(options.projects.map((p: { ident: string }) => p.ident), ['demo'])
-  t.ok(options.users.find((u: { ident: string }) => u.ident === 'teacher').hasSecret, 'the log-in page knows a PIN is needed')
+  const teacher = options.users.find((u: { ident: string }) => u.ident === 'teacher')
+  t.same(Object.keys(teacher).sort(), ['ident', 'name', 'picture', 'projects'], 'a face says nothing more')
+  t.notMatch(JSON.stringify(options), /staff|hasSecret/, 'strangers are not told who is staff, nor who has a PIN')
   t.notMatch(JSON.stringify(options), /scrypt/, 'no password hash ever leaves the server')
 
+  // Picking the face tells the log-in page that a PIN is needed.
   const noPin = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'teacher' } })
   t.equal(noPin.statusCode, 401)
+  t.equal(noPin.json().code, 'RFAM_SECRET_NEEDED')
   t.match(noPin.json().message, /password or PIN/)
   const wrong = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'teacher', secret: '9999' } })
   t.equal(wrong.statusCode, 401)
@@ -28,8 +32,10 @@ t.test('log-in: pick project, pick yourself, PIN where set; the session is a sig
   const bearer = await s.app.inject({ url: '/api/session', headers: { authorization: `Bearer ${right.headers['x-rfam-token']}` } })
   t.equal(bearer.json().user.ident, 'teacher', 'the add-on can send the same token as a bearer token')
 
-  const forged = cookie.value.replace(/^[^.]+/, Buffer.from(JSON.stringify({ user: 'teacher', project: 'demo', exp: Date.now() + 1e9 })).toString('base64url') + 'x')
+  const forged = cookie.value.slice(0, -2) + (cookie.value.endsWith('AA') ? 'BB' : 'AA')
   t.equal((await s.app.inject({ url: '/api/session', headers: { cookie: `rfam_session=${forged}` } })).statusCode, 401, 'a tampered cookie is refused')
+  const madeUp = Buffer.from(JSON.stringify({ user: 'teacher', project: 'demo', exp: Date.now() + 1e9 })).toString('base64url') + '.x'
+  t.equal((await s.app.inject({ url: '/api/session', headers: { cookie: `rfam_session=${madeUp}` } })).statusCode, 401, 'a made-up token is refused')
   t.equal((await s.app.inject({ url: '/api/session', headers: { cookie: 'user=teacher; project=demo' } })).statusCode, 401, 'the original\'s plain cookies mean nothing')
   const out = await s.app.inject({ method: 'DELETE', url: '/api/session' })
   t.equal(out.statusCode, 204)

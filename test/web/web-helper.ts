@@ -43,12 +43,12 @@ export function builtWeb (): Promise<string> {
 }
 
 /** A listening RFAM server with the demo project, torn down after the test. */
-export async function startWebServer (t: Tap, options: { demo?: boolean, config?: Record<string, unknown> } = {}): Promise<WebServer> {
+export async function startWebServer (t: Tap, options: { demo?: boolean, config?: Record<string, unknown>, clock?: () => number } = {}): Promise<WebServer> {
   const webDir = await builtWeb()
   const dir = mkdtempSync(join(tmpdir(), 'rfam-webtest-'))
   const config = loadConfig(writeTestConfig(dir, { rescanSeconds: 5, ...options.config }))
   if (options.demo ?? true) await seedDemoIfEmpty(config)
-  const app = await buildServer(config, { webDir })
+  const app = await buildServer(config, { webDir, ...(options.clock ? { clock: options.clock } : {}) })
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`

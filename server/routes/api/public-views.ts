@@ -1,5 +1,7 @@
 // What the API shows of users and projects: never a password hash, pictures as URLs.
-import type { Project, PublicProject, PublicUser, User } from '../../../schemas/generated/types.ts'
+import type { LoginPerson, Project, PublicProject, PublicUser, User } from '../../../schemas/generated/types.ts'
+
+const pictureUrl = (u: User) => `/api/users/${encodeURIComponent(u.ident)}/picture${u.image ? '?v=' + encodeURIComponent(u.image.split('/').pop() ?? '') : ''}`
 
 export function publicUser (u: User): PublicUser {
   const out: PublicUser = {
@@ -8,10 +10,15 @@ export function publicUser (u: User): PublicUser {
     projects: u.projects,
     staff: u.staff ?? false,
     hasSecret: typeof u.secret === 'string',
-    picture: `/api/users/${encodeURIComponent(u.ident)}/picture${u.image ? '?v=' + encodeURIComponent(u.image.split('/').pop() ?? '') : ''}`,
+    picture: pictureUrl(u),
   }
   if (u.language) out.language = u.language
   return out
+}
+
+/** A face on the log-in page: strangers see it, so nothing about staff or who has a PIN. */
+export function loginPerson (u: User): LoginPerson {
+  return { ident: u.ident, name: u.name, projects: u.projects, picture: pictureUrl(u) }
 }
 
 export function publicProject (p: Project): PublicProject {

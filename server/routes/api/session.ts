@@ -1,19 +1,20 @@
 // Log-in, log-out and who is logged in; plus what the log-in page needs before that.
 import type { FastifyInstance } from 'fastify'
 import type { LoginRequest } from '../../../schemas/generated/types.ts'
-import { verifySecret } from '../../auth/passwords.ts'
 import { SESSION_COOKIE, tokenOf } from '../../auth/auth-plugin.ts'
+import { clientName } from '../../auth/client-name.ts'
 import { HttpError, notFound } from '../../errors.ts'
-import { publicProject, publicUser } from './public-views.ts'
+import { loginPerson, publicProject, publicUser } from './public-views.ts'
 
-const errorReplies = { 400: { $ref: 'api-error.schema.json#' }, 401: { $ref: 'api-error.schema.json#' }, 403: { $ref: 'api-error.schema.json#' } }
+const apiError = { $ref: 'api-error.schema.json#' }
+const errorReplies = { 400: apiError, 401: apiError, 403: apiError, 429: apiError, 503: apiError }
 
 export async function sessionRoutes (app: FastifyInstance): Promise<void> {
-  const { workspace, tokens, config } = app.rfam
+  const { workspace, sessions, logins, config } = app.rfam
 
   app.get('/api/login-options', { config: { access: 'public' }, schema: { response: { 200: { $ref: 'api-login-options.schema.json#' } } } }, async () => ({
     projects: workspace.projects.all().map(publicProject).sort((a, b) => a.name.localeCompare(b.name)),
-    users: workspace.users.all().filter((u) => u.projects.length > 0).map(publicUser).sort((a, b) => a.name.localeCompare(b.name)),
+    users: workspace.users.all().filter((u) => u.projects.length > 0).map(loginPerson).sort((a, b) => a.name.localeCompare(b.name)),
     language: config.language,
   }))
 
@@ -28,27 +29,31 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
     if (!user.projects.includes(project) && !user.staff) throw new HttpError(403, 'RFAM_NOT_MEMBER', `${user.name} is not in ${proj.name}; pick your own project.`)
     if (user.secret) {
       if (!secret) throw new HttpError(401, 'RFAM_SECRET_NEEDED', 'Type your password or PIN.')
-      if (!await verifySecret(secret, user.secret)) throw new HttpError(401, 'RFAM_LOGIN_FAILED', 'That password or PIN is not right; try again.')
+      // Waits after wrong tries and a bounded queue of checks, before any hashing (server/auth/login-guard.ts).
+      await logins.check({ ...user, secret: user.secret }, secret, request.ip, reply)
     }
-    const exp = Date.now() + config.sessionHours * 3600_000
-    const token = tokens.issue({ user: user.ident, project, exp })
+    const { token, session } = await sessions.create(user, project, { client: clientName(request.headers['user-agent']), address: request.ip })
     // Secure when people reach RFAM over HTTPS (through a proxy, as docs/deployment.md sets up).
     const secure = (config.publicUrl ?? '').startsWith('https:') || request.headers['x-forwarded-proto'] === 'https'
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, expires: new Date(exp) })
+    // The cookie may live as long as the log-in can; the server ends it sooner when it goes unused.
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, expires: new Date(session.ends) })
     reply.header('x-rfam-token', token)
-    return { user: publicUser(user), project: publicProject(proj), expires: new Date(exp).toISOString() }
+    return { user: publicUser(user), project: publicProject(proj), expires: new Date(sessions.expires(session)).toISOString() }
   })
 
   app.get('/api/session', { config: { access: 'user' }, schema: { response: { 200: { $ref: 'api-session.schema.json#' } } } }, async (request) => {
-    const claims = tokens.verify(tokenOf(request) ?? '')
+    const session = sessions.verify(tokenOf(request) ?? '')
     return {
       user: publicUser(request.user!),
       project: publicProject(workspace.project(request.sessionProject!)),
-      ...(claims ? { expires: new Date(claims.exp).toISOString() } : {}),
+      ...(session ? { expires: new Date(session.expires).toISOString() } : {}),
     }
   })
 
-  app.delete('/api/session', { config: { access: 'public' } }, async (_request, reply) => {
+  // Public, so that a log-in that has already ended can still clear its cookie.
+  app.delete('/api/session', { config: { access: 'public' } }, async (request, reply) => {
+    const token = tokenOf(request)
+    if (token) await sessions.end(token)
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
     return reply.code(204).send()
   })

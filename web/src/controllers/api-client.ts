@@ -4,6 +4,9 @@ import type { ApiError } from '../../../schemas/generated/types.ts'
 import { t } from './i18n.ts'
 
 export class ApiFailure extends Error {
+  /** Seconds to wait before trying again, when the server said (Retry-After). */
+  retryAfter?: number
+
   constructor (message: string, readonly status: number, readonly code?: string) {
     super(message)
     this.name = 'ApiFailure'
@@ -37,8 +40,12 @@ function isApiError (body: unknown): body is ApiError {
 async function failure (response: Response): Promise<ApiFailure> {
   let body: unknown
   try { body = await response.json() } catch { body = undefined }
-  if (isApiError(body)) return new ApiFailure(body.message, response.status, body.code)
-  return new ApiFailure(t('error:http', { status: String(response.status) }), response.status)
+  const failed = isApiError(body)
+    ? new ApiFailure(body.message, response.status, body.code)
+    : new ApiFailure(t('error:http', { status: String(response.status) }), response.status)
+  const retryAfter = Number(response.headers.get('retry-after') ?? NaN)
+  if (Number.isFinite(retryAfter)) failed.retryAfter = retryAfter
+  return failed
 }
 
 interface RequestOptions {

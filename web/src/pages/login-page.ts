@@ -1,12 +1,16 @@
 // Log-in: pick your project (cards with the team picture), then your face, then type your password or PIN
-// if you have one. Someone without a secret is logged in by picking their face.
+// if you have one. Someone without a secret is logged in by picking their face; for someone with one, the
+// server answers that a secret is needed (strangers are not told beforehand who has one, nor who is staff).
+// Staff who are in no project type their user name. After wrong tries the server makes the next one
+// wait; the page counts the wait down.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
-import type { LoginOptions, PublicProject, PublicUser } from '../../../schemas/generated/types.ts'
+import type { LoginOptions, LoginPerson, PublicProject } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, errorMessage } from '../controllers/api-client.ts'
+import { ApiFailure, api, errorMessage } from '../controllers/api-client.ts'
+import { Countdown } from '../controllers/countdown.ts'
 import { appState } from '../state/app-state.ts'
 import '../components/language-switcher.ts'
 
@@ -26,17 +30,21 @@ export class LoginPage extends LitElement {
     .pick img { width: 112px; height: 112px; object-fit: cover; border-radius: 16px; }
     .pick.person img { border-radius: 50%; }
     .pick span { overflow-wrap: anywhere; }
-    .pick .staff { font-size: 0.8rem; font-weight: 600; color: var(--rfam-muted); }
     section { margin-top: 24px; }
     form { display: flex; flex-wrap: wrap; gap: 10px; align-items: flex-end; margin-top: 16px; }
     form .field { margin: 0; }
     .error { color: var(--rfam-error); font-weight: 600; }
+    details { margin-top: 16px; }
+    summary { cursor: pointer; color: var(--rfam-muted); }
   `]
 
   private readonly i18n = new I18nController(this)
   private readonly options = new ApiController<LoginOptions>(this, (signal) => api.get<LoginOptions>('/api/login-options', signal))
+  private readonly countdown = new Countdown(this)
   @state() private project?: PublicProject
-  @state() private user?: PublicUser
+  @state() private user?: LoginPerson
+  /** The picked person has a password or PIN (the server said so when their face was picked). */
+  @state() private needsSecret = false
   @state() private error = ''
   @state() private busy = false
 
@@ -45,26 +53,38 @@ export class LoginPage extends LitElement {
     if (!this.project && projects.length === 1) this.project = projects[0]
   }
 
-  private people (): PublicUser[] {
+  private people (): LoginPerson[] {
     const project = this.project
     if (!project) return []
-    return (this.options.value?.users ?? []).filter((u) => u.projects.includes(project.ident) || u.staff)
+    return (this.options.value?.users ?? []).filter((u) => u.projects.includes(project.ident))
   }
 
   private _pickProject (project: PublicProject): void {
     this.project = project
     this.user = undefined
+    this.needsSecret = false
     this.error = ''
   }
 
-  private async _pickUser (user: PublicUser): Promise<void> {
+  private async _pickUser (user: LoginPerson): Promise<void> {
+    const same = this.user?.ident === user.ident
     this.user = user
     this.error = ''
-    if (!user.hasSecret) await this.login()
-    else {
-      await this.updateComplete
-      this.renderRoot.querySelector<HTMLInputElement>('#secret')?.focus()
-    }
+    if (!same) this.needsSecret = false
+    if (this.needsSecret) await this.focusSecret()
+    else await this.login()
+  }
+
+  /** Staff in no project (or anyone) by user name: the server says whether a secret is needed. */
+  private _typeName (event: SubmitEvent): void {
+    event.preventDefault()
+    const ident = (this.renderRoot.querySelector<HTMLInputElement>('#ident')?.value ?? '').trim().toLowerCase()
+    if (ident) void this._pickUser({ ident, name: ident, projects: [], picture: '' })
+  }
+
+  private async focusSecret (): Promise<void> {
+    await this.updateComplete
+    this.renderRoot.querySelector<HTMLInputElement>('#secret')?.focus()
   }
 
   private async login (secret?: string): Promise<void> {
@@ -73,10 +93,35 @@ export class LoginPage extends LitElement {
     try {
       await appState.login({ project: this.project.ident, user: this.user.ident, ...(secret ? { secret } : {}) })
     } catch (error) {
-      this.error = errorMessage(error)
+      this.failed(error)
     } finally {
       this.busy = false
     }
+    if (this.needsSecret) await this.focusSecret()
+  }
+
+  /** Says what went wrong in the page's language; the server's own sentence otherwise. */
+  private failed (error: unknown): void {
+    const code = error instanceof ApiFailure ? error.code : undefined
+    if (code === 'RFAM_SECRET_NEEDED') {
+      this.needsSecret = true
+      this.error = ''
+    } else if (code === 'RFAM_LOGIN_WAIT') {
+      this.countdown.start((error as ApiFailure).retryAfter ?? 1)
+      this.error = ''
+    } else if (code === 'RFAM_LOGIN_FAILED' && this.needsSecret) {
+      this.error = t('login:wrong')
+    } else if (code === 'RFAM_LOGIN_BUSY') {
+      this.error = t('login:busy')
+    } else {
+      this.error = errorMessage(error)
+    }
+  }
+
+  private waitText (): string {
+    const seconds = this.countdown.remaining
+    if (seconds >= 120) return t('login:wait-minutes', { minutes: Math.ceil(seconds / 60) })
+    return seconds === 1 ? t('login:wait-second') : t('login:wait-seconds', { seconds })
   }
 
   private _submit (event: SubmitEvent): void {
@@ -108,17 +153,27 @@ export class LoginPage extends LitElement {
         <ul class="grid">
           ${this.people().map((u) => html`<li><button type="button" class="pick person" aria-pressed=${this.user?.ident === u.ident ? 'true' : 'false'}
             ?disabled=${this.busy} @click=${() => this._pickUser(u)}>
-            <img src=${u.picture} alt="" width="112" height="112" loading="lazy"><span>${u.name}</span>
-            ${u.staff ? html`<span class="staff">${t('login:staff')}</span>` : nothing}</button></li>`)}
+            <img src=${u.picture} alt="" width="112" height="112" loading="lazy"><span>${u.name}</span></button></li>`)}
         </ul>
+        <details>
+          <summary>${t('login:not-listed')}</summary>
+          <form @submit=${this._typeName}>
+            <div class="field">
+              <label for="ident">${t('login:user-name')}</label>
+              <input id="ident" autocomplete="username" autocapitalize="none" spellcheck="false" required>
+            </div>
+            <button type="submit" ?disabled=${this.busy}>${t('login:next')}</button>
+          </form>
+        </details>
       </section>` : nothing}
-      ${this.user?.hasSecret ? html`<form @submit=${this._submit}>
+      ${this.user && this.needsSecret ? html`<form @submit=${this._submit}>
         <div class="field">
           <label for="secret">${t('login:secret', { name: this.user.name })}</label>
           <input id="secret" type="password" autocomplete="current-password" required>
         </div>
-        <button class="primary" type="submit" ?disabled=${this.busy}>${t('login:button')}</button>
+        <button class="primary" type="submit" ?disabled=${this.busy || this.countdown.remaining > 0}>${t('login:button')}</button>
       </form>` : nothing}
+      ${this.countdown.remaining > 0 ? html`<p class="error" role="alert">${this.waitText()}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}`
   }
 }

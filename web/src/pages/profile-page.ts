@@ -1,4 +1,5 @@
-// A person's profile: their picture (which they, or staff, can replace), their name and their language.
+// A person's profile: their picture (which they, or staff, can replace), their name and their language;
+// for them and for staff, where they are logged in.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import type { PublicUser } from '../../../schemas/generated/types.ts'
@@ -10,6 +11,7 @@ import { face, faceStyles } from '../components/face.ts'
 import '../components/inline-text.ts'
 import '../components/picture-upload.ts'
 import '../components/language-switcher.ts'
+import '../components/session-list.ts'
 
 @customElement('rfam-profile-page')
 export class ProfilePage extends LitElement {
@@ -17,6 +19,7 @@ export class ProfilePage extends LitElement {
     .card { display: flex; flex-wrap: wrap; gap: 24px; align-items: flex-start; }
     .details { flex: 1 1 280px; min-width: 0; }
     .staff { color: var(--rfam-accent); font-weight: 700; }
+    section.card { display: block; margin-top: 16px; }
   `]
 
   /** Ident of the person shown. */
@@ -56,7 +59,11 @@ export class ProfilePage extends LitElement {
             <rfam-language-switcher persist></rfam-language-switcher>
             <span class="hint">${t('profile:language-hint', { language: i18n.name })}</span></div>` : nothing}
         </div>
-      </div>`
+      </div>
+      ${canEdit ? html`<section class="card" aria-labelledby="sessions-heading">
+        <h2 id="sessions-heading">${t('sessions:title')}</h2>
+        <rfam-session-list .user=${person.ident} .name=${person.name}></rfam-session-list>
+      </section>` : nothing}`
   }
 }
 

@@ -1,0 +1,91 @@
+// Where a person is logged in (browsers, Blender), for them and for staff on their profile page: one
+// button logs them out everywhere. Staff also see when wrong passwords or PINs make the person's next
+// log-in wait, and can unlock it.
+import { LitElement, css, html, nothing } from 'lit'
+import { customElement, property, state } from 'lit/decorators.js'
+import type { SessionList, SessionsEnded } from '../../../schemas/generated/types.ts'
+import { sharedStyles } from '../styles/shared.ts'
+import { I18nController, format, t } from '../controllers/i18n.ts'
+import { ApiController } from '../controllers/api-controller.ts'
+import { api, errorMessage } from '../controllers/api-client.ts'
+import { appState } from '../state/app-state.ts'
+import { showToast } from './toast.ts'
+
+@customElement('rfam-session-list')
+export class SessionListElement extends LitElement {
+  static override styles = [sharedStyles, css`
+    ul { list-style: none; margin: 0 0 12px; padding: 0; }
+    li { padding: 8px 0; border-bottom: 1px solid var(--rfam-border); }
+    .where { font-weight: 600; }
+    .when { color: var(--rfam-muted); font-size: 0.9rem; }
+    .wait, .error { color: var(--rfam-error); font-weight: 600; }
+    .buttons { display: flex; flex-wrap: wrap; gap: 8px; }
+  `]
+
+  /** Ident of the person whose log-ins are shown. */
+  @property() user = ''
+  /** Their name, for the sentences. */
+  @property() name = ''
+  @state() private busy = false
+  private readonly i18n = new I18nController(this)
+  private readonly list = new ApiController<SessionList>(this, (signal) => api.get<SessionList>(this.url(), signal))
+
+  private url (): string {
+    return `/api/users/${encodeURIComponent(this.user)}/sessions`
+  }
+
+  private get mine (): boolean {
+    return appState.me?.ident === this.user
+  }
+
+  private async run (action: () => Promise<void>): Promise<void> {
+    this.busy = true
+    try {
+      await action()
+    } catch (error) {
+      showToast(errorMessage(error), 'error')
+    } finally {
+      this.busy = false
+    }
+  }
+
+  private _endAll = () => this.run(async () => {
+    const { ended } = await api.delete<SessionsEnded>(this.url())
+    // This browser's log-in was one of them: back to the log-in page.
+    if (this.mine) return await appState.logout()
+    showToast(t('sessions:ended', { name: this.name, count: ended }))
+    await this.list.reload()
+  })
+
+  private _unlock = () => this.run(async () => {
+    await api.post(`/api/users/${encodeURIComponent(this.user)}/unlock`)
+    showToast(t('sessions:unlocked', { name: this.name }))
+    await this.list.reload()
+  })
+
+  override render () {
+    const list = this.list.value
+    if (this.list.error && !list) return html`<p class="error" role="alert">${this.list.error}</p>`
+    if (!list) return html`<p class="muted" aria-busy="true">${t('common:loading')}</p>`
+    const staff = appState.me?.staff === true
+    return html`
+      <p>${this.mine ? t('sessions:intro-mine') : t('sessions:intro-other', { name: this.name })}</p>
+      ${list.sessions.length === 0 ? html`<p class="muted">${t('sessions:none')}</p>` : html`<ul>
+        ${list.sessions.map((s) => html`<li>
+          <div class="where">${s.client}${s.address ? ` · ${s.address}` : ''}${s.current ? html` <span class="muted">(${t('sessions:this-one')})</span>` : nothing}</div>
+          <div class="when">${t('sessions:when', { lastUsed: format.dateTime(s.lastUsed), ends: format.dateTime(s.expires) })}</div>
+        </li>`)}
+      </ul>`}
+      ${list.waitSeconds > 0
+        ? html`<p class="wait" role="status">${t('sessions:waiting', { count: list.failedTries, seconds: list.waitSeconds })}</p>`
+        : list.failedTries > 0 ? html`<p class="muted">${t('sessions:failed', { count: list.failedTries })}</p>` : nothing}
+      <div class="buttons">
+        <button type="button" ?disabled=${this.busy || list.sessions.length === 0} @click=${this._endAll}>${t('sessions:end-all')}</button>
+        ${staff && list.failedTries > 0 ? html`<button type="button" ?disabled=${this.busy} @click=${this._unlock}>${t('sessions:unlock')}</button>` : nothing}
+      </div>`
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap { 'rfam-session-list': SessionListElement }
+}
