@@ -179,7 +179,7 @@ t.test('a frame counts only when its file is on the share: there, not empty, wri
   const done = await f.send(a, 'done', { job: two.id, tasks: run2!.tasks, frames: [{ frame: 5, seconds: 1, file: '0005.png' }], seconds: 2 })
   t.equal(done.statusCode, 200)
   let v = await f.view(two.id)
-  t.match(v, { status: 'queued', counts: { done: 0, queued: 1 }, errors: 1 }, 'not done: queued to be rendered again')
+  t.match(v, { status: 'active', counts: { done: 0, queued: 1 }, errors: 1 }, 'not done: queued to be rendered again')
   t.match(v.lastFailure!.message, /frame 5 .*not on the share: renders\/cake-b\/0005\.png does not exist/i)
   const [again] = await f.poll(a)
   const sample = f.wrote('cake-b', 5)
