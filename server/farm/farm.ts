@@ -798,6 +798,8 @@ export class Farm {
     job.startRun(state.record.name, plan.tasks, this.clock.now())
     this.sm.settle(job.job)
     changes.add(job, plan.tasks)
+    // Why earlier attempts at these frames did not count says nothing about this one.
+    if (job.refused.size > 0) for (const f of plan.frames) job.refused.delete(f)
   }
 
   private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
