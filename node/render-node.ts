@@ -315,7 +315,8 @@ export class RenderNode {
   private written (run: ActiveRun, frame: WrittenFrame): void {
     if (run.cancelled || !run.task.frames.includes(frame.frame) || run.written.has(frame.frame)) return
     run.written.add(frame.frame)
-    run.pending.push({ frame: frame.frame, seconds: Math.max(0.001, Math.round(frame.seconds * 1000) / 1000), ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}) })
+    // The file's name: the server counts the frame only once it finds that file on its share.
+    run.pending.push({ frame: frame.frame, seconds: Math.max(0.001, Math.round(frame.seconds * 1000) / 1000), ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}), file: basename(frame.file) })
     run.output = basename(frame.file)
     const preview = run.blender?.output.preview
     if (preview) run.preview = basename(preview)

@@ -25,6 +25,7 @@ const FILES: Array<[string, string]> = [
   ['prenode-config.schema.json', 'a prenode\'s configuration file'],
   ['job.schema.json', '`<farm>/jobs/<id>.json` (written by the server; read it, do not edit it)'],
   ['node.schema.json', '`<farm>/nodes/<name>.json` (written by the server)'],
+  ['prenode.schema.json', '`<farm>/prenodes/<name>.json` (written by the server)'],
   ['blend-link-cache.schema.json', '`<cache>/blend-links.json` (written by the server; read it, do not edit it)'],
 ]
 

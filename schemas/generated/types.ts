@@ -75,6 +75,10 @@ export type FrameSamples = {
   frame: number;
   seconds: number;
   memoryMB?: number;
+  /**
+   * Name of the file Blender wrote for this frame, in the job's output folder (for a video: the movie). The server counts the frame only when that file is there: a regular file, not empty, written after the task was handed out.
+   */
+  file?: string;
 }[];
 
 export interface AllSchemas {
@@ -128,6 +132,7 @@ export interface AllSchemas {
   NodeConfig?: NodeConfig;
   FarmNode?: FarmNode;
   PrenodeConfig?: PrenodeConfig;
+  FarmPrenode?: FarmPrenode;
   PriorityScheme?: PriorityScheme;
   ProjectFile?: ProjectFile;
   Project?: Project;
@@ -737,6 +742,10 @@ export interface Task {
    * Node working on it.
    */
   node?: string | null;
+  /**
+   * Node it was last handed to, kept when it is queued again because that node went silent: only that node may claim it back, and only for a while (docs/farm-protocol.md). Removed when the node gives the task up itself (it failed, signed off, or restarted without it).
+   */
+  lastNode?: string;
   /**
    * How many times it was handed out.
    */
@@ -1715,7 +1724,7 @@ export interface FarmNode {
    */
   sharedCores?: boolean;
   /**
-   * Name of the farm credential it logged in with.
+   * Name of the farm credential that first said hello under this name. The name stays bound to it: a hello with another credential is refused (403) until staff free the name (npm run farm -- forget-node <name>).
    */
   credential?: string;
   /**
@@ -1774,6 +1783,20 @@ export interface PrenodeConfig {
    * Local file (relative to this configuration's folder) remembering batches whose command succeeded but whose acknowledgement the server has not confirmed yet, so a crash never submits them twice. Default: <name>.prenode-state.json beside this file.
    */
   stateFile?: string;
+}
+/**
+ * The server's record of a prenode name (farm/prenodes/<name>.json): the farm credential that first used it. Only that credential may poll or acknowledge under this name; staff free the name by removing the file (npm run farm -- forget-prenode <name>).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "prenode".
+ */
+export interface FarmPrenode {
+  name: NodeName;
+  /**
+   * Name of the farm credential that first used this prenode name.
+   */
+  credential: string;
+  since: Timestamp;
 }
 /**
  * The film's own details (project.json at the top of the project folder): what the credits are made from.
@@ -2084,6 +2107,7 @@ export const schemaIds = {
   "NodeConfig": "node-config.schema.json",
   "FarmNode": "node.schema.json",
   "PrenodeConfig": "prenode-config.schema.json",
+  "FarmPrenode": "prenode.schema.json",
   "PriorityScheme": "priority-scheme.schema.json",
   "ProjectFile": "project-file.schema.json",
   "Project": "project.schema.json",

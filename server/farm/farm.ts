@@ -7,18 +7,20 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type {
   FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmPrenodeAck, FarmPrenodeJobs, FarmPrenodePoll, FarmReport,
-  FarmReportReply, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderStats, RunRef,
+  FarmReportReply, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderStats, RunRef, Task,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
 import { Announcer } from './announcer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { FarmCredentialStore } from './credentials.ts'
+import { FrameFiles } from './frame-files.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
 import { JobRuntime, type Run } from './job-runtime.ts'
 import { JobStateMachine, isFinished } from './job-states.ts'
 import { JobStore } from './job-store.ts'
 import { NodeRegistry, type NodeState } from './node-registry.ts'
+import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
@@ -80,6 +82,11 @@ const JITTER = 0.1
 const BACKOFF_FACTOR = 2
 const BACKOFF_MAX_SECONDS = 60
 const LOG_TAIL_MAX = 20_000
+/**
+ * How long after its last report on a task (or being handed it) a node that went silent may claim
+ * the task back, if nobody took it meanwhile: long enough for a long frame across a network outage.
+ */
+const CLAIM_BACK_MS = 3600_000
 
 export class Farm {
   readonly clock: Clock
@@ -97,6 +104,8 @@ export class Farm {
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
   private readonly prenodes: PrenodeWaiters
+  private readonly prenodeNames: PrenodeNames
+  private readonly frameFiles: FrameFiles
   private readonly announcer: Announcer
   private sweepHandle: unknown = null
   private closed = false
@@ -116,6 +125,8 @@ export class Farm {
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
     this.prenodes = new PrenodeWaiters(this.clock, (ask) => prenodeOffers(this.scheduler.jobs.values(), ask))
+    this.prenodeNames = new PrenodeNames(deps.farmDir, this.clock.now, deps.log)
+    this.frameFiles = new FrameFiles(deps.resolveNamedPath, (job, named) => relativeToProject(named, deps.project(job.project)?.directory))
     this.announcer = new Announcer(this.clock, deps.emit, () => deps.projects?.() ?? [])
     this.previews = new PreviewMaker(deps.farmDir, deps.log, (job) => {
       this.previewed.add(job)
@@ -145,6 +156,7 @@ export class Farm {
 
   async start (): Promise<void> {
     await this.registry.load()
+    await this.prenodeNames.load()
     for (const job of await this.store.load()) {
       const rt = new JobRuntime(job)
       this.scheduler.add(rt)
@@ -152,6 +164,7 @@ export class Farm {
       // full timeout to claim them back before they are queued again.
       job.tasks.forEach((task, idx) => {
         if (task.status !== 'active' || !task.node) return
+        task.lastNode ??= task.node // job files from before lastNode existed
         rt.joinRun(task.node, idx, this.clock.now())
         this.registry.expectBack(task.node)
       })
@@ -269,6 +282,7 @@ export class Farm {
     await this.store.remove(id)
     await this.previews.remove(id)
     this.previewed.delete(id)
+    this.frameFiles.forget(id)
     this.tellCancels()
     this.announce(rt)
   }
@@ -345,20 +359,21 @@ export class Farm {
   }
 
   async hello (msg: FarmHello, credential: string): Promise<FarmWelcome> {
-    const { state, session } = await this.registry.hello(msg, credential)
+    const { state, session, rebound } = await this.registry.hello(msg, credential)
     this.pendingCancels.delete(state.record.name)
     const listed = new Set((msg.running ?? []).flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
     const changes = new Changes()
     let requeued = false
-    // Work the server thought this node had but the node does not list was lost with it (it restarted).
+    // Work the server thought this node had but the node does not list was lost with it (it
+    // restarted). A name staff freed for another credential keeps nothing of the old node's.
     for (const run of this.scheduler.runsOfNode(state.record.name)) {
       for (const idx of [...run.tasks]) {
-        if (listed.has(`${run.job.id}/${run.job.task(idx).id}`)) continue
+        if (listed.has(`${run.job.id}/${run.job.task(idx).id}`) && !rebound) continue
         this.requeue(run.job, idx, changes)
         requeued = true
       }
     }
-    const cancel = this.reconcile(state, msg.running ?? [], changes, true)
+    const cancel = this.reconcile(state, msg.running ?? [], changes, !rebound)
     await this.commit(changes)
     if (requeued) this.wakeForWork()
     this.announceNodes()
@@ -498,9 +513,10 @@ export class Farm {
       return { cancel: true }
     }
     this.checkFrames(rt, msg.tasks, msg.frames)
+    const frames = await this.onShare(rt, state, msg.frames)
     const now = this.clock.now()
     for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
-    const nowShort = this.writeFrames(rt, state, msg.frames, changes)
+    const nowShort = this.writeFrames(rt, state, frames, changes)
     await this.commit(changes)
     this.preview(rt, msg)
     // Short frames may use every process of a node whose processes share its cores (scheduler.ts).
@@ -519,24 +535,20 @@ export class Farm {
       return { cancel: true }
     }
     this.checkFrames(rt, msg.tasks, msg.frames)
+    const frames = await this.onShare(rt, state, msg.frames)
     let run: Run | undefined
     for (const idx of own.mine) if ((run = rt.runOfTask.get(idx)) !== undefined) break
-    const nowShort = this.writeFrames(rt, state, msg.frames, changes)
+    const nowShort = this.writeFrames(rt, state, frames, changes)
     // A run in a Blender that had the file loaded already says nothing about the start-up cost.
     const warmBefore = rt.warmNodes.has(state.record.name)
     if (run && !warmBefore) rt.noteRunOverhead(msg.seconds - run.frameSeconds)
     if (msg.blenderKept) rt.warmNodes.add(state.record.name)
     else rt.warmNodes.delete(state.record.name)
-    // Blender said it finished, yet frames are missing: that is a failure, not a success.
+    // Blender said it finished, yet frames are missing (or not on the share): a failure, not a success.
     const missing = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (missing.length > 0) {
-      const frames = rt.framesOf(missing)
-      this.failTasks(rt, state, missing, {
-        frame: frames[0],
-        exitCode: 0,
-        message: `Blender finished without writing frame${frames.length === 1 ? '' : 's'} ${frames.slice(0, 10).join(', ')}${frames.length > 10 ? ', …' : ''}.`,
-        logTail: '',
-      }, changes)
+      const left = rt.framesOf(missing)
+      this.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, message: missingMessage(rt, left), logTail: '' }, changes)
     }
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
@@ -556,7 +568,7 @@ export class Farm {
       return { cancel: true }
     }
     this.checkFrames(rt, msg.tasks, msg.frames)
-    this.writeFrames(rt, state, msg.frames, changes)
+    this.writeFrames(rt, state, await this.onShare(rt, state, msg.frames), changes)
     rt.warmNodes.delete(state.record.name) // its Blender is gone
     const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (left.length > 0) this.failTasks(rt, state, left, msg, changes)
@@ -598,10 +610,15 @@ export class Farm {
 
   /**
    * A prenode's poll: jobs waiting for nodes that it has not acted on and whose tags it provides;
-   * held open (unless `wait` is false) until there are some or the long poll ends.
+   * held open (unless `wait` is false) until there are some or the long poll ends. The name
+   * belongs to the credential that first used it (403 for any other).
    */
-  async prenodePoll (msg: FarmPrenodePoll, aborted?: AbortSignal): Promise<FarmPrenodeJobs> {
+  async prenodePoll (msg: FarmPrenodePoll, credential: string, aborted?: AbortSignal): Promise<FarmPrenodeJobs> {
     if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
+    if (!this.prenodeNames.owns(msg.name, credential)) {
+      await this.prenodeNames.bind(msg.name, credential)
+      if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
+    }
     const ask: PrenodeAsk = { name: msg.name, provides: new Set(msg.provides) }
     const jobs = prenodeOffers(this.scheduler.jobs.values(), ask)
     if (jobs.length > 0 || msg.wait === false) return { jobs }
@@ -609,7 +626,8 @@ export class Farm {
   }
 
   /** The prenode ran its command for these jobs: they are never offered to that name again (on disk before the reply). */
-  async prenodeAck (msg: FarmPrenodeAck): Promise<void> {
+  async prenodeAck (msg: FarmPrenodeAck, credential: string): Promise<void> {
+    if (!this.prenodeNames.owns(msg.name, credential)) await this.prenodeNames.bind(msg.name, credential)
     const changes = new Changes()
     const names: string[] = []
     for (const id of msg.jobs) {
@@ -625,27 +643,26 @@ export class Farm {
 
   // ==== the moves =============================================================================
 
-  /** Checks that the tasks named are this node's; claims back queued ones it still renders. */
+  /**
+   * Checks that the tasks named are this node's (409 for any that never was), and claims back
+   * queued ones it still renders after going silent; `stop` when some are no longer its to finish.
+   */
   private ownTasks (rt: JobRuntime, state: NodeState, ids: string[], changes: Changes): { mine: number[], stop: boolean } {
     const mine: number[] = []
+    const claims: number[] = []
     let stop = false
+    // Every task is checked before any is claimed: a refusal leaves nothing half done.
     for (const id of ids) {
       const idx = rt.taskIndex.get(id)
       if (idx === undefined) throw badRequest('RFAM_NO_TASK', `Job "${rt.job.name}" has no task "${id}".`)
       const task = rt.task(idx)
-      if (task.status === 'active') {
-        if (task.node !== state.record.name) {
-          throw new HttpError(409, 'RFAM_NOT_YOUR_TASK', `Task ${id} of job "${rt.job.name}" is being rendered by node "${task.node}", not by "${state.record.name}"; a node may only report on its own tasks.`)
-        }
-        mine.push(idx)
-      } else if (task.status === 'queued' && this.claimable(rt, state)) {
-        this.claim(rt, idx, state, changes)
-        mine.push(idx)
-      } else if (task.status !== 'completed') {
-        stop = true
-      }
+      if (task.status === 'active' && task.node === state.record.name) mine.push(idx)
+      else if (task.lastNode !== state.record.name) throw notYourTask(rt, task, state.record.name)
+      else if (task.status === 'queued' && this.mayClaimBack(rt, task, state)) claims.push(idx)
+      else if (task.status !== 'completed') stop = true
     }
-    return { mine, stop }
+    for (const idx of claims) this.claim(rt, idx, state, changes)
+    return { mine: [...mine, ...claims], stop }
   }
 
   /** Every frame reported must belong to one of the tasks named (each frame is in one task only). */
@@ -657,8 +674,33 @@ export class Farm {
     }
   }
 
+  /**
+   * The frames whose files are on the share (frame-files.ts). The others do not count: they are
+   * logged, and remembered for the failure of their task if Blender finishes without them.
+   */
+  private async onShare (rt: JobRuntime, state: NodeState, frames: FarmReport['frames']): Promise<FarmReport['frames']> {
+    if (frames.length === 0) return frames
+    const { counted, refused } = await this.frameFiles.check(rt.job, (f) => rt.task(rt.taskOfFrame(f)), frames)
+    if (rt.refused.size > 0) for (const f of counted) rt.refused.delete(f.frame)
+    if (refused.length === 0) return counted
+    for (const r of refused) rt.refused.set(r.frame, r.why)
+    const list = refused.slice(0, 10).map((r) => r.frame).join(', ') + (refused.length > 10 ? ', …' : '')
+    this.deps.log.warn(`farm: node ${state.record.name} reported frame${refused.length === 1 ? '' : 's'} ${list} of "${rt.job.name}" written, but they do not count: ${refused[0]!.why}${refused.length > 1 ? ' (and more)' : ''}`)
+    return counted
+  }
+
   private claimable (rt: JobRuntime, state: NodeState): boolean {
     return !isFinished(rt.job.status) && this.scheduler.fits(rt, state.caps)
+  }
+
+  /**
+   * A task queued again because its node went silent: that node (and no other) may take it back
+   * if it still renders it, comes back soon enough, and nobody was given the task meanwhile.
+   */
+  private mayClaimBack (rt: JobRuntime, task: Task, state: NodeState): boolean {
+    if (task.lastNode !== state.record.name || !this.claimable(rt, state)) return false
+    const last = Math.max(Date.parse(task.assignedAt ?? '') || 0, Date.parse(task.lastReport ?? '') || 0)
+    return this.clock.now() - last <= CLAIM_BACK_MS
   }
 
   /** A node still renders a task the server had queued again (after a restart or a timeout): it keeps it. */
@@ -666,16 +708,22 @@ export class Farm {
     const task = rt.task(idx)
     this.sm.moveTask(rt.job, task, 'active')
     task.node = state.record.name
+    task.lastNode = state.record.name
     task.assignedAt ??= new Date(this.clock.now()).toISOString()
     rt.joinRun(state.record.name, idx, this.clock.now())
     this.sm.settle(rt.job)
     changes.add(rt, [idx])
   }
 
-  private requeue (rt: JobRuntime, idx: number, changes: Changes): void {
+  /**
+   * Queues an active task again. Only a node that went silent (`claimBack`) may take it back later;
+   * one that gave it up itself (failed, signed off, restarted, told to stop) may not.
+   */
+  private requeue (rt: JobRuntime, idx: number, changes: Changes, claimBack = false): void {
     const task = rt.task(idx)
     if (task.status !== 'active') return
     this.sm.moveTask(rt.job, task, 'queued')
+    if (!claimBack) delete task.lastNode
     changes.add(rt, [idx])
   }
 
@@ -698,7 +746,7 @@ export class Farm {
         const task = rt.task(idx)
         if (task.status === 'completed') continue
         if (task.status === 'active' && task.node === me) { mine.push(idx); continue }
-        if (task.status === 'queued' && claim && this.claimable(rt, state)) {
+        if (task.status === 'queued' && claim && this.mayClaimBack(rt, task, state)) {
           this.claim(rt, idx, state, changes)
           mine.push(idx)
           continue
@@ -744,12 +792,15 @@ export class Farm {
       const task = job.task(idx)
       this.sm.moveTask(job.job, task, 'active')
       task.node = state.record.name
+      task.lastNode = state.record.name
       task.attempts++
       task.assignedAt = at
     }
     job.startRun(state.record.name, plan.tasks, this.clock.now())
     this.sm.settle(job.job)
     changes.add(job, plan.tasks)
+    // Why earlier attempts at these frames did not count says nothing about this one.
+    if (job.refused.size > 0) for (const f of plan.frames) job.refused.delete(f)
   }
 
   private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
@@ -809,6 +860,7 @@ export class Farm {
     const failing = idxs.includes(byFrame) ? byFrame : idxs[0]!
     for (const idx of idxs) if (idx !== failing) this.requeue(rt, idx, changes)
     const task = rt.task(failing)
+    delete task.lastNode // the node gave it up: a repeated failed is not a second failure
     const frame = msg.frame ?? rt.framesOf([failing])[0]
     task.failures ??= []
     task.failures.push({
@@ -862,7 +914,7 @@ export class Farm {
       let lost = 0
       for (const run of this.scheduler.runsOfNode(state.record.name)) {
         for (const idx of [...run.tasks]) {
-          this.requeue(run.job, idx, changes)
+          this.requeue(run.job, idx, changes, true) // it may still be rendering: it may claim them back
           lost++
         }
       }
@@ -935,4 +987,20 @@ function mergeRefs (a: RunRef[], b: RunRef[]): RunRef[] {
     byJob.set(r.job, set)
   }
   return [...byJob].map(([job, tasks]) => ({ job, tasks: [...tasks] as RunRef['tasks'] }))
+}
+
+/** A node naming a task that is not its own. */
+function notYourTask (rt: JobRuntime, task: Task, node: string): HttpError {
+  return new HttpError(409, 'RFAM_NOT_YOUR_TASK', task.status === 'active'
+    ? `Task ${task.id} of job "${rt.job.name}" is being rendered by node "${task.node}", not by "${node}"; a node may only report on its own tasks.`
+    : `Task ${task.id} of job "${rt.job.name}" was not handed to node "${node}"; a node may only report on its own tasks.`)
+}
+
+/** Why a run Blender finished left frames undone: their files were not on the share, or Blender never wrote them. */
+function missingMessage (rt: JobRuntime, frames: number[]): string {
+  const list = (xs: number[]) => `${xs.slice(0, 10).join(', ')}${xs.length > 10 ? ', …' : ''}`
+  const refused = frames.filter((f) => rt.refused.has(f))
+  if (refused.length === 0) return `Blender finished without writing frame${frames.length === 1 ? '' : 's'} ${list(frames)}.`
+  const one = refused.length === 1
+  return `Frame${one ? '' : 's'} ${list(refused)} ${one ? 'was' : 'were'} reported written, but ${one ? 'its file is' : 'their files are'} not on the share: ${rt.refused.get(refused[0]!)}.`
 }

@@ -47,6 +47,8 @@ export class JobRuntime {
   peakMemoryMB: number | null = null
   /** Told when a run starts (+1) or ends (-1), for the scheduler's counts. */
   onRun: ((run: Run, delta: 1 | -1) => void) | null = null
+  /** Frames a node said it wrote whose files were not on the share, with why (for the failure it leads to). */
+  readonly refused = new Map<number, string>()
   /** Nodes whose Blender stays open with this job's file loaded (their next run costs no start-up). */
   readonly warmNodes = new Set<string>()
   /** Seconds a run spends outside its frames (start-up, loading the file); learnt from runs. */

@@ -2,8 +2,10 @@
 // hello, on pause and resume, and every ten minutes while a node is alive), their secret
 // sessions, when each was last heard from, and which jobs they could take (cached counts the
 // scheduler uses to size runs and to know whether a failed task can go to another node).
+// A node name belongs to the farm credential that first said hello with it, until staff remove
+// its record (npm run farm -- forget-node <name>), which the running server notices.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { mkdir, readdir, readFile } from 'node:fs/promises'
+import { access, mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FarmHello, FarmNode } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -30,6 +32,8 @@ export class NodeRegistry {
   readonly dir: string
   readonly nodes = new Map<string, NodeState>()
   private eligibleCache = new Map<string, { nodes: number, slots: number, known: number }>()
+  /** Names whose record is being written (a binding not on disk yet is still a binding). */
+  private readonly writing = new Set<string>()
 
   constructor (farmDir: string, private readonly now: () => number, private readonly log: { error: (m: string) => void }) {
     this.dir = join(farmDir, 'nodes')
@@ -59,13 +63,21 @@ export class NodeRegistry {
     this.changed()
   }
 
-  /** Registers (or re-registers) a node; returns its new secret session id. */
-  async hello (msg: FarmHello, credential: string): Promise<{ state: NodeState, session: string }> {
+  /**
+   * Registers (or re-registers) a node; returns its new secret session id, and whether the name
+   * changed credential (staff freed it: nothing of the old node's carries over).
+   */
+  async hello (msg: FarmHello, credential: string): Promise<{ state: NodeState, session: string, rebound: boolean }> {
     const session = randomBytes(32).toString('hex')
     const old = this.nodes.get(msg.name)
+    const bound = old?.record.credential
+    const rebound = bound !== undefined && bound !== credential
+    if (rebound && await this.onDisk(msg.name)) {
+      throw new HttpError(403, 'RFAM_NODE_NAME_BOUND', `The node name "${msg.name}" belongs to another farm credential; give this node its own name ("name" in its configuration), or ask staff to free the name (npm run farm -- forget-node ${msg.name}).`)
+    }
     // A node of that name holding a work request open is alive and connected: this is another
     // machine using the same name, not that node restarting (a dead process's request is gone).
-    if (old?.waiter && old.online) {
+    if (old?.waiter && old.online && !rebound) {
       throw new HttpError(409, 'RFAM_NODE_NAME_TAKEN', `A render node called "${msg.name}" is connected already; give each node its own name ("name" in its configuration).`)
     }
     const record: FarmNode = {
@@ -92,8 +104,24 @@ export class NodeRegistry {
     state.waiter?.cancel()
     this.nodes.set(record.name, state)
     this.changed()
-    await this.persist(state)
-    return { state, session }
+    this.writing.add(record.name)
+    try {
+      await this.persist(state)
+    } finally {
+      this.writing.delete(record.name)
+    }
+    return { state, session, rebound }
+  }
+
+  /** Whether a node's record is on disk (or being written): staff free a name by removing it. */
+  private async onDisk (name: string): Promise<boolean> {
+    if (this.writing.has(name)) return true
+    try {
+      await access(join(this.dir, `${name}.json`))
+      return true
+    } catch {
+      return false
+    }
   }
 
   /** The node a message comes from, if its session is right; otherwise 401 (the node says hello again). */

@@ -1,6 +1,7 @@
 // The prenode protocol (docs/farm-protocol.md, "Prenodes"): a cluster watcher asks for jobs it has
 // not acted on (a long poll) and acknowledges those it ran its command for. Like the node protocol,
-// every request must carry a farm credential (access 'farm'), checked before the body is looked at.
+// every request must carry a farm credential (access 'farm'), checked before the body is looked at;
+// a prenode name belongs to the credential that first used it.
 import type { FastifyInstance } from 'fastify'
 import type { FarmPrenodeAck, FarmPrenodePoll } from '../../schemas/generated/types.ts'
 
@@ -16,7 +17,7 @@ export async function prenodeRoutes (app: FastifyInstance): Promise<void> {
     const onClose = () => { if (!reply.sent) gone.abort() }
     reply.raw.on('close', onClose)
     try {
-      return await farm.prenodePoll(request.body, gone.signal)
+      return await farm.prenodePoll(request.body, request.farmCredential!, gone.signal)
     } finally {
       reply.raw.off('close', onClose)
     }
@@ -25,7 +26,7 @@ export async function prenodeRoutes (app: FastifyInstance): Promise<void> {
   app.post<{ Body: FarmPrenodeAck }>('/api/farm/prenode/ack', {
     config, schema: { body: { $ref: 'farm-prenode-ack.schema.json#' } },
   }, async (request, reply) => {
-    await farm.prenodeAck(request.body)
+    await farm.prenodeAck(request.body, request.farmCredential!)
     return reply.code(204).send()
   })
 }

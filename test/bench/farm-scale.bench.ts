@@ -4,9 +4,12 @@
 // done, whose reply brings the next run. Prints task assignments per second and request latency
 // (p50/p99 of work requests and done; held polls are long polls by design), and the CPU the server
 // and this client used meanwhile (both share the machine's cores). Asserts nothing.
+// The server counts a frame only when its file is on the share, written after its task was handed
+// out: every frame's file is made before measuring (dated a day ahead), so the simulated nodes
+// write nothing while measured and the server checks each frame on disk as it would a real one.
 //   npx tsx test/bench/farm-scale.bench.ts        BENCH_SECONDS=20 BENCH_RENDER_MS=300 BENCH_NODES=1000
 import { Agent, request } from 'node:http'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
@@ -31,6 +34,8 @@ const FRAMES_PER_JOB = 1000
 /** BENCH_VERBOSE=1 counts the requests slower than this, by second of the run. */
 const SLOW_MS = 50
 
+const frameFile = (frame: number) => `${String(frame).padStart(4, '0')}.png`
+
 function percentile (sorted: number[], p: number): number {
   return sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))]! : NaN
 }
@@ -47,6 +52,15 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     writeFileSync(join(config.projectsDir, `${p}.json`), JSON.stringify({ ident: p, name: `Project ${p}`, directory: `data::${p}`, renderPriority: 1 + (Number(p.slice(1)) % 3) }))
     mkdirSync(config.shares.resolve(`data::${p}`), { recursive: true })
     writeFileSync(join(config.shares.resolve(`data::${p}`), 'shot.blend'), 'BLENDER-v304')
+    // Every job of a project renders to renders/shot/####.
+    const renders = join(config.shares.resolve(`data::${p}`), 'renders', 'shot')
+    mkdirSync(renders, { recursive: true })
+    const later = new Date(Date.now() + 86_400_000)
+    for (let frame = 1; frame <= FRAMES_PER_JOB; frame++) {
+      const file = join(renders, frameFile(frame))
+      writeFileSync(file, 'PNG')
+      utimesSync(file, later, later)
+    }
   }
   writeFileSync(join(config.usersDir, 'bench.json'), JSON.stringify({ ident: 'bench', name: 'Bench', projects, staff: true }))
   const credential = await new FarmCredentialStore(config.secretsDir).create('bench')
@@ -135,7 +149,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
           held ??= poll.post<FarmWork>('/api/farm/work', { node: name, session, free: 0, running: [{ job: current.job, tasks: current.tasks }], wait: true })
             .catch(() => undefined).finally(() => { held = null })
           await sleep(Math.random() * 2 * renderMs)
-          const reply = await timed(() => control.post<FarmReportReply>('/api/farm/done', { node: name, session, job: current.job, tasks: current.tasks, frames: current.frames.map((frame) => ({ frame, seconds: 600 })), seconds: current.frames.length * 600 + 1, free: 1 }))
+          const reply = await timed(() => control.post<FarmReportReply>('/api/farm/done', { node: name, session, job: current.job, tasks: current.tasks, frames: current.frames.map((frame) => ({ frame, seconds: 600, file: frameFile(frame) })), seconds: current.frames.length * 600 + 1, free: 1 }))
           run = reply.runs?.[0]
           if (run && measuring) assignments++
         } catch (err) {

@@ -44,7 +44,7 @@ async function post<T> (url: string, credential: string, path: string, body: unk
 }
 
 /** One single-use node, as node/ behaves with singleUse and jitterSeconds. */
-async function singleUseNode (url: string, credential: string, name: string): Promise<NodeOutcome> {
+async function singleUseNode (url: string, credential: string, name: string, renders: string): Promise<NodeOutcome> {
   await sleep(Math.random() * JITTER_S * 1000)
   try {
     const welcome = await post<FarmWelcome>(url, credential, 'hello', { name, version: '0.1.0', blenderVersion: '3.4.1', provides: [], shares: ['data'], processes: 1, singleUse: true, running: [] })
@@ -54,7 +54,10 @@ async function singleUseNode (url: string, credential: string, name: string): Pr
     for (const run of work.runs) {
       for (const frame of run.frames) {
         await sleep(FRAME_MS)
-        const reply = await post<{ cancel: boolean }>(url, credential, 'report', { ...me, job: run.job, tasks: run.tasks, frames: [{ frame, seconds: FRAME_MS / 1000 }] })
+        // The server counts a frame only when its file is on the share.
+        const file = `${String(frame).padStart(4, '0')}.png`
+        writeFileSync(join(renders, file), 'PNG')
+        const reply = await post<{ cancel: boolean }>(url, credential, 'report', { ...me, job: run.job, tasks: run.tasks, frames: [{ frame, seconds: FRAME_MS / 1000, file }] })
         if (reply.cancel) throw new Error(`the server cancelled ${run.job}`)
         frames++
       }
@@ -90,7 +93,9 @@ try {
   ui.stdin!.write('burst\n')
   const cpuBefore = cpuSeconds(server.child.pid!)
   const started = performance.now()
-  const outcomes = await Promise.all(Array.from({ length: NODES }, (_, i) => singleUseNode(url, credential, `burst-${i}`)))
+  const renders = join(config.shares.resolve('data::demo'), 'renders', 'burst')
+  mkdirSync(renders, { recursive: true })
+  const outcomes = await Promise.all(Array.from({ length: NODES }, (_, i) => singleUseNode(url, credential, `burst-${i}`, renders)))
   const burstSeconds = (performance.now() - started) / 1000
   const serverCpu = cpuSeconds(server.child.pid!) - cpuBefore
   const rss = rssMb(server.child.pid!)

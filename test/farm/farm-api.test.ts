@@ -92,7 +92,9 @@ t.test('the node protocol over HTTP', async (t) => {
   const badFrame = await node('done', { node: 'pc-a', session: welcome.session, job: job.id, tasks: run.tasks, frames: [{ frame: 'one', seconds: 1 }], seconds: 1 })
   t.equal(badFrame.statusCode, 400)
 
-  const done = await node('done', { node: 'pc-a', session: welcome.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1.5, memoryMB: 20 }], seconds: 2 })
+  mkdirSync(join(s.projectDir(), 'renders', 'y'), { recursive: true })
+  writeFileSync(join(s.projectDir(), 'renders', 'y', '0001.png'), 'PNG')
+  const done = await node('done', { node: 'pc-a', session: welcome.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1.5, memoryMB: 20, file: '0001.png' }], seconds: 2 })
   t.same(done.json(), { cancel: false })
   const view = (await s.app.inject({ url: `/api/projects/demo/jobs/${job.id}`, headers: { cookie } })).json()
   t.match(view, { counts: { done: 1 }, meanFrameSeconds: 1.5 })

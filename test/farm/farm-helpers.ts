@@ -1,8 +1,8 @@
 // Builds a Farm on a temporary folder with a manual clock, for tests of the farm service alone.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import type { Asset } from '../../schemas/generated/types.ts'
+import { join, posix } from 'node:path'
+import type { Asset, Job } from '../../schemas/generated/types.ts'
 import { Farm, type FarmDeps } from '../../server/farm/farm.ts'
 import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
 import { Shares } from '../../server/store/named-paths.ts'
@@ -23,7 +23,14 @@ export interface TestFarm {
   blend: (project: string, rel: string) => void
   /** A second farm on the same folder, as after a restart. */
   restart: () => Promise<Farm>
+  /**
+   * Writes the files of these frames of a job where Blender would (a PNG per frame, one movie for
+   * a video) and returns the samples naming them, as a node reports them.
+   */
+  wrote: (job: string, samples: Array<{ frame: number, seconds: number, memoryMB?: number }>) => FrameSample[]
 }
+
+type FrameSample = { frame: number, seconds: number, memoryMB?: number, file: string }
 
 interface Tap { teardown: (fn: () => unknown) => void }
 
@@ -64,7 +71,23 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
       writeFileSync(file, 'BLENDER-v304')
     },
     restart: build,
+    wrote: (id, samples) => samples.map((sample) => {
+      const job = farms.at(-1)!.jobFile(id)!
+      const file = frameFileName(job, sample.frame)
+      const dir = shares.resolve(posix.dirname(job.output!))
+      mkdirSync(dir, { recursive: true })
+      writeFileSync(join(dir, file), 'PNG')
+      return { ...sample, file }
+    }),
   }
+}
+
+const pad = (frame: number) => String(frame).padStart(4, '0')
+
+/** The file Blender writes for a frame of a job whose output ends in #### (a video: its movie). */
+export function frameFileName (job: Job, frame: number): string {
+  if (job.video) return `${pad(job.tasks[0]!.frames[0]!)}-${pad(job.tasks[0]!.frames.at(-1)!)}.mp4`
+  return `${posix.basename(job.output!).replace(/#+/, pad(frame))}.png`
 }
 
 /** Says hello as a node and returns what its messages need. */

@@ -24,7 +24,7 @@ t.test('creating jobs: paths inside the project, existing .blend files, sane ran
 })
 
 t.test('the first frame goes first; consecutive frames go out in runs; every frame once', async (t) => {
-  const { farm, blend, assets } = await makeFarm(t)
+  const { farm, blend, wrote, assets } = await makeFarm(t)
   blend('red', 'shots/a.blend')
   assets.set('red/shots/a.blend', { name: 'Cake shot', type: 'shot', state: 'wip', priority: 40 })
   const job = await farm.createJob('red', { file: 'shots/a.blend', frameStart: 1, frameEnd: 6 })
@@ -35,12 +35,12 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
   t.same(w1.runs.map((r) => r.frames), [[1, 2, 3], [4, 5]], 'one run per process, the first starting with frame 1; each a share of the frames left')
   t.equal(w1.runs[0]!.output, 'data::red/renders/a/####')
   const [first, second] = w1.runs as [FarmTask, FarmTask]
-  await farm.report({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: [{ frame: 1, seconds: 2, memoryMB: 100 }], current: 2 }, n.cred)
+  await farm.report({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: wrote(first.job, [{ frame: 1, seconds: 2, memoryMB: 100 }]), current: 2 }, n.cred)
   t.equal(farm.getJob('red', job.id).counts.done, 1, 'a frame counts as soon as it is reported')
-  await farm.done({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: [{ frame: 2, seconds: 2 }, { frame: 3, seconds: 2 }], seconds: 7 }, n.cred)
-  const w2 = await farm.done({ node: n.name, session: n.session, job: second.job, tasks: second.tasks, frames: [{ frame: 4, seconds: 2 }, { frame: 5, seconds: 1 }], seconds: 4, free: 1 }, n.cred)
+  await farm.done({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: wrote(first.job, [{ frame: 2, seconds: 2 }, { frame: 3, seconds: 2 }]), seconds: 7 }, n.cred)
+  const w2 = await farm.done({ node: n.name, session: n.session, job: second.job, tasks: second.tasks, frames: wrote(second.job, [{ frame: 4, seconds: 2 }, { frame: 5, seconds: 1 }]), seconds: 4, free: 1 }, n.cred)
   t.same(w2.runs!.map((r) => r.frames), [[6]], 'the reply to done brings the last frame')
-  await farm.done({ node: n.name, session: n.session, job: first.job, tasks: w2.runs![0]!.tasks, frames: [{ frame: 6, seconds: 4, memoryMB: 300 }], seconds: 5 }, n.cred)
+  await farm.done({ node: n.name, session: n.session, job: first.job, tasks: w2.runs![0]!.tasks, frames: wrote(first.job, [{ frame: 6, seconds: 4, memoryMB: 300 }]), seconds: 5 }, n.cred)
   const view = farm.getJob('red', job.id)
   t.equal(view.status, 'completed')
   t.equal(view.progress, 1)
@@ -60,7 +60,7 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
 })
 
 t.test('run sizes: the frames left shared among every process slot, the start-up paid once per Blender', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 40 })
   const a = await hello(farm, 'pc-a', { processes: 2 })
@@ -69,23 +69,23 @@ t.test('run sizes: the frames left shared among every process slot, the start-up
   t.same(wa.runs.map((r) => r.frames.length), [10], '40 frames over 4 slots')
   const wb = await farm.work({ node: b.name, session: b.session, free: 2, running: [], wait: false }, b.cred)
   t.same(wb.runs.map((r) => r.frames.length), [8, 6], 'runs shrink as the frames run out (30 left over 4 slots, then 22), so no process idles at the end')
-  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: wa.runs[0]!.tasks, frames: wa.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 })), seconds: 309 }, a.cred)
+  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: wa.runs[0]!.tasks, frames: wrote(job.id, wa.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 }))), seconds: 309 }, a.cred)
   const again = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
   t.same(again.runs.map((r) => r.frames.length), [6], 'a Blender started afresh: at least enough frames that its 9 s start-up stays under 5 % (16 left over 4 slots would be 4)')
-  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: again.runs[0]!.tasks, frames: again.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 })), seconds: 180, blenderKept: true }, a.cred)
+  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: again.runs[0]!.tasks, frames: wrote(job.id, again.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 }))), seconds: 180, blenderKept: true }, a.cred)
   const warm = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
   t.same(warm.runs.map((r) => r.frames.length), [3], 'its Blender kept the file loaded: no start-up to pay, a plain share (10 left over 4 slots)')
   t.equal(farm.getJob('red', job.id).counts.queued, 7)
 })
 
 t.test('a one-frame job is one run of one frame', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 3, frameEnd: 3 })
   const n = await hello(farm, 'pc-01', { processes: 4 })
   const w = await farm.work({ node: n.name, session: n.session, free: 4, running: [], wait: false }, n.cred)
   t.same(w.runs.map((r) => r.frames), [[3]])
-  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [{ frame: 3, seconds: 1 }], seconds: 1 }, n.cred)
+  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 3, seconds: 1 }]), seconds: 1 }, n.cred)
   t.equal(farm.getJob('red', job.id).status, 'completed')
 })
 
@@ -249,7 +249,7 @@ t.test('a node silent past the timeout loses its tasks; others render them; it c
 })
 
 t.test('a node that comes back in time claims its queued task back instead of it rendering twice', async (t) => {
-  const { farm, blend, clock } = await makeFarm(t)
+  const { farm, blend, wrote, clock } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
   const a = await hello(farm, 'pc-a')
@@ -261,7 +261,7 @@ t.test('a node that comes back in time claims its queued task back instead of it
   const back = await farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)], wait: false }, a.cred)
   t.same(back, { runs: [], cancel: [], paused: false }, 'it keeps rendering')
   t.same(farm.getJob('red', job.id).nodes, ['pc-a'])
-  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1 }], seconds: 1 }, a.cred)
+  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: wrote(job.id, [{ frame: 1, seconds: 1 }]), seconds: 1 }, a.cred)
   t.equal(farm.getJob('red', job.id).status, 'completed')
 })
 
@@ -302,15 +302,15 @@ t.test('paused jobs and paused nodes get nothing; resuming wakes the waiting nod
 })
 
 t.test('after a crash (no clean close) the farm reloads, nodes keep their work and finish the job', async (t) => {
-  const { farm, blend, restart } = await makeFarm(t)
+  const { farm, blend, wrote, restart } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 3 })
   const a = await hello(farm, 'pc-a')
   const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
-  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [{ frame: 1, seconds: 1 }], seconds: 1 }, a.cred)
+  await farm.done({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 1, seconds: 1 }]), seconds: 1 }, a.cred)
   const w2 = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
   t.same(w2.runs.map((r) => r.frames), [[2, 3]])
-  await farm.report({ node: a.name, session: a.session, job: job.id, tasks: w2.runs[0]!.tasks, frames: [{ frame: 2, seconds: 1 }], current: 3 }, a.cred)
+  await farm.report({ node: a.name, session: a.session, job: job.id, tasks: w2.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 2, seconds: 1 }]), current: 3 }, a.cred)
   const farm2 = await restart()
   const view = farm2.getJob('red', job.id)
   t.same(view.counts, { frames: 3, done: 2, active: 1, queued: 0, failed: 0, cancelled: 0 }, 'nothing acknowledged was lost')
@@ -319,7 +319,7 @@ t.test('after a crash (no clean close) the farm reloads, nodes keep their work a
   t.same(wb.runs, [], 'frame 3 is still pc-a\'s: nobody else renders it')
   const back = await farm2.work({ node: a.name, session: a.session, free: 0, running: [ref(w2.runs[0]!)], wait: false }, a.cred)
   t.same(back.cancel, [], 'pc-a carries on with its session')
-  await farm2.done({ node: a.name, session: a.session, job: job.id, tasks: w2.runs[0]!.tasks, frames: [{ frame: 3, seconds: 1 }], seconds: 2 }, a.cred)
+  await farm2.done({ node: a.name, session: a.session, job: job.id, tasks: w2.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 3, seconds: 1 }]), seconds: 2 }, a.cred)
   const done = farm2.getJob('red', job.id)
   t.equal(done.status, 'completed')
   t.same(done.tasks!.map((x) => x.framesDone), [[1], [2], [3]])
@@ -350,7 +350,7 @@ t.test('a node signing off gives its work back at once', async (t) => {
 })
 
 t.test('done can bring the next run; a cancel reaches a held poll that does not list the run', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 100 })
   const a = await hello(farm, 'pc-a')
@@ -360,7 +360,7 @@ t.test('done can bring the next run; a cancel reaches a held poll that does not 
   const held = farm.work({ node: a.name, session: a.session, free: 0, running: [ref(first)] }, a.cred)
   let answered = false
   void held.then(() => { answered = true })
-  const reply = await farm.done({ node: a.name, session: a.session, job: job.id, tasks: first.tasks, frames: first.frames.map((frame) => ({ frame, seconds: 600 })), seconds: first.frames.length * 600 + 1, free: 1 }, a.cred)
+  const reply = await farm.done({ node: a.name, session: a.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, first.frames.map((frame) => ({ frame, seconds: 600 }))), seconds: first.frames.length * 600 + 1, free: 1 }, a.cred)
   t.equal(reply.runs?.length, 1, 'the reply to done carries the next run')
   await new Promise((r) => setImmediate(r))
   t.notOk(answered, 'the held poll stays open: the node is busy again')
@@ -369,4 +369,51 @@ t.test('done can bring the next run; a cancel reaches a held poll that does not 
   t.same(c.cancel, [ref(reply.runs![0]!)], 'the cancel names the run the poll did not list')
   const after = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
   t.same(after.cancel, [], 'told once')
+})
+
+t.test('only the node a task was last handed to claims it back, and only for a while; others are refused', async (t) => {
+  const { farm, blend, wrote, clock } = await makeFarm(t)
+  blend('red', 'a.blend')
+  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 2 })
+  const a = await hello(farm, 'pc-a')
+  const b = await hello(farm, 'pc-b')
+  const run = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  clock.advance(61_000)
+  await farm.sweep()
+  t.equal(farm.getJob('red', job.id).counts.queued, 2, 'pc-a went silent: its tasks are queued again')
+  t.equal(farm.jobFile(job.id)!.tasks[0]!.lastNode, 'pc-a', 'a task remembers who had it')
+  const listed = await farm.work({ node: b.name, session: b.session, free: 0, running: [ref(run)], wait: false }, b.cred)
+  t.same(listed.cancel, [ref(run)], 'pc-b listing pc-a\'s run is told to stop it, not given it')
+  t.equal(farm.getJob('red', job.id).counts.queued, 2)
+  const frames = run.frames.map((frame) => ({ frame, seconds: 1 }))
+  await t.rejects(farm.done({ node: b.name, session: b.session, job: job.id, tasks: run.tasks, frames: wrote(job.id, frames), seconds: 2 }, b.cred),
+    { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK', message: /was not handed to node "pc-b"/ })
+  await t.rejects(farm.failed({ node: b.name, session: b.session, job: job.id, tasks: run.tasks, frames: [], exitCode: 1, message: 'forged', logTail: '' }, b.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' })
+  await t.rejects(farm.report({ node: b.name, session: b.session, job: job.id, tasks: run.tasks, frames: [] }, b.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' })
+  t.match(farm.getJob('red', job.id), { counts: { queued: 2, done: 0 }, errors: 0, blocklist: [] }, 'nothing changed')
+
+  clock.advance(2 * 3600_000)
+  t.same(await farm.done({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: wrote(job.id, frames), seconds: 2 }, a.cred), { cancel: true },
+    'pc-a, back hours later, is told to stop: the task waits for whoever is given it next')
+  t.equal(farm.getJob('red', job.id).counts.done, 0)
+  const again = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  t.same(again.runs.map((r) => r.frames), [run.frames], 'handed out afresh')
+})
+
+t.test('a node that gave a task up (failed, signed off) cannot report on it again', async (t) => {
+  const { farm, blend, wrote } = await makeFarm(t)
+  blend('red', 'a.blend')
+  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const a = await hello(farm, 'pc-a')
+  const run = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  const failure = { node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: [], exitCode: 1, message: 'no camera', logTail: '' }
+  await farm.failed(failure, a.cred)
+  await t.rejects(farm.failed(failure, a.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' }, 'the same failure sent twice counts once')
+  t.equal(farm.getJob('red', job.id).errors, 1)
+  const next = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  await farm.bye({ node: a.name, session: a.session }, a.cred)
+  const back = await hello(farm, 'pc-a')
+  await t.rejects(farm.done({ node: a.name, session: back.session, job: job.id, tasks: next.tasks, frames: wrote(job.id, [{ frame: 1, seconds: 1 }]), seconds: 1 }, a.cred),
+    { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' }, 'after bye its tasks are others\' to take')
+  t.equal(farm.getJob('red', job.id).counts.done, 0)
 })

@@ -47,13 +47,13 @@ t.test('within a project: first frames first, then higher priority', async (t) =
 })
 
 t.test('a job whose first run has written nothing yet waits behind jobs that render', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'old.blend')
   blend('red', 'new.blend')
   const old = await farm.createJob('red', { file: 'old.blend', frameStart: 1, frameEnd: 100 })
   const a = await hello(farm, 'a')
   const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
-  await farm.report({ node: a.name, session: a.session, job: old.id, tasks: w.runs[0]!.tasks, frames: [{ frame: 1, seconds: 10 }] }, a.cred)
+  await farm.report({ node: a.name, session: a.session, job: old.id, tasks: w.runs[0]!.tasks, frames: wrote(old.id, [{ frame: 1, seconds: 10 }]) }, a.cred)
   const fresh = await farm.createJob('red', { file: 'new.blend', frameStart: 1, frameEnd: 100 })
   const b = await hello(farm, 'b')
   const c = await hello(farm, 'c')
@@ -92,35 +92,35 @@ t.test('deterministic given the random source', async (t) => {
 })
 
 t.test('run sizes: bounded while unknown, and by ten minutes once measured', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1000 })
   const n = await hello(farm, 'n', { processes: 2 })
   const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
   t.same(w.runs.map((r) => r.frames.length), [50, 50], 'at most 50 frames while the frame time is unknown')
-  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: w.runs[0]!.frames.map((frame) => ({ frame, seconds: 300 })), seconds: 50 * 300 + 2 }, n.cred)
+  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: wrote(job.id, w.runs[0]!.frames.map((frame) => ({ frame, seconds: 300 }))), seconds: 50 * 300 + 2 }, n.cred)
   const w2 = await farm.work({ node: n.name, session: n.session, free: 1, running: [{ job: job.id, tasks: w.runs[1]!.tasks }], wait: false }, n.cred)
   t.same(w2.runs.map((r) => r.frames.length), [2], '300 s frames: runs of at most ten minutes')
 })
 
 t.test('a file rendered before: its tiny frames are not split over processes (a Blender start costs more)', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'a.blend')
   const first = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48 })
   const n = await hello(farm, 'n', { processes: 2 })
   const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
   t.same(w.runs.map((r) => r.frames.length), [24, 12], 'nothing known yet: split over both processes (a share of what is left each)')
-  for (const run of w.runs) await farm.done({ node: n.name, session: n.session, job: first.id, tasks: run.tasks, frames: run.frames.map((frame) => ({ frame, seconds: 0.04 })), seconds: 1.5 + run.frames.length * 0.04 }, n.cred)
+  for (const run of w.runs) await farm.done({ node: n.name, session: n.session, job: first.id, tasks: run.tasks, frames: wrote(first.id, run.frames.map((frame) => ({ frame, seconds: 0.04 }))), seconds: 1.5 + run.frames.length * 0.04 }, n.cred)
   const rest = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
   t.same(rest.runs.map((r) => r.frames.length), [12], 'once the frames are known to be tiny, the rest in one Blender')
-  await farm.done({ node: n.name, session: n.session, job: first.id, tasks: rest.runs[0]!.tasks, frames: rest.runs[0]!.frames.map((frame) => ({ frame, seconds: 0.04 })), seconds: 1.5 + 12 * 0.04 }, n.cred)
+  await farm.done({ node: n.name, session: n.session, job: first.id, tasks: rest.runs[0]!.tasks, frames: wrote(first.id, rest.runs[0]!.frames.map((frame) => ({ frame, seconds: 0.04 }))), seconds: 1.5 + 12 * 0.04 }, n.cred)
   await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48 })
   const again = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
   t.same(again.runs.map((r) => r.frames.length), [48], 'known tiny frames: one Blender renders them all')
 })
 
 t.test('a node whose processes share its cores: one Blender per job until its frames are measured short', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'tiny.blend')
   const job = await farm.createJob('red', { file: 'tiny.blend', frameStart: 1, frameEnd: 12 })
   const n = await hello(farm, 'n', { processes: 2, sharedCores: true })
@@ -132,7 +132,7 @@ t.test('a node whose processes share its cores: one Blender per job until its fr
   void waiting.then((x) => { answered = x })
   await new Promise((r) => setImmediate(r))
   t.equal(answered, undefined, 'the free process\'s poll is held')
-  await farm.report({ node: n.name, session: n.session, job: job.id, tasks: first.tasks, frames: [{ frame: first.frames[0]!, seconds: 0.05 }] }, n.cred)
+  await farm.report({ node: n.name, session: n.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, [{ frame: first.frames[0]!, seconds: 0.05 }]) }, n.cred)
   const second = await waiting
   t.equal(second.runs.length, 1, 'the first frame shows short frames: the held poll gets a run of the same job')
   t.equal(second.runs[0]!.job, job.id)
@@ -140,14 +140,14 @@ t.test('a node whose processes share its cores: one Blender per job until its fr
 })
 
 t.test('long frames stay in one Blender on a node whose processes share its cores; other jobs and other nodes still get work', async (t) => {
-  const { farm, blend } = await makeFarm(t)
+  const { farm, blend, wrote } = await makeFarm(t)
   blend('red', 'heavy.blend')
   blend('red', 'other.blend')
   const job = await farm.createJob('red', { file: 'heavy.blend', frameStart: 1, frameEnd: 100 })
   const shared = await hello(farm, 'shared', { processes: 2, sharedCores: true })
   const w = await farm.work({ node: shared.name, session: shared.session, free: 2, running: [], wait: false }, shared.cred)
   const first = w.runs[0]!
-  await farm.report({ node: shared.name, session: shared.session, job: job.id, tasks: first.tasks, frames: [{ frame: first.frames[0]!, seconds: 5 }] }, shared.cred)
+  await farm.report({ node: shared.name, session: shared.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, [{ frame: first.frames[0]!, seconds: 5 }]) }, shared.cred)
   const running = [{ job: job.id, tasks: first.tasks }]
   const more = await farm.work({ node: shared.name, session: shared.session, free: 1, running, wait: false }, shared.cred)
   t.same(more.runs, [], '5 s frames: no second Blender of the same job')
@@ -157,7 +157,7 @@ t.test('long frames stay in one Blender on a node whose processes share its core
   const other = await farm.createJob('red', { file: 'other.blend', frameStart: 1, frameEnd: 3 })
   const next = await farm.work({ node: shared.name, session: shared.session, free: 1, running, wait: false }, shared.cred)
   t.same(next.runs.map((r) => r.job), [other.id], 'another job fills the free process')
-  await farm.done({ node: shared.name, session: shared.session, job: job.id, tasks: first.tasks, frames: first.frames.slice(1).map((frame) => ({ frame, seconds: 5 })), seconds: 5 * first.frames.length, free: 1, blenderKept: true }, shared.cred)
+  await farm.done({ node: shared.name, session: shared.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, first.frames.slice(1).map((frame) => ({ frame, seconds: 5 }))), seconds: 5 * first.frames.length, free: 1, blenderKept: true }, shared.cred)
   const after = farm.listNodes().nodes.find((x) => x.name === 'shared')!.runs.map((r) => r.jobName)
   t.same(after.sort(), ['heavy', 'other'], 'its run done, the node takes the long job again in the freed process')
 })

@@ -18,38 +18,41 @@ t.test('offers waiting jobs once per prenode name, with their tags', async (t) =
   const gpu = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 250, video: true, requires: ['gpu'] })
   const paused = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 3, paused: true })
 
-  const cpuOnly = await farm.prenodePoll(ask('cpu'))
+  const cpuOnly = await farm.prenodePoll(ask('cpu'), 'test')
   t.same(cpuOnly.jobs.map((j) => j.id), [plain.id], 'a job requiring a tag the prenode lacks is not offered, nor a paused one')
   t.match(cpuOnly.jobs[0], { name: 'a', project: 'red', video: false, requires: [], framesLeft: 10 })
-  const both = await farm.prenodePoll(ask('gpu-pool', ['gpu', 'fast']))
+  const both = await farm.prenodePoll(ask('gpu-pool', ['gpu', 'fast']), 'test')
   t.same(both.jobs.map((j) => j.id), [plain.id, gpu.id], 'oldest first')
   t.match(both.jobs[1], { video: true, framesLeft: 250, requires: ['gpu'] })
 
-  await farm.prenodeAck({ name: 'cpu', jobs: [plain.id] })
-  t.same((await farm.prenodePoll(ask('cpu'))).jobs, [], 'acknowledged: never offered to that name again')
-  t.same((await farm.prenodePoll(ask('notify', ['gpu']))).jobs.map((j) => j.id), [plain.id, gpu.id], 'another name still sees both')
+  await farm.prenodeAck({ name: 'cpu', jobs: [plain.id] }, 'test')
+  t.same((await farm.prenodePoll(ask('cpu'), 'test')).jobs, [], 'acknowledged: never offered to that name again')
+  t.same((await farm.prenodePoll(ask('notify', ['gpu']), 'test')).jobs.map((j) => j.id), [plain.id, gpu.id], 'another name still sees both')
   t.same(farm.jobFile(plain.id)!.seenBy, ['cpu'])
-  await farm.prenodeAck({ name: 'cpu', jobs: [plain.id] })
+  await farm.prenodeAck({ name: 'cpu', jobs: [plain.id] }, 'test')
   t.same(farm.jobFile(plain.id)!.seenBy, ['cpu'], 'a second ack changes nothing')
-  await farm.prenodeAck({ name: 'cpu', jobs: ['00000000-0000-4000-8000-000000000000'] })
+  await farm.prenodeAck({ name: 'cpu', jobs: ['00000000-0000-4000-8000-000000000000'] }, 'test')
 
   await farm.updateJob('red', paused.id, { action: 'resume' })
-  t.same((await farm.prenodePoll(ask('cpu'))).jobs.map((j) => j.id), [paused.id], 'a resumed job is offered')
+  t.same((await farm.prenodePoll(ask('cpu'), 'test')).jobs.map((j) => j.id), [paused.id], 'a resumed job is offered')
   await farm.updateJob('red', paused.id, { action: 'cancel' })
-  t.same((await farm.prenodePoll(ask('cpu'))).jobs, [], 'a cancelled job is not')
+  t.same((await farm.prenodePoll(ask('cpu'), 'test')).jobs, [], 'a cancelled job is not')
 
   // Frames being rendered are not left for the cluster: only queued ones count.
   const n = await hello(farm, 'pc-1')
   const work = await farm.work({ node: n.name, session: n.session, free: 1, running: [], wait: false }, n.cred)
   t.equal(work.runs[0]!.job, plain.id)
   const taken = work.runs[0]!.frames.length
-  const left = (await farm.prenodePoll(ask('other'))).jobs.find((j) => j.id === plain.id)
+  const left = (await farm.prenodePoll(ask('other'), 'test')).jobs.find((j) => j.id === plain.id)
   if (taken < 10) t.equal(left?.framesLeft, 10 - taken, 'frames being rendered are not counted')
   else t.equal(left, undefined, 'a job whose every frame is being rendered is not offered')
 
   const restarted = await f.restart()
   t.same(restarted.jobFile(plain.id)!.seenBy, ['cpu'], 'seenBy is on disk')
-  t.same((await restarted.prenodePoll(ask('cpu'))).jobs, [])
+  t.same((await restarted.prenodePoll(ask('cpu'), 'test')).jobs, [])
+  await t.rejects(restarted.prenodePoll(ask('cpu'), 'other'), { statusCode: 403, code: 'RFAM_PRENODE_NAME_BOUND' }, 'the name stays with its credential across a restart')
+  await t.rejects(restarted.prenodeAck({ name: 'cpu', jobs: [gpu.id] }, 'other'), { statusCode: 403, code: 'RFAM_PRENODE_NAME_BOUND' })
+  t.same(restarted.jobFile(gpu.id)!.seenBy, [], 'a refused ack changes nothing')
 })
 
 t.test('finished jobs are never offered', async (t) => {
@@ -59,10 +62,10 @@ t.test('finished jobs are never offered', async (t) => {
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
   const n = await hello(farm, 'pc-1')
   const work = await farm.work({ node: n.name, session: n.session, free: 1, running: [], wait: false }, n.cred)
-  t.same((await farm.prenodePoll(ask('late'))).jobs, [], 'its only frame is being rendered')
-  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: work.runs[0]!.tasks, frames: [{ frame: 1, seconds: 1 }], seconds: 1 }, n.cred)
+  t.same((await farm.prenodePoll(ask('late'), 'test')).jobs, [], 'its only frame is being rendered')
+  await farm.done({ node: n.name, session: n.session, job: job.id, tasks: work.runs[0]!.tasks, frames: f.wrote(job.id, [{ frame: 1, seconds: 1 }]), seconds: 1 }, n.cred)
   t.equal(farm.jobFile(job.id)!.status, 'completed')
-  t.same((await farm.prenodePoll(ask('late'))).jobs, [], 'a prenode started later does not start nodes for it')
+  t.same((await farm.prenodePoll(ask('late'), 'test')).jobs, [], 'a prenode started later does not start nodes for it')
 })
 
 t.test('a held poll is answered when a job for it arrives, or empty at the long-poll timeout', async (t) => {
@@ -70,8 +73,8 @@ t.test('a held poll is answered when a job for it arrives, or empty at the long-
   const { farm, clock } = f
   f.blend('red', 'a.blend')
   let answered = false
-  const held = farm.prenodePoll(ask('cluster', [], true)).then((r) => { answered = true; return r })
-  const gpuOnly = farm.prenodePoll(ask('cluster-2', [], true))
+  const held = farm.prenodePoll(ask('cluster', [], true), 'test').then((r) => { answered = true; return r })
+  const gpuOnly = farm.prenodePoll(ask('cluster-2', [], true), 'test')
   await new Promise((r) => setImmediate(r))
   t.notOk(answered, 'nothing to offer: the poll is held')
   await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 2, requires: ['gpu'] })
@@ -81,19 +84,19 @@ t.test('a held poll is answered when a job for it arrives, or empty at the long-
   t.same((await held).jobs.map((j) => j.id), [job.id])
   t.same((await gpuOnly).jobs.map((j) => j.id), [job.id])
 
-  await farm.prenodeAck({ name: 'cluster', jobs: [job.id] })
-  const idle = farm.prenodePoll(ask('cluster', [], true))
+  await farm.prenodeAck({ name: 'cluster', jobs: [job.id] }, 'test')
+  const idle = farm.prenodePoll(ask('cluster', [], true), 'test')
   clock.advance(farm.longPollSeconds() * 1000)
   t.same(await idle, { jobs: [] }, 'empty at the timeout')
 
   const aborted = new AbortController()
-  const gone = farm.prenodePoll(ask('cluster', [], true), aborted.signal)
+  const gone = farm.prenodePoll(ask('cluster', [], true), 'test', aborted.signal)
   aborted.abort()
   t.same(await gone, { jobs: [] }, 'a prenode that went away frees its poll')
-  const closing = farm.prenodePoll(ask('cluster', [], true))
+  const closing = farm.prenodePoll(ask('cluster', [], true), 'test')
   await farm.close()
   t.same(await closing, { jobs: [] }, 'closing the farm answers held polls')
-  await t.rejects(farm.prenodePoll(ask('cluster')), { statusCode: 503, code: 'RFAM_CLOSING' })
+  await t.rejects(farm.prenodePoll(ask('cluster'), 'test'), { statusCode: 503, code: 'RFAM_CLOSING' })
 })
 
 t.test('the prenode protocol over HTTP', async (t) => {

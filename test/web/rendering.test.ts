@@ -2,6 +2,7 @@
 // protocol over HTTP (no Blender needed: the test plays the node), progress, statistics and failures
 // showing up live, and the job and node controls.
 import t from 'tap'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset, Job } from '../../schemas/generated/types.ts'
 import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
@@ -55,7 +56,11 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
 
   // The node writes its first frame, then Blender dies on the next one.
   const firstFrame = run.frames[0]!
-  await node('report', { node: 'pc-lab-1', session, job: run.job, tasks: run.tasks, frames: [{ frame: firstFrame, seconds: 12.5, memoryMB: 300 }] })
+  const renders = join(server.projectDir(), 'renders', 'shot_010_intro')
+  const file = `${String(firstFrame).padStart(4, '0')}.png`
+  mkdirSync(renders, { recursive: true })
+  writeFileSync(join(renders, file), 'PNG') // the server counts a frame only when its file is there
+  await node('report', { node: 'pc-lab-1', session, job: run.job, tasks: run.tasks, frames: [{ frame: firstFrame, seconds: 12.5, memoryMB: 300, file }] })
   await card.getByText('1 of 3 frames done').waitFor()
   await card.getByText('12.5 s').waitFor()
   t.pass('progress and the mean frame time show up as the node reports')
