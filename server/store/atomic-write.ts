@@ -4,8 +4,8 @@
 // someone's link into a file), and the temp file is made with O_EXCL in the folder's real path.
 import { lstat, open, realpath, rename, unlink, mkdir, stat, utimes } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { badRequest } from '../errors.ts'
+import { tempDone, tempPathFor } from './temp-files.ts'
 
 export interface WriteOptions {
   /** Permissions of the new file; 0o600 for files holding secrets (password hashes, credentials, sessions). */
@@ -18,8 +18,9 @@ export async function writeFileAtomic (path: string, data: string | Uint8Array, 
   const dir = await realpath(dirname(path))
   const target = join(dir, basename(path))
   await refuseLink(target)
-  // Dot-prefixed so the asset walker and file watchers ignore it.
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  // Dot-prefixed so the asset walker and file watchers ignore it; named after this process so a
+  // later start can tell it was left by a writer that is gone (temp-files.ts).
+  const temp = tempPathFor(target)
   const mode = options.mode ?? 0o644
   // 'wx' (O_EXCL) never opens an existing file, nor follows a link planted under the temp name.
   const handle = await open(temp, 'wx', mode)
@@ -37,6 +38,8 @@ export async function writeFileAtomic (path: string, data: string | Uint8Array, 
   } catch (err) {
     await unlink(temp).catch(() => {})
     throw err
+  } finally {
+    tempDone(temp)
   }
   await syncDirectory(dir)
 }
