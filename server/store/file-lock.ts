@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises'
 import { HttpError } from '../errors.ts'
 import { abandoned, readOwner, writeOwner } from './lock-owner.ts'
 import { tempDone, tempPathFor } from './temp-files.ts'
+import { asDiskFull } from './disk-full.ts'
 
 /** A lock its holder has not touched for this long is abandoned (the holder touches it every TOUCH_MS). */
 export const STALE_MS = 10_000
@@ -85,7 +86,7 @@ async function stage (path: string, token: string): Promise<string> {
   } catch (err) {
     await rm(staging, { recursive: true, force: true })
     tempDone(staging)
-    throw err
+    throw asDiskFull(err, path)
   }
   return staging
 }

@@ -5,7 +5,7 @@
 // written may not go through any link at all (resolveForWrite), nor anything leave the project.
 import { EventEmitter } from 'node:events'
 import { constants } from 'node:fs'
-import { copyFile, lstat, mkdir, readFile, rename, utimes, access, stat, writeFile } from 'node:fs/promises'
+import { copyFile, lstat, mkdir, readFile, rename, utimes, access, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -17,6 +17,7 @@ import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { writeJsonAtomic } from './atomic-write.ts'
+import { asDiskFull, isDiskFull } from './disk-full.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
 import { withFileLock } from './file-lock.ts'
@@ -153,6 +154,12 @@ export class ProjectStore extends EventEmitter {
     try {
       await writeFile(this.projectFilePath, '{}\n', { flag: 'wx' })
     } catch (err) {
+      // A full disk may leave the new file empty, which would read as damaged: it goes, and the
+      // project starts without one (made at the next start).
+      if (isDiskFull(err)) {
+        if ((await stat(this.projectFilePath).catch(() => null))?.size === 0) await unlink(this.projectFilePath).catch(() => {})
+        return
+      }
       if (!['EEXIST', 'EACCES', 'EPERM', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err
     }
   }
@@ -310,12 +317,18 @@ export class ProjectStore extends EventEmitter {
       }
       await mkdir(dirname(filePath), { recursive: true })
       if (template) {
-        // EXCL: never over a file (or a link) that appeared meanwhile.
-        await copyFile(template, filePath, constants.COPYFILE_EXCL)
+        // EXCL: never over a file (or a link) that appeared meanwhile. A failed copy removes its start.
+        await copyFile(template, filePath, constants.COPYFILE_EXCL).catch((err) => { throw asDiskFull(err, filePath) })
         const now = new Date()
         await utimes(filePath, now, now) // the copy is new work, not the template's date
       }
-      await writeJsonAtomic(sidecar, meta)
+      try {
+        await writeJsonAtomic(sidecar, meta)
+      } catch (err) {
+        // No sidecar (a full disk): the copy made for it goes too, so trying again finds no leftover.
+        if (template) await unlink(filePath).catch(() => {})
+        throw err
+      }
     })
     await this.index.noteWritten(path)
     return this.get(path)
@@ -367,7 +380,8 @@ export class ProjectStore extends EventEmitter {
     const source = this.resolve(path, 'file')
     const target = await this.freeOldPath(path, new Date(), 'checkpoint')
     await mkdir(dirname(this.resolveForWrite(target, 'checkpoint')), { recursive: true })
-    await copyFile(source, this.resolveForWrite(target, 'checkpoint'), constants.COPYFILE_EXCL)
+    const copy = this.resolveForWrite(target, 'checkpoint')
+    await copyFile(source, copy, constants.COPYFILE_EXCL).catch((err) => { throw asDiskFull(err, copy) })
     return target
   }
 

@@ -10,6 +10,7 @@ import { JsonDirectory } from './json-dir.ts'
 import { loadLanguages } from './languages.ts'
 import { ProjectStore } from './project-store.ts'
 import { BlendLinkCache, LINK_CACHE_FILE } from './blend-link-cache.ts'
+import { sweepFolder } from './temp-files.ts'
 
 export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node', path?: string }
 
@@ -25,8 +26,8 @@ export class Workspace extends EventEmitter {
   /** Stores made before startBackgroundWork() hold their background work until it is called. */
   private backgroundStarted = false
 
-  /** `log`: where problems the server works around go (a broken cache file). */
-  constructor (readonly config: LoadedConfig, private readonly watchFiles = true, log?: (message: string) => void) {
+  /** `log`: where problems the server works around go (a broken cache file, temp files swept). */
+  constructor (readonly config: LoadedConfig, private readonly watchFiles = true, private readonly log: (message: string) => void = () => {}) {
     super()
     this.linkCache = new BlendLinkCache({ file: join(config.cacheDir, LINK_CACHE_FILE), live: () => this.liveFileIdentities(), log })
     this.defaultsSets = loadConfiguredDefaultsSets(config)
@@ -37,6 +38,7 @@ export class Workspace extends EventEmitter {
   }
 
   async start (): Promise<void> {
+    await this.sweepTemps(this.ownFolders())
     await this.linkCache.load()
     await this.syncProjectStores()
     this.projects.on('change', () => { void this.syncProjectStores() })
@@ -46,8 +48,27 @@ export class Workspace extends EventEmitter {
       this.projects.watchForChanges()
     }
     // Watching misses edits made by another machine on a network share: re-read now and then.
-    this.rescanTimer = setInterval(() => { this.users.reload(); this.projects.reload() }, this.config.rescanSeconds * 1000)
+    this.rescanTimer = setInterval(() => {
+      this.users.reload()
+      this.projects.reload()
+      void this.sweepTemps([this.config.usersDir, this.config.projectsDir])
+    }, this.config.rescanSeconds * 1000)
     this.rescanTimer.unref()
+  }
+
+  /** The folders RFAM writes outside the projects (whose folders the asset index sweeps as it walks them). */
+  private ownFolders (): string[] {
+    const { config } = this
+    const pictures = config.shares.names().flatMap((s) => ['users', 'projects'].map((kind) => join(config.shares.root(s), 'pictures', kind)))
+    return [config.usersDir, config.projectsDir, config.secretsDir, config.cacheDir, ...pictures]
+  }
+
+  /** Removes temp files left by writes that never finished (a killed server), and says so. */
+  private async sweepTemps (folders: string[]): Promise<void> {
+    for (const dir of folders) {
+      const removed = await sweepFolder(dir)
+      if (removed.length > 0) this.log(`removed ${removed.length} temp file(s) left in ${dir} by writes that never finished: ${removed.join(', ')}`)
+    }
   }
 
   /** Lets every store read its .blend files' links (held while the server starts). */
@@ -98,6 +119,7 @@ export class Workspace extends EventEmitter {
         linkCache: this.linkCache,
       })
       store.on('change', (c: { kind: ProjectChange['kind'], path?: string }) => this.emit('change', { project: p.ident, ...c }))
+      store.index.on('swept', (file: string) => this.log(`removed ${this.config.shares.toNamed(file) ?? file}, a temp file left by a write that never finished`))
       if (!this.backgroundStarted) store.holdBackgroundWork()
       this.stores.set(p.ident, store)
       starting.push(store.start())
