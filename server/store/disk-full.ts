@@ -14,7 +14,11 @@ const FULL = new Set(['ENOSPC', 'EDQUOT'])
 
 /** True for a full disk or quota, whether raised by fs (errno, with its path) or as a DiskFullError. */
 export function isDiskFull (err: unknown): boolean {
-  return err instanceof DiskFullError || (err instanceof Error && FULL.has((err as NodeJS.ErrnoException).code ?? ''))
+  if (err instanceof DiskFullError) return true
+  if (!(err instanceof Error)) return false
+  const { code, syscall } = err as NodeJS.ErrnoException
+  // Linux reports running out of file watches as ENOSPC too: that is no full disk.
+  return FULL.has(code ?? '') && syscall !== 'watch'
 }
 
 /** `err` as a DiskFullError about `path` when the disk is full, otherwise `err` itself. */
