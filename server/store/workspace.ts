@@ -99,11 +99,14 @@ export class Workspace extends EventEmitter {
     this.rescanTimer.unref()
   }
 
-  /** The folders RFAM writes outside the projects (whose folders the asset index sweeps as it walks them). */
+  /**
+   * The folders RFAM writes outside the projects (whose folders the asset index sweeps as it walks
+   * them); the farm's jobs sweep their own folder when they load.
+   */
   private ownFolders (): string[] {
     const { config } = this
     const pictures = config.shares.names().flatMap((s) => ['users', 'projects'].map((kind) => join(config.shares.root(s), 'pictures', kind)))
-    return [config.usersDir, config.projectsDir, config.secretsDir, config.cacheDir, ...pictures]
+    return [config.usersDir, config.projectsDir, config.secretsDir, config.cacheDir, join(config.farmDir, 'nodes'), ...pictures]
   }
 
   /** Removes temp files left by writes that never finished (a killed server), and says so. */
