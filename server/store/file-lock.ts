@@ -48,7 +48,7 @@ async function acquire (path: string): Promise<Held> {
         const code = (err as NodeJS.ErrnoException).code
         if (code !== 'EEXIST' && code !== 'ENOTEMPTY') throw err
       }
-      if (await takeOverAbandoned(lockDir)) continue
+      if (await takeOverAbandoned(path, lockDir)) continue
       if (Date.now() > deadline) throw busy(path)
       await sleep(delay * (0.5 + Math.random()))
       delay = Math.min(delay * 1.5, 50)
@@ -66,9 +66,12 @@ async function acquire (path: string): Promise<Held> {
     release: async () => {
       clearInterval(touch)
       ours.delete(token)
-      // Never remove a lock someone took over meanwhile (this process stalled past STALE_MS).
+      // Never remove a lock someone took over meanwhile (this process stalled past STALE_MS). A lock
+      // that cannot be removed is not worth failing a save that is done: untouched, it goes stale.
       const owner = await readOwner(lockDir)
-      if (owner === undefined || owner.token === token) await rm(lockDir, { recursive: true, force: true })
+      if (owner !== undefined && owner.token !== token) return
+      const moved = await moveAway(path, lockDir).catch(() => undefined)
+      if (moved) await bury(moved)
     },
   }
 }
@@ -92,14 +95,39 @@ async function stage (path: string, token: string): Promise<string> {
 }
 
 /** Removes the lock when it is abandoned; true when it did (or the lock went away meanwhile): try again at once. */
-async function takeOverAbandoned (lockDir: string): Promise<boolean> {
+async function takeOverAbandoned (path: string, lockDir: string): Promise<boolean> {
   const owner = await readOwner(lockDir)
   if (!await abandoned(lockDir, owner, ours, STALE_MS)) return false
-  // Read again just before removing: another waiter may have taken it over and made a fresh one.
-  const now = await readOwner(lockDir)
-  if (now?.token !== owner?.token) return true
-  await rm(lockDir, { recursive: true, force: true })
+  const moved = await moveAway(path, lockDir)
+  if (!moved) return true
+  // Another waiter may have taken it over and made a fresh one just before: that one goes back.
+  if ((await readOwner(moved))?.token !== owner?.token && await rename(moved, lockDir).then(() => true, () => false)) {
+    tempDone(moved)
+    return true
+  }
+  await bury(moved)
   return true
+}
+
+/**
+ * Takes a lock folder out of its place in one step (a rename): deleting it in place would leave it
+ * empty for a moment, and renaming a new lock onto an empty folder succeeds. Undefined when it is gone.
+ */
+async function moveAway (path: string, lockDir: string): Promise<string | undefined> {
+  const grave = tempPathFor(path + '.lock')
+  try {
+    await rename(lockDir, grave)
+    return grave
+  } catch (err) {
+    tempDone(grave)
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+    throw err
+  }
+}
+
+async function bury (grave: string): Promise<void> {
+  await rm(grave, { recursive: true, force: true }).catch(() => {}) // else swept at the next start
+  tempDone(grave)
 }
 
 function busy (path: string): HttpError {
