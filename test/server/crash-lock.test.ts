@@ -37,9 +37,12 @@ t.test('first edit after a SIGKILL during an edit burst takes normal time', asyn
   const lockDir = join(dir, 'data', 'demo', 'props', '.cake.blend.json.lock')
   let server = await startServerProcess(config)
   t.teardown(() => killed(server))
-  // For comparison: the first edit on a freshly started server (its routes are compiled on first use).
-  const fresh = await edit(server, await login(server), 'fresh start')
-  t.comment(`first edit on a fresh server: ${fresh.status} in ${fresh.ms.toFixed(0)} ms`)
+  // For comparison: the first edit after a clean restart (routes are compiled on first use, and the
+  // server reads its .blend files in the background just after it starts).
+  await server.stop()
+  server = await startServerProcess(config)
+  const fresh = await edit(server, await login(server), 'clean restart')
+  t.comment(`first edit after a clean restart: ${fresh.status} in ${fresh.ms.toFixed(0)} ms`)
   // Kill it mid-burst until the kill lands while a lock is held (nearly always the first time).
   let attempts = 0
   for (; attempts < 20 && !existsSync(lockDir); attempts++) {
@@ -66,7 +69,7 @@ t.test('first edit after a SIGKILL during an edit burst takes normal time', asyn
   const second = await edit(server, token, 'and again')
   t.comment(`second edit: ${second.status} in ${second.ms.toFixed(0)} ms`)
   t.equal(second.status, 200)
-  t.ok(first.ms < fresh.ms + 1000, `the first edit takes normal time (${first.ms.toFixed(0)} ms; ${fresh.ms.toFixed(0)} ms on a fresh server, ${second.ms.toFixed(0)} ms for the next)`)
+  t.ok(first.ms < fresh.ms + 1000, `the first edit takes normal time (${first.ms.toFixed(0)} ms; ${fresh.ms.toFixed(0)} ms after a clean restart, ${second.ms.toFixed(0)} ms for the next)`)
   t.equal(JSON.parse(readFileSync(join(dir, 'data', 'demo', `${ASSET}.json`), 'utf8')).description, 'and again')
   t.notOk(existsSync(lockDir), 'no lock is left once the edits are done')
 })
