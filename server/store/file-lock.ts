@@ -35,7 +35,8 @@ async function acquire (path: string): Promise<Held> {
   const token = randomBytes(8).toString('hex')
   // The lock is made whole beside its place, then renamed into it: a lock folder never exists
   // without its owner, not even for a moment (a server killed then would leave one nobody can judge).
-  // A folder that is there already (not empty) makes the rename fail: the lock is held.
+  // A folder that is there already (not empty) makes the rename fail: the lock is held. (An empty
+  // one, as RFAM before owner files left, is replaced: run one version of RFAM on a share.)
   const staging = await stage(path, token)
   const deadline = Date.now() + WAIT_MS
   let delay = 2

@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto'
 import { PROCESS_SPACE_TAG, processGone } from './process-space.ts'
 
 /** A temp of another machine (or one named before the space was part of the name) is left this long. */
-export const FOREIGN_MS = 10 * 60_000
+const FOREIGN_MS = 10 * 60_000
 
 const TEMP = /^\..+\.(?:([0-9a-f]{8})-)?(\d+)\.[0-9a-f]+\.tmp$/
 /** Names of this process's temps still being written (its own pid does not tell them from an earlier process's). */
@@ -28,7 +28,7 @@ export function tempDone (temp: string): void { inFlight.delete(basename(temp)) 
 export function isTempName (name: string): boolean { return TEMP.test(name) }
 
 /** Whether the temp called `name` was left by a writer that is gone; `mtimeMs` is asked only when needed. */
-export function abandonedTemp (name: string, mtimeMs: () => number | undefined, now = Date.now()): boolean {
+function abandonedTemp (name: string, mtimeMs: () => number | undefined, now = Date.now()): boolean {
   const m = TEMP.exec(name)
   if (!m) return false
   const [, space, pidText] = m
@@ -59,9 +59,4 @@ export async function sweepFolder (dir: string): Promise<string[]> {
   const removed: string[] = []
   for (const name of names) if (isTempName(name) && await sweepTemp(join(dir, name))) removed.push(name)
   return removed
-}
-
-/** sweepFolder for a listing already made (users/, projects/ re-read their folder anyway). */
-export function sweepNamesSync (dir: string, names: string[]): string[] {
-  return names.filter((name) => isTempName(name) && sweepTempSync(join(dir, name)))
 }

@@ -74,7 +74,11 @@ export class Workspace extends EventEmitter {
   /** After a project's first walk: everything it found (later, each change reports its own). */
   private syncStoreProblems (store: ProjectStore): void {
     this.syncProjectFileProblem(store)
-    for (const path of store.index.entries.keys()) this.syncAssetProblem(store, path)
+    // Only broken entries are looked at: naming 10,000 sidecars would cost the start-up time.
+    const broken = [...store.index.entries.values()].filter((e) => e.broken !== undefined).map((e) => ({
+      kind: 'asset' as const, file: this.shown(store.index.sidecarOf(e.path)), reason: e.broken!, subject: e.path, project: store.ident,
+    }))
+    this.problems.sync((p) => p.kind === 'asset' && p.project === store.ident, broken)
   }
 
   async start (): Promise<void> {
