@@ -23,6 +23,7 @@ import { assetRoutes } from './routes/api/assets.ts'
 import { eventRoutes } from './routes/api/events.ts'
 import { versionRoutes } from './routes/api/version.ts'
 import { fileRoutes } from './routes/api/files.ts'
+import { problemRoutes } from './routes/api/problems.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
 import './types.ts'
 
@@ -72,6 +73,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(eventRoutes)
   await app.register(versionRoutes)
   await app.register(fileRoutes)
+  await app.register(problemRoutes)
   await app.register(farmPlugin)
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))

@@ -6,6 +6,7 @@ import type { LoadedConfig } from './config/load-config.ts'
 import { HttpError, nameTooLong } from './errors.ts'
 import { registerApp, type AppOptions } from './app.ts'
 import { lazySchemaCompilers } from './lazy-schema-compilers.ts'
+import { diskName, isDiskFull } from './store/disk-full.ts'
 
 /** Compiles every route schema still waiting for its first use (tests: a bad schema fails at once). */
 const compileAllOf = new WeakMap<FastifyInstance, () => void>()
@@ -45,6 +46,13 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
       const message = describeErrors(error.validation as never, error.validationContext ?? '')
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_INVALID', message })
     }
+    // A full disk (or quota): nothing was saved. Say which share, so staff know where to free space.
+    if (isDiskFull(error)) {
+      const path = (error as { path?: string }).path
+      const where = diskName(config, path)
+      request.log.error({ path, code: error.code }, `the disk holding ${where} is full: a write failed and nothing was saved`)
+      return reply.code(507).send({ statusCode: 507, error: 'Insufficient Storage', code: 'RFAM_DISK_FULL', message: `The disk holding ${where} is full, so nothing was saved. Ask a teacher to free some space, then try again.` })
+    }
     // A file name longer than the file system takes (255 bytes a part) is the request's fault.
     if (error.code === 'ENAMETOOLONG') {
       const { statusCode, code, message } = nameTooLong()
@@ -65,5 +73,5 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
 }
 
 function httpReason (status: number): string {
-  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests' } as Record<number, string>)[status] ?? 'Error'
+  return ({ 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 409: 'Conflict', 413: 'Payload Too Large', 415: 'Unsupported Media Type', 429: 'Too Many Requests', 503: 'Service Unavailable', 507: 'Insufficient Storage' } as Record<number, string>)[status] ?? 'Error'
 }

@@ -97,6 +97,7 @@ export interface AllSchemas {
   LoginPerson?: LoginPerson;
   LoginRequest?: LoginRequest;
   NodeUpdate?: NodeUpdate;
+  ProblemList?: ProblemList;
   ProjectFileUpdate?: ProjectFileUpdate;
   PublicProject?: PublicProject;
   PublicUser?: PublicUser;
@@ -853,6 +854,35 @@ export interface LoginRequest {
  */
 export interface NodeUpdate {
   paused: boolean;
+}
+/**
+ * GET /api/problems (staff only): every file RFAM cannot read now, so staff can fix it. Everything else keeps working meanwhile; a problem leaves the list by itself once its file is fixed.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-problems".
+ */
+export interface ProblemList {
+  problems: Problem[];
+}
+export interface Problem {
+  /**
+   * What the file is: a person (users/), a project (projects/), a film's project.json, an asset's sidecar, a language file. It says what is missing until the file is fixed: that person cannot log in; that project is hidden; the film's details and credits leave out what cannot be read; that asset cannot be changed; that language cannot be chosen (fixed, it comes back at the next start).
+   */
+  kind: "user" | "project" | "project-file" | "asset" | "language";
+  /**
+   * The file as staff know it: a named path (share::folder/file) inside a share, else relative to the server's settings file, else absolute.
+   */
+  file: string;
+  /**
+   * What is wrong, in English, never quoting the file (it may hold secrets): 'not valid JSON (line 3, column 5)', '/roles/0 must have required property \'id\''.
+   */
+  reason: string;
+  /**
+   * Whom or what it concerns: the person's or project's ident, the asset's path, the language's code.
+   */
+  subject?: string;
+  project?: Ident;
+  since: Timestamp;
 }
 /**
  * PATCH /api/projects/:project/file: change the film's details; fields left out keep what is on disk.
@@ -2071,6 +2101,7 @@ export const schemaIds = {
   "LoginPerson": "api-login-person.schema.json",
   "LoginRequest": "api-login.schema.json",
   "NodeUpdate": "api-node-update.schema.json",
+  "ProblemList": "api-problems.schema.json",
   "ProjectFileUpdate": "api-project-file-update.schema.json",
   "PublicProject": "api-public-project.schema.json",
   "PublicUser": "api-public-user.schema.json",

@@ -14,7 +14,7 @@ export function parseJsonText (text: string, file: string): unknown {
   try {
     return JSON.parse(text)
   } catch (err) {
-    throw new ConfigError(`${file}: ${jsonSyntaxProblem(err)}.`)
+    throw new ConfigError(`${file}: ${jsonSyntaxProblem(err, text)}.`)
   }
 }
 

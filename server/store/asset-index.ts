@@ -6,6 +6,8 @@
 // 'shots/hero.blend.json' is the sidecar of 'shots/hero.blend'; 'other/note.json' is the
 // file-less asset 'other/note'. 'project.json' at the top is the project file, not an asset.
 //
+// Walking sweeps temp files left by writers that are gone (a server killed mid-write): 'swept' events.
+//
 // Links: a folder that is a link is never walked (it could lead into another project, or loop). A
 // sidecar or file that is a link leading out of the project is never read: its asset shows as
 // broken with a reason that says so and quotes nothing of the file. Links that stay inside are read.
@@ -17,6 +19,7 @@ import type { Asset } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { jsonSyntaxProblem } from '../config/read-json-file.ts'
 import { firstLink, leadsOutside } from './named-paths.ts'
+import { isTempName, sweepTemp, sweepTempSync } from './temp-files.ts'
 
 export interface FileInfo {
   exists: boolean
@@ -122,6 +125,7 @@ export class AssetIndex extends EventEmitter {
     const names = new Set(dirents.map((d) => d.name))
     const work: Promise<void>[] = []
     for (const d of dirents) {
+      if (isTempName(d.name)) { work.push(this.sweep(join(dir, d.name))); continue }
       if (isIgnoredName(d.name)) continue
       const abs = join(dir, d.name)
       if (d.isDirectory()) {
@@ -133,6 +137,11 @@ export class AssetIndex extends EventEmitter {
       }
     }
     await Promise.all(work)
+  }
+
+  /** Removes a temp file left by a writer that is gone (temp-files.ts), found while walking anyway. */
+  private async sweep (file: string): Promise<void> {
+    if (await sweepTemp(file)) this.emit('swept', file)
   }
 
   /**
@@ -150,6 +159,7 @@ export class AssetIndex extends EventEmitter {
     let byName: Map<string, Dirent> | undefined
     for (const d of dirents) {
       const name = d.name
+      if (isTempName(name)) { if (sweepTempSync(dir + sep + name)) this.emit('swept', dir + sep + name); continue }
       if (isIgnoredName(name)) continue
       const abs = dir + sep + name
       const rel = relDir === '' ? name : relDir + '/' + name

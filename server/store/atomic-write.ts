@@ -1,11 +1,13 @@
 // Atomic file replacement: write a temp file beside the target, fsync it, rename it over the
 // target, then fsync the folder. A reader (or a crash) sees the old or the new file, never half.
+// A failed write leaves no temp file; a full disk fails with a DiskFullError naming the target.
 // Never through a link: a target that is a link is refused (renaming over it would silently turn
 // someone's link into a file), and the temp file is made with O_EXCL in the folder's real path.
 import { lstat, open, realpath, rename, unlink, mkdir, stat, utimes } from 'node:fs/promises'
 import { basename, dirname, join } from 'node:path'
-import { randomBytes } from 'node:crypto'
 import { badRequest } from '../errors.ts'
+import { asDiskFull } from './disk-full.ts'
+import { tempDone, tempPathFor } from './temp-files.ts'
 
 export interface WriteOptions {
   /** Permissions of the new file; 0o600 for files holding secrets (password hashes, credentials, sessions). */
@@ -13,30 +15,45 @@ export interface WriteOptions {
 }
 
 export async function writeFileAtomic (path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<void> {
+  try {
+    await replace(path, data, options)
+  } catch (err) {
+    throw asDiskFull(err, path)
+  }
+}
+
+async function replace (path: string, data: string | Uint8Array, options: WriteOptions): Promise<void> {
   await mkdir(dirname(path), { recursive: true })
   // The temp file and the rename use one resolved folder: a link swapped in between cannot split them.
   const dir = await realpath(dirname(path))
   const target = join(dir, basename(path))
   await refuseLink(target)
-  // Dot-prefixed so the asset walker and file watchers ignore it.
-  const temp = join(dir, `.${basename(path)}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`)
+  // Dot-prefixed so the asset walker and file watchers ignore it; named after this process so a
+  // later start can tell it was left by a writer that is gone (temp-files.ts).
+  const temp = tempPathFor(target)
   const mode = options.mode ?? 0o644
-  // 'wx' (O_EXCL) never opens an existing file, nor follows a link planted under the temp name.
-  const handle = await open(temp, 'wx', mode)
+  let created = false
   try {
-    // open() applies the umask; a secret file must not end up wider than asked, nor narrower.
-    await handle.chmod(mode)
-    await handle.writeFile(data)
-    await handle.sync()
-  } finally {
-    await handle.close()
-  }
-  try {
+    // 'wx' (O_EXCL) never opens an existing file, nor follows a link planted under the temp name.
+    const handle = await open(temp, 'wx', mode)
+    created = true
+    try {
+      // open() applies the umask; a secret file must not end up wider than asked, nor narrower.
+      await handle.chmod(mode)
+      await handle.writeFile(data)
+      await handle.sync()
+    } finally {
+      await handle.close()
+    }
     await laterThanBefore(temp, target)
     await rename(temp, target)
   } catch (err) {
-    await unlink(temp).catch(() => {})
+    // A write that failed anywhere (a full disk fails the write, the sync or even the close) leaves
+    // nothing behind: the target is as it was and no temp file stays.
+    if (created) await unlink(temp).catch(() => {})
     throw err
+  } finally {
+    tempDone(temp)
   }
   await syncDirectory(dir)
 }

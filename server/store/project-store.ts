@@ -5,7 +5,7 @@
 // written may not go through any link at all (resolveForWrite), nor anything leave the project.
 import { EventEmitter } from 'node:events'
 import { constants } from 'node:fs'
-import { copyFile, lstat, mkdir, readFile, rename, utimes, access, stat, writeFile } from 'node:fs/promises'
+import { copyFile, lstat, mkdir, readFile, rename, utimes, access, stat, unlink, writeFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -16,7 +16,9 @@ import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
+import { readProjectFile } from './project-file-read.ts'
 import { writeJsonAtomic } from './atomic-write.ts'
+import { asDiskFull, isDiskFull } from './disk-full.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
 import { withFileLock } from './file-lock.ts'
@@ -52,6 +54,7 @@ export class ProjectStore extends EventEmitter {
   private todoCache = new Map<string, CachedJson>()
   private todoCacheVersion = -1
   private projectFile: ProjectFile = {}
+  private projectFileProblem?: string
   private projectFileStamp = ''
 
   constructor (readonly options: ProjectStoreOptions) {
@@ -153,6 +156,12 @@ export class ProjectStore extends EventEmitter {
     try {
       await writeFile(this.projectFilePath, '{}\n', { flag: 'wx' })
     } catch (err) {
+      // A full disk may leave the new file empty, which would read as damaged: it goes, and the
+      // project starts without one (made at the next start).
+      if (isDiskFull(err)) {
+        if ((await stat(this.projectFilePath).catch(() => null))?.size === 0) await unlink(this.projectFilePath).catch(() => {})
+        return
+      }
       if (!['EEXIST', 'EACCES', 'EPERM', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err
     }
   }
@@ -166,19 +175,30 @@ export class ProjectStore extends EventEmitter {
 
   private async loadProjectFile (): Promise<void> {
     this.projectFileStamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
-    try {
-      // A project.json that is a link leading out (to another team's) counts as empty.
-      if (leadsOutside(this.root, this.projectFilePath)) throw new Error('a link leading out of the project')
-      const data = JSON.parse(await readFile(this.projectFilePath, 'utf8'))
-      if (validator().check('project-file.schema.json', data) === null) this.projectFile = data
-    } catch {
-      this.projectFile = validateProjectFile({})
-    }
+    const { file, problem } = await this.readProjectFileFromDisk()
+    this.projectFile = file
+    this.projectFileProblem = problem
     // The defaults set may have changed, and with it every true priority.
     this.index.bump()
   }
 
+  /** project.json as far as it can be read, and what is wrong with it (see project-file-read.ts). */
+  private async readProjectFileFromDisk (): Promise<{ file: ProjectFile, problem?: string }> {
+    // A project.json that is a link leading out (to another team's) counts as empty.
+    if (leadsOutside(this.root, this.projectFilePath)) return { file: validateProjectFile({}), problem: 'it is a link leading out of the project, so RFAM does not read it' }
+    try {
+      return readProjectFile(await readFile(this.projectFilePath, 'utf8'))
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code
+      // None at all (a read-only folder could not get one) is no damage.
+      return { file: validateProjectFile({}), ...(code === 'ENOENT' ? {} : { problem: `cannot be read (${code ?? 'error'})` }) }
+    }
+  }
+
   file (): ProjectFile { return validateProjectFile(structuredClone(this.projectFile)) }
+
+  /** What is wrong with project.json, when something is: the details then leave out what cannot be read. */
+  get fileProblem (): string | undefined { return this.projectFileProblem }
 
   defaults (): DefaultsSet {
     const name = this.projectFile.defaults ?? this.options.defaultSet
@@ -196,16 +216,25 @@ export class ProjectStore extends EventEmitter {
     this.resolveForWrite('project.json', 'project file')
     const next = await withFileLock(this.projectFilePath, async () => {
       let current: ProjectFile = {}
+      let damage: string | undefined
       try {
-        current = JSON.parse(await readFile(this.projectFilePath, 'utf8'))
+        const text = await readFile(this.projectFilePath, 'utf8')
+        damage = readProjectFile(text).problem
+        current = JSON.parse(text)
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw conflict('RFAM_BROKEN_FILE', 'project.json cannot be read; fix or restore it before editing the project here.')
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw conflict('RFAM_BROKEN_FILE', `project.json is ${damage ?? 'unreadable'}; fix or restore it before editing the project here.`)
       }
-      const merged = validateProjectFile({ ...current, ...patch })
-      await writeJsonAtomic(this.projectFilePath, merged)
-      return merged
+      const merged = { ...current, ...patch }
+      // A change that replaces the damaged part mends the file; any other would write the damage back.
+      if (damage !== undefined && validator().check('project-file.schema.json', structuredClone(merged), { quote: false }) !== null) {
+        throw conflict('RFAM_BROKEN_FILE', `project.json is damaged (${damage}); fix or restore it before editing the project here.`)
+      }
+      const valid = validateProjectFile(merged)
+      await writeJsonAtomic(this.projectFilePath, valid)
+      return valid
     })
     this.projectFile = next
+    this.projectFileProblem = undefined
     this.projectFileStamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
     this.index.bump()
     this.emit('change', { kind: 'project' })
@@ -310,12 +339,18 @@ export class ProjectStore extends EventEmitter {
       }
       await mkdir(dirname(filePath), { recursive: true })
       if (template) {
-        // EXCL: never over a file (or a link) that appeared meanwhile.
-        await copyFile(template, filePath, constants.COPYFILE_EXCL)
+        // EXCL: never over a file (or a link) that appeared meanwhile. A failed copy removes its start.
+        await copyFile(template, filePath, constants.COPYFILE_EXCL).catch((err) => { throw asDiskFull(err, filePath) })
         const now = new Date()
         await utimes(filePath, now, now) // the copy is new work, not the template's date
       }
-      await writeJsonAtomic(sidecar, meta)
+      try {
+        await writeJsonAtomic(sidecar, meta)
+      } catch (err) {
+        // No sidecar (a full disk): the copy made for it goes too, so trying again finds no leftover.
+        if (template) await unlink(filePath).catch(() => {})
+        throw err
+      }
     })
     await this.index.noteWritten(path)
     return this.get(path)
@@ -367,7 +402,8 @@ export class ProjectStore extends EventEmitter {
     const source = this.resolve(path, 'file')
     const target = await this.freeOldPath(path, new Date(), 'checkpoint')
     await mkdir(dirname(this.resolveForWrite(target, 'checkpoint')), { recursive: true })
-    await copyFile(source, this.resolveForWrite(target, 'checkpoint'), constants.COPYFILE_EXCL)
+    const copy = this.resolveForWrite(target, 'checkpoint')
+    await copyFile(source, copy, constants.COPYFILE_EXCL).catch((err) => { throw asDiskFull(err, copy) })
     return target
   }
 

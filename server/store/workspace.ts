@@ -1,7 +1,7 @@
 // Everything the server knows, in one place: users, projects and a ProjectStore for each project,
 // the defaults sets and the languages. Built from the disk at start and kept in step with it.
 import { EventEmitter } from 'node:events'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import type { Language, Project, User } from '../../schemas/generated/types.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { notFound } from '../errors.ts'
@@ -10,14 +10,20 @@ import { JsonDirectory } from './json-dir.ts'
 import { loadLanguages } from './languages.ts'
 import { ProjectStore } from './project-store.ts'
 import { BlendLinkCache, LINK_CACHE_FILE } from './blend-link-cache.ts'
+import { sweepFolder } from './temp-files.ts'
+import { Problems } from './problems.ts'
+import { shownPath } from './shown-path.ts'
 
-export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node', path?: string }
+/** 'problems': the list of damaged files changed (sent to every project: staff see it on any). */
+export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems', path?: string }
 
 export class Workspace extends EventEmitter {
   readonly users: JsonDirectory<User>
   readonly projects: JsonDirectory<Project>
   readonly defaultsSets: Map<string, DefaultsSet>
   readonly languages: Map<string, Language>
+  /** Every file that cannot be read now, for staff (GET /api/problems) and the log. */
+  readonly problems: Problems
   /** What every project's .blend files link, kept in the cache folder across restarts. */
   readonly linkCache: BlendLinkCache
   private readonly stores = new Map<string, ProjectStore>()
@@ -25,29 +31,94 @@ export class Workspace extends EventEmitter {
   /** Stores made before startBackgroundWork() hold their background work until it is called. */
   private backgroundStarted = false
 
-  /** `log`: where problems the server works around go (a broken cache file). */
-  constructor (readonly config: LoadedConfig, private readonly watchFiles = true, log?: (message: string) => void) {
+  /** `log`: where problems the server works around go (a broken cache file, temp files swept). */
+  constructor (readonly config: LoadedConfig, private readonly watchFiles = true, private readonly log: (message: string) => void = () => {}) {
     super()
+    this.problems = new Problems(log)
+    this.problems.on('change', () => { for (const project of this.stores.keys()) this.emit('change', { project, kind: 'problems' }) })
     this.linkCache = new BlendLinkCache({ file: join(config.cacheDir, LINK_CACHE_FILE), live: () => this.liveFileIdentities(), log })
     this.defaultsSets = loadConfiguredDefaultsSets(config)
-    this.languages = loadLanguages(config.languagesDir, config.language)
+    const { languages, broken } = loadLanguages(config.languagesDir, config.language)
+    this.languages = languages
+    for (const b of broken) this.problems.set({ kind: 'language', file: this.shown(b.file), reason: b.reason, subject: b.code })
     // Users' files hold password hashes: only the server may read them.
     this.users = new JsonDirectory<User>(config.usersDir, 'user.schema.json', { mode: 0o600 })
     this.projects = new JsonDirectory<Project>(config.projectsDir, 'project.schema.json')
+    this.syncFolderProblems()
+  }
+
+  private shown (abs: string): string { return shownPath(this.config, abs) }
+
+  /** users/ and projects/: the files left out of each, as problems. */
+  private syncFolderProblems (): void {
+    for (const [kind, folder] of [['user', this.users], ['project', this.projects]] as const) {
+      this.problems.sync((p) => p.kind === kind, folder.broken().map((b) => ({ kind, file: this.shown(b.file), reason: b.reason, subject: basename(b.file, '.json') })))
+    }
+  }
+
+  /** A project's project.json, as a problem when it is damaged. */
+  private syncProjectFileProblem (store: ProjectStore): void {
+    const file = this.shown(join(store.root, 'project.json'))
+    if (store.fileProblem) this.problems.set({ kind: 'project-file', file, reason: store.fileProblem, project: store.ident })
+    else this.problems.clear(file)
+  }
+
+  /** A sidecar, as a problem when its asset is broken. */
+  private syncAssetProblem (store: ProjectStore, path: string): void {
+    const entry = store.index.get(path)
+    const file = this.shown(store.index.sidecarOf(path))
+    if (entry?.broken) this.problems.set({ kind: 'asset', file, reason: entry.broken, subject: path, project: store.ident })
+    else this.problems.clear(file)
+  }
+
+  /** After a project's first walk: everything it found (later, each change reports its own). */
+  private syncStoreProblems (store: ProjectStore): void {
+    this.syncProjectFileProblem(store)
+    // Only broken entries are looked at: naming 10,000 sidecars would cost the start-up time.
+    const broken = [...store.index.entries.values()].filter((e) => e.broken !== undefined).map((e) => ({
+      kind: 'asset' as const, file: this.shown(store.index.sidecarOf(e.path)), reason: e.broken!, subject: e.path, project: store.ident,
+    }))
+    this.problems.sync((p) => p.kind === 'asset' && p.project === store.ident, broken)
   }
 
   async start (): Promise<void> {
+    await this.sweepTemps(this.ownFolders())
     await this.linkCache.load()
     await this.syncProjectStores()
-    this.projects.on('change', () => { void this.syncProjectStores() })
-    this.users.on('change', () => { for (const p of this.stores.keys()) this.emit('change', { project: p, kind: 'members' }) })
+    this.projects.on('change', () => { this.syncFolderProblems(); void this.syncProjectStores() })
+    this.users.on('change', () => {
+      this.syncFolderProblems()
+      for (const p of this.stores.keys()) this.emit('change', { project: p, kind: 'members' })
+    })
     if (this.watchFiles) {
       this.users.watchForChanges()
       this.projects.watchForChanges()
     }
     // Watching misses edits made by another machine on a network share: re-read now and then.
-    this.rescanTimer = setInterval(() => { this.users.reload(); this.projects.reload() }, this.config.rescanSeconds * 1000)
+    this.rescanTimer = setInterval(() => {
+      this.users.reload()
+      this.projects.reload()
+      void this.sweepTemps([this.config.usersDir, this.config.projectsDir])
+    }, this.config.rescanSeconds * 1000)
     this.rescanTimer.unref()
+  }
+
+  /**
+   * The folders RFAM writes outside the projects (whose folders the asset index sweeps as it walks
+   * them); the farm's jobs sweep their own folder when they load.
+   */
+  private ownFolders (): string[] {
+    const { config } = this
+    const pictures = config.shares.names().flatMap((s) => ['users', 'projects'].map((kind) => join(config.shares.root(s), 'pictures', kind)))
+    return [config.usersDir, config.projectsDir, config.secretsDir, config.cacheDir, join(config.farmDir, 'nodes'), ...pictures]
+  }
+
+  /** Removes temp files left by writes that never finished (a killed server), and says so. */
+  private async sweepTemps (folders: string[]): Promise<void> {
+    for (const dir of folders) {
+      const removed = await sweepFolder(dir)
+      if (removed.length > 0) this.log(`removed ${removed.length} temp file(s) left in ${dir} by writes that never finished: ${removed.join(', ')}`)
+    }
   }
 
   /** Lets every store read its .blend files' links (held while the server starts). */
@@ -81,6 +152,7 @@ export class Workspace extends EventEmitter {
       const p = wanted.get(ident)
       if (!p || this.config.shares.resolve(p.directory) !== store.root) {
         this.stores.delete(ident)
+        this.problems.sync((problem) => problem.project === ident, [])
         await store.close()
       }
     }
@@ -97,10 +169,15 @@ export class Workspace extends EventEmitter {
         watch: this.watchFiles,
         linkCache: this.linkCache,
       })
-      store.on('change', (c: { kind: ProjectChange['kind'], path?: string }) => this.emit('change', { project: p.ident, ...c }))
+      store.on('change', (c: { kind: ProjectChange['kind'], path?: string }) => {
+        if (c.kind === 'project') this.syncProjectFileProblem(store)
+        else if (c.kind === 'asset' && c.path !== undefined) this.syncAssetProblem(store, c.path)
+        this.emit('change', { project: p.ident, ...c })
+      })
+      store.index.on('swept', (file: string) => this.log(`removed ${this.config.shares.toNamed(file) ?? file}, a temp file left by a write that never finished`))
       if (!this.backgroundStarted) store.holdBackgroundWork()
       this.stores.set(p.ident, store)
-      starting.push(store.start())
+      starting.push(store.start().then(() => this.syncStoreProblems(store)))
     }
     await Promise.all(starting)
   }

@@ -85,11 +85,14 @@ export async function projectRoutes (app: FastifyInstance): Promise<void> {
   }, async (request, reply) => {
     const { project } = request.params
     const strings = lang(request.user!.language).strings
-    const credits = buildCredits(workspace.store(project).file(), workspace.members(project), {
+    const store = workspace.store(project)
+    const credits = buildCredits(store.file(), workspace.members(project), {
       team: strings['credits:team'] ?? 'Team',
       thanks: strings['credits:thanks'] ?? 'With thanks to',
       noLicense: (what) => (strings['credits:no-license'] ?? '"{what}" has no licence yet.').replace('{what}', what),
     })
+    // A damaged project.json: the credits show what could be read, and say why the rest is missing.
+    if (store.fileProblem) credits.warnings.unshift((strings['credits:damaged'] ?? 'project.json is damaged ({reason}), so these credits leave out what cannot be read. A teacher can fix or restore the file.').replace('{reason}', store.fileProblem))
     if (request.query.format === 'json') return credits
     return reply.type('text/plain; charset=utf-8')
       .header('content-disposition', `attachment; filename="${project}-credits.txt"`)

@@ -6,7 +6,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 
 export interface Change {
-  /** 'asset', 'project', 'members', 'job', 'node'; 'reconnect' after a lost connection came back. */
+  /** 'asset', 'project', 'members', 'job', 'node', 'problems' (damaged files); 'reconnect' after a lost connection came back. */
   kind: string
   path?: string
 }

@@ -1,7 +1,7 @@
 // Project: the film's title, description, defaults set and licence; the credits' roles in order (move up
 // and down); external assets with their licences. Only staff change these settings (students see them as
 // text; the server refuses them anyway), every member writes the description. Staff also add people to
-// the project and change the team picture.
+// the project and change the team picture, and see the files RFAM cannot read (components/problem-list.ts).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
@@ -18,6 +18,7 @@ import { showToast } from '../components/toast.ts'
 import '../components/inline-select.ts'
 import '../components/inline-text.ts'
 import '../components/picture-upload.ts'
+import '../components/problem-list.ts'
 
 @customElement('rfam-project-page')
 export class ProjectPage extends LitElement {
@@ -352,6 +353,7 @@ export class ProjectPage extends LitElement {
         <span class="spacer"></span>
         <a class="button" href="/credits">${t('tab:credits')}</a>
       </div>
+      ${this.staff ? html`<rfam-problem-list></rfam-problem-list>` : nothing}
       ${this.staff ? this.filmSection(file) : this.filmReadOnly(file)}
       ${this.rolesSection()}
       ${this.externalsSection()}
