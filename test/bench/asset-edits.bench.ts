@@ -2,11 +2,13 @@
 //  1. A PATCH of one asset (its priority, which moves it in the list and changes what it boosts) at
 //     250 and 10,000 assets, one client, one edit at a time; then the first read of the list after
 //     an edit, which pays for whatever the edit left to do.
-//  2. Edits while 300 pages are open (live updates over SSE) and 16 clients read the list (gzip, back
-//     to back), at 250 assets. The crowd runs in its own process (asset-edits-load.ts).
+//  2. Edits while 300 pages are open (live updates over SSE) and 16 clients read the list back to
+//     back, at 250 assets: as pages read it (fetch, gzip, decompressed and parsed), then as autocannon
+//     floods it. The crowd runs in its own process (asset-edits-load.ts).
 //   npm run bench:edits                    npm run bench:edits -- 10000   (part 1 at one size only)
 //   BENCH_SECONDS=15 (part 2's length)     BENCH_PART=1 or 2 (one part only)
 //   BENCH_STREAMS=300 BENCH_READERS=16 (part 2's crowd: either may be 0, to see what each costs)
+//   BENCH_READERS_KIND=browser or flood (part 2's readers: one kind only)
 // The server runs as `npm start` runs it, in its own process. On a 2-core machine shared with other
 // work every figure depends on that work: each comes with the load average and the server's CPU time.
 import { spawn } from 'node:child_process'
@@ -100,10 +102,10 @@ async function editsAlone (count: number): Promise<void> {
   }
 }
 
-async function editsUnderLoad (count: number, streams: number, readers: number): Promise<void> {
+async function editsUnderLoad (count: number, streams: number, readers: number, kind: string): Promise<void> {
   const p = await startProject(count)
   try {
-    const crowd = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'asset-edits-load.ts'), p.server.url, p.cookie, String(streams), String(readers)], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const crowd = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'asset-edits-load.ts'), p.server.url, p.cookie, String(streams), String(readers), kind], { stdio: ['pipe', 'pipe', 'inherit'] })
     const lines = createInterface({ input: crowd.stdout! })[Symbol.asyncIterator]()
     const first = await lines.next()
     if (first.value !== 'ready') throw new Error(`the crowd did not start: ${first.value}`)
@@ -117,8 +119,8 @@ async function editsUnderLoad (count: number, streams: number, readers: number):
     const cpu = (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000)
     crowd.stdin!.write('stop\n')
     const result = JSON.parse((await lines.next()).value as string) as { reads: { count: number, p50: number, p99: number, errors: number }, streams: { open: number, events: number } }
-    console.log(`${count} assets, ${streams} live pages + ${readers} list readers: edits ${figures(ms)}; ` +
-      `reads p50 ${result.reads.p50} ms, p99 ${result.reads.p99} ms (${result.reads.count} reads, ${result.reads.errors} errors); ` +
+    console.log(`${count} assets, ${streams} live pages + ${readers} list readers (${kind}): edits ${figures(ms)}; ` +
+      `reads p50 ${result.reads.p50.toFixed(1)} ms, p99 ${result.reads.p99.toFixed(1)} ms (${result.reads.count} reads, ${result.reads.errors} errors); ` +
       `${result.streams.open} streams open at the end, ${result.streams.events} change events received; server busy ${(cpu * 100).toFixed(0)} % of a core; load average ${load1()}`)
   } finally {
     await stopProject(p)
@@ -126,4 +128,8 @@ async function editsUnderLoad (count: number, streams: number, readers: number):
 }
 
 if (PART !== '2') for (const n of sizes.length ? sizes : [250, 10_000]) await editsAlone(n)
-if (PART !== '1') await editsUnderLoad(250, Number(process.env.BENCH_STREAMS ?? 300), Number(process.env.BENCH_READERS ?? 16))
+if (PART !== '1') {
+  for (const kind of process.env.BENCH_READERS_KIND ? [process.env.BENCH_READERS_KIND] : ['browser', 'flood']) {
+    await editsUnderLoad(250, Number(process.env.BENCH_STREAMS ?? 300), Number(process.env.BENCH_READERS ?? 16), kind)
+  }
+}
