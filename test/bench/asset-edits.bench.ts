@@ -9,6 +9,8 @@
 //   BENCH_SECONDS=15 (part 2's length)     BENCH_PART=1 or 2 (one part only)
 //   BENCH_STREAMS=300 BENCH_READERS=16 (part 2's crowd: either may be 0, to see what each costs)
 //   BENCH_READERS_KIND=browser or flood (part 2's readers: one kind only)
+//   BENCH_NICE=10 (the crowd at a lower CPU priority: real pages run on other machines, while here
+//   the crowd takes CPU the server would have; the figures then show what the server does with it)
 // The server runs as `npm start` runs it, in its own process. On a 2-core machine shared with other
 // work every figure depends on that work: each comes with the load average and the server's CPU time.
 import { spawn } from 'node:child_process'
@@ -25,6 +27,7 @@ import { cpuSeconds, startServerProcess, type ServerProcess } from './server-pro
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
 const PART = process.env.BENCH_PART
+const NICE = process.env.BENCH_NICE
 const EDITS = 200
 const load1 = () => loadavg()[0]!.toFixed(1)
 
@@ -105,7 +108,9 @@ async function editsAlone (count: number): Promise<void> {
 async function editsUnderLoad (count: number, streams: number, readers: number, kind: string): Promise<void> {
   const p = await startProject(count)
   try {
-    const crowd = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'asset-edits-load.ts'), p.server.url, p.cookie, String(streams), String(readers), kind], { stdio: ['pipe', 'pipe', 'inherit'] })
+    const command = [process.execPath, '--import', 'tsx', join(import.meta.dirname, 'asset-edits-load.ts'), p.server.url, p.cookie, String(streams), String(readers), kind]
+    if (NICE) command.unshift('nice', '-n', NICE)
+    const crowd = spawn(command[0]!, command.slice(1), { stdio: ['pipe', 'pipe', 'inherit'] })
     const lines = createInterface({ input: crowd.stdout! })[Symbol.asyncIterator]()
     const first = await lines.next()
     if (first.value !== 'ready') throw new Error(`the crowd did not start: ${first.value}`)
@@ -118,9 +123,11 @@ async function editsUnderLoad (count: number, streams: number, readers: number, 
     while (performance.now() - t0 < SECONDS * 1000) { ms.push(await edit(p, rnd)); await pause(25) }
     const cpu = (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000)
     crowd.stdin!.write('stop\n')
-    const result = JSON.parse((await lines.next()).value as string) as { reads: { count: number, p50: number, p99: number, errors: number }, streams: { open: number, events: number } }
-    console.log(`${count} assets, ${streams} live pages + ${readers} list readers (${kind}): edits ${figures(ms)}; ` +
-      `reads p50 ${result.reads.p50.toFixed(1)} ms, p99 ${result.reads.p99.toFixed(1)} ms (${result.reads.count} reads, ${result.reads.errors} errors); ` +
+    // No readers: their percentiles are NaN, which JSON carries as null.
+    const result = JSON.parse((await lines.next()).value as string) as { reads: { count: number, p50: number | null, p99: number | null, errors: number }, streams: { open: number, events: number } }
+    const ms1 = (x: number | null) => (x === null ? '–' : x.toFixed(1))
+    console.log(`${count} assets, ${streams} live pages + ${readers} list readers (${kind}${NICE ? `, crowd at nice ${NICE}` : ''}): edits ${figures(ms)}; ` +
+      `reads p50 ${ms1(result.reads.p50)} ms, p99 ${ms1(result.reads.p99)} ms (${result.reads.count} reads, ${result.reads.errors} errors); ` +
       `${result.streams.open} streams open at the end, ${result.streams.events} change events received; server busy ${(cpu * 100).toFixed(0)} % of a core; load average ${load1()}`)
   } finally {
     await stopProject(p)
