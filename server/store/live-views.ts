@@ -38,7 +38,8 @@ export class LiveViews {
    */
   current (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet): ProjectViews {
     if (this.snapshot && version === this.version && set === this.set) return this.snapshot
-    if (set !== this.set) this.rebuild(entries, links, set)
+    // Many changes at once (the first reading of every .blend's links): a rebuild costs less.
+    if (set !== this.set || this.dirty.size * 8 > entries.size) this.rebuild(entries, links, set)
     else this.update(entries, links, set)
     this.version = version
     const live = this

@@ -60,9 +60,18 @@ function play (t: Test, seed: number, { steps, count, cycles }: { steps: number,
     const present = [...entries.keys()]
     const path = present.length ? pick(present) : pick(paths)
     const old = entries.get(path)?.meta
-    const kind = int(12)
+    const kind = int(13)
     let what = ''
-    if (kind === 0 || !old) {
+    if (kind === 12) {
+      // Several changes before the next read: a few (one update), or most (a rebuild).
+      const some = present.filter(() => rnd() < (rnd() < 0.5 ? 0.1 : 0.6))
+      for (const p of some) {
+        const m = entries.get(p)!.meta
+        put(p, m && { ...m, priority: priority(), dependencies: rnd() < 0.5 ? m.dependencies : [someDependency(p) ?? p] })
+        live.changed(p)
+      }
+      what = `${some.length} changes`
+    } else if (kind === 0 || !old) {
       const p = pick(paths)
       if (entries.has(p)) { entries.delete(p); what = `delete ${p}` } else { put(p, meta(p)); what = `create ${p}` }
       live.changed(p)
