@@ -85,8 +85,28 @@ export class DependencyGraph {
     return cycle
   }
 
-  /** True when some assets depend on each other in a circle. */
-  hasCycle (isAsset: (path: string) => boolean): boolean {
-    return this.dependencyClosure(this.deps.keys(), isAsset, new Set())
+  /**
+   * The assets from which a dependency cycle can be reached, following dependents: those whose true
+   * priority may depend on where a walk enters the cycle (true-priorities.ts). Found by taking away,
+   * again and again, the assets none of the rest depends on: what never goes is near a cycle.
+   */
+  nearCycles (assets: Iterable<string>): Set<string> {
+    const left = new Map<string, number>()
+    const free: string[] = []
+    for (const p of assets) {
+      const n = this.dependents(p).length
+      left.set(p, n)
+      if (n === 0) free.push(p)
+    }
+    for (let p = free.pop(); p !== undefined; p = free.pop()) {
+      left.delete(p)
+      for (const d of this.dependencies(p)) {
+        const n = left.get(d)
+        if (n === undefined) continue // not an asset
+        if (n === 1) free.push(d)
+        left.set(d, n - 1)
+      }
+    }
+    return new Set(left.keys())
   }
 }

@@ -21,8 +21,8 @@ export class LiveViews {
   /** The defaults set the views were made with: another one means new true priorities for all. */
   private set?: DefaultsSet
   private version = -1
-  /** False when the dependencies may hold a cycle: true priorities are then computed from scratch. */
-  private acyclic = false
+  /** Assets from which a dependency cycle can be reached: a change touching them walks every asset. */
+  private nearCycles = new Set<string>()
   private sorted: AssetView[] = []
   /** Paths whose views changed (or went) since `sorted` was made. */
   private unsorted = new Set<string>()
@@ -39,7 +39,7 @@ export class LiveViews {
   current (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet): ProjectViews {
     if (this.snapshot && version === this.version && set === this.set) return this.snapshot
     // Many changes at once (the first reading of every .blend's links): a rebuild costs less.
-    if (set !== this.set || this.dirty.size * 8 > entries.size) this.rebuild(entries, links, set)
+    if (set !== this.set || this.dirty.size > Math.max(100, entries.size / 8)) this.rebuild(entries, links, set)
     else this.update(entries, links, set)
     this.version = version
     const live = this
@@ -58,7 +58,7 @@ export class LiveViews {
     this.dirty.clear()
     this.graph = DependencyGraph.of(entries.values(), links)
     this.tp = truePriorities(entries, this.graph, set)
-    this.acyclic = !this.graph.hasCycle((p) => entries.has(p))
+    this.nearCycles = this.graph.nearCycles(entries.keys())
     this.byPath = new Map()
     for (const e of entries.values()) this.byPath.set(e.path, viewOf(e, this.graph, this.tp.get(e.path) ?? 0, links.get(e.path)))
     this.sorted = [...this.byPath.values()].sort(byTruePriorityThenName)
@@ -70,10 +70,10 @@ export class LiveViews {
     const changed = [...this.dirty]
     this.dirty.clear()
     const isAsset = (p: string) => entries.has(p)
+    const wasAsset = (p: string) => this.byPath.has(p)
     // Whose true priority may change: what the changed assets depended on before, and depend on now.
     const affected = new Set<string>()
-    let fromScratch = !this.acyclic
-    if (!fromScratch) this.graph.dependencyClosure(changed, (p) => this.byPath.has(p), affected)
+    this.graph.dependencyClosure(changed, wasAsset, affected)
     const rebuild = new Set<string>(changed)
     for (const path of changed) {
       const entry = entries.get(path)
@@ -83,7 +83,11 @@ export class LiveViews {
       for (const d of old) if (!next.includes(d)) rebuild.add(d)
       for (const d of next) if (!old.includes(d)) rebuild.add(d)
     }
-    if (!fromScratch && this.graph.dependencyClosure(changed, isAsset, affected)) fromScratch = true
+    // Those are walked alone only far from any cycle, before and after (see nearCycles): no new cycle
+    // among them, none of them near an old one, and no new asset that one near a cycle depends on.
+    const near = this.nearCycles
+    const fromScratch = this.graph.dependencyClosure(changed, isAsset, affected) || anyOf(affected, near) ||
+      changed.some((p) => isAsset(p) && !wasAsset(p) && anyOf(this.graph.dependents(p), near))
     let moved: Iterable<string>
     if (fromScratch) {
       // A cycle: its true priorities depend on the order of the whole walk (true-priorities.ts).
@@ -91,7 +95,7 @@ export class LiveViews {
       const tp = truePriorities(entries, this.graph, set)
       moved = [...new Set([...tp.keys(), ...this.tp.keys()])].filter((p) => tp.get(p) !== this.tp.get(p))
       this.tp = tp
-      this.acyclic = !this.graph.hasCycle(isAsset)
+      this.nearCycles = this.graph.nearCycles(entries.keys())
     } else {
       moved = updateTruePriorities(this.tp, affected, entries, this.graph, set)
     }
@@ -135,4 +139,10 @@ export class LiveViews {
     if (this.json?.version !== this.version) this.json = { version: this.version, body: listJsonOf(this.version, this.list()) }
     return this.json.body
   }
+}
+
+function anyOf (paths: Iterable<string>, set: ReadonlySet<string>): boolean {
+  if (set.size === 0) return false
+  for (const p of paths) if (set.has(p)) return true
+  return false
 }
