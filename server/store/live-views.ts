@@ -1,8 +1,10 @@
 // A project's asset views (asset-views.ts says what they are) kept up to date one change at a time,
 // always equal to what buildViews() would make from scratch. A change of an asset rebuilds its own
 // view, those of the assets it starts or stops depending on (their dependents changed), and those
-// whose true priority it changes: itself and what it depends on, transitively. The sorted list and
-// its JSON wait for the first read that wants them, so an edit's answer never waits for them.
+// whose true priority it changes: itself and what it depends on, transitively. Only next to a
+// dependency cycle, whose true priorities depend on the order of the whole walk, does a change walk
+// every asset. The sorted list and its JSON wait for the first read that wants them, so an edit's
+// answer never waits for them.
 import type { AssetView } from '../../schemas/generated/types.ts'
 import type { CachedJson } from '../routes/api/cached-json.ts'
 import type { AssetEntry } from './asset-index.ts'
