@@ -1,72 +1,65 @@
 // What the API shows of a project's assets: each sidecar plus its file, its dependencies (linked
-// libraries and those added by hand), its dependents and its true priority. Computed once per
-// change of the project and cached, so reads cost nothing. The list sends a summary of each
-// (api-asset-summary.schema.json); one asset's GET sends all of it.
+// libraries and those added by hand), its dependents and its true priority. The list sends a summary
+// of each (api-asset-summary.schema.json); one asset's GET sends all of it. buildViews() computes
+// all of it from scratch: the definition live-views.ts keeps up to date one change at a time.
 import type { AssetSummary, AssetSummaryMeta, AssetView } from '../../schemas/generated/types.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import type { AssetEntry } from './asset-index.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import type { FileLinks } from './blend-links.ts'
+import { DependencyGraph } from './dependency-graph.ts'
+import { truePriorities } from './true-priorities.ts'
 
 export interface ProjectViews {
   version: number
-  list: AssetView[]
-  byPath: Map<string, AssetView>
+  /** Every view, highest true priority first (byTruePriorityThenName). */
+  readonly list: AssetView[]
+  readonly byPath: ReadonlyMap<string, AssetView>
   /** The serialised asset list (summaries), sent as it is (and its ETag). */
-  listJson: CachedJson
+  readonly listJson: CachedJson
   etag: string
 }
 
-export function buildViews (version: number, entries: Iterable<AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet): ProjectViews {
-  const all = [...entries]
-  const known = new Set(all.map((e) => e.path))
-  const deps = new Map<string, string[]>()
-  const dependents = new Map<string, string[]>()
-  for (const e of all) {
-    const byHand = e.meta?.dependencies ?? []
-    const linked = links.get(e.path)?.inside ?? []
-    if (byHand.length + linked.length === 0) continue // most assets: nothing to merge
-    const list = new Set<string>(byHand)
-    for (const l of linked) list.add(l)
-    list.delete(e.path)
-    const sorted = [...list].sort()
-    deps.set(e.path, sorted)
-    for (const d of sorted) {
-      if (!known.has(d)) continue
-      const arr = dependents.get(d)
-      if (arr) arr.push(e.path)
-      else dependents.set(d, [e.path])
-    }
-  }
-  const truePriority = truePriorities(all, dependents, set)
-  const list: AssetView[] = all.map((e) => {
-    const view: AssetView = {
-      path: e.path,
-      truePriority: truePriority.get(e.path) ?? 0,
-      file: e.file ? (e.file.exists ? { exists: true, size: e.file.size, modified: e.file.modified } : { exists: false }) : null,
-      dependencies: deps.get(e.path) ?? [],
-      dependents: dependents.get(e.path)?.sort() ?? [],
-    }
-    if (e.meta) view.meta = e.meta
-    if (e.broken) view.broken = e.broken
-    const missing = links.get(e.path)?.missing
-    if (missing?.length) view.missingLinks = missing
-    return view
-  })
+export function buildViews (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet): ProjectViews {
+  const graph = DependencyGraph.of(entries.values(), links)
+  const tp = truePriorities(entries, graph, set)
+  const list: AssetView[] = []
+  for (const e of entries.values()) list.push(viewOf(e, graph, tp.get(e.path) ?? 0, links.get(e.path)))
   list.sort(byTruePriorityThenName)
-  // Kept as bytes: encoding a large string on every request costs more than sending it.
-  const listJson = new CachedJson(Buffer.from(JSON.stringify({ version, assets: list.map(summaryOf) })))
-  return { version, list, byPath: new Map(list.map((v) => [v.path, v])), listJson, etag: `W/"${version}-${list.length}"` }
+  return { version, list, byPath: new Map(list.map((v) => [v.path, v])), listJson: listJsonOf(version, list), etag: listEtag(version, list.length) }
+}
+
+export function listEtag (version: number, count: number): string { return `W/"${version}-${count}"` }
+
+/** One asset's view (written field by field: at a full rebuild, 10,000 of these). */
+export function viewOf (e: AssetEntry, graph: DependencyGraph, truePriority: number, links: FileLinks | undefined): AssetView {
+  const deps = graph.dependencies(e.path)
+  const dependents = graph.dependents(e.path)
+  const view: AssetView = {
+    path: e.path,
+    truePriority,
+    file: e.file ? (e.file.exists ? { exists: true, size: e.file.size, modified: e.file.modified } : { exists: false }) : null,
+    // The graph replaces its lists rather than changing them, so a view may share them.
+    dependencies: deps.length ? deps as string[] : [],
+    dependents: dependents.length ? [...dependents].sort() : [],
+  }
+  if (e.meta) view.meta = e.meta
+  if (e.broken) view.broken = e.broken
+  const missing = links?.missing
+  if (missing?.length) view.missingLinks = missing
+  return view
 }
 
 // One collator for every comparison: String.localeCompare sets one up per call (10,000 assets: ~0.1 s).
 const collator = new Intl.Collator()
 
+/** Highest true priority first, then by name; then by path, so the order never depends on the walk's. */
 export function byTruePriorityThenName (a: AssetView, b: AssetView): number {
-  return b.truePriority - a.truePriority || collator.compare(a.meta?.name ?? a.path, b.meta?.name ?? b.path)
+  return b.truePriority - a.truePriority || collator.compare(a.meta?.name ?? a.path, b.meta?.name ?? b.path) ||
+    (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)
 }
 
-/** What the asset list shows of one asset (each field written out: 10,000 of these at every change). */
+/** What the asset list shows of one asset (each field written out: 10,000 of these at a full rebuild). */
 export function summaryOf (view: AssetView): AssetSummary {
   const summary: AssetSummary = { path: view.path, truePriority: view.truePriority, file: view.file ? { exists: view.file.exists } : null }
   const m = view.meta
@@ -85,31 +78,20 @@ export function summaryOf (view: AssetView): AssetSummary {
   return summary
 }
 
+/** Each view's summary as JSON, made once per view: a change of one asset serialises only its own. */
+const summaryJson = new WeakMap<AssetView, string>()
+
 /**
- * An asset in a boostable state rises to just above the highest true priority of the assets that
- * depend on it (the priority scheme's 'boost'), so work others wait for comes first. Cycles are
- * cut: an asset on the current chain counts with its own priority.
+ * The list as sent: {"version":…,"assets":[summaries]}, byte for byte what JSON.stringify gives.
+ * Kept as bytes: encoding a large string on every request costs more than sending it.
  */
-function truePriorities (all: AssetEntry[], dependents: Map<string, string[]>, set: DefaultsSet): Map<string, number> {
-  const byPath = new Map(all.map((e) => [e.path, e]))
-  const memo = new Map<string, number>()
-  const onChain = new Set<string>()
-  const boost = set.priority.boost ?? 1
-  const visit = (path: string): number => {
-    const known = memo.get(path)
-    if (known !== undefined) return known
-    const meta = byPath.get(path)?.meta
-    if (!meta) return 0
-    let p = meta.priority
-    if (onChain.has(path)) return p
-    if (set.priority.boosting && set.states.get(meta.state)?.boost) {
-      onChain.add(path)
-      for (const d of dependents.get(path) ?? []) p = Math.max(p, visit(d) + boost)
-      onChain.delete(path)
-    }
-    memo.set(path, p)
-    return p
+export function listJsonOf (version: number, list: readonly AssetView[]): CachedJson {
+  const parts = new Array<string>(list.length)
+  for (let i = 0; i < list.length; i++) {
+    const view = list[i]!
+    let json = summaryJson.get(view)
+    if (json === undefined) { json = JSON.stringify(summaryOf(view)); summaryJson.set(view, json) }
+    parts[i] = json
   }
-  for (const e of all) visit(e.path)
-  return memo
+  return new CachedJson(Buffer.from(`{"version":${JSON.stringify(version)},"assets":[${parts.join(',')}]}`))
 }

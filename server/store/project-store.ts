@@ -11,7 +11,7 @@ import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFi
 import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { AssetIndex, isIgnoredName, readSidecar } from './asset-index.ts'
-import { buildViews, type ProjectViews } from './asset-views.ts'
+import type { ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
@@ -22,6 +22,7 @@ import { asDiskFull, isDiskFull } from './disk-full.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
 import { withFileLock } from './file-lock.ts'
+import { LiveViews } from './live-views.ts'
 import { checkRelativePath, leadsOutside, resolveForWrite, resolveInside } from './named-paths.ts'
 
 export interface ProjectStoreOptions {
@@ -49,7 +50,8 @@ export class ProjectStore extends EventEmitter {
   private readonly linkQueue = new BackgroundQueue(2)
   private readonly linkCache: BlendLinkCache
   private walked = false
-  private cached?: ProjectViews
+  /** The asset views, brought up to date one changed asset at a time. */
+  private readonly live = new LiveViews()
   /** Serialised to-do lists by user, valid for one version of the views. */
   private todoCache = new Map<string, CachedJson>()
   private todoCacheVersion = -1
@@ -62,6 +64,7 @@ export class ProjectStore extends EventEmitter {
     this.linkCache = options.linkCache ?? new BlendLinkCache()
     this.index = new AssetIndex(options.root, options.rescanSeconds * 1000)
     this.index.on('change', (path: string) => {
+      this.live.changed(path)
       this.queueLinks(path)
       // Files linking this one may now have a missing (or a found) library.
       for (const [p, l] of this.links) if (l.inside.includes(path)) this.queueLinks(p)
@@ -136,6 +139,7 @@ export class ProjectStore extends EventEmitter {
       if (JSON.stringify(next) === JSON.stringify(previous)) return
       this.links.set(path, next!)
     }
+    this.live.changed(path)
     this.linksChanged(path)
   }
 
@@ -243,10 +247,7 @@ export class ProjectStore extends EventEmitter {
 
   // ---- reads --------------------------------------------------------------------------------
   views (): ProjectViews {
-    if (!this.cached || this.cached.version !== this.index.version) {
-      this.cached = buildViews(this.index.version, this.index.entries.values(), this.links, this.defaults())
-    }
-    return this.cached
+    return this.live.current(this.index.version, this.index.entries, this.links, this.defaults())
   }
 
   /** A per-user cache for serialised views derived from the asset views (to-do lists). */
