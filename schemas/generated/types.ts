@@ -1271,6 +1271,10 @@ export interface FarmPrenodeAck {
  * via the `definition` "farm-prenode-jobs".
  */
 export interface FarmPrenodeJobs {
+  /**
+   * Longest time the server holds a prenode's poll open: the prenode gives up waiting for an answer a little after that.
+   */
+  longPollSeconds?: number;
   jobs: FarmPrenodeJob[];
 }
 export interface FarmPrenodeJob {
@@ -1999,6 +2003,10 @@ export interface ServerConfig {
      * A node silent for this long is taken as gone; its tasks are queued again.
      */
     nodeTimeoutSeconds?: number;
+    /**
+     * A node whose held work request was closed from its end without an answer (its process killed or crashed, its machine shut down) and that sends nothing more for this long is taken as gone at once, without waiting for nodeTimeoutSeconds; its tasks are queued again (it may still claim them back if it returns and nobody took them). Nodes wait at most half of this between retries, so a live node that dropped its request is back in time.
+     */
+    nodeGoneSeconds?: number;
     /**
      * How long an idle node's request for work is held open waiting for a job.
      */

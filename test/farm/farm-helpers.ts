@@ -9,7 +9,7 @@ import { Shares } from '../../server/store/named-paths.ts'
 import type { FarmSettings } from '../../server/config/load-config.ts'
 
 export const defaultSettings: FarmSettings = {
-  heartbeatSeconds: 10, nodeTimeoutSeconds: 60, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false,
+  heartbeatSeconds: 10, nodeTimeoutSeconds: 60, nodeGoneSeconds: 5, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false,
 }
 
 export interface TestFarm {
