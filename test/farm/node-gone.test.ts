@@ -1,0 +1,159 @@
+// Dead nodes noticed early (issue 16 item 5), with a manual clock: a held work request closed from
+// the node's end without an answer, and nothing more from that node for nodeGoneSeconds, is a
+// node gone (killed, crashed); its tasks go to the queue at once, not after nodeTimeoutSeconds.
+// A close alone is no proof: a node re-polling, or a request that overtook the close, keeps it.
+import t from 'tap'
+import type { FarmTask, FarmWork } from '../../schemas/generated/types.ts'
+import { hello, makeFarm } from './farm-helpers.ts'
+
+const ref = (r: FarmTask) => ({ job: r.job, tasks: r.tasks })
+const tick = () => new Promise((r) => setImmediate(r))
+
+/** A farm with a job, pc-a rendering all of it and holding its poll open (free 0). */
+async function busyNode (t: Parameters<typeof makeFarm>[0], settings = {}) {
+  const f = await makeFarm(t, { settings })
+  const warnings: string[] = []
+  f.deps.log.warn = (m) => { warnings.push(m) }
+  f.blend('red', 'a.blend')
+  const job = await f.farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const a = await hello(f.farm, 'pc-a')
+  const run = (await f.farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  /** pc-a's held poll, as the route makes it: `close` is the node's end of the connection closing. */
+  const holdA = () => {
+    const closed = new AbortController()
+    const reply = f.farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)] }, a.cred, closed.signal)
+    return { reply, close: () => closed.abort() }
+  }
+  const status = () => f.farm.getJob('red', job.id)
+  const online = () => Object.fromEntries(f.farm.listNodes().nodes.map((n) => [n.name, n.online]))
+  return { ...f, warnings, job, a, run, holdA, status, online }
+}
+
+t.test('a held request closed from the node\'s end, then silence for nodeGoneSeconds: gone, its tasks to an idle node at once', async (t) => {
+  const { farm, clock, a, run, holdA, status, online, warnings } = await busyNode(t)
+  const b = await hello(farm, 'pc-b')
+  const waitingB = farm.work({ node: b.name, session: b.session, free: 1, running: [] }, b.cred)
+  let gotB: FarmWork | undefined
+  void waitingB.then((w) => { gotB = w })
+  const held = holdA()
+  await tick()
+  held.close() // pc-a was killed: the kernel closed its connection
+  t.same(await held.reply, { runs: [], cancel: [], paused: false }, 'the closed poll ends')
+  clock.advance(4_900)
+  await farm.sweep()
+  t.equal(status().counts.active, 1, 'within the grace the task stays with pc-a')
+  t.equal(gotB, undefined, 'pc-b still waits')
+  clock.advance(200)
+  await farm.sweep()
+  t.same(online(), { 'pc-a': false, 'pc-b': true }, 'pc-a is offline after 5 s, not 60 s')
+  await tick()
+  t.same(gotB?.runs.map((r) => r.tasks), [run.tasks], 'pc-b\'s held poll got pc-a\'s task at once')
+  t.match(warnings.join('\n'), /node pc-a closed its request for work and sent nothing for 5 s.*1 task/, 'logged')
+  t.equal(status().counts.active, 1)
+  t.same(status().nodes, ['pc-b'])
+  clock.advance(20_000) // pc-b's poll, if still held, ends
+  await waitingB
+  await t.rejects(farm.report({ node: a.name, session: a.session, job: run.job, tasks: run.tasks, frames: [] }, a.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' }, 'pc-a may no longer report on it')
+})
+
+t.test('a node that closes its held request and asks again within the grace keeps its work', async (t) => {
+  const { farm, clock, holdA, status, online, warnings } = await busyNode(t)
+  const first = holdA()
+  await tick()
+  first.close() // it gave the poll up itself (a run ended) …
+  await first.reply
+  clock.advance(1_500)
+  const second = holdA() // … and asked again
+  await tick()
+  for (let i = 0; i < 15; i++) {
+    clock.advance(1_000)
+    await farm.sweep()
+  }
+  t.same(online(), { 'pc-a': true })
+  t.equal(status().counts.active, 1, 'still pc-a\'s')
+  t.same(warnings, [])
+  second.close()
+  await second.reply
+})
+
+t.test('a new request that overtakes the close of the one before is no silence', async (t) => {
+  const { farm, clock, holdA, status, online } = await busyNode(t)
+  const first = holdA()
+  await tick()
+  const second = holdA() // arrives before the server sees the first one closed
+  first.close()
+  await first.reply
+  for (let i = 0; i < 15; i++) {
+    clock.advance(1_000)
+    await farm.sweep()
+  }
+  t.same(online(), { 'pc-a': true }, 'the second poll is still held: pc-a is there')
+  t.equal(status().counts.active, 1)
+  second.close()
+  await second.reply
+})
+
+t.test('a held request that ends normally (long poll over, answered) is no close', async (t) => {
+  const { farm, clock, holdA, status, online } = await busyNode(t)
+  const held = holdA()
+  await tick()
+  clock.advance(20_000) // the long poll ends; the node is slow to ask again
+  t.same(await held.reply, { runs: [], cancel: [], paused: false })
+  for (let i = 0; i < 30; i++) {
+    clock.advance(1_000)
+    await farm.sweep()
+  }
+  t.same(online(), { 'pc-a': true }, 'only the node timeout (60 s) gives it up')
+  t.equal(status().counts.active, 1)
+})
+
+t.test('a node taken as gone that comes back claims its task back (nobody took it)', async (t) => {
+  const { farm, clock, a, run, holdA, status, online } = await busyNode(t)
+  const held = holdA()
+  await tick()
+  held.close()
+  await held.reply
+  clock.advance(6_000)
+  await farm.sweep()
+  t.equal(status().counts.queued, 1, 'queued again')
+  const back = await farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)], wait: false }, a.cred)
+  t.same(back, { runs: [], cancel: [], paused: false }, 'it keeps rendering')
+  t.same(online(), { 'pc-a': true })
+  t.equal(status().counts.active, 1)
+  t.same(status().nodes, ['pc-a'])
+})
+
+t.test('the grace is a setting; the welcome keeps the nodes\' back-off under half of it', async (t) => {
+  const { farm, clock, holdA, status, a } = await busyNode(t, { nodeGoneSeconds: 12 })
+  const held = holdA()
+  await tick()
+  held.close()
+  await held.reply
+  clock.advance(11_000)
+  await farm.sweep()
+  t.equal(status().counts.active, 1, 'within 12 s it stays')
+  clock.advance(1_100)
+  await farm.sweep()
+  t.equal(status().counts.queued, 1, 'after 12 s it is queued again')
+  t.ok(a.welcome.backoffMaxSeconds <= 12 / 2, `back-off capped at ${a.welcome.backoffMaxSeconds} s`)
+  const d = await makeFarm(t)
+  const n = await hello(d.farm, 'pc-x')
+  t.ok(n.welcome.backoffMaxSeconds <= 2.5, `by default at most 2.5 s (welcome says ${n.welcome.backoffMaxSeconds})`)
+  t.ok(n.welcome.backoffMaxSeconds * (1 + n.welcome.jitter) < 5, 'with its jitter still under the 5 s grace')
+})
+
+t.test('a done sent twice (its reply lost) brings no second run for the same process', async (t) => {
+  const { farm, blend, wrote } = await makeFarm(t)
+  blend('red', 'a.blend')
+  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 40 })
+  const a = await hello(farm, 'pc-a')
+  await hello(farm, 'pc-b')
+  const first = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  const done = { node: a.name, session: a.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, first.frames.map((frame) => ({ frame, seconds: 100 }))), seconds: first.frames.length * 100 + 1, free: 1 }
+  const lost = await farm.done(done, a.cred) // the node timed out before this reply came
+  t.equal(lost.runs?.length, 1, 'the first done brings the next run')
+  const again = await farm.done(done, a.cred)
+  t.same(again.runs ?? [], [], 'the same done again: that process has its run already, nothing more')
+  const poll = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  t.same(poll.runs, lost.runs, 'its next poll gets the run whose reply was lost')
+})
