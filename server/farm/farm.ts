@@ -80,7 +80,12 @@ interface Waiter {
 
 const JITTER = 0.1
 const BACKOFF_FACTOR = 2
-const BACKOFF_MAX_SECONDS = 60
+/**
+ * Longest wait between a node's retries: short, so a server back after an outage has its nodes
+ * back within seconds; at most half the nodeGoneSeconds grace, so a live node whose held request
+ * broke is back before it could be taken as gone.
+ */
+const BACKOFF_MAX_SECONDS = 5
 const LOG_TAIL_MAX = 20_000
 /**
  * How long after its last report on a task (or being handed it) a node that went silent may claim
@@ -385,7 +390,7 @@ export class Farm {
       longPollSeconds: this.longPollSeconds(),
       jitter: JITTER,
       backoffFactor: BACKOFF_FACTOR,
-      backoffMaxSeconds: BACKOFF_MAX_SECONDS,
+      backoffMaxSeconds: Math.min(BACKOFF_MAX_SECONDS, this.settings.nodeGoneSeconds / 2),
       cancel,
     }
   }
@@ -398,21 +403,27 @@ export class Farm {
   async work (msg: FarmWorkRequest, credential: string, aborted?: AbortSignal): Promise<FarmWork> {
     if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
     const state = this.node(msg.node, msg.session, credential)
+    const request = state.requests
     const changes = new Changes()
     const cancel = mergeRefs(this.reconcile(state, msg.running, changes, true), this.takeCancels(state))
     const runs = this.resend(state, msg.running)
     if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.assignUpTo(state, msg.free, changes))
     await this.commit(changes)
     if (cancel.length > 0 || runs.length > 0 || msg.wait === false) return { runs, cancel, paused: state.record.paused }
-    return await this.hold(state, msg, aborted)
+    return await this.hold(state, msg, request, aborted)
   }
 
-  private hold (state: NodeState, msg: FarmWorkRequest, aborted?: AbortSignal): Promise<FarmWork> {
+  /** Holds a poll (the node's `request`-th request) open; `aborted` is its connection closing from the node's end. */
+  private hold (state: NodeState, msg: FarmWorkRequest, request: number, aborted?: AbortSignal): Promise<FarmWork> {
     return new Promise<FarmWork>((resolve, reject) => {
       let ended = false
       let timer: unknown = null
       const handle = { cancel: () => w.finish(this.emptyWork(state)), free: msg.free }
-      const onAbort = () => w.finish(this.emptyWork(state))
+      const onAbort = () => {
+        // A node that died closed it; one that gave it up asks again at once (sweep decides).
+        if (!ended && !this.closed) this.registry.pollClosed(state, request)
+        w.finish(this.emptyWork(state))
+      }
       const end = (): boolean => {
         if (ended) return false
         ended = true
@@ -585,7 +596,10 @@ export class Farm {
    * for work itself, that poll is answered so the node asks again with the right count.
    */
   private nextRuns (state: NodeState, free: number, changes: Changes): FarmTask[] {
-    return !state.record.paused && free > 0 && !this.closed ? this.assignUpTo(state, free, changes) : []
+    // A done or failed sent again (its reply timed out) says free once more: the runs the first
+    // one brought count as busy, so no process gets two.
+    const idle = Math.min(free, state.record.processes - this.scheduler.runsOfNode(state.record.name).length)
+    return !state.record.paused && idle > 0 && !this.closed ? this.assignUpTo(state, idle, changes) : []
   }
 
   private replyWith (state: NodeState, runs: FarmTask[]): FarmReportReply {
@@ -905,12 +919,19 @@ export class Farm {
     }, 1000)
   }
 
-  /** Nodes silent for longer than nodeTimeoutSeconds lose their tasks to the queue. */
+  /**
+   * Nodes silent for longer than nodeTimeoutSeconds, and those whose held request closed from their
+   * end with nothing from them since for nodeGoneSeconds (killed), lose their tasks to the queue.
+   */
   async sweep (): Promise<void> {
-    const gone = this.registry.timedOut(this.settings.nodeTimeoutSeconds * 1000)
+    const { nodeTimeoutSeconds, nodeGoneSeconds } = this.settings
+    const gone = [
+      ...this.registry.timedOut(nodeTimeoutSeconds * 1000).map((state) => ({ state, why: `has not been heard from for ${nodeTimeoutSeconds} s` })),
+      ...this.registry.closedGone(nodeGoneSeconds * 1000).map((state) => ({ state, why: `closed its request for work and sent nothing for ${nodeGoneSeconds} s (stopped, killed or crashed)` })),
+    ]
     if (gone.length === 0) return
     const changes = new Changes()
-    for (const state of gone) {
+    for (const { state, why } of gone) {
       let lost = 0
       for (const run of this.scheduler.runsOfNode(state.record.name)) {
         for (const idx of [...run.tasks]) {
@@ -918,7 +939,7 @@ export class Farm {
           lost++
         }
       }
-      this.deps.log.warn(`farm: node ${state.record.name} has not been heard from for ${this.settings.nodeTimeoutSeconds} s${lost ? `; its ${lost} task${lost === 1 ? '' : 's'} are queued again` : ''}`)
+      this.deps.log.warn(`farm: node ${state.record.name} ${why}${lost ? `; its ${lost} task${lost === 1 ? '' : 's'} are queued again` : ''}`)
     }
     await this.commit(changes)
     this.announceNodes()

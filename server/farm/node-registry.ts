@@ -4,6 +4,9 @@
 // scheduler uses to size runs and to know whether a failed task can go to another node).
 // A node name belongs to the farm credential that first said hello with it, until staff remove
 // its record (npm run farm -- forget-node <name>), which the running server notices.
+// A node is gone when it is silent for the node timeout, or sooner when its held work request
+// was closed from its end (its process died: the kernel closes its connections) and it sent
+// nothing since for a short grace: a node that gave a poll up itself asks again at once.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { access, mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
@@ -24,6 +27,10 @@ export interface NodeState {
   persistedSeen: number
   /** The session id that last matched the record's hash. */
   sessionChecked: string | null
+  /** Requests that came from it (counted): tells whether another came after a given one. */
+  requests: number
+  /** When its held work request closed from its end with no request from it since (ms), else null. */
+  closedAt: number | null
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
@@ -47,7 +54,7 @@ export class NodeRegistry {
         const record = JSON.parse(await readFile(file, 'utf8')) as FarmNode
         const problem = validator().check('node.schema.json', record)
         if (problem) throw new Error(problem)
-        this.nodes.set(record.name, { record, caps: capsOf(record), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null })
+        this.nodes.set(record.name, { record, caps: capsOf(record), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, requests: 0, closedAt: null })
       } catch (err) {
         this.log.error(`farm: node file ${file} cannot be read and is left alone: ${(err as Error).message}`)
       }
@@ -94,12 +101,14 @@ export class NodeRegistry {
       session: sha256(session),
     }
     if (msg.blenderVersion !== undefined) record.blenderVersion = msg.blenderVersion
-    const state: NodeState = old ?? { record, caps: capsOf(record), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null }
+    const state: NodeState = old ?? { record, caps: capsOf(record), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, requests: 0, closedAt: null }
     state.record = record
     state.sessionChecked = null
     state.caps = capsOf(record)
     state.lastSeen = this.now()
     state.online = true
+    state.requests++
+    state.closedAt = null
     state.persistedSeen = state.lastSeen
     state.waiter?.cancel()
     this.nodes.set(record.name, state)
@@ -142,6 +151,8 @@ export class NodeRegistry {
   touch (state: NodeState): void {
     const now = this.now()
     state.lastSeen = now
+    state.requests++
+    state.closedAt = null
     if (!state.online) {
       state.online = true
       this.changed()
@@ -165,13 +176,32 @@ export class NodeRegistry {
     return state
   }
 
+  /**
+   * Its held work request, the `request`-th from it, closed from its end without an answer. Only
+   * a hint: if no other request came since, the node is gone unless it asks again soon (closedGone).
+   */
+  pollClosed (state: NodeState, request: number): void {
+    if (state.online && state.requests === request) state.closedAt = this.now()
+  }
+
   /** Nodes silent for longer than the timeout: marked offline and returned. */
   timedOut (timeoutMs: number): NodeState[] {
     const limit = this.now() - timeoutMs
+    return this.goneWhere((state) => state.lastSeen < limit)
+  }
+
+  /** Nodes whose held request closed from their end and that sent nothing since for `graceMs`: marked offline and returned. */
+  closedGone (graceMs: number): NodeState[] {
+    const limit = this.now() - graceMs
+    return this.goneWhere((state) => state.closedAt !== null && state.closedAt <= limit)
+  }
+
+  private goneWhere (test: (state: NodeState) => boolean): NodeState[] {
     const gone: NodeState[] = []
     for (const state of this.nodes.values()) {
-      if (state.online && state.lastSeen < limit) {
+      if (state.online && test(state)) {
         state.online = false
+        state.closedAt = null
         gone.push(state)
       }
     }
@@ -182,6 +212,7 @@ export class NodeRegistry {
   /** Signs a node off (single-use nodes when they exit, nodes stopping cleanly). */
   offline (state: NodeState): void {
     state.online = false
+    state.closedAt = null
     state.waiter?.cancel()
     this.changed()
   }
