@@ -4,7 +4,9 @@
 // Blender session (kept open with its file loaded for the next run of the same file, see
 // blender-session.ts), a video run in a Blender of its own. Every frame written is reported at
 // once (so a crash loses nothing already rendered), progress again every heartbeat, and the run
-// ends with done or failed, retried until the server has it. Errors back off with jitter.
+// ends with done or failed, retried until the server has it. Every request has a timeout (a
+// frozen server is noticed); errors back off with jitter, a few seconds at most, so the node is
+// back at work soon after the server is.
 import { basename } from 'node:path'
 import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, RunRef, FrameSamples } from '../schemas/generated/types.ts'
 import { blenderCommand } from './blender-args.ts'
@@ -12,7 +14,7 @@ import { explainFailure, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession, fileStamp, sessionKey } from './blender-session.ts'
 import { processesShareCores, type RenderNodeConfig } from './config.ts'
-import { ServerClient, ServerError } from './server-client.ts'
+import { HELD_MARGIN_MS, ServerClient, ServerError } from './server-client.ts'
 
 interface ActiveRun {
   task: FarmTask
@@ -36,6 +38,14 @@ export interface RenderNodeOptions {
   log?: (line: string) => void
   random?: () => number
 }
+
+/**
+ * The node's own ceiling on a wait between retries, whatever the server says (an older one said
+ * 60 s) and before it said anything: an outage costs at most this much after the server is back.
+ */
+const BACKOFF_MAX_MS = 5000
+/** The server's long poll until its welcome says (its default). */
+const LONG_POLL_SECONDS = 20
 
 /** Raised when the server refuses the node for good (bad credential): stop and tell a person. */
 export class NodeRefused extends Error {}
@@ -85,7 +95,8 @@ export class RenderNode {
       const poll = new AbortController()
       this.poll = poll
       try {
-        const work = await this.client.post<FarmWork>('work', { node: this.config.name, session: this.session, free, running: this.refs(), wait: true }, poll.signal)
+        const held = ((this.welcome?.longPollSeconds ?? LONG_POLL_SECONDS) * 1000) + HELD_MARGIN_MS
+        const work = await this.client.post<FarmWork>('work', { node: this.config.name, session: this.session, free, running: this.refs(), wait: true }, poll.signal, held)
         this.errors = 0
         for (const ref of work.cancel) this.cancelMatching(ref, 'the server asked to stop it')
         for (const task of work.runs) this.start(task)
@@ -124,8 +135,7 @@ export class RenderNode {
     for (const session of this.sessions) session?.kill()
     await Promise.all([...[...this.runs].map((r) => r.blender), ...this.sessions].map((b) => b instanceof BlenderSession ? b.process.exited : b?.exited))
     if (this.session) {
-      const bye = AbortSignal.timeout(2000)
-      await this.client.post('bye', { node: this.config.name, session: this.session }, bye).catch(() => {})
+      await this.client.post('bye', { node: this.config.name, session: this.session }, undefined, 2000).catch(() => {})
     }
     this.log(`node ${this.config.name} stopped`)
   }
@@ -185,13 +195,13 @@ export class RenderNode {
       }
     }
     const wait = this.backoff()
-    this.log(`trouble ${what}: ${(err as Error).message}; trying again in ${(wait / 1000).toFixed(1)} s`)
+    this.log(`trouble ${what}: ${describe(err)}; trying again in ${(wait / 1000).toFixed(1)} s`)
     await this.sleep(wait)
   }
 
   private backoff (): number {
     const factor = this.welcome?.backoffFactor ?? 2
-    const max = (this.welcome?.backoffMaxSeconds ?? 60) * 1000
+    const max = Math.min((this.welcome?.backoffMaxSeconds ?? Infinity) * 1000, BACKOFF_MAX_MS)
     const base = Math.min(max, 1000 * factor ** this.errors++)
     return this.jittered(base)
   }
@@ -450,4 +460,11 @@ export class RenderNode {
     }
     return null
   }
+}
+
+/** An error in words, with the cause fetch hides behind "fetch failed" (ECONNREFUSED, …). */
+function describe (err: unknown): string {
+  const e = err as Error & { cause?: { code?: string, message?: string } }
+  const cause = e.cause?.code ?? e.cause?.message
+  return cause ? `${e.message} (${cause})` : e.message
 }

@@ -1,6 +1,13 @@
 // Talks to the farm server: JSON over HTTP, the farm credential on every request. A refused
-// request becomes a ServerError carrying the server's status, code and sentence.
+// request becomes a ServerError carrying the server's status, code and sentence. Every request is
+// given up after a timeout (ServerTimeout), so a frozen server or a lost connection is noticed
+// and retried instead of waited for (undici's own limit is 5 minutes).
 import type { ApiError } from '../schemas/generated/types.ts'
+
+/** How long a request may take (a held poll: the server's long poll plus HELD_MARGIN_MS). */
+export const REQUEST_TIMEOUT_MS = 15_000
+/** How much longer than the server's long poll a held request may take before it is given up. */
+export const HELD_MARGIN_MS = 10_000
 
 export class ServerError extends Error {
   constructor (readonly status: number, readonly code: string, message: string) {
@@ -9,18 +16,35 @@ export class ServerError extends Error {
   }
 }
 
+/** The server did not answer in time. */
+export class ServerTimeout extends Error {
+  constructor (readonly ms: number) {
+    super(`the server did not answer within ${ms % 1000 === 0 ? ms / 1000 : (ms / 1000).toFixed(1)} s`)
+    this.name = 'ServerTimeout'
+  }
+}
+
 export class ServerClient {
   constructor (private readonly server: string, private readonly credential: string) {}
 
-  async post<T> (path: string, body: unknown, signal?: AbortSignal): Promise<T> {
-    const res = await fetch(`${this.server}/api/farm/${path}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.credential}` },
-      body: JSON.stringify(body),
-      signal,
-    })
-    if (res.status === 204) return undefined as T
-    const text = await res.text()
+  /** `signal` is the caller's own abort (rethrown as is); `timeoutMs` bounds the whole request. */
+  async post<T> (path: string, body: unknown, signal?: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+    const timeout = AbortSignal.timeout(timeoutMs)
+    let res: Response
+    let text: string
+    try {
+      res = await fetch(`${this.server}/api/farm/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.credential}` },
+        body: JSON.stringify(body),
+        signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+      })
+      if (res.status === 204) return undefined as T
+      text = await res.text()
+    } catch (err) {
+      if (timeout.aborted && !signal?.aborted) throw new ServerTimeout(timeoutMs)
+      throw err
+    }
     let data: unknown
     try { data = JSON.parse(text) } catch { data = undefined }
     if (!res.ok) {

@@ -3,8 +3,9 @@
 // exited 0. A failing command is logged and retried next round; an unreachable server is logged
 // once per outage and retried with back-off. Never twice for one job: the server keeps each
 // acknowledged job's `seenBy`, and the local state file keeps batches between command and ack.
+// A held poll is given up a little after the server's long poll (each reply says how long that is).
 import type { FarmPrenodeJob, FarmPrenodeJobs } from '../schemas/generated/types.ts'
-import { ServerClient, ServerError } from '../node/server-client.ts'
+import { HELD_MARGIN_MS, ServerClient, ServerError } from '../node/server-client.ts'
 import { batchOf, substitute } from './batch.ts'
 import type { PrenodeSettings } from './config.ts'
 import { LocalState } from './local-state.ts'
@@ -19,6 +20,8 @@ export interface PrenodeOptions {
 }
 
 const ACK_CHUNK = 10_000
+/** How long a held poll may take before the server has said how long it holds one (undici's own limit). */
+const UNKNOWN_LONG_POLL_MS = 300_000
 
 export class Prenode {
   private readonly client: ServerClient
@@ -29,6 +32,8 @@ export class Prenode {
   private stopping = false
   private outageSince: number | null = null
   private failures = 0
+  /** The server's long poll (ms), from its last reply. */
+  private longPollMs: number | null = null
 
   constructor (readonly settings: PrenodeSettings, options: PrenodeOptions = {}) {
     this.client = new ServerClient(settings.server, settings.credential)
@@ -69,7 +74,9 @@ export class Prenode {
   /** New jobs for this prenode, or null after an error (already waited for). */
   private async poll (): Promise<FarmPrenodeJob[] | null> {
     try {
-      const reply = await this.client.post<FarmPrenodeJobs>('prenode/poll', { name: this.settings.name, provides: this.settings.provides, wait: this.settings.longPoll }, this.stopSignal.signal)
+      const held = this.longPollMs === null ? UNKNOWN_LONG_POLL_MS : this.longPollMs + HELD_MARGIN_MS
+      const reply = await this.client.post<FarmPrenodeJobs>('prenode/poll', { name: this.settings.name, provides: this.settings.provides, wait: this.settings.longPoll }, this.stopSignal.signal, this.settings.longPoll ? held : undefined)
+      if (reply.longPollSeconds !== undefined) this.longPollMs = reply.longPollSeconds * 1000
       this.reachable()
       return reply.jobs
     } catch (err) {

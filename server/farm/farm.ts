@@ -635,8 +635,10 @@ export class Farm {
     }
     const ask: PrenodeAsk = { name: msg.name, provides: new Set(msg.provides) }
     const jobs = prenodeOffers(this.scheduler.jobs.values(), ask)
-    if (jobs.length > 0 || msg.wait === false) return { jobs }
-    return await this.prenodes.hold(ask, this.longPollSeconds() * 1000, aborted)
+    // The long poll, so the prenode knows how long to wait for an answer before it gives up.
+    const longPollSeconds = this.longPollSeconds()
+    if (jobs.length > 0 || msg.wait === false) return { longPollSeconds, jobs }
+    return { longPollSeconds, ...await this.prenodes.hold(ask, longPollSeconds * 1000, aborted) }
   }
 
   /** The prenode ran its command for these jobs: they are never offered to that name again (on disk before the reply). */
