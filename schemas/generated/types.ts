@@ -604,13 +604,14 @@ export interface FileList {
   truncated: boolean;
 }
 /**
- * GET /api/projects/:project/jobs: the project's jobs, newest first.
+ * GET /api/projects/:project/jobs: the project's jobs, newest first, and whether the farm can change anything now.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-job-list".
  */
 export interface JobList {
   jobs: JobView[];
+  farm?: FarmState;
 }
 /**
  * A job as the Rendering page shows it: the job file's fields without its tasks, plus progress and statistics. GET …/jobs/:id adds the tasks.
@@ -786,6 +787,22 @@ export interface FrameSample {
   at?: Timestamp;
 }
 /**
+ * Present while the farm changes nothing: its folder cannot be written (a full disk). The Rendering page shows it as a banner.
+ */
+export interface FarmState {
+  readOnly?: {
+    /**
+     * disk-full: the disk (or quota) holding the farm folder is full; cannot-write: it cannot be written for another reason (a read-only mount, permissions, a failing disk).
+     */
+    reason: "disk-full" | "cannot-write";
+    since: Timestamp;
+    /**
+     * What happened and what to do, in English (the web UI has its own words for each reason). Until it is resolved every change to the farm (new jobs, job changes, every node message) answers 507 RFAM_DISK_FULL or 503 RFAM_FARM_READ_ONLY; the farm goes on by itself once it can write again.
+     */
+    message: string;
+  };
+}
+/**
  * GET /api/login-options: what the log-in page shows before anyone is logged in.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -866,9 +883,9 @@ export interface ProblemList {
 }
 export interface Problem {
   /**
-   * What the file is: a person (users/), a project (projects/), a film's project.json, an asset's sidecar, a language file. It says what is missing until the file is fixed: that person cannot log in; that project is hidden; the film's details and credits leave out what cannot be read; that asset cannot be changed; that language cannot be chosen (fixed, it comes back at the next start).
+   * What the file is: a person (users/), a project (projects/), a film's project.json, an asset's sidecar, a language file. It says what is missing until the file is fixed: that person cannot log in; that project is hidden; the film's details and credits leave out what cannot be read; that asset cannot be changed; that language cannot be chosen (fixed, it comes back at the next start). 'farm': a journal file of the farm had lines that could not be read at start; the reason says what the farm found on disk and did (nothing is left to do; the entry stays until the next start).
    */
-  kind: "user" | "project" | "project-file" | "asset" | "language";
+  kind: "user" | "project" | "project-file" | "asset" | "language" | "farm";
   /**
    * The file as staff know it: a named path (share::folder/file) inside a share, else relative to the server's settings file, else absolute.
    */

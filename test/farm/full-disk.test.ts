@@ -4,66 +4,16 @@
 // while the disk is still full, then the disk freed. Counted at the end: frames the server
 // acknowledged and then lost, and frames it handed out to be rendered a second time.
 import t from 'tap'
-import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FarmTask, JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
-import { startTestServer, writeTestConfig } from '../helpers/server.ts'
 import { buildServer } from '../../server/server.ts'
+import { startTestServer, writeTestConfig } from '../helpers/server.ts'
+import { call, kill, login, startRealServer as startServer, type Reply } from '../helpers/real-server.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
-import { listeningUrl, serverBundle } from '../bench/server-process.ts'
-
-type Tap = Parameters<typeof mountSmallDisk>[0]
-
-interface Server { child: ChildProcess, url: string, lines: string[] }
-
-/** The server as `npm start` runs it; its output (both streams) kept line by line. */
-async function startServer (t: Tap, configFile: string): Promise<Server> {
-  const child = spawn(process.execPath, [await serverBundle()], { env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'pipe'] })
-  const lines: string[] = []
-  const keep = (d: Buffer) => { for (const l of d.toString().split('\n')) if (l) lines.push(l) }
-  child.stdout!.on('data', keep)
-  child.stderr!.on('data', keep)
-  t.teardown(() => kill({ child }))
-  try {
-    return { child, url: await listeningUrl(child), lines }
-  } catch (err) {
-    await new Promise((resolve) => setTimeout(resolve, 200))
-    throw Object.assign(new Error(`${(err as Error).message}\n${lines.join('\n')}`), { lines })
-  }
-}
-
-function kill (server: { child: ChildProcess }): Promise<void> {
-  const { child } = server
-  return new Promise((resolve) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve()
-    child.once('exit', () => resolve())
-    child.kill('SIGKILL')
-  })
-}
-
-interface Reply { status: number, body: any }
-
-async function call (server: Server, method: string, path: string, auth: string, body?: unknown): Promise<Reply> {
-  const res = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${auth}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  })
-  const text = await res.text()
-  let parsed: unknown = text
-  try { parsed = JSON.parse(text) } catch { /* not JSON */ }
-  return { status: res.status, body: parsed }
-}
-
-async function login (server: Server): Promise<string> {
-  const res = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'mia' }) })
-  if (res.status !== 200) throw new Error(`log-in failed: ${res.status} ${await res.text()}`)
-  return res.headers.get('x-rfam-token')!
-}
 
 /** Sixty-four letters: each task of a report names its node three times, so a report of ten frames is longer than a page (4 KiB). */
 const NODE = 'render-node-with-a-rather-long-name-so-that-journal-lines-are-bi'
@@ -142,7 +92,7 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
   const priority = await call(server, 'PATCH', `/api/projects/demo/jobs/${job.id}`, token, { priority: 77 })
   t.comment(`priority change on a full disk: ${priority.status} ${JSON.stringify(priority.body)}`)
   t.equal(priority.status, 507, 'a priority change answers 507')
-  t.equal((await call(server, 'GET', `/api/projects/demo/jobs/${job.id}`, token)).body.priority, 0, 'and is not applied')
+  t.equal((await call(server, 'GET', `/api/projects/demo/jobs/${job.id}`, token)).body.priority, job.priority, 'and is not applied')
   const submit = await call(server, 'POST', '/api/projects/demo/jobs', token, { file: 'props/cake.blend', frameStart: 1, frameEnd: 5, name: 'Refused' })
   t.comment(`submit on a full disk: ${submit.status} ${JSON.stringify(submit.body)}`)
   t.equal(submit.status, 507, 'a new job answers 507')
@@ -159,8 +109,8 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
   if (startedFull) {
     token = await login(server)
     const list = await call(server, 'GET', '/api/projects/demo/jobs', token)
-    t.match(list.body.farm, { readOnly: { reason: 'disk-full', message: FULL } }, 'the job list says the farm is read-only and why')
-    t.match(server.lines.join('\n'), /farm folder is full.*read-only/i, 'and so does the log')
+    t.match(list.body.farm, { readOnly: { reason: 'disk-full', message: /The disk holding RFAM.s farm folder is full/ } }, 'the job list says the farm is read-only and why')
+    t.match(server.lines.join('\n'), /read-only.*farm folder is full/i, 'and so does the log')
     const again = await hello(run ? [run] : [])
     t.equal(again.status, 507, 'a node saying hello is told the disk is full')
     t.equal((await call(server, 'PATCH', `/api/projects/demo/jobs/${job.id}`, token, { priority: 5 })).status, 507)
@@ -206,7 +156,7 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
   t.same(lost, [], 'no acknowledged frame was lost')
   t.same(twice, [], 'no frame was rendered twice')
   const view = (await call(server, 'GET', `/api/projects/demo/jobs/${job.id}`, token)).body as JobView
-  t.match(view, { status: 'completed', priority: 0, counts: { done: 30 } }, 'the job is complete, with the priority it had')
+  t.match(view, { status: 'completed', priority: job.priority, counts: { done: 30 } }, 'the job is complete, with the priority it had')
   const jobs = (await call(server, 'GET', '/api/projects/demo/jobs', token)).body.jobs as JobView[]
   t.same(jobs.map((j) => j.name), [view.name], 'the refused job never appears')
   t.same(readdirSync(join(farmDir, 'jobs')).filter((n) => n.endsWith('.json')).length, 1, 'nor its file')
@@ -225,12 +175,12 @@ t.test('a change refused on a full farm disk never happens later: not after the 
   const jobs = async (app = s.app) => (await app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })).json()
   const created = await s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers: { cookie }, payload: { file: 'props/cake.blend', frameStart: 1, frameEnd: 3 } })
   t.equal(created.statusCode, 201)
-  const id = created.json().id as string
+  const { id, priority: before } = created.json() as JobView
   const free = fillDisk(farmDir)
   const priority = await s.app.inject({ method: 'PATCH', url: `/api/projects/demo/jobs/${id}`, headers: { cookie }, payload: { priority: 77, action: 'pause' } })
   t.equal(priority.statusCode, 507, 'a change of priority and status answers 507')
   t.match(priority.json(), { code: 'RFAM_DISK_FULL', message: FULL })
-  t.match((await jobs()).jobs, [{ id, priority: 0, status: 'queued' }], 'and is not applied')
+  t.match((await jobs()).jobs, [{ id, priority: before, status: 'queued' }], 'and is not applied')
   const submit = await s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers: { cookie }, payload: { file: 'props/cake.blend', frameStart: 1, frameEnd: 5, name: 'Refused' } })
   t.equal(submit.statusCode, 507, 'a new job answers 507')
   t.same((await jobs()).jobs.map((j: JobView) => j.id), [id], 'and is not listed')
@@ -242,6 +192,6 @@ t.test('a change refused on a full farm disk never happens later: not after the 
   await again.ready()
   const cookie2 = (await again.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'mia' } })).cookies.find((c) => c.name === 'rfam_session')!
   const after = (await again.inject({ url: '/api/projects/demo/jobs', headers: { cookie: `rfam_session=${cookie2.value}` } })).json()
-  t.match(after.jobs, [{ id, priority: 0, status: 'queued' }], 'after a restart: the refused job is not there, the refused change not applied')
+  t.match(after.jobs, [{ id, priority: before, status: 'queued' }], 'after a restart: the refused job is not there, the refused change not applied')
   t.equal(after.jobs.length, 1)
 })
