@@ -156,7 +156,9 @@ export class JobStore {
           // A torn last line is a write the server never finished (killed, or its disk full):
           // never acknowledged, but a node may have written its frames. The farm reports it.
           const job = LINE_JOB.exec(text)?.[1]
-          this.damaged.push({ file: join(this.journalDir, name), line: i + 1, torn: n === segmentFiles.length - 1 && i >= lines.length - 2, ...(job ? { job } : {}) })
+          // Torn: no newline after it (each line is written with its newline, in one write).
+          const torn = n === segmentFiles.length - 1 && i === lines.length - 1
+          this.damaged.push({ file: join(this.journalDir, name), line: i + 1, torn, ...(job ? { job } : {}) })
           continue
         }
         const job = this.jobs.get(line.j)

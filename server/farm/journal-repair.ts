@@ -28,7 +28,7 @@ export function describe (lines: DamagedLine[], checked: JobRuntime[], everyJob:
   const torn = lines.find((l) => l.torn)
   const bad = lines.filter((l) => !l.torn).map((l) => l.line)
   const what: string[] = []
-  if (bad.length > 0) what.push(`line${bad.length === 1 ? '' : 's'} ${list(bad)} cannot be read and ${bad.length === 1 ? 'was' : 'were'} skipped (what ${bad.length === 1 ? 'it' : 'they'} recorded is lost)`)
+  if (bad.length > 0) what.push(`line${bad.length === 1 ? '' : 's'} ${list(bad)} cannot be read (damaged) and ${bad.length === 1 ? 'was' : 'were'} skipped`)
   if (torn) what.push(`its last line (${torn.line}) was cut off: the server stopped while writing it (killed, or its disk full), so that change was never acknowledged`)
   const counted = checked.filter((rt) => (found.get(rt)?.length ?? 0) > 0)
   const total = counted.reduce((n, rt) => n + found.get(rt)!.length, 0)
@@ -36,7 +36,8 @@ export function describe (lines: DamagedLine[], checked: JobRuntime[], everyJob:
   const outcome = total === 0
     ? 'no frame was found there that was not counted already'
     : `${total} frame${total === 1 ? ' was' : 's were'} found there and counted (${counted.map((rt) => `"${rt.job.name}" ${list(found.get(rt)!)}`).join('; ')}); the others are rendered as usual`
-  return `${capital(what.join('; '))}. The frames of ${whose} were checked against the files on disk: ${outcome}.`.slice(0, 2000)
+  // No full stop at the end: the log and the web UI add what follows.
+  return `${capital(what.join('; '))}. The frames of ${whose} were checked against the files on disk: ${outcome}`.slice(0, 2000)
 }
 
 /** The lines of each journal file. */

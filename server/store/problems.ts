@@ -16,7 +16,7 @@ function effect (p: ProblemInput): string {
     case 'project-file': return 'until it is fixed, the film\'s details and credits leave out what cannot be read'
     case 'asset': return 'until it is fixed, that asset shows as broken and cannot be changed'
     case 'language': return `the language "${p.subject}" is left out until it is fixed and the server restarted`
-    case 'farm': return 'nothing is left to do: the farm counted what it found on disk and renders the rest as usual'
+    case 'farm': return 'nothing is left to do (it stays listed until the server restarts)'
   }
 }
 
