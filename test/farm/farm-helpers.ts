@@ -34,7 +34,7 @@ type FrameSample = { frame: number, seconds: number, memoryMB?: number, file: st
 
 interface Tap { teardown: (fn: () => unknown) => void }
 
-export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettings>, projects?: Record<string, number>, seed?: number } = {}): Promise<TestFarm> {
+export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettings>, projects?: Record<string, number>, seed?: number, farmDir?: string } = {}): Promise<TestFarm> {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-'))
   const data = join(dir, 'data')
   const shares = new Shares(new Map([['data', data]]))
@@ -44,7 +44,7 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
   const assets = new Map<string, Asset>()
   const quiet = { info: () => {}, warn: () => {}, error: () => {} }
   const deps: FarmDeps = {
-    farmDir: join(dir, 'farm'),
+    farmDir: options.farmDir ?? join(dir, 'farm'),
     secretsDir: join(dir, 'secrets'),
     settings: { ...defaultSettings, ...options.settings },
     resolveNamedPath: (np) => shares.resolve(np),
