@@ -119,6 +119,7 @@ export class Farm {
   private readOnly: { error: WriteProblem, since: number } | null = null
   /** Journal lines the start could not read, whose frames are still to be looked for on disk. */
   private unrepaired: DamagedLine[] = []
+  private repairing: Promise<void> | null = null
 
   constructor (readonly deps: FarmDeps) {
     this.clock = deps.clock ?? systemClock
@@ -188,8 +189,9 @@ export class Farm {
       for (const name of readdirSync(this.previews.dir)) if (name.endsWith('.jpg')) this.previewed.add(name.slice(0, -4))
     } catch { /* no previews yet */ }
     this.unrepaired = [...this.store.damaged]
-    // Before any work is handed out; on a disk that cannot be written, once it can.
-    if (!this.readOnly) await this.repairJournal()
+    // Before any work is handed out; on a disk that cannot be written, once it can (the farm is
+    // read-only until then).
+    if (!this.readOnly) await this.repairJournal().catch(() => {})
     this.scheduleSweep()
   }
 
@@ -481,7 +483,7 @@ export class Farm {
   }
 
   private tryWaiter (w: Waiter): void {
-    if (w.claimed) return
+    if (w.claimed || this.readOnly) return
     const changes = new Changes()
     const cancel = mergeRefs(this.reconcile(w.node, w.listed, changes, false), this.takeCancels(w.node))
     const runs = cancel.length === 0 && !w.node.record.paused && w.free > 0 ? this.assignUpTo(w.node, w.free, changes) : []
@@ -1038,7 +1040,12 @@ export class Farm {
    * Journal lines the start could not read (journal-repair.ts): the frames of their jobs that are
    * on disk count, then each journal file is reported. Throws when that cannot be written.
    */
-  private async repairJournal (): Promise<void> {
+  private repairJournal (): Promise<void> {
+    this.repairing ??= this.repair().finally(() => { this.repairing = null })
+    return this.repairing
+  }
+
+  private async repair (): Promise<void> {
     if (this.unrepaired.length === 0) return
     const damaged = this.unrepaired
     const everyJob = damaged.some((d) => d.job === undefined)

@@ -178,6 +178,8 @@ export class JobStore {
     // The replayed changes go to job files now, and the journal files they came from away; on a
     // disk that cannot be written they stay until it can.
     if (!this.writeProblem) await this.openJournal().catch((err) => this.cannotWrite(err, this.journalDir))
+    // A full disk may still take a new, empty journal file: only writing tells.
+    if (!this.writeProblem) await this.probeRoom().catch((err) => this.cannotWrite(err, this.journalDir))
     for (const id of changed) {
       if (this.writeProblem) break
       await this.writeSnapshot(id).catch((err) => this.cannotWrite(err, join(this.jobsDir, `${id}.json`)))
@@ -390,28 +392,32 @@ export class JobStore {
   private async retry (): Promise<void> {
     if (this.flushing || this.closed || !this.writeProblem) return
     this.flushing = (async () => {
-      let path = this.journalDir
       try {
         if (this.journal) await this.journal.settle()
         else await this.openJournal()
-        path = join(this.journalDir, '.room')
-        const probe = await open(path, 'w')
-        try {
-          await probe.writeFile(Buffer.alloc(ROOM_BYTES))
-          await probe.sync()
-        } finally {
-          await probe.close()
-          await unlink(path).catch(() => {})
-        }
+        await this.probeRoom()
         this.canWrite()
       } catch (err) {
-        this.cannotWrite(err, path)
+        this.cannotWrite(err, this.journal?.path ?? this.journalDir)
       }
     })().finally(() => {
       this.flushing = null
       if (this.pending.length > 0) this.kick()
     })
     await this.flushing
+  }
+
+  /** Writes (and removes) a file of ROOM_BYTES beside the journal: throws when there is no room. */
+  private async probeRoom (): Promise<void> {
+    const path = join(this.journalDir, '.room')
+    const probe = await open(path, 'w')
+    try {
+      await probe.writeFile(Buffer.alloc(ROOM_BYTES))
+      await probe.sync()
+    } finally {
+      await probe.close()
+      await unlink(path).catch(() => {})
+    }
   }
 
   private async openJournal (): Promise<void> {
