@@ -295,7 +295,7 @@ export class Farm {
     const nodes = [...this.registry.nodes.values()]
       .sort((a, b) => a.record.name.localeCompare(b.record.name))
       .map((s) => nodeView(s, this.scheduler.runsOfNode(s.record.name), now, overdueMs))
-    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds }
+    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds, allowUnsandboxedNodes: this.settings.allowUnsandboxedNodes }
   }
 
   async setNodePaused (name: string, paused: boolean): Promise<void> {
