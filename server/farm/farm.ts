@@ -22,6 +22,7 @@ import { NodeRegistry, type NodeState } from './node-registry.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
+import { noWorkReason } from './sandbox-policy.ts'
 import { Scheduler, shortFrames, type PlannedRun } from './scheduler.ts'
 import { jobView, nodeView, relativeToProject } from './views.ts'
 
@@ -106,7 +107,7 @@ export class Farm {
     this.random = deps.random ?? Math.random
     this.newId = deps.newId ?? randomUUID
     this.store = new JobStore({ farmDir: deps.farmDir, log: deps.log })
-    this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log)
+    this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log, deps.settings.allowUnsandboxedNodes)
     this.credentials = new FarmCredentialStore(deps.secretsDir, this.clock.now)
     this.sm = new JobStateMachine(this.clock.now, (job) => this.scheduler.jobs.get(job.id)?.taskCounts)
     this.scheduler = new Scheduler({
@@ -362,7 +363,10 @@ export class Farm {
     if (requeued) this.wakeForWork()
     this.announceNodes()
     this.deps.log.info(`farm: node ${state.record.name} said hello (${msg.processes} process${msg.processes === 1 ? '' : 'es'}, shares ${msg.shares.join(', ') || 'none'}${msg.provides.length ? `, provides ${msg.provides.join(', ')}` : ''})`)
+    const noWork = noWorkReason(state.record, this.settings.allowUnsandboxedNodes)
+    if (noWork) this.deps.log.warn(`farm: node ${state.record.name} gets no work: ${noWork}`)
     return {
+      ...(noWork ? { noWork } : {}),
       node: state.record.name,
       session,
       heartbeatSeconds: this.heartbeatSeconds(),
@@ -753,11 +757,14 @@ export class Farm {
 
   private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
     const { job } = rt
+    // The node lets Blender see only this folder (its sandbox) and refuses paths leading out of it.
+    const projectDir = this.deps.project(job.project)?.directory
     return {
       job: job.id,
       tasks: idxs.map((i) => job.tasks[i]!.id) as FarmTask['tasks'],
       name: job.name,
       project: job.project,
+      ...(projectDir ? { projectDir } : {}),
       file: job.file,
       output: job.output ?? job.file.replace(/[^/]*$/, 'renders/####'),
       frames: frames as FarmTask['frames'],
