@@ -134,9 +134,8 @@ def sentence(found, output_folder="the job's output folder"):
         items.append("%d more" % more)
     listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
     outputs = any(what.startswith("File Output node") for what, _ in found)
-    fix = ("make the paths relative and keep the files inside the project folder "
+    fix = ("keep every file it uses inside the project folder and make the paths relative "
            "(File > External Data > Make Paths Relative)")
     if outputs:
         fix += ", and set each File Output node's base path to a folder inside %s" % output_folder
-    return ("This file uses paths outside its project, which the farm does not render: %s; %s."
-            % (listed, fix))
+    return "The farm does not render this file: it uses paths outside its project (%s); %s." % (listed, fix)

@@ -79,6 +79,12 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
     t.match(done.lastFailure?.message, /image 'stolen' .*other\/textures\/secret\.png/)
     t.match(done.lastFailure?.message, /image 'stolen_relative' .*\/\/\.\.\/\.\.\/other\/textures\/secret\.png/)
     t.notOk(existsSync(join(project, 'renders', 'texture', '0001.png')), 'no frame rendered')
+    t.comment(done.lastFailure?.message ?? '')
+    const video = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/texture.blend', frameStart: 1, frameEnd: 2, video: true, output: 'renders/texture-video/####' })).body
+    const movie = await finished(video.id)
+    t.equal(movie.status, 'failed', 'a video run is checked too')
+    t.match(movie.lastFailure?.message, /image 'stolen' /)
+    t.same(readdirSync(join(project, 'renders', 'texture-video')).filter((f) => !f.startsWith('.')), [], 'nothing rendered')
   })
 
   await t.test('output through a link into another project: refused before Blender starts', async (t) => {
