@@ -126,16 +126,25 @@ def find(project, output_dir=None):
     return found
 
 
-def sentence(found, output_folder="the job's output folder"):
-    """One sentence for a student: what reaches outside (at most RFAM_OP_SHOWN), and how to fix it."""
+def listing(found):
+    """What reaches outside, for a sentence: at most RFAM_OP_SHOWN, then how many more."""
     items = ["%s %s" % (what, shown) for what, shown in found[:RFAM_OP_SHOWN]]
     more = len(found) - len(items)
     if more:
         items.append("%d more" % more)
-    listed = items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
-    outputs = any(what.startswith("File Output node") for what, _ in found)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def advice(found, output_folder="the job's output folder"):
+    """How to fix what was found (starts in lower case)."""
     fix = ("keep every file it uses inside the project folder and make the paths relative "
            "(File > External Data > Make Paths Relative)")
-    if outputs:
+    if any(what.startswith("File Output node") for what, _ in found):
         fix += ", and set each File Output node's base path to a folder inside %s" % output_folder
-    return "The farm does not render this file: it uses paths outside its project (%s); %s." % (listed, fix)
+    return fix
+
+
+def sentence(found, output_folder="the job's output folder"):
+    """One sentence for a student: what reaches outside, and how to fix it."""
+    return "The farm does not render this file: it uses paths outside its project (%s); %s." % (
+        listing(found), advice(found, output_folder))
