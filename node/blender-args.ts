@@ -44,9 +44,14 @@ function outsidePathsCheck (): string[] {
     `exec(compile(${JSON.stringify(outsidePaths())}, 'outside_paths.py', 'exec'), _rfam_paths)`,
     'def _rfam_check(project, folder, shown):',
     '    if project is None or not bpy.data.filepath: return',
-    "    found = _rfam_paths['find'](project, folder)",
-    '    if not found: return',
-    "    print('RFAM_REFUSED ' + _rfam_paths['sentence'](found, shown), flush=True)",
+    '    try:',
+    "        found = _rfam_paths['find'](project, folder)",
+    '        if not found: return',
+    "        text = _rfam_paths['sentence'](found, shown)",
+    '    except Exception as e:',
+    // A check that cannot run lets nothing through.
+    "        text = 'The farm could not check the paths this file uses (%s), so it does not render it; tell staff.' % e",
+    "    print('RFAM_REFUSED ' + text, flush=True)",
     '    sys.stdout.flush(); sys.stderr.flush()',
     '    os._exit(1)',
   ]

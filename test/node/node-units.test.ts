@@ -104,6 +104,10 @@ t.test('failure sentences', async (t) => {
   t.match(explainFailure({ exitCode: 1, signal: null, missing: [1], output: oidn, blenderVersion: '3.4.1' }), /needs OpenImageDenoise .* \(3\.4\.1\) lacks: turn denoising off/)
   t.match(explainFailure({ exitCode: null, signal: 'SIGKILL', missing: [1], output: new BlenderOutput() }), /stopped by SIGKILL \(often: the machine ran out of memory\)/)
   t.equal(explainFailure({ exitCode: 0, signal: null, missing: [4, 5], output: new BlenderOutput() }), 'Blender finished without writing frames 4, 5; the end of its log is below.')
+  const refused = new BlenderOutput()
+  refused.line('RFAM_REFUSED The farm does not render this file: it uses paths outside its project (image \'wood\' reads /x.png); keep every file it uses inside the project folder.')
+  refused.line('Error: Not freed memory blocks: 3')
+  t.equal(explainFailure({ exitCode: 1, signal: null, missing: [1], output: refused }), 'The farm does not render this file: it uses paths outside its project (image \'wood\' reads /x.png); keep every file it uses inside the project folder.', 'the path check\'s sentence is the whole message')
 })
 
 t.test('processes share the cores when their threads add up to more than the machine has', async (t) => {
