@@ -536,6 +536,10 @@ export interface FarmNodeList {
   nodes: FarmNodeView[];
   heartbeatSeconds: number;
   nodeTimeoutSeconds: number;
+  /**
+   * farmSettings.allowUnsandboxedNodes: nodes without a sandbox get work too.
+   */
+  allowUnsandboxedNodes: boolean;
 }
 /**
  * This interface was referenced by `FarmNodeList`'s JSON-Schema
@@ -559,6 +563,7 @@ export interface FarmNodeView {
    * Online but silent for longer than expected (two heartbeats or a long poll): it may be gone.
    */
   overdue: boolean;
+  sandbox: NodeSandbox;
   /**
    * What it renders now.
    */
@@ -572,6 +577,19 @@ export interface FarmNodeView {
     frames: number[];
     since?: Timestamp;
   }[];
+}
+/**
+ * Whether the node runs Blender in a sandbox that sees only the job's project (read-only) and writes only its output folder, with a private /tmp and no network. 'bubblewrap': yes (Linux, bwrap). 'none': no, and `reason` says why; the server gives such a node work only when farmSettings.allowUnsandboxedNodes is on.
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "NodeSandbox".
+ */
+export interface NodeSandbox {
+  kind: "bubblewrap" | "none";
+  /**
+   * Why there is no sandbox (for kind 'none'), in words for staff.
+   */
+  reason?: string;
 }
 /**
  * GET /api/projects/:project/files?ext=blend: the project's files with that extension, assets or not (old/ folders and dot-files skipped), assets first, then by path. The Rendering page offers them when asked to show every .blend file.
@@ -1260,6 +1278,7 @@ export interface FarmHello {
    * Its processes together use more threads than it has cores (processes of thread count 0 each use them all): two runs of one job there compete for the same cores, so a job of long frames runs in one of its processes at a time.
    */
   sharedCores?: boolean;
+  sandbox?: NodeSandbox;
   /**
    * Runs still going from an earlier session (after a lost connection).
    *
@@ -1357,6 +1376,7 @@ export interface FarmTask {
   tasks: [string, ...string[]];
   name: DisplayName;
   project: Ident;
+  projectDir?: NamedPath;
   file: NamedPath;
   output: NamedPath;
   /**
@@ -1432,6 +1452,10 @@ export interface FarmWelcome {
    * Runs listed in the hello that the node must stop.
    */
   cancel: RunRef[];
+  /**
+   * Why the server will give this node no work at all (for its log): it has no sandbox and the farm does not allow that.
+   */
+  noWork?: string;
 }
 /**
  * POST /api/farm/work: the node's poll, held open by the server until there is work for a free process, a run it lists must stop, or longPollSeconds pass. It is also the node's heartbeat.
@@ -1702,6 +1726,10 @@ export interface NodeConfig {
    */
   blender?: string;
   /**
+   * Path of bubblewrap (Debian package bubblewrap). On Linux, Blender runs inside it, seeing only the job's project (read-only) and writing only its output folder, with a private /tmp and no network. The node tries it at start; if it cannot run, the node says so to the server, which gives it work only when farmSettings.allowUnsandboxedNodes is on.
+   */
+  bwrap?: string;
+  /**
    * Scheduling niceness of Blender, so a desktop stays usable.
    */
   nice?: number;
@@ -1770,6 +1798,7 @@ export interface FarmNode {
    * Its processes share its cores (see FarmHello): a job of long frames runs in one of them at a time.
    */
   sharedCores?: boolean;
+  sandbox?: NodeSandbox;
   /**
    * Name of the farm credential that first said hello under this name. The name stays bound to it: a hello with another credential is refused (403) until staff free the name (npm run farm -- forget-node <name>).
    */
@@ -2032,6 +2061,10 @@ export interface ServerConfig {
      * Render frames in an order that spreads over the range (first, last, middle, …) so glitches show early.
      */
     spreadFrames?: boolean;
+    /**
+     * Give work to render nodes that cannot keep Blender in a sandbox (no bubblewrap, or a container without user namespaces). Off: such a node stays connected and shows a warning on the Rendering page, but renders nothing, since a .blend file there could read other projects and the node's own settings. Turn it on only where every student's file is trusted.
+     */
+    allowUnsandboxedNodes?: boolean;
     /**
      * Render automatically, at low priority, assets whose state has render set when their file changes.
      */

@@ -25,6 +25,7 @@ import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
+import { noWorkReason } from './sandbox-policy.ts'
 import { Scheduler, shortFrames, type PlannedRun } from './scheduler.ts'
 import { jobView, nodeView, relativeToProject } from './views.ts'
 import { readOnlySentence, reasonOf } from './write-problem.ts'
@@ -131,7 +132,7 @@ export class Farm {
       putBack: (job) => this.putBack(job),
       writable: (problem) => { void this.writableChanged(problem) },
     })
-    this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log)
+    this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log, deps.settings.allowUnsandboxedNodes)
     this.credentials = new FarmCredentialStore(deps.secretsDir, this.clock.now)
     this.sm = new JobStateMachine(this.clock.now, (job) => this.scheduler.jobs.get(job.id)?.taskCounts)
     this.scheduler = new Scheduler({
@@ -334,7 +335,7 @@ export class Farm {
     const nodes = [...this.registry.nodes.values()]
       .sort((a, b) => a.record.name.localeCompare(b.record.name))
       .map((s) => nodeView(s, this.scheduler.runsOfNode(s.record.name), now, overdueMs))
-    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds }
+    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds, allowUnsandboxedNodes: this.settings.allowUnsandboxedNodes }
   }
 
   async setNodePaused (name: string, paused: boolean): Promise<void> {
@@ -403,7 +404,10 @@ export class Farm {
     if (requeued) this.wakeForWork()
     this.announceNodes()
     this.deps.log.info(`farm: node ${state.record.name} said hello (${msg.processes} process${msg.processes === 1 ? '' : 'es'}, shares ${msg.shares.join(', ') || 'none'}${msg.provides.length ? `, provides ${msg.provides.join(', ')}` : ''})`)
+    const noWork = noWorkReason(state.record, this.settings.allowUnsandboxedNodes)
+    if (noWork) this.deps.log.warn(`farm: node ${state.record.name} gets no work: ${noWork}`)
     return {
+      ...(noWork ? { noWork } : {}),
       node: state.record.name,
       session,
       heartbeatSeconds: this.heartbeatSeconds(),
@@ -838,11 +842,14 @@ export class Farm {
 
   private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
     const { job } = rt
+    // The node lets Blender see only this folder (its sandbox) and refuses paths leading out of it.
+    const projectDir = this.deps.project(job.project)?.directory
     return {
       job: job.id,
       tasks: idxs.map((i) => job.tasks[i]!.id) as FarmTask['tasks'],
       name: job.name,
       project: job.project,
+      ...(projectDir ? { projectDir } : {}),
       file: job.file,
       output: job.output ?? job.file.replace(/[^/]*$/, 'renders/####'),
       frames: frames as FarmTask['frames'],
