@@ -1,8 +1,61 @@
 // The Blender command lines: headless, factory settings, the file's own Python scripts only when
 // the node allows them (-y, else -Y). A frames job goes to a Blender session (the file loaded once,
 // frames rendered on request: sessionScript); a video job is one run of the whole range (output
-// path and frame range first, then the render: the whole movie is one process).
+// path and frame range first, then the render: the whole movie is one process). Before any frame,
+// Blender checks that the file's paths stay inside its project (outsidePathsCheck), and on a node
+// with a sandbox it runs inside it (sandbox.ts).
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import type { FarmTask } from '../schemas/generated/types.ts'
+import { repoRoot } from '../server/config/load-config.ts'
+import type { JobPlace, Sandbox } from './sandbox.ts'
+
+export interface BlenderOptions { blender: string, threads: number, scripting: boolean, nice: number, sandbox?: Sandbox | null }
+
+/** A run's files on this node (job-place.ts): the .blend, the output pattern, its folder, the project. */
+export interface RunPaths extends JobPlace {
+  file: string
+  output: string
+  /** The output folder as the student knows it ('renders/shot/'), for the check's sentence. */
+  outputShown: string
+}
+
+/**
+ * The add-on's outside_paths.py, which its preflight runs too, so a student sees before submitting
+ * what a node refuses. Read once, when first needed.
+ */
+let outsidePathsSource: string | null = null
+function outsidePaths (): string {
+  outsidePathsSource ??= readFileSync(join(repoRoot, 'blender-addon', 'rfam', 'outside_paths.py'), 'utf8')
+  return outsidePathsSource
+}
+
+/**
+ * Python defining _rfam_check(project, output folder, output folder shown): when the loaded file has
+ * File Output nodes writing outside the output folder, or external files that are absolute or
+ * outside the project (outside_paths.py, run in a namespace of its own), prints `RFAM_REFUSED
+ * <one sentence listing them and how to fix it>` and ends Blender with exit code 1, before any
+ * frame is rendered.
+ */
+function outsidePathsCheck (): string[] {
+  return [
+    '_rfam_paths = {}',
+    // A JSON string is a valid Python string literal.
+    `exec(compile(${JSON.stringify(outsidePaths())}, 'outside_paths.py', 'exec'), _rfam_paths)`,
+    'def _rfam_check(project, folder, shown):',
+    '    if project is None or not bpy.data.filepath: return',
+    '    try:',
+    "        found = _rfam_paths['find'](project, folder)",
+    '        if not found: return',
+    "        text = _rfam_paths['sentence'](found, shown)",
+    '    except Exception as e:',
+    // A check that cannot run lets nothing through.
+    "        text = 'The farm could not check the paths this file uses (%s), so it does not render it; tell staff.' % e",
+    "    print('RFAM_REFUSED ' + text, flush=True)",
+    '    sys.stdout.flush(); sys.stderr.flush()',
+    '    os._exit(1)',
+  ]
+}
 
 /**
  * Settings made after the file loads. They turn nothing off that the file needs; they only make a
@@ -31,15 +84,16 @@ function renderSettings (frames: boolean): string[] {
  * and Blender exits if the node that started it dies (its stdin closes), so no orphan keeps
  * rendering. The frames are rendered by animationScript, after the frame range.
  */
-export function setupScript (frames: boolean): string {
+export function setupScript (frames: boolean, check: RunPaths | null = null): string {
   return [
-    'import bpy, os, threading',
+    'import bpy, os, sys, threading',
     'def _rfam_watch():',
     '    try:',
     '        while os.read(0, 65536): pass',
     '    except Exception: pass',
     '    os._exit(3)',
     'threading.Thread(target=_rfam_watch, daemon=True).start()',
+    ...(check ? [...outsidePathsCheck(), `_rfam_check(${JSON.stringify(check.project)}, ${JSON.stringify(check.outputDir)}, ${JSON.stringify(check.outputShown)})`] : []),
     ...renderSettings(frames),
     'import time',
     '_rfam_t = [None]',
@@ -146,8 +200,9 @@ function previewMaker (): string[] {
  * (Blender has printed its 'Error:' line). When stdin closes (the node ends the session, or dies)
  * Blender exits at once, even in the middle of a frame.
  */
-export function sessionScript (output: string | null, scripting: boolean): string {
+export function sessionScript (paths: Omit<RunPaths, 'file'> | null, scripting: boolean): string {
   const fail = failAndExit('        ')
+  const literal = (value: string | undefined) => value === undefined ? 'None' : JSON.stringify(value)
   return [
     'import bpy, os, sys, threading, queue, time, json',
     '_rfam_q = queue.Queue()',
@@ -165,7 +220,11 @@ export function sessionScript (output: string | null, scripting: boolean): strin
     '    os._exit(0)',
     'threading.Thread(target=_rfam_read, daemon=True).start()',
     // A JSON string is a valid Python string literal.
-    `_rfam_output = ${output === null ? 'None' : JSON.stringify(output)}`,
+    `_rfam_output = ${literal(paths?.output)}`,
+    `_rfam_project = ${literal(paths?.project)}`,
+    `_rfam_folder = ${literal(paths?.outputDir)}`,
+    `_rfam_shown = ${literal(paths?.outputShown)}`,
+    ...outsidePathsCheck(),
     '_rfam_prev = [-1e9, None]',
     'def _rfam_setup():',
     '    global s, r, _rfam_viewable',
@@ -176,6 +235,7 @@ export function sessionScript (output: string | null, scripting: boolean): strin
     '    _rfam_prev[1] = None',
     ...previewMaker(),
     '_rfam_setup()',
+    '_rfam_check(_rfam_project, _rfam_folder, _rfam_shown)',
     "print('RFAM_READY', r.image_settings.file_format, flush=True)",
     'while True:',
     '    line = _rfam_q.get()',
@@ -183,10 +243,11 @@ export function sessionScript (output: string | null, scripting: boolean): strin
     "    if words[:1] == ['LOAD']:",
     '        try:',
     "            spec = json.loads(line[4:]) if line[4:].strip() else {}",
-    "            if 'output' in spec: _rfam_output = spec['output']",
+    "            if 'output' in spec: _rfam_output, _rfam_project, _rfam_folder, _rfam_shown = spec['output'], spec['project'], spec['outputDir'], spec['outputShown']",
     `            bpy.ops.wm.open_mainfile(filepath=spec.get('file') or bpy.data.filepath, load_ui=False, use_scripts=${scripting ? 'True' : 'False'})`,
     '            _rfam_setup()',
     ...fail,
+    '        _rfam_check(_rfam_project, _rfam_folder, _rfam_shown)',
     "        print('RFAM_LOADED', flush=True)",
     "    if words[:1] != ['RENDER']: continue",
     '    for f in map(int, words[1:]):',
@@ -207,39 +268,45 @@ export function sessionScript (output: string | null, scripting: boolean): strin
 
 export interface BlenderCommand { command: string, args: string[] }
 
-export function blenderCommand (run: FarmTask, paths: { file: string, output: string }, options: { blender: string, threads: number, scripting: boolean, nice: number }): BlenderCommand {
+export function blenderCommand (run: FarmTask, paths: RunPaths, options: BlenderOptions): BlenderCommand {
   const first = run.frames[0]
   const last = run.frames[run.frames.length - 1]
   const blender = [
-    options.blender,
     '--factory-startup',
     options.scripting ? '-y' : '-Y',
     '-b', paths.file,
-    '--python-expr', setupScript(!run.video),
+    '--python-expr', setupScript(!run.video, paths),
     '-o', paths.output,
     ...(options.threads > 0 ? ['-t', String(options.threads)] : []),
     '-s', String(first), '-e', String(last), '-j', String(run.frameStep),
     '--python-expr', animationScript(),
   ]
-  return niced(blender, options.nice)
+  return niced(inPlace(blender, options, paths), options.nice)
 }
 
 /**
  * A Blender that loads the file and waits for frames to render (sessionScript); without a file, a
- * Blender started ahead of work, waiting to be sent one (LOAD).
+ * Blender started ahead of work, waiting to be sent one (LOAD) of the place it was started for
+ * (its sandbox is fixed when it starts).
  */
-export function sessionCommand (paths: { file: string, output: string } | null, options: { blender: string, threads: number, scripting: boolean, nice: number }): BlenderCommand {
+export function sessionCommand (paths: RunPaths | null, options: BlenderOptions, place: JobPlace | null = paths): BlenderCommand {
   const blender = [
-    options.blender,
     '--factory-startup',
     options.scripting ? '-y' : '-Y',
     '-b', ...(paths ? [paths.file] : []),
     // Options are applied in order, and the session script never returns: threads come first.
     // (The output path is in the script: it is set again each time a file is loaded.)
     ...(options.threads > 0 ? ['-t', String(options.threads)] : []),
-    '--python-expr', sessionScript(paths?.output ?? null, options.scripting),
+    '--python-expr', sessionScript(paths, options.scripting),
   ]
-  return niced(blender, options.nice)
+  return niced(inPlace(blender, options, place), options.nice)
+}
+
+/** Blender's command line: in the job's sandbox on a node that has one, else Blender itself. */
+function inPlace (args: string[], options: BlenderOptions, place: JobPlace | null): string[] {
+  if (!options.sandbox) return [options.blender, ...args]
+  if (!place) throw new Error('a sandboxed Blender needs its project and output folder')
+  return options.sandbox.command(args, place)
 }
 
 /** Runs Blender under `nice` when the node asks for it, so a desktop stays usable. */

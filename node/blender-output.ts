@@ -1,7 +1,7 @@
 // Reads Blender's output line by line: which frame it renders, the peak memory it reports
 // ('Fra:12 Mem:310.5M (Peak 402.1M) | …'), each frame written (our 'RFAM_WRITTEN <frame> <path>'
-// line), previews made of it ('RFAM_PREVIEW <path>'), its 'Error:' lines, and the last lines for a
-// failure report.
+// line), previews made of it ('RFAM_PREVIEW <path>'), its 'Error:' lines, a refusal by the path
+// check ('RFAM_REFUSED <sentence>'), and the last lines for a failure report.
 export interface WrittenFrame {
   frame: number
   file: string
@@ -14,6 +14,7 @@ const FRA = /^Fra:(-?\d+)\b/
 const PEAK = /\(Peak ([\d.]+)([KMG])\)/
 const WRITTEN = /^RFAM_WRITTEN (-?\d+) ([\d.]+) (.*)$/
 const PREVIEW = /^RFAM_PREVIEW (.+)$/
+const REFUSED = /^RFAM_REFUSED (.+)$/
 const TAIL_LINES = 50
 
 export class BlenderOutput {
@@ -22,6 +23,8 @@ export class BlenderOutput {
   /** The latest JPEG made of a frame whose format a browser cannot show ('RFAM_PREVIEW <path>'). */
   preview: string | null = null
   readonly errors: string[] = []
+  /** Why the file was refused before rendering (the path check's sentence), if it was. */
+  refused: string | null = null
   private readonly lines: string[] = []
   private peak: number | undefined
 
@@ -39,6 +42,8 @@ export class BlenderOutput {
       return null
     }
     if (text.startsWith('Error:') || /^Error /.test(text)) this.errors.push(text.trim())
+    const refused = REFUSED.exec(text)
+    if (refused) this.refused = refused[1]!.trim()
     const preview = PREVIEW.exec(text)
     if (preview) this.preview = preview[1]!.trim()
     const written = WRITTEN.exec(text)
@@ -65,6 +70,8 @@ export class BlenderOutput {
 /** A sentence a student can act on, from how Blender ended and what it printed. */
 export function explainFailure (options: { exitCode: number | null, signal: string | null, missing: number[], output: BlenderOutput, blenderVersion?: string }): string {
   const { exitCode, signal, missing, output } = options
+  // The path check's sentence says all: what leads out of the project and how to fix it.
+  if (output.refused) return output.refused
   const tail = output.tail()
   if (/Build without OpenImageDenoiser|OpenImageDenoise(r)? (is )?not supported/i.test(tail)) {
     return `This file needs OpenImageDenoise (denoising is on), which the Blender on this node${options.blenderVersion ? ` (${options.blenderVersion})` : ''} lacks: turn denoising off in the file (render and view layer settings), or render it on a node with a full Blender.`

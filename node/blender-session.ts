@@ -4,13 +4,21 @@
 // costing start-ups. A session serves one file with one output path and one set of options. Runs
 // of one job render what was loaded for the job's first run; a run of another job, or of a file
 // saved again since, first loads the file again (a few milliseconds, textures and linked
-// libraries as they are now), so a re-render never shows stale work.
+// libraries as they are now), so a re-render never shows stale work. In a sandbox, what Blender may
+// see is fixed when it starts (the project and the output folder): a Blender started ahead of work
+// takes only a file of the place it was started for (placeKey).
 import { statSync } from 'node:fs'
-import { sessionCommand } from './blender-args.ts'
+import { sessionCommand, type BlenderOptions, type RunPaths } from './blender-args.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import type { WrittenFrame } from './blender-output.ts'
+import type { JobPlace } from './sandbox.ts'
 
-export interface SessionOptions { blender: string, threads: number, scripting: boolean, nice: number }
+export type SessionOptions = BlenderOptions
+
+/** Which runs a Blender started ahead of work may take: any without a sandbox, else those of its place. */
+export function placeKey (place: JobPlace | null, sandboxed: boolean): string {
+  return sandboxed && place ? JSON.stringify([place.project, place.outputDir]) : ''
+}
 
 /** What a session is good for: the same file and output (its other options are the node's and its slot's). */
 export function sessionKey (paths: { file: string, output: string }, scripting: boolean, job: string): string {
@@ -42,12 +50,18 @@ export class BlenderSession {
   key: string | null
   /** What is loaded: the file as saved when it was read, for which job. */
   private loaded: RunSource | null
+  /** The place it may see (placeKey), fixed at start. */
+  readonly place: string
 
-  /** Starts Blender with this file loaded, or with none (ready for one: load()). */
-  constructor (options: SessionOptions, file: { key: string, paths: { file: string, output: string }, source: RunSource } | null, onReady?: () => void) {
+  /**
+   * Starts Blender with this file loaded, or with none (ready for one: load(), of `place`, in
+   * whose sandbox it runs on a node that has one).
+   */
+  constructor (options: SessionOptions, file: { key: string, paths: RunPaths, source: RunSource } | null, onReady?: () => void, place: JobPlace | null = file?.paths ?? null) {
     this.key = file?.key ?? null
     this.loaded = file?.source ?? null
-    this.process = new BlenderProcess(sessionCommand(file?.paths ?? null, options), (frame) => this.onFrame?.(frame), (line) => {
+    this.place = placeKey(place, Boolean(options.sandbox))
+    this.process = new BlenderProcess(sessionCommand(file?.paths ?? null, options, place), (frame) => this.onFrame?.(frame), (line) => {
       if (line === 'RFAM_RUN_DONE') this.settle({ exitCode: 0, signal: null, killed: false })
       else if (line.startsWith('RFAM_READY')) onReady?.()
     })
@@ -55,10 +69,11 @@ export class BlenderSession {
   }
 
   /** Gives a Blender started without a file its file (read before the next run). */
-  load (key: string, paths: { file: string, output: string }, source: RunSource): void {
+  load (key: string, paths: RunPaths, source: RunSource): void {
     this.key = key
     this.loaded = source
-    if (this.alive) this.process.send(`LOAD ${JSON.stringify({ file: paths.file, output: paths.output })}`)
+    const { file, output, project, outputDir, outputShown } = paths
+    if (this.alive) this.process.send(`LOAD ${JSON.stringify({ file, output, project, outputDir, outputShown })}`)
   }
 
   get pid (): number | undefined { return this.process.pid }
@@ -77,6 +92,7 @@ export class BlenderSession {
     this.output.current = null
     this.output.preview = null
     this.output.errors.length = 0
+    this.output.refused = null
     const started = performance.now()
     const done = new Promise<BlenderExit>((resolve) => { this.waiting = { resolve, started } })
     if (this.alive) {

@@ -16,6 +16,8 @@ export interface RenderNodeConfig {
   processes: number[]
   provides: string[]
   blender: string
+  /** The bubblewrap executable Blender runs in (sandbox.ts). */
+  bwrap: string
   nice: number
   scripting: boolean
   singleUse: boolean
@@ -64,6 +66,7 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     processes: raw.processes ?? [0],
     provides: raw.provides ?? [],
     blender: raw.blender ?? 'blender',
+    bwrap: raw.bwrap ?? 'bwrap',
     nice: raw.nice ?? 10,
     scripting: raw.scripting ?? false,
     singleUse: raw.singleUse ?? false,

@@ -6,14 +6,18 @@
 // once (so a crash loses nothing already rendered), progress again every heartbeat, and the run
 // ends with done or failed, retried until the server has it. Every request has a timeout (a
 // frozen server is noticed); errors back off with jitter, a few seconds at most, so the node is
-// back at work soon after the server is.
+// back at work soon after the server is. Before Blender starts, the run's files are checked to
+// stay inside its project (job-place.ts); on a node with a sandbox (sandbox.ts) Blender sees only
+// that project and writes only the output folder.
 import { basename } from 'node:path'
-import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, RunRef, FrameSamples } from '../schemas/generated/types.ts'
+import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
 import { blenderCommand } from './blender-args.ts'
 import { explainFailure, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
-import { BlenderSession, fileStamp, sessionKey } from './blender-session.ts'
+import { BlenderSession, fileStamp, placeKey, sessionKey } from './blender-session.ts'
 import { processesShareCores, type RenderNodeConfig } from './config.ts'
+import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
+import type { JobPlace, Sandbox } from './sandbox.ts'
 import { HELD_MARGIN_MS, ServerClient, ServerError } from './server-client.ts'
 
 interface ActiveRun {
@@ -35,6 +39,8 @@ interface ActiveRun {
 export interface RenderNodeOptions {
   version: string
   blenderVersion?: string
+  /** Blender's sandbox on this node (sandbox-probe.ts); null: none, as `said` tells the server. */
+  sandbox?: { sandbox: Sandbox | null, said: NodeSandbox }
   log?: (line: string) => void
   random?: () => number
 }
@@ -68,6 +74,8 @@ export class RenderNode {
   private tookWork = false
   private errors = 0
   private fatal: Error | null = null
+  /** The place of the latest run: a sandboxed Blender started ahead of work is started for it. */
+  private lastPlace: JobPlace | null = null
 
   constructor (readonly config: RenderNodeConfig, private readonly options: RenderNodeOptions) {
     this.client = new ServerClient(config.server, config.credential)
@@ -161,6 +169,7 @@ export class RenderNode {
         processes: this.config.processes.length,
         singleUse: this.config.singleUse,
         ...(processesShareCores(this.config.processes) ? { sharedCores: true } : {}),
+        ...(this.options.sandbox ? { sandbox: this.options.sandbox.said } : {}),
         running: this.refs(),
       }, this.stopSignal.signal)
       this.session = welcome.session
@@ -168,6 +177,7 @@ export class RenderNode {
       this.errors = 0
       for (const ref of welcome.cancel) this.cancelMatching(ref, 'the server no longer wants it')
       this.log(`connected to ${this.config.server} as ${welcome.node} (${this.config.processes.length} process${this.config.processes.length === 1 ? '' : 'es'})`)
+      if (welcome.noWork) this.log(`the server says this node gets no work: ${welcome.noWork}`)
       if (this.runs.size === 0) this.fillReady()
     } catch (err) {
       if (!this.stopping) await this.trouble(err, 'saying hello')
@@ -224,17 +234,20 @@ export class RenderNode {
 
   private start (task: FarmTask): void {
     const range = task.frames.length === 1 ? `frame ${task.frames[0]}` : `frames ${task.frames[0]}–${task.frames[task.frames.length - 1]}${task.frameStep > 1 ? ` every ${task.frameStep}` : ''}`
-    let paths: { file: string, output: string }
+    let paths: RunPlace
     try {
-      paths = { file: this.config.shares.resolve(task.file), output: this.config.shares.resolve(task.output) }
+      paths = placeOfRun(task, this.config.shares)
     } catch (err) {
       const run = this.newRun(task, this.freeSlots.shift() ?? -1)
-      void this.finish(run, { exitCode: null, signal: null, killed: false, seconds: 0 }, `This node cannot reach ${task.file}: ${(err as Error).message}`)
+      const why = err instanceof PlaceRefused ? err.message : `This node cannot reach ${task.file}: ${(err as Error).message}`
+      void this.finish(run, { exitCode: null, signal: null, killed: false, seconds: 0 }, why)
       return
     }
+    this.lastPlace = { project: paths.project, outputDir: paths.outputDir }
+    const place = placeKey(paths, Boolean(this.options.sandbox?.sandbox))
     const stamp = task.video ? null : fileStamp(paths.file)
     const key = stamp === null ? null : sessionKey(paths, this.config.scripting, task.job)
-    const slot = this.takeSlot(key)
+    const slot = this.takeSlot(key, place)
     const run = this.newRun(task, slot)
     const options = this.blenderOptions(slot)
     let exited: Promise<BlenderExit>
@@ -251,7 +264,7 @@ export class RenderNode {
       if (session?.alive && session.key === key) {
         open = ' already open with the file loaded,'
       } else {
-        if (session?.alive && session.key === null) {
+        if (session?.alive && session.key === null && session.place === place) {
           session.load(key, paths, { job: task.job, stamp })
           open = ' started ahead, loading the file,'
         } else {
@@ -276,18 +289,18 @@ export class RenderNode {
   }
 
   private blenderOptions (slot: number) {
-    return { blender: this.config.blender, threads: this.config.processes[slot] ?? 0, scripting: this.config.scripting, nice: this.config.nice }
+    return { blender: this.config.blender, threads: this.config.processes[slot] ?? 0, scripting: this.config.scripting, nice: this.config.nice, sandbox: this.options.sandbox?.sandbox ?? null }
   }
 
   /**
-   * A free slot: one whose open Blender has this file loaded, else one with an empty Blender ready,
-   * else one with none open, else any.
+   * A free slot: one whose open Blender has this file loaded, else one with an empty Blender ready
+   * for this place (placeKey), else one with none open, else any.
    */
-  private takeSlot (key: string | null): number {
+  private takeSlot (key: string | null, place: string): number {
     const free = this.freeSlots
     const open = (slot: number) => this.sessions[slot]?.alive === true
     let at = free.findIndex((slot) => key !== null && open(slot) && this.sessions[slot]!.key === key)
-    if (at < 0 && key !== null) at = free.findIndex((slot) => open(slot) && this.sessions[slot]!.key === null)
+    if (at < 0 && key !== null) at = free.findIndex((slot) => open(slot) && this.sessions[slot]!.key === null && this.sessions[slot]!.place === place)
     if (at < 0) at = free.findIndex((slot) => !open(slot))
     if (at < 0) at = 0
     return free.splice(at, 1)[0] ?? -1
@@ -296,15 +309,26 @@ export class RenderNode {
   /**
    * Starts an empty Blender in each free slot that has none open, so the next job's first frames
    * begin without Blender's start-up (readyBlender). Called when the node connects and when it
-   * falls idle, not while it renders (a start-up costs a core for a second or two).
+   * falls idle, not while it renders (a start-up costs a core for a second or two). In a sandbox a
+   * Blender sees only what it was started for, so it is started for the place of the node's
+   * latest run (the same shot rendered again takes it), and none before the first run.
    */
   private fillReady (): void {
     if (!this.config.readyBlender || this.config.singleUse || this.stopping) return
+    const place = this.options.sandbox?.sandbox ? this.lastPlace : null
+    if (this.options.sandbox?.sandbox && !place) return
     for (const slot of this.freeSlots) {
       if (this.sessions[slot]?.alive) continue
-      const session: BlenderSession = this.sessions[slot] = new BlenderSession(this.blenderOptions(slot), null, () => {
-        this.log(`Blender ready in process slot ${slot + 1} (pid ${session.pid})`)
-      })
+      try {
+        const session: BlenderSession = this.sessions[slot] = new BlenderSession(this.blenderOptions(slot), null, () => {
+          this.log(`Blender ready in process slot ${slot + 1} (pid ${session.pid})`)
+        }, place)
+      } catch (err) {
+        // Its output folder was removed meanwhile: the next run starts its own.
+        this.sessions[slot] = null
+        this.log(`no Blender started ahead: ${(err as Error).message}`)
+        return
+      }
     }
   }
 

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Installs what RFAM's tests and local render node need from Debian: Blender (renders, the add-on),
-# Chromium (browser tests), Xvfb (screenshots of Blender's UI) and Slurm with munge (cluster tests). Needs root; skips what is there.
+# bubblewrap (the sandbox render nodes run Blender in), ffmpeg (films assembled from frames), Chromium (browser tests), Xvfb (screenshots of Blender's UI) and Slurm with munge (cluster tests). Needs root; skips what is there.
 set -euo pipefail
 need=()
 command -v blender >/dev/null || need+=(blender)
+command -v bwrap >/dev/null || need+=(bubblewrap)   # render nodes keep Blender in a sandbox
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
 command -v chromium >/dev/null || need+=(chromium)
 command -v xvfb-run >/dev/null || need+=(xvfb xauth)
 command -v xdotool >/dev/null || need+=(xdotool)   # clicks the RFAM sidebar tab for the add-on's screenshot

@@ -5,10 +5,11 @@ Each problem is one plain sentence plus how to fix it. Blocking problems stop th
 """
 
 import os
+import re
 
 import bpy
 
-from . import location
+from . import location, outside_paths
 from .state import cache, redraw
 
 MOVIE_FORMATS = {'FFMPEG', 'AVI_JPEG', 'AVI_RAW'}
@@ -57,7 +58,9 @@ def scan(scene, filepath, dirty, video):
         problems.append(Problem(True, "This file has unsaved changes; the farm renders the file as saved.",
                                 "Save it (File > Save, Ctrl S); Submit offers to do it for you.", "wm.save_mainfile"))
     if loc is not None:
-        problems += file_problems(loc.root)
+        reported = set()
+        problems += file_problems(loc.root, reported)
+        problems += outside_problems(loc, reported)
     problems += scene_problems(scene, video)
     return problems
 
@@ -140,27 +143,49 @@ _KINDS = (
 )
 
 
-def file_problems(root):
+def file_problems(root, reported=None):
+    """Problems of each external file; the raw paths they are about are added to `reported`."""
     problems = []
     seen = set()
+    reported = set() if reported is None else reported
+
+    def add(found, raw):
+        if found:
+            reported.add(raw)
+        problems.extend(found)
+
     for collection, kind in _KINDS:
         for block in getattr(bpy.data, collection, []):
             for raw in _paths_of(block, collection):
                 absolute = os.path.normpath(bpy.path.abspath(raw, library=block.library))
                 seen.add(absolute)
-                problems += _path_problems(kind, block.name, raw, absolute, root, block.library)
+                add(_path_problems(kind, block.name, raw, absolute, root, block.library), raw)
     for modifier_path, what in _simulation_caches():
         absolute = os.path.normpath(bpy.path.abspath(modifier_path))
         seen.add(absolute)
-        problems += _path_problems(what, "", modifier_path, absolute, root, None, folder=True)
+        add(_path_problems(what, "", modifier_path, absolute, root, None, folder=True), modifier_path)
     # Anything else Blender knows reads from disk (sequencer strips, IES lights, scripts…).
     for absolute in bpy.utils.blend_paths(absolute=True, packed=False, local=False):
         absolute = os.path.normpath(absolute)
         if absolute in seen or "<UDIM>" in absolute or "<UVTILE>" in absolute:
             continue
         seen.add(absolute)
-        problems += _path_problems("file", "", absolute, absolute, root, None, check_absolute=False)
+        add(_path_problems("file", "", absolute, absolute, root, None, check_absolute=False), absolute)
     return problems
+
+
+def outside_problems(loc, reported):
+    """What a render node refuses before rendering (outside_paths.py, which nodes run too), in the
+    node's words, less the files said above already: File Output nodes writing outside the output
+    folder a job sent from here gets (renders/<file name>/)."""
+    name = re.sub(r"\.blend$", "", os.path.basename(loc.path), flags=re.IGNORECASE)
+    found = [(what, shown) for what, shown in outside_paths.find(loc.root, os.path.join(loc.root, "renders", name))
+             if shown not in reported]
+    if not found:
+        return []
+    fix = outside_paths.advice(found, "renders/%s/" % name)
+    return [Problem(True, "The farm does not render this file: it uses paths outside its project (%s)."
+                    % outside_paths.listing(found), fix[:1].upper() + fix[1:] + ".")]
 
 
 def _paths_of(block, collection):

@@ -536,6 +536,10 @@ export interface FarmNodeList {
   nodes: FarmNodeView[];
   heartbeatSeconds: number;
   nodeTimeoutSeconds: number;
+  /**
+   * farmSettings.allowUnsandboxedNodes: nodes without a sandbox get work too.
+   */
+  allowUnsandboxedNodes: boolean;
 }
 /**
  * This interface was referenced by `FarmNodeList`'s JSON-Schema
@@ -559,6 +563,7 @@ export interface FarmNodeView {
    * Online but silent for longer than expected (two heartbeats or a long poll): it may be gone.
    */
   overdue: boolean;
+  sandbox: NodeSandbox;
   /**
    * What it renders now.
    */
@@ -572,6 +577,19 @@ export interface FarmNodeView {
     frames: number[];
     since?: Timestamp;
   }[];
+}
+/**
+ * Whether the node runs Blender in a sandbox that sees only the job's project (read-only) and writes only its output folder, with a private /tmp and no network. 'bubblewrap': yes (Linux, bwrap). 'none': no, and `reason` says why; the server gives such a node work only when farmSettings.allowUnsandboxedNodes is on.
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "NodeSandbox".
+ */
+export interface NodeSandbox {
+  kind: "bubblewrap" | "none";
+  /**
+   * Why there is no sandbox (for kind 'none'), in words for staff.
+   */
+  reason?: string;
 }
 /**
  * GET /api/projects/:project/files?ext=blend: the project's files with that extension, assets or not (old/ folders and dot-files skipped), assets first, then by path. The Rendering page offers them when asked to show every .blend file.
@@ -604,13 +622,14 @@ export interface FileList {
   truncated: boolean;
 }
 /**
- * GET /api/projects/:project/jobs: the project's jobs, newest first.
+ * GET /api/projects/:project/jobs: the project's jobs, newest first, and whether the farm can change anything now.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-job-list".
  */
 export interface JobList {
   jobs: JobView[];
+  farm?: FarmState;
 }
 /**
  * A job as the Rendering page shows it: the job file's fields without its tasks, plus progress and statistics. GET …/jobs/:id adds the tasks.
@@ -786,6 +805,22 @@ export interface FrameSample {
   at?: Timestamp;
 }
 /**
+ * Present while the farm changes nothing: its folder cannot be written (a full disk). The Rendering page shows it as a banner.
+ */
+export interface FarmState {
+  readOnly?: {
+    /**
+     * disk-full: the disk (or quota) holding the farm folder is full; cannot-write: it cannot be written for another reason (a read-only mount, permissions, a failing disk).
+     */
+    reason: "disk-full" | "cannot-write";
+    since: Timestamp;
+    /**
+     * What happened and what to do, in English (the web UI has its own words for each reason). Until it is resolved every change to the farm (new jobs, job changes, every node message) answers 507 RFAM_DISK_FULL or 503 RFAM_FARM_READ_ONLY; the farm goes on by itself once it can write again.
+     */
+    message: string;
+  };
+}
+/**
  * GET /api/login-options: what the log-in page shows before anyone is logged in.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -866,9 +901,9 @@ export interface ProblemList {
 }
 export interface Problem {
   /**
-   * What the file is: a person (users/), a project (projects/), a film's project.json, an asset's sidecar, a language file. It says what is missing until the file is fixed: that person cannot log in; that project is hidden; the film's details and credits leave out what cannot be read; that asset cannot be changed; that language cannot be chosen (fixed, it comes back at the next start).
+   * What the file is: a person (users/), a project (projects/), a film's project.json, an asset's sidecar, a language file. It says what is missing until the file is fixed: that person cannot log in; that project is hidden; the film's details and credits leave out what cannot be read; that asset cannot be changed; that language cannot be chosen (fixed, it comes back at the next start). 'farm': a journal file of the farm had lines that could not be read at start; the reason says what the farm found on disk and did (nothing is left to do; the entry stays until the next start).
    */
-  kind: "user" | "project" | "project-file" | "asset" | "language";
+  kind: "user" | "project" | "project-file" | "asset" | "language" | "farm";
   /**
    * The file as staff know it: a named path (share::folder/file) inside a share, else relative to the server's settings file, else absolute.
    */
@@ -1243,6 +1278,7 @@ export interface FarmHello {
    * Its processes together use more threads than it has cores (processes of thread count 0 each use them all): two runs of one job there compete for the same cores, so a job of long frames runs in one of its processes at a time.
    */
   sharedCores?: boolean;
+  sandbox?: NodeSandbox;
   /**
    * Runs still going from an earlier session (after a lost connection).
    *
@@ -1344,6 +1380,7 @@ export interface FarmTask {
   tasks: [string, ...string[]];
   name: DisplayName;
   project: Ident;
+  projectDir?: NamedPath;
   file: NamedPath;
   output: NamedPath;
   /**
@@ -1419,6 +1456,10 @@ export interface FarmWelcome {
    * Runs listed in the hello that the node must stop.
    */
   cancel: RunRef[];
+  /**
+   * Why the server will give this node no work at all (for its log): it has no sandbox and the farm does not allow that.
+   */
+  noWork?: string;
 }
 /**
  * POST /api/farm/work: the node's poll, held open by the server until there is work for a free process, a run it lists must stop, or longPollSeconds pass. It is also the node's heartbeat.
@@ -1689,6 +1730,10 @@ export interface NodeConfig {
    */
   blender?: string;
   /**
+   * Path of bubblewrap (Debian package bubblewrap). On Linux, Blender runs inside it, seeing only the job's project (read-only) and writing only its output folder, with a private /tmp and no network. The node tries it at start; if it cannot run, the node says so to the server, which gives it work only when farmSettings.allowUnsandboxedNodes is on.
+   */
+  bwrap?: string;
+  /**
    * Scheduling niceness of Blender, so a desktop stays usable.
    */
   nice?: number;
@@ -1757,6 +1802,7 @@ export interface FarmNode {
    * Its processes share its cores (see FarmHello): a job of long frames runs in one of them at a time.
    */
   sharedCores?: boolean;
+  sandbox?: NodeSandbox;
   /**
    * Name of the farm credential that first said hello under this name. The name stays bound to it: a hello with another credential is refused (403) until staff free the name (npm run farm -- forget-node <name>).
    */
@@ -2023,6 +2069,10 @@ export interface ServerConfig {
      * Render frames in an order that spreads over the range (first, last, middle, …) so glitches show early.
      */
     spreadFrames?: boolean;
+    /**
+     * Give work to render nodes that cannot keep Blender in a sandbox (no bubblewrap, or a container without user namespaces). Off: such a node stays connected and shows a warning on the Rendering page, but renders nothing, since a .blend file there could read other projects and the node's own settings. Turn it on only where every student's file is trusted.
+     */
+    allowUnsandboxedNodes?: boolean;
     /**
      * Render automatically, at low priority, assets whose state has render set when their file changes.
      */

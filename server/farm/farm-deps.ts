@@ -1,6 +1,7 @@
 // Builds the farm's dependencies from the running server (config, workspace), so the plugin
 // needs nothing but `app.rfam`.
 import type { FastifyInstance } from 'fastify'
+import { shownPath } from '../store/shown-path.ts'
 import type { FarmDeps } from './farm.ts'
 
 export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
@@ -32,6 +33,7 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
       }
     },
     emit: (change) => { workspace.emit('change', change) },
+    problem: (file, reason) => { workspace.problems.set({ kind: 'farm', file: shownPath(config, file), reason }) },
     log: {
       info: (m) => app.log.info(m),
       warn: (m) => app.log.warn(m),

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type {
   FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmPrenodeAck, FarmPrenodeJobs, FarmPrenodePoll, FarmReport,
-  FarmReportReply, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderStats, RunRef, Task,
+  FarmReportReply, FarmState, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderStats, RunRef, Task,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
@@ -18,14 +18,17 @@ import { FrameFiles } from './frame-files.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
 import { JobRuntime, type Run } from './job-runtime.ts'
 import { JobStateMachine, isFinished } from './job-states.ts'
-import { JobStore } from './job-store.ts'
+import { JobStore, type DamagedLine, type WriteProblem } from './job-store.ts'
+import { byFile, describe, framesOnDisk, jobsToCheck } from './journal-repair.ts'
 import { NodeRegistry, type NodeState } from './node-registry.ts'
 import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
+import { noWorkReason } from './sandbox-policy.ts'
 import { Scheduler, shortFrames, type PlannedRun } from './scheduler.ts'
 import { jobView, nodeView, relativeToProject } from './views.ts'
+import { readOnlySentence, reasonOf } from './write-problem.ts'
 
 export interface FarmLog {
   info: (msg: string) => void
@@ -52,6 +55,8 @@ export interface FarmDeps {
   assetStats?: (project: string, path: string) => RenderStats | undefined
   /** Live updates for open pages. */
   emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
+  /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
+  problem?: (file: string, reason: string) => void
   log: FarmLog
   clock?: Clock
   random?: () => number
@@ -61,6 +66,8 @@ export interface FarmDeps {
 /** Job and task changes that must be on disk before a reply goes out. */
 class Changes {
   readonly jobs = new Map<JobRuntime, Set<number>>()
+  /** What follows from the changes outside the job files (render statistics): done once they are on disk. */
+  readonly after: Array<() => void> = []
   add (rt: JobRuntime, idxs: Iterable<number> = []): void {
     let set = this.jobs.get(rt)
     if (!set) this.jobs.set(rt, set = new Set())
@@ -114,13 +121,23 @@ export class Farm {
   private readonly announcer: Announcer
   private sweepHandle: unknown = null
   private closed = false
+  /** Why the farm changes nothing now (its folder cannot be written), with since when; null while it can. */
+  private readOnly: { error: WriteProblem, since: number } | null = null
+  /** Journal lines the start could not read, whose frames are still to be looked for on disk. */
+  private unrepaired: DamagedLine[] = []
+  private repairing: Promise<void> | null = null
 
   constructor (readonly deps: FarmDeps) {
     this.clock = deps.clock ?? systemClock
     this.random = deps.random ?? Math.random
     this.newId = deps.newId ?? randomUUID
-    this.store = new JobStore({ farmDir: deps.farmDir, log: deps.log })
-    this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log)
+    this.store = new JobStore({
+      farmDir: deps.farmDir,
+      log: deps.log,
+      putBack: (job) => this.putBack(job),
+      writable: (problem) => { void this.writableChanged(problem) },
+    })
+    this.registry = new NodeRegistry(deps.farmDir, this.clock.now, deps.log, deps.settings.allowUnsandboxedNodes)
     this.credentials = new FarmCredentialStore(deps.secretsDir, this.clock.now)
     this.sm = new JobStateMachine(this.clock.now, (job) => this.scheduler.jobs.get(job.id)?.taskCounts)
     this.scheduler = new Scheduler({
@@ -129,7 +146,7 @@ export class Farm {
       eligibleNodes: (group) => this.registry.eligible(group),
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
-    this.prenodes = new PrenodeWaiters(this.clock, (ask) => prenodeOffers(this.scheduler.jobs.values(), ask))
+    this.prenodes = new PrenodeWaiters(this.clock, (ask) => this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask))
     this.prenodeNames = new PrenodeNames(deps.farmDir, this.clock.now, deps.log)
     this.frameFiles = new FrameFiles(deps.resolveNamedPath, (job, named) => relativeToProject(named, deps.project(job.project)?.directory))
     this.announcer = new Announcer(this.clock, deps.emit, () => deps.projects?.() ?? [])
@@ -177,6 +194,10 @@ export class Farm {
     try {
       for (const name of readdirSync(this.previews.dir)) if (name.endsWith('.jpg')) this.previewed.add(name.slice(0, -4))
     } catch { /* no previews yet */ }
+    this.unrepaired = [...this.store.damaged]
+    // Before any work is handed out; on a disk that cannot be written, once it can (the farm is
+    // read-only until then).
+    if (!this.readOnly) await this.repairJournal().catch(() => {})
     this.scheduleSweep()
   }
 
@@ -201,6 +222,7 @@ export class Farm {
   }
 
   async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
+    this.mustWrite()
     const info = this.deps.project(project)
     if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
     const rel = checkBlendPath(body.file)
@@ -263,6 +285,7 @@ export class Farm {
 
   async updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> {
     const rt = this.runtime(project, id)
+    this.mustWrite()
     const { job } = rt
     if (patch.action) {
       this.sm.act(job, patch.action, by)
@@ -282,9 +305,11 @@ export class Farm {
 
   async removeJob (project: string, id: string, by?: string): Promise<void> {
     const rt = this.runtime(project, id)
+    // The file first: a job whose file could not be removed is not gone. (Allowed on a full disk:
+    // it needs no room, and makes some.)
+    await this.store.remove(id)
     if (!isFinished(rt.job.status)) this.sm.act(rt.job, 'cancel', by)
     this.scheduler.remove(rt)
-    await this.store.remove(id)
     await this.previews.remove(id)
     this.previewed.delete(id)
     this.frameFiles.forget(id)
@@ -315,7 +340,7 @@ export class Farm {
     const nodes = [...this.registry.nodes.values()]
       .sort((a, b) => a.record.name.localeCompare(b.record.name))
       .map((s) => nodeView(s, this.scheduler.runsOfNode(s.record.name), now, overdueMs))
-    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds }
+    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds, allowUnsandboxedNodes: this.settings.allowUnsandboxedNodes }
   }
 
   async setNodePaused (name: string, paused: boolean): Promise<void> {
@@ -364,6 +389,7 @@ export class Farm {
   }
 
   async hello (msg: FarmHello, credential: string): Promise<FarmWelcome> {
+    this.mustWrite()
     const { state, session, rebound } = await this.registry.hello(msg, credential)
     this.pendingCancels.delete(state.record.name)
     const listed = new Set((msg.running ?? []).flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
@@ -383,7 +409,10 @@ export class Farm {
     if (requeued) this.wakeForWork()
     this.announceNodes()
     this.deps.log.info(`farm: node ${state.record.name} said hello (${msg.processes} process${msg.processes === 1 ? '' : 'es'}, shares ${msg.shares.join(', ') || 'none'}${msg.provides.length ? `, provides ${msg.provides.join(', ')}` : ''})`)
+    const noWork = noWorkReason(state.record, this.settings.allowUnsandboxedNodes)
+    if (noWork) this.deps.log.warn(`farm: node ${state.record.name} gets no work: ${noWork}`)
     return {
+      ...(noWork ? { noWork } : {}),
       node: state.record.name,
       session,
       heartbeatSeconds: this.heartbeatSeconds(),
@@ -402,6 +431,7 @@ export class Farm {
    */
   async work (msg: FarmWorkRequest, credential: string, aborted?: AbortSignal): Promise<FarmWork> {
     if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
+    this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
     const request = state.requests
     const changes = new Changes()
@@ -468,12 +498,12 @@ export class Farm {
   }
 
   private tryWaiter (w: Waiter): void {
-    if (w.claimed) return
+    if (w.claimed || this.readOnly) return
     const changes = new Changes()
     const cancel = mergeRefs(this.reconcile(w.node, w.listed, changes, false), this.takeCancels(w.node))
     const runs = cancel.length === 0 && !w.node.record.paused && w.free > 0 ? this.assignUpTo(w.node, w.free, changes) : []
     if (cancel.length === 0 && runs.length === 0) {
-      if (changes.jobs.size > 0) void this.commit(changes)
+      if (changes.jobs.size > 0) void this.commit(changes).catch(() => {}) // refused: put back, and logged by the store
       return
     }
     w.claimed = true
@@ -485,6 +515,7 @@ export class Farm {
 
   /** New work may be available: offer it to the nodes waiting (longest waiting first). */
   private wakeForWork (): void {
+    if (this.readOnly) return
     this.prenodes.wake()
     for (const w of [...this.waiters]) {
       if (!this.scheduler.hasRunnable()) return
@@ -514,6 +545,7 @@ export class Farm {
   }
 
   async report (msg: FarmReport, credential: string): Promise<FarmReportReply> {
+    this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
     const rt = this.scheduler.jobs.get(msg.job)
     if (!rt) return { cancel: true }
@@ -536,6 +568,7 @@ export class Farm {
   }
 
   async done (msg: FarmDone, credential: string): Promise<FarmReportReply> {
+    this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
     const rt = this.scheduler.jobs.get(msg.job)
     if (!rt) return { cancel: true }
@@ -569,6 +602,7 @@ export class Farm {
   }
 
   async failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> {
+    this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
     const rt = this.scheduler.jobs.get(msg.job)
     if (!rt) return { cancel: true }
@@ -609,6 +643,7 @@ export class Farm {
 
   /** A node signing off: its tasks are queued again now, not after the timeout. */
   async bye (msg: FarmBye, credential: string): Promise<void> {
+    this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
     const changes = new Changes()
     for (const run of this.scheduler.runsOfNode(state.record.name)) for (const idx of [...run.tasks]) this.requeue(run.job, idx, changes)
@@ -634,7 +669,8 @@ export class Farm {
       if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
     }
     const ask: PrenodeAsk = { name: msg.name, provides: new Set(msg.provides) }
-    const jobs = prenodeOffers(this.scheduler.jobs.values(), ask)
+    // No nodes started for a farm that can hand out nothing.
+    const jobs = this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask)
     // The long poll, so the prenode knows how long to wait for an answer before it gives up.
     const longPollSeconds = this.longPollSeconds()
     if (jobs.length > 0 || msg.wait === false) return { longPollSeconds, jobs }
@@ -643,6 +679,7 @@ export class Farm {
 
   /** The prenode ran its command for these jobs: they are never offered to that name again (on disk before the reply). */
   async prenodeAck (msg: FarmPrenodeAck, credential: string): Promise<void> {
+    this.mustWrite()
     if (!this.prenodeNames.owns(msg.name, credential)) await this.prenodeNames.bind(msg.name, credential)
     const changes = new Changes()
     const names: string[] = []
@@ -821,11 +858,14 @@ export class Farm {
 
   private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
     const { job } = rt
+    // The node lets Blender see only this folder (its sandbox) and refuses paths leading out of it.
+    const projectDir = this.deps.project(job.project)?.directory
     return {
       job: job.id,
       tasks: idxs.map((i) => job.tasks[i]!.id) as FarmTask['tasks'],
       name: job.name,
       project: job.project,
+      ...(projectDir ? { projectDir } : {}),
       file: job.file,
       output: job.output ?? job.file.replace(/[^/]*$/, 'renders/####'),
       frames: frames as FarmTask['frames'],
@@ -852,20 +892,22 @@ export class Farm {
       const run = rt.runOfTask.get(idx)
       if (run) run.frameSeconds += f.seconds
       rt.frameWritten(f.frame, f.seconds, f.memoryMB)
-      if (rt.job.asset && !rt.job.video) this.stats.frame(rt.project, rt.job.asset, f.frame, { seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), at, node: me })
+      const asset = rt.job.asset
+      if (asset && !rt.job.video) changes.after.push(() => this.stats.frame(rt.project, asset, f.frame, { seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), at, node: me }))
       touched.add(idx)
       if (task.framesDone.length === task.frames.length) {
         this.sm.moveTask(rt.job, task, 'completed')
         if (rt.job.video && rt.job.asset) {
           const seconds = task.samples.reduce((s, x) => s + x.seconds, 0)
-          this.stats.video(rt.project, rt.job.asset, { seconds, at, node: me })
+          const asset = rt.job.asset
+          changes.after.push(() => this.stats.video(rt.project, asset, { seconds, at, node: me }))
         }
       }
     }
     if (touched.size === 0) return false
     this.sm.settle(rt.job)
     changes.add(rt, touched)
-    if (isFinished(rt.job.status)) void this.stats.flush()
+    if (isFinished(rt.job.status)) changes.after.push(() => { void this.stats.flush() })
     return !wasShort && shortFrames(rt)
   }
 
@@ -917,7 +959,7 @@ export class Farm {
   private scheduleSweep (): void {
     if (this.closed) return
     this.sweepHandle = this.clock.setTimeout(() => {
-      void this.sweep().finally(() => this.scheduleSweep())
+      void this.sweep().catch(() => {}).finally(() => this.scheduleSweep()) // a refused change is logged by the store
     }, 1000)
   }
 
@@ -926,6 +968,7 @@ export class Farm {
    * end with nothing from them since for nodeGoneSeconds (killed), lose their tasks to the queue.
    */
   async sweep (): Promise<void> {
+    if (this.readOnly) return // nobody can report meanwhile: nobody times out
     const { nodeTimeoutSeconds, nodeGoneSeconds } = this.settings
     const gone = [
       ...this.registry.timedOut(nodeTimeoutSeconds * 1000).map((state) => ({ state, why: `has not been heard from for ${nodeTimeoutSeconds} s` })),
@@ -958,7 +1001,125 @@ export class Farm {
       written = this.store.record(rt.job, idxs)
       this.announce(rt)
     }
+    // When the write fails, the store has put every job in it back as it is on disk (putBack).
     await written
+    for (const then of changes.after) then()
+  }
+
+  // ==== the farm folder: read-only while it cannot be written =================================
+
+  /** Whether the farm changes anything now; the job list carries it (the web UI's banner). */
+  state (): { farm?: FarmState } {
+    if (!this.readOnly) return {}
+    const { error, since } = this.readOnly
+    return { farm: { readOnly: { reason: reasonOf(error), since: new Date(since).toISOString(), message: readOnlySentence(error) } } }
+  }
+
+  /** Refuses a change up front while the farm cannot write it: nothing in memory is touched. */
+  private mustWrite (): void {
+    if (this.readOnly) throw this.readOnly.error
+  }
+
+  /** The store cannot write (or can again): the farm refuses changes meanwhile, and says so. */
+  private async writableChanged (problem: WriteProblem | null): Promise<void> {
+    if (problem) {
+      const first = !this.readOnly
+      this.readOnly = { error: problem, since: this.readOnly?.since ?? this.clock.now() }
+      if (first) this.deps.log.error(`farm: read-only: ${readOnlySentence(problem)}`)
+      this.announceState()
+      return
+    }
+    try {
+      // Frames of journal lines a start could not read are looked for before work goes out again.
+      await this.repairJournal()
+    } catch {
+      return // refused again: the store tries again, and calls back
+    }
+    if (this.store.problem || !this.readOnly) return
+    this.readOnly = null
+    this.deps.log.info('farm: the farm folder can be written again; the farm goes on')
+    this.announceState()
+    this.wakeForWork()
+  }
+
+  private announceState (): void {
+    for (const project of this.deps.projects?.() ?? []) this.deps.emit?.({ project, kind: 'job' })
+  }
+
+  /** A change to this job was refused and the job put back as it is on disk: what the farm keeps of it follows. */
+  private putBack (job: Job): void {
+    const rt = this.scheduler.jobs.get(job.id)
+    if (!rt) return
+    rt.resync(this.clock.now())
+    // A stop the server meant to tell a node of is void for a task that is that node's again.
+    for (const [node, jobs] of this.pendingCancels) {
+      const tasks = jobs.get(job.id)
+      if (!tasks) continue
+      for (const id of [...tasks]) {
+        const task = rt.task(rt.taskIndex.get(id) ?? -1) as Task | undefined
+        if (task?.status === 'active' && task.node === node) tasks.delete(id)
+      }
+      if (tasks.size === 0) jobs.delete(job.id)
+      if (jobs.size === 0) this.pendingCancels.delete(node)
+    }
+    this.scheduler.refresh(rt)
+    this.announce(rt)
+  }
+
+  /**
+   * Journal lines the start could not read (journal-repair.ts): the frames of their jobs that are
+   * on disk count, then each journal file is reported. Throws when that cannot be written.
+   */
+  private repairJournal (): Promise<void> {
+    this.repairing ??= this.repair().finally(() => { this.repairing = null })
+    return this.repairing
+  }
+
+  private async repair (): Promise<void> {
+    if (this.unrepaired.length === 0) return
+    const damaged = this.unrepaired
+    const everyJob = damaged.some((d) => d.job === undefined)
+    const checked = jobsToCheck(damaged, this.scheduler.jobs)
+    const found = new Map<JobRuntime, number[]>()
+    const changes = new Changes()
+    for (const rt of checked) {
+      const frames = await framesOnDisk(this.frameFiles, rt)
+      if (frames.length === 0) continue
+      found.set(rt, frames)
+      this.countFound(rt, frames, changes)
+    }
+    await this.commit(changes)
+    this.unrepaired = []
+    for (const [file, lines] of byFile(damaged)) {
+      const reason = describe(lines, checked, everyJob, found)
+      if (this.deps.problem) this.deps.problem(file, reason)
+      else this.deps.log.warn(`farm: journal ${file}: ${reason}`)
+    }
+  }
+
+  /** Counts frames found on disk (no node reported them: no statistics); tasks with every frame are completed. */
+  private countFound (rt: JobRuntime, frames: number[], changes: Changes): void {
+    const touched = new Set<number>()
+    for (const frame of frames) {
+      const idx = rt.taskOfFrame(frame)
+      const task = rt.task(idx)
+      if (task.status !== 'active' && task.status !== 'queued') continue
+      task.framesDone ??= []
+      if (task.framesDone.includes(frame)) continue
+      task.framesDone.push(frame)
+      touched.add(idx)
+    }
+    for (const idx of touched) {
+      const task = rt.task(idx)
+      if (task.framesDone!.length < task.frames.length) continue
+      if (task.status === 'queued') this.sm.moveTask(rt.job, task, 'active')
+      this.sm.moveTask(rt.job, task, 'completed')
+    }
+    // Frames were counted past the runtime's counters: they are counted again from the tasks.
+    rt.resync(this.clock.now())
+    this.sm.settle(rt.job)
+    this.scheduler.refresh(rt)
+    changes.add(rt, touched)
   }
 
   /** Asks for a preview of the latest frame a node wrote, or of the picture it made of one (a movie's frames only that way). */

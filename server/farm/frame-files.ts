@@ -4,7 +4,7 @@
 // (Blender's naming: the last run of '#' is the frame number; a video is one movie named for its
 // range), and that the file is a regular file, not empty, written after the task was handed out.
 // One lstat per file, asynchronous; the output folder is resolved once per job.
-import { lstat } from 'node:fs/promises'
+import { lstat, readdir } from 'node:fs/promises'
 import { join, posix } from 'node:path'
 import type { FarmReport, Job, Task } from '../../schemas/generated/types.ts'
 
@@ -129,6 +129,48 @@ export class FrameFiles {
       else result.counted.push(f)
     })
     return result
+  }
+
+  /**
+   * Which of these frames have their file on the share, looked for by name in the output folder:
+   * frames no node reported (or whose report was lost), as after a journal line that could not be
+   * read. The same checks as for a reported frame; one listing of the folder, one look per file.
+   */
+  async find (job: Job, taskOf: (frame: number) => Task, frames: number[]): Promise<number[]> {
+    if (frames.length === 0) return []
+    const output = outputOf(job)
+    let names: string[]
+    try {
+      names = await readdir(this.folder(job, output).dir)
+    } catch {
+      return []
+    }
+    const candidates: Frame[] = []
+    if (job.video) {
+      for (const frame of frames) for (const file of names) if (isMovieOf(file, output, taskOf(frame))) candidates.push({ frame, seconds: 0, file })
+    } else {
+      // By name without extension: a frame's file is its stem with the format's extension.
+      const byStem = new Map<string, string[]>()
+      for (const file of names) {
+        const key = withoutExtension(file) ?? file
+        const list = byStem.get(key)
+        if (list) list.push(file)
+        else byStem.set(key, [file])
+      }
+      for (const frame of frames) {
+        const stem = frameStem(output, frame)
+        const seen = new Set<string>()
+        for (const key of [stem, withoutExtension(stem) ?? stem]) {
+          for (const file of byStem.get(key) ?? []) {
+            if (seen.has(file) || !isFileOf(file, stem)) continue
+            seen.add(file)
+            candidates.push({ frame, seconds: 0, file })
+          }
+        }
+      }
+    }
+    const { counted } = await this.check(job, taskOf, candidates)
+    return [...new Set(counted.map((f) => f.frame))].sort((a, b) => a - b)
   }
 
   /** Forgets a removed job. */

@@ -119,6 +119,22 @@ export class JobRuntime {
     this.advanceCursor()
   }
 
+  /**
+   * After the job was put back as it is on disk (a change to it was refused): counters, order and
+   * runs follow its tasks again. A task active again rejoins its node's run; one no longer active
+   * with a run's node leaves it.
+   */
+  resync (now: number): void {
+    this.rebuild()
+    for (const [idx, run] of [...this.runOfTask]) {
+      const task = this.job.tasks[idx]
+      if (task?.status !== 'active' || task.node !== run.node) this.leaveRun(idx)
+    }
+    this.job.tasks.forEach((task, idx) => {
+      if (task.status === 'active' && task.node && !this.runOfTask.has(idx)) this.joinRun(task.node, idx, now)
+    })
+  }
+
   private count (task: Task, sign: 1 | -1): void {
     this.taskCounts[task.status] += sign
     const left = remaining(task)

@@ -9,12 +9,24 @@
 // job changes, and journal files are deleted once every job in them has a newer file. At start the
 // files are read and the journal replayed (only lines newer than a file's `revision`), so after
 // SIGKILL nothing that was acknowledged is lost.
-import { constants } from 'node:fs'
-import { mkdir, open, readdir, readFile, unlink, type FileHandle } from 'node:fs/promises'
+//
+// A change is acknowledged only once it is on disk, and a change that cannot be written never
+// happens (issue 16, item 1). The farm changes a job in memory, then records it; when the write
+// fails (a full disk), that batch and every line recorded behind it (they may build on it) are
+// refused, and their jobs in memory are put back as they are on disk (job-image.ts) before anyone
+// hears of it. Job files are written from that on-disk image too, never from memory. From then on
+// the store cannot write (`problem`): the farm refuses changes up front, and the store tries again
+// every few seconds until it can, by itself.
+import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import type { Job, Task } from '../../schemas/generated/types.ts'
+import type { Job } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
+import { HttpError } from '../errors.ts'
 import { writeFileAtomic } from '../store/atomic-write.ts'
+import type { DiskFullError } from '../store/disk-full.ts'
+import { fileText, headerJson, imageOf, putBack, slim, slimTask, type JobImage } from './job-image.ts'
+import { JournalFile } from './journal-file.ts'
+import { writeProblem, type FarmReadOnlyError } from './write-problem.ts'
 
 export interface StoreLog {
   warn: (msg: string) => void
@@ -28,47 +40,69 @@ export interface JobStoreOptions {
   snapshotEveryMs?: number
   /** A journal file is closed and a new one started past this size. */
   segmentBytes?: number
+  /** While the store cannot write, it tries again this often. */
+  retryEveryMs?: number
+  /** A job in memory was put back as it is on disk, after a change to it was refused. */
+  putBack?: (job: Job) => void
+  /** The store cannot write any more (why), or can again (null). */
+  writable?: (problem: WriteProblem | null) => void
+}
+
+export type WriteProblem = DiskFullError | FarmReadOnlyError
+
+/** A journal line that could not be read at load: cut off at the end of the last file (`torn`), or damaged. */
+export interface DamagedLine {
+  file: string
+  line: number
+  torn: boolean
+  /** The job it was about, when that much of it is readable. */
+  job?: string
 }
 
 type Header = Omit<Job, 'tasks'>
 /** One change: job id, revision, the job's fields (only when they changed), the tasks changed. */
-interface JournalLine { j: string, r: number, h?: Header, t: Record<string, Task> }
+interface JournalLine { j: string, r: number, h?: Header, t: Record<string, unknown> }
+/** A line recorded and not yet on disk: what it changes in its job's on-disk image once it is. */
+interface PendingLine { id: string, rev: number, key: HeaderKey | null, header: string | null, idxs: number[], texts: string[] }
 
 const ID = /^[0-9a-f-]{36}$/
-/**
- * Journal writes are on disk when they return (O_DSYNC: as if each were followed by fdatasync):
- * one request to the thread pool per sync instead of two, hundreds of times a second. Where the
- * flag does not exist (Windows), write then fdatasync.
- */
-const DSYNC = constants.O_DSYNC ?? 0
+const LINE_JOB = /^\{"j":"([0-9a-f-]{36})"/
 /** Passes per snapshot interval; each rewrites at most this share of the changing jobs' files. */
 const SNAPSHOT_PASSES = 20
+/** Room a store that could not write wants before it writes again: a few batches of lines. */
+const ROOM_BYTES = 64 * 1024
 
 export class JobStore {
   readonly jobsDir: string
   readonly journalDir: string
   private readonly snapshotEveryMs: number
   private readonly segmentBytes: number
+  private readonly retryEveryMs: number
   private seq = 0
-  private fd: FileHandle | null = null
-  private bytes = 0
+  private journal: JournalFile | null = null
   /** Per journal file: the newest revision of each job it holds that no job file holds yet. */
   private readonly segments = new Map<number, Map<string, number>>()
   private pending: string[] = []
-  /** Per pending line: job id, revision, and the key of the fields it carries (null: none). */
-  private pendingJobs: Array<[string, number, HeaderKey | null]> = []
+  private pendingLines: PendingLine[] = []
   /** The promise every pending line's caller waits on (one per sync, not one per line). */
   private batch: Batch | null = null
+  /** The journal's one writer at a time: a batch of lines, or a retry after a failure. */
   private flushing: Promise<void> | null = null
   private readonly jobs = new Map<string, Job>()
+  /** Per job: as it is on disk (job file plus the journal lines written since). */
+  private readonly images = new Map<string, JobImage>()
   /** Per job: its fields as in the last journal line on disk, to leave them out while unchanged. */
   private readonly headers = new Map<string, HeaderKey>()
   /** Journal writes since start: how many, how long, how many lines (for the server log). */
   readonly syncStats = { count: 0, totalMs: 0, maxMs: 0, lines: 0 }
+  /** Journal lines that could not be read at load. */
+  readonly damaged: DamagedLine[] = []
   private readonly dirty = new Set<string>()
   private readonly lastSnapshot = new Map<string, number>()
   private snapshotTimer: NodeJS.Timeout | null = null
   private snapshotting: Promise<void> | null = null
+  private retryTimer: NodeJS.Timeout | null = null
+  private writeProblem: { error: WriteProblem, since: number } | null = null
   private closed = false
 
   constructor (private readonly options: JobStoreOptions) {
@@ -76,16 +110,23 @@ export class JobStore {
     this.journalDir = join(options.farmDir, 'journal')
     this.snapshotEveryMs = options.snapshotEveryMs ?? 10_000
     this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024
+    this.retryEveryMs = options.retryEveryMs ?? 2000
   }
 
-  /** Reads every job file, replays the journal, and starts a fresh journal. */
+  /** Why the store cannot write now (and since when), or null. */
+  get problem (): { error: WriteProblem, since: number } | null { return this.writeProblem }
+
+  /**
+   * Reads every job file, replays the journal, and starts a fresh journal. On a disk that cannot
+   * be written it still loads everything (read-only): what could not be written yet stays in the
+   * journal files it came from, and is written once the store can write again.
+   */
   async load (): Promise<Job[]> {
-    await mkdir(this.jobsDir, { recursive: true })
-    await mkdir(this.journalDir, { recursive: true })
-    for (const name of await readdir(this.jobsDir)) {
+    for (const dir of [this.jobsDir, this.journalDir]) await mkdir(dir, { recursive: true }).catch((err) => this.cannotWrite(err, dir))
+    for (const name of await names(this.jobsDir)) {
       if (name.startsWith('.') && name.endsWith('.tmp')) await unlink(join(this.jobsDir, name)).catch(() => {})
     }
-    for (const name of (await readdir(this.jobsDir)).filter((n) => n.endsWith('.json')).sort()) {
+    for (const name of (await names(this.jobsDir)).filter((n) => n.endsWith('.json')).sort()) {
       const file = join(this.jobsDir, name)
       try {
         const job = JSON.parse(await readFile(file, 'utf8')) as Job
@@ -99,9 +140,12 @@ export class JobStore {
       }
     }
     const changed = new Set<string>()
-    const segmentFiles = (await readdir(this.journalDir)).filter((n) => /^\d+\.ndjson$/.test(n)).sort((a, b) => parseInt(a) - parseInt(b))
+    const segmentFiles = (await names(this.journalDir)).filter((n) => /^\d+\.ndjson$/.test(n)).sort((a, b) => parseInt(a) - parseInt(b))
     for (const [n, name] of segmentFiles.entries()) {
-      this.seq = Math.max(this.seq, parseInt(name))
+      const seq = parseInt(name)
+      this.seq = Math.max(this.seq, seq)
+      const revs = new Map<string, number>()
+      this.segments.set(seq, revs)
       const lines = (await readFile(join(this.journalDir, name), 'utf8')).split('\n')
       for (const [i, text] of lines.entries()) {
         if (text === '') continue
@@ -109,8 +153,12 @@ export class JobStore {
         try {
           line = JSON.parse(text) as JournalLine
         } catch {
-          // A torn last line is a write the server never acknowledged; anything else is damage.
-          if (!(n === segmentFiles.length - 1 && i >= lines.length - 2)) this.options.log.warn(`farm: journal ${name} line ${i + 1} is damaged and skipped`)
+          // A torn last line is a write the server never finished (killed, or its disk full):
+          // never acknowledged, but a node may have written its frames. The farm reports it.
+          const job = LINE_JOB.exec(text)?.[1]
+          // Torn: no newline after it (each line is written with its newline, in one write).
+          const torn = n === segmentFiles.length - 1 && i === lines.length - 1
+          this.damaged.push({ file: join(this.journalDir, name), line: i + 1, torn, ...(job ? { job } : {}) })
           continue
         }
         const job = this.jobs.get(line.j)
@@ -119,47 +167,73 @@ export class JobStore {
           for (const key of Object.keys(job)) if (key !== 'tasks') delete (job as Partial<Job>)[key as keyof Job]
           Object.assign(job, line.h)
         }
-        for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = slimTask(task)
+        for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = slimTask(task as Job['tasks'][number])
         job.revision = line.r
+        revs.set(job.id, line.r)
         changed.add(job.id)
       }
     }
-    for (const id of changed) await this.writeSnapshot(this.jobs.get(id)!)
-    for (const name of segmentFiles) await unlink(join(this.journalDir, name)).catch(() => {})
-    await this.openSegment()
+    for (const job of this.jobs.values()) this.images.set(job.id, imageOf(job))
+    for (const id of changed) this.dirty.add(id)
+    // The replayed changes go to job files now, and the journal files they came from away; on a
+    // disk that cannot be written they stay until it can.
+    if (!this.writeProblem) await this.openJournal().catch((err) => this.cannotWrite(err, this.journalDir))
+    // A full disk may still take a new, empty journal file: only writing tells.
+    if (!this.writeProblem) await this.probeRoom().catch((err) => this.cannotWrite(err, this.journalDir))
+    for (const id of changed) {
+      if (this.writeProblem) break
+      await this.writeSnapshot(id).catch((err) => this.cannotWrite(err, join(this.jobsDir, `${id}.json`)))
+    }
+    await this.dropCleanSegments()
     this.snapshotTimer = setInterval(() => { void this.snapshotDue() }, Math.max(50, Math.floor(this.snapshotEveryMs / SNAPSHOT_PASSES)))
     this.snapshotTimer.unref()
     return [...this.jobs.values()]
   }
 
-  /** Writes a new job's file; resolves once it is on disk. */
+  /** Writes a new job's file; resolves once it is on disk. A job refused leaves nothing behind. */
   async create (job: Job): Promise<void> {
+    if (this.closed) throw new Error('the job store is closed')
     job.revision = 0
+    const image = imageOf(job)
+    const file = join(this.jobsDir, `${job.id}.json`)
+    try {
+      await writeFileAtomic(file, fileText(image))
+    } catch (err) {
+      if (err instanceof HttpError) throw err // a link where the file goes: not the disk's fault
+      throw this.cannotWrite(err, file)
+    }
     this.jobs.set(job.id, job)
-    await this.writeSnapshot(job)
+    this.images.set(job.id, image)
+    this.lastSnapshot.set(job.id, Date.now())
   }
 
   /**
    * Journals the job's fields and the given tasks as they are now; resolves once the line is on
-   * disk. Lines recorded in the same turn of the event loop share one sync and one promise.
+   * disk. Lines recorded in the same turn of the event loop share one sync and one promise. When
+   * the line cannot be written, the job in memory is put back as it is on disk, then the promise
+   * rejects (with a DiskFullError, or a FarmReadOnlyError).
    */
   record (job: Job, taskIndexes: Iterable<number> = []): Promise<void> {
     if (this.closed) return Promise.reject(new Error('the job store is closed'))
     job.revision = (job.revision ?? 0) + 1
     // Built as text: an object keyed by task index took JSON.stringify twice as long.
     let t = ''
-    for (const idx of taskIndexes) t += `${t === '' ? '' : ','}"${idx}":${JSON.stringify(job.tasks[idx]!)}`
+    const idxs: number[] = []
+    const texts: string[] = []
+    for (const idx of taskIndexes) {
+      const text = JSON.stringify(job.tasks[idx]!)
+      idxs.push(idx)
+      texts.push(text)
+      t += `${t === '' ? '' : ','}"${idx}":${text}`
+    }
     // Most changes are to tasks: the job's own fields go in only when they differ from the last
     // line on disk (replay keeps them from there); they were a third of each line's size.
     const last = this.headers.get(job.id)
     const h = last !== undefined && sameHeader(last, job) ? null : headerJson(job)
     this.pending.push(`{"j":"${job.id}","r":${job.revision},${h === null ? '' : `"h":${h},`}"t":{${t}}}\n`)
-    this.pendingJobs.push([job.id, job.revision, h === null ? null : headerKey(job)])
-    this.dirty.add(job.id)
+    this.pendingLines.push({ id: job.id, rev: job.revision, key: h === null ? null : headerKey(job), header: h, idxs, texts })
     this.batch ??= newBatch()
-    // The sync starts once this turn of the event loop is over, so every change made meanwhile
-    // (all the requests read in it) shares it, rather than the first going alone.
-    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush())
+    this.kick()
     return this.batch.promise
   }
 
@@ -167,6 +241,7 @@ export class JobStore {
   async remove (id: string): Promise<void> {
     if (!ID.test(id)) return
     this.jobs.delete(id)
+    this.images.delete(id)
     this.headers.delete(id)
     this.dirty.delete(id)
     this.lastSnapshot.delete(id)
@@ -179,67 +254,186 @@ export class JobStore {
   /** Writes every changed job's file and empties the journal (a clean stop needs no replay). */
   async close (): Promise<void> {
     if (this.snapshotTimer) clearInterval(this.snapshotTimer)
+    this.stopRetrying()
     await this.flushing
     await this.snapshotting
     this.closed = true
     for (const id of [...this.dirty]) {
-      const job = this.jobs.get(id)
-      if (job) await this.writeSnapshot(job)
+      try {
+        await this.writeSnapshot(id)
+      } catch (err) {
+        // Its journal lines stay, and are replayed at the next start.
+        this.options.log.error(`farm: cannot write job file ${id} at stop: ${(err as Error).message}`)
+      }
     }
-    await this.fd?.close()
-    this.fd = null
+    await this.journal?.close()
+    this.journal = null
     await this.dropCleanSegments(true)
+  }
+
+  /** The journal's writer starts once this turn of the event loop is over (unless one is busy). */
+  private kick (): void {
+    // Every change made meanwhile (all the requests read in this turn) shares the sync, rather
+    // than the first going alone.
+    this.flushing ??= new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.flush())
   }
 
   private async flush (): Promise<void> {
     try {
       while (this.pending.length > 0) {
         const text = this.pending.join('')
-        const jobs = this.pendingJobs
+        const lines = this.pendingLines
         const batch = this.batch!
         this.pending = []
-        this.pendingJobs = []
+        this.pendingLines = []
         this.batch = null
+        const t0 = performance.now()
+        const bytes = Buffer.from(text)
         try {
-          if (this.bytes > this.segmentBytes) await this.openSegment()
-          const t0 = performance.now()
-          const bytes = Buffer.from(text)
-          await this.fd!.write(bytes)
-          if (!DSYNC) await this.fd!.datasync()
-          const ms = performance.now() - t0
-          this.syncStats.count++
-          this.syncStats.totalMs += ms
-          this.syncStats.maxMs = Math.max(this.syncStats.maxMs, ms)
-          this.syncStats.lines += jobs.length
-          this.bytes += bytes.length
-          const map = this.segments.get(this.seq)!
-          for (const [id, rev, key] of jobs) {
-            if (!this.jobs.has(id)) continue
-            map.set(id, Math.max(map.get(id) ?? 0, rev))
-            if (key !== null) this.headers.set(id, key)
-          }
-          batch.resolve()
+          await this.append(bytes)
         } catch (err) {
-          this.options.log.error(`farm: cannot write the journal: ${(err as Error).message}`)
-          batch.reject(err)
+          this.refuse(lines, batch, this.cannotWrite(err, this.journal?.path ?? this.journalDir))
+          continue
         }
+        const ms = performance.now() - t0
+        this.syncStats.count++
+        this.syncStats.totalMs += ms
+        this.syncStats.maxMs = Math.max(this.syncStats.maxMs, ms)
+        this.syncStats.lines += lines.length
+        this.written(lines)
+        batch.resolve()
       }
     } finally {
       this.flushing = null
     }
   }
 
-  private async openSegment (): Promise<void> {
-    await this.fd?.close()
-    this.seq++
-    this.fd = await open(join(this.journalDir, `${this.seq}.ndjson`), DSYNC ? constants.O_WRONLY | constants.O_CREAT | constants.O_APPEND | DSYNC : 'a')
-    this.bytes = 0
-    this.segments.set(this.seq, new Map())
+  private async append (bytes: Buffer): Promise<void> {
+    if (this.journal && this.journal.bytes > this.segmentBytes) {
+      await this.journal.settle() // never leave a torn line behind in a file that is done with
+      await this.openJournal()
+    }
+    if (!this.journal) await this.openJournal()
+    await this.journal!.append(bytes)
+  }
+
+  /** The lines are on disk: their jobs' on-disk images take them in. */
+  private written (lines: PendingLine[]): void {
+    const map = this.segments.get(this.seq)!
+    for (const line of lines) {
+      const image = this.images.get(line.id)
+      if (!image || !this.jobs.has(line.id)) continue
+      for (let k = 0; k < line.idxs.length; k++) image.tasks[line.idxs[k]!] = line.texts[k]!
+      if (line.header !== null) image.header = line.header
+      image.revision = line.rev
+      map.set(line.id, Math.max(map.get(line.id) ?? 0, line.rev))
+      if (line.key !== null) this.headers.set(line.id, line.key)
+      this.dirty.add(line.id)
+    }
+    if (this.writeProblem) this.canWrite()
+  }
+
+  /**
+   * A write failed: its lines and every line recorded since (they may build on them) are
+   * refused, and their jobs in memory put back as they are on disk before any caller hears of it.
+   */
+  private refuse (lines: PendingLine[], batch: Batch, problem: WriteProblem): void {
+    const later = this.pendingLines
+    const laterBatch = this.batch
+    this.pending = []
+    this.pendingLines = []
+    this.batch = null
+    const ids = new Set<string>()
+    for (const line of lines) ids.add(line.id)
+    for (const line of later) ids.add(line.id)
+    for (const id of ids) {
+      const job = this.jobs.get(id)
+      const image = this.images.get(id)
+      if (!job || !image) continue
+      putBack(job, image)
+      this.options.putBack?.(job)
+    }
+    batch.reject(problem)
+    laterBatch?.reject(problem)
+  }
+
+  /** Notes that the store cannot write (the first time: logs it and starts trying again); returns the error to answer with. */
+  private cannotWrite (err: unknown, path: string): WriteProblem {
+    const error = writeProblem(err, path)
+    if (this.closed) return error
+    if (!this.writeProblem) {
+      this.writeProblem = { error, since: Date.now() }
+      this.options.log.error(`farm: cannot write ${path}: ${(err as Error).message}`)
+      this.retryTimer = setInterval(() => { void this.retry() }, this.retryEveryMs)
+      this.retryTimer.unref()
+      this.options.writable?.(this.writeProblem.error)
+    } else if (this.writeProblem.error.constructor !== error.constructor) {
+      this.writeProblem = { error, since: this.writeProblem.since }
+      this.options.writable?.(error)
+    }
+    return error
+  }
+
+  private canWrite (): void {
+    this.writeProblem = null
+    this.stopRetrying()
+    this.options.writable?.(null)
+  }
+
+  private stopRetrying (): void {
+    if (this.retryTimer) clearInterval(this.retryTimer)
+    this.retryTimer = null
+  }
+
+  /**
+   * Whether the store can write again: a journal file open and whole, and room for a few batches
+   * of lines. Runs as the journal's writer, so it never cuts a file while a batch is written.
+   */
+  private async retry (): Promise<void> {
+    if (this.flushing || this.closed || !this.writeProblem) return
+    this.flushing = (async () => {
+      try {
+        if (this.journal) await this.journal.settle()
+        else await this.openJournal()
+        await this.probeRoom()
+        this.canWrite()
+      } catch (err) {
+        this.cannotWrite(err, this.journal?.path ?? this.journalDir)
+      }
+    })().finally(() => {
+      this.flushing = null
+      if (this.pending.length > 0) this.kick()
+    })
+    await this.flushing
+  }
+
+  /** Writes (and removes) a file of ROOM_BYTES beside the journal: throws when there is no room. */
+  private async probeRoom (): Promise<void> {
+    const path = join(this.journalDir, '.room')
+    const probe = await open(path, 'w')
+    try {
+      await probe.writeFile(Buffer.alloc(ROOM_BYTES))
+      await probe.sync()
+    } finally {
+      await probe.close()
+      await unlink(path).catch(() => {})
+    }
+  }
+
+  private async openJournal (): Promise<void> {
+    const seq = this.seq + 1
+    const file = await JournalFile.open(join(this.journalDir, `${seq}.ndjson`))
+    const old = this.journal
+    this.journal = file
+    this.seq = seq
+    this.segments.set(seq, new Map())
+    await old?.close().catch(() => {})
     await this.syncDir(this.journalDir)
   }
 
   private async snapshotDue (): Promise<void> {
-    if (this.snapshotting || this.closed) return
+    // While the disk is full the files could not be written either; the journal keeps it all.
+    if (this.snapshotting || this.closed || this.writeProblem) return
     this.snapshotting = (async () => {
       // The oldest due files first, and only a share of the changing jobs per pass: jobs that
       // started together (a farm's worth) would otherwise all be rewritten in one burst, every
@@ -249,10 +443,8 @@ export class JobStore {
         .sort((a, b) => (this.lastSnapshot.get(a) ?? 0) - (this.lastSnapshot.get(b) ?? 0))
         .slice(0, Math.ceil(this.dirty.size / SNAPSHOT_PASSES))
       for (const id of due) {
-        const job = this.jobs.get(id)
-        if (!job) continue
         try {
-          await this.writeSnapshot(job)
+          await this.writeSnapshot(id)
         } catch (err) {
           this.options.log.error(`farm: cannot write job file ${id}: ${(err as Error).message}`)
         }
@@ -262,33 +454,36 @@ export class JobStore {
     await this.snapshotting
   }
 
-  private async writeSnapshot (job: Job): Promise<void> {
-    const revision = job.revision ?? 0
-    const text = JSON.stringify(job) + '\n'
-    this.dirty.delete(job.id)
-    this.lastSnapshot.set(job.id, Date.now())
+  /** Writes a job's file as the job is on disk (never with a change still being written). */
+  private async writeSnapshot (id: string): Promise<void> {
+    const image = this.images.get(id)
+    if (!image) return
+    const revision = image.revision
+    const text = fileText(image)
+    this.dirty.delete(id)
+    this.lastSnapshot.set(id, Date.now())
     try {
-      await writeFileAtomic(join(this.jobsDir, `${job.id}.json`), text)
+      await writeFileAtomic(join(this.jobsDir, `${id}.json`), text)
     } catch (err) {
-      this.dirty.add(job.id)
+      if (this.images.has(id)) this.dirty.add(id)
       throw err
     }
-    if (!this.jobs.has(job.id)) {
+    if (!this.jobs.has(id)) {
       // Removed while being written: take the file away again.
-      await unlink(join(this.jobsDir, `${job.id}.json`)).catch(() => {})
+      await unlink(join(this.jobsDir, `${id}.json`)).catch(() => {})
       return
     }
-    if ((job.revision ?? 0) > revision) this.dirty.add(job.id)
+    if ((this.images.get(id)?.revision ?? 0) > revision) this.dirty.add(id)
     for (const map of this.segments.values()) {
-      const rev = map.get(job.id)
-      if (rev !== undefined && rev <= revision) map.delete(job.id)
+      const rev = map.get(id)
+      if (rev !== undefined && rev <= revision) map.delete(id)
     }
   }
 
   /** Deletes journal files whose every line is older than its job's file. */
   private async dropCleanSegments (includingCurrent = false): Promise<void> {
     for (const [seq, map] of [...this.segments]) {
-      if ((seq === this.seq && !includingCurrent) || map.size > 0) continue
+      if ((seq === this.seq && this.journal && !includingCurrent) || map.size > 0) continue
       this.segments.delete(seq)
       await unlink(join(this.journalDir, `${seq}.ndjson`)).catch(() => {})
     }
@@ -307,6 +502,11 @@ export class JobStore {
   }
 }
 
+/** A folder's names; none when it cannot be read (it could not be made). */
+async function names (dir: string): Promise<string[]> {
+  return await readdir(dir).catch(() => [])
+}
+
 interface Batch { promise: Promise<void>, resolve: () => void, reject: (err: unknown) => void }
 
 function newBatch (): Batch {
@@ -314,12 +514,6 @@ function newBatch (): Batch {
   let reject!: (err: unknown) => void
   const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
   return { promise, resolve, reject }
-}
-
-/** The job's fields without its tasks, as JSON. */
-function headerJson (job: Job): string {
-  const { tasks: _tasks, revision: _revision, ...header } = job
-  return JSON.stringify(header)
 }
 
 /** Everything in a job's header that changes after creation. */
@@ -338,16 +532,4 @@ function sameHeader (k: HeaderKey, job: Job): boolean {
   return k.status === job.status && k.priority === job.priority && k.updated === job.updated && k.started === job.started &&
     k.finished === job.finished && k.name === job.name && k.message === job.message &&
     k.blocklist === (job.blocklist?.join(',') ?? '') && k.seenBy === (job.seenBy?.join(',') ?? '')
-}
-
-/** Empty lists cost memory in jobs of thousands of tasks: they are left out (the code reads them as empty). */
-function slimTask (task: Task): Task {
-  if (task.framesDone?.length === 0) delete task.framesDone
-  if (task.samples?.length === 0) delete task.samples
-  if (task.failures?.length === 0) delete task.failures
-  return task
-}
-
-function slim (job: Job): void {
-  for (const task of job.tasks) slimTask(task)
 }

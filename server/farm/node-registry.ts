@@ -14,6 +14,7 @@ import type { FarmHello, FarmNode } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { HttpError } from '../errors.ts'
 import { writeJsonAtomic } from '../store/atomic-write.ts'
+import { noWorkReason } from './sandbox-policy.ts'
 import type { NodeCaps } from './scheduler.ts'
 
 export interface NodeState {
@@ -42,7 +43,8 @@ export class NodeRegistry {
   /** Names whose record is being written (a binding not on disk yet is still a binding). */
   private readonly writing = new Set<string>()
 
-  constructor (farmDir: string, private readonly now: () => number, private readonly log: { error: (m: string) => void }) {
+  /** allowUnsandboxed: farmSettings.allowUnsandboxedNodes (sandbox-policy.ts). */
+  constructor (farmDir: string, private readonly now: () => number, private readonly log: { error: (m: string) => void }, private readonly allowUnsandboxed = false) {
     this.dir = join(farmDir, 'nodes')
   }
 
@@ -54,7 +56,7 @@ export class NodeRegistry {
         const record = JSON.parse(await readFile(file, 'utf8')) as FarmNode
         const problem = validator().check('node.schema.json', record)
         if (problem) throw new Error(problem)
-        this.nodes.set(record.name, { record, caps: capsOf(record), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, requests: 0, closedAt: null })
+        this.nodes.set(record.name, { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, requests: 0, closedAt: null })
       } catch (err) {
         this.log.error(`farm: node file ${file} cannot be read and is left alone: ${(err as Error).message}`)
       }
@@ -101,10 +103,11 @@ export class NodeRegistry {
       session: sha256(session),
     }
     if (msg.blenderVersion !== undefined) record.blenderVersion = msg.blenderVersion
-    const state: NodeState = old ?? { record, caps: capsOf(record), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, requests: 0, closedAt: null }
+    if (msg.sandbox !== undefined) record.sandbox = msg.sandbox
+    const state: NodeState = old ?? { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, requests: 0, closedAt: null }
     state.record = record
     state.sessionChecked = null
-    state.caps = capsOf(record)
+    state.caps = capsOf(record, this.allowUnsandboxed)
     state.lastSeen = this.now()
     state.online = true
     state.requests++
@@ -266,6 +269,9 @@ function sameSecret (a: string, b: string): boolean {
   return diff === 0
 }
 
-function capsOf (record: FarmNode): NodeCaps {
-  return { name: record.name, shares: new Set(record.shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false, sharedCores: record.sharedCores ?? false }
+function capsOf (record: FarmNode, allowUnsandboxed: boolean): NodeCaps {
+  // A node the farm gives no work (no sandbox, not allowed) can reach no share as far as the
+  // scheduler goes: it takes no job and counts for none (run sizes, retries, a job left without nodes).
+  const shares = noWorkReason(record, allowUnsandboxed) === undefined ? record.shares : []
+  return { name: record.name, shares: new Set(shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false, sharedCores: record.sharedCores ?? false }
 }

@@ -1,5 +1,6 @@
 // A project's render jobs, for its members (the auth plugin checks membership of :project):
-// create, list, read with tasks, pause/resume/cancel/requeue/priority, remove, preview picture.
+// create, list (with the farm's state: read-only while its folder cannot be written), read with
+// tasks, pause/resume/cancel/requeue/priority, remove, preview picture.
 // Changing or removing one is for the people it belongs to (job-policy.ts); every view says
 // whether the caller is one of them, so clients offer only what will work.
 import { createReadStream } from 'node:fs'
@@ -42,7 +43,7 @@ export async function jobRoutes (app: FastifyInstance): Promise<void> {
 
   app.get<{ Params: { project: string } }>('/api/projects/:project/jobs', {
     config, schema: { response: { 200: { $ref: 'api-job-list.schema.json#' } } },
-  }, async (request) => ({ jobs: farm.listJobs(request.params.project).map((job) => withCanChange(request, job)) }))
+  }, async (request) => ({ jobs: farm.listJobs(request.params.project).map((job) => withCanChange(request, job)), ...farm.state() }))
 
   app.get<One>('/api/projects/:project/jobs/:id', { config, schema: { params: idParam, response: { 200: view } } },
     async (request) => withCanChange(request, farm.getJob(request.params.project, request.params.id)))

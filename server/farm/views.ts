@@ -3,6 +3,7 @@
 import type { FarmNodeView, JobView, TaskFailure } from '../../schemas/generated/types.ts'
 import type { JobRuntime, Run } from './job-runtime.ts'
 import type { NodeState } from './node-registry.ts'
+import { sandboxOf } from './sandbox-policy.ts'
 
 /** The file's path inside its project ('data::red/shots/a.blend' in 'data::red' -> 'shots/a.blend'). */
 export function relativeToProject (file: string, projectDir: string | undefined): string {
@@ -67,6 +68,7 @@ export function nodeView (state: NodeState, runs: Run[], now: number, overdueMs:
     lastSeen: new Date(state.lastSeen || Date.parse(r.lastSeen)).toISOString(),
     online: state.online,
     overdue: state.online && now - state.lastSeen > overdueMs,
+    sandbox: sandboxOf(r),
     runs: runs.map((run) => ({
       job: run.job.id,
       jobName: run.job.job.name,

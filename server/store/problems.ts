@@ -1,7 +1,8 @@
 // Every file the server cannot read now (a person's, a project's, a film's project.json, a sidecar, a
-// language), in one list for staff (GET /api/problems). Each is logged once when it is found (or its
-// reason changes), not at every rescan, and once more when it is readable again. Reasons never quote
-// the file: it may hold password hashes.
+// language; and a farm journal file found damaged at start, until the next start), in one list for
+// staff (GET /api/problems). Each is logged once when it is found (or its reason changes), not at
+// every rescan, and once more when it is readable again. Reasons never quote the file: it may hold
+// password hashes.
 import { EventEmitter } from 'node:events'
 import type { Problem } from '../../schemas/generated/types.ts'
 
@@ -15,6 +16,7 @@ function effect (p: ProblemInput): string {
     case 'project-file': return 'until it is fixed, the film\'s details and credits leave out what cannot be read'
     case 'asset': return 'until it is fixed, that asset shows as broken and cannot be changed'
     case 'language': return `the language "${p.subject}" is left out until it is fixed and the server restarted`
+    case 'farm': return 'nothing is left to do (it stays listed until the server restarts)'
   }
 }
 

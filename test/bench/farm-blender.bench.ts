@@ -4,6 +4,10 @@
 // and the ratio. Asserts nothing.
 //   npx tsx test/bench/farm-blender.bench.ts tiny      48 tiny frames (target: farm ≤ 1.1× direct)
 //   npx tsx test/bench/farm-blender.bench.ts heavy     frames of about 5 s (target ≤ 1.03×; BENCH_HEAVY_SAMPLES, BENCH_HEAVY_FRAMES)
+// The node keeps Blender in its bubblewrap sandbox, so it has no Blender started ahead of the first
+// job (a sandbox is made for one project): the farm's time includes Blender's start, as blender -a's
+// does. BENCH_SANDBOX=off runs the node without one (its bwrap fails, the server allows such nodes),
+// with Blenders started ahead as before.
 import { spawn } from 'node:child_process'
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,10 +17,10 @@ import type { JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { apiSession, startNode, testScenes, until } from '../node/harness.ts'
+import { apiSession, failingBwrap, startNode, testScenes, until } from '../node/harness.ts'
 import { startFarmServer } from './farm-server.ts'
 
-export interface VersusResult { label: string, frames: number, direct: number, directRuns: number[], farm: number, ratio: number, target: number, again?: number, againRatio?: number }
+export interface VersusResult { sandbox: boolean, label: string, frames: number, direct: number, directRuns: number[], farm: number, ratio: number, target: number, again?: number, againRatio?: number }
 
 function runBlender (args: string[]): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -47,7 +51,8 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     const directBefore = await directRun()
 
     // The farm.
-    const file = writeTestConfig(join(dir, 'farm'), { demo: true, localNode: false, logLevel: 'warn', farmSettings: { heartbeatSeconds: 10 } })
+    const sandbox = process.env.BENCH_SANDBOX !== 'off'
+    const file = writeTestConfig(join(dir, 'farm'), { demo: true, localNode: false, logLevel: 'warn', farmSettings: { heartbeatSeconds: 10, allowUnsandboxedNodes: !sandbox } })
     const config = loadConfig(file)
     const project = config.shares.resolve('data::demo')
     mkdirSync(join(project, 'shots'), { recursive: true })
@@ -55,12 +60,15 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     const credential = await new FarmCredentialStore(config.secretsDir).create('bench')
     const server = await startFarmServer(file)
     cleanup.t.teardown(() => server.stop())
-    const node = startNode(cleanup.t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: (process.env.BENCH_THREADS ?? '0,0').split(',').map(Number) })
+    const node = startNode(cleanup.t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: (process.env.BENCH_THREADS ?? '0,0').split(',').map(Number), ...(sandbox ? {} : { extra: { bwrap: failingBwrap(cleanup.t) } }) })
     await node.waitFor(/connected to/)
+    if (sandbox !== node.lines.some((l) => /Blender runs in a bubblewrap sandbox/.test(l))) throw new Error(`the node was to run ${sandbox ? 'with' : 'without'} a sandbox:\n${node.lines.join('\n')}`)
     // A render node sits idle between jobs with its Blenders started ahead (readyBlender): measure
-    // from there, as a student sending a job to the farm meets it.
+    // from there, as a student sending a job to the farm meets it. In a sandbox there are none
+    // before the first job: measured from an idle node.
     const processes = (process.env.BENCH_THREADS ?? '0,0').split(',').length
-    await until(() => (node.lines.filter((l) => /Blender ready in process slot/.test(l)).length >= processes ? true : undefined), 60_000, 'Blenders ready')
+    if (sandbox) await new Promise((r) => setTimeout(r, 2000))
+    else await until(() => (node.lines.filter((l) => /Blender ready in process slot/.test(l)).length >= processes ? true : undefined), 60_000, 'Blenders ready')
     const api = await apiSession(server.url)
     const render = async () => {
       const t0 = Date.now()
@@ -88,7 +96,7 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     await cleanup.run() // the node and its Blenders gone: Blender alone again
     const directAfter = await directRun()
     const direct = (directBefore + directAfter) / 2
-    return { label: kind === 'tiny' ? `${frames} tiny frames` : `${frames} frames of ~${(direct / frames).toFixed(1)} s`, frames, direct, directRuns: [directBefore, directAfter], farm, ratio: farm / direct, target: kind === 'tiny' ? 1.1 : 1.03, ...(again !== undefined ? { again, againRatio: again / direct } : {}) }
+    return { sandbox, label: kind === 'tiny' ? `${frames} tiny frames` : `${frames} frames of ~${(direct / frames).toFixed(1)} s`, frames, direct, directRuns: [directBefore, directAfter], farm, ratio: farm / direct, target: kind === 'tiny' ? 1.1 : 1.03, ...(again !== undefined ? { again, againRatio: again / direct } : {}) }
   } finally {
     await cleanup.run()
     rmSync(dir, { recursive: true, force: true })
@@ -96,7 +104,7 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
 }
 
 export function printVersus (r: VersusResult): void {
-  console.log(`${r.label}: blender -a ${r.direct.toFixed(2)} s (mean of ${r.directRuns.map((x) => x.toFixed(2)).join(' s before and ')} s after the farm), farm (1 node, 2 processes) ${r.farm.toFixed(2)} s, ${r.ratio.toFixed(3)}× (target ≤ ${r.target}×)`)
+  console.log(`${r.label}: blender -a ${r.direct.toFixed(2)} s (mean of ${r.directRuns.map((x) => x.toFixed(2)).join(' s before and ')} s after the farm), farm (1 node, 2 processes, ${r.sandbox ? 'in the sandbox' : 'no sandbox'}) ${r.farm.toFixed(2)} s, ${r.ratio.toFixed(3)}× (target ≤ ${r.target}×)`)
   if (r.again !== undefined) console.log(`  rendered again (frame time known, the node's Blender still has the file open): ${r.again.toFixed(2)} s, ${r.againRatio!.toFixed(3)}×`)
 }
 

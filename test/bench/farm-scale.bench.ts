@@ -96,7 +96,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     const sessions = new Map<string, string>()
     for (let i = 0; i < names.length; i += 50) {
       await Promise.all(names.slice(i, i + 50).map(async (name) => {
-        const w = await post<FarmWelcome>('/api/farm/hello', { name, version: 'sim', provides: [], shares: ['data'], processes: 1 })
+        const w = await post<FarmWelcome>('/api/farm/hello', { name, version: 'sim', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } })
         sessions.set(name, w.session)
       }))
     }

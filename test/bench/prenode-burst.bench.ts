@@ -47,7 +47,7 @@ async function post<T> (url: string, credential: string, path: string, body: unk
 async function singleUseNode (url: string, credential: string, name: string, renders: string): Promise<NodeOutcome> {
   await sleep(Math.random() * JITTER_S * 1000)
   try {
-    const welcome = await post<FarmWelcome>(url, credential, 'hello', { name, version: '0.1.0', blenderVersion: '3.4.1', provides: [], shares: ['data'], processes: 1, singleUse: true, running: [] })
+    const welcome = await post<FarmWelcome>(url, credential, 'hello', { name, version: '0.1.0', blenderVersion: '3.4.1', provides: [], shares: ['data'], processes: 1, singleUse: true, running: [], sandbox: { kind: 'bubblewrap' } })
     const me = { node: name, session: welcome.session }
     const work = await post<FarmWork>(url, credential, 'work', { ...me, free: 1, running: [], wait: true })
     let frames = 0

@@ -58,7 +58,7 @@ t.test('the node protocol over HTTP', async (t) => {
   const node = (url: string, payload: unknown, secret: string | null = credential) => s.app.inject({
     method: 'POST', url: `/api/farm/${url}`, payload: payload as object, headers: secret ? { authorization: `Bearer ${secret}` } : {},
   })
-  const helloBody = { name: 'pc-a', version: '0.1.0', provides: [], shares: ['data'], processes: 1 }
+  const helloBody = { name: 'pc-a', version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } }
 
   const anonymous = await node('hello', helloBody, null)
   t.equal(anonymous.statusCode, 401)

@@ -2,14 +2,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join, posix } from 'node:path'
-import type { Asset, Job } from '../../schemas/generated/types.ts'
+import type { Asset, Job, NodeSandbox } from '../../schemas/generated/types.ts'
 import { Farm, type FarmDeps } from '../../server/farm/farm.ts'
 import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
 import { Shares } from '../../server/store/named-paths.ts'
 import type { FarmSettings } from '../../server/config/load-config.ts'
 
 export const defaultSettings: FarmSettings = {
-  heartbeatSeconds: 10, nodeTimeoutSeconds: 60, nodeGoneSeconds: 5, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false,
+  heartbeatSeconds: 10, nodeTimeoutSeconds: 60, nodeGoneSeconds: 5, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false, allowUnsandboxedNodes: false,
 }
 
 export interface TestFarm {
@@ -34,7 +34,7 @@ type FrameSample = { frame: number, seconds: number, memoryMB?: number, file: st
 
 interface Tap { teardown: (fn: () => unknown) => void }
 
-export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettings>, projects?: Record<string, number>, seed?: number } = {}): Promise<TestFarm> {
+export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettings>, projects?: Record<string, number>, seed?: number, farmDir?: string } = {}): Promise<TestFarm> {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-'))
   const data = join(dir, 'data')
   const shares = new Shares(new Map([['data', data]]))
@@ -44,7 +44,7 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
   const assets = new Map<string, Asset>()
   const quiet = { info: () => {}, warn: () => {}, error: () => {} }
   const deps: FarmDeps = {
-    farmDir: join(dir, 'farm'),
+    farmDir: options.farmDir ?? join(dir, 'farm'),
     secretsDir: join(dir, 'secrets'),
     settings: { ...defaultSettings, ...options.settings },
     resolveNamedPath: (np) => shares.resolve(np),
@@ -90,15 +90,15 @@ export function frameFileName (job: Job, frame: number): string {
   return `${posix.basename(job.output!).replace(/#+/, pad(frame))}.png`
 }
 
-/** Says hello as a node and returns what its messages need. */
-export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean } = {}) {
+/** Says hello as a node (one with a sandbox unless told: null says nothing, as older nodes) and returns what its messages need. */
+export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean, sandbox?: NodeSandbox | null } = {}) {
   let credential = farm.credentials.names().includes('test') ? testSecret.get(farm.credentials.file) : undefined
   if (!credential) {
     credential = await farm.credentials.create('test')
     testSecret.set(farm.credentials.file, credential)
   }
   const cred = farm.checkCredential(credential)
-  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}) }, cred)
+  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}), ...(options.sandbox === null ? {} : { sandbox: options.sandbox ?? { kind: 'bubblewrap' } }) }, cred)
   return { name, session: welcome.session, cred, welcome }
 }
 const testSecret = new Map<string, string>()

@@ -1,6 +1,8 @@
 // Job files and the journal: what was acknowledged survives a crash (a store dropped without
-// closing), torn lines are ignored, old journal lines never undo newer files, a clean close
-// leaves no journal behind.
+// closing), torn and damaged lines are listed (never applied), old journal lines never undo newer
+// files, a clean close leaves no journal behind. On a disk that fills up (a small tmpfs, as root):
+// a refused line puts its job back as on disk, job files never hold a change not yet written, a
+// refused job leaves nothing, and a store loaded on a full disk is read-only until there is room.
 import t from 'tap'
 import { mkdtempSync, rmSync, readdirSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -8,6 +10,7 @@ import { join } from 'node:path'
 import { JobStore } from '../../server/farm/job-store.ts'
 import { createJob } from '../../server/farm/job-factory.ts'
 import type { Job } from '../../schemas/generated/types.ts'
+import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 
 const quiet = { warn: () => {}, error: () => {} }
 const newJob = (id: string) => createJob({ id, now: 0, project: 'red', projectDir: 'data::red', body: { file: 'a.blend', frameStart: 1, frameEnd: 4 } })
@@ -96,7 +99,8 @@ t.test('a torn last line is ignored; old lines never undo a newer job file', asy
   const b = new JobStore({ farmDir, log: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) } })
   const [loaded] = await b.load()
   t.equal(loaded!.tasks[1]!.status, 'completed', 'the older journal line was not applied')
-  t.same(warnings, [], 'a torn last line is not a warning')
+  t.same(b.damaged, [{ file: join(farmDir, 'journal', '7.ndjson'), line: 2, torn: true, job: ID1 }], 'the torn last line is listed, with its job (the farm reports it)')
+  t.same(warnings, [], 'and the store itself logs nothing')
   t.same(await b.journalFiles(), ['8.ndjson'], 'numbering continues after the highest journal file')
   await b.close()
 })
@@ -135,4 +139,139 @@ t.test('job files are rewritten while a job changes, and the journal shrinks', a
   t.same(readdirSync(join(farmDir, 'jobs')), [], 'remove deletes the file')
   await a.close()
   t.same(readdirSync(join(farmDir, 'journal')), [], 'a clean close leaves no journal')
+})
+
+t.test('a damaged line in the middle is listed; one whose job cannot be read names none', async (t) => {
+  const farmDir = tempFarm(t)
+  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 60_000 })
+  await a.load()
+  const job = newJob(ID1)
+  await a.create(job)
+  for (const i of [0, 1, 2]) {
+    job.tasks[i]!.status = 'active'
+    await a.record(job, [i])
+  }
+  const file = join(farmDir, 'journal', '1.ndjson')
+  const lines = readFileSync(file, 'utf8').split('\n')
+  lines[0] = lines[0]!.slice(0, 60) + '%%' + lines[0]!.slice(62)
+  lines[1] = 'x' + lines[1]!.slice(1)
+  writeFileSync(file, lines.join('\n'))
+  const b = new JobStore({ farmDir, log: quiet })
+  const [loaded] = await b.load()
+  t.same(b.damaged, [{ file, line: 1, torn: false, job: ID1 }, { file, line: 2, torn: false }])
+  t.same(loaded!.tasks.map((x) => x.status), ['queued', 'queued', 'active', 'queued'], 'the lines after them are replayed')
+  await b.close()
+  await a.close().catch(() => {})
+})
+
+t.test('job files hold what is on disk, never a change in memory whose line is not written', async (t) => {
+  const farmDir = tempFarm(t)
+  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 30 })
+  await a.load()
+  const job = newJob(ID1)
+  await a.create(job)
+  job.tasks[0]!.status = 'active'
+  await a.record(job, [0])
+  job.priority = 99 // changed in memory, never recorded
+  job.tasks[1]!.status = 'active'
+  await new Promise((r) => setTimeout(r, 200))
+  const onDisk = JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
+  t.match(onDisk, { revision: 1, priority: 0 }, 'the job file caught up with the journal')
+  t.same(onDisk.tasks.map((x) => x.status), ['active', 'queued', 'queued', 'queued'], 'and nothing else')
+  await a.close()
+  t.equal((JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job).priority, 0, 'not at a clean close either')
+})
+
+t.test('on a full disk: a refused line puts its job back as on disk, with every line behind it; then it writes again', async (t) => {
+  const disk = mountSmallDisk(t, '1m')
+  if (!disk) return t.plan(0, 'needs root to mount a small tmpfs')
+  const problems: Array<string | null> = []
+  const putBack: string[] = []
+  const a = new JobStore({ farmDir: disk, log: quiet, snapshotEveryMs: 60_000, retryEveryMs: 50, putBack: (j) => putBack.push(j.id), writable: (p) => problems.push(p ? p.constructor.name : null) })
+  await a.load()
+  const job = newJob(ID1)
+  await a.create(job)
+  job.tasks[0]!.status = 'active'
+  await a.record(job, [0])
+  const free = fillDisk(disk)
+  // Each line is longer than a page, so even the room left in the journal's last page cannot take it.
+  const big = (i: number) => { job.tasks[i]!.status = 'active'; job.tasks[i]!.node = 'n'.repeat(5000) }
+  big(1)
+  job.priority = 7
+  const first = a.record(job, [1])
+  await new Promise((r) => setImmediate(r)) // the write starts; more changes are recorded behind it
+  big(2)
+  const second = a.record(job, [2])
+  const results = await Promise.allSettled([first, second])
+  t.same(results.map((r) => r.status), ['rejected', 'rejected'], 'the line is refused, and the line recorded behind it too')
+  t.match((results[0] as PromiseRejectedResult).reason, { name: 'DiskFullError', code: 'ENOSPC' })
+  t.same(putBack, [ID1], 'the job was put back')
+  t.match(job, { priority: 0, revision: 1 }, 'as it is on disk: fields')
+  t.same(job.tasks.map((x) => [x.status, x.node]), [['active', null], ['queued', null], ['queued', null], ['queued', null]], 'and tasks')
+  t.same(problems, ['DiskFullError'], 'the store says it cannot write')
+  t.match(a.problem, { error: { name: 'DiskFullError' } })
+  await t.rejects(a.create(newJob(ID2)), { name: 'DiskFullError' }, 'a new job is refused')
+  t.same(readdirSync(join(disk, 'jobs')).filter((n) => n !== `${ID1}.json`), [], 'and leaves no file, nor temp file')
+  free()
+  await new Promise((r) => setTimeout(r, 300))
+  t.same(problems, ['DiskFullError', null], 'once there is room the store can write again, by itself')
+  job.tasks[3]!.status = 'active'
+  await a.record(job, [3])
+  const lines = readFileSync(join(disk, 'journal', '1.ndjson'), 'utf8')
+  t.ok(lines.endsWith('\n') && lines.split('\n').filter(Boolean).every((l) => JSON.parse(l)), 'the journal holds whole lines only: nothing of the refused ones')
+  await a.close()
+  const b = new JobStore({ farmDir: disk, log: quiet })
+  const [loaded] = await b.load()
+  t.match(loaded, { priority: 0, revision: 2 })
+  t.same(loaded!.tasks.map((x) => x.status), ['active', 'queued', 'queued', 'active'], 'a restart sees what was written, nothing refused')
+  t.same((await b.load()).length, 1, 'and no refused job')
+  await b.close()
+})
+
+t.test('loaded on a full disk: read-only, nothing lost; the journal it replayed is kept until the files can be written', async (t) => {
+  const disk = mountSmallDisk(t, '1m')
+  if (!disk) return t.plan(0, 'needs root to mount a small tmpfs')
+  const a = new JobStore({ farmDir: disk, log: quiet, snapshotEveryMs: 60_000 })
+  await a.load()
+  const job = newJob(ID1)
+  await a.create(job)
+  job.tasks[0]!.status = 'completed'
+  job.tasks[0]!.framesDone = [1]
+  await a.record(job, [0])
+  // Crash, then the disk fills up before the next start.
+  const free = fillDisk(disk)
+  const errors: string[] = []
+  const states: Array<string | null> = []
+  const b = new JobStore({ farmDir: disk, log: { warn: () => {}, error: (m) => errors.push(m) }, retryEveryMs: 50, writable: (p) => states.push(p ? p.message : null) })
+  const [loaded] = await b.load()
+  t.same(loaded!.tasks[0]!.framesDone, [1], 'the journal was replayed')
+  t.match(b.problem, { error: { name: 'DiskFullError' } }, 'the store is read-only')
+  t.equal(states.length, 1)
+  t.match(errors[0], /farm: cannot write .*ENOSPC/, 'and says why in the log')
+  t.ok((await b.journalFiles()).includes('1.ndjson'), 'the journal file it replayed stays')
+  free()
+  await new Promise((r) => setTimeout(r, 300))
+  t.same(states.at(-1), null, 'with room again it can write, by itself')
+  const c = new JobStore({ farmDir: disk, log: quiet })
+  t.same((await c.load())[0]!.tasks[0]!.framesDone, [1], 'nothing was lost')
+  await b.close()
+  await c.close()
+  await a.close().catch(() => {})
+})
+
+t.test('loaded on a full disk with nothing to replay: read-only all the same (a new, empty journal file still fits)', async (t) => {
+  const disk = mountSmallDisk(t, '1m')
+  if (!disk) return t.plan(0, 'needs root to mount a small tmpfs')
+  const a = new JobStore({ farmDir: disk, log: quiet })
+  await a.load()
+  await a.create(newJob(ID1))
+  await a.close()
+  const free = fillDisk(disk)
+  const b = new JobStore({ farmDir: disk, log: quiet, retryEveryMs: 50 })
+  t.equal((await b.load()).length, 1)
+  t.match(b.problem, { error: { name: 'DiskFullError' } }, 'read-only from the start')
+  free()
+  await new Promise((r) => setTimeout(r, 300))
+  t.equal(b.problem, null, 'until there is room')
+  await b.close()
 })

@@ -66,17 +66,24 @@ t.test('an idle Blender holding another file is closed when a new file starts', 
   t.pass('both idle Blenders of the other file were closed, long before keepBlenderSeconds')
 })
 
-t.test('a Blender started ahead of work takes the first job without a start-up', async (t) => {
+t.test('a Blender started ahead of work takes the next job of its place without a start-up', async (t) => {
   const { project, api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
   const node = await startNode('pc-d', [1], { keepBlenderSeconds: 1 })
-  const ready = await node.waitFor(/Blender ready in process slot 1 \(pid (\d+)\)/)
-  const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 3 })).body
+  // In a sandbox a Blender sees only what it was started for: none is started before the first job.
+  await new Promise((resolve) => setTimeout(resolve, 2000))
+  t.notOk(node.lines.some((l) => /Blender ready in process slot/.test(l)), 'no Blender started ahead before a job says where')
+  const first = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 3 })).body
+  t.equal((await finished(first.id)).status, 'completed')
+  // Idle again: the file's Blender closes after keepBlenderSeconds and an empty one is started for the same place.
+  const ready = await node.waitFor(/Blender ready in process slot 1 \(pid (\d+)\)/, 30_000)
+  t.notOk(isAlive(node.blenderPids()[0]!), 'the first job\'s Blender closed')
+  const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 4, frameEnd: 6 })).body
   t.equal((await finished(job.id)).status, 'completed')
-  t.same(node.blenderPids(), [Number(ready[1])], 'the job ran in the Blender started when the node connected')
-  t.ok(node.lines.some((l) => /frames 1–3, Blender started ahead, loading the file, pid/.test(l)), 'the log says so')
-  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png'])
-  // Idle again: the file's Blender closes after keepBlenderSeconds and an empty one is ready again.
-  await until(() => (isAlive(Number(ready[1])) ? undefined : true), 30_000, 'the file\'s Blender closing')
+  t.equal(node.blenderPids().at(-1), Number(ready[1]), 'the job ran in the Blender started ahead for its project and output folder')
+  t.ok(node.lines.some((l) => /frames 4–6, Blender started ahead, loading the file, pid/.test(l)), 'the log says so')
+  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
   await until(() => (node.lines.filter((l) => /Blender ready in process slot 1/.test(l)).length >= 2 ? true : undefined), 30_000, 'a new ready Blender')
-  t.pass('a new empty Blender waits for the next job')
+  const other = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1, output: 'renders/elsewhere/####' })).body
+  t.equal((await finished(other.id)).status, 'completed')
+  t.ok(node.lines.some((l) => /frame 1, Blender pid/.test(l)), 'a job writing another folder gets a Blender of its own sandbox')
 })

@@ -25,13 +25,39 @@ export function testScenes (heavySamples = 0): string {
   return dir
 }
 
-export function copyScene (name: string, to: string, as = name): void {
+/**
+ * Makes the .blend files that reach outside their project (make-hostile.py: fileout, texture,
+ * probe) into a new folder, from tiny.blend; returns the folder.
+ */
+export function hostileScenes (spec: { outside: string, otherTexture: string, otherTextureRelative: string, probe: { read: string[], write: string[], host: string, port: number } }): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-hostile-'))
+  const res = spawnSync('blender', ['-b', join(testScenes(), 'tiny.blend'), '--factory-startup', '--python-exit-code', '1', '--python', join(repoRoot, 'test', 'node', 'make-hostile.py'), '--', dir, JSON.stringify(spec)], { encoding: 'utf8' })
+  if (res.status !== 0) throw new Error(`making hostile scenes failed:\n${res.stdout}\n${res.stderr}`)
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
+  return dir
+}
+
+export function copyScene (name: string, to: string, as = name, from = testScenes()): void {
   mkdirSync(to, { recursive: true })
-  copyFileSync(join(testScenes(), name), join(to, as))
+  copyFileSync(join(from, name), join(to, as))
+}
+
+/**
+ * A bwrap that cannot run, as in a container without user namespaces (a node's "bwrap" setting
+ * pointed at it): it prints bubblewrap's own complaint and exits 1.
+ */
+export function failingBwrap (t: Tap): string {
+  const dir = mkdtempSync(join(tmpdir(), 'rfam-bwrap-'))
+  const file = join(dir, 'bwrap')
+  writeFileSync(file, '#!/bin/sh\necho "bwrap: No permissions to create a new namespace, likely because the kernel does not allow non-privileged user namespaces." >&2\nexit 1\n', { mode: 0o755 })
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  return file
 }
 
 export interface NodeProcess extends Proc {
   name: string
+  /** Its configuration file. */
+  config: string
   /** Pids of the Blenders it started, from its log. */
   blenderPids: () => number[]
 }
@@ -54,6 +80,7 @@ export function startNode (t: Tap, options: { server: string, credential: string
   return {
     ...node,
     name: options.name,
+    config,
     blenderPids: () => node.lines.flatMap((l) => { const m = / pid (\d+)$/.exec(l); return m ? [Number(m[1])] : [] }),
   }
 }
@@ -96,10 +123,10 @@ export async function apiSession (base: string, user = 'alex', project = 'demo')
  * A real server with the demo project holding these test scenes in shots/, a farm credential and
  * an API session: what most node tests start from. `finished` waits for a job to end.
  */
-export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], scenes: string[]) {
+export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], scenes: string[], farmSettings: Record<string, unknown> = {}) {
   // Loaded here: benchmarks use this module without tap.
   const { startTestServer: start } = await import('../helpers/server.ts')
-  const s = await start(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
+  const s = await start(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, ...farmSettings } } })
   const project = s.projectDir('demo')
   for (const scene of scenes) copyScene(scene, join(project, 'shots'))
   const credential = await s.app.farm.credentials.create('test')

@@ -30,6 +30,8 @@ t.test('a real node renders a job queued from the page; a file without a camera 
   await nodes.getByRole('heading', { name: 'pc-web' }).waitFor()
   await nodes.getByText('Blender 3.4', { exact: false }).waitFor()
   t.pass('the node appears (with its Blender version) as soon as it says hello')
+  await nodes.getByText('Blender runs in a sandbox').waitFor()
+  t.pass('a real node on this machine keeps Blender in a sandbox, and the page says so')
 
   const form = page.locator('rfam-job-form')
   await form.getByLabel('File to render').selectOption('shots/shot_010_intro.blend')

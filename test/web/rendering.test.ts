@@ -43,7 +43,7 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
     return meta.frameStart === 1 && meta.frameEnd === 3
   })
 
-  const welcome = await node('hello', { name: 'pc-lab-1', version: '0.1.0', blenderVersion: '3.4.1', provides: [], shares: ['data'], processes: 1 })
+  const welcome = await node('hello', { name: 'pc-lab-1', version: '0.1.0', blenderVersion: '3.4.1', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } })
   const session = welcome.session as string
   const nodes = page.locator('rfam-node-table')
   await nodes.getByRole('heading', { name: 'pc-lab-1' }).waitFor()

@@ -1,5 +1,7 @@
-// The render nodes: who is online (or overdue, or gone), what each renders now, and pause / resume for
-// one node or all of them (for staff: the server refuses it to others, so others see no buttons).
+// The render nodes: who is online (or overdue, or gone), whether each keeps Blender in a sandbox
+// (one that cannot is flagged in plain words, with whether it still gets work), what each renders
+// now, and pause / resume for one node or all of them (for staff: the server refuses it to others,
+// so others see no buttons).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import type { FarmNodeList, FarmNodeView } from '../../../schemas/generated/types.ts'
@@ -23,6 +25,8 @@ export class NodeTable extends LitElement {
     .state.offline, .state.paused { color: var(--rfam-muted); }
     .small { font-size: 0.88rem; color: var(--rfam-muted); margin: 2px 0; overflow-wrap: anywhere; }
     .runs { margin: 6px 0; padding-left: 1.1em; font-size: 0.92rem; }
+    .sandbox { color: var(--rfam-ok); }
+    .no-sandbox { color: var(--rfam-warn); font-weight: 700; font-size: 0.92rem; margin: 4px 0; }
     .all { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 12px; align-items: center; }
   `]
 
@@ -43,6 +47,12 @@ export class NodeTable extends LitElement {
     } finally {
       this.busy = false
     }
+  }
+
+  private sandboxOf (node: FarmNodeView) {
+    if (node.sandbox.kind !== 'none') return html`<p class="small sandbox">${t('node:sandbox')}</p>`
+    return html`<p class="no-sandbox" role="note">${this.list?.allowUnsandboxedNodes ? t('node:no-sandbox-allowed') : t('node:no-sandbox')}</p>
+      ${node.sandbox.reason ? html`<p class="small">${t('node:no-sandbox-why', { reason: node.sandbox.reason })}</p>` : nothing}`
   }
 
   private stateOf (node: FarmNodeView): { key: string, label: string } {
@@ -71,6 +81,7 @@ export class NodeTable extends LitElement {
           <h3>${node.name}</h3>
           <div class="state ${state.key}">${state.label}</div>
           <p class="small">${t('node:version', { version: node.version, blender: node.blenderVersion ?? '?' })}</p>
+          ${this.sandboxOf(node)}
           <p class="small">${t('node:processes', { count: node.processes })}${node.provides.length ? ` · ${node.provides.join(', ')}` : ''}</p>
           <p class="small">${t('node:last-seen', { time: format.dateTime(node.lastSeen) })}</p>
           ${node.runs.length ? html`<ul class="runs">${node.runs.map((run) => html`<li>${run.jobName}: ${run.frames.join(', ')}</li>`)}</ul>` : nothing}

@@ -35,6 +35,7 @@ export class ProblemList extends LitElement {
       case 'user': return t('problems:user', { who })
       case 'project': return t('problems:project', { who })
       case 'language': return t('problems:language', { who })
+      case 'farm': return t('problems:farm')
       default: return t('problems:project-file')
     }
   }

@@ -1,5 +1,6 @@
 // Rendering: the render form, this project's jobs (progress, controls, failures) and the farm's nodes,
-// all live: a node's progress shows up as it reports.
+// all live: a node's progress shows up as it reports. A banner on top while the farm changes nothing
+// because it cannot write its files (a full disk); it goes when the farm goes on.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
@@ -21,6 +22,7 @@ export class RenderingPage extends LitElement {
     section { margin-bottom: 24px; }
     .jobs { display: flex; flex-direction: column; gap: 12px; }
     .error { color: var(--rfam-error); font-weight: 600; }
+    .read-only { border-left: 6px solid var(--rfam-warn); background: var(--rfam-warn-soft); color: var(--rfam-warn); font-weight: 600; }
   `]
 
   private readonly i18n = new I18nController(this)
@@ -38,20 +40,22 @@ export class RenderingPage extends LitElement {
     const list = this.jobs.value
     if (!list) return
     const known = list.jobs.some((j) => j.id === view.id)
-    this.jobs.value = { jobs: known ? list.jobs.map((j) => (j.id === view.id ? view : j)) : [view, ...list.jobs] }
+    this.jobs.value = { ...list, jobs: known ? list.jobs.map((j) => (j.id === view.id ? view : j)) : [view, ...list.jobs] }
     this.requestUpdate()
   }
 
   private removeJob (id: string): void {
     const list = this.jobs.value
-    if (list) this.jobs.value = { jobs: list.jobs.filter((j) => j.id !== id) }
+    if (list) this.jobs.value = { ...list, jobs: list.jobs.filter((j) => j.id !== id) }
     this.requestUpdate()
   }
 
   override render () {
     const jobs = this.jobs.value?.jobs ?? []
+    const readOnly = this.jobs.value?.farm?.readOnly
     return html`
       <div class="page-head"><h1>${t('tab:rendering')}</h1></div>
+      ${readOnly ? html`<p class="card read-only" role="alert">⚠ ${t(readOnly.reason === 'disk-full' ? 'render:read-only-disk-full' : 'render:read-only-cannot-write')}</p>` : nothing}
       <section class="card" aria-labelledby="form-heading">
         <h2 id="form-heading">${t('render:title')}</h2>
         <rfam-job-form .assets=${this.assets.value?.assets ?? []}
