@@ -1037,6 +1037,7 @@ export class Farm {
     }
     if (this.store.problem || !this.readOnly) return
     this.readOnly = null
+    this.registry.restartGrace()
     this.deps.log.info('farm: the farm folder can be written again; the farm goes on')
     this.announceState()
     this.wakeForWork()

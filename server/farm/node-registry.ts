@@ -187,6 +187,15 @@ export class NodeRegistry {
     if (state.online && state.requests === request) state.closedAt = this.now()
   }
 
+  /**
+   * Requests were refused unheard for a while (the farm was read-only): a node whose held request
+   * had closed gets its full grace from now to ask again.
+   */
+  restartGrace (): void {
+    const now = this.now()
+    for (const state of this.nodes.values()) if (state.closedAt !== null) state.closedAt = now
+  }
+
   /** Nodes silent for longer than the timeout: marked offline and returned. */
   timedOut (timeoutMs: number): NodeState[] {
     const limit = this.now() - timeoutMs

@@ -3,7 +3,9 @@
 // node gone (killed, crashed); its tasks go to the queue at once, not after nodeTimeoutSeconds.
 // A close alone is no proof: a node re-polling, or a request that overtook the close, keeps it.
 import t from 'tap'
+import { setTimeout as sleep } from 'node:timers/promises'
 import type { FarmTask, FarmWork } from '../../schemas/generated/types.ts'
+import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 import { hello, makeFarm } from './farm-helpers.ts'
 
 const ref = (r: FarmTask) => ({ job: r.job, tasks: r.tasks })
@@ -106,6 +108,68 @@ t.test('a held request that ends normally (long poll over, answered) is no close
   }
   t.same(online(), { 'pc-a': true }, 'only the node timeout (60 s) gives it up')
   t.equal(status().counts.active, 1)
+})
+
+t.test('a node rendering with no held poll open is left to the node timeout', async (t) => {
+  const { farm, clock, a, run, holdA, status, online, warnings } = await busyNode(t)
+  const held = holdA()
+  await tick()
+  held.close() // it gave its poll up …
+  await held.reply
+  clock.advance(3_000)
+  const report = () => farm.report({ node: a.name, session: a.session, job: run.job, tasks: run.tasks, frames: [] }, a.cred)
+  await report() // … and reports progress, but asks for no work
+  for (let i = 0; i < 30; i++) {
+    clock.advance(1_000)
+    await farm.sweep()
+    if (i % 10 === 9) await report()
+  }
+  t.same(online(), { 'pc-a': true }, 'reports alone keep it: no closed request counts against it')
+  clock.advance(59_000)
+  await farm.sweep()
+  t.equal(status().counts.active, 1, 'silent, it keeps its task until the node timeout')
+  clock.advance(2_000)
+  await farm.sweep()
+  t.same(online(), { 'pc-a': false })
+  t.match(warnings.join('\n'), /node pc-a has not been heard from for 60 s/, 'given up by the node timeout')
+})
+
+t.test('while the farm is read-only nobody can be heard: a closed request\'s grace starts again when it goes on', async (t) => {
+  const disk = mountSmallDisk(t, '2m')
+  if (!disk) return t.plan(0, 'needs root to mount a small tmpfs as the farm folder')
+  const { farm, clock, blend } = await makeFarm(t, { farmDir: disk })
+  blend('red', 'a.blend')
+  blend('red', 'b.blend')
+  for (const file of ['a.blend', 'b.blend']) await farm.createJob('red', { file, frameStart: 1, frameEnd: 1 })
+  const nodes = await Promise.all(['pc-a', 'pc-b'].map(async (name) => await hello(farm, name)))
+  const polls = await Promise.all(nodes.map(async (n) => {
+    const run = (await farm.work({ node: n.name, session: n.session, free: 1, running: [], wait: false }, n.cred)).runs[0]!
+    const closed = new AbortController()
+    const reply = farm.work({ node: n.name, session: n.session, free: 0, running: [ref(run)] }, n.cred, closed.signal)
+    return { n, run, reply, close: () => closed.abort() }
+  }))
+  await tick()
+  const online = () => Object.fromEntries(farm.listNodes().nodes.map((n) => [n.name, n.online]))
+
+  const free = fillDisk(disk)
+  await t.rejects(farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 }), 'a change fails on the full disk')
+  t.ok(farm.state().farm?.readOnly, 'the farm is read-only')
+  for (const p of polls) p.close() // both close their polls; pc-b is gone for good
+  await Promise.all(polls.map((p) => p.reply))
+  const [a, b] = polls
+  clock.advance(10_000)
+  await farm.sweep()
+  await t.rejects(farm.work({ node: a!.n.name, session: a!.n.session, free: 0, running: [ref(a!.run)], wait: false }, a!.n.cred), 'pc-a asks again: refused unheard')
+  free()
+  for (let i = 0; i < 40 && farm.state().farm; i++) await sleep(100)
+  t.same(farm.state(), {}, 'the farm goes on')
+  await farm.sweep()
+  t.same(online(), { 'pc-a': true, 'pc-b': true }, 'nobody given up for a silence the farm imposed')
+  await farm.work({ node: a!.n.name, session: a!.n.session, free: 0, running: [ref(a!.run)], wait: false }, a!.n.cred)
+  clock.advance(5_100)
+  await farm.sweep()
+  t.same(online(), { 'pc-a': true, 'pc-b': false }, 'pc-a was heard; pc-b is gone 5 s after the farm went on')
+  t.equal(farm.scheduler.runsOfNode(b!.n.name).length, 0, 'pc-b\'s task is queued again')
 })
 
 t.test('a node taken as gone that comes back claims its task back (nobody took it)', async (t) => {
