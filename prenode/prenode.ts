@@ -3,9 +3,11 @@
 // exited 0. A failing command is logged and retried next round; an unreachable server is logged
 // once per outage and retried with back-off. Never twice for one job: the server keeps each
 // acknowledged job's `seenBy`, and the local state file keeps batches between command and ack.
-// A held poll is given up a little after the server's long poll (each reply says how long that is).
+// Every request has a timeout: a held poll is given up a little after the server's long poll,
+// which each reply says; until the prenode knows it (at start, after a poll timed out) it asks
+// without waiting.
 import type { FarmPrenodeJob, FarmPrenodeJobs } from '../schemas/generated/types.ts'
-import { HELD_MARGIN_MS, ServerClient, ServerError } from '../node/server-client.ts'
+import { HELD_MARGIN_MS, ServerClient, ServerError, ServerTimeout } from '../node/server-client.ts'
 import { batchOf, substitute } from './batch.ts'
 import type { PrenodeSettings } from './config.ts'
 import { LocalState } from './local-state.ts'
@@ -20,8 +22,8 @@ export interface PrenodeOptions {
 }
 
 const ACK_CHUNK = 10_000
-/** How long a held poll may take before the server has said how long it holds one (undici's own limit). */
-const UNKNOWN_LONG_POLL_MS = 300_000
+/** The long poll of a server that does not say (an older one): undici's own limit, as before. */
+const UNSAID_LONG_POLL_MS = 300_000
 
 export class Prenode {
   private readonly client: ServerClient
@@ -32,7 +34,7 @@ export class Prenode {
   private stopping = false
   private outageSince: number | null = null
   private failures = 0
-  /** The server's long poll (ms), from its last reply. */
+  /** The server's long poll (ms), from its last reply; null until one said it. */
   private longPollMs: number | null = null
 
   constructor (readonly settings: PrenodeSettings, options: PrenodeOptions = {}) {
@@ -74,13 +76,15 @@ export class Prenode {
   /** New jobs for this prenode, or null after an error (already waited for). */
   private async poll (): Promise<FarmPrenodeJob[] | null> {
     try {
-      const held = this.longPollMs === null ? UNKNOWN_LONG_POLL_MS : this.longPollMs + HELD_MARGIN_MS
-      const reply = await this.client.post<FarmPrenodeJobs>('prenode/poll', { name: this.settings.name, provides: this.settings.provides, wait: this.settings.longPoll }, this.stopSignal.signal, this.settings.longPoll ? held : undefined)
-      if (reply.longPollSeconds !== undefined) this.longPollMs = reply.longPollSeconds * 1000
+      const wait = this.settings.longPoll && this.longPollMs !== null
+      const reply = await this.client.post<FarmPrenodeJobs>('prenode/poll', { name: this.settings.name, provides: this.settings.provides, wait }, this.stopSignal.signal, wait ? this.longPollMs! + HELD_MARGIN_MS : undefined)
+      this.longPollMs = reply.longPollSeconds !== undefined ? reply.longPollSeconds * 1000 : UNSAID_LONG_POLL_MS
       this.reachable()
       return reply.jobs
     } catch (err) {
       if (this.stopping) return null
+      // Frozen, or restarted with a longer long poll: ask without waiting first to learn it again.
+      if (err instanceof ServerTimeout) this.longPollMs = null
       await this.trouble(err, 'asking for jobs')
       return null
     }
