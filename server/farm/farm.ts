@@ -433,25 +433,25 @@ export class Farm {
     if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
     this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
-    const request = state.requests
+    const poll = this.registry.polled(state)
     const changes = new Changes()
     const cancel = mergeRefs(this.reconcile(state, msg.running, changes, true), this.takeCancels(state))
     const runs = this.resend(state, msg.running)
     if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.assignUpTo(state, msg.free, changes))
     await this.commit(changes)
     if (cancel.length > 0 || runs.length > 0 || msg.wait === false) return { runs, cancel, paused: state.record.paused }
-    return await this.hold(state, msg, request, aborted)
+    return await this.hold(state, msg, poll, aborted)
   }
 
-  /** Holds a poll (the node's `request`-th request) open; `aborted` is its connection closing from the node's end. */
-  private hold (state: NodeState, msg: FarmWorkRequest, request: number, aborted?: AbortSignal): Promise<FarmWork> {
+  /** Holds the node's `poll`-th work request open; `aborted` is its connection closing from the node's end. */
+  private hold (state: NodeState, msg: FarmWorkRequest, poll: number, aborted?: AbortSignal): Promise<FarmWork> {
     return new Promise<FarmWork>((resolve, reject) => {
       let ended = false
       let timer: unknown = null
       const handle = { cancel: () => w.finish(this.emptyWork(state)), free: msg.free }
       const onAbort = () => {
         // A node that died closed it; one that gave it up asks again at once (sweep decides).
-        if (!ended && !this.closed) this.registry.pollClosed(state, request)
+        if (!ended && !this.closed) this.registry.pollClosed(state, poll)
         w.finish(this.emptyWork(state))
       }
       const end = (): boolean => {

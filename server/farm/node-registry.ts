@@ -28,8 +28,8 @@ export interface NodeState {
   persistedSeen: number
   /** The session id that last matched the record's hash. */
   sessionChecked: string | null
-  /** Requests that came from it (counted): tells whether another came after a given one. */
-  requests: number
+  /** Its work requests (polls), counted: tells whether another came after a given one. */
+  polls: number
   /** When its held work request closed from its end with no request from it since (ms), else null. */
   closedAt: number | null
 }
@@ -56,7 +56,7 @@ export class NodeRegistry {
         const record = JSON.parse(await readFile(file, 'utf8')) as FarmNode
         const problem = validator().check('node.schema.json', record)
         if (problem) throw new Error(problem)
-        this.nodes.set(record.name, { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, requests: 0, closedAt: null })
+        this.nodes.set(record.name, { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, polls: 0, closedAt: null })
       } catch (err) {
         this.log.error(`farm: node file ${file} cannot be read and is left alone: ${(err as Error).message}`)
       }
@@ -104,13 +104,13 @@ export class NodeRegistry {
     }
     if (msg.blenderVersion !== undefined) record.blenderVersion = msg.blenderVersion
     if (msg.sandbox !== undefined) record.sandbox = msg.sandbox
-    const state: NodeState = old ?? { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, requests: 0, closedAt: null }
+    const state: NodeState = old ?? { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, polls: 0, closedAt: null }
     state.record = record
     state.sessionChecked = null
     state.caps = capsOf(record, this.allowUnsandboxed)
     state.lastSeen = this.now()
     state.online = true
-    state.requests++
+    state.polls++ // a new session: no earlier poll's close counts
     state.closedAt = null
     state.persistedSeen = state.lastSeen
     state.waiter?.cancel()
@@ -154,7 +154,6 @@ export class NodeRegistry {
   touch (state: NodeState): void {
     const now = this.now()
     state.lastSeen = now
-    state.requests++
     state.closedAt = null
     if (!state.online) {
       state.online = true
@@ -179,12 +178,19 @@ export class NodeRegistry {
     return state
   }
 
+  /** A work request came from it (after touch): its number, for pollClosed. */
+  polled (state: NodeState): number {
+    return ++state.polls
+  }
+
   /**
-   * Its held work request, the `request`-th from it, closed from its end without an answer. Only
-   * a hint: if no other request came since, the node is gone unless it asks again soon (closedGone).
+   * Its `poll`-th work request closed from its end without an answer. Only a hint, and only if no
+   * newer poll came meanwhile (one may overtake the close): the node is gone unless it is heard
+   * from again soon (closedGone). Reports sent before the close prove nothing: a killed busy node
+   * sent them too.
    */
-  pollClosed (state: NodeState, request: number): void {
-    if (state.online && state.requests === request) state.closedAt = this.now()
+  pollClosed (state: NodeState, poll: number): void {
+    if (state.online && state.polls === poll) state.closedAt = this.now()
   }
 
   /**

@@ -59,6 +59,20 @@ t.test('a held request closed from the node\'s end, then silence for nodeGoneSec
   await t.rejects(farm.report({ node: a.name, session: a.session, job: run.job, tasks: run.tasks, frames: [] }, a.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' }, 'pc-a may no longer report on it')
 })
 
+t.test('a busy node killed while its poll is held: the reports it sent meanwhile do not hide the close', async (t) => {
+  const { farm, clock, a, run, holdA, status, online } = await busyNode(t)
+  const held = holdA()
+  await tick()
+  clock.advance(1_000)
+  await farm.report({ node: a.name, session: a.session, job: run.job, tasks: run.tasks, frames: [] }, a.cred) // a heartbeat
+  held.close() // then it was killed
+  await held.reply
+  clock.advance(5_100)
+  await farm.sweep()
+  t.same(online(), { 'pc-a': false }, 'gone after 5 s')
+  t.equal(status().counts.queued, 1, 'its task queued again')
+})
+
 t.test('a node that closes its held request and asks again within the grace keeps its work', async (t) => {
   const { farm, clock, holdA, status, online, warnings } = await busyNode(t)
   const first = holdA()

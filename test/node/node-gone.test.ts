@@ -55,6 +55,8 @@ t.test('live nodes that end runs and ask again all the time are never taken as g
   const ids: string[] = []
   for (let i = 0; i < 6; i++) ids.push((await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 6 })).body.id)
   for (const id of ids) t.equal((await finished(id)).status, 'completed')
-  t.same(warnings.filter((w) => /pc-/.test(w)), [], 'no node given up')
+  // (Only give-ups count: the six jobs share one output folder, so a frame file can be found
+  // emptied by another job's Blender, which the server rightly warns about.)
+  t.same(warnings.filter((w) => /pc-. (closed its request|has not been heard)/.test(w)), [], 'no node given up')
   t.notMatch([...a.lines, ...b.lines].join('\n'), /stopped "tiny"/, 'no node told to stop')
 })

