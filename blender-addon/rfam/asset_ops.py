@@ -1,5 +1,11 @@
+# Layer 2 (features): the open file's asset: look-up, edits, registering; the load and save handlers.
 """The open file's asset: find it on the server, change its state, priority and description, or
-register a file that is not an asset yet. Replies arrive later, on the main thread."""
+register a file that is not an asset yet. Replies arrive later, on the main thread.
+
+This module sits above session and render: it asks render for the file's jobs once its asset
+arrives, and gives both its refresh() to call after a log-in and after a followed job ends
+(register()), so neither imports this module.
+"""
 
 import os
 
@@ -7,11 +13,10 @@ import bpy
 from bpy.app.handlers import persistent
 from bpy.props import IntProperty, StringProperty
 
-from . import location
+from . import client, location, preflight, render, session
 from .preferences import logged_in, prefs
 from .session import call, project_path
-from .state import cache, load_edit_fields, edited_fields, redraw, say, state_name, ui
-from . import client
+from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui
 
 
 def refresh():
@@ -44,7 +49,6 @@ def _got_asset(reply, generation):
         return
     if reply.ok:
         show_asset(reply.data)
-        from . import render
         render.find_jobs()
     elif reply.error.status == 404 and reply.error.code == "RFAM_NO_ASSET":
         cache.asset = None
@@ -106,10 +110,8 @@ def on_file_saved(_dummy=None):
     if bpy.data.filepath != cache.filepath:
         cache.reset_file()
         refresh()
-    else:
-        from . import preflight
-        if cache.preflight is not None:
-            preflight.check(bpy.context)
+    elif cache.preflight is not None:
+        preflight.check(bpy.context)
 
 
 class RFAM_OT_refresh(bpy.types.Operator):
@@ -220,17 +222,21 @@ def _registered(reply, generation):
 
 classes = (RFAM_OT_refresh, RFAM_OT_update_asset, RFAM_OT_register_asset)
 
+_register_classes, _unregister_classes = bpy.utils.register_classes_factory(classes)
+
 
 def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
+    _register_classes()
     bpy.app.handlers.load_post.append(on_file_loaded)
     bpy.app.handlers.save_post.append(on_file_saved)
+    session.set_after_login(refresh)         # a log-in: look the open file up
+    render.set_on_job_finished(refresh)      # a job ended: its render statistics are new
 
 
 def unregister():
+    render.set_on_job_finished(None)
+    session.set_after_login(None)
     for handlers, fn in ((bpy.app.handlers.load_post, on_file_loaded), (bpy.app.handlers.save_post, on_file_saved)):
         if fn in handlers:
             handlers.remove(fn)
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+    _unregister_classes()

@@ -1,3 +1,4 @@
+# Layer 1 (base): HTTP to the server in worker threads, replies handed back on the main thread.
 """Talking to the RFAM server without ever freezing Blender.
 
 Each request runs urllib in a daemon thread; its outcome goes into a queue, and drain_results()

@@ -1,3 +1,4 @@
+# Layer 3 (ui): the RFAM tab of the 3D viewport's sidebar; draws, never asks the server.
 """The RFAM tab of the 3D viewport's sidebar: log-in, the open file's asset, and rendering.
 
 draw_* functions only read state.cache and the WindowManager fields: they never talk to the
@@ -10,7 +11,7 @@ import textwrap
 
 import bpy
 
-from . import render_stats
+from . import render, render_stats
 from .asset_ops import can_edit
 from .preferences import prefs
 from .state import cache, edited_fields, priority_name, state_name, type_info, ui, user_name
@@ -218,7 +219,6 @@ class VIEW3D_PT_rfam_asset(bpy.types.Panel):
 # Rendering: options, preflight, submit, the job's progress, the last picture
 
 def draw_render(layout, context):
-    from . import render
     if cache.file_status not in {'asset', 'not_asset'}:
         wrapped(layout, context, "Open a saved file of your project to render it.")
         return
@@ -267,7 +267,6 @@ def _operator_label(idname):
 
 
 def draw_job(layout, context, job, active):
-    from . import render
     box = layout.box()
     counts = job["counts"]
     wrapped(box, context, "%s: %s" % (job["name"], job["status"]), 'RENDER_ANIMATION' if active else 'INFO')
@@ -318,12 +317,4 @@ class VIEW3D_PT_rfam_render(bpy.types.Panel):
 
 classes = (VIEW3D_PT_rfam, VIEW3D_PT_rfam_asset, VIEW3D_PT_rfam_render)
 
-
-def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister():
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(classes)
