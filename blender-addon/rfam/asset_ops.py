@@ -2,6 +2,9 @@
 """The open file's asset: find it on the server, change its state, priority and description, or
 register a file that is not an asset yet. Replies arrive later, on the main thread.
 
+Every member of the project may change its assets (docs/security.md, "Who may do what"): the
+server allows it, so the panel offers it to whoever is logged in.
+
 This module sits above session and render: it asks render for the file's jobs once its asset
 arrives, and gives both its refresh() to call after a log-in and after a followed job ends
 (register()), so neither imports this module.
@@ -14,7 +17,7 @@ from bpy.app.handlers import persistent
 from bpy.props import IntProperty, StringProperty
 
 from . import client, location, preflight, render, session
-from .preferences import logged_in, prefs
+from .preferences import logged_in
 from .session import call, project_path
 from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui
 
@@ -79,22 +82,11 @@ def suggested_name(path):
     return text[:1].upper() + text[1:]
 
 
-def current_user():
-    session = cache.session or {}
-    user = session.get("user")
-    if user:
-        return user["ident"], bool(user.get("staff"))
-    p = prefs()
-    return (p.user.strip() if p else ""), False
-
-
 def can_edit():
-    """The owner changes their asset here; staff may change any."""
+    """Whoever is logged in may change the asset shown: the server shows a project's assets only to
+    its members (and staff), and lets every one of them change any of them."""
     meta = (cache.asset or {}).get("meta")
-    if not meta:
-        return False
-    ident, staff = current_user()
-    return staff or (ident != "" and meta.get("owner") == ident)
+    return bool(meta) and logged_in()
 
 
 @persistent
@@ -137,7 +129,8 @@ class RFAM_OT_update_asset(bpy.types.Operator):
     def poll(cls, context):
         if can_edit():
             return True
-        cls.poll_message_set("Only the asset's owner (or staff) can change it here.")
+        cls.poll_message_set("Log in to change this asset." if not logged_in(context)
+                             else "This file's asset cannot be changed here (it is not loaded, or its sidecar is broken).")
         return False
 
     def execute(self, context):

@@ -155,9 +155,7 @@ def draw_asset_view(layout, context, view):
         _pair(grid, "Priority", "%d%s" % (meta["priority"], " (%s)" % level if level else ""))
         if meta.get("description"):
             wrapped(layout, context, meta["description"])
-        owner = meta.get("owner")
-        wrapped(layout, context, "Only %s can change this asset here." % user_name(owner) if owner
-                else "Nobody owns this asset yet; ask your team lead to give it to someone.", 'LOCKED')
+        wrapped(layout, context, "Log in to change this asset.", 'LOCKED')
     if view["truePriority"] != meta["priority"]:
         wrapped(layout, context, "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
     draw_dependencies(layout, context, view)
