@@ -24,8 +24,8 @@ function layersPy (...args: string[]): { status: number | null, out: string } {
 }
 
 /** A copy of the add-on's sources to break on purpose. */
-function copyOfRfam (t: { testdir: (content?: object) => string }): string {
-  const dir = join(t.testdir({}), 'rfam')
+function copyOfRfam (t: { testdir: () => string }): string {
+  const dir = join(t.testdir(), 'rfam')
   cpSync(join(addonDir, 'rfam'), dir, { recursive: true, filter: (f) => basename(f) !== 'schemas' })
   return dir
 }
