@@ -1,3 +1,4 @@
+# Layer 1 (base): paths in the .blend that leave the project (also run by render nodes, alone).
 """Paths in the open .blend that reach outside its project: what a render node refuses to render.
 
 Runs in two places, so a student sees before submitting exactly what a node would refuse: the
