@@ -1,6 +1,6 @@
 // Keeps a small picture of each job's latest frame (<farm>/previews/<job>.jpg), made from the
 // frame the node just wrote, or from the picture the node made of it when sharp and browsers cannot
-// read the output (a JPEG of an EXR …, a PNG of a movie frame: see node/blender-args.ts).
+// read the output (a JPEG of an EXR …, a PNG of a movie frame: see node/blender/rfam_preview.py).
 // Work is coalesced per job: only the newest frame of a burst is converted.
 import { mkdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
