@@ -1,5 +1,5 @@
 // One Blender process: started with a pipe on stdin (commands for a session; closing it makes
-// Blender exit, see blender-args.ts), its stdout and stderr read line by line, written frames
+// Blender exit, see node/blender/session.py), its stdout and stderr read line by line, written frames
 // reported as they come. kill() ends it at once (SIGKILL: a cancelled frame is thrown away anyway).
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync } from 'node:fs'

@@ -1,4 +1,4 @@
-// A Blender kept open with one file loaded (sessionScript in blender-args.ts), rendering the
+// A Blender kept open with one file loaded (node/blender/session.py), rendering the
 // frames of one run after another: a node pays Blender's start-up once per file, not once per run,
 // so runs can be small (an even split of the frames, no idle process at the end of a job) without
 // costing start-ups. A session serves one file with one output path and one set of options. Runs

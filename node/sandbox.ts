@@ -4,13 +4,15 @@
 // own folder when it is installed outside /usr); the job's project folder, read-only; the job's
 // output folder, read-write; a private /tmp (tmpfs, also HOME and TMPDIR); a fresh /dev (plus the
 // GPUs), a /proc showing only its own processes, and the parts of /sys that CPU and GPU discovery
-// read. Everything else is read-only, or not there at all. No network, no shared IPC, PID, UTS or cgroup namespace, a session of its own (no terminal
+// read; and RFAM's own Python that Blender runs (blender-scripts.ts), read-only. Everything else is
+// read-only, or not there at all. No network, no shared IPC, PID, UTS or cgroup namespace, a session of its own (no terminal
 // to type into), no capabilities, only the environment variables it needs, and, when the node runs
 // as root, an ordinary user inside (a user namespace). Nothing else exists in there: not the
 // server's data and secrets (the local node runs on the server's machine), not the node's own
 // settings with its farm credential, not $HOME, not other projects. It dies with the node.
 import { existsSync, lstatSync, readdirSync, readlinkSync, realpathSync } from 'node:fs'
 import { delimiter, dirname, isAbsolute, join } from 'node:path'
+import { scriptMounts } from './blender-scripts.ts'
 
 /** Where one job's Blender may look: its project (read-only) and its output folder (read-write), both real paths. */
 export interface JobPlace { project: string, outputDir: string }
@@ -97,6 +99,8 @@ export class Sandbox {
       '--tmpfs', '/tmp',
       '--ro-bind', place.project, place.project,
       '--bind', place.outputDir, place.outputDir,
+      // The session and video scripts, the path check: Blender runs them by path.
+      ...scriptMounts.flatMap((path) => ['--ro-bind', path, path]),
       // The sandbox's own root (where the mounts hang) read-only too: a write anywhere else fails
       // at once instead of filling memory.
       '--remount-ro', '/',

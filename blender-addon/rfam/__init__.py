@@ -1,8 +1,16 @@
+# Layer 4 (entry): bl_info and registration of every module below, in layer order.
 """RFAM for Blender: the open file's asset (state, priority, owner, render times) and render
 submission to the RFAM farm, in the 3D viewport's sidebar (N) under the RFAM tab.
 
 Blender 3.x reads bl_info; Blender 4.2+ reads blender_manifest.toml and loads this package as an
 extension, so every import here is relative and the add-on's id comes from __package__.
+
+The modules form layers, and each imports only from its own layer or the ones below
+(docs/addon.md, "Layers"; blender-addon/tests/layers.py checks it):
+  1 base      schema_lite, validate, client, location, outside_paths, render_stats, state, preferences
+  2 features  session, preflight, render, asset_ops
+  3 ui        panel, preferences_ui
+  4 entry     this file
 """
 
 bl_info = {
@@ -16,17 +24,18 @@ bl_info = {
     "category": "System",
 }
 
-from . import asset_ops, client, panel, preferences, preflight, render, session, state  # noqa: E402
+import bpy  # noqa: E402
 
-# Registration order: what others refer to comes first.
-_modules = (preferences, state, session, asset_ops, preflight, render, panel)
+from . import asset_ops, client, panel, preferences, preferences_ui, preflight, render, session, state  # noqa: E402
+
+# Registration order: the layers from the bottom, so what others refer to comes first.
+_modules = (state, session, preflight, render, asset_ops, panel, preferences_ui)
 
 
 def register():
     for module in _modules:
         module.register()
     # Enabling the add-on with a file already open: look it up now, not at the next load.
-    import bpy
     bpy.app.timers.register(_first_refresh, first_interval=0.1)
 
 
@@ -40,7 +49,6 @@ def _first_refresh():
 
 
 def unregister():
-    import bpy
     if bpy.app.timers.is_registered(_first_refresh):
         bpy.app.timers.unregister(_first_refresh)
     client.stop()

@@ -1,5 +1,14 @@
+# Layer 2 (features): the open file's asset: look-up, edits, registering; the load and save handlers.
 """The open file's asset: find it on the server, change its state, priority and description, or
-register a file that is not an asset yet. Replies arrive later, on the main thread."""
+register a file that is not an asset yet. Replies arrive later, on the main thread.
+
+Every member of the project may change its assets (docs/security.md, "Who may do what"): the
+server allows it, so the panel offers it to whoever is logged in.
+
+This module sits above session and render: it asks render for the file's jobs once its asset
+arrives, and gives both its refresh() to call after a log-in and after a followed job ends
+(register()), so neither imports this module.
+"""
 
 import os
 
@@ -7,11 +16,10 @@ import bpy
 from bpy.app.handlers import persistent
 from bpy.props import IntProperty, StringProperty
 
-from . import location
-from .preferences import logged_in, prefs
+from . import client, location, preflight, render, session
+from .preferences import logged_in
 from .session import call, project_path
-from .state import cache, load_edit_fields, edited_fields, redraw, say, state_name, ui
-from . import client
+from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui
 
 
 def refresh():
@@ -44,7 +52,6 @@ def _got_asset(reply, generation):
         return
     if reply.ok:
         show_asset(reply.data)
-        from . import render
         render.find_jobs()
     elif reply.error.status == 404 and reply.error.code == "RFAM_NO_ASSET":
         cache.asset = None
@@ -75,22 +82,11 @@ def suggested_name(path):
     return text[:1].upper() + text[1:]
 
 
-def current_user():
-    session = cache.session or {}
-    user = session.get("user")
-    if user:
-        return user["ident"], bool(user.get("staff"))
-    p = prefs()
-    return (p.user.strip() if p else ""), False
-
-
 def can_edit():
-    """The owner changes their asset here; staff may change any."""
+    """Whoever is logged in may change the asset shown: the server shows a project's assets only to
+    its members (and staff), and lets every one of them change any of them."""
     meta = (cache.asset or {}).get("meta")
-    if not meta:
-        return False
-    ident, staff = current_user()
-    return staff or (ident != "" and meta.get("owner") == ident)
+    return bool(meta) and logged_in()
 
 
 @persistent
@@ -106,10 +102,8 @@ def on_file_saved(_dummy=None):
     if bpy.data.filepath != cache.filepath:
         cache.reset_file()
         refresh()
-    else:
-        from . import preflight
-        if cache.preflight is not None:
-            preflight.check(bpy.context)
+    elif cache.preflight is not None:
+        preflight.check(bpy.context)
 
 
 class RFAM_OT_refresh(bpy.types.Operator):
@@ -135,7 +129,8 @@ class RFAM_OT_update_asset(bpy.types.Operator):
     def poll(cls, context):
         if can_edit():
             return True
-        cls.poll_message_set("Only the asset's owner (or staff) can change it here.")
+        cls.poll_message_set("Log in to change this asset." if not logged_in(context)
+                             else "This file's asset cannot be changed here (it is not loaded, or its sidecar is broken).")
         return False
 
     def execute(self, context):
@@ -220,17 +215,21 @@ def _registered(reply, generation):
 
 classes = (RFAM_OT_refresh, RFAM_OT_update_asset, RFAM_OT_register_asset)
 
+_register_classes, _unregister_classes = bpy.utils.register_classes_factory(classes)
+
 
 def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
+    _register_classes()
     bpy.app.handlers.load_post.append(on_file_loaded)
     bpy.app.handlers.save_post.append(on_file_saved)
+    session.set_after_login(refresh)         # a log-in: look the open file up
+    render.set_on_job_finished(refresh)      # a job ended: its render statistics are new
 
 
 def unregister():
+    render.set_on_job_finished(None)
+    session.set_after_login(None)
     for handlers, fn in ((bpy.app.handlers.load_post, on_file_loaded), (bpy.app.handlers.save_post, on_file_saved)):
         if fn in handlers:
             handlers.remove(fn)
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+    _unregister_classes()

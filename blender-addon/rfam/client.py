@@ -1,3 +1,4 @@
+# Layer 1 (base): HTTP to the server in worker threads, replies handed back on the main thread.
 """Talking to the RFAM server without ever freezing Blender.
 
 Each request runs urllib in a daemon thread; its outcome goes into a queue, and drain_results()
@@ -124,8 +125,8 @@ def _timer():
 
 def _ensure_timer():
     try:
-        import bpy
-    except ImportError:      # plain Python (unit tests of this module): callers drain by hand
+        import bpy           # here, not at the top: this module also runs in plain Python
+    except ImportError:      # (unit tests of this module): callers drain by hand
         return
     if not bpy.app.timers.is_registered(_timer):
         bpy.app.timers.register(_timer, first_interval=0.05)
@@ -134,7 +135,7 @@ def _ensure_timer():
 def stop():
     """Unregisters the timer (when the add-on is disabled); replies still in flight are dropped."""
     try:
-        import bpy
+        import bpy           # here, not at the top: this module also runs in plain Python
         if bpy.app.timers.is_registered(_timer):
             bpy.app.timers.unregister(_timer)
     except ImportError:

@@ -1,3 +1,4 @@
+# Layer 1 (base): where the open file sits in its project (no bpy, no other rfam module).
 """Where the open file sits in its project, without asking the server.
 
 Every RFAM project folder holds a project.json at its top, so the project folder is the nearest

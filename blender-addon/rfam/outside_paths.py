@@ -1,9 +1,9 @@
+# Layer 1 (base): paths in the .blend that leave the project (also run by render nodes, alone).
 """Paths in the open .blend that reach outside its project: what a render node refuses to render.
 
 Runs in two places, so a student sees before submitting exactly what a node would refuse: the
-add-on's preflight, and a render node's Blender before it renders a frame (node/blender-args.ts
-reads this file and runs it in a namespace of its own, outside the add-on: it imports only os and
-bpy).
+add-on's preflight, and a render node's Blender before it renders a frame (node/blender/rfam_run.py
+loads this file by path, outside the add-on: it imports only os and bpy).
 
 Listed:
   * every compositor File Output node (in any scene, inside node groups too) whose base path is

@@ -1,3 +1,4 @@
+# Layer 3 (ui): the RFAM tab of the 3D viewport's sidebar; draws, never asks the server.
 """The RFAM tab of the 3D viewport's sidebar: log-in, the open file's asset, and rendering.
 
 draw_* functions only read state.cache and the WindowManager fields: they never talk to the
@@ -10,7 +11,7 @@ import textwrap
 
 import bpy
 
-from . import render_stats
+from . import render, render_stats
 from .asset_ops import can_edit
 from .preferences import prefs
 from .state import cache, edited_fields, priority_name, state_name, type_info, ui, user_name
@@ -154,9 +155,7 @@ def draw_asset_view(layout, context, view):
         _pair(grid, "Priority", "%d%s" % (meta["priority"], " (%s)" % level if level else ""))
         if meta.get("description"):
             wrapped(layout, context, meta["description"])
-        owner = meta.get("owner")
-        wrapped(layout, context, "Only %s can change this asset here." % user_name(owner) if owner
-                else "Nobody owns this asset yet; ask your team lead to give it to someone.", 'LOCKED')
+        wrapped(layout, context, "Log in to change this asset.", 'LOCKED')
     if view["truePriority"] != meta["priority"]:
         wrapped(layout, context, "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
     draw_dependencies(layout, context, view)
@@ -218,7 +217,6 @@ class VIEW3D_PT_rfam_asset(bpy.types.Panel):
 # Rendering: options, preflight, submit, the job's progress, the last picture
 
 def draw_render(layout, context):
-    from . import render
     if cache.file_status not in {'asset', 'not_asset'}:
         wrapped(layout, context, "Open a saved file of your project to render it.")
         return
@@ -267,7 +265,6 @@ def _operator_label(idname):
 
 
 def draw_job(layout, context, job, active):
-    from . import render
     box = layout.box()
     counts = job["counts"]
     wrapped(box, context, "%s: %s" % (job["name"], job["status"]), 'RENDER_ANIMATION' if active else 'INFO')
@@ -318,12 +315,4 @@ class VIEW3D_PT_rfam_render(bpy.types.Panel):
 
 classes = (VIEW3D_PT_rfam, VIEW3D_PT_rfam_asset, VIEW3D_PT_rfam_render)
 
-
-def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister():
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(classes)

@@ -1,3 +1,4 @@
+# Layer 2 (features): checks of the open file before it goes to the farm, and the Check file operator.
 """Checks before a render is sent to the farm: anything a render node would trip over.
 
 Each problem is one plain sentence plus how to fix it. Blocking problems stop the submission
@@ -252,12 +253,4 @@ class RFAM_OT_preflight(bpy.types.Operator):
 
 classes = (RFAM_OT_preflight,)
 
-
-def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
-
-
-def unregister():
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+register, unregister = bpy.utils.register_classes_factory(classes)

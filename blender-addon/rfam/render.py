@@ -1,10 +1,17 @@
+# Layer 2 (features): render jobs of the open file: submit, follow, cancel, the log, the last frame.
 """Rendering the open file on the farm: submit (saving first, after asking), follow the job's
-progress live, show failures with the end of Blender's log, cancel, and show the last frame."""
+progress live, show failures with the end of Blender's log, cancel, and show the last frame.
+
+A finished job has new render statistics for the asset; looking the asset up again is asset_ops'
+job, a module above this one, so it comes in as a callback: set_on_job_finished(), which asset_ops
+sets when it registers.
+"""
 
 import os
 import tempfile
 
 import bpy
+import bpy.utils.previews   # a submodule `import bpy` does not load
 from bpy.props import BoolProperty
 
 from . import client, preflight
@@ -18,6 +25,7 @@ POLL_SECONDS = 2.0
 _previews = None          # bpy.utils.previews collection holding the last frame's picture
 _preview_url = ""         # the URL shown now, so one picture is fetched once
 _preview_file = ""        # its temporary copy on disk
+_on_job_finished = None   # called when a followed job ends: asset_ops.refresh, once registered
 
 
 def is_active(job):
@@ -28,6 +36,12 @@ def may_change(job):
     """The server says in each job view whether the person asking may change the job (servers
     older than that field let everyone)."""
     return bool(job) and job.get("canChange", True)
+
+
+def set_on_job_finished(then):
+    """`then()` runs when a followed job stops running (None: nothing)."""
+    global _on_job_finished
+    _on_job_finished = then
 
 
 def job_path(job_id=""):
@@ -94,8 +108,8 @@ def _got_job(reply, generation, status_before):
     if finished:
         say("The render job '%s' is %s." % (job["name"], job["status"]),
             'INFO' if job["status"] == "completed" else 'WARNING')
-        from . import asset_ops
-        asset_ops.refresh()           # new render statistics
+        if _on_job_finished is not None:
+            _on_job_finished()        # new render statistics
     redraw()
 
 
@@ -264,21 +278,20 @@ class RFAM_OT_copy_log(bpy.types.Operator):
 
 classes = (RFAM_OT_submit_render, RFAM_OT_cancel_render, RFAM_OT_copy_log)
 
+_register_classes, _unregister_classes = bpy.utils.register_classes_factory(classes)
+
 
 def register():
     global _previews
-    import bpy.utils.previews
     _previews = bpy.utils.previews.new()
-    for cls in classes:
-        bpy.utils.register_class(cls)
+    _register_classes()
 
 
 def unregister():
     global _previews, _preview_url, _preview_file
     if bpy.app.timers.is_registered(_poll_timer):
         bpy.app.timers.unregister(_poll_timer)
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+    _unregister_classes()
     if _previews is not None:
         bpy.utils.previews.remove(_previews)
     _previews = None

@@ -1,3 +1,4 @@
+# Layer 1 (base): render times summarised for the panel (no bpy, no other rfam module).
 """Render statistics of an asset, as the panel shows them: mean, fastest and slowest frame, and an
 estimate for the scene's whole frame range. Pure Python (no bpy), so it is easy to test."""
 

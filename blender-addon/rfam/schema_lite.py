@@ -1,3 +1,4 @@
+# Layer 1 (base): a standard-library JSON Schema validator (no bpy, no other rfam module).
 """A standard-library-only JSON Schema validator for the draft-07 subset RFAM's schemas use.
 
 The add-on ships a copy of schemas/*.schema.json and checks with this module what it sends to the

@@ -1,11 +1,19 @@
+# Layer 2 (features): log-in, log-out, the version check and the project's people, states and types.
 """Log-in, log-out, and what the add-on learns once per log-in: who's who in the project, its
-states and types, and whether the server speaks the same contract as this add-on."""
+states and types, and whether the server speaks the same contract as this add-on.
+
+call() is how every feature talks to the server. What else happens after a log-in (looking up the
+open file's asset) belongs to a module above this one, so it comes in as a callback:
+set_after_login(), which asset_ops sets when it registers.
+"""
 
 import bpy
 
 from . import client, validate
 from .preferences import prefs
-from .state import cache, redraw, say
+from .state import cache, load_edit_fields, redraw, say
+
+_after_login = None       # called at the end of after_login(): asset_ops.refresh, once registered
 
 
 def call(method, path, on_done, body=None, **options):
@@ -49,14 +57,20 @@ def project_path(suffix=""):
     return "/api/projects/%s%s" % (client.quote_path(p.project.strip()), suffix)
 
 
+def set_after_login(then):
+    """`then()` runs after each log-in, once the project's data has been asked for (None: nothing)."""
+    global _after_login
+    _after_login = then
+
+
 def after_login():
-    """Fetches what the panel needs once per log-in, then the open file's asset."""
-    from . import asset_ops
+    """Fetches what the panel needs once per log-in, then (through the callback) the open file's asset."""
     check_version()
     call("GET", "/api/session", _got_session, reply_schema="api-session.schema.json")
     call("GET", "/api/users", _got_users)
     call("GET", project_path("/defaults"), _got_defaults, reply_schema="api-defaults-set.schema.json")
-    asset_ops.refresh()
+    if _after_login is not None:
+        _after_login()
 
 
 def _got_session(reply):
@@ -84,7 +98,6 @@ def _got_users(reply):
 def _got_defaults(reply):
     if reply.ok:
         cache.defaults = reply.data
-        from .state import load_edit_fields
         load_edit_fields()
         redraw()
     else:
@@ -180,14 +193,14 @@ def _logged_out(reply):
 
 classes = (RFAM_OT_login, RFAM_OT_logout)
 
+_register_classes, _unregister_classes = bpy.utils.register_classes_factory(classes)
+
 
 def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
+    _register_classes()
     client.set_error_handler(lambda message: say(message, 'ERROR'))
 
 
 def unregister():
     client.set_error_handler(None)
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+    _unregister_classes()

@@ -1,3 +1,4 @@
+# Layer 1 (base): the reply cache and the fields people edit in the panel.
 """What the panel shows: replies from the server (a plain Python cache) and the fields people edit
 (a PropertyGroup on the WindowManager, which Blender never writes into the .blend).
 
@@ -164,14 +165,14 @@ def edited_fields(context=None):
 
 classes = (RFAM_State,)
 
+_register_classes, _unregister_classes = bpy.utils.register_classes_factory(classes)
+
 
 def register():
-    for cls in classes:
-        bpy.utils.register_class(cls)
+    _register_classes()
     bpy.types.WindowManager.rfam = PointerProperty(type=RFAM_State)
 
 
 def unregister():
     del bpy.types.WindowManager.rfam
-    for cls in reversed(classes):
-        bpy.utils.unregister_class(cls)
+    _unregister_classes()

@@ -1,3 +1,4 @@
+# Layer 1 (base): the shipped contract (schemas/), checked with schema_lite.
 """The add-on's side of the contract: the schemas/ copy it ships, checked with schema_lite.
 
 Everything the add-on sends is checked before it leaves, and everything it receives before it is

@@ -271,18 +271,45 @@ class AddonTest(unittest.TestCase):
         self.assertEqual(bpy.ops.rfam.update_asset(), {'CANCELLED'}, "nothing changed, nothing sent")
         self.assertEqual(rfam.client.pending(), 0)
 
-    def test_09_only_the_owner_or_staff_may_edit(self):
+    def test_09_a_teammate_who_does_not_own_the_asset_may_edit_it_too(self):
+        # docs/security.md, "Who may do what": every member of a project may edit its assets.
+        log_in(user="leo")
+        settle(lambda: cache().file_status != 'loading')
+        self.assertEqual(cache().file_status, 'asset', cache().file_error or cache().message)
         meta = cache().asset["meta"]
-        owner = meta["owner"]
-        meta["owner"] = "sam"
+        self.assertEqual(meta["owner"], ARGS["user"], "the asset is not leo's")
+        self.assertNotIn("leo", meta.get("support") or [], "nor does leo help on it")
+        self.assertFalse(cache().session["user"]["staff"], "and leo is not staff")
+        self.assertTrue(rfam.asset_ops.can_edit())
+        layout = drawn(rfam.panel.draw_asset)
+        for field in ("edit_state", "edit_priority", "edit_description"):
+            self.assertIn(field, layout.props(), "the panel offers leo the edit controls")
+        self.assertIn("rfam.update_asset", layout.operators())
+        self.assertNotIn("can change this asset", layout.texts())
+        # The server agrees: leo's change is saved (then put back, for the tap side's checks).
+        description = meta["description"]
+        bpy.ops.rfam.update_asset(description="Checked by Leo.")
+        settle()
+        self.assertEqual(cache().message_level, 'INFO', cache().message)
+        self.assertEqual(cache().asset["meta"]["description"], "Checked by Leo.", "the server's reply has it")
+        bpy.ops.rfam.update_asset(description=description)
+        settle()
+        self.assertEqual(cache().asset["meta"]["description"], description, cache().message)
+        # Logged out (the token forgotten after a 401, say) with the asset still shown: read-only.
+        token = prefs().token
+        prefs().token = ""
         try:
             self.assertFalse(rfam.asset_ops.can_edit())
             with self.assertRaisesRegex(RuntimeError, "poll"):
                 bpy.ops.rfam.update_asset(state=ARGS["newState"])
-            text = drawn(rfam.panel.draw_asset).texts()
-            self.assertIn("Only Sam Okafor can change this asset here.", text)
+            layout = drawn(rfam.panel.draw_asset)
+            self.assertNotIn("edit_state", layout.props())
+            self.assertIn("Log in to change this asset.", layout.texts())
         finally:
-            meta["owner"] = owner
+            prefs().token = token
+        log_in()
+        settle(lambda: cache().file_status == 'asset')
+        self.assertEqual(cache().session["user"]["ident"], ARGS["user"])
 
     def test_10_the_token_never_lands_in_a_blend(self):
         handle, copy = tempfile.mkstemp(suffix=".blend")

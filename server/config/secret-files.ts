@@ -1,4 +1,4 @@
-// Files holding secrets are for the server's user alone: the secrets folder (session key, farm
+// Files holding secrets are for the server's user alone: the secrets folder (farm
 // credentials, the local node's settings) and users/*.json (password hashes). New ones are written
 // 0600 (folders 0700); older ones, written 0644 before, are tightened at start with a line each.
 import { chmodSync, lstatSync, readdirSync } from 'node:fs'

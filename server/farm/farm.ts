@@ -23,6 +23,7 @@ import { byFile, describe, framesOnDisk, jobsToCheck } from './journal-repair.ts
 import { NodeRegistry, type NodeState } from './node-registry.ts'
 import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
+import { sweepFolder } from '../store/temp-files.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
 import { noWorkReason } from './sandbox-policy.ts'
@@ -191,6 +192,7 @@ export class Farm {
         this.registry.expectBack(task.node)
       })
     }
+    await sweepFolder(this.previews.dir) // previews a killed server was writing
     try {
       for (const name of readdirSync(this.previews.dir)) if (name.endsWith('.jpg')) this.previewed.add(name.slice(0, -4))
     } catch { /* no previews yet */ }

@@ -23,6 +23,7 @@ import type { Job } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { HttpError } from '../errors.ts'
 import { writeFileAtomic } from '../store/atomic-write.ts'
+import { sweepFolder } from '../store/temp-files.ts'
 import type { DiskFullError } from '../store/disk-full.ts'
 import { fileText, headerJson, imageOf, putBack, slim, slimTask, type JobImage } from './job-image.ts'
 import { JournalFile } from './journal-file.ts'
@@ -123,9 +124,8 @@ export class JobStore {
    */
   async load (): Promise<Job[]> {
     for (const dir of [this.jobsDir, this.journalDir]) await mkdir(dir, { recursive: true }).catch((err) => this.cannotWrite(err, dir))
-    for (const name of await names(this.jobsDir)) {
-      if (name.startsWith('.') && name.endsWith('.tmp')) await unlink(join(this.jobsDir, name)).catch(() => {})
-    }
+    // Temp files of job-file writes a killed server left (never those of a writer still running).
+    await sweepFolder(this.jobsDir)
     for (const name of (await names(this.jobsDir)).filter((n) => n.endsWith('.json')).sort()) {
       const file = join(this.jobsDir, name)
       try {

@@ -1,9 +1,10 @@
 // Keeps a small picture of each job's latest frame (<farm>/previews/<job>.jpg), made from the
 // frame the node just wrote, or from the picture the node made of it when sharp and browsers cannot
-// read the output (a JPEG of an EXR …, a PNG of a movie frame: see node/blender-args.ts).
+// read the output (a JPEG of an EXR …, a PNG of a movie frame: see node/blender/rfam_preview.py).
 // Work is coalesced per job: only the newest frame of a burst is converted.
 import { mkdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
+import { tempDone, tempPathFor } from '../store/temp-files.ts'
 
 export const PREVIEW_EVERY_MS = 3000
 
@@ -38,7 +39,7 @@ export class PreviewMaker {
       await mkdir(this.dir, { recursive: true })
       for (let file = this.wanted.get(job); file !== undefined; file = this.wanted.get(job)) {
         this.wanted.delete(job)
-        const temp = join(this.dir, `.${job}.${process.pid}.tmp`)
+        const temp = tempPathFor(this.pathOf(job))
         try {
           // Loaded on first use: sharp takes a while to load and most servers start without a job.
           const sharp = (await import('sharp')).default
@@ -49,6 +50,8 @@ export class PreviewMaker {
           await unlink(temp).catch(() => {})
           if (!this.warned.has(job)) this.log.warn(`farm: no preview from ${file}: ${(err as Error).message}`)
           this.warned.add(job)
+        } finally {
+          tempDone(temp)
         }
       }
     } finally {

@@ -120,6 +120,7 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
   if (run.code !== 0) t.comment(run.out.slice(-12000))
   t.equal(run.code, 0, 'blender exits 0')
   if (!t.match(run.out, /^\d+ passed, 0 failed, \d+ skipped$/m, 'every step passed')) return
+  t.comment(`in Blender: ${/^\d+ passed, 0 failed, \d+ skipped$/m.exec(run.out)![0]}`)
   const found = results(run.out)
 
   t.test('the edits from the panel are in the sidecar on disk', async (t) => {

@@ -19,7 +19,7 @@ async function farmServer (t: Tap, farmSettings: Record<string, unknown> = {}) {
   const secrets = { test: await s.app.farm.credentials.create('test'), other: await s.app.farm.credentials.create('other') }
   const call = (url: string, payload: object, secret: string) => s.app.inject({ method: 'POST', url: `/api/farm/${url}`, payload, headers: { authorization: `Bearer ${secret}` } })
   const hello = async (name: string, secret: string) => {
-    const res = await call('hello', { name, version: '0.1.0', provides: [], shares: ['data'], processes: 1 }, secret)
+    const res = await call('hello', { name, version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } }, secret)
     if (res.statusCode !== 200) throw new Error(`hello ${name}: ${res.statusCode} ${res.body}`)
     return { name, session: res.json().session as string, secret }
   }
@@ -97,12 +97,12 @@ t.test('a node reports only on tasks handed to it: report, done and failed for a
 t.test('a node name stays with the credential that first used it; staff free it with npm run farm -- forget-node', async (t) => {
   const f = await farmServer(t)
   const a = await f.hello('pc-a', f.secrets.test)
-  const stolen = await f.call('hello', { name: 'pc-a', version: '0.1.0', provides: [], shares: ['data'], processes: 1 }, f.secrets.other)
+  const stolen = await f.call('hello', { name: 'pc-a', version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } }, f.secrets.other)
   t.equal(stolen.statusCode, 403, 'another credential cannot say hello as pc-a')
   t.match(stolen.json(), { code: 'RFAM_NODE_NAME_BOUND', message: /"pc-a" belongs to another farm credential; give this node its own name .*npm run farm -- forget-node pc-a/ })
   t.equal((await f.send(a, 'work', { free: 1, running: [], wait: false })).statusCode, 200, 'pc-a keeps its session')
   t.equal((await f.send(a, 'bye', {})).statusCode, 204)
-  t.equal((await f.call('hello', { name: 'pc-a', version: '0.1.0', provides: [], shares: ['data'], processes: 1 }, f.secrets.other)).statusCode, 403, 'a node gone offline keeps its name')
+  t.equal((await f.call('hello', { name: 'pc-a', version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } }, f.secrets.other)).statusCode, 403, 'a node gone offline keeps its name')
   const again = await f.hello('pc-a', f.secrets.test)
   t.equal((await f.send(again, 'work', { free: 1, running: [], wait: false })).statusCode, 200, 'its own credential brings it back')
 

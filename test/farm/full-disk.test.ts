@@ -47,7 +47,7 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
   let token = await login(server)
   const node = async (path: string, session: string, body: object) => call(server, 'POST', `/api/farm/${path}`, secret, { node: NODE, session, ...body })
   const hello = async (running: FarmTask[]) => call(server, 'POST', '/api/farm/hello', secret, {
-    name: NODE, version: '0.1.0', provides: [], shares: ['data'], processes: 1, running: running.map((r) => ({ job: r.job, tasks: r.tasks })),
+    name: NODE, version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' }, running: running.map((r) => ({ job: r.job, tasks: r.tasks })),
   })
   const first = await hello([])
   t.equal(first.status, 200, JSON.stringify(first.body))

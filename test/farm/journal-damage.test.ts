@@ -35,7 +35,7 @@ t.test('damaged and torn journal lines: reported, their frames found on disk, no
   let server = await startRealServer(t, configFile)
   let token = await login(server)
   const hello = async (running: FarmTask[]) => (await call(server, 'POST', '/api/farm/hello', secret, {
-    name: NODE, version: '0.1.0', provides: [], shares: ['data'], processes: 1, running: running.map((r) => ({ job: r.job, tasks: r.tasks })),
+    name: NODE, version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' }, running: running.map((r) => ({ job: r.job, tasks: r.tasks })),
   })).body.session as string
   let session = await hello([])
   const send = (path: string, body: object) => call(server, 'POST', `/api/farm/${path}`, secret, { node: NODE, session, ...body })

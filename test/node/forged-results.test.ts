@@ -49,7 +49,7 @@ t.test('while a real node renders, another credential can neither take its name 
 
   const other = await s.app.farm.credentials.create('other')
   const post = (url: string, body: object) => fetch(`${s.url}/api/farm/${url}`, { method: 'POST', headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
-  const helloBody = { version: '0.1.0', provides: [], shares: ['data'], processes: 1 }
+  const helloBody = { version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } }
   const stolen = await post('hello', { name: 'pc-a', ...helloBody })
   t.equal(stolen.status, 403, 'its name is not for the taking')
   t.match(await stolen.json(), { code: 'RFAM_NODE_NAME_BOUND' })

@@ -1,12 +1,13 @@
 // The render node's pieces without Blender: its configuration, the Blender command line, reading
 // Blender's output, and the sentences it reports failures with.
 import t from 'tap'
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FarmTask } from '../../schemas/generated/types.ts'
 import { loadNodeConfig, NodeConfigError, processesShareCores } from '../../node/config.ts'
-import { animationScript, blenderCommand, sessionCommand, sessionScript, setupScript } from '../../node/blender-args.ts'
+import { blenderCommand, sessionCommand } from '../../node/blender-args.ts'
+import { blenderScript, outsidePathsFile } from '../../node/blender-scripts.ts'
 import { BlenderOutput, explainFailure } from '../../node/blender-output.ts'
 
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
@@ -49,33 +50,31 @@ t.test('the Blender command line', async (t) => {
   const args = c.args.slice(3)
   t.same(args.slice(0, 4), ['--factory-startup', '-Y', '-b', '/d/a.blend'], 'scripts off (-Y) unless the node allows them')
   const at = (flag: string) => args.indexOf(flag)
-  const render = args.length - 2
+  t.same(args.slice(4, 6), ['--python', blenderScript('video_setup.py')], 'the set-up first, by path')
+  const render = args.length - 4
   t.ok(at('-o') < render && at('-s') < render && at('-e') < render && at('-j') < render && at('-t') < render, 'every option before the render')
   t.same([args[at('-o') + 1], args[at('-s') + 1], args[at('-e') + 1], args[at('-j') + 1], args[at('-t') + 1]], ['/d/renders/a/####', '3', '7', '2', '4'])
-  t.same(args.slice(-2), ['--python-expr', animationScript()], 'consecutive frames in one Blender: -s/-e/-j, then the whole range rendered')
-  t.match(animationScript(), /bpy\.ops\.render\.render\(animation=True\)/, 'through the render operator, which keeps the Render Result for previews')
+  t.same(args.slice(-4, -2), ['--python', blenderScript('video_render.py')], 'consecutive frames in one Blender: -s/-e/-j, then the whole range rendered')
+  t.equal(args.at(-2), '--', 'the scripts\' parameters last, where Blender reads no more')
+  t.same(JSON.parse(args.at(-1)!), { frames: true, project: '/d', outputDir: '/d/renders/a', outputShown: 'renders/a/', outsidePaths: outsidePathsFile }, 'a frames run (its file missing): a movie file writes images')
+  t.match(JSON.parse(blenderCommand(task({ video: true }), placed('/d/a.blend', '/d/renders/a/####'), { blender: 'blender', threads: 0, scripting: false, nice: 0 }).args.at(-1)!), { frames: false }, 'a video job keeps the movie format')
   const scripted = blenderCommand(task(), placed('/d/a.blend', '/o'), { blender: 'blender', threads: 0, scripting: true, nice: 0 })
   t.equal(scripted.command, 'blender')
   t.ok(scripted.args.includes('-y') && !scripted.args.includes('-Y') && !scripted.args.includes('-t'))
-  t.match(setupScript(true), /is_movie_format: r.image_settings.file_format = 'PNG'/, 'a frames job of a movie file writes images')
-  t.notMatch(setupScript(false), /PNG/, 'a video job keeps the movie format')
-  t.notMatch(setupScript(true), /use_denoising|samples|engine/, 'nothing the file needs is turned off')
+  for (const name of ['video_setup.py', 'video_render.py', 'session.py'] as const) t.ok(existsSync(blenderScript(name)), `${name} is there`)
+  t.ok(existsSync(outsidePathsFile), 'the add-on\'s path check is there')
 
   const session = sessionCommand(placed('/d/a.blend', '/d/renders/a/####'), { blender: 'blender', threads: 2, scripting: false, nice: 0 })
   const sat = (flag: string) => session.args.indexOf(flag)
   t.same(session.args.slice(0, 4), ['--factory-startup', '-Y', '-b', '/d/a.blend'], 'a session: scripts off too')
-  t.ok(sat('-t') < sat('--python-expr'), 'a session script never returns: threads come before it')
-  t.match(session.args.at(-1), /_rfam_output = "\/d\/renders\/a\/####"/, 'the output path is set by the script (again after each load)')
-  t.match(sessionScript(placed('', '/o/"quoted"/####'), true), /_rfam_output = "\/o\/\\"quoted\\"\/####"/, 'as a string literal, quotes escaped')
+  t.ok(sat('-t') < sat('--python'), 'a session script never returns: threads come before it')
+  t.same(session.args.slice(-4, -1), ['--python', blenderScript('session.py'), '--'])
+  t.same(JSON.parse(session.args.at(-1)!), { output: '/d/renders/a/####', project: '/d', outputDir: '/d/renders/a', outputShown: 'renders/a/', scripting: false, outsidePaths: outsidePathsFile }, 'the output path is set by the script (again after each load)')
+  t.match(JSON.parse(sessionCommand(placed('/d/a.blend', '/o/"quoted" \'x\'/####'), { blender: 'blender', threads: 0, scripting: true, nice: 0 }).args.at(-1)!), { output: '/o/"quoted" \'x\'/####', scripting: true }, 'any path as it is; a file loaded again runs its scripts only where the node allows them')
   const ready = sessionCommand(null, { blender: 'blender', threads: 0, scripting: false, nice: 0 })
-  t.same(ready.args.slice(0, 4), ['--factory-startup', '-Y', '-b', '--python-expr'], 'a Blender started ahead of work: no file yet')
-  t.match(ready.args.at(-1), /_rfam_output = None/, 'nor an output until a file is loaded')
-  t.match(sessionScript(placed('', '/o'), true), /use_scripts=True/, 'a file loaded again runs its scripts only where the node allows them')
-  t.match(sessionScript(placed('', '/o'), false), /use_scripts=False/)
-  t.equal(session.args.at(-2), '--python-expr')
+  t.same(ready.args.slice(0, 5), ['--factory-startup', '-Y', '-b', '--python', blenderScript('session.py')], 'a Blender started ahead of work: no file yet')
+  t.match(JSON.parse(ready.args.at(-1)!), { output: null, project: null }, 'nor an output until a file is loaded')
   t.notOk(session.args.includes('-a'), 'frames are asked for on stdin, not by -a')
-  t.match(sessionScript(placed('', '/o'), false), /is_movie_format: r.image_settings.file_format = 'PNG'/, 'a session renders frames: a movie file writes images')
-  t.notMatch(sessionScript(placed('', '/o'), false), /use_denoising|samples|engine/, 'nothing the file needs is turned off')
 })
 
 t.test('reading Blender\'s output', async (t) => {

@@ -10,6 +10,7 @@ import { Shares } from '../../server/store/named-paths.ts'
 import { placeOfRun, PlaceRefused } from '../../node/job-place.ts'
 import { findExecutable, Sandbox } from '../../node/sandbox.ts'
 import { probeSandbox } from '../../node/sandbox-probe.ts'
+import { scriptMounts } from '../../node/blender-scripts.ts'
 import { failingBwrap } from './harness.ts'
 
 const blender = findExecutable('blender')
@@ -30,8 +31,9 @@ t.test('the sandbox command: the system read-only, the project read-only, the ou
   t.ok(args.indexOf('--tmpfs') < args.indexOf('/p'), 'a private /tmp first, so a project under /tmp is mounted over it')
   const mounted = [...pairs('--ro-bind'), ...pairs('--ro-bind-try'), ...pairs('--bind')].map((p) => p.split(' ')[0]!)
   for (const path of mounted) {
-    t.ok(['/usr', '/p', out].includes(path) || /^\/(etc\/(ld\.so|alternatives|fonts|localtime|timezone|OpenCL|glvnd|vulkan|nvidia|drirc|python3)|sys\/(block|bus|class|dev|devices)$)/.test(path), `${path} is on the allow-list`)
+    t.ok(['/usr', '/p', out, ...scriptMounts].includes(path) || /^\/(etc\/(ld\.so|alternatives|fonts|localtime|timezone|OpenCL|glvnd|vulkan|nvidia|drirc|python3)|sys\/(block|bus|class|dev|devices)$)/.test(path), `${path} is on the allow-list`)
   }
+  for (const path of scriptMounts) t.ok(pairs('--ro-bind').includes(`${path} ${path}`), `RFAM's Blender scripts, read-only: ${path}`)
   t.notOk(mounted.some((p) => ['/', '/etc', '/home', '/root', '/var', '/srv', '/opt', '/mnt', '/tmp', '/sys', '/work'].includes(p)), 'no wide folder')
   t.notOk(args.includes('/etc/passwd') || args.includes('/etc/shadow'))
   const env = args.flatMap((a, i) => a === '--setenv' ? [args[i + 1]] : [])

@@ -11,6 +11,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, 
 import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
+import { CREDENTIALS_FILE } from '../../server/farm/credentials.ts'
 import { copyScene, failingBwrap, farmWithScenes, hostileScenes, until } from './harness.ts'
 
 const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
@@ -39,7 +40,7 @@ function craft (s: { dir: string, url: string, config: { secretsDir: string, use
     otherTexture: other.texture,
     otherTextureRelative: `//${relative(join(project, 'shots'), other.texture)}`,
     probe: {
-      read: [join(project, 'shots', 'probe.blend'), other.texture, join(s.config.secretsDir, 'session.key'), join(s.config.usersDir, users[0]!), nodeConfig, '/etc/shadow'],
+      read: [join(project, 'shots', 'probe.blend'), other.texture, join(s.config.secretsDir, CREDENTIALS_FILE), join(s.config.usersDir, users[0]!), nodeConfig, '/etc/shadow'],
       write: [join(project, 'renders', 'probe', 'ok.txt'), other.frame, join(project, 'shots', 'planted.txt'), hostTmp],
       host: '127.0.0.1',
       port: Number(new URL(s.url).port),
@@ -113,7 +114,8 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
     t.equal(probe[`read ${join(project, 'shots', 'probe.blend')}`], true, 'it reads its own project')
     t.equal(probe[`write ${join(project, 'renders', 'probe', 'ok.txt')}`], true, 'it writes its output folder')
     t.equal(probe[`read ${other.texture}`], false, 'not another project')
-    t.equal(probe[`read ${join(s.config.secretsDir, 'session.key')}`], false, 'not the server\'s session key')
+    t.ok(existsSync(join(s.config.secretsDir, CREDENTIALS_FILE)), 'the farm credentials are there on this machine')
+    t.equal(probe[`read ${join(s.config.secretsDir, CREDENTIALS_FILE)}`], false, 'not the farm credentials')
     t.match(Object.entries(probe).filter(([k]) => k.startsWith(`read ${s.config.usersDir}`)), [[String, false]], 'not the users\' password hashes')
     t.equal(probe[`read ${node.config}`], false, 'not the node\'s own settings (its farm credential)')
     t.equal(probe['read /etc/shadow'], false, 'not /etc/shadow')
@@ -160,7 +162,7 @@ t.test('a node where bubblewrap cannot run: it says so, and gets work only where
   const probeJob = (await lenient.api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/probe.blend', frameStart: 1, frameEnd: 1, output: 'renders/probe/####' })).body
   t.equal((await lenient.finished(probeJob.id)).status, 'completed')
   const probe = JSON.parse(readFileSync(join(lenient.project, 'renders', 'probe', 'probe.json'), 'utf8')) as Record<string, boolean>
-  t.equal(probe[`read ${join(lenient.s.config.secretsDir, 'session.key')}`], true, 'unsandboxed, the file reads the server\'s key')
+  t.equal(probe[`read ${join(lenient.s.config.secretsDir, CREDENTIALS_FILE)}`], true, 'unsandboxed, the file reads the farm credentials')
   t.equal(probe[`read ${allowed.config}`], true, 'and the node\'s settings')
   t.equal(probe[`write ${other.frame}`], true, 'and overwrites another project\'s frame')
   await until(() => (existsSync(hostTmp) ? true : undefined), 1000, 'the host /tmp file')

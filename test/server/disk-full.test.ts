@@ -106,7 +106,8 @@ t.test('temp files of writers that died are swept at start in every folder RFAM 
   const pictures = join(config.shares.resolve('data::'), 'pictures', 'users')
   mkdirSync(pictures, { recursive: true })
   mkdirSync(config.cacheDir, { recursive: true })
-  const folders = [join(projectDir, 'props'), projectDir, config.usersDir, config.projectsDir, config.secretsDir, pictures, config.cacheDir]
+  for (const farmFolder of ['jobs', 'previews']) mkdirSync(join(config.farmDir, farmFolder), { recursive: true })
+  const folders = [join(projectDir, 'props'), projectDir, config.usersDir, config.projectsDir, config.secretsDir, pictures, config.cacheDir, join(config.farmDir, 'jobs'), join(config.farmDir, 'previews')]
   const anHourAgo = new Date(Date.now() - 3600_000)
   for (const folder of folders) {
     writeFileSync(join(folder, leftBy(dead)), '') // this machine, a process that is gone
