@@ -50,8 +50,6 @@ export interface RenderNodeOptions {
  * 60 s) and before it said anything: an outage costs at most this much after the server is back.
  */
 const BACKOFF_MAX_MS = 5000
-/** The server's long poll until its welcome says (its default). */
-const LONG_POLL_SECONDS = 20
 
 /** Raised when the server refuses the node for good (bad credential): stop and tell a person. */
 export class NodeRefused extends Error {}
@@ -103,7 +101,8 @@ export class RenderNode {
       const poll = new AbortController()
       this.poll = poll
       try {
-        const held = ((this.welcome?.longPollSeconds ?? LONG_POLL_SECONDS) * 1000) + HELD_MARGIN_MS
+        // The welcome came with the session: it says how long the server holds a poll.
+        const held = this.welcome!.longPollSeconds * 1000 + HELD_MARGIN_MS
         const work = await this.client.post<FarmWork>('work', { node: this.config.name, session: this.session, free, running: this.refs(), wait: true }, poll.signal, held)
         this.errors = 0
         for (const ref of work.cancel) this.cancelMatching(ref, 'the server asked to stop it')

@@ -1,7 +1,9 @@
 // Dead nodes noticed early (issue 16 item 5), with a manual clock: a held work request closed from
 // the node's end without an answer, and nothing more from that node for nodeGoneSeconds, is a
 // node gone (killed, crashed); its tasks go to the queue at once, not after nodeTimeoutSeconds.
-// A close alone is no proof: a node re-polling, or a request that overtook the close, keeps it.
+// A close alone is no proof: a node re-polling, or a poll that overtook the close, keeps it; reports
+// sent before the close do not (a killed busy node sent them). Without a close (reports only) the
+// node timeout decides; while the farm is read-only nobody is heard, so the grace starts again after.
 import t from 'tap'
 import { setTimeout as sleep } from 'node:timers/promises'
 import type { FarmTask, FarmWork } from '../../schemas/generated/types.ts'
