@@ -1039,7 +1039,7 @@ export class Farm {
     }
     if (this.store.problem || !this.readOnly) return
     this.readOnly = null
-    this.registry.restartGrace()
+    this.registry.restartSilence()
     this.deps.log.info('farm: the farm folder can be written again; the farm goes on')
     this.announceState()
     this.wakeForWork()

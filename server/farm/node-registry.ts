@@ -194,12 +194,17 @@ export class NodeRegistry {
   }
 
   /**
-   * Requests were refused unheard for a while (the farm was read-only): a node whose held request
-   * had closed gets its full grace from now to ask again.
+   * Requests were refused unheard for a while (the farm was read-only): every node's silence counts
+   * from now, so none is given up for a silence the farm imposed (a node whose held request had
+   * closed gets its full grace, the others the full node timeout).
    */
-  restartGrace (): void {
+  restartSilence (): void {
     const now = this.now()
-    for (const state of this.nodes.values()) if (state.closedAt !== null) state.closedAt = now
+    for (const state of this.nodes.values()) {
+      if (!state.online) continue
+      state.lastSeen = Math.max(state.lastSeen, now)
+      if (state.closedAt !== null) state.closedAt = now
+    }
   }
 
   /** Nodes silent for longer than the timeout: marked offline and returned. */
