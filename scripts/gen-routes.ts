@@ -1,0 +1,28 @@
+// Generates from the route contract (schemas/routes/*.routes.json) what must agree with it:
+// schemas/generated/routes.ts (the server's route table and handler types). Run with `npm run gen`;
+// a test fails when a committed file is stale.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { dirname, join, relative } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { loadSchemas, schemaDir } from '../schemas/load.ts'
+import { loadRouteAreas } from '../schemas/route-contract.ts'
+import { serverTable } from './routes/server-table.ts'
+
+const root = join(schemaDir, '..')
+
+/** Every generated file, by path, with its fresh contents. */
+export function generateRouteFiles (): Map<string, string> {
+  const schemas = loadSchemas()
+  const areas = loadRouteAreas(undefined, schemas)
+  return new Map([
+    [join(schemaDir, 'generated', 'routes.ts'), serverTable(areas, schemas)],
+  ])
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  for (const [file, text] of generateRouteFiles()) {
+    mkdirSync(dirname(file), { recursive: true })
+    writeFileSync(file, text)
+    console.log(`wrote ${relative(root, file)}`)
+  }
+}
