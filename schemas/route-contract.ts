@@ -7,16 +7,12 @@ import { join } from 'node:path'
 import { Ajv } from 'ajv'
 import { describeErrors } from './validator.ts'
 import { loadSchemas, schemaDir, type SchemaDocument } from './load.ts'
-import type { ContractRoute, RouteArea } from './route-spec.ts'
+import { pathParams, type ContractRoute, type RouteArea } from './route-spec.ts'
 
 export const routeDir = join(schemaDir, 'routes')
 
 export type { ContractRoute, RouteArea, RouteReply, QuerySchema, SchemaRef, Media, HttpMethod, RouteAccess } from './route-spec.ts'
-
-/** The names in a path: ':project' gives 'project', a final '*' gives '*'. */
-export function pathParams (path: string): string[] {
-  return path.split('/').flatMap((part) => (part.startsWith(':') ? [part.slice(1)] : part === '*' ? ['*'] : []))
-}
+export { pathParams } from './route-spec.ts'
 
 export function routeFiles (dir = routeDir): string[] {
   return readdirSync(dir).filter((f) => f.endsWith('.routes.json')).sort()

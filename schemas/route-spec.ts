@@ -49,3 +49,8 @@ export interface RouteArea {
 
 /** What the server needs of a route (schemas/generated/routes.ts holds one per route). */
 export type ServerRoute = Pick<ContractRoute, 'id' | 'method' | 'path' | 'access' | 'staffOnly' | 'params' | 'query' | 'body' | 'upload' | 'reply'>
+
+/** The names in a path: ':project' gives 'project', a final '*' gives '*'. */
+export function pathParams (path: string): string[] {
+  return path.split('/').flatMap((part) => (part.startsWith(':') ? [part.slice(1)] : part === '*' ? ['*'] : []))
+}
