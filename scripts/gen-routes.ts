@@ -1,12 +1,14 @@
 // Generates from the route contract (schemas/routes/*.routes.json) what must agree with it:
-// schemas/generated/routes.ts (the server's route table and handler types). Run with `npm run gen`;
+// schemas/generated/routes.ts (the server's route table and handler types) and docs/api.md (with
+// docs/api.intro.md as its introduction). Run with `npm run gen`;
 // a test fails when a committed file is stale.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { dirname, join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { loadSchemas, schemaDir } from '../schemas/load.ts'
 import { loadRouteAreas } from '../schemas/route-contract.ts'
 import { serverTable } from './routes/server-table.ts'
+import { apiDocs } from './routes/api-docs.ts'
 
 const root = join(schemaDir, '..')
 
@@ -16,6 +18,7 @@ export function generateRouteFiles (): Map<string, string> {
   const areas = loadRouteAreas(undefined, schemas)
   return new Map([
     [join(schemaDir, 'generated', 'routes.ts'), serverTable(areas, schemas)],
+    [join(root, 'docs', 'api.md'), apiDocs(readFileSync(join(root, 'docs', 'api.intro.md'), 'utf8'), areas, schemas)],
   ])
 }
 
