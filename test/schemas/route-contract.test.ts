@@ -60,3 +60,12 @@ t.test('mistakes in a route file are refused, each named', async (t) => {
     t.throws(() => loadRouteAreas(dir), message, what)
   }
 })
+
+t.test('the web UI builds no API URL by hand: every call goes through the generated client', async (t) => {
+  const files = (dir: string): string[] => readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? (e.name === 'api' ? [] : files(join(dir, e.name))) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [])
+  for (const file of files(join(root, 'web', 'src'))) {
+    const code = readFileSync(file, 'utf8').split('\n').filter((line) => !/^\s*(\/\/|\*|\/\*)/.test(line)).join('\n')
+    t.notMatch(code, /['"`]\/api\/[a-z]/, `${relative(root, file)}: use urls.* or api.* from web/src/api/routes.ts`)
+  }
+})
