@@ -30,8 +30,7 @@ function caller (route: ContractRoute, t: ReturnType<typeof routeTsTypes>): stri
   args.push('options: CallOptions = {}')
   const reply = t.reply === 'undefined' ? 'void' : t.reply
   const send = route.body ? ', { ...options, body }' : route.upload ? ', { ...options, body: upload(file) }' : ', options'
-  const asJson = route.reply?.jsonWhen ? ' As JSON.' : ''
-  return `  /** ${route.summary}${asJson} (${route.method} ${route.path}) */\n` +
+  return `  /** ${route.summary} (${route.method} ${route.path}) */\n` +
     `  ${route.id}: (${args.join(', ')}) => call<${reply}>('${route.method}', urls.${route.id}(${urlArgs.join(', ')})${send}),`
 }
 

@@ -69,3 +69,33 @@ t.test('the web UI builds no API URL by hand: every call goes through the genera
     t.notMatch(code, /['"`]\/api\/[a-z]/, `${relative(root, file)}: use urls.* or api.* from web/src/api/routes.ts`)
   }
 })
+
+t.test('the add-on builds no API URL by hand: every request comes from the generated api.py', async (t) => {
+  const dir = join(root, 'blender-addon', 'rfam')
+  for (const name of readdirSync(dir).filter((f) => f.endsWith('.py') && f !== 'api.py')) {
+    const code = readFileSync(join(dir, name), 'utf8').split('\n').filter((line) => !/^\s*#/.test(line)).join('\n')
+    t.notMatch(code, /['"]\/api\/[a-z]/, `blender-addon/rfam/${name}: use a function of api.py`)
+  }
+})
+
+t.test('the web client and the add-on\'s build the same paths, every parameter escaped', async (t) => {
+  const { urls } = await import('../../web/src/api/urls.ts')
+  const project = 'demo'
+  const odd = 'shots/my shot #1/ä?.blend'
+  const script = [
+    'import importlib.util, json, sys',
+    `spec = importlib.util.spec_from_file_location('api', ${JSON.stringify(join(root, 'blender-addon', 'rfam', 'api.py'))})`,
+    'api = importlib.util.module_from_spec(spec); spec.loader.exec_module(api)',
+    `print(json.dumps([api.get_asset('${project}', ${JSON.stringify(odd)}).path, api.get_job('${project}', 'a/b').path,`,
+    `  api.get_todo('${project}', user='zoe').path, api.get_credits('${project}').path, api.update_user('z o', {}).path,`,
+    `  api.list_files('${project}', ext='blend').path]))`,
+  ].join('\n')
+  const { spawnSync } = await import('node:child_process')
+  const run = spawnSync('python3', ['-c', script], { encoding: 'utf8' })
+  t.equal(run.status, 0, run.stderr)
+  t.same(JSON.parse(run.stdout), [
+    urls.getAsset({ project, path: odd }), urls.getJob({ project, id: 'a/b' }), urls.getTodo({ project }, { user: 'zoe' }),
+    urls.getCredits({ project }, { format: 'json' }), urls.updateUser({ user: 'z o' }), urls.listFiles({ project }, { ext: 'blend' }),
+  ])
+  t.equal(urls.getAsset({ project, path: odd }), '/api/projects/demo/assets/shots/my%20shot%20%231/%C3%A4%3F.blend')
+})

@@ -54,7 +54,7 @@ export const api = {
   getTodo: (p: { project: string }, q: { user?: Ident } = {}, options: CallOptions = {}) => call<Todo>('GET', urls.getTodo(p, q), options),
   /** Every member with their current task. (GET /api/projects/:project/team) */
   getTeam: (p: { project: string }, options: CallOptions = {}) => call<Team>('GET', urls.getTeam(p), options),
-  /** The credits roll, as a text file to download. As JSON. (GET /api/projects/:project/credits) */
+  /** The credits roll, as a text file to download or (`?format=json`) as JSON. (GET /api/projects/:project/credits) */
   getCredits: (p: { project: string }, options: CallOptions = {}) => call<Credits>('GET', urls.getCredits(p, { format: 'json' }), options),
   /** Every file of the project with one extension, assets first (`asset: true`), then by path. (GET /api/projects/:project/files) */
   listFiles: (p: { project: string }, q: { ext?: string } = {}, options: CallOptions = {}) => call<FileList>('GET', urls.listFiles(p, q), options),
