@@ -7,6 +7,7 @@ import { buildServer } from '../../server/server.ts'
 import { checkRouteTable, registerRoutes, routeSchema, routeTableMismatches } from '../../server/routes/register-routes.ts'
 import { routes } from '../../schemas/generated/routes.ts'
 import type { RouteEntry } from '../../server/auth/access.ts'
+import { validator } from '../../schemas/validator.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
 
 t.test('the routes Fastify knows are exactly the contract', async (t) => {
@@ -57,4 +58,35 @@ t.test('schemas come from the contract: params checked closely, the query, the b
   t.equal(routeSchema(byId('logOut')), undefined, 'nothing to check')
   t.match(routeSchema(byId('getTodo')), { querystring: { additionalProperties: false, properties: { user: { $ref: 'common.schema.json#/$defs/Ident' } } } })
   t.notOk(routeSchema(byId('listAssets'))?.response, 'a cached JSON reply is not serialized again')
+})
+
+t.test('replies the server does not serialize still match their contract schemas', async (t) => {
+  const s = await startTestServer(t, { listen: true })
+  const cookie = await s.login('alex')
+  const check = (id: string, schema: string, data: unknown) => t.equal(validator().check(schema, data), null, `${id} answers a ${schema}`)
+  const json = async (method: string, url: string) => {
+    const res = await s.app.inject({ method: method as 'GET', url, headers: { cookie } })
+    t.ok(res.statusCode < 300, `${method} ${url}: ${res.statusCode}`)
+    return res.json() as unknown
+  }
+  // Every JSON reply the contract does not serialize, with the schema it names.
+  const unserialized = routes.filter((r) => r.reply?.schema && !r.reply.serialize && r.reply.media !== 'events' && r.access !== 'farm')
+  t.same(unserialized.map((r) => r.id).sort(), ['checkpointAsset', 'getCredits', 'getTeam', 'getTodo', 'listAssets', 'listLanguages', 'setUserPicture'])
+  check('listLanguages', 'api-language-list.schema.json', await json('GET', '/api/languages'))
+  check('getTodo', 'api-todo.schema.json', await json('GET', '/api/projects/demo/todo'))
+  check('getTeam', 'api-team.schema.json', await json('GET', '/api/projects/demo/team'))
+  check('getCredits', 'api-credits.schema.json', await json('GET', '/api/projects/demo/credits?format=json'))
+  check('listAssets', 'api-asset-list.schema.json', await json('GET', '/api/projects/demo/assets'))
+  check('checkpointAsset', 'api-checkpoint.schema.json', await json('POST', '/api/projects/demo/checkpoints/props/cake.blend'))
+  // setUserPicture (an upload, tested in pictures.test.ts) answers publicUser(), as updateUser does through its schema.
+
+  // The events' data: one change, read from a real connection.
+  const controller = new AbortController()
+  t.teardown(() => controller.abort())
+  const res = await fetch(`${s.url}/api/projects/demo/events`, { headers: { cookie }, signal: controller.signal })
+  const reader = res.body!.getReader()
+  await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie }, payload: { rating: 4 } })
+  let text = ''
+  while (!/event: change\ndata: .*\n\n/.test(text)) text += new TextDecoder().decode((await reader.read()).value)
+  check('projectEvents', 'api-live-changes.schema.json', JSON.parse(/event: change\ndata: (.*)\n\n/.exec(text)![1]!))
 })
