@@ -25,6 +25,7 @@ import { versionRoutes } from './routes/api/version.ts'
 import { fileRoutes } from './routes/api/files.ts'
 import { problemRoutes } from './routes/api/problems.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
+import { checkRouteTable } from './routes/register-routes.ts'
 import './types.ts'
 
 export interface AppOptions {
@@ -57,6 +58,9 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   workspace.users.on('change', () => { void sessions.sweep() })
   app.decorate('rfam', { config, workspace, sessions, logins: new LoginGuard(config.loginThrottle, now) })
   app.addHook('onClose', async () => { await sessions.close(); await workspace.close() })
+  // Every API route Fastify knows is in the route contract and every contract route has a handler,
+  // or the server does not start (checked once every route, a test's own included, is in place).
+  app.addHook('onReady', async () => { checkRouteTable(app.routeTable) })
   // Background reading of .blend files starts once every plugin is loaded, not during start-up.
   app.addHook('onReady', async () => { workspace.startBackgroundWork() })
 

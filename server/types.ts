@@ -36,5 +36,7 @@ declare module 'fastify' {
     access?: Access
     /** For access 'staff': what the refusal says only staff can do ("pause or resume render nodes"). */
     staffOnly?: string
+    /** The route's id in the route contract (schemas/routes), set by registerRoutes(). */
+    routeId?: string
   }
 }

@@ -16,9 +16,9 @@ import bpy
 from bpy.app.handlers import persistent
 from bpy.props import IntProperty, StringProperty
 
-from . import client, location, preflight, render, session
+from . import api, location, preflight, render, session
 from .preferences import logged_in
-from .session import call, project_path
+from .session import call, project
 from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui
 
 
@@ -37,8 +37,7 @@ def refresh():
         cache.file_status = 'loading'
         cache.busy.add("asset")
         generation = cache.generation
-        call("GET", project_path("/assets/" + client.quote_path(cache.location.path)),
-             lambda reply: _got_asset(reply, generation), reply_schema="api-asset-view.schema.json")
+        call(api.get_asset(project(), cache.location.path), lambda reply: _got_asset(reply, generation))
     redraw()
 
 
@@ -145,9 +144,7 @@ class RFAM_OT_update_asset(bpy.types.Operator):
         generation = cache.generation
         cache.busy.add("update")
         say("Saving…")
-        call("PATCH", project_path("/assets/" + client.quote_path(path)),
-             lambda reply: _updated(reply, generation, fields), body=fields,
-             body_schema="api-asset-update.schema.json", reply_schema="api-asset-view.schema.json")
+        call(api.update_asset(project(), path, fields), lambda reply: _updated(reply, generation, fields))
         return {'FINISHED'}
 
 
@@ -197,8 +194,7 @@ class RFAM_OT_register_asset(bpy.types.Operator):
         generation = cache.generation
         cache.busy.add("register")
         say("Registering…")
-        call("POST", project_path("/assets"), lambda reply: _registered(reply, generation), body=body,
-             body_schema="api-asset-create.schema.json", reply_schema="api-asset-view.schema.json")
+        call(api.create_asset(project(), body), lambda reply: _registered(reply, generation))
         return {'FINISHED'}
 
 

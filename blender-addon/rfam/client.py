@@ -59,11 +59,6 @@ class Reply:
         return "Reply(%r, %r)" % (self.status, self.error.message if self.error else "ok")
 
 
-def quote_path(path):
-    """An asset path ('props/cake.blend') as URL segments, each escaped."""
-    return "/".join(urllib.parse.quote(part, safe="") for part in path.split("/"))
-
-
 def set_error_handler(handler):
     global _on_error
     _on_error = handler

@@ -14,9 +14,9 @@ import bpy
 import bpy.utils.previews   # a submodule `import bpy` does not load
 from bpy.props import BoolProperty
 
-from . import client, preflight
+from . import api, preflight
 from .preferences import logged_in
-from .session import call, project_path
+from .session import call, project
 from .state import cache, redraw, say, ui
 
 ACTIVE = {"queued", "active", "paused"}
@@ -44,17 +44,13 @@ def set_on_job_finished(then):
     _on_job_finished = then
 
 
-def job_path(job_id=""):
-    return project_path("/jobs" + ("/" + client.quote_path(job_id) if job_id else ""))
-
-
 # ---------------------------------------------------------------------------------------------
 # This file's jobs
 
 def find_jobs():
     """Asks for the project's jobs and keeps this file's, newest first."""
     generation = cache.generation
-    call("GET", job_path(), lambda reply: _got_jobs(reply, generation), reply_schema="api-job-list.schema.json")
+    call(api.list_jobs(project()), lambda reply: _got_jobs(reply, generation))
 
 
 def _got_jobs(reply, generation):
@@ -90,8 +86,7 @@ def poll_job_now():
         return
     cache.busy.add("poll")
     generation = cache.generation
-    call("GET", job_path(job["id"]), lambda reply: _got_job(reply, generation, job["status"]),
-         reply_schema="api-job-view.schema.json")
+    call(api.get_job(project(), job["id"]), lambda reply: _got_job(reply, generation, job["status"]))
 
 
 def _got_job(reply, generation, status_before):
@@ -123,8 +118,8 @@ def fetch_preview(job, again=False):
         return
     _preview_url = url
     generation = cache.generation
-    path = url if url.startswith("/") else "/" + url
-    call("GET", path, lambda reply: _got_preview(reply, generation, url), raw=True)
+    # The URL the server gives changes with each new picture; the request itself is the contract's.
+    call(api.get_job_preview(job["project"], job["id"]), lambda reply: _got_preview(reply, generation, url))
 
 
 def _got_preview(reply, generation, url):
@@ -207,8 +202,7 @@ class RFAM_OT_submit_render(bpy.types.Operator):
         generation = cache.generation
         cache.busy.add("submit")
         say("Sending the render job…")
-        call("POST", job_path(), lambda reply: _submitted(reply, generation), body=body,
-             body_schema="job-create.schema.json", reply_schema="api-job-view.schema.json")
+        call(api.create_job(project(), body), lambda reply: _submitted(reply, generation))
         return {'FINISHED'}
 
 
@@ -241,8 +235,8 @@ class RFAM_OT_cancel_render(bpy.types.Operator):
     def execute(self, context):
         generation = cache.generation
         cache.busy.add("cancel")
-        call("PATCH", job_path(cache.job["id"]), lambda reply: _cancelled(reply, generation),
-             body={"action": "cancel"}, body_schema="job-update.schema.json", reply_schema="api-job-view.schema.json")
+        call(api.update_job(project(), cache.job["id"], {"action": "cancel"}),
+             lambda reply: _cancelled(reply, generation))
         return {'FINISHED'}
 
 

@@ -2,28 +2,28 @@
 """Log-in, log-out, and what the add-on learns once per log-in: who's who in the project, its
 states and types, and whether the server speaks the same contract as this add-on.
 
-call() is how every feature talks to the server. What else happens after a log-in (looking up the
+call() is how every feature talks to the server, with a request the generated api module builds. What else happens after a log-in (looking up the
 open file's asset) belongs to a module above this one, so it comes in as a callback:
 set_after_login(), which asset_ops sets when it registers.
 """
 
 import bpy
 
-from . import client, validate
+from . import api, client, validate
 from .preferences import prefs
 from .state import cache, load_edit_fields, redraw, say
 
 _after_login = None       # called at the end of after_login(): asset_ops.refresh, once registered
 
 
-def call(method, path, on_done, body=None, **options):
-    """A request with the preferences' server and token. A 401 forgets the token: the panel then
-    asks to log in again, with the reason."""
+def call(request, on_done, login=False):
+    """Sends `request` (an api.Call) with the preferences' server and token. A 401 forgets the token:
+    the panel then asks to log in again, with the reason. login: a 401 is a wrong name or secret."""
     p = prefs()
     token = p.token if p else ""
 
     def done(reply):
-        if reply.error and reply.error.kind == 'login' and not options.get("login"):
+        if reply.error and reply.error.kind == 'login' and not login:
             forget_login()
             say(reply.error.message, 'ERROR')
         on_done(reply)
@@ -33,7 +33,8 @@ def call(method, path, on_done, body=None, **options):
             "Blender's online access is off: turn on Preferences > System > Network > Allow Online Access "
             "so RFAM can talk to its server.", "unreachable")))
         return
-    client.request(p.server_url if p else "", method, path, done, body=body, token=token, **options)
+    client.request(p.server_url if p else "", request.method, request.path, done, body=request.body, token=token,
+                   reply_schema=request.reply_schema, body_schema=request.body_schema, raw=request.raw, login=login)
 
 
 def online_access_allowed():
@@ -52,9 +53,9 @@ def forget_login():
     cache.defaults = None
 
 
-def project_path(suffix=""):
-    p = prefs()
-    return "/api/projects/%s%s" % (client.quote_path(p.project.strip()), suffix)
+def project():
+    """The project logged in to, as the preferences name it."""
+    return prefs().project.strip()
 
 
 def set_after_login(then):
@@ -66,9 +67,9 @@ def set_after_login(then):
 def after_login():
     """Fetches what the panel needs once per log-in, then (through the callback) the open file's asset."""
     check_version()
-    call("GET", "/api/session", _got_session, reply_schema="api-session.schema.json")
-    call("GET", "/api/users", _got_users)
-    call("GET", project_path("/defaults"), _got_defaults, reply_schema="api-defaults-set.schema.json")
+    call(api.get_session(), _got_session)
+    call(api.list_users(), _got_users)
+    call(api.get_defaults(project()), _got_defaults)
     if _after_login is not None:
         _after_login()
 
@@ -85,11 +86,8 @@ def _got_session(reply):
 
 def _got_users(reply):
     if not reply.ok:
-        return
-    problems = [e for u in reply.data for e in validate.problems("api-public-user.schema.json", u)] \
-        if isinstance(reply.data, list) else ["not a list"]
-    if problems:
-        say("The server's list of people does not match this add-on's contract (%s)." % problems[0], 'WARNING')
+        if reply.error.kind == "contract":   # the list is checked against api-user-list.schema.json
+            say(reply.error.message, 'WARNING')
         return
     cache.users = {u["ident"]: u for u in reply.data}
     redraw()
@@ -105,7 +103,7 @@ def _got_defaults(reply):
 
 
 def check_version():
-    call("GET", "/api/version", _got_version, reply_schema="api-version.schema.json")
+    call(api.get_version(), _got_version)
 
 
 def _got_version(reply):
@@ -143,8 +141,7 @@ class RFAM_OT_login(bpy.types.Operator):
         p.secret = ""                         # used once, never kept
         cache.busy.add("login")
         say("Logging in…")
-        call("POST", "/api/session", _logged_in, body=body, body_schema="api-login.schema.json",
-             reply_schema="api-session.schema.json", login=True)
+        call(api.log_in(body), _logged_in, login=True)
         return {'FINISHED'}
 
 
@@ -177,7 +174,7 @@ class RFAM_OT_logout(bpy.types.Operator):
         p = prefs(context)
         if p and p.token:
             # The server ends the log-in, so a copy of the token (an old userpref.blend) is worthless.
-            call("DELETE", "/api/session", _logged_out)
+            call(api.log_out(), _logged_out)
         forget_login()
         cache.reset_file()
         bpy.context.preferences.is_dirty = True

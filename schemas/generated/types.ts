@@ -50,6 +50,27 @@ export type NamedPath = string;
  */
 export type Tag = string;
 /**
+ * GET /api/languages (no log-in needed): every language the pages can be shown in, for the language switcher.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-language-list".
+ */
+export type LanguageList = LanguageChoice[];
+/**
+ * GET /api/projects: the projects the caller belongs to (staff: every one).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-project-list".
+ */
+export type PublicProjectList = PublicProject[];
+/**
+ * GET /api/users: the people of the projects the caller is in (staff: everyone).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-user-list".
+ */
+export type PublicUserList = PublicUser[];
+/**
  * A render node's name, unique on the farm.
  *
  * This interface was referenced by `FarmCommon`'s JSON-Schema
@@ -80,6 +101,13 @@ export type FrameSamples = {
    */
   file?: string;
 }[];
+/**
+ * pause: no new tasks start (running ones finish); resume; cancel: stop everything now; requeue: render the failed and cancelled tasks again.
+ *
+ * This interface was referenced by `JobUpdate`'s JSON-Schema
+ * via the `definition` "JobAction".
+ */
+export type JobAction = "pause" | "resume" | "cancel" | "requeue";
 
 export interface AllSchemas {
   AssetCreate?: AssetCreate;
@@ -87,18 +115,24 @@ export interface AllSchemas {
   AssetSummary?: AssetSummary;
   AssetUpdate?: AssetUpdate;
   AssetView?: AssetView;
+  Checkpoint?: Checkpoint;
+  Credits?: Credits;
   DefaultsSetView?: DefaultsSetView;
   ApiError?: ApiError;
   FarmNodeList?: FarmNodeList;
   FileList?: FileList;
   JobList?: JobList;
   JobView?: JobView;
+  LanguageList?: LanguageList;
+  LiveChanges?: LiveChanges;
   LoginOptions?: LoginOptions;
   LoginPerson?: LoginPerson;
   LoginRequest?: LoginRequest;
+  MemberAdd?: MemberAdd;
   NodeUpdate?: NodeUpdate;
   ProblemList?: ProblemList;
   ProjectFileUpdate?: ProjectFileUpdate;
+  PublicProjectList?: PublicProjectList;
   PublicProject?: PublicProject;
   PublicUser?: PublicUser;
   SessionList?: SessionList;
@@ -106,6 +140,8 @@ export interface AllSchemas {
   SessionsEnded?: SessionsEnded;
   Team?: Team;
   Todo?: Todo;
+  PublicUserList?: PublicUserList;
+  UserUpdate?: UserUpdate;
   ServerVersion?: ServerVersion;
   AssetType?: AssetType;
   Asset?: Asset;
@@ -380,6 +416,45 @@ export interface RenderSample {
    * Render node that did it.
    */
   node?: string;
+}
+/**
+ * POST /api/projects/:project/checkpoints/<path>: where the copy of the asset's file was made.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-checkpoint".
+ */
+export interface Checkpoint {
+  /**
+   * The copy's path inside the project: old/<name>.<timestamp>.<ext> beside the file.
+   */
+  checkpoint: string;
+}
+/**
+ * GET /api/projects/:project/credits?format=json: the credits roll made from the film's roles, members and external assets, as text and as sections, with the warnings to fix first (missing licences; a damaged project.json).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-credits".
+ */
+export interface Credits {
+  /**
+   * The whole roll as plain text (what the text download holds).
+   */
+  text: string;
+  /**
+   * Sentences saying what is missing, for example an external asset without a licence.
+   */
+  warnings: string[];
+  sections: CreditSection[];
+}
+/**
+ * One heading of the roll and its lines.
+ *
+ * This interface was referenced by `Credits`'s JSON-Schema
+ * via the `definition` "CreditSection".
+ */
+export interface CreditSection {
+  heading: string;
+  lines: string[];
 }
 /**
  * GET /api/projects/:project/defaults: the defaults set the project uses.
@@ -820,6 +895,49 @@ export interface FarmState {
     message: string;
   };
 }
+export interface LanguageChoice {
+  /**
+   * Language code, as in GET /api/languages/:code.
+   */
+  code: string;
+  /**
+   * Name of the language in itself, for example 'Deutsch'.
+   */
+  name: string;
+}
+/**
+ * The data of each 'change' event of GET /api/projects/:project/events (server-sent events): what changed in the project in the last 100 ms. At most 200 changes; 'more' says some were left out, so a page reloads everything.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-live-changes".
+ */
+export interface LiveChanges {
+  /**
+   * @maxItems 200
+   */
+  changes: ProjectChange[];
+  /**
+   * More changes happened than were sent.
+   */
+  more: boolean;
+}
+/**
+ * One change in a project, by a browser, Blender, a render node or on disk.
+ *
+ * This interface was referenced by `LiveChanges`'s JSON-Schema
+ * via the `definition` "ProjectChange".
+ */
+export interface ProjectChange {
+  project: Ident;
+  /**
+   * What changed: an asset, the film's settings (project.json), the people, a render job, a render node, or the list of damaged files.
+   */
+  kind: "asset" | "project" | "members" | "job" | "node" | "problems";
+  /**
+   * The asset's path inside the project, for kind 'asset'.
+   */
+  path?: string;
+}
 /**
  * GET /api/login-options: what the log-in page shows before anyone is logged in.
  *
@@ -880,6 +998,15 @@ export interface LoginRequest {
    * Password or PIN, when the user has one.
    */
   secret?: string;
+}
+/**
+ * POST /api/projects/:project/members (staff): adds a person to the project.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-member-add".
+ */
+export interface MemberAdd {
+  user: Ident;
 }
 /**
  * PATCH /api/farm/nodes/:name, or POST /api/farm/nodes/pause-all: a paused node finishes what it renders and takes nothing new.
@@ -1071,6 +1198,19 @@ export interface Todo {
 export interface SupportRequest {
   owner: Ident;
   asset: AssetView;
+}
+/**
+ * PATCH /api/users/:user (the person or staff): their language or the name others see; only the fields sent change.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-user-update".
+ */
+export interface UserUpdate {
+  /**
+   * A language code of GET /api/languages, or '' for the server's default.
+   */
+  language?: string;
+  name?: DisplayName;
 }
 /**
  * GET /api/version (no log-in needed): the server's version and a fingerprint of its contract, so clients such as the Blender add-on can tell when they were built for another version.
@@ -1562,10 +1702,7 @@ export interface JobCreate {
  * via the `definition` "job-update".
  */
 export interface JobUpdate {
-  /**
-   * pause: no new tasks start (running ones finish); resume; cancel: stop everything now; requeue: render the failed and cancelled tasks again.
-   */
-  action?: "pause" | "resume" | "cancel" | "requeue";
+  action?: JobAction;
   /**
    * New priority within the project: higher goes first.
    */
@@ -2149,18 +2286,24 @@ export const schemaIds = {
   "AssetSummary": "api-asset-summary.schema.json",
   "AssetUpdate": "api-asset-update.schema.json",
   "AssetView": "api-asset-view.schema.json",
+  "Checkpoint": "api-checkpoint.schema.json",
+  "Credits": "api-credits.schema.json",
   "DefaultsSetView": "api-defaults-set.schema.json",
   "ApiError": "api-error.schema.json",
   "FarmNodeList": "api-farm-nodes.schema.json",
   "FileList": "api-file-list.schema.json",
   "JobList": "api-job-list.schema.json",
   "JobView": "api-job-view.schema.json",
+  "LanguageList": "api-language-list.schema.json",
+  "LiveChanges": "api-live-changes.schema.json",
   "LoginOptions": "api-login-options.schema.json",
   "LoginPerson": "api-login-person.schema.json",
   "LoginRequest": "api-login.schema.json",
+  "MemberAdd": "api-member-add.schema.json",
   "NodeUpdate": "api-node-update.schema.json",
   "ProblemList": "api-problems.schema.json",
   "ProjectFileUpdate": "api-project-file-update.schema.json",
+  "PublicProjectList": "api-project-list.schema.json",
   "PublicProject": "api-public-project.schema.json",
   "PublicUser": "api-public-user.schema.json",
   "SessionList": "api-session-list.schema.json",
@@ -2168,6 +2311,8 @@ export const schemaIds = {
   "SessionsEnded": "api-sessions-ended.schema.json",
   "Team": "api-team.schema.json",
   "Todo": "api-todo.schema.json",
+  "PublicUserList": "api-user-list.schema.json",
+  "UserUpdate": "api-user-update.schema.json",
   "ServerVersion": "api-version.schema.json",
   "AssetType": "asset-type.schema.json",
   "Asset": "asset.schema.json",

@@ -4,12 +4,11 @@
 // (all tasks done -> completed, a task failed for good -> failed); job actions (pause, resume,
 // cancel, requeue) change their tasks. Listeners hear every change, so the scheduler's indexes
 // and the journal never miss one.
-import type { Job, Task } from '../../schemas/generated/types.ts'
+import type { Job, JobAction, Task } from '../../schemas/generated/types.ts'
 import { HttpError } from '../errors.ts'
 
 export type JobStatus = Job['status']
 export type TaskStatus = Task['status']
-export type JobAction = 'pause' | 'resume' | 'cancel' | 'requeue'
 
 /** An impossible status change; the API turns it into 409 with this message. */
 export class FarmStateError extends HttpError {

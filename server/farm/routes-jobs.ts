@@ -5,14 +5,12 @@
 // whether the caller is one of them, so clients offer only what will work.
 import { createReadStream } from 'node:fs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { JobCreate, JobUpdate, JobView } from '../../schemas/generated/types.ts'
+import type { JobView } from '../../schemas/generated/types.ts'
 import { notFound } from '../errors.ts'
+import { registerRoutes } from '../routes/register-routes.ts'
 import { mayChangeJob, notYourJob, type AssetPeople } from './job-policy.ts'
 
 type One = { Params: { project: string, id: string } }
-const view = { $ref: 'api-job-view.schema.json#' }
-const config = { access: 'member' } as const
-const idParam = { type: 'object', properties: { project: { type: 'string' }, id: { type: 'string', format: 'uuid' } }, required: ['project', 'id'] }
 
 export async function jobRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
@@ -37,33 +35,29 @@ export async function jobRoutes (app: FastifyInstance): Promise<void> {
     if (!mayChange(request, job)) throw notYourJob(job, assetPeople(job.project, job.asset), (ident) => workspace.users.get(ident)?.name ?? ident)
   }
 
-  app.post<{ Params: { project: string }, Body: JobCreate }>('/api/projects/:project/jobs', {
-    config, schema: { body: { $ref: 'job-create.schema.json#' }, response: { 201: view } },
-  }, async (request, reply) => reply.code(201).send(withCanChange(request, await farm.createJob(request.params.project, request.body, { by: request.user?.ident }))))
+  registerRoutes(app, {
+    createJob: async (request, reply) =>
+      reply.code(201).send(withCanChange(request, await farm.createJob(request.params.project, request.body, { by: request.user?.ident }))),
 
-  app.get<{ Params: { project: string } }>('/api/projects/:project/jobs', {
-    config, schema: { response: { 200: { $ref: 'api-job-list.schema.json#' } } },
-  }, async (request) => ({ jobs: farm.listJobs(request.params.project).map((job) => withCanChange(request, job)), ...farm.state() }))
+    listJobs: async (request) => ({ jobs: farm.listJobs(request.params.project).map((job) => withCanChange(request, job)), ...farm.state() }),
 
-  app.get<One>('/api/projects/:project/jobs/:id', { config, schema: { params: idParam, response: { 200: view } } },
-    async (request) => withCanChange(request, farm.getJob(request.params.project, request.params.id)))
+    getJob: async (request) => withCanChange(request, farm.getJob(request.params.project, request.params.id)),
 
-  app.patch<One & { Body: JobUpdate }>('/api/projects/:project/jobs/:id', {
-    config, schema: { params: idParam, body: { $ref: 'job-update.schema.json#' }, response: { 200: view } },
-  }, async (request) => {
-    checkMayChange(request)
-    return withCanChange(request, await farm.updateJob(request.params.project, request.params.id, request.body, request.user?.ident))
-  })
+    updateJob: async (request) => {
+      checkMayChange(request)
+      return withCanChange(request, await farm.updateJob(request.params.project, request.params.id, request.body, request.user?.ident))
+    },
 
-  app.delete<One>('/api/projects/:project/jobs/:id', { config, schema: { params: idParam } }, async (request, reply) => {
-    checkMayChange(request)
-    await farm.removeJob(request.params.project, request.params.id, request.user?.ident)
-    return reply.code(204).send()
-  })
+    deleteJob: async (request, reply) => {
+      checkMayChange(request)
+      await farm.removeJob(request.params.project, request.params.id, request.user?.ident)
+      return reply.code(204).send()
+    },
 
-  app.get<One>('/api/projects/:project/jobs/:id/preview', { config, schema: { params: idParam } }, async (request, reply) => {
-    const file = farm.previewOf(request.params.project, request.params.id)
-    if (!file) throw notFound('RFAM_NO_PREVIEW', 'This job has no picture yet: it appears when a node writes its first frame (EXR and video output have none).')
-    return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(createReadStream(file))
+    getJobPreview: async (request, reply) => {
+      const file = farm.previewOf(request.params.project, request.params.id)
+      if (!file) throw notFound('RFAM_NO_PREVIEW', 'This job has no picture yet: it appears when a node writes its first frame (EXR and video output have none).')
+      return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(createReadStream(file))
+    },
   })
 }

@@ -29,7 +29,9 @@ t.test('a logged-in person switches to German and keeps it', async (t) => {
   const other = await loggedInPage(browser, server, 'alex')
   await other.page.goto('/team')
   await other.page.getByRole('heading', { name: 'Team', level: 1 }).waitFor()
-  t.ok(await other.page.getByText('Arbeitet an').first().isVisible(), 'a fresh browser shows Alex\'s pages in German')
+  // The team list arrives after the heading: wait for it rather than look once.
+  await other.page.getByText('Arbeitet an').first().waitFor()
+  t.pass('a fresh browser shows Alex\'s pages in German')
   t.same([...errors, ...other.errors], [], 'no page errors')
 })
 

@@ -5,7 +5,8 @@ import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { sharedStyles } from './styles/shared.ts'
 import { I18nController, i18n, t } from './controllers/i18n.ts'
-import { errorMessage, projectUrl } from './controllers/api-client.ts'
+import { errorMessage } from './controllers/api-client.ts'
+import { urls } from './api/routes.ts'
 import { LiveUpdatesController, projectStream, type LiveStatus } from './controllers/live-updates.ts'
 import { AppStateController, appState } from './state/app-state.ts'
 import { RouterController, interceptLinkClick, type RouteName } from './router.ts'
@@ -120,11 +121,11 @@ export class AppShell extends LitElement {
 
   /** What the page opened first will fetch, so it can be fetched while the app starts. */
   private firstData (project: string): string[] {
-    const lists: Partial<Record<RouteName, string>> = {
-      home: '/todo', assets: '/assets', shots: '/assets', team: '/team', project: '/file',
+    const lists: Partial<Record<RouteName, (p: { project: string }) => string>> = {
+      home: urls.getTodo, assets: urls.listAssets, shots: urls.listAssets, team: urls.getTeam, project: urls.getProjectFile,
     }
-    const rest = lists[this.router.route.name]
-    return rest ? [projectUrl(project, rest)] : []
+    const url = lists[this.router.route.name]
+    return url ? [url({ project })] : []
   }
 
   /** The live connection follows the session: (re)connected after a log-in, dropped at log-out. */

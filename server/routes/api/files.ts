@@ -8,6 +8,7 @@ import type { FileList } from '../../../schemas/generated/types.ts'
 import { badRequest } from '../../errors.ts'
 import { isIgnoredName } from '../../store/asset-index.ts'
 import { resolveInside } from '../../store/named-paths.ts'
+import { registerRoutes } from '../register-routes.ts'
 
 /** More than any summer school project holds; keeps one answer small on a huge share. */
 export const MAX_FILES = 5000
@@ -51,19 +52,19 @@ export async function listFiles (root: string, ext: string, limit = MAX_FILES): 
 export async function fileRoutes (app: FastifyInstance): Promise<void> {
   const { workspace } = app.rfam
 
-  app.get<{ Params: { project: string }, Querystring: { ext?: string } }>('/api/projects/:project/files', {
-    config: { access: 'member' },
-    schema: { response: { 200: { $ref: 'api-file-list.schema.json#' } } },
-  }, async (request): Promise<FileList> => {
-    const ext = request.query.ext
-    if (ext === undefined || ext === '') throw badRequest('RFAM_BAD_EXTENSION', 'Say which files to list, for example ?ext=blend.')
-    if (typeof ext !== 'string' || !EXTENSION.test(ext)) {
-      throw badRequest('RFAM_BAD_EXTENSION', `"${String(ext)}" is not a file extension; give letters and digits only, without the dot, for example ?ext=blend.`)
-    }
-    const store = workspace.store(request.params.project)
-    const { files, truncated } = await listFiles(store.root, ext)
-    const listed = files.map((f) => ({ ...f, asset: store.index.entries.has(f.path) }))
-    listed.sort((a, b) => Number(b.asset) - Number(a.asset) || a.path.localeCompare(b.path))
-    return { files: listed, truncated }
+  registerRoutes(app, {
+    listFiles: async (request) => {
+      // Not checked by a schema: a repeated ?ext= (an array) gets the same sentence as any other bad one.
+      const ext = request.query.ext as unknown
+      if (ext === undefined || ext === '') throw badRequest('RFAM_BAD_EXTENSION', 'Say which files to list, for example ?ext=blend.')
+      if (typeof ext !== 'string' || !EXTENSION.test(ext)) {
+        throw badRequest('RFAM_BAD_EXTENSION', `"${String(ext)}" is not a file extension; give letters and digits only, without the dot, for example ?ext=blend.`)
+      }
+      const store = workspace.store(request.params.project)
+      const { files, truncated } = await listFiles(store.root, ext)
+      const listed = files.map((f) => ({ ...f, asset: store.index.entries.has(f.path) }))
+      listed.sort((a, b) => Number(b.asset) - Number(a.asset) || a.path.localeCompare(b.path))
+      return { files: listed, truncated }
+    },
   })
 }

@@ -1,72 +1,64 @@
 // Log-in, log-out and who is logged in; plus what the log-in page needs before that.
 import type { FastifyInstance } from 'fastify'
-import type { LoginRequest } from '../../../schemas/generated/types.ts'
 import { SESSION_COOKIE, tokenOf } from '../../auth/auth-plugin.ts'
 import { clientName } from '../../auth/client-name.ts'
 import { HttpError, notFound } from '../../errors.ts'
+import { registerRoutes } from '../register-routes.ts'
 import { loginPerson, publicProject, publicUser } from './public-views.ts'
-
-const apiError = { $ref: 'api-error.schema.json#' }
-const errorReplies = { 400: apiError, 401: apiError, 403: apiError, 429: apiError, 503: apiError }
 
 export async function sessionRoutes (app: FastifyInstance): Promise<void> {
   const { workspace, sessions, logins, config } = app.rfam
 
-  app.get('/api/login-options', { config: { access: 'public' }, schema: { response: { 200: { $ref: 'api-login-options.schema.json#' } } } }, async () => ({
-    projects: workspace.projects.all().map(publicProject).sort((a, b) => a.name.localeCompare(b.name)),
-    users: workspace.users.all().filter((u) => u.projects.length > 0).map(loginPerson).sort((a, b) => a.name.localeCompare(b.name)),
-    language: config.language,
-  }))
+  registerRoutes(app, {
+    loginOptions: async () => ({
+      projects: workspace.projects.all().map(publicProject).sort((a, b) => a.name.localeCompare(b.name)),
+      users: workspace.users.all().filter((u) => u.projects.length > 0).map(loginPerson).sort((a, b) => a.name.localeCompare(b.name)),
+      language: config.language,
+    }),
 
-  app.post<{ Body: LoginRequest }>('/api/session', {
-    config: { access: 'public' },
-    schema: { body: { $ref: 'api-login.schema.json#' }, response: { 200: { $ref: 'api-session.schema.json#' }, ...errorReplies } },
-  }, async (request, reply) => {
-    const { project, user: ident, secret } = request.body
-    const user = workspace.users.get(ident)
-    const proj = workspace.projects.get(project)
-    if (!user || !proj) throw new HttpError(401, 'RFAM_LOGIN_FAILED', 'That person or project does not exist.')
-    if (!user.projects.includes(project) && !user.staff) throw new HttpError(403, 'RFAM_NOT_MEMBER', `${user.name} is not in ${proj.name}; pick your own project.`)
-    if (user.secret) {
-      if (!secret) throw new HttpError(401, 'RFAM_SECRET_NEEDED', 'Type your password or PIN.')
-      // Waits after wrong tries and a bounded queue of checks, before any hashing (server/auth/login-guard.ts).
-      await logins.check({ ...user, secret: user.secret }, secret, request.ip, reply)
-    }
-    const { token, session } = await sessions.create(user, project, { client: clientName(request.headers['user-agent']), address: request.ip })
-    // Secure when people reach RFAM over HTTPS (through a proxy, as docs/deployment.md sets up).
-    const secure = (config.publicUrl ?? '').startsWith('https:') || request.headers['x-forwarded-proto'] === 'https'
-    // The cookie may live as long as the log-in can; the server ends it sooner when it goes unused.
-    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, expires: new Date(session.ends) })
-    reply.header('x-rfam-token', token)
-    return { user: publicUser(user), project: publicProject(proj), expires: new Date(sessions.expires(session)).toISOString() }
-  })
+    logIn: async (request, reply) => {
+      const { project, user: ident, secret } = request.body
+      const user = workspace.users.get(ident)
+      const proj = workspace.projects.get(project)
+      if (!user || !proj) throw new HttpError(401, 'RFAM_LOGIN_FAILED', 'That person or project does not exist.')
+      if (!user.projects.includes(project) && !user.staff) throw new HttpError(403, 'RFAM_NOT_MEMBER', `${user.name} is not in ${proj.name}; pick your own project.`)
+      if (user.secret) {
+        if (!secret) throw new HttpError(401, 'RFAM_SECRET_NEEDED', 'Type your password or PIN.')
+        // Waits after wrong tries and a bounded queue of checks, before any hashing (server/auth/login-guard.ts).
+        await logins.check({ ...user, secret: user.secret }, secret, request.ip, reply)
+      }
+      const { token, session } = await sessions.create(user, project, { client: clientName(request.headers['user-agent']), address: request.ip })
+      // Secure when people reach RFAM over HTTPS (through a proxy, as docs/deployment.md sets up).
+      const secure = (config.publicUrl ?? '').startsWith('https:') || request.headers['x-forwarded-proto'] === 'https'
+      // The cookie may live as long as the log-in can; the server ends it sooner when it goes unused.
+      reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'strict', secure, expires: new Date(session.ends) })
+      reply.header('x-rfam-token', token)
+      return { user: publicUser(user), project: publicProject(proj), expires: new Date(sessions.expires(session)).toISOString() }
+    },
 
-  app.get('/api/session', { config: { access: 'user' }, schema: { response: { 200: { $ref: 'api-session.schema.json#' } } } }, async (request) => {
-    const session = sessions.verify(tokenOf(request) ?? '')
-    return {
-      user: publicUser(request.user!),
-      project: publicProject(workspace.project(request.sessionProject!)),
-      ...(session ? { expires: new Date(session.expires).toISOString() } : {}),
-    }
-  })
+    getSession: async (request) => {
+      const session = sessions.verify(tokenOf(request) ?? '')
+      return {
+        user: publicUser(request.user!),
+        project: publicProject(workspace.project(request.sessionProject!)),
+        ...(session ? { expires: new Date(session.expires).toISOString() } : {}),
+      }
+    },
 
-  // Public, so that a log-in that has already ended can still clear its cookie.
-  app.delete('/api/session', { config: { access: 'public' } }, async (request, reply) => {
-    const token = tokenOf(request)
-    if (token) await sessions.end(token)
-    reply.clearCookie(SESSION_COOKIE, { path: '/' })
-    return reply.code(204).send()
-  })
+    // Public, so that a log-in that has already ended can still clear its cookie.
+    logOut: async (request, reply) => {
+      const token = tokenOf(request)
+      if (token) await sessions.end(token)
+      reply.clearCookie(SESSION_COOKIE, { path: '/' })
+      return reply.code(204).send()
+    },
 
-  app.get('/api/languages', { config: { access: 'public' } }, async () =>
-    [...workspace.languages.values()].map((l) => ({ code: l.code, name: l.name })))
+    listLanguages: async () => [...workspace.languages.values()].map((l) => ({ code: l.code, name: l.name })),
 
-  app.get<{ Params: { code: string } }>('/api/languages/:code', {
-    config: { access: 'public' },
-    schema: { response: { 200: { $ref: 'language.schema.json#' } } },
-  }, async (request) => {
-    const lang = workspace.languages.get(request.params.code)
-    if (!lang) throw notFound('RFAM_NO_LANGUAGE', `There is no language "${request.params.code}".`)
-    return lang
+    getLanguage: async (request) => {
+      const lang = workspace.languages.get(request.params.code)
+      if (!lang) throw notFound('RFAM_NO_LANGUAGE', `There is no language "${request.params.code}".`)
+      return lang
+    },
   })
 }

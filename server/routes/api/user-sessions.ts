@@ -1,10 +1,10 @@
 // A person's log-ins: they (and staff) see where they are logged in and can end them all; staff see
 // whether wrong PINs make the person wait, and can unlock them.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { SessionList, SessionsEnded } from '../../../schemas/generated/types.ts'
 import { tokenOf } from '../../auth/auth-plugin.ts'
 import { sessionId } from '../../auth/session-store.ts'
 import { forbidden } from '../../errors.ts'
+import { registerRoutes } from '../register-routes.ts'
 
 type UserParams = { Params: { user: string } }
 
@@ -19,36 +19,32 @@ export async function userSessionRoutes (app: FastifyInstance): Promise<void> {
     return workspace.user(ident).ident
   }
 
-  app.get<UserParams>('/api/users/:user/sessions', {
-    config: { access: 'user' },
-    schema: { response: { 200: { $ref: 'api-session-list.schema.json#' } } },
-  }, async (request): Promise<SessionList> => {
-    const ident = ownOrStaff(request, 'You can only see your own log-ins.')
-    const current = sessionId(tokenOf(request) ?? '')
-    return {
-      sessions: sessions.forUser(ident).map((s) => ({
-        project: s.record.project,
-        created: s.record.created,
-        lastUsed: new Date(s.lastUsed).toISOString(),
-        expires: new Date(sessions.expires(s)).toISOString(),
-        client: s.record.client ?? 'Unknown program',
-        ...(s.record.address ? { address: s.record.address } : {}),
-        current: s.id === current,
-      })),
-      ...logins.throttle.state(ident),
-    }
-  })
+  registerRoutes(app, {
+    listUserSessions: async (request) => {
+      const ident = ownOrStaff(request, 'You can only see your own log-ins.')
+      const current = sessionId(tokenOf(request) ?? '')
+      return {
+        sessions: sessions.forUser(ident).map((s) => ({
+          project: s.record.project,
+          created: s.record.created,
+          lastUsed: new Date(s.lastUsed).toISOString(),
+          expires: new Date(sessions.expires(s)).toISOString(),
+          client: s.record.client ?? 'Unknown program',
+          ...(s.record.address ? { address: s.record.address } : {}),
+          current: s.id === current,
+        })),
+        ...logins.throttle.state(ident),
+      }
+    },
 
-  app.delete<UserParams>('/api/users/:user/sessions', {
-    config: { access: 'user' },
-    schema: { response: { 200: { $ref: 'api-sessions-ended.schema.json#' } } },
-  }, async (request): Promise<SessionsEnded> => {
-    const ident = ownOrStaff(request, 'Only staff can log someone else out.')
-    return { ended: await sessions.endAllOf(ident) }
-  })
+    endUserSessions: async (request) => {
+      const ident = ownOrStaff(request, 'Only staff can log someone else out.')
+      return { ended: await sessions.endAllOf(ident) }
+    },
 
-  app.post<UserParams>('/api/users/:user/unlock', { config: { access: 'staff', staffOnly: 'unlock a log-in' } }, async (request, reply) => {
-    logins.throttle.unlock(workspace.user(request.params.user).ident)
-    return reply.code(204).send()
+    unlockUser: async (request, reply) => {
+      logins.throttle.unlock(workspace.user(request.params.user).ident)
+      return reply.code(204).send()
+    },
   })
 }

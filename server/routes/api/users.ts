@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify'
 import { forbidden, badRequest } from '../../errors.ts'
 import { avatarSvg } from '../../pictures/avatar.ts'
 import { readPicture, storePicture } from '../../pictures/pictures.ts'
+import { registerRoutes } from '../register-routes.ts'
 import { publicUser } from './public-views.ts'
 import { uploadedFile } from './uploads.ts'
 
@@ -16,44 +17,37 @@ export async function sendPicture (reply: FastifyReply, found: { data: Buffer, t
 export async function userRoutes (app: FastifyInstance): Promise<void> {
   const { workspace, config } = app.rfam
 
-  app.get('/api/users', { config: { access: 'user' }, schema: { response: { 200: { type: 'array', items: { $ref: 'api-public-user.schema.json#' } } } } }, async (request) => {
-    const me = request.user!
-    return workspace.users.all().filter((u) => me.staff || u.projects.some((p) => me.projects.includes(p))).map(publicUser)
-  })
-
-  app.patch<{ Params: { user: string }, Body: { language?: string, name?: string } }>('/api/users/:user', {
-    config: { access: 'user' },
-    schema: {
-      body: {
-        type: 'object', additionalProperties: false, minProperties: 1,
-        properties: { language: { type: 'string', maxLength: 10 }, name: { $ref: 'common.schema.json#/$defs/DisplayName' } },
-      },
-      response: { 200: { $ref: 'api-public-user.schema.json#' } },
+  registerRoutes(app, {
+    listUsers: async (request) => {
+      const me = request.user!
+      return workspace.users.all().filter((u) => me.staff || u.projects.some((p) => me.projects.includes(p))).map(publicUser)
     },
-  }, async (request) => {
-    const me = request.user!
-    const ident = request.params.user
-    if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'You can only change your own settings.')
-    const { language, name } = request.body
-    if (language !== undefined && language !== '' && !workspace.languages.has(language)) {
-      throw badRequest('RFAM_NO_LANGUAGE', `There is no language "${language}"; choose one of ${[...workspace.languages.keys()].join(', ')}.`)
-    }
-    workspace.user(ident)
-    const updated = await workspace.users.update(ident, (u) => ({ ...u, ...(language !== undefined ? { language } : {}), ...(name !== undefined ? { name } : {}) }))
-    return publicUser(updated)
-  })
 
-  app.get<{ Params: { user: string } }>('/api/users/:user/picture', { config: { access: 'public' } }, async (request, reply) => {
-    const user = workspace.user(request.params.user)
-    return sendPicture(reply, user.image ? await readPicture(config.shares, user.image) : null, user.name, user.ident)
-  })
+    updateUser: async (request) => {
+      const me = request.user!
+      const ident = request.params.user
+      if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'You can only change your own settings.')
+      const { language, name } = request.body
+      if (language !== undefined && language !== '' && !workspace.languages.has(language)) {
+        throw badRequest('RFAM_NO_LANGUAGE', `There is no language "${language}"; choose one of ${[...workspace.languages.keys()].join(', ')}.`)
+      }
+      workspace.user(ident)
+      const updated = await workspace.users.update(ident, (u) => ({ ...u, ...(language !== undefined ? { language } : {}), ...(name !== undefined ? { name } : {}) }))
+      return publicUser(updated)
+    },
 
-  app.put<{ Params: { user: string } }>('/api/users/:user/picture', { config: { access: 'user' } }, async (request) => {
-    const me = request.user!
-    const ident = request.params.user
-    if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'Only staff can change someone else\'s picture.')
-    workspace.user(ident)
-    const image = await storePicture(config.shares, config.pictureShare, 'users', ident, await uploadedFile(request, config.maxUploadBytes))
-    return publicUser(await workspace.users.update(ident, (u) => ({ ...u, image })))
+    getUserPicture: async (request, reply) => {
+      const user = workspace.user(request.params.user)
+      return sendPicture(reply, user.image ? await readPicture(config.shares, user.image) : null, user.name, user.ident)
+    },
+
+    setUserPicture: async (request) => {
+      const me = request.user!
+      const ident = request.params.user
+      if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'Only staff can change someone else\'s picture.')
+      workspace.user(ident)
+      const image = await storePicture(config.shares, config.pictureShare, 'users', ident, await uploadedFile(request, config.maxUploadBytes))
+      return publicUser(await workspace.users.update(ident, (u) => ({ ...u, image })))
+    },
   })
 }

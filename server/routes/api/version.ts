@@ -8,6 +8,7 @@ import type { FastifyInstance } from 'fastify'
 import type { ServerVersion } from '../../../schemas/generated/types.ts'
 import { schemaDir, schemaFiles } from '../../../schemas/load.ts'
 import { repoRoot } from '../../config/load-config.ts'
+import { registerRoutes } from '../register-routes.ts'
 
 /** sha256 over every schema file in name order: name, newline, bytes, newline (see api-version.schema.json). */
 export function contractHash (dir = schemaDir, files = schemaFiles()): string {
@@ -25,8 +26,5 @@ export async function versionRoutes (app: FastifyInstance): Promise<void> {
     version: (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version,
     schemas: contractHash(),
   }
-  app.get('/api/version', {
-    config: { access: 'public' },
-    schema: { response: { 200: { $ref: 'api-version.schema.json#' } } },
-  }, async () => body)
+  registerRoutes(app, { getVersion: async () => body })
 }

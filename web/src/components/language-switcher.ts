@@ -2,15 +2,15 @@
 // so it follows them to any computer; on the log-in page it only changes this browser's pages.
 import { LitElement, css, html } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import type { PublicUser } from '../../../schemas/generated/types.ts'
+import type { LanguageList } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
-import { api, errorMessage } from '../controllers/api-client.ts'
+import { errorMessage } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { appState } from '../state/app-state.ts'
 import { showToast } from './toast.ts'
 
-interface LanguageChoice { code: string, name: string }
-let languages: Promise<LanguageChoice[]> | undefined
+let languages: Promise<LanguageList> | undefined
 
 @customElement('rfam-language-switcher')
 export class LanguageSwitcher extends LitElement {
@@ -22,12 +22,12 @@ export class LanguageSwitcher extends LitElement {
 
   /** Store the choice with the logged-in person. */
   @property({ type: Boolean }) persist = false
-  @state() private choices: LanguageChoice[] = []
+  @state() private choices: LanguageList = []
   private readonly i18n = new I18nController(this)
 
   override connectedCallback (): void {
     super.connectedCallback()
-    languages ??= api.get<LanguageChoice[]>('/api/languages')
+    languages ??= api.listLanguages()
     languages.then((list) => { this.choices = list }, () => { languages = undefined })
   }
 
@@ -37,7 +37,7 @@ export class LanguageSwitcher extends LitElement {
       await i18n.use(code)
       const me = appState.session?.user.ident
       if (this.persist && me) {
-        appState.replaceUser(await api.patch<PublicUser>(`/api/users/${encodeURIComponent(me)}`, { language: code }))
+        appState.replaceUser(await api.updateUser({ user: me }, { language: code }))
       }
     } catch (error) {
       showToast(errorMessage(error), 'error')

@@ -7,7 +7,7 @@ import type { Problem, ProblemList as ProblemListBody } from '../../../schemas/g
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { appState } from '../state/app-state.ts'
 import { assetHref } from '../router.ts'
@@ -23,7 +23,7 @@ export class ProblemList extends LitElement {
   `]
 
   private readonly i18n = new I18nController(this)
-  private readonly problems = new ApiController<ProblemListBody>(this, (signal) => api.get<ProblemListBody>('/api/problems', signal))
+  private readonly problems = new ApiController<ProblemListBody>(this, (signal) => api.listProblems({ signal }))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     if (touches(changes, 'problems')) void this.problems.reload()
   })

@@ -3,11 +3,12 @@
 // log-in wait, and can unlock it.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
-import type { SessionList, SessionsEnded } from '../../../schemas/generated/types.ts'
+import type { SessionList } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, errorMessage } from '../controllers/api-client.ts'
+import { errorMessage } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { appState } from '../state/app-state.ts'
 import { showToast } from './toast.ts'
 
@@ -28,11 +29,7 @@ export class SessionListElement extends LitElement {
   @property() name = ''
   @state() private busy = false
   private readonly i18n = new I18nController(this)
-  private readonly list = new ApiController<SessionList>(this, (signal) => api.get<SessionList>(this.url(), signal))
-
-  private url (): string {
-    return `/api/users/${encodeURIComponent(this.user)}/sessions`
-  }
+  private readonly list = new ApiController<SessionList>(this, (signal) => api.listUserSessions({ user: this.user }, { signal }))
 
   private get mine (): boolean {
     return appState.me?.ident === this.user
@@ -50,7 +47,7 @@ export class SessionListElement extends LitElement {
   }
 
   private _endAll = () => this.run(async () => {
-    const { ended } = await api.delete<SessionsEnded>(this.url())
+    const { ended } = await api.endUserSessions({ user: this.user })
     // This browser's log-in was one of them: back to the log-in page.
     if (this.mine) return await appState.logout()
     showToast(t('sessions:ended', { name: this.name, count: ended }))
@@ -58,7 +55,7 @@ export class SessionListElement extends LitElement {
   })
 
   private _unlock = () => this.run(async () => {
-    await api.post(`/api/users/${encodeURIComponent(this.user)}/unlock`)
+    await api.unlockUser({ user: this.user })
     showToast(t('sessions:unlocked', { name: this.name }))
     await this.list.reload()
   })

@@ -1,5 +1,6 @@
-// Typed fetch for the RFAM API. Every refused request becomes an ApiFailure whose message is the server's
-// ApiError sentence (written for students), so pages can show it as it is.
+// Fetch for the RFAM API, under the generated client (web/src/api/routes.ts, from the route contract).
+// Every refused request becomes an ApiFailure whose message is the server's ApiError sentence (written
+// for students), so pages can show it as it is.
 import type { ApiError } from '../../../schemas/generated/types.ts'
 import { t } from './i18n.ts'
 
@@ -20,19 +21,6 @@ export function errorMessage (error: unknown): string {
   return t('error:network')
 }
 
-/** Encodes an asset's path inside the project for a URL, one segment at a time, keeping the slashes. */
-export function encodePath (path: string): string {
-  return path.split('/').map(encodeURIComponent).join('/')
-}
-
-export function projectUrl (project: string, rest = ''): string {
-  return `/api/projects/${encodeURIComponent(project)}${rest}`
-}
-
-export function assetUrl (project: string, path: string): string {
-  return projectUrl(project, `/assets/${encodePath(path)}`)
-}
-
 function isApiError (body: unknown): body is ApiError {
   return typeof body === 'object' && body !== null && typeof (body as ApiError).message === 'string'
 }
@@ -48,9 +36,13 @@ async function failure (response: Response): Promise<ApiFailure> {
   return failed
 }
 
-interface RequestOptions {
-  body?: unknown
+/** What a call may add: an AbortSignal (a newer load cancels an older one). */
+export interface CallOptions {
   signal?: AbortSignal
+}
+
+interface RequestOptions extends CallOptions {
+  body?: unknown
 }
 
 async function send (method: string, url: string, options: RequestOptions = {}): Promise<Response> {
@@ -97,18 +89,7 @@ function takePrefetched<T> (url: string): Promise<T> | undefined {
   return promise as Promise<T> | undefined
 }
 
-/** The API, one method per HTTP verb; replies are typed by the caller with the generated schema types. */
-export const api = {
-  get: <T>(url: string, signal?: AbortSignal) => takePrefetched<T>(url) ?? json<T>('GET', url, { signal }),
-  text: async (url: string, signal?: AbortSignal) => await (await send('GET', url, { signal })).text(),
-  post: <T>(url: string, body?: unknown) => json<T>('POST', url, { body }),
-  patch: <T>(url: string, body: unknown) => json<T>('PATCH', url, { body }),
-  put: <T>(url: string, body: unknown) => json<T>('PUT', url, { body }),
-  delete: <T = void>(url: string) => json<T>('DELETE', url),
-  /** Sends one file as multipart form data under the field name 'file'. */
-  upload: <T>(url: string, file: File) => {
-    const form = new FormData()
-    form.append('file', file, file.name)
-    return json<T>('PUT', url, { body: form })
-  },
+/** One call of the API (web/src/api/routes.ts makes every one); a GET started early by prefetch() is reused. */
+export function call<T> (method: string, url: string, options: RequestOptions = {}): Promise<T> {
+  return (method === 'GET' ? takePrefetched<T>(url) : undefined) ?? json<T>(method, url, options)
 }

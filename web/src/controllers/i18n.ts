@@ -3,6 +3,7 @@
 // Keys are always literal strings in t('...') calls so test/web/languages.test.ts can find them all.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type { Language } from '../../../schemas/generated/types.ts'
+import { urls } from '../api/urls.ts'
 
 type Listener = () => void
 
@@ -19,7 +20,7 @@ class I18nStore {
   /** Loads a language from the server and makes it current. Throws when the server has no such language. */
   async use (code: string): Promise<void> {
     if (code === this.code && this.loaded) return
-    const response = await fetch(`/api/languages/${encodeURIComponent(code)}`, { credentials: 'same-origin' })
+    const response = await fetch(urls.getLanguage({ code }), { credentials: 'same-origin' })
     if (!response.ok) throw new Error(`language ${code}: HTTP ${response.status}`)
     this.set(await response.json() as Language)
   }

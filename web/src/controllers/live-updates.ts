@@ -4,6 +4,7 @@
 // burst of edits costs one reload. After a lost connection comes back, listeners get a 'reconnect' change
 // because events may have been missed meanwhile.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import { urls } from '../api/urls.ts'
 
 export interface Change {
   /** 'asset', 'project', 'members', 'job', 'node', 'problems' (damaged files); 'reconnect' after a lost connection came back. */
@@ -53,7 +54,7 @@ class ProjectStream {
 
   private open (): void {
     if (this.source) return
-    const source = new EventSource(`/api/projects/${encodeURIComponent(this.project)}/events`)
+    const source = new EventSource(urls.projectEvents({ project: this.project }))
     this.source = source
     source.addEventListener('open', () => {
       if (this.wasOpen) this.queue({ kind: 'reconnect' })

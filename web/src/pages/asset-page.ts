@@ -3,11 +3,12 @@
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { keyed } from 'lit/directives/keyed.js'
-import type { AssetList, AssetUpdate, AssetView } from '../../../schemas/generated/types.ts'
+import type { AssetUpdate, AssetView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, errorMessage, projectUrl } from '../controllers/api-client.ts'
+import { errorMessage } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
@@ -116,7 +117,7 @@ export class AssetPage extends LitElement {
   private async _loadPaths (): Promise<void> {
     if (this.allPaths.length > 0) return
     try {
-      const list = await api.get<AssetList>(projectUrl(appState.project!, '/assets'))
+      const list = await api.listAssets({ project: appState.project! })
       this.allPaths = list.assets.map((a) => a.path).filter((p) => p !== this.path).sort()
     } catch (error) {
       showToast(errorMessage(error), 'error')

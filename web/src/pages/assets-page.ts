@@ -7,7 +7,7 @@ import type { AssetList, AssetSummary } from '../../../schemas/generated/types.t
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, projectUrl } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { stateBadgeStyles } from '../components/state-badge.ts'
@@ -37,7 +37,7 @@ export class AssetsPage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
   private readonly list = new ApiController<AssetList>(this, (signal) =>
-    api.get<AssetList>(projectUrl(appState.project!, '/assets'), signal))
+    api.listAssets({ project: appState.project! }, { signal }))
 
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     if (touches(changes, 'asset', 'project')) void this.list.reload()

@@ -5,16 +5,10 @@ import { customElement } from 'lit/decorators.js'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, projectUrl } from '../controllers/api-client.ts'
+import type { Credits } from '../../../schemas/generated/types.ts'
+import { api, urls } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { appState } from '../state/app-state.ts'
-
-/** GET /api/projects/:project/credits?format=json (server/credits/credits.ts). */
-interface Credits {
-  text: string
-  warnings: string[]
-  sections: Array<{ heading: string, lines: string[] }>
-}
 
 @customElement('rfam-credits-page')
 export class CreditsPage extends LitElement {
@@ -36,7 +30,7 @@ export class CreditsPage extends LitElement {
 
   private readonly i18n = new I18nController(this)
   private readonly credits = new ApiController<Credits>(this, (signal) =>
-    api.get<Credits>(projectUrl(appState.project!, '/credits?format=json'), signal))
+    api.getCredits({ project: appState.project! }, { signal }))
 
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     if (touches(changes, 'project', 'members')) void this.credits.reload()
@@ -44,7 +38,7 @@ export class CreditsPage extends LitElement {
 
   override render () {
     const credits = this.credits.value
-    const download = projectUrl(appState.project!, '/credits')
+    const download = urls.getCredits({ project: appState.project! })
     return html`
       <div class="page-head">
         <h1>${t('credits:title')}</h1>

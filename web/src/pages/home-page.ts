@@ -7,7 +7,8 @@ import type { AssetView, Todo } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, errorMessage, projectUrl } from '../controllers/api-client.ts'
+import { errorMessage } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
@@ -43,7 +44,7 @@ export class HomePage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
   private readonly todo = new ApiController<Todo>(this, (signal) =>
-    api.get<Todo>(projectUrl(appState.project!, '/todo'), signal))
+    api.getTodo({ project: appState.project! }, {}, { signal }))
 
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     if (touches(changes, 'asset', 'members', 'project')) void this.todo.reload()

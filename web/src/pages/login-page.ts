@@ -9,7 +9,8 @@ import type { LoginOptions, LoginPerson, PublicProject } from '../../../schemas/
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { ApiFailure, api, errorMessage } from '../controllers/api-client.ts'
+import { ApiFailure, errorMessage } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { Countdown } from '../controllers/countdown.ts'
 import { appState } from '../state/app-state.ts'
 import '../components/language-switcher.ts'
@@ -39,7 +40,7 @@ export class LoginPage extends LitElement {
   `]
 
   private readonly i18n = new I18nController(this)
-  private readonly options = new ApiController<LoginOptions>(this, (signal) => api.get<LoginOptions>('/api/login-options', signal))
+  private readonly options = new ApiController<LoginOptions>(this, (signal) => api.loginOptions({ signal }))
   private readonly countdown = new Countdown(this)
   @state() private project?: PublicProject
   @state() private user?: LoginPerson

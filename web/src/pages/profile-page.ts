@@ -2,10 +2,9 @@
 // for them and for staff, where they are logged in.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
-import type { PublicUser } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
-import { api } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { face, faceStyles } from '../components/face.ts'
 import '../components/inline-text.ts'
@@ -27,16 +26,12 @@ export class ProfilePage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
 
-  private userUrl (rest = ''): string {
-    return `/api/users/${encodeURIComponent(this.user)}${rest}`
-  }
-
   private _saveName = async (name: string): Promise<void> => {
-    appState.replaceUser(await api.patch<PublicUser>(this.userUrl(), { name }))
+    appState.replaceUser(await api.updateUser({ user: this.user }, { name }))
   }
 
   private _upload = async (file: File): Promise<void> => {
-    appState.replaceUser(await api.upload<PublicUser>(this.userUrl('/picture'), file))
+    appState.replaceUser(await api.setUserPicture({ user: this.user }, file))
   }
 
   override render () {

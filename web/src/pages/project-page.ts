@@ -9,7 +9,8 @@ import type { ExternalAsset, ProjectFile, ProjectFileUpdate, Role } from '../../
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, errorMessage, projectUrl } from '../controllers/api-client.ts'
+import { errorMessage } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { uuid } from '../state/uuid.ts'
@@ -57,7 +58,7 @@ export class ProjectPage extends LitElement {
 
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
-  private readonly file = new ApiController<ProjectFile>(this, (signal) => api.get<ProjectFile>(projectUrl(appState.project!, '/file'), signal))
+  private readonly file = new ApiController<ProjectFile>(this, (signal) => api.getProjectFile({ project: appState.project! }, { signal }))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     if (touches(changes, 'project', 'members')) void this.file.reload()
   })
@@ -66,7 +67,7 @@ export class ProjectPage extends LitElement {
   @state() private focusAfterMove?: { id: string, direction: 'up' | 'down' }
 
   private async patch (update: ProjectFileUpdate): Promise<void> {
-    this.file.value = await api.patch<ProjectFile>(projectUrl(appState.project!, '/file'), update)
+    this.file.value = await api.updateProjectFile({ project: appState.project! }, update)
     this.requestUpdate()
   }
 
@@ -181,7 +182,7 @@ export class ProjectPage extends LitElement {
     const select = (event.target as HTMLFormElement).querySelector('select')!
     if (!select.value) return
     try {
-      await api.post(projectUrl(appState.project!, '/members'), { user: select.value })
+      await api.addProjectMember({ project: appState.project! }, { user: select.value })
       showToast(t('project:member-added', { name: appState.userName(select.value) }))
       await appState.loadProjectData()
     } catch (error) {
@@ -190,7 +191,7 @@ export class ProjectPage extends LitElement {
   }
 
   private _uploadTeamPicture = async (file: File): Promise<void> => {
-    await api.upload(projectUrl(appState.project!, '/picture'), file)
+    await api.setProjectPicture({ project: appState.project! }, file)
     await appState.loadSession()
   }
 

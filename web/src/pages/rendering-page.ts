@@ -8,7 +8,7 @@ import type { AssetList, FarmNodeList, JobList, JobView } from '../../../schemas
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, projectUrl } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { appState } from '../state/app-state.ts'
 import { farm } from '../state/farm.ts'
@@ -28,7 +28,7 @@ export class RenderingPage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly jobs = new ApiController<JobList>(this, (signal) => farm.jobs(signal))
   private readonly nodes = new ApiController<FarmNodeList>(this, (signal) => farm.nodes(signal))
-  private readonly assets = new ApiController<AssetList>(this, (signal) => api.get<AssetList>(projectUrl(appState.project!, '/assets'), signal))
+  private readonly assets = new ApiController<AssetList>(this, (signal) => api.listAssets({ project: appState.project! }, { signal }))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     // A job's canChange follows its asset's owner and helpers, so an asset change reloads the jobs too.
     if (touches(changes, 'job', 'asset')) void this.jobs.reload()

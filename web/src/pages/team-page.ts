@@ -5,7 +5,7 @@ import type { Team } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { api, projectUrl } from '../controllers/api-client.ts'
+import { api } from '../api/routes.ts'
 import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assetHref } from '../router.ts'
@@ -28,7 +28,7 @@ export class TeamPage extends LitElement {
 
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
-  private readonly team = new ApiController<Team>(this, (signal) => api.get<Team>(projectUrl(appState.project!, '/team'), signal))
+  private readonly team = new ApiController<Team>(this, (signal) => api.getTeam({ project: appState.project! }, { signal }))
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     if (touches(changes, 'asset', 'members', 'project')) void this.team.reload()
   })

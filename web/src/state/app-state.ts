@@ -3,9 +3,10 @@
 // through an AppStateController when any of it changes.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import type {
-  AssetType, DefaultsSetView, LoginOptions, LoginRequest, PublicUser, Session, State,
+  AssetType, DefaultsSetView, LoginRequest, PublicUser, Session, State,
 } from '../../../schemas/generated/types.ts'
-import { api, ApiFailure, prefetch, projectUrl } from '../controllers/api-client.ts'
+import { ApiFailure, prefetch } from '../controllers/api-client.ts'
+import { api, urls } from '../api/routes.ts'
 import { i18n, tOptional } from '../controllers/i18n.ts'
 
 type Listener = () => void
@@ -78,9 +79,9 @@ class AppState {
    */
   async loadSession (early?: (project: string) => string[]): Promise<void> {
     // Before any language is showing, the server's default may be needed: asked for alongside the session.
-    if (!i18n.loaded) prefetch('/api/login-options')
+    if (!i18n.loaded) prefetch(urls.loginOptions())
     try {
-      this.session = await api.get<Session>('/api/session')
+      this.session = await api.getSession()
     } catch (error) {
       if (!(error instanceof ApiFailure) || error.status !== 401) throw error
       this.session = null
@@ -99,7 +100,7 @@ class AppState {
     const chosen = this.session?.user.language
     if (chosen) return await i18n.use(chosen)
     if (i18n.loaded) return
-    const options = await api.get<LoginOptions>('/api/login-options')
+    const options = await api.loginOptions()
     await i18n.use(options.language)
   }
 
@@ -108,8 +109,8 @@ class AppState {
     const project = this.project
     if (!project) return
     const [users, defaults] = await Promise.all([
-      api.get<PublicUser[]>('/api/users'),
-      api.get<DefaultsSetView>(projectUrl(project, '/defaults')),
+      api.listUsers(),
+      api.getDefaults({ project }),
     ])
     this.users = users
     this.defaults = defaults
@@ -117,12 +118,12 @@ class AppState {
   }
 
   async login (request: LoginRequest): Promise<void> {
-    await api.post<Session>('/api/session', request)
+    await api.logIn(request)
     await this.loadSession()
   }
 
   async logout (): Promise<void> {
-    await api.delete('/api/session')
+    await api.logOut()
     this.session = null
     this.users = []
     this.defaults = undefined

@@ -1,6 +1,6 @@
 // Asset calls shared by the pages: each goes to the logged-in project.
-import type { AssetCreate, AssetUpdate, AssetView } from '../../../schemas/generated/types.ts'
-import { api, assetUrl, encodePath, projectUrl } from '../controllers/api-client.ts'
+import type { AssetCreate, AssetUpdate } from '../../../schemas/generated/types.ts'
+import { api } from '../api/routes.ts'
 import { appState } from './app-state.ts'
 
 function project (): string {
@@ -10,10 +10,10 @@ function project (): string {
 }
 
 export const assets = {
-  get: (path: string, signal?: AbortSignal) => api.get<AssetView>(assetUrl(project(), path), signal),
-  update: (path: string, update: AssetUpdate) => api.patch<AssetView>(assetUrl(project(), path), update),
-  create: (asset: AssetCreate) => api.post<AssetView>(projectUrl(project(), '/assets'), asset),
-  remove: (path: string) => api.delete(assetUrl(project(), path)),
-  checkpoint: (path: string) => api.post<{ checkpoint: string }>(projectUrl(project(), `/checkpoints/${encodePath(path)}`)),
-  resetStats: (path: string) => api.delete<AssetView>(projectUrl(project(), `/render-stats/${encodePath(path)}`)),
+  get: (path: string, signal?: AbortSignal) => api.getAsset({ project: project(), path }, { signal }),
+  update: (path: string, update: AssetUpdate) => api.updateAsset({ project: project(), path }, update),
+  create: (asset: AssetCreate) => api.createAsset({ project: project() }, asset),
+  remove: (path: string) => api.deleteAsset({ project: project(), path }),
+  checkpoint: (path: string) => api.checkpointAsset({ project: project(), path }),
+  resetStats: (path: string) => api.resetRenderStats({ project: project(), path }),
 }

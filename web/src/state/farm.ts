@@ -1,21 +1,19 @@
 // Render farm calls for the Rendering page: the project's jobs and the farm's nodes.
-import type { FarmNodeList, FileList, JobCreate, JobList, JobUpdate, JobView, NodeUpdate } from '../../../schemas/generated/types.ts'
-import { api, projectUrl } from '../controllers/api-client.ts'
+import type { JobCreate, JobUpdate, NodeUpdate } from '../../../schemas/generated/types.ts'
+import { api } from '../api/routes.ts'
 import { appState } from './app-state.ts'
 
-function jobsUrl (rest = ''): string {
-  return projectUrl(appState.project!, `/jobs${rest}`)
-}
+const project = () => appState.project!
 
 export const farm = {
-  jobs: (signal?: AbortSignal) => api.get<JobList>(jobsUrl(), signal),
-  job: (id: string, signal?: AbortSignal) => api.get<JobView>(jobsUrl(`/${encodeURIComponent(id)}`), signal),
-  create: (job: JobCreate) => api.post<JobView>(jobsUrl(), job),
-  update: (id: string, update: JobUpdate) => api.patch<JobView>(jobsUrl(`/${encodeURIComponent(id)}`), update),
-  remove: (id: string) => api.delete(jobsUrl(`/${encodeURIComponent(id)}`)),
+  jobs: (signal?: AbortSignal) => api.listJobs({ project: project() }, { signal }),
+  job: (id: string, signal?: AbortSignal) => api.getJob({ project: project(), id }, { signal }),
+  create: (job: JobCreate) => api.createJob({ project: project() }, job),
+  update: (id: string, update: JobUpdate) => api.updateJob({ project: project(), id }, update),
+  remove: (id: string) => api.deleteJob({ project: project(), id }),
   /** Every .blend of the project, assets or not (for "show every .blend file"). */
-  blendFiles: (signal?: AbortSignal) => api.get<FileList>(projectUrl(appState.project!, '/files?ext=blend'), signal),
-  nodes: (signal?: AbortSignal) => api.get<FarmNodeList>('/api/farm/nodes', signal),
-  pauseNode: (name: string, update: NodeUpdate) => api.patch<FarmNodeList>(`/api/farm/nodes/${encodeURIComponent(name)}`, update),
-  pauseAll: (update: NodeUpdate) => api.post<FarmNodeList>('/api/farm/nodes/pause-all', update),
+  blendFiles: (signal?: AbortSignal) => api.listFiles({ project: project() }, { ext: 'blend' }, { signal }),
+  nodes: (signal?: AbortSignal) => api.listNodes({ signal }),
+  pauseNode: (name: string, update: NodeUpdate) => api.pauseNode({ name }, update),
+  pauseAll: (update: NodeUpdate) => api.pauseAllNodes(update),
 }
