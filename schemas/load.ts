@@ -16,6 +16,15 @@ export function schemaFiles (): string[] {
   return readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json')).sort()
 }
 
+/**
+ * The files the contract's fingerprint covers, relative to schemas/: every *.schema.json and every
+ * routes/*.routes.json (a changed path or access is another contract as much as a changed body).
+ */
+export function contractFileNames (dir = schemaDir): string[] {
+  const routes = readdirSync(join(dir, 'routes')).filter((f) => f.endsWith('.routes.json')).map((f) => `routes/${f}`)
+  return [...readdirSync(dir).filter((f) => f.endsWith('.schema.json')), ...routes].sort()
+}
+
 export function loadSchemas (): SchemaDocument[] {
   return schemaFiles().map((file) => {
     const doc = JSON.parse(readFileSync(join(schemaDir, file), 'utf8')) as SchemaDocument

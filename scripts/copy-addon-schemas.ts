@@ -1,4 +1,5 @@
-// Copies the contract into the Blender add-on: schemas/*.schema.json and schemas/fixtures/*.json go to
+// Copies the contract into the Blender add-on: schemas/*.schema.json, schemas/fixtures/*.json and
+// schemas/routes/*.routes.json go to
 // blender-addon/rfam/schemas/, which ships inside the add-on and is committed. Stale files there are
 // removed, so the copy is always exactly the source. Run with `npm run addon:schemas`; a test fails
 // when the copy differs.
@@ -13,6 +14,7 @@ export const addonSchemaDir = join(schemaDir, '..', 'blender-addon', 'rfam', 'sc
 const copied: { folder: string, wanted: (name: string) => boolean }[] = [
   { folder: '.', wanted: (name) => name.endsWith('.schema.json') },
   { folder: 'fixtures', wanted: (name) => name.endsWith('.json') },
+  { folder: 'routes', wanted: (name) => name.endsWith('.routes.json') }, // for the contract's fingerprint
 ]
 
 const listed = (dir: string, wanted: (name: string) => boolean) =>

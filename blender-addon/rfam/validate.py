@@ -54,9 +54,12 @@ def incoming(schema_id, data):
 
 
 def contract_hash(directory=SCHEMA_DIR):
-    """sha256 over the *.schema.json files, as GET /api/version computes it on the server."""
+    """sha256 over the *.schema.json and routes/*.routes.json files, as GET /api/version computes it on the server."""
     digest = hashlib.sha256()
-    for name in sorted(n for n in os.listdir(directory) if n.endswith(".schema.json")):
-        with open(os.path.join(directory, name), "rb") as f:
+    routes = os.path.join(directory, "routes")
+    names = [n for n in os.listdir(directory) if n.endswith(".schema.json")]
+    names += ["routes/" + n for n in os.listdir(routes) if n.endswith(".routes.json")]
+    for name in sorted(names):
+        with open(os.path.join(directory, *name.split("/")), "rb") as f:
             digest.update(name.encode("utf-8") + b"\n" + f.read() + b"\n")
     return digest.hexdigest()

@@ -1224,7 +1224,7 @@ export interface ServerVersion {
    */
   version: string;
   /**
-   * sha256 (hex) over every schemas/*.schema.json in name order: for each file its name, a newline, its bytes and a newline.
+   * sha256 (hex) over every schemas/*.schema.json and schemas/routes/*.routes.json (named routes/<file>) in name order: for each file its name, a newline, its bytes and a newline.
    */
   schemas: string;
 }

@@ -11,7 +11,7 @@ import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { contractHash } from '../../server/routes/api/version.ts'
 
-const schemaNames = (dir: string) => ['state.schema.json', 'asset.schema.json', 'common.schema.json'].map((n) => { cpSync(join(schemaDir, n), join(dir, n)); return n })
+const schemaNames = (dir: string) => ['state.schema.json', 'asset.schema.json', 'common.schema.json', 'routes/assets.routes.json'].map((n) => { cpSync(join(schemaDir, n), join(dir, n)); return n })
 
 t.test('GET /api/version needs no log-in and matches its schema', async (t) => {
   const s = await startTestServer(t, { demo: false })
@@ -32,15 +32,18 @@ t.test('the fingerprint depends on every byte and name, not on listing order', a
   t.equal(contractHash(dir, [...names].reverse()), first, 'order of the listing does not matter')
   writeFileSync(join(dir, 'state.schema.json'), readFileSync(join(dir, 'state.schema.json'), 'utf8') + ' ')
   t.not(contractHash(dir, names), first, 'one more byte changes it')
+  const withRoutes = contractHash(dir, names)
+  writeFileSync(join(dir, 'routes/assets.routes.json'), readFileSync(join(dir, 'routes/assets.routes.json'), 'utf8') + ' ')
+  t.not(contractHash(dir, names), withRoutes, 'a changed route file changes it (a path or an access is contract too)')
   t.not(contractHash(dir, names.slice(1)), contractHash(dir, names), 'one file fewer changes it')
 })
 
-t.test('the add-on computes the same fingerprint (python3, validate.contract_hash recipe)', async (t) => {
+t.test('the add-on computes the same fingerprint over the copy it ships (python3, validate.contract_hash recipe)', async (t) => {
   // validate.py imports schema_lite relatively, so its hash function is replayed from its source.
   const source = readFileSync(join(repoRoot, 'blender-addon', 'rfam', 'validate.py'), 'utf8')
   const fn = /def contract_hash[\s\S]*?return digest\.hexdigest\(\)\n/.exec(source)?.[0]
   t.ok(fn, 'validate.py defines contract_hash')
-  const r = spawnSync('python3', ['-c', `import hashlib, os\nSCHEMA_DIR = ${JSON.stringify(schemaDir)}\n${fn}\nprint(contract_hash())`], { encoding: 'utf8' })
+  const r = spawnSync('python3', ['-c', `import hashlib, os\nSCHEMA_DIR = ${JSON.stringify(join(repoRoot, 'blender-addon', 'rfam', 'schemas'))}\n${fn}\nprint(contract_hash())`], { encoding: 'utf8' })
   t.equal(r.status, 0, r.stderr)
   t.equal(r.stdout.trim(), contractHash())
 })
