@@ -21,7 +21,9 @@ import bpy
 
 RFAM_OP_SHOWN = 5
 
-_RFAM_OP_KINDS = (
+# The bpy.data collections holding external files, with what a person calls one (the preflight's
+# per-file checks walk the same list).
+EXTERNAL_KINDS = (
     ("libraries", "linked library"),
     ("images", "image"),
     ("movieclips", "movie clip"),
@@ -108,7 +110,7 @@ def find(project, output_dir=None):
             for shown in _rfam_op_file_output_problems(node, write_root):
                 add("File Output node '%s' writes to" % node.name, shown)
     seen = set()
-    for collection, kind in _RFAM_OP_KINDS:
+    for collection, kind in EXTERNAL_KINDS:
         for block in getattr(bpy.data, collection, []):
             for raw in _rfam_op_external(block, collection):
                 absolute = os.path.normpath(bpy.path.abspath(raw, library=block.library))

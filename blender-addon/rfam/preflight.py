@@ -133,16 +133,6 @@ def _format_name(render):
 # External files: everything the .blend loads from disk must exist, be inside the project and be
 # reached by a relative path (render nodes mount the share somewhere else).
 
-_KINDS = (
-    ("libraries", "linked library"),
-    ("images", "image"),
-    ("movieclips", "movie clip"),
-    ("sounds", "sound"),
-    ("fonts", "font"),
-    ("cache_files", "cache file"),
-    ("volumes", "volume"),
-)
-
 
 def file_problems(root, reported=None):
     """Problems of each external file; the raw paths they are about are added to `reported`."""
@@ -155,7 +145,7 @@ def file_problems(root, reported=None):
             reported.add(raw)
         problems.extend(found)
 
-    for collection, kind in _KINDS:
+    for collection, kind in outside_paths.EXTERNAL_KINDS:
         for block in getattr(bpy.data, collection, []):
             for raw in _paths_of(block, collection):
                 absolute = os.path.normpath(bpy.path.abspath(raw, library=block.library))

@@ -3,47 +3,16 @@
 // and no temp file is left behind; once space is freed the same edits work.
 // Temp files left by writers that died are swept at the next start, in every folder RFAM writes.
 import t from 'tap'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmdirSync, readFileSync, readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { templatePath } from '../../server/store/defaults-sets.ts'
 import { PROCESS_SPACE_TAG } from '../../server/store/process-space.ts'
-
-/** A new 8 MB tmpfs, unmounted at teardown; undefined where mounting is not allowed (not root). */
-function mountSmallShare (t: { teardown: (fn: () => unknown) => void }): string | undefined {
-  if (process.getuid?.() !== 0) return undefined
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-small-share-'))
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { stdio: 'pipe' })
-  } catch {
-    rmdirSync(dir)
-    return undefined
-  }
-  t.teardown(() => {
-    execFileSync('umount', ['-l', dir])
-    rmdirSync(dir)
-  })
-  return dir
-}
-
-/** Fills the disk holding `dir` with one file; returns how to free it again. */
-function fill (dir: string): () => void {
-  const file = join(dir, 'filler.bin')
-  const fd = openSync(file, 'w')
-  for (const size of [1 << 20, 1 << 16, 4096, 512, 1]) {
-    const chunk = Buffer.alloc(size, 1)
-    for (;;) {
-      try { writeSync(fd, chunk) } catch { break }
-    }
-  }
-  closeSync(fd)
-  return () => unlinkSync(file)
-}
+import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 
 /** Every name in a folder tree, dot-files included. */
 function tree (dir: string, prefix = ''): string[] {
@@ -55,7 +24,7 @@ function tree (dir: string, prefix = ''): string[] {
 const FULL = 'The disk holding the share "data" is full, so nothing was saved. Ask a teacher to free some space, then try again.'
 
 t.test('a full share answers 507 and says so; nothing is half-written or left behind; freed, it works', async (t) => {
-  const share = mountSmallShare(t)
+  const share = mountSmallDisk(t, '8m')
   if (!share) return t.plan(0, 'needs root to mount a small tmpfs as the share')
   const s = await startTestServer(t, { config: { shares: [{ ident: 'data', path: share }] } })
   const cookie = await s.login('mia')
@@ -63,7 +32,7 @@ t.test('a full share answers 507 and says so; nothing is half-written or left be
   const sidecar = join(project, 'props', 'cake.blend.json')
   const before = readFileSync(sidecar, 'utf8')
   const treeBefore = tree(project)
-  const free = fill(share)
+  const free = fillDisk(share)
 
   const edit = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie }, payload: { description: 'A cake with four layers now.' } })
   t.equal(edit.statusCode, 507, 'an edit answers 507 Insufficient Storage')
