@@ -11,6 +11,8 @@
 //   BENCH_READERS_KIND=browser or flood (part 2's readers: one kind only)
 //   BENCH_NICE=10 (the crowd at a lower CPU priority: real pages run on other machines, while here
 //   the crowd takes CPU the server would have; the figures then show what the server does with it)
+//   BENCH_SERVER_PROFILE=<folder> (a CPU profile of the server), BENCH_SERVER_BUNDLE=dist/<file>.mjs
+//   (another version's bundle, to compare two versions in turns at the same load; server-process.ts)
 // The server runs as `npm start` runs it, in its own process. On a 2-core machine shared with other
 // work every figure depends on that work: each comes with the load average and the server's CPU time.
 import { spawn } from 'node:child_process'

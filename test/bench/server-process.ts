@@ -17,9 +17,14 @@ export interface ServerProcess {
 
 let bundle: Promise<string> | undefined
 
-/** dist/server.mjs, rebuilt from the sources the first time it is asked for. */
+/**
+ * dist/server.mjs, rebuilt from the sources the first time it is asked for; or, for comparing two
+ * versions at the same load, BENCH_SERVER_BUNDLE: a bundle built before (`node scripts/build-server.mjs`
+ * on the other version, then copied aside).
+ */
 export function serverBundle (): Promise<string> {
-  bundle ??= buildServerBundle().then((built) => built.outFile)
+  const given = process.env.BENCH_SERVER_BUNDLE
+  bundle ??= given ? Promise.resolve(given) : buildServerBundle().then((built) => built.outFile)
   return bundle
 }
 
@@ -36,10 +41,13 @@ export function listeningUrl (child: ChildProcess): Promise<string> {
   })
 }
 
+/** BENCH_SERVER_PROFILE=<folder>: the server writes a CPU profile there when it stops (node --cpu-prof). */
+const profileArgs = () => (process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [])
+
 export async function startServerProcess (configFile: string): Promise<ServerProcess> {
   const file = await serverBundle()
   const t0 = performance.now()
-  const child = spawn(process.execPath, [file], {
+  const child = spawn(process.execPath, [...profileArgs(), file], {
     env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await listeningUrl(child)
