@@ -65,6 +65,13 @@ export function cpuSeconds (pid: number): number {
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks (100/s on Linux)
 }
 
+/** CPU seconds the whole machine has been busy so far, all cores together (Linux, /proc/stat). */
+export function machineBusySeconds (): number {
+  // cpu  user nice system idle iowait irq softirq steal …, in clock ticks
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1, 9).map(Number)
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100
+}
+
 /** Resident memory of a process in MB (Linux). */
 export function rssMb (pid: number): number {
   const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))
