@@ -219,6 +219,9 @@ export class AssetIndex extends EventEmitter {
     }
     const file = await this.fileInfo(path, fileKnown)
     const old = this.entries.get(path)
+    // Each save of a sidecar has a later time than the one before (atomic-write.ts): the record of an
+    // earlier save that arrives after a later one's is stale.
+    if (written && old && old.sidecarMtimeMs > written.mtimeMs) return
     const sidecarSame = old && old.sidecarMtimeMs === sidecarStat.mtimeMs && old.sidecarSize === sidecarStat.size && !!old.sidecarOutside === outside
     const fileSame = old && sameFile(old.file, file)
     if (sidecarSame && fileSame) return
