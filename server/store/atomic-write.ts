@@ -25,7 +25,25 @@ export interface WrittenFile {
   size: number
 }
 
+/** A file replaced by replaceFile(): every reader sees it now; it is on disk for good once `durable` resolves. */
+export interface ReplacedFile extends WrittenFile {
+  /** Resolves (never rejects) once the rename is on disk too: the folder was synced. */
+  durable: Promise<void>
+}
+
+/** Resolves once the new file is in place and on disk. */
 export async function writeFileAtomic (path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<WrittenFile> {
+  const { durable, ...written } = await replaceFile(path, data, options)
+  await durable
+  return written
+}
+
+/**
+ * writeFileAtomic() that resolves once the new file is in place (synced, and renamed over the old
+ * one), before the rename itself is synced: a writer holding the lock of the file can let go of it
+ * meanwhile. Acknowledge the write only once `durable` resolves.
+ */
+export async function replaceFile (path: string, data: string | Uint8Array, options: WriteOptions = {}): Promise<ReplacedFile> {
   try {
     return await replace(path, data, options)
   } catch (err) {
@@ -33,7 +51,7 @@ export async function writeFileAtomic (path: string, data: string | Uint8Array, 
   }
 }
 
-async function replace (path: string, data: string | Uint8Array, options: WriteOptions): Promise<WrittenFile> {
+async function replace (path: string, data: string | Uint8Array, options: WriteOptions): Promise<ReplacedFile> {
   // The temp file and the rename use one resolved folder: a link swapped in between cannot split them.
   const dir = await realFolder(dirname(path))
   const target = join(dir, basename(path))
@@ -58,8 +76,7 @@ async function replace (path: string, data: string | Uint8Array, options: WriteO
     handle!.close().catch(() => {})
     handle = undefined
     await rename(temp, target)
-    await syncFolder(await folder)
-    return { mtimeMs: msOf(written.mtimeNs), size: Number(written.size) }
+    return { mtimeMs: msOf(written.mtimeNs), size: Number(written.size), durable: syncFolder(folder) }
   } catch (err) {
     // A write that failed anywhere (a full disk fails the write or the sync) leaves nothing behind:
     // the target is as it was and no temp file stays.
@@ -117,14 +134,15 @@ async function moveTimeOn (handle: FileHandle, now: BigIntStats, before: BigIntS
 }
 
 /** Makes the rename durable; the handle is closed without waiting (the data is on disk by then). */
-async function syncFolder (folder: FileHandle | undefined): Promise<void> {
+async function syncFolder (opening: Promise<FileHandle | undefined>): Promise<void> {
+  const folder = await opening
   if (!folder) return
   try {
     await folder.sync()
   } catch {
     // Some file systems (and Windows) cannot fsync a directory; the rename is still atomic.
   }
-  void folder.close().catch(() => {})
+  folder.close().catch(() => {})
 }
 
 /** How RFAM writes a JSON file. */

@@ -17,7 +17,7 @@ import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { readProjectFile } from './project-file-read.ts'
-import { jsonText, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts'
+import { jsonText, replaceFile, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts'
 import { asDiskFull, isDiskFull } from './disk-full.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
@@ -363,7 +363,7 @@ export class ProjectStore extends EventEmitter {
     this.get(path)
     this.resolveForWrite(path + '.json', 'sidecar')
     const sidecar = this.index.sidecarOf(path)
-    let noted: Promise<void> | undefined
+    let saved: Promise<unknown> | undefined
     await withFileLock(sidecar, async () => {
       const { meta, broken } = await readSidecar(sidecar)
       if (!meta) throw conflict('RFAM_BROKEN_ASSET', `The asset "${path}" cannot be changed until its sidecar is fixed: ${broken}`)
@@ -380,12 +380,13 @@ export class ProjectStore extends EventEmitter {
       const problem = validator().check('asset.schema.json', next)
       if (problem) throw badRequest('RFAM_BAD_ASSET', problem)
       const text = jsonText(next)
-      const written = await writeFileAtomic(sidecar, text)
-      // Recorded while the lock is let go of: their file-system round trips overlap.
-      noted = this.index.noteWritten(path, { text, ...written })
-      noted.catch(() => {}) // its failure is thrown below, once the lock is free
+      const { durable, ...written } = await replaceFile(sidecar, text)
+      // The new sidecar is in place: the lock is let go of while the rename is synced and the index
+      // records the save (their file-system round trips overlap); the answer waits for all three.
+      saved = Promise.all([durable, this.index.noteWritten(path, { text, ...written })])
+      saved.catch(() => {}) // a failure is thrown below, once the lock is free
     })
-    await noted
+    await saved
     return this.get(path)
   }
 
