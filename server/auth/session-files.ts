@@ -34,7 +34,7 @@ export class SessionFiles {
 
   write (id: string, record: SessionRecord): Promise<void> {
     const copy = { ...record }
-    return this.queue(id, () => writeJsonAtomic(join(this.dir, `${id}.json`), copy, { mode: 0o600 }))
+    return this.queue(id, async () => { await writeJsonAtomic(join(this.dir, `${id}.json`), copy, { mode: 0o600 }) })
   }
 
   remove (id: string): Promise<void> {

@@ -13,12 +13,13 @@
 // broken with a reason that says so and quotes nothing of the file. Links that stay inside are read.
 import { EventEmitter } from 'node:events'
 import { closeSync, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync, watch, type Dirent, type FSWatcher, type Stats } from 'node:fs'
-import { lstat, readdir, readFile, stat } from 'node:fs/promises'
+import { lstat, readdir, stat } from 'node:fs/promises'
 import { join, relative, sep, extname, posix } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { jsonSyntaxProblem } from '../config/read-json-file.ts'
 import { firstLink, leadsOutside } from './named-paths.ts'
+import { readSmallFile } from './read-small-file.ts'
 import { isTempName, sweepTemp, sweepTempSync } from './temp-files.ts'
 
 export interface FileInfo {
@@ -41,6 +42,13 @@ export interface AssetEntry {
   sidecarSize: number
   /** The sidecar is a link leading out of the project: it is never read. */
   sidecarOutside?: true
+}
+
+/** A sidecar this process has just written: its text, and its time and size as a stat tells them. */
+export interface WrittenSidecar {
+  text: string
+  mtimeMs: number
+  size: number
 }
 
 export const OLD_FOLDER = 'old'
@@ -187,17 +195,23 @@ export class AssetIndex extends EventEmitter {
    * Re-reads one asset when its sidecar or file changed on disk (cheap when nothing did: a stat).
    * `fileKnown` skips a stat when the caller already listed the folder. `walked`: the walk found it,
    * so none of its folders is a link; any other path may lie in a folder that is one (never walked).
+   * `written`: the sidecar as this process just wrote it (a file, not a link), so it is not read back.
    */
-  async refresh (path: string, fileKnown?: boolean, walked = false): Promise<void> {
+  async refresh (path: string, fileKnown?: boolean, walked = false, written?: WrittenSidecar): Promise<void> {
     const sidecar = this.sidecarOf(path)
-    let sidecarStat: Stats
+    let sidecarStat: { mtimeMs: number, size: number }
     let outside = false
     try {
       if (!walked && firstLink(this.root, posix.dirname(path) === '.' ? '' : posix.dirname(path)) !== undefined) throw new Error('in a linked folder')
-      sidecarStat = await lstat(sidecar)
-      if (sidecarStat.isSymbolicLink()) {
-        outside = leadsOutside(this.root, sidecar)
-        if (!outside) sidecarStat = await stat(sidecar)
+      if (written) {
+        sidecarStat = written
+      } else {
+        const found = await lstat(sidecar)
+        sidecarStat = found
+        if (found.isSymbolicLink()) {
+          outside = leadsOutside(this.root, sidecar)
+          if (!outside) sidecarStat = await stat(sidecar)
+        }
       }
     } catch {
       if (this.entries.delete(path)) this.changed(path)
@@ -205,6 +219,9 @@ export class AssetIndex extends EventEmitter {
     }
     const file = await this.fileInfo(path, fileKnown)
     const old = this.entries.get(path)
+    // Each save of a sidecar has a later time than the one before (atomic-write.ts): the record of an
+    // earlier save that arrives after a later one's is stale.
+    if (written && old && old.sidecarMtimeMs > written.mtimeMs) return
     const sidecarSame = old && old.sidecarMtimeMs === sidecarStat.mtimeMs && old.sidecarSize === sidecarStat.size && !!old.sidecarOutside === outside
     const fileSame = old && sameFile(old.file, file)
     if (sidecarSame && fileSame) return
@@ -212,7 +229,7 @@ export class AssetIndex extends EventEmitter {
     const reuse = sidecarSame && !old.file?.outside && !file?.outside
     const entry: AssetEntry = reuse
       ? { ...old, file }
-      : { path, file, sidecarMtimeMs: sidecarStat.mtimeMs, sidecarSize: sidecarStat.size, ...(outside ? { sidecarOutside: true as const, broken: sidecarLeadsOut(path) } : await readSidecar(sidecar)) }
+      : { path, file, sidecarMtimeMs: sidecarStat.mtimeMs, sidecarSize: sidecarStat.size, ...(outside ? { sidecarOutside: true as const, broken: sidecarLeadsOut(path) } : written ? parseSidecar(written.text) : await readSidecar(sidecar)) }
     this.entries.set(path, withFileRule(entry))
     this.changed(path)
   }
@@ -236,8 +253,11 @@ export class AssetIndex extends EventEmitter {
     return fileInfoOf(statSync(abs, { throwIfNoEntry: false }))
   }
 
-  /** Records what this process just wrote, so the reply does not wait for the watcher. */
-  async noteWritten (path: string): Promise<void> { await this.refresh(path) }
+  /**
+   * Records what this process just wrote, so the reply does not wait for the watcher; with the
+   * sidecar as written, only the asset's file is looked at.
+   */
+  async noteWritten (path: string, sidecar?: WrittenSidecar): Promise<void> { await this.refresh(path, undefined, false, sidecar) }
 
   /** Watches one folder (not its children: each folder found by a walk gets its own watch). */
   private watchFolder (dir: string): void {
@@ -330,7 +350,7 @@ function fileInfoOf (s: Stats | undefined): FileInfo | null {
 export async function readSidecar (file: string): Promise<{ meta?: Asset, broken?: string }> {
   let text: string
   try {
-    text = await readFile(file, 'utf8')
+    text = await readSmallFile(file)
   } catch (err) {
     return { broken: `The sidecar cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'}).` }
   }

@@ -5,12 +5,15 @@
 // The folder holds its owner (lock-owner.ts). A lock left by a process that is gone (the server was
 // killed mid-edit) is taken over at once, so the first edit after a restart takes normal time; a lock
 // of another machine is taken over once its holder stopped touching it for STALE_MS.
+//
+// Taking and letting go of a free lock costs about 9 file-system round trips (each of which may
+// wait for a free core on a busy machine): the rare cases (a held or abandoned lock) pay for the rest.
 import { basename, dirname, join } from 'node:path'
-import { mkdir, rename, rm, utimes } from 'node:fs/promises'
+import { mkdir, rename, rm, rmdir, utimes } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { HttpError } from '../errors.ts'
-import { abandoned, readOwner, writeOwner } from './lock-owner.ts'
+import { abandoned, readOwner, removeOwner, writeOwner } from './lock-owner.ts'
 import { tempDone, tempPathFor } from './temp-files.ts'
 import { asDiskFull } from './disk-full.ts'
 
@@ -71,8 +74,11 @@ async function acquire (path: string): Promise<Held> {
       // that cannot be removed is not worth failing a save that is done: untouched, it goes stale.
       const owner = await readOwner(lockDir)
       if (owner !== undefined && owner.token !== token) return
-      const moved = await moveAway(path, lockDir).catch(() => undefined)
-      if (moved) await bury(moved)
+      // Removed where it is: once its owner is gone the folder is empty, which counts as free (a new
+      // lock renamed onto it replaces it, a holder killed right then leaves nothing to wait for), and
+      // rmdir never removes a lock renamed in meanwhile, which holds its owner.
+      await removeOwner(lockDir)
+      await rmdir(lockDir).catch(() => {})
     },
   }
 }
@@ -82,10 +88,13 @@ async function acquire (path: string): Promise<Held> {
  * killed process is swept at the next start. Fails (a full disk) rather than lock without an owner.
  */
 async function stage (path: string, token: string): Promise<string> {
-  await mkdir(dirname(path), { recursive: true })
   const staging = tempPathFor(path + '.lock')
   try {
-    await mkdir(staging)
+    await mkdir(staging).catch(async (err) => {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+      await mkdir(dirname(path), { recursive: true }) // the file's folder is made at its first save
+      await mkdir(staging)
+    })
     await writeOwner(staging, token)
   } catch (err) {
     await rm(staging, { recursive: true, force: true })

@@ -1,9 +1,10 @@
 // Who holds a lock folder: written into it by the process that made it, read by a process that finds
 // it taken. A lock of a process that is gone (this machine, its pid no longer exists) is abandoned at
 // once; anything else is abandoned only when its holder stopped touching it (see file-lock.ts).
-import { readFile, stat, writeFile } from 'node:fs/promises'
+import { stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import { HOST, PROCESS_SPACE, processGone } from './process-space.ts'
+import { readSmallFile } from './read-small-file.ts'
 
 export interface LockOwner {
   host: string
@@ -22,10 +23,15 @@ export async function writeOwner (lockDir: string, token: string): Promise<void>
   await writeFile(join(lockDir, OWNER_FILE), JSON.stringify(owner) + '\n')
 }
 
+/** Removes the owner of a lock (its holder does, to let go of it); gone already is fine. */
+export async function removeOwner (lockDir: string): Promise<void> {
+  await unlink(join(lockDir, OWNER_FILE)).catch(() => {})
+}
+
 /** The owner, or undefined when the folder has none (yet: it is written just after the folder is made) or it cannot be read. */
 export async function readOwner (lockDir: string): Promise<LockOwner | undefined> {
   try {
-    const data = JSON.parse(await readFile(join(lockDir, OWNER_FILE), 'utf8')) as LockOwner
+    const data = JSON.parse(await readSmallFile(join(lockDir, OWNER_FILE))) as LockOwner
     return typeof data.pid === 'number' && typeof data.token === 'string' && typeof data.space === 'string' ? data : undefined
   } catch {
     return undefined

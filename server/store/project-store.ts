@@ -10,14 +10,14 @@ import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
-import { AssetIndex, isIgnoredName, readSidecar } from './asset-index.ts'
+import { AssetIndex, isIgnoredName, readSidecar, type WrittenSidecar } from './asset-index.ts'
 import type { ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { readProjectFile } from './project-file-read.ts'
-import { writeJsonAtomic } from './atomic-write.ts'
+import { jsonText, replaceFile, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts'
 import { asDiskFull, isDiskFull } from './disk-full.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
@@ -330,7 +330,7 @@ export class ProjectStore extends EventEmitter {
     this.checkFields(meta, { owner: meta.owner })
     const problem = validator().check('asset.schema.json', meta)
     if (problem) throw badRequest('RFAM_BAD_ASSET', problem)
-    await withFileLock(sidecar, async () => {
+    const written = await withFileLock(sidecar, async (): Promise<WrittenSidecar> => {
       if (registering && await exists(sidecar)) throw conflict('RFAM_EXISTS', `"${path}" is already an asset.`)
       if (registering && !(await stat(filePath).then((st) => st.isFile(), () => false))) {
         throw badRequest('RFAM_NO_FILE', `There is no file "${path}" in the project to register; save it there first.`)
@@ -345,15 +345,16 @@ export class ProjectStore extends EventEmitter {
         const now = new Date()
         await utimes(filePath, now, now) // the copy is new work, not the template's date
       }
+      const text = jsonText(meta)
       try {
-        await writeJsonAtomic(sidecar, meta)
+        return { text, ...await writeFileAtomic(sidecar, text) }
       } catch (err) {
         // No sidecar (a full disk): the copy made for it goes too, so trying again finds no leftover.
         if (template) await unlink(filePath).catch(() => {})
         throw err
       }
     })
-    await this.index.noteWritten(path)
+    await this.index.noteWritten(path, written)
     return this.get(path)
   }
 
@@ -362,6 +363,7 @@ export class ProjectStore extends EventEmitter {
     this.get(path)
     this.resolveForWrite(path + '.json', 'sidecar')
     const sidecar = this.index.sidecarOf(path)
+    let saved: Promise<unknown> | undefined
     await withFileLock(sidecar, async () => {
       const { meta, broken } = await readSidecar(sidecar)
       if (!meta) throw conflict('RFAM_BROKEN_ASSET', `The asset "${path}" cannot be changed until its sidecar is fixed: ${broken}`)
@@ -377,9 +379,14 @@ export class ProjectStore extends EventEmitter {
       }
       const problem = validator().check('asset.schema.json', next)
       if (problem) throw badRequest('RFAM_BAD_ASSET', problem)
-      await writeJsonAtomic(sidecar, next)
+      const text = jsonText(next)
+      const { durable, ...written } = await replaceFile(sidecar, text)
+      // The new sidecar is in place: the lock is let go of while the rename is synced and the index
+      // records the save (their file-system round trips overlap); the answer waits for all three.
+      saved = Promise.all([durable, this.index.noteWritten(path, { text, ...written })])
+      saved.catch(() => {}) // a failure is thrown below, once the lock is free
     })
-    await this.index.noteWritten(path)
+    await saved
     return this.get(path)
   }
 

@@ -11,18 +11,21 @@
 //   BENCH_READERS_KIND=browser or flood (part 2's readers: one kind only)
 //   BENCH_NICE=10 (the crowd at a lower CPU priority: real pages run on other machines, while here
 //   the crowd takes CPU the server would have; the figures then show what the server does with it)
+//   BENCH_SERVER_PROFILE=<folder> (a CPU profile of the server), BENCH_SERVER_BUNDLE=dist/<file>.mjs
+//   (another version's bundle, to compare two versions in turns at the same load; server-process.ts)
 // The server runs as `npm start` runs it, in its own process. On a 2-core machine shared with other
-// work every figure depends on that work: each comes with the load average and the server's CPU time.
+// work every figure depends on that work: each comes with the load average and the server's CPU time,
+// and part 2's with the CPU the crowd and all other processes took meanwhile.
 import { spawn } from 'node:child_process'
 import { mkdtempSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { createInterface } from 'node:readline'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { fakeFilm } from '../../scripts/fake-film.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { cpuSeconds, startServerProcess, type ServerProcess } from './server-process.ts'
+import { cpuSeconds, machineBusySeconds, startServerProcess, type ServerProcess } from './server-process.ts'
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
@@ -119,16 +122,25 @@ async function editsUnderLoad (count: number, streams: number, readers: number, 
     const rnd = random(11)
     const ms: number[] = []
     const cpu0 = cpuSeconds(pid)
+    const crowd0 = cpuSeconds(crowd.pid!)
+    const machine0 = machineBusySeconds()
+    const own0 = process.cpuUsage()
     const t0 = performance.now()
     while (performance.now() - t0 < SECONDS * 1000) { ms.push(await edit(p, rnd)); await pause(25) }
-    const cpu = (cpuSeconds(pid) - cpu0) / ((performance.now() - t0) / 1000)
+    const seconds = (performance.now() - t0) / 1000
+    const cpu = (cpuSeconds(pid) - cpu0) / seconds
+    const crowdCpu = (cpuSeconds(crowd.pid!) - crowd0) / seconds
+    // What the rest of the machine took meanwhile (another agent's tests, say): runs compare only at like figures.
+    const ownCpu = ((u) => (u.user + u.system) / 1e6)(process.cpuUsage(own0)) / seconds
+    const others = (machineBusySeconds() - machine0) / seconds - cpu - crowdCpu - ownCpu
     crowd.stdin!.write('stop\n')
     // No readers: their percentiles are NaN, which JSON carries as null.
     const result = JSON.parse((await lines.next()).value as string) as { reads: { count: number, p50: number | null, p99: number | null, errors: number }, streams: { open: number, events: number } }
     const ms1 = (x: number | null) => (x === null ? '–' : x.toFixed(1))
     console.log(`${count} assets, ${streams} live pages + ${readers} list readers (${kind}${NICE ? `, crowd at nice ${NICE}` : ''}): edits ${figures(ms)}; ` +
       `reads p50 ${ms1(result.reads.p50)} ms, p99 ${ms1(result.reads.p99)} ms (${result.reads.count} reads, ${result.reads.errors} errors); ` +
-      `${result.streams.open} streams open at the end, ${result.streams.events} change events received; server busy ${(cpu * 100).toFixed(0)} % of a core; load average ${load1()}`)
+      `${result.streams.open} streams open at the end, ${result.streams.events} change events received; server busy ${(cpu * 100).toFixed(0)} % of a core, ` +
+      `the crowd ${(crowdCpu * 100).toFixed(0)} %, other processes ${(others * 100).toFixed(0)} % (of ${cpus().length * 100} %); load average ${load1()}`)
   } finally {
     await stopProject(p)
   }

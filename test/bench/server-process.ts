@@ -17,9 +17,14 @@ export interface ServerProcess {
 
 let bundle: Promise<string> | undefined
 
-/** dist/server.mjs, rebuilt from the sources the first time it is asked for. */
+/**
+ * dist/server.mjs, rebuilt from the sources the first time it is asked for; or, for comparing two
+ * versions at the same load, BENCH_SERVER_BUNDLE: a bundle built before (`node scripts/build-server.mjs`
+ * on the other version, then copied aside).
+ */
 export function serverBundle (): Promise<string> {
-  bundle ??= buildServerBundle().then((built) => built.outFile)
+  const given = process.env.BENCH_SERVER_BUNDLE
+  bundle ??= given ? Promise.resolve(given) : buildServerBundle().then((built) => built.outFile)
   return bundle
 }
 
@@ -36,10 +41,13 @@ export function listeningUrl (child: ChildProcess): Promise<string> {
   })
 }
 
+/** BENCH_SERVER_PROFILE=<folder>: the server writes a CPU profile there when it stops (node --cpu-prof). */
+const profileArgs = () => (process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_SERVER_PROFILE}`] : [])
+
 export async function startServerProcess (configFile: string): Promise<ServerProcess> {
   const file = await serverBundle()
   const t0 = performance.now()
-  const child = spawn(process.execPath, [file], {
+  const child = spawn(process.execPath, [...profileArgs(), file], {
     env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const url = await listeningUrl(child)
@@ -55,6 +63,13 @@ export async function startServerProcess (configFile: string): Promise<ServerPro
 export function cpuSeconds (pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return (Number(fields[11]) + Number(fields[12])) / 100 // utime + stime, in clock ticks (100/s on Linux)
+}
+
+/** CPU seconds the whole machine has been busy so far, all cores together (Linux, /proc/stat). */
+export function machineBusySeconds (): number {
+  // cpu  user nice system idle iowait irq softirq steal …, in clock ticks
+  const [user, nice, system, , , irq, softirq, steal] = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.split(/\s+/).slice(1, 9).map(Number)
+  return (user! + nice! + system! + irq! + softirq! + steal!) / 100
 }
 
 /** Resident memory of a process in MB (Linux). */

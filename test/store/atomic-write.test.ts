@@ -6,7 +6,7 @@ import t from 'tap'
 import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { writeFileAtomic, writeJsonAtomic } from '../../server/store/atomic-write.ts'
+import { replaceFile, writeFileAtomic, writeJsonAtomic } from '../../server/store/atomic-write.ts'
 
 t.test('fifty saves in a row at the same size: each has a later modification time, the last is what is there', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-atomic-'))
@@ -58,4 +58,13 @@ t.test('the temp file and the rename happen in the folder\'s real path', async (
   await writeFileAtomic(join(dir, 'mounted', 'a.txt'), 'x', { mode: 0o600 })
   t.equal(readFileSync(join(dir, 'real', 'a.txt'), 'utf8'), 'x', 'a folder reached through a link (as a share may be) still works')
   t.equal(statSync(join(dir, 'real', 'a.txt')).mode & 0o777, 0o600)
+})
+
+t.test('replaceFile: the new file is in place when it resolves, and its durable promise resolves too', async (t) => {
+  const dir = t.testdir({ 'a.json': '{"a":1}\n' })
+  const replaced = await replaceFile(join(dir, 'a.json'), '{"a":2}\n')
+  t.equal(readFileSync(join(dir, 'a.json'), 'utf8'), '{"a":2}\n', 'readers see the new file at once')
+  t.same({ mtimeMs: replaced.mtimeMs, size: replaced.size }, { mtimeMs: statSync(join(dir, 'a.json')).mtimeMs, size: 8 }, 'its time and size as a stat tells them')
+  await replaced.durable
+  t.same(readdirSync(dir), ['a.json'], 'no temp file left')
 })

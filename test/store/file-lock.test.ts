@@ -2,7 +2,7 @@
 // gone, waited for while another machine's owner keeps touching them, taken once it stopped.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, utimesSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { lockPathFor, withFileLock, STALE_MS } from '../../server/store/file-lock.ts'
@@ -82,6 +82,27 @@ t.test('a lock folder without an owner (an older RFAM) is judged by its age', as
   utimesSync(lock, old, old)
   await waiting
   t.ok(ran)
+})
+
+t.test('an empty lock folder (its holder was killed while letting go of it) is taken at once', async (t) => {
+  const dir = t.testdir({ 'a.json': '{}' })
+  const file = join(dir, 'a.json')
+  leaveLock(file) // no owner, nothing in it
+  const ms = await timed(file)
+  t.ok(ms < 500, `taken in ${ms.toFixed(0)} ms`)
+  t.same(readdirSync(dir), ['a.json'], 'the lock is gone once released, nothing else is left')
+})
+
+t.test('letting go never removes a lock that another holder renamed in meanwhile', async (t) => {
+  const dir = t.testdir({ 'a.json': '{}' })
+  const file = join(dir, 'a.json')
+  const lock = lockPathFor(file)
+  await withFileLock(file, async () => {
+    // This holder stalled past STALE_MS and another took the lock over: it now holds another owner.
+    writeFileSync(join(lock, 'owner.json'), JSON.stringify({ host: 'vm', space: 'another machine', pid: 1, token: 'theirs', since: new Date().toISOString() }))
+  })
+  t.same(readdirSync(lock), ['owner.json'], 'their lock is still there')
+  t.match(readFileSync(join(lock, 'owner.json'), 'utf8'), /"token":"theirs"/, 'with their owner')
 })
 
 t.test('in one process, writers of one file take turns and every lock is gone after', async (t) => {

@@ -1,15 +1,21 @@
 // Live updates: a server-sent event stream per project. Anything that changes (in a browser, in
 // Blender, by a render node or on disk) reaches every open page within the watcher's delay.
 import type { FastifyInstance } from 'fastify'
-import type { LiveChanges } from '../../../schemas/generated/types.ts'
 import type { ProjectChange } from '../../store/workspace.ts'
 import { registerRoutes } from '../register-routes.ts'
+import { ChangeFeed } from './change-feed.ts'
 
 export async function eventRoutes (app: FastifyInstance): Promise<void> {
   const { workspace } = app.rfam
   workspace.setMaxListeners(0)
   const open = new Set<() => void>()
-  app.addHook('onClose', async () => { for (const end of [...open]) end() })
+  // Bursts (a rescan, a render node's reports) are folded into one message per 100 ms, made once per project.
+  const feeds = new Map<string, ChangeFeed>()
+  workspace.on('change', (change: ProjectChange) => { feeds.get(change.project)?.add(change) })
+  app.addHook('onClose', async () => {
+    for (const end of [...open]) end()
+    for (const feed of feeds.values()) feed.close()
+  })
 
   registerRoutes(app, {
     projectEvents: async (request, reply) => {
@@ -18,27 +24,14 @@ export async function eventRoutes (app: FastifyInstance): Promise<void> {
       const res = reply.raw
       res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' })
       res.write('retry: 1000\n\n')
-      // Bursts (a rescan, a render node's reports) are folded into one message per 100 ms.
-      let pending: ProjectChange[] = []
-      let timer: NodeJS.Timeout | undefined
-      const flush = () => {
-        timer = undefined
-        const batch = pending
-        pending = []
-        const data: LiveChanges = { changes: batch.slice(0, 200), more: batch.length > 200 }
-        res.write(`event: change\ndata: ${JSON.stringify(data)}\n\n`)
-      }
-      const onChange = (change: ProjectChange) => {
-        if (change.project !== project) return
-        pending.push(change)
-        timer ??= setTimeout(flush, 100)
-      }
+      let feed = feeds.get(project)
+      if (!feed) feeds.set(project, feed = new ChangeFeed())
+      const leave = feed.open((message) => res.write(message))
       const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), 15_000)
-      workspace.on('change', onChange)
       const stop = () => {
         clearInterval(keepAlive)
-        clearTimeout(timer)
-        workspace.off('change', onChange)
+        leave()
+        if (feed.empty && feeds.get(project) === feed) { feed.close(); feeds.delete(project) }
         open.delete(end)
       }
       const end = () => { stop(); res.end() }
