@@ -7,13 +7,14 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type {
   FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmPrenodeAck, FarmPrenodeJobs, FarmPrenodePoll, FarmReport,
-  FarmReportReply, FarmState, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderStats, RunRef, Task,
+  FarmReportReply, FarmState, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RunRef, Task,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { badRequest, HttpError, notFound } from '../errors.ts'
 import { Announcer } from './announcer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { FarmCredentialStore } from './credentials.ts'
+import type { FarmDeps } from './farm-deps.ts'
 import { FrameFiles } from './frame-files.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
 import { JobRuntime, type Run } from './job-runtime.ts'
@@ -25,44 +26,14 @@ import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { sweepFolder } from '../store/temp-files.ts'
 import { PreviewMaker } from './preview.ts'
-import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
+import { RenderStatsWriter } from './render-stats.ts'
 import { noWorkReason } from './sandbox-policy.ts'
 import { Scheduler, shortFrames, type PlannedRun } from './scheduler.ts'
 import { jobView, nodeView, relativeToProject } from './views.ts'
 import { readOnlySentence, reasonOf } from './write-problem.ts'
 
-export interface FarmLog {
-  info: (msg: string) => void
-  warn: (msg: string) => void
-  error: (msg: string) => void
-}
-
-/** What the farm needs from the rest of the server (the lead's app provides it, tests build it). */
-export interface FarmDeps {
-  farmDir: string
-  secretsDir: string
-  settings: FarmSettings
-  /** Absolute path of a named path on this server; throws a 400 for paths leaving their share. */
-  resolveNamedPath: (named: string) => string
-  /** A project's folder (named path) and render priority; undefined for an unknown project. */
-  project: (ident: string) => { directory: string, renderPriority?: number } | undefined
-  /** Every project's ident (node changes are announced to all of them). */
-  projects?: () => string[]
-  /** Name and true priority of the asset at this path of a project, if it is one. */
-  asset?: (project: string, path: string) => { name: string, priority: number } | undefined
-  /** Changes an asset's sidecar under its lock (render statistics go there). */
-  updateAsset?: UpdateAsset
-  /** The render statistics in an asset's sidecar (earlier renders size the first runs of a job). */
-  assetStats?: (project: string, path: string) => RenderStats | undefined
-  /** Live updates for open pages. */
-  emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
-  /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
-  problem?: (file: string, reason: string) => void
-  log: FarmLog
-  clock?: Clock
-  random?: () => number
-  newId?: () => string
-}
+// Farm is what the app and the tests build: its dependencies' types come with it.
+export type { FarmDeps, FarmLog } from './farm-deps.ts'
 
 /** Job and task changes that must be on disk before a reply goes out. */
 class Changes {
