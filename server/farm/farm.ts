@@ -22,6 +22,7 @@ import { JobStateMachine, isFinished } from './job-states.ts'
 import { JobStore, type DamagedLine, type WriteProblem } from './job-store.ts'
 import { byFile, describe, framesOnDisk, jobsToCheck } from './journal-repair.ts'
 import { NodeRegistry, type NodeState } from './node-registry.ts'
+import { NodeWaiters, type HeldPoll, type Offer } from './node-waiters.ts'
 import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { sweepFolder } from '../store/temp-files.ts'
@@ -45,16 +46,6 @@ class Changes {
     if (!set) this.jobs.set(rt, set = new Set())
     for (const i of idxs) set.add(i)
   }
-}
-
-interface Waiter {
-  node: NodeState
-  free: number
-  listed: RunRef[]
-  /** Work was taken for this poll (its reply is on the way): no second offer. */
-  claimed: boolean
-  finish: (reply: FarmWork) => void
-  fail: (err: unknown) => void
 }
 
 const JITTER = 0.1
@@ -81,9 +72,7 @@ export class Farm {
   readonly scheduler: Scheduler
   private readonly random: () => number
   private readonly newId: () => string
-  private readonly waiters = new Set<Waiter>()
-  /** Tasks the server stopped, per node, not yet told to it (job id -> task ids). */
-  private readonly pendingCancels = new Map<string, Map<string, Set<string>>>()
+  private readonly waiters: NodeWaiters
   private readonly stats: RenderStatsWriter
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
@@ -118,6 +107,7 @@ export class Farm {
       eligibleNodes: (group) => this.registry.eligible(group),
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
+    this.waiters = new NodeWaiters(this.clock, (poll) => this.offerHeld(poll))
     this.prenodes = new PrenodeWaiters(this.clock, (ask) => this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask))
     this.prenodeNames = new PrenodeNames(deps.farmDir, this.clock.now, deps.log)
     this.frameFiles = new FrameFiles(deps.resolveNamedPath, (job, named) => relativeToProject(named, deps.project(job.project)?.directory))
@@ -134,7 +124,7 @@ export class Farm {
         // A task taken from a node by the server (cancel, job failed): that node must stop it.
         if (from === 'active' && task.status === 'cancelled') {
           const run = rt.runOfTask.get(rt.taskIndex.get(task.id)!)
-          if (run) this.noteCancel(run.node, job.id, task.id)
+          if (run) this.waiters.noteCancel(run.node, job.id, task.id)
         }
         rt.taskChanged(task, from)
         this.scheduler.refresh(rt)
@@ -177,7 +167,7 @@ export class Farm {
   async close (): Promise<void> {
     this.closed = true
     if (this.sweepHandle !== null) this.clock.clearTimeout(this.sweepHandle)
-    for (const w of [...this.waiters]) w.finish(this.emptyWork(w.node))
+    this.waiters.close()
     this.prenodes.close()
     this.announcer.close()
     await this.stats.flush()
@@ -271,7 +261,7 @@ export class Farm {
     const changes = new Changes()
     changes.add(rt, patch.action ? job.tasks.keys() : [])
     await this.commit(changes)
-    this.tellCancels()
+    this.waiters.tellCancels()
     if (patch.action !== 'cancel') this.wakeForWork()
     return this.view(rt)
   }
@@ -286,7 +276,7 @@ export class Farm {
     await this.previews.remove(id)
     this.previewed.delete(id)
     this.frameFiles.forget(id)
-    this.tellCancels()
+    this.waiters.tellCancels()
     this.announce(rt)
   }
 
@@ -319,7 +309,7 @@ export class Farm {
   async setNodePaused (name: string, paused: boolean): Promise<void> {
     const state = await this.registry.setPaused(name, paused)
     this.announceNodes()
-    if (!paused) this.wakeWaiter(state)
+    if (!paused) this.waiters.wake(state)
   }
 
   async setAllPaused (paused: boolean): Promise<void> {
@@ -364,7 +354,7 @@ export class Farm {
   async hello (msg: FarmHello, credential: string): Promise<FarmWelcome> {
     this.mustWrite()
     const { state, session, rebound } = await this.registry.hello(msg, credential)
-    this.pendingCancels.delete(state.record.name)
+    this.waiters.forgetCancels(state.record.name)
     const listed = new Set((msg.running ?? []).flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
     const changes = new Changes()
     let requeued = false
@@ -408,113 +398,34 @@ export class Farm {
     const state = this.node(msg.node, msg.session, credential)
     const poll = this.registry.polled(state)
     const changes = new Changes()
-    const cancel = mergeRefs(this.reconcile(state, msg.running, changes, true), this.takeCancels(state))
+    const cancel = mergeRefs(this.reconcile(state, msg.running, changes, true), this.waiters.takeCancels(state))
     const runs = this.resend(state, msg.running)
     if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.assignUpTo(state, msg.free, changes))
     await this.commit(changes)
     if (cancel.length > 0 || runs.length > 0 || msg.wait === false) return { runs, cancel, paused: state.record.paused }
-    return await this.hold(state, msg, poll, aborted)
+    // A node that died closed it; one that gave it up asks again at once (sweep decides).
+    const closed = () => { if (!this.closed) this.registry.pollClosed(state, poll) }
+    return await this.waiters.hold(state, msg.free, msg.running, this.longPollSeconds() * 1000, closed, aborted)
   }
 
-  /** Holds the node's `poll`-th work request open; `aborted` is its connection closing from the node's end. */
-  private hold (state: NodeState, msg: FarmWorkRequest, poll: number, aborted?: AbortSignal): Promise<FarmWork> {
-    return new Promise<FarmWork>((resolve, reject) => {
-      let ended = false
-      let timer: unknown = null
-      const handle = { cancel: () => w.finish(this.emptyWork(state)), free: msg.free }
-      const onAbort = () => {
-        // A node that died closed it; one that gave it up asks again at once (sweep decides).
-        if (!ended && !this.closed) this.registry.pollClosed(state, poll)
-        w.finish(this.emptyWork(state))
-      }
-      const end = (): boolean => {
-        if (ended) return false
-        ended = true
-        this.waiters.delete(w)
-        if (timer !== null) this.clock.clearTimeout(timer)
-        if (state.waiter === handle) state.waiter = null
-        aborted?.removeEventListener('abort', onAbort)
-        return true
-      }
-      const w: Waiter = {
-        node: state,
-        free: msg.free,
-        listed: msg.running,
-        claimed: false,
-        finish: (reply) => { if (end()) resolve(reply) },
-        fail: (err) => { if (end()) reject(err) },
-      }
-      state.waiter?.cancel()
-      state.waiter = handle
-      this.waiters.add(w)
-      timer = this.clock.setTimeout(() => w.finish(this.emptyWork(state)), this.longPollSeconds() * 1000)
-      aborted?.addEventListener('abort', onAbort)
-      if (aborted?.aborted) onAbort()
-    })
-  }
-
-  /**
-   * A run of this node ended: its held poll (which counted that run as busy) is answered, so the
-   * node asks again with the process free, without dropping a connection.
-   */
-  private endHeldPoll (state: NodeState): void {
-    state.waiter?.cancel()
-  }
-
-  private emptyWork (state: NodeState): FarmWork {
-    return { runs: [], cancel: [], paused: state.record.paused }
-  }
-
-  /** Re-checks a held poll: something to cancel, or (when it has room) new work. */
-  private wakeWaiter (state: NodeState): void {
-    for (const w of this.waiters) if (w.node === state) this.tryWaiter(w)
-  }
-
-  private tryWaiter (w: Waiter): void {
-    if (w.claimed || this.readOnly) return
+  /** What a held poll gets when the farm re-checks it: runs to stop, or (with room) new runs; null for nothing yet. */
+  private offerHeld (poll: HeldPoll): Offer | null {
+    if (this.readOnly) return null
     const changes = new Changes()
-    const cancel = mergeRefs(this.reconcile(w.node, w.listed, changes, false), this.takeCancels(w.node))
-    const runs = cancel.length === 0 && !w.node.record.paused && w.free > 0 ? this.assignUpTo(w.node, w.free, changes) : []
+    const cancel = mergeRefs(this.reconcile(poll.node, poll.listed, changes, false), this.waiters.takeCancels(poll.node))
+    const runs = cancel.length === 0 && !poll.node.record.paused && poll.free > 0 ? this.assignUpTo(poll.node, poll.free, changes) : []
     if (cancel.length === 0 && runs.length === 0) {
       if (changes.jobs.size > 0) void this.commit(changes).catch(() => {}) // refused: put back, and logged by the store
-      return
+      return null
     }
-    w.claimed = true
-    this.commit(changes).then(
-      () => w.finish({ runs, cancel, paused: w.node.record.paused }),
-      (err: unknown) => w.fail(err),
-    )
+    return { cancel, runs, written: this.commit(changes) }
   }
 
   /** New work may be available: offer it to the nodes waiting (longest waiting first). */
   private wakeForWork (): void {
     if (this.readOnly) return
     this.prenodes.wake()
-    for (const w of [...this.waiters]) {
-      if (!this.scheduler.hasRunnable()) return
-      if (w.free > 0 && !w.node.record.paused) this.tryWaiter(w)
-    }
-  }
-
-  private noteCancel (node: string, job: string, task: string): void {
-    let jobs = this.pendingCancels.get(node)
-    if (!jobs) this.pendingCancels.set(node, jobs = new Map())
-    let tasks = jobs.get(job)
-    if (!tasks) jobs.set(job, tasks = new Set())
-    tasks.add(task)
-  }
-
-  /** The runs this node must stop that it has not been told of yet (and forgets them). */
-  private takeCancels (state: NodeState): RunRef[] {
-    const jobs = this.pendingCancels.get(state.record.name)
-    if (!jobs) return []
-    this.pendingCancels.delete(state.record.name)
-    return [...jobs].map(([job, tasks]) => ({ job, tasks: [...tasks] as RunRef['tasks'] }))
-  }
-
-  /** Tasks were taken from nodes: answer their held polls with the cancels now. */
-  private tellCancels (): void {
-    for (const w of [...this.waiters]) if (this.pendingCancels.has(w.node.record.name)) this.tryWaiter(w)
+    this.waiters.offerWork(() => this.scheduler.hasRunnable())
   }
 
   async report (msg: FarmReport, credential: string): Promise<FarmReportReply> {
@@ -592,7 +503,7 @@ export class Farm {
     if (left.length > 0) this.failTasks(rt, state, left, msg, changes)
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
-    this.tellCancels()
+    this.waiters.tellCancels()
     this.wakeForWork()
     return this.replyWith(state, runs)
   }
@@ -610,7 +521,7 @@ export class Farm {
   }
 
   private replyWith (state: NodeState, runs: FarmTask[]): FarmReportReply {
-    if (runs.length === 0 || (state.waiter && state.waiter.free > 0)) this.endHeldPoll(state)
+    if (runs.length === 0 || (state.waiter && state.waiter.free > 0)) this.waiters.endHeldPoll(state)
     return runs.length > 0 ? { cancel: false, runs } : { cancel: false }
   }
 
@@ -621,7 +532,7 @@ export class Farm {
     const changes = new Changes()
     for (const run of this.scheduler.runsOfNode(state.record.name)) for (const idx of [...run.tasks]) this.requeue(run.job, idx, changes)
     this.registry.offline(state)
-    this.pendingCancels.delete(state.record.name)
+    this.waiters.forgetCancels(state.record.name)
     await this.commit(changes)
     this.announceNodes()
     this.wakeForWork()
@@ -1025,17 +936,7 @@ export class Farm {
     const rt = this.scheduler.jobs.get(job.id)
     if (!rt) return
     rt.resync(this.clock.now())
-    // A stop the server meant to tell a node of is void for a task that is that node's again.
-    for (const [node, jobs] of this.pendingCancels) {
-      const tasks = jobs.get(job.id)
-      if (!tasks) continue
-      for (const id of [...tasks]) {
-        const task = rt.task(rt.taskIndex.get(id) ?? -1) as Task | undefined
-        if (task?.status === 'active' && task.node === node) tasks.delete(id)
-      }
-      if (tasks.size === 0) jobs.delete(job.id)
-      if (jobs.size === 0) this.pendingCancels.delete(node)
-    }
+    this.waiters.dropVoidCancels(rt)
     this.scheduler.refresh(rt)
     this.announce(rt)
   }
