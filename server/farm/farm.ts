@@ -29,24 +29,13 @@ import { sweepFolder } from '../store/temp-files.ts'
 import { PreviewMaker } from './preview.ts'
 import { RenderStatsWriter } from './render-stats.ts'
 import { noWorkReason } from './sandbox-policy.ts'
-import { Scheduler, shortFrames, type PlannedRun } from './scheduler.ts'
+import { Scheduler } from './scheduler.ts'
 import { jobView, nodeView, relativeToProject } from './views.ts'
+import { Changes, TaskMoves } from './task-moves.ts'
 import { readOnlySentence, reasonOf } from './write-problem.ts'
 
 // Farm is what the app and the tests build: its dependencies' types come with it.
 export type { FarmDeps, FarmLog } from './farm-deps.ts'
-
-/** Job and task changes that must be on disk before a reply goes out. */
-class Changes {
-  readonly jobs = new Map<JobRuntime, Set<number>>()
-  /** What follows from the changes outside the job files (render statistics): done once they are on disk. */
-  readonly after: Array<() => void> = []
-  add (rt: JobRuntime, idxs: Iterable<number> = []): void {
-    let set = this.jobs.get(rt)
-    if (!set) this.jobs.set(rt, set = new Set())
-    for (const i of idxs) set.add(i)
-  }
-}
 
 const JITTER = 0.1
 const BACKOFF_FACTOR = 2
@@ -56,12 +45,6 @@ const BACKOFF_FACTOR = 2
  * broke is back before it could be taken as gone.
  */
 const BACKOFF_MAX_SECONDS = 5
-const LOG_TAIL_MAX = 20_000
-/**
- * How long after its last report on a task (or being handed it) a node that went silent may claim
- * the task back, if nobody took it meanwhile: long enough for a long frame across a network outage.
- */
-const CLAIM_BACK_MS = 3600_000
 
 export class Farm {
   readonly clock: Clock
@@ -74,6 +57,7 @@ export class Farm {
   private readonly newId: () => string
   private readonly waiters: NodeWaiters
   private readonly stats: RenderStatsWriter
+  private readonly moves: TaskMoves
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
   private readonly prenodes: PrenodeWaiters
@@ -107,6 +91,7 @@ export class Farm {
       eligibleNodes: (group) => this.registry.eligible(group),
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
+    this.moves = new TaskMoves(deps, { sm: this.sm, clock: this.clock, scheduler: this.scheduler, registry: this.registry, stats: this.stats, announceNodes: () => this.announceNodes() })
     this.waiters = new NodeWaiters(this.clock, (poll) => this.offerHeld(poll))
     this.prenodes = new PrenodeWaiters(this.clock, (ask) => this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask))
     this.prenodeNames = new PrenodeNames(deps.farmDir, this.clock.now, deps.log)
@@ -363,11 +348,11 @@ export class Farm {
     for (const run of this.scheduler.runsOfNode(state.record.name)) {
       for (const idx of [...run.tasks]) {
         if (listed.has(`${run.job.id}/${run.job.task(idx).id}`) && !rebound) continue
-        this.requeue(run.job, idx, changes)
+        this.moves.requeue(run.job, idx, changes)
         requeued = true
       }
     }
-    const cancel = this.reconcile(state, msg.running ?? [], changes, !rebound)
+    const cancel = this.moves.reconcile(state, msg.running ?? [], changes, !rebound)
     await this.commit(changes)
     if (requeued) this.wakeForWork()
     this.announceNodes()
@@ -398,9 +383,9 @@ export class Farm {
     const state = this.node(msg.node, msg.session, credential)
     const poll = this.registry.polled(state)
     const changes = new Changes()
-    const cancel = mergeRefs(this.reconcile(state, msg.running, changes, true), this.waiters.takeCancels(state))
-    const runs = this.resend(state, msg.running)
-    if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.assignUpTo(state, msg.free, changes))
+    const cancel = mergeRefs(this.moves.reconcile(state, msg.running, changes, true), this.waiters.takeCancels(state))
+    const runs = this.moves.resend(state, msg.running)
+    if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.moves.assignUpTo(state, msg.free, changes))
     await this.commit(changes)
     if (cancel.length > 0 || runs.length > 0 || msg.wait === false) return { runs, cancel, paused: state.record.paused }
     // A node that died closed it; one that gave it up asks again at once (sweep decides).
@@ -412,8 +397,8 @@ export class Farm {
   private offerHeld (poll: HeldPoll): Offer | null {
     if (this.readOnly) return null
     const changes = new Changes()
-    const cancel = mergeRefs(this.reconcile(poll.node, poll.listed, changes, false), this.waiters.takeCancels(poll.node))
-    const runs = cancel.length === 0 && !poll.node.record.paused && poll.free > 0 ? this.assignUpTo(poll.node, poll.free, changes) : []
+    const cancel = mergeRefs(this.moves.reconcile(poll.node, poll.listed, changes, false), this.waiters.takeCancels(poll.node))
+    const runs = cancel.length === 0 && !poll.node.record.paused && poll.free > 0 ? this.moves.assignUpTo(poll.node, poll.free, changes) : []
     if (cancel.length === 0 && runs.length === 0) {
       if (changes.jobs.size > 0) void this.commit(changes).catch(() => {}) // refused: put back, and logged by the store
       return null
@@ -443,7 +428,7 @@ export class Farm {
     const frames = await this.onShare(rt, state, msg.frames)
     const now = this.clock.now()
     for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
-    const nowShort = this.writeFrames(rt, state, frames, changes)
+    const nowShort = this.moves.writeFrames(rt, state, frames, changes)
     await this.commit(changes)
     this.preview(rt, msg)
     // Short frames may use every process of a node whose processes share its cores (scheduler.ts).
@@ -466,7 +451,7 @@ export class Farm {
     const frames = await this.onShare(rt, state, msg.frames)
     let run: Run | undefined
     for (const idx of own.mine) if ((run = rt.runOfTask.get(idx)) !== undefined) break
-    const nowShort = this.writeFrames(rt, state, frames, changes)
+    const nowShort = this.moves.writeFrames(rt, state, frames, changes)
     // A run in a Blender that had the file loaded already says nothing about the start-up cost.
     const warmBefore = rt.warmNodes.has(state.record.name)
     if (run && !warmBefore) rt.noteRunOverhead(msg.seconds - run.frameSeconds)
@@ -476,7 +461,7 @@ export class Farm {
     const missing = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (missing.length > 0) {
       const left = rt.framesOf(missing)
-      this.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, message: missingMessage(rt, left), logTail: '' }, changes)
+      this.moves.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, message: missingMessage(rt, left), logTail: '' }, changes)
     }
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
@@ -497,10 +482,10 @@ export class Farm {
       return { cancel: true }
     }
     this.checkFrames(rt, msg.tasks, msg.frames)
-    this.writeFrames(rt, state, await this.onShare(rt, state, msg.frames), changes)
+    this.moves.writeFrames(rt, state, await this.onShare(rt, state, msg.frames), changes)
     rt.warmNodes.delete(state.record.name) // its Blender is gone
     const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
-    if (left.length > 0) this.failTasks(rt, state, left, msg, changes)
+    if (left.length > 0) this.moves.failTasks(rt, state, left, msg, changes)
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
     this.waiters.tellCancels()
@@ -517,7 +502,7 @@ export class Farm {
     // A done or failed sent again (its reply timed out) says free once more: the runs the first
     // one brought count as busy, so no process gets two.
     const idle = Math.min(free, state.record.processes - this.scheduler.runsOfNode(state.record.name).length)
-    return !state.record.paused && idle > 0 && !this.closed ? this.assignUpTo(state, idle, changes) : []
+    return !state.record.paused && idle > 0 && !this.closed ? this.moves.assignUpTo(state, idle, changes) : []
   }
 
   private replyWith (state: NodeState, runs: FarmTask[]): FarmReportReply {
@@ -530,7 +515,7 @@ export class Farm {
     this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
     const changes = new Changes()
-    for (const run of this.scheduler.runsOfNode(state.record.name)) for (const idx of [...run.tasks]) this.requeue(run.job, idx, changes)
+    for (const run of this.scheduler.runsOfNode(state.record.name)) for (const idx of [...run.tasks]) this.moves.requeue(run.job, idx, changes)
     this.registry.offline(state)
     this.waiters.forgetCancels(state.record.name)
     await this.commit(changes)
@@ -595,10 +580,10 @@ export class Farm {
       const task = rt.task(idx)
       if (task.status === 'active' && task.node === state.record.name) mine.push(idx)
       else if (task.lastNode !== state.record.name) throw notYourTask(rt, task, state.record.name)
-      else if (task.status === 'queued' && this.mayClaimBack(rt, task, state)) claims.push(idx)
+      else if (task.status === 'queued' && this.moves.mayClaimBack(rt, task, state)) claims.push(idx)
       else if (task.status !== 'completed') stop = true
     }
-    for (const idx of claims) this.claim(rt, idx, state, changes)
+    for (const idx of claims) this.moves.claim(rt, idx, state, changes)
     return { mine: [...mine, ...claims], stop }
   }
 
@@ -624,218 +609,6 @@ export class Farm {
     const list = refused.slice(0, 10).map((r) => r.frame).join(', ') + (refused.length > 10 ? ', …' : '')
     this.deps.log.warn(`farm: node ${state.record.name} reported frame${refused.length === 1 ? '' : 's'} ${list} of "${rt.job.name}" written, but they do not count: ${refused[0]!.why}${refused.length > 1 ? ' (and more)' : ''}`)
     return counted
-  }
-
-  private claimable (rt: JobRuntime, state: NodeState): boolean {
-    return !isFinished(rt.job.status) && this.scheduler.fits(rt, state.caps)
-  }
-
-  /**
-   * A task queued again because its node went silent: that node (and no other) may take it back
-   * if it still renders it, comes back soon enough, and nobody was given the task meanwhile.
-   */
-  private mayClaimBack (rt: JobRuntime, task: Task, state: NodeState): boolean {
-    if (task.lastNode !== state.record.name || !this.claimable(rt, state)) return false
-    const last = Math.max(Date.parse(task.assignedAt ?? '') || 0, Date.parse(task.lastReport ?? '') || 0)
-    return this.clock.now() - last <= CLAIM_BACK_MS
-  }
-
-  /** A node still renders a task the server had queued again (after a restart or a timeout): it keeps it. */
-  private claim (rt: JobRuntime, idx: number, state: NodeState, changes: Changes): void {
-    const task = rt.task(idx)
-    this.sm.moveTask(rt.job, task, 'active')
-    task.node = state.record.name
-    task.lastNode = state.record.name
-    task.assignedAt ??= new Date(this.clock.now()).toISOString()
-    rt.joinRun(state.record.name, idx, this.clock.now())
-    this.sm.settle(rt.job)
-    changes.add(rt, [idx])
-  }
-
-  /**
-   * Queues an active task again. Only a node that went silent (`claimBack`) may take it back later;
-   * one that gave it up itself (failed, signed off, restarted, told to stop) may not.
-   */
-  private requeue (rt: JobRuntime, idx: number, changes: Changes, claimBack = false): void {
-    const task = rt.task(idx)
-    if (task.status !== 'active') return
-    this.sm.moveTask(rt.job, task, 'queued')
-    if (!claimBack) delete task.lastNode
-    changes.add(rt, [idx])
-  }
-
-  /**
-   * Compares the runs a node lists with what the server knows. Returns the runs it must stop;
-   * their other tasks on this node are queued again. With `claim`, queued tasks it lists are
-   * handed back to it.
-   */
-  private reconcile (state: NodeState, listed: RunRef[], changes: Changes, claim: boolean): RunRef[] {
-    const cancel: RunRef[] = []
-    const me = state.record.name
-    for (const ref of listed) {
-      const rt = this.scheduler.jobs.get(ref.job)
-      if (!rt) { cancel.push(ref); continue }
-      let stop = false
-      const mine: number[] = []
-      for (const id of ref.tasks) {
-        const idx = rt.taskIndex.get(id)
-        if (idx === undefined) { stop = true; continue }
-        const task = rt.task(idx)
-        if (task.status === 'completed') continue
-        if (task.status === 'active' && task.node === me) { mine.push(idx); continue }
-        if (task.status === 'queued' && claim && this.mayClaimBack(rt, task, state)) {
-          this.claim(rt, idx, state, changes)
-          mine.push(idx)
-          continue
-        }
-        if (task.status === 'queued' && !claim) continue
-        stop = true
-      }
-      if (stop) {
-        cancel.push(ref)
-        for (const idx of mine) this.requeue(rt, idx, changes)
-      }
-    }
-    return cancel
-  }
-
-  /** Runs the server gave this node that it does not list (a reply it never got): sent again. */
-  private resend (state: NodeState, listed: RunRef[]): FarmTask[] {
-    const known = new Set(listed.flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
-    const out: FarmTask[] = []
-    for (const run of this.scheduler.runsOfNode(state.record.name)) {
-      const lost = [...run.tasks].filter((idx) => !known.has(`${run.job.id}/${run.job.task(idx).id}`)).sort((a, b) => a - b)
-      for (const group of consecutiveGroups(run.job, lost)) out.push(this.farmTask(run.job, group))
-    }
-    return out
-  }
-
-  private assignUpTo (state: NodeState, free: number, changes: Changes): FarmTask[] {
-    const out: FarmTask[] = []
-    for (let i = 0; i < free; i++) {
-      const plan = this.scheduler.pick(state.caps)
-      if (!plan) break
-      this.assign(state, plan, changes)
-      out.push(this.farmTask(plan.job, plan.tasks, plan.frames))
-    }
-    if (out.length > 0) this.announceNodes()
-    return out
-  }
-
-  private assign (state: NodeState, plan: PlannedRun, changes: Changes): void {
-    const { job } = plan
-    const at = new Date(this.clock.now()).toISOString()
-    for (const idx of plan.tasks) {
-      const task = job.task(idx)
-      this.sm.moveTask(job.job, task, 'active')
-      task.node = state.record.name
-      task.lastNode = state.record.name
-      task.attempts++
-      task.assignedAt = at
-    }
-    job.startRun(state.record.name, plan.tasks, this.clock.now())
-    this.sm.settle(job.job)
-    changes.add(job, plan.tasks)
-    // Why earlier attempts at these frames did not count says nothing about this one.
-    if (job.refused.size > 0) for (const f of plan.frames) job.refused.delete(f)
-  }
-
-  private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
-    const { job } = rt
-    // The node lets Blender see only this folder (its sandbox) and refuses paths leading out of it.
-    const projectDir = this.deps.project(job.project)?.directory
-    return {
-      job: job.id,
-      tasks: idxs.map((i) => job.tasks[i]!.id) as FarmTask['tasks'],
-      name: job.name,
-      project: job.project,
-      ...(projectDir ? { projectDir } : {}),
-      file: job.file,
-      output: job.output ?? job.file.replace(/[^/]*$/, 'renders/####'),
-      frames: frames as FarmTask['frames'],
-      frameStep: job.frameStep,
-      video: job.video,
-    }
-  }
-
-  /** Records frames written; true when they show for the first time that the job's frames are short. */
-  private writeFrames (rt: JobRuntime, state: NodeState, frames: FarmReport['frames'], changes: Changes): boolean {
-    const wasShort = shortFrames(rt)
-    const at = new Date(this.clock.now()).toISOString()
-    const me = state.record.name
-    const touched = new Set<number>()
-    for (const f of frames) {
-      const idx = rt.taskOfFrame(f.frame)
-      const task = rt.task(idx)
-      if (task.status !== 'active' || task.node !== me) continue
-      task.framesDone ??= []
-      if (task.framesDone.includes(f.frame)) continue
-      task.framesDone.push(f.frame)
-      task.samples ??= []
-      task.samples.push({ frame: f.frame, seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), node: me, at })
-      const run = rt.runOfTask.get(idx)
-      if (run) run.frameSeconds += f.seconds
-      rt.frameWritten(f.frame, f.seconds, f.memoryMB)
-      const asset = rt.job.asset
-      if (asset && !rt.job.video) changes.after.push(() => this.stats.frame(rt.project, asset, f.frame, { seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), at, node: me }))
-      touched.add(idx)
-      if (task.framesDone.length === task.frames.length) {
-        this.sm.moveTask(rt.job, task, 'completed')
-        if (rt.job.video && rt.job.asset) {
-          const seconds = task.samples.reduce((s, x) => s + x.seconds, 0)
-          const asset = rt.job.asset
-          changes.after.push(() => this.stats.video(rt.project, asset, { seconds, at, node: me }))
-        }
-      }
-    }
-    if (touched.size === 0) return false
-    this.sm.settle(rt.job)
-    changes.add(rt, touched)
-    if (isFinished(rt.job.status)) changes.after.push(() => { void this.stats.flush() })
-    return !wasShort && shortFrames(rt)
-  }
-
-  /** The first task fails (retried elsewhere, or failed for good); the others go back to the queue. */
-  private failTasks (rt: JobRuntime, state: NodeState, idxs: number[], msg: Pick<FarmFailed, 'frame' | 'exitCode' | 'message' | 'logTail'> & { signal?: string | null }, changes: Changes): void {
-    const me = state.record.name
-    const byFrame = msg.frame !== undefined ? rt.taskOfFrame(msg.frame) : -1
-    const failing = idxs.includes(byFrame) ? byFrame : idxs[0]!
-    for (const idx of idxs) if (idx !== failing) this.requeue(rt, idx, changes)
-    const task = rt.task(failing)
-    delete task.lastNode // the node gave it up: a repeated failed is not a second failure
-    const frame = msg.frame ?? rt.framesOf([failing])[0]
-    task.failures ??= []
-    task.failures.push({
-      node: me,
-      at: new Date(this.clock.now()).toISOString(),
-      ...(frame !== undefined ? { frame } : {}),
-      exitCode: msg.exitCode,
-      message: msg.message,
-      logTail: msg.logTail.slice(-LOG_TAIL_MAX),
-    })
-    rt.errors++
-    rt.noteFailure(failing, me)
-    let blocked = false
-    if ((rt.nodeFailures.get(me) ?? 0) >= this.settings.blocklistAfter && !rt.blocklist.has(me)) {
-      rt.blocklist.add(me)
-      rt.job.blocklist = [...rt.blocklist]
-      blocked = true
-      this.deps.log.warn(`farm: node ${me} failed job "${rt.job.name}" ${rt.nodeFailures.get(me)} times and gets no more of it`)
-    }
-    const tries = task.failures.length
-    const nodesLeft = this.registry.knownFor(rt.group).filter((n) => !rt.blocklist.has(n))
-    const what = frame !== undefined ? `Frame ${frame}` : `Task ${task.id}`
-    if (tries > this.settings.maxRetries) {
-      this.sm.moveTask(rt.job, task, 'failed')
-      this.sm.settle(rt.job, `${what} failed ${tries} times. Last error (on ${me}): ${msg.message}`.slice(0, 2000))
-    } else if (blocked && nodesLeft.length === 0) {
-      this.sm.moveTask(rt.job, task, 'failed')
-      this.sm.settle(rt.job, `No render node is left that may render this job: ${[...rt.blocklist].join(', ')} failed it too often. Last error: ${msg.message}`.slice(0, 2000))
-    } else {
-      this.sm.moveTask(rt.job, task, 'queued')
-    }
-    changes.add(rt, [failing])
-    this.deps.log.info(`farm: ${what.toLowerCase()} of "${rt.job.name}" failed on ${me}: ${msg.message}`)
   }
 
   // ==== timeouts ================================================================================
@@ -864,7 +637,7 @@ export class Farm {
       let lost = 0
       for (const run of this.scheduler.runsOfNode(state.record.name)) {
         for (const idx of [...run.tasks]) {
-          this.requeue(run.job, idx, changes, true) // it may still be rendering: it may claim them back
+          this.moves.requeue(run.job, idx, changes, true) // it may still be rendering: it may claim them back
           lost++
         }
       }
@@ -961,7 +734,7 @@ export class Farm {
       const frames = await framesOnDisk(this.frameFiles, rt)
       if (frames.length === 0) continue
       found.set(rt, frames)
-      this.countFound(rt, frames, changes)
+      this.moves.countFound(rt, frames, changes)
     }
     await this.commit(changes)
     this.unrepaired = []
@@ -970,31 +743,6 @@ export class Farm {
       if (this.deps.problem) this.deps.problem(file, reason)
       else this.deps.log.warn(`farm: journal ${file}: ${reason}`)
     }
-  }
-
-  /** Counts frames found on disk (no node reported them: no statistics); tasks with every frame are completed. */
-  private countFound (rt: JobRuntime, frames: number[], changes: Changes): void {
-    const touched = new Set<number>()
-    for (const frame of frames) {
-      const idx = rt.taskOfFrame(frame)
-      const task = rt.task(idx)
-      if (task.status !== 'active' && task.status !== 'queued') continue
-      task.framesDone ??= []
-      if (task.framesDone.includes(frame)) continue
-      task.framesDone.push(frame)
-      touched.add(idx)
-    }
-    for (const idx of touched) {
-      const task = rt.task(idx)
-      if (task.framesDone!.length < task.frames.length) continue
-      if (task.status === 'queued') this.sm.moveTask(rt.job, task, 'active')
-      this.sm.moveTask(rt.job, task, 'completed')
-    }
-    // Frames were counted past the runtime's counters: they are counted again from the tasks.
-    rt.resync(this.clock.now())
-    this.sm.settle(rt.job)
-    this.scheduler.refresh(rt)
-    changes.add(rt, touched)
   }
 
   /** Asks for a preview of the latest frame a node wrote, or of the picture it made of one (a movie's frames only that way). */
@@ -1021,18 +769,6 @@ export class Farm {
 
   /** Waits until render statistics gathered so far are written to the sidecars. */
   flushStats (): Promise<void> { return this.stats.flush() }
-}
-
-/** Splits task indexes into runs whose frames follow each other (only a run's first task may be half done). */
-function consecutiveGroups (rt: JobRuntime, idxs: number[]): number[][] {
-  const groups: number[][] = []
-  for (const idx of idxs) {
-    const last = groups[groups.length - 1]
-    const started = (rt.task(idx).framesDone?.length ?? 0) > 0
-    if (last && last[last.length - 1] === idx - 1 && !started) last.push(idx)
-    else groups.push([idx])
-  }
-  return groups
 }
 
 /** Joins two lists of runs to stop, one entry per job. */
