@@ -46,6 +46,17 @@ const BACKOFF_FACTOR = 2
  */
 const BACKOFF_MAX_SECONDS = 5
 
+/** A report, done or failed past its opening checks. */
+interface Opening {
+  state: NodeState
+  rt: JobRuntime
+  changes: Changes
+  /** The tasks named that are the node's (claimed back ones included). */
+  mine: number[]
+  /** The frames reported whose files are on the share. */
+  frames: FarmReport['frames']
+}
+
 export class Farm {
   readonly clock: Clock
   readonly store: JobStore
@@ -413,21 +424,34 @@ export class Farm {
     this.waiters.offerWork(() => this.scheduler.hasRunnable())
   }
 
-  async report (msg: FarmReport, credential: string): Promise<FarmReportReply> {
+  /**
+   * What report, done and failed begin with: the node's session, the job, the tasks named (409 for
+   * any that never was the node's; queued ones it still renders claimed back), every frame of one
+   * of them, and which of those are on the share. Null when the node must stop that run (the job
+   * is gone, or a task is no longer its to finish): the reply is then { cancel: true }.
+   */
+  private async opening (msg: FarmReport | FarmDone | FarmFailed, credential: string): Promise<Opening | null> {
     this.mustWrite()
     const state = this.node(msg.node, msg.session, credential)
     const rt = this.scheduler.jobs.get(msg.job)
-    if (!rt) return { cancel: true }
+    if (!rt) return null
     const changes = new Changes()
     const own = this.ownTasks(rt, state, msg.tasks, changes)
     if (own.stop) {
       await this.commit(changes)
-      return { cancel: true }
+      return null
     }
     this.checkFrames(rt, msg.tasks, msg.frames)
     const frames = await this.onShare(rt, state, msg.frames)
+    return { state, rt, changes, mine: own.mine, frames }
+  }
+
+  async report (msg: FarmReport, credential: string): Promise<FarmReportReply> {
+    const opening = await this.opening(msg, credential)
+    if (!opening) return { cancel: true }
+    const { state, rt, changes, mine, frames } = opening
     const now = this.clock.now()
-    for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
+    for (const idx of mine) rt.task(idx).lastReport = new Date(now).toISOString()
     const nowShort = this.moves.writeFrames(rt, state, frames, changes)
     await this.commit(changes)
     this.preview(rt, msg)
@@ -437,20 +461,11 @@ export class Farm {
   }
 
   async done (msg: FarmDone, credential: string): Promise<FarmReportReply> {
-    this.mustWrite()
-    const state = this.node(msg.node, msg.session, credential)
-    const rt = this.scheduler.jobs.get(msg.job)
-    if (!rt) return { cancel: true }
-    const changes = new Changes()
-    const own = this.ownTasks(rt, state, msg.tasks, changes)
-    if (own.stop) {
-      await this.commit(changes)
-      return { cancel: true }
-    }
-    this.checkFrames(rt, msg.tasks, msg.frames)
-    const frames = await this.onShare(rt, state, msg.frames)
+    const opening = await this.opening(msg, credential)
+    if (!opening) return { cancel: true }
+    const { state, rt, changes, mine, frames } = opening
     let run: Run | undefined
-    for (const idx of own.mine) if ((run = rt.runOfTask.get(idx)) !== undefined) break
+    for (const idx of mine) if ((run = rt.runOfTask.get(idx)) !== undefined) break
     const nowShort = this.moves.writeFrames(rt, state, frames, changes)
     // A run in a Blender that had the file loaded already says nothing about the start-up cost.
     const warmBefore = rt.warmNodes.has(state.record.name)
@@ -458,7 +473,7 @@ export class Farm {
     if (msg.blenderKept) rt.warmNodes.add(state.record.name)
     else rt.warmNodes.delete(state.record.name)
     // Blender said it finished, yet frames are missing (or not on the share): a failure, not a success.
-    const missing = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
+    const missing = mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (missing.length > 0) {
       const left = rt.framesOf(missing)
       this.moves.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, message: missingMessage(rt, left), logTail: '' }, changes)
@@ -471,20 +486,12 @@ export class Farm {
   }
 
   async failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> {
-    this.mustWrite()
-    const state = this.node(msg.node, msg.session, credential)
-    const rt = this.scheduler.jobs.get(msg.job)
-    if (!rt) return { cancel: true }
-    const changes = new Changes()
-    const own = this.ownTasks(rt, state, msg.tasks, changes)
-    if (own.stop) {
-      await this.commit(changes)
-      return { cancel: true }
-    }
-    this.checkFrames(rt, msg.tasks, msg.frames)
-    this.moves.writeFrames(rt, state, await this.onShare(rt, state, msg.frames), changes)
+    const opening = await this.opening(msg, credential)
+    if (!opening) return { cancel: true }
+    const { state, rt, changes, mine, frames } = opening
+    this.moves.writeFrames(rt, state, frames, changes)
     rt.warmNodes.delete(state.record.name) // its Blender is gone
-    const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
+    const left = mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (left.length > 0) this.moves.failTasks(rt, state, left, msg, changes)
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     await this.commit(changes)
