@@ -2,8 +2,8 @@
 // by the node that still renders it, queued again, failed (retried elsewhere, blocklisting a node
 // that fails a job too often), frames written — with the runtime's counters kept in step. Each
 // move goes through the state machine and is recorded in a Changes, which the farm writes to the
-// journal before any reply that depends on it leaves (farm.ts: commit). The node protocol decides
-// which moves a message calls for; this module does them.
+// journal before any reply that depends on it leaves (farm.ts: commit). The node protocol
+// (node-protocol.ts, run-reports.ts) decides which moves a message calls for; this module does them.
 import type { FarmFailed, FarmReport, FarmTask, RunRef, Task } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import type { Clock } from './clock.ts'
