@@ -7,8 +7,8 @@
 // of thousands of tasks for each change would not keep up; appending one line and syncing once for
 // a whole batch of changes (group commit) does. Job files are rewritten every few seconds while a
 // job changes, and journal files are deleted once every job in them has a newer file. At start the
-// files are read and the journal replayed (only lines newer than a file's `revision`), so after
-// SIGKILL nothing that was acknowledged is lost.
+// files are read and the journal replayed (journal-replay.ts: only lines newer than a file's
+// `revision`), so after SIGKILL nothing that was acknowledged is lost.
 //
 // A change is acknowledged only once it is on disk, and a change that cannot be written never
 // happens (issue 16, item 1). The farm changes a job in memory, then records it; when the write
@@ -17,16 +17,16 @@
 // hears of it. Job files are written from that on-disk image too, never from memory. From then on
 // the store cannot write (`problem`): the farm refuses changes up front, and the store tries again
 // every few seconds until it can, by itself.
-import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises'
+import { mkdir, open, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Job } from '../../schemas/generated/types.ts'
-import { validator } from '../../schemas/validator.ts'
 import { HttpError } from '../errors.ts'
 import { writeFileAtomic } from '../store/atomic-write.ts'
 import { sweepFolder } from '../store/temp-files.ts'
 import type { DiskFullError } from '../store/disk-full.ts'
-import { fileText, headerJson, imageOf, putBack, slim, slimTask, type JobImage } from './job-image.ts'
+import { fileText, headerJson, imageOf, putBack, type JobImage } from './job-image.ts'
 import { JournalFile } from './journal-file.ts'
+import { replay, type DamagedLine } from './journal-replay.ts'
 import { writeProblem, type FarmReadOnlyError } from './write-problem.ts'
 
 export interface StoreLog {
@@ -51,23 +51,10 @@ export interface JobStoreOptions {
 
 export type WriteProblem = DiskFullError | FarmReadOnlyError
 
-/** A journal line that could not be read at load: cut off at the end of the last file (`torn`), or damaged. */
-export interface DamagedLine {
-  file: string
-  line: number
-  torn: boolean
-  /** The job it was about, when that much of it is readable. */
-  job?: string
-}
-
-type Header = Omit<Job, 'tasks'>
-/** One change: job id, revision, the job's fields (only when they changed), the tasks changed. */
-interface JournalLine { j: string, r: number, h?: Header, t: Record<string, unknown> }
 /** A line recorded and not yet on disk: what it changes in its job's on-disk image once it is. */
 interface PendingLine { id: string, rev: number, key: HeaderKey | null, header: string | null, idxs: number[], texts: string[] }
 
 const ID = /^[0-9a-f-]{36}$/
-const LINE_JOB = /^\{"j":"([0-9a-f-]{36})"/
 /** Passes per snapshot interval; each rewrites at most this share of the changing jobs' files. */
 const SNAPSHOT_PASSES = 20
 /** Room a store that could not write wants before it writes again: a few batches of lines. */
@@ -126,53 +113,12 @@ export class JobStore {
     for (const dir of [this.jobsDir, this.journalDir]) await mkdir(dir, { recursive: true }).catch((err) => this.cannotWrite(err, dir))
     // Temp files of job-file writes a killed server left (never those of a writer still running).
     await sweepFolder(this.jobsDir)
-    for (const name of (await names(this.jobsDir)).filter((n) => n.endsWith('.json')).sort()) {
-      const file = join(this.jobsDir, name)
-      try {
-        const job = JSON.parse(await readFile(file, 'utf8')) as Job
-        const problem = validator().check('job.schema.json', job)
-        if (problem) throw new Error(problem)
-        if (`${job.id}.json` !== name) throw new Error(`its id is ${job.id}`)
-        slim(job)
-        this.jobs.set(job.id, job)
-      } catch (err) {
-        this.options.log.error(`farm: job file ${file} cannot be read and is left alone: ${(err as Error).message}`)
-      }
-    }
-    const changed = new Set<string>()
-    const segmentFiles = (await names(this.journalDir)).filter((n) => /^\d+\.ndjson$/.test(n)).sort((a, b) => parseInt(a) - parseInt(b))
-    for (const [n, name] of segmentFiles.entries()) {
-      const seq = parseInt(name)
-      this.seq = Math.max(this.seq, seq)
-      const revs = new Map<string, number>()
-      this.segments.set(seq, revs)
-      const lines = (await readFile(join(this.journalDir, name), 'utf8')).split('\n')
-      for (const [i, text] of lines.entries()) {
-        if (text === '') continue
-        let line: JournalLine
-        try {
-          line = JSON.parse(text) as JournalLine
-        } catch {
-          // A torn last line is a write the server never finished (killed, or its disk full):
-          // never acknowledged, but a node may have written its frames. The farm reports it.
-          const job = LINE_JOB.exec(text)?.[1]
-          // Torn: no newline after it (each line is written with its newline, in one write).
-          const torn = n === segmentFiles.length - 1 && i === lines.length - 1
-          this.damaged.push({ file: join(this.journalDir, name), line: i + 1, torn, ...(job ? { job } : {}) })
-          continue
-        }
-        const job = this.jobs.get(line.j)
-        if (!job || line.r <= (job.revision ?? 0)) continue
-        if (line.h) {
-          for (const key of Object.keys(job)) if (key !== 'tasks') delete (job as Partial<Job>)[key as keyof Job]
-          Object.assign(job, line.h)
-        }
-        for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = slimTask(task as Job['tasks'][number])
-        job.revision = line.r
-        revs.set(job.id, line.r)
-        changed.add(job.id)
-      }
-    }
+    const found = await replay(this.jobsDir, this.journalDir, this.options.log)
+    for (const [id, job] of found.jobs) this.jobs.set(id, job)
+    for (const [seq, revs] of found.segments) this.segments.set(seq, revs)
+    this.seq = Math.max(this.seq, found.seq)
+    this.damaged.push(...found.damaged)
+    const { changed } = found
     for (const job of this.jobs.values()) this.images.set(job.id, imageOf(job))
     for (const id of changed) this.dirty.add(id)
     // The replayed changes go to job files now, and the journal files they came from away; on a
@@ -500,11 +446,6 @@ export class JobStore {
   async journalFiles (): Promise<string[]> {
     return (await readdir(this.journalDir)).filter((n) => n.endsWith('.ndjson')).sort()
   }
-}
-
-/** A folder's names; none when it cannot be read (it could not be made). */
-async function names (dir: string): Promise<string[]> {
-  return await readdir(dir).catch(() => [])
 }
 
 interface Batch { promise: Promise<void>, resolve: () => void, reject: (err: unknown) => void }

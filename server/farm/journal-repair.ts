@@ -6,7 +6,7 @@
 // disk; those whose files are there count. Each journal file is reported once, with what was found.
 import type { FarmContext } from './farm-context.ts'
 import type { FrameFiles } from './frame-files.ts'
-import type { DamagedLine } from './job-store.ts'
+import type { DamagedLine } from './journal-replay.ts'
 import type { JobRuntime } from './job-runtime.ts'
 import { Changes } from './task-moves.ts'
 
