@@ -81,7 +81,8 @@ async function laterThanBefore (temp: string, target: string): Promise<void> {
   await utimes(temp, Number(now.atimeNs) / 1e9, later)
 }
 
-async function syncDirectory (dir: string): Promise<void> {
+/** Makes a folder's entries (a file created, renamed or removed) stick, where the file system can. */
+export async function syncDirectory (dir: string): Promise<void> {
   try {
     const handle = await open(dir, 'r')
     try { await handle.sync() } finally { await handle.close() }
