@@ -186,7 +186,7 @@ export class Farm {
     if (!paused) this.wakeForWork()
   }
 
-  // ==== nodes: the protocol (node-protocol.ts, run-reports.ts) ==================================
+  // ==== nodes: the protocol (node-protocol.ts, run-reports.ts say what each message does) ======
 
   /** The credential's name, or 401: no anonymous node takes or reports work. */
   checkCredential (secret: string | undefined): string {
@@ -207,13 +207,6 @@ export class Farm {
   done (msg: FarmDone, credential: string): Promise<FarmReportReply> { return this.reports.done(msg, credential) }
   failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> { return this.reports.failed(msg, credential) }
   bye (msg: FarmBye, credential: string): Promise<void> { return this.protocol.bye(msg, credential) }
-
-  /** New work may be available: offer it to the nodes waiting (longest waiting first). */
-  private wakeForWork (): void {
-    if (this.readOnly) return
-    this.prenodes.wake()
-    this.waiters.offerWork(() => this.scheduler.hasRunnable())
-  }
 
   // ==== prenodes (cluster watchers) ==========================================================
 
@@ -279,6 +272,13 @@ export class Farm {
     // When the write fails, the store has put every job in it back as it is on disk (putBack).
     await written
     for (const then of changes.after) then()
+  }
+
+  /** New work may be available: offer it to the nodes and prenodes waiting (longest waiting first). */
+  private wakeForWork (): void {
+    if (this.readOnly) return
+    this.prenodes.wake()
+    this.waiters.offerWork(() => this.scheduler.hasRunnable())
   }
 
   // ==== the farm folder: read-only while it cannot be written =================================
