@@ -1,23 +1,24 @@
 // The render node's loop (docs/farm-protocol.md): say hello, then keep one work request open at
 // all times. It brings new runs for free processes and cancels for running ones, and it is the
-// node's heartbeat. Each process slot renders one run at a time: a frames run in the slot's
-// Blender session (kept open with its file loaded for the next run of the same file, see
-// blender-session.ts), a video run in a Blender of its own. Every frame written is reported at
+// node's heartbeat. Each process slot renders one run at a time (blender-slots.ts): a frames run
+// in the slot's Blender session (kept open with its file loaded for the next run of the same file,
+// see blender-session.ts), a video run in a Blender of its own. Every frame written is reported at
 // once (so a crash loses nothing already rendered), progress again every heartbeat, and the run
 // ends with done or failed, retried until the server has it. Every request has a timeout (a
-// frozen server is noticed); errors back off with jitter, a few seconds at most, so the node is
-// back at work soon after the server is. Before Blender starts, the run's files are checked to
-// stay inside its project (job-place.ts); on a node with a sandbox (sandbox.ts) Blender sees only
-// that project and writes only the output folder.
+// frozen server is noticed); errors back off with jitter, a few seconds at most (pacing.ts), so the
+// node is back at work soon after the server is. Before Blender starts, the run's files are checked
+// to stay inside its project (job-place.ts); on a node with a sandbox (sandbox.ts) Blender sees
+// only that project and writes only the output folder.
 import { basename } from 'node:path'
 import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
-import { blenderCommand } from './blender-args.ts'
 import { explainFailure, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
-import { BlenderSession, fileStamp, placeKey, sessionKey } from './blender-session.ts'
+import { BlenderSession } from './blender-session.ts'
+import { BlenderSlots } from './blender-slots.ts'
 import { processesShareCores, type RenderNodeConfig } from './config.ts'
 import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
-import type { JobPlace, Sandbox } from './sandbox.ts'
+import { Pacing } from './pacing.ts'
+import type { Sandbox } from './sandbox.ts'
 import { HELD_MARGIN_MS, ServerClient, ServerError } from './server-client.ts'
 
 interface ActiveRun {
@@ -45,12 +46,6 @@ export interface RenderNodeOptions {
   random?: () => number
 }
 
-/**
- * The node's own ceiling on a wait between retries, whatever the server says (an older one said
- * 60 s) and before it said anything: an outage costs at most this much after the server is back.
- */
-const BACKOFF_MAX_MS = 5000
-
 /** Raised when the server refuses the node for good (bad credential): stop and tell a person. */
 export class NodeRefused extends Error {}
 
@@ -58,29 +53,25 @@ export class RenderNode {
   private readonly client: ServerClient
   private readonly log: (line: string) => void
   private readonly random: () => number
+  private readonly pacing: Pacing
   private session: string | null = null
   private welcome: FarmWelcome | null = null
   private readonly runs = new Set<ActiveRun>()
-  private readonly freeSlots: number[]
-  /** Each slot's Blender session, open or idle (frames runs only). */
-  private readonly sessions: Array<BlenderSession | null>
+  private readonly slots: BlenderSlots
   private poll: AbortController | null = null
   /** done/failed messages on their way: the next poll waits for them, so it counts free processes right. */
   private readonly delivering = new Set<Promise<void>>()
   private readonly stopSignal = new AbortController()
   private stopping = false
   private tookWork = false
-  private errors = 0
   private fatal: Error | null = null
-  /** The place of the latest run: a sandboxed Blender started ahead of work is started for it. */
-  private lastPlace: JobPlace | null = null
 
   constructor (readonly config: RenderNodeConfig, private readonly options: RenderNodeOptions) {
     this.client = new ServerClient(config.server, config.credential)
     this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
     this.random = options.random ?? Math.random
-    this.freeSlots = config.processes.map((_, i) => i)
-    this.sessions = config.processes.map(() => null)
+    this.pacing = new Pacing(() => this.welcome, this.random, this.stopSignal.signal)
+    this.slots = new BlenderSlots(config, options.sandbox?.sandbox ?? null, this.log, () => this.stopping)
   }
 
   /** Whether the server handed this node any work (a single-use node that got none exits with its own status). */
@@ -88,7 +79,7 @@ export class RenderNode {
 
   /** Runs until stop() (or, for a single-use node, until its work is done). Rejects with NodeRefused. */
   async run (): Promise<void> {
-    if (this.config.jitterSeconds > 0) await this.sleep(this.random() * this.config.jitterSeconds * 1000)
+    if (this.config.jitterSeconds > 0) await this.pacing.sleep(this.random() * this.config.jitterSeconds * 1000)
     let emptyPolls = 0
     while (!this.stopping) {
       if (!this.session) {
@@ -96,15 +87,15 @@ export class RenderNode {
         continue
       }
       if (this.config.singleUse && this.tookWork && this.runs.size === 0) break
-      if (this.delivering.size > 0) await Promise.race([Promise.allSettled(this.delivering), this.sleep(2000)])
-      const free = this.config.singleUse && this.tookWork ? 0 : this.freeSlots.length
+      if (this.delivering.size > 0) await Promise.race([Promise.allSettled(this.delivering), this.pacing.sleep(2000)])
+      const free = this.config.singleUse && this.tookWork ? 0 : this.slots.free.length
       const poll = new AbortController()
       this.poll = poll
       try {
         // The welcome came with the session: it says how long the server holds a poll.
         const held = this.welcome!.longPollSeconds * 1000 + HELD_MARGIN_MS
         const work = await this.client.post<FarmWork>('work', { node: this.config.name, session: this.session, free, running: this.refs(), wait: true }, poll.signal, held)
-        this.errors = 0
+        this.pacing.answered()
         for (const ref of work.cancel) this.cancelMatching(ref, 'the server asked to stop it')
         for (const task of work.runs) this.start(task)
         if (work.runs.length > 0) this.tookWork = true
@@ -130,7 +121,7 @@ export class RenderNode {
       run.cancelled = true
       run.blender?.kill()
     }
-    for (const session of this.sessions) session?.kill()
+    void this.slots.killAll()
   }
 
   private async shutdown (): Promise<void> {
@@ -139,8 +130,8 @@ export class RenderNode {
       run.cancelled = true
       run.blender?.kill()
     }
-    for (const session of this.sessions) session?.kill()
-    await Promise.all([...[...this.runs].map((r) => r.blender), ...this.sessions].map((b) => b instanceof BlenderSession ? b.process.exited : b?.exited))
+    const sessionsGone = this.slots.killAll()
+    await Promise.all([...[...this.runs].map((r) => r.blender instanceof BlenderSession ? r.blender.process.exited : r.blender?.exited), sessionsGone])
     if (this.session) {
       await this.client.post('bye', { node: this.config.name, session: this.session }, undefined, 2000).catch(() => {})
     }
@@ -173,11 +164,11 @@ export class RenderNode {
       }, this.stopSignal.signal)
       this.session = welcome.session
       this.welcome = welcome
-      this.errors = 0
+      this.pacing.answered()
       for (const ref of welcome.cancel) this.cancelMatching(ref, 'the server no longer wants it')
       this.log(`connected to ${this.config.server} as ${welcome.node} (${this.config.processes.length} process${this.config.processes.length === 1 ? '' : 'es'})`)
       if (welcome.noWork) this.log(`the server says this node gets no work: ${welcome.noWork}`)
-      if (this.runs.size === 0) this.fillReady()
+      if (this.runs.size === 0) this.slots.fillReady()
     } catch (err) {
       if (!this.stopping) await this.trouble(err, 'saying hello')
     }
@@ -191,9 +182,9 @@ export class RenderNode {
         return
       }
       if (err.code === 'RFAM_NODE_NAME_TAKEN') {
-        const wait = Math.max(this.backoff(), 5000)
+        const wait = Math.max(this.pacing.backoff(), 5000)
         this.log(`${err.message} Trying again in ${(wait / 1000).toFixed(0)} s.`)
-        await this.sleep(wait)
+        await this.pacing.sleep(wait)
         return
       }
       if (err.status === 401 || err.status === 403 || (err.status === 400 && what === 'saying hello')) {
@@ -203,30 +194,9 @@ export class RenderNode {
         return
       }
     }
-    const wait = this.backoff()
+    const wait = this.pacing.backoff()
     this.log(`trouble ${what}: ${describe(err)}; trying again in ${(wait / 1000).toFixed(1)} s`)
-    await this.sleep(wait)
-  }
-
-  private backoff (): number {
-    const factor = this.welcome?.backoffFactor ?? 2
-    const max = Math.min((this.welcome?.backoffMaxSeconds ?? Infinity) * 1000, BACKOFF_MAX_MS)
-    const base = Math.min(max, 1000 * factor ** this.errors++)
-    return this.jittered(base)
-  }
-
-  private jittered (ms: number): number {
-    const jitter = this.welcome?.jitter ?? 0.1
-    return ms * (1 - jitter + 2 * jitter * this.random())
-  }
-
-  private sleep (ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stopSignal.signal.aborted) return resolve()
-      const timer = setTimeout(done, ms)
-      function done () { clearTimeout(timer); resolve() }
-      this.stopSignal.signal.addEventListener('abort', done, { once: true })
-    })
+    await this.pacing.sleep(wait)
   }
 
   // ---- runs ------------------------------------------------------------------------------------
@@ -237,45 +207,15 @@ export class RenderNode {
     try {
       paths = placeOfRun(task, this.config.shares)
     } catch (err) {
-      const run = this.newRun(task, this.freeSlots.shift() ?? -1)
+      const run = this.newRun(task, this.slots.free.shift() ?? -1)
       const why = err instanceof PlaceRefused ? err.message : `This node cannot reach ${task.file}: ${(err as Error).message}`
       void this.finish(run, { exitCode: null, signal: null, killed: false, seconds: 0 }, why)
       return
     }
-    this.lastPlace = { project: paths.project, outputDir: paths.outputDir }
-    const place = placeKey(paths, Boolean(this.options.sandbox?.sandbox))
-    const stamp = task.video ? null : fileStamp(paths.file)
-    const key = stamp === null ? null : sessionKey(paths, this.config.scripting, task.job)
-    const slot = this.takeSlot(key, place)
-    const run = this.newRun(task, slot)
-    const options = this.blenderOptions(slot)
-    let exited: Promise<BlenderExit>
-    let open = ''
-    if (key === null || stamp === null) {
-      // A video is one -a run; a file that is not there fails in a Blender of its own, with Blender's words.
-      this.dropSession(slot)
-      for (const free of this.freeSlots) this.dropSession(free)
-      const blender = new BlenderProcess(blenderCommand(task, paths, options), (frame) => this.written(run, frame))
-      run.blender = blender
-      exited = blender.exited
-    } else {
-      let session = this.sessions[slot]
-      if (session?.alive && session.key === key) {
-        open = ' already open with the file loaded,'
-      } else {
-        if (session?.alive && session.key === null && session.place === place) {
-          session.load(key, paths, { job: task.job, stamp })
-          open = ' started ahead, loading the file,'
-        } else {
-          this.dropSession(slot)
-          session = this.sessions[slot] = new BlenderSession(options, { key, paths, source: { job: task.job, stamp } })
-        }
-        // Idle Blenders holding other files give their memory to this one (empty ready ones stay).
-        for (const free of this.freeSlots) if (this.sessions[free]?.key !== key && this.sessions[free]?.key !== null) this.dropSession(free)
-      }
-      run.blender = session
-      exited = session.render(task.frames, { job: task.job, stamp }, (frame) => this.written(run, frame))
-    }
+    const plan = this.slots.take(task, paths)
+    const run = this.newRun(task, plan.slot)
+    const { blender, exited, open } = this.slots.start(plan, task, paths, (frame) => this.written(run, frame))
+    run.blender = blender
     this.log(`rendering "${task.name}" (${task.project}) ${range}${task.video ? ' as a video' : ''}, Blender${open} pid ${run.blender.pid}`)
     this.scheduleHeartbeat(run)
     void exited.then((exit) => this.finish(run, exit))
@@ -287,62 +227,12 @@ export class RenderNode {
     return run
   }
 
-  private blenderOptions (slot: number) {
-    return { blender: this.config.blender, threads: this.config.processes[slot] ?? 0, scripting: this.config.scripting, nice: this.config.nice, sandbox: this.options.sandbox?.sandbox ?? null }
-  }
-
-  /**
-   * A free slot: one whose open Blender has this file loaded, else one with an empty Blender ready
-   * for this place (placeKey), else one with none open, else any.
-   */
-  private takeSlot (key: string | null, place: string): number {
-    const free = this.freeSlots
-    const open = (slot: number) => this.sessions[slot]?.alive === true
-    let at = free.findIndex((slot) => key !== null && open(slot) && this.sessions[slot]!.key === key)
-    if (at < 0 && key !== null) at = free.findIndex((slot) => open(slot) && this.sessions[slot]!.key === null && this.sessions[slot]!.place === place)
-    if (at < 0) at = free.findIndex((slot) => !open(slot))
-    if (at < 0) at = 0
-    return free.splice(at, 1)[0] ?? -1
-  }
-
-  /**
-   * Starts an empty Blender in each free slot that has none open, so the next job's first frames
-   * begin without Blender's start-up (readyBlender). Called when the node connects and when it
-   * falls idle, not while it renders (a start-up costs a core for a second or two). In a sandbox a
-   * Blender sees only what it was started for, so it is started for the place of the node's
-   * latest run (the same shot rendered again takes it), and none before the first run.
-   */
-  private fillReady (): void {
-    if (!this.config.readyBlender || this.config.singleUse || this.stopping) return
-    const place = this.options.sandbox?.sandbox ? this.lastPlace : null
-    if (this.options.sandbox?.sandbox && !place) return
-    for (const slot of this.freeSlots) {
-      if (this.sessions[slot]?.alive) continue
-      try {
-        const session: BlenderSession = this.sessions[slot] = new BlenderSession(this.blenderOptions(slot), null, () => {
-          this.log(`Blender ready in process slot ${slot + 1} (pid ${session.pid})`)
-        }, place)
-      } catch (err) {
-        // Its output folder was removed meanwhile: the next run starts its own.
-        this.sessions[slot] = null
-        this.log(`no Blender started ahead: ${(err as Error).message}`)
-        return
-      }
-    }
-  }
-
-  /** Ends a slot's Blender session (a cancel, a failure, or the slot needed for another file). */
-  private dropSession (slot: number): void {
-    this.sessions[slot]?.kill()
-    if (slot >= 0) this.sessions[slot] = null
-  }
-
   private scheduleHeartbeat (run: ActiveRun): void {
     const seconds = this.welcome?.heartbeatSeconds ?? 10
     run.heartbeat = setTimeout(() => {
       void this.report(run)
       if (!run.cancelled) this.scheduleHeartbeat(run)
-    }, this.jittered(seconds * 1000))
+    }, this.pacing.jittered(seconds * 1000))
   }
 
   private written (run: ActiveRun, frame: WrittenFrame): void {
@@ -415,7 +305,7 @@ export class RenderNode {
       if (!problem && exit.exitCode === 0 && !exit.signal && missing.length === 0) {
         rendered = true
         const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
-        if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.fillReady() })
+        if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.slots.fillReady() })
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
         delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
@@ -437,15 +327,13 @@ export class RenderNode {
     } finally {
       this.runs.delete(run)
       // A session that failed or was cancelled is not trusted with the next run.
-      if (!rendered && run.blender instanceof BlenderSession && this.sessions[run.slot] === run.blender) this.dropSession(run.slot)
-      if (run.slot >= 0) this.freeSlots.push(run.slot)
-      this.freeSlots.sort((a, b) => a - b)
+      this.slots.release(run.slot, run.blender, rendered)
       // The reply to done/failed may bring the next runs for the free processes.
       for (const task of delivered?.runs ?? []) {
         this.tookWork = true
         if (!this.stopping) this.start(task)
       }
-      if (this.runs.size === 0) this.fillReady()
+      if (this.runs.size === 0) this.slots.fillReady()
       // Otherwise ask again, with the process free: the server answers the held poll when it
       // gets done or failed (a poll it does not hold is dropped).
       const poll = this.poll
@@ -457,7 +345,7 @@ export class RenderNode {
 
   /** Processes free once the run being reported ends (a single-use node wants no more work). */
   private freeAfter (): number {
-    return this.config.singleUse || this.stopping ? 0 : this.freeSlots.length + 1
+    return this.config.singleUse || this.stopping ? 0 : this.slots.free.length + 1
   }
 
   /** Sends done or failed until the server has it (its reply), or refuses it for good (null). */
@@ -466,7 +354,7 @@ export class RenderNode {
     while (!this.stopping || tries === 0) {
       tries++
       if (!this.session) {
-        await this.sleep(200)
+        await this.pacing.sleep(200)
         if (this.stopping) return null
         continue
       }
@@ -478,7 +366,7 @@ export class RenderNode {
           this.log(`the server refused "${what}" for "${run.task.name}": ${err.message}`)
           return null
         }
-        await this.sleep(this.backoff())
+        await this.pacing.sleep(this.pacing.backoff())
       }
     }
     return null

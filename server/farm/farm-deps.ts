@@ -1,9 +1,46 @@
-// Builds the farm's dependencies from the running server (config, workspace), so the plugin
-// needs nothing but `app.rfam`.
+// What the farm needs from the rest of the server, and how the running server provides it (config,
+// workspace), so the plugin needs nothing but `app.rfam`; tests of the farm alone build their own.
 import type { FastifyInstance } from 'fastify'
+import type { RenderStats } from '../../schemas/generated/types.ts'
+import type { FarmSettings } from '../config/load-config.ts'
 import { shownPath } from '../store/shown-path.ts'
-import type { FarmDeps } from './farm.ts'
+import type { Clock } from './clock.ts'
+import type { UpdateAsset } from './render-stats.ts'
 
+export interface FarmLog {
+  info: (msg: string) => void
+  warn: (msg: string) => void
+  error: (msg: string) => void
+}
+
+/** What the farm needs from the rest of the server (the lead's app provides it, tests build it). */
+export interface FarmDeps {
+  farmDir: string
+  secretsDir: string
+  settings: FarmSettings
+  /** Absolute path of a named path on this server; throws a 400 for paths leaving their share. */
+  resolveNamedPath: (named: string) => string
+  /** A project's folder (named path) and render priority; undefined for an unknown project. */
+  project: (ident: string) => { directory: string, renderPriority?: number } | undefined
+  /** Every project's ident (node changes are announced to all of them). */
+  projects?: () => string[]
+  /** Name and true priority of the asset at this path of a project, if it is one. */
+  asset?: (project: string, path: string) => { name: string, priority: number } | undefined
+  /** Changes an asset's sidecar under its lock (render statistics go there). */
+  updateAsset?: UpdateAsset
+  /** The render statistics in an asset's sidecar (earlier renders size the first runs of a job). */
+  assetStats?: (project: string, path: string) => RenderStats | undefined
+  /** Live updates for open pages. */
+  emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
+  /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
+  problem?: (file: string, reason: string) => void
+  log: FarmLog
+  clock?: Clock
+  random?: () => number
+  newId?: () => string
+}
+
+/** The farm's dependencies from the running server. */
 export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
   const { config, workspace } = app.rfam
   return {

@@ -1,105 +1,41 @@
-// The render farm service: jobs (created, changed, removed by people), nodes (their hello, their
-// held work requests, reports, completions and failures), timeouts, statistics and previews. It
-// owns the in-memory state; every status change goes through the state machine, every change
-// that a reply depends on is on disk (the job store's journal) before the reply leaves.
+// The render farm service, and the facade the routes call: jobs (created, changed, removed by
+// people), nodes (their hello, their held work requests, reports, completions and failures),
+// prenodes, timeouts, statistics and previews. It owns the in-memory state and builds the parts
+// that act on it (farm-context.ts says what they share); every status change goes through the
+// state machine, and every change that a reply depends on is on disk (the job store's journal)
+// before the reply leaves. While the farm folder cannot be written, the farm is read-only.
 import { randomUUID } from 'node:crypto'
-import { existsSync, readdirSync, statSync } from 'node:fs'
-import { posix } from 'node:path'
 import type {
   FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmPrenodeAck, FarmPrenodeJobs, FarmPrenodePoll, FarmReport,
-  FarmReportReply, FarmState, FarmTask, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderStats, RunRef, Task,
+  FarmReportReply, FarmState, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
-import { badRequest, HttpError, notFound } from '../errors.ts'
+import { HttpError } from '../errors.ts'
 import { Announcer } from './announcer.ts'
 import { systemClock, type Clock } from './clock.ts'
 import { FarmCredentialStore } from './credentials.ts'
+import type { FarmContext } from './farm-context.ts'
+import type { FarmDeps } from './farm-deps.ts'
+import { FarmJobs } from './farm-jobs.ts'
 import { FrameFiles } from './frame-files.ts'
-import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
-import { JobRuntime, type Run } from './job-runtime.ts'
-import { JobStateMachine, isFinished } from './job-states.ts'
-import { JobStore, type DamagedLine, type WriteProblem } from './job-store.ts'
-import { byFile, describe, framesOnDisk, jobsToCheck } from './journal-repair.ts'
-import { NodeRegistry, type NodeState } from './node-registry.ts'
+import { JobRuntime } from './job-runtime.ts'
+import { JobStateMachine } from './job-states.ts'
+import { JobStore, type WriteProblem } from './job-store.ts'
+import { JournalRepair } from './journal-repair.ts'
+import { NodeProtocol } from './node-protocol.ts'
+import { NodeRegistry } from './node-registry.ts'
+import { NodeWaiters } from './node-waiters.ts'
 import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
-import { sweepFolder } from '../store/temp-files.ts'
-import { PreviewMaker } from './preview.ts'
-import { RenderStatsWriter, type UpdateAsset } from './render-stats.ts'
-import { noWorkReason } from './sandbox-policy.ts'
-import { Scheduler, shortFrames, type PlannedRun } from './scheduler.ts'
-import { jobView, nodeView, relativeToProject } from './views.ts'
+import { RenderStatsWriter } from './render-stats.ts'
+import { RunReports } from './run-reports.ts'
+import { Scheduler } from './scheduler.ts'
+import { Changes, TaskMoves } from './task-moves.ts'
+import { nodeView, relativeToProject } from './views.ts'
 import { readOnlySentence, reasonOf } from './write-problem.ts'
 
-export interface FarmLog {
-  info: (msg: string) => void
-  warn: (msg: string) => void
-  error: (msg: string) => void
-}
-
-/** What the farm needs from the rest of the server (the lead's app provides it, tests build it). */
-export interface FarmDeps {
-  farmDir: string
-  secretsDir: string
-  settings: FarmSettings
-  /** Absolute path of a named path on this server; throws a 400 for paths leaving their share. */
-  resolveNamedPath: (named: string) => string
-  /** A project's folder (named path) and render priority; undefined for an unknown project. */
-  project: (ident: string) => { directory: string, renderPriority?: number } | undefined
-  /** Every project's ident (node changes are announced to all of them). */
-  projects?: () => string[]
-  /** Name and true priority of the asset at this path of a project, if it is one. */
-  asset?: (project: string, path: string) => { name: string, priority: number } | undefined
-  /** Changes an asset's sidecar under its lock (render statistics go there). */
-  updateAsset?: UpdateAsset
-  /** The render statistics in an asset's sidecar (earlier renders size the first runs of a job). */
-  assetStats?: (project: string, path: string) => RenderStats | undefined
-  /** Live updates for open pages. */
-  emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
-  /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
-  problem?: (file: string, reason: string) => void
-  log: FarmLog
-  clock?: Clock
-  random?: () => number
-  newId?: () => string
-}
-
-/** Job and task changes that must be on disk before a reply goes out. */
-class Changes {
-  readonly jobs = new Map<JobRuntime, Set<number>>()
-  /** What follows from the changes outside the job files (render statistics): done once they are on disk. */
-  readonly after: Array<() => void> = []
-  add (rt: JobRuntime, idxs: Iterable<number> = []): void {
-    let set = this.jobs.get(rt)
-    if (!set) this.jobs.set(rt, set = new Set())
-    for (const i of idxs) set.add(i)
-  }
-}
-
-interface Waiter {
-  node: NodeState
-  free: number
-  listed: RunRef[]
-  /** Work was taken for this poll (its reply is on the way): no second offer. */
-  claimed: boolean
-  finish: (reply: FarmWork) => void
-  fail: (err: unknown) => void
-}
-
-const JITTER = 0.1
-const BACKOFF_FACTOR = 2
-/**
- * Longest wait between a node's retries: short, so a server back after an outage has its nodes
- * back within seconds; at most half the nodeGoneSeconds grace, so a live node whose held request
- * broke is back before it could be taken as gone.
- */
-const BACKOFF_MAX_SECONDS = 5
-const LOG_TAIL_MAX = 20_000
-/**
- * How long after its last report on a task (or being handed it) a node that went silent may claim
- * the task back, if nobody took it meanwhile: long enough for a long frame across a network outage.
- */
-const CLAIM_BACK_MS = 3600_000
+// Farm is what the app and the tests build: its dependencies' types come with it.
+export type { FarmDeps, FarmLog } from './farm-deps.ts'
 
 export class Farm {
   readonly clock: Clock
@@ -108,30 +44,23 @@ export class Farm {
   readonly credentials: FarmCredentialStore
   readonly sm: JobStateMachine
   readonly scheduler: Scheduler
-  private readonly random: () => number
-  private readonly newId: () => string
-  private readonly waiters = new Set<Waiter>()
-  /** Tasks the server stopped, per node, not yet told to it (job id -> task ids). */
-  private readonly pendingCancels = new Map<string, Map<string, Set<string>>>()
+  private readonly waiters: NodeWaiters
   private readonly stats: RenderStatsWriter
-  private readonly previews: PreviewMaker
-  private readonly previewed = new Set<string>()
   private readonly prenodes: PrenodeWaiters
   private readonly prenodeNames: PrenodeNames
-  private readonly frameFiles: FrameFiles
   private readonly announcer: Announcer
+  private readonly jobs: FarmJobs
+  private readonly protocol: NodeProtocol
+  private readonly reports: RunReports
+  private readonly repair: JournalRepair
   private sweepHandle: unknown = null
   private closed = false
   /** Why the farm changes nothing now (its folder cannot be written), with since when; null while it can. */
   private readOnly: { error: WriteProblem, since: number } | null = null
-  /** Journal lines the start could not read, whose frames are still to be looked for on disk. */
-  private unrepaired: DamagedLine[] = []
-  private repairing: Promise<void> | null = null
 
   constructor (readonly deps: FarmDeps) {
     this.clock = deps.clock ?? systemClock
-    this.random = deps.random ?? Math.random
-    this.newId = deps.newId ?? randomUUID
+    const random = deps.random ?? Math.random
     this.store = new JobStore({
       farmDir: deps.farmDir,
       log: deps.log,
@@ -143,19 +72,32 @@ export class Farm {
     this.sm = new JobStateMachine(this.clock.now, (job) => this.scheduler.jobs.get(job.id)?.taskCounts)
     this.scheduler = new Scheduler({
       projectPriority: (p) => deps.project(p)?.renderPriority ?? 1,
-      random: this.random,
+      random,
       eligibleNodes: (group) => this.registry.eligible(group),
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
+    const moves = new TaskMoves(deps, { sm: this.sm, clock: this.clock, scheduler: this.scheduler, registry: this.registry, stats: this.stats, announceNodes: () => this.announceNodes() })
+    this.waiters = new NodeWaiters(this.clock, (poll) => this.protocol.offerHeld(poll))
     this.prenodes = new PrenodeWaiters(this.clock, (ask) => this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask))
     this.prenodeNames = new PrenodeNames(deps.farmDir, this.clock.now, deps.log)
-    this.frameFiles = new FrameFiles(deps.resolveNamedPath, (job, named) => relativeToProject(named, deps.project(job.project)?.directory))
+    const frameFiles = new FrameFiles(deps.resolveNamedPath, (job, named) => relativeToProject(named, deps.project(job.project)?.directory))
     this.announcer = new Announcer(this.clock, deps.emit, () => deps.projects?.() ?? [])
-    this.previews = new PreviewMaker(deps.farmDir, deps.log, (job) => {
-      this.previewed.add(job)
-      const rt = this.scheduler.jobs.get(job)
-      if (rt) this.announce(rt)
-    })
+    const farm = this
+    const ctx: FarmContext = {
+      deps, clock: this.clock, store: this.store, registry: this.registry, sm: this.sm, scheduler: this.scheduler, moves, waiters: this.waiters, frameFiles,
+      get closed () { return farm.closed },
+      get readOnly () { return farm.readOnly !== null },
+      mustWrite: () => this.mustWrite(),
+      commit: (changes) => this.commit(changes),
+      announce: (rt) => this.announce(rt),
+      announceNodes: () => this.announceNodes(),
+      wakeForWork: () => this.wakeForWork(),
+      preview: (rt, msg) => this.jobs.preview(rt, msg),
+    }
+    this.jobs = new FarmJobs(ctx, deps.newId ?? randomUUID)
+    this.protocol = new NodeProtocol(ctx)
+    this.reports = new RunReports(ctx)
+    this.repair = new JournalRepair(ctx)
     this.sm.listen({
       taskChanged: (job, task, from) => {
         const rt = this.scheduler.jobs.get(job.id)
@@ -163,7 +105,7 @@ export class Farm {
         // A task taken from a node by the server (cancel, job failed): that node must stop it.
         if (from === 'active' && task.status === 'cancelled') {
           const run = rt.runOfTask.get(rt.taskIndex.get(task.id)!)
-          if (run) this.noteCancel(run.node, job.id, task.id)
+          if (run) this.waiters.noteCancel(run.node, job.id, task.id)
         }
         rt.taskChanged(task, from)
         this.scheduler.refresh(rt)
@@ -192,21 +134,18 @@ export class Farm {
         this.registry.expectBack(task.node)
       })
     }
-    await sweepFolder(this.previews.dir) // previews a killed server was writing
-    try {
-      for (const name of readdirSync(this.previews.dir)) if (name.endsWith('.jpg')) this.previewed.add(name.slice(0, -4))
-    } catch { /* no previews yet */ }
-    this.unrepaired = [...this.store.damaged]
+    await this.jobs.loadPreviews()
+    this.repair.noteDamaged(this.store.damaged)
     // Before any work is handed out; on a disk that cannot be written, once it can (the farm is
     // read-only until then).
-    if (!this.readOnly) await this.repairJournal().catch(() => {})
+    if (!this.readOnly) await this.repair.run().catch(() => {})
     this.scheduleSweep()
   }
 
   async close (): Promise<void> {
     this.closed = true
     if (this.sweepHandle !== null) this.clock.clearTimeout(this.sweepHandle)
-    for (const w of [...this.waiters]) w.finish(this.emptyWork(w.node))
+    this.waiters.close()
     this.prenodes.close()
     this.announcer.close()
     await this.stats.flush()
@@ -215,140 +154,30 @@ export class Farm {
     if (j.count > 0) this.deps.log.info(`farm: journal: ${j.lines} changes in ${j.count} syncs, ${(j.totalMs / j.count).toFixed(1)} ms each on average, ${j.maxMs.toFixed(0)} ms at most`)
   }
 
-  // ==== people: jobs ===========================================================================
+  // ==== people: jobs (farm-jobs.ts) ============================================================
 
-  private runtime (project: string, id: string): JobRuntime {
-    const rt = this.scheduler.jobs.get(id)
-    if (!rt || rt.project !== project) throw notFound('RFAM_NO_JOB', `Project "${project}" has no render job ${id}.`)
-    return rt
-  }
-
-  async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
-    this.mustWrite()
-    const info = this.deps.project(project)
-    if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
-    const rel = checkBlendPath(body.file)
-    const paths = projectPaths(this.deps.resolveNamedPath, info.directory)
-    const abs = paths.file(rel)
-    let isFile = false
-    try { isFile = statSync(abs).isFile() } catch { isFile = false }
-    if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
-    const asset = this.deps.asset?.(project, rel)
-    const job = createJob({
-      id: this.newId(),
-      now: this.clock.now(),
-      project,
-      projectDir: info.directory,
-      body,
-      defaultName: asset?.name ?? posix.basename(rel).replace(/\.blend$/i, ''),
-      defaultPriority: asset?.priority,
-      spread: this.settings.spreadFrames,
-      asset: asset ? rel : undefined,
-      createdBy: options.by,
-      auto: options.auto,
-    })
-    paths.output(job.output!)
-    await this.store.create(job)
-    const rt = new JobRuntime(job)
-    this.seedFromHistory(rt)
-    this.scheduler.add(rt)
-    this.announce(rt)
-    this.wakeForWork()
-    return this.view(rt)
-  }
-
-  /**
-   * A file rendered before tells how long its frames take and what a Blender start costs, so the
-   * first runs of a new job are sized right (a file of tiny frames is not split over processes).
-   */
-  private seedFromHistory (rt: JobRuntime): void {
-    let best: JobRuntime | undefined
-    for (const other of this.scheduler.jobs.values()) {
-      if (other !== rt && other.job.file === rt.job.file && other.measuredSeconds !== null && (!best || other.created > best.created)) best = other
-    }
-    if (best) {
-      rt.seed(best.measuredSeconds!, best.overheadSeconds)
-      return
-    }
-    const stats = rt.job.asset ? this.deps.assetStats?.(rt.project, rt.job.asset) : undefined
-    const latest = Object.values(stats?.frames ?? {}).map((samples) => samples?.at(-1)?.seconds).filter((x): x is number => x !== undefined)
-    if (latest.length > 0) rt.seed(latest.reduce((a, b) => a + b, 0) / latest.length, rt.overheadSeconds)
-  }
-
-  listJobs (project: string): JobView[] {
-    return [...this.scheduler.jobs.values()].filter((rt) => rt.project === project)
-      .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1))
-      .map((rt) => this.view(rt))
-  }
-
-  getJob (project: string, id: string): JobView {
-    return this.view(this.runtime(project, id), true)
-  }
-
-  async updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> {
-    const rt = this.runtime(project, id)
-    this.mustWrite()
-    const { job } = rt
-    if (patch.action) {
-      this.sm.act(job, patch.action, by)
-      if (patch.action === 'requeue') rt.rebuild()
-    }
-    if (patch.priority !== undefined) job.priority = patch.priority
-    if (patch.name !== undefined) job.name = patch.name
-    job.updated = new Date(this.clock.now()).toISOString()
-    this.scheduler.refresh(rt)
-    const changes = new Changes()
-    changes.add(rt, patch.action ? job.tasks.keys() : [])
-    await this.commit(changes)
-    this.tellCancels()
-    if (patch.action !== 'cancel') this.wakeForWork()
-    return this.view(rt)
-  }
-
-  async removeJob (project: string, id: string, by?: string): Promise<void> {
-    const rt = this.runtime(project, id)
-    // The file first: a job whose file could not be removed is not gone. (Allowed on a full disk:
-    // it needs no room, and makes some.)
-    await this.store.remove(id)
-    if (!isFinished(rt.job.status)) this.sm.act(rt.job, 'cancel', by)
-    this.scheduler.remove(rt)
-    await this.previews.remove(id)
-    this.previewed.delete(id)
-    this.frameFiles.forget(id)
-    this.tellCancels()
-    this.announce(rt)
-  }
-
-  previewOf (project: string, id: string): string | null {
-    this.runtime(project, id)
-    const file = this.previews.pathOf(id)
-    return this.previewed.has(id) && existsSync(file) ? file : null
-  }
-
-  private view (rt: JobRuntime, withTasks = false): JobView {
-    const dir = this.deps.project(rt.project)?.directory
-    return jobView(rt, {
-      path: relativeToProject(rt.job.file, dir),
-      preview: this.previewed.has(rt.id) ? `/api/projects/${rt.project}/jobs/${rt.id}/preview?v=${rt.job.revision ?? 0}` : null,
-      withTasks,
-    })
-  }
+  createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> { return this.jobs.createJob(project, body, options) }
+  listJobs (project: string): JobView[] { return this.jobs.listJobs(project) }
+  getJob (project: string, id: string): JobView { return this.jobs.getJob(project, id) }
+  updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> { return this.jobs.updateJob(project, id, patch, by) }
+  removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by) }
+  previewOf (project: string, id: string): string | null { return this.jobs.previewOf(project, id) }
 
   // ==== people: nodes ==========================================================================
 
   listNodes (): FarmNodeList {
     const now = this.clock.now()
-    const overdueMs = (this.longPollSeconds() + 2 * this.heartbeatSeconds()) * 1000
+    const overdueMs = (this.protocol.longPollSeconds() + 2 * this.protocol.heartbeatSeconds()) * 1000
     const nodes = [...this.registry.nodes.values()]
       .sort((a, b) => a.record.name.localeCompare(b.record.name))
       .map((s) => nodeView(s, this.scheduler.runsOfNode(s.record.name), now, overdueMs))
-    return { nodes, heartbeatSeconds: this.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds, allowUnsandboxedNodes: this.settings.allowUnsandboxedNodes }
+    return { nodes, heartbeatSeconds: this.protocol.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds, allowUnsandboxedNodes: this.settings.allowUnsandboxedNodes }
   }
 
   async setNodePaused (name: string, paused: boolean): Promise<void> {
     const state = await this.registry.setPaused(name, paused)
     this.announceNodes()
-    if (!paused) this.wakeWaiter(state)
+    if (!paused) this.waiters.wake(state)
   }
 
   async setAllPaused (paused: boolean): Promise<void> {
@@ -357,7 +186,7 @@ export class Farm {
     if (!paused) this.wakeForWork()
   }
 
-  // ==== nodes: the protocol ====================================================================
+  // ==== nodes: the protocol (node-protocol.ts, run-reports.ts say what each message does) ======
 
   /** The credential's name, or 401: no anonymous node takes or reports work. */
   checkCredential (secret: string | undefined): string {
@@ -370,292 +199,14 @@ export class Farm {
     return name
   }
 
-  private node (name: string, session: string, credential: string): NodeState {
-    const state = this.registry.authenticate(name, session)
-    if (state.record.credential !== credential) {
-      throw new HttpError(403, 'RFAM_NODE_CREDENTIAL', `Node "${name}" said hello with another farm credential; use the same one for every message.`)
-    }
-    this.registry.touch(state)
-    return state
-  }
-
-  heartbeatSeconds (): number {
-    let online = 0
-    for (const s of this.registry.nodes.values()) if (s.online) online++
-    // Rate control: many nodes report less often, so the server sees at most ~200 heartbeats a second.
-    return Math.max(this.settings.heartbeatSeconds, online / 200)
-  }
-
-  longPollSeconds (): number {
-    return Math.min(this.settings.longPollSeconds, this.settings.nodeTimeoutSeconds / 3)
-  }
-
-  async hello (msg: FarmHello, credential: string): Promise<FarmWelcome> {
-    this.mustWrite()
-    const { state, session, rebound } = await this.registry.hello(msg, credential)
-    this.pendingCancels.delete(state.record.name)
-    const listed = new Set((msg.running ?? []).flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
-    const changes = new Changes()
-    let requeued = false
-    // Work the server thought this node had but the node does not list was lost with it (it
-    // restarted). A name staff freed for another credential keeps nothing of the old node's.
-    for (const run of this.scheduler.runsOfNode(state.record.name)) {
-      for (const idx of [...run.tasks]) {
-        if (listed.has(`${run.job.id}/${run.job.task(idx).id}`) && !rebound) continue
-        this.requeue(run.job, idx, changes)
-        requeued = true
-      }
-    }
-    const cancel = this.reconcile(state, msg.running ?? [], changes, !rebound)
-    await this.commit(changes)
-    if (requeued) this.wakeForWork()
-    this.announceNodes()
-    this.deps.log.info(`farm: node ${state.record.name} said hello (${msg.processes} process${msg.processes === 1 ? '' : 'es'}, shares ${msg.shares.join(', ') || 'none'}${msg.provides.length ? `, provides ${msg.provides.join(', ')}` : ''})`)
-    const noWork = noWorkReason(state.record, this.settings.allowUnsandboxedNodes)
-    if (noWork) this.deps.log.warn(`farm: node ${state.record.name} gets no work: ${noWork}`)
-    return {
-      ...(noWork ? { noWork } : {}),
-      node: state.record.name,
-      session,
-      heartbeatSeconds: this.heartbeatSeconds(),
-      longPollSeconds: this.longPollSeconds(),
-      jitter: JITTER,
-      backoffFactor: BACKOFF_FACTOR,
-      backoffMaxSeconds: Math.min(BACKOFF_MAX_SECONDS, this.settings.nodeGoneSeconds / 2),
-      cancel,
-    }
-  }
-
-  /**
-   * The node's poll: runs it must stop, runs it lost (resent), new runs for its free processes;
-   * held open until one of those exists or the long poll ends. `aborted` ends it early (the node
-   * went away; whatever was assigned meanwhile is resent on its next poll).
-   */
-  async work (msg: FarmWorkRequest, credential: string, aborted?: AbortSignal): Promise<FarmWork> {
-    if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
-    this.mustWrite()
-    const state = this.node(msg.node, msg.session, credential)
-    const poll = this.registry.polled(state)
-    const changes = new Changes()
-    const cancel = mergeRefs(this.reconcile(state, msg.running, changes, true), this.takeCancels(state))
-    const runs = this.resend(state, msg.running)
-    if (cancel.length === 0 && runs.length === 0 && !state.record.paused && msg.free > 0) runs.push(...this.assignUpTo(state, msg.free, changes))
-    await this.commit(changes)
-    if (cancel.length > 0 || runs.length > 0 || msg.wait === false) return { runs, cancel, paused: state.record.paused }
-    return await this.hold(state, msg, poll, aborted)
-  }
-
-  /** Holds the node's `poll`-th work request open; `aborted` is its connection closing from the node's end. */
-  private hold (state: NodeState, msg: FarmWorkRequest, poll: number, aborted?: AbortSignal): Promise<FarmWork> {
-    return new Promise<FarmWork>((resolve, reject) => {
-      let ended = false
-      let timer: unknown = null
-      const handle = { cancel: () => w.finish(this.emptyWork(state)), free: msg.free }
-      const onAbort = () => {
-        // A node that died closed it; one that gave it up asks again at once (sweep decides).
-        if (!ended && !this.closed) this.registry.pollClosed(state, poll)
-        w.finish(this.emptyWork(state))
-      }
-      const end = (): boolean => {
-        if (ended) return false
-        ended = true
-        this.waiters.delete(w)
-        if (timer !== null) this.clock.clearTimeout(timer)
-        if (state.waiter === handle) state.waiter = null
-        aborted?.removeEventListener('abort', onAbort)
-        return true
-      }
-      const w: Waiter = {
-        node: state,
-        free: msg.free,
-        listed: msg.running,
-        claimed: false,
-        finish: (reply) => { if (end()) resolve(reply) },
-        fail: (err) => { if (end()) reject(err) },
-      }
-      state.waiter?.cancel()
-      state.waiter = handle
-      this.waiters.add(w)
-      timer = this.clock.setTimeout(() => w.finish(this.emptyWork(state)), this.longPollSeconds() * 1000)
-      aborted?.addEventListener('abort', onAbort)
-      if (aborted?.aborted) onAbort()
-    })
-  }
-
-  /**
-   * A run of this node ended: its held poll (which counted that run as busy) is answered, so the
-   * node asks again with the process free, without dropping a connection.
-   */
-  private endHeldPoll (state: NodeState): void {
-    state.waiter?.cancel()
-  }
-
-  private emptyWork (state: NodeState): FarmWork {
-    return { runs: [], cancel: [], paused: state.record.paused }
-  }
-
-  /** Re-checks a held poll: something to cancel, or (when it has room) new work. */
-  private wakeWaiter (state: NodeState): void {
-    for (const w of this.waiters) if (w.node === state) this.tryWaiter(w)
-  }
-
-  private tryWaiter (w: Waiter): void {
-    if (w.claimed || this.readOnly) return
-    const changes = new Changes()
-    const cancel = mergeRefs(this.reconcile(w.node, w.listed, changes, false), this.takeCancels(w.node))
-    const runs = cancel.length === 0 && !w.node.record.paused && w.free > 0 ? this.assignUpTo(w.node, w.free, changes) : []
-    if (cancel.length === 0 && runs.length === 0) {
-      if (changes.jobs.size > 0) void this.commit(changes).catch(() => {}) // refused: put back, and logged by the store
-      return
-    }
-    w.claimed = true
-    this.commit(changes).then(
-      () => w.finish({ runs, cancel, paused: w.node.record.paused }),
-      (err: unknown) => w.fail(err),
-    )
-  }
-
-  /** New work may be available: offer it to the nodes waiting (longest waiting first). */
-  private wakeForWork (): void {
-    if (this.readOnly) return
-    this.prenodes.wake()
-    for (const w of [...this.waiters]) {
-      if (!this.scheduler.hasRunnable()) return
-      if (w.free > 0 && !w.node.record.paused) this.tryWaiter(w)
-    }
-  }
-
-  private noteCancel (node: string, job: string, task: string): void {
-    let jobs = this.pendingCancels.get(node)
-    if (!jobs) this.pendingCancels.set(node, jobs = new Map())
-    let tasks = jobs.get(job)
-    if (!tasks) jobs.set(job, tasks = new Set())
-    tasks.add(task)
-  }
-
-  /** The runs this node must stop that it has not been told of yet (and forgets them). */
-  private takeCancels (state: NodeState): RunRef[] {
-    const jobs = this.pendingCancels.get(state.record.name)
-    if (!jobs) return []
-    this.pendingCancels.delete(state.record.name)
-    return [...jobs].map(([job, tasks]) => ({ job, tasks: [...tasks] as RunRef['tasks'] }))
-  }
-
-  /** Tasks were taken from nodes: answer their held polls with the cancels now. */
-  private tellCancels (): void {
-    for (const w of [...this.waiters]) if (this.pendingCancels.has(w.node.record.name)) this.tryWaiter(w)
-  }
-
-  async report (msg: FarmReport, credential: string): Promise<FarmReportReply> {
-    this.mustWrite()
-    const state = this.node(msg.node, msg.session, credential)
-    const rt = this.scheduler.jobs.get(msg.job)
-    if (!rt) return { cancel: true }
-    const changes = new Changes()
-    const own = this.ownTasks(rt, state, msg.tasks, changes)
-    if (own.stop) {
-      await this.commit(changes)
-      return { cancel: true }
-    }
-    this.checkFrames(rt, msg.tasks, msg.frames)
-    const frames = await this.onShare(rt, state, msg.frames)
-    const now = this.clock.now()
-    for (const idx of own.mine) rt.task(idx).lastReport = new Date(now).toISOString()
-    const nowShort = this.writeFrames(rt, state, frames, changes)
-    await this.commit(changes)
-    this.preview(rt, msg)
-    // Short frames may use every process of a node whose processes share its cores (scheduler.ts).
-    if (nowShort) this.wakeForWork()
-    return { cancel: false }
-  }
-
-  async done (msg: FarmDone, credential: string): Promise<FarmReportReply> {
-    this.mustWrite()
-    const state = this.node(msg.node, msg.session, credential)
-    const rt = this.scheduler.jobs.get(msg.job)
-    if (!rt) return { cancel: true }
-    const changes = new Changes()
-    const own = this.ownTasks(rt, state, msg.tasks, changes)
-    if (own.stop) {
-      await this.commit(changes)
-      return { cancel: true }
-    }
-    this.checkFrames(rt, msg.tasks, msg.frames)
-    const frames = await this.onShare(rt, state, msg.frames)
-    let run: Run | undefined
-    for (const idx of own.mine) if ((run = rt.runOfTask.get(idx)) !== undefined) break
-    const nowShort = this.writeFrames(rt, state, frames, changes)
-    // A run in a Blender that had the file loaded already says nothing about the start-up cost.
-    const warmBefore = rt.warmNodes.has(state.record.name)
-    if (run && !warmBefore) rt.noteRunOverhead(msg.seconds - run.frameSeconds)
-    if (msg.blenderKept) rt.warmNodes.add(state.record.name)
-    else rt.warmNodes.delete(state.record.name)
-    // Blender said it finished, yet frames are missing (or not on the share): a failure, not a success.
-    const missing = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
-    if (missing.length > 0) {
-      const left = rt.framesOf(missing)
-      this.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, message: missingMessage(rt, left), logTail: '' }, changes)
-    }
-    const runs = this.nextRuns(state, msg.free ?? 0, changes)
-    await this.commit(changes)
-    this.preview(rt, msg)
-    if (missing.length > 0 || nowShort) this.wakeForWork()
-    return this.replyWith(state, runs)
-  }
-
-  async failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> {
-    this.mustWrite()
-    const state = this.node(msg.node, msg.session, credential)
-    const rt = this.scheduler.jobs.get(msg.job)
-    if (!rt) return { cancel: true }
-    const changes = new Changes()
-    const own = this.ownTasks(rt, state, msg.tasks, changes)
-    if (own.stop) {
-      await this.commit(changes)
-      return { cancel: true }
-    }
-    this.checkFrames(rt, msg.tasks, msg.frames)
-    this.writeFrames(rt, state, await this.onShare(rt, state, msg.frames), changes)
-    rt.warmNodes.delete(state.record.name) // its Blender is gone
-    const left = own.mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
-    if (left.length > 0) this.failTasks(rt, state, left, msg, changes)
-    const runs = this.nextRuns(state, msg.free ?? 0, changes)
-    await this.commit(changes)
-    this.tellCancels()
-    this.wakeForWork()
-    return this.replyWith(state, runs)
-  }
-
-  /**
-   * After done or failed: new runs for the processes the node says are free, in the same reply
-   * (one request per run instead of three). Without new runs, or when the node's held poll asked
-   * for work itself, that poll is answered so the node asks again with the right count.
-   */
-  private nextRuns (state: NodeState, free: number, changes: Changes): FarmTask[] {
-    // A done or failed sent again (its reply timed out) says free once more: the runs the first
-    // one brought count as busy, so no process gets two.
-    const idle = Math.min(free, state.record.processes - this.scheduler.runsOfNode(state.record.name).length)
-    return !state.record.paused && idle > 0 && !this.closed ? this.assignUpTo(state, idle, changes) : []
-  }
-
-  private replyWith (state: NodeState, runs: FarmTask[]): FarmReportReply {
-    if (runs.length === 0 || (state.waiter && state.waiter.free > 0)) this.endHeldPoll(state)
-    return runs.length > 0 ? { cancel: false, runs } : { cancel: false }
-  }
-
-  /** A node signing off: its tasks are queued again now, not after the timeout. */
-  async bye (msg: FarmBye, credential: string): Promise<void> {
-    this.mustWrite()
-    const state = this.node(msg.node, msg.session, credential)
-    const changes = new Changes()
-    for (const run of this.scheduler.runsOfNode(state.record.name)) for (const idx of [...run.tasks]) this.requeue(run.job, idx, changes)
-    this.registry.offline(state)
-    this.pendingCancels.delete(state.record.name)
-    await this.commit(changes)
-    this.announceNodes()
-    this.wakeForWork()
-    this.deps.log.info(`farm: node ${state.record.name} signed off`)
-  }
+  heartbeatSeconds (): number { return this.protocol.heartbeatSeconds() }
+  longPollSeconds (): number { return this.protocol.longPollSeconds() }
+  hello (msg: FarmHello, credential: string): Promise<FarmWelcome> { return this.protocol.hello(msg, credential) }
+  work (msg: FarmWorkRequest, credential: string, aborted?: AbortSignal): Promise<FarmWork> { return this.protocol.work(msg, credential, aborted) }
+  report (msg: FarmReport, credential: string): Promise<FarmReportReply> { return this.reports.report(msg, credential) }
+  done (msg: FarmDone, credential: string): Promise<FarmReportReply> { return this.reports.done(msg, credential) }
+  failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> { return this.reports.failed(msg, credential) }
+  bye (msg: FarmBye, credential: string): Promise<void> { return this.protocol.bye(msg, credential) }
 
   // ==== prenodes (cluster watchers) ==========================================================
 
@@ -674,7 +225,7 @@ export class Farm {
     // No nodes started for a farm that can hand out nothing.
     const jobs = this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask)
     // The long poll, so the prenode knows how long to wait for an answer before it gives up.
-    const longPollSeconds = this.longPollSeconds()
+    const longPollSeconds = this.protocol.longPollSeconds()
     if (jobs.length > 0 || msg.wait === false) return { longPollSeconds, jobs }
     return { longPollSeconds, ...await this.prenodes.hold(ask, longPollSeconds * 1000, aborted) }
   }
@@ -696,266 +247,6 @@ export class Farm {
     if (names.length > 0) this.deps.log.info(`farm: prenode ${msg.name} started nodes for ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`)
   }
 
-  // ==== the moves =============================================================================
-
-  /**
-   * Checks that the tasks named are this node's (409 for any that never was), and claims back
-   * queued ones it still renders after going silent; `stop` when some are no longer its to finish.
-   */
-  private ownTasks (rt: JobRuntime, state: NodeState, ids: string[], changes: Changes): { mine: number[], stop: boolean } {
-    const mine: number[] = []
-    const claims: number[] = []
-    let stop = false
-    // Every task is checked before any is claimed: a refusal leaves nothing half done.
-    for (const id of ids) {
-      const idx = rt.taskIndex.get(id)
-      if (idx === undefined) throw badRequest('RFAM_NO_TASK', `Job "${rt.job.name}" has no task "${id}".`)
-      const task = rt.task(idx)
-      if (task.status === 'active' && task.node === state.record.name) mine.push(idx)
-      else if (task.lastNode !== state.record.name) throw notYourTask(rt, task, state.record.name)
-      else if (task.status === 'queued' && this.mayClaimBack(rt, task, state)) claims.push(idx)
-      else if (task.status !== 'completed') stop = true
-    }
-    for (const idx of claims) this.claim(rt, idx, state, changes)
-    return { mine: [...mine, ...claims], stop }
-  }
-
-  /** Every frame reported must belong to one of the tasks named (each frame is in one task only). */
-  private checkFrames (rt: JobRuntime, ids: string[], frames: ReadonlyArray<{ frame: number }>): void {
-    for (const { frame } of frames) {
-      const idx = rt.taskOfFrame(frame)
-      if (idx >= 0 && ids.includes(rt.task(idx).id)) continue
-      throw badRequest('RFAM_BAD_FRAME', `Frame ${frame} is not part of task${ids.length === 1 ? '' : 's'} ${ids.join(', ')} of job "${rt.job.name}".`)
-    }
-  }
-
-  /**
-   * The frames whose files are on the share (frame-files.ts). The others do not count: they are
-   * logged, and remembered for the failure of their task if Blender finishes without them.
-   */
-  private async onShare (rt: JobRuntime, state: NodeState, frames: FarmReport['frames']): Promise<FarmReport['frames']> {
-    if (frames.length === 0) return frames
-    const { counted, refused } = await this.frameFiles.check(rt.job, (f) => rt.task(rt.taskOfFrame(f)), frames)
-    if (rt.refused.size > 0) for (const f of counted) rt.refused.delete(f.frame)
-    if (refused.length === 0) return counted
-    for (const r of refused) rt.refused.set(r.frame, r.why)
-    const list = refused.slice(0, 10).map((r) => r.frame).join(', ') + (refused.length > 10 ? ', …' : '')
-    this.deps.log.warn(`farm: node ${state.record.name} reported frame${refused.length === 1 ? '' : 's'} ${list} of "${rt.job.name}" written, but they do not count: ${refused[0]!.why}${refused.length > 1 ? ' (and more)' : ''}`)
-    return counted
-  }
-
-  private claimable (rt: JobRuntime, state: NodeState): boolean {
-    return !isFinished(rt.job.status) && this.scheduler.fits(rt, state.caps)
-  }
-
-  /**
-   * A task queued again because its node went silent: that node (and no other) may take it back
-   * if it still renders it, comes back soon enough, and nobody was given the task meanwhile.
-   */
-  private mayClaimBack (rt: JobRuntime, task: Task, state: NodeState): boolean {
-    if (task.lastNode !== state.record.name || !this.claimable(rt, state)) return false
-    const last = Math.max(Date.parse(task.assignedAt ?? '') || 0, Date.parse(task.lastReport ?? '') || 0)
-    return this.clock.now() - last <= CLAIM_BACK_MS
-  }
-
-  /** A node still renders a task the server had queued again (after a restart or a timeout): it keeps it. */
-  private claim (rt: JobRuntime, idx: number, state: NodeState, changes: Changes): void {
-    const task = rt.task(idx)
-    this.sm.moveTask(rt.job, task, 'active')
-    task.node = state.record.name
-    task.lastNode = state.record.name
-    task.assignedAt ??= new Date(this.clock.now()).toISOString()
-    rt.joinRun(state.record.name, idx, this.clock.now())
-    this.sm.settle(rt.job)
-    changes.add(rt, [idx])
-  }
-
-  /**
-   * Queues an active task again. Only a node that went silent (`claimBack`) may take it back later;
-   * one that gave it up itself (failed, signed off, restarted, told to stop) may not.
-   */
-  private requeue (rt: JobRuntime, idx: number, changes: Changes, claimBack = false): void {
-    const task = rt.task(idx)
-    if (task.status !== 'active') return
-    this.sm.moveTask(rt.job, task, 'queued')
-    if (!claimBack) delete task.lastNode
-    changes.add(rt, [idx])
-  }
-
-  /**
-   * Compares the runs a node lists with what the server knows. Returns the runs it must stop;
-   * their other tasks on this node are queued again. With `claim`, queued tasks it lists are
-   * handed back to it.
-   */
-  private reconcile (state: NodeState, listed: RunRef[], changes: Changes, claim: boolean): RunRef[] {
-    const cancel: RunRef[] = []
-    const me = state.record.name
-    for (const ref of listed) {
-      const rt = this.scheduler.jobs.get(ref.job)
-      if (!rt) { cancel.push(ref); continue }
-      let stop = false
-      const mine: number[] = []
-      for (const id of ref.tasks) {
-        const idx = rt.taskIndex.get(id)
-        if (idx === undefined) { stop = true; continue }
-        const task = rt.task(idx)
-        if (task.status === 'completed') continue
-        if (task.status === 'active' && task.node === me) { mine.push(idx); continue }
-        if (task.status === 'queued' && claim && this.mayClaimBack(rt, task, state)) {
-          this.claim(rt, idx, state, changes)
-          mine.push(idx)
-          continue
-        }
-        if (task.status === 'queued' && !claim) continue
-        stop = true
-      }
-      if (stop) {
-        cancel.push(ref)
-        for (const idx of mine) this.requeue(rt, idx, changes)
-      }
-    }
-    return cancel
-  }
-
-  /** Runs the server gave this node that it does not list (a reply it never got): sent again. */
-  private resend (state: NodeState, listed: RunRef[]): FarmTask[] {
-    const known = new Set(listed.flatMap((r) => r.tasks.map((t) => `${r.job}/${t}`)))
-    const out: FarmTask[] = []
-    for (const run of this.scheduler.runsOfNode(state.record.name)) {
-      const lost = [...run.tasks].filter((idx) => !known.has(`${run.job.id}/${run.job.task(idx).id}`)).sort((a, b) => a - b)
-      for (const group of consecutiveGroups(run.job, lost)) out.push(this.farmTask(run.job, group))
-    }
-    return out
-  }
-
-  private assignUpTo (state: NodeState, free: number, changes: Changes): FarmTask[] {
-    const out: FarmTask[] = []
-    for (let i = 0; i < free; i++) {
-      const plan = this.scheduler.pick(state.caps)
-      if (!plan) break
-      this.assign(state, plan, changes)
-      out.push(this.farmTask(plan.job, plan.tasks, plan.frames))
-    }
-    if (out.length > 0) this.announceNodes()
-    return out
-  }
-
-  private assign (state: NodeState, plan: PlannedRun, changes: Changes): void {
-    const { job } = plan
-    const at = new Date(this.clock.now()).toISOString()
-    for (const idx of plan.tasks) {
-      const task = job.task(idx)
-      this.sm.moveTask(job.job, task, 'active')
-      task.node = state.record.name
-      task.lastNode = state.record.name
-      task.attempts++
-      task.assignedAt = at
-    }
-    job.startRun(state.record.name, plan.tasks, this.clock.now())
-    this.sm.settle(job.job)
-    changes.add(job, plan.tasks)
-    // Why earlier attempts at these frames did not count says nothing about this one.
-    if (job.refused.size > 0) for (const f of plan.frames) job.refused.delete(f)
-  }
-
-  private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
-    const { job } = rt
-    // The node lets Blender see only this folder (its sandbox) and refuses paths leading out of it.
-    const projectDir = this.deps.project(job.project)?.directory
-    return {
-      job: job.id,
-      tasks: idxs.map((i) => job.tasks[i]!.id) as FarmTask['tasks'],
-      name: job.name,
-      project: job.project,
-      ...(projectDir ? { projectDir } : {}),
-      file: job.file,
-      output: job.output ?? job.file.replace(/[^/]*$/, 'renders/####'),
-      frames: frames as FarmTask['frames'],
-      frameStep: job.frameStep,
-      video: job.video,
-    }
-  }
-
-  /** Records frames written; true when they show for the first time that the job's frames are short. */
-  private writeFrames (rt: JobRuntime, state: NodeState, frames: FarmReport['frames'], changes: Changes): boolean {
-    const wasShort = shortFrames(rt)
-    const at = new Date(this.clock.now()).toISOString()
-    const me = state.record.name
-    const touched = new Set<number>()
-    for (const f of frames) {
-      const idx = rt.taskOfFrame(f.frame)
-      const task = rt.task(idx)
-      if (task.status !== 'active' || task.node !== me) continue
-      task.framesDone ??= []
-      if (task.framesDone.includes(f.frame)) continue
-      task.framesDone.push(f.frame)
-      task.samples ??= []
-      task.samples.push({ frame: f.frame, seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), node: me, at })
-      const run = rt.runOfTask.get(idx)
-      if (run) run.frameSeconds += f.seconds
-      rt.frameWritten(f.frame, f.seconds, f.memoryMB)
-      const asset = rt.job.asset
-      if (asset && !rt.job.video) changes.after.push(() => this.stats.frame(rt.project, asset, f.frame, { seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), at, node: me }))
-      touched.add(idx)
-      if (task.framesDone.length === task.frames.length) {
-        this.sm.moveTask(rt.job, task, 'completed')
-        if (rt.job.video && rt.job.asset) {
-          const seconds = task.samples.reduce((s, x) => s + x.seconds, 0)
-          const asset = rt.job.asset
-          changes.after.push(() => this.stats.video(rt.project, asset, { seconds, at, node: me }))
-        }
-      }
-    }
-    if (touched.size === 0) return false
-    this.sm.settle(rt.job)
-    changes.add(rt, touched)
-    if (isFinished(rt.job.status)) changes.after.push(() => { void this.stats.flush() })
-    return !wasShort && shortFrames(rt)
-  }
-
-  /** The first task fails (retried elsewhere, or failed for good); the others go back to the queue. */
-  private failTasks (rt: JobRuntime, state: NodeState, idxs: number[], msg: Pick<FarmFailed, 'frame' | 'exitCode' | 'message' | 'logTail'> & { signal?: string | null }, changes: Changes): void {
-    const me = state.record.name
-    const byFrame = msg.frame !== undefined ? rt.taskOfFrame(msg.frame) : -1
-    const failing = idxs.includes(byFrame) ? byFrame : idxs[0]!
-    for (const idx of idxs) if (idx !== failing) this.requeue(rt, idx, changes)
-    const task = rt.task(failing)
-    delete task.lastNode // the node gave it up: a repeated failed is not a second failure
-    const frame = msg.frame ?? rt.framesOf([failing])[0]
-    task.failures ??= []
-    task.failures.push({
-      node: me,
-      at: new Date(this.clock.now()).toISOString(),
-      ...(frame !== undefined ? { frame } : {}),
-      exitCode: msg.exitCode,
-      message: msg.message,
-      logTail: msg.logTail.slice(-LOG_TAIL_MAX),
-    })
-    rt.errors++
-    rt.noteFailure(failing, me)
-    let blocked = false
-    if ((rt.nodeFailures.get(me) ?? 0) >= this.settings.blocklistAfter && !rt.blocklist.has(me)) {
-      rt.blocklist.add(me)
-      rt.job.blocklist = [...rt.blocklist]
-      blocked = true
-      this.deps.log.warn(`farm: node ${me} failed job "${rt.job.name}" ${rt.nodeFailures.get(me)} times and gets no more of it`)
-    }
-    const tries = task.failures.length
-    const nodesLeft = this.registry.knownFor(rt.group).filter((n) => !rt.blocklist.has(n))
-    const what = frame !== undefined ? `Frame ${frame}` : `Task ${task.id}`
-    if (tries > this.settings.maxRetries) {
-      this.sm.moveTask(rt.job, task, 'failed')
-      this.sm.settle(rt.job, `${what} failed ${tries} times. Last error (on ${me}): ${msg.message}`.slice(0, 2000))
-    } else if (blocked && nodesLeft.length === 0) {
-      this.sm.moveTask(rt.job, task, 'failed')
-      this.sm.settle(rt.job, `No render node is left that may render this job: ${[...rt.blocklist].join(', ')} failed it too often. Last error: ${msg.message}`.slice(0, 2000))
-    } else {
-      this.sm.moveTask(rt.job, task, 'queued')
-    }
-    changes.add(rt, [failing])
-    this.deps.log.info(`farm: ${what.toLowerCase()} of "${rt.job.name}" failed on ${me}: ${msg.message}`)
-  }
-
   // ==== timeouts ================================================================================
 
   private scheduleSweep (): void {
@@ -965,33 +256,8 @@ export class Farm {
     }, 1000)
   }
 
-  /**
-   * Nodes silent for longer than nodeTimeoutSeconds, and those whose held request closed from their
-   * end with nothing from them since for nodeGoneSeconds (killed), lose their tasks to the queue.
-   */
-  async sweep (): Promise<void> {
-    if (this.readOnly) return // nobody can report meanwhile: nobody times out
-    const { nodeTimeoutSeconds, nodeGoneSeconds } = this.settings
-    const gone = [
-      ...this.registry.timedOut(nodeTimeoutSeconds * 1000).map((state) => ({ state, why: `has not been heard from for ${nodeTimeoutSeconds} s` })),
-      ...this.registry.closedGone(nodeGoneSeconds * 1000).map((state) => ({ state, why: `closed its request for work and sent nothing for ${nodeGoneSeconds} s (stopped, killed or crashed)` })),
-    ]
-    if (gone.length === 0) return
-    const changes = new Changes()
-    for (const { state, why } of gone) {
-      let lost = 0
-      for (const run of this.scheduler.runsOfNode(state.record.name)) {
-        for (const idx of [...run.tasks]) {
-          this.requeue(run.job, idx, changes, true) // it may still be rendering: it may claim them back
-          lost++
-        }
-      }
-      this.deps.log.warn(`farm: node ${state.record.name} ${why}${lost ? `; its ${lost} task${lost === 1 ? '' : 's'} are queued again` : ''}`)
-    }
-    await this.commit(changes)
-    this.announceNodes()
-    this.wakeForWork()
-  }
+  /** Nodes gone silent (or killed) lose their tasks to the queue (node-protocol.ts). */
+  sweep (): Promise<void> { return this.protocol.sweep() }
 
   // ==== plumbing ================================================================================
 
@@ -1006,6 +272,13 @@ export class Farm {
     // When the write fails, the store has put every job in it back as it is on disk (putBack).
     await written
     for (const then of changes.after) then()
+  }
+
+  /** New work may be available: offer it to the nodes and prenodes waiting (longest waiting first). */
+  private wakeForWork (): void {
+    if (this.readOnly) return
+    this.prenodes.wake()
+    this.waiters.offerWork(() => this.scheduler.hasRunnable())
   }
 
   // ==== the farm folder: read-only while it cannot be written =================================
@@ -1033,7 +306,7 @@ export class Farm {
     }
     try {
       // Frames of journal lines a start could not read are looked for before work goes out again.
-      await this.repairJournal()
+      await this.repair.run()
     } catch {
       return // refused again: the store tries again, and calls back
     }
@@ -1054,90 +327,9 @@ export class Farm {
     const rt = this.scheduler.jobs.get(job.id)
     if (!rt) return
     rt.resync(this.clock.now())
-    // A stop the server meant to tell a node of is void for a task that is that node's again.
-    for (const [node, jobs] of this.pendingCancels) {
-      const tasks = jobs.get(job.id)
-      if (!tasks) continue
-      for (const id of [...tasks]) {
-        const task = rt.task(rt.taskIndex.get(id) ?? -1) as Task | undefined
-        if (task?.status === 'active' && task.node === node) tasks.delete(id)
-      }
-      if (tasks.size === 0) jobs.delete(job.id)
-      if (jobs.size === 0) this.pendingCancels.delete(node)
-    }
+    this.waiters.dropVoidCancels(rt)
     this.scheduler.refresh(rt)
     this.announce(rt)
-  }
-
-  /**
-   * Journal lines the start could not read (journal-repair.ts): the frames of their jobs that are
-   * on disk count, then each journal file is reported. Throws when that cannot be written.
-   */
-  private repairJournal (): Promise<void> {
-    this.repairing ??= this.repair().finally(() => { this.repairing = null })
-    return this.repairing
-  }
-
-  private async repair (): Promise<void> {
-    if (this.unrepaired.length === 0) return
-    const damaged = this.unrepaired
-    const everyJob = damaged.some((d) => d.job === undefined)
-    const checked = jobsToCheck(damaged, this.scheduler.jobs)
-    const found = new Map<JobRuntime, number[]>()
-    const changes = new Changes()
-    for (const rt of checked) {
-      const frames = await framesOnDisk(this.frameFiles, rt)
-      if (frames.length === 0) continue
-      found.set(rt, frames)
-      this.countFound(rt, frames, changes)
-    }
-    await this.commit(changes)
-    this.unrepaired = []
-    for (const [file, lines] of byFile(damaged)) {
-      const reason = describe(lines, checked, everyJob, found)
-      if (this.deps.problem) this.deps.problem(file, reason)
-      else this.deps.log.warn(`farm: journal ${file}: ${reason}`)
-    }
-  }
-
-  /** Counts frames found on disk (no node reported them: no statistics); tasks with every frame are completed. */
-  private countFound (rt: JobRuntime, frames: number[], changes: Changes): void {
-    const touched = new Set<number>()
-    for (const frame of frames) {
-      const idx = rt.taskOfFrame(frame)
-      const task = rt.task(idx)
-      if (task.status !== 'active' && task.status !== 'queued') continue
-      task.framesDone ??= []
-      if (task.framesDone.includes(frame)) continue
-      task.framesDone.push(frame)
-      touched.add(idx)
-    }
-    for (const idx of touched) {
-      const task = rt.task(idx)
-      if (task.framesDone!.length < task.frames.length) continue
-      if (task.status === 'queued') this.sm.moveTask(rt.job, task, 'active')
-      this.sm.moveTask(rt.job, task, 'completed')
-    }
-    // Frames were counted past the runtime's counters: they are counted again from the tasks.
-    rt.resync(this.clock.now())
-    this.sm.settle(rt.job)
-    this.scheduler.refresh(rt)
-    changes.add(rt, touched)
-  }
-
-  /** Asks for a preview of the latest frame a node wrote, or of the picture it made of one (a movie's frames only that way). */
-  private preview (rt: JobRuntime, msg: { output?: string, preview?: string }): void {
-    const source = msg.preview ?? (rt.job.video ? undefined : msg.output)
-    if (!source) return
-    try {
-      const dir = posix.dirname(rt.job.output ?? '')
-      const info = this.deps.project(rt.project)
-      if (!info) return
-      const abs = projectPaths(this.deps.resolveNamedPath, info.directory).read(`${dir}/${source}`, 'frame')
-      this.previews.request(rt.id, abs)
-    } catch (err) {
-      this.deps.log.warn(`farm: no preview for "${rt.job.name}": ${(err as Error).message}`)
-    }
   }
 
   private announce (rt: JobRuntime): void { this.announcer.job(rt.project, rt.id) }
@@ -1149,45 +341,4 @@ export class Farm {
 
   /** Waits until render statistics gathered so far are written to the sidecars. */
   flushStats (): Promise<void> { return this.stats.flush() }
-}
-
-/** Splits task indexes into runs whose frames follow each other (only a run's first task may be half done). */
-function consecutiveGroups (rt: JobRuntime, idxs: number[]): number[][] {
-  const groups: number[][] = []
-  for (const idx of idxs) {
-    const last = groups[groups.length - 1]
-    const started = (rt.task(idx).framesDone?.length ?? 0) > 0
-    if (last && last[last.length - 1] === idx - 1 && !started) last.push(idx)
-    else groups.push([idx])
-  }
-  return groups
-}
-
-/** Joins two lists of runs to stop, one entry per job. */
-function mergeRefs (a: RunRef[], b: RunRef[]): RunRef[] {
-  if (b.length === 0) return a
-  if (a.length === 0) return b
-  const byJob = new Map<string, Set<string>>()
-  for (const r of [...a, ...b]) {
-    const set = byJob.get(r.job) ?? new Set<string>()
-    for (const t of r.tasks) set.add(t)
-    byJob.set(r.job, set)
-  }
-  return [...byJob].map(([job, tasks]) => ({ job, tasks: [...tasks] as RunRef['tasks'] }))
-}
-
-/** A node naming a task that is not its own. */
-function notYourTask (rt: JobRuntime, task: Task, node: string): HttpError {
-  return new HttpError(409, 'RFAM_NOT_YOUR_TASK', task.status === 'active'
-    ? `Task ${task.id} of job "${rt.job.name}" is being rendered by node "${task.node}", not by "${node}"; a node may only report on its own tasks.`
-    : `Task ${task.id} of job "${rt.job.name}" was not handed to node "${node}"; a node may only report on its own tasks.`)
-}
-
-/** Why a run Blender finished left frames undone: their files were not on the share, or Blender never wrote them. */
-function missingMessage (rt: JobRuntime, frames: number[]): string {
-  const list = (xs: number[]) => `${xs.slice(0, 10).join(', ')}${xs.length > 10 ? ', …' : ''}`
-  const refused = frames.filter((f) => rt.refused.has(f))
-  if (refused.length === 0) return `Blender finished without writing frame${frames.length === 1 ? '' : 's'} ${list(frames)}.`
-  const one = refused.length === 1
-  return `Frame${one ? '' : 's'} ${list(refused)} ${one ? 'was' : 'were'} reported written, but ${one ? 'its file is' : 'their files are'} not on the share: ${rt.refused.get(refused[0]!)}.`
 }

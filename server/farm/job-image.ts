@@ -1,7 +1,8 @@
 // A job as it is on disk (its job file plus the journal lines written since), kept as text. Job
 // files are written from it, never from the job in memory, which may hold a change whose journal
 // line is still being written (and may yet be refused); and a job in memory is put back to it when
-// a change could not be written, so a refused change never happens later.
+// a change could not be written, so a refused change never happens later. Its header's key tells
+// the journal whether a job's fields changed since its last line on disk (unchanged, they are left out).
 import type { Job, Task } from '../../schemas/generated/types.ts'
 
 export interface JobImage {
@@ -47,4 +48,22 @@ export function slimTask (task: Task): Task {
 
 export function slim (job: Job): void {
   for (const task of job.tasks) slimTask(task)
+}
+
+/** Everything in a job's header that changes after creation. */
+export interface HeaderKey {
+  status: Job['status'], priority: number, updated?: string, started?: string, finished?: string, name: string, message?: string,
+  blocklist: string, seenBy: string
+}
+
+export function headerKey (job: Job): HeaderKey {
+  const { status, priority, updated, started, finished, name, message } = job
+  return { status, priority, updated, started, finished, name, message, blocklist: job.blocklist?.join(',') ?? '', seenBy: job.seenBy?.join(',') ?? '' }
+}
+
+/** Compared field by field: this runs for every change, so it builds nothing. */
+export function sameHeader (k: HeaderKey, job: Job): boolean {
+  return k.status === job.status && k.priority === job.priority && k.updated === job.updated && k.started === job.started &&
+    k.finished === job.finished && k.name === job.name && k.message === job.message &&
+    k.blocklist === (job.blocklist?.join(',') ?? '') && k.seenBy === (job.seenBy?.join(',') ?? '')
 }

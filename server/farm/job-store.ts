@@ -7,8 +7,8 @@
 // of thousands of tasks for each change would not keep up; appending one line and syncing once for
 // a whole batch of changes (group commit) does. Job files are rewritten every few seconds while a
 // job changes, and journal files are deleted once every job in them has a newer file. At start the
-// files are read and the journal replayed (only lines newer than a file's `revision`), so after
-// SIGKILL nothing that was acknowledged is lost.
+// files are read and the journal replayed (journal-replay.ts: only lines newer than a file's
+// `revision`), so after SIGKILL nothing that was acknowledged is lost.
 //
 // A change is acknowledged only once it is on disk, and a change that cannot be written never
 // happens (issue 16, item 1). The farm changes a job in memory, then records it; when the write
@@ -17,16 +17,17 @@
 // hears of it. Job files are written from that on-disk image too, never from memory. From then on
 // the store cannot write (`problem`): the farm refuses changes up front, and the store tries again
 // every few seconds until it can, by itself.
-import { mkdir, open, readdir, readFile, unlink } from 'node:fs/promises'
+import { mkdir, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Job } from '../../schemas/generated/types.ts'
-import { validator } from '../../schemas/validator.ts'
 import { HttpError } from '../errors.ts'
-import { writeFileAtomic } from '../store/atomic-write.ts'
+import { syncDirectory, writeFileAtomic } from '../store/atomic-write.ts'
 import { sweepFolder } from '../store/temp-files.ts'
 import type { DiskFullError } from '../store/disk-full.ts'
-import { fileText, headerJson, imageOf, putBack, slim, slimTask, type JobImage } from './job-image.ts'
-import { JournalFile } from './journal-file.ts'
+import { fileText, headerJson, headerKey, imageOf, putBack, sameHeader, type HeaderKey, type JobImage } from './job-image.ts'
+import { JobFiles } from './job-files.ts'
+import { JournalFile, probeRoom } from './journal-file.ts'
+import { replay, type DamagedLine } from './journal-replay.ts'
 import { writeProblem, type FarmReadOnlyError } from './write-problem.ts'
 
 export interface StoreLog {
@@ -51,23 +52,10 @@ export interface JobStoreOptions {
 
 export type WriteProblem = DiskFullError | FarmReadOnlyError
 
-/** A journal line that could not be read at load: cut off at the end of the last file (`torn`), or damaged. */
-export interface DamagedLine {
-  file: string
-  line: number
-  torn: boolean
-  /** The job it was about, when that much of it is readable. */
-  job?: string
-}
-
-type Header = Omit<Job, 'tasks'>
-/** One change: job id, revision, the job's fields (only when they changed), the tasks changed. */
-interface JournalLine { j: string, r: number, h?: Header, t: Record<string, unknown> }
 /** A line recorded and not yet on disk: what it changes in its job's on-disk image once it is. */
 interface PendingLine { id: string, rev: number, key: HeaderKey | null, header: string | null, idxs: number[], texts: string[] }
 
 const ID = /^[0-9a-f-]{36}$/
-const LINE_JOB = /^\{"j":"([0-9a-f-]{36})"/
 /** Passes per snapshot interval; each rewrites at most this share of the changing jobs' files. */
 const SNAPSHOT_PASSES = 20
 /** Room a store that could not write wants before it writes again: a few batches of lines. */
@@ -81,8 +69,6 @@ export class JobStore {
   private readonly retryEveryMs: number
   private seq = 0
   private journal: JournalFile | null = null
-  /** Per journal file: the newest revision of each job it holds that no job file holds yet. */
-  private readonly segments = new Map<number, Map<string, number>>()
   private pending: string[] = []
   private pendingLines: PendingLine[] = []
   /** The promise every pending line's caller waits on (one per sync, not one per line). */
@@ -98,8 +84,8 @@ export class JobStore {
   readonly syncStats = { count: 0, totalMs: 0, maxMs: 0, lines: 0 }
   /** Journal lines that could not be read at load. */
   readonly damaged: DamagedLine[] = []
-  private readonly dirty = new Set<string>()
-  private readonly lastSnapshot = new Map<string, number>()
+  /** The job files, and which journal files they leave needed. */
+  private readonly files: JobFiles
   private snapshotTimer: NodeJS.Timeout | null = null
   private snapshotting: Promise<void> | null = null
   private retryTimer: NodeJS.Timeout | null = null
@@ -112,6 +98,7 @@ export class JobStore {
     this.snapshotEveryMs = options.snapshotEveryMs ?? 10_000
     this.segmentBytes = options.segmentBytes ?? 16 * 1024 * 1024
     this.retryEveryMs = options.retryEveryMs ?? 2000
+    this.files = new JobFiles(this.jobsDir, this.journalDir, this.images, (id) => this.jobs.has(id))
   }
 
   /** Why the store cannot write now (and since when), or null. */
@@ -126,63 +113,21 @@ export class JobStore {
     for (const dir of [this.jobsDir, this.journalDir]) await mkdir(dir, { recursive: true }).catch((err) => this.cannotWrite(err, dir))
     // Temp files of job-file writes a killed server left (never those of a writer still running).
     await sweepFolder(this.jobsDir)
-    for (const name of (await names(this.jobsDir)).filter((n) => n.endsWith('.json')).sort()) {
-      const file = join(this.jobsDir, name)
-      try {
-        const job = JSON.parse(await readFile(file, 'utf8')) as Job
-        const problem = validator().check('job.schema.json', job)
-        if (problem) throw new Error(problem)
-        if (`${job.id}.json` !== name) throw new Error(`its id is ${job.id}`)
-        slim(job)
-        this.jobs.set(job.id, job)
-      } catch (err) {
-        this.options.log.error(`farm: job file ${file} cannot be read and is left alone: ${(err as Error).message}`)
-      }
-    }
-    const changed = new Set<string>()
-    const segmentFiles = (await names(this.journalDir)).filter((n) => /^\d+\.ndjson$/.test(n)).sort((a, b) => parseInt(a) - parseInt(b))
-    for (const [n, name] of segmentFiles.entries()) {
-      const seq = parseInt(name)
-      this.seq = Math.max(this.seq, seq)
-      const revs = new Map<string, number>()
-      this.segments.set(seq, revs)
-      const lines = (await readFile(join(this.journalDir, name), 'utf8')).split('\n')
-      for (const [i, text] of lines.entries()) {
-        if (text === '') continue
-        let line: JournalLine
-        try {
-          line = JSON.parse(text) as JournalLine
-        } catch {
-          // A torn last line is a write the server never finished (killed, or its disk full):
-          // never acknowledged, but a node may have written its frames. The farm reports it.
-          const job = LINE_JOB.exec(text)?.[1]
-          // Torn: no newline after it (each line is written with its newline, in one write).
-          const torn = n === segmentFiles.length - 1 && i === lines.length - 1
-          this.damaged.push({ file: join(this.journalDir, name), line: i + 1, torn, ...(job ? { job } : {}) })
-          continue
-        }
-        const job = this.jobs.get(line.j)
-        if (!job || line.r <= (job.revision ?? 0)) continue
-        if (line.h) {
-          for (const key of Object.keys(job)) if (key !== 'tasks') delete (job as Partial<Job>)[key as keyof Job]
-          Object.assign(job, line.h)
-        }
-        for (const [idx, task] of Object.entries(line.t)) job.tasks[Number(idx)] = slimTask(task as Job['tasks'][number])
-        job.revision = line.r
-        revs.set(job.id, line.r)
-        changed.add(job.id)
-      }
-    }
+    const found = await replay(this.jobsDir, this.journalDir, this.options.log)
+    for (const [id, job] of found.jobs) this.jobs.set(id, job)
+    this.seq = Math.max(this.seq, found.seq)
+    this.damaged.push(...found.damaged)
+    const { changed } = found
     for (const job of this.jobs.values()) this.images.set(job.id, imageOf(job))
-    for (const id of changed) this.dirty.add(id)
+    this.files.loaded(found.segments, changed)
     // The replayed changes go to job files now, and the journal files they came from away; on a
     // disk that cannot be written they stay until it can.
     if (!this.writeProblem) await this.openJournal().catch((err) => this.cannotWrite(err, this.journalDir))
     // A full disk may still take a new, empty journal file: only writing tells.
-    if (!this.writeProblem) await this.probeRoom().catch((err) => this.cannotWrite(err, this.journalDir))
+    if (!this.writeProblem) await probeRoom(this.journalDir, ROOM_BYTES).catch((err) => this.cannotWrite(err, this.journalDir))
     for (const id of changed) {
       if (this.writeProblem) break
-      await this.writeSnapshot(id).catch((err) => this.cannotWrite(err, join(this.jobsDir, `${id}.json`)))
+      await this.files.write(id).catch((err) => this.cannotWrite(err, join(this.jobsDir, `${id}.json`)))
     }
     await this.dropCleanSegments()
     this.snapshotTimer = setInterval(() => { void this.snapshotDue() }, Math.max(50, Math.floor(this.snapshotEveryMs / SNAPSHOT_PASSES)))
@@ -204,7 +149,7 @@ export class JobStore {
     }
     this.jobs.set(job.id, job)
     this.images.set(job.id, image)
-    this.lastSnapshot.set(job.id, Date.now())
+    this.files.created(job.id)
   }
 
   /**
@@ -243,11 +188,9 @@ export class JobStore {
     this.jobs.delete(id)
     this.images.delete(id)
     this.headers.delete(id)
-    this.dirty.delete(id)
-    this.lastSnapshot.delete(id)
-    for (const map of this.segments.values()) map.delete(id)
+    this.files.forget(id)
     await unlink(join(this.jobsDir, `${id}.json`)).catch((err) => { if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err })
-    await this.syncDir(this.jobsDir)
+    await syncDirectory(this.jobsDir)
     await this.dropCleanSegments()
   }
 
@@ -258,9 +201,9 @@ export class JobStore {
     await this.flushing
     await this.snapshotting
     this.closed = true
-    for (const id of [...this.dirty]) {
+    for (const id of this.files.behind()) {
       try {
-        await this.writeSnapshot(id)
+        await this.files.write(id)
       } catch (err) {
         // Its journal lines stay, and are replayed at the next start.
         this.options.log.error(`farm: cannot write job file ${id} at stop: ${(err as Error).message}`)
@@ -319,16 +262,14 @@ export class JobStore {
 
   /** The lines are on disk: their jobs' on-disk images take them in. */
   private written (lines: PendingLine[]): void {
-    const map = this.segments.get(this.seq)!
     for (const line of lines) {
       const image = this.images.get(line.id)
       if (!image || !this.jobs.has(line.id)) continue
       for (let k = 0; k < line.idxs.length; k++) image.tasks[line.idxs[k]!] = line.texts[k]!
       if (line.header !== null) image.header = line.header
       image.revision = line.rev
-      map.set(line.id, Math.max(map.get(line.id) ?? 0, line.rev))
       if (line.key !== null) this.headers.set(line.id, line.key)
-      this.dirty.add(line.id)
+      this.files.journaled(this.seq, line.id, line.rev)
     }
     if (this.writeProblem) this.canWrite()
   }
@@ -395,7 +336,7 @@ export class JobStore {
       try {
         if (this.journal) await this.journal.settle()
         else await this.openJournal()
-        await this.probeRoom()
+        await probeRoom(this.journalDir, ROOM_BYTES)
         this.canWrite()
       } catch (err) {
         this.cannotWrite(err, this.journal?.path ?? this.journalDir)
@@ -407,44 +348,24 @@ export class JobStore {
     await this.flushing
   }
 
-  /** Writes (and removes) a file of ROOM_BYTES beside the journal: throws when there is no room. */
-  private async probeRoom (): Promise<void> {
-    const path = join(this.journalDir, '.room')
-    const probe = await open(path, 'w')
-    try {
-      await probe.writeFile(Buffer.alloc(ROOM_BYTES))
-      await probe.sync()
-    } finally {
-      await probe.close()
-      await unlink(path).catch(() => {})
-    }
-  }
-
   private async openJournal (): Promise<void> {
     const seq = this.seq + 1
     const file = await JournalFile.open(join(this.journalDir, `${seq}.ndjson`))
     const old = this.journal
     this.journal = file
     this.seq = seq
-    this.segments.set(seq, new Map())
+    this.files.journalOpened(seq)
     await old?.close().catch(() => {})
-    await this.syncDir(this.journalDir)
+    await syncDirectory(this.journalDir)
   }
 
   private async snapshotDue (): Promise<void> {
     // While the disk is full the files could not be written either; the journal keeps it all.
     if (this.snapshotting || this.closed || this.writeProblem) return
     this.snapshotting = (async () => {
-      // The oldest due files first, and only a share of the changing jobs per pass: jobs that
-      // started together (a farm's worth) would otherwise all be rewritten in one burst, every
-      // time, each a large string to build and write.
-      const now = Date.now()
-      const due = [...this.dirty].filter((id) => now - (this.lastSnapshot.get(id) ?? 0) >= this.snapshotEveryMs)
-        .sort((a, b) => (this.lastSnapshot.get(a) ?? 0) - (this.lastSnapshot.get(b) ?? 0))
-        .slice(0, Math.ceil(this.dirty.size / SNAPSHOT_PASSES))
-      for (const id of due) {
+      for (const id of this.files.due(this.snapshotEveryMs, SNAPSHOT_PASSES)) {
         try {
-          await this.writeSnapshot(id)
+          await this.files.write(id)
         } catch (err) {
           this.options.log.error(`farm: cannot write job file ${id}: ${(err as Error).message}`)
         }
@@ -454,57 +375,15 @@ export class JobStore {
     await this.snapshotting
   }
 
-  /** Writes a job's file as the job is on disk (never with a change still being written). */
-  private async writeSnapshot (id: string): Promise<void> {
-    const image = this.images.get(id)
-    if (!image) return
-    const revision = image.revision
-    const text = fileText(image)
-    this.dirty.delete(id)
-    this.lastSnapshot.set(id, Date.now())
-    try {
-      await writeFileAtomic(join(this.jobsDir, `${id}.json`), text)
-    } catch (err) {
-      if (this.images.has(id)) this.dirty.add(id)
-      throw err
-    }
-    if (!this.jobs.has(id)) {
-      // Removed while being written: take the file away again.
-      await unlink(join(this.jobsDir, `${id}.json`)).catch(() => {})
-      return
-    }
-    if ((this.images.get(id)?.revision ?? 0) > revision) this.dirty.add(id)
-    for (const map of this.segments.values()) {
-      const rev = map.get(id)
-      if (rev !== undefined && rev <= revision) map.delete(id)
-    }
-  }
-
-  /** Deletes journal files whose every line is older than its job's file. */
+  /** Deletes journal files whose every line is older than its job's file (the one being written to only when asked). */
   private async dropCleanSegments (includingCurrent = false): Promise<void> {
-    for (const [seq, map] of [...this.segments]) {
-      if ((seq === this.seq && this.journal && !includingCurrent) || map.size > 0) continue
-      this.segments.delete(seq)
-      await unlink(join(this.journalDir, `${seq}.ndjson`)).catch(() => {})
-    }
-  }
-
-  private async syncDir (dir: string): Promise<void> {
-    try {
-      const h = await open(dir, 'r')
-      try { await h.sync() } finally { await h.close() }
-    } catch { /* not every file system can sync a folder */ }
+    await this.files.dropClean(this.journal && !includingCurrent ? this.seq : null)
   }
 
   /** For tests: how many journal files exist now. */
   async journalFiles (): Promise<string[]> {
     return (await readdir(this.journalDir)).filter((n) => n.endsWith('.ndjson')).sort()
   }
-}
-
-/** A folder's names; none when it cannot be read (it could not be made). */
-async function names (dir: string): Promise<string[]> {
-  return await readdir(dir).catch(() => [])
 }
 
 interface Batch { promise: Promise<void>, resolve: () => void, reject: (err: unknown) => void }
@@ -514,22 +393,4 @@ function newBatch (): Batch {
   let reject!: (err: unknown) => void
   const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
   return { promise, resolve, reject }
-}
-
-/** Everything in a job's header that changes after creation. */
-interface HeaderKey {
-  status: Job['status'], priority: number, updated?: string, started?: string, finished?: string, name: string, message?: string,
-  blocklist: string, seenBy: string
-}
-
-function headerKey (job: Job): HeaderKey {
-  const { status, priority, updated, started, finished, name, message } = job
-  return { status, priority, updated, started, finished, name, message, blocklist: job.blocklist?.join(',') ?? '', seenBy: job.seenBy?.join(',') ?? '' }
-}
-
-/** Compared field by field: this runs for every change, so it builds nothing. */
-function sameHeader (k: HeaderKey, job: Job): boolean {
-  return k.status === job.status && k.priority === job.priority && k.updated === job.updated && k.started === job.started &&
-    k.finished === job.finished && k.name === job.name && k.message === job.message &&
-    k.blocklist === (job.blocklist?.join(',') ?? '') && k.seenBy === (job.seenBy?.join(',') ?? '')
 }

@@ -3,7 +3,8 @@
 // with the rest; a write that fails half-way is cut off again, so no part of a refused change stays
 // behind to be replayed at the next start, and no later line lands after a torn one.
 import { constants } from 'node:fs'
-import { open, type FileHandle } from 'node:fs/promises'
+import { open, unlink, type FileHandle } from 'node:fs/promises'
+import { join } from 'node:path'
 
 /**
  * Writes are on disk when they return (O_DSYNC: as if each were followed by fdatasync): one
@@ -56,5 +57,18 @@ export class JournalFile {
 
   async close (): Promise<void> {
     await this.fd.close()
+  }
+}
+
+/** Writes (and removes) a file of `bytes` in the journal's folder: throws when there is no room for them. */
+export async function probeRoom (dir: string, bytes: number): Promise<void> {
+  const path = join(dir, '.room')
+  const probe = await open(path, 'w')
+  try {
+    await probe.writeFile(Buffer.alloc(bytes))
+    await probe.sync()
+  } finally {
+    await probe.close()
+    await unlink(path).catch(() => {})
   }
 }

@@ -4,9 +4,56 @@
 // even have been acknowledged. So before anything is rendered again, the frames of the jobs they
 // name (every job, when a line names none) that were handed out and not counted are looked for on
 // disk; those whose files are there count. Each journal file is reported once, with what was found.
+import type { FarmContext } from './farm-context.ts'
 import type { FrameFiles } from './frame-files.ts'
-import type { DamagedLine } from './job-store.ts'
+import type { DamagedLine } from './journal-replay.ts'
 import type { JobRuntime } from './job-runtime.ts'
+import { Changes } from './task-moves.ts'
+
+/** The farm's repair of the journal lines its start could not read (farm.ts runs it before work goes out). */
+export class JournalRepair {
+  /** Journal lines the start could not read, whose frames are still to be looked for on disk. */
+  private unrepaired: DamagedLine[] = []
+  private repairing: Promise<void> | null = null
+
+  constructor (private readonly ctx: FarmContext) {}
+
+  /** The lines the store could not read at start. */
+  noteDamaged (damaged: readonly DamagedLine[]): void {
+    this.unrepaired = [...damaged]
+  }
+
+  /**
+   * The frames of the lines' jobs that are on disk count, then each journal file is reported.
+   * Throws when that cannot be written (run again once it can).
+   */
+  run (): Promise<void> {
+    this.repairing ??= this.repair().finally(() => { this.repairing = null })
+    return this.repairing
+  }
+
+  private async repair (): Promise<void> {
+    if (this.unrepaired.length === 0) return
+    const damaged = this.unrepaired
+    const everyJob = damaged.some((d) => d.job === undefined)
+    const checked = jobsToCheck(damaged, this.ctx.scheduler.jobs)
+    const found = new Map<JobRuntime, number[]>()
+    const changes = new Changes()
+    for (const rt of checked) {
+      const frames = await framesOnDisk(this.ctx.frameFiles, rt)
+      if (frames.length === 0) continue
+      found.set(rt, frames)
+      this.ctx.moves.countFound(rt, frames, changes)
+    }
+    await this.ctx.commit(changes)
+    this.unrepaired = []
+    for (const [file, lines] of byFile(damaged)) {
+      const reason = describe(lines, checked, everyJob, found)
+      if (this.ctx.deps.problem) this.ctx.deps.problem(file, reason)
+      else this.ctx.deps.log.warn(`farm: journal ${file}: ${reason}`)
+    }
+  }
+}
 
 /** The jobs the lines may be about: those they name, or every job when one names none. */
 export function jobsToCheck (damaged: DamagedLine[], jobs: ReadonlyMap<string, JobRuntime>): JobRuntime[] {

@@ -150,6 +150,19 @@ export class NodeRegistry {
     return state
   }
 
+  /**
+   * The node a message comes from: its session must be right (401) and its credential the one it
+   * said hello with (403). It was heard from (touch).
+   */
+  heardFrom (name: string, session: string, credential: string): NodeState {
+    const state = this.authenticate(name, session)
+    if (state.record.credential !== credential) {
+      throw new HttpError(403, 'RFAM_NODE_CREDENTIAL', `Node "${name}" said hello with another farm credential; use the same one for every message.`)
+    }
+    this.touch(state)
+    return state
+  }
+
   /** A request arrived from the node. */
   touch (state: NodeState): void {
     const now = this.now()

@@ -133,6 +133,11 @@ async function moveTimeOn (handle: FileHandle, now: BigIntStats, before: BigIntS
   return handle.stat({ bigint: true })
 }
 
+/** Makes a folder's entries (a file created, renamed or removed) stick, where the file system can. */
+export async function syncDirectory (dir: string): Promise<void> {
+  await syncFolder(open(dir, 'r').catch(() => undefined))
+}
+
 /** Makes the rename durable; the handle is closed without waiting (the data is on disk by then). */
 async function syncFolder (opening: Promise<FileHandle | undefined>): Promise<void> {
   const folder = await opening

@@ -5,7 +5,7 @@
 // written may not go through any link at all (resolveForWrite), nor anything leave the project.
 import { EventEmitter } from 'node:events'
 import { constants } from 'node:fs'
-import { copyFile, lstat, mkdir, readFile, rename, utimes, access, stat, unlink, writeFile } from 'node:fs/promises'
+import { copyFile, lstat, mkdir, rename, utimes, access, stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -16,14 +16,14 @@ import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from '../routes/api/cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
-import { readProjectFile } from './project-file-read.ts'
-import { jsonText, replaceFile, writeFileAtomic, writeJsonAtomic } from './atomic-write.ts'
-import { asDiskFull, isDiskFull } from './disk-full.ts'
+import { ProjectJson } from './project-json.ts'
+import { jsonText, replaceFile, writeFileAtomic } from './atomic-write.ts'
+import { asDiskFull } from './disk-full.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
 import { withFileLock } from './file-lock.ts'
 import { LiveViews } from './live-views.ts'
-import { checkRelativePath, leadsOutside, resolveForWrite, resolveInside } from './named-paths.ts'
+import { checkRelativePath, resolveForWrite, resolveInside } from './named-paths.ts'
 
 export interface ProjectStoreOptions {
   ident: string
@@ -55,14 +55,13 @@ export class ProjectStore extends EventEmitter {
   /** Serialised to-do lists by user, valid for one version of the views. */
   private todoCache = new Map<string, CachedJson>()
   private todoCacheVersion = -1
-  private projectFile: ProjectFile = {}
-  private projectFileProblem?: string
-  private projectFileStamp = ''
+  private readonly projectFile: ProjectJson
 
   constructor (readonly options: ProjectStoreOptions) {
     super()
     this.linkCache = options.linkCache ?? new BlendLinkCache()
     this.index = new AssetIndex(options.root, options.rescanSeconds * 1000)
+    this.projectFile = new ProjectJson(options.root)
     this.index.on('change', (path: string) => {
       this.live.changed(path)
       this.queueLinks(path)
@@ -89,8 +88,9 @@ export class ProjectStore extends EventEmitter {
 
   async start (): Promise<void> {
     await mkdir(this.root, { recursive: true })
-    await this.ensureProjectFile()
-    await this.loadProjectFile()
+    await this.projectFile.ensure()
+    await this.projectFile.load()
+    this.index.bump()
     await this.index.start(this.options.watch ?? true)
     this.walked = true
     this.views() // build the first list now rather than on the first request
@@ -148,61 +148,18 @@ export class ProjectStore extends EventEmitter {
     return this.index.close()
   }
 
-  // ---- project.json -------------------------------------------------------------------------
-  private get projectFilePath (): string { return join(this.root, 'project.json') }
-
-  /**
-   * Every project folder holds a project.json, so tools that see only the files (the Blender
-   * add-on) find the project's top folder by it. Created empty when missing, never overwritten;
-   * a read-only folder just stays without one.
-   */
-  private async ensureProjectFile (): Promise<void> {
-    try {
-      await writeFile(this.projectFilePath, '{}\n', { flag: 'wx' })
-    } catch (err) {
-      // A full disk may leave the new file empty, which would read as damaged: it goes, and the
-      // project starts without one (made at the next start).
-      if (isDiskFull(err)) {
-        if ((await stat(this.projectFilePath).catch(() => null))?.size === 0) await unlink(this.projectFilePath).catch(() => {})
-        return
-      }
-      if (!['EEXIST', 'EACCES', 'EPERM', 'EROFS'].includes((err as NodeJS.ErrnoException).code ?? '')) throw err
-    }
-  }
-
+  // ---- project.json (project-json.ts) ------------------------------------------------------
   private async reloadProjectFileIfChanged (): Promise<void> {
-    const stamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
-    if (stamp === this.projectFileStamp) return
-    await this.loadProjectFile()
+    if (!await this.projectFile.reloadIfChanged()) return
+    // The defaults set may have changed, and with it every true priority.
+    this.index.bump()
     this.emit('change', { kind: 'project' })
   }
 
-  private async loadProjectFile (): Promise<void> {
-    this.projectFileStamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
-    const { file, problem } = await this.readProjectFileFromDisk()
-    this.projectFile = file
-    this.projectFileProblem = problem
-    // The defaults set may have changed, and with it every true priority.
-    this.index.bump()
-  }
-
-  /** project.json as far as it can be read, and what is wrong with it (see project-file-read.ts). */
-  private async readProjectFileFromDisk (): Promise<{ file: ProjectFile, problem?: string }> {
-    // A project.json that is a link leading out (to another team's) counts as empty.
-    if (leadsOutside(this.root, this.projectFilePath)) return { file: validateProjectFile({}), problem: 'it is a link leading out of the project, so RFAM does not read it' }
-    try {
-      return readProjectFile(await readFile(this.projectFilePath, 'utf8'))
-    } catch (err) {
-      const code = (err as NodeJS.ErrnoException).code
-      // None at all (a read-only folder could not get one) is no damage.
-      return { file: validateProjectFile({}), ...(code === 'ENOENT' ? {} : { problem: `cannot be read (${code ?? 'error'})` }) }
-    }
-  }
-
-  file (): ProjectFile { return validateProjectFile(structuredClone(this.projectFile)) }
+  file (): ProjectFile { return this.projectFile.file() }
 
   /** What is wrong with project.json, when something is: the details then leave out what cannot be read. */
-  get fileProblem (): string | undefined { return this.projectFileProblem }
+  get fileProblem (): string | undefined { return this.projectFile.problem }
 
   defaults (): DefaultsSet {
     const name = this.projectFile.defaults ?? this.options.defaultSet
@@ -218,28 +175,7 @@ export class ProjectStore extends EventEmitter {
       if (!members.has(role.user)) throw badRequest('RFAM_NOT_MEMBER', `"${role.user}" is not in this project, so cannot have a role in it.`)
     }
     this.resolveForWrite('project.json', 'project file')
-    const next = await withFileLock(this.projectFilePath, async () => {
-      let current: ProjectFile = {}
-      let damage: string | undefined
-      try {
-        const text = await readFile(this.projectFilePath, 'utf8')
-        damage = readProjectFile(text).problem
-        current = JSON.parse(text)
-      } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw conflict('RFAM_BROKEN_FILE', `project.json is ${damage ?? 'unreadable'}; fix or restore it before editing the project here.`)
-      }
-      const merged = { ...current, ...patch }
-      // A change that replaces the damaged part mends the file; any other would write the damage back.
-      if (damage !== undefined && validator().check('project-file.schema.json', structuredClone(merged), { quote: false }) !== null) {
-        throw conflict('RFAM_BROKEN_FILE', `project.json is damaged (${damage}); fix or restore it before editing the project here.`)
-      }
-      const valid = validateProjectFile(merged)
-      await writeJsonAtomic(this.projectFilePath, valid)
-      return valid
-    })
-    this.projectFile = next
-    this.projectFileProblem = undefined
-    this.projectFileStamp = await stat(this.projectFilePath).then((s) => `${s.mtimeMs}:${s.size}`, () => 'none')
+    const next = await this.projectFile.update(patch)
     this.index.bump()
     this.emit('change', { kind: 'project' })
     return structuredClone(next)
@@ -434,10 +370,4 @@ export class ProjectStore extends EventEmitter {
     await this.index.refresh(path)
     return target
   }
-}
-
-function validateProjectFile (data: ProjectFile): ProjectFile {
-  const problem = validator().check('project-file.schema.json', data)
-  if (problem) throw badRequest('RFAM_BAD_PROJECT_FILE', problem)
-  return data
 }

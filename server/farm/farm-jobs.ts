@@ -1,0 +1,168 @@
+// The render jobs people create, change and remove (the Rendering page, the add-on, automatic
+// renders), as they see them, and the previews shown with them. The first runs of a new job are
+// sized from earlier renders of its file. Part of the farm (farm.ts, the facade the routes call).
+import { existsSync, readdirSync, statSync } from 'node:fs'
+import { posix } from 'node:path'
+import type { JobCreate, JobUpdate, JobView } from '../../schemas/generated/types.ts'
+import { badRequest, notFound } from '../errors.ts'
+import { sweepFolder } from '../store/temp-files.ts'
+import type { FarmContext } from './farm-context.ts'
+import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
+import { JobRuntime } from './job-runtime.ts'
+import { isFinished } from './job-states.ts'
+import { PreviewMaker } from './preview.ts'
+import { Changes } from './task-moves.ts'
+import { jobView, relativeToProject } from './views.ts'
+
+export class FarmJobs {
+  private readonly previews: PreviewMaker
+  private readonly previewed = new Set<string>()
+
+  constructor (private readonly ctx: FarmContext, private readonly newId: () => string) {
+    this.previews = new PreviewMaker(ctx.deps.farmDir, ctx.deps.log, (job) => {
+      this.previewed.add(job)
+      const rt = ctx.scheduler.jobs.get(job)
+      if (rt) ctx.announce(rt)
+    })
+  }
+
+  /** At start: previews a killed server was writing are removed; those on disk are shown. */
+  async loadPreviews (): Promise<void> {
+    await sweepFolder(this.previews.dir) // previews a killed server was writing
+    try {
+      for (const name of readdirSync(this.previews.dir)) if (name.endsWith('.jpg')) this.previewed.add(name.slice(0, -4))
+    } catch { /* no previews yet */ }
+  }
+
+  private runtime (project: string, id: string): JobRuntime {
+    const rt = this.ctx.scheduler.jobs.get(id)
+    if (!rt || rt.project !== project) throw notFound('RFAM_NO_JOB', `Project "${project}" has no render job ${id}.`)
+    return rt
+  }
+
+  async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
+    this.ctx.mustWrite()
+    const info = this.ctx.deps.project(project)
+    if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
+    const rel = checkBlendPath(body.file)
+    const paths = projectPaths(this.ctx.deps.resolveNamedPath, info.directory)
+    const abs = paths.file(rel)
+    let isFile = false
+    try { isFile = statSync(abs).isFile() } catch { isFile = false }
+    if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
+    const asset = this.ctx.deps.asset?.(project, rel)
+    const job = createJob({
+      id: this.newId(),
+      now: this.ctx.clock.now(),
+      project,
+      projectDir: info.directory,
+      body,
+      defaultName: asset?.name ?? posix.basename(rel).replace(/\.blend$/i, ''),
+      defaultPriority: asset?.priority,
+      spread: this.ctx.deps.settings.spreadFrames,
+      asset: asset ? rel : undefined,
+      createdBy: options.by,
+      auto: options.auto,
+    })
+    paths.output(job.output!)
+    await this.ctx.store.create(job)
+    const rt = new JobRuntime(job)
+    this.seedFromHistory(rt)
+    this.ctx.scheduler.add(rt)
+    this.ctx.announce(rt)
+    this.ctx.wakeForWork()
+    return this.view(rt)
+  }
+
+  /**
+   * A file rendered before tells how long its frames take and what a Blender start costs, so the
+   * first runs of a new job are sized right (a file of tiny frames is not split over processes).
+   */
+  private seedFromHistory (rt: JobRuntime): void {
+    let best: JobRuntime | undefined
+    for (const other of this.ctx.scheduler.jobs.values()) {
+      if (other !== rt && other.job.file === rt.job.file && other.measuredSeconds !== null && (!best || other.created > best.created)) best = other
+    }
+    if (best) {
+      rt.seed(best.measuredSeconds!, best.overheadSeconds)
+      return
+    }
+    const stats = rt.job.asset ? this.ctx.deps.assetStats?.(rt.project, rt.job.asset) : undefined
+    const latest = Object.values(stats?.frames ?? {}).map((samples) => samples?.at(-1)?.seconds).filter((x): x is number => x !== undefined)
+    if (latest.length > 0) rt.seed(latest.reduce((a, b) => a + b, 0) / latest.length, rt.overheadSeconds)
+  }
+
+  listJobs (project: string): JobView[] {
+    return [...this.ctx.scheduler.jobs.values()].filter((rt) => rt.project === project)
+      .sort((a, b) => b.created - a.created || (a.id < b.id ? -1 : 1))
+      .map((rt) => this.view(rt))
+  }
+
+  getJob (project: string, id: string): JobView {
+    return this.view(this.runtime(project, id), true)
+  }
+
+  async updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> {
+    const rt = this.runtime(project, id)
+    this.ctx.mustWrite()
+    const { job } = rt
+    if (patch.action) {
+      this.ctx.sm.act(job, patch.action, by)
+      if (patch.action === 'requeue') rt.rebuild()
+    }
+    if (patch.priority !== undefined) job.priority = patch.priority
+    if (patch.name !== undefined) job.name = patch.name
+    job.updated = new Date(this.ctx.clock.now()).toISOString()
+    this.ctx.scheduler.refresh(rt)
+    const changes = new Changes()
+    changes.add(rt, patch.action ? job.tasks.keys() : [])
+    await this.ctx.commit(changes)
+    this.ctx.waiters.tellCancels()
+    if (patch.action !== 'cancel') this.ctx.wakeForWork()
+    return this.view(rt)
+  }
+
+  async removeJob (project: string, id: string, by?: string): Promise<void> {
+    const rt = this.runtime(project, id)
+    // The file first: a job whose file could not be removed is not gone. (Allowed on a full disk:
+    // it needs no room, and makes some.)
+    await this.ctx.store.remove(id)
+    if (!isFinished(rt.job.status)) this.ctx.sm.act(rt.job, 'cancel', by)
+    this.ctx.scheduler.remove(rt)
+    await this.previews.remove(id)
+    this.previewed.delete(id)
+    this.ctx.frameFiles.forget(id)
+    this.ctx.waiters.tellCancels()
+    this.ctx.announce(rt)
+  }
+
+  previewOf (project: string, id: string): string | null {
+    this.runtime(project, id)
+    const file = this.previews.pathOf(id)
+    return this.previewed.has(id) && existsSync(file) ? file : null
+  }
+
+  private view (rt: JobRuntime, withTasks = false): JobView {
+    const dir = this.ctx.deps.project(rt.project)?.directory
+    return jobView(rt, {
+      path: relativeToProject(rt.job.file, dir),
+      preview: this.previewed.has(rt.id) ? `/api/projects/${rt.project}/jobs/${rt.id}/preview?v=${rt.job.revision ?? 0}` : null,
+      withTasks,
+    })
+  }
+
+  /** Asks for a preview of the latest frame a node wrote, or of the picture it made of one (a movie's frames only that way). */
+  preview (rt: JobRuntime, msg: { output?: string, preview?: string }): void {
+    const source = msg.preview ?? (rt.job.video ? undefined : msg.output)
+    if (!source) return
+    try {
+      const dir = posix.dirname(rt.job.output ?? '')
+      const info = this.ctx.deps.project(rt.project)
+      if (!info) return
+      const abs = projectPaths(this.ctx.deps.resolveNamedPath, info.directory).read(`${dir}/${source}`, 'frame')
+      this.previews.request(rt.id, abs)
+    } catch (err) {
+      this.ctx.deps.log.warn(`farm: no preview for "${rt.job.name}": ${(err as Error).message}`)
+    }
+  }
+}
