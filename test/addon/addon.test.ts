@@ -4,16 +4,17 @@
 // preflight, a dead server, an expired log-in, logging out). This side then checks what landed on disk.
 import t from 'tap'
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { startNode } from '../node/harness.ts'
 import { buildAddon } from '../../scripts/build-addon.ts'
 import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
+import { logIn } from '../helpers/login.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -78,8 +79,7 @@ const silent = (): Server => createServer(() => {})
 const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
 
 t.test('the add-on in real Blender against a real server', { skip: existsSync(blender) ? false : `${blender} is not installed` }, async (t) => {
-  const work = mkdtempSync(join(tmpdir(), 'rfam-addon-'))
-  t.teardown(() => rmSync(work, { recursive: true, force: true }))
+  const work = testFolder(t, 'addon')
   // The zip as the build makes it, with schemas/ as it is now (the committed copy is checked by
   // test/schemas/addon-copy.test.ts); tests never rewrite the repository.
   const built = buildAddon({ outFile: join(work, 'rfam-addon.zip'), contractFrom: schemaDir })
@@ -90,7 +90,7 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
   const credential = await s.app.farm.credentials.create('addon-test')
   const node = startNode(t, { server: s.url, credential, name: 'addon-node', shareRoot: s.config.shares.root('data') })
   await node.waitFor(/connected to/)
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const defaults = (await s.app.inject({ url: '/api/projects/demo/defaults', headers: { cookie } })).json()
   const cakeFile = join(s.projectDir(), 'props', 'cake.blend')
   const before = JSON.parse(readFileSync(cakeFile + '.json', 'utf8'))

@@ -4,11 +4,11 @@
 // folder, pictures from another project), and leaves a file whose paths stay inside alone.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { copyScene, hostileScenes } from '../node/harness.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const blender = '/usr/bin/blender'
 const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
@@ -21,8 +21,7 @@ function preflight (file: string): { blocking: string[], warnings: string[] } {
 }
 
 t.test('the preflight blocks what a render node refuses', { skip: existsSync(blender) ? false : `${blender} is not installed` }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-preflight-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'share')
   const project = join(dir, 'data', 'red')
   const other = join(dir, 'data', 'blue')
   mkdirSync(join(other, 'textures'), { recursive: true })
@@ -32,7 +31,7 @@ t.test('the preflight blocks what a render node refuses', { skip: existsSync(ble
   const texture = join(other, 'textures', 'secret.png')
   writeFileSync(texture, ONE_PIXEL_PNG)
   const outside = join(dir, 'escaped')
-  const made = hostileScenes({
+  const made = hostileScenes(t, {
     outside,
     otherTexture: texture,
     otherTextureRelative: `//${relative(join(project, 'shots'), texture)}`,

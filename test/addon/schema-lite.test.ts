@@ -3,12 +3,12 @@
 // corners where Python and ECMAScript differ, and it refuses any keyword it does not know.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { schemaDir } from '../../schemas/load.ts'
 import { validator } from '../../schemas/validator.ts'
 import { fixtureDir, readFixtures } from '../schemas/fixture-files.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const root = join(schemaDir, '..')
 const testScript = join(root, 'blender-addon', 'tests', 'test_schema_lite.py')
@@ -61,8 +61,7 @@ t.test('Blender replays every fixture with Ajv\'s verdict', { skip: existsSync(b
 })
 
 t.test('a fixture with the wrong verdict fails the replay, with a non-zero exit', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-lite-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'lite')
   mkdirSync(join(dir, 'schemas', 'fixtures'), { recursive: true })
   mkdirSync(join(dir, 'blender-addon', 'rfam'), { recursive: true })
   for (const f of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json'))) {
@@ -84,8 +83,7 @@ t.test('a fixture with the wrong verdict fails the replay, with a non-zero exit'
 })
 
 t.test('a schema with a keyword schema_lite does not know is refused at load time', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-lite-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'lite')
   writeFileSync(join(dir, 'thing.schema.json'), JSON.stringify({
     $schema: 'http://json-schema.org/draft-07/schema#',
     $id: 'thing.schema.json',

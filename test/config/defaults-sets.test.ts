@@ -2,11 +2,11 @@
 // every template .blend, opened in real Blender, renders the way the farm expects.
 import t from 'tap'
 import { execFile } from 'node:child_process'
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, resolve } from 'node:path'
 import { promisify } from 'node:util'
 import { validator } from '../../schemas/validator.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const root = resolve(import.meta.dirname, '../../config/defaults')
 const inspector = resolve(import.meta.dirname, 'inspect-templates.py')
@@ -132,8 +132,7 @@ function pngSize (path: string): [number, number] {
 }
 
 t.test('templates opened in Blender', { skip: noBlender }, async (t) => {
-  const out = mkdtempSync(join(tmpdir(), 'rfam-templates-'))
-  t.teardown(() => rmSync(out, { recursive: true, force: true }))
+  const out = testFolder(t, 'templates')
   const { stdout } = await promisify(execFile)(blender, [
     '-b', '--factory-startup', '--python-exit-code', '1', '--python', inspector,
     '--', root, out, 'Full HD Cycles', 'shot.blend',

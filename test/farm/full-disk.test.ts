@@ -6,14 +6,15 @@
 import t from 'tap'
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { FarmTask, JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
-import { buildServer } from '../../server/server.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
-import { call, kill, login, startRealServer as startServer, type Reply } from '../helpers/real-server.ts'
+import { call, startServerProcess, type Reply, type ServerProcess } from '../helpers/server-process.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testRoot } from '../helpers/folders.ts'
 
 /** Sixty-four letters: each task of a report names its node three times, so a report of ten frames is longer than a page (4 KiB). */
 const NODE = 'render-node-with-a-rather-long-name-so-that-journal-lines-are-bi'
@@ -23,7 +24,7 @@ const pad = (frame: number) => String(frame).padStart(4, '0')
 t.test('farm folder filled and freed, with a server kill in between: no acknowledged frame lost, none rendered twice', async (t) => {
   const farmDir = mountSmallDisk(t, '1m')
   if (!farmDir) return t.plan(0, 'needs root to mount a small tmpfs as the farm folder')
-  const dir = t.testdir({})
+  const dir = testRoot(t)
   const configFile = writeTestConfig(dir, { farm: farmDir, logLevel: 'warn', farmSettings: { nodeTimeoutSeconds: 600 } })
   const config = loadConfig(configFile)
   const secret = await new FarmCredentialStore(config.secretsDir).create('test')
@@ -43,7 +44,8 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
     return frames.map((frame) => ({ frame, seconds: 1.5, memoryMB: 20, file: `${pad(frame)}.png` }))
   }
 
-  let server = await startServer(t, configFile)
+  let server = await startServerProcess(configFile, { t })
+  const login = async (s: ServerProcess) => (await logIn(s, 'mia')).token
   let token = await login(server)
   const node = async (path: string, session: string, body: object) => call(server, 'POST', `/api/farm/${path}`, secret, { node: NODE, session, ...body })
   const hello = async (running: FarmTask[]) => call(server, 'POST', '/api/farm/hello', secret, {
@@ -97,10 +99,10 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
   t.comment(`submit on a full disk: ${submit.status} ${JSON.stringify(submit.body)}`)
   t.equal(submit.status, 507, 'a new job answers 507')
 
-  await kill(server)
+  await server.kill()
   let startedFull = true
   try {
-    server = await startServer(t, configFile)
+    server = await startServerProcess(configFile, { t })
   } catch (err) {
     startedFull = false
     t.comment(`start on a full disk failed: ${(err as Error).message.split('\n').slice(0, 6).join(' | ')}`)
@@ -120,24 +122,21 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
   if (startedFull) {
     // The farm notices by itself that there is room again.
     const start = Date.now()
-    let list: Reply
-    do {
-      await sleep(250)
+    let list: Reply | undefined
+    await until('the farm writable again', async () => {
       list = await call(server, 'GET', '/api/projects/demo/jobs', token)
-    } while (list.body.farm?.readOnly && Date.now() - start < 15_000)
-    t.notOk(list.body.farm?.readOnly, `the farm is writable again once there is room (after ${Date.now() - start} ms)`)
+      return !list.body.farm?.readOnly
+    }, { timeoutMs: 15_000, stepMs: 250 })
+    t.notOk(list!.body.farm?.readOnly, `the farm is writable again once there is room (after ${Date.now() - start} ms)`)
   } else {
-    server = await startServer(t, configFile)
+    server = await startServerProcess(configFile, { t })
     token = await login(server)
   }
 
   // The node comes back: it says hello (still holding its run if done was never acknowledged),
   // delivers what it has, then renders whatever it is given until the job is complete.
   session = (await hello(run ? [run] : [])).body.session as string
-  for (let i = 0; run && i < 20; i++) {
-    const res = await done()
-    if (res.status !== 200) await sleep(500)
-  }
+  if (run) await until('the node\'s done acknowledged', async () => { await done(); return !run }, { timeoutMs: 10_000, stepMs: 500 })
   t.notOk(run, 'the node delivered its done')
   const handedAgain: number[] = []
   for (let i = 0; i < 50; i++) {
@@ -171,7 +170,7 @@ t.test('a change refused on a full farm disk never happens later: not after the 
   const farmDir = mountSmallDisk(t, '1m')
   if (!farmDir) return t.plan(0, 'needs root to mount a small tmpfs as the farm folder')
   const s = await startTestServer(t, { config: { farm: farmDir } })
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const jobs = async (app = s.app) => (await app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })).json()
   const created = await s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers: { cookie }, payload: { file: 'props/cake.blend', frameStart: 1, frameEnd: 3 } })
   t.equal(created.statusCode, 201)
@@ -186,12 +185,10 @@ t.test('a change refused on a full farm disk never happens later: not after the 
   t.same((await jobs()).jobs.map((j: JobView) => j.id), [id], 'and is not listed')
   free()
   // A clean stop writes every job's file; the next server reads them.
-  await s.app.close()
-  const again = await buildServer(s.config)
-  t.teardown(() => again.close())
-  await again.ready()
-  const cookie2 = (await again.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'mia' } })).cookies.find((c) => c.name === 'rfam_session')!
-  const after = (await again.inject({ url: '/api/projects/demo/jobs', headers: { cookie: `rfam_session=${cookie2.value}` } })).json()
+  await s.restart()
+  const again = s.app
+  const cookie2 = (await logIn(again, 'mia')).cookie
+  const after = (await again.inject({ url: '/api/projects/demo/jobs', headers: { cookie: cookie2 } })).json()
   t.match(after.jobs, [{ id, priority: before, status: 'queued' }], 'after a restart: the refused job is not there, the refused change not applied')
   t.equal(after.jobs.length, 1)
 })

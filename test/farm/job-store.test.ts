@@ -4,13 +4,13 @@
 // a refused line puts its job back as on disk, job files never hold a change not yet written, a
 // refused job leaves nothing, and a store loaded on a full disk is read-only until there is room.
 import t from 'tap'
-import { mkdtempSync, rmSync, readdirSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { JobStore } from '../../server/farm/job-store.ts'
 import { createJob } from '../../server/farm/job-factory.ts'
 import type { Job } from '../../schemas/generated/types.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const quiet = { warn: () => {}, error: () => {} }
 const newJob = (id: string) => createJob({ id, now: 0, project: 'red', projectDir: 'data::red', body: { file: 'a.blend', frameStart: 1, frameEnd: 4 } })
@@ -18,8 +18,7 @@ const ID1 = '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b'
 const ID2 = '1b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b'
 
 function tempFarm (t: { teardown: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'farm')
   return dir
 }
 

@@ -11,13 +11,15 @@ import type { FarmTask, JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { call, kill, login, startRealServer } from '../helpers/real-server.ts'
+import { call, startServerProcess } from '../helpers/server-process.ts'
+import { logIn } from '../helpers/login.ts'
+import { testRoot } from '../helpers/folders.ts'
 
 const pad = (frame: number) => String(frame).padStart(4, '0')
 const NODE = 'pc-01'
 
 t.test('damaged and torn journal lines: reported, their frames found on disk, nothing rendered twice', async (t) => {
-  const dir = t.testdir({})
+  const dir = testRoot(t)
   const configFile = writeTestConfig(dir, { logLevel: 'warn' })
   const config = loadConfig(configFile)
   const secret = await new FarmCredentialStore(config.secretsDir).create('test')
@@ -32,8 +34,8 @@ t.test('damaged and torn journal lines: reported, their frames found on disk, no
     return frames.map((frame) => ({ frame, seconds: 2, memoryMB: 20, file: `${pad(frame)}.png` }))
   }
 
-  let server = await startRealServer(t, configFile)
-  let token = await login(server)
+  let server = await startServerProcess(configFile, { t })
+  let token = (await logIn(server, 'mia')).token
   const hello = async (running: FarmTask[]) => (await call(server, 'POST', '/api/farm/hello', secret, {
     name: NODE, version: '0.1.0', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' }, running: running.map((r) => ({ job: r.job, tasks: r.tasks })),
   })).body.session as string
@@ -44,7 +46,7 @@ t.test('damaged and torn journal lines: reported, their frames found on disk, no
   t.equal(run.frames.length, 10)
   for (const frames of [[1], [2], [3, 4, 5, 6], [7]]) t.equal((await send('report', { job: job.id, tasks: run.tasks, frames: render(frames) })).status, 200, `frames ${frames.join(', ')} acknowledged`)
   render([8]) // written; its report is the write the kill cuts off (the node never got an answer)
-  await kill(server)
+  await server.kill()
 
   // Frame 2's line damaged in the middle, frame 7's at its start (its job unreadable); a torn last line.
   const journal = join(config.farmDir, 'journal')
@@ -59,13 +61,13 @@ t.test('damaged and torn journal lines: reported, their frames found on disk, no
   lines[seven] = '#' + lines[seven]!.slice(8)
   writeFileSync(file, lines.join('\n') + '\n' + torn.slice(0, Math.floor(torn.length / 2)))
 
-  server = await startRealServer(t, configFile)
-  token = await login(server)
+  server = await startServerProcess(configFile, { t })
+  token = (await logIn(server, 'mia')).token
   const log = server.lines.join('\n')
   t.match(log, /1\.ndjson|journal/, 'the log names the journal file')
   t.match(log, `Lines ${two + 1}, ${seven + 1} cannot be read (damaged) and were skipped`, 'the log says which lines cannot be read')
   t.match(log, `its last line (${lines.length + 1}) was cut off`, 'and that the last one was cut off')
-  const staff = await login(server, 'teacher', '1234')
+  const staff = (await logIn(server, 'teacher', { secret: '1234' })).token
   const problems = (await call(server, 'GET', '/api/problems', staff)).body.problems as Array<{ kind: string, file: string, reason: string }>
   const farm = problems.filter((p) => p.kind === 'farm')
   t.equal(farm.length, 1, 'the journal file is in the problems list')

@@ -5,7 +5,8 @@ import t from 'tap'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
-import { copyScene, farmWithScenes, isAlive, until } from './harness.ts'
+import { blendersOf, copyScene, farmWithScenes, isAlive, waitingForWork } from './harness.ts'
+import { until } from '../helpers/until.ts'
 
 t.test('runs of the same file share one open Blender, which reads a file saved again; another output gets a new one', async (t) => {
   const { project, api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
@@ -35,7 +36,7 @@ t.test('runs of the same file share one open Blender, which reads a file saved a
   t.notOk(isAlive(second[0]!), 'the Blender of the other output was closed')
   t.same(readdirSync(join(project, 'renders', 'other')).filter((f) => !f.startsWith('.')).sort(), ['0001.exr', '0002.exr'])
 
-  await until(() => (isAlive(other.at(-1)!) ? undefined : true), 30_000, 'the idle Blender closing')
+  await until('the idle Blender closing', () => !isAlive(other.at(-1)!), { timeoutMs: 30_000 })
   t.pass('an idle Blender closes by itself after keepBlenderSeconds')
 })
 
@@ -48,7 +49,7 @@ t.test('keepBlenderSeconds 0: a Blender per run', async (t) => {
   }
   const pids = node.blenderPids()
   if (!t.equal(new Set(pids).size, pids.length, 'each run started its own Blender')) t.comment(node.lines.join('\n'))
-  await until(() => (pids.some(isAlive) ? undefined : true), 10_000, 'no Blender left open')
+  await until('no Blender left open', () => !pids.some(isAlive), { timeoutMs: 10_000 })
   t.pass('none is left open')
 })
 
@@ -62,16 +63,17 @@ t.test('an idle Blender holding another file is closed when a new file starts', 
   t.ok(open.every(isAlive))
   const exr = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/exr.blend', frameStart: 1, frameEnd: 1 })).body
   t.equal((await finished(exr.id)).status, 'completed')
-  await until(() => (open.some(isAlive) ? undefined : true), 10_000, 'the idle Blenders of tiny.blend closing')
+  await until('the idle Blenders of tiny.blend closing', () => !open.some(isAlive), { timeoutMs: 10_000 })
   t.pass('both idle Blenders of the other file were closed, long before keepBlenderSeconds')
 })
 
 t.test('a Blender started ahead of work takes the next job of its place without a start-up', async (t) => {
-  const { project, api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
+  const { s, project, api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
   const node = await startNode('pc-d', [1], { keepBlenderSeconds: 1 })
-  // In a sandbox a Blender sees only what it was started for: none is started before the first job.
-  await new Promise((resolve) => setTimeout(resolve, 2000))
-  t.notOk(node.lines.some((l) => /Blender ready in process slot/.test(l)), 'no Blender started ahead before a job says where')
+  // In a sandbox a Blender sees only what it was started for: none is started before the first job
+  // (a node starts its Blenders ahead when it connects, before it asks for work).
+  await waitingForWork(s.app.farm, 'pc-d')
+  t.notOk(node.lines.some((l) => /Blender ready in process slot/.test(l)) || blendersOf(node.proc.pid!).length > 0, 'no Blender started ahead before a job says where')
   const first = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 3 })).body
   t.equal((await finished(first.id)).status, 'completed')
   // Idle again: the file's Blender closes after keepBlenderSeconds and an empty one is started for the same place.
@@ -82,7 +84,7 @@ t.test('a Blender started ahead of work takes the next job of its place without 
   t.equal(node.blenderPids().at(-1), Number(ready[1]), 'the job ran in the Blender started ahead for its project and output folder')
   t.ok(node.lines.some((l) => /frames 4–6, Blender started ahead, loading the file, pid/.test(l)), 'the log says so')
   t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
-  await until(() => (node.lines.filter((l) => /Blender ready in process slot 1/.test(l)).length >= 2 ? true : undefined), 30_000, 'a new ready Blender')
+  await until('a new ready Blender', () => node.lines.filter((l) => /Blender ready in process slot 1/.test(l)).length >= 2, { timeoutMs: 30_000 })
   const other = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1, output: 'renders/elsewhere/####' })).body
   t.equal((await finished(other.id)).status, 'completed')
   t.ok(node.lines.some((l) => /frame 1, Blender pid/.test(l)), 'a job writing another folder gets a Blender of its own sandbox')

@@ -3,21 +3,23 @@
 // and while a real node renders, a node of another credential can neither take its name nor forge
 // its results.
 import t from 'tap'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { apiSession, copyScene, startNode, until } from './harness.ts'
+import { copyScene, startNode } from './harness.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 async function server (t: Parameters<typeof startTestServer>[0], farmSettings: Record<string, unknown>) {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, ...farmSettings } } })
   const credential = await s.app.farm.credentials.create('test')
-  const api = await apiSession(s.url)
-  const finished = (id: string) => until(async () => {
+  const { api } = await logIn(s.url, 'alex')
+  const finished = (id: string) => until(`job ${id} finished`, async () => {
     const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${id}`)
     return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
-  }, 180_000, `job ${id} finished`)
+  }, { timeoutMs: 180_000 })
   return { s, credential, api, finished }
 }
 
@@ -25,8 +27,7 @@ t.test('a node writing its frames somewhere the server cannot see them: they do 
   const { s, credential, api, finished } = await server(t, { blocklistAfter: 1, maxRetries: 0 })
   copyScene('tiny.blend', join(s.projectDir(), 'shots'))
   // The node's "data" share is another folder holding a copy of the project (a wrong mount).
-  const elsewhere = mkdtempSync(join(tmpdir(), 'rfam-elsewhere-'))
-  t.teardown(() => rmSync(elsewhere, { recursive: true, force: true }))
+  const elsewhere = testFolder(t, 'elsewhere')
   copyScene('tiny.blend', join(elsewhere, 'demo', 'shots'))
   const node = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot: elsewhere })
   await node.waitFor(/connected to/)
@@ -45,7 +46,7 @@ t.test('while a real node renders, another credential can neither take its name 
   const node = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot: s.config.shares.root('data'), processes: [0] })
   await node.waitFor(/connected to/)
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 4 })).body
-  await until(async () => ((await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.active > 0 ? true : undefined), 60_000, 'pc-a rendering')
+  await until('pc-a rendering', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.active > 0, { timeoutMs: 60_000 })
 
   const other = await s.app.farm.credentials.create('other')
   const post = (url: string, body: object) => fetch(`${s.url}/api/farm/${url}`, { method: 'POST', headers: { authorization: `Bearer ${other}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })

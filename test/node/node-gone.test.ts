@@ -7,7 +7,8 @@ import t from 'tap'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
-import { farmWithScenes, until } from './harness.ts'
+import { farmWithScenes } from './harness.ts'
+import { until } from '../helpers/until.ts'
 
 t.test('a node killed mid-run with another idle: its frames render on the idle node within seconds', async (t) => {
   const { s, project, api, node, finished } = await farmWithScenes(t, ['slow.blend'])
@@ -22,13 +23,13 @@ t.test('a node killed mid-run with another idle: its frames render on the idle n
   // pc-a alone takes frame 1, then the rest in one run; pc-b joins only then, with nothing to do.
   await a.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
   const b = await node('pc-b', [0])
-  await until(async () => ((await view()).counts.done >= 3 ? true : undefined), 180_000, 'three frames written')
+  await until('three frames written', async () => (await view()).counts.done >= 3, { timeoutMs: 180_000 })
   t.notOk(b.lines.some((l) => /rendering "slow"/.test(l)), 'pc-b is idle')
 
   const seen = b.lines.length
   const killed = performance.now()
   a.proc.kill('SIGKILL')
-  await until(() => (b.lines.slice(seen).some((l) => /rendering "slow"/.test(l)) ? true : undefined), 90_000, 'pc-b rendering pc-a\'s frames')
+  await until('pc-b rendering pc-a\'s frames', () => b.lines.slice(seen).some((l) => /rendering "slow"/.test(l)), { timeoutMs: 90_000 })
   const seconds = (performance.now() - killed) / 1000
   t.ok(seconds < 30, `pc-b rendered pc-a's frames ${seconds.toFixed(1)} s after the kill (the node timeout is 60 s)`)
   t.match(warnings.join('\n'), /node pc-a closed its request for work and sent nothing for 5 s/, 'the server says why it gave pc-a up')

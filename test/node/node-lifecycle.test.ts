@@ -5,7 +5,9 @@ import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { apiSession, copyScene, isAlive, startNode, until } from './harness.ts'
+import { copyScene, isAlive, startNode } from './harness.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 t.test('single-use: one round of work, then exit 0; SIGTERM: Blender stopped, work given back', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1 } } })
@@ -13,7 +15,7 @@ t.test('single-use: one round of work, then exit 0; SIGTERM: Blender stopped, wo
   copyScene('tiny.blend', join(project, 'shots'))
   copyScene('slow.blend', join(project, 'shots'))
   const credential = await s.app.farm.credentials.create('test')
-  const api = await apiSession(s.url)
+  const { api } = await logIn(s.url, 'alex')
   const shareRoot = s.config.shares.root('data')
 
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 4 })).body
@@ -30,7 +32,7 @@ t.test('single-use: one round of work, then exit 0; SIGTERM: Blender stopped, wo
   const pid = Number(line[1])
   node.proc.kill('SIGTERM')
   t.equal(await node.exited, 0, 'the node stops cleanly')
-  await until(() => (isAlive(pid) ? undefined : true), 10_000, 'Blender gone')
+  await until('Blender gone', () => !isAlive(pid), { timeoutMs: 10_000 })
   t.pass('its Blender is gone')
   const after = (await api<JobView>('GET', `/api/projects/demo/jobs/${slow.id}`)).body
   t.equal(after.counts.active, 0, 'nothing is left assigned to the stopped node (it signed off)')

@@ -4,14 +4,16 @@ import t, { type Test } from 'tap'
 import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
-import { farmWithScenes, until } from './harness.ts'
+import { farmWithScenes } from './harness.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 type Farm = Awaited<ReturnType<typeof farmWithScenes>>
 
 /** The job gets a preview, and a logged-in user is served it as a JPEG. */
 async function expectJpegPreview (t: Test, { s, api }: Farm, job: string): Promise<void> {
-  const preview = await until(async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job}`)).body.preview ?? undefined, 60_000, 'a preview')
-  const pic = await fetch(`${s.url}${preview}`, { headers: { cookie: await s.login('alex') } })
+  const preview = await until('a preview', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job}`)).body.preview ?? undefined, { timeoutMs: 60_000 })
+  const pic = await fetch(`${s.url}${preview}`, { headers: { cookie: (await logIn(s, 'alex')).cookie } })
   t.equal(pic.status, 200)
   t.equal(pic.headers.get('content-type'), 'image/jpeg')
   const bytes = Buffer.from(await pic.arrayBuffer())

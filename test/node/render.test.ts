@@ -5,24 +5,26 @@ import { readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { apiSession, copyScene, startNode, until } from './harness.ts'
+import { copyScene, startNode } from './harness.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 t.test('two nodes render a 6-frame job; a one-frame job renders once; broken files fail with their log', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, blocklistAfter: 1, maxRetries: 1 } } })
   const project = s.projectDir('demo')
   for (const scene of ['tiny.blend', 'nocam.blend', 'denoise.blend', 'movie.blend']) copyScene(scene, join(project, 'shots'))
   const credential = await s.app.farm.credentials.create('test')
-  const api = await apiSession(s.url)
+  const { api } = await logIn(s.url, 'alex')
   const shareRoot = s.config.shares.root('data')
   const a = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot })
   const b = startNode(t, { server: s.url, credential, name: 'pc-b', shareRoot })
   await a.waitFor(/connected to/)
   await b.waitFor(/connected to/)
 
-  const finished = (id: string) => until(async () => {
+  const finished = (id: string) => until(`job ${id} finished`, async () => {
     const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${id}`)
     return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
-  }, 180_000, `job ${id} finished`)
+  }, { timeoutMs: 180_000 })
 
   const six = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 6 })).body
   const one = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 3, frameEnd: 3, output: 'renders/single/####' })).body
@@ -37,9 +39,9 @@ t.test('two nodes render a 6-frame job; a one-frame job renders once; broken fil
   t.ok(done.meanFrameSeconds! > 0)
   // The preview is made in the background after the frame is reported; on a busy machine it can
   // come a moment after the job completes.
-  const preview = await until(async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${six.id}`)).body.preview ?? undefined, 60_000, 'a preview of the latest frame')
+  const preview = await until('a preview of the latest frame', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${six.id}`)).body.preview ?? undefined, { timeoutMs: 60_000 })
   t.ok(preview, 'a preview of the latest frame')
-  const pic = await fetch(`${s.url}${preview}`, { headers: { cookie: (await s.login('alex')) } })
+  const pic = await fetch(`${s.url}${preview}`, { headers: { cookie: (await logIn(s, 'alex')).cookie } })
   t.equal(pic.headers.get('content-type'), 'image/jpeg')
 
   const single = await finished(one.id)

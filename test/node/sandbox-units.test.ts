@@ -2,8 +2,7 @@
 // start-up probe (a bwrap that works, one that fails, none at all), and the checks of a run's
 // files before Blender starts (links out of the project refused, the output folder made).
 import t from 'tap'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync, existsSync, realpathSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, writeFileSync, existsSync, realpathSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FarmTask } from '../../schemas/generated/types.ts'
 import { Shares } from '../../server/store/named-paths.ts'
@@ -12,12 +11,12 @@ import { findExecutable, Sandbox } from '../../node/sandbox.ts'
 import { probeSandbox } from '../../node/sandbox-probe.ts'
 import { scriptMounts } from '../../node/blender-scripts.ts'
 import { failingBwrap } from './harness.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const blender = findExecutable('blender')
 
 t.test('the sandbox command: the system read-only, the project read-only, the output read-write, nothing else', async (t) => {
-  const out = mkdtempSync(join(tmpdir(), 'rfam-out-'))
-  t.teardown(() => rmSync(out, { recursive: true, force: true }))
+  const out = testFolder(t, 'out')
   const sandbox = new Sandbox({ bwrap: '/usr/bin/bwrap', blender: '/usr/bin/blender', userNamespace: true })
   const args = sandbox.command(['-b', '/p/a.blend'], { project: '/p', outputDir: out })
   const pairs = (flag: string) => args.flatMap((a, i) => a === flag ? [`${args[i + 1]} ${args[i + 2]}`] : [])
@@ -60,8 +59,7 @@ t.test('the probe: bubblewrap that works, one that cannot run, none', { skip: bl
 })
 
 t.test('a run\'s files: inside the project through every link, the output folder made', async (t) => {
-  const dir = realpathSync(mkdtempSync(join(tmpdir(), 'rfam-place-')))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = realpathSync(testFolder(t, 'place'))
   const share = join(dir, 'data')
   for (const p of ['red/shots', 'blue/renders/a', 'blue/shots']) mkdirSync(join(share, p), { recursive: true })
   writeFileSync(join(share, 'red', 'project.json'), '{}')

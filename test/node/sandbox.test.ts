@@ -12,7 +12,9 @@ import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { CREDENTIALS_FILE } from '../../server/farm/credentials.ts'
-import { copyScene, failingBwrap, farmWithScenes, hostileScenes, until } from './harness.ts'
+import { copyScene, failingBwrap, farmWithScenes, hostileScenes, waitingForWork, workRequests } from './harness.ts'
+import type { Tap } from '../helpers/folders.ts'
+import { until } from '../helpers/until.ts'
 
 const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
 const noRetries = { blocklistAfter: 1, maxRetries: 0 }
@@ -32,10 +34,10 @@ function otherProject (shareRoot: string) {
 }
 
 /** The crafted files, with paths aimed at this server's folders. */
-function craft (s: { dir: string, url: string, config: { secretsDir: string, usersDir: string } }, project: string, other: ReturnType<typeof otherProject>, nodeConfig: string, hostTmp: string) {
+function craft (t: Tap, s: { dir: string, url: string, config: { secretsDir: string, usersDir: string } }, project: string, other: ReturnType<typeof otherProject>, nodeConfig: string, hostTmp: string) {
   const outside = join(s.dir, 'escaped')
   const users = readdirSync(s.config.usersDir).filter((f) => f.endsWith('.json'))
-  const dir = hostileScenes({
+  const dir = hostileScenes(t, {
     outside,
     otherTexture: other.texture,
     otherTextureRelative: `//${relative(join(project, 'shots'), other.texture)}`,
@@ -55,7 +57,7 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
   const other = otherProject(s.config.shares.root('data'))
   const node = await startNode('pc-box', [1], { scripting: true, keepBlenderSeconds: 0 })
   const hostTmp = join(tmpdir(), `rfam-probe-${process.pid}-box.txt`)
-  const { outside } = craft(s, project, other, node.config, hostTmp)
+  const { outside } = craft(t, s, project, other, node.config, hostTmp)
   t.teardown(() => rmSync(hostTmp, { force: true }))
 
   t.match(node.lines.join('\n'), /Blender runs in a bubblewrap sandbox/, 'the node says it has a sandbox')
@@ -131,15 +133,18 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
 
 t.test('a node where bubblewrap cannot run: it says so, and gets work only where the farm allows it', async (t) => {
   const bwrap = failingBwrap(t)
-  const strict = await farmWithScenes(t, ['tiny.blend'], noRetries)
+  // Long polls of 1 s: the node asks for work again within a second or so (see below).
+  const strict = await farmWithScenes(t, ['tiny.blend'], { ...noRetries, longPollSeconds: 1 })
   const bare = await strict.node('pc-bare', [1], { bwrap })
   t.match(bare.lines.join('\n'), /no sandbox: bubblewrap cannot run here: bwrap: No permissions to create a new namespace/, 'the node logs why')
   const listed = (await strict.api('GET', '/api/farm/nodes')).body
   t.equal(listed.allowUnsandboxedNodes, false)
   t.match(listed.nodes[0].sandbox, { kind: 'none', reason: /No permissions to create a new namespace/ }, 'the nodes list shows it, with the reason')
   await bare.waitFor(/gets no work: This node cannot keep Blender in a sandbox/)
+  const before = workRequests(strict.s.app.farm, 'pc-bare')
   const job = (await strict.api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1 })).body
-  await new Promise((resolve) => setTimeout(resolve, 3000))
+  // A request for work made after the job came, held: the node asked and got nothing.
+  await waitingForWork(strict.s.app.farm, 'pc-bare', before)
   t.equal((await strict.api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.status, 'queued', 'the job waits: the node gets none of it')
   t.notOk(bare.lines.some((l) => /rendering "tiny"/.test(l)), 'the node rendered nothing')
 
@@ -147,7 +152,7 @@ t.test('a node where bubblewrap cannot run: it says so, and gets work only where
   const other = otherProject(lenient.s.config.shares.root('data'))
   const allowed = await lenient.node('pc-allowed', [1], { bwrap, scripting: true, keepBlenderSeconds: 0 })
   const hostTmp = join(tmpdir(), `rfam-probe-${process.pid}-bare.txt`)
-  craft(lenient.s, lenient.project, other, allowed.config, hostTmp)
+  craft(t, lenient.s, lenient.project, other, allowed.config, hostTmp)
   t.teardown(() => rmSync(hostTmp, { force: true }))
   const tiny = (await lenient.api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1 })).body
   t.equal((await lenient.finished(tiny.id)).status, 'completed', 'with allowUnsandboxedNodes it renders')
@@ -165,6 +170,6 @@ t.test('a node where bubblewrap cannot run: it says so, and gets work only where
   t.equal(probe[`read ${join(lenient.s.config.secretsDir, CREDENTIALS_FILE)}`], true, 'unsandboxed, the file reads the farm credentials')
   t.equal(probe[`read ${allowed.config}`], true, 'and the node\'s settings')
   t.equal(probe[`write ${other.frame}`], true, 'and overwrites another project\'s frame')
-  await until(() => (existsSync(hostTmp) ? true : undefined), 1000, 'the host /tmp file')
+  await until('the host /tmp file', () => existsSync(hostTmp), { timeoutMs: 1000 })
   t.pass('and writes the machine\'s /tmp')
 })

@@ -4,16 +4,18 @@
 // server is. The server frozen (SIGSTOP): the node's requests time out, so it notices and says
 // so, and after the server thaws it carries on, and is not taken as gone.
 import t from 'tap'
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readdirSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
-import { startTs, type Proc } from '../helpers/processes.ts'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts'
+import { testFolder } from '../helpers/folders.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { apiSession, copyScene, startNode, until } from './harness.ts'
+import { copyScene, startNode } from './harness.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 interface Tap { teardown: (fn: () => unknown) => void }
 
@@ -28,31 +30,30 @@ async function freePort (): Promise<number> {
 
 /** A server process on a fresh data folder with slow.blend in the demo project, and one node. */
 async function farm (t: Tap, farmSettings: Record<string, unknown>) {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-away-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'server')
   const port = await freePort()
   const configFile = writeTestConfig(dir, { port, demo: true, localNode: false, logLevel: 'info', farmSettings: { heartbeatSeconds: 1, ...farmSettings } })
   const config = loadConfig(configFile)
   const start = async () => {
-    const p = startTs(t, 'server/main.ts', [], { label: 'server', env: { RFAM_CONFIG: configFile } })
-    t.teardown(() => { p.proc.kill('SIGCONT') })
-    await p.waitFor(/RFAM is running/, 60_000)
+    const p = await startServerProcess(configFile, { t })
+    t.teardown(() => { p.child.kill('SIGCONT') })
     return p
   }
-  const server: { p: Proc } = { p: await start() }
+  // The farm credential is on disk before the server starts (a server re-reads the file at most once a second).
+  const credential = await new FarmCredentialStore(config.secretsDir).create('test')
+  const server: { p: ServerProcess } = { p: await start() }
   const base = `http://127.0.0.1:${port}`
   const project = config.shares.resolve('data::demo')
   copyScene('slow.blend', join(project, 'shots'))
-  const credential = await new FarmCredentialStore(config.secretsDir).create('test')
   const node = startNode(t, { server: base, credential, name: 'pc-a', shareRoot: config.shares.root('data'), processes: [0] })
   await node.waitFor(/connected to/)
-  const api = async () => await apiSession(base)
+  const api = async () => (await logIn(base, 'alex')).api
   const finished = async (id: string) => {
     const session = await api()
-    return await until(async () => {
+    return await until('job finished', async () => {
       const { body } = await session<JobView>('GET', `/api/projects/demo/jobs/${id}`)
       return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
-    }, 240_000, 'job finished')
+    }, { timeoutMs: 240_000 })
   }
   return { server, start, project, node, api, finished }
 }
@@ -67,16 +68,17 @@ t.test('the server away: the node retries every few seconds and works again soon
   const short = (await session<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/short.blend', frameStart: 1, frameEnd: 2 })).body
   await node.waitFor(/rendering "short"/)
   const job = (await session<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 4 })).body
-  // The node finishes its short run while the server is away, then needs the server for more.
-  server.p.proc.kill('SIGKILL')
-  await server.p.exited
-  const away = 15_000
-  await new Promise((r) => setTimeout(r, away))
+  // The node finishes its short run while the server is away, then needs the server for more; the
+  // server stays away for four of its retries (without a cap on the wait, the fourth is 8 s).
+  let seen = node.lines.length
+  await server.p.kill()
+  const retries = () => node.lines.slice(seen).filter((l) => /trying again in ([\d.]+) s/.test(l)).length
+  await until('four retries, the short run done', () => retries() >= 4 && existsSync(join(project, 'renders', 'short', '0002.png')), { timeoutMs: 90_000 })
   t.ok(existsSync(join(project, 'renders', 'short', '0002.png')), 'the node finished its run meanwhile')
-  const seen = node.lines.length
+  seen = node.lines.length
   server.p = await start()
   const back = performance.now()
-  await until(() => (node.lines.slice(seen).some((l) => /rendering "slow"/.test(l)) ? true : undefined), 60_000, 'the node rendering again')
+  await until('the node rendering again', () => node.lines.slice(seen).some((l) => /rendering "slow"/.test(l)), { timeoutMs: 60_000 })
   const seconds = (performance.now() - back) / 1000
   const waits = node.lines.flatMap((l) => { const m = /trying again in ([\d.]+) s/.exec(l); return m ? [Number(m[1])] : [] })
   t.ok(waits.length >= 3, `the node retried while the server was away (${waits.join(', ')} s)`)
@@ -93,11 +95,11 @@ t.test('the server frozen: the node notices (its requests time out) and carries 
   const { server, project, node, api, finished } = await farm(t, { longPollSeconds: 2 })
   const job = (await (await api())<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 12 })).body
   await node.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
-  server.p.proc.kill('SIGSTOP')
+  server.p.child.kill('SIGSTOP')
   // Its held request (long poll 2 s) gets no answer: given up after the long poll and a margin.
   await node.waitFor(/trouble asking for work: the server did not answer within \d+ s/, 40_000)
   t.pass('the node noticed the frozen server')
-  server.p.proc.kill('SIGCONT')
+  server.p.child.kill('SIGCONT')
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
   t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), files(12))
@@ -107,16 +109,15 @@ t.test('the server frozen: the node notices (its requests time out) and carries 
 })
 
 t.test('a node started before its server: tries every few seconds, connects soon after the server is up', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-away-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'server')
   const port = await freePort()
   const configFile = writeTestConfig(dir, { port, demo: true, localNode: false })
   const config = loadConfig(configFile)
   const credential = await new FarmCredentialStore(config.secretsDir).create('test')
   const node = startNode(t, { server: `http://127.0.0.1:${port}`, credential, name: 'pc-a', shareRoot: config.shares.root('data'), processes: [0], extra: { readyBlender: false } })
-  await new Promise((r) => setTimeout(r, 15_000))
-  const server = startTs(t, 'server/main.ts', [], { label: 'server', env: { RFAM_CONFIG: configFile } })
-  await server.waitFor(/RFAM is running/, 60_000)
+  // No server for four of its tries (without a cap on the wait, the fourth is 8 s).
+  await until('four tries', () => node.lines.filter((l) => /trouble saying hello: .*trying again in/.test(l)).length >= 4, { timeoutMs: 90_000 })
+  await startServerProcess(configFile, { t })
   const up = performance.now()
   await node.waitFor(/connected to/, 60_000)
   const seconds = (performance.now() - up) / 1000

@@ -5,16 +5,17 @@
 // checks the shipped example configurations against their schemas and the Slurm script's syntax.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { validator } from '../../schemas/validator.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { apiSession, until } from '../node/harness.ts'
 import { parseYamlDocuments } from './light-yaml.ts'
 import { startTs } from '../helpers/processes.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const k8s = (name: string) => join(repoRoot, 'deploy', 'kubernetes', name)
 type Obj = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -55,9 +56,8 @@ t.test('the prenode renders the Job template with the counts of its batch', asyn
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 1 } } })
   mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
   writeFileSync(join(s.projectDir(), 'shots', 'a.blend'), 'BLENDER-v304')
-  const api = await apiSession(s.url)
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-k8s-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { api } = await logIn(s.url, 'alex')
+  const dir = testFolder(t, 'k8s')
   // kubectl, as far as this test needs it: keeps its arguments and what it reads.
   const bin = join(dir, 'bin')
   const out = join(dir, 'created')
@@ -77,7 +77,7 @@ t.test('the prenode renders the Job template with the counts of its batch', asyn
   t.match(prenode.lines.join('\n'), /\| job.batch\/rfam-node-x0 created/, 'kubectl output in the log')
   // A much bigger job later: its own Job, capped by maxFrames.
   await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 2000 })
-  await until(() => (existsSync(join(out, '1.yaml')) ? true : undefined), 30_000, 'the second Job')
+  await until('the second Job', () => existsSync(join(out, '1.yaml')), { timeoutMs: 30_000 })
   await prenode.stop()
 
   t.same(readdirSync(out).filter((f) => f.endsWith('.yaml')).sort(), ['0.yaml', '1.yaml'], 'one Job per batch')

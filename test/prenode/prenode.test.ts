@@ -3,27 +3,18 @@
 // retried and acknowledged only once it worked, a server that is down (logged once, waited for),
 // and a prenode killed between its command and the server's acknowledgement that acknowledges at
 // its next start instead of running the command again. Bad configurations stop it clearly.
-import t from 'tap'
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import t, { type Test } from 'tap'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { createServer } from 'node:net'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
 import type { JobView } from '../../schemas/generated/types.ts'
-import { loadConfig } from '../../server/config/load-config.ts'
-import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
-import { buildServer } from '../../server/server.ts'
+import type { Farm } from '../../server/farm/farm.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
-import { apiSession, until } from '../node/harness.ts'
 import { startTs } from '../helpers/processes.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder } from '../helpers/folders.ts'
 
-type Tap = { teardown: (fn: () => unknown) => void }
-
-function tempDir (t: Tap, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
 
 function writeConfig (dir: string, name: string, fields: Record<string, unknown>): string {
   const file = join(dir, `${name}.json`)
@@ -41,19 +32,28 @@ async function freePort (): Promise<number> {
   return port
 }
 
-/** A real server on a fixed port and folder, so it can be stopped and started again. */
-async function serverAt (dir: string, port: number): Promise<FastifyInstance> {
-  const config = loadConfig(writeTestConfig(dir, { farmSettings: { longPollSeconds: 1 } }))
-  await seedDemoIfEmpty(config)
-  const app = await buildServer(config)
-  await app.listen({ host: '127.0.0.1', port })
-  return app
+/**
+ * The prenode polls the in-process server has taken, by prenode name, counted as they come. A poll
+ * counted after another began only once the prenode had dealt with the other's answer.
+ */
+function countPolls (t: Test, farm: Farm): (name: string) => number {
+  const polls = new Map<string, number>()
+  const poll = farm.prenodePoll.bind(farm)
+  t.capture(farm, 'prenodePoll', (...args: Parameters<typeof poll>) => {
+    polls.set(args[0].name, (polls.get(args[0].name) ?? 0) + 1)
+    return poll(...args)
+  })
+  return (name) => polls.get(name) ?? 0
 }
 
-const demoDir = (serverDir: string) => join(serverDir, 'data', 'demo')
+/** Waits for two more polls of a prenode: the answer to the first of them was dealt with (and ran nothing, if nothing changed). */
+async function twoMorePolls (polls: (name: string) => number, name: string): Promise<void> {
+  const now = polls(name)
+  await until(`two more polls of ${name}`, () => polls(name) >= now + 2, { timeoutMs: 30_000 })
+}
 
 t.test('a bad configuration or credential stops the prenode with a clear message', async (t) => {
-  const dir = tempDir(t, 'rfam-prenode-')
+  const dir = testFolder(t, 'prenode')
   const noArgs = startTs(t, 'prenode/main.ts', [], { label: 'no-args' })
   t.equal(await noArgs.exited, 2)
   t.match(noArgs.lines.join('\n'), /Usage: npx tsx prenode\/main.ts --config/)
@@ -82,10 +82,11 @@ t.test('a bad configuration or credential stops the prenode with a clear message
 
 t.test('two prenodes on one server: each job once per name, counts in the command and the environment, tags respected', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 2 } } })
+  const polls = countPolls(t, s.app.farm)
   mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
   writeFileSync(join(s.projectDir(), 'shots', 'a.blend'), 'BLENDER-v304')
-  const api = await apiSession(s.url)
-  const dir = tempDir(t, 'rfam-prenode-')
+  const { api } = await logIn(s.url, 'alex')
+  const dir = testFolder(t, 'prenode')
   const credential = await s.app.farm.credentials.create('cluster')
   writeFileSync(join(dir, 'credential'), `${credential}\n`)
   const renders = join(dir, 'renders.txt')
@@ -102,29 +103,29 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
   await notify.waitFor(/prenode notify watching/)
 
   const a = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 3 })).body
-  await until(() => (lines(renders).length === 1 && lines(notes).length === 1 ? true : undefined), 30_000, 'both prenodes ran their command')
+  await until('both prenodes ran their command', () => lines(renders).length === 1 && lines(notes).length === 1, { timeoutMs: 30_000 })
   t.same(lines(renders), ['frames=3 jobs=1 env=3/1 kept={other}'], 'counts substituted, in the environment too; other braces left alone')
   t.same(lines(notes), ['1 new render jobs, 3 frames'])
 
   const gpu = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 250, video: true, requires: ['gpu'] })).body
   const big = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 20, requires: ['gpu'] })).body
-  await until(() => (lines(notes).length >= 2 && s.app.farm.jobFile(big.id)!.seenBy?.includes('notify') ? true : undefined), 30_000, 'the notifier saw the gpu jobs')
+  await until('the notifier saw the gpu jobs', () => lines(notes).length >= 2 && s.app.farm.jobFile(big.id)!.seenBy?.includes('notify'), { timeoutMs: 30_000 })
   const sum = (re: RegExp) => lines(notes).map((l) => Number(re.exec(l)![1])).reduce((x, y) => x + y, 0)
   t.equal(sum(/(\d+) frames/), 3 + 1 + 20, 'one node for the video job, one per frame of the others')
 
   const capped = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 40 })).body
-  await until(() => (lines(renders).length === 2 ? true : undefined), 30_000, 'the render prenode ran again')
+  await until('the render prenode ran again', () => lines(renders).length === 2, { timeoutMs: 30_000 })
   t.equal(lines(renders)[1], 'frames=5 jobs=1 env=5/1 kept={other}', 'frames capped by maxFrames')
   await render.waitFor(/40 capped by maxFrames/)
-  await until(() => (s.app.farm.jobFile(capped.id)!.seenBy?.includes('render') ? true : undefined), 10_000, 'ack of the capped job')
+  await until('ack of the capped job', () => s.app.farm.jobFile(capped.id)!.seenBy?.includes('render'), { timeoutMs: 10_000 })
 
   t.same(s.app.farm.jobFile(a.id)!.seenBy!.sort(), ['notify', 'render'], 'both names on the job, on the server')
   t.same(s.app.farm.jobFile(gpu.id)!.seenBy, ['notify'], 'the render prenode does not provide gpu')
   // Another round of polls: nothing is run again.
-  await new Promise((r) => setTimeout(r, 1500))
+  await twoMorePolls(polls, 'render')
   t.equal(lines(renders).length, 2, 'the render prenode never ran twice for a job')
-  await until(() => (sum(/(\d+) new/) === 4 ? true : undefined), 10_000, 'the notifier saw the last job')
-  await new Promise((r) => setTimeout(r, 1000))
+  await until('the notifier saw the last job', () => sum(/(\d+) new/) === 4, { timeoutMs: 10_000 })
+  await twoMorePolls(polls, 'notify')
   t.equal(sum(/(\d+) new/), 4, 'the notifier saw every job once (a, gpu, big, capped)')
   t.equal(sum(/(\d+) frames/), 3 + 1 + 20 + 40)
   t.equal(await render.stop(), 0, 'SIGTERM stops it cleanly')
@@ -133,9 +134,10 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
 
 t.test('a failing command is retried and the batch acknowledged only once it worked', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 1 } } })
+  const polls = countPolls(t, s.app.farm)
   writeFileSync(join(s.projectDir(), 'a.blend'), 'BLENDER-v304')
-  const api = await apiSession(s.url)
-  const dir = tempDir(t, 'rfam-prenode-')
+  const { api } = await logIn(s.url, 'alex')
+  const dir = testFolder(t, 'prenode')
   const credential = await s.app.farm.credentials.create('cluster')
   const calls = join(dir, 'calls.txt')
   const flag = join(dir, 'cluster-up')
@@ -146,21 +148,21 @@ t.test('a failing command is retried and the batch acknowledged only once it wor
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'a.blend', frameStart: 1, frameEnd: 2 })).body
   await p.waitFor(/COMMAND FAILED: it exited with status 1; these jobs are offered again/)
   await p.waitFor(/\| sbatch: error: Batch job submission failed/)
-  await until(() => (lines(calls).length >= 2 ? true : undefined), 20_000, 'a second try')
+  await until('a second try', () => lines(calls).length >= 2, { timeoutMs: 20_000 })
   t.same(s.app.farm.jobFile(job.id)!.seenBy ?? [], [], 'not acknowledged while the command fails')
   writeFileSync(flag, '')
   await p.waitFor(/command done for 1 job/)
-  await until(() => (s.app.farm.jobFile(job.id)!.seenBy?.includes('flaky') ? true : undefined), 10_000, 'acknowledged')
+  await until('acknowledged', () => s.app.farm.jobFile(job.id)!.seenBy?.includes('flaky'), { timeoutMs: 10_000 })
   const tries = lines(calls).length
-  await new Promise((r) => setTimeout(r, 1200))
+  await twoMorePolls(polls, 'flaky')
   t.equal(lines(calls).length, tries, 'not run again after it worked')
 })
 
 t.test('a command that hangs is killed at its timeout (with what it started) and counts as failed', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 1 } } })
   writeFileSync(join(s.projectDir(), 'a.blend'), 'BLENDER-v304')
-  const api = await apiSession(s.url)
-  const dir = tempDir(t, 'rfam-prenode-')
+  const { api } = await logIn(s.url, 'alex')
+  const dir = testFolder(t, 'prenode')
   const credential = await s.app.farm.credentials.create('cluster')
   const p = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'hang', {
     server: s.url, credential, checkSeconds: 30, commandTimeoutSeconds: 1, command: `sleep 600 & echo $! > ${join(dir, 'child.pid')}; wait`,
@@ -168,14 +170,14 @@ t.test('a command that hangs is killed at its timeout (with what it started) and
   await api('POST', '/api/projects/demo/jobs', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
   await p.waitFor(/COMMAND FAILED: it was still running after 1 s and was killed/)
   const pid = Number(readFileSync(join(dir, 'child.pid'), 'utf8'))
-  await until(() => { try { process.kill(pid, 0); return undefined } catch { return true } }, 10_000, 'the sleep started by the command is gone')
+  await until('the sleep started by the command is gone', () => { try { process.kill(pid, 0); return undefined } catch { return true } }, { timeoutMs: 10_000 })
   t.pass('the process group was killed')
 })
 
 t.test('the server down: logged once, waited for; killed between command and ack: acknowledged at the next start, never run twice', async (t) => {
   const port = await freePort()
-  const serverDir = tempDir(t, 'rfam-prenode-server-')
-  const dir = tempDir(t, 'rfam-prenode-')
+  const serverDir = testFolder(t, 'server')
+  const dir = testFolder(t, 'prenode')
   const calls = join(dir, 'calls.txt')
   const release = join(dir, 'release')
   const stateFile = join(dir, 'state', 'cluster.json')
@@ -187,42 +189,46 @@ t.test('the server down: logged once, waited for; killed between command and ack
     // Stands for sbatch: records the call, then finishes only when the test says so.
     command: `echo "{jobs} {frames}" >> ${calls}; while [ ! -f ${release} ]; do sleep 0.05; done`,
   })
-  let app: FastifyInstance | null = null
-  t.teardown(async () => { await app?.close() })
+  // A server on a fixed port and folder, stopped and started again.
+  const s = await startTestServer(t, { listen: true, configFile: writeTestConfig(serverDir, { port, farmSettings: { longPollSeconds: 1 } }) })
+  const credential = await s.app.farm.credentials.create('cluster')
+  await s.stop()
 
-  // The server is not there yet: one line about it, however long it takes.
-  const boot = await serverAt(serverDir, port)
-  const credential = await boot.farm.credentials.create('cluster')
-  await boot.close()
+  // The server is not there yet: one line about it, however long it takes. Meanwhile its port
+  // takes the prenode's tries and closes each at once: three of them, still one line.
   writeFileSync(credentialFile, credential)
   const first = startTs(t, 'prenode/main.ts', ['--config', config], { label: 'first' })
   await first.waitFor(/cannot reach the server asking for jobs \(fetch failed \(.*ECONNREFUSED/)
-  await new Promise((r) => setTimeout(r, 1000))
+  let tries = 0
+  const refuser = createServer((socket) => { tries++; socket.destroy() })
+  await new Promise<void>((resolve) => refuser.listen(port, '127.0.0.1', resolve))
+  await until('three more tries', () => tries >= 3)
+  await new Promise((resolve) => refuser.close(resolve))
   t.equal(first.lines.filter((l) => /cannot reach/.test(l)).length, 1, 'one line per outage, not one per try')
-  app = await serverAt(serverDir, port)
+  await s.start()
   await first.waitFor(/the server answers again/)
 
-  writeFileSync(join(demoDir(serverDir), 'a.blend'), 'BLENDER-v304')
-  const job = await app.farm.createJob('demo', { file: 'a.blend', frameStart: 1, frameEnd: 4 })
-  await until(() => (lines(calls).length === 1 ? true : undefined), 20_000, 'the command started')
+  writeFileSync(join(s.projectDir(), 'a.blend'), 'BLENDER-v304')
+  const job = await s.app.farm.createJob('demo', { file: 'a.blend', frameStart: 1, frameEnd: 4 })
+  await until('the command started', () => lines(calls).length === 1, { timeoutMs: 20_000 })
   // The server goes away while the command runs; the command then succeeds.
-  await app.close()
-  app = null
+  await s.stop()
   writeFileSync(release, '')
   await first.waitFor(/command done for 1 job/)
   await first.waitFor(/cannot reach the server acknowledging jobs/)
-  await until(() => (existsSync(stateFile) ? true : undefined), 5000, 'the state file')
+  await until('the state file', () => existsSync(stateFile), { timeoutMs: 5000 })
   t.same(JSON.parse(readFileSync(stateFile, 'utf8')).submitted.map((b: { jobs: string[] }) => b.jobs), [[job.id]], 'the batch is kept locally before the ack')
   first.proc.kill('SIGKILL')
   await first.exited
 
-  app = await serverAt(serverDir, port)
-  t.same(app.farm.jobFile(job.id)!.seenBy ?? [], [], 'the server never got the ack')
+  await s.start()
+  const polls = countPolls(t, s.app.farm)
+  t.same(s.app.farm.jobFile(job.id)!.seenBy ?? [], [], 'the server never got the ack')
   const second = startTs(t, 'prenode/main.ts', ['--config', config], { label: 'second' })
   await second.waitFor(/1 job from before a restart already had the command run; acknowledging them/)
-  await until(() => (app!.farm.jobFile(job.id)!.seenBy?.includes('cluster') ? true : undefined), 20_000, 'acknowledged after the restart')
-  await until(() => (JSON.parse(readFileSync(stateFile, 'utf8')).submitted.length === 0 ? true : undefined), 5000, 'the state file emptied')
-  await new Promise((r) => setTimeout(r, 1500))
+  await until('acknowledged after the restart', () => s.app.farm.jobFile(job.id)!.seenBy?.includes('cluster'), { timeoutMs: 20_000 })
+  await until('the state file emptied', () => JSON.parse(readFileSync(stateFile, 'utf8')).submitted.length === 0, { timeoutMs: 5000 })
+  await twoMorePolls(polls, 'cluster')
   t.same(lines(calls), ['1 4'], 'the command ran once for the job, across the crash')
   t.equal(await second.stop(), 0)
 })

@@ -3,17 +3,18 @@
 // nothing exits 3; --single-use and --name override the configuration file; jitter delays the
 // first contact; a bad --name is refused before anything else.
 import t from 'tap'
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { apiSession, copyScene, until } from '../node/harness.ts'
+import { copyScene } from '../node/harness.ts'
 import { startTs } from '../helpers/processes.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 function nodeConfig (t: { teardown: (fn: () => void) => void }, fields: Record<string, unknown>): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-single-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'single')
   const file = join(dir, 'node.json')
   writeFileSync(file, JSON.stringify({ processes: [1], nice: 0, ...fields }))
   return file
@@ -23,7 +24,7 @@ t.test('a single-use node renders one round, reports it and exits 0; with nothin
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, longPollSeconds: 1 } } })
   copyScene('tiny.blend', join(s.projectDir(), 'shots'))
   const credential = await s.app.farm.credentials.create('cluster')
-  const api = await apiSession(s.url)
+  const { api } = await logIn(s.url, 'alex')
   const config = nodeConfig(t, { name: 'from-file', server: s.url, credential, shares: [{ ident: 'data', path: s.config.shares.root('data') }] })
 
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 2 })).body
@@ -44,7 +45,7 @@ t.test('a single-use node renders one round, reports it and exits 0; with nothin
     const second = startTs(t, 'node/main.ts', ['--config', config, '--single-use', '--name', 'array-8'], { label: 'array-8' })
     t.equal(await second.exited, 0)
   }
-  await until(async () => ((await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.status === 'completed' ? true : undefined), 60_000, 'job completed')
+  await until('job completed', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.status === 'completed', { timeoutMs: 60_000 })
   t.same(readdirSync(join(s.projectDir(), 'renders', 'tiny')).sort(), ['0001.png', '0002.png'])
 
   const idle = startTs(t, 'node/main.ts', ['--config', config, '--single-use', '--name', 'array-9'], { label: 'array-9' })

@@ -5,14 +5,16 @@
 // the job being added to its first frame rendered. Skipped only where Slurm cannot run at all.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { apiSession, copyScene, until } from '../node/harness.ts'
+import { copyScene } from '../node/harness.ts'
 import { startTs } from '../helpers/processes.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 function whyNoSlurm (): string | false {
   if (!existsSync('/usr/sbin/slurmctld') || !existsSync('/usr/bin/sbatch')) return 'Slurm is not installed (scripts/install-system-deps.sh installs slurm-wlm and munge)'
@@ -26,9 +28,8 @@ t.test('the prenode submits a job array to Slurm; single-use nodes render the fr
 
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, longPollSeconds: 5 } } })
   copyScene('tiny.blend', join(s.projectDir(), 'shots'))
-  const api = await apiSession(s.url)
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-slurm-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { api } = await logIn(s.url, 'alex')
+  const dir = testFolder(t, 'slurm')
   const logs = join(dir, 'logs')
   mkdirSync(logs)
   writeFileSync(join(dir, 'prenode.credential'), await s.app.farm.credentials.create('slurm-prenode'))
@@ -54,12 +55,12 @@ t.test('the prenode submits a job array to Slurm; single-use nodes render the fr
   submitted.push(id)
   t.match(prenode.lines.join('\n'), /running: sbatch --parsable --array=1-4%16 /, 'one array task per frame')
   const renders = join(s.projectDir(), 'renders', 'tiny')
-  await until(() => (existsSync(renders) && readdirSync(renders).length > 0 ? true : undefined), 180_000, 'the first frame on disk')
+  await until('the first frame on disk', () => existsSync(renders) && readdirSync(renders).length > 0, { timeoutMs: 180_000 })
   const firstFrameSeconds = (Date.now() - added) / 1000
-  const done = await until(async () => {
+  const done = await until('the job finished', async () => {
     const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
     return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
-  }, 300_000, 'the job finished')
+  }, { timeoutMs: 300_000 })
   const allSeconds = (Date.now() - added) / 1000
   t.equal(done.status, 'completed')
   t.same(readdirSync(renders).sort(), ['0001.png', '0002.png', '0003.png', '0004.png'], 'every frame on disk')
@@ -67,7 +68,7 @@ t.test('the prenode submits a job array to Slurm; single-use nodes render the fr
   t.ok([...byNode].every((n) => n !== undefined && new RegExp(`^rfamtest-${id}-\\d+$`).test(n)), `rendered by the array's single-use nodes (${[...byNode].join(', ')})`)
 
   // Every array task ends (nodes that found nothing left exit at once) and counts as completed.
-  await until(() => (spawnSync('squeue', ['-h', '-j', id], { encoding: 'utf8' }).stdout.trim() === '' ? true : undefined), 120_000, 'the array drained')
+  await until('the array drained', () => spawnSync('squeue', ['-h', '-j', id], { encoding: 'utf8' }).stdout.trim() === '', { timeoutMs: 120_000 })
   const states = spawnSync('scontrol', ['-o', 'show', 'job', id], { encoding: 'utf8' }).stdout
   const taskStates = [...states.matchAll(/JobState=(\w+)/g)].map((m) => m[1])
   t.ok(taskStates.length > 0 && taskStates.every((st) => st === 'COMPLETED'), `every array task completed (${taskStates.join(', ')})`)

@@ -1,11 +1,11 @@
 // Runs one of the scripts/ commands as a real child process, the way `npm run` does, against a
 // temporary RFAM folder (config, users, projects) made by makeSite.
 import { spawn } from 'node:child_process'
-import { mkdtempSync, mkdirSync, readdirSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { writeTestConfig } from '../helpers/server.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 export interface CliResult { code: number, stdout: string, stderr: string }
 
@@ -32,8 +32,7 @@ interface Tap { teardown: (fn: () => unknown) => void }
 
 /** A folder with a server config and the named projects (files only; no server runs). */
 export function makeSite (t: Tap, projects: string[] = ['red', 'blue']): Site {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-cli-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'cli')
   const config = writeTestConfig(dir, { demo: false })
   const site = { dir, config, users: join(dir, 'users'), projects: join(dir, 'projects') }
   mkdirSync(site.users, { recursive: true })

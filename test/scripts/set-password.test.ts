@@ -5,7 +5,9 @@ import { join } from 'node:path'
 import { verifySecret } from '../../server/auth/passwords.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { startTestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 import { listDir, makeSite, runScript } from './cli.ts'
+import { until } from '../helpers/until.ts'
 
 const tom = { ident: 'tom', name: 'Tom Haines', image: null, projects: ['red'], staff: true, language: 'en' }
 
@@ -116,13 +118,12 @@ t.test('a running server asks for the new PIN at log-in', async (t) => {
   const res = await runScript('set-password.ts', ['password', 'mia'], { config: s.config.file, stdin: '2468\n' })
   t.equal(res.code, 0, res.stderr)
   let status = 0
-  for (let i = 0; i < 100; i++) {
+  await until('the server following the file', async () => {
     status = (await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'mia' } })).statusCode
-    if (status === 401) break
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+    return status === 401
+  }, { stepMs: 100 })
   t.equal(status, 401, 'log-in without the PIN is refused once the server has followed the file')
-  await s.login('mia', 'demo', '2468')
+  await logIn(s, 'mia', { secret: '2468' })
 })
 
 t.test('a new PIN ends every log-in made with the old one, on a running server', async (t) => {
@@ -134,7 +135,7 @@ t.test('a new PIN ends every log-in made with the old one, on a running server',
   }
   const browser = await login('1234')
   const addon = await login('1234')
-  const student = await s.login('mia')
+  const student = (await logIn(s, 'mia')).cookie
   const valid = async (headers: Record<string, string>) => (await s.app.inject({ url: '/api/session', headers })).statusCode === 200
   t.ok(await valid({ cookie: `rfam_session=${browser}` }))
 
@@ -142,10 +143,7 @@ t.test('a new PIN ends every log-in made with the old one, on a running server',
   t.equal(res.code, 0, res.stderr)
   t.match(res.stdout, /Every log-in of teacher made before is ended/)
   let ended = false
-  for (let i = 0; i < 100 && !ended; i++) {
-    ended = !await valid({ cookie: `rfam_session=${browser}` })
-    if (!ended) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  await until('the server following the file', async () => (ended = !await valid({ cookie: `rfam_session=${browser}` })), { stepMs: 100 })
   t.ok(ended, 'the browser\'s log-in is ended once the server has followed the file')
   t.notOk(await valid({ authorization: `Bearer ${addon}` }), 'and the add-on\'s')
   t.ok(await valid({ cookie: student }), 'other people stay logged in')

@@ -6,6 +6,8 @@ import { verifySecret } from '../../server/auth/passwords.ts'
 import { parseCsv, readPeople } from '../../scripts/users-from-csv.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { listDir, makeSite, runScript, type Site } from './cli.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 const importCsv = (site: Site, csv: string | Buffer, ...args: string[]) => {
   const file = join(site.dir, 'people.csv')
@@ -160,13 +162,13 @@ t.test('a running server shows imported people on its log-in page without a rest
   t.equal(res.code, 0, res.stdout + res.stderr)
   t.match(res.stdout, /alex +unchanged/)
   let names: string[] = []
-  for (let i = 0; i < 100 && !names.includes('nina'); i++) {
+  await until('nina offered at log-in', async () => {
     const options = (await s.app.inject({ url: '/api/login-options' })).json() as { users: Array<{ ident: string }> }
     names = options.users.map((u) => u.ident)
-    if (!names.includes('nina')) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+    return names.includes('nina')
+  }, { stepMs: 100 })
   t.ok(names.includes('nina'), 'the new person is offered at log-in')
-  await s.login('nina')
+  await logIn(s, 'nina')
 })
 
 function writeCsv (dir: string, text: string): string {

@@ -7,16 +7,12 @@ import { existsSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { writeTestConfig } from '../helpers/server.ts'
-import { startServerProcess, type ServerProcess } from '../bench/server-process.ts'
+import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts'
+import { logIn } from '../helpers/login.ts'
+import { testRoot } from '../helpers/folders.ts'
 
 const ASSET = 'props/cake.blend'
 const url = (server: ServerProcess) => `${server.url}/api/projects/demo/assets/${ASSET}`
-
-async function login (server: ServerProcess): Promise<string> {
-  const res = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'mia' }) })
-  if (res.status !== 200) throw new Error(`log-in failed: ${res.status} ${await res.text()}`)
-  return res.headers.get('x-rfam-token')!
-}
 
 async function edit (server: ServerProcess, token: string, description: string): Promise<{ status: number, ms: number, body: string }> {
   const t0 = performance.now()
@@ -25,35 +21,28 @@ async function edit (server: ServerProcess, token: string, description: string):
   return { status: res.status, ms: performance.now() - t0, body }
 }
 
-const killed = (server: ServerProcess) => new Promise<void>((resolve) => {
-  if (server.child.exitCode !== null || server.child.signalCode !== null) return resolve()
-  server.child.once('exit', () => resolve())
-  server.child.kill('SIGKILL')
-})
-
 t.test('first edit after a SIGKILL during an edit burst takes normal time', async (t) => {
-  const dir = t.testdir({})
+  const dir = testRoot(t)
   const config = writeTestConfig(dir, { logLevel: 'warn' })
   const lockDir = join(dir, 'data', 'demo', 'props', '.cake.blend.json.lock')
-  let server = await startServerProcess(config)
-  t.teardown(() => killed(server))
+  let server = await startServerProcess(config, { t })
   // For comparison: the first edit after a clean restart (routes are compiled on first use, and the
   // server reads its .blend files in the background just after it starts).
   await server.stop()
-  server = await startServerProcess(config)
-  const fresh = await edit(server, await login(server), 'clean restart')
+  server = await startServerProcess(config, { t })
+  const fresh = await edit(server, (await logIn(server, 'mia')).token, 'clean restart')
   t.comment(`first edit after a clean restart: ${fresh.status} in ${fresh.ms.toFixed(0)} ms`)
   // Kill it mid-burst until the kill lands while a lock is held (nearly always the first time).
   let attempts = 0
   for (; attempts < 20 && !existsSync(lockDir); attempts++) {
-    if (attempts > 0) server = await startServerProcess(config)
-    const token = await login(server)
+    if (attempts > 0) server = await startServerProcess(config, { t })
+    const token = (await logIn(server, 'mia')).token
     let stop = false
     const writers = Array.from({ length: 4 }, async (_, w) => {
       for (let i = 0; !stop; i++) await edit(server, token, `burst ${w}.${i}`).catch(() => {})
     })
     await sleep(300 + Math.random() * 300)
-    await killed(server)
+    await server.kill()
     stop = true
     await Promise.all(writers)
   }
@@ -61,8 +50,8 @@ t.test('first edit after a SIGKILL during an edit burst takes normal time', asyn
   const before = readFileSync(join(dir, 'data', 'demo', `${ASSET}.json`), 'utf8')
   t.ok(JSON.parse(before).description.startsWith('burst'), 'the sidecar is whole: the last edit or the one before')
 
-  server = await startServerProcess(config)
-  const token = await login(server)
+  server = await startServerProcess(config, { t })
+  const token = (await logIn(server, 'mia')).token
   const first = await edit(server, token, 'after the crash')
   t.comment(`first edit after the crash: ${first.status} in ${first.ms.toFixed(0)} ms`)
   t.equal(first.status, 200, `the first edit succeeds (${first.body.slice(0, 200)})`)

@@ -3,47 +3,17 @@
 // and no temp file is left behind; once space is freed the same edits work.
 // Temp files left by writers that died are swept at the next start, in every folder RFAM writes.
 import t from 'tap'
-import { execFileSync, spawnSync } from 'node:child_process'
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, rmdirSync, readFileSync, readdirSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync, writeSync } from 'node:fs'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { tmpdir } from 'node:os'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
-import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { templatePath } from '../../server/store/defaults-sets.ts'
 import { PROCESS_SPACE_TAG } from '../../server/store/process-space.ts'
-
-/** A new 8 MB tmpfs, unmounted at teardown; undefined where mounting is not allowed (not root). */
-function mountSmallShare (t: { teardown: (fn: () => unknown) => void }): string | undefined {
-  if (process.getuid?.() !== 0) return undefined
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-small-share-'))
-  try {
-    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=8m', 'tmpfs', dir], { stdio: 'pipe' })
-  } catch {
-    rmdirSync(dir)
-    return undefined
-  }
-  t.teardown(() => {
-    execFileSync('umount', ['-l', dir])
-    rmdirSync(dir)
-  })
-  return dir
-}
-
-/** Fills the disk holding `dir` with one file; returns how to free it again. */
-function fill (dir: string): () => void {
-  const file = join(dir, 'filler.bin')
-  const fd = openSync(file, 'w')
-  for (const size of [1 << 20, 1 << 16, 4096, 512, 1]) {
-    const chunk = Buffer.alloc(size, 1)
-    for (;;) {
-      try { writeSync(fd, chunk) } catch { break }
-    }
-  }
-  closeSync(fd)
-  return () => unlinkSync(file)
-}
+import { logIn } from '../helpers/login.ts'
+import { testFolder } from '../helpers/folders.ts'
+import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 
 /** Every name in a folder tree, dot-files included. */
 function tree (dir: string, prefix = ''): string[] {
@@ -55,15 +25,15 @@ function tree (dir: string, prefix = ''): string[] {
 const FULL = 'The disk holding the share "data" is full, so nothing was saved. Ask a teacher to free some space, then try again.'
 
 t.test('a full share answers 507 and says so; nothing is half-written or left behind; freed, it works', async (t) => {
-  const share = mountSmallShare(t)
+  const share = mountSmallDisk(t, '8m')
   if (!share) return t.plan(0, 'needs root to mount a small tmpfs as the share')
   const s = await startTestServer(t, { config: { shares: [{ ident: 'data', path: share }] } })
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const project = s.projectDir()
   const sidecar = join(project, 'props', 'cake.blend.json')
   const before = readFileSync(sidecar, 'utf8')
   const treeBefore = tree(project)
-  const free = fill(share)
+  const free = fillDisk(share)
 
   const edit = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie }, payload: { description: 'A cake with four layers now.' } })
   t.equal(edit.statusCode, 507, 'an edit answers 507 Insufficient Storage')
@@ -74,7 +44,7 @@ t.test('a full share answers 507 and says so; nothing is half-written or left be
   t.equal(created.statusCode, 507, 'a new asset (a template copied, a sidecar written) answers 507')
   t.equal(created.json().message, FULL)
 
-  const teacher = await s.login('teacher', 'demo', '1234')
+  const teacher = (await logIn(s, 'teacher', { secret: '1234' })).cookie
   const film = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/file', headers: { cookie: teacher }, payload: { description: 'Longer now.' } })
   t.equal(film.statusCode, 507, 'the film\'s details answer 507 too')
   t.same(tree(project), treeBefore, 'no temp file, no half-copied .blend, no lock is left in the project')
@@ -98,7 +68,8 @@ t.test('a full share answers 507 and says so; nothing is half-written or left be
 })
 
 t.test('temp files of writers that died are swept at start in every folder RFAM writes; others are left', async (t) => {
-  const config = loadConfig(writeTestConfig(t.testdir({})))
+  const configFile = writeTestConfig(testFolder(t, 'server'))
+  const config = loadConfig(configFile)
   await seedDemoIfEmpty(config)
   const projectDir = config.shares.resolve('data::demo')
   const dead = spawnSync(process.execPath, ['-e', '']).pid!
@@ -117,9 +88,7 @@ t.test('temp files of writers that died are swept at start in every folder RFAM 
     writeFileSync(join(folder, leftBy(process.ppid)), '') // a live process of this machine
   }
   mkdirSync(join(projectDir, 'props', `.cake.blend.json.lock.${PROCESS_SPACE_TAG}-${dead}.0123abcd.tmp`)) // a lock being made
-  const app = await buildServer(config)
-  t.teardown(() => app.close())
-  await app.ready()
+  await startTestServer(t, { configFile, demo: false })
   for (const folder of folders) {
     const temps = readdirSync(folder).filter((n) => n.endsWith('.tmp')).sort()
     t.same(temps, [leftBy(process.pid, 'ffffffff'), leftBy(process.ppid)].sort(), `${folder}: only the temps of writers that may live are left`)

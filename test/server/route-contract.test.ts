@@ -9,6 +9,7 @@ import { routes } from '../../schemas/generated/routes.ts'
 import type { RouteEntry } from '../../server/auth/access.ts'
 import { validator } from '../../schemas/validator.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 t.test('the routes Fastify knows are exactly the contract', async (t) => {
   const { app } = await startTestServer(t, { demo: false })
@@ -62,7 +63,7 @@ t.test('schemas come from the contract: params checked closely, the query, the b
 
 t.test('replies the server does not serialize still match their contract schemas', async (t) => {
   const s = await startTestServer(t, { listen: true })
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const check = (id: string, schema: string, data: unknown) => t.equal(validator().check(schema, data), null, `${id} answers a ${schema}`)
   const json = async (method: string, url: string) => {
     const res = await s.app.inject({ method: method as 'GET', url, headers: { cookie } })

@@ -1,15 +1,15 @@
 import t from 'tap'
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { writeTestConfig } from '../helpers/server.ts'
-import { startServerProcess } from '../bench/server-process.ts'
+import { startServerProcess } from '../helpers/server-process.ts'
+import { testFolder } from '../helpers/folders.ts'
 import { contractHash } from '../../server/routes/api/version.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 
 t.test('npm start on an empty data folder creates the demo and prints the address to open', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-start-'))
-  const server = await startServerProcess(writeTestConfig(dir, { logLevel: 'warn' }))
+  const dir = testFolder(t, 'server')
+  const server = await startServerProcess(writeTestConfig(dir, { logLevel: 'warn' }), { t })
   t.teardown(() => server.stop())
   t.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/, 'bound to loopback by default')
   t.same(readdirSync(join(dir, 'users')).sort(), ['alex.json', 'leo.json', 'mia.json', 'sam.json', 'teacher.json', 'zoe.json'])

@@ -5,16 +5,18 @@
 // corrupt. Propagation times are printed (target: under 2 s); they are figures, not assertions.
 import t from 'tap'
 import { execFile, spawnSync } from 'node:child_process'
-import { cpSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
 import { join, relative } from 'node:path'
 import { promisify } from 'node:util'
 import { validator } from '../../schemas/validator.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { startSiteServer, summary, timeUntil, type SiteServer } from './site-server.ts'
+import { testFolder } from '../helpers/folders.ts'
+import { startServerProcess } from '../helpers/server-process.ts'
+import { logIn, type Session } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 const run = promisify(execFile)
 const CAKE = 'props/cake.blend'
@@ -30,12 +32,30 @@ function siteConfig (siteDir: string, dataRoot: string): string {
   })
 }
 
-function tempDir (t: Tap, prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
-  return dir
-}
 interface Tap { teardown: (fn: () => unknown) => void }
+
+/** A site's server as its own process (as `npm start` runs it), stopped with SIGTERM as systemd would; mia logged in. */
+interface SiteServer { name: string, url: string, api: Session['api'] }
+
+async function startSiteServer (t: Tap, name: string, configFile: string): Promise<SiteServer> {
+  const server = await startServerProcess(configFile, { t })
+  t.teardown(() => server.stop())
+  const { api } = await logIn(server, 'mia')
+  return { name, url: server.url, api }
+}
+
+/** Polls `check` until it is true (20 s at most); returns the milliseconds it took, a figure to print. */
+async function timeUntil (what: string, check: () => Promise<boolean>, timeoutMs = 20_000): Promise<number> {
+  const start = performance.now()
+  await until(what, check, { timeoutMs, stepMs: 20 })
+  return performance.now() - start
+}
+
+function summary (ms: number[]): string {
+  const sorted = [...ms].sort((a, b) => a - b)
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!
+  return `median ${at(0.5).toFixed(0)} ms, max ${sorted[sorted.length - 1]!.toFixed(0)} ms over ${ms.length}`
+}
 
 async function seed (configFile: string): Promise<void> {
   await seedDemoIfEmpty(loadConfig(configFile))
@@ -118,12 +138,11 @@ const seen = (server: SiteServer, path: string, check: (meta: any) => boolean) =
 }
 
 t.test('two servers on one shared folder see each other\'s edits and never corrupt a file', async (t) => {
-  const shared = tempDir(t, 'rfam-shared-')
+  const shared = testFolder(t, 'shared')
   const configA = siteConfig(join(shared, 'site-a'), join(shared, 'share'))
   const configB = siteConfig(join(shared, 'site-b'), join(shared, 'share'))
   await seed(configA)
-  const login = { user: 'mia', project: 'demo' }
-  const [a, b] = [await startSiteServer(t, 'A', configA, login), await startSiteServer(t, 'B', configB, login)]
+  const [a, b] = [await startSiteServer(t, 'A', configA), await startSiteServer(t, 'B', configB)]
   const sidecar = join(shared, 'share', 'data', 'demo', `${CAKE}.json`)
 
   const ab = await propagation(a, b, CAKE, 10)
@@ -178,7 +197,7 @@ t.test('two servers on one shared folder see each other\'s edits and never corru
 
 /** Two copies of the data, each served by its own server, kept in step by `syncPass` run in a loop. */
 async function twoCopies (t: Tap, syncPass: (copyA: string, copyB: string, pass: number) => Promise<void>) {
-  const root = tempDir(t, 'rfam-copies-')
+  const root = testFolder(t, 'copies')
   const [copyA, copyB] = [join(root, 'copy-a'), join(root, 'copy-b')]
   const configA = siteConfig(join(root, 'site-a'), copyA)
   const configB = siteConfig(join(root, 'site-b'), copyB)
@@ -203,9 +222,8 @@ async function twoCopies (t: Tap, syncPass: (copyA: string, copyB: string, pass:
   })()
   const stopSync = async () => { syncing = false; await syncLoop }
   t.teardown(stopSync)
-  const login = { user: 'mia', project: 'demo' }
-  const a = await startSiteServer(t, 'A', configA, login)
-  const b = await startSiteServer(t, 'B', configB, login)
+  const a = await startSiteServer(t, 'A', configA)
+  const b = await startSiteServer(t, 'B', configB)
   const syncState = () => `${passes} sync passes, ${failed.length} failed${failed.length ? ` (last: ${failed[failed.length - 1]})` : ''}`
   return { a, b, copyA, copyB, stopSync, passes: () => passes, syncState }
 }
@@ -214,7 +232,7 @@ const installed = (command: string) => spawnSync(command, ['-version']).error ==
 const RFAM_TEMP = ['.*.lock', '.*.tmp'] // RFAM's lock folders and temp files: never synced (docs/sites.md)
 
 t.test('two servers on two copies kept in step by Unison', { skip: installed('unison') ? false : 'unison is not installed (scripts/install-system-deps.sh installs it)' }, async (t) => {
-  const archives = tempDir(t, 'rfam-unison-')
+  const archives = testFolder(t, 'unison')
   // One two-way pass: changed files are copied whole to the other side; when both sides changed a
   // file, the newer wins. Exit codes 1 and 2 mean some file was skipped or changed meanwhile:
   // the next pass takes it. Every tenth pass reads every file (-fastcheck false), as docs/sites.md

@@ -1,8 +1,7 @@
 // A real server, stopped and started again on the same folders: what each .blend links is read once
 // and kept in the cache folder, so a restart reads only what changed while the server was down.
 import t from 'tap'
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { copyFileSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig } from '../../server/config/load-config.ts'
@@ -13,12 +12,13 @@ import { LINK_CACHE_FILE } from '../../server/store/blend-link-cache.ts'
 import { validator } from '../../schemas/validator.ts'
 import { makeBlendFixtures, noBlender } from '../blend/blender-fixtures.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { waitFor } from '../helpers/wait-for.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 t.test('links survive a restart; what changed while the server was down is read again', { skip: noBlender }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-link-cache-'))
+  const dir = testFolder(t, 'server')
   let app: FastifyInstance | undefined
-  t.teardown(async () => { await app?.close(); rmSync(dir, { recursive: true, force: true }) })
+  t.teardown(async () => { await app?.close() })
   const made = join(dir, 'made-by-blender')
   await makeBlendFixtures(made)
   const config = loadConfig(writeTestConfig(dir))
@@ -41,7 +41,7 @@ t.test('links survive a restart; what changed while the server was down is read 
     app = await buildServer(config, { watch: false })
     await app.ready()
     const ws = app.rfam.workspace
-    await waitFor(() => ws.allStores().every((s) => s.linksSettled))
+    await until('every project\'s links read', () => ws.allStores().every((s) => s.linksSettled))
     return { reads: ws.linkCache.reads, links: ws.store('demo').links }
   }
   const stop = async () => { await app!.close(); app = undefined }

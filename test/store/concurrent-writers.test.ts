@@ -3,6 +3,7 @@ import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 const run = (args: string[]) => new Promise<number>((resolve, reject) => {
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'concurrent-writer.ts'), ...args], { stdio: ['ignore', 'inherit', 'inherit'] })
@@ -26,7 +27,7 @@ t.test('two processes updating different fields of one asset 100 times each lose
 
 t.test('parallel API edits of different fields of one asset all land', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const url = '/api/projects/demo/assets/props/cake.blend'
   const edits: Promise<unknown>[] = []
   for (let i = 1; i <= 50; i++) {

@@ -5,7 +5,9 @@ import { copyFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import type { Asset } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -25,7 +27,7 @@ async function openAssets (page: Page, count = 10): Promise<void> {
 }
 
 t.test('filter by name, sort by any column, toggle and solo types', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'alex')
   await openAssets(page)
@@ -66,7 +68,7 @@ t.test('filter by name, sort by any column, toggle and solo types', async (t) =>
 })
 
 t.test('inline edits are saved to the sidecar, keeping a priority between levels exactly', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'alex')
   const sidecar = (path: string) => readJson<Asset>(join(server.projectDir(), `${path}.json`))
@@ -94,7 +96,7 @@ t.test('inline edits are saved to the sidecar, keeping a priority between levels
 })
 
 t.test('a refused save shows failed, the server\'s reason, and changes nothing', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page } = await loggedInPage(browser, server, 'mia')
   const file = join(server.projectDir(), 'props/cake.blend.json')
@@ -111,7 +113,7 @@ t.test('a refused save shows failed, the server\'s reason, and changes nothing',
 })
 
 t.test('broken assets are listed with their reason', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page } = await loggedInPage(browser, server, 'alex')
   await openAssets(page)
@@ -125,10 +127,10 @@ t.test('broken assets are listed with their reason', async (t) => {
 })
 
 t.test('a name written as HTML is shown as text and never runs', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const name = '<img src=x onerror=alert(1)>'
-  const created = await server.call('alex', 'POST', '/api/projects/demo/assets', { name, type: 'prop', owner: 'alex', description: '<script>alert(2)</script>' })
+  const created = await callAs(server, 'alex', 'POST', '/api/projects/demo/assets', { name, type: 'prop', owner: 'alex', description: '<script>alert(2)</script>' })
   t.equal(created.status, 201)
   const { page, errors } = await loggedInPage(browser, server, 'alex')
   const dialogs: string[] = []

@@ -3,12 +3,14 @@
 import t from 'tap'
 import { join } from 'node:path'
 import type { User } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('a logged-in person switches to German and keeps it', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'alex')
   await page.goto('/')
@@ -36,7 +38,7 @@ t.test('a logged-in person switches to German and keeps it', async (t) => {
 })
 
 t.test('the log-in page switches language for this browser only', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const page = await browser.newPage({ baseURL: server.url })
   await page.goto('/')

@@ -4,12 +4,14 @@ import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('a change in one browser shows in another, and a change on disk shows in both', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const mia = await loggedInPage(browser, server, 'mia')
   const alex = await loggedInPage(browser, server, 'alex')
@@ -34,7 +36,7 @@ t.test('a change in one browser shows in another, and a change on disk shows in 
   await mia.page.getByRole('link', { name: 'Birthday Cake', exact: true }).waitFor()
   t.pass('an edit of the file on disk shows on both pages')
 
-  const created = await server.call('sam', 'POST', '/api/projects/demo/assets', { name: 'Spoon', type: 'prop' })
+  const created = await callAs(server, 'sam', 'POST', '/api/projects/demo/assets', { name: 'Spoon', type: 'prop' })
   t.equal(created.status, 201)
   await mia.page.getByRole('link', { name: 'Spoon', exact: true }).waitFor()
   t.ok(await mia.page.getByText('Total assets: 11').isVisible(), 'a new asset appears and the total follows')
@@ -42,7 +44,7 @@ t.test('a change in one browser shows in another, and a change on disk shows in 
 })
 
 t.test('text being typed is not overwritten by someone else\'s save', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const alex = await loggedInPage(browser, server, 'alex')
   await alex.page.goto('/asset?path=characters/chef_bun.blend')
@@ -52,7 +54,7 @@ t.test('text being typed is not overwritten by someone else\'s save', async (t) 
   await description.focus()
   await alex.page.keyboard.type(' More')
   // Someone else changes another field meanwhile; the page reloads the asset.
-  await server.call('mia', 'PATCH', '/api/projects/demo/assets/characters/chef_bun.blend', { priority: 90 })
+  await callAs(server, 'mia', 'PATCH', '/api/projects/demo/assets/characters/chef_bun.blend', { priority: 90 })
   await until('the page shows the new priority', async () => await alex.page.getByLabel('Priority', { exact: true }).inputValue() === '90')
   t.match(await description.inputValue(), / More$/, 'what Alex typed is still there')
   await description.blur()

@@ -4,13 +4,14 @@ import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hashSecret } from '../../server/auth/passwords.ts'
-import { fakeClock } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, startWebServer, watchErrors } from './web-helper.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { ManualClock } from '../../server/farm/clock.ts'
+import { hasChromium, launchBrowser, watchErrors } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('a student logs in by picking the project and their face, and logs out', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const page = await browser.newPage({ baseURL: server.url })
   const errors = watchErrors(page)
@@ -34,7 +35,7 @@ t.test('a student logs in by picking the project and their face, and logs out', 
 })
 
 t.test('staff type their PIN; a wrong one is refused with a sentence', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const page = await browser.newPage({ baseURL: server.url })
   await page.goto('/')
@@ -55,8 +56,8 @@ t.test('staff type their PIN; a wrong one is refused with a sentence', async (t)
 })
 
 t.test('after too many wrong PINs the page says how long to wait, and counts down', async (t) => {
-  const clock = fakeClock(Date.now())
-  const server = await startWebServer(t, { clock: clock.now, config: { loginThrottle: { freeTries: 1 } } })
+  const clock = new ManualClock(Date.now())
+  const server = await startTestServer(t, { web: true, clock, config: { loginThrottle: { freeTries: 1 } } })
   // Wrong PINs tried before (by someone guessing): each wait waited out on the server's clock.
   const guess = () => fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'teacher', secret: '0000' }) })
   for (let i = 0; i < 12; i++) {
@@ -85,7 +86,7 @@ t.test('after too many wrong PINs the page says how long to wait, and counts dow
 })
 
 t.test('staff who are in no project type their user name', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   writeFileSync(join(server.config.usersDir, 'head.json'), JSON.stringify({ ident: 'head', name: 'Head Teacher', projects: [], staff: true, secret: await hashSecret('9753') }))
   server.app.rfam.workspace.users.reload()
   const browser = await launchBrowser(t)

@@ -3,12 +3,13 @@ import t from 'tap'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer } from './web-helper.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('the file name is filled in from type and name, and the new asset opens', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'sam')
   await page.goto('/assets')
@@ -52,7 +53,7 @@ t.test('the file name is filled in from type and name, and the new asset opens',
 })
 
 t.test('delete asks first, then moves the file to old/', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page } = await loggedInPage(browser, server, 'mia')
   const dir = server.projectDir()
@@ -72,7 +73,7 @@ t.test('delete asks first, then moves the file to old/', async (t) => {
 })
 
 t.test('a checkpoint is saved from the asset page', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page } = await loggedInPage(browser, server, 'alex')
   await page.goto('/asset?path=characters/chef_bun.blend')

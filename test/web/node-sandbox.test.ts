@@ -3,14 +3,15 @@
 // it gets no work, with its reason, or, where staff allow such nodes, that it renders anyway; in
 // German too. The test plays the nodes over the real protocol (no Blender needed).
 import t from 'tap'
-import { hasChromium, launchBrowser, loggedInPage, startWebServer } from './web-helper.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 const reason = 'bubblewrap cannot run here: bwrap: No permissions to create a new namespace.'
 
 async function nodes (t: { teardown: (fn: () => unknown) => void }, allowUnsandboxedNodes: boolean) {
-  const server = await startWebServer(t, { config: { farmSettings: { allowUnsandboxedNodes } } })
+  const server = await startTestServer(t, { web: true, config: { farmSettings: { allowUnsandboxedNodes } } })
   const credential = await server.app.farm.credentials.create('web-sandbox')
   const hello = async (name: string, sandbox?: object) => {
     const res = await fetch(`${server.url}/api/farm/hello`, {

@@ -3,12 +3,14 @@
 import t from 'tap'
 import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('home: the top task is a card edited in place; teammates asking for help are listed', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'alex')
   const sidecar = () => readJson<Asset>(join(server.projectDir(), 'characters/chef_bun.blend.json'))
@@ -29,7 +31,7 @@ t.test('home: the top task is a card edited in place; teammates asking for help 
 })
 
 t.test('team: everyone with their current task and helpers', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page } = await loggedInPage(browser, server, 'sam')
   await page.goto('/team')
@@ -41,7 +43,7 @@ t.test('team: everyone with their current task and helpers', async (t) => {
 })
 
 t.test('shots: renderable assets with a rating and a pipeline stage', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'leo')
   const sidecar = () => readJson<Asset>(join(server.projectDir(), 'shots/shot_010_intro.blend.json'))
@@ -63,7 +65,7 @@ t.test('shots: renderable assets with a rating and a pipeline stage', async (t) 
 })
 
 t.test('every page fits a 360 px phone screen and works from the keyboard', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'teacher', { width: 360 })
   for (const path of ['/', '/assets', '/asset?path=characters/chef_bun.blend', '/new', '/team', '/project', '/shots', '/credits', '/rendering', '/profile']) {

@@ -4,14 +4,16 @@
 import t from 'tap'
 import { join } from 'node:path'
 import type { JobView, ProjectFile } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 const HINT = 'Only a teacher can change these.'
 
 t.test('a student sees the film\'s settings read-only; a teacher edits them', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const projectFile = () => readJson<ProjectFile>(join(server.projectDir(), 'project.json'))
   const before = projectFile()
@@ -63,10 +65,10 @@ t.test('a student sees the film\'s settings read-only; a teacher edits them', as
 })
 
 t.test('a job card offers pause, cancel and priority only to the people who may use them', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const submit = async (who: string, file: string) => {
-    const res = await server.call(who, 'POST', '/api/projects/demo/jobs', { file, frameStart: 1, frameEnd: 3 })
+    const res = await callAs(server, who, 'POST', '/api/projects/demo/jobs', { file, frameStart: 1, frameEnd: 3 })
     t.equal(res.status, 201)
     return res.json as JobView
   }
@@ -85,7 +87,7 @@ t.test('a job card offers pause, cancel and priority only to the people who may 
   t.equal(await others.getByRole('spinbutton').count(), 0, 'no priority field on it')
   t.ok(await others.getByText(`Priority: ${kitchen.priority}`).isVisible(), 'its priority shows as text')
   t.ok(await others.getByText('Only the person who started this job, the people working on its asset, or a teacher can change it.').isVisible(), 'and why there are no controls')
-  const helped = await server.call('sam', 'PATCH', '/api/projects/demo/assets/sets/kitchen.blend', { support: ['leo', 'mia'] })
+  const helped = await callAs(server, 'sam', 'PATCH', '/api/projects/demo/assets/sets/kitchen.blend', { support: ['leo', 'mia'] })
   t.equal(helped.status, 200, 'sam asks mia to help on Kitchen')
   await others.getByRole('button', { name: 'Pause: Kitchen' }).waitFor()
   t.pass('the Kitchen card offers mia its controls at once, without a reload')

@@ -5,14 +5,16 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import sharp from 'sharp'
 import type { ProjectFile, User } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 const png = (colour: string) => sharp({ create: { width: 300, height: 200, channels: 3, background: colour } }).png().toBuffer()
 
 t.test('roles move up and down, in project.json and in the credits', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   // Roles are the film's settings: staff change them (test/web/permissions.test.ts walks a student).
   const { page, errors } = await loggedInPage(browser, server, 'teacher')
@@ -55,7 +57,7 @@ t.test('roles move up and down, in project.json and in the credits', async (t) =
 })
 
 t.test('credits flag an external asset without a licence until it has one; download as text', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page } = await loggedInPage(browser, server, 'zoe')
   await page.goto('/credits')
@@ -90,7 +92,7 @@ t.test('credits flag an external asset without a licence until it has one; downl
 })
 
 t.test('staff add a person to the project and change the team picture', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const kim: User = { ident: 'kim', name: 'Kim Park', image: null, projects: [] }
   writeFileSync(join(server.config.usersDir, 'kim.json'), JSON.stringify(kim))
@@ -117,7 +119,7 @@ t.test('staff add a person to the project and change the team picture', async (t
 })
 
 t.test('a student uploads a profile picture; a file that is not a picture is refused', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'alex')
   await page.goto('/profile')

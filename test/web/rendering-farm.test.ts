@@ -6,14 +6,16 @@ import t from 'tap'
 import { join } from 'node:path'
 import type { Asset, JobList, JobView } from '../../schemas/generated/types.ts'
 import { copyScene, startNode } from '../node/harness.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 const farmSettings = { heartbeatSeconds: 1, blocklistAfter: 1, maxRetries: 1 }
 
 t.test('a real node renders a job queued from the page; a file without a camera shows its log', async (t) => {
-  const server = await startWebServer(t, { config: { farmSettings } })
+  const server = await startTestServer(t, { web: true, config: { farmSettings } })
   const project = server.projectDir()
   // The demo shot becomes a tiny scene (renders in about a second); a second, broken file is no asset.
   copyScene('tiny.blend', join(project, 'shots'), 'shot_010_intro.blend')
@@ -47,9 +49,9 @@ t.test('a real node renders a job queued from the page; a file without a camera 
   t.pass('progress reaches 2 of 2 and the job is done, without a reload')
   t.equal(await card.getByRole('progressbar').getAttribute('aria-valuenow'), '2')
   const preview = card.locator('img.preview')
-  await until('the preview picture loaded', () => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), 30_000)
+  await until('the preview picture loaded', () => preview.evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0), { timeoutMs: 30_000 })
   t.pass('the latest frame is shown as a picture')
-  const list = (await server.call('leo', 'GET', '/api/projects/demo/jobs')).json as JobList
+  const list = (await callAs(server, 'leo', 'GET', '/api/projects/demo/jobs')).json as JobList
   const job = list.jobs.find((j) => j.name === 'Shot 010 Intro')!
   t.match(job, { priority: 7, chunkSize: 1, frameStart: 1, frameEnd: 2, status: 'completed' }, 'the form\'s priority reached the job')
   t.ok(job.meanFrameSeconds! > 0)
@@ -62,7 +64,7 @@ t.test('a real node renders a job queued from the page; a file without a camera 
   await until('the sidecar holds both frames', () => {
     const meta = readJson<Asset>(join(project, 'shots/shot_010_intro.blend.json'))
     return Object.keys(meta.renderStats?.frames ?? {}).length === 2
-  }, 30_000)
+  }, { timeoutMs: 30_000 })
 
   // A .blend that is no asset: offered only with "Show every .blend file"; its name comes from the file.
   const file = form.getByLabel('File to render')
@@ -91,7 +93,7 @@ t.test('a real node renders a job queued from the page; a file without a camera 
 })
 
 t.test('the form refuses a bad priority or frames per task before sending; it fits a phone', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'leo', { width: 360 })
   await page.goto('/rendering')
@@ -105,12 +107,12 @@ t.test('the form refuses a bad priority or frames per task before sending; it fi
   await form.getByLabel('Frames per task').fill('0')
   await form.getByRole('button', { name: 'Render' }).click()
   t.match(await form.getByRole('alert').textContent(), /Frames per task must be a whole number from 1 to 10000/)
-  t.same(((await server.call('leo', 'GET', '/api/projects/demo/jobs')).json as JobList).jobs, [], 'nothing was queued')
+  t.same(((await callAs(server, 'leo', 'GET', '/api/projects/demo/jobs')).json as JobList).jobs, [], 'nothing was queued')
 
   await form.getByLabel('Frames per task').fill('2')
   await form.getByRole('button', { name: 'Render' }).click()
   await page.locator('rfam-job-card').filter({ hasText: 'Shot 010 Intro' }).getByText('0 of 3 frames done').waitFor()
-  const job = ((await server.call('leo', 'GET', '/api/projects/demo/jobs')).json as JobList).jobs[0] as JobView
+  const job = ((await callAs(server, 'leo', 'GET', '/api/projects/demo/jobs')).json as JobList).jobs[0] as JobView
   t.match(job, { chunkSize: 2, priority: 50 }, 'frames per task sent; an empty priority leaves the asset\'s')
   t.ok(await page.evaluate(() => document.documentElement.scrollWidth <= 360), 'nothing sticks out sideways at 360 px')
 

@@ -5,12 +5,14 @@ import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset, Job } from '../../schemas/generated/types.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startWebServer, until } from './web-helper.ts'
+import { until } from '../helpers/until.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('queue a job, watch a node render it, control it', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'leo')
   const credential = await server.app.farm.credentials.create('web-test')
@@ -77,7 +79,7 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   await card.locator('.status.paused').waitFor()
   const jobFile = () => readJson<Job>(join(server.config.farmDir, 'jobs', `${run.job}.json`))
   // Job files are rewritten from the journal every few seconds; give a busy machine time.
-  await until('the job file says paused', () => jobFile().status === 'paused', 60_000)
+  await until('the job file says paused', () => jobFile().status === 'paused', { timeoutMs: 60_000 })
   t.pass('the job file says paused')
   await card.getByRole('button', { name: 'Resume: Shot 010 Intro' }).click()
   await card.getByRole('button', { name: 'Cancel: Shot 010 Intro' }).click()

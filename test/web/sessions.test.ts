@@ -4,7 +4,9 @@ import t from 'tap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { hashSecret } from '../../server/auth/passwords.ts'
-import { hasChromium, launchBrowser, loggedInPage, startWebServer } from './web-helper.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { ManualClock } from '../../server/farm/clock.ts'
+import { hasChromium, launchBrowser, loggedInPage } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -20,7 +22,7 @@ const valid = async (url: string, token: string) =>
   (await fetch(`${url}/api/session`, { headers: { authorization: `Bearer ${token}` } })).status === 200
 
 t.test('staff log a student out everywhere from the student\'s profile', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const blender = await logIn(server.url, 'mia')
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'teacher')
@@ -38,8 +40,7 @@ t.test('staff log a student out everywhere from the student\'s profile', async (
 
 t.test('staff unlock a log-in that must wait after wrong PINs', async (t) => {
   // The server's clock stands still: the wait cannot run out while the test looks at it.
-  const now = Date.now()
-  const server = await startWebServer(t, { clock: () => now })
+  const server = await startTestServer(t, { web: true, clock: new ManualClock(Date.now()) })
   const file = join(server.config.usersDir, 'mia.json')
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), secret: await hashSecret('2468') }))
   server.app.rfam.workspace.users.reload()
@@ -57,7 +58,7 @@ t.test('staff unlock a log-in that must wait after wrong PINs', async (t) => {
 })
 
 t.test('a student sees their own log-ins and logs out everywhere, this browser too', async (t) => {
-  const server = await startWebServer(t)
+  const server = await startTestServer(t, { web: true })
   const blender = await logIn(server.url, 'alex')
   const { page, errors } = await loggedInPage(await launchBrowser(t), server, 'alex')
   await page.goto('/profile')
