@@ -5,7 +5,8 @@ import { join, relative } from 'node:path'
 import sharp from 'sharp'
 import { validator } from '../../schemas/validator.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { runScript } from './cli.ts'
+import { runMain, runScript } from './cli.ts'
+import { main as backup } from '../../scripts/backup.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 
@@ -46,6 +47,7 @@ t.test('a backup restored into an emptied project folder gives the API the same 
   const projectFilesBefore = filesUnder(s.projectDir())
 
   const to = join(s.dir, 'backups')
+  // The one run as a real process, as `npm run backup` does.
   const res = await runScript('backup.ts', ['demo', '--to', to], { config: s.config.file })
   t.equal(res.code, 0, res.stderr)
   const [folder, ...more] = readdirSync(to)
@@ -97,7 +99,7 @@ t.test('edits during a backup never give a half-written or mixed copy', async (t
   })()
   const to = join(s.dir, 'backups')
   const runs = []
-  for (let i = 0; i < 3; i++) runs.push(await runScript('backup.ts', ['demo', '--to', to], { config: s.config.file }))
+  for (let i = 0; i < 3; i++) runs.push(await runMain(backup, ['demo', '--to', to], { config: s.config.file }))
   running = false
   await editor
   t.ok(edits > 3, `the server kept editing during the backups (${edits} rounds)`)
@@ -128,12 +130,12 @@ t.test('bad requests are refused with a reason and leave nothing behind', async 
     [['demo', '--to', join(s.projectDir(), 'backups')], 1, /is inside the project's own folder/],
   ]
   for (const [args, code, message] of cases) {
-    const res = await runScript('backup.ts', args, { config: s.config.file })
+    const res = await runMain(backup, args, { config: s.config.file })
     t.equal(res.code, code, args.join(' '))
     t.match(res.stderr, message)
   }
   writeFileSync(join(s.dir, 'a-file'), '')
-  const notDir = await runScript('backup.ts', ['demo', '--to', join(s.dir, 'a-file')], { config: s.config.file })
+  const notDir = await runMain(backup, ['demo', '--to', join(s.dir, 'a-file')], { config: s.config.file })
   t.equal(notDir.code, 1)
   t.match(notDir.stderr, /a-file is not a folder/)
   t.same(readdirSync(s.dir).filter((n) => n.includes('backup')), [], 'no backup folder was made')
@@ -144,7 +146,7 @@ t.test('--no-old leaves out checkpoints and deleted assets', async (t) => {
   const { cookie } = await logIn(s, 'mia')
   await s.app.inject({ method: 'POST', url: '/api/projects/demo/checkpoints/props/cake.blend', headers: { cookie } })
   const to = join(s.dir, 'backups')
-  const res = await runScript('backup.ts', ['demo', '--to', to, '--no-old'], { config: s.config.file })
+  const res = await runMain(backup, ['demo', '--to', to, '--no-old'], { config: s.config.file })
   t.equal(res.code, 0, res.stderr)
   const copied = filesUnder(join(to, readdirSync(to)[0]!, 'shares', 'data', 'demo'))
   t.ok(copied.includes('props/cake.blend.json'))
