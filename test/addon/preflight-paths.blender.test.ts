@@ -1,5 +1,5 @@
 // The add-on's preflight in real Blender on the .blend files render nodes refuse
-// (test/node/make-hostile.py, the same files test/node/sandbox.test.ts renders): it blocks the
+// (test/node/make-hostile.py, the same files test/node/sandbox.blender.test.ts renders): it blocks the
 // submission naming what the node names (a File Output node writing outside the job's output
 // folder, pictures from another project), and leaves a file whose paths stay inside alone.
 import t from 'tap'

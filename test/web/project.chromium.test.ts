@@ -16,7 +16,7 @@ const png = (colour: string) => sharp({ create: { width: 300, height: 200, chann
 t.test('roles move up and down, in project.json and in the credits', async (t) => {
   const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
-  // Roles are the film's settings: staff change them (test/web/permissions.test.ts walks a student).
+  // Roles are the film's settings: staff change them (test/web/permissions.chromium.test.ts walks a student).
   const { page, errors } = await loggedInPage(browser, server, 'teacher')
   const projectFile = () => readJson<ProjectFile>(join(server.projectDir(), 'project.json'))
   const order = () => projectFile().roles!.map((r) => r.role)
