@@ -3,25 +3,22 @@
 import t from 'tap'
 import { copyFileSync, mkdirSync, readFileSync, statSync, unlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import type { FastifyInstance } from 'fastify'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
-import { buildServer } from '../../server/server.ts'
 import { fileIdentity } from '../../server/store/asset-index.ts'
 import { LINK_CACHE_FILE } from '../../server/store/blend-link-cache.ts'
 import { validator } from '../../schemas/validator.ts'
 import { makeBlendFixtures, noBlender } from '../blend/blender-fixtures.ts'
-import { writeTestConfig } from '../helpers/server.ts'
+import { startTestServer, writeTestConfig, type TestServer } from '../helpers/server.ts'
 import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
 
 t.test('links survive a restart; what changed while the server was down is read again', { skip: noBlender }, async (t) => {
   const dir = testFolder(t, 'server')
-  let app: FastifyInstance | undefined
-  t.teardown(async () => { await app?.close() })
   const made = join(dir, 'made-by-blender')
   await makeBlendFixtures(made)
-  const config = loadConfig(writeTestConfig(dir))
+  const configFile = writeTestConfig(dir)
+  const config = loadConfig(configFile)
   await seedDemoIfEmpty(config)
   const root = config.shares.resolve('data::demo')
   const cacheFile = join(config.cacheDir, LINK_CACHE_FILE)
@@ -36,16 +33,17 @@ t.test('links survive a restart; what changed while the server was down is read 
   writeFileSync(join(root, 'shots/lib/chair.blend.json'), JSON.stringify({ ...sidecar, name: 'Chair' }))
   const shotLinks = { inside: ['shots/lib/chair.blend'], missing: [], outside: [] }
 
-  /** Starts the server and waits until it has every .blend's links; returns how many files it read. */
+  let server: TestServer | undefined
+  /** Starts the server (again) and waits until it has every .blend's links; returns how many files it read. */
   const start = async () => {
-    app = await buildServer(config, { watch: false })
-    await app.ready()
-    const ws = app.rfam.workspace
+    if (server) await server.start()
+    else server = await startTestServer(t, { configFile, demo: false, watch: false })
+    const ws = server.app.rfam.workspace
     await until('every project\'s links read', () => ws.allStores().every((s) => s.linksSettled))
     return { reads: ws.linkCache.reads, links: ws.store('demo').links }
   }
-  const stop = async () => { await app!.close(); app = undefined }
-  const blendFiles = () => [...app!.rfam.workspace.store('demo').index.entries.values()].filter((e) => e.path.endsWith('.blend') && e.file?.exists).length
+  const stop = () => server!.stop()
+  const blendFiles = () => [...server!.app.rfam.workspace.store('demo').index.entries.values()].filter((e) => e.path.endsWith('.blend') && e.file?.exists).length
   /** The identities the cache file holds (checked against its schema). */
   const cached = () => {
     const data = JSON.parse(readFileSync(cacheFile, 'utf8'))
