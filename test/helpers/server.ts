@@ -2,7 +2,7 @@
 // folder of the test's own, torn down after the test. The embedded defaults sets and languages are
 // used as they ship. For a server as its own process (killed for real, `npm start` itself), see
 // server-process.ts.
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, repoRoot, type LoadedConfig } from '../../server/config/load-config.ts'
@@ -82,13 +82,37 @@ export function builtWeb (): Promise<string> {
   return built
 }
 
+let seeded: Promise<string> | undefined
+
+/**
+ * The demo as seedDemoIfEmpty makes it (data/, users/, projects/), made once per test process and
+ * copied for each server: seeding hashes the teacher's PIN and writes every asset through a project
+ * store, a quarter of a second of CPU per server; the copy takes milliseconds.
+ */
+function seededDemo (): Promise<string> {
+  seeded ??= import('tap').then(async ({ default: tap }) => {
+    const dir = testFolder(tap, 'demo-as-seeded')
+    await seedDemoIfEmpty(loadConfig(writeTestConfig(dir)))
+    return dir
+  })
+  return seeded
+}
+
+/** Settings that change where the demo goes or what it is made of: a server with one of them seeds its own. */
+const SEEDING = ['shares', 'users', 'projects', 'defaults', 'defaultSet', 'demo']
+
 export async function startTestServer (t: Tap, options: TestServerOptions = {}): Promise<TestServer> {
   const configFile = options.configFile ?? writeTestConfig(testFolder(t, 'server'), {
     ...(options.web ? { rescanSeconds: 5 } : {}),
     ...options.config,
   })
   const config = loadConfig(configFile)
-  if (options.demo ?? true) await seedDemoIfEmpty(config)
+  if ((options.demo ?? true) && !options.configFile && t.testdir && !SEEDING.some((k) => k in (options.config ?? {}))) {
+    const from = await seededDemo()
+    for (const part of ['data', 'users', 'projects']) cpSync(join(from, part), join(configFile, '..', part), { recursive: true })
+  } else if (options.demo ?? true) {
+    await seedDemoIfEmpty(config)
+  }
   const webDir = options.web ? await builtWeb() : undefined
   const listen = options.listen || options.web
   let url = ''
