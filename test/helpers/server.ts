@@ -2,13 +2,14 @@
 // folder of the test's own, torn down after the test. The embedded defaults sets and languages are
 // used as they ship. For a server as its own process (killed for real, `npm start` itself), see
 // server-process.ts.
-import { cpSync, mkdirSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, repoRoot, type LoadedConfig } from '../../server/config/load-config.ts'
 import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import type { ManualClock } from '../../server/farm/clock.ts'
+import { processGone } from '../../server/store/process-space.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
 import { testFolder, type Tap } from './folders.ts'
 
@@ -85,16 +86,33 @@ export function builtWeb (): Promise<string> {
 let seeded: Promise<string> | undefined
 
 /**
- * The demo as seedDemoIfEmpty makes it (data/, users/, projects/), made once per test process and
- * copied for each server: seeding hashes the teacher's PIN and writes every asset through a project
- * store, a quarter of a second of CPU per server; the copy takes milliseconds.
+ * The demo as seedDemoIfEmpty makes it (data/, users/, projects/), made once per test run and copied
+ * for each server: seeding hashes the teacher's PIN and writes every asset through a project store,
+ * a quarter of a second of CPU per server; a copy takes milliseconds. The first test process of a run
+ * (the tap runner is each one's parent) offers its copy to the others under .tap/fixtures, whole or
+ * not at all (made aside, then renamed); the copies of runs that are over are removed.
  */
 function seededDemo (): Promise<string> {
-  seeded ??= import('tap').then(async ({ default: tap }) => {
-    const dir = testFolder(tap, 'demo-as-seeded')
-    await seedDemoIfEmpty(loadConfig(writeTestConfig(dir)))
-    return dir
-  })
+  seeded ??= (async () => {
+    const fixtures = join(repoRoot, '.tap', 'fixtures')
+    const shared = join(fixtures, `demo-as-seeded-${process.ppid}`)
+    if (existsSync(shared)) return shared
+    const { default: tap } = await import('tap')
+    const own = testFolder(tap, 'demo-as-seeded')
+    await seedDemoIfEmpty(loadConfig(writeTestConfig(own)))
+    const offer = `${shared}.${process.pid}.tmp`
+    try {
+      cpSync(own, offer, { recursive: true })
+      renameSync(offer, shared)
+    } catch {
+      rmSync(offer, { recursive: true, force: true }) // another process of the run was first
+    }
+    for (const name of readdirSync(fixtures)) {
+      const run = /^demo-as-seeded-(\d+)$/.exec(name)?.[1]
+      if (run && processGone(Number(run))) rmSync(join(fixtures, name), { recursive: true, force: true })
+    }
+    return own
+  })()
   return seeded
 }
 
