@@ -17,6 +17,7 @@ import { ConfigError } from '../server/config/read-json-file.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
 import { isInside, parseNamedPath } from '../server/store/named-paths.ts'
+import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run backup -- <project> [--to <folder>] [--no-old] [--config <server.json>]
   --to      where the dated copy goes (default: a 'backups' folder beside the users folder)
@@ -328,27 +329,28 @@ function size (bytes: number): string {
   return `${(bytes / 1024 ** 3).toFixed(2)} GiB`
 }
 
-async function main (): Promise<number> {
+/** The command: `argv` is what follows `npm run backup --`; the exit code is returned. */
+export async function main (argv: string[], io: ScriptIo = processIo): Promise<number> {
   try {
-    const options = parseArgs(process.argv.slice(2))
+    const options = parseArgs(argv)
     const r = await backup(options)
-    console.log(`Backed up project "${options.project}" to ${r.folder}`)
-    console.log(`  project folder: ${r.projectFiles} files, ${r.sidecars} of them asset sidecars (shares/…)`)
-    console.log(`  project file:   projects/${options.project}.json`)
-    console.log(`  people:         ${r.users.length} user files (users/: ${r.users.join(', ') || 'none'})`)
-    console.log(`  pictures:       ${r.pictures.length}${r.pictures.length ? ` (${r.pictures.join(', ')})` : ''}`)
-    console.log(`  in all:         ${r.files.length} files, ${size(r.bytes)}; manifest.json and manifest.sha256 list them, RESTORE.txt says how to restore`)
-    for (const w of r.warnings) console.log(`  warning: ${w}`)
-    console.log(`\n${r.restore}`)
+    io.out(`Backed up project "${options.project}" to ${r.folder}`)
+    io.out(`  project folder: ${r.projectFiles} files, ${r.sidecars} of them asset sidecars (shares/…)`)
+    io.out(`  project file:   projects/${options.project}.json`)
+    io.out(`  people:         ${r.users.length} user files (users/: ${r.users.join(', ') || 'none'})`)
+    io.out(`  pictures:       ${r.pictures.length}${r.pictures.length ? ` (${r.pictures.join(', ')})` : ''}`)
+    io.out(`  in all:         ${r.files.length} files, ${size(r.bytes)}; manifest.json and manifest.sha256 list them, RESTORE.txt says how to restore`)
+    for (const w of r.warnings) io.out(`  warning: ${w}`)
+    io.out(`\n${r.restore}`)
     return 0
   } catch (err) {
     if (err instanceof UsageError) {
-      if (err.message) console.error(`backup: ${err.message}`)
-      console.error(USAGE)
+      if (err.message) io.err(`backup: ${err.message}`)
+      io.err(USAGE)
       return 2
     }
     if (err instanceof Refusal || err instanceof ConfigError) {
-      console.error(`backup: ${err.message}`)
+      io.err(`backup: ${err.message}`)
       return 1
     }
     throw err
@@ -356,5 +358,5 @@ async function main (): Promise<number> {
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {
-  main().then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
 }

@@ -10,6 +10,7 @@ import { loadConfig, type LoadedConfig } from '../server/config/load-config.ts'
 import { loadConfiguredDefaultsSets, templatePath } from '../server/store/defaults-sets.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
 import type { Project, User } from '../schemas/generated/types.ts'
+import { processIo, type ScriptIo } from './script-io.ts'
 
 const ADJECTIVES = ['red', 'sleepy', 'giant', 'tiny', 'purple', 'angry', 'shiny', 'broken', 'happy', 'frozen', 'golden', 'noisy']
 const NOUNS = ['kettle', 'dragon', 'teapot', 'robot', 'forest', 'castle', 'spoon', 'rocket', 'garden', 'cloud', 'tower', 'lamp']
@@ -72,17 +73,23 @@ export async function fakeFilm (config: LoadedConfig, project: string, count: nu
   return made
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  const args = process.argv.slice(2)
+/** The command: `argv` is what follows `npm run fake-film --`; the exit code is returned. */
+export async function main (argv: string[], io: ScriptIo = processIo): Promise<number> {
+  const args = [...argv]
   const flag = (name: string) => { const i = args.indexOf(name); return i >= 0 ? args.splice(i, 2)[1] : undefined }
   const configFile = flag('--config')
   const owner = flag('--owner')
   const [project, countText] = args
   const count = Number(countText)
   if (!project || !Number.isInteger(count) || count < 1) {
-    console.error('usage: npm run fake-film -- <project> <count> [--config <server.json>] [--owner <user>]')
-    process.exit(2)
+    io.err('usage: npm run fake-film -- <project> <count> [--config <server.json>] [--owner <user>]')
+    return 2
   }
   const made = await fakeFilm(loadConfig(configFile), project, count, { owner })
-  console.log(`made ${made.length} fake assets in project ${project}`)
+  io.out(`made ${made.length} fake assets in project ${project}`)
+  return 0
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
 }

@@ -6,6 +6,7 @@
 // the person had: the server compares it with the fingerprint each session record keeps.
 import { existsSync, readFileSync } from 'node:fs'
 import { join, resolve } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import type { User } from '../schemas/generated/types.ts'
 import { validator } from '../schemas/validator.ts'
 import { loadConfig } from '../server/config/load-config.ts'
@@ -13,6 +14,7 @@ import { ConfigError } from '../server/config/read-json-file.ts'
 import { hashSecret } from '../server/auth/passwords.ts'
 import { writeJsonAtomic } from '../server/store/atomic-write.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
+import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run user -- password <ident> [--clear] [--config <server.json>]
   Asks for the new password or PIN twice (hidden); when stdin is not a terminal, reads it from the first line of stdin.
@@ -50,20 +52,20 @@ function parseArgs (argv: string[]): Options {
 }
 
 /** Reads one line typed at the terminal without showing it. */
-function askHidden (prompt: string): Promise<string> {
-  const stdin = process.stdin
+function askHidden (io: ScriptIo, prompt: string): Promise<string> {
+  const stdin = io.stdin
   // Echo goes off before the prompt shows, so nothing typed right after it is echoed.
-  stdin.setRawMode(true)
-  process.stderr.write(prompt)
+  stdin.setRawMode!(true)
+  io.err(prompt, true)
   stdin.setEncoding('utf8')
   stdin.resume()
   return new Promise((resolve, reject) => {
     let value = ''
     const finish = () => {
       stdin.off('data', onData)
-      stdin.setRawMode(false)
+      stdin.setRawMode!(false)
       stdin.pause()
-      process.stderr.write('\n')
+      io.err('')
     }
     const onData = (chunk: string) => {
       for (const ch of chunk) {
@@ -77,18 +79,18 @@ function askHidden (prompt: string): Promise<string> {
   })
 }
 
-async function readStdinLine (): Promise<string> {
+async function readStdinLine (io: ScriptIo): Promise<string> {
   let text = ''
-  process.stdin.setEncoding('utf8')
-  for await (const chunk of process.stdin) text += chunk as string
+  io.stdin.setEncoding('utf8')
+  for await (const chunk of io.stdin) text += chunk as string
   return text.split(/\r?\n/, 1)[0] ?? ''
 }
 
-async function newSecret (name: string): Promise<string> {
-  if (!process.stdin.isTTY) return readStdinLine()
-  const first = await askHidden(`New password or PIN for ${name}: `)
+async function newSecret (io: ScriptIo, name: string): Promise<string> {
+  if (!io.stdin.isTTY) return readStdinLine(io)
+  const first = await askHidden(io, `New password or PIN for ${name}: `)
   if ([...first].length < MIN_LENGTH) return first // refused below, before asking again
-  const again = await askHidden('Type it again: ')
+  const again = await askHidden(io, 'Type it again: ')
   if (again !== first) throw new Refusal('the two did not match; nothing changed.')
   return first
 }
@@ -97,9 +99,10 @@ function displayName (file: string): string | undefined {
   try { return (JSON.parse(readFileSync(file, 'utf8')) as User).name } catch { return undefined }
 }
 
-async function main (): Promise<number> {
+/** The command: `argv` is what follows `npm run user --`; the exit code is returned. */
+export async function main (argv: string[], io: ScriptIo = processIo): Promise<number> {
   try {
-    const options = parseArgs(process.argv.slice(2))
+    const options = parseArgs(argv)
     const config = loadConfig(options.configFile)
     const file = join(config.usersDir, `${options.ident}.json`)
     if (!/^[a-z0-9][a-z0-9_-]{0,63}$/.test(options.ident) || !existsSync(file)) {
@@ -107,7 +110,7 @@ async function main (): Promise<number> {
     }
     let hash: string | undefined
     if (!options.clear) {
-      const secret = await newSecret(displayName(file) ?? options.ident)
+      const secret = await newSecret(io, displayName(file) ?? options.ident)
       if (secret === '') throw new Refusal('no password given; nothing changed (to remove one, use --clear).')
       if ([...secret].length < MIN_LENGTH) throw new Refusal(`a password or PIN needs at least ${MIN_LENGTH} characters; nothing changed.`)
       hash = await hashSecret(secret)
@@ -127,22 +130,24 @@ async function main (): Promise<number> {
       if (problem) throw new Refusal(`${file} is not a valid user file (${problem}); fix it first.`)
       await writeJsonAtomic(file, next, { mode: 0o600 }) // holds a password hash: for the server's user alone
     })
-    console.log(hash ? `Password/PIN set for ${options.ident}.` : `Password/PIN removed for ${options.ident}: picking their face is now enough to log in.`)
+    io.out(hash ? `Password/PIN set for ${options.ident}.` : `Password/PIN removed for ${options.ident}: picking their face is now enough to log in.`)
     // The server keeps a fingerprint of the hash with each log-in and follows the users folder.
-    console.log(`Every log-in of ${options.ident} made before is ended (a running server notices within seconds).`)
+    io.out(`Every log-in of ${options.ident} made before is ended (a running server notices within seconds).`)
     return 0
   } catch (err) {
     if (err instanceof UsageError) {
-      if (err.message) console.error(`user: ${err.message}`)
-      console.error(USAGE)
+      if (err.message) io.err(`user: ${err.message}`)
+      io.err(USAGE)
       return 2
     }
     if (err instanceof Refusal || err instanceof ConfigError) {
-      console.error(`user: ${err.message}`)
+      io.err(`user: ${err.message}`)
       return 1
     }
     throw err
   }
 }
 
-main().then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
+}

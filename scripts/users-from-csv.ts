@@ -15,6 +15,7 @@ import { hashSecret } from '../server/auth/passwords.ts'
 import { writeJsonAtomic } from '../server/store/atomic-write.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
+import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run users:import -- <file.csv> [--dry-run] [--merge] [--config <server.json>]
   Each row: name,username,project[,project…]  (a header row is optional; a header may add a 'pin' column)
@@ -249,30 +250,31 @@ export function parseArgs (argv: string[]): ImportOptions {
   return options as ImportOptions
 }
 
-async function main (): Promise<number> {
+/** The command: `argv` is what follows `npm run users:import --`; the exit code is returned. */
+export async function main (argv: string[], io: ScriptIo = processIo): Promise<number> {
   let options: ImportOptions
   let outcomes: Outcome[]
   try {
-    options = parseArgs(process.argv.slice(2))
+    options = parseArgs(argv)
     outcomes = await importUsers(options)
   } catch (err) {
     if (err instanceof UsageError || err instanceof ConfigError) {
-      if (err.message) console.error(`users:import: ${err.message}`)
-      console.error(USAGE)
+      if (err.message) io.err(`users:import: ${err.message}`)
+      io.err(USAGE)
       return 2
     }
     throw err
   }
   const width = Math.max(4, ...outcomes.map((o) => (o.ident ?? '').length))
   for (const o of outcomes) {
-    console.log(`line ${String(o.line).padEnd(4)} ${(o.ident ?? '-').padEnd(width)}  ${o.action.padEnd(9)} ${o.detail}`)
+    io.out(`line ${String(o.line).padEnd(4)} ${(o.ident ?? '-').padEnd(width)}  ${o.action.padEnd(9)} ${o.detail}`)
   }
   const count = (a: Outcome['action']) => outcomes.filter((o) => o.action === a).length
   const refused = count('refused')
-  console.log(`\n${options.dryRun ? 'Dry run, nothing written: ' : ''}${count('created')} created, ${count('merged')} merged, ${count('skipped') + count('unchanged')} skipped, ${refused} refused${refused ? ' (nothing written for them; fix those lines and run again)' : ''}.`)
+  io.out(`\n${options.dryRun ? 'Dry run, nothing written: ' : ''}${count('created')} created, ${count('merged')} merged, ${count('skipped') + count('unchanged')} skipped, ${refused} refused${refused ? ' (nothing written for them; fix those lines and run again)' : ''}.`)
   return refused > 0 ? 1 : 0
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  main().then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
+  main(process.argv.slice(2)).then((code) => { process.exitCode = code }, (err) => { console.error(err); process.exitCode = 1 })
 }

@@ -25,6 +25,8 @@ import { versionRoutes } from './routes/api/version.ts'
 import { fileRoutes } from './routes/api/files.ts'
 import { problemRoutes } from './routes/api/problems.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
+import { farmDepsFromApp } from './farm/farm-deps.ts'
+import type { Clock } from './farm/clock.ts'
 import { checkRouteTable } from './routes/register-routes.ts'
 import './types.ts'
 
@@ -35,6 +37,8 @@ export interface AppOptions {
   webDir?: string
   /** The time for log-ins and their waits (tests move it on by hand). */
   clock?: () => number
+  /** The farm's clock (its timeouts and automatic renders), for tests that move it on by hand. */
+  farmClock?: Clock
 }
 
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
@@ -78,7 +82,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(versionRoutes)
   await app.register(fileRoutes)
   await app.register(problemRoutes)
-  await app.register(farmPlugin)
+  await app.register(farmPlugin, options.farmClock ? { deps: { ...farmDepsFromApp(app), clock: options.farmClock } } : {})
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))
 }

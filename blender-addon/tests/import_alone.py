@@ -1,5 +1,5 @@
 """One add-on module imported alone in a fresh Blender, or the whole add-on enabled and disabled;
-run by test/addon/layers.test.ts, one Blender per module:
+run by test/addon/layers.blender.test.ts, one Blender per module:
 
     blender -b --factory-startup --python-exit-code 1 --python blender-addon/tests/import_alone.py \\
         -- <folder holding rfam/> <module>        # e.g. state: imports rfam.state and nothing else asks

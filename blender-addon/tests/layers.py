@@ -1,6 +1,6 @@
 """The add-on's modules as layers: each imports only from its own layer or the ones below, and the
 imports between them never go round in a circle. Plain Python (no Blender): it reads the sources
-with `ast`. Run by test/addon/layers.test.ts:
+with `ast`. Run by test/addon/layers.blender.test.ts:
 
     python3 blender-addon/tests/layers.py [<rfam folder>]          # checks; 'N passed, N failed'
     python3 blender-addon/tests/layers.py [<rfam folder>] --json   # the table and the import graph

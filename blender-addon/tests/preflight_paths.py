@@ -1,4 +1,4 @@
-"""The add-on's preflight on one .blend of a project; run by test/addon/preflight-paths.test.ts on the
+"""The add-on's preflight on one .blend of a project; run by test/addon/preflight-paths.blender.test.ts on the
 files test/node/make-hostile.py makes (the same files render nodes refuse):
 
     blender -b <project>/shots/<file>.blend --factory-startup --python-exit-code 1 \\

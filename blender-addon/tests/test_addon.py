@@ -1,4 +1,4 @@
-"""The add-on in real Blender (headless) against a real RFAM server; run by test/addon/addon.test.ts.
+"""The add-on in real Blender (headless) against a real RFAM server; run by test/addon/addon.blender.test.ts.
 
     BLENDER_USER_SCRIPTS=<temp> blender -b <project>/props/cake.blend --factory-startup \\
         --python-exit-code 1 --python blender-addon/tests/test_addon.py -- '<json>'

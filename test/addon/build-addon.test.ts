@@ -4,13 +4,13 @@
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { addonDir, addonFiles, addonVersion, buildAddon, zip } from '../../scripts/build-addon.ts'
 import { contractFiles } from '../../scripts/copy-addon-schemas.ts'
 import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 /** Lists and reads a zip with Python's zipfile (an independent reader), checking every CRC. */
 function readZip (file: string): { names: string[], bad: string | null, modes: number[], sample: string } {
@@ -24,8 +24,7 @@ print(json.dumps({"names": z.namelist(), "bad": z.testzip(), "modes": sorted({i.
 }
 
 t.test('the zip holds rfam/ with every add-on file and the contract, and nothing else', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-addon-zip-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'addon-zip')
   const built = buildAddon({ outFile: join(dir, 'a.zip'), contractFrom: schemaDir })
   const z = readZip(built.file)
   t.equal(z.bad, null, 'every entry\'s CRC is right')
@@ -46,8 +45,7 @@ t.test('the zip holds rfam/ with every add-on file and the contract, and nothing
 })
 
 t.test('the zip writer round-trips names and bytes (UTF-8 names, empty and binary files)', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-addon-zip-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'addon-zip')
   const entries = [
     { name: 'rfam/blender_manifest.toml', data: Buffer.from('id = "rfam"\n') },
     { name: 'rfam/empty.txt', data: Buffer.alloc(0) },
@@ -64,8 +62,7 @@ print(json.dumps({n: hashlib.sha256(z.read(n)).hexdigest() for n in z.namelist()
 })
 
 t.test('versions that disagree stop the build with a sentence naming all three', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-addon-ver-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'addon-ver')
   cpSync(join(addonDir, '__init__.py'), join(dir, '__init__.py'))
   writeFileSync(join(dir, 'blender_manifest.toml'), readFileSync(join(addonDir, 'blender_manifest.toml'), 'utf8').replace(/^version = ".*"$/m, 'version = "9.9.9"'))
   t.throws(() => addonVersion(dir), /The add-on's versions differ: bl_info \d+\.\d+\.\d+, blender_manifest\.toml 9\.9\.9, package\.json \d+\.\d+\.\d+\. Make them equal\./)

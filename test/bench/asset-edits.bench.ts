@@ -25,7 +25,8 @@ import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { fakeFilm } from '../../scripts/fake-film.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { cpuSeconds, machineBusySeconds, startServerProcess, type ServerProcess } from './server-process.ts'
+import { cpuSeconds, machineBusySeconds, startServerProcess, type ServerProcess } from '../helpers/server-process.ts'
+import { logIn } from '../helpers/login.ts'
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 15)
@@ -53,11 +54,8 @@ async function startProject (count: number): Promise<Project> {
   const config = loadConfig(writeTestConfig(dir, { logLevel: 'warn', port: 0 }))
   await seedDemoIfEmpty(config)
   await fakeFilm(config, 'demo', count - 10) // the demo brings 10
-  const server = await startServerProcess(config.file)
-  const res = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'leo' }) })
-  const token = res.headers.get('x-rfam-token')
-  if (!token) throw new Error(`login failed: ${res.status}`)
-  const cookie = `rfam_session=${token}`
+  const server = await startServerProcess(config.file, { stderr: 'inherit' })
+  const { cookie } = await logIn(server, 'leo')
   const list = await (await fetch(`${server.url}/api/projects/demo/assets`, { headers: { cookie } })).json() as { assets: Array<{ path: string, meta?: unknown }> }
   return { dir, server, cookie, paths: list.assets.filter((a) => a.meta).map((a) => a.path) }
 }

@@ -13,8 +13,9 @@ import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { fakeFilm } from '../../scripts/fake-film.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { cpuSeconds, rssMb, startServerProcess } from './server-process.ts'
+import { cpuSeconds, rssMb, startServerProcess } from '../helpers/server-process.ts'
 import { loadavg } from 'node:os'
+import { logIn } from '../helpers/login.ts'
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
 const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
@@ -42,13 +43,6 @@ async function load (url: string, cookie: string, serverPid: number, connections
 const figures = (l: Awaited<ReturnType<typeof load>>) =>
   `${l.rps.toFixed(0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, errors ${l.errors}; server CPU ${l.serverMsPerRequest.toFixed(2)} ms/request; load average ${l.load}`
 
-async function login (url: string, user: string): Promise<string> {
-  const res = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user }) })
-  const token = res.headers.get('x-rfam-token')
-  if (!token) throw new Error(`login failed: ${res.status}`)
-  return `rfam_session=${token}`
-}
-
 async function bench (count: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-bench-'))
   try {
@@ -68,10 +62,10 @@ async function bench (count: number): Promise<void> {
     }
     console.log(`\n== ${count} assets (fake film written in ${(performance.now() - t).toFixed(0)} ms) ==`)
 
-    const server = await startServerProcess(config.file)
+    const server = await startServerProcess(config.file, { stderr: 'inherit' })
     const pid = server.child.pid!
     const listeningCpu = cpuSeconds(pid)
-    const cookie = await login(server.url, 'leo')
+    const cookie = (await logIn(server.url, 'leo')).cookie
     // As a browser asks for it (fetch sends accept-encoding: gzip), read to the last byte and parsed.
     const first = await fetch(`${server.url}/api/projects/demo/assets`, { headers: { cookie } })
     const list = await first.json() as { assets: unknown[] }

@@ -17,8 +17,10 @@ import type { JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { apiSession, failingBwrap, startNode, testScenes, until } from '../node/harness.ts'
+import { failingBwrap, startNode, testScenes } from '../node/harness.ts'
 import { startFarmServer } from './farm-server.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 export interface VersusResult { sandbox: boolean, label: string, frames: number, direct: number, directRuns: number[], farm: number, ratio: number, target: number, again?: number, againRatio?: number }
 
@@ -68,8 +70,8 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     // before the first job: measured from an idle node.
     const processes = (process.env.BENCH_THREADS ?? '0,0').split(',').length
     if (sandbox) await new Promise((r) => setTimeout(r, 2000))
-    else await until(() => (node.lines.filter((l) => /Blender ready in process slot/.test(l)).length >= processes ? true : undefined), 60_000, 'Blenders ready')
-    const api = await apiSession(server.url)
+    else await until('Blenders ready', () => node.lines.filter((l) => /Blender ready in process slot/.test(l)).length >= processes, { timeoutMs: 60_000 })
+    const { api } = await logIn(server.url, 'alex')
     const render = async () => {
       const t0 = Date.now()
       if (process.env.BENCH_VERBOSE) console.error(`${new Date().toISOString()} adding the job`)

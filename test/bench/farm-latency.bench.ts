@@ -11,8 +11,10 @@ import type { JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { apiSession, startNode, testScenes, until } from '../node/harness.ts'
+import { startNode, testScenes } from '../node/harness.ts'
 import { startFarmServer } from './farm-server.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 export interface LatencyResult { pickup: number[], cancel: number[] }
 
@@ -41,18 +43,18 @@ export async function farmLatency (tries = Number(process.env.BENCH_TRIES ?? 5))
     t.teardown(() => server.stop())
     const node = startNode(t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: [0] })
     await node.waitFor(/connected to/)
-    const api = await apiSession(server.url)
-    const finished = (id: string) => until(async () => {
+    const { api } = await logIn(server.url, 'alex')
+    const finished = (id: string) => until('job finished', async () => {
       const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${id}`)
       return ['completed', 'failed', 'cancelled'].includes(body.status) ? true : undefined
-    }, 120_000, 'job finished')
+    }, { timeoutMs: 120_000 })
     const result: LatencyResult = { pickup: [], cancel: [] }
     for (let i = 0; i < tries; i++) {
       await new Promise((r) => setTimeout(r, 500)) // idle, waiting in its held request
       const seen = node.lines.length
       const t0 = performance.now()
       const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1 })).body
-      await until(() => node.lines.slice(seen).some((l) => /rendering "tiny"/.test(l)) ? true : undefined, 60_000, 'pickup')
+      await until('pickup', () => node.lines.slice(seen).some((l) => /rendering "tiny"/.test(l)) ? true : undefined, { timeoutMs: 60_000 })
       result.pickup.push((performance.now() - t0) / 1000)
       await finished(job.id)
     }
@@ -60,7 +62,7 @@ export async function farmLatency (tries = Number(process.env.BENCH_TRIES ?? 5))
       await new Promise((r) => setTimeout(r, 500))
       const seen = node.lines.length
       const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 20 })).body
-      const line = await until(() => node.lines.slice(seen).find((l) => /rendering "slow" .* pid \d+$/.test(l)), 60_000, 'Blender started')
+      const line = await until('Blender started', () => node.lines.slice(seen).find((l) => /rendering "slow" .* pid \d+$/.test(l)), { timeoutMs: 60_000 })
       const pid = Number(/pid (\d+)$/.exec(line)![1])
       await new Promise((r) => setTimeout(r, 300))
       const t0 = performance.now()

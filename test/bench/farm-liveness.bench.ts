@@ -15,8 +15,10 @@ import type { JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { apiSession, startNode, testScenes, until, type NodeProcess } from '../node/harness.ts'
+import { startNode, testScenes, type NodeProcess } from '../node/harness.ts'
 import { startFarmServer, type FarmServer } from './farm-server.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 const AWAY_SECONDS = Number(process.env.BENCH_AWAY_SECONDS ?? 60)
 const TRIES = Number(process.env.BENCH_TRIES ?? 1)
@@ -43,7 +45,7 @@ async function setUp (files: string[]) {
     await n.waitFor(/connected to/)
     return n
   }
-  const api = async () => await apiSession(server.s.url)
+  const api = async () => (await logIn(server.s.url, 'alex')).api
   const restart = async () => { server.s = await startFarmServer(configFile) }
   const tearDown = async () => {
     for (const fn of fns.reverse()) await fn()
@@ -67,11 +69,11 @@ export async function killedNode (): Promise<number> {
     const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 20 })).body
     await a.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
     const b = await f.node('pc-b')
-    await until(async () => ((await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.done >= 2 ? true : undefined), 120_000, 'two frames')
+    await until('two frames', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.done >= 2, { timeoutMs: 120_000 })
     const seen = b.lines.length
     const t0 = performance.now()
     a.proc.kill('SIGKILL')
-    await until(() => (renders(b, seen, /rendering "slow"/) ? true : undefined), 180_000, 'pc-b rendering')
+    await until('pc-b rendering', () => renders(b, seen, /rendering "slow"/), { timeoutMs: 180_000 })
     return since(t0)
   } finally {
     await f.tearDown()
@@ -88,7 +90,7 @@ export async function serverAway (how: 'killed' | 'frozen', awaySeconds = AWAY_S
     const nodes = [await f.node('pc-a'), await f.node('pc-b')]
     const api = await f.api()
     for (const file of ['short-a', 'short-b']) await api('POST', '/api/projects/demo/jobs', { file: `shots/${file}.blend`, frameStart: 1, frameEnd: 1 })
-    await until(() => (nodes.every((n) => renders(n, 0, /rendering "short/)) ? true : undefined), 120_000, 'both nodes rendering')
+    await until('both nodes rendering', () => nodes.every((n) => renders(n, 0, /rendering "short/)), { timeoutMs: 120_000 })
     await api('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 100 })
     const child = f.server.s.child
     if (how === 'killed') {
@@ -109,7 +111,7 @@ export async function serverAway (how: 'killed' | 'frozen', awaySeconds = AWAY_S
     }
     const each: number[] = []
     await Promise.all(nodes.map(async (n, i) => {
-      await until(() => (renders(n, seen[i]!) ? true : undefined), 300_000, `${n.name} rendering again`)
+      await until(`${n.name} rendering again`, () => renders(n, seen[i]!), { timeoutMs: 300_000 })
       each[i] = since(t0)
     }))
     return { both: Math.max(...each), each }

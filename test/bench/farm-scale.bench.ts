@@ -17,9 +17,10 @@ import type { FarmReportReply, FarmTask, FarmWelcome, FarmWork } from '../../sch
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { cpuSeconds, rssMb } from './server-process.ts'
+import { cpuSeconds, rssMb } from '../helpers/server-process.ts'
 import { startFarmServer } from './farm-server.ts'
 import { KeepAliveClient } from './keep-alive-client.ts'
+import { logIn } from '../helpers/login.ts'
 
 export interface ScaleResult {
   nodes: number, frames: number, seconds: number, assignments: number, perSecond: number, requestsPerSecond: number,
@@ -85,8 +86,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
     req.end(data)
   })
   try {
-    const session = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'p0', user: 'bench' }) })
-    const cookie = `rfam_session=${session.headers.get('x-rfam-token')}`
+    const { cookie } = await logIn(server, 'bench', { project: 'p0' })
     for (const p of projects) {
       for (let j = 0; j < JOBS_PER_PROJECT; j++) {
         await post(`/api/projects/${p}/jobs`, { file: 'shot.blend', name: `Job ${j}`, frameStart: 1, frameEnd: FRAMES_PER_JOB, priority: j % 3 }, { cookie })

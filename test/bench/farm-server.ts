@@ -5,7 +5,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
-import { listeningUrl, serverBundle } from './server-process.ts'
+import { listeningUrl, serverBundle } from '../helpers/server-process.ts'
 
 export interface FarmServer { child: ChildProcess, url: string, output: string[], stop: () => Promise<void> }
 

@@ -14,7 +14,8 @@ import autocannon from 'autocannon'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { startServerProcess } from './server-process.ts'
+import { startServerProcess } from '../helpers/server-process.ts'
+import { logIn } from '../helpers/login.ts'
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10)
 const FLOOD_CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32)
@@ -41,10 +42,9 @@ async function main (): Promise<void> {
       ...(throttleOff ? { loginThrottle: { freeTries: 1_000_000, freeTriesPerAddress: 1_000_000 } } : {}),
     }))
     await seedDemoIfEmpty(config)
-    const server = await startServerProcess(config.file)
+    const server = await startServerProcess(config.file, { stderr: 'inherit' })
     try {
-      const login = await fetch(`${server.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'mia' }) })
-      const cookie = `rfam_session=${login.headers.get('x-rfam-token')!}`
+      const { cookie } = await logIn(server, 'mia')
       // A student clicking about: 20 requests a second on one connection, so latency (not the load
       // generator's own speed) is what is measured. The asset list comes from memory; the file list
       // walks the project folder and the page's script is read from disk, both in libuv's thread pool,

@@ -16,8 +16,8 @@ import type { FarmWelcome, FarmWork, JobView } from '../../schemas/generated/typ
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
-import { apiSession } from '../node/harness.ts'
-import { rssMb, startServerProcess } from './server-process.ts'
+import { rssMb, startServerProcess } from '../helpers/server-process.ts'
+import { logIn } from '../helpers/login.ts'
 
 const NODES = Number(process.env.BENCH_NODES ?? 200)
 const JITTER_S = Number(process.env.BENCH_JITTER ?? 5)
@@ -75,15 +75,14 @@ try {
   const file = writeTestConfig(dir, { localNode: false, logLevel: 'warn', farmSettings: { heartbeatSeconds: 10, longPollSeconds: 20 } })
   const config = loadConfig(file)
   const credential = await new FarmCredentialStore(config.secretsDir).create('cluster')
-  const server = await startServerProcess(file)
+  const server = await startServerProcess(file, { stderr: 'inherit' })
   const { url } = server
-  const api = await apiSession(url)
+  const { api } = await logIn(url, 'alex')
   mkdirSync(join(config.shares.resolve('data::demo'), 'shots'), { recursive: true })
   writeFileSync(join(config.shares.resolve('data::demo'), 'shots', 'burst.blend'), 'BLENDER-v304')
 
   // The web UI, timed from a process of its own (test/bench/prenode-ui-load.ts).
-  const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'alex' }) })
-  const cookie = (login.headers.get('set-cookie') ?? '').split(';')[0]!
+  const { cookie } = await logIn(url, 'alex')
   const ui = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'prenode-ui-load.ts'), url, cookie, String(UI_CLIENTS)], { stdio: ['pipe', 'pipe', 'inherit'] })
   const uiLines = createInterface({ input: ui.stdout! })[Symbol.asyncIterator]()
   await uiLines.next() // ready

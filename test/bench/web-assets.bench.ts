@@ -14,6 +14,7 @@ import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
 import { chromiumArgs, chromiumPath } from '../web/chromium.ts'
+import { logIn } from '../helpers/login.ts'
 
 const count = Number(process.argv[2] ?? 1000)
 const runs = Number(process.argv[3] ?? 7)
@@ -55,8 +56,7 @@ try {
   await app.listen({ host: '127.0.0.1', port: 0 })
   const address = app.server.address()
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  const login = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'alex' }) })
-  const token = login.headers.get('x-rfam-token')!
+  const { token } = await logIn(url, 'alex')
   const total = count + 10
 
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })

@@ -1,4 +1,4 @@
-# Builds the .blend files that test/blend/read-blend-links.test.ts reads, with Blender itself.
+# Builds the .blend files that test/blend/read-blend-links.blender.test.ts reads, with Blender itself.
 # Run: blender -b --factory-startup --python-exit-code 1 --python make-blend-fixtures.py -- <out dir> [big <subdivisions>]
 # Prints one line `BLEND_FIXTURES_JSON={...}` mapping each saved file to the library paths Blender
 # itself reports after reopening it, so the test compares our reader with Blender's own view.

@@ -4,7 +4,7 @@
         <defaults folder> <output folder> <set name> <template file>
 
 Prints one line `RFAM_TEMPLATES_JSON=<json>`: {"templates": [...facts per file...], "render": {...}}.
-The assertions live in defaults-sets.test.ts; this script only gathers facts, so a failing check
+The assertions live in defaults-sets.blender.test.ts; this script only gathers facts, so a failing check
 names the file and the value found. The named template is rendered (frame 1, at 5 % size, PNG) into
 the output folder, the way a farm node would render it: scripts off, nothing else changed.
 """

@@ -4,10 +4,11 @@ import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 t.test('jobs over HTTP', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
   writeFileSync(join(s.projectDir(), 'shots', 'x.blend'), 'BLENDER-v304')
   const post = (payload: unknown, headers: Record<string, string> = { cookie }) => s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers, payload: payload as object })
@@ -51,7 +52,7 @@ t.test('jobs over HTTP', async (t) => {
 
 t.test('the node protocol over HTTP', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   writeFileSync(join(s.projectDir(), 'y.blend'), 'BLENDER-v304')
   const credential = await s.app.farm.credentials.create('test')
   const other = await s.app.farm.credentials.create('other')
@@ -113,7 +114,7 @@ t.test('the node protocol over HTTP', async (t) => {
   const anonymousPause = await s.app.inject({ method: 'POST', url: '/api/farm/nodes/pause-all', payload: { paused: true } })
   t.equal(anonymousPause.statusCode, 401, 'no session, no pausing')
 
-  const staff = await s.login('teacher', 'demo', '1234')
+  const staff = (await logIn(s, 'teacher', { secret: '1234' })).cookie
   const paused = await s.app.inject({ method: 'PATCH', url: '/api/farm/nodes/pc-a', headers: { cookie: staff }, payload: { paused: true } })
   t.equal(paused.json().nodes[0].paused, true)
   const all = await s.app.inject({ method: 'POST', url: '/api/farm/nodes/pause-all', headers: { cookie: staff }, payload: { paused: true } })

@@ -1,12 +1,12 @@
 // Builds a Farm on a temporary folder with a manual clock, for tests of the farm service alone.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, posix } from 'node:path'
 import type { Asset, Job, NodeSandbox } from '../../schemas/generated/types.ts'
 import { Farm, type FarmDeps } from '../../server/farm/farm.ts'
 import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
 import { Shares } from '../../server/store/named-paths.ts'
 import type { FarmSettings } from '../../server/config/load-config.ts'
+import { testFolder, type Tap } from '../helpers/folders.ts'
 
 export const defaultSettings: FarmSettings = {
   heartbeatSeconds: 10, nodeTimeoutSeconds: 60, nodeGoneSeconds: 5, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false, allowUnsandboxedNodes: false,
@@ -32,10 +32,9 @@ export interface TestFarm {
 
 type FrameSample = { frame: number, seconds: number, memoryMB?: number, file: string }
 
-interface Tap { teardown: (fn: () => unknown) => void }
 
 export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettings>, projects?: Record<string, number>, seed?: number, farmDir?: string } = {}): Promise<TestFarm> {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-'))
+  const dir = testFolder(t, 'farm')
   const data = join(dir, 'data')
   const shares = new Shares(new Map([['data', data]]))
   const clock = new ManualClock()
@@ -61,7 +60,6 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
   const farm = await build()
   t.teardown(async () => {
     for (const f of farms) await f.close().catch(() => {})
-    rmSync(dir, { recursive: true, force: true })
   })
   return {
     farm, clock, dir, deps, projects, assets,

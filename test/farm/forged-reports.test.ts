@@ -7,15 +7,18 @@ import { join } from 'node:path'
 import type { FarmTask, JobView } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { startTs } from '../helpers/processes.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { ManualClock } from '../../server/farm/clock.ts'
 
 type Tap = Parameters<typeof startTestServer>[0]
 interface Sample { frame: number, seconds: number, memoryMB?: number, file?: string }
 
 const pad = (frame: number) => String(frame).padStart(4, '0')
 
-async function farmServer (t: Tap, farmSettings: Record<string, unknown> = {}) {
-  const s = await startTestServer(t, { config: { farmSettings } })
-  const cookie = await s.login('alex')
+async function farmServer (t: Tap, farmSettings: Record<string, unknown> = {}, farmClock?: ManualClock) {
+  const s = await startTestServer(t, { config: { farmSettings }, ...(farmClock ? { farmClock } : {}) })
+  const { cookie } = await logIn(s, 'alex')
   const secrets = { test: await s.app.farm.credentials.create('test'), other: await s.app.farm.credentials.create('other') }
   const call = (url: string, payload: object, secret: string) => s.app.inject({ method: 'POST', url: `/api/farm/${url}`, payload, headers: { authorization: `Bearer ${secret}` } })
   const hello = async (name: string, secret: string) => {
@@ -50,7 +53,8 @@ async function farmCli (t: Tap, configDir: string, args: string[]) {
 }
 
 t.test('a node reports only on tasks handed to it: report, done and failed for another\'s task are 409 and change nothing', async (t) => {
-  const f = await farmServer(t, { nodeTimeoutSeconds: 1 })
+  const clock = new ManualClock()
+  const f = await farmServer(t, { nodeTimeoutSeconds: 1 }, clock)
   const job = await f.job({ file: 'props/cake.blend', frameStart: 1, frameEnd: 3 })
   const a = await f.hello('pc-a', f.secrets.test)
   const b = await f.hello('pc-b', f.secrets.test)
@@ -80,8 +84,8 @@ t.test('a node reports only on tasks handed to it: report, done and failed for a
   const ref = { job: run.job, tasks: run.tasks }
   const taken = await f.send(evil, 'done', { job: job.id, tasks: run.tasks, frames: [samples[0]], seconds: 1 })
   t.equal(taken.statusCode, 409, 'done for a task being rendered by another node')
-  const start = Date.now()
-  while ((await f.view(job.id)).counts.active > 0 && Date.now() - start < 10_000) await new Promise((r) => setTimeout(r, 100))
+  // The farm's time passes (its sweep runs every second of it) until pc-a's silence is over the timeout.
+  await until('pc-a timed out', async () => { clock.advance(1000); return (await f.view(job.id)).counts.active === 0 })
   t.equal((await f.view(job.id)).counts.queued, 3, 'pc-a timed out: its task is queued again')
   const listed = (await f.send(b, 'work', { free: 0, running: [ref], wait: false })).json()
   t.same(listed.cancel, [ref], 'pc-b listing pc-a\'s run is told to stop it, not given it')

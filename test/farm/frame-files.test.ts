@@ -1,11 +1,11 @@
 // Which file is a frame's (Blender's naming), and the check on disk: there, a file, not empty,
 // written after the task was handed out (with a few seconds for clocks that differ).
 import t from 'tap'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Job, Task } from '../../schemas/generated/types.ts'
 import { CLOCK_SKEW_MS, FrameFiles, frameStem, isFileOf, isMovieOf } from '../../server/farm/frame-files.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 t.test('frame file names as Blender writes them', async (t) => {
   t.equal(frameStem('data::p/renders/a/####', 7), '0007')
@@ -41,8 +41,7 @@ t.test('a video\'s movie: named for the range of its run', async (t) => {
 })
 
 t.test('the check on disk', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-frames-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'frames')
   const out = join(dir, 'renders', 'a')
   mkdirSync(out, { recursive: true })
   const assigned = Date.now() - 60_000

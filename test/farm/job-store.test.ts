@@ -4,13 +4,14 @@
 // a refused line puts its job back as on disk, job files never hold a change not yet written, a
 // refused job leaves nothing, and a store loaded on a full disk is read-only until there is room.
 import t from 'tap'
-import { mkdtempSync, rmSync, readdirSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { readdirSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { JobStore } from '../../server/farm/job-store.ts'
 import { createJob } from '../../server/farm/job-factory.ts'
 import type { Job } from '../../schemas/generated/types.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
+import { testFolder } from '../helpers/folders.ts'
+import { until } from '../helpers/until.ts'
 
 const quiet = { warn: () => {}, error: () => {} }
 const newJob = (id: string) => createJob({ id, now: 0, project: 'red', projectDir: 'data::red', body: { file: 'a.blend', frameStart: 1, frameEnd: 4 } })
@@ -18,8 +19,7 @@ const ID1 = '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b'
 const ID2 = '1b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b'
 
 function tempFarm (t: { teardown: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-farm-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'farm')
   return dir
 }
 
@@ -130,7 +130,8 @@ t.test('job files are rewritten while a job changes, and the journal shrinks', a
     job.priority = i
     await a.record(job, [i % 4])
   }
-  await new Promise((r) => setTimeout(r, 200))
+  const jobFile = () => JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
+  await until('the job file caught up and the journal shrunk', async () => jobFile().priority === 19 && (await a.journalFiles()).length <= 2)
   const files = await a.journalFiles()
   t.ok(files.length <= 2, `old journal files are deleted (${files.join(', ')})`)
   const onDisk = JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
@@ -174,7 +175,7 @@ t.test('job files hold what is on disk, never a change in memory whose line is n
   await a.record(job, [0])
   job.priority = 99 // changed in memory, never recorded
   job.tasks[1]!.status = 'active'
-  await new Promise((r) => setTimeout(r, 200))
+  await until('a snapshot of the job file', () => (JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job).revision === 1)
   const onDisk = JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
   t.match(onDisk, { revision: 1, priority: 0 }, 'the job file caught up with the journal')
   t.same(onDisk.tasks.map((x) => x.status), ['active', 'queued', 'queued', 'queued'], 'and nothing else')
@@ -213,7 +214,7 @@ t.test('on a full disk: a refused line puts its job back as on disk, with every 
   await t.rejects(a.create(newJob(ID2)), { name: 'DiskFullError' }, 'a new job is refused')
   t.same(readdirSync(join(disk, 'jobs')).filter((n) => n !== `${ID1}.json`), [], 'and leaves no file, nor temp file')
   free()
-  await new Promise((r) => setTimeout(r, 300))
+  await until('the store writing again', () => problems.length === 2)
   t.same(problems, ['DiskFullError', null], 'once there is room the store can write again, by itself')
   job.tasks[3]!.status = 'active'
   await a.record(job, [3])
@@ -250,7 +251,7 @@ t.test('loaded on a full disk: read-only, nothing lost; the journal it replayed 
   t.match(errors[0], /farm: cannot write .*ENOSPC/, 'and says why in the log')
   t.ok((await b.journalFiles()).includes('1.ndjson'), 'the journal file it replayed stays')
   free()
-  await new Promise((r) => setTimeout(r, 300))
+  await until('the store writing again', () => states.length > 1)
   t.same(states.at(-1), null, 'with room again it can write, by itself')
   const c = new JobStore({ farmDir: disk, log: quiet })
   t.same((await c.load())[0]!.tasks[0]!.framesDone, [1], 'nothing was lost')
@@ -271,7 +272,7 @@ t.test('loaded on a full disk with nothing to replay: read-only all the same (a 
   t.equal((await b.load()).length, 1)
   t.match(b.problem, { error: { name: 'DiskFullError' } }, 'read-only from the start')
   free()
-  await new Promise((r) => setTimeout(r, 300))
+  await until('the store writing again', () => b.problem === null)
   t.equal(b.problem, null, 'until there is room')
   await b.close()
 })

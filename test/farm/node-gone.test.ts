@@ -5,10 +5,10 @@
 // sent before the close do not (a killed busy node sent them). Without a close (reports only) the
 // node timeout decides; while the farm is read-only nobody is heard, so the grace starts again after.
 import t from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { FarmTask, FarmWork } from '../../schemas/generated/types.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 import { hello, makeFarm } from './farm-helpers.ts'
+import { until } from '../helpers/until.ts'
 
 const ref = (r: FarmTask) => ({ job: r.job, tasks: r.tasks })
 const tick = () => new Promise((r) => setImmediate(r))
@@ -51,7 +51,7 @@ t.test('a held request closed from the node\'s end, then silence for nodeGoneSec
   await farm.sweep()
   t.same(online(), { 'pc-a': false, 'pc-b': true }, 'pc-a is offline after 5 s, not 60 s')
   // Answered once the change is on disk (real time; at most 2 s here, instead of hanging).
-  await Promise.race([waitingB, new Promise((r) => setTimeout(r, 2000))])
+  await until('pc-b\'s held poll answered', () => gotB, { timeoutMs: 2000 })
   t.same(gotB?.runs.map((r) => r.tasks), [run.tasks], 'pc-b\'s held poll got pc-a\'s task at once')
   t.match(warnings.join('\n'), /node pc-a closed its request for work and sent nothing for 5 s.*1 task/, 'logged')
   t.equal(status().counts.active, 1)
@@ -177,7 +177,7 @@ t.test('while the farm is read-only nobody can be heard: a closed request\'s gra
   await farm.sweep()
   await t.rejects(farm.work({ node: a!.n.name, session: a!.n.session, free: 0, running: [ref(a!.run)], wait: false }, a!.n.cred), 'pc-a asks again: refused unheard')
   free()
-  for (let i = 0; i < 40 && farm.state().farm; i++) await sleep(100)
+  await until('the farm going on', () => !farm.state().farm)
   t.same(farm.state(), {}, 'the farm goes on')
   await farm.sweep()
   t.same(online(), { 'pc-a': true, 'pc-b': true }, 'nobody given up for a silence the farm imposed, however long (70 s > the node timeout)')

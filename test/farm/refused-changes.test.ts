@@ -4,10 +4,10 @@
 // and the render statistics. Meanwhile every change is refused up front; once there is room the
 // farm goes on by itself and the same requests work.
 import t from 'tap'
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 import { hello, makeFarm } from './farm-helpers.ts'
+import { until } from '../helpers/until.ts'
 
 /** Each task of a run names its node twice: fifty tasks make a line far longer than the page left in the journal file. */
 const NODE = 'n'.repeat(64)
@@ -34,7 +34,7 @@ t.test('refused changes leave the farm as it was; it goes on once there is room'
   t.equal(farm.getJob('red', job.id).priority, 40)
 
   free()
-  for (let i = 0; i < 40 && farm.state().farm; i++) await sleep(100)
+  await until('the farm going on', () => !farm.state().farm)
   t.same(farm.state(), {}, 'with room again the farm goes on by itself')
   const work = await farm.work({ node: NODE, session: n.session, free: 1, running: [], wait: false }, n.cred)
   const run = work.runs[0]!
@@ -51,7 +51,7 @@ t.test('refused changes leave the farm as it was; it goes on once there is room'
   await t.rejects(farm.done({ node: NODE, session: n.session, job: job.id, tasks: run.tasks, frames, seconds: 40 }, n.cred), { name: 'DiskFullError' }, 'nor is done acknowledged')
 
   free()
-  for (let i = 0; i < 40 && farm.state().farm; i++) await sleep(100)
+  await until('the farm going on', () => !farm.state().farm)
   const done = await farm.done({ node: NODE, session: n.session, job: job.id, tasks: run.tasks, frames, seconds: 40 }, n.cred)
   t.same(done, { cancel: false }, 'the node delivers done again, and it is acknowledged')
   t.equal(farm.getJob('red', job.id).counts.done, run.frames.length, 'with every frame of the run')

@@ -1,25 +1,57 @@
-// Builds a real RFAM server on a temporary data folder for one test, and tears it down after.
-// The embedded defaults sets and languages are used as they ship.
-import { mkdtempSync, writeFileSync, rmSync, mkdirSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+// The one in-process server starter: a real RFAM server (buildServer, as `npm start` builds it) on a
+// folder of the test's own, torn down after the test. The embedded defaults sets and languages are
+// used as they ship. For a server as its own process (killed for real, `npm start` itself), see
+// server-process.ts.
+import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, repoRoot, type LoadedConfig } from '../../server/config/load-config.ts'
 import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
+import type { ManualClock } from '../../server/farm/clock.ts'
+import { processGone } from '../../server/store/process-space.ts'
+import { buildWeb } from '../../scripts/build-web.mjs'
+import { testFolder, type Tap } from './folders.ts'
+
+export type { Tap }
 
 export interface TestServer {
   app: FastifyInstance
   config: LoadedConfig
+  /** The folder holding server.json and everything the server writes. */
   dir: string
   /** Absolute folder of a project's files. */
   projectDir: (project?: string) => string
-  /** Logs in through the API and returns the cookie header to send. */
-  login: (user: string, project?: string, secret?: string) => Promise<string>
+  /** Where it listens (with `listen` or `web`); '' otherwise. */
   url: string
+  /** Stops it (its folder stays; start() starts it again). */
+  stop: () => Promise<void>
+  /** Starts it again on the same folder, the same options and (when listening) the same port. */
+  start: () => Promise<void>
+  /** stop(), then start(). */
+  restart: () => Promise<void>
 }
 
-interface Tap { teardown: (fn: () => unknown) => void }
+export interface TestServerOptions {
+  /** Seed the demo project (default: yes). */
+  demo?: boolean
+  /** Listen on 127.0.0.1, on the config's port (a free one unless the test set it) (default: inject only). */
+  listen?: boolean
+  /** Serve the web UI (built once per test process) and listen: for browser tests. */
+  web?: boolean
+  /** server.json settings on top of the test defaults. */
+  config?: Record<string, unknown>
+  /** Start on this server.json (a folder the test prepared) instead of writing one. */
+  configFile?: string
+  /** The time of log-ins and sessions: moves only when the test says so. */
+  clock?: ManualClock
+  /** The farm's time (its timeouts, automatic renders): moves only when the test says so. */
+  farmClock?: ManualClock
+  /** Watch the disk (default: yes). */
+  watch?: boolean
+  /** Called before the server is ready, to add a route of the test's own. */
+  beforeReady?: (app: FastifyInstance) => unknown
+}
 
 export function writeTestConfig (dir: string, extra: Record<string, unknown> = {}): string {
   mkdirSync(dir, { recursive: true })
@@ -42,39 +74,103 @@ export function writeTestConfig (dir: string, extra: Record<string, unknown> = {
   return file
 }
 
-/** A clock tests move on by hand (session expiry, log-in waits), so nothing sleeps. */
-export interface FakeClock { now: () => number, advance: (ms: number) => void }
+let built: Promise<string> | undefined
 
-export function fakeClock (start = Date.parse('2026-11-24T08:00:00Z')): FakeClock {
-  let now = start
-  return { now: () => now, advance: (ms) => { now += ms } }
+/** The web UI, built once per test process into a folder of its own (parallel test files never share one). */
+export function builtWeb (): Promise<string> {
+  // tap is loaded here only: benchmarks and scripts use this module without it.
+  built ??= import('tap').then(({ default: tap }) => buildWeb({ outDir: testFolder(tap, 'web-ui') })).then((r) => r.outDir)
+  return built
 }
 
-export async function startTestServer (t: Tap, options: { demo?: boolean, listen?: boolean, config?: Record<string, unknown>, clock?: FakeClock } = {}): Promise<TestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-test-'))
-  const config = loadConfig(writeTestConfig(dir, options.config))
-  if (options.demo ?? true) await seedDemoIfEmpty(config)
-  const app = await buildServer(config, options.clock ? { clock: options.clock.now } : {})
-  let url = ''
-  if (options.listen) {
-    await app.listen({ host: '127.0.0.1', port: 0 })
-    const address = app.server.address()
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
-  } else {
-    await app.ready()
-  }
-  t.teardown(async () => {
-    await app.close()
-    rmSync(dir, { recursive: true, force: true })
+let seeded: Promise<string> | undefined
+
+/**
+ * The demo as seedDemoIfEmpty makes it (data/, users/, projects/), made once per test run and copied
+ * for each server: seeding hashes the teacher's PIN and writes every asset through a project store,
+ * a quarter of a second of CPU per server; a copy takes milliseconds. The first test process of a run
+ * (the tap runner is each one's parent) offers its copy to the others under .tap/fixtures, whole or
+ * not at all (made aside, then renamed); the copies of runs that are over are removed.
+ */
+function seededDemo (): Promise<string> {
+  seeded ??= (async () => {
+    const fixtures = join(repoRoot, '.tap', 'fixtures')
+    const shared = join(fixtures, `demo-as-seeded-${process.ppid}`)
+    if (existsSync(shared)) return shared
+    const { default: tap } = await import('tap')
+    const own = testFolder(tap, 'demo-as-seeded')
+    await seedDemoIfEmpty(loadConfig(writeTestConfig(own)))
+    const offer = `${shared}.${process.pid}.tmp`
+    try {
+      cpSync(own, offer, { recursive: true })
+      renameSync(offer, shared)
+    } catch {
+      rmSync(offer, { recursive: true, force: true }) // another process of the run was first
+    }
+    for (const name of readdirSync(fixtures)) {
+      const run = /^demo-as-seeded-(\d+)$/.exec(name)?.[1]
+      if (run && processGone(Number(run))) rmSync(join(fixtures, name), { recursive: true, force: true })
+    }
+    return own
+  })()
+  return seeded
+}
+
+/** Settings that change where the demo goes or what it is made of: a server with one of them seeds its own. */
+const SEEDING = ['shares', 'users', 'projects', 'defaults', 'defaultSet', 'demo']
+
+export async function startTestServer (t: Tap, options: TestServerOptions = {}): Promise<TestServer> {
+  const configFile = options.configFile ?? writeTestConfig(testFolder(t, 'server'), {
+    ...(options.web ? { rescanSeconds: 5 } : {}),
+    ...options.config,
   })
-  return {
-    app, config, dir, url,
+  const config = loadConfig(configFile)
+  if ((options.demo ?? true) && !options.configFile && t.testdir && !SEEDING.some((k) => k in (options.config ?? {}))) {
+    const from = await seededDemo()
+    for (const part of ['data', 'users', 'projects']) cpSync(join(from, part), join(configFile, '..', part), { recursive: true })
+  } else if (options.demo ?? true) {
+    await seedDemoIfEmpty(config)
+  }
+  const webDir = options.web ? await builtWeb() : undefined
+  const listen = options.listen || options.web
+  let url = ''
+  let current: FastifyInstance | undefined
+  t.teardown(() => current?.close())
+  const start = async () => {
+    const app = current = await buildServer(config, {
+      ...(webDir ? { webDir } : {}),
+      ...(options.clock ? { clock: options.clock.now } : {}),
+      ...(options.farmClock ? { farmClock: options.farmClock } : {}),
+      ...(options.watch === false ? { watch: false } : {}),
+    })
+    await options.beforeReady?.(app)
+    if (listen) {
+      // Again on the same port after a restart, so clients that know the address find it.
+      const port = url ? Number(new URL(url).port) : config.port
+      await app.listen({ host: '127.0.0.1', port })
+      const address = app.server.address()
+      url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+    } else {
+      await app.ready()
+    }
+    return app
+  }
+  const server: TestServer = {
+    app: await start(),
+    config,
+    dir: join(configFile, '..'),
+    url,
     projectDir: (project = 'demo') => config.shares.resolve(`data::${project}`),
-    login: async (user, project = 'demo', secret) => {
-      const res = await app.inject({ method: 'POST', url: '/api/session', payload: { project, user, ...(secret ? { secret } : {}) } })
-      if (res.statusCode !== 200) throw new Error(`login failed: ${res.statusCode} ${res.body}`)
-      const cookie = res.cookies.find((c) => c.name === 'rfam_session')!
-      return `rfam_session=${cookie.value}`
+    stop: async () => {
+      await current?.close()
+      current = undefined
+    },
+    start: async () => { server.app = await start() },
+    restart: async () => {
+      await server.stop()
+      await server.start()
     },
   }
+  server.url = url
+  return server
 }

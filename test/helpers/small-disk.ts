@@ -10,6 +10,8 @@ interface Tap { teardown: (fn: () => unknown) => void }
 /** A new tmpfs of `size` (mount's syntax: '2m'), unmounted at teardown; undefined where mounting is not allowed. */
 export function mountSmallDisk (t: Tap, size: string): string | undefined {
   if (process.getuid?.() !== 0) return undefined
+  // A mount point, so outside the repository on purpose (not t.testdir()): tap removes a test's
+  // folder by walking it, and a lazily unmounted tmpfs must never be under one.
   const dir = mkdtempSync(join(tmpdir(), 'rfam-small-disk-'))
   try {
     execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'pipe' })

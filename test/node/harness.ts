@@ -7,16 +7,20 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
 import type { JobView } from '../../schemas/generated/types.ts'
+import type { Farm } from '../../server/farm/farm.ts'
 import type { startTestServer } from '../helpers/server.ts'
 import { startTs, type Proc } from '../helpers/processes.ts'
-
-interface Tap { teardown: (fn: () => unknown) => void }
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder, type Tap } from '../helpers/folders.ts'
 
 let sceneDir: string | undefined
 
 /** Makes the test scenes once per test process (tiny, nocam, denoise, movie, exr, slow[, heavy]). */
 export function testScenes (heavySamples = 0): string {
   if (sceneDir && !heavySamples) return sceneDir
+  // Shared by every test of the process (and by benchmarks, which run without tap): a temporary
+  // folder of the process, removed when it exits, not a folder of one test.
   const dir = mkdtempSync(join(tmpdir(), 'rfam-scenes-'))
   const res = spawnSync('blender', ['-b', '--factory-startup', '--python-exit-code', '1', '--python', join(repoRoot, 'test', 'node', 'make-scenes.py'), '--', dir, ...(heavySamples ? [String(heavySamples)] : [])], { encoding: 'utf8' })
   if (res.status !== 0) throw new Error(`making test scenes failed:\n${res.stdout}\n${res.stderr}`)
@@ -29,11 +33,10 @@ export function testScenes (heavySamples = 0): string {
  * Makes the .blend files that reach outside their project (make-hostile.py: fileout, texture,
  * probe) into a new folder, from tiny.blend; returns the folder.
  */
-export function hostileScenes (spec: { outside: string, otherTexture: string, otherTextureRelative: string, probe: { read: string[], write: string[], host: string, port: number } }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-hostile-'))
+export function hostileScenes (t: Tap, spec: { outside: string, otherTexture: string, otherTextureRelative: string, probe: { read: string[], write: string[], host: string, port: number } }): string {
+  const dir = testFolder(t, 'hostile')
   const res = spawnSync('blender', ['-b', join(testScenes(), 'tiny.blend'), '--factory-startup', '--python-exit-code', '1', '--python', join(repoRoot, 'test', 'node', 'make-hostile.py'), '--', dir, JSON.stringify(spec)], { encoding: 'utf8' })
   if (res.status !== 0) throw new Error(`making hostile scenes failed:\n${res.stdout}\n${res.stderr}`)
-  process.on('exit', () => rmSync(dir, { recursive: true, force: true }))
   return dir
 }
 
@@ -47,10 +50,8 @@ export function copyScene (name: string, to: string, as = name, from = testScene
  * pointed at it): it prints bubblewrap's own complaint and exits 1.
  */
 export function failingBwrap (t: Tap): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-bwrap-'))
-  const file = join(dir, 'bwrap')
+  const file = join(testFolder(t, 'bwrap'), 'bwrap')
   writeFileSync(file, '#!/bin/sh\necho "bwrap: No permissions to create a new namespace, likely because the kernel does not allow non-privileged user namespaces." >&2\nexit 1\n', { mode: 0o755 })
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return file
 }
 
@@ -63,8 +64,7 @@ export interface NodeProcess extends Proc {
 }
 
 export function startNode (t: Tap, options: { server: string, credential: string, name: string, shareRoot: string, processes?: number[], extra?: Record<string, unknown> }): NodeProcess {
-  const dir = mkdtempSync(join(tmpdir(), `rfam-node-${options.name}-`))
-  const config = join(dir, 'node.json')
+  const config = join(testFolder(t, `node-${options.name}`), 'node.json')
   writeFileSync(config, JSON.stringify({
     name: options.name,
     server: options.server,
@@ -76,7 +76,6 @@ export function startNode (t: Tap, options: { server: string, credential: string
     ...options.extra,
   }))
   const node = startTs(t, 'node/main.ts', ['--config', config], { label: options.name })
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
   return {
     ...node,
     name: options.name,
@@ -96,27 +95,31 @@ export function isAlive (pid: number): boolean {
   return status !== '' && !status.startsWith('Z')
 }
 
-/** Polls until `check` returns a value (not undefined), or fails after `timeoutMs`. */
-export async function until<T> (check: () => Promise<T | undefined> | T | undefined, timeoutMs = 120_000, what = 'condition'): Promise<T> {
-  const start = Date.now()
-  for (;;) {
-    const v = await check()
-    if (v !== undefined) return v
-    if (Date.now() - start > timeoutMs) throw new Error(`${what} not reached within ${timeoutMs} ms`)
-    await new Promise((r) => setTimeout(r, 100))
+/** The Blender processes below process `pid` (in a sandbox or not), started or still starting. */
+export function blendersOf (pid: number): number[] {
+  const table = spawnSync('ps', ['-e', '-o', 'pid=,ppid=,comm='], { encoding: 'utf8' }).stdout.trim().split('\n').map((l) => l.trim().split(/\s+/))
+  const below = new Set([pid])
+  for (let grew = true; grew;) {
+    grew = false
+    for (const [p, parent] of table) if (below.has(Number(parent)) && !below.has(Number(p))) { below.add(Number(p)); grew = true }
   }
+  return table.filter(([p, , comm]) => below.has(Number(p)) && Number(p) !== pid && /^blender/.test(comm ?? '')).map(([p]) => Number(p))
 }
 
-/** Logs in over HTTP and returns a function for JSON calls with that session. */
-export async function apiSession (base: string, user = 'alex', project = 'demo') {
-  const res = await fetch(`${base}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project, user }) })
-  if (!res.ok) throw new Error(`log-in failed: ${res.status} ${await res.text()}`)
-  const cookie = (res.headers.get('set-cookie') ?? '').split(';')[0]!
-  return async function api<T = any> (method: string, path: string, body?: unknown): Promise<{ status: number, body: T }> { // eslint-disable-line @typescript-eslint/no-explicit-any
-    const r = await fetch(`${base}${path}`, { method, headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) })
-    const text = await r.text()
-    return { status: r.status, body: text ? JSON.parse(text) as T : undefined as T }
-  }
+/** How many times node `name` has asked the (in-process) farm for work. */
+export function workRequests (farm: Farm, name: string): number {
+  return farm.registry.nodes.get(name)?.polls ?? 0
+}
+
+/**
+ * Waits until the farm holds a request for work of node `name` made after its `after`-th, with a
+ * free process: the node asked (again) for work and was given none. Returns that request's number.
+ */
+export function waitingForWork (farm: Farm, name: string, after = 0): Promise<number> {
+  return until(`${name} waiting for work (after its request ${after})`, () => {
+    const node = farm.registry.nodes.get(name)
+    return node && node.polls > after && (node.waiter?.free ?? 0) > 0 ? node.polls : 0
+  }, { timeoutMs: 60_000 })
 }
 
 /**
@@ -130,7 +133,7 @@ export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], 
   const project = s.projectDir('demo')
   for (const scene of scenes) copyScene(scene, join(project, 'shots'))
   const credential = await s.app.farm.credentials.create('test')
-  const api = await apiSession(s.url)
+  const { api } = await logIn(s.url, 'alex')
   const shareRoot = s.config.shares.root('data')
   /** Starts a node on this server and waits until it is connected. */
   const node = async (name: string, processes: number[], extra: Record<string, unknown> = {}) => {
@@ -138,9 +141,9 @@ export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], 
     await n.waitFor(/connected to/)
     return n
   }
-  const finished = (id: string) => until(async () => {
+  const finished = (id: string) => until(`job ${id} finished`, async () => {
     const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${id}`)
     return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
-  }, 180_000, `job ${id} finished`)
+  }, { timeoutMs: 180_000 })
   return { s, project, api, node, finished }
 }

@@ -1,18 +1,17 @@
 // The render node's pieces without Blender: its configuration, the Blender command line, reading
 // Blender's output, and the sentences it reports failures with.
 import t from 'tap'
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FarmTask } from '../../schemas/generated/types.ts'
 import { loadNodeConfig, NodeConfigError, processesShareCores } from '../../node/config.ts'
 import { blenderCommand, sessionCommand } from '../../node/blender-args.ts'
 import { blenderScript, outsidePathsFile } from '../../node/blender-scripts.ts'
 import { BlenderOutput, explainFailure } from '../../node/blender-output.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-node-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'node')
   return dir
 }
 

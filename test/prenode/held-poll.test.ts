@@ -3,17 +3,16 @@
 // never answers (frozen) is noticed and logged; it then asks without waiting again, so a server
 // restarted with a longer long poll is learned anew. A fake server stands in for the farm.
 import t from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
 import { createServer } from 'node:http'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { HELD_MARGIN_MS } from '../../node/server-client.ts'
 import { Prenode } from '../../prenode/prenode.ts'
 import type { PrenodeSettings } from '../../prenode/config.ts'
+import { testFolder } from '../helpers/folders.ts'
+import { until } from '../helpers/until.ts'
 
 t.test('a held poll the server never answers is given up after the long poll and a margin', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-held-poll-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'held-poll')
   const polls: Array<{ wait: boolean, at: number }> = []
   const srv = createServer((req, res) => {
     let body = ''
@@ -44,8 +43,7 @@ t.test('a held poll the server never answers is given up after the long poll and
   const lines: string[] = []
   const prenode = new Prenode(settings, { log: (l) => lines.push(l) })
   const running = prenode.run()
-  const deadline = performance.now() + 60_000
-  while (polls.filter((p) => !p.wait).length < 2 && performance.now() < deadline) await new Promise((r) => setTimeout(r, 100))
+  await until('a second poll without waiting', () => polls.filter((p) => !p.wait).length >= 2, { timeoutMs: 60_000, stepMs: 100 })
   prenode.stop()
   await running
 

@@ -1,10 +1,10 @@
 // The add-on ships its own copy of the contract (blender-addon/rfam/schemas); it must be exactly schemas/.
 import t from 'tap'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { schemaDir } from '../../schemas/load.ts'
 import { addonSchemaDir, contractFiles, copyAddonSchemas } from '../../scripts/copy-addon-schemas.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const fix = 'Run `npm run addon:schemas` and commit blender-addon/rfam/schemas.'
 
@@ -19,8 +19,7 @@ t.test('blender-addon/rfam/schemas is identical to schemas/', async (t) => {
 })
 
 t.test('the copy script writes changed files and removes stale ones', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-addon-schemas-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'addon-schemas')
   const from = join(dir, 'schemas')
   const to = join(dir, 'addon')
   cpSync(schemaDir, from, { recursive: true })

@@ -8,6 +8,7 @@ import addFormatsModule from 'ajv-formats'
 import { loadSchemas, schemaFiles } from '../../schemas/load.ts'
 import { ajvOptions, validator } from '../../schemas/validator.ts'
 import { fixtureDir, fixtureFileFor, fixtureFiles, readFixtures } from './fixture-files.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const described = (schemaFile: string) => schemaFile !== 'common.schema.json'
 
@@ -50,11 +51,9 @@ t.test('every fixtures file belongs to a schema', async (t) => {
 })
 
 t.test('a malformed fixtures file is refused with a clear error', async (t) => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
-  const { tmpdir } = await import('node:os')
+  const { writeFileSync } = await import('node:fs')
   const { join } = await import('node:path')
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-fixtures-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'fixtures')
   const bad = join(dir, 'x.json')
   writeFileSync(bad, JSON.stringify({ description: 'not an array', valid: true, data: {} }))
   t.throws(() => readFixtures(bad), /must be a JSON array of cases/)

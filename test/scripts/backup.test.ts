@@ -5,7 +5,10 @@ import { join, relative } from 'node:path'
 import sharp from 'sharp'
 import { validator } from '../../schemas/validator.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { runScript } from './cli.ts'
+import { runMain, runScript } from './cli.ts'
+import { main as backup } from '../../scripts/backup.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 const STAMPED = /^demo-\d{4}-\d\d-\d\dT\d\d-\d\d-\d\dZ(-\d+)?$/
 
@@ -30,7 +33,7 @@ async function assetList (s: TestServer, cookie: string): Promise<unknown[]> {
 
 t.test('a backup restored into an emptied project folder gives the API the same assets', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   // Some history: an edit, a checkpoint and a deleted asset (both land in old/), a picture.
   await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie }, payload: { description: 'now with two cherries' } })
   t.equal((await s.app.inject({ method: 'POST', url: '/api/projects/demo/checkpoints/props/cake.blend', headers: { cookie } })).statusCode, 201)
@@ -44,6 +47,7 @@ t.test('a backup restored into an emptied project folder gives the API the same 
   const projectFilesBefore = filesUnder(s.projectDir())
 
   const to = join(s.dir, 'backups')
+  // The one run as a real process, as `npm run backup` does.
   const res = await runScript('backup.ts', ['demo', '--to', to], { config: s.config.file })
   t.equal(res.code, 0, res.stderr)
   const [folder, ...more] = readdirSync(to)
@@ -75,7 +79,7 @@ t.test('a backup restored into an emptied project folder gives the API the same 
     t.equal(cp.status, 0, cp.stderr)
   }
   await store.index.rescan()
-  for (let i = 0; i < 50 && JSON.stringify(store.file()) !== JSON.stringify(fileBefore); i++) await new Promise((resolve) => setTimeout(resolve, 100))
+  await until('the project file read again', () => JSON.stringify(store.file()) === JSON.stringify(fileBefore), { timeoutMs: 5000, stepMs: 100 })
   t.same(await assetList(s, cookie), before, 'the same assets, states, files and dates as before')
   t.same((await s.app.inject({ url: '/api/projects/demo/file', headers: { cookie } })).json(), fileBefore, 'the same project file (roles, credits)')
   t.same((await s.app.inject({ url: '/api/users/mia/picture' })).rawPayload, picture, 'the picture is back')
@@ -83,7 +87,7 @@ t.test('a backup restored into an emptied project folder gives the API the same 
 
 t.test('edits during a backup never give a half-written or mixed copy', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const paths = ['props/cake.blend', 'sets/kitchen.blend', 'characters/chef_bun.blend']
   let running = true
   let edits = 0
@@ -95,7 +99,7 @@ t.test('edits during a backup never give a half-written or mixed copy', async (t
   })()
   const to = join(s.dir, 'backups')
   const runs = []
-  for (let i = 0; i < 3; i++) runs.push(await runScript('backup.ts', ['demo', '--to', to], { config: s.config.file }))
+  for (let i = 0; i < 3; i++) runs.push(await runMain(backup, ['demo', '--to', to], { config: s.config.file }))
   running = false
   await editor
   t.ok(edits > 3, `the server kept editing during the backups (${edits} rounds)`)
@@ -126,12 +130,12 @@ t.test('bad requests are refused with a reason and leave nothing behind', async 
     [['demo', '--to', join(s.projectDir(), 'backups')], 1, /is inside the project's own folder/],
   ]
   for (const [args, code, message] of cases) {
-    const res = await runScript('backup.ts', args, { config: s.config.file })
+    const res = await runMain(backup, args, { config: s.config.file })
     t.equal(res.code, code, args.join(' '))
     t.match(res.stderr, message)
   }
   writeFileSync(join(s.dir, 'a-file'), '')
-  const notDir = await runScript('backup.ts', ['demo', '--to', join(s.dir, 'a-file')], { config: s.config.file })
+  const notDir = await runMain(backup, ['demo', '--to', join(s.dir, 'a-file')], { config: s.config.file })
   t.equal(notDir.code, 1)
   t.match(notDir.stderr, /a-file is not a folder/)
   t.same(readdirSync(s.dir).filter((n) => n.includes('backup')), [], 'no backup folder was made')
@@ -139,10 +143,10 @@ t.test('bad requests are refused with a reason and leave nothing behind', async 
 
 t.test('--no-old leaves out checkpoints and deleted assets', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   await s.app.inject({ method: 'POST', url: '/api/projects/demo/checkpoints/props/cake.blend', headers: { cookie } })
   const to = join(s.dir, 'backups')
-  const res = await runScript('backup.ts', ['demo', '--to', to, '--no-old'], { config: s.config.file })
+  const res = await runMain(backup, ['demo', '--to', to, '--no-old'], { config: s.config.file })
   t.equal(res.code, 0, res.stderr)
   const copied = filesUnder(join(to, readdirSync(to)[0]!, 'shares', 'data', 'demo'))
   t.ok(copied.includes('props/cake.blend.json'))

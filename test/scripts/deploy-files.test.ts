@@ -2,10 +2,10 @@
 // promises, and an nginx example that does not buffer live updates.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const deploy = (name: string) => readFileSync(join(repoRoot, 'deploy', name), 'utf8')
 
@@ -76,8 +76,7 @@ for (const [file, command, source] of entries) {
 const hasSystemd = spawnSync('systemd-analyze', ['--version']).status === 0
 
 t.test('systemd-analyze verify accepts both units without a warning', { skip: hasSystemd ? false : 'systemd-analyze is not installed (the INI checks above still ran)' }, async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-units-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'units')
   const files = ['rfam-server.service', 'rfam-node.service'].map((name) => {
     // Point ExecStart at this machine's node, wherever it is installed.
     const file = join(dir, name)

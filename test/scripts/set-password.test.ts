@@ -5,7 +5,10 @@ import { join } from 'node:path'
 import { verifySecret } from '../../server/auth/passwords.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { listDir, makeSite, runScript } from './cli.ts'
+import { logIn } from '../helpers/login.ts'
+import { listDir, makeSite, runMain, runScript } from './cli.ts'
+import { main as setPassword } from '../../scripts/set-password.ts'
+import { until } from '../helpers/until.ts'
 
 const tom = { ident: 'tom', name: 'Tom Haines', image: null, projects: ['red'], staff: true, language: 'en' }
 
@@ -17,6 +20,7 @@ function siteWithTom (t: Parameters<typeof makeSite>[0]) {
 
 t.test('reads the new secret from stdin when it is not a terminal, and stores only its hash', async (t) => {
   const site = siteWithTom(t)
+  // The one run as a real process, as `npm run user` does (RFAM_CONFIG, a pipe for stdin).
   const res = await runScript('set-password.ts', ['password', 'tom'], { config: site.config, stdin: 'correct horse\nignored second line\n' })
   t.equal(res.code, 0, res.stderr)
   t.match(res.stdout, /Password\/PIN set for tom/)
@@ -27,7 +31,7 @@ t.test('reads the new secret from stdin when it is not a terminal, and stores on
   t.same(listDir(site.users), ['tom.json'], 'no lock or temp file left behind')
   t.equal(statSync(join(site.users, 'tom.json')).mode & 0o777, 0o600, 'the file holding the hash is for the server\'s user alone')
 
-  const cleared = await runScript('set-password.ts', ['password', 'tom', '--clear'], { config: site.config })
+  const cleared = await runMain(setPassword, ['password', 'tom', '--clear'], { config: site.config })
   t.equal(cleared.code, 0)
   t.match(cleared.stdout, /removed for tom/)
   t.same(site.read(), tom)
@@ -46,12 +50,12 @@ t.test('refusals change nothing and say why', async (t) => {
     [['password', 'tom', '--force'], '1234\n', 2, /unknown option --force/],
   ]
   for (const [args, stdin, code, message] of cases) {
-    const res = await runScript('set-password.ts', args, { config: site.config, stdin })
+    const res = await runMain(setPassword, args, { config: site.config, stdin })
     t.equal(res.code, code, args.join(' '))
     t.match(res.stderr, message)
   }
   writeFileSync(join(site.users, 'tom.json'), '{ "ident": "tom", ')
-  const broken = await runScript('set-password.ts', ['password', 'tom'], { config: site.config, stdin: '1234\n' })
+  const broken = await runMain(setPassword, ['password', 'tom'], { config: site.config, stdin: '1234\n' })
   t.equal(broken.code, 1)
   t.match(broken.stderr, /tom\.json cannot be read as JSON .* fix it first/)
   t.equal(readFileSync(join(site.users, 'tom.json'), 'utf8'), '{ "ident": "tom", ', 'a broken file is never overwritten')
@@ -113,16 +117,15 @@ sys.exit(os.waitstatus_to_exitcode(status))
 
 t.test('a running server asks for the new PIN at log-in', async (t) => {
   const s = await startTestServer(t)
-  const res = await runScript('set-password.ts', ['password', 'mia'], { config: s.config.file, stdin: '2468\n' })
+  const res = await runMain(setPassword, ['password', 'mia'], { config: s.config.file, stdin: '2468\n' })
   t.equal(res.code, 0, res.stderr)
   let status = 0
-  for (let i = 0; i < 100; i++) {
+  await until('the server following the file', async () => {
     status = (await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'mia' } })).statusCode
-    if (status === 401) break
-    await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+    return status === 401
+  }, { stepMs: 100 })
   t.equal(status, 401, 'log-in without the PIN is refused once the server has followed the file')
-  await s.login('mia', 'demo', '2468')
+  await logIn(s, 'mia', { secret: '2468' })
 })
 
 t.test('a new PIN ends every log-in made with the old one, on a running server', async (t) => {
@@ -134,18 +137,15 @@ t.test('a new PIN ends every log-in made with the old one, on a running server',
   }
   const browser = await login('1234')
   const addon = await login('1234')
-  const student = await s.login('mia')
+  const student = (await logIn(s, 'mia')).cookie
   const valid = async (headers: Record<string, string>) => (await s.app.inject({ url: '/api/session', headers })).statusCode === 200
   t.ok(await valid({ cookie: `rfam_session=${browser}` }))
 
-  const res = await runScript('set-password.ts', ['password', 'teacher'], { config: s.config.file, stdin: '8642\n' })
+  const res = await runMain(setPassword, ['password', 'teacher'], { config: s.config.file, stdin: '8642\n' })
   t.equal(res.code, 0, res.stderr)
   t.match(res.stdout, /Every log-in of teacher made before is ended/)
   let ended = false
-  for (let i = 0; i < 100 && !ended; i++) {
-    ended = !await valid({ cookie: `rfam_session=${browser}` })
-    if (!ended) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+  await until('the server following the file', async () => (ended = !await valid({ cookie: `rfam_session=${browser}` })), { stepMs: 100 })
   t.ok(ended, 'the browser\'s log-in is ended once the server has followed the file')
   t.notOk(await valid({ authorization: `Bearer ${addon}` }), 'and the add-on\'s')
   t.ok(await valid({ cookie: student }), 'other people stay logged in')

@@ -3,14 +3,16 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { validator } from '../../schemas/validator.ts'
 import { verifySecret } from '../../server/auth/passwords.ts'
-import { parseCsv, readPeople } from '../../scripts/users-from-csv.ts'
+import { main as importUsers, parseCsv, readPeople } from '../../scripts/users-from-csv.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { listDir, makeSite, runScript, type Site } from './cli.ts'
+import { listDir, makeSite, runMain, runScript, type Site } from './cli.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 const importCsv = (site: Site, csv: string | Buffer, ...args: string[]) => {
   const file = join(site.dir, 'people.csv')
   writeFileSync(file, csv)
-  return runScript('users-from-csv.ts', [file, ...args], { config: site.config })
+  return runMain(importUsers, [file, ...args], { config: site.config })
 }
 const readUser = (site: Site, ident: string) => JSON.parse(readFileSync(join(site.users, `${ident}.json`), 'utf8'))
 
@@ -50,7 +52,9 @@ t.test('row checks name the line and the problem', async (t) => {
 
 t.test('rows without a header create valid user files with a generated avatar; UTF-8 names survive', async (t) => {
   const site = makeSite(t)
-  const res = await importCsv(site, '\uFEFF"Haines, Tom",tom,red,blue\nZoë Ünal 🎬,zoe,red,,\n李小龙,li,blue\n')
+  // The one run as a real process, as `npm run users:import` does.
+  writeFileSync(join(site.dir, 'people.csv'), '\uFEFF"Haines, Tom",tom,red,blue\nZoë Ünal 🎬,zoe,red,,\n李小龙,li,blue\n')
+  const res = await runScript('users-from-csv.ts', [join(site.dir, 'people.csv')], { config: site.config })
   t.equal(res.code, 0, res.stderr)
   t.match(res.stdout, /line 1 +tom +created/)
   t.match(res.stdout, /line 2 +zoe +created/)
@@ -131,14 +135,14 @@ t.test('--dry-run reports what would happen and writes nothing at all', async (t
 
 t.test('bad files and command lines get a clear reason and exit code 2', async (t) => {
   const site = makeSite(t)
-  const none = await runScript('users-from-csv.ts', [], { config: site.config })
+  const none = await runMain(importUsers, [], { config: site.config })
   t.equal(none.code, 2)
   t.match(none.stderr, /which CSV file\?/)
   t.match(none.stderr, /Usage: npm run users:import/)
-  const missing = await runScript('users-from-csv.ts', [join(site.dir, 'nope.csv')], { config: site.config })
+  const missing = await runMain(importUsers, [join(site.dir, 'nope.csv')], { config: site.config })
   t.equal(missing.code, 2)
   t.match(missing.stderr, /nope\.csv: cannot be read \(ENOENT\)/)
-  const option = await runScript('users-from-csv.ts', ['x.csv', '--force'], { config: site.config })
+  const option = await runMain(importUsers, ['x.csv', '--force'], { config: site.config })
   t.match(option.stderr, /unknown option --force/)
   const latin1 = await importCsv(site, Buffer.from('Zo\xeb,zoe,red\n', 'latin1'))
   t.equal(latin1.code, 2)
@@ -148,7 +152,7 @@ t.test('bad files and command lines get a clear reason and exit code 2', async (
   t.match(header.stderr, /line 1: unknown column "email"/)
   const quote = await importCsv(site, 'Tom,tom,red\n"Mia,mia,red\n')
   t.match(quote.stderr, /line 2: a quoted field is never closed/)
-  const config = await runScript('users-from-csv.ts', ['x.csv', '--config', join(site.dir, 'nothing.json')])
+  const config = await runMain(importUsers, ['x.csv', '--config', join(site.dir, 'nothing.json')])
   t.equal(config.code, 2)
   t.match(config.stderr, /nothing\.json: no such file/)
   t.same(listDir(site.users), [], 'nothing was written')
@@ -156,17 +160,17 @@ t.test('bad files and command lines get a clear reason and exit code 2', async (
 
 t.test('a running server shows imported people on its log-in page without a restart', async (t) => {
   const s = await startTestServer(t)
-  const res = await runScript('users-from-csv.ts', ['--merge', writeCsv(s.dir, 'Nina Petrova,nina,demo\nAlex Rivera,alex,demo\n')], { config: s.config.file })
+  const res = await runMain(importUsers, ['--merge', writeCsv(s.dir, 'Nina Petrova,nina,demo\nAlex Rivera,alex,demo\n')], { config: s.config.file })
   t.equal(res.code, 0, res.stdout + res.stderr)
   t.match(res.stdout, /alex +unchanged/)
   let names: string[] = []
-  for (let i = 0; i < 100 && !names.includes('nina'); i++) {
+  await until('nina offered at log-in', async () => {
     const options = (await s.app.inject({ url: '/api/login-options' })).json() as { users: Array<{ ident: string }> }
     names = options.users.map((u) => u.ident)
-    if (!names.includes('nina')) await new Promise((resolve) => setTimeout(resolve, 100))
-  }
+    return names.includes('nina')
+  }, { stepMs: 100 })
   t.ok(names.includes('nina'), 'the new person is offered at log-in')
-  await s.login('nina')
+  await logIn(s, 'nina')
 })
 
 function writeCsv (dir: string, text: string): string {

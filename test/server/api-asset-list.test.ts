@@ -9,12 +9,13 @@ import { schemaDir } from '../../schemas/load.ts'
 import { validator } from '../../schemas/validator.ts'
 import { summaryOf } from '../../server/store/asset-views.ts'
 import { startTestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 const api = '/api/projects/demo'
 
 t.test('the list holds each asset as the summary of its full view, broken ones included', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   writeFileSync(join(s.projectDir(), 'props', 'cake.blend.json'), '{ "name": "Cake", ')
   const store = s.app.rfam.workspace.store('demo')
   const shot = store.views().list.find((v) => v.meta?.name === 'Shot 020 Heist')!.path

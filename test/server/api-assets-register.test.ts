@@ -6,12 +6,13 @@ import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { validator } from '../../schemas/validator.ts'
+import { logIn } from '../helpers/login.ts'
 
 const api = '/api/projects/demo/assets'
 
 t.test('an existing file becomes an asset where it is, its bytes untouched', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('sam')
+  const { cookie } = await logIn(s, 'sam')
   const file = join(s.projectDir(), 'props', 'cake_v2.blend')
   writeFileSync(file, 'BLENDER-v304 my own work')
   const res = await s.app.inject({ method: 'POST', url: api, headers: { cookie }, payload: { name: 'Cake v2', type: 'prop', path: 'props/cake_v2.blend', register: true, description: 'bigger cherry' } })
@@ -30,7 +31,7 @@ t.test('an existing file becomes an asset where it is, its bytes untouched', asy
 
 t.test('every wrong register request gets a clear 4xx and changes nothing', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('sam')
+  const { cookie } = await logIn(s, 'sam')
   const post = (payload: Record<string, unknown>) => s.app.inject({ method: 'POST', url: api, headers: { cookie }, payload })
   const nopath = await post({ name: 'X', type: 'prop', register: true })
   t.equal(nopath.statusCode, 400)

@@ -3,12 +3,13 @@ import { existsSync, readFileSync, statSync, writeFileSync, readdirSync } from '
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { validator } from '../../schemas/validator.ts'
+import { logIn } from '../helpers/login.ts'
 
 const api = '/api/projects/demo'
 
 t.test('create an asset from its type template, then read, change, checkpoint and delete it', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const created = await s.app.inject({ method: 'POST', url: `${api}/assets`, headers: { cookie }, payload: { name: 'Magic Whisk', type: 'prop', description: 'sparkles' } })
   t.equal(created.statusCode, 201, created.body)
   const view = created.json()
@@ -50,7 +51,7 @@ t.test('create an asset from its type template, then read, change, checkpoint an
 
 t.test('names with path characters, markup and emoji become safe file names', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   for (const [name, path] of [['../../etc/passwd', 'props/etc_passwd.blend'], ['<img src=x onerror=alert(1)>', 'props/img_src_x_onerror_alert_1.blend'], ['"Quoted" \'thing\'', 'props/quoted_thing.blend'], ['🎂🍰', 'props/asset.blend'], ['Crème brûlée', 'props/creme_brulee.blend']]) {
     const res = await s.app.inject({ method: 'POST', url: `${api}/assets`, headers: { cookie }, payload: { name, type: 'prop' } })
     t.equal(res.statusCode, 201, `${name}: ${res.body}`)
@@ -61,7 +62,7 @@ t.test('names with path characters, markup and emoji become safe file names', as
 
 t.test('bad input gets a clear 4xx and changes nothing on disk', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const url = `${api}/assets/props/cake.blend`
   const sidecar = join(s.projectDir(), 'props/cake.blend.json')
   const before = readFileSync(sidecar, 'utf8')
@@ -95,7 +96,7 @@ t.test('bad input gets a clear 4xx and changes nothing on disk', async (t) => {
 
 t.test('a sidecar holding garbage is listed as broken and never overwritten', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const sidecar = join(s.projectDir(), 'props/cake.blend.json')
   writeFileSync(sidecar, 'garbage \u0000 {{{')
   await s.app.rfam.workspace.store('demo').index.refresh('props/cake.blend')
@@ -114,7 +115,7 @@ t.test('a sidecar holding garbage is listed as broken and never overwritten', as
 
 t.test('to-do and team follow true priority; boosting lifts what others wait for', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('sam')
+  const { cookie } = await logIn(s, 'sam')
   const todo = (await s.app.inject({ url: `${api}/todo`, headers: { cookie } })).json()
   t.equal(validator().check('api-todo.schema.json', structuredClone(todo)), null)
   t.same(todo.assets.map((a: { path: string }) => a.path), ['sets/kitchen.blend', 'materials/kitchen_materials.blend'])
@@ -136,7 +137,7 @@ t.test('to-do and team follow true priority; boosting lifts what others wait for
 
 t.test('the asset list answers 304 when nothing changed', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('sam')
+  const { cookie } = await logIn(s, 'sam')
   const first = await s.app.inject({ url: `${api}/assets`, headers: { cookie } })
   t.equal(validator().check('api-asset-list.schema.json', first.json()), null)
   const again = await s.app.inject({ url: `${api}/assets`, headers: { cookie, 'if-none-match': first.headers.etag as string } })

@@ -1,18 +1,19 @@
 // GET /api/projects/:project/files?ext=blend: every .blend file of the project, assets or not, for the
 // Rendering page's "show every .blend file"; old/, dot-files and links leading out are never listed.
 import t from 'tap'
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { validator } from '../../schemas/validator.ts'
 import { listFiles } from '../../server/routes/api/files.ts'
+import { logIn } from '../helpers/login.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const url = '/api/projects/demo/files'
 
 t.test('a bad or missing extension is refused with a sentence', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   for (const [query, message] of [
     ['', /Say which files to list/],
     ['?ext=', /Say which files to list/],
@@ -30,17 +31,16 @@ t.test('a bad or missing extension is refused with a sentence', async (t) => {
 t.test('no log-in, no list; another project, no list', async (t) => {
   const s = await startTestServer(t)
   t.equal((await s.app.inject({ url: `${url}?ext=blend` })).statusCode, 401)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const other = await s.app.inject({ url: '/api/projects/elsewhere/files?ext=blend', headers: { cookie } })
   t.equal(other.statusCode, 403, other.body)
 })
 
 t.test('assets first, then loose files; old/, dot-files and links out are skipped', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const dir = s.projectDir()
-  const outside = mkdtempSync(join(tmpdir(), 'rfam-outside-'))
-  t.teardown(() => rmSync(outside, { recursive: true, force: true }))
+  const outside = testFolder(t, 'outside')
   writeFileSync(join(outside, 'secret.blend'), 'x')
   mkdirSync(join(dir, 'tests', 'deep', 'er'), { recursive: true })
   writeFileSync(join(dir, 'tests', 'deep', 'er', 'light test.blend'), 'BLENDER')
@@ -73,8 +73,7 @@ t.test('assets first, then loose files; old/, dot-files and links out are skippe
 })
 
 t.test('a huge folder answers with the first files and says so', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-files-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'files')
   for (let i = 0; i < 12; i++) writeFileSync(join(dir, `f${i}.blend`), '')
   const some = await listFiles(dir, 'blend', 10)
   t.equal(some.files.length, 10)

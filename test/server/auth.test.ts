@@ -3,6 +3,8 @@ import { writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { hashSecret } from '../../server/auth/passwords.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
 
 t.test('log-in: pick project, pick yourself, PIN where set; the session is an HttpOnly cookie', async (t) => {
   const s = await startTestServer(t)
@@ -48,11 +50,11 @@ t.test('project membership is enforced on every call', async (t) => {
   writeFileSync(join(s.config.usersDir, 'olga.json'), JSON.stringify({ ident: 'olga', name: 'Olga', projects: ['other'] }))
   s.app.rfam.workspace.users.reload()
   s.app.rfam.workspace.projects.reload()
-  await new Promise((r) => setTimeout(r, 300))
+  await until('the other project open', () => s.app.rfam.workspace.allStores().some((store) => store.ident === 'other'))
   const refused = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'olga' } })
   t.equal(refused.statusCode, 403, 'you cannot log in to a project you are not in')
   t.match(refused.json().message, /not in The Cake Heist/)
-  const cookie = await s.login('olga', 'other')
+  const { cookie } = await logIn(s, 'olga', { project: 'other' })
   for (const [method, url] of [['GET', '/api/projects/demo/assets'], ['GET', '/api/projects/demo/todo'], ['PATCH', '/api/projects/demo/assets/props/cake.blend'], ['GET', '/api/projects/demo/events'], ['GET', '/api/projects/demo/credits'], ['POST', '/api/projects/demo/checkpoints/props/cake.blend']]) {
     const res = await s.app.inject({ method: method as 'GET', url, headers: { cookie }, payload: method === 'PATCH' ? { state: 'ic' } : undefined })
     t.equal(res.statusCode, 403, `${method} ${url}`)
@@ -65,7 +67,7 @@ t.test('project membership is enforced on every call', async (t) => {
 
 t.test('cross-site requests that change state are refused', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const res = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie, origin: 'https://evil.example', host: 'localhost:80' }, payload: { state: 'ic' } })
   t.equal(res.statusCode, 403)
   const same = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie, origin: 'http://localhost:80', host: 'localhost:80' }, payload: { state: 'ic' } })
@@ -76,9 +78,9 @@ t.test('staff can add people to a project; others cannot; settings are per perso
   const s = await startTestServer(t)
   writeFileSync(join(s.config.usersDir, 'newbie.json'), JSON.stringify({ ident: 'newbie', name: 'New Person', projects: [] }))
   s.app.rfam.workspace.users.reload()
-  const student = await s.login('alex')
+  const student = (await logIn(s, 'alex')).cookie
   t.equal((await s.app.inject({ method: 'POST', url: '/api/projects/demo/members', headers: { cookie: student }, payload: { user: 'newbie' } })).statusCode, 403)
-  const staff = await s.login('teacher', 'demo', '1234')
+  const staff = (await logIn(s, 'teacher', { secret: '1234' })).cookie
   t.equal((await s.app.inject({ method: 'POST', url: '/api/projects/demo/members', headers: { cookie: staff }, payload: { user: 'newbie' } })).statusCode, 204)
   t.same(JSON.parse(readFileSync(join(s.config.usersDir, 'newbie.json'), 'utf8')).projects, ['demo'], 'the user file on disk says so')
   const lang = await s.app.inject({ method: 'PATCH', url: '/api/users/alex', headers: { cookie: student }, payload: { language: 'xx' } })

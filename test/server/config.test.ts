@@ -1,12 +1,11 @@
 import t from 'tap'
-import { mkdtempSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { spawnSync } from 'node:child_process'
 import { loadConfig, repoRoot } from '../../server/config/load-config.ts'
 import { writeTestConfig } from '../helpers/server.ts'
+import { testFolder } from '../helpers/folders.ts'
 
-const dir = () => mkdtempSync(join(tmpdir(), 'rfam-config-'))
 
 t.test('the shipped configuration loads, with defaults filled in', async (t) => {
   const c = loadConfig(join(repoRoot, 'config', 'server.json'))
@@ -17,7 +16,7 @@ t.test('the shipped configuration loads, with defaults filled in', async (t) => 
 })
 
 t.test('a bad configuration names the file, the field and what was expected', async (t) => {
-  const d = dir()
+  const d = testFolder(t, 'config')
   const file = join(d, 'server.json')
   writeFileSync(file, '{ "shares": [ { "ident": "data", "path": "x" } ], "port": "eighty" }')
   t.throws(() => loadConfig(file), { message: new RegExp(`${file.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}: /port must be integer`) })
@@ -33,7 +32,7 @@ t.test('a bad configuration names the file, the field and what was expected', as
 })
 
 t.test('npm start refuses a bad file with a one-line reason and exit code 1', async (t) => {
-  const d = dir()
+  const d = testFolder(t, 'config')
   const file = writeTestConfig(d, { defaultSet: 'No Such Set' })
   const run = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], { env: { ...process.env, RFAM_CONFIG: file }, encoding: 'utf8', timeout: 60_000 })
   t.equal(run.status, 1)

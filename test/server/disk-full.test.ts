@@ -8,10 +8,11 @@ import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, truncateSyn
 import { join } from 'node:path'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
-import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { templatePath } from '../../server/store/defaults-sets.ts'
 import { PROCESS_SPACE_TAG } from '../../server/store/process-space.ts'
+import { logIn } from '../helpers/login.ts'
+import { testFolder } from '../helpers/folders.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 
 /** Every name in a folder tree, dot-files included. */
@@ -27,7 +28,7 @@ t.test('a full share answers 507 and says so; nothing is half-written or left be
   const share = mountSmallDisk(t, '8m')
   if (!share) return t.plan(0, 'needs root to mount a small tmpfs as the share')
   const s = await startTestServer(t, { config: { shares: [{ ident: 'data', path: share }] } })
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const project = s.projectDir()
   const sidecar = join(project, 'props', 'cake.blend.json')
   const before = readFileSync(sidecar, 'utf8')
@@ -43,7 +44,7 @@ t.test('a full share answers 507 and says so; nothing is half-written or left be
   t.equal(created.statusCode, 507, 'a new asset (a template copied, a sidecar written) answers 507')
   t.equal(created.json().message, FULL)
 
-  const teacher = await s.login('teacher', 'demo', '1234')
+  const teacher = (await logIn(s, 'teacher', { secret: '1234' })).cookie
   const film = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/file', headers: { cookie: teacher }, payload: { description: 'Longer now.' } })
   t.equal(film.statusCode, 507, 'the film\'s details answer 507 too')
   t.same(tree(project), treeBefore, 'no temp file, no half-copied .blend, no lock is left in the project')
@@ -67,7 +68,8 @@ t.test('a full share answers 507 and says so; nothing is half-written or left be
 })
 
 t.test('temp files of writers that died are swept at start in every folder RFAM writes; others are left', async (t) => {
-  const config = loadConfig(writeTestConfig(t.testdir({})))
+  const configFile = writeTestConfig(testFolder(t, 'server'))
+  const config = loadConfig(configFile)
   await seedDemoIfEmpty(config)
   const projectDir = config.shares.resolve('data::demo')
   const dead = spawnSync(process.execPath, ['-e', '']).pid!
@@ -86,9 +88,7 @@ t.test('temp files of writers that died are swept at start in every folder RFAM 
     writeFileSync(join(folder, leftBy(process.ppid)), '') // a live process of this machine
   }
   mkdirSync(join(projectDir, 'props', `.cake.blend.json.lock.${PROCESS_SPACE_TAG}-${dead}.0123abcd.tmp`)) // a lock being made
-  const app = await buildServer(config)
-  t.teardown(() => app.close())
-  await app.ready()
+  await startTestServer(t, { configFile, demo: false })
   for (const folder of folders) {
     const temps = readdirSync(folder).filter((n) => n.endsWith('.tmp')).sort()
     t.same(temps, [leftBy(process.pid, 'ffffffff'), leftBy(process.ppid)].sort(), `${folder}: only the temps of writers that may live are left`)

@@ -5,12 +5,13 @@ import { request } from 'node:http'
 import { readdirSync } from 'node:fs'
 import { startTestServer } from '../helpers/server.ts'
 import { SECURITY_HEADERS } from '../../server/security-headers.ts'
+import { logIn } from '../helpers/login.ts'
 
 const cake = '/api/projects/demo/assets/props/cake.blend'
 
 t.test('state changes from another site, a sandboxed frame or a redirect are refused', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const patch = (headers: Record<string, string>) => s.app.inject({ method: 'PATCH', url: cake, headers: { cookie, host: 'rfam.school:8080', ...headers }, payload: { state: 'ic' } })
   for (const [why, headers] of [
     ['Origin: null (a redirect or sandboxed frame)', { origin: 'null' }],
@@ -31,7 +32,7 @@ t.test('state changes from another site, a sandboxed frame or a redirect are ref
 
 t.test('every answer carries the security headers', async (t) => {
   const s = await startTestServer(t, { listen: true })
-  const cookie = await s.login('zoe')
+  const { cookie } = await logIn(s, 'zoe')
   for (const [what, path, headers] of [
     ['the page', '/', {}],
     ['a page of the app', '/assets', {}],
@@ -84,7 +85,7 @@ function upload (url: string, cookie: string, total: number, declareLength: bool
 
 t.test('an over-size upload is refused before it is read', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { maxUploadBytes: 2 * 1024 * 1024 } })
-  const cookie = await s.login('zoe')
+  const { cookie } = await logIn(s, 'zoe')
   const total = 300 * 1024 * 1024
   const declared = await upload(s.url, cookie, total, true)
   t.equal(declared.status, 413, 'a body declared too big: 413 at once')
@@ -100,7 +101,7 @@ t.test('an over-size upload is refused before it is read', async (t) => {
 
 t.test('a name too long for a file is a 400 that says so, and nothing is made', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('zoe')
+  const { cookie } = await logIn(s, 'zoe')
   const before = readdirSync(`${s.projectDir()}/props`).sort()
   for (const [what, method, url, payload] of [
     ['asset at a 300-letter path', 'POST', '/api/projects/demo/assets', { name: 'Long', type: 'prop', path: `props/${'y'.repeat(300)}.blend` }],

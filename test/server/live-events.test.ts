@@ -2,6 +2,7 @@ import t from 'tap'
 import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 /** Reads server-sent events from a real HTTP connection until `want` returns true. */
 async function waitForEvent (url: string, cookie: string, act: () => Promise<void> | void, want: (data: { changes: Array<{ kind: string, path?: string }> }) => boolean) {
@@ -30,7 +31,7 @@ async function waitForEvent (url: string, cookie: string, act: () => Promise<voi
 
 t.test('every open page hears about changes: through the API and on disk', async (t) => {
   const s = await startTestServer(t, { listen: true })
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const events = `${s.url}/api/projects/demo/events`
   const viaApi = await waitForEvent(events, cookie,
     async () => { await fetch(`${s.url}/api/projects/demo/assets/props/cake.blend`, { method: 'PATCH', headers: { cookie, 'content-type': 'application/json' }, body: JSON.stringify({ rating: 4 }) }) },

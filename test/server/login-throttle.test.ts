@@ -7,7 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { hashSecret } from '../../server/auth/passwords.ts'
-import { fakeClock, startTestServer } from '../helpers/server.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { ManualClock } from '../../server/farm/clock.ts'
+import { logIn } from '../helpers/login.ts'
 
 interface Try { project?: string, user: string, secret?: string, address?: string, headers?: Record<string, string> }
 
@@ -22,7 +24,7 @@ async function givePin (app: FastifyInstance, usersDir: string, user: string, pi
 }
 
 t.test('20 wrong PINs: then a wait, said in a sentence and in Retry-After; the right PIN waits too', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const s = await startTestServer(t, { clock })
   const statuses: number[] = []
   let last
@@ -57,7 +59,7 @@ t.test('20 wrong PINs: then a wait, said in a sentence and in Retry-After; the r
 })
 
 t.test('the wait grows to at most maxWaitMinutes, said in minutes', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const s = await startTestServer(t, { clock, config: { loginThrottle: { freeTries: 1, maxWaitMinutes: 15 } } })
   let res
   const waits: number[] = []
@@ -74,7 +76,7 @@ t.test('the wait grows to at most maxWaitMinutes, said in minutes', async (t) =>
 })
 
 t.test('wrong tries are forgotten an hour after the last one', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const s = await startTestServer(t, { clock, config: { loginThrottle: { freeTries: 2 } } })
   for (let i = 0; i < 3; i++) await attempt(s.app, { user: 'teacher', secret: '0000' })
   t.equal((await attempt(s.app, { user: 'teacher', secret: '0000' })).statusCode, 429)
@@ -84,11 +86,11 @@ t.test('wrong tries are forgotten an hour after the last one', async (t) => {
 })
 
 t.test('staff see the wait on the person\'s profile and can unlock it; nobody else can', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const s = await startTestServer(t, { clock })
   await givePin(s.app, s.config.usersDir, 'mia', '2468')
-  const staff = await s.login('teacher', 'demo', '1234')
-  const student = await s.login('alex')
+  const staff = (await logIn(s, 'teacher', { secret: '1234' })).cookie
+  const student = (await logIn(s, 'alex')).cookie
   for (let i = 0; i < 10; i++) await attempt(s.app, { user: 'mia', secret: '0000' })
   t.equal((await attempt(s.app, { user: 'mia', secret: '2468' })).statusCode, 429, 'mia must wait')
 
@@ -106,7 +108,7 @@ t.test('staff see the wait on the person\'s profile and can unlock it; nobody el
 })
 
 t.test('one address trying many accounts is slowed down too; other addresses are not', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const s = await startTestServer(t, { clock, config: { loginThrottle: { freeTries: 5, freeTriesPerAddress: 8 } } })
   for (const user of ['mia', 'alex', 'sam']) await givePin(s.app, s.config.usersDir, user, '2468')
   const attacker = '203.0.113.7'
@@ -126,7 +128,7 @@ t.test('one address trying many accounts is slowed down too; other addresses are
 })
 
 t.test('X-Forwarded-For is believed only from a proxy named in trustProxy', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const direct = await startTestServer(t, { clock, config: { loginThrottle: { freeTries: 100, freeTriesPerAddress: 2 } } })
   for (let i = 0; i < 3; i++) await attempt(direct.app, { user: 'teacher', secret: '0000', headers: { 'x-forwarded-for': `198.51.100.${i}` } })
   t.equal((await attempt(direct.app, { user: 'teacher', secret: '0000', headers: { 'x-forwarded-for': '198.51.100.99' } })).statusCode, 429, 'without trustProxy a made-up header does not give a fresh address')
@@ -149,7 +151,7 @@ t.test('log-ins without a PIN, unknown people and missing PINs are not counted a
 
 t.test('a flood of password checks: a few at a time, the rest refused at once; nothing is hashed during a wait', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { loginThrottle: { freeTries: 1_000_000, freeTriesPerAddress: 1_000_000 } } })
-  const cookie = await s.login('mia')
+  const { cookie } = await logIn(s, 'mia')
   const checks = s.app.rfam.logins.checks
   const send = () => fetch(`${s.url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'teacher', secret: '0000' }) })
   const flood = Array.from({ length: 48 }, send)

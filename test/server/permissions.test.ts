@@ -7,6 +7,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView, ProjectFile } from '../../schemas/generated/types.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 const STUDENTS = ['alex', 'sam', 'mia', 'leo', 'zoe'] as const
 const EVERYONE = ['teacher', ...STUDENTS] as const
@@ -14,7 +15,7 @@ type Who = typeof EVERYONE[number]
 
 async function sessions (s: TestServer): Promise<Record<Who, string>> {
   const out = {} as Record<Who, string>
-  for (const who of EVERYONE) out[who] = await s.login(who, 'demo', who === 'teacher' ? '1234' : undefined)
+  for (const who of EVERYONE) out[who] = (await logIn(s, who, { secret: who === 'teacher' ? '1234' : undefined })).cookie
   return out
 }
 

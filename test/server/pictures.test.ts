@@ -1,6 +1,7 @@
 import t from 'tap'
 import sharp from 'sharp'
 import { startTestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 function upload (data: Buffer, filename: string, type: string, cookie: string) {
   const m = multipart(data, filename, type)
@@ -25,7 +26,7 @@ t.test('without a picture everyone gets a generated avatar, with the name escape
 
 t.test('upload a picture: resized, stored on the share, served with the right type', async (t) => {
   const s = await startTestServer(t, { config: { maxUploadBytes: 200_000 } })
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const png = await sharp({ create: { width: 800, height: 600, channels: 3, background: '#3366cc' } }).png().toBuffer()
   const up = await s.app.inject({ method: 'PUT', url: '/api/users/alex/picture', ...upload(png, 'me.png', 'image/png', cookie) })
   t.equal(up.statusCode, 200, up.body)
@@ -44,7 +45,7 @@ t.test('upload a picture: resized, stored on the share, served with the right ty
 
   const other = await s.app.inject({ method: 'PUT', url: '/api/users/mia/picture', ...upload(png, 'me.png', 'image/png', cookie) })
   t.equal(other.statusCode, 403, 'students change only their own picture')
-  const staff = await s.login('teacher', 'demo', '1234')
+  const staff = (await logIn(s, 'teacher', { secret: '1234' })).cookie
   const team = await s.app.inject({ method: 'PUT', url: '/api/projects/demo/picture', ...upload(png, 'team.png', 'image/png', staff) })
   t.equal(team.statusCode, 204, 'staff upload team pictures')
 })

@@ -10,6 +10,7 @@ import Fastify from 'fastify'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { authPlugin } from '../../server/auth/auth-plugin.ts'
 import type { RouteEntry } from '../../server/auth/access.ts'
+import { logIn } from '../helpers/login.ts'
 
 type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 
@@ -62,7 +63,7 @@ async function setUp (t: { teardown: (fn: () => unknown) => void }): Promise<{ s
   s.app.rfam.workspace.users.reload()
   s.app.rfam.workspace.projects.reload()
   const index = (await s.app.inject({ url: '/' })).body
-  return { s, index, cookies: { student: await s.login('zoe'), outsider: await s.login('olga', 'other'), staff: await s.login('teacher', 'demo', '1234') } }
+  return { s, index, cookies: { student: (await logIn(s, 'zoe')).cookie, outsider: (await logIn(s, 'olga', { project: 'other' })).cookie, staff: (await logIn(s, 'teacher', { secret: '1234' })).cookie } }
 }
 
 /** What a refused or unmatched request may answer: an error, or the web UI's page (it holds no data). */

@@ -2,13 +2,12 @@
 // contract route is registered, with the access and schemas the contract gives it. A route added
 // without a contract entry, or a contract entry without a handler, stops the server from starting.
 import t from 'tap'
-import { loadConfig } from '../../server/config/load-config.ts'
-import { buildServer } from '../../server/server.ts'
 import { checkRouteTable, registerRoutes, routeSchema, routeTableMismatches } from '../../server/routes/register-routes.ts'
 import { routes } from '../../schemas/generated/routes.ts'
 import type { RouteEntry } from '../../server/auth/access.ts'
 import { validator } from '../../schemas/validator.ts'
-import { startTestServer, writeTestConfig } from '../helpers/server.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
 
 t.test('the routes Fastify knows are exactly the contract', async (t) => {
   const { app } = await startTestServer(t, { demo: false })
@@ -25,11 +24,10 @@ t.test('the routes Fastify knows are exactly the contract', async (t) => {
 })
 
 t.test('a route added without a contract entry stops the server from starting, named', async (t) => {
-  const dir = t.testdir()
-  const app = await buildServer(loadConfig(writeTestConfig(dir)))
-  t.teardown(() => app.close())
-  app.get('/api/extra', { config: { access: 'user' } }, async () => ({ hidden: true }))
-  await t.rejects(async () => { await app.ready() }, /GET \/api\/extra is not in the route contract/)
+  await t.rejects(startTestServer(t, {
+    demo: false,
+    beforeReady: (app) => app.get('/api/extra', { config: { access: 'user' } }, async () => ({ hidden: true })),
+  }), /GET \/api\/extra is not in the route contract/)
 })
 
 t.test('a contract route without a handler is named', async (t) => {
@@ -42,10 +40,10 @@ t.test('a contract route without a handler is named', async (t) => {
 })
 
 t.test('a handler whose id the contract lacks stops the start', async (t) => {
-  const dir = t.testdir()
-  const app = await buildServer(loadConfig(writeTestConfig(dir)))
-  t.teardown(() => app.close())
-  t.throws(() => registerRoutes(app, { getVersionTwice: async () => undefined } as never), /The handler "getVersionTwice" has no route in the contract/)
+  await startTestServer(t, {
+    demo: false,
+    beforeReady: (app) => t.throws(() => registerRoutes(app, { getVersionTwice: async () => undefined } as never), /The handler "getVersionTwice" has no route in the contract/),
+  })
 })
 
 t.test('schemas come from the contract: params checked closely, the query, the body, a serialized reply', async (t) => {
@@ -62,7 +60,7 @@ t.test('schemas come from the contract: params checked closely, the query, the b
 
 t.test('replies the server does not serialize still match their contract schemas', async (t) => {
   const s = await startTestServer(t, { listen: true })
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const check = (id: string, schema: string, data: unknown) => t.equal(validator().check(schema, data), null, `${id} answers a ${schema}`)
   const json = async (method: string, url: string) => {
     const res = await s.app.inject({ method: method as 'GET', url, headers: { cookie } })

@@ -1,12 +1,8 @@
 // Route schemas are compiled on first use (server/lazy-schema-compilers.ts); compileAllSchemas compiles
 // every one still waiting, so a bad $ref or keyword in any route fails this test rather than a request.
 import t from 'tap'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { loadConfig } from '../../server/config/load-config.ts'
-import { buildServer, compileAllSchemas } from '../../server/server.ts'
-import { startTestServer, writeTestConfig } from '../helpers/server.ts'
+import { compileAllSchemas } from '../../server/server.ts'
+import { startTestServer } from '../helpers/server.ts'
 
 t.test('every route schema of the app compiles', async (t) => {
   const { app } = await startTestServer(t, { demo: false })
@@ -14,11 +10,9 @@ t.test('every route schema of the app compiles', async (t) => {
 })
 
 t.test('a bad route schema is found by compileAllSchemas; its route answers 500, the others work', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-schemas-'))
-  const app = await buildServer(loadConfig(writeTestConfig(dir)))
-  t.teardown(async () => { await app.close(); rmSync(dir, { recursive: true, force: true }) })
-  app.post('/test/bad', { config: { public: true }, schema: { body: { $ref: 'no-such.schema.json#' } } }, async () => ({ ok: true }))
-  await app.ready()
+  const { app } = await startTestServer(t, {
+    beforeReady: (app) => app.post('/test/bad', { config: { public: true }, schema: { body: { $ref: 'no-such.schema.json#' } } }, async () => ({ ok: true })),
+  })
   const bad = await app.inject({ method: 'POST', url: '/test/bad', payload: {} })
   t.equal(bad.statusCode, 500)
   const version = await app.inject({ method: 'GET', url: '/api/version' })

@@ -6,8 +6,9 @@ import { chmodSync, mkdirSync, readdirSync, statSync, symlinkSync, writeFileSync
 import { join } from 'node:path'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { tightenSecretFiles } from '../../server/config/secret-files.ts'
-import { buildServer } from '../../server/server.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
+import { logIn } from '../helpers/login.ts'
+import { testRoot } from '../helpers/folders.ts'
 
 const modeOf = (p: string) => statSync(p).mode & 0o777
 
@@ -15,7 +16,7 @@ t.test('users and farm credentials written by the server are 0600', async (t) =>
   const s = await startTestServer(t)
   const users = join(s.dir, 'users')
   for (const name of readdirSync(users)) t.equal(modeOf(join(users, name)), 0o600, `${name}, written by the demo`)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const renamed = await s.app.inject({ method: 'PATCH', url: '/api/users/alex', headers: { cookie }, payload: { name: 'Alex R.' } })
   t.equal(renamed.statusCode, 200, renamed.body)
   t.equal(modeOf(join(users, 'alex.json')), 0o600, 'a user changed through the API')
@@ -27,7 +28,7 @@ t.test('users and farm credentials written by the server are 0600', async (t) =>
 })
 
 t.test('secrets written 0644 before are tightened at start, each with a line for the log', async (t) => {
-  const dir = t.testdir({ outside: { 'shared.txt': 'not ours' } })
+  const dir = testRoot(t, { outside: { 'shared.txt': 'not ours' } })
   const file = writeTestConfig(dir, { demo: false })
   const secrets = join(dir, 'secrets')
   const users = join(dir, 'users')
@@ -56,8 +57,7 @@ t.test('secrets written 0644 before are tightened at start, each with a line for
   // The server does it when it starts.
   chmodSync(join(users, 'tom.json'), 0o644)
   chmodSync(secrets, 0o755)
-  const app = await buildServer(loadConfig(file))
-  t.teardown(() => app.close())
+  await startTestServer(t, { configFile: file, demo: false })
   t.equal(modeOf(join(users, 'tom.json')), 0o600)
   t.equal(modeOf(secrets), 0o700)
 })

@@ -6,21 +6,14 @@ import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
-import { loadConfig } from '../../server/config/load-config.ts'
-import { buildServer } from '../../server/server.ts'
-import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { hashSecret } from '../../server/auth/passwords.ts'
 import { validator } from '../../schemas/validator.ts'
-import { fakeClock, startTestServer, writeTestConfig, type FakeClock } from '../helpers/server.ts'
-import { waitFor } from '../helpers/wait-for.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { ManualClock } from '../../server/farm/clock.ts'
+import { until } from '../helpers/until.ts'
+import { logIn } from '../helpers/login.ts'
 
 const HOUR = 3600_000
-
-async function logIn (app: FastifyInstance, user: string, extra: { secret?: string, headers?: Record<string, string> } = {}) {
-  const res = await app.inject({ method: 'POST', url: '/api/session', headers: extra.headers, payload: { project: 'demo', user, ...(extra.secret ? { secret: extra.secret } : {}) } })
-  if (res.statusCode !== 200) throw new Error(`log-in of ${user}: ${res.statusCode} ${res.body}`)
-  return { token: String(res.headers['x-rfam-token']), cookie: res.cookies.find((c) => c.name === 'rfam_session')!, body: res.json() }
-}
 
 const asCookie = (token: string) => ({ cookie: `rfam_session=${token}` })
 const asBearer = (token: string) => ({ authorization: `Bearer ${token}` })
@@ -40,7 +33,7 @@ const fileOf = (token: string) => `${createHash('sha256').update(token).digest('
 t.test('logging out ends the token at once: for the cookie and for a copy used as a bearer token', async (t) => {
   const s = await startTestServer(t)
   const { token, cookie } = await logIn(s.app, 'mia')
-  t.equal(cookie.value, token, 'the cookie and the add-on\'s token are one token')
+  t.equal(cookie, `rfam_session=${token}`, 'the cookie and the add-on\'s token are one token')
   t.equal((await whoami(s.app, asCookie(token))).status, 200)
   t.equal((await whoami(s.app, asBearer(token))).status, 200)
 
@@ -77,12 +70,12 @@ t.test('the record on disk holds the token\'s hash only, readable by the server 
 })
 
 t.test('sliding renewal: each use renews the log-in for sessionHours, never past sessionMaxDays', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const s = await startTestServer(t, { clock, config: { sessionHours: 12, sessionMaxDays: 2 } })
   const t0 = clock.now()
-  const { token, body, cookie } = await logIn(s.app, 'mia')
-  t.equal(body.expires, new Date(t0 + 12 * HOUR).toISOString(), 'a fresh log-in lasts sessionHours')
-  t.equal(cookie.expires?.getTime(), t0 + 48 * HOUR, 'the cookie lasts as long as the log-in can (the server decides before that)')
+  const { token, reply, expires } = await logIn(s.app, 'mia')
+  t.equal(reply.expires, new Date(t0 + 12 * HOUR).toISOString(), 'a fresh log-in lasts sessionHours')
+  t.equal(expires?.getTime(), t0 + 48 * HOUR, 'the cookie lasts as long as the log-in can (the server decides before that)')
 
   clock.advance(11 * HOUR)
   const renewed = await whoami(s.app, asBearer(token))
@@ -92,7 +85,7 @@ t.test('sliding renewal: each use renews the log-in for sessionHours, never past
   t.equal((await whoami(s.app, asBearer(token))).status, 200, '22 hours after log-in, used every 11: still valid')
   clock.advance(12 * HOUR + 1)
   t.equal((await whoami(s.app, asBearer(token))).status, 401, 'unused for more than 12 hours: ended')
-  await waitFor(() => !sessionFiles(s.config.secretsDir).includes(fileOf(token)))
+  await until('the session file removed', () => !sessionFiles(s.config.secretsDir).includes(fileOf(token)))
   t.pass('and its record is deleted')
 
   const t1 = clock.now()
@@ -107,49 +100,28 @@ t.test('sliding renewal: each use renews the log-in for sessionHours, never past
   t.equal((await whoami(s.app, asBearer(busy.token))).status, 401, 'after sessionMaxDays it ends however much it is used')
 })
 
-interface Tap { testdir: () => string, teardown: (fn: () => unknown) => void }
-
-/** A server on a folder of the test's own, started again on the same folder by `restart`. */
-async function restartableServer (t: Tap, clock: FakeClock) {
-  const dir = t.testdir()
-  const config = loadConfig(writeTestConfig(dir, { sessionHours: 12, sessionMaxDays: 7 }))
-  await seedDemoIfEmpty(config)
-  let app = await buildServer(config, { clock: clock.now })
-  await app.ready()
-  t.teardown(() => app.close())
-  return {
-    config,
-    app: () => app,
-    restart: async () => {
-      await app.close()
-      app = await buildServer(config, { clock: clock.now })
-      await app.ready()
-    },
-  }
-}
-
 t.test('a restart keeps every valid log-in with its expiry, and drops those that ended meanwhile', async (t) => {
-  const clock = fakeClock()
-  const s = await restartableServer(t, clock)
+  const clock = new ManualClock()
+  const s = await startTestServer(t, { clock, config: { sessionHours: 12, sessionMaxDays: 7 } })
   const t0 = clock.now()
-  const mia = await logIn(s.app(), 'mia')
-  const alex = await logIn(s.app(), 'alex')
+  const mia = await logIn(s.app, 'mia')
+  const alex = await logIn(s.app, 'alex')
   clock.advance(11 * HOUR)
-  t.equal((await whoami(s.app(), asBearer(mia.token))).status, 200, 'mia works on; alex does not')
+  t.equal((await whoami(s.app, asBearer(mia.token))).status, 200, 'mia works on; alex does not')
 
   await s.restart()
-  const after = await whoami(s.app(), asBearer(mia.token))
+  const after = await whoami(s.app, asBearer(mia.token))
   t.equal(after.status, 200, 'mia is still logged in after the restart')
   t.equal(after.body.expires, new Date(t0 + 23 * HOUR).toISOString(), 'with the expiry her last use gave it')
 
   clock.advance(2 * HOUR) // alex unused for 13 hours now
   await s.restart()
-  t.equal((await whoami(s.app(), asBearer(alex.token))).status, 401, 'alex\'s log-in ran out while unused')
+  t.equal((await whoami(s.app, asBearer(alex.token))).status, 401, 'alex\'s log-in ran out while unused')
   t.same(sessionFiles(s.config.secretsDir), [fileOf(mia.token)], 'its record is gone; mia\'s is kept')
 
   writeFileSync(join(s.config.secretsDir, 'sessions', `${'0'.repeat(64)}.json`), '{ "user": ')
   await s.restart()
-  t.equal((await whoami(s.app(), asBearer(mia.token))).status, 200, 'a broken record does not stop the server or the others')
+  t.equal((await whoami(s.app, asBearer(mia.token))).status, 200, 'a broken record does not stop the server or the others')
 })
 
 t.test('staff log a person out everywhere; a person sees their own log-ins', async (t) => {
@@ -191,9 +163,9 @@ t.test('removing a person\'s user file ends their log-ins at once', async (t) =>
   const { token } = await logIn(s.app, 'alex')
   const other = await logIn(s.app, 'mia')
   rmSync(join(s.config.usersDir, 'alex.json'))
-  await waitFor(async () => (await whoami(s.app, asBearer(token))).status === 401)
+  await until('the token refused', async () => (await whoami(s.app, asBearer(token))).status === 401)
   t.pass('alex\'s token is refused')
-  await waitFor(() => !sessionFiles(s.config.secretsDir).includes(fileOf(token)))
+  await until('the session file removed', () => !sessionFiles(s.config.secretsDir).includes(fileOf(token)))
   t.equal((await whoami(s.app, asBearer(other.token))).status, 200, 'mia is still logged in')
 })
 
@@ -205,7 +177,7 @@ t.test('a changed password or PIN ends the log-ins made before it, even when ano
   const user = JSON.parse(readFileSync(file, 'utf8'))
   // Another program (npm run user, an editor) rewrites the file; the server only follows the folder.
   writeFileSync(file, JSON.stringify({ ...user, secret: await hashSecret('5678') }))
-  await waitFor(async () => (await whoami(s.app, asBearer(before.token))).status === 401)
+  await until('the old token refused', async () => (await whoami(s.app, asBearer(before.token))).status === 401)
   t.pass('the log-in made with the old PIN is refused')
   t.equal((await whoami(s.app, asBearer(student.token))).status, 200, 'other people are not affected')
   const after = await logIn(s.app, 'teacher', { secret: '5678' })
@@ -213,12 +185,12 @@ t.test('a changed password or PIN ends the log-ins made before it, even when ano
 
   // Renaming or re-saving the file with the same secret changes nothing.
   writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), name: 'Teacher T.' }))
-  await waitFor(() => s.app.rfam.workspace.users.get('teacher')?.name === 'Teacher T.')
+  await until('the users file read again', () => s.app.rfam.workspace.users.get('teacher')?.name === 'Teacher T.')
   t.equal((await whoami(s.app, asBearer(after.token))).status, 200, 'editing anything else keeps the log-in')
 })
 
 t.test('each person keeps at most 20 log-ins: a new one ends the least recently used', async (t) => {
-  const clock = fakeClock()
+  const clock = new ManualClock()
   const s = await startTestServer(t, { clock })
   const tokens: string[] = []
   for (let i = 0; i < 21; i++) {

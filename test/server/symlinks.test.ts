@@ -7,7 +7,8 @@ import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, symlinkSyn
 import { join } from 'node:path'
 import sharp from 'sharp'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { waitFor } from '../helpers/wait-for.ts'
+import { until } from '../helpers/until.ts'
+import { logIn } from '../helpers/login.ts'
 
 const api = '/api/projects/demo'
 const blend = 'BLENDER-v304 a team\'s work'
@@ -35,7 +36,7 @@ async function rescan (s: TestServer): Promise<void> {
 
 t.test('a link into another project is never registered, rendered, copied or written through', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const { blue, snapshot } = neighbours(s)
   const demo = s.projectDir()
   symlinkSync(join(blue, 'props'), join(demo, 'stolen')) // a folder link
@@ -88,7 +89,7 @@ t.test('a link into another project is never registered, rendered, copied or wri
 
 t.test('a link inside the project may be read, but nothing is written through it', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const demo = s.projectDir()
   symlinkSync(join(demo, 'props'), join(demo, 'mirror'))
   symlinkSync(join(demo, 'props', 'cake.blend'), join(demo, 'shots', 'cake_again.blend'))
@@ -115,7 +116,7 @@ t.test('a link inside the project may be read, but nothing is written through it
 
 t.test('a dangling link leading out of the share: nothing is ever created outside', async (t) => {
   const s = await startTestServer(t, { config: { maxUploadBytes: 200_000 } })
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const { outside, snapshot } = neighbours(s)
   const demo = s.projectDir()
   symlinkSync(join(outside, 'ghost.blend'), join(demo, 'props', 'ghost.blend'))
@@ -149,7 +150,7 @@ t.test('a dangling link leading out of the share: nothing is ever created outsid
 
 t.test('a sidecar linked to users/teacher.json is broken and never quoted', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const demo = s.projectDir()
   const teacher = join(s.dir, 'users', 'teacher.json')
   const secret = readFileSync(teacher, 'utf8')
@@ -181,7 +182,7 @@ t.test('a sidecar linked to users/teacher.json is broken and never quoted', asyn
 
 t.test('project.json as a link to another team\'s is neither shown nor written', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('teacher', 'demo', '1234')
+  const { cookie } = await logIn(s, 'teacher', { secret: '1234' })
   const { blue, snapshot } = neighbours(s)
   const demo = s.projectDir()
   const before = snapshot()
@@ -189,7 +190,7 @@ t.test('project.json as a link to another team\'s is neither shown nor written',
   rmSync(join(demo, 'project.json'))
   symlinkSync(join(blue, 'project.json'), join(demo, 'project.json'))
   await rescan(s)
-  await waitFor(async () => (await s.app.inject({ url: `${api}/file`, headers: { cookie } })).json().title !== 'The Cake Heist')
+  await until('the project file read again', async () => (await s.app.inject({ url: `${api}/file`, headers: { cookie } })).json().title !== 'The Cake Heist')
   const file = await s.app.inject({ url: `${api}/file`, headers: { cookie } })
   t.notMatch(file.body, /Blue secret/, 'the other team\'s project file is not shown')
   const patch = await s.app.inject({ method: 'PATCH', url: `${api}/file`, headers: { cookie }, payload: { title: 'Ours now' } })
@@ -200,7 +201,7 @@ t.test('project.json as a link to another team\'s is neither shown nor written',
 
 t.test('a folder link made while the server runs is not walked', async (t) => {
   const s = await startTestServer(t)
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const { blue } = neighbours(s)
   const demo = s.projectDir()
   symlinkSync(join(blue, 'props'), join(demo, 'live'))
@@ -208,13 +209,13 @@ t.test('a folder link made while the server runs is not walked', async (t) => {
   mkdirSync(join(demo, 'later'))
   writeFileSync(join(demo, 'later', 'note.json'), JSON.stringify({ name: 'Later', type: 'other', state: 'ns', priority: 1 }))
   const paths = async () => (await s.app.inject({ url: `${api}/assets`, headers: { cookie } })).json().assets.map((a: { path: string }) => a.path) as string[]
-  await waitFor(async () => (await paths()).includes('later/note'))
+  await until('later/note listed', async () => (await paths()).includes('later/note'))
   t.notOk((await paths()).some((p) => p.startsWith('live/')), 'nothing of the other project is listed')
 })
 
 t.test('pictures: only what is in pictures/ is served, and nothing is written through a link', async (t) => {
   const s = await startTestServer(t, { config: { maxUploadBytes: 200_000 } })
-  const cookie = await s.login('alex')
+  const { cookie } = await logIn(s, 'alex')
   const demo = s.projectDir()
   const png = await sharp({ create: { width: 8, height: 8, channels: 3, background: '#3366cc' } }).png().toBuffer()
   const boundary = '----rfamtest'

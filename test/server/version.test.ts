@@ -2,14 +2,14 @@
 // add-on does (blender-addon/rfam/validate.py contract_hash), so a changed schema changes it.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { cpSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { validator } from '../../schemas/validator.ts'
 import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { contractHash } from '../../server/routes/api/version.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const schemaNames = (dir: string) => ['state.schema.json', 'asset.schema.json', 'common.schema.json', 'routes/assets.routes.json'].map((n) => { cpSync(join(schemaDir, n), join(dir, n)); return n })
 
@@ -24,8 +24,7 @@ t.test('GET /api/version needs no log-in and matches its schema', async (t) => {
 })
 
 t.test('the fingerprint depends on every byte and name, not on listing order', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-version-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'version')
   const names = schemaNames(dir)
   const first = contractHash(dir, names)
   t.match(first, /^[0-9a-f]{64}$/)

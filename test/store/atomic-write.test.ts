@@ -3,14 +3,13 @@
 // size and time for an unchanged file) and when the file came from a site whose clock runs ahead
 // (Unison's -prefer newer would let the older edit win).
 import t from 'tap'
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, utimesSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
 import { replaceFile, writeFileAtomic, writeJsonAtomic } from '../../server/store/atomic-write.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 t.test('fifty saves in a row at the same size: each has a later modification time, the last is what is there', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-atomic-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'atomic')
   const file = join(dir, 'cake.blend.json')
   let before = -1n
   let later = 0
@@ -27,8 +26,7 @@ t.test('fifty saves in a row at the same size: each has a later modification tim
 })
 
 t.test('a file from a site whose clock runs ahead: the local save is still the later one', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-atomic-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'atomic')
   const file = join(dir, 'cake.blend.json')
   await writeJsonAtomic(file, { name: 'Cake', priority: 10 })
   const ahead = new Date(Date.now() + 60_000)

@@ -9,7 +9,7 @@ import { BLEND_READER_VERSION, readBlendInfo } from '../../server/blend/read-ble
 import { fileIdentity } from '../../server/store/asset-index.ts'
 import { BlendLinkCache, LINK_CACHE_FILE } from '../../server/store/blend-link-cache.ts'
 import { validator } from '../../schemas/validator.ts'
-import { waitFor } from '../helpers/wait-for.ts'
+import { until } from '../helpers/until.ts'
 
 const TEMPLATE = join(repoRoot, 'config', 'defaults', '2K Scope Eevee', 'types', 'prop.blend')
 
@@ -164,7 +164,7 @@ t.test('written a while after the last new reading and at close, not after each 
   const later = new Date(Date.now() + 5000)
   utimesSync(a, later, later)
   await quick.libraries(a, id(a))
-  await waitFor(() => written().files.some((f) => f.identity === id(a)))
+  await until('the cache file naming the new file', () => written().files.some((f) => f.identity === id(a)))
   t.pass('written by itself a little after the reading')
   await quick.close()
 })

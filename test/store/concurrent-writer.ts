@@ -1,4 +1,4 @@
-// Child process for concurrent-writers.test.ts: increments one field of one asset N times
+// Child process for concurrent-writers.process.test.ts: increments one field of one asset N times
 // through ProjectStore.update, each time as a read-modify-write under the file's lock.
 import { loadConfig } from '../../server/config/load-config.ts'
 import { loadConfiguredDefaultsSets } from '../../server/store/defaults-sets.ts'

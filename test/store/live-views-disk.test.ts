@@ -3,8 +3,7 @@
 // deletions, renames and broken sidecars made on disk by another tool, and a change of the defaults
 // set. After each, the store's views equal those built from scratch, and an edit's answer is its view.
 import t from 'tap'
-import { mkdtempSync, renameSync, rmSync, writeFileSync, readFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { renameSync, writeFileSync, readFileSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import type { AssetView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
@@ -12,6 +11,7 @@ import { buildViews } from '../../server/store/asset-views.ts'
 import { loadConfiguredDefaultsSets } from '../../server/store/defaults-sets.ts'
 import { ProjectStore } from '../../server/store/project-store.ts'
 import { writeTestConfig } from '../helpers/server.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 function random (seed: number): () => number {
   let s = seed >>> 0
@@ -20,8 +20,7 @@ function random (seed: number): () => number {
 
 for (const seed of [1, 2]) {
   t.test(`seed ${seed}: after every change the views are those built from scratch`, async (t) => {
-    const dir = mkdtempSync(join(tmpdir(), 'rfam-live-views-'))
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+    const dir = testFolder(t, 'live-views')
     const config = loadConfig(writeTestConfig(dir))
     const sets = loadConfiguredDefaultsSets(config)
     const root = join(dir, 'project')

@@ -1,10 +1,9 @@
 import t, { type Test } from 'tap'
-import { existsSync, mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { Shares, checkRelativePath, leadsOutside, realpathOfExistingPart, resolveForWrite, resolveInside } from '../../server/store/named-paths.ts'
 
-const base = mkdtempSync(join(tmpdir(), 'rfam-paths-'))
+const base = t.testdir()
 const share = join(base, 'share')
 const outside = join(base, 'outside')
 mkdirSync(join(share, 'proj', 'shots'), { recursive: true })
@@ -13,7 +12,6 @@ writeFileSync(join(outside, 'secret.txt'), 'x')
 symlinkSync(outside, join(share, 'proj', 'escape'))
 symlinkSync(join(share, 'proj', 'shots'), join(share, 'proj', 'inside-link'))
 const shares = new Shares(new Map([['data', share]]))
-t.teardown(() => {})
 
 t.test('a named path resolves inside its share', async (t) => {
   t.equal(shares.resolve('data::proj/shots/a.blend'), join(share, 'proj', 'shots', 'a.blend'))

@@ -1,18 +1,17 @@
 // Every project folder holds a project.json (the Blender add-on finds a project's top folder by it):
 // a store creates an empty one when it is missing and never touches one that is there.
 import t from 'tap'
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { chmodSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { loadConfiguredDefaultsSets } from '../../server/store/defaults-sets.ts'
 import { ProjectStore } from '../../server/store/project-store.ts'
 import { validator } from '../../schemas/validator.ts'
 import { writeTestConfig } from '../helpers/server.ts'
+import { testFolder, testRoot } from '../helpers/folders.ts'
 
 function storeAt (t: { teardown: (fn: () => unknown) => void }, root: string): ProjectStore {
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-pf-config-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const dir = testFolder(t, 'pf-config')
   const config = loadConfig(writeTestConfig(dir))
   const store = new ProjectStore({
     ident: 'red', root, rescanSeconds: 0, watch: false,
@@ -23,8 +22,7 @@ function storeAt (t: { teardown: (fn: () => unknown) => void }, root: string): P
 }
 
 t.test('a project folder without project.json gets an empty, valid one', async (t) => {
-  const root = join(mkdtempSync(join(tmpdir(), 'rfam-pf-')), 'red')
-  t.teardown(() => rmSync(join(root, '..'), { recursive: true, force: true }))
+  const root = join(testFolder(t, 'share'), 'red')
   mkdirSync(join(root, 'shots'), { recursive: true })
   writeFileSync(join(root, 'shots', 'a.blend'), 'x')
   await storeAt(t, root).start()
@@ -34,8 +32,7 @@ t.test('a project folder without project.json gets an empty, valid one', async (
 })
 
 t.test('an existing project.json is left exactly as it is, even a broken one', async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'rfam-pf-'))
-  t.teardown(() => rmSync(root, { recursive: true, force: true }))
+  const root = testFolder(t, 'pf')
   writeFileSync(join(root, 'project.json'), '{ "title": "Red", broken')
   const store = storeAt(t, root)
   await store.start()
@@ -44,8 +41,8 @@ t.test('an existing project.json is left exactly as it is, even a broken one', a
 })
 
 t.test('a read-only project folder still starts, without a project.json', { skip: process.getuid?.() === 0 ? 'root may write anywhere' : false }, async (t) => {
-  const root = mkdtempSync(join(tmpdir(), 'rfam-pf-'))
-  t.teardown(() => { chmodSync(root, 0o755); rmSync(root, { recursive: true, force: true }) })
+  const root = testFolder(t, 'red')
+  t.teardown(() => { chmodSync(root, 0o755) })
   chmodSync(root, 0o555)
   const store = storeAt(t, root)
   await store.start()
@@ -53,7 +50,7 @@ t.test('a read-only project folder still starts, without a project.json', { skip
 })
 
 t.test('a project.json with one bad field gives every good one, says what is wrong, and is mended only by a change that replaces the bad part', async (t) => {
-  const root = t.testdir({ 'project.json': JSON.stringify({ title: 'Red', license: 'CC0', roles: [{ id: '9b2e1c4e-0f43-4c1e-9d59-5d7a4d2f3a11', role: 'Director', user: 'ana' }, { role: 'Sound' }], colour: 'red' }) })
+  const root = join(testRoot(t, { red: { 'project.json': JSON.stringify({ title: 'Red', license: 'CC0', roles: [{ id: '9b2e1c4e-0f43-4c1e-9d59-5d7a4d2f3a11', role: 'Director', user: 'ana' }, { role: 'Sound' }], colour: 'red' }) } }), 'red')
   const store = storeAt(t, root)
   await store.start()
   t.match(store.file(), { title: 'Red', license: 'CC0', roles: [{ role: 'Director', user: 'ana' }] }, 'the title, the licence and the good role are kept')
@@ -70,7 +67,7 @@ t.test('a project.json with one bad field gives every good one, says what is wro
 })
 
 t.test('a project.json that is not JSON gives the defaults and says where it breaks', async (t) => {
-  const root = t.testdir({ 'project.json': '{\n  "title": "Red",\n  oops\n}' })
+  const root = join(testRoot(t, { red: { 'project.json': '{\n  "title": "Red",\n  oops\n}' } }), 'red')
   const store = storeAt(t, root)
   await store.start()
   t.match(store.file(), { title: '', roles: [] })

@@ -6,6 +6,7 @@ import { join, relative } from 'node:path'
 import { validator } from '../../schemas/validator.ts'
 import type { Language } from '../../schemas/generated/types.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
+import { testFolder } from '../helpers/folders.ts'
 
 const languagesDir = join(repoRoot, 'config', 'languages')
 const webSrc = join(repoRoot, 'web', 'src')
@@ -75,10 +76,8 @@ t.test('every key the web UI uses is in en.json', async (t) => {
 })
 
 t.test('the key finder sees keys and skips comments', async (t) => {
-  const { mkdtempSync, writeFileSync, rmSync } = await import('node:fs')
-  const { tmpdir } = await import('node:os')
-  const dir = mkdtempSync(join(tmpdir(), 'rfam-keys-'))
-  t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+  const { writeFileSync } = await import('node:fs')
+  const dir = testFolder(t, 'keys')
   writeFileSync(join(dir, 'a.ts'), "// t('in:comment')\n/* t('in:block') */\nconst x = t('real:key', { a: 1 }) + t(\"other:key\")\n")
   t.same([...usedKeys(dir).keys()].sort(), ['other:key', 'real:key'])
 })

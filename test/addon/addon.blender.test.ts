@@ -1,0 +1,170 @@
+// The Blender add-on for real: a real RFAM server (demo project) listens, real Blender opens a
+// .blend of the project headless, installs the add-on from the built zip and runs
+// blender-addon/tests/test_addon.py (log-in, the asset in the panel, editing, registering,
+// preflight, a dead server, an expired log-in, logging out). This side then checks what landed on disk.
+import t from 'tap'
+import { spawn } from 'node:child_process'
+import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
+import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
+import { createServer, type Server, type Socket } from 'node:net'
+import { join } from 'node:path'
+import { startTestServer } from '../helpers/server.ts'
+import { startNode } from '../node/harness.ts'
+import { buildAddon } from '../../scripts/build-addon.ts'
+import { schemaDir } from '../../schemas/load.ts'
+import { repoRoot } from '../../server/config/load-config.ts'
+import { logIn } from '../helpers/login.ts'
+import { testFolder } from '../helpers/folders.ts'
+
+interface Teardown { teardown: (fn: () => unknown) => void }
+
+const blender = '/usr/bin/blender'
+const script = join(repoRoot, 'blender-addon', 'tests', 'test_addon.py')
+
+/** A port where nothing listens (bound, then released). */
+async function deadPort (): Promise<number> {
+  const server = createServer()
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const address = server.address()
+  await new Promise((resolve) => server.close(resolve))
+  return typeof address === 'object' && address ? address.port : 9
+}
+
+/** Runs Blender without blocking the event loop (the server answers from this same process). */
+function runBlender (args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null, out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(blender, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
+    child.stderr.on('data', (d: Buffer) => { out += d.toString() })
+    child.on('error', reject)
+    child.on('close', (code) => resolve({ code, out }))
+  })
+}
+
+function results (out: string): Record<string, unknown> {
+  const found: Record<string, unknown> = {}
+  for (const m of out.matchAll(/RFAM_RESULT (.*)$/gm)) Object.assign(found, JSON.parse(m[1]!))
+  return found
+}
+
+/** Listens on a free local port until the test ends (then drops every connection); returns its URL. */
+async function listening (t: Teardown, server: Server | HttpServer): Promise<string> {
+  const sockets = new Set<Socket>()
+  server.on('connection', (socket: Socket) => { sockets.add(socket); socket.on('close', () => sockets.delete(socket)) })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => new Promise((resolve) => {
+    for (const socket of sockets) socket.destroy()
+    server.close(resolve)
+  }))
+  const address = server.address()
+  return `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
+}
+
+/** A web server that is not RFAM: a page for everything, and a version from another contract. */
+function notRfam (): HttpServer {
+  return createHttpServer((req, res) => {
+    if (req.url === '/api/version') {
+      res.setHeader('content-type', 'application/json')
+      return res.end(JSON.stringify({ version: '9.9.9', schemas: '0'.repeat(64) }))
+    }
+    res.setHeader('content-type', 'text/html')
+    res.end('<html><body>It works!</body></html>')
+  })
+}
+
+/** Accepts connections and never answers. */
+const silent = (): Server => createServer(() => {})
+
+const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
+
+t.test('the add-on in real Blender against a real server', { skip: existsSync(blender) ? false : `${blender} is not installed` }, async (t) => {
+  const work = testFolder(t, 'addon')
+  // The zip as the build makes it, with schemas/ as it is now (the committed copy is checked by
+  // test/schemas/addon-copy.test.ts); tests never rewrite the repository.
+  const built = buildAddon({ outFile: join(work, 'rfam-addon.zip'), contractFrom: schemaDir })
+  t.ok(built.files.includes('blender_manifest.toml') && built.files.includes('schemas/asset.schema.json'), 'the zip holds the manifest and the contract')
+
+  // Quick heartbeats; a failing file fails its job at once (one node, no second chance).
+  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, blocklistAfter: 1, maxRetries: 1 } } })
+  const credential = await s.app.farm.credentials.create('addon-test')
+  const node = startNode(t, { server: s.url, credential, name: 'addon-node', shareRoot: s.config.shares.root('data') })
+  await node.waitFor(/connected to/)
+  const { cookie } = await logIn(s, 'mia')
+  const defaults = (await s.app.inject({ url: '/api/projects/demo/defaults', headers: { cookie } })).json()
+  const cakeFile = join(s.projectDir(), 'props', 'cake.blend')
+  const before = JSON.parse(readFileSync(cakeFile + '.json', 'utf8'))
+  const prop = defaults.types.find((ty: { ident: string }) => ty.ident === 'prop')
+  const newState = prop.states.find((st: string) => st !== before.state)
+  const newPriority = before.priority === 60 ? 70 : 60
+  const outsideFile = join(s.dir, 'outside', 'wood.png')
+  mkdirSync(join(outsideFile, '..'), { recursive: true })
+  writeFileSync(outsideFile, ONE_PIXEL_PNG)
+
+  const args = {
+    zip: built.file,
+    server: s.url,
+    deadServer: `http://127.0.0.1:${await deadPort()}`,
+    htmlServer: await listening(t, notRfam()),
+    silentServer: await listening(t, silent()),
+    project: 'demo',
+    user: 'mia',
+    newState,
+    newPriority,
+    outsideFile,
+    farm: true,
+  }
+  const userDir = join(work, 'blender-user')
+  const env = { ...process.env, BLENDER_USER_SCRIPTS: join(userDir, 'scripts'), BLENDER_USER_CONFIG: join(userDir, 'config') }
+  const run = await runBlender(['-b', cakeFile, '--factory-startup', '--python-exit-code', '1', '--python', script, '--', JSON.stringify(args)], env)
+  if (run.code !== 0) t.comment(run.out.slice(-12000))
+  t.equal(run.code, 0, 'blender exits 0')
+  if (!t.match(run.out, /^\d+ passed, 0 failed, \d+ skipped$/m, 'every step passed')) return
+  t.comment(`in Blender: ${/^\d+ passed, 0 failed, \d+ skipped$/m.exec(run.out)![0]}`)
+  const found = results(run.out)
+
+  t.test('the edits from the panel are in the sidecar on disk', async (t) => {
+    const after = JSON.parse(readFileSync(cakeFile + '.json', 'utf8'))
+    t.equal(after.state, newState)
+    t.equal(after.priority, newPriority)
+    t.equal(after.description, 'Three layers, one cherry, now with sprinkles.')
+    t.equal(after.owner, before.owner, 'fields not edited stay as they were')
+    t.same(after.support, before.support)
+    t.same(found.changed, { state: newState, priority: newPriority, description: after.description })
+  })
+
+  t.test('a file saved from Blender was registered where it sits', async (t) => {
+    const copy = join(s.projectDir(), 'props', 'cake_copy.blend')
+    t.ok(existsSync(copy), 'Blender saved it')
+    t.match(JSON.parse(readFileSync(copy + '.json', 'utf8')), { name: 'Cake copy', type: 'prop', creator: 'mia' })
+    const view = await s.app.inject({ url: '/api/projects/demo/assets/props/cake_copy.blend', headers: { cookie } })
+    t.equal(view.statusCode, 200, 'the server lists it')
+  })
+
+  t.test('the render submitted from Blender wrote its frames; the failed and cancelled ones say why', async (t) => {
+    const job = found.job as { id: string, output: string }
+    t.equal(job.output, 'data::demo/renders/cake_copy/####')
+    const firstJob = readdirSync(join(s.projectDir(), 'renders', 'cake_copy')).filter((f) => !/^1\d{3}\.png$/.test(f)).sort()
+    t.same(firstJob, ['0001.png', '0002.png', '0003.png'], 'three frames on disk (the cancelled job\'s, from 1001 on, left out)')
+    const png = readFileSync(join(s.projectDir(), 'renders', 'cake_copy', '0002.png'))
+    t.equal(png.subarray(1, 4).toString(), 'PNG')
+    t.equal(png.readUInt32BE(16), 64, 'rendered at the width set in Blender before saving')
+    const meta = JSON.parse(readFileSync(join(s.projectDir(), 'props', 'cake_copy.blend.json'), 'utf8'))
+    t.same(Object.keys(meta.renderStats.frames).sort(), ['1', '2', '3'], 'render times in the sidecar')
+    t.match(found.failure, /OpenImageDenoise/)
+    const cancelled = (await s.app.inject({ url: `/api/projects/demo/jobs/${found.cancelled as string}`, headers: { cookie } })).json()
+    t.equal(cancelled.status, 'cancelled', 'the server has the job cancelled')
+  })
+
+  t.test('logging out in Blender ended the log-in on the server', async (t) => {
+    const token = found.loggedOutToken as string
+    t.ok(token, 'Blender logged out')
+    t.equal((await s.app.inject({ url: '/api/session', headers: { authorization: `Bearer ${token}` } })).statusCode, 401)
+  })
+
+  t.test('the messages a student sees', async (t) => {
+    t.match(found.deadServerMessage, `Cannot reach the RFAM server at ${args.deadServer} (nothing answers there).`)
+    t.equal(found.loggedInAs, 'Mia Chen')
+    t.ok((found.preflight as string[]).some((p) => p.includes("The image 'missing_wood' is missing")), 'preflight found the planted texture')
+  })
+})

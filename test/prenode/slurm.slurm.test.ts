@@ -1,0 +1,91 @@
+// RFAM on a real (one-machine) Slurm cluster: deploy/slurm/start-local-cluster.sh brings up munge,
+// slurmctld and slurmd; a real server gets a render job; the prenode, with the command of the
+// shipped deploy/slurm/prenode.json, submits deploy/slurm/rfam-node.sbatch as a job array; Slurm
+// runs the single-use nodes (real Blender), and the frames appear on disk. Prints the time from
+// the job being added to its first frame rendered. Skipped only where Slurm cannot run at all.
+import t from 'tap'
+import { spawnSync } from 'node:child_process'
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { JobView } from '../../schemas/generated/types.ts'
+import { repoRoot } from '../../server/config/load-config.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { copyScene } from '../node/harness.ts'
+import { startTs } from '../helpers/processes.ts'
+import { logIn } from '../helpers/login.ts'
+import { until } from '../helpers/until.ts'
+import { testFolder } from '../helpers/folders.ts'
+
+function whyNoSlurm (): string | false {
+  if (!existsSync('/usr/sbin/slurmctld') || !existsSync('/usr/bin/sbatch')) return 'Slurm is not installed (scripts/install-system-deps.sh installs slurm-wlm and munge)'
+  if (process.getuid?.() !== 0) return 'the one-machine Slurm cluster needs root (deploy/slurm/start-local-cluster.sh)'
+  return false
+}
+
+t.test('the prenode submits a job array to Slurm; single-use nodes render the frames', { skip: whyNoSlurm() }, async (t) => {
+  const up = spawnSync('bash', [join(repoRoot, 'deploy', 'slurm', 'start-local-cluster.sh')], { encoding: 'utf8', timeout: 120_000 })
+  if (!t.equal(up.status, 0, `the local cluster is up: ${up.stdout.trim()} ${up.stderr.trim()}`)) return
+
+  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, longPollSeconds: 5 } } })
+  copyScene('tiny.blend', join(s.projectDir(), 'shots'))
+  const { api } = await logIn(s.url, 'alex')
+  const dir = testFolder(t, 'slurm')
+  const logs = join(dir, 'logs')
+  mkdirSync(logs)
+  writeFileSync(join(dir, 'prenode.credential'), await s.app.farm.credentials.create('slurm-prenode'))
+  writeFileSync(join(dir, 'node.credential'), await s.app.farm.credentials.create('slurm-nodes'))
+  const nodeConfig = join(dir, 'cluster-node.json')
+  const shipped = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'slurm', 'cluster-node.json'), 'utf8')) as Record<string, unknown>
+  writeFileSync(nodeConfig, JSON.stringify({ ...shipped, $schema: undefined, server: s.url, credential: 'file:node.credential', shares: [{ ident: 'data', path: s.config.shares.root('data') }], processes: [1], jitterSeconds: 1 }))
+  const prenodeShipped = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'slurm', 'prenode.json'), 'utf8')) as { command: string }
+  const prenodeConfig = join(dir, 'prenode.json')
+  writeFileSync(prenodeConfig, JSON.stringify({ name: 'slurm', server: s.url, credential: 'file:prenode.credential', checkSeconds: 1, command: prenodeShipped.command }))
+
+  const prenode = startTs(t, 'prenode/main.ts', ['--config', prenodeConfig], {
+    label: 'prenode', env: { RFAM_HOME: repoRoot, RFAM_NODE_CONFIG: nodeConfig, RFAM_SLURM_LOGS: logs, RFAM_NODE_PREFIX: 'rfamtest' },
+  })
+  await prenode.waitFor(/prenode slurm watching/)
+  // Whatever this test submitted is cancelled at the end, by job id (--parsable prints it).
+  const submitted: string[] = []
+  t.teardown(() => { if (submitted.length) spawnSync('scancel', submitted) })
+
+  const added = Date.now()
+  const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 4 })).body
+  const id = (await prenode.waitFor(/^\s*\| (\d+)\s*$/, 60_000))[1]!
+  submitted.push(id)
+  t.match(prenode.lines.join('\n'), /running: sbatch --parsable --array=1-4%16 /, 'one array task per frame')
+  const renders = join(s.projectDir(), 'renders', 'tiny')
+  await until('the first frame on disk', () => existsSync(renders) && readdirSync(renders).length > 0, { timeoutMs: 180_000 })
+  const firstFrameSeconds = (Date.now() - added) / 1000
+  const done = await until('the job finished', async () => {
+    const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
+    return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
+  }, { timeoutMs: 300_000 })
+  const allSeconds = (Date.now() - added) / 1000
+  t.equal(done.status, 'completed')
+  t.same(readdirSync(renders).sort(), ['0001.png', '0002.png', '0003.png', '0004.png'], 'every frame on disk')
+  const byNode = new Set(done.tasks!.flatMap((x) => (x.samples ?? []).map((sm) => sm.node)))
+  t.ok([...byNode].every((n) => n !== undefined && new RegExp(`^rfamtest-${id}-\\d+$`).test(n)), `rendered by the array's single-use nodes (${[...byNode].join(', ')})`)
+
+  // Every array task ends (nodes that found nothing left exit at once) and counts as completed.
+  await until('the array drained', () => spawnSync('squeue', ['-h', '-j', id], { encoding: 'utf8' }).stdout.trim() === '', { timeoutMs: 120_000 })
+  const states = spawnSync('scontrol', ['-o', 'show', 'job', id], { encoding: 'utf8' }).stdout
+  const taskStates = [...states.matchAll(/JobState=(\w+)/g)].map((m) => m[1])
+  t.ok(taskStates.length > 0 && taskStates.every((st) => st === 'COMPLETED'), `every array task completed (${taskStates.join(', ')})`)
+  const taskLogs = readdirSync(logs).filter((f) => f.startsWith(`rfam-node-${id}_`)).sort()
+  t.equal(taskLogs.length, 4, 'one log per array task')
+  const logText = taskLogs.map((f) => readFileSync(join(logs, f), 'utf8')).join('\n')
+  t.match(logText, /single-use node rfamtest-\d+-1/)
+  t.match(logText, /rendered its round; done/)
+  t.notMatch(logText, /the node failed/)
+
+  // Where the time went, from the timestamps in the prenode's and the tasks' logs.
+  const at = (text: string, re: RegExp) => {
+    const times = text.split('\n').filter((l) => re.test(l)).map((l) => Date.parse(l.split(' ')[0]!)).filter((x) => !Number.isNaN(x))
+    return times.length ? `${((Math.min(...times) - added) / 1000).toFixed(1)} s` : '?'
+  }
+  const steps = `sbatch run ${at(prenode.lines.join('\n'), /running: sbatch/)}, first task started ${at(logText, /single-use node/)}, first node connected ${at(logText, /connected to/)}, first Blender started ${at(logText, /rendering "/)}`
+  const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
+  t.comment(`Slurm: job added → first frame on disk ${firstFrameSeconds.toFixed(1)} s (${steps}); all 4 frames ${allSeconds.toFixed(1)} s (64×36 Cycles, 4 samples; load average ${load})`)
+  t.equal(await prenode.stop(), 0)
+})
