@@ -12,7 +12,7 @@ command -v xdotool >/dev/null || need+=(xdotool)   # clicks the RFAM sidebar tab
 command -v unison >/dev/null || need+=(unison)  # test/sites: two sites kept in step both ways
 command -v rsync >/dev/null || need+=(rsync)    # test/sites: a one-way mirror
 command -v slurmctld >/dev/null || need+=(slurm-wlm munge)   # the prenode's one-machine Slurm test
-command -v flake8 >/dev/null || need+=(flake8)  # lints the Python render nodes run in Blender (npm run lint:py)
+command -v flake8 >/dev/null || need+=(flake8)  # lints every Python file: the add-on, node/blender, the .blend-making scripts (npm run lint:py)
 if [ ${#need[@]} -eq 0 ]; then echo "system packages: all present"; exit 0; fi
 if [ "$(id -u)" != 0 ]; then
   if command -v sudo >/dev/null; then exec sudo "$0" "$@"; fi

@@ -1,6 +1,7 @@
 // The Python a render node's Blender runs (node/blender/) as Python: its unit tests under python3
-// without Blender (test_blender_scripts.py), and flake8 over it (`npm run lint:py`). The real
-// Blender runs the scripts in the other node tests (blender-session, render, preview, sandbox …).
+// without Blender (test_blender_scripts.py); flake8 checks it with every other Python file in
+// test/lint.test.ts. The real Blender runs the scripts in the other node tests (blender-session,
+// render, preview, sandbox …).
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
@@ -14,11 +15,4 @@ t.test('the scripts\' unit tests pass under python3', async (t) => {
   const summary = /^(\d+) passed, (\d+) failed$/m.exec(r.stdout)
   t.equal(summary?.[2], '0', 'nothing failed')
   t.ok(Number(summary?.[1]) >= 20, `they all ran (${summary?.[1]} passed)`)
-})
-
-const flake8 = spawnSync('flake8', ['--version']).status === 0
-t.test('flake8 finds nothing', { skip: flake8 ? false : 'flake8 is not installed (apt-get install flake8, or scripts/install-system-deps.sh)' }, async (t) => {
-  const r = run('npm', ['run', '--silent', 'lint:py'])
-  t.equal(r.status, 0, `npm run lint:py\n${r.stdout}${r.stderr}`)
-  t.equal(r.stdout.trim(), '', 'no findings')
 })
