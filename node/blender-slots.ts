@@ -41,7 +41,7 @@ export class BlenderSlots {
     private readonly config: RenderNodeConfig,
     private readonly sandbox: Sandbox | null,
     private readonly log: (line: string) => void,
-    private readonly stopping: () => boolean,
+    private readonly stopping: () => boolean
   ) {
     this.free = config.processes.map((_, i) => i)
     this.sessions = config.processes.map(() => null)

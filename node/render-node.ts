@@ -260,7 +260,11 @@ export class RenderNode {
         const current = run.blender?.output.current
         try {
           const reply = await this.client.post<FarmReportReply>('report', {
-            node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, frames,
+            node: this.config.name,
+            session: this.session,
+            job: run.task.job,
+            tasks: run.task.tasks,
+            frames,
             ...(current !== null && current !== undefined ? { current } : {}),
             ...(run.output ? { output: run.output } : {}),
             ...(run.preview ? { preview: run.preview } : {}),

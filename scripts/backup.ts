@@ -200,20 +200,20 @@ function freeFolder (parent: string, project: string, now: Date): string {
   }
 }
 
-function quote (p: string): string { return `'${p.replace(/'/g, `'\\''`)}'` }
+function quote (p: string): string { return `'${p.replace(/'/g, '\'\\\'\'')}'` }
 
 function restoreText (config: LoadedConfig, folder: string, project: Project, shareNames: string[]): string {
   const projectRoot = config.shares.resolve(project.directory)
   return [
     `Restore "${project.ident}" from this backup by copying its folders back. For the whole project, stop RFAM`,
-    `first (systemctl stop rfam-server) and move the current folder aside, so files made since the backup go too:`,
+    'first (systemctl stop rfam-server) and move the current folder aside, so files made since the backup go too:',
     '',
     `  mv ${quote(projectRoot)} ${quote(`${projectRoot}.before-restore`)}`,
     ...shareNames.map((s) => `  cp -a ${quote(join(folder, 'shares', s))}/. ${quote(config.shares.root(s))}/`),
     `  cp -a ${quote(join(folder, 'users'))}/. ${quote(config.usersDir)}/`,
     `  cp -a ${quote(join(folder, 'projects'))}/. ${quote(config.projectsDir)}/`,
     '',
-    `then start RFAM again. One asset can be restored while RFAM runs (it follows the files): copy its file and its`,
+    'then start RFAM again. One asset can be restored while RFAM runs (it follows the files): copy its file and its',
     `sidecar (<file>.json) from ${quote(join(folder, 'shares'))} back to the same place.`,
     `manifest.json lists every file with its size and SHA-256; check a copy with: (cd ${quote(folder)} && sha256sum -c manifest.sha256)`,
   ].join('\n')

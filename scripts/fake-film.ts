@@ -58,10 +58,18 @@ export async function fakeFilm (config: LoadedConfig, project: string, count: nu
       : []
     const owner = options.owner ?? (rnd() < 0.9 ? pick(members) : null)
     const meta: Asset = {
-      name, description: `Fake ${type.name.toLowerCase()} number ${n}.`, type: type.ident, creator: owner, created: new Date().toISOString(),
-      owner, support: members.length > 1 && rnd() < 0.3 ? [pick(members)] : [], state: pick(type.states),
+      name,
+      description: `Fake ${type.name.toLowerCase()} number ${n}.`,
+      type: type.ident,
+      creator: owner,
+      created: new Date().toISOString(),
+      owner,
+      support: members.length > 1 && rnd() < 0.3 ? [pick(members)] : [],
+      state: pick(type.states),
       priority: Math.round(set.priority.low + rnd() * (set.priority.high - set.priority.low)),
-      render: type.render ?? false, video: type.video ?? false, dependencies: [...new Set(deps)],
+      render: type.render ?? false,
+      video: type.video ?? false,
+      dependencies: [...new Set(deps)],
     }
     const abs = join(root, path)
     if (!dirs.has(dirname(abs))) { await mkdir(dirname(abs), { recursive: true }); dirs.add(dirname(abs)) }

@@ -21,28 +21,43 @@ const shots: Shot[] = [
   { name: 'home', path: '/', user: 'alex' },
   { name: 'assets', path: '/assets', user: 'alex' },
   { name: 'asset', path: '/asset?path=characters/chef_bun.blend', user: 'alex' },
-  { name: 'new-asset', path: '/new', user: 'alex', prepare: async (page) => {
-    await page.getByLabel('Name', { exact: true }).fill('Hero Shot')
-    await page.getByLabel('Type').selectOption('shot')
-  } },
+  {
+    name: 'new-asset',
+    path: '/new',
+    user: 'alex',
+    prepare: async (page) => {
+      await page.getByLabel('Name', { exact: true }).fill('Hero Shot')
+      await page.getByLabel('Type').selectOption('shot')
+    }
+  },
   { name: 'team', path: '/team', user: 'alex' },
   { name: 'project', path: '/project', user: 'teacher' },
   { name: 'shots', path: '/shots', user: 'zoe' },
   { name: 'credits', path: '/credits', user: 'zoe' },
-  { name: 'rendering', path: '/rendering', user: 'leo', prepare: async (page) => {
+  {
+    name: 'rendering',
+    path: '/rendering',
+    user: 'leo',
+    prepare: async (page) => {
     // A real job, queued through the form (no render node runs here, so it waits).
-    const form = page.locator('rfam-job-form')
-    await form.getByLabel('File to render').selectOption('shots/shot_010_intro.blend')
-    await form.getByLabel('Last frame').fill('48')
-    await form.getByRole('button', { name: 'Render' }).click()
-    await page.locator('rfam-job-card').first().waitFor()
-  } },
+      const form = page.locator('rfam-job-form')
+      await form.getByLabel('File to render').selectOption('shots/shot_010_intro.blend')
+      await form.getByLabel('Last frame').fill('48')
+      await form.getByRole('button', { name: 'Render' }).click()
+      await page.locator('rfam-job-card').first().waitFor()
+    }
+  },
   { name: 'phone-home', path: '/', user: 'mia', width: 390 },
   { name: 'phone-assets', path: '/assets', user: 'mia', width: 390 },
-  { name: 'german-assets', path: '/assets', user: 'sam', prepare: async (page) => {
-    await page.locator('header').getByLabel('Language').selectOption('de')
-    await page.getByText('Assets insgesamt').waitFor()
-  } },
+  {
+    name: 'german-assets',
+    path: '/assets',
+    user: 'sam',
+    prepare: async (page) => {
+      await page.locator('header').getByLabel('Language').selectOption('de')
+      await page.getByText('Assets insgesamt').waitFor()
+    }
+  },
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'rfam-screenshots-'))
@@ -62,7 +77,8 @@ try {
     const context = await browser.newContext({ baseURL: url, viewport: { width, height: 900 }, deviceScaleFactor: 1 })
     if (shot.user) {
       const res = await fetch(`${url}/api/session`, {
-        method: 'POST', headers: { 'content-type': 'application/json' },
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ project: 'demo', user: shot.user, ...(shot.user === 'teacher' ? { secret: '1234' } : {}) }),
       })
       const token = res.headers.get('x-rfam-token')

@@ -97,9 +97,14 @@ export interface RefusedRow { line: number, ident?: string, reason: string }
 interface Columns { name: number, ident: number, projects: number[], pin?: number }
 
 const HEADER_NAMES: Record<string, keyof Columns> = {
-  name: 'name', 'full name': 'name',
-  username: 'ident', user: 'ident', ident: 'ident', login: 'ident',
-  pin: 'pin', password: 'pin',
+  name: 'name',
+  'full name': 'name',
+  username: 'ident',
+  user: 'ident',
+  ident: 'ident',
+  login: 'ident',
+  pin: 'pin',
+  password: 'pin',
 }
 
 /** Reads the header row when there is one (a first row with a 'username' column). */

@@ -11,7 +11,7 @@ export function blenderInstalled (blender = 'blender'): boolean {
 }
 
 export async function startLocalNode (configFile: string, log: (line: string) => void): Promise<ChildProcess | null> {
-  for (let i = 0; i < 50 && !existsSync(configFile); i++) await new Promise((r) => setTimeout(r, 100))
+  for (let i = 0; i < 50 && !existsSync(configFile); i++) await new Promise((resolve) => setTimeout(resolve, 100))
   if (!existsSync(configFile)) return null
   const child = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'node', 'main.ts'), '--config', configFile], {
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -54,7 +54,7 @@ const blender = spawn('xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'blende
 })
 const code = await new Promise<number | null>((resolveCode) => blender.once('exit', resolveCode))
 server.kill('SIGTERM')
-await new Promise((r) => server.once('exit', r))
+await new Promise((resolve) => server.once('exit', resolve))
 if (code !== 0) {
   console.error(`Blender exited with ${code}`)
   process.exit(1)

@@ -5,7 +5,7 @@ import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } 
 const scrypt = (secret: string, salt: Buffer, keylen: number, opts: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(secret, salt, keylen, opts, (err, key) => err ? reject(err) : resolve(key)))
 
-const N = 16384, R = 8, P = 1, KEYLEN = 32
+const N = 16384; const R = 8; const P = 1; const KEYLEN = 32
 
 export async function hashSecret (secret: string): Promise<string> {
   const salt = randomBytes(16)

@@ -1,4 +1,4 @@
-import type { BlendHeader } from './blend-header.ts';
+import type { BlendHeader } from './blend-header.ts'
 
 /**
  * A block header ("BHead"): what follows it, how long it is, and which DNA struct it holds.
@@ -20,16 +20,16 @@ export interface BHead {
   count: number;
 }
 
-export function bheadSize(header: BlendHeader): number {
-  if (header.formatVersion === 1) return 32;
-  return header.pointerSize === 4 ? 20 : 24;
+export function bheadSize (header: BlendHeader): number {
+  if (header.formatVersion === 1) return 32
+  return header.pointerSize === 4 ? 20 : 24
 }
 
 /** Decodes one block header from exactly bheadSize(header) bytes. */
-export function parseBHead(bytes: Uint8Array, header: BlendHeader): BHead {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const le = header.littleEndian;
-  const code = readCode(bytes);
+export function parseBHead (bytes: Uint8Array, header: BlendHeader): BHead {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const le = header.littleEndian
+  const code = readCode(bytes)
   if (header.formatVersion === 1) {
     return {
       code,
@@ -37,7 +37,7 @@ export function parseBHead(bytes: Uint8Array, header: BlendHeader): BHead {
       oldPointer: view.getBigUint64(8, le),
       length: toNumber(view.getBigInt64(16, le)),
       count: toNumber(view.getBigInt64(24, le)),
-    };
+    }
   }
   if (header.pointerSize === 4) {
     return {
@@ -46,7 +46,7 @@ export function parseBHead(bytes: Uint8Array, header: BlendHeader): BHead {
       oldPointer: BigInt(view.getUint32(8, le)),
       sdnaIndex: view.getInt32(12, le),
       count: view.getInt32(16, le),
-    };
+    }
   }
   return {
     code,
@@ -54,16 +54,16 @@ export function parseBHead(bytes: Uint8Array, header: BlendHeader): BHead {
     oldPointer: view.getBigUint64(8, le),
     sdnaIndex: view.getInt32(16, le),
     count: view.getInt32(20, le),
-  };
+  }
 }
 
-function readCode(bytes: Uint8Array): string {
-  let code = '';
-  for (let i = 0; i < 4 && bytes[i] !== 0; i++) code += String.fromCharCode(bytes[i]!);
-  return code;
+function readCode (bytes: Uint8Array): string {
+  let code = ''
+  for (let i = 0; i < 4 && bytes[i] !== 0; i++) code += String.fromCharCode(bytes[i]!)
+  return code
 }
 
 /** Out-of-range 64-bit values become -1, which the walker rejects as corrupt. */
-function toNumber(n: bigint): number {
-  return n >= 0n && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : -1;
+function toNumber (n: bigint): number {
+  return n >= 0n && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : -1
 }

@@ -20,9 +20,9 @@ export interface BlendHeader {
   version: string;
 }
 
-export const BLEND_MAGIC = 'BLENDER';
+export const BLEND_MAGIC = 'BLENDER'
 /** Read at least this many bytes before calling parseBlendHeader (the longest header). */
-export const BLEND_HEADER_MAX_SIZE = 17;
+export const BLEND_HEADER_MAX_SIZE = 17
 
 /** What is wrong with a header, as a phrase the caller puts after the file name. */
 export interface BlendHeaderProblem {
@@ -32,14 +32,14 @@ export interface BlendHeaderProblem {
 }
 
 /** Parses the header, or says what is wrong with it. */
-export function parseBlendHeader(bytes: Uint8Array): BlendHeader | BlendHeaderProblem {
-  const text = String.fromCharCode(...bytes.subarray(0, BLEND_HEADER_MAX_SIZE));
-  if (!text.startsWith(BLEND_MAGIC)) return { kind: 'corrupt', problem: `it does not start with "${BLEND_MAGIC}"` };
-  const pointerChar = text[7];
+export function parseBlendHeader (bytes: Uint8Array): BlendHeader | BlendHeaderProblem {
+  const text = String.fromCharCode(...bytes.subarray(0, BLEND_HEADER_MAX_SIZE))
+  if (!text.startsWith(BLEND_MAGIC)) return { kind: 'corrupt', problem: `it does not start with "${BLEND_MAGIC}"` }
+  const pointerChar = text[7]
   if (pointerChar === '_' || pointerChar === '-') {
-    const m = /^BLENDER[_-]([vV])(\d{3})/.exec(text);
-    if (!m) return { kind: 'corrupt', problem: `its header "${printable(text.slice(0, 12))}" is malformed` };
-    const versionNumber = Number(m[2]);
+    const m = /^BLENDER[_-]([vV])(\d{3})/.exec(text)
+    if (!m) return { kind: 'corrupt', problem: `its header "${printable(text.slice(0, 12))}" is malformed` }
+    const versionNumber = Number(m[2])
     return {
       headerSize: 12,
       formatVersion: 0,
@@ -47,14 +47,14 @@ export function parseBlendHeader(bytes: Uint8Array): BlendHeader | BlendHeaderPr
       littleEndian: m[1] === 'v',
       versionNumber,
       version: versionString(versionNumber),
-    };
+    }
   }
-  const m = /^BLENDER(\d\d)-(\d\d)([vV])(\d{4})/.exec(text);
-  if (!m) return { kind: 'corrupt', problem: `its header "${printable(text.slice(0, 17))}" is malformed` };
+  const m = /^BLENDER(\d\d)-(\d\d)([vV])(\d{4})/.exec(text)
+  if (!m) return { kind: 'corrupt', problem: `its header "${printable(text.slice(0, 17))}" is malformed` }
   if (m[1] !== '17' || m[2] !== '01' || m[3] !== 'v') {
-    return { kind: 'unsupported', problem: `its header "${m[0]}" is from a newer Blender file format than this reader knows` };
+    return { kind: 'unsupported', problem: `its header "${m[0]}" is from a newer Blender file format than this reader knows` }
   }
-  const versionNumber = Number(m[4]);
+  const versionNumber = Number(m[4])
   return {
     headerSize: 17,
     formatVersion: 1,
@@ -62,13 +62,13 @@ export function parseBlendHeader(bytes: Uint8Array): BlendHeader | BlendHeaderPr
     littleEndian: true,
     versionNumber,
     version: versionString(versionNumber),
-  };
+  }
 }
 
-function versionString(n: number): string {
-  return `${Math.floor(n / 100)}.${n % 100}`;
+function versionString (n: number): string {
+  return `${Math.floor(n / 100)}.${n % 100}`
 }
 
-function printable(s: string): string {
-  return s.replace(/[^\x20-\x7e]/g, '?');
+function printable (s: string): string {
+  return s.replace(/[^\x20-\x7e]/g, '?')
 }

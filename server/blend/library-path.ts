@@ -1,4 +1,4 @@
-import path from 'node:path';
+import path from 'node:path'
 
 /**
  * Turns a library path as Blender stores it into an absolute path on this machine.
@@ -10,16 +10,16 @@ import path from 'node:path';
  * - A bare relative path ('lib/chair.blend', which Blender would resolve against its working
  *   directory) is taken relative to the linking file's folder, the only folder that means anything here.
  */
-export function resolveLibraryPath(blendPath: string, libPath: string): string {
-  const folder = path.dirname(path.resolve(blendPath));
-  if (libPath.startsWith('//')) return path.resolve(folder, slashes(libPath.slice(2)));
-  if (libPath.startsWith('\\\\')) return '//' + path.posix.normalize(slashes(libPath.slice(2)));
-  const forward = slashes(libPath);
-  if (/^[A-Za-z]:\//.test(forward)) return forward.slice(0, 2) + path.posix.normalize(forward.slice(2));
-  if (forward.startsWith('/')) return path.posix.normalize(forward);
-  return path.resolve(folder, forward);
+export function resolveLibraryPath (blendPath: string, libPath: string): string {
+  const folder = path.dirname(path.resolve(blendPath))
+  if (libPath.startsWith('//')) return path.resolve(folder, slashes(libPath.slice(2)))
+  if (libPath.startsWith('\\\\')) return '//' + path.posix.normalize(slashes(libPath.slice(2)))
+  const forward = slashes(libPath)
+  if (/^[A-Za-z]:\//.test(forward)) return forward.slice(0, 2) + path.posix.normalize(forward.slice(2))
+  if (forward.startsWith('/')) return path.posix.normalize(forward)
+  return path.resolve(folder, forward)
 }
 
-function slashes(p: string): string {
-  return p.replace(/\\/g, '/');
+function slashes (p: string): string {
+  return p.replace(/\\/g, '/')
 }

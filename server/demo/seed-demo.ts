@@ -44,8 +44,12 @@ export async function seedDemoIfEmpty (config: LoadedConfig): Promise<boolean> {
   ]
   const root = config.shares.resolve(project.directory)
   const store = new ProjectStore({
-    ident: project.ident, root, rescanSeconds: 0, watch: false,
-    defaultsSets: loadConfiguredDefaultsSets(config), defaultSet: config.defaultSet,
+    ident: project.ident,
+    root,
+    rescanSeconds: 0,
+    watch: false,
+    defaultsSets: loadConfiguredDefaultsSets(config),
+    defaultSet: config.defaultSet,
     members: () => users.map((u) => u.ident),
   })
   await store.start()

@@ -20,7 +20,7 @@ export class Announcer {
   constructor (
     private readonly clock: Clock,
     private readonly emit: ((change: FarmChange) => void) | undefined,
-    private readonly projects: () => string[],
+    private readonly projects: () => string[]
   ) {}
 
   job (project: string, id: string): void {

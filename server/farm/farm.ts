@@ -84,7 +84,15 @@ export class Farm {
     this.announcer = new Announcer(this.clock, deps.emit, () => deps.projects?.() ?? [])
     const farm = this
     const ctx: FarmContext = {
-      deps, clock: this.clock, store: this.store, registry: this.registry, sm: this.sm, scheduler: this.scheduler, moves, waiters: this.waiters, frameFiles,
+      deps,
+      clock: this.clock,
+      store: this.store,
+      registry: this.registry,
+      sm: this.sm,
+      scheduler: this.scheduler,
+      moves,
+      waiters: this.waiters,
+      frameFiles,
       get closed () { return farm.closed },
       get readOnly () { return farm.readOnly !== null },
       mustWrite: () => this.mustWrite(),

@@ -20,7 +20,7 @@ export class JobFiles {
     private readonly jobsDir: string,
     private readonly journalDir: string,
     private readonly images: ReadonlyMap<string, JobImage>,
-    private readonly exists: (id: string) => boolean,
+    private readonly exists: (id: string) => boolean
   ) {}
 
   /** At load: the journal files found (what each holds that no job file does), and the jobs they changed. */

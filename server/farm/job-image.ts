@@ -52,8 +52,15 @@ export function slim (job: Job): void {
 
 /** Everything in a job's header that changes after creation. */
 export interface HeaderKey {
-  status: Job['status'], priority: number, updated?: string, started?: string, finished?: string, name: string, message?: string,
-  blocklist: string, seenBy: string
+  status: Job['status'],
+  priority: number,
+  updated?: string,
+  started?: string,
+  finished?: string,
+  name: string,
+  message?: string,
+  blocklist: string,
+  seenBy: string
 }
 
 export function headerKey (job: Job): HeaderKey {

@@ -84,6 +84,7 @@ export class JobRuntime {
     this.priorMeanSeconds = meanSeconds
     this.overheadSeconds = overheadSeconds
   }
+
   get totalFrames (): number { return this.job.tasks.reduce((n, t) => n + t.frames.length, 0) }
 
   /** Recomputes everything from the job (at load, after a requeue of the whole job). */

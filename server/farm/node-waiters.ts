@@ -115,7 +115,7 @@ export class NodeWaiters {
     w.claimed = true
     offer.written.then(
       () => w.finish({ runs: offer.runs, cancel: offer.cancel, paused: w.node.record.paused }),
-      (err: unknown) => w.fail(err),
+      (err: unknown) => w.fail(err)
     )
   }
 

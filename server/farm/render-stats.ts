@@ -18,7 +18,7 @@ export class RenderStatsWriter {
   constructor (
     private readonly update: UpdateAsset | undefined,
     private readonly log: { warn: (m: string) => void },
-    private readonly delayMs = 1000,
+    private readonly delayMs = 1000
   ) {}
 
   private entry (project: string, path: string): Pending {

@@ -20,8 +20,8 @@ export function avatarSvg (name: string, seed = name): string {
   const h = hash(seed)
   const bg = PALETTE[h % PALETTE.length]!
   const angle = (h >>> 8) % 360
-  return `<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">` +
+  return '<svg xmlns="http://www.w3.org/2000/svg" width="256" height="256" viewBox="0 0 256 256">' +
     `<defs><linearGradient id="g" gradientTransform="rotate(${angle} .5 .5)"><stop offset="0" stop-color="${bg}"/><stop offset="1" stop-color="${bg}" stop-opacity=".7"/></linearGradient></defs>` +
-    `<rect width="256" height="256" rx="48" fill="url(#g)"/>` +
+    '<rect width="256" height="256" rx="48" fill="url(#g)"/>' +
     `<text x="128" y="128" dy=".35em" text-anchor="middle" font-family="DejaVu Sans, Verdana, sans-serif" font-size="104" font-weight="700" fill="#fff">${escapeXml(initials(name))}</text></svg>`
 }

@@ -298,7 +298,6 @@ export class AssetIndex extends EventEmitter {
     if (rel.endsWith('.json')) void this.refresh(rel.slice(0, -'.json'.length))
     else if (this.entries.has(rel)) void this.refresh(rel)
   }
-
 }
 
 function sameFile (a: FileInfo | null, b: FileInfo | null): boolean {

@@ -76,7 +76,9 @@ function floodReaders (): { done: Promise<Reads>, stop: () => void } {
   let instance: autocannon.Instance | undefined
   const done = new Promise<Reads>((resolve, reject) => {
     instance = autocannon({
-      url: `${url}/api/projects/demo/assets`, connections: readers, duration: 3600,
+      url: `${url}/api/projects/demo/assets`,
+      connections: readers,
+      duration: 3600,
       headers: { cookie: cookie!, 'accept-encoding': 'gzip' },
     }, (err, r) => {
       if (err) { reject(err); return }

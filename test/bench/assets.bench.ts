@@ -104,10 +104,10 @@ async function bench (count: number): Promise<void> {
         const got = await (await fetch(`${server.url}/api/projects/demo/assets/${rel}`, { headers: { cookie } })).json() as { meta?: { name: string } }
         if (got.meta?.name === meta.name) break
         if (performance.now() - t0 > 10_000) throw new Error('edit never appeared')
-        await new Promise((r) => setTimeout(r, 5))
+        await new Promise((resolve) => setTimeout(resolve, 5))
       }
       lags.push(performance.now() - t0)
-      await new Promise((r) => setTimeout(r, 200))
+      await new Promise((resolve) => setTimeout(resolve, 200))
     }
     console.log(`edit on disk visible in the API after: ${lags.map((l) => l.toFixed(0)).join(', ')} ms (max ${Math.max(...lags).toFixed(0)} ms)`)
     await server.stop()

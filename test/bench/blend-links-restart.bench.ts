@@ -43,7 +43,7 @@ async function oneStart (configFile: string): Promise<StartFigures> {
   const t1 = performance.now()
   const c1 = cpu()
   ws.startBackgroundWork()
-  while (!ws.allStores().every((s) => s.linksSettled)) await new Promise((r) => setTimeout(r, 5))
+  while (!ws.allStores().every((s) => s.linksSettled)) await new Promise((resolve) => setTimeout(resolve, 5))
   const t2 = performance.now()
   const c2 = cpu()
   const reads = (ws as unknown as { linkCache?: { reads: number } }).linkCache?.reads ?? null

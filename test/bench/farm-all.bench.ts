@@ -18,7 +18,7 @@ row('cancel → Blender gone (median / worst)', `${(median(latency.cancel) * 100
 for (const kind of ['tiny', 'heavy'] as const) {
   const r = await farmVersusDirect(kind)
   row(`${r.label}, 1 node × 2 processes (load ${load()})`, `${r.farm.toFixed(2)} s`, `blender -a ${r.direct.toFixed(2)} s (${r.directRuns.map((x) => x.toFixed(1)).join(' / ')} before / after) → ${r.ratio.toFixed(3)}×`, `≤ ${r.target}×`)
-  if (r.again !== undefined) row(`  the same again (frame time known, the node's Blender still has the file open)`, `${r.again.toFixed(2)} s`, `→ ${r.againRatio!.toFixed(3)}×`, `≤ ${r.target}×`)
+  if (r.again !== undefined) row('  the same again (frame time known, the node\'s Blender still has the file open)', `${r.again.toFixed(2)} s`, `→ ${r.againRatio!.toFixed(3)}×`, `≤ ${r.target}×`)
 }
 const s = await farmScale()
 row(`scheduler: ${s.nodes} nodes, ${s.frames.toLocaleString('en')} frames (load ${load()})`, `${s.perSecond.toFixed(0)} assignments/s`, `p50 ${s.p50.toFixed(1)} ms, p99 ${s.p99.toFixed(1)} ms, ${s.errors} errors`, '≥ 2000/s, p99 < 50 ms')

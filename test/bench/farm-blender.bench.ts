@@ -69,7 +69,7 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     // from there, as a student sending a job to the farm meets it. In a sandbox there are none
     // before the first job: measured from an idle node.
     const processes = (process.env.BENCH_THREADS ?? '0,0').split(',').length
-    if (sandbox) await new Promise((r) => setTimeout(r, 2000))
+    if (sandbox) await new Promise((resolve) => setTimeout(resolve, 2000))
     else await until('Blenders ready', () => node.lines.filter((l) => /Blender ready in process slot/.test(l)).length >= processes, { timeoutMs: 60_000 })
     const { api } = await logIn(server.url, 'alex')
     const render = async () => {
@@ -83,13 +83,13 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
         const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
         if (body.status === 'completed') { finished = body.finished; break }
         if (body.status === 'failed') throw new Error(`the farm job failed: ${body.message}`)
-        await new Promise((r) => setTimeout(r, 500))
+        await new Promise((resolve) => setTimeout(resolve, 500))
       }
       if (!finished) throw new Error('the completed job has no finish time')
       const seconds = (Date.parse(finished) - t0) / 1000
       if (process.env.BENCH_VERBOSE) console.error(`${new Date().toISOString()} the job is completed`)
       // The node's runs end after their last frame is reported: wait for it to be idle again.
-      await new Promise((r) => setTimeout(r, 1500))
+      await new Promise((resolve) => setTimeout(resolve, 1500))
       return seconds
     }
     const farm = await render()

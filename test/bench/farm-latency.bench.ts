@@ -50,7 +50,7 @@ export async function farmLatency (tries = Number(process.env.BENCH_TRIES ?? 5))
     }, { timeoutMs: 120_000 })
     const result: LatencyResult = { pickup: [], cancel: [] }
     for (let i = 0; i < tries; i++) {
-      await new Promise((r) => setTimeout(r, 500)) // idle, waiting in its held request
+      await new Promise((resolve) => setTimeout(resolve, 500)) // idle, waiting in its held request
       const seen = node.lines.length
       const t0 = performance.now()
       const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1 })).body
@@ -59,15 +59,15 @@ export async function farmLatency (tries = Number(process.env.BENCH_TRIES ?? 5))
       await finished(job.id)
     }
     for (let i = 0; i < tries; i++) {
-      await new Promise((r) => setTimeout(r, 500))
+      await new Promise((resolve) => setTimeout(resolve, 500))
       const seen = node.lines.length
       const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 20 })).body
       const line = await until('Blender started', () => node.lines.slice(seen).find((l) => /rendering "slow" .* pid \d+$/.test(l)), { timeoutMs: 60_000 })
       const pid = Number(/pid (\d+)$/.exec(line)![1])
-      await new Promise((r) => setTimeout(r, 300))
+      await new Promise((resolve) => setTimeout(resolve, 300))
       const t0 = performance.now()
       await api('PATCH', `/api/projects/demo/jobs/${job.id}`, { action: 'cancel' })
-      while (running(pid)) await new Promise((r) => setTimeout(r, 2))
+      while (running(pid)) await new Promise((resolve) => setTimeout(resolve, 2))
       result.cancel.push((performance.now() - t0) / 1000)
     }
     return result

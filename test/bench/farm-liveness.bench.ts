@@ -22,7 +22,7 @@ import { until } from '../helpers/until.ts'
 
 const AWAY_SECONDS = Number(process.env.BENCH_AWAY_SECONDS ?? 60)
 const TRIES = Number(process.env.BENCH_TRIES ?? 1)
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
 const since = (t0: number) => (performance.now() - t0) / 1000
 
 /** A server process with slow.blend (and copies) in the demo project; nodes started on demand. */
@@ -95,7 +95,7 @@ export async function serverAway (how: 'killed' | 'frozen', awaySeconds = AWAY_S
     const child = f.server.s.child
     if (how === 'killed') {
       child.kill('SIGKILL')
-      await new Promise((r) => child.once('exit', r))
+      await new Promise((resolve) => child.once('exit', resolve))
     } else {
       child.kill('SIGSTOP')
     }

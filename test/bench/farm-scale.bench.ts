@@ -23,10 +23,20 @@ import { KeepAliveClient } from './keep-alive-client.ts'
 import { logIn } from '../helpers/login.ts'
 
 export interface ScaleResult {
-  nodes: number, frames: number, seconds: number, assignments: number, perSecond: number, requestsPerSecond: number,
-  p50: number, p99: number, max: number, errors: number, rssMb: number,
+  nodes: number,
+  frames: number,
+  seconds: number,
+  assignments: number,
+  perSecond: number,
+  requestsPerSecond: number,
+  p50: number,
+  p99: number,
+  max: number,
+  errors: number,
+  rssMb: number,
   /** CPU used while measuring, in cores (1 = one core busy all the time). */
-  serverCpu: number, clientCpu: number,
+  serverCpu: number,
+  clientCpu: number,
 }
 
 const PROJECTS = 10
@@ -120,7 +130,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
       }
       return out
     }
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
+    const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms))
     const clients: KeepAliveClient[] = []
     const client = () => {
       const c = new KeepAliveClient(hostname, Number(port), { authorization: `Bearer ${credential}` })
@@ -187,9 +197,19 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
       console.log(`  requests over ${SLOW_MS} ms: ${slow.length}; by second of the run: ${[...buckets].sort((a, b) => a[0] - b[0]).map(([k, v]) => `${k}s:${v}`).join(' ')}`)
     }
     return {
-      nodes, frames: PROJECTS * JOBS_PER_PROJECT * FRAMES_PER_JOB, seconds: elapsed, assignments, perSecond: assignments / elapsed,
-      requestsPerSecond: requests / elapsed, p50: percentile(latencies, 0.5), p99: percentile(latencies, 0.99), max: latencies.at(-1) ?? NaN, errors, rssMb: rss,
-      serverCpu, clientCpu,
+      nodes,
+      frames: PROJECTS * JOBS_PER_PROJECT * FRAMES_PER_JOB,
+      seconds: elapsed,
+      assignments,
+      perSecond: assignments / elapsed,
+      requestsPerSecond: requests / elapsed,
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      max: latencies.at(-1) ?? NaN,
+      errors,
+      rssMb: rss,
+      serverCpu,
+      clientCpu,
     }
   } finally {
     agent.destroy()

@@ -52,7 +52,10 @@ async function main (): Promise<void> {
       const probes = ['/api/projects/demo/assets', '/api/projects/demo/files?ext=blend', '/main.js']
       const probe = (path: string) => autocannon({ url: `${server.url}${path}`, connections: 1, overallRate: 20, duration: SECONDS, headers: { cookie } })
       const flood = () => autocannon({
-        url: `${server.url}/api/session`, method: 'POST', connections: FLOOD_CONNECTIONS, duration: SECONDS,
+        url: `${server.url}/api/session`,
+        method: 'POST',
+        connections: FLOOD_CONNECTIONS,
+        duration: SECONDS,
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ project: 'demo', user: 'teacher', secret: '0000' }),
       })

@@ -39,7 +39,7 @@ const loops = Array.from({ length: clients }, async (_, c) => {
       times[now].push(ms)
       if (now === 'burst') burstAt.push(t0 - burstStart)
     }
-    await new Promise((r) => setTimeout(r, 5))
+    await new Promise((resolve) => setTimeout(resolve, 5))
   }
 })
 

@@ -32,8 +32,12 @@ function writeAssets (projectDir: string): void {
   for (let i = 0; i < count; i++) {
     const [type, directory, states] = types[i % types.length]!
     const meta: Asset = {
-      name: `Bench ${type} ${String(i).padStart(4, '0')}`, type, owner: owners[i % owners.length]!,
-      state: states[i % states.length]!, priority: (i * 37) % 101, description: 'Made by the benchmark.',
+      name: `Bench ${type} ${String(i).padStart(4, '0')}`,
+      type,
+      owner: owners[i % owners.length]!,
+      state: states[i % states.length]!,
+      priority: (i * 37) % 101,
+      description: 'Made by the benchmark.',
     }
     mkdirSync(join(projectDir, 'bench', directory), { recursive: true })
     const file = type === 'other' ? `bench_${i}.json` : `bench_${i}.blend.json`

@@ -32,7 +32,6 @@ export interface TestFarm {
 
 type FrameSample = { frame: number, seconds: number, memoryMB?: number, file: string }
 
-
 export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettings>, projects?: Record<string, number>, seed?: number, farmDir?: string } = {}): Promise<TestFarm> {
   const dir = testFolder(t, 'farm')
   const data = join(dir, 'data')
@@ -62,7 +61,12 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
     for (const f of farms) await f.close().catch(() => {})
   })
   return {
-    farm, clock, dir, deps, projects, assets,
+    farm,
+    clock,
+    dir,
+    deps,
+    projects,
+    assets,
     blend: (project, rel) => {
       const file = join(data, project, rel)
       mkdirSync(join(file, '..'), { recursive: true })

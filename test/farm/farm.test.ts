@@ -122,7 +122,7 @@ t.test('an idle node waiting in a long poll gets a new job at once; a cancel rea
   const waiting = farm.work({ node: n.name, session: n.session, free: 1, running: [] }, n.cred)
   let answered: FarmWork | undefined
   void waiting.then((w) => { answered = w })
-  await new Promise((r) => setImmediate(r))
+  await new Promise((resolve) => setImmediate(resolve))
   t.equal(answered, undefined, 'the poll is held open')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 3 })
   const w = await waiting
@@ -138,7 +138,7 @@ t.test('an idle node waiting in a long poll gets a new job at once; a cancel rea
   t.same(r, { cancel: true }, 'a report on a cancelled task says stop')
   // A poll with nothing to do ends after the long poll time.
   const idle = farm.work({ node: n.name, session: n.session, free: 1, running: [] }, n.cred)
-  await new Promise((r) => setImmediate(r))
+  await new Promise((resolve) => setImmediate(resolve))
   clock.advance(20_000)
   t.same(await idle, { runs: [], cancel: [], paused: false })
 })
@@ -362,7 +362,7 @@ t.test('done can bring the next run; a cancel reaches a held poll that does not 
   void held.then(() => { answered = true })
   const reply = await farm.done({ node: a.name, session: a.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, first.frames.map((frame) => ({ frame, seconds: 600 }))), seconds: first.frames.length * 600 + 1, free: 1 }, a.cred)
   t.equal(reply.runs?.length, 1, 'the reply to done carries the next run')
-  await new Promise((r) => setImmediate(r))
+  await new Promise((resolve) => setImmediate(resolve))
   t.notOk(answered, 'the held poll stays open: the node is busy again')
   await farm.updateJob('red', job.id, { action: 'cancel' })
   const c = await held

@@ -9,8 +9,12 @@ import { validator } from '../../schemas/validator.ts'
 import type { JobCreate } from '../../schemas/generated/types.ts'
 
 const make = (body: Partial<JobCreate>, extra: Record<string, unknown> = {}) => createJob({
-  id: '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b', now: 0, project: 'red', projectDir: 'data::red',
-  body: { file: 'shots/cake.blend', frameStart: 1, frameEnd: 6, ...body }, ...extra,
+  id: '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b',
+  now: 0,
+  project: 'red',
+  projectDir: 'data::red',
+  body: { file: 'shots/cake.blend', frameStart: 1, frameEnd: 6, ...body },
+  ...extra,
 })
 
 t.test('bad ranges are refused with a 400 that says what to do', async (t) => {

@@ -7,7 +7,10 @@ import { createJob } from '../../server/farm/job-factory.ts'
 
 const now = () => Date.parse('2025-07-14T09:30:00Z')
 const job = (frames = 3, extra: Record<string, unknown> = {}): Job => createJob({
-  id: '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b', now: now(), project: 'red', projectDir: 'data::red',
+  id: '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b',
+  now: now(),
+  project: 'red',
+  projectDir: 'data::red',
   body: { file: 'shots/a.blend', frameStart: 1, frameEnd: frames, ...extra },
 })
 

@@ -200,7 +200,7 @@ t.test('on a full disk: a refused line puts its job back as on disk, with every 
   big(1)
   job.priority = 7
   const first = a.record(job, [1])
-  await new Promise((r) => setImmediate(r)) // the write starts; more changes are recorded behind it
+  await new Promise((resolve) => setImmediate(resolve)) // the write starts; more changes are recorded behind it
   big(2)
   const second = a.record(job, [2])
   const results = await Promise.allSettled([first, second])

@@ -11,7 +11,7 @@ import { hello, makeFarm } from './farm-helpers.ts'
 import { until } from '../helpers/until.ts'
 
 const ref = (r: FarmTask) => ({ job: r.job, tasks: r.tasks })
-const tick = () => new Promise((r) => setImmediate(r))
+const tick = () => new Promise((resolve) => setImmediate(resolve))
 
 /** A farm with a job, pc-a rendering all of it and holding its poll open (free 0). */
 async function busyNode (t: Parameters<typeof makeFarm>[0], settings = {}) {

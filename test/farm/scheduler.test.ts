@@ -130,7 +130,7 @@ t.test('a node whose processes share its cores: one Blender per job until its fr
   let answered: FarmWork | undefined
   const waiting = farm.work({ node: n.name, session: n.session, free: 1, running: [{ job: job.id, tasks: first.tasks }] }, n.cred)
   void waiting.then((x) => { answered = x })
-  await new Promise((r) => setImmediate(r))
+  await new Promise((resolve) => setImmediate(resolve))
   t.equal(answered, undefined, 'the free process\'s poll is held')
   await farm.report({ node: n.name, session: n.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, [{ frame: first.frames[0]!, seconds: 0.05 }]) }, n.cred)
   const second = await waiting

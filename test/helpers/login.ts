@@ -16,9 +16,9 @@ export interface Session {
   /** When the cookie expires, as the server set it. */
   expires: Date | undefined
   /** The log-in's answer (who, where, until when). */
-  reply: any // eslint-disable-line @typescript-eslint/no-explicit-any
+  reply: any
   /** A JSON call with this session's cookie; the reply's body parsed (undefined when empty). */
-  api: <T = any>(method: string, path: string, body?: unknown) => Promise<Reply<T>> // eslint-disable-line @typescript-eslint/no-explicit-any
+  api: <T = any>(method: string, path: string, body?: unknown) => Promise<Reply<T>>
 }
 
 export interface LogInOptions {
@@ -41,7 +41,11 @@ export async function logIn (server: LogInTarget, user: string, options: LogInOp
     const set = res.cookies.find((c) => c.name === 'rfam_session')!
     const cookie = `rfam_session=${set.value}`
     return {
-      user, token, cookie, expires: set.expires, reply: res.json(),
+      user,
+      token,
+      cookie,
+      expires: set.expires,
+      reply: res.json(),
       api: async (method, path, body) => {
         const r = await app.inject({ method: method as 'GET', url: path, headers: { cookie }, ...(body === undefined ? {} : { payload: body as object }) })
         return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined }
@@ -56,7 +60,11 @@ export async function logIn (server: LogInTarget, user: string, options: LogInOp
   const cookie = set.split(';')[0]!
   const expires = /;\s*expires=([^;]+)/i.exec(set)?.[1]
   return {
-    user, token, cookie, expires: expires ? new Date(expires) : undefined, reply: await res.json(),
+    user,
+    token,
+    cookie,
+    expires: expires ? new Date(expires) : undefined,
+    reply: await res.json(),
     api: async (method, path, body) => {
       const r = await fetch(`${base}${path}`, { method, headers: { cookie, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) }, body: body === undefined ? undefined : JSON.stringify(body) })
       const text = await r.text()

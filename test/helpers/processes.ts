@@ -48,7 +48,10 @@ export function startTs (t: Tap, main: string, args: string[], options: { label:
   }
   t.teardown(stop)
   return {
-    proc, lines, exited, stop,
+    proc,
+    lines,
+    exited,
+    stop,
     waitFor: (re, timeoutMs = 120_000) => {
       for (const line of lines) { const m = line.match(re); if (m) return Promise.resolve(m) }
       return new Promise((resolve, reject) => {

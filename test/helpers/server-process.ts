@@ -87,7 +87,7 @@ export async function startServerProcess (configFile: string, options: { t?: Tap
   return { child, url, lines, spawnedAt, startedMs: performance.now() - spawnedAt, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') }
 }
 
-export interface Reply { status: number, body: any } // eslint-disable-line @typescript-eslint/no-explicit-any
+export interface Reply { status: number, body: any }
 
 /** A JSON call with a bearer token (a session's or a farm credential), as the add-on and the nodes make them. */
 export async function call (server: { url: string }, method: string, path: string, bearer: string, body?: unknown): Promise<Reply> {

@@ -32,7 +32,7 @@ t.test('a request the server never answers is given up after its timeout', async
   t.ok(err instanceof ServerTimeout, 'a ServerTimeout')
   t.equal((err as Error).message, 'the server did not answer within 1.5 s')
   t.ok(ms >= 1400 && ms < 5000, `after about 1.5 s (${ms.toFixed(0)} ms)`)
-  await new Promise((r) => setTimeout(r, 100))
+  await new Promise((resolve) => setTimeout(resolve, 100))
   t.same(server.closed, ['/api/farm/frozen'], 'the server sees the request closed from the client\'s end')
 
   const mine = new AbortController()

@@ -18,7 +18,7 @@ import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
 
 const k8s = (name: string) => join(repoRoot, 'deploy', 'kubernetes', name)
-type Obj = Record<string, any> // eslint-disable-line @typescript-eslint/no-explicit-any
+type Obj = Record<string, any>
 
 t.test('the light YAML reader refuses what the manifests must not contain', async (t) => {
   t.same(parseYamlDocuments('a:\n  b: 1\n  c:\n  - x\n  - k: "v"\n    l: \'w\'\nd: |\n  one\n    two\n'), [{ a: { b: 1, c: ['x', { k: 'v', l: 'w' }] }, d: 'one\n  two\n' }])

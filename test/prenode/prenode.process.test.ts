@@ -15,7 +15,6 @@ import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
 
-
 function writeConfig (dir: string, name: string, fields: Record<string, unknown>): string {
   const file = join(dir, `${name}.json`)
   writeFileSync(file, JSON.stringify({ name, checkSeconds: 0.2, retrySeconds: 0.2, ...fields }, null, 2))
@@ -92,11 +91,16 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
   const renders = join(dir, 'renders.txt')
   const notes = join(dir, 'notes.txt')
   const render = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'render', {
-    server: s.url, credential: 'file:credential', maxFrames: 5,
+    server: s.url,
+    credential: 'file:credential',
+    maxFrames: 5,
     command: `echo "frames={frames} jobs={jobs} env=$RFAM_FRAMES/$RFAM_JOBS kept={other}" >> ${renders}`,
   })], { label: 'render' })
   const notify = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'notify', {
-    server: s.url, credential, provides: ['gpu'], checkSeconds: 0.5,
+    server: s.url,
+    credential,
+    provides: ['gpu'],
+    checkSeconds: 0.5,
     command: `echo "{jobs} new render jobs, {frames} frames" >> ${notes}`,
   })], { label: 'notify' })
   await render.waitFor(/prenode render watching/)
@@ -142,7 +146,9 @@ t.test('a failing command is retried and the batch acknowledged only once it wor
   const calls = join(dir, 'calls.txt')
   const flag = join(dir, 'cluster-up')
   const p = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'flaky', {
-    server: s.url, credential, checkSeconds: 0.3,
+    server: s.url,
+    credential,
+    checkSeconds: 0.3,
     command: `echo try >> ${calls}; test -f ${flag} || { echo "sbatch: error: Batch job submission failed: Unable to contact slurm controller" >&2; exit 1; }`,
   })], { label: 'flaky' })
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'a.blend', frameStart: 1, frameEnd: 2 })).body
@@ -185,7 +191,10 @@ t.test('the server down: logged once, waited for; killed between command and ack
   const credentialFile = join(dir, 'credential')
   writeFileSync(credentialFile, 'not yet')
   const config = writeConfig(dir, 'cluster', {
-    server: `http://127.0.0.1:${port}`, credential: 'file:credential', stateFile: 'state/cluster.json', retrySeconds: 0.1,
+    server: `http://127.0.0.1:${port}`,
+    credential: 'file:credential',
+    stateFile: 'state/cluster.json',
+    retrySeconds: 0.1,
     // Stands for sbatch: records the call, then finishes only when the test says so.
     command: `echo "{jobs} {frames}" >> ${calls}; while [ ! -f ${release} ]; do sleep 0.05; done`,
   })

@@ -76,10 +76,10 @@ t.test('a held poll is answered when a job for it arrives, or empty at the long-
   let answered = false
   const held = farm.prenodePoll(ask('cluster', [], true), 'test').then((r) => { answered = true; return r })
   const gpuOnly = farm.prenodePoll(ask('cluster-2', [], true), 'test')
-  await new Promise((r) => setImmediate(r))
+  await new Promise((resolve) => setImmediate(resolve))
   t.notOk(answered, 'nothing to offer: the poll is held')
   await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 2, requires: ['gpu'] })
-  await new Promise((r) => setImmediate(r))
+  await new Promise((resolve) => setImmediate(resolve))
   t.notOk(answered, 'a job it cannot serve does not answer it')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 4 })
   t.same((await held).jobs.map((j) => j.id), [job.id])

@@ -47,10 +47,29 @@ t.test('the list holds each asset as the summary of its full view, broken ones i
 t.test('the summary copies every field the summary schema lists, and only those', async (t) => {
   const schema = JSON.parse(readFileSync(join(schemaDir, 'api-asset-summary.schema.json'), 'utf8'))
   const view: AssetView = {
-    path: 'shots/s01.blend', truePriority: 5, file: { exists: true, size: 10, modified: '2025-01-01T00:00:00.000Z' }, dependencies: ['sets/a.blend'], dependents: [],
+    path: 'shots/s01.blend',
+    truePriority: 5,
+    file: { exists: true, size: 10, modified: '2025-01-01T00:00:00.000Z' },
+    dependencies: ['sets/a.blend'],
+    dependents: [],
     meta: {
-      name: 'S01', description: 'd', type: 'shot', creator: 'mia', created: '2025-01-01T00:00:00.000Z', owner: 'mia', support: ['leo'], state: 'ns', priority: 3,
-      render: true, video: false, dependencies: ['sets/a.blend'], rating: 2, pipeline: 'ready', frameStart: 1, frameEnd: 9, renderStats: { frames: {}, video: [] },
+      name: 'S01',
+      description: 'd',
+      type: 'shot',
+      creator: 'mia',
+      created: '2025-01-01T00:00:00.000Z',
+      owner: 'mia',
+      support: ['leo'],
+      state: 'ns',
+      priority: 3,
+      render: true,
+      video: false,
+      dependencies: ['sets/a.blend'],
+      rating: 2,
+      pipeline: 'ready',
+      frameStart: 1,
+      frameEnd: 9,
+      renderStats: { frames: {}, video: [] },
     },
   }
   const summary = summaryOf(view)

@@ -6,7 +6,6 @@ import { loadConfig, repoRoot } from '../../server/config/load-config.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { testFolder } from '../helpers/folders.ts'
 
-
 t.test('the shipped configuration loads, with defaults filled in', async (t) => {
   const c = loadConfig(join(repoRoot, 'config', 'server.json'))
   t.equal(c.host, '127.0.0.1', 'loopback by default')

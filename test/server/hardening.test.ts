@@ -62,7 +62,10 @@ function upload (url: string, cookie: string, total: number, declareLength: bool
     let sent = 0
     let status: number | null = null
     const req = request({
-      host: hostname, port, method: 'PUT', path: '/api/users/zoe/picture',
+      host: hostname,
+      port,
+      method: 'PUT',
+      path: '/api/users/zoe/picture',
       headers: { cookie, 'content-type': 'multipart/form-data; boundary=XX', ...(declareLength ? { 'content-length': String(total) } : {}) },
     }, (res) => {
       status = res.statusCode ?? null

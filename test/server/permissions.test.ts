@@ -86,22 +86,54 @@ t.test('a render job is changed only by staff, whoever submitted it and the peop
   }
   // Cake: mia's, nobody helps. Chef Bun: alex's, mia helps. Walk Cycle: nobody's. tests/x.blend: no asset.
   const cases: Case[] = [
-    { what: 'sam\'s render of mia\'s Cake', job: await submit('sam', 'props/cake.blend'), allowed: ['teacher', 'sam', 'mia'],
-      refusal: 'This is Sam Okafor\'s render of "Cake". Only Sam Okafor, the people working on "Cake" (Mia Chen) or a teacher can change it.' },
-    { what: 'zoe\'s render of alex\'s Chef Bun, which mia helps on', job: await submit('zoe', 'characters/chef_bun.blend'), allowed: ['teacher', 'zoe', 'alex', 'mia'],
-      refusal: 'This is Zoë Haddad\'s render of "Chef Bun". Only Zoë Haddad, the people working on "Chef Bun" (Alex Rivera, Mia Chen) or a teacher can change it.' },
-    { what: 'alex\'s render of his own Chef Bun', job: await submit('alex', 'characters/chef_bun.blend'), allowed: ['teacher', 'alex', 'mia'],
-      refusal: 'This is Alex Rivera\'s render of "Chef Bun". Only Alex Rivera, the people working on "Chef Bun" (Mia Chen) or a teacher can change it.' },
-    { what: 'leo\'s render of Walk Cycle, which nobody owns', job: await submit('leo', 'animations/walk_cycle.blend'), allowed: ['teacher', 'leo'],
-      refusal: 'This is Leo Novak\'s render of "Walk Cycle". Only Leo Novak or a teacher can change it.' },
-    { what: 'alex\'s render of a file that is no asset', job: await submit('alex', 'tests/x.blend'), allowed: ['teacher', 'alex'],
-      refusal: 'This is Alex Rivera\'s render of "x". Only Alex Rivera or a teacher can change it.' },
-    { what: 'an automatic render of Cake', job: await s.app.farm.createJob('demo', { file: 'props/cake.blend', frameStart: 1, frameEnd: 3, name: 'Cake (automatic)', paused: true }, { by: 'auto', auto: true }), allowed: ['teacher', 'mia'],
-      refusal: 'This is an automatic render of "Cake (automatic)". Only the people working on "Cake" (Mia Chen) or a teacher can change it.' },
-    { what: 'an automatic render of Walk Cycle', job: await s.app.farm.createJob('demo', { file: 'animations/walk_cycle.blend', frameStart: 1, frameEnd: 3, paused: true }, { by: 'auto', auto: true }), allowed: ['teacher'],
-      refusal: 'This is an automatic render of "Walk Cycle". Only a teacher can change it.' },
-    { what: 'a job nobody is named on', job: await s.app.farm.createJob('demo', { file: 'tests/x.blend', frameStart: 1, frameEnd: 3, paused: true }), allowed: ['teacher'],
-      refusal: 'Only a teacher can change the render "x".' },
+    {
+      what: 'sam\'s render of mia\'s Cake',
+      job: await submit('sam', 'props/cake.blend'),
+      allowed: ['teacher', 'sam', 'mia'],
+      refusal: 'This is Sam Okafor\'s render of "Cake". Only Sam Okafor, the people working on "Cake" (Mia Chen) or a teacher can change it.'
+    },
+    {
+      what: 'zoe\'s render of alex\'s Chef Bun, which mia helps on',
+      job: await submit('zoe', 'characters/chef_bun.blend'),
+      allowed: ['teacher', 'zoe', 'alex', 'mia'],
+      refusal: 'This is Zoë Haddad\'s render of "Chef Bun". Only Zoë Haddad, the people working on "Chef Bun" (Alex Rivera, Mia Chen) or a teacher can change it.'
+    },
+    {
+      what: 'alex\'s render of his own Chef Bun',
+      job: await submit('alex', 'characters/chef_bun.blend'),
+      allowed: ['teacher', 'alex', 'mia'],
+      refusal: 'This is Alex Rivera\'s render of "Chef Bun". Only Alex Rivera, the people working on "Chef Bun" (Mia Chen) or a teacher can change it.'
+    },
+    {
+      what: 'leo\'s render of Walk Cycle, which nobody owns',
+      job: await submit('leo', 'animations/walk_cycle.blend'),
+      allowed: ['teacher', 'leo'],
+      refusal: 'This is Leo Novak\'s render of "Walk Cycle". Only Leo Novak or a teacher can change it.'
+    },
+    {
+      what: 'alex\'s render of a file that is no asset',
+      job: await submit('alex', 'tests/x.blend'),
+      allowed: ['teacher', 'alex'],
+      refusal: 'This is Alex Rivera\'s render of "x". Only Alex Rivera or a teacher can change it.'
+    },
+    {
+      what: 'an automatic render of Cake',
+      job: await s.app.farm.createJob('demo', { file: 'props/cake.blend', frameStart: 1, frameEnd: 3, name: 'Cake (automatic)', paused: true }, { by: 'auto', auto: true }),
+      allowed: ['teacher', 'mia'],
+      refusal: 'This is an automatic render of "Cake (automatic)". Only the people working on "Cake" (Mia Chen) or a teacher can change it.'
+    },
+    {
+      what: 'an automatic render of Walk Cycle',
+      job: await s.app.farm.createJob('demo', { file: 'animations/walk_cycle.blend', frameStart: 1, frameEnd: 3, paused: true }, { by: 'auto', auto: true }),
+      allowed: ['teacher'],
+      refusal: 'This is an automatic render of "Walk Cycle". Only a teacher can change it.'
+    },
+    {
+      what: 'a job nobody is named on',
+      job: await s.app.farm.createJob('demo', { file: 'tests/x.blend', frameStart: 1, frameEnd: 3, paused: true }),
+      allowed: ['teacher'],
+      refusal: 'Only a teacher can change the render "x".'
+    },
   ]
   const url = (c: Case) => `/api/projects/demo/jobs/${c.job.id}`
   const patch = (who: Who, c: Case, payload: object) => s.app.inject({ method: 'PATCH', url: url(c), headers: { cookie: cookies[who] }, payload })

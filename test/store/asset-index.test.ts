@@ -51,7 +51,7 @@ t.test('edits made on disk by other tools show up through the watcher', async (t
   const index = new AssetIndex(root, 0)
   await index.start(true)
   t.teardown(() => index.close())
-  await new Promise((r) => setTimeout(r, 200)) // let the watcher settle
+  await new Promise((resolve) => setTimeout(resolve, 200)) // let the watcher settle
   writeFileSync(join(root, 'props', 'cup.blend.json'), asset('Cup, renamed'))
   const t0 = performance.now()
   await until('the rename seen', () => index.get('props/cup.blend')?.meta?.name === 'Cup, renamed')

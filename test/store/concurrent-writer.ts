@@ -7,8 +7,13 @@ import { ProjectStore } from '../../server/store/project-store.ts'
 const [configFile, project, path, field, times] = process.argv.slice(2) as [string, string, string, 'frameStart' | 'frameEnd', string]
 const config = loadConfig(configFile)
 const store = new ProjectStore({
-  ident: project, root: config.shares.resolve(`data::${project}`), rescanSeconds: 0, watch: false,
-  defaultsSets: loadConfiguredDefaultsSets(config), defaultSet: config.defaultSet, members: () => [],
+  ident: project,
+  root: config.shares.resolve(`data::${project}`),
+  rescanSeconds: 0,
+  watch: false,
+  defaultsSets: loadConfiguredDefaultsSets(config),
+  defaultSet: config.defaultSet,
+  members: () => [],
 })
 await store.start()
 for (let i = 0; i < Number(times); i++) {

@@ -42,8 +42,18 @@ function play (t: Test, seed: number, { steps, count, cycles }: { steps: number,
   let stamp = 0
 
   const meta = (path: string, old?: Asset): Asset => old ?? {
-    name: `Asset ${int(6)}`, description: '', type: 'prop', creator: 'mia', created: '2026-01-01T00:00:00.000Z', owner: pick(['mia', 'leo', null]),
-    support: [], state: state(), priority: priority(), render: false, video: false, dependencies: [],
+    name: `Asset ${int(6)}`,
+    description: '',
+    type: 'prop',
+    creator: 'mia',
+    created: '2026-01-01T00:00:00.000Z',
+    owner: pick(['mia', 'leo', null]),
+    support: [],
+    state: state(),
+    priority: priority(),
+    render: false,
+    video: false,
+    dependencies: [],
   }
   const put = (path: string, m: Asset | undefined, broken?: string) => {
     const file = path.endsWith('.blend') ? { exists: rnd() < 0.8, size: int(1000), modified: '2026-01-01T00:00:00.000Z', mtimeMs: ++stamp } : null
@@ -130,7 +140,10 @@ t.test('with cycles and links, the views follow each change as a rebuild would m
 /** An asset of priority `priority` listing `dependencies`, in a boosting state. */
 function entry (path: string, priority: number, dependencies: string[]): AssetEntry {
   return {
-    path, file: null, sidecarMtimeMs: 0, sidecarSize: 0,
+    path,
+    file: null,
+    sidecarMtimeMs: 0,
+    sidecarSize: 0,
     meta: { name: path, description: '', type: 'prop', creator: 'mia', created: '2026-01-01T00:00:00.000Z', owner: null, support: [], state: 'ns', priority, render: false, video: false, dependencies },
   }
 }

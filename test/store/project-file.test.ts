@@ -14,8 +14,13 @@ function storeAt (t: { teardown: (fn: () => unknown) => void }, root: string): P
   const dir = testFolder(t, 'pf-config')
   const config = loadConfig(writeTestConfig(dir))
   const store = new ProjectStore({
-    ident: 'red', root, rescanSeconds: 0, watch: false,
-    defaultsSets: loadConfiguredDefaultsSets(config), defaultSet: config.defaultSet, members: () => [],
+    ident: 'red',
+    root,
+    rescanSeconds: 0,
+    watch: false,
+    defaultsSets: loadConfiguredDefaultsSets(config),
+    defaultSet: config.defaultSet,
+    members: () => [],
   })
   t.teardown(() => store.close())
   return store

@@ -12,7 +12,8 @@ if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 async function logIn (url: string, user: string, secret?: string, userAgent = 'rfam-blender-addon') {
   const res = await fetch(`${url}/api/session`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'user-agent': userAgent },
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'user-agent': userAgent },
     body: JSON.stringify({ project: 'demo', user, ...(secret ? { secret } : {}) }),
   })
   return { status: res.status, token: res.headers.get('x-rfam-token') ?? '' }

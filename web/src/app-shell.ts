@@ -164,7 +164,9 @@ export class AppShell extends LitElement {
   private pageTitle (): string {
     if (!appState.session) return t('login:title')
     const names: Partial<Record<RouteName, () => string>> = {
-      'new-asset': () => t('new:title'), asset: () => t('asset:title'), profile: () => t('profile:title'),
+      'new-asset': () => t('new:title'),
+      asset: () => t('asset:title'),
+      profile: () => t('profile:title'),
       'not-found': () => t('notfound:title'),
     }
     const route = this.router.route.name

@@ -45,8 +45,12 @@ export function jobStats (job: JobView, tasks: Task[]): RenderStats {
 
 export function jobStatusName (status: Status): string {
   const names: Record<Status, string> = {
-    queued: t('job:queued'), active: t('job:active'), paused: t('job:paused'),
-    completed: t('job:completed'), failed: t('job:failed'), cancelled: t('job:cancelled'),
+    queued: t('job:queued'),
+    active: t('job:active'),
+    paused: t('job:paused'),
+    completed: t('job:completed'),
+    failed: t('job:failed'),
+    cancelled: t('job:cancelled'),
   }
   return names[status]
 }

@@ -45,7 +45,11 @@ export function summarize (stats: RenderStats | undefined, frameStart?: number, 
     for (let frame = frameStart; frame <= frameEnd; frame++) if (!known.has(frame)) missing++
   }
   return {
-    frames, mean, fastest, slowest, missing,
+    frames,
+    mean,
+    fastest,
+    slowest,
+    missing,
     estimate: total + missing * mean,
     low: total + missing * fastest.seconds,
     high: total + missing * slowest.seconds,
@@ -104,8 +108,7 @@ export class RenderStatsView extends LitElement {
           <dd>${t('stats:at-frame', { time: format.duration(summary.slowest.seconds), frame: summary.slowest.frame })}</dd>
           <dt>${t('stats:estimate')}</dt>
           <dd>${format.duration(summary.estimate)}${summary.missing > 0
-            ? html` <span class="muted">${t('stats:estimate-range', {
-              low: format.duration(summary.low), high: format.duration(summary.high), missing: summary.missing })}</span>`
+            ? html` <span class="muted">${t('stats:estimate-range', { low: format.duration(summary.low), high: format.duration(summary.high), missing: summary.missing })}</span>`
             : nothing}</dd>` : nothing}
       </dl>
       ${summary ? this.chart(summary) : nothing}`

@@ -12,7 +12,7 @@ export class ApiController<T> implements ReactiveController {
 
   constructor (
     private readonly host: ReactiveControllerHost,
-    private readonly load: (signal: AbortSignal) => Promise<T>,
+    private readonly load: (signal: AbortSignal) => Promise<T>
   ) {
     host.addController(this)
   }

@@ -126,7 +126,7 @@ export class LiveUpdatesController implements ReactiveController {
   constructor (
     host: ReactiveControllerHost,
     private readonly project: () => string | undefined,
-    private readonly onChange: (changes: Change[]) => void,
+    private readonly onChange: (changes: Change[]) => void
   ) {
     host.addController(this)
   }

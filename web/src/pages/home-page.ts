@@ -49,6 +49,7 @@ export class HomePage extends LitElement {
   private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
     if (touches(changes, 'asset', 'members', 'project')) void this.todo.reload()
   })
+
   @state() private checkpointMessage = ''
 
   private save (asset: AssetView, field: 'owner' | 'state' | 'priority' | 'description') {
