@@ -231,7 +231,6 @@ export async function backup (options: Options): Promise<Report> {
     throw new Refusal(`there is no project "${options.project}" (known: ${projects.all().map((p) => p.ident).join(', ') || 'none'}).`)
   }
   const projectRoot = config.shares.resolve(project.directory)
-  const { share } = parseNamedPath(project.directory)
   const toFolder = options.to ?? join(dirname(config.usersDir), 'backups')
   if (isInside(projectRoot, toFolder)) throw new Refusal(`${toFolder} is inside the project's own folder; back up somewhere else (--to).`)
   if (existsSync(toFolder) && !statSync(toFolder).isDirectory()) throw new Refusal(`${toFolder} is not a folder.`)

@@ -34,11 +34,14 @@ RECIPES = {
     'char': {'frames': (1, 1), 'video': False, 'cycles_samples': 128, 'shape': 'monkey', 'colour': (0.8, 0.35, 0.2)},
     'prop': {'frames': (1, 1), 'video': False, 'cycles_samples': 128, 'shape': 'cube', 'colour': (0.25, 0.5, 0.8)},
     'set': {'frames': (1, 1), 'video': False, 'cycles_samples': 128, 'shape': 'blocks', 'colour': (0.75, 0.6, 0.4)},
-    'shot': {'frames': (1, 96), 'video': False, 'cycles_samples': 64, 'shape': 'monkey', 'colour': (0.3, 0.7, 0.35), 'spin': True},
-    'comp': {'frames': (1, 96), 'video': False, 'cycles_samples': 64, 'shape': 'sphere', 'colour': (0.7, 0.3, 0.7), 'spin': True},
+    'shot': {'frames': (1, 96), 'video': False, 'cycles_samples': 64, 'shape': 'monkey', 'colour': (0.3, 0.7, 0.35),
+             'spin': True},
+    'comp': {'frames': (1, 96), 'video': False, 'cycles_samples': 64, 'shape': 'sphere', 'colour': (0.7, 0.3, 0.7),
+             'spin': True},
     'video': {'frames': (1, 1440), 'video': True, 'cycles_samples': 32, 'shape': 'cube', 'colour': (0.9, 0.75, 0.2)},
     'mat': {'frames': (1, 1), 'video': False, 'cycles_samples': 128, 'shape': 'sphere', 'colour': (0.6, 0.1, 0.1)},
-    'ani': {'frames': (1, 96), 'video': False, 'cycles_samples': 64, 'shape': 'cube', 'colour': (0.2, 0.6, 0.6), 'spin': True},
+    'ani': {'frames': (1, 96), 'video': False, 'cycles_samples': 64, 'shape': 'cube', 'colour': (0.2, 0.6, 0.6),
+            'spin': True},
 }
 
 EEVEE_SAMPLES = 64
@@ -54,7 +57,8 @@ def fail(message):
 def arguments():
     argv = sys.argv[sys.argv.index('--') + 1:] if '--' in sys.argv else []
     if len(argv) != 1:
-        fail('usage: blender -b --factory-startup --python-exit-code 1 --python scripts/make-templates.py -- <defaults folder>')
+        fail('usage: blender -b --factory-startup --python-exit-code 1 --python scripts/make-templates.py'
+             ' -- <defaults folder>')
     root = argv[0]
     if not os.path.isdir(root):
         fail(f'{root} is not a folder')
@@ -106,14 +110,19 @@ def placeholder(scene, recipe):
     shape = recipe['shape']
     objects = []
     if shape == 'monkey':
-        objects.append(mesh_object(collection, 'Placeholder', lambda: bpy.ops.mesh.primitive_monkey_add(), (0, 0, 1), smooth=True))
+        objects.append(mesh_object(collection, 'Placeholder', lambda: bpy.ops.mesh.primitive_monkey_add(),
+                                   (0, 0, 1), smooth=True))
     elif shape == 'sphere':
-        objects.append(mesh_object(collection, 'Placeholder', lambda: bpy.ops.mesh.primitive_uv_sphere_add(segments=32, ring_count=16), (0, 0, 1), smooth=True))
+        objects.append(mesh_object(collection, 'Placeholder',
+                                   lambda: bpy.ops.mesh.primitive_uv_sphere_add(segments=32, ring_count=16),
+                                   (0, 0, 1), smooth=True))
     elif shape == 'cube':
-        objects.append(mesh_object(collection, 'Placeholder', lambda: bpy.ops.mesh.primitive_cube_add(size=1.5), (0, 0, 0.75)))
+        objects.append(mesh_object(collection, 'Placeholder', lambda: bpy.ops.mesh.primitive_cube_add(size=1.5),
+                                   (0, 0, 0.75)))
     elif shape == 'blocks':
         for i, (x, y, h) in enumerate([(-2, 1, 2.0), (0.5, 2, 1.2), (2, -0.5, 2.4), (-0.5, -1.5, 0.8)]):
-            obj = mesh_object(collection, f'Block {i + 1}', lambda: bpy.ops.mesh.primitive_cube_add(size=1), (x, y, h / 2))
+            obj = mesh_object(collection, f'Block {i + 1}', lambda: bpy.ops.mesh.primitive_cube_add(size=1),
+                              (x, y, h / 2))
             obj.scale = (1.2, 1.2, h)
             objects.append(obj)
     else:

@@ -148,7 +148,7 @@ export function readPeople (rows: CsvRow[], knownProjects: ReadonlySet<string>):
       continue
     }
     if (name === '') { refuse(`no name for "${ident}".`); continue }
-    if (/[\u0000-\u001f\u007f]/.test(name)) { refuse(`the name of "${ident}" contains a line break or another control character.`); continue }
+    if (/\p{Cc}/u.test(name)) { refuse(`the name of "${ident}" contains a line break or another control character.`); continue }
     if (name.length > 200) { refuse(`the name of "${ident}" is longer than 200 characters.`); continue }
     if (projects.length === 0) { refuse(`no project for "${ident}"; give at least one.`); continue }
     const unknown = projects.filter((p) => !knownProjects.has(p))

@@ -129,7 +129,8 @@ class RFAM_OT_update_asset(bpy.types.Operator):
         if can_edit():
             return True
         cls.poll_message_set("Log in to change this asset." if not logged_in(context)
-                             else "This file's asset cannot be changed here (it is not loaded, or its sidecar is broken).")
+                             else "This file's asset cannot be changed here "
+                                  "(it is not loaded, or its sidecar is broken).")
         return False
 
     def execute(self, context):

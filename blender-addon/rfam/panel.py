@@ -118,7 +118,8 @@ def draw_register(layout, context):
 def draw_asset_view(layout, context, view):
     meta = view.get("meta")
     if meta is None:
-        wrapped(layout, context, "%s is an asset, but its sidecar file is broken: %s" % (view["path"], view.get("broken", "")), 'ERROR')
+        wrapped(layout, context,
+                "%s is an asset, but its sidecar file is broken: %s" % (view["path"], view.get("broken", "")), 'ERROR')
         return
     s = ui(context)
     editable = can_edit()
@@ -157,7 +158,8 @@ def draw_asset_view(layout, context, view):
             wrapped(layout, context, meta["description"])
         wrapped(layout, context, "Log in to change this asset.", 'LOCKED')
     if view["truePriority"] != meta["priority"]:
-        wrapped(layout, context, "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
+        wrapped(layout, context,
+                "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
     draw_dependencies(layout, context, view)
     draw_render_stats(layout, context, meta)
 
@@ -197,7 +199,8 @@ def draw_render_stats(layout, context, meta):
         _pair(col, "Mean", "%s a frame" % render_stats.duration(summary.mean))
         _pair(col, "Fastest", "%s (frame %d)" % (render_stats.duration(summary.fastest[1]), summary.fastest[0]))
         _pair(col, "Slowest", "%s (frame %d)" % (render_stats.duration(summary.slowest[1]), summary.slowest[0]))
-        wrapped(col, context, "All %d frames: about %s on one node." % (count, render_stats.duration(summary.estimate(count))))
+        estimate = render_stats.duration(summary.estimate(count))
+        wrapped(col, context, "All %d frames: about %s on one node." % (count, estimate))
     if summary.video is not None:
         _pair(col, "Last video", render_stats.duration(summary.video))
 
@@ -223,8 +226,8 @@ def draw_render(layout, context):
     s = ui(context)
     scene = context.scene
     col = layout.column(align=True)
-    wrapped(col, context, "Frames %d–%d%s of the scene '%s'" % (
-        scene.frame_start, scene.frame_end, " (every %d)" % scene.frame_step if scene.frame_step != 1 else "", scene.name))
+    step = " (every %d)" % scene.frame_step if scene.frame_step != 1 else ""
+    wrapped(col, context, "Frames %d–%d%s of the scene '%s'" % (scene.frame_start, scene.frame_end, step, scene.name))
     col.prop(s, "render_video")
     row = col.split(factor=0.62, align=True)
     row.prop(s, "render_own_priority")

@@ -19,7 +19,8 @@ class RFAM_AddonPreferences(bpy.types.AddonPreferences):
 
     server_url: StringProperty(
         name="Server", default="http://localhost:8080",
-        description="Address of the RFAM server, as your teacher or admin gave it (for example http://192.168.1.10:8080)")
+        description="Address of the RFAM server, as your teacher or admin gave it "
+                    "(for example http://192.168.1.10:8080)")
     project: StringProperty(name="Project", description="Short name of your team's project, for example 'demo'")
     user: StringProperty(name="User", description="Your short user name, for example 'alex'")
     secret: StringProperty(

@@ -73,10 +73,12 @@ def scene_problems(scene, video):
     problems = []
     render = scene.render
     if scene.camera is None:
-        problems.append(Problem(True, "The scene '%s' has no active camera, so there is nothing to render." % scene.name,
+        problems.append(Problem(True, "The scene '%s' has no active camera, so there is nothing to render."
+                                % scene.name,
                                 "Select a camera and press Ctrl Numpad 0 (or set Scene Properties > Camera)."))
     if scene.frame_end < scene.frame_start:
-        problems.append(Problem(True, "The last frame (%d) comes before the first (%d)." % (scene.frame_end, scene.frame_start),
+        problems.append(Problem(True, "The last frame (%d) comes before the first (%d)."
+                                % (scene.frame_end, scene.frame_start),
                                 "Set Output Properties > Frame Range so End is not before Start."))
     movie = render.image_settings.file_format in MOVIE_FORMATS
     if movie and not video:
@@ -216,7 +218,8 @@ def _path_problems(kind, name, raw, absolute, root, library, folder=False, check
         return [Problem(True, "%s is missing: %s is not there%s." % (label, shown, source),
                         "Find it (File > External Data > Find Missing Files), or remove what uses it.")]
     if not location.inside(root, absolute):
-        return [Problem(True, "%s is outside the project folder (%s)%s: render nodes cannot see it." % (label, absolute, source),
+        return [Problem(True, "%s is outside the project folder (%s)%s: render nodes cannot see it."
+                        % (label, absolute, source),
                         "Copy it into the project folder and load it from there, or pack it into the .blend "
                         "(File > External Data > Pack Resources).")]
     if check_absolute and library is None and not raw.startswith("//"):

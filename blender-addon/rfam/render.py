@@ -228,7 +228,8 @@ class RFAM_OT_cancel_render(bpy.types.Operator):
     @classmethod
     def poll(cls, context):
         if is_active(cache.job) and not may_change(cache.job):
-            cls.poll_message_set("Only the person who started this job, the people working on its asset, or a teacher can cancel it.")
+            cls.poll_message_set("Only the person who started this job, the people working on its asset, "
+                                 "or a teacher can cancel it.")
             return False
         return is_active(cache.job) and "cancel" not in cache.busy
 

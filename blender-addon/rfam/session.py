@@ -2,9 +2,9 @@
 """Log-in, log-out, and what the add-on learns once per log-in: who's who in the project, its
 states and types, and whether the server speaks the same contract as this add-on.
 
-call() is how every feature talks to the server, with a request the generated api module builds. What else happens after a log-in (looking up the
-open file's asset) belongs to a module above this one, so it comes in as a callback:
-set_after_login(), which asset_ops sets when it registers.
+call() is how every feature talks to the server, with a request the generated api module builds.
+What else happens after a log-in (looking up the open file's asset) belongs to a module above this
+one, so it comes in as a callback: set_after_login(), which asset_ops sets when it registers.
 """
 
 import bpy

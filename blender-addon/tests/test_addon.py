@@ -392,7 +392,8 @@ class AddonTest(unittest.TestCase):
         stops = "\n".join(p.message for p in rfam.preflight.blocking(problems))
         self.assertIn("The image 'missing_wood' is missing: //../textures/missing_wood.png is not there.", stops)
         self.assertIn("The linked library 'gone_library.blend' is missing: //gone_library.blend is not there.", stops)
-        self.assertIn("The image 'outside' is outside the project folder (%s)" % os.path.normpath(ARGS["outsideFile"]), stops)
+        outside = os.path.normpath(ARGS["outsideFile"])
+        self.assertIn("The image 'outside' is outside the project folder (%s)" % outside, stops)
         self.assertIn("The image 'present' is loaded by an absolute path", stops)
         warnings = "\n".join(p.message for p in problems if not p.blocking)
         self.assertIn("the farm will write PNG pictures, not one movie per frame", warnings)
@@ -402,7 +403,8 @@ class AddonTest(unittest.TestCase):
         layout = drawn(rfam.panel.draw_render)
         self.assertIn("The image 'missing_wood' is missing", layout.texts())
         self.assertFalse(layout.operators()["rfam.submit_render"][3], "Render is disabled while something blocks")
-        with self.assertRaisesRegex(RuntimeError, "Not sent: The linked library 'gone_library.blend' is missing.*3 more"):
+        with self.assertRaisesRegex(RuntimeError,
+                                    "Not sent: The linked library 'gone_library.blend' is missing.*3 more"):
             bpy.ops.rfam.submit_render()
 
     def test_14_fixing_the_problems_clears_preflight(self):
@@ -416,7 +418,8 @@ class AddonTest(unittest.TestCase):
         scene.cycles.use_denoising = False
         # Background Blender does not always mark Python edits as unsaved, so that check is fed directly.
         unsaved = rfam.preflight.scan(scene, bpy.data.filepath, True, False)
-        self.assertEqual([p.message for p in unsaved], ["This file has unsaved changes; the farm renders the file as saved."])
+        self.assertEqual([p.message for p in unsaved],
+                         ["This file has unsaved changes; the farm renders the file as saved."])
         self.assertEqual(unsaved[0].operator, "wm.save_mainfile")
         bpy.ops.wm.save_mainfile()
         self.assertEqual(rfam.preflight.check(bpy.context, video=False), [])
@@ -505,7 +508,8 @@ class AddonTest(unittest.TestCase):
         bpy.ops.rfam.cancel_render()
         settle()
         self.assertEqual(cache().message_level, 'ERROR')
-        self.assertEqual(cache().message, "Not allowed: This is Mia Chen's render of \"Cake copy\". Only Mia Chen or a teacher can change it.")
+        self.assertEqual(cache().message, "Not allowed: This is Mia Chen's render of \"Cake copy\". "
+                                          "Only Mia Chen or a teacher can change it.")
         self.assertTrue(rfam.render.is_active(cache().job), "still rendering")
         self.assertFalse(cache().job["canChange"], "the fresh view says leo may not")
         layout = drawn(rfam.panel.draw_render)
@@ -524,7 +528,6 @@ class AddonTest(unittest.TestCase):
         self.assertIn("cancelled", cache().message)
         self.assertNotIn("rfam.cancel_render", drawn(rfam.panel.draw_render).operators())
         result("cancelled", cache().job["id"])
-
 
     def test_18_files_that_are_not_in_a_project_say_so(self):
         bpy.ops.wm.read_homefile(use_empty=True)

@@ -100,7 +100,8 @@ class Loading(unittest.TestCase):
                      'x.schema.json#/properties/a/contentEncoding: unknown keyword "contentEncoding"')
 
     def test_keyword_in_defs_is_checked_too(self):
-        self.refused({"$id": "x.schema.json", "$defs": {"A": {"patternProperties": {}}}}, 'unknown keyword "patternProperties"')
+        self.refused({"$id": "x.schema.json", "$defs": {"A": {"patternProperties": {}}}},
+                     'unknown keyword "patternProperties"')
 
     def test_unknown_format(self):
         self.refused({"$id": "x.schema.json", "type": "string", "format": "email"}, 'format "email" is not supported')
@@ -110,10 +111,12 @@ class Loading(unittest.TestCase):
         self.refused({"$id": "x.schema.json", "$ref": "#/$defs/Nope"}, "has nothing at that pointer")
 
     def test_nested_id(self):
-        self.refused({"$id": "x.schema.json", "properties": {"a": {"$id": "a.json"}}}, "$id is only supported at the top")
+        self.refused({"$id": "x.schema.json", "properties": {"a": {"$id": "a.json"}}},
+                     "$id is only supported at the top")
 
     def test_other_draft(self):
-        self.refused({"$id": "x.schema.json", "$schema": "https://json-schema.org/draft/2020-12/schema"}, "only draft-07")
+        self.refused({"$id": "x.schema.json", "$schema": "https://json-schema.org/draft/2020-12/schema"},
+                     "only draft-07")
 
     def test_unsupported_pattern(self):
         self.refused({"$id": "x.schema.json", "pattern": "^\\p{L}+$"}, "the escape \\p is not supported")
@@ -202,12 +205,14 @@ class Semantics(unittest.TestCase):
         self.assertEqual(untouched, {"low": 0, "high": 1})
 
     def test_messages_name_the_field(self):
-        errors = REGISTRY.validate("project-file.schema.json", {"roles": [{"id": "x", "role": "r", "user": "ana"}], "credits": 1})
+        errors = REGISTRY.validate("project-file.schema.json",
+                                   {"roles": [{"id": "x", "role": "r", "user": "ana"}], "credits": 1})
         self.assertIn('/roles/0/id must match format "uuid"', errors)
         self.assertIn('(the whole document) has an unknown field "credits"', errors)
         errors = REGISTRY.validate("language.schema.json", {"code": "en", "name": "x", "strings": {"a/b": 1}})
         self.assertIn("/strings/a~1b must be string", errors)
-        self.assertEqual(REGISTRY.check("state.schema.json", {"ident": "a"}), '(the whole document) must have required property "name"')
+        self.assertEqual(REGISTRY.check("state.schema.json", {"ident": "a"}),
+                         '(the whole document) must have required property "name"')
 
 
 def main():

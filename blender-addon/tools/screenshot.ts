@@ -34,12 +34,12 @@ const cleanUp = () => {
 }
 process.on('exit', cleanUp)
 
-const url = await new Promise<string>((resolveUrl, reject) => {
+const url = await new Promise<string>((resolve, reject) => {
   let seen = ''
   server.stdout!.on('data', (chunk: Buffer) => {
     seen += chunk.toString()
     const m = /RFAM is running: open (\S+?)\/?\s/.exec(seen)
-    if (m) resolveUrl(m[1]!)
+    if (m) resolve(m[1]!)
   })
   server.once('exit', (code) => reject(new Error(`the server stopped (${code}):\n${seen}`)))
 })
@@ -52,7 +52,7 @@ const blender = spawn('xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'blende
   env: { ...process.env, BLENDER_USER_SCRIPTS: join(work, 'blender', 'scripts'), BLENDER_USER_CONFIG: join(work, 'blender', 'config') },
   stdio: ['ignore', 'inherit', 'inherit'],
 })
-const code = await new Promise<number | null>((resolveCode) => blender.once('exit', resolveCode))
+const code = await new Promise<number | null>((resolve) => blender.once('exit', resolve))
 server.kill('SIGTERM')
 await new Promise((resolve) => server.once('exit', resolve))
 if (code !== 0) {

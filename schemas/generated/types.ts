@@ -6,84 +6,84 @@
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "DisplayName".
  */
-export type DisplayName = string;
+export type DisplayName = string
 /**
  * A short machine name: lower-case letters, digits, '_' and '-', starting with a letter or digit. Used for users, projects, types, states and shares.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "Ident".
  */
-export type Ident = string;
+export type Ident = string
 /**
  * Free text such as a description.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "LongText".
  */
-export type LongText = string;
+export type LongText = string
 /**
  * A moment as an ISO 8601 date-time in UTC.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "Timestamp".
  */
-export type Timestamp = string;
+export type Timestamp = string
 /**
  * A random identifier (UUID).
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "Uuid".
  */
-export type Uuid = string;
+export type Uuid = string
 /**
  * A path inside a share, written 'share::relative/path'. The server and every node map the share to their own folder; the relative part never leaves it.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "NamedPath".
  */
-export type NamedPath = string;
+export type NamedPath = string
 /**
  * A capability a render node provides and a job may require, such as 'gpu' or 'blender-4'.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "Tag".
  */
-export type Tag = string;
+export type Tag = string
 /**
  * GET /api/languages (no log-in needed): every language the pages can be shown in, for the language switcher.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-language-list".
  */
-export type LanguageList = LanguageChoice[];
+export type LanguageList = LanguageChoice[]
 /**
  * GET /api/projects: the projects the caller belongs to (staff: every one).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-project-list".
  */
-export type PublicProjectList = PublicProject[];
+export type PublicProjectList = PublicProject[]
 /**
  * GET /api/users: the people of the projects the caller is in (staff: everyone).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-user-list".
  */
-export type PublicUserList = PublicUser[];
+export type PublicUserList = PublicUser[]
 /**
  * A render node's name, unique on the farm.
  *
  * This interface was referenced by `FarmCommon`'s JSON-Schema
  * via the `definition` "NodeName".
  */
-export type NodeName = string;
+export type NodeName = string
 /**
  * The secret session id the server gave the node at hello; every later message carries it.
  *
  * This interface was referenced by `FarmCommon`'s JSON-Schema
  * via the `definition` "Session".
  */
-export type NodeSession = string;
+export type NodeSession = string
 /**
  * Frames written since the last message, with their time and peak memory.
  *
@@ -93,90 +93,90 @@ export type NodeSession = string;
  * via the `definition` "FrameSamples".
  */
 export type FrameSamples = {
-  frame: number;
-  seconds: number;
-  memoryMB?: number;
+  frame: number
+  seconds: number
+  memoryMB?: number
   /**
    * Name of the file Blender wrote for this frame, in the job's output folder (for a video: the movie). The server counts the frame only when that file is there: a regular file, not empty, written after the task was handed out.
    */
-  file?: string;
-}[];
+  file?: string
+}[]
 /**
  * pause: no new tasks start (running ones finish); resume; cancel: stop everything now; requeue: render the failed and cancelled tasks again.
  *
  * This interface was referenced by `JobUpdate`'s JSON-Schema
  * via the `definition` "JobAction".
  */
-export type JobAction = "pause" | "resume" | "cancel" | "requeue";
+export type JobAction = 'pause' | 'resume' | 'cancel' | 'requeue'
 
 export interface AllSchemas {
-  AssetCreate?: AssetCreate;
-  AssetList?: AssetList;
-  AssetSummary?: AssetSummary;
-  AssetUpdate?: AssetUpdate;
-  AssetView?: AssetView;
-  Checkpoint?: Checkpoint;
-  Credits?: Credits;
-  DefaultsSetView?: DefaultsSetView;
-  ApiError?: ApiError;
-  FarmNodeList?: FarmNodeList;
-  FileList?: FileList;
-  JobList?: JobList;
-  JobView?: JobView;
-  LanguageList?: LanguageList;
-  LiveChanges?: LiveChanges;
-  LoginOptions?: LoginOptions;
-  LoginPerson?: LoginPerson;
-  LoginRequest?: LoginRequest;
-  MemberAdd?: MemberAdd;
-  NodeUpdate?: NodeUpdate;
-  ProblemList?: ProblemList;
-  ProjectFileUpdate?: ProjectFileUpdate;
-  PublicProjectList?: PublicProjectList;
-  PublicProject?: PublicProject;
-  PublicUser?: PublicUser;
-  SessionList?: SessionList;
-  Session?: Session;
-  SessionsEnded?: SessionsEnded;
-  Team?: Team;
-  Todo?: Todo;
-  PublicUserList?: PublicUserList;
-  UserUpdate?: UserUpdate;
-  ServerVersion?: ServerVersion;
-  AssetType?: AssetType;
-  Asset?: Asset;
-  BlendLinkCache?: BlendLinkCache;
-  FarmBye?: FarmBye;
-  FarmCommon?: FarmCommon;
-  FarmCredentials?: FarmCredentials;
-  FarmDone?: FarmDone;
-  FarmFailed?: FarmFailed;
-  FarmHello?: FarmHello;
-  FarmPrenodeAck?: FarmPrenodeAck;
-  FarmPrenodeJobs?: FarmPrenodeJobs;
-  FarmPrenodePoll?: FarmPrenodePoll;
-  FarmReportReply?: FarmReportReply;
-  FarmReport?: FarmReport;
-  FarmTask?: FarmTask;
-  FarmWelcome?: FarmWelcome;
-  FarmWorkRequest?: FarmWorkRequest;
-  FarmWork?: FarmWork;
-  JobCreate?: JobCreate;
-  JobUpdate?: JobUpdate;
-  Job?: Job;
-  Language?: Language;
-  Share?: Share;
-  NodeConfig?: NodeConfig;
-  FarmNode?: FarmNode;
-  PrenodeConfig?: PrenodeConfig;
-  FarmPrenode?: FarmPrenode;
-  PriorityScheme?: PriorityScheme;
-  ProjectFile?: ProjectFile;
-  Project?: Project;
-  ServerConfig?: ServerConfig;
-  SessionRecord?: SessionRecord;
-  State?: State;
-  User?: User;
+  AssetCreate?: AssetCreate
+  AssetList?: AssetList
+  AssetSummary?: AssetSummary
+  AssetUpdate?: AssetUpdate
+  AssetView?: AssetView
+  Checkpoint?: Checkpoint
+  Credits?: Credits
+  DefaultsSetView?: DefaultsSetView
+  ApiError?: ApiError
+  FarmNodeList?: FarmNodeList
+  FileList?: FileList
+  JobList?: JobList
+  JobView?: JobView
+  LanguageList?: LanguageList
+  LiveChanges?: LiveChanges
+  LoginOptions?: LoginOptions
+  LoginPerson?: LoginPerson
+  LoginRequest?: LoginRequest
+  MemberAdd?: MemberAdd
+  NodeUpdate?: NodeUpdate
+  ProblemList?: ProblemList
+  ProjectFileUpdate?: ProjectFileUpdate
+  PublicProjectList?: PublicProjectList
+  PublicProject?: PublicProject
+  PublicUser?: PublicUser
+  SessionList?: SessionList
+  Session?: Session
+  SessionsEnded?: SessionsEnded
+  Team?: Team
+  Todo?: Todo
+  PublicUserList?: PublicUserList
+  UserUpdate?: UserUpdate
+  ServerVersion?: ServerVersion
+  AssetType?: AssetType
+  Asset?: Asset
+  BlendLinkCache?: BlendLinkCache
+  FarmBye?: FarmBye
+  FarmCommon?: FarmCommon
+  FarmCredentials?: FarmCredentials
+  FarmDone?: FarmDone
+  FarmFailed?: FarmFailed
+  FarmHello?: FarmHello
+  FarmPrenodeAck?: FarmPrenodeAck
+  FarmPrenodeJobs?: FarmPrenodeJobs
+  FarmPrenodePoll?: FarmPrenodePoll
+  FarmReportReply?: FarmReportReply
+  FarmReport?: FarmReport
+  FarmTask?: FarmTask
+  FarmWelcome?: FarmWelcome
+  FarmWorkRequest?: FarmWorkRequest
+  FarmWork?: FarmWork
+  JobCreate?: JobCreate
+  JobUpdate?: JobUpdate
+  Job?: Job
+  Language?: Language
+  Share?: Share
+  NodeConfig?: NodeConfig
+  FarmNode?: FarmNode
+  PrenodeConfig?: PrenodeConfig
+  FarmPrenode?: FarmPrenode
+  PriorityScheme?: PriorityScheme
+  ProjectFile?: ProjectFile
+  Project?: Project
+  ServerConfig?: ServerConfig
+  SessionRecord?: SessionRecord
+  State?: State
+  User?: User
 }
 /**
  * POST /api/projects/:project/assets: a new asset, its file copied from its type's template (or, with register, an existing file).
@@ -185,18 +185,18 @@ export interface AllSchemas {
  * via the `definition` "api-asset-create".
  */
 export interface AssetCreate {
-  name: DisplayName;
-  type: Ident;
+  name: DisplayName
+  type: Ident
   /**
    * Where it goes inside the project; missing derives '<type directory>/<name as a file name><template extension>'.
    */
-  path?: string;
-  description?: LongText;
-  owner?: Ident | null;
+  path?: string
+  description?: LongText
+  owner?: Ident | null
   /**
    * Make the file already at 'path' an asset where it is (the Blender add-on's 'Make it an asset'): nothing is copied; the file must exist and must not be an asset yet.
    */
-  register?: boolean;
+  register?: boolean
 }
 /**
  * GET /api/projects/:project/assets: every asset of the project, broken ones included, highest true priority first (then by name), each as an AssetSummary: a 10,000-asset project's list is under 200 kB compressed. GET one asset for all of it.
@@ -208,8 +208,8 @@ export interface AssetList {
   /**
    * Increases whenever anything in the project changes.
    */
-  version: number;
-  assets: AssetSummary[];
+  version: number
+  assets: AssetSummary[]
 }
 /**
  * One asset in the asset list: what the Assets, Shots and Rendering pages show, sort and filter by. Everything else (description, support, dependencies, render statistics, the file's size and date) comes with the asset itself (GET /api/projects/:project/assets/<path>, an AssetView). Each field means what it means in an AssetView.
@@ -221,22 +221,22 @@ export interface AssetSummary {
   /**
    * Path inside the project, as in AssetView: the asset's id in URLs.
    */
-  path: string;
-  meta?: AssetSummaryMeta;
+  path: string
+  meta?: AssetSummaryMeta
   /**
    * Why the sidecar could not be used.
    */
-  broken?: string;
+  broken?: string
   /**
    * Priority after boosting by the assets that depend on it.
    */
-  truePriority: number;
+  truePriority: number
   /**
    * Whether the asset's file is there; null for a file-less asset.
    */
   file: {
-    exists: boolean;
-  } | null;
+    exists: boolean
+  } | null
 }
 /**
  * These fields of the sidecar (asset.schema.json), each as stored there; fields the sidecar leaves out are left out here too.
@@ -245,17 +245,17 @@ export interface AssetSummary {
  * via the `definition` "AssetSummaryMeta".
  */
 export interface AssetSummaryMeta {
-  name: DisplayName;
-  type: Ident;
-  owner?: Ident | null;
-  state: Ident;
-  priority: number;
-  render?: boolean;
-  video?: boolean;
-  rating?: number;
-  pipeline?: "improving" | "ready" | "rendering" | "done";
-  frameStart?: number;
-  frameEnd?: number;
+  name: DisplayName
+  type: Ident
+  owner?: Ident | null
+  state: Ident
+  priority: number
+  render?: boolean
+  video?: boolean
+  rating?: number
+  pipeline?: 'improving' | 'ready' | 'rendering' | 'done'
+  frameStart?: number
+  frameEnd?: number
 }
 /**
  * PATCH /api/projects/:project/assets/<path>: the fields to change; fields left out keep what is on disk, so two people editing different fields never undo each other.
@@ -264,20 +264,20 @@ export interface AssetSummaryMeta {
  * via the `definition` "api-asset-update".
  */
 export interface AssetUpdate {
-  name?: DisplayName;
-  description?: LongText;
-  type?: Ident;
-  owner?: Ident | null;
-  support?: Ident[];
-  state?: Ident;
-  priority?: number;
-  render?: boolean;
-  video?: boolean;
-  dependencies?: string[];
-  rating?: number;
-  pipeline?: "improving" | "ready" | "rendering" | "done";
-  frameStart?: number;
-  frameEnd?: number;
+  name?: DisplayName
+  description?: LongText
+  type?: Ident
+  owner?: Ident | null
+  support?: Ident[]
+  state?: Ident
+  priority?: number
+  render?: boolean
+  video?: boolean
+  dependencies?: string[]
+  rating?: number
+  pipeline?: 'improving' | 'ready' | 'rendering' | 'done'
+  frameStart?: number
+  frameEnd?: number
 }
 /**
  * An asset as the API shows it: its sidecar plus what RFAM knows about its file.
@@ -289,36 +289,36 @@ export interface AssetView {
   /**
    * Path inside the project: the file's path, or the file-less asset's JSON path without .json. The asset's id in URLs.
    */
-  path: string;
-  meta?: Asset;
+  path: string
+  meta?: Asset
   /**
    * Why the sidecar could not be used; the asset keeps its file and is shown with this reason.
    */
-  broken?: string;
+  broken?: string
   /**
    * Priority after boosting by the assets that depend on it.
    */
-  truePriority: number;
+  truePriority: number
   /**
    * The asset's file; null for a file-less asset.
    */
   file: {
-    exists: boolean;
-    size?: number;
-    modified?: Timestamp;
-  } | null;
+    exists: boolean
+    size?: number
+    modified?: Timestamp
+  } | null
   /**
    * Assets this one needs: linked libraries read from the file plus those added by hand.
    */
-  dependencies: string[];
+  dependencies: string[]
   /**
    * Assets that need this one.
    */
-  dependents: string[];
+  dependents: string[]
   /**
    * Libraries the file links that are not there.
    */
-  missingLinks?: string[];
+  missingLinks?: string[]
 }
 /**
  * An asset's sidecar: '<file>.json' beside its file (shots/hero.blend.json for shots/hero.blend), or a file-less asset's own JSON (other/note.json).
@@ -327,56 +327,56 @@ export interface AssetView {
  * via the `definition` "asset".
  */
 export interface Asset {
-  name: DisplayName;
-  description?: LongText;
-  type: Ident;
+  name: DisplayName
+  description?: LongText
+  type: Ident
   /**
    * Who created it.
    */
-  creator?: Ident | null;
-  created?: Timestamp;
+  creator?: Ident | null
+  created?: Timestamp
   /**
    * Who works on it; null means nobody yet.
    */
-  owner?: Ident | null;
+  owner?: Ident | null
   /**
    * Teammates helping the owner.
    */
-  support?: Ident[];
-  state: Ident;
+  support?: Ident[]
+  state: Ident
   /**
    * How urgent it is, within the priority scheme's low..high.
    */
-  priority: number;
+  priority: number
   /**
    * Renderable: offered first by the render form and listed on the Shots page.
    */
-  render?: boolean;
+  render?: boolean
   /**
    * Render it as one video rather than frames by default (the original's 'final').
    */
-  video?: boolean;
+  video?: boolean
   /**
    * Assets this one needs that its file does not link, as paths inside the project (linked libraries are found from the .blend itself).
    */
-  dependencies?: string[];
+  dependencies?: string[]
   /**
    * Shots page rating, 0 to 5.
    */
-  rating?: number;
+  rating?: number
   /**
    * Shots page stage.
    */
-  pipeline?: "improving" | "ready" | "rendering" | "done";
+  pipeline?: 'improving' | 'ready' | 'rendering' | 'done'
   /**
    * Remembered first frame for render jobs.
    */
-  frameStart?: number;
+  frameStart?: number
   /**
    * Remembered last frame for render jobs.
    */
-  frameEnd?: number;
-  renderStats?: RenderStats;
+  frameEnd?: number
+  renderStats?: RenderStats
 }
 /**
  * Render times written back by the farm, so students see which files are slow.
@@ -389,12 +389,12 @@ export interface RenderStats {
    * Samples per frame number, latest last.
    */
   frames?: {
-    [k: string]: RenderSample[] | undefined;
-  };
+    [k: string]: RenderSample[] | undefined
+  }
   /**
    * Samples of whole-video renders, latest last.
    */
-  video?: RenderSample[];
+  video?: RenderSample[]
 }
 /**
  * One render of a frame (or of a whole video).
@@ -406,16 +406,16 @@ export interface RenderSample {
   /**
    * Time the render took.
    */
-  seconds: number;
+  seconds: number
   /**
    * Peak memory Blender reported.
    */
-  memoryMB?: number;
-  at: Timestamp;
+  memoryMB?: number
+  at: Timestamp
   /**
    * Render node that did it.
    */
-  node?: string;
+  node?: string
 }
 /**
  * POST /api/projects/:project/checkpoints/<path>: where the copy of the asset's file was made.
@@ -427,7 +427,7 @@ export interface Checkpoint {
   /**
    * The copy's path inside the project: old/<name>.<timestamp>.<ext> beside the file.
    */
-  checkpoint: string;
+  checkpoint: string
 }
 /**
  * GET /api/projects/:project/credits?format=json: the credits roll made from the film's roles, members and external assets, as text and as sections, with the warnings to fix first (missing licences; a damaged project.json).
@@ -439,12 +439,12 @@ export interface Credits {
   /**
    * The whole roll as plain text (what the text download holds).
    */
-  text: string;
+  text: string
   /**
    * Sentences saying what is missing, for example an external asset without a licence.
    */
-  warnings: string[];
-  sections: CreditSection[];
+  warnings: string[]
+  sections: CreditSection[]
 }
 /**
  * One heading of the roll and its lines.
@@ -453,8 +453,8 @@ export interface Credits {
  * via the `definition` "CreditSection".
  */
 export interface CreditSection {
-  heading: string;
-  lines: string[];
+  heading: string
+  lines: string[]
 }
 /**
  * GET /api/projects/:project/defaults: the defaults set the project uses.
@@ -463,17 +463,17 @@ export interface CreditSection {
  * via the `definition` "api-defaults-set".
  */
 export interface DefaultsSetView {
-  name: string;
-  priority: PriorityScheme;
-  states: State[];
+  name: string
+  priority: PriorityScheme
+  states: State[]
   /**
    * Sorted by their sort value.
    */
-  types: AssetType[];
+  types: AssetType[]
   /**
    * Every defaults set this server offers, for the Project page's choice.
    */
-  sets?: string[];
+  sets?: string[]
 }
 /**
  * How priorities work in a defaults set (priority.json).
@@ -485,27 +485,27 @@ export interface PriorityScheme {
   /**
    * Show the priority column in asset tables.
    */
-  visible?: boolean;
+  visible?: boolean
   /**
    * Lowest priority.
    */
-  low: number;
+  low: number
   /**
    * Highest priority; must be above low.
    */
-  high: number;
+  high: number
   /**
    * Names for evenly spaced levels from low to high, for example Meh, Low, Normal, High, Urgent. Values between levels are kept exactly, never rounded.
    */
-  names?: string[];
+  names?: string[]
   /**
    * Raise an asset in a boostable state above the assets that depend on it.
    */
-  boosting?: boolean;
+  boosting?: boolean
   /**
    * How far above the highest dependent asset a boosted asset goes.
    */
-  boost?: number;
+  boost?: number
 }
 /**
  * One stage of work an asset can be in (states/<ident>.json in a defaults set).
@@ -514,27 +514,27 @@ export interface PriorityScheme {
  * via the `definition` "state".
  */
 export interface State {
-  ident: Ident;
+  ident: Ident
   /**
    * Name shown to people (language files may translate it under 'state:<ident>').
    */
-  name: string;
+  name: string
   /**
    * Assets in this state are boosted by the priority of the assets that depend on them (early states: others are waiting).
    */
-  boost?: boolean;
+  boost?: boolean
   /**
    * Assets in this state are rendered automatically, at low priority, when their file changes.
    */
-  render?: boolean;
+  render?: boolean
   /**
    * Priority of those automatic renders.
    */
-  renderPriority?: number;
+  renderPriority?: number
   /**
    * This state means finished: the asset drops to the end of to-do lists.
    */
-  done?: boolean;
+  done?: boolean
 }
 /**
  * A kind of asset (types/<ident>.json in a defaults set) and the template its files start from.
@@ -543,42 +543,42 @@ export interface State {
  * via the `definition` "asset-type".
  */
 export interface AssetType {
-  ident: Ident;
+  ident: Ident
   /**
    * Name shown to people (translatable under 'type:<ident>').
    */
-  name: string;
+  name: string
   /**
    * Folder, inside the project, where new assets of this type are created.
    */
-  directory: string;
+  directory: string
   /**
    * Priority of a new asset of this type.
    */
-  priority: number;
-  state: Ident;
+  priority: number
+  state: Ident
   /**
    * States this type offers, in the order work goes through them.
    *
    * @minItems 1
    */
-  states: [Ident, ...Ident[]];
+  states: [Ident, ...Ident[]]
   /**
    * Template file beside this type's JSON that a new asset is copied from; missing means assets of this type have no file, only their JSON.
    */
-  file?: string;
+  file?: string
   /**
    * New assets are renderable: offered first by the render form and listed on the Shots page.
    */
-  render?: boolean;
+  render?: boolean
   /**
    * Renders of new assets default to one video rather than frames.
    */
-  video?: boolean;
+  video?: boolean
   /**
    * Order of types in menus and filters.
    */
-  sort?: number;
+  sort?: number
 }
 /**
  * Every refused request answers with this body and a 4xx or 5xx status.
@@ -587,19 +587,19 @@ export interface AssetType {
  * via the `definition` "api-error".
  */
 export interface ApiError {
-  statusCode: number;
+  statusCode: number
   /**
    * HTTP reason, for example 'Bad Request'.
    */
-  error: string;
+  error: string
   /**
    * Stable machine-readable code, for example 'RFAM_BAD_STATE'.
    */
-  code?: string;
+  code?: string
   /**
    * What went wrong and what to do, in a sentence a student can act on.
    */
-  message: string;
+  message: string
 }
 /**
  * GET /api/farm/nodes: every render node the farm knows, with what it is doing.
@@ -608,50 +608,50 @@ export interface ApiError {
  * via the `definition` "api-farm-nodes".
  */
 export interface FarmNodeList {
-  nodes: FarmNodeView[];
-  heartbeatSeconds: number;
-  nodeTimeoutSeconds: number;
+  nodes: FarmNodeView[]
+  heartbeatSeconds: number
+  nodeTimeoutSeconds: number
   /**
    * farmSettings.allowUnsandboxedNodes: nodes without a sandbox get work too.
    */
-  allowUnsandboxedNodes: boolean;
+  allowUnsandboxedNodes: boolean
 }
 /**
  * This interface was referenced by `FarmNodeList`'s JSON-Schema
  * via the `definition` "FarmNodeView".
  */
 export interface FarmNodeView {
-  name: string;
-  version: string;
-  blenderVersion?: string;
-  provides: string[];
-  shares: string[];
-  processes: number;
-  paused: boolean;
-  singleUse: boolean;
-  lastSeen: Timestamp;
+  name: string
+  version: string
+  blenderVersion?: string
+  provides: string[]
+  shares: string[]
+  processes: number
+  paused: boolean
+  singleUse: boolean
+  lastSeen: Timestamp
   /**
    * Heard from within the node timeout.
    */
-  online: boolean;
+  online: boolean
   /**
    * Online but silent for longer than expected (two heartbeats or a long poll): it may be gone.
    */
-  overdue: boolean;
-  sandbox: NodeSandbox;
+  overdue: boolean
+  sandbox: NodeSandbox
   /**
    * What it renders now.
    */
   runs: {
-    job: Uuid;
-    jobName: string;
-    project: string;
+    job: Uuid
+    jobName: string
+    project: string
     /**
      * Frames handed to it and not written yet.
      */
-    frames: number[];
-    since?: Timestamp;
-  }[];
+    frames: number[]
+    since?: Timestamp
+  }[]
 }
 /**
  * Whether the node runs Blender in a sandbox that sees only the job's project (read-only) and writes only its output folder, with a private /tmp and no network. 'bubblewrap': yes (Linux, bwrap). 'none': no, and `reason` says why; the server gives such a node work only when farmSettings.allowUnsandboxedNodes is on.
@@ -660,11 +660,11 @@ export interface FarmNodeView {
  * via the `definition` "NodeSandbox".
  */
 export interface NodeSandbox {
-  kind: "bubblewrap" | "none";
+  kind: 'bubblewrap' | 'none'
   /**
    * Why there is no sandbox (for kind 'none'), in words for staff.
    */
-  reason?: string;
+  reason?: string
 }
 /**
  * GET /api/projects/:project/files?ext=blend: the project's files with that extension, assets or not (old/ folders and dot-files skipped), assets first, then by path. The Rendering page offers them when asked to show every .blend file.
@@ -677,24 +677,24 @@ export interface FileList {
     /**
      * The file's path inside the project, '/' between folders.
      */
-    path: string;
+    path: string
     /**
      * True when the file has a sidecar, i.e. is an asset.
      */
-    asset: boolean;
+    asset: boolean
     /**
      * Size in bytes.
      */
-    size: number;
+    size: number
     /**
      * When the file was last changed.
      */
-    modified: string;
-  }[];
+    modified: string
+  }[]
   /**
    * True when the project holds more matching files than one answer lists (the first ones by walk order are kept).
    */
-  truncated: boolean;
+  truncated: boolean
 }
 /**
  * GET /api/projects/:project/jobs: the project's jobs, newest first, and whether the farm can change anything now.
@@ -703,8 +703,8 @@ export interface FileList {
  * via the `definition` "api-job-list".
  */
 export interface JobList {
-  jobs: JobView[];
-  farm?: FarmState;
+  jobs: JobView[]
+  farm?: FarmState
 }
 /**
  * A job as the Rendering page shows it: the job file's fields without its tasks, plus progress and statistics. GET …/jobs/:id adds the tasks.
@@ -713,106 +713,106 @@ export interface JobList {
  * via the `definition` "api-job-view".
  */
 export interface JobView {
-  id: Uuid;
-  name: DisplayName;
-  project: Ident;
-  file: NamedPath;
+  id: Uuid
+  name: DisplayName
+  project: Ident
+  file: NamedPath
   /**
    * The file's path inside the project.
    */
-  path: string;
-  asset?: string;
-  output: NamedPath;
-  frameStart: number;
-  frameEnd: number;
-  frameStep: number;
-  video: boolean;
-  priority: number;
-  requires: Tag[];
-  chunkSize: number;
-  spread: boolean;
-  status: "queued" | "active" | "paused" | "completed" | "failed" | "cancelled";
-  message?: string;
-  created: Timestamp;
-  updated?: Timestamp;
-  started?: Timestamp;
-  finished?: Timestamp;
-  createdBy?: string;
-  auto: boolean;
-  blocklist: string[];
+  path: string
+  asset?: string
+  output: NamedPath
+  frameStart: number
+  frameEnd: number
+  frameStep: number
+  video: boolean
+  priority: number
+  requires: Tag[]
+  chunkSize: number
+  spread: boolean
+  status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
+  message?: string
+  created: Timestamp
+  updated?: Timestamp
+  started?: Timestamp
+  finished?: Timestamp
+  createdBy?: string
+  auto: boolean
+  blocklist: string[]
   /**
    * Frames by where they stand.
    */
   counts: {
-    frames: number;
-    done: number;
-    active: number;
-    queued: number;
-    failed: number;
-    cancelled: number;
-  };
+    frames: number
+    done: number
+    active: number
+    queued: number
+    failed: number
+    cancelled: number
+  }
   /**
    * Share of frames done.
    */
-  progress: number;
+  progress: number
   /**
    * Failures so far (each retried unless the job failed).
    */
-  errors: number;
+  errors: number
   /**
    * Nodes working on it now.
    */
-  nodes: string[];
+  nodes: string[]
   /**
    * Mean time per frame so far (MFT).
    */
-  meanFrameSeconds: number | null;
-  fastestFrame?: FrameTime;
-  slowestFrame?: FrameTime;
-  peakMemoryMB?: number | null;
+  meanFrameSeconds: number | null
+  fastestFrame?: FrameTime
+  slowestFrame?: FrameTime
+  peakMemoryMB?: number | null
   /**
    * Frames left times the mean frame time, divided by the nodes working on it (at least one).
    */
-  estimatedSecondsLeft?: number | null;
-  lastFailure?: TaskFailure;
+  estimatedSecondsLeft?: number | null
+  lastFailure?: TaskFailure
   /**
    * URL of a picture of the latest frame written, or null.
    */
-  preview: string | null;
+  preview: string | null
   /**
    * Whether the person asking may pause, resume, cancel, render again, re-prioritise, rename or remove it: staff, whoever submitted it, and the owner and helpers of its asset (an automatic render: only the asset's people and staff). The API works it out for each request and always sends it.
    */
-  canChange?: boolean;
-  tasks?: Task[];
+  canChange?: boolean
+  tasks?: Task[]
 }
 /**
  * This interface was referenced by `JobView`'s JSON-Schema
  * via the `definition` "FrameTime".
  */
 export interface FrameTime {
-  frame: number;
-  seconds: number;
+  frame: number
+  seconds: number
 }
 /**
  * This interface was referenced by `Job`'s JSON-Schema
  * via the `definition` "TaskFailure".
  */
 export interface TaskFailure {
-  node: string;
-  at: Timestamp;
+  node: string
+  at: Timestamp
   /**
    * The frame being rendered when it failed.
    */
-  frame?: number;
-  exitCode?: number | null;
+  frame?: number
+  exitCode?: number | null
   /**
    * What went wrong, in a sentence.
    */
-  message: string;
+  message: string
   /**
    * The end of Blender's output.
    */
-  logTail?: string;
+  logTail?: string
 }
 /**
  * This interface was referenced by `Job`'s JSON-Schema
@@ -822,40 +822,40 @@ export interface Task {
   /**
    * Task id, unique within the job.
    */
-  id: string;
+  id: string
   /**
    * Frames this task renders, in order.
    *
    * @minItems 1
    */
-  frames: [number, ...number[]];
+  frames: [number, ...number[]]
   /**
    * Changed only through the farm's state machine.
    */
-  status: "queued" | "active" | "completed" | "failed" | "cancelled";
+  status: 'queued' | 'active' | 'completed' | 'failed' | 'cancelled'
   /**
    * Node working on it.
    */
-  node?: string | null;
+  node?: string | null
   /**
    * Node it was last handed to, kept when it is queued again because that node went silent: only that node may claim it back, and only for a while (docs/farm-protocol.md). Removed when the node gives the task up itself (it failed, signed off, or restarted without it).
    */
-  lastNode?: string;
+  lastNode?: string
   /**
    * How many times it was handed out.
    */
-  attempts: number;
-  assignedAt?: Timestamp;
-  lastReport?: Timestamp;
+  attempts: number
+  assignedAt?: Timestamp
+  lastReport?: Timestamp
   /**
    * Frames of this task already written.
    */
-  framesDone?: number[];
+  framesDone?: number[]
   /**
    * Render time and memory of each frame written.
    */
-  samples?: FrameSample[];
-  failures?: TaskFailure[];
+  samples?: FrameSample[]
+  failures?: TaskFailure[]
 }
 /**
  * One frame written, as its node measured it.
@@ -864,20 +864,20 @@ export interface Task {
  * via the `definition` "FrameSample".
  */
 export interface FrameSample {
-  frame: number;
+  frame: number
   /**
    * Wall-clock time from the end of the previous frame (or of loading the file) until this frame was written.
    */
-  seconds: number;
+  seconds: number
   /**
    * Peak memory Blender reported while rendering it.
    */
-  memoryMB?: number;
+  memoryMB?: number
   /**
    * Node that rendered it.
    */
-  node?: string;
-  at?: Timestamp;
+  node?: string
+  at?: Timestamp
 }
 /**
  * Present while the farm changes nothing: its folder cannot be written (a full disk). The Rendering page shows it as a banner.
@@ -887,23 +887,23 @@ export interface FarmState {
     /**
      * disk-full: the disk (or quota) holding the farm folder is full; cannot-write: it cannot be written for another reason (a read-only mount, permissions, a failing disk).
      */
-    reason: "disk-full" | "cannot-write";
-    since: Timestamp;
+    reason: 'disk-full' | 'cannot-write'
+    since: Timestamp
     /**
      * What happened and what to do, in English (the web UI has its own words for each reason). Until it is resolved every change to the farm (new jobs, job changes, every node message) answers 507 RFAM_DISK_FULL or 503 RFAM_FARM_READ_ONLY; the farm goes on by itself once it can write again.
      */
-    message: string;
-  };
+    message: string
+  }
 }
 export interface LanguageChoice {
   /**
    * Language code, as in GET /api/languages/:code.
    */
-  code: string;
+  code: string
   /**
    * Name of the language in itself, for example 'Deutsch'.
    */
-  name: string;
+  name: string
 }
 /**
  * The data of each 'change' event of GET /api/projects/:project/events (server-sent events): what changed in the project in the last 100 ms. At most 200 changes; 'more' says some were left out, so a page reloads everything.
@@ -915,11 +915,11 @@ export interface LiveChanges {
   /**
    * @maxItems 200
    */
-  changes: ProjectChange[];
+  changes: ProjectChange[]
   /**
    * More changes happened than were sent.
    */
-  more: boolean;
+  more: boolean
 }
 /**
  * One change in a project, by a browser, Blender, a render node or on disk.
@@ -928,15 +928,15 @@ export interface LiveChanges {
  * via the `definition` "ProjectChange".
  */
 export interface ProjectChange {
-  project: Ident;
+  project: Ident
   /**
    * What changed: an asset, the film's settings (project.json), the people, a render job, a render node, or the list of damaged files.
    */
-  kind: "asset" | "project" | "members" | "job" | "node" | "problems";
+  kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems'
   /**
    * The asset's path inside the project, for kind 'asset'.
    */
-  path?: string;
+  path?: string
 }
 /**
  * GET /api/login-options: what the log-in page shows before anyone is logged in.
@@ -945,12 +945,12 @@ export interface ProjectChange {
  * via the `definition` "api-login-options".
  */
 export interface LoginOptions {
-  projects: PublicProject[];
+  projects: PublicProject[]
   /**
    * People in at least one project. Staff who are in no project type their user name instead.
    */
-  users: LoginPerson[];
-  language: string;
+  users: LoginPerson[]
+  language: string
 }
 /**
  * A project as the log-in page and API show it.
@@ -959,13 +959,13 @@ export interface LoginOptions {
  * via the `definition` "api-public-project".
  */
 export interface PublicProject {
-  ident: Ident;
-  name: string;
+  ident: Ident
+  name: string
   /**
    * URL of the team picture.
    */
-  picture: string;
-  renderPriority?: number;
+  picture: string
+  renderPriority?: number
 }
 /**
  * A face on the log-in page, shown before anyone is logged in: nothing about staff, nor who has a password or PIN (picking the face says so).
@@ -974,16 +974,16 @@ export interface PublicProject {
  * via the `definition` "api-login-person".
  */
 export interface LoginPerson {
-  ident: Ident;
-  name: string;
+  ident: Ident
+  name: string
   /**
    * The projects this person is in.
    */
-  projects: Ident[];
+  projects: Ident[]
   /**
    * URL of the picture.
    */
-  picture: string;
+  picture: string
 }
 /**
  * POST /api/session: log in as a member of a project.
@@ -992,12 +992,12 @@ export interface LoginPerson {
  * via the `definition` "api-login".
  */
 export interface LoginRequest {
-  project: Ident;
-  user: Ident;
+  project: Ident
+  user: Ident
   /**
    * Password or PIN, when the user has one.
    */
-  secret?: string;
+  secret?: string
 }
 /**
  * POST /api/projects/:project/members (staff): adds a person to the project.
@@ -1006,7 +1006,7 @@ export interface LoginRequest {
  * via the `definition` "api-member-add".
  */
 export interface MemberAdd {
-  user: Ident;
+  user: Ident
 }
 /**
  * PATCH /api/farm/nodes/:name, or POST /api/farm/nodes/pause-all: a paused node finishes what it renders and takes nothing new.
@@ -1015,7 +1015,7 @@ export interface MemberAdd {
  * via the `definition` "api-node-update".
  */
 export interface NodeUpdate {
-  paused: boolean;
+  paused: boolean
 }
 /**
  * GET /api/problems (staff only): every file RFAM cannot read now, so staff can fix it. Everything else keeps working meanwhile; a problem leaves the list by itself once its file is fixed.
@@ -1024,27 +1024,27 @@ export interface NodeUpdate {
  * via the `definition` "api-problems".
  */
 export interface ProblemList {
-  problems: Problem[];
+  problems: Problem[]
 }
 export interface Problem {
   /**
    * What the file is: a person (users/), a project (projects/), a film's project.json, an asset's sidecar, a language file. It says what is missing until the file is fixed: that person cannot log in; that project is hidden; the film's details and credits leave out what cannot be read; that asset cannot be changed; that language cannot be chosen (fixed, it comes back at the next start). 'farm': a journal file of the farm had lines that could not be read at start; the reason says what the farm found on disk and did (nothing is left to do; the entry stays until the next start).
    */
-  kind: "user" | "project" | "project-file" | "asset" | "language" | "farm";
+  kind: 'user' | 'project' | 'project-file' | 'asset' | 'language' | 'farm'
   /**
    * The file as staff know it: a named path (share::folder/file) inside a share, else relative to the server's settings file, else absolute.
    */
-  file: string;
+  file: string
   /**
    * What is wrong, in English, never quoting the file (it may hold secrets): 'not valid JSON (line 3, column 5)', '/roles/0 must have required property \'id\''.
    */
-  reason: string;
+  reason: string
   /**
    * Whom or what it concerns: the person's or project's ident, the asset's path, the language's code.
    */
-  subject?: string;
-  project?: Ident;
-  since: Timestamp;
+  subject?: string
+  project?: Ident
+  since: Timestamp
 }
 /**
  * PATCH /api/projects/:project/file: change the film's details; fields left out keep what is on disk.
@@ -1053,35 +1053,35 @@ export interface Problem {
  * via the `definition` "api-project-file-update".
  */
 export interface ProjectFileUpdate {
-  title?: string;
-  description?: LongText;
-  license?: string;
-  defaults?: string;
-  roles?: Role[];
-  externalAssets?: ExternalAsset[];
+  title?: string
+  description?: LongText
+  license?: string
+  defaults?: string
+  roles?: Role[]
+  externalAssets?: ExternalAsset[]
 }
 export interface Role {
-  id: Uuid;
+  id: Uuid
   /**
    * The job, for example 'Director'.
    */
-  role: string;
-  user: Ident;
+  role: string
+  user: Ident
 }
 export interface ExternalAsset {
-  id: Uuid;
+  id: Uuid
   /**
    * What it is, for example 'Tree texture'.
    */
-  description: string;
+  description: string
   /**
    * Its licence; the credits are flagged until every external asset has one.
    */
-  license?: string;
+  license?: string
   /**
    * Where it came from: author, web site.
    */
-  origin?: string;
+  origin?: string
 }
 /**
  * A user as the API shows it: never the password hash.
@@ -1090,19 +1090,19 @@ export interface ExternalAsset {
  * via the `definition` "api-public-user".
  */
 export interface PublicUser {
-  ident: Ident;
-  name: string;
-  projects: Ident[];
-  language?: string;
-  staff: boolean;
+  ident: Ident
+  name: string
+  projects: Ident[]
+  language?: string
+  staff: boolean
   /**
    * A password or PIN is needed to log in.
    */
-  hasSecret: boolean;
+  hasSecret: boolean
   /**
    * URL of the picture.
    */
-  picture: string;
+  picture: string
 }
 /**
  * GET /api/users/:user/sessions (the person or staff): where they are logged in, and whether wrong passwords or PINs make their next log-in wait.
@@ -1114,15 +1114,15 @@ export interface SessionList {
   /**
    * Most recently used first.
    */
-  sessions: SessionView[];
+  sessions: SessionView[]
   /**
    * Wrong passwords or PINs lately (forgotten an hour after the last one).
    */
-  failedTries: number;
+  failedTries: number
   /**
    * How long the next log-in must wait; 0 when it need not.
    */
-  waitSeconds: number;
+  waitSeconds: number
 }
 /**
  * One log-in, as its owner and staff see it (never its token).
@@ -1131,19 +1131,19 @@ export interface SessionList {
  * via the `definition` "SessionView".
  */
 export interface SessionView {
-  project: Ident;
-  created: Timestamp;
-  lastUsed: Timestamp;
-  expires: Timestamp;
+  project: Ident
+  created: Timestamp
+  lastUsed: Timestamp
+  expires: Timestamp
   /**
    * 'Firefox on Windows', 'Blender add-on', …
    */
-  client: string;
-  address?: string;
+  client: string
+  address?: string
   /**
    * The log-in this request was made with.
    */
-  current: boolean;
+  current: boolean
 }
 /**
  * GET /api/session: who is logged in, to which project.
@@ -1152,9 +1152,9 @@ export interface SessionView {
  * via the `definition` "api-session".
  */
 export interface Session {
-  user: PublicUser;
-  project: PublicProject;
-  expires?: Timestamp;
+  user: PublicUser
+  project: PublicProject
+  expires?: Timestamp
 }
 /**
  * DELETE /api/users/:user/sessions: how many log-ins were ended.
@@ -1163,7 +1163,7 @@ export interface Session {
  * via the `definition` "api-sessions-ended".
  */
 export interface SessionsEnded {
-  ended: number;
+  ended: number
 }
 /**
  * GET /api/projects/:project/team: every member with their current task.
@@ -1172,11 +1172,11 @@ export interface SessionsEnded {
  * via the `definition` "api-team".
  */
 export interface Team {
-  members: TeamMember[];
+  members: TeamMember[]
 }
 export interface TeamMember {
-  user: PublicUser;
-  task: AssetView | null;
+  user: PublicUser
+  task: AssetView | null
 }
 /**
  * GET /api/projects/:project/todo: a person's assets by true priority, and teammates who want their help.
@@ -1185,19 +1185,19 @@ export interface TeamMember {
  * via the `definition` "api-todo".
  */
 export interface Todo {
-  user: Ident;
+  user: Ident
   /**
    * Owned assets, highest true priority first; the first is the current task.
    */
-  assets: AssetView[];
+  assets: AssetView[]
   /**
    * Teammates whose current task lists this person as support.
    */
-  support: SupportRequest[];
+  support: SupportRequest[]
 }
 export interface SupportRequest {
-  owner: Ident;
-  asset: AssetView;
+  owner: Ident
+  asset: AssetView
 }
 /**
  * PATCH /api/users/:user (the person or staff): their language or the name others see; only the fields sent change.
@@ -1209,8 +1209,8 @@ export interface UserUpdate {
   /**
    * A language code of GET /api/languages, or '' for the server's default.
    */
-  language?: string;
-  name?: DisplayName;
+  language?: string
+  name?: DisplayName
 }
 /**
  * GET /api/version (no log-in needed): the server's version and a fingerprint of its contract, so clients such as the Blender add-on can tell when they were built for another version.
@@ -1222,11 +1222,11 @@ export interface ServerVersion {
   /**
    * RFAM's version (package.json).
    */
-  version: string;
+  version: string
   /**
    * sha256 (hex) over every schemas/*.schema.json and schemas/routes/*.routes.json (named routes/<file>) in name order: for each file its name, a newline, its bytes and a newline.
    */
-  schemas: string;
+  schemas: string
 }
 /**
  * What each .blend file links, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
@@ -1238,11 +1238,11 @@ export interface BlendLinkCache {
   /**
    * Version of this file's layout. A file of another version is replaced, not read.
    */
-  format: 1;
+  format: 1
   /**
    * Version of RFAM's .blend reader that read these files. When the reader changes what it finds, its version goes up and every file is read again.
    */
-  reader: number;
+  reader: number
   /**
    * One entry per file identity: what RFAM read from the file of that identity.
    */
@@ -1250,12 +1250,12 @@ export interface BlendLinkCache {
     /**
      * Which file content this is, as the server's index sees it: '<device>:<inode>:<size>:<modification time in ms>'. Hard links share one entry; a file saved again gets a new identity.
      */
-    identity: string;
+    identity: string
     /**
      * The libraries the file links, as Blender stores them ('//lib/chair.blend'), in file order.
      */
-    libraries: string[];
-  }[];
+    libraries: string[]
+  }[]
 }
 /**
  * POST /api/farm/bye: a node stopping (or a single-use node done) signs off; whatever it still had is queued again at once instead of after the node timeout.
@@ -1264,8 +1264,8 @@ export interface BlendLinkCache {
  * via the `definition` "farm-bye".
  */
 export interface FarmBye {
-  node: NodeName;
-  session: NodeSession;
+  node: NodeName
+  session: NodeSession
 }
 /**
  * Building blocks of the render farm protocol (docs/farm-protocol.md), referenced by the farm-* messages.
@@ -1281,12 +1281,12 @@ export interface FarmCommon {}
  * via the `definition` "RunRef".
  */
 export interface RunRef {
-  job: Uuid;
+  job: Uuid
   /**
    * @minItems 1
    * @maxItems 100000
    */
-  tasks: [string, ...string[]];
+  tasks: [string, ...string[]]
 }
 /**
  * <secrets>/farm-credentials.json: the farm credentials render nodes and prenodes may use, kept as hashes only. Add one with 'npm run farm -- credential <name>'; delete an entry to revoke it.
@@ -1296,13 +1296,13 @@ export interface RunRef {
  */
 export interface FarmCredentials {
   credentials: {
-    name: NodeName;
+    name: NodeName
     /**
      * SHA-256 of the credential (a random 256-bit secret, so a fast hash is safe).
      */
-    hash: string;
-    created: Timestamp;
-  }[];
+    hash: string
+    created: Timestamp
+  }[]
 }
 /**
  * POST /api/farm/done: Blender exited 0 and wrote every frame of the run.
@@ -1311,34 +1311,34 @@ export interface FarmCredentials {
  * via the `definition` "farm-done".
  */
 export interface FarmDone {
-  node: NodeName;
-  session: NodeSession;
-  job: Uuid;
+  node: NodeName
+  session: NodeSession
+  job: Uuid
   /**
    * @minItems 1
    */
-  tasks: [string, ...string[]];
+  tasks: [string, ...string[]]
   /**
    * Processes free now (this run's included): the reply may bring new runs for them, saving a work request.
    */
-  free?: number;
-  frames: FrameSamples;
+  free?: number
+  frames: FrameSamples
   /**
    * Whole run: from starting Blender (or, in a Blender that had the file loaded already, from asking it for the frames) to the last frame written.
    */
-  seconds: number;
+  seconds: number
   /**
    * The Blender that rendered this run stays open with the file loaded, so a next run of this job on this node costs no start-up (the server may then hand it smaller runs).
    */
-  blenderKept?: boolean;
+  blenderKept?: boolean
   /**
    * File name of the last frame (or the video) written.
    */
-  output?: string;
+  output?: string
   /**
    * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
-  preview?: string;
+  preview?: string
 }
 /**
  * POST /api/farm/failed: the run stopped before writing every frame (Blender exited non-zero, crashed, or exited 0 without writing a frame). Frames written before are kept.
@@ -1347,38 +1347,38 @@ export interface FarmDone {
  * via the `definition` "farm-failed".
  */
 export interface FarmFailed {
-  node: NodeName;
-  session: NodeSession;
-  job: Uuid;
+  node: NodeName
+  session: NodeSession
+  job: Uuid
   /**
    * @minItems 1
    */
-  tasks: [string, ...string[]];
+  tasks: [string, ...string[]]
   /**
    * Processes free now (this run's included): the reply may bring new runs for them, saving a work request.
    */
-  free?: number;
-  frames: FrameSamples;
+  free?: number
+  frames: FrameSamples
   /**
    * The frame being rendered when it failed, when known.
    */
-  frame?: number;
+  frame?: number
   /**
    * Blender's exit code; null when it was killed by a signal.
    */
-  exitCode: number | null;
+  exitCode: number | null
   /**
    * The signal that ended Blender, if any.
    */
-  signal?: string | null;
+  signal?: string | null
   /**
    * What went wrong, in a sentence a student can act on.
    */
-  message: string;
+  message: string
   /**
    * The last lines of Blender's output.
    */
-  logTail: string;
+  logTail: string
 }
 /**
  * POST /api/farm/hello: a render node introduces itself (at start, and again whenever the server does not know its session). Tasks the server thinks it runs but it does not list are queued again.
@@ -1387,44 +1387,44 @@ export interface FarmFailed {
  * via the `definition` "farm-hello".
  */
 export interface FarmHello {
-  name: NodeName;
+  name: NodeName
   /**
    * RFAM version of the node.
    */
-  version: string;
+  version: string
   /**
    * Blender version, for example '3.4.1'.
    */
-  blenderVersion?: string;
+  blenderVersion?: string
   /**
    * @maxItems 100
    */
-  provides: Tag[];
+  provides: Tag[]
   /**
    * Shares the node can reach.
    *
    * @maxItems 100
    */
-  shares: Ident[];
+  shares: Ident[]
   /**
    * How many Blenders it runs at once.
    */
-  processes: number;
+  processes: number
   /**
    * It takes one round of work and exits.
    */
-  singleUse?: boolean;
+  singleUse?: boolean
   /**
    * Its processes together use more threads than it has cores (processes of thread count 0 each use them all): two runs of one job there compete for the same cores, so a job of long frames runs in one of its processes at a time.
    */
-  sharedCores?: boolean;
-  sandbox?: NodeSandbox;
+  sharedCores?: boolean
+  sandbox?: NodeSandbox
   /**
    * Runs still going from an earlier session (after a lost connection).
    *
    * @maxItems 64
    */
-  running?: RunRef[];
+  running?: RunRef[]
 }
 /**
  * POST /api/farm/prenode/ack (answered 204): the prenode ran its command for these jobs; its name is added to each job's seenBy (on disk before the answer), so they are never offered to it again. Jobs removed meanwhile are skipped.
@@ -1433,12 +1433,12 @@ export interface FarmHello {
  * via the `definition` "farm-prenode-ack".
  */
 export interface FarmPrenodeAck {
-  name: NodeName;
+  name: NodeName
   /**
    * @minItems 1
    * @maxItems 10000
    */
-  jobs: [Uuid, ...Uuid[]];
+  jobs: [Uuid, ...Uuid[]]
 }
 /**
  * Reply to a prenode poll: jobs waiting for nodes (queued or active, with frames no node has yet) that this prenode has not acted on and whose required tags it provides, oldest first. Finished, cancelled and paused jobs are never offered.
@@ -1450,24 +1450,24 @@ export interface FarmPrenodeJobs {
   /**
    * Longest time the server holds a prenode's poll open: the prenode gives up waiting for an answer a little after that.
    */
-  longPollSeconds?: number;
-  jobs: FarmPrenodeJob[];
+  longPollSeconds?: number
+  jobs: FarmPrenodeJob[]
 }
 export interface FarmPrenodeJob {
-  id: Uuid;
-  name: DisplayName;
-  project: Ident;
-  created: Timestamp;
-  priority: number;
+  id: Uuid
+  name: DisplayName
+  project: Ident
+  created: Timestamp
+  priority: number
   /**
    * One task renders the whole range: one node is enough.
    */
-  video: boolean;
-  requires: Tag[];
+  video: boolean
+  requires: Tag[]
   /**
    * Frames waiting for a node (not written, not being rendered).
    */
-  framesLeft: number;
+  framesLeft: number
 }
 /**
  * POST /api/farm/prenode/poll: a cluster watcher (prenode) asks for the jobs it has not acted on yet. Held open until there is one or longPollSeconds pass (unless wait is false).
@@ -1476,17 +1476,17 @@ export interface FarmPrenodeJob {
  * via the `definition` "farm-prenode-poll".
  */
 export interface FarmPrenodePoll {
-  name: NodeName;
+  name: NodeName
   /**
    * Tags the nodes it starts provide; jobs requiring any other tag are not offered.
    *
    * @maxItems 256
    */
-  provides: Tag[];
+  provides: Tag[]
   /**
    * false answers at once, even with no job.
    */
-  wait?: boolean;
+  wait?: boolean
 }
 /**
  * Reply to a report, done or failed message.
@@ -1498,11 +1498,11 @@ export interface FarmReportReply {
   /**
    * Stop this run now: the job was cancelled, or the tasks are no longer this node's.
    */
-  cancel: boolean;
+  cancel: boolean
   /**
    * New runs for the free processes a done or failed message announced.
    */
-  runs?: FarmTask[];
+  runs?: FarmTask[]
 }
 /**
  * Work handed to a node: some consecutive tasks of one job, rendered by one Blender (for frames, the node's Blender session with the file loaded; for a video, blender -b <file> -o <output> -s <first> -e <last> -j <frameStep> -a). See docs/farm-protocol.md.
@@ -1511,29 +1511,29 @@ export interface FarmReportReply {
  * via the `definition` "farm-task".
  */
 export interface FarmTask {
-  job: Uuid;
+  job: Uuid
   /**
    * Tasks of the job this run covers; reports name them.
    *
    * @minItems 1
    */
-  tasks: [string, ...string[]];
-  name: DisplayName;
-  project: Ident;
-  projectDir?: NamedPath;
-  file: NamedPath;
-  output: NamedPath;
+  tasks: [string, ...string[]]
+  name: DisplayName
+  project: Ident
+  projectDir?: NamedPath
+  file: NamedPath
+  output: NamedPath
   /**
    * Frames to render, ascending, each frameStep after the one before.
    *
    * @minItems 1
    */
-  frames: [number, ...number[]];
-  frameStep: number;
+  frames: [number, ...number[]]
+  frameStep: number
   /**
    * Render one video in the file's own movie format; otherwise frames as images (a movie format becomes PNG).
    */
-  video: boolean;
+  video: boolean
 }
 /**
  * POST /api/farm/report: progress of a run: frames written since the last report and the frame being rendered. Sent when a frame is written and at every heartbeat.
@@ -1542,26 +1542,26 @@ export interface FarmTask {
  * via the `definition` "farm-report".
  */
 export interface FarmReport {
-  node: NodeName;
-  session: NodeSession;
-  job: Uuid;
+  node: NodeName
+  session: NodeSession
+  job: Uuid
   /**
    * @minItems 1
    */
-  tasks: [string, ...string[]];
-  frames: FrameSamples;
+  tasks: [string, ...string[]]
+  frames: FrameSamples
   /**
    * Frame Blender is rendering now.
    */
-  current?: number;
+  current?: number
   /**
    * File name of the latest frame written (in the output folder), for the preview.
    */
-  output?: string;
+  output?: string
   /**
    * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
-  preview?: string;
+  preview?: string
 }
 /**
  * Reply to a hello: the node's session and the timing the server wants.
@@ -1570,36 +1570,36 @@ export interface FarmReport {
  * via the `definition` "farm-welcome".
  */
 export interface FarmWelcome {
-  node: NodeName;
-  session: NodeSession;
+  node: NodeName
+  session: NodeSession
   /**
    * How often a busy node reports progress.
    */
-  heartbeatSeconds: number;
+  heartbeatSeconds: number
   /**
    * Longest time the server holds a work request open.
    */
-  longPollSeconds: number;
+  longPollSeconds: number
   /**
    * Fraction of each interval to vary at random, so nodes do not march in step.
    */
-  jitter: number;
+  jitter: number
   /**
    * After a failed request, the wait grows by this factor per failure…
    */
-  backoffFactor: number;
+  backoffFactor: number
   /**
    * …up to this many seconds.
    */
-  backoffMaxSeconds: number;
+  backoffMaxSeconds: number
   /**
    * Runs listed in the hello that the node must stop.
    */
-  cancel: RunRef[];
+  cancel: RunRef[]
   /**
    * Why the server will give this node no work at all (for its log): it has no sandbox and the farm does not allow that.
    */
-  noWork?: string;
+  noWork?: string
 }
 /**
  * POST /api/farm/work: the node's poll, held open by the server until there is work for a free process, a run it lists must stop, or longPollSeconds pass. It is also the node's heartbeat.
@@ -1608,22 +1608,22 @@ export interface FarmWelcome {
  * via the `definition` "farm-work-request".
  */
 export interface FarmWorkRequest {
-  node: NodeName;
-  session: NodeSession;
+  node: NodeName
+  session: NodeSession
   /**
    * Processes with nothing to do; 0 asks only for cancels.
    */
-  free: number;
+  free: number
   /**
    * Every run the node has not yet reported as done or failed.
    *
    * @maxItems 64
    */
-  running: RunRef[];
+  running: RunRef[]
   /**
    * false answers at once (used by single-use nodes and tests).
    */
-  wait?: boolean;
+  wait?: boolean
 }
 /**
  * Reply to a work request: new runs (at most 'free' of them) and runs to stop now.
@@ -1632,15 +1632,15 @@ export interface FarmWorkRequest {
  * via the `definition` "farm-work".
  */
 export interface FarmWork {
-  runs: FarmTask[];
+  runs: FarmTask[]
   /**
    * Kill these runs' Blenders and do not report them.
    */
-  cancel: RunRef[];
+  cancel: RunRef[]
   /**
    * The node is paused: it gets no new work until resumed.
    */
-  paused: boolean;
+  paused: boolean
 }
 /**
  * POST /api/projects/:project/jobs: render a .blend of the project (from the web UI, the API or the Blender add-on).
@@ -1652,48 +1652,48 @@ export interface JobCreate {
   /**
    * The .blend's path inside the project, for example 'shots/hero.blend'.
    */
-  file: string;
-  name?: DisplayName;
+  file: string
+  name?: DisplayName
   /**
    * First frame to render.
    */
-  frameStart: number;
+  frameStart: number
   /**
    * Last frame; not before frameStart.
    */
-  frameEnd: number;
+  frameEnd: number
   /**
    * Render every n-th frame.
    */
-  frameStep?: number;
+  frameStep?: number
   /**
    * Render the range as one video, in one task, in the file's own (movie) format.
    */
-  video?: boolean;
+  video?: boolean
   /**
    * Default: the asset's true priority (0 for a file that is not an asset).
    */
-  priority?: number;
+  priority?: number
   /**
    * Tags a node must provide, such as 'gpu'.
    */
-  requires?: Tag[];
+  requires?: Tag[]
   /**
    * Frames per task (the unit that is retried); nodes still render consecutive tasks in one Blender.
    */
-  chunkSize?: number;
+  chunkSize?: number
   /**
    * Spread the order over the range; default: the farm's spreadFrames setting.
    */
-  spread?: boolean;
+  spread?: boolean
   /**
    * Output inside the project, without extension, with '#' for the frame number; default 'renders/<file name>/####'.
    */
-  output?: string;
+  output?: string
   /**
    * Create it paused.
    */
-  paused?: boolean;
+  paused?: boolean
 }
 /**
  * PATCH /api/projects/:project/jobs/:id: act on a job or change its priority or name. An action the job's status does not allow answers 409 saying why.
@@ -1702,12 +1702,12 @@ export interface JobCreate {
  * via the `definition` "job-update".
  */
 export interface JobUpdate {
-  action?: JobAction;
+  action?: JobAction
   /**
    * New priority within the project: higher goes first.
    */
-  priority?: number;
-  name?: DisplayName;
+  priority?: number
+  name?: DisplayName
 }
 /**
  * A render job (farm/jobs/<id>.json): a .blend file, a frame range, split into tasks of one or more consecutive frames.
@@ -1716,83 +1716,83 @@ export interface JobUpdate {
  * via the `definition` "job".
  */
 export interface Job {
-  id: Uuid;
-  name: DisplayName;
-  project: Ident;
-  file: NamedPath;
+  id: Uuid
+  name: DisplayName
+  project: Ident
+  file: NamedPath
   /**
    * The asset (path inside the project) whose render statistics this job feeds.
    */
-  asset?: string;
-  output?: NamedPath;
+  asset?: string
+  output?: NamedPath
   /**
    * First frame.
    */
-  frameStart: number;
+  frameStart: number
   /**
    * Last frame; not before frameStart.
    */
-  frameEnd: number;
+  frameEnd: number
   /**
    * Render every n-th frame.
    */
-  frameStep: number;
+  frameStep: number
   /**
    * Render the whole range as one video in one task.
    */
-  video: boolean;
+  video: boolean
   /**
    * Priority within the project.
    */
-  priority: number;
+  priority: number
   /**
    * Tags a node must provide to get this job's tasks.
    */
-  requires: Tag[];
+  requires: Tag[]
   /**
    * Frames per task (the unit that is retried). A node may get several consecutive tasks at once and renders them in one Blender process.
    */
-  chunkSize: number;
+  chunkSize: number
   /**
    * Hand tasks out in an order that spreads over the range (first, last, middle, …) so glitches show early.
    */
-  spread?: boolean;
+  spread?: boolean
   /**
    * Where the job stands; changed only through the farm's state machine.
    */
-  status: "queued" | "active" | "paused" | "completed" | "failed" | "cancelled";
+  status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
   /**
    * Why it stands there, for example who cancelled it or which frame failed.
    */
-  message?: string;
-  created: Timestamp;
-  updated?: Timestamp;
-  started?: Timestamp;
-  finished?: Timestamp;
+  message?: string
+  created: Timestamp
+  updated?: Timestamp
+  started?: Timestamp
+  finished?: Timestamp
   /**
    * Who submitted it ('auto' for automatic renders).
    */
-  createdBy?: string;
+  createdBy?: string
   /**
    * Submitted automatically because the file changed in a render state.
    */
-  auto?: boolean;
+  auto?: boolean
   /**
    * Prenodes that have already acted on this job.
    */
-  seenBy?: string[];
+  seenBy?: string[]
   /**
    * Nodes that failed this job too often and get no more of its tasks.
    */
-  blocklist?: string[];
+  blocklist?: string[]
   /**
    * Counts the job's changes; after a crash the farm's journal (farm/journal/) replays only changes newer than the file.
    */
-  revision?: number;
+  revision?: number
   /**
    * The job's tasks in frame order, each one or more consecutive frames.
    */
-  tasks: Task[];
+  tasks: Task[]
 }
 /**
  * A language file (languages/<code>.json): every string the pages show, by key. Every language has every key of the default language; a test checks it.
@@ -1804,17 +1804,17 @@ export interface Language {
   /**
    * Language code; must equal the file name.
    */
-  code: string;
+  code: string
   /**
    * Name of the language in itself, for example 'Deutsch'.
    */
-  name: string;
+  name: string
   /**
    * Text by key. '{name}' marks a value filled in by the page.
    */
   strings: {
-    [k: string]: string | undefined;
-  };
+    [k: string]: string | undefined
+  }
 }
 /**
  * One share: a name and the folder it stands for on this machine. The server and each render node list their own shares, so one storage can be mounted at different places.
@@ -1823,11 +1823,11 @@ export interface Language {
  * via the `definition` "named-path".
  */
 export interface Share {
-  ident: Ident;
+  ident: Ident
   /**
    * The folder on this machine. A relative path is taken from the folder of the file that lists it.
    */
-  path: string;
+  path: string
 }
 /**
  * A render node's settings (node/config.json, or the file named by --config).
@@ -1839,61 +1839,61 @@ export interface NodeConfig {
   /**
    * Name on the farm; missing uses the host name.
    */
-  name?: string;
+  name?: string
   /**
    * Server address, for example http://farm.example:8080.
    */
-  server: string;
+  server: string
   /**
    * Farm credential issued by the server (or 'file:<path>' to read it from a file).
    */
-  credential: string;
+  credential: string
   /**
    * The shares as mounted on this node.
    */
-  shares: Share[];
+  shares: Share[]
   /**
    * One entry per Blender run at once: its thread count (0 lets Blender decide).
    *
    * @minItems 1
    */
-  processes?: [number, ...number[]];
+  processes?: [number, ...number[]]
   /**
    * Tags this node offers, such as 'gpu'.
    */
-  provides?: Tag[];
+  provides?: Tag[]
   /**
    * Path of the Blender executable.
    */
-  blender?: string;
+  blender?: string
   /**
    * Path of bubblewrap (Debian package bubblewrap). On Linux, Blender runs inside it, seeing only the job's project (read-only) and writing only its output folder, with a private /tmp and no network. The node tries it at start; if it cannot run, the node says so to the server, which gives it work only when farmSettings.allowUnsandboxedNodes is on.
    */
-  bwrap?: string;
+  bwrap?: string
   /**
    * Scheduling niceness of Blender, so a desktop stays usable.
    */
-  nice?: number;
+  nice?: number
   /**
    * Let .blend files run their Python scripts. Off unless the project needs it.
    */
-  scripting?: boolean;
+  scripting?: boolean
   /**
    * Take one round of work, report it and exit (for cluster jobs).
    */
-  singleUse?: boolean;
+  singleUse?: boolean
   /**
    * Wait a random time up to this before first contact, so a burst of nodes spreads out.
    */
-  jitterSeconds?: number;
+  jitterSeconds?: number
   /**
    * Keep a Blender started and waiting in each free process slot, so a new job's first frames begin without Blender's start-up (about a second and a half of CPU). Costs the memory of an empty Blender per slot while idle; false starts Blender only when work arrives.
    */
-  readyBlender?: boolean;
+  readyBlender?: boolean
   /**
    * How long a Blender that rendered frames stays open with its file loaded, waiting for more frames of the same file (a second run then skips Blender's start-up and the file's loading). 0 closes it after each run.
    */
-  keepBlenderSeconds?: number;
+  keepBlenderSeconds?: number
 }
 /**
  * The server's record of a render node (farm/nodes/<name>.json).
@@ -1905,49 +1905,49 @@ export interface FarmNode {
   /**
    * The node's name, unique on the farm.
    */
-  name: string;
+  name: string
   /**
    * RFAM version the node runs.
    */
-  version: string;
+  version: string
   /**
    * Blender version the node runs.
    */
-  blenderVersion?: string;
+  blenderVersion?: string
   /**
    * Tags the node offers, such as 'gpu'.
    */
-  provides: Tag[];
+  provides: Tag[]
   /**
    * Shares the node can reach.
    */
-  shares: Ident[];
+  shares: Ident[]
   /**
    * How many Blenders it runs at once.
    */
-  processes: number;
+  processes: number
   /**
    * A paused node gets no new work.
    */
-  paused: boolean;
-  lastSeen: Timestamp;
+  paused: boolean
+  lastSeen: Timestamp
   /**
    * It takes one round of work and exits (cluster nodes).
    */
-  singleUse?: boolean;
+  singleUse?: boolean
   /**
    * Its processes share its cores (see FarmHello): a job of long frames runs in one of them at a time.
    */
-  sharedCores?: boolean;
-  sandbox?: NodeSandbox;
+  sharedCores?: boolean
+  sandbox?: NodeSandbox
   /**
    * Name of the farm credential that first said hello under this name. The name stays bound to it: a hello with another credential is refused (403) until staff free the name (npm run farm -- forget-node <name>).
    */
-  credential?: string;
+  credential?: string
   /**
    * SHA-256 of the secret session id the server gave it at hello; its requests must carry the id.
    */
-  session?: string;
+  session?: string
 }
 /**
  * A cluster watcher's settings (prenode/config.json): when jobs arrive it runs a command that starts single-use nodes.
@@ -1959,47 +1959,47 @@ export interface PrenodeConfig {
   /**
    * Name of this watcher; each job is acted on once per name.
    */
-  name: string;
+  name: string
   /**
    * Server address.
    */
-  server: string;
+  server: string
   /**
    * Farm credential (or 'file:<path>').
    */
-  credential: string;
+  credential: string
   /**
    * Tags the nodes it starts provide; jobs requiring others are ignored.
    */
-  provides?: Tag[];
+  provides?: Tag[]
   /**
    * Command run through the shell (sh -c) for each batch of new jobs, in the folder the prenode was started in; {frames} (1 per video job plus the frames left of each frame job, at most maxFrames) and {jobs} (how many jobs) are replaced by the counts, which are also in the environment as RFAM_FRAMES and RFAM_JOBS. Exit status 0 means done; anything else is retried next round.
    */
-  command: string;
+  command: string
   /**
    * {frames} is never more than this, so one batch cannot ask for more nodes than the cluster takes (Slurm's default MaxArraySize is 1001).
    */
-  maxFrames?: number;
+  maxFrames?: number
   /**
    * Pause after each round that found jobs (so jobs arriving close together share one command) and after a failing command. Between rounds the prenode holds a long poll that the server answers as soon as a job arrives.
    */
-  checkSeconds?: number;
+  checkSeconds?: number
   /**
    * Hold each poll open until a job arrives (false: ask every checkSeconds).
    */
-  longPoll?: boolean;
+  longPoll?: boolean
   /**
    * First wait after the server could not be reached; doubled after each failure, up to ten times this.
    */
-  retrySeconds?: number;
+  retrySeconds?: number
   /**
    * A command still running after this long is killed and counts as failed.
    */
-  commandTimeoutSeconds?: number;
+  commandTimeoutSeconds?: number
   /**
    * Local file (relative to this configuration's folder) remembering batches whose command succeeded but whose acknowledgement the server has not confirmed yet, so a crash never submits them twice. Default: <name>.prenode-state.json beside this file.
    */
-  stateFile?: string;
+  stateFile?: string
 }
 /**
  * The server's record of a prenode name (farm/prenodes/<name>.json): the farm credential that first used it. Only that credential may poll or acknowledge under this name; staff free the name by removing the file (npm run farm -- forget-prenode <name>).
@@ -2008,12 +2008,12 @@ export interface PrenodeConfig {
  * via the `definition` "prenode".
  */
 export interface FarmPrenode {
-  name: NodeName;
+  name: NodeName
   /**
    * Name of the farm credential that first used this prenode name.
    */
-  credential: string;
-  since: Timestamp;
+  credential: string
+  since: Timestamp
 }
 /**
  * The film's own details (project.json at the top of the project folder): what the credits are made from.
@@ -2025,24 +2025,24 @@ export interface ProjectFile {
   /**
    * The film's title.
    */
-  title?: string;
-  description?: LongText;
+  title?: string
+  description?: LongText
   /**
    * The licence the film is released under, for example 'CC BY 4.0'.
    */
-  license?: string;
+  license?: string
   /**
    * Name of the defaults set (asset types, states, priorities, templates) this project uses; missing means the server's defaultSet.
    */
-  defaults?: string;
+  defaults?: string
   /**
    * Credits, in order: who did what.
    */
-  roles?: Role[];
+  roles?: Role[]
   /**
    * Things the team did not make (music, textures, models), credited with their licence.
    */
-  externalAssets?: ExternalAsset[];
+  externalAssets?: ExternalAsset[]
 }
 /**
  * A team and its film (projects/<ident>.json).
@@ -2051,17 +2051,17 @@ export interface ProjectFile {
  * via the `definition` "project".
  */
 export interface Project {
-  ident: Ident;
-  name: DisplayName;
+  ident: Ident
+  name: DisplayName
   /**
    * Team picture as a named path; null shows a generated one.
    */
-  image?: NamedPath | null;
-  directory: NamedPath;
+  image?: NamedPath | null
+  directory: NamedPath
   /**
    * Weight of this project in the farm's fair share: 2 gets about twice the nodes of 1 when both have work.
    */
-  renderPriority?: number;
+  renderPriority?: number
 }
 /**
  * The server's settings (config/server.json by default, or the file named by RFAM_CONFIG). Relative folders are taken from the folder of this file.
@@ -2073,78 +2073,78 @@ export interface ServerConfig {
   /**
    * Address to listen on. Loopback by default; listening on every interface ('0.0.0.0') is a deliberate choice, best behind a reverse proxy.
    */
-  host?: string;
+  host?: string
   /**
    * TCP port to listen on; 0 picks a free one.
    */
-  port?: number;
+  port?: number
   /**
    * The address people and nodes use to reach this server, printed at start. Defaults to http://host:port.
    */
-  publicUrl?: string;
+  publicUrl?: string
   /**
    * The shares this server can reach. Project folders, pictures and render files are named paths inside them.
    *
    * @minItems 1
    */
-  shares: [Share, ...Share[]];
+  shares: [Share, ...Share[]]
   /**
    * Folder of user files (one users/<ident>.json each).
    */
-  users?: string;
+  users?: string
   /**
    * Folder of project files (one projects/<ident>.json each).
    */
-  projects?: string;
+  projects?: string
   /**
    * Folder for this site's render jobs and nodes. Never sync it between sites.
    */
-  farm?: string;
+  farm?: string
   /**
    * Folder for secrets: farm credentials, the render node's settings and the log-in sessions (sessions/); created with mode 0700.
    */
-  secrets?: string;
+  secrets?: string
   /**
    * Folder for what the server keeps only to start faster (what each .blend links: blend-links.json). Defaults to the folder 'cache' inside the farm folder. Never sync it between sites; it may be deleted while the server is stopped.
    */
-  cache?: string;
+  cache?: string
   /**
    * Folder holding the defaults sets, one sub-folder each.
    */
-  defaults?: string;
+  defaults?: string
   /**
    * The defaults set a project uses when its project file names none.
    */
-  defaultSet?: string;
+  defaultSet?: string
   /**
    * Folder of language files (<code>.json).
    */
-  languages?: string;
+  languages?: string
   /**
    * Language for people who have not chosen one, and for the log-in page.
    */
-  language?: string;
-  pictureShare?: Ident;
+  language?: string
+  pictureShare?: Ident
   /**
    * On start, when there are no users and no projects, create the demo project, demo users and their assets.
    */
-  demo?: boolean;
+  demo?: boolean
   /**
    * When Blender is installed, npm start also starts a render node on this machine (its settings: <secrets>/local-node.json), so renders work out of the box.
    */
-  localNode?: boolean;
+  localNode?: boolean
   /**
    * Every so many seconds the project folders are walked again, to catch changes file watching misses (network file systems).
    */
-  rescanSeconds?: number;
+  rescanSeconds?: number
   /**
    * A log-in ends after this many hours without being used; every use renews it, up to sessionMaxDays after it was made. Logging out, a changed password or PIN, staff's 'log out everywhere' and a removed user file end it at once.
    */
-  sessionHours?: number;
+  sessionHours?: number
   /**
    * A log-in ends this many days after it was made, however often it is used; then the person logs in again.
    */
-  sessionMaxDays?: number;
+  sessionMaxDays?: number
   /**
    * Slows down guessing of passwords and PINs. After a few wrong tries each further try must wait: 1 second, then 2, 4, 8 … up to maxWaitMinutes. The counts are kept in memory (a restart forgets them) and are forgotten an hour after the last wrong try; staff can unlock an account on its profile page.
    */
@@ -2152,28 +2152,28 @@ export interface ServerConfig {
     /**
      * Wrong tries an account may have before it must wait.
      */
-    freeTries?: number;
+    freeTries?: number
     /**
      * Wrong tries (for any accounts) one client address may have before it must wait. Higher than freeTries: a whole class may share one address.
      */
-    freeTriesPerAddress?: number;
+    freeTriesPerAddress?: number
     /**
      * The longest wait.
      */
-    maxWaitMinutes?: number;
-  };
+    maxWaitMinutes?: number
+  }
   /**
    * Addresses or subnets (such as '10.0.0.0/8') of reverse proxies in front of RFAM, whose X-Forwarded-For header names the real client. Behind nginx on the same machine: ["127.0.0.1", "::1"]. Log-in throttling counts wrong tries per client address; without this every client behind the proxy looks like the proxy's address.
    */
-  trustProxy?: string[];
+  trustProxy?: string[]
   /**
    * Largest picture upload accepted, in bytes.
    */
-  maxUploadBytes?: number;
+  maxUploadBytes?: number
   /**
    * How much the server logs (pino levels).
    */
-  logLevel?: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent";
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /**
    * Render farm behaviour.
    */
@@ -2181,40 +2181,40 @@ export interface ServerConfig {
     /**
      * How often a busy node reports progress.
      */
-    heartbeatSeconds?: number;
+    heartbeatSeconds?: number
     /**
      * A node silent for this long is taken as gone; its tasks are queued again.
      */
-    nodeTimeoutSeconds?: number;
+    nodeTimeoutSeconds?: number
     /**
      * A node whose held work request was closed from its end without an answer (its process killed or crashed, its machine shut down) and that sends nothing more for this long is taken as gone at once, without waiting for nodeTimeoutSeconds; its tasks are queued again (it may still claim them back if it returns and nobody took them). Nodes wait at most half of this between retries, so a live node that dropped its request is back in time.
      */
-    nodeGoneSeconds?: number;
+    nodeGoneSeconds?: number
     /**
      * How long an idle node's request for work is held open waiting for a job.
      */
-    longPollSeconds?: number;
+    longPollSeconds?: number
     /**
      * How many times a failed task is tried again, on other nodes where possible.
      */
-    maxRetries?: number;
+    maxRetries?: number
     /**
      * A node that fails this many tasks of one job gets no more of that job.
      */
-    blocklistAfter?: number;
+    blocklistAfter?: number
     /**
      * Render frames in an order that spreads over the range (first, last, middle, …) so glitches show early.
      */
-    spreadFrames?: boolean;
+    spreadFrames?: boolean
     /**
      * Give work to render nodes that cannot keep Blender in a sandbox (no bubblewrap, or a container without user namespaces). Off: such a node stays connected and shows a warning on the Rendering page, but renders nothing, since a .blend file there could read other projects and the node's own settings. Turn it on only where every student's file is trusted.
      */
-    allowUnsandboxedNodes?: boolean;
+    allowUnsandboxedNodes?: boolean
     /**
      * Render automatically, at low priority, assets whose state has render set when their file changes.
      */
-    autoRender?: boolean;
-  };
+    autoRender?: boolean
+  }
 }
 /**
  * <secrets>/sessions/<id>.json: one log-in, kept by the server that made it (mode 0600). The file name is the SHA-256 of the session token; the token itself is never stored. Delete the file to end the log-in (the server forgets it at its next start).
@@ -2223,23 +2223,23 @@ export interface ServerConfig {
  * via the `definition` "session-record".
  */
 export interface SessionRecord {
-  user: Ident;
-  project: Ident;
-  created: Timestamp;
-  lastUsed: Timestamp;
-  expires: Timestamp;
+  user: Ident
+  project: Ident
+  created: Timestamp
+  lastUsed: Timestamp
+  expires: Timestamp
   /**
    * Fingerprint of the person's password hash at log-in ('npm run user -- password' changes it); when the user file holds another, the log-in ends.
    */
-  secretStamp: string;
+  secretStamp: string
   /**
    * What logged in, as people read it: 'Firefox on Windows', 'Blender add-on'.
    */
-  client?: string;
+  client?: string
   /**
    * The client's network address at log-in.
    */
-  address?: string;
+  address?: string
 }
 /**
  * A person (users/<ident>.json). Edit these files with any tool; RFAM follows.
@@ -2248,28 +2248,28 @@ export interface SessionRecord {
  * via the `definition` "user".
  */
 export interface User {
-  ident: Ident;
-  name: DisplayName;
+  ident: Ident
+  name: DisplayName
   /**
    * Profile picture as a named path; null shows a generated avatar.
    */
-  image?: NamedPath | null;
+  image?: NamedPath | null
   /**
    * Projects this person belongs to. Nobody can see or change a project they are not in.
    */
-  projects: Ident[];
+  projects: Ident[]
   /**
    * Language code of the pages this person sees (a file in languages/); empty or missing uses the server's language.
    */
-  language?: string;
+  language?: string
   /**
    * Staff may add people to projects, upload anyone's picture and control every project's render jobs.
    */
-  staff?: boolean;
+  staff?: boolean
   /**
    * Hash of the person's password or PIN (scrypt). Missing means picking your face is enough to log in. Set it with 'npm run user -- password <ident>'.
    */
-  secret?: string;
+  secret?: string
 }
 /**
  * Shared building blocks referenced by the other schemas.
@@ -2281,72 +2281,72 @@ export interface Common {}
 
 /** Schema $id by generated type name, for typo-safe $ref strings. */
 export const schemaIds = {
-  "AssetCreate": "api-asset-create.schema.json",
-  "AssetList": "api-asset-list.schema.json",
-  "AssetSummary": "api-asset-summary.schema.json",
-  "AssetUpdate": "api-asset-update.schema.json",
-  "AssetView": "api-asset-view.schema.json",
-  "Checkpoint": "api-checkpoint.schema.json",
-  "Credits": "api-credits.schema.json",
-  "DefaultsSetView": "api-defaults-set.schema.json",
-  "ApiError": "api-error.schema.json",
-  "FarmNodeList": "api-farm-nodes.schema.json",
-  "FileList": "api-file-list.schema.json",
-  "JobList": "api-job-list.schema.json",
-  "JobView": "api-job-view.schema.json",
-  "LanguageList": "api-language-list.schema.json",
-  "LiveChanges": "api-live-changes.schema.json",
-  "LoginOptions": "api-login-options.schema.json",
-  "LoginPerson": "api-login-person.schema.json",
-  "LoginRequest": "api-login.schema.json",
-  "MemberAdd": "api-member-add.schema.json",
-  "NodeUpdate": "api-node-update.schema.json",
-  "ProblemList": "api-problems.schema.json",
-  "ProjectFileUpdate": "api-project-file-update.schema.json",
-  "PublicProjectList": "api-project-list.schema.json",
-  "PublicProject": "api-public-project.schema.json",
-  "PublicUser": "api-public-user.schema.json",
-  "SessionList": "api-session-list.schema.json",
-  "Session": "api-session.schema.json",
-  "SessionsEnded": "api-sessions-ended.schema.json",
-  "Team": "api-team.schema.json",
-  "Todo": "api-todo.schema.json",
-  "PublicUserList": "api-user-list.schema.json",
-  "UserUpdate": "api-user-update.schema.json",
-  "ServerVersion": "api-version.schema.json",
-  "AssetType": "asset-type.schema.json",
-  "Asset": "asset.schema.json",
-  "BlendLinkCache": "blend-link-cache.schema.json",
-  "Common": "common.schema.json",
-  "FarmBye": "farm-bye.schema.json",
-  "FarmCommon": "farm-common.schema.json",
-  "FarmCredentials": "farm-credentials.schema.json",
-  "FarmDone": "farm-done.schema.json",
-  "FarmFailed": "farm-failed.schema.json",
-  "FarmHello": "farm-hello.schema.json",
-  "FarmPrenodeAck": "farm-prenode-ack.schema.json",
-  "FarmPrenodeJobs": "farm-prenode-jobs.schema.json",
-  "FarmPrenodePoll": "farm-prenode-poll.schema.json",
-  "FarmReportReply": "farm-report-reply.schema.json",
-  "FarmReport": "farm-report.schema.json",
-  "FarmTask": "farm-task.schema.json",
-  "FarmWelcome": "farm-welcome.schema.json",
-  "FarmWorkRequest": "farm-work-request.schema.json",
-  "FarmWork": "farm-work.schema.json",
-  "JobCreate": "job-create.schema.json",
-  "JobUpdate": "job-update.schema.json",
-  "Job": "job.schema.json",
-  "Language": "language.schema.json",
-  "Share": "named-path.schema.json",
-  "NodeConfig": "node-config.schema.json",
-  "FarmNode": "node.schema.json",
-  "PrenodeConfig": "prenode-config.schema.json",
-  "FarmPrenode": "prenode.schema.json",
-  "PriorityScheme": "priority-scheme.schema.json",
-  "ProjectFile": "project-file.schema.json",
-  "Project": "project.schema.json",
-  "ServerConfig": "server-config.schema.json",
-  "SessionRecord": "session-record.schema.json",
-  "State": "state.schema.json",
-  "User": "user.schema.json"
+  AssetCreate: 'api-asset-create.schema.json',
+  AssetList: 'api-asset-list.schema.json',
+  AssetSummary: 'api-asset-summary.schema.json',
+  AssetUpdate: 'api-asset-update.schema.json',
+  AssetView: 'api-asset-view.schema.json',
+  Checkpoint: 'api-checkpoint.schema.json',
+  Credits: 'api-credits.schema.json',
+  DefaultsSetView: 'api-defaults-set.schema.json',
+  ApiError: 'api-error.schema.json',
+  FarmNodeList: 'api-farm-nodes.schema.json',
+  FileList: 'api-file-list.schema.json',
+  JobList: 'api-job-list.schema.json',
+  JobView: 'api-job-view.schema.json',
+  LanguageList: 'api-language-list.schema.json',
+  LiveChanges: 'api-live-changes.schema.json',
+  LoginOptions: 'api-login-options.schema.json',
+  LoginPerson: 'api-login-person.schema.json',
+  LoginRequest: 'api-login.schema.json',
+  MemberAdd: 'api-member-add.schema.json',
+  NodeUpdate: 'api-node-update.schema.json',
+  ProblemList: 'api-problems.schema.json',
+  ProjectFileUpdate: 'api-project-file-update.schema.json',
+  PublicProjectList: 'api-project-list.schema.json',
+  PublicProject: 'api-public-project.schema.json',
+  PublicUser: 'api-public-user.schema.json',
+  SessionList: 'api-session-list.schema.json',
+  Session: 'api-session.schema.json',
+  SessionsEnded: 'api-sessions-ended.schema.json',
+  Team: 'api-team.schema.json',
+  Todo: 'api-todo.schema.json',
+  PublicUserList: 'api-user-list.schema.json',
+  UserUpdate: 'api-user-update.schema.json',
+  ServerVersion: 'api-version.schema.json',
+  AssetType: 'asset-type.schema.json',
+  Asset: 'asset.schema.json',
+  BlendLinkCache: 'blend-link-cache.schema.json',
+  Common: 'common.schema.json',
+  FarmBye: 'farm-bye.schema.json',
+  FarmCommon: 'farm-common.schema.json',
+  FarmCredentials: 'farm-credentials.schema.json',
+  FarmDone: 'farm-done.schema.json',
+  FarmFailed: 'farm-failed.schema.json',
+  FarmHello: 'farm-hello.schema.json',
+  FarmPrenodeAck: 'farm-prenode-ack.schema.json',
+  FarmPrenodeJobs: 'farm-prenode-jobs.schema.json',
+  FarmPrenodePoll: 'farm-prenode-poll.schema.json',
+  FarmReportReply: 'farm-report-reply.schema.json',
+  FarmReport: 'farm-report.schema.json',
+  FarmTask: 'farm-task.schema.json',
+  FarmWelcome: 'farm-welcome.schema.json',
+  FarmWorkRequest: 'farm-work-request.schema.json',
+  FarmWork: 'farm-work.schema.json',
+  JobCreate: 'job-create.schema.json',
+  JobUpdate: 'job-update.schema.json',
+  Job: 'job.schema.json',
+  Language: 'language.schema.json',
+  Share: 'named-path.schema.json',
+  NodeConfig: 'node-config.schema.json',
+  FarmNode: 'node.schema.json',
+  PrenodeConfig: 'prenode-config.schema.json',
+  FarmPrenode: 'prenode.schema.json',
+  PriorityScheme: 'priority-scheme.schema.json',
+  ProjectFile: 'project-file.schema.json',
+  Project: 'project.schema.json',
+  ServerConfig: 'server-config.schema.json',
+  SessionRecord: 'session-record.schema.json',
+  State: 'state.schema.json',
+  User: 'user.schema.json',
 } as const

@@ -10,11 +10,16 @@ import { routeTsTypes } from './ts-types.ts'
 /** The client's name of a path parameter: the final '*' is the asset's `path`. */
 export const paramName = (p: string) => (p === '*' ? 'path' : p)
 
+/** `${code}` as written inside a generated template literal. */
+const placeholder = (code: string) => `\${${code}}`
+
 function urlBuilder (route: ContractRoute, params: string, query: string): string {
   const path = route.path.split('/').map((part) =>
-    part === '*' ? '${rest(p.path)}' : part.startsWith(':') ? `\${seg(p.${part.slice(1)})}` : part).join('/')
+    part === '*' ? placeholder('rest(p.path)') : part.startsWith(':') ? placeholder(`seg(p.${part.slice(1)})`) : part).join('/')
   const args = [pathParams(route.path).length > 0 ? `p: ${params}` : '', route.query ? `q: ${query} = {}` : ''].filter(Boolean)
-  return `  ${route.id}: (${args.join(', ')}) => \`${path}${route.query ? '${search(q)}' : ''}\`,`
+  const url = `${path}${route.query ? placeholder('search(q)') : ''}`
+  const literal = url.includes('${') ? `\`${url}\`` : `'${url}'` // a template literal only where something is put in
+  return `  ${route.id}: (${args.join(', ')}) => ${literal},`
 }
 
 function caller (route: ContractRoute, t: ReturnType<typeof routeTsTypes>): string | undefined {
@@ -64,7 +69,7 @@ export function webClient (areas: RouteArea[], schemas: SchemaDocument[]): { url
       'const rest = (path: string) => path.split(\'/\').map(encodeURIComponent).join(\'/\')',
       'const search = (q: Record<string, string | undefined>) => {',
       '  const given = Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined)',
-      '  return given.length > 0 ? `?${new URLSearchParams(given).toString()}` : \'\'',
+      `  return given.length > 0 ? \`?${placeholder('new URLSearchParams(given).toString()')}\` : ''`,
       '}',
       '',
       '/** The URL of every route people use, by route id: for calls, links, pictures, downloads and event streams. */',

@@ -389,8 +389,8 @@ export class JobStore {
 interface Batch { promise: Promise<void>, resolve: () => void, reject: (err: unknown) => void }
 
 function newBatch (): Batch {
-  let resolve!: () => void
-  let reject!: (err: unknown) => void
-  const promise = new Promise<void>((res, rej) => { resolve = res; reject = rej })
-  return { promise, resolve, reject }
+  let resolveBatch!: () => void
+  let rejectBatch!: (err: unknown) => void
+  const promise = new Promise<void>((resolve, reject) => { resolveBatch = resolve; rejectBatch = reject })
+  return { promise, resolve: resolveBatch, reject: rejectBatch }
 }

@@ -1,5 +1,6 @@
 # Builds the .blend files that test/blend/read-blend-links.blender.test.ts reads, with Blender itself.
-# Run: blender -b --factory-startup --python-exit-code 1 --python make-blend-fixtures.py -- <out dir> [big <subdivisions>]
+# Run: blender -b --factory-startup --python-exit-code 1 --python make-blend-fixtures.py \
+#        -- <out dir> [big <subdivisions>]
 # Prints one line `BLEND_FIXTURES_JSON={...}` mapping each saved file to the library paths Blender
 # itself reports after reopening it, so the test compares our reader with Blender's own view.
 import json
@@ -66,7 +67,7 @@ def make_links():
 
     reset()
     link_collection(chair, 'Chair')
-    shot = save('shot.blend')
+    save('shot.blend')
     save('shot_zstd.blend', compress=True)
 
     reset()

@@ -70,7 +70,8 @@ def facts(set_name, ident, path):
             'denoising': scene.cycles.use_denoising,
             'previewDenoising': scene.cycles.use_preview_denoising,
             # A Denoise node in the compositor needs OpenImageDenoise too.
-            'denoiseNodes': bool(scene.use_nodes and scene.node_tree and any(n.type == 'DENOISE' for n in scene.node_tree.nodes)),
+            'denoiseNodes': bool(scene.use_nodes and scene.node_tree
+                                 and any(n.type == 'DENOISE' for n in scene.node_tree.nodes)),
         }
     return result
 

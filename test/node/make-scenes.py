@@ -6,8 +6,13 @@
 # movie.blend: tiny set to FFMPEG output.
 # exr.blend: tiny writing OpenEXR (a format browsers cannot show).
 # slow.blend: about a second or two a frame (more samples, 160x90), for kill and cancel tests.
-# heavy.blend (with a sample count): slower frames for benchmarks (160x90; ~5 s a frame at 3000 samples on this 2-core machine).
-import sys, os, bpy, bmesh
+# heavy.blend (with a sample count): slower frames for benchmarks (160x90; ~5 s a frame at 3000 samples
+# on this 2-core machine).
+import os
+import sys
+
+import bmesh
+import bpy
 
 args = sys.argv[sys.argv.index('--') + 1:]
 folder = args[0]
@@ -60,11 +65,18 @@ def save(name):
     bpy.ops.wm.save_as_mainfile(filepath=os.path.join(folder, name))
 
 
-scene(); save('tiny.blend')
-scene(camera=False); save('nocam.blend')
-scene(denoise=True); save('denoise.blend')
-scene(movie=True); save('movie.blend')
-scene(exr=True); save('exr.blend')
-scene(samples=300, size=(160, 90)); save('slow.blend')
+scene()
+save('tiny.blend')
+scene(camera=False)
+save('nocam.blend')
+scene(denoise=True)
+save('denoise.blend')
+scene(movie=True)
+save('movie.blend')
+scene(exr=True)
+save('exr.blend')
+scene(samples=300, size=(160, 90))
+save('slow.blend')
 if heavy_samples:
-    scene(samples=heavy_samples, size=(160, 90)); save('heavy.blend')
+    scene(samples=heavy_samples, size=(160, 90))
+    save('heavy.blend')

@@ -23,7 +23,7 @@ export function parseYamlDocuments (source: string): unknown[] {
 }
 
 const isItem = (l: Line | undefined) => l !== undefined && (l.text === '-' || l.text.startsWith('- '))
-const KEY = /^([A-Za-z0-9_.\/-]+|"[^"]*"):(?:\s+(.*))?$/
+const KEY = /^([A-Za-z0-9_./-]+|"[^"]*"):(?:\s+(.*))?$/
 
 function block (lines: Line[], i: number, indent: number): [unknown, number] {
   return isItem(lines[i]) ? sequence(lines, i, indent) : mapping(lines, i, indent)

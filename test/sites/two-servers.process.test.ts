@@ -72,8 +72,10 @@ function corruptFiles (root: string): string[] {
       if (!d.name.endsWith('.json')) continue
       try {
         const data = JSON.parse(readFileSync(abs, 'utf8'))
-        const schema = relative(root, abs).startsWith('users/') ? 'user.schema.json'
-          : relative(root, abs).startsWith('projects/') ? 'project.schema.json'
+        const schema = relative(root, abs).startsWith('users/')
+          ? 'user.schema.json'
+          : relative(root, abs).startsWith('projects/')
+            ? 'project.schema.json'
             : d.name === 'project.json' ? 'project-file.schema.json' : 'asset.schema.json'
         const problem = validator().check(schema, data)
         if (problem) problems.push(`${relative(root, abs)}: ${problem}`)

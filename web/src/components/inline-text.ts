@@ -50,7 +50,7 @@ export class InlineText extends LitElement {
     if (this.draft === undefined) this.draftSave = this.save
     this.draft = (event.target as HTMLInputElement).value
     clearTimeout(this.timer)
-    this.timer = setTimeout(() => void this.flush(), debounceMs)
+    this.timer = setTimeout(() => { void this.flush() }, debounceMs)
   }
 
   /** Saves the draft now (on blur, or when the debounce ends). */

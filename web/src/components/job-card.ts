@@ -160,13 +160,17 @@ export class JobCard extends LitElement {
     // The estimate counts every frame of the range, which only holds without a frame step.
     const range = this.job.frameStep === 1 && !this.job.video
     return html`
-      ${Object.keys(stats.frames!).length ? html`<h4>${t('job:times')}</h4>
+      ${Object.keys(stats.frames!).length
+        ? html`<h4>${t('job:times')}</h4>
         <rfam-render-stats .stats=${stats} .frameStart=${range ? this.job.frameStart : undefined}
-          .frameEnd=${range ? this.job.frameEnd : undefined}></rfam-render-stats>` : nothing}
-      ${failures.length ? html`<h4>${t('job:failures')}</h4>${failures.map(({ task, f }) => html`
+          .frameEnd=${range ? this.job.frameEnd : undefined}></rfam-render-stats>`
+        : nothing}
+      ${failures.length
+        ? html`<h4>${t('job:failures')}</h4>${failures.map(({ task, f }) => html`
         <p class="failure"><strong>${t('job:failure-line', { frames: (f.frame ?? task.frames[0]!), node: f.node, time: format.dateTime(f.at) })}</strong>
           ${f.message}${f.exitCode != null ? ` (${t('job:exit-code', { code: f.exitCode })})` : ''}</p>
-        ${f.logTail ? html`<pre>${f.logTail}</pre>` : nothing}`)}` : nothing}
+        ${f.logTail ? html`<pre>${f.logTail}</pre>` : nothing}`)}`
+        : nothing}
       <table>
         <thead><tr><th>${t('job:frames')}</th><th>${t('job:status')}</th><th>${t('job:node')}</th><th>${t('job:attempts')}</th></tr></thead>
         <tbody>${tasks.map((task) => html`<tr>

@@ -146,8 +146,10 @@ export class JobForm extends LitElement {
             ? html`
               ${renderable.length ? html`<optgroup label=${t('render:group-renderable')}>${renderable.map(option)}</optgroup>` : nothing}
               ${other.length ? html`<optgroup label=${t('render:group-other')}>${other.map(option)}</optgroup>` : nothing}
-              ${loose.length ? html`<optgroup label=${t('render:group-files')}>${loose.map((path) => html`
-                <option value=${path} ?selected=${path === this.path}>${path}</option>`)}</optgroup>` : nothing}`
+              ${loose.length
+                ? html`<optgroup label=${t('render:group-files')}>${loose.map((path) => html`
+                <option value=${path} ?selected=${path === this.path}>${path}</option>`)}</optgroup>`
+                : nothing}`
             : renderable.map(option)}
         </select>
         <label class="check"><input type="checkbox" .checked=${this.showAll} @change=${this._showAll}> ${t('render:show-all')}</label>

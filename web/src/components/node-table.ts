@@ -71,8 +71,10 @@ export class NodeTable extends LitElement {
       <div class="all">
         <span class="muted">${t('node:count', { count: nodes.length, online: nodes.filter((n) => n.online).length })}</span>
         <span class="spacer"></span>
-        ${staff ? html`<button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: true }))}>${t('node:pause-all')}</button>
-        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: false }))}>${t('node:resume-all')}</button>` : nothing}
+        ${staff
+          ? html`<button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: true }))}>${t('node:pause-all')}</button>
+        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: false }))}>${t('node:resume-all')}</button>`
+          : nothing}
       </div>
       ${nodes.length === 0 ? html`<p>${t('node:none')}</p>` : nothing}
       <ul>${nodes.map((node) => {
@@ -85,9 +87,11 @@ export class NodeTable extends LitElement {
           <p class="small">${t('node:processes', { count: node.processes })}${node.provides.length ? ` · ${node.provides.join(', ')}` : ''}</p>
           <p class="small">${t('node:last-seen', { time: format.dateTime(node.lastSeen) })}</p>
           ${node.runs.length ? html`<ul class="runs">${node.runs.map((run) => html`<li>${run.jobName}: ${run.frames.join(', ')}</li>`)}</ul>` : nothing}
-          ${staff ? html`<button type="button" ?disabled=${this.busy}
+          ${staff
+            ? html`<button type="button" ?disabled=${this.busy}
             @click=${() => this.run(() => farm.pauseNode(node.name, { paused: !node.paused }))}
-            aria-label=${`${node.paused ? t('node:resume') : t('node:pause')}: ${node.name}`}>${node.paused ? t('node:resume') : t('node:pause')}</button>` : nothing}
+            aria-label=${`${node.paused ? t('node:resume') : t('node:pause')}: ${node.name}`}>${node.paused ? t('node:resume') : t('node:pause')}</button>`
+            : nothing}
         </li>`
       })}</ul>`
   }

@@ -100,7 +100,8 @@ export class RenderStatsView extends LitElement {
     return html`
       <dl>
         ${video ? html`<dt>${t('stats:video')}</dt><dd>${format.duration(video.seconds)}</dd>` : nothing}
-        ${summary ? html`
+        ${summary
+          ? html`
           <dt>${t('stats:mean')}</dt><dd>${format.duration(summary.mean)}</dd>
           <dt>${t('stats:fastest')}</dt>
           <dd>${t('stats:at-frame', { time: format.duration(summary.fastest.seconds), frame: summary.fastest.frame })}</dd>
@@ -109,7 +110,8 @@ export class RenderStatsView extends LitElement {
           <dt>${t('stats:estimate')}</dt>
           <dd>${format.duration(summary.estimate)}${summary.missing > 0
             ? html` <span class="muted">${t('stats:estimate-range', { low: format.duration(summary.low), high: format.duration(summary.high), missing: summary.missing })}</span>`
-            : nothing}</dd>` : nothing}
+            : nothing}</dd>`
+          : nothing}
       </dl>
       ${summary ? this.chart(summary) : nothing}`
   }

@@ -67,7 +67,9 @@ export class SessionListElement extends LitElement {
     const staff = appState.me?.staff === true
     return html`
       <p>${this.mine ? t('sessions:intro-mine') : t('sessions:intro-other', { name: this.name })}</p>
-      ${list.sessions.length === 0 ? html`<p class="muted">${t('sessions:none')}</p>` : html`<ul>
+      ${list.sessions.length === 0
+        ? html`<p class="muted">${t('sessions:none')}</p>`
+        : html`<ul>
         ${list.sessions.map((s) => html`<li>
           <div class="where">${s.client}${s.address ? ` · ${s.address}` : ''}${s.current ? html` <span class="muted">(${t('sessions:this-one')})</span>` : nothing}</div>
           <div class="when">${t('sessions:when', { lastUsed: format.dateTime(s.lastUsed), ends: format.dateTime(s.expires) })}</div>

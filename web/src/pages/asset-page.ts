@@ -177,13 +177,19 @@ export class AssetPage extends LitElement {
     const candidates = this.allPaths.filter((p) => !asset.dependencies.includes(p))
     return html`
       <h3>${t('asset:dependencies')}</h3>
-      ${asset.dependencies.length === 0 ? html`<p class="muted">${t('asset:no-dependencies')}</p>` : html`<ul class="links">
+      ${asset.dependencies.length === 0
+        ? html`<p class="muted">${t('asset:no-dependencies')}</p>`
+        : html`<ul class="links">
         ${asset.dependencies.map((path) => html`<li>${this.pathLink(path)}
-          ${byHand.has(path) ? html`<button type="button" class="quiet" @click=${() => this._removeDependency(path)}
-            aria-label=${t('asset:remove-dependency', { path })}>✕</button>` : html`<span class="muted">${t('asset:linked')}</span>`}</li>`)}
+          ${byHand.has(path)
+            ? html`<button type="button" class="quiet" @click=${() => this._removeDependency(path)}
+            aria-label=${t('asset:remove-dependency', { path })}>✕</button>`
+            : html`<span class="muted">${t('asset:linked')}</span>`}</li>`)}
       </ul>`}
-      ${(asset.missingLinks ?? []).length > 0 ? html`<p class="missing">${t('asset:missing-links')}</p>
-        <ul class="links">${asset.missingLinks!.map((path) => html`<li class="mono">${path}</li>`)}</ul>` : nothing}
+      ${(asset.missingLinks ?? []).length > 0
+        ? html`<p class="missing">${t('asset:missing-links')}</p>
+        <ul class="links">${asset.missingLinks!.map((path) => html`<li class="mono">${path}</li>`)}</ul>`
+        : nothing}
       <div class="add-dep">
         <label class="visually-hidden" for="add-dependency">${t('asset:add-dependency')}</label>
         <select id="add-dependency" @focus=${this._loadPaths} @pointerenter=${this._loadPaths}>
@@ -193,7 +199,9 @@ export class AssetPage extends LitElement {
         <button type="button" @click=${this._addDependency}>${t('action:add')}</button>
       </div>
       <h3>${t('asset:dependents')}</h3>
-      ${asset.dependents.length === 0 ? html`<p class="muted">${t('asset:no-dependents')}</p>` : html`<ul class="links">
+      ${asset.dependents.length === 0
+        ? html`<p class="muted">${t('asset:no-dependents')}</p>`
+        : html`<ul class="links">
         ${asset.dependents.map((path) => html`<li>${this.pathLink(path)}</li>`)}
       </ul>`}`
   }
@@ -259,8 +267,10 @@ export class AssetPage extends LitElement {
           <section class="card" aria-labelledby="file">
             <h2 id="file">${t('asset:file')}</h2>
             ${this.facts(asset)}
-            ${asset.file?.exists ? html`<p><button type="button" @click=${this._checkpoint}>${t('asset:checkpoint')}</button></p>
-              <p role="status" class="muted">${this.checkpointMessage}</p>` : nothing}
+            ${asset.file?.exists
+              ? html`<p><button type="button" @click=${this._checkpoint}>${t('asset:checkpoint')}</button></p>
+              <p role="status" class="muted">${this.checkpointMessage}</p>`
+              : nothing}
           </section>
           <section class="card" aria-label=${t('asset:dependencies')}>${this.dependencies(asset)}</section>
           <section class="card danger-zone" aria-labelledby="delete">

@@ -134,10 +134,12 @@ export class AssetsPage extends LitElement {
         <span class="spacer"></span>
         <a class="button primary" href="/new">+ ${t('assets:new')}</a>
       </div>
-      ${broken.length > 0 ? html`<section class="card broken" aria-labelledby="broken-heading">
+      ${broken.length > 0
+        ? html`<section class="card broken" aria-labelledby="broken-heading">
         <h2 id="broken-heading">${t('assets:broken', { count: broken.length })}</h2>
         <ul>${broken.map((a) => html`<li><span class="mono">${a.path}</span>: ${a.broken}</li>`)}</ul>
-      </section>` : nothing}
+      </section>`
+        : nothing}
       <rfam-type-toggles .types=${types} .shown=${shown} .counts=${counts} @types-change=${this._types}></rfam-type-toggles>
       <div class="tools">
         <div class="field">

@@ -47,7 +47,9 @@ export class CreditsPage extends LitElement {
         <a class="button primary" href=${download} download="${appState.project}-credits.txt">↓ ${t('credits:download')}</a>
       </div>
       ${this.credits.error ? html`<p class="error" role="alert">${this.credits.error}</p>` : nothing}
-      ${!credits ? html`<p class="muted" aria-busy="true">${t('common:loading')}</p>` : html`
+      ${!credits
+        ? html`<p class="muted" aria-busy="true">${t('common:loading')}</p>`
+        : html`
         ${credits.warnings.length > 0
           ? html`<section class="card warnings" aria-labelledby="warnings"><h2 id="warnings">⚠ ${t('credits:not-final')}</h2>
               <ul>${credits.warnings.map((w) => html`<li>${w}</li>`)}</ul>

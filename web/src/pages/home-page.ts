@@ -97,10 +97,12 @@ export class HomePage extends LitElement {
           ${supporters.length === 0
             ? html`<p class="muted">${t('asset:no-supporters')}</p>`
             : html`<div class="faces">${supporters.map((u, i) => html`${face(u, 40)}<span>${u?.name ?? meta.support![i]}</span>`)}</div>`}
-          ${asset.file ? html`<div class="checkpoint">
+          ${asset.file
+            ? html`<div class="checkpoint">
             <button type="button" @click=${() => this._checkpoint(asset)}>${t('asset:checkpoint')}</button>
             <p role="status" class="muted">${this.checkpointMessage}</p>
-          </div>` : nothing}
+          </div>`
+            : nothing}
         </section>
       </div>
     </article>`
@@ -117,12 +119,15 @@ export class HomePage extends LitElement {
       ${current
         ? keyed(current.path, this.currentCard(current))
         : html`<div class="card empty"><p>${t('home:nothing')}</p><a class="button primary" href="/assets">${t('home:go-assets')}</a></div>`}
-      ${rest.length > 0 ? html`
+      ${rest.length > 0
+        ? html`
         <h2>${t('home:next')}</h2>
         <div class="card list">
           <rfam-asset-table .assets=${rest} from="home" .showPriority=${showPriority} label=${t('home:next')}></rfam-asset-table>
-        </div>` : nothing}
-      ${todo.support.length > 0 ? html`
+        </div>`
+        : nothing}
+      ${todo.support.length > 0
+        ? html`
         <h2>${t('home:support')}</h2>
         <div class="support-cards">
           ${todo.support.map((request) => html`<div class="card support-card">
@@ -133,7 +138,8 @@ export class HomePage extends LitElement {
               <div>${request.asset.meta ? html`${appState.typeName(request.asset.meta.type)} ${stateBadge(request.asset.meta.state)}` : nothing}</div>
             </div>
           </div>`)}
-        </div>` : nothing}`
+        </div>`
+        : nothing}`
   }
 }
 

@@ -149,7 +149,8 @@ export class LoginPage extends LitElement {
             @click=${() => this._pickProject(p)}><img src=${p.picture} alt="" width="112" height="112"><span>${p.name}</span></button></li>`)}
         </ul>
       </section>
-      ${this.project ? html`<section aria-labelledby="people-heading">
+      ${this.project
+        ? html`<section aria-labelledby="people-heading">
         <h2 id="people-heading">${t('login:pick-person', { project: this.project.name })}</h2>
         <ul class="grid">
           ${this.people().map((u) => html`<li><button type="button" class="pick person" aria-pressed=${this.user?.ident === u.ident ? 'true' : 'false'}
@@ -166,14 +167,17 @@ export class LoginPage extends LitElement {
             <button type="submit" ?disabled=${this.busy}>${t('login:next')}</button>
           </form>
         </details>
-      </section>` : nothing}
-      ${this.user && this.needsSecret ? html`<form @submit=${this._submit}>
+      </section>`
+        : nothing}
+      ${this.user && this.needsSecret
+        ? html`<form @submit=${this._submit}>
         <div class="field">
           <label for="secret">${t('login:secret', { name: this.user.name })}</label>
           <input id="secret" type="password" autocomplete="current-password" required>
         </div>
         <button class="primary" type="submit" ?disabled=${this.busy || this.countdown.remaining > 0}>${t('login:button')}</button>
-      </form>` : nothing}
+      </form>`
+        : nothing}
       ${this.countdown.remaining > 0 ? html`<p class="error" role="alert">${this.waitText()}</p>` : nothing}
       ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}`
   }

@@ -50,15 +50,19 @@ export class ProfilePage extends LitElement {
             ? html`<rfam-inline-text label=${t('profile:name')} required .value=${person.name} .save=${this._saveName}></rfam-inline-text>
                 <rfam-picture-upload label=${t('profile:picture')} .upload=${this._upload}></rfam-picture-upload>`
             : html`<p>${person.name}</p>`}
-          ${mine ? html`<div class="field"><span>${t('profile:language')}</span>
+          ${mine
+            ? html`<div class="field"><span>${t('profile:language')}</span>
             <rfam-language-switcher persist></rfam-language-switcher>
-            <span class="hint">${t('profile:language-hint', { language: i18n.name })}</span></div>` : nothing}
+            <span class="hint">${t('profile:language-hint', { language: i18n.name })}</span></div>`
+            : nothing}
         </div>
       </div>
-      ${canEdit ? html`<section class="card" aria-labelledby="sessions-heading">
+      ${canEdit
+        ? html`<section class="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">${t('sessions:title')}</h2>
         <rfam-session-list .user=${person.ident} .name=${person.name}></rfam-session-list>
-      </section>` : nothing}`
+      </section>`
+        : nothing}`
   }
 }
 

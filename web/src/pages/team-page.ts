@@ -50,10 +50,12 @@ export class TeamPage extends LitElement {
               <div class="task">${task?.meta
                 ? html`<a href=${assetHref(task.path, 'team')}>${task.meta.name}</a> ${stateBadge(task.meta.state)}`
                 : html`<span class="muted">${t('team:no-task')}</span>`}</div>
-              ${task ? html`<div class="label">${t('team:supported-by')}</div>
+              ${task
+                ? html`<div class="label">${t('team:supported-by')}</div>
                 ${supporters.length === 0
                   ? html`<span class="muted">${t('team:nobody')}</span>`
-                  : html`<div class="faces">${supporters.map((ident) => html`${face(appState.user(ident), 28)} <span>${appState.userName(ident)}</span>`)}</div>`}` : nothing}
+                  : html`<div class="faces">${supporters.map((ident) => html`${face(appState.user(ident), 28)} <span>${appState.userName(ident)}</span>`)}</div>`}`
+                : nothing}
             </div>
           </li>`
         })}
