@@ -31,6 +31,12 @@ async function storeWithJob (t: Tap, options: Partial<JobStoreOptions> = {}) {
   return { farmDir, store, job }
 }
 
+/** Another store loading the same folder (after a crash: the first one was never closed), and what it loaded. */
+async function loadAgain (farmDir: string) {
+  const store = new JobStore({ farmDir, log: quiet })
+  return { store, loaded: (await store.load())[0] }
+}
+
 /** The job file of ID1 as it is on disk now. */
 const jobFile = (farmDir: string) => JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
 
@@ -45,8 +51,7 @@ t.test('acknowledged changes survive a crash', async (t) => {
   await Promise.all([a.record(job, [0]), a.record(job, [])])
   t.same(await a.journalFiles(), ['1.ndjson'], 'changes went to the journal')
   // "Crash": a second store reads the same folder without the first being closed.
-  const b = new JobStore({ farmDir, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(farmDir)
   t.equal(loaded!.status, 'active')
   t.equal(loaded!.tasks[0]!.status, 'completed')
   t.same(loaded!.tasks[0]!.framesDone, [1])
@@ -73,8 +78,7 @@ t.test('journal lines carry the job\'s own fields only when they changed', async
   const lines = readFileSync(join(farmDir, 'journal', '1.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { r: number, h?: Job })
   t.same(lines.map((l) => l.h?.priority ?? null), [0, null, 7, null], 'fields go in when they change, not with every task change')
   // "Crash": replaying lines without fields keeps the fields of the lines before them.
-  const b = new JobStore({ farmDir, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(farmDir)
   t.match(loaded, { status: 'active', priority: 7, revision: 4 })
   t.same(loaded!.tasks.map((task) => task.status), ['completed', 'active', 'active', 'queued'])
   await b.close()
@@ -147,8 +151,7 @@ t.test('a damaged line in the middle is listed; one whose job cannot be read nam
   lines[0] = lines[0]!.slice(0, 60) + '%%' + lines[0]!.slice(62)
   lines[1] = 'x' + lines[1]!.slice(1)
   writeFileSync(file, lines.join('\n'))
-  const b = new JobStore({ farmDir, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(farmDir)
   t.same(b.damaged, [{ file, line: 1, torn: false, job: ID1 }, { file, line: 2, torn: false }])
   t.same(loaded!.tasks.map((x) => x.status), ['queued', 'queued', 'active', 'queued'], 'the lines after them are replayed')
   await b.close()
@@ -204,8 +207,7 @@ t.test('on a full disk: a refused line puts its job back as on disk, with every 
   const lines = readFileSync(join(disk, 'journal', '1.ndjson'), 'utf8')
   t.ok(lines.endsWith('\n') && lines.split('\n').filter(Boolean).every((l) => JSON.parse(l)), 'the journal holds whole lines only: nothing of the refused ones')
   await a.close()
-  const b = new JobStore({ farmDir: disk, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(disk)
   t.match(loaded, { priority: 0, revision: 2 })
   t.same(loaded!.tasks.map((x) => x.status), ['active', 'queued', 'queued', 'active'], 'a restart sees what was written, nothing refused')
   t.same((await b.load()).length, 1, 'and no refused job')
