@@ -7,7 +7,7 @@ import sharp from 'sharp'
 import type { ProjectFile, User } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, startAndOpen } from './web-helper.ts'
+import { hasChromium, launchBrowser, loggedInPage, openAs, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -89,9 +89,10 @@ t.test('credits flag an external asset without a licence until it has one; downl
 })
 
 t.test('staff add a person to the project and change the team picture', async (t) => {
-  const { server, page, errors } = await startAndOpen(t, 'teacher', '/project')
+  const server = await startTestServer(t, { web: true })
   const kim: User = { ident: 'kim', name: 'Kim Park', image: null, projects: [] }
   writeFileSync(join(server.config.usersDir, 'kim.json'), JSON.stringify(kim))
+  const { page, errors } = await openAs(await launchBrowser(t), server, 'teacher', '/project')
   const select = page.getByLabel('Add a person to this project')
   await until('Kim is offered', async () => (await select.locator('option').allTextContents()).includes('Kim Park'))
   await select.selectOption('kim')
