@@ -13,10 +13,10 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import type { Project, User } from '../schemas/generated/types.ts'
 import { validator } from '../schemas/validator.ts'
 import { loadConfig, type LoadedConfig } from '../server/config/load-config.ts'
-import { ConfigError } from '../server/config/read-json-file.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
 import { isInside, parseNamedPath } from '../server/store/named-paths.ts'
+import { Refusal, UsageError, exitCodeOf } from './command-errors.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run backup -- <project> [--to <folder>] [--no-old] [--config <server.json>]
@@ -27,9 +27,6 @@ const USAGE = `Usage: npm run backup -- <project> [--to <folder>] [--no-old] [--
 const IDENT = /^[a-z0-9][a-z0-9_-]{0,63}$/
 const COPY_TRIES = 5
 const PARALLEL = 8
-
-class UsageError extends Error {}
-class Refusal extends Error {}
 
 interface Options { project: string, to?: string, noOld: boolean, configFile?: string }
 
@@ -330,7 +327,7 @@ function size (bytes: number): string {
 
 /** The command: `argv` is what follows `npm run backup --`; the exit code is returned. */
 export async function main (argv: string[], io: ScriptIo = processIo): Promise<number> {
-  try {
+  return await exitCodeOf('backup', USAGE, io, async () => {
     const options = parseArgs(argv)
     const r = await backup(options)
     io.out(`Backed up project "${options.project}" to ${r.folder}`)
@@ -342,18 +339,7 @@ export async function main (argv: string[], io: ScriptIo = processIo): Promise<n
     for (const w of r.warnings) io.out(`  warning: ${w}`)
     io.out(`\n${r.restore}`)
     return 0
-  } catch (err) {
-    if (err instanceof UsageError) {
-      if (err.message) io.err(`backup: ${err.message}`)
-      io.err(USAGE)
-      return 2
-    }
-    if (err instanceof Refusal || err instanceof ConfigError) {
-      io.err(`backup: ${err.message}`)
-      return 1
-    }
-    throw err
-  }
+  })
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

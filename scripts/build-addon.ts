@@ -52,6 +52,22 @@ export function addonVersion (dir = addonDir): string {
 const DOS_DATE = (1 << 5) | 1 // 1980-01-01
 const DOS_TIME = 0
 
+/**
+ * The fields a local header and its central directory entry both hold, in the same order (APPNOTE
+ * 4.3.7 and 4.3.12): version needed … file name length, from `at` on.
+ */
+function writeFileFields (header: Buffer, at: number, file: { crc: number, packedSize: number, size: number, nameLength: number }): void {
+  header.writeUInt16LE(20, at) // version needed
+  header.writeUInt16LE(0x0800, at + 2) // UTF-8 names
+  header.writeUInt16LE(8, at + 4) // deflate
+  header.writeUInt16LE(DOS_TIME, at + 6)
+  header.writeUInt16LE(DOS_DATE, at + 8)
+  header.writeUInt32LE(file.crc, at + 10)
+  header.writeUInt32LE(file.packedSize, at + 14)
+  header.writeUInt32LE(file.size, at + 18)
+  header.writeUInt16LE(file.nameLength, at + 22)
+}
+
 export function zip (entries: { name: string, data: Buffer }[]): Buffer {
   const locals: Buffer[] = []
   const centrals: Buffer[] = []
@@ -59,31 +75,14 @@ export function zip (entries: { name: string, data: Buffer }[]): Buffer {
   for (const { name, data } of entries) {
     const nameBytes = Buffer.from(name, 'utf8')
     const packed = deflateRawSync(data, { level: 9 })
-    const crc = crc32(data)
-    const local = Buffer.alloc(30)
+    const file = { crc: crc32(data), packedSize: packed.length, size: data.length, nameLength: nameBytes.length }
+    const local = Buffer.alloc(30) // the extra field's length (at 28) stays 0
     local.writeUInt32LE(0x04034b50, 0)
-    local.writeUInt16LE(20, 4) // version needed
-    local.writeUInt16LE(0x0800, 6) // UTF-8 names
-    local.writeUInt16LE(8, 8) // deflate
-    local.writeUInt16LE(DOS_TIME, 10)
-    local.writeUInt16LE(DOS_DATE, 12)
-    local.writeUInt32LE(crc, 14)
-    local.writeUInt32LE(packed.length, 18)
-    local.writeUInt32LE(data.length, 22)
-    local.writeUInt16LE(nameBytes.length, 26)
-    local.writeUInt16LE(0, 28)
+    writeFileFields(local, 4, file)
     const central = Buffer.alloc(46)
     central.writeUInt32LE(0x02014b50, 0)
     central.writeUInt16LE((3 << 8) | 20, 4) // made by Unix, so the mode below counts
-    central.writeUInt16LE(20, 6)
-    central.writeUInt16LE(0x0800, 8)
-    central.writeUInt16LE(8, 10)
-    central.writeUInt16LE(DOS_TIME, 12)
-    central.writeUInt16LE(DOS_DATE, 14)
-    central.writeUInt32LE(crc, 16)
-    central.writeUInt32LE(packed.length, 20)
-    central.writeUInt32LE(data.length, 24)
-    central.writeUInt16LE(nameBytes.length, 28)
+    writeFileFields(central, 6, file)
     central.writeUInt32LE(((0o100644 << 16) >>> 0), 38) // regular file, rw-r--r--
     central.writeUInt32LE(offset, 42)
     locals.push(local, nameBytes, packed)

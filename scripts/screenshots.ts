@@ -16,48 +16,40 @@ const outDir = join(repoRoot, 'docs', 'screenshots')
 
 interface Shot { name: string, path: string, user?: string, width?: number, prepare?: (page: Page) => Promise<void> }
 
+// What a shot does on its page before the picture is taken (its `prepare`).
+async function fillNewAssetForm (page: Page): Promise<void> {
+  await page.getByLabel('Name', { exact: true }).fill('Hero Shot')
+  await page.getByLabel('Type').selectOption('shot')
+}
+
+/** A real job, queued through the form (no render node runs here, so it waits). */
+async function queueAJob (page: Page): Promise<void> {
+  const form = page.locator('rfam-job-form')
+  await form.getByLabel('File to render').selectOption('shots/shot_010_intro.blend')
+  await form.getByLabel('Last frame').fill('48')
+  await form.getByRole('button', { name: 'Render' }).click()
+  await page.locator('rfam-job-card').first().waitFor()
+}
+
+async function switchToGerman (page: Page): Promise<void> {
+  await page.locator('header').getByLabel('Language').selectOption('de')
+  await page.getByText('Assets insgesamt').waitFor()
+}
+
 const shots: Shot[] = [
   { name: 'login', path: '/' },
   { name: 'home', path: '/', user: 'alex' },
   { name: 'assets', path: '/assets', user: 'alex' },
   { name: 'asset', path: '/asset?path=characters/chef_bun.blend', user: 'alex' },
-  {
-    name: 'new-asset',
-    path: '/new',
-    user: 'alex',
-    prepare: async (page) => {
-      await page.getByLabel('Name', { exact: true }).fill('Hero Shot')
-      await page.getByLabel('Type').selectOption('shot')
-    }
-  },
+  { name: 'new-asset', path: '/new', user: 'alex', prepare: fillNewAssetForm },
   { name: 'team', path: '/team', user: 'alex' },
   { name: 'project', path: '/project', user: 'teacher' },
   { name: 'shots', path: '/shots', user: 'zoe' },
   { name: 'credits', path: '/credits', user: 'zoe' },
-  {
-    name: 'rendering',
-    path: '/rendering',
-    user: 'leo',
-    prepare: async (page) => {
-    // A real job, queued through the form (no render node runs here, so it waits).
-      const form = page.locator('rfam-job-form')
-      await form.getByLabel('File to render').selectOption('shots/shot_010_intro.blend')
-      await form.getByLabel('Last frame').fill('48')
-      await form.getByRole('button', { name: 'Render' }).click()
-      await page.locator('rfam-job-card').first().waitFor()
-    }
-  },
+  { name: 'rendering', path: '/rendering', user: 'leo', prepare: queueAJob },
   { name: 'phone-home', path: '/', user: 'mia', width: 390 },
   { name: 'phone-assets', path: '/assets', user: 'mia', width: 390 },
-  {
-    name: 'german-assets',
-    path: '/assets',
-    user: 'sam',
-    prepare: async (page) => {
-      await page.locator('header').getByLabel('Language').selectOption('de')
-      await page.getByText('Assets insgesamt').waitFor()
-    }
-  },
+  { name: 'german-assets', path: '/assets', user: 'sam', prepare: switchToGerman },
 ]
 
 const dir = mkdtempSync(join(tmpdir(), 'rfam-screenshots-'))

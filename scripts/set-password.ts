@@ -10,10 +10,10 @@ import { pathToFileURL } from 'node:url'
 import type { User } from '../schemas/generated/types.ts'
 import { validator } from '../schemas/validator.ts'
 import { loadConfig } from '../server/config/load-config.ts'
-import { ConfigError } from '../server/config/read-json-file.ts'
 import { hashSecret } from '../server/auth/passwords.ts'
 import { writeJsonAtomic } from '../server/store/atomic-write.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
+import { Refusal, UsageError, exitCodeOf } from './command-errors.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run user -- password <ident> [--clear] [--config <server.json>]
@@ -22,11 +22,6 @@ const USAGE = `Usage: npm run user -- password <ident> [--clear] [--config <serv
   --config  the server's configuration (default: $RFAM_CONFIG or config/server.json)`
 
 const MIN_LENGTH = 4
-/** Bad command line: the usage is printed, exit code 2. */
-class UsageError extends Error {}
-/** Could not do it (no such user, mismatch, broken file): exit code 1, nothing changed. */
-class Refusal extends Error {}
-
 interface Options { ident: string, clear: boolean, configFile?: string }
 
 function parseArgs (argv: string[]): Options {
@@ -101,7 +96,7 @@ function displayName (file: string): string | undefined {
 
 /** The command: `argv` is what follows `npm run user --`; the exit code is returned. */
 export async function main (argv: string[], io: ScriptIo = processIo): Promise<number> {
-  try {
+  return await exitCodeOf('user', USAGE, io, async () => {
     const options = parseArgs(argv)
     const config = loadConfig(options.configFile)
     const file = join(config.usersDir, `${options.ident}.json`)
@@ -134,18 +129,7 @@ export async function main (argv: string[], io: ScriptIo = processIo): Promise<n
     // The server keeps a fingerprint of the hash with each log-in and follows the users folder.
     io.out(`Every log-in of ${options.ident} made before is ended (a running server notices within seconds).`)
     return 0
-  } catch (err) {
-    if (err instanceof UsageError) {
-      if (err.message) io.err(`user: ${err.message}`)
-      io.err(USAGE)
-      return 2
-    }
-    if (err instanceof Refusal || err instanceof ConfigError) {
-      io.err(`user: ${err.message}`)
-      return 1
-    }
-    throw err
-  }
+  })
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -15,6 +15,7 @@ import { hashSecret } from '../server/auth/passwords.ts'
 import { writeJsonAtomic } from '../server/store/atomic-write.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
+import { UsageError } from './command-errors.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run users:import -- <file.csv> [--dry-run] [--merge] [--config <server.json>]
@@ -27,8 +28,6 @@ const IDENT = /^[a-z0-9][a-z0-9_-]{0,63}$/
 const MIN_PIN_LENGTH = 4
 /** users/*.json hold password hashes: for the server's user alone. */
 const SECRET = { mode: 0o600 }
-
-export class UsageError extends Error {}
 
 // ---- CSV ---------------------------------------------------------------------------------------
 export interface CsvRow { line: number, cells: string[] }

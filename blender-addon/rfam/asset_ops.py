@@ -18,7 +18,7 @@ from bpy.props import IntProperty, StringProperty
 
 from . import api, location, preflight, render, session
 from .preferences import logged_in
-from .session import call, project
+from .session import call_for_file, project
 from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui
 
 
@@ -35,20 +35,11 @@ def refresh():
         cache.file_status = 'logged_out'
     else:
         cache.file_status = 'loading'
-        cache.busy.add("asset")
-        generation = cache.generation
-        call(api.get_asset(project(), cache.location.path), lambda reply: _got_asset(reply, generation))
+        call_for_file(api.get_asset(project(), cache.location.path), _got_asset, busy="asset")
     redraw()
 
 
-def _current(generation):
-    return generation == cache.generation
-
-
-def _got_asset(reply, generation):
-    cache.busy.discard("asset")
-    if not _current(generation):
-        return
+def _got_asset(reply):
     if reply.ok:
         show_asset(reply.data)
         render.find_jobs()
@@ -141,18 +132,13 @@ class RFAM_OT_update_asset(bpy.types.Operator):
         if not fields:
             self.report({'INFO'}, "Nothing has changed.")
             return {'CANCELLED'}
-        path = cache.location.path
-        generation = cache.generation
-        cache.busy.add("update")
         say("Saving…")
-        call(api.update_asset(project(), path, fields), lambda reply: _updated(reply, generation, fields))
+        call_for_file(api.update_asset(project(), cache.location.path, fields), lambda reply: _updated(reply, fields),
+                      busy="update")
         return {'FINISHED'}
 
 
-def _updated(reply, generation, fields):
-    cache.busy.discard("update")
-    if not _current(generation):
-        return
+def _updated(reply, fields):
     if not reply.ok:
         say(reply.error.message, 'ERROR')
         load_edit_fields()          # show what the server still has
@@ -192,17 +178,12 @@ class RFAM_OT_register_asset(bpy.types.Operator):
             self.report({'ERROR'}, "Choose the asset's type first.")
             return {'CANCELLED'}
         body = {"name": name, "type": kind, "path": cache.location.path, "register": True}
-        generation = cache.generation
-        cache.busy.add("register")
         say("Registering…")
-        call(api.create_asset(project(), body), lambda reply: _registered(reply, generation))
+        call_for_file(api.create_asset(project(), body), _registered, busy="register")
         return {'FINISHED'}
 
 
-def _registered(reply, generation):
-    cache.busy.discard("register")
-    if not _current(generation):
-        return
+def _registered(reply):
     if not reply.ok:
         say(reply.error.message, 'ERROR')
         return

@@ -75,8 +75,9 @@ def _rfam_op_file_output_problems(node, root):
     return shown
 
 
-def _rfam_op_external(block, collection):
-    """The raw paths a data-block reads (none for packed and generated ones)."""
+def external_paths(block, collection):
+    """The raw paths a data-block of `collection` (one of EXTERNAL_KINDS) reads: none for packed and
+    generated ones. The preflight lists the same files one by one."""
     if getattr(block, "packed_file", None) is not None:
         return []
     if collection == "images":
@@ -112,7 +113,7 @@ def find(project, output_dir=None):
     seen = set()
     for collection, kind in EXTERNAL_KINDS:
         for block in getattr(bpy.data, collection, []):
-            for raw in _rfam_op_external(block, collection):
+            for raw in external_paths(block, collection):
                 absolute = os.path.normpath(bpy.path.abspath(raw, library=block.library))
                 seen.add(absolute)
                 if (block.library is None and _rfam_op_absolute(raw)) or not _rfam_op_inside(project, absolute):

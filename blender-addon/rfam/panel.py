@@ -70,10 +70,14 @@ def draw_login(layout, context, in_preferences=False):
         wrapped(layout, context, cache.message, LEVEL_ICONS.get(cache.message_level, 'INFO'))
 
 
-class VIEW3D_PT_rfam(bpy.types.Panel):
+class _RfamTab:
+    """Where every RFAM panel sits: the RFAM tab of the 3D viewport's sidebar."""
     bl_space_type = 'VIEW_3D'
     bl_region_type = 'UI'
     bl_category = "RFAM"
+
+
+class VIEW3D_PT_rfam(_RfamTab, bpy.types.Panel):
     bl_label = "RFAM"
 
     def draw(self, context):
@@ -205,10 +209,7 @@ def draw_render_stats(layout, context, meta):
         _pair(col, "Last video", render_stats.duration(summary.video))
 
 
-class VIEW3D_PT_rfam_asset(bpy.types.Panel):
-    bl_space_type = 'VIEW_3D'
-    bl_region_type = 'UI'
-    bl_category = "RFAM"
+class VIEW3D_PT_rfam_asset(_RfamTab, bpy.types.Panel):
     bl_label = "Asset"
     bl_parent_id = "VIEW3D_PT_rfam"
 
@@ -300,10 +301,7 @@ def draw_job(layout, context, job, active):
                 "or a teacher can cancel it.", 'LOCKED')
 
 
-class VIEW3D_PT_rfam_render(bpy.types.Panel):
-    bl_space_type = 'VIEW_3D'
-    bl_region_type = 'UI'
-    bl_category = "RFAM"
+class VIEW3D_PT_rfam_render(_RfamTab, bpy.types.Panel):
     bl_label = "Render on the farm"
     bl_parent_id = "VIEW3D_PT_rfam"
 

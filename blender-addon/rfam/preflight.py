@@ -182,16 +182,10 @@ def outside_problems(loc, reported):
 
 
 def _paths_of(block, collection):
-    if getattr(block, "packed_file", None) is not None:
+    # An image nobody uses is not saved with the file, so the farm never reads it.
+    if collection == "images" and block.users == 0:
         return []
-    if collection == "images":
-        if block.source not in {'FILE', 'SEQUENCE', 'MOVIE', 'TILED'} or block.users == 0:
-            return []
-        if block.source == 'TILED':
-            return [block.filepath.replace("<UDIM>", str(tile.number)) for tile in block.tiles]
-    if collection == "fonts" and block.filepath == "<builtin>":
-        return []
-    return [block.filepath] if block.filepath else []
+    return outside_paths.external_paths(block, collection)
 
 
 def _simulation_caches():

@@ -16,7 +16,7 @@ from bpy.props import BoolProperty
 
 from . import api, preflight
 from .preferences import logged_in
-from .session import call, project
+from .session import call, call_for_file, project
 from .state import cache, redraw, say, ui
 
 ACTIVE = {"queued", "active", "paused"}
@@ -49,12 +49,11 @@ def set_on_job_finished(then):
 
 def find_jobs():
     """Asks for the project's jobs and keeps this file's, newest first."""
-    generation = cache.generation
-    call(api.list_jobs(project()), lambda reply: _got_jobs(reply, generation))
+    call_for_file(api.list_jobs(project()), _got_jobs)
 
 
-def _got_jobs(reply, generation):
-    if generation != cache.generation or not reply.ok or cache.location is None:
+def _got_jobs(reply):
+    if not reply.ok or cache.location is None:
         return
     mine = [j for j in reply.data["jobs"] if j["path"] == cache.location.path]
     cache.jobs = mine
@@ -91,6 +90,7 @@ def poll_job_now():
 
 def _got_job(reply, generation, status_before):
     cache.busy.discard("poll")
+    # Unlike call_for_file, a failure is said even for another file's job: the server may be down.
     if generation != cache.generation or not reply.ok:
         if not reply.ok and reply.error.kind != 'login':
             say(reply.error.message, 'WARNING')
@@ -124,6 +124,7 @@ def fetch_preview(job, again=False):
 
 def _got_preview(reply, generation, url):
     global _preview_url, _preview_file
+    # A failure, even a late one, lets the next poll ask for the picture again.
     if generation != cache.generation or not reply.ok or _previews is None:
         if not reply.ok:
             _preview_url = ""        # try again on the next poll
@@ -199,17 +200,12 @@ class RFAM_OT_submit_render(bpy.types.Operator):
                 "frameStep": scene.frame_step, "video": s.render_video}
         if s.render_own_priority:
             body["priority"] = s.render_priority
-        generation = cache.generation
-        cache.busy.add("submit")
         say("Sending the render job…")
-        call(api.create_job(project(), body), lambda reply: _submitted(reply, generation))
+        call_for_file(api.create_job(project(), body), _submitted, busy="submit")
         return {'FINISHED'}
 
 
-def _submitted(reply, generation):
-    cache.busy.discard("submit")
-    if generation != cache.generation:
-        return
+def _submitted(reply):
     if not reply.ok:
         say(reply.error.message, 'ERROR')
         return
@@ -234,17 +230,11 @@ class RFAM_OT_cancel_render(bpy.types.Operator):
         return is_active(cache.job) and "cancel" not in cache.busy
 
     def execute(self, context):
-        generation = cache.generation
-        cache.busy.add("cancel")
-        call(api.update_job(project(), cache.job["id"], {"action": "cancel"}),
-             lambda reply: _cancelled(reply, generation))
+        call_for_file(api.update_job(project(), cache.job["id"], {"action": "cancel"}), _cancelled, busy="cancel")
         return {'FINISHED'}
 
 
-def _cancelled(reply, generation):
-    cache.busy.discard("cancel")
-    if generation != cache.generation:
-        return
+def _cancelled(reply):
     if not reply.ok:
         # The server's sentence says why (someone else's job: who may cancel it); the fresh view
         # then hides the button.

@@ -2,7 +2,8 @@
 """Log-in, log-out, and what the add-on learns once per log-in: who's who in the project, its
 states and types, and whether the server speaks the same contract as this add-on.
 
-call() is how every feature talks to the server, with a request the generated api module builds.
+call() is how every feature talks to the server, with a request the generated api module builds;
+call_for_file() is call() for a request about the open file (its late replies are dropped).
 What else happens after a log-in (looking up the open file's asset) belongs to a module above this
 one, so it comes in as a callback: set_after_login(), which asset_ops sets when it registers.
 """
@@ -35,6 +36,23 @@ def call(request, on_done, login=False):
         return
     client.request(p.server_url if p else "", request.method, request.path, done, body=request.body, token=token,
                    reply_schema=request.reply_schema, body_schema=request.body_schema, raw=request.raw, login=login)
+
+
+def call_for_file(request, then, busy=None):
+    """call() for a request about the open file. `busy` (a word such as 'submit') stays in
+    cache.busy until the reply comes, so the panel can grey its button out. A reply that comes after
+    another file was opened is dropped: then(reply) only ever sees replies for the file still open."""
+    generation = cache.generation
+    if busy:
+        cache.busy.add(busy)
+
+    def done(reply):
+        if busy:
+            cache.busy.discard(busy)
+        if generation == cache.generation:
+            then(reply)
+
+    call(request, done)
 
 
 def online_access_allowed():

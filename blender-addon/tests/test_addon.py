@@ -22,6 +22,9 @@ import unittest
 
 import bpy
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from unittest_run import run_and_summarise  # noqa: E402
+
 ARGS = json.loads(sys.argv[sys.argv.index("--") + 1])
 rfam = None          # the add-on's package, once installed from the zip
 
@@ -591,14 +594,4 @@ def _write_png(path):
         f.write(png)
 
 
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(AddonTest)
-    outcome = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, failfast=True).run(suite)
-    failed = len(outcome.failures) + len(outcome.errors)
-    skipped = len(outcome.skipped)
-    print("%d passed, %d failed, %d skipped" % (outcome.testsRun - failed - skipped, failed, skipped), flush=True)
-    if failed or not outcome.wasSuccessful():
-        raise SystemExit(1)
-
-
-main()
+run_and_summarise([AddonTest], verbosity=2, failfast=True, count_skipped=True)

@@ -29,6 +29,10 @@ SCHEMAS = os.path.join(ROOT, "schemas")
 FIXTURES = os.path.join(SCHEMAS, "fixtures")
 LITE = os.path.join(ROOT, "blender-addon", "rfam", "schema_lite.py")
 
+# The runner beside this script (not under ROOT, which a test may point at a copy of the schemas).
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from unittest_run import run_and_summarise  # noqa: E402
+
 
 def _import_schema_lite():
     # Loaded by path: importing the rfam package would run the add-on's __init__ (which needs bpy).
@@ -215,18 +219,5 @@ class Semantics(unittest.TestCase):
                          '(the whole document) must have required property "name"')
 
 
-def main():
-    suite = unittest.TestSuite()
-    loader = unittest.TestLoader()
-    for case in (FixtureReplay, Loading, Semantics):
-        suite.addTests(loader.loadTestsFromTestCase(case))
-    result = unittest.TextTestRunner(verbosity=1, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    print("%d passed, %d failed" % (result.testsRun - failed - len(result.skipped), failed))
-    sys.stdout.flush()
-    if failed or not result.wasSuccessful():
-        raise SystemExit(1)
-
-
 if __name__ == "__main__":
-    main()
+    run_and_summarise([FixtureReplay, Loading, Semantics])

@@ -74,21 +74,14 @@ t.test('headers of every layout', async (tt) => {
   tt.match(v5, { headerSize: 17, formatVersion: 1, pointerSize: 8, littleEndian: true, version: '5.0' })
   if ('problem' in h32be || 'problem' in h64le || 'problem' in v5) return
 
-  const b4 = Buffer.alloc(20)
-  b4.write('LI', 0, 'latin1')
-  b4.writeInt32BE(2288, 4)
-  b4.writeUInt32BE(0xdeadbeef, 8)
-  b4.writeInt32BE(51, 12)
-  b4.writeInt32BE(1, 16)
+  // The two classic layouts as the bytes a file holds, field by field (code, length, old pointer, SDNA
+  // index, count): 4-byte pointers big-endian, 8-byte pointers little-endian.
+  const bytes = (fields: string) => Buffer.from(fields.replaceAll(' ', ''), 'hex')
+  const b4 = bytes('4c490000 000008f0 deadbeef 00000033 00000001')
   tt.equal(bheadSize(h32be), 20)
   tt.same(parseBHead(b4, h32be), { code: 'LI', length: 2288, oldPointer: 0xdeadbeefn, sdnaIndex: 51, count: 1 })
 
-  const b8 = Buffer.alloc(24)
-  b8.write('DNA1', 0, 'latin1')
-  b8.writeInt32LE(116888, 4)
-  b8.writeBigUInt64LE(0x7f0012345678n, 8)
-  b8.writeInt32LE(0, 16)
-  b8.writeInt32LE(1, 20)
+  const b8 = bytes('444e4131 98c80100 78563412007f0000 00000000 01000000')
   tt.equal(bheadSize(h64le), 24)
   tt.same(parseBHead(b8, h64le), { code: 'DNA1', length: 116888, oldPointer: 0x7f0012345678n, sdnaIndex: 0, count: 1 })
 

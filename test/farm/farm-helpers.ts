@@ -1,7 +1,7 @@
 // Builds a Farm on a temporary folder with a manual clock, for tests of the farm service alone.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, posix } from 'node:path'
-import type { Asset, Job, NodeSandbox } from '../../schemas/generated/types.ts'
+import type { Asset, FarmTask, FarmWork, Job, JobView, NodeSandbox, RunRef } from '../../schemas/generated/types.ts'
 import { Farm, type FarmDeps } from '../../server/farm/farm.ts'
 import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
 import { Shares } from '../../server/store/named-paths.ts'
@@ -84,6 +84,14 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
   }
 }
 
+/** makeFarm, then a .blend (red/a.blend) and a job rendering its frames 1 to `frames`. */
+export async function farmWithJob (t: Tap, frames: number, options: Parameters<typeof makeFarm>[1] = {}): Promise<TestFarm & { job: JobView }> {
+  const f = await makeFarm(t, options)
+  f.blend('red', 'a.blend')
+  const job = await f.farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: frames })
+  return { ...f, job }
+}
+
 const pad = (frame: number) => String(frame).padStart(4, '0')
 
 /** The file Blender writes for a frame of a job whose output ends in #### (a video: its movie). */
@@ -104,3 +112,13 @@ export async function hello (farm: Farm, name: string, options: { processes?: nu
   return { name, session: welcome.session, cred, welcome }
 }
 const testSecret = new Map<string, string>()
+
+export type TestNode = Awaited<ReturnType<typeof hello>>
+
+/** A run as a node lists it among its running ones. */
+export const ref = (run: FarmTask): RunRef => ({ job: run.job, tasks: run.tasks })
+
+/** A node's request for work, answered at once (no long poll); by default one free process and nothing running. */
+export function workNow (farm: Farm, n: TestNode, ask: { free?: number, running?: RunRef[] } = {}): Promise<FarmWork> {
+  return farm.work({ node: n.name, session: n.session, free: ask.free ?? 1, running: ask.running ?? [], wait: false }, n.cred)
+}

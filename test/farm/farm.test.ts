@@ -1,10 +1,8 @@
 // The farm service without HTTP: jobs, the node protocol, long polls, failures, timeouts and a
 // restart, with a manual clock.
 import t from 'tap'
-import { hello, makeFarm } from './farm-helpers.ts'
+import { farmWithJob, hello, makeFarm, ref, workNow } from './farm-helpers.ts'
 import type { FarmTask, FarmWork } from '../../schemas/generated/types.ts'
-
-const ref = (r: FarmTask) => ({ job: r.job, tasks: r.tasks })
 
 t.test('creating jobs: paths inside the project, existing .blend files, sane ranges', async (t) => {
   const { farm, blend } = await makeFarm(t)
@@ -31,7 +29,7 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
   t.equal(job.name, 'Cake shot', 'named after the asset')
   t.equal(job.priority, 40, 'with the asset\'s priority')
   const n = await hello(farm, 'pc-01', { processes: 2 })
-  const w1 = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const w1 = await workNow(farm, n, { free: 2 })
   t.same(w1.runs.map((r) => r.frames), [[1, 2, 3], [4, 5]], 'one run per process, the first starting with frame 1; each a share of the frames left')
   t.equal(w1.runs[0]!.output, 'data::red/renders/a/####')
   const [first, second] = w1.runs as [FarmTask, FarmTask]
@@ -50,7 +48,7 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
   t.same(view.slowestFrame, { frame: 6, seconds: 4 })
   t.equal(view.peakMemoryMB, 300)
   t.same(view.tasks!.map((x) => x.framesDone), [[1], [2], [3], [4], [5], [6]], 'every frame written exactly once')
-  const w3 = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const w3 = await workNow(farm, n, { free: 2 })
   t.same(w3.runs, [], 'nothing left')
   await farm.flushStats()
   const stats = assets.get('red/shots/a.blend')!.renderStats!
@@ -60,20 +58,18 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
 })
 
 t.test('run sizes: the frames left shared among every process slot, the start-up paid once per Blender', async (t) => {
-  const { farm, blend, wrote } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 40 })
+  const { farm, wrote, job } = await farmWithJob(t, 40)
   const a = await hello(farm, 'pc-a', { processes: 2 })
   const b = await hello(farm, 'pc-b', { processes: 2 })
-  const wa = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const wa = await workNow(farm, a)
   t.same(wa.runs.map((r) => r.frames.length), [10], '40 frames over 4 slots')
-  const wb = await farm.work({ node: b.name, session: b.session, free: 2, running: [], wait: false }, b.cred)
+  const wb = await workNow(farm, b, { free: 2 })
   t.same(wb.runs.map((r) => r.frames.length), [8, 6], 'runs shrink as the frames run out (30 left over 4 slots, then 22), so no process idles at the end')
   await farm.done({ node: a.name, session: a.session, job: job.id, tasks: wa.runs[0]!.tasks, frames: wrote(job.id, wa.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 }))), seconds: 309 }, a.cred)
-  const again = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const again = await workNow(farm, a)
   t.same(again.runs.map((r) => r.frames.length), [6], 'a Blender started afresh: at least enough frames that its 9 s start-up stays under 5 % (16 left over 4 slots would be 4)')
   await farm.done({ node: a.name, session: a.session, job: job.id, tasks: again.runs[0]!.tasks, frames: wrote(job.id, again.runs[0]!.frames.map((frame) => ({ frame, seconds: 30 }))), seconds: 180, blenderKept: true }, a.cred)
-  const warm = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const warm = await workNow(farm, a)
   t.same(warm.runs.map((r) => r.frames.length), [3], 'its Blender kept the file loaded: no start-up to pay, a plain share (10 left over 4 slots)')
   t.equal(farm.getJob('red', job.id).counts.queued, 7)
 })
@@ -83,7 +79,7 @@ t.test('a one-frame job is one run of one frame', async (t) => {
   blend('red', 'a.blend')
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 3, frameEnd: 3 })
   const n = await hello(farm, 'pc-01', { processes: 4 })
-  const w = await farm.work({ node: n.name, session: n.session, free: 4, running: [], wait: false }, n.cred)
+  const w = await workNow(farm, n, { free: 4 })
   t.same(w.runs.map((r) => r.frames), [[3]])
   await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 3, seconds: 1 }]), seconds: 1 }, n.cred)
   t.equal(farm.getJob('red', job.id).status, 'completed')
@@ -94,7 +90,7 @@ t.test('a video is one run of the whole range', async (t) => {
   blend('red', 'a.blend')
   await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48, video: true })
   const n = await hello(farm, 'pc-01', { processes: 2 })
-  const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const w = await workNow(farm, n, { free: 2 })
   t.equal(w.runs.length, 1)
   t.equal(w.runs[0]!.frames.length, 48)
   t.equal(w.runs[0]!.video, true)
@@ -108,7 +104,7 @@ t.test('spread order with chunks: first, last, middle chunk on a farm of many no
   for (let i = 0; i < 8; i++) nodes.push(await hello(farm, `pc-${i}`))
   const first: number[][] = []
   for (const n of nodes) {
-    const w = await farm.work({ node: n.name, session: n.session, free: 1, running: [], wait: false }, n.cred)
+    const w = await workNow(farm, n)
     first.push(...w.runs.map((r) => r.frames))
   }
   t.same(first.slice(0, 3), [[1, 2], [15, 16], [9, 10]], 'chunks go out first, last, middle')
@@ -153,7 +149,7 @@ t.test('refusals: unknown credential, unknown session, forged reports, frames of
   await t.rejects(farm.work({ node: 'pc-a', session: 'f'.repeat(64), free: 1, running: [] }, a.cred), { statusCode: 401, code: 'RFAM_NODE_SESSION' })
   await t.rejects(farm.work({ node: 'pc-zz', session: a.session, free: 1, running: [] }, a.cred), { statusCode: 401, code: 'RFAM_NODE_SESSION' })
   const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 2 })
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   const run = w.runs[0]!
   await t.rejects(farm.report({ node: b.name, session: b.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1 }] }, b.cred),
     { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK', message: /being rendered by node "pc-a", not by "pc-b"/ })
@@ -164,13 +160,11 @@ t.test('refusals: unknown credential, unknown session, forged reports, frames of
 })
 
 t.test('a failed frame is retried on another node; a node failing a job twice is blocklisted; the job fails with the log tail', async (t) => {
-  const { farm, blend } = await makeFarm(t, { settings: { maxRetries: 3, blocklistAfter: 2 } })
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const { farm, job } = await farmWithJob(t, 1, { settings: { maxRetries: 3, blocklistAfter: 2 } })
   const a = await hello(farm, 'pc-a')
   const b = await hello(farm, 'pc-b')
   const fail = async (n: typeof a, expectFrames: number[] | null) => {
-    const w = await farm.work({ node: n.name, session: n.session, free: 1, running: [], wait: false }, n.cred)
+    const w = await workNow(farm, n)
     if (expectFrames === null) { t.same(w.runs, [], `${n.name} gets nothing`); return }
     t.same(w.runs.map((r) => r.frames), [expectFrames], `${n.name} gets frame 1`)
     await farm.failed({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [], frame: 1, exitCode: 1, message: 'Blender stopped with exit code 1: Error: Cannot render, no camera', logTail: `Read blend\nError: Cannot render, no camera (${n.name})\n` }, n.cred)
@@ -196,12 +190,10 @@ t.test('a failed frame is retried on another node; a node failing a job twice is
 })
 
 t.test('a single node failing a broken file: blocklisted, nobody left, the job fails at once', async (t) => {
-  const { farm, blend } = await makeFarm(t, { settings: { maxRetries: 5, blocklistAfter: 2 } })
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 10 })
+  const { farm, job } = await farmWithJob(t, 10, { settings: { maxRetries: 5, blocklistAfter: 2 } })
   const a = await hello(farm, 'pc-a')
   for (let i = 0; i < 2; i++) {
-    const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+    const w = await workNow(farm, a)
     t.equal(w.runs[0]!.frames[0], 1, 'the first frame goes first')
     await farm.failed({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [], exitCode: 1, message: 'no camera', logTail: 'x' }, a.cred)
   }
@@ -212,11 +204,9 @@ t.test('a single node failing a broken file: blocklisted, nobody left, the job f
 })
 
 t.test('Blender exiting 0 without writing every frame is a failure', async (t) => {
-  const { farm, blend } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const { farm, job } = await farmWithJob(t, 1)
   const a = await hello(farm, 'pc-a')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   await farm.done({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [], seconds: 1 }, a.cred)
   const view = farm.getJob('red', job.id)
   t.equal(view.errors, 1)
@@ -225,40 +215,36 @@ t.test('Blender exiting 0 without writing every frame is a failure', async (t) =
 })
 
 t.test('a node silent past the timeout loses its tasks; others render them; it cannot report them any more', async (t) => {
-  const { farm, blend, clock } = await makeFarm(t, { settings: { nodeTimeoutSeconds: 60 } })
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const { farm, clock, job } = await farmWithJob(t, 1, { settings: { nodeTimeoutSeconds: 60 } })
   const a = await hello(farm, 'pc-a')
   const b = await hello(farm, 'pc-b')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   const run = w.runs[0]!
   clock.advance(30_000)
-  await farm.work({ node: b.name, session: b.session, free: 0, running: [], wait: false }, b.cred)
+  await workNow(farm, b, { free: 0 })
   await farm.sweep()
   t.equal(farm.getJob('red', job.id).counts.active, 1, 'still within the timeout')
   clock.advance(31_000)
-  await farm.work({ node: b.name, session: b.session, free: 0, running: [], wait: false }, b.cred)
+  await workNow(farm, b, { free: 0 })
   await farm.sweep()
   t.equal(farm.getJob('red', job.id).counts.queued, 1, 'queued again')
   t.same(farm.listNodes().nodes.map((n) => [n.name, n.online]), [['pc-a', false], ['pc-b', true]])
-  const wb = await farm.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
+  const wb = await workNow(farm, b)
   t.same(wb.runs.map((r) => r.frames), [[1]], 'another node renders it')
   await t.rejects(farm.report({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: [{ frame: 1, seconds: 1 }] }, a.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' })
-  const wa = await farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)], wait: false }, a.cred)
+  const wa = await workNow(farm, a, { free: 0, running: [ref(run)] })
   t.same(wa.cancel, [ref(run)], 'the late node is told to stop')
 })
 
 t.test('a node that comes back in time claims its queued task back instead of it rendering twice', async (t) => {
-  const { farm, blend, wrote, clock } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const { farm, wrote, clock, job } = await farmWithJob(t, 1)
   const a = await hello(farm, 'pc-a')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   const run = w.runs[0]!
   clock.advance(61_000)
   await farm.sweep()
   t.equal(farm.getJob('red', job.id).counts.queued, 1)
-  const back = await farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)], wait: false }, a.cred)
+  const back = await workNow(farm, a, { free: 0, running: [ref(run)] })
   t.same(back, { runs: [], cancel: [], paused: false }, 'it keeps rendering')
   t.same(farm.getJob('red', job.id).nodes, ['pc-a'])
   await farm.done({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: wrote(job.id, [{ frame: 1, seconds: 1 }]), seconds: 1 }, a.cred)
@@ -270,14 +256,14 @@ t.test('a lost reply is sent again; a restarted node (hello without its runs) gi
   blend('red', 'a.blend')
   await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 4 })
   const a = await hello(farm, 'pc-a')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
-  const again = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
+  const again = await workNow(farm, a)
   t.same(again.runs, w.runs, 'a node that does not list its run gets the same run again')
   const a2 = await hello(farm, 'pc-a')
   t.not(a2.session, a.session, 'a new session')
-  await t.rejects(farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred), { statusCode: 401, code: 'RFAM_NODE_SESSION' }, 'the old session is gone')
+  await t.rejects(workNow(farm, a), { statusCode: 401, code: 'RFAM_NODE_SESSION' }, 'the old session is gone')
   const b = await hello(farm, 'pc-b')
-  const wb = await farm.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
+  const wb = await workNow(farm, b)
   t.same(wb.runs.map((r) => r.frames), [[1, 2]], 'the run the restarted node lost is queued again (shared with pc-a, back online)')
 })
 
@@ -295,29 +281,27 @@ t.test('paused jobs and paused nodes get nothing; resuming wakes the waiting nod
   t.same(w.runs.map((r) => r.frames), [[1, 2]])
   await farm.setAllPaused(true)
   t.ok(farm.listNodes().nodes.every((n) => n.paused))
-  const p = await farm.work({ node: a.name, session: a.session, free: 1, running: [...w.runs.map(ref)], wait: false }, a.cred)
+  const p = await workNow(farm, a, { running: [...w.runs.map(ref)] })
   t.same(p, { runs: [], cancel: [], paused: true })
   await t.rejects(farm.updateJob('red', job.id, { action: 'resume' }), { statusCode: 409, code: 'RFAM_BAD_STATE', message: /not paused/ })
   await t.rejects(farm.setNodePaused('pc-zz', true), { statusCode: 404, code: 'RFAM_NO_NODE' })
 })
 
 t.test('after a crash (no clean close) the farm reloads, nodes keep their work and finish the job', async (t) => {
-  const { farm, blend, wrote, restart } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 3 })
+  const { farm, wrote, restart, job } = await farmWithJob(t, 3)
   const a = await hello(farm, 'pc-a')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   await farm.done({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 1, seconds: 1 }]), seconds: 1 }, a.cred)
-  const w2 = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w2 = await workNow(farm, a)
   t.same(w2.runs.map((r) => r.frames), [[2, 3]])
   await farm.report({ node: a.name, session: a.session, job: job.id, tasks: w2.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 2, seconds: 1 }]), current: 3 }, a.cred)
   const farm2 = await restart()
   const view = farm2.getJob('red', job.id)
   t.same(view.counts, { frames: 3, done: 2, active: 1, queued: 0, failed: 0, cancelled: 0 }, 'nothing acknowledged was lost')
   const b = await hello(farm2, 'pc-b')
-  const wb = await farm2.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
+  const wb = await workNow(farm2, b)
   t.same(wb.runs, [], 'frame 3 is still pc-a\'s: nobody else renders it')
-  const back = await farm2.work({ node: a.name, session: a.session, free: 0, running: [ref(w2.runs[0]!)], wait: false }, a.cred)
+  const back = await workNow(farm2, a, { free: 0, running: [ref(w2.runs[0]!)] })
   t.same(back.cancel, [], 'pc-a carries on with its session')
   await farm2.done({ node: a.name, session: a.session, job: job.id, tasks: w2.runs[0]!.tasks, frames: wrote(job.id, [{ frame: 3, seconds: 1 }]), seconds: 2 }, a.cred)
   const done = farm2.getJob('red', job.id)
@@ -326,11 +310,9 @@ t.test('after a crash (no clean close) the farm reloads, nodes keep their work a
 })
 
 t.test('removing a job cancels its runs and forgets it', async (t) => {
-  const { farm, blend } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 3 })
+  const { farm, job } = await farmWithJob(t, 3)
   const a = await hello(farm, 'pc-a')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   const listening = farm.work({ node: a.name, session: a.session, free: 0, running: [ref(w.runs[0]!)] }, a.cred)
   await farm.removeJob('red', job.id, 'tom')
   t.same((await listening).cancel, [ref(w.runs[0]!)])
@@ -339,23 +321,19 @@ t.test('removing a job cancels its runs and forgets it', async (t) => {
 })
 
 t.test('a node signing off gives its work back at once', async (t) => {
-  const { farm, blend } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 2 })
+  const { farm, job } = await farmWithJob(t, 2)
   const a = await hello(farm, 'pc-a')
-  await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  await workNow(farm, a)
   await farm.bye({ node: a.name, session: a.session }, a.cred)
   t.equal(farm.getJob('red', job.id).counts.queued, 2)
   t.equal(farm.listNodes().nodes[0]!.online, false)
 })
 
 t.test('done can bring the next run; a cancel reaches a held poll that does not list the run', async (t) => {
-  const { farm, blend, wrote } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 100 })
+  const { farm, wrote, job } = await farmWithJob(t, 100)
   const a = await hello(farm, 'pc-a')
   await hello(farm, 'pc-b')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   const first = w.runs[0]!
   const held = farm.work({ node: a.name, session: a.session, free: 0, running: [ref(first)] }, a.cred)
   let answered = false
@@ -367,22 +345,20 @@ t.test('done can bring the next run; a cancel reaches a held poll that does not 
   await farm.updateJob('red', job.id, { action: 'cancel' })
   const c = await held
   t.same(c.cancel, [ref(reply.runs![0]!)], 'the cancel names the run the poll did not list')
-  const after = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const after = await workNow(farm, a)
   t.same(after.cancel, [], 'told once')
 })
 
 t.test('only the node a task was last handed to claims it back, and only for a while; others are refused', async (t) => {
-  const { farm, blend, wrote, clock } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 2 })
+  const { farm, wrote, clock, job } = await farmWithJob(t, 2)
   const a = await hello(farm, 'pc-a')
   const b = await hello(farm, 'pc-b')
-  const run = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  const run = (await workNow(farm, a)).runs[0]!
   clock.advance(61_000)
   await farm.sweep()
   t.equal(farm.getJob('red', job.id).counts.queued, 2, 'pc-a went silent: its tasks are queued again')
   t.equal(farm.jobFile(job.id)!.tasks[0]!.lastNode, 'pc-a', 'a task remembers who had it')
-  const listed = await farm.work({ node: b.name, session: b.session, free: 0, running: [ref(run)], wait: false }, b.cred)
+  const listed = await workNow(farm, b, { free: 0, running: [ref(run)] })
   t.same(listed.cancel, [ref(run)], 'pc-b listing pc-a\'s run is told to stop it, not given it')
   t.equal(farm.getJob('red', job.id).counts.queued, 2)
   const frames = run.frames.map((frame) => ({ frame, seconds: 1 }))
@@ -396,21 +372,19 @@ t.test('only the node a task was last handed to claims it back, and only for a w
   t.same(await farm.done({ node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: wrote(job.id, frames), seconds: 2 }, a.cred), { cancel: true },
     'pc-a, back hours later, is told to stop: the task waits for whoever is given it next')
   t.equal(farm.getJob('red', job.id).counts.done, 0)
-  const again = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const again = await workNow(farm, a)
   t.same(again.runs.map((r) => r.frames), [run.frames], 'handed out afresh')
 })
 
 t.test('a node that gave a task up (failed, signed off) cannot report on it again', async (t) => {
-  const { farm, blend, wrote } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const { farm, wrote, job } = await farmWithJob(t, 1)
   const a = await hello(farm, 'pc-a')
-  const run = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  const run = (await workNow(farm, a)).runs[0]!
   const failure = { node: a.name, session: a.session, job: job.id, tasks: run.tasks, frames: [], exitCode: 1, message: 'no camera', logTail: '' }
   await farm.failed(failure, a.cred)
   await t.rejects(farm.failed(failure, a.cred), { statusCode: 409, code: 'RFAM_NOT_YOUR_TASK' }, 'the same failure sent twice counts once')
   t.equal(farm.getJob('red', job.id).errors, 1)
-  const next = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  const next = (await workNow(farm, a)).runs[0]!
   await farm.bye({ node: a.name, session: a.session }, a.cred)
   const back = await hello(farm, 'pc-a')
   await t.rejects(farm.done({ node: a.name, session: back.session, job: job.id, tasks: next.tasks, frames: wrote(job.id, [{ frame: 1, seconds: 1 }]), seconds: 1 }, a.cred),

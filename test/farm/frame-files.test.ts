@@ -14,16 +14,22 @@ t.test('frame file names as Blender writes them', async (t) => {
   t.equal(frameStem('data::p/renders/a/####', -3), '-0003', 'the sign goes in front')
   t.equal(frameStem('data::p/renders/a/shot', 5), 'shot0005', 'no # : four digits appended')
   t.equal(frameStem('data::p/re##ders/a/v##_take_###', 5), 'v##_take_005', 'the last run of # in the file name')
-  t.ok(isFileOf('0007.png', '0007'))
-  t.ok(isFileOf('0007.exr', '0007'))
-  t.ok(isFileOf('shot_0007.png', 'shot_0007.png'), 'the pattern had the extension already')
-  t.ok(isFileOf('shot_0007.png', 'shot_0007.jpg'), 'another image extension replaced')
-  t.ok(isFileOf('shot.0007.png', 'shot.0007'), 'a dot before the number is not an extension')
-  t.notOk(isFileOf('0006.png', '0007'), 'another frame')
-  t.notOk(isFileOf('00070.png', '0007'))
-  t.notOk(isFileOf('0007.png.bak', '0007'))
-  t.notOk(isFileOf('0007_x.png', '0007'))
-  t.notOk(isFileOf('0007.', '0007'))
+  // A file on disk, the stem Blender names a frame's file with, whether the file is that frame's, and why.
+  const files: Array<[file: string, stem: string, isIt: boolean, why?: string]> = [
+    ['0007.png', '0007', true],
+    ['0007.exr', '0007', true],
+    ['shot_0007.png', 'shot_0007.png', true, 'the pattern had the extension already'],
+    ['shot_0007.png', 'shot_0007.jpg', true, 'another image extension replaced'],
+    ['shot.0007.png', 'shot.0007', true, 'a dot before the number is not an extension'],
+    ['0006.png', '0007', false, 'another frame'],
+    ['00070.png', '0007', false],
+    ['0007.png.bak', '0007', false],
+    ['0007_x.png', '0007', false],
+    ['0007.', '0007', false],
+  ]
+  for (const [file, stem, isIt, why] of files) {
+    t.equal(isFileOf(file, stem), isIt, `${file} ${isIt ? 'is' : 'is not'} the file of ${stem}${why ? `: ${why}` : ''}`)
+  }
 })
 
 t.test('a video\'s movie: named for the range of its run', async (t) => {

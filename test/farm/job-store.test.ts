@@ -6,11 +6,11 @@
 import t from 'tap'
 import { readdirSync, readFileSync, appendFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { JobStore } from '../../server/farm/job-store.ts'
+import { JobStore, type JobStoreOptions } from '../../server/farm/job-store.ts'
 import { createJob } from '../../server/farm/job-factory.ts'
 import type { Job } from '../../schemas/generated/types.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
-import { testFolder } from '../helpers/folders.ts'
+import { testFolder, type Tap } from '../helpers/folders.ts'
 import { until } from '../helpers/until.ts'
 
 const quiet = { warn: () => {}, error: () => {} }
@@ -18,17 +18,30 @@ const newJob = (id: string) => createJob({ id, now: 0, project: 'red', projectDi
 const ID1 = '0b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b'
 const ID2 = '1b6a3f9e-2c1d-4e5f-8a7b-9c0d1e2f3a4b'
 
-function tempFarm (t: { teardown: (fn: () => void) => void }): string {
-  const dir = testFolder(t, 'farm')
-  return dir
+/**
+ * A store on a farm folder of the test's own (or `farmDir`), loaded, with one new job (ID1) created:
+ * the start of most tests here. The job is the store's own object, changed in place as the farm does.
+ */
+async function storeWithJob (t: Tap, options: Partial<JobStoreOptions> = {}) {
+  const farmDir = options.farmDir ?? testFolder(t, 'farm')
+  const store = new JobStore({ farmDir, log: quiet, ...options })
+  await store.load()
+  const job = newJob(ID1)
+  await store.create(job)
+  return { farmDir, store, job }
 }
 
+/** Another store loading the same folder (after a crash: the first one was never closed), and what it loaded. */
+async function loadAgain (farmDir: string) {
+  const store = new JobStore({ farmDir, log: quiet })
+  return { store, loaded: (await store.load())[0] }
+}
+
+/** The job file of ID1 as it is on disk now. */
+const jobFile = (farmDir: string) => JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
+
 t.test('acknowledged changes survive a crash', async (t) => {
-  const farmDir = tempFarm(t)
-  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 60_000 })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { farmDir, store: a, job } = await storeWithJob(t, { snapshotEveryMs: 60_000 })
   job.tasks[0]!.status = 'active'
   job.tasks[0]!.node = 'pc-01'
   job.status = 'active'
@@ -38,25 +51,20 @@ t.test('acknowledged changes survive a crash', async (t) => {
   await Promise.all([a.record(job, [0]), a.record(job, [])])
   t.same(await a.journalFiles(), ['1.ndjson'], 'changes went to the journal')
   // "Crash": a second store reads the same folder without the first being closed.
-  const b = new JobStore({ farmDir, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(farmDir)
   t.equal(loaded!.status, 'active')
   t.equal(loaded!.tasks[0]!.status, 'completed')
   t.same(loaded!.tasks[0]!.framesDone, [1])
   t.equal(loaded!.revision, 3)
   t.same(await b.journalFiles(), ['2.ndjson'], 'replayed journal files are removed after the job files are rewritten')
-  const onDisk = JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
+  const onDisk = jobFile(farmDir)
   t.equal(onDisk.tasks[0]!.status, 'completed', 'the job file holds the replayed state')
   await b.close()
   await a.close().catch(() => {})
 })
 
 t.test('journal lines carry the job\'s own fields only when they changed', async (t) => {
-  const farmDir = tempFarm(t)
-  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 60_000 })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { farmDir, store: a, job } = await storeWithJob(t, { snapshotEveryMs: 60_000 })
   job.status = 'active'
   job.tasks[0]!.status = 'active'
   await a.record(job, [0])
@@ -70,8 +78,7 @@ t.test('journal lines carry the job\'s own fields only when they changed', async
   const lines = readFileSync(join(farmDir, 'journal', '1.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { r: number, h?: Job })
   t.same(lines.map((l) => l.h?.priority ?? null), [0, null, 7, null], 'fields go in when they change, not with every task change')
   // "Crash": replaying lines without fields keeps the fields of the lines before them.
-  const b = new JobStore({ farmDir, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(farmDir)
   t.match(loaded, { status: 'active', priority: 7, revision: 4 })
   t.same(loaded!.tasks.map((task) => task.status), ['completed', 'active', 'active', 'queued'])
   await b.close()
@@ -79,11 +86,7 @@ t.test('journal lines carry the job\'s own fields only when they changed', async
 })
 
 t.test('a torn last line is ignored; old lines never undo a newer job file', async (t) => {
-  const farmDir = tempFarm(t)
-  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 60_000 })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { farmDir, store: a, job } = await storeWithJob(t, { snapshotEveryMs: 60_000 })
   job.tasks[1]!.status = 'active'
   await a.record(job, [1])
   await a.close() // writes the job file at revision 1 and removes the journal
@@ -106,7 +109,7 @@ t.test('a torn last line is ignored; old lines never undo a newer job file', asy
 })
 
 t.test('broken job files are reported and skipped, the rest load', async (t) => {
-  const farmDir = tempFarm(t)
+  const farmDir = testFolder(t, 'farm')
   const a = new JobStore({ farmDir, log: quiet })
   await a.load()
   await a.create(newJob(ID1))
@@ -121,20 +124,15 @@ t.test('broken job files are reported and skipped, the rest load', async (t) => 
 })
 
 t.test('job files are rewritten while a job changes, and the journal shrinks', async (t) => {
-  const farmDir = tempFarm(t)
-  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 30, segmentBytes: 2000 })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { farmDir, store: a, job } = await storeWithJob(t, { snapshotEveryMs: 30, segmentBytes: 2000 })
   for (let i = 0; i < 20; i++) {
     job.priority = i
     await a.record(job, [i % 4])
   }
-  const jobFile = () => JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
-  await until('the job file caught up and the journal shrunk', async () => jobFile().priority === 19 && (await a.journalFiles()).length <= 2)
+  await until('the job file caught up and the journal shrunk', async () => jobFile(farmDir).priority === 19 && (await a.journalFiles()).length <= 2)
   const files = await a.journalFiles()
   t.ok(files.length <= 2, `old journal files are deleted (${files.join(', ')})`)
-  const onDisk = JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
+  const onDisk = jobFile(farmDir)
   t.equal(onDisk.priority, 19, 'the job file caught up')
   await a.remove(ID1)
   t.same(readdirSync(join(farmDir, 'jobs')), [], 'remove deletes the file')
@@ -143,11 +141,7 @@ t.test('job files are rewritten while a job changes, and the journal shrinks', a
 })
 
 t.test('a damaged line in the middle is listed; one whose job cannot be read names none', async (t) => {
-  const farmDir = tempFarm(t)
-  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 60_000 })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { farmDir, store: a, job } = await storeWithJob(t, { snapshotEveryMs: 60_000 })
   for (const i of [0, 1, 2]) {
     job.tasks[i]!.status = 'active'
     await a.record(job, [i])
@@ -157,8 +151,7 @@ t.test('a damaged line in the middle is listed; one whose job cannot be read nam
   lines[0] = lines[0]!.slice(0, 60) + '%%' + lines[0]!.slice(62)
   lines[1] = 'x' + lines[1]!.slice(1)
   writeFileSync(file, lines.join('\n'))
-  const b = new JobStore({ farmDir, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(farmDir)
   t.same(b.damaged, [{ file, line: 1, torn: false, job: ID1 }, { file, line: 2, torn: false }])
   t.same(loaded!.tasks.map((x) => x.status), ['queued', 'queued', 'active', 'queued'], 'the lines after them are replayed')
   await b.close()
@@ -166,21 +159,17 @@ t.test('a damaged line in the middle is listed; one whose job cannot be read nam
 })
 
 t.test('job files hold what is on disk, never a change in memory whose line is not written', async (t) => {
-  const farmDir = tempFarm(t)
-  const a = new JobStore({ farmDir, log: quiet, snapshotEveryMs: 30 })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { farmDir, store: a, job } = await storeWithJob(t, { snapshotEveryMs: 30 })
   job.tasks[0]!.status = 'active'
   await a.record(job, [0])
   job.priority = 99 // changed in memory, never recorded
   job.tasks[1]!.status = 'active'
-  await until('a snapshot of the job file', () => (JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job).revision === 1)
-  const onDisk = JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job
+  await until('a snapshot of the job file', () => jobFile(farmDir).revision === 1)
+  const onDisk = jobFile(farmDir)
   t.match(onDisk, { revision: 1, priority: 0 }, 'the job file caught up with the journal')
   t.same(onDisk.tasks.map((x) => x.status), ['active', 'queued', 'queued', 'queued'], 'and nothing else')
   await a.close()
-  t.equal((JSON.parse(readFileSync(join(farmDir, 'jobs', `${ID1}.json`), 'utf8')) as Job).priority, 0, 'not at a clean close either')
+  t.equal(jobFile(farmDir).priority, 0, 'not at a clean close either')
 })
 
 t.test('on a full disk: a refused line puts its job back as on disk, with every line behind it; then it writes again', async (t) => {
@@ -188,10 +177,7 @@ t.test('on a full disk: a refused line puts its job back as on disk, with every 
   if (!disk) return t.plan(0, 'needs root to mount a small tmpfs')
   const problems: Array<string | null> = []
   const putBack: string[] = []
-  const a = new JobStore({ farmDir: disk, log: quiet, snapshotEveryMs: 60_000, retryEveryMs: 50, putBack: (j) => putBack.push(j.id), writable: (p) => problems.push(p ? p.constructor.name : null) })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { store: a, job } = await storeWithJob(t, { farmDir: disk, snapshotEveryMs: 60_000, retryEveryMs: 50, putBack: (j) => putBack.push(j.id), writable: (p) => problems.push(p ? p.constructor.name : null) })
   job.tasks[0]!.status = 'active'
   await a.record(job, [0])
   const free = fillDisk(disk)
@@ -221,8 +207,7 @@ t.test('on a full disk: a refused line puts its job back as on disk, with every 
   const lines = readFileSync(join(disk, 'journal', '1.ndjson'), 'utf8')
   t.ok(lines.endsWith('\n') && lines.split('\n').filter(Boolean).every((l) => JSON.parse(l)), 'the journal holds whole lines only: nothing of the refused ones')
   await a.close()
-  const b = new JobStore({ farmDir: disk, log: quiet })
-  const [loaded] = await b.load()
+  const { store: b, loaded } = await loadAgain(disk)
   t.match(loaded, { priority: 0, revision: 2 })
   t.same(loaded!.tasks.map((x) => x.status), ['active', 'queued', 'queued', 'active'], 'a restart sees what was written, nothing refused')
   t.same((await b.load()).length, 1, 'and no refused job')
@@ -232,10 +217,7 @@ t.test('on a full disk: a refused line puts its job back as on disk, with every 
 t.test('loaded on a full disk: read-only, nothing lost; the journal it replayed is kept until the files can be written', async (t) => {
   const disk = mountSmallDisk(t, '1m')
   if (!disk) return t.plan(0, 'needs root to mount a small tmpfs')
-  const a = new JobStore({ farmDir: disk, log: quiet, snapshotEveryMs: 60_000 })
-  await a.load()
-  const job = newJob(ID1)
-  await a.create(job)
+  const { store: a, job } = await storeWithJob(t, { farmDir: disk, snapshotEveryMs: 60_000 })
   job.tasks[0]!.status = 'completed'
   job.tasks[0]!.framesDone = [1]
   await a.record(job, [0])

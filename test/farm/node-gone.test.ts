@@ -5,32 +5,43 @@
 // sent before the close do not (a killed busy node sent them). Without a close (reports only) the
 // node timeout decides; while the farm is read-only nobody is heard, so the grace starts again after.
 import t from 'tap'
-import type { FarmTask, FarmWork } from '../../schemas/generated/types.ts'
+import type { FarmWork } from '../../schemas/generated/types.ts'
 import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
-import { hello, makeFarm } from './farm-helpers.ts'
+import { farmWithJob, hello, makeFarm, ref, workNow } from './farm-helpers.ts'
 import { until } from '../helpers/until.ts'
 
-const ref = (r: FarmTask) => ({ job: r.job, tasks: r.tasks })
 const tick = () => new Promise((resolve) => setImmediate(resolve))
 
 /** A farm with a job, pc-a rendering all of it and holding its poll open (free 0). */
 async function busyNode (t: Parameters<typeof makeFarm>[0], settings = {}) {
-  const f = await makeFarm(t, { settings })
+  const f = await farmWithJob(t, 1, { settings })
   const warnings: string[] = []
   f.deps.log.warn = (m) => { warnings.push(m) }
-  f.blend('red', 'a.blend')
-  const job = await f.farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
   const a = await hello(f.farm, 'pc-a')
-  const run = (await f.farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  const run = (await workNow(f.farm, a)).runs[0]!
   /** pc-a's held poll, as the route makes it: `close` is the node's end of the connection closing. */
   const holdA = () => {
     const closed = new AbortController()
     const reply = f.farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)] }, a.cred, closed.signal)
     return { reply, close: () => closed.abort() }
   }
-  const status = () => f.farm.getJob('red', job.id)
+  /** pc-a holds a poll, then its end closes it (as when pc-a is killed). */
+  const closeHeldPoll = async () => {
+    const held = holdA()
+    await tick()
+    held.close()
+    await held.reply
+  }
+  /** `seconds` pass on the manual clock, with the farm's sweep once a second. */
+  const sweepEverySecond = async (seconds: number) => {
+    for (let i = 0; i < seconds; i++) {
+      f.clock.advance(1_000)
+      await f.farm.sweep()
+    }
+  }
+  const status = () => f.farm.getJob('red', f.job.id)
   const online = () => Object.fromEntries(f.farm.listNodes().nodes.map((n) => [n.name, n.online]))
-  return { ...f, warnings, job, a, run, holdA, status, online }
+  return { ...f, warnings, a, run, holdA, closeHeldPoll, sweepEverySecond, status, online }
 }
 
 t.test('a held request closed from the node\'s end, then silence for nodeGoneSeconds: gone, its tasks to an idle node at once', async (t) => {
@@ -76,18 +87,12 @@ t.test('a busy node killed while its poll is held: the reports it sent meanwhile
 })
 
 t.test('a node that closes its held request and asks again within the grace keeps its work', async (t) => {
-  const { farm, clock, holdA, status, online, warnings } = await busyNode(t)
-  const first = holdA()
-  await tick()
-  first.close() // it gave the poll up itself (a run ended) …
-  await first.reply
+  const { clock, holdA, closeHeldPoll, sweepEverySecond, status, online, warnings } = await busyNode(t)
+  await closeHeldPoll() // it gave the poll up itself (a run ended) …
   clock.advance(1_500)
   const second = holdA() // … and asked again
   await tick()
-  for (let i = 0; i < 15; i++) {
-    clock.advance(1_000)
-    await farm.sweep()
-  }
+  await sweepEverySecond(15)
   t.same(online(), { 'pc-a': true })
   t.equal(status().counts.active, 1, 'still pc-a\'s')
   t.same(warnings, [])
@@ -96,16 +101,13 @@ t.test('a node that closes its held request and asks again within the grace keep
 })
 
 t.test('a new request that overtakes the close of the one before is no silence', async (t) => {
-  const { farm, clock, holdA, status, online } = await busyNode(t)
+  const { holdA, sweepEverySecond, status, online } = await busyNode(t)
   const first = holdA()
   await tick()
   const second = holdA() // arrives before the server sees the first one closed
   first.close()
   await first.reply
-  for (let i = 0; i < 15; i++) {
-    clock.advance(1_000)
-    await farm.sweep()
-  }
+  await sweepEverySecond(15)
   t.same(online(), { 'pc-a': true }, 'the second poll is still held: pc-a is there')
   t.equal(status().counts.active, 1)
   second.close()
@@ -113,25 +115,19 @@ t.test('a new request that overtakes the close of the one before is no silence',
 })
 
 t.test('a held request that ends normally (long poll over, answered) is no close', async (t) => {
-  const { farm, clock, holdA, status, online } = await busyNode(t)
+  const { clock, holdA, sweepEverySecond, status, online } = await busyNode(t)
   const held = holdA()
   await tick()
   clock.advance(20_000) // the long poll ends; the node is slow to ask again
   t.same(await held.reply, { runs: [], cancel: [], paused: false })
-  for (let i = 0; i < 30; i++) {
-    clock.advance(1_000)
-    await farm.sweep()
-  }
+  await sweepEverySecond(30)
   t.same(online(), { 'pc-a': true }, 'only the node timeout (60 s) gives it up')
   t.equal(status().counts.active, 1)
 })
 
 t.test('a node rendering with no held poll open is left to the node timeout', async (t) => {
-  const { farm, clock, a, run, holdA, status, online, warnings } = await busyNode(t)
-  const held = holdA()
-  await tick()
-  held.close() // it gave its poll up …
-  await held.reply
+  const { farm, clock, a, run, closeHeldPoll, status, online, warnings } = await busyNode(t)
+  await closeHeldPoll() // it gave its poll up …
   clock.advance(3_000)
   const report = () => farm.report({ node: a.name, session: a.session, job: run.job, tasks: run.tasks, frames: [] }, a.cred)
   await report() // … and reports progress, but asks for no work
@@ -159,7 +155,7 @@ t.test('while the farm is read-only nobody can be heard: a closed request\'s gra
   for (const file of ['a.blend', 'b.blend']) await farm.createJob('red', { file, frameStart: 1, frameEnd: 1 })
   const nodes = await Promise.all(['pc-a', 'pc-b'].map(async (name) => await hello(farm, name)))
   const polls = await Promise.all(nodes.map(async (n) => {
-    const run = (await farm.work({ node: n.name, session: n.session, free: 1, running: [], wait: false }, n.cred)).runs[0]!
+    const run = (await workNow(farm, n)).runs[0]!
     const closed = new AbortController()
     const reply = farm.work({ node: n.name, session: n.session, free: 0, running: [ref(run)] }, n.cred, closed.signal)
     return { n, run, reply, close: () => closed.abort() }
@@ -175,13 +171,13 @@ t.test('while the farm is read-only nobody can be heard: a closed request\'s gra
   const [a, b] = polls
   clock.advance(70_000) // longer than the node timeout (60 s)
   await farm.sweep()
-  await t.rejects(farm.work({ node: a!.n.name, session: a!.n.session, free: 0, running: [ref(a!.run)], wait: false }, a!.n.cred), 'pc-a asks again: refused unheard')
+  await t.rejects(workNow(farm, a!.n, { free: 0, running: [ref(a!.run)] }), 'pc-a asks again: refused unheard')
   free()
   await until('the farm going on', () => !farm.state().farm)
   t.same(farm.state(), {}, 'the farm goes on')
   await farm.sweep()
   t.same(online(), { 'pc-a': true, 'pc-b': true }, 'nobody given up for a silence the farm imposed, however long (70 s > the node timeout)')
-  await farm.work({ node: a!.n.name, session: a!.n.session, free: 0, running: [ref(a!.run)], wait: false }, a!.n.cred)
+  await workNow(farm, a!.n, { free: 0, running: [ref(a!.run)] })
   clock.advance(5_100)
   await farm.sweep()
   t.same(online(), { 'pc-a': true, 'pc-b': false }, 'pc-a was heard; pc-b is gone 5 s after the farm went on')
@@ -189,15 +185,12 @@ t.test('while the farm is read-only nobody can be heard: a closed request\'s gra
 })
 
 t.test('a node taken as gone that comes back claims its task back (nobody took it)', async (t) => {
-  const { farm, clock, a, run, holdA, status, online } = await busyNode(t)
-  const held = holdA()
-  await tick()
-  held.close()
-  await held.reply
+  const { farm, clock, a, run, closeHeldPoll, status, online } = await busyNode(t)
+  await closeHeldPoll()
   clock.advance(6_000)
   await farm.sweep()
   t.equal(status().counts.queued, 1, 'queued again')
-  const back = await farm.work({ node: a.name, session: a.session, free: 0, running: [ref(run)], wait: false }, a.cred)
+  const back = await workNow(farm, a, { free: 0, running: [ref(run)] })
   t.same(back, { runs: [], cancel: [], paused: false }, 'it keeps rendering')
   t.same(online(), { 'pc-a': true })
   t.equal(status().counts.active, 1)
@@ -205,11 +198,8 @@ t.test('a node taken as gone that comes back claims its task back (nobody took i
 })
 
 t.test('the grace is a setting; the welcome keeps the nodes\' back-off under half of it', async (t) => {
-  const { farm, clock, holdA, status, a } = await busyNode(t, { nodeGoneSeconds: 12 })
-  const held = holdA()
-  await tick()
-  held.close()
-  await held.reply
+  const { farm, clock, closeHeldPoll, status, a } = await busyNode(t, { nodeGoneSeconds: 12 })
+  await closeHeldPoll()
   clock.advance(11_000)
   await farm.sweep()
   t.equal(status().counts.active, 1, 'within 12 s it stays')
@@ -224,17 +214,15 @@ t.test('the grace is a setting; the welcome keeps the nodes\' back-off under hal
 })
 
 t.test('a done sent twice (its reply lost) brings no second run for the same process', async (t) => {
-  const { farm, blend, wrote } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 40 })
+  const { farm, wrote, job } = await farmWithJob(t, 40)
   const a = await hello(farm, 'pc-a')
   await hello(farm, 'pc-b')
-  const first = (await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)).runs[0]!
+  const first = (await workNow(farm, a)).runs[0]!
   const done = { node: a.name, session: a.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, first.frames.map((frame) => ({ frame, seconds: 100 }))), seconds: first.frames.length * 100 + 1, free: 1 }
   const lost = await farm.done(done, a.cred) // the node timed out before this reply came
   t.equal(lost.runs?.length, 1, 'the first done brings the next run')
   const again = await farm.done(done, a.cred)
   t.same(again.runs ?? [], [], 'the same done again: that process has its run already, nothing more')
-  const poll = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const poll = await workNow(farm, a)
   t.same(poll.runs, lost.runs, 'its next poll gets the run whose reply was lost')
 })

@@ -3,7 +3,7 @@
 // count as nodes that could take a job); with the setting on they render like any other node. The
 // farm service alone, with a manual clock.
 import t from 'tap'
-import { hello, makeFarm } from './farm-helpers.ts'
+import { farmWithJob, hello, makeFarm, workNow } from './farm-helpers.ts'
 
 const none = { kind: 'none' as const, reason: 'bubblewrap cannot run here: No permissions to create a new namespace.' }
 
@@ -14,9 +14,9 @@ t.test('by default a node without a sandbox gets no work and the list says why',
   const bare = await hello(farm, 'pc-bare', { sandbox: none })
   t.match(bare.welcome.noWork, /cannot keep Blender in a sandbox/, 'the welcome tells the node why it will idle')
   const old = await hello(farm, 'pc-old', { sandbox: null })
-  const w1 = await farm.work({ node: bare.name, session: bare.session, free: 1, running: [], wait: false }, bare.cred)
+  const w1 = await workNow(farm, bare)
   t.same(w1.runs, [], 'no work for a node without a sandbox')
-  const w2 = await farm.work({ node: old.name, session: old.session, free: 1, running: [], wait: false }, old.cred)
+  const w2 = await workNow(farm, old)
   t.same(w2.runs, [], 'nor for a node too old to say (taken as having none)')
 
   const list = farm.listNodes()
@@ -26,19 +26,17 @@ t.test('by default a node without a sandbox gets no work and the list says why',
 
   const boxed = await hello(farm, 'pc-boxed')
   t.notOk(boxed.welcome.noWork)
-  const w3 = await farm.work({ node: boxed.name, session: boxed.session, free: 1, running: [], wait: false }, boxed.cred)
+  const w3 = await workNow(farm, boxed)
   t.same(w3.runs.map((r) => r.frames[0]), [1], 'a sandboxed node takes the job')
   t.equal(w3.runs[0]!.projectDir, 'data::red', 'and is told the project folder it may read')
   t.same(list.nodes.find((n) => n.name === 'pc-old')!.shares, ['data'], 'the record keeps what the node said')
 })
 
 t.test('a job is not held back for nodes that get no work', async (t) => {
-  const { farm, blend } = await makeFarm(t, { settings: { maxRetries: 5, blocklistAfter: 1 } })
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
+  const { farm, job } = await farmWithJob(t, 1, { settings: { maxRetries: 5, blocklistAfter: 1 } })
   await hello(farm, 'pc-bare', { sandbox: none })
   const a = await hello(farm, 'pc-a')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   await farm.failed({ node: a.name, session: a.session, job: job.id, tasks: w.runs[0]!.tasks, frames: [], exitCode: 1, signal: null, message: 'broken', logTail: '' }, a.cred)
   t.equal(farm.getJob('red', job.id).status, 'failed', 'the only node that could render it is blocklisted: the job fails instead of waiting for the unsandboxed one')
 })
@@ -49,7 +47,7 @@ t.test('with allowUnsandboxedNodes a node without a sandbox renders', async (t) 
   await farm.createJob('red', { file: 'shots/a.blend', frameStart: 1, frameEnd: 2 })
   const bare = await hello(farm, 'pc-bare', { sandbox: none })
   t.notOk(bare.welcome.noWork)
-  const w = await farm.work({ node: bare.name, session: bare.session, free: 1, running: [], wait: false }, bare.cred)
+  const w = await workNow(farm, bare)
   t.same(w.runs.map((r) => r.frames), [[1, 2]])
   t.equal(farm.listNodes().allowUnsandboxedNodes, true)
 })

@@ -1,14 +1,14 @@
 // Scheduling choices: fair share across projects, priority within a project, first frames first,
 // shares and tags, determinism given the random source.
 import t from 'tap'
-import { hello, makeFarm } from './farm-helpers.ts'
+import { farmWithJob, hello, makeFarm, workNow, type TestNode } from './farm-helpers.ts'
 import type { Farm } from '../../server/farm/farm.ts'
 import type { FarmWork } from '../../schemas/generated/types.ts'
 
-async function pollAll (farm: Farm, nodes: Array<Awaited<ReturnType<typeof hello>>>) {
+async function pollAll (farm: Farm, nodes: TestNode[]) {
   const got: Array<{ node: string, project: string, frames: number[] }> = []
   for (const n of nodes) {
-    const w = await farm.work({ node: n.name, session: n.session, free: 1, running: [], wait: false }, n.cred)
+    const w = await workNow(farm, n)
     for (const r of w.runs) got.push({ node: n.name, project: r.project, frames: r.frames })
   }
   return got
@@ -52,14 +52,14 @@ t.test('a job whose first run has written nothing yet waits behind jobs that ren
   blend('red', 'new.blend')
   const old = await farm.createJob('red', { file: 'old.blend', frameStart: 1, frameEnd: 100 })
   const a = await hello(farm, 'a')
-  const w = await farm.work({ node: a.name, session: a.session, free: 1, running: [], wait: false }, a.cred)
+  const w = await workNow(farm, a)
   await farm.report({ node: a.name, session: a.session, job: old.id, tasks: w.runs[0]!.tasks, frames: wrote(old.id, [{ frame: 1, seconds: 10 }]) }, a.cred)
   const fresh = await farm.createJob('red', { file: 'new.blend', frameStart: 1, frameEnd: 100 })
   const b = await hello(farm, 'b')
   const c = await hello(farm, 'c')
-  const wb = await farm.work({ node: b.name, session: b.session, free: 1, running: [], wait: false }, b.cred)
+  const wb = await workNow(farm, b)
   t.equal(wb.runs[0]!.job, fresh.id, 'the new job\'s first frame goes out at once')
-  const wc = await farm.work({ node: c.name, session: c.session, free: 1, running: [], wait: false }, c.cred)
+  const wc = await workNow(farm, c)
   t.equal(wc.runs[0]!.job, old.id, 'while it has written nothing, the job that renders comes first')
 })
 
@@ -92,30 +92,26 @@ t.test('deterministic given the random source', async (t) => {
 })
 
 t.test('run sizes: bounded while unknown, and by ten minutes once measured', async (t) => {
-  const { farm, blend, wrote } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const job = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 1000 })
+  const { farm, wrote, job } = await farmWithJob(t, 1000)
   const n = await hello(farm, 'n', { processes: 2 })
-  const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const w = await workNow(farm, n, { free: 2 })
   t.same(w.runs.map((r) => r.frames.length), [50, 50], 'at most 50 frames while the frame time is unknown')
   await farm.done({ node: n.name, session: n.session, job: job.id, tasks: w.runs[0]!.tasks, frames: wrote(job.id, w.runs[0]!.frames.map((frame) => ({ frame, seconds: 300 }))), seconds: 50 * 300 + 2 }, n.cred)
-  const w2 = await farm.work({ node: n.name, session: n.session, free: 1, running: [{ job: job.id, tasks: w.runs[1]!.tasks }], wait: false }, n.cred)
+  const w2 = await workNow(farm, n, { running: [{ job: job.id, tasks: w.runs[1]!.tasks }] })
   t.same(w2.runs.map((r) => r.frames.length), [2], '300 s frames: runs of at most ten minutes')
 })
 
 t.test('a file rendered before: its tiny frames are not split over processes (a Blender start costs more)', async (t) => {
-  const { farm, blend, wrote } = await makeFarm(t)
-  blend('red', 'a.blend')
-  const first = await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48 })
+  const { farm, wrote, job: first } = await farmWithJob(t, 48)
   const n = await hello(farm, 'n', { processes: 2 })
-  const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const w = await workNow(farm, n, { free: 2 })
   t.same(w.runs.map((r) => r.frames.length), [24, 12], 'nothing known yet: split over both processes (a share of what is left each)')
   for (const run of w.runs) await farm.done({ node: n.name, session: n.session, job: first.id, tasks: run.tasks, frames: wrote(first.id, run.frames.map((frame) => ({ frame, seconds: 0.04 }))), seconds: 1.5 + run.frames.length * 0.04 }, n.cred)
-  const rest = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const rest = await workNow(farm, n, { free: 2 })
   t.same(rest.runs.map((r) => r.frames.length), [12], 'once the frames are known to be tiny, the rest in one Blender')
   await farm.done({ node: n.name, session: n.session, job: first.id, tasks: rest.runs[0]!.tasks, frames: wrote(first.id, rest.runs[0]!.frames.map((frame) => ({ frame, seconds: 0.04 }))), seconds: 1.5 + 12 * 0.04 }, n.cred)
   await farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: 48 })
-  const again = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const again = await workNow(farm, n, { free: 2 })
   t.same(again.runs.map((r) => r.frames.length), [48], 'known tiny frames: one Blender renders them all')
 })
 
@@ -124,7 +120,7 @@ t.test('a node whose processes share its cores: one Blender per job until its fr
   blend('red', 'tiny.blend')
   const job = await farm.createJob('red', { file: 'tiny.blend', frameStart: 1, frameEnd: 12 })
   const n = await hello(farm, 'n', { processes: 2, sharedCores: true })
-  const w = await farm.work({ node: n.name, session: n.session, free: 2, running: [], wait: false }, n.cred)
+  const w = await workNow(farm, n, { free: 2 })
   t.equal(w.runs.length, 1, 'frame time unknown: one run, the other process waits')
   const first = w.runs[0]!
   let answered: FarmWork | undefined
@@ -145,14 +141,14 @@ t.test('long frames stay in one Blender on a node whose processes share its core
   blend('red', 'other.blend')
   const job = await farm.createJob('red', { file: 'heavy.blend', frameStart: 1, frameEnd: 100 })
   const shared = await hello(farm, 'shared', { processes: 2, sharedCores: true })
-  const w = await farm.work({ node: shared.name, session: shared.session, free: 2, running: [], wait: false }, shared.cred)
+  const w = await workNow(farm, shared, { free: 2 })
   const first = w.runs[0]!
   await farm.report({ node: shared.name, session: shared.session, job: job.id, tasks: first.tasks, frames: wrote(job.id, [{ frame: first.frames[0]!, seconds: 5 }]) }, shared.cred)
   const running = [{ job: job.id, tasks: first.tasks }]
   const more = await farm.work({ node: shared.name, session: shared.session, free: 1, running, wait: false }, shared.cred)
   t.same(more.runs, [], '5 s frames: no second Blender of the same job')
   const separate = await hello(farm, 'separate', { processes: 2 })
-  const both = await farm.work({ node: separate.name, session: separate.session, free: 2, running: [], wait: false }, separate.cred)
+  const both = await workNow(farm, separate, { free: 2 })
   t.same(both.runs.map((r) => r.job), [job.id, job.id], 'a node whose processes have cores of their own takes two runs')
   const other = await farm.createJob('red', { file: 'other.blend', frameStart: 1, frameEnd: 3 })
   const next = await farm.work({ node: shared.name, session: shared.session, free: 1, running, wait: false }, shared.cred)

@@ -6,6 +6,7 @@
 // Plus plain HTTP calls against it, as the web UI and render nodes make them.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
 import { buildServerBundle } from '../../scripts/build-server.mjs'
 
 interface Tap { teardown: (fn: () => unknown) => void }
@@ -85,6 +86,15 @@ export async function startServerProcess (configFile: string, options: { t?: Tap
     throw new Error(`${(err as Error).message}\n${lines.join('\n')}`)
   }
   return { child, url, lines, spawnedAt, startedMs: performance.now() - spawnedAt, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') }
+}
+
+/** A port free now, for a server process that must come back on the same address after a kill. */
+export async function freePort (): Promise<number> {
+  const srv = createServer()
+  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
+  const port = (srv.address() as { port: number }).port
+  await new Promise((resolve) => srv.close(resolve))
+  return port
 }
 
 export interface Reply { status: number, body: any }

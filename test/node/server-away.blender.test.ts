@@ -5,64 +5,22 @@
 // so, and after the server thaws it carries on, and is not taken as gone.
 import t from 'tap'
 import { existsSync, readdirSync } from 'node:fs'
-import { createServer } from 'node:net'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
-import { startServerProcess, type ServerProcess } from '../helpers/server-process.ts'
+import { freePort, startServerProcess } from '../helpers/server-process.ts'
 import { testFolder } from '../helpers/folders.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { copyScene, startNode } from './harness.ts'
-import { logIn } from '../helpers/login.ts'
+import { restartableFarm } from './restartable-farm.ts'
 import { until } from '../helpers/until.ts'
-
-interface Tap { teardown: (fn: () => unknown) => void }
-
-async function freePort (): Promise<number> {
-  return await new Promise((resolve) => {
-    const srv = createServer().listen(0, '127.0.0.1', () => {
-      const port = (srv.address() as { port: number }).port
-      srv.close(() => resolve(port))
-    })
-  })
-}
-
-/** A server process on a fresh data folder with slow.blend in the demo project, and one node. */
-async function farm (t: Tap, farmSettings: Record<string, unknown>) {
-  const dir = testFolder(t, 'server')
-  const port = await freePort()
-  const configFile = writeTestConfig(dir, { port, demo: true, localNode: false, logLevel: 'info', farmSettings: { heartbeatSeconds: 1, ...farmSettings } })
-  const config = loadConfig(configFile)
-  const start = async () => {
-    const p = await startServerProcess(configFile, { t })
-    t.teardown(() => { p.child.kill('SIGCONT') })
-    return p
-  }
-  // The farm credential is on disk before the server starts (a server re-reads the file at most once a second).
-  const credential = await new FarmCredentialStore(config.secretsDir).create('test')
-  const server: { p: ServerProcess } = { p: await start() }
-  const base = `http://127.0.0.1:${port}`
-  const project = config.shares.resolve('data::demo')
-  copyScene('slow.blend', join(project, 'shots'))
-  const node = startNode(t, { server: base, credential, name: 'pc-a', shareRoot: config.shares.root('data'), processes: [0] })
-  await node.waitFor(/connected to/)
-  const api = async () => (await logIn(base, 'alex')).api
-  const finished = async (id: string) => {
-    const session = await api()
-    return await until('job finished', async () => {
-      const { body } = await session<JobView>('GET', `/api/projects/demo/jobs/${id}`)
-      return ['completed', 'failed', 'cancelled'].includes(body.status) ? body : undefined
-    }, { timeoutMs: 240_000 })
-  }
-  return { server, start, project, node, api, finished }
-}
 
 const frames = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 const files = (n: number) => frames(n).map((f) => `${String(f).padStart(4, '0')}.png`)
 
 t.test('the server away: the node retries every few seconds and works again soon after it is back', async (t) => {
-  const { server, start, project, node, api, finished } = await farm(t, {})
+  const { server, start, project, node, api, finished } = await restartableFarm(t, {})
   copyScene('slow.blend', join(project, 'shots'), 'short.blend')
   const session = await api()
   const short = (await session<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/short.blend', frameStart: 1, frameEnd: 2 })).body
@@ -92,7 +50,7 @@ t.test('the server away: the node retries every few seconds and works again soon
 })
 
 t.test('the server frozen: the node notices (its requests time out) and carries on when it thaws', async (t) => {
-  const { server, project, node, api, finished } = await farm(t, { longPollSeconds: 2 })
+  const { server, project, node, api, finished } = await restartableFarm(t, { longPollSeconds: 2 })
   const job = (await (await api())<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 12 })).body
   await node.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
   server.p.child.kill('SIGSTOP')

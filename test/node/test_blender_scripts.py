@@ -27,9 +27,11 @@ SCRIPTS = os.path.join(ROOT, "node", "blender")
 bpy = types.ModuleType("bpy")
 sys.modules["bpy"] = bpy
 sys.path.insert(0, SCRIPTS)
+sys.path.insert(0, os.path.join(ROOT, "blender-addon", "tests"))   # the runner every Python test script shares
 
 import rfam_preview  # noqa: E402
 import rfam_run  # noqa: E402
+from unittest_run import run_and_summarise  # noqa: E402
 
 
 def _load(name):
@@ -262,18 +264,5 @@ class Frames(unittest.TestCase):
         ])
 
 
-def main():
-    suite = unittest.TestSuite()
-    loader = unittest.TestLoader()
-    for case in (Arguments, Settings, PathCheck, Failing, Commands, Frames):
-        suite.addTests(loader.loadTestsFromTestCase(case))
-    result = unittest.TextTestRunner(verbosity=2, stream=sys.stdout).run(suite)
-    failed = len(result.failures) + len(result.errors)
-    print("%d passed, %d failed" % (result.testsRun - failed - len(result.skipped), failed))
-    sys.stdout.flush()
-    if failed or not result.wasSuccessful():
-        raise SystemExit(1)
-
-
 if __name__ == "__main__":
-    main()
+    run_and_summarise([Arguments, Settings, PathCheck, Failing, Commands, Frames], verbosity=2)

@@ -11,6 +11,7 @@ import type { JobView } from '../../schemas/generated/types.ts'
 import type { Farm } from '../../server/farm/farm.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
 import { startTs } from '../helpers/processes.ts'
+import { freePort } from '../helpers/server-process.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
@@ -22,14 +23,6 @@ function writeConfig (dir: string, name: string, fields: Record<string, unknown>
 }
 
 const lines = (file: string) => existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean) : []
-
-async function freePort (): Promise<number> {
-  const srv = createServer()
-  await new Promise<void>((resolve) => srv.listen(0, '127.0.0.1', resolve))
-  const port = (srv.address() as { port: number }).port
-  await new Promise((resolve) => srv.close(resolve))
-  return port
-}
 
 /**
  * The prenode polls the in-process server has taken, by prenode name, counted as they come. A poll

@@ -88,24 +88,41 @@ function corruptFiles (root: string): string[] {
   return problems
 }
 
-/** Reads one file over and over while writers work, counting reads that are not a whole valid sidecar. */
-function keepReading (file: string): { stop: () => Promise<{ reads: number, bad: string[] }> } {
+/**
+ * Runs `pass` over and over, `pauseMs` apart (0: only letting other work run in between), until
+ * stop(), which resolves once the pass under way has ended. A pass that throws is kept in `errors`
+ * and the next one runs.
+ */
+function repeatUntilStopped (pass: (n: number) => Promise<void>, pauseMs: number) {
   let running = true
-  let reads = 0
-  const bad: string[] = []
+  let passes = 0
+  const errors: unknown[] = []
   const loop = (async () => {
     while (running) {
       try {
-        const problem = validator().check('asset.schema.json', JSON.parse(await readFile(file, 'utf8')))
-        if (problem) bad.push(problem)
+        await pass(passes)
       } catch (err) {
-        bad.push((err as Error).message)
+        errors.push(err)
       }
-      reads++
-      await new Promise((resolve) => setImmediate(resolve))
+      passes++
+      await new Promise((resolve) => { if (pauseMs > 0) setTimeout(resolve, pauseMs); else setImmediate(resolve) })
     }
   })()
-  return { stop: async () => { running = false; await loop; return { reads, bad } } }
+  return { errors, passes: () => passes, stop: async () => { running = false; await loop } }
+}
+
+/** Reads one file over and over while writers work, counting reads that are not a whole valid sidecar. */
+function keepReading (file: string): { stop: () => Promise<{ reads: number, bad: string[] }> } {
+  const reading = repeatUntilStopped(async () => {
+    const problem = validator().check('asset.schema.json', JSON.parse(await readFile(file, 'utf8')))
+    if (problem) throw new Error(problem)
+  }, 0)
+  return {
+    stop: async () => {
+      await reading.stop()
+      return { reads: reading.passes(), bad: reading.errors.map((err) => (err as Error).message) }
+    },
+  }
 }
 
 /** Edits through `from`, times until `to` shows each edit. */
@@ -206,28 +223,17 @@ async function twoCopies (t: Tap, syncPass: (copyA: string, copyB: string, pass:
   await seed(configA)
   mkdirSync(copyB, { recursive: true })
   cpSync(copyA, copyB, { recursive: true, preserveTimestamps: true })
-  let syncing = true
-  let passes = 0
-  const failed: string[] = []
-  const syncLoop = (async () => {
-    while (syncing) {
-      // A pass that fails outright (the tool's own trouble on a loaded machine) is noted and the
-      // next one runs, as a sync service would: a dead loop would look like lost edits.
-      try {
-        await syncPass(copyA, copyB, passes)
-      } catch (err) {
-        failed.push(`${(err as Error).message} ${(err as { stderr?: string }).stderr ?? ''}`.trim().slice(0, 500))
-      }
-      passes++
-      await new Promise((resolve) => setTimeout(resolve, 200))
-    }
-  })()
-  const stopSync = async () => { syncing = false; await syncLoop }
-  t.teardown(stopSync)
+  // A pass that fails outright (the tool's own trouble on a loaded machine) is noted and the next one
+  // runs, as a sync service would: a dead loop would look like lost edits.
+  const sync = repeatUntilStopped((pass) => syncPass(copyA, copyB, pass), 200)
+  t.teardown(sync.stop)
   const a = await startSiteServer(t, 'A', configA)
   const b = await startSiteServer(t, 'B', configB)
-  const syncState = () => `${passes} sync passes, ${failed.length} failed${failed.length ? ` (last: ${failed[failed.length - 1]})` : ''}`
-  return { a, b, copyA, copyB, stopSync, passes: () => passes, syncState }
+  const syncState = () => {
+    const failed = sync.errors.map((err) => `${(err as Error).message} ${(err as { stderr?: string }).stderr ?? ''}`.trim().slice(0, 500))
+    return `${sync.passes()} sync passes, ${failed.length} failed${failed.length ? ` (last: ${failed.at(-1)})` : ''}`
+  }
+  return { a, b, copyA, copyB, stopSync: sync.stop, passes: sync.passes, syncState }
 }
 
 const installed = (command: string) => spawnSync(command, ['-version']).error === undefined

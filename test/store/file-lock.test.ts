@@ -1,6 +1,6 @@
 // Lock folders left behind: taken over at once when their owner is a process of this machine that is
 // gone, waited for while another machine's owner keeps touching them, taken once it stopped.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { spawnSync } from 'node:child_process'
 import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -18,84 +18,77 @@ function leaveLock (file: string, owner?: Record<string, unknown>): string {
   return dir
 }
 
-async function timed (file: string): Promise<number> {
+/** A folder of the test's own holding a.json, the file the tests lock. */
+function lockedFile (t: Test): { dir: string, file: string } {
+  const dir = t.testdir({ 'a.json': '{}' })
+  return { dir, file: join(dir, 'a.json') }
+}
+
+/** Takes and releases the lock of `file`: at once (under 500 ms), leaving nothing but the file. */
+async function takenAtOnce (t: Test, dir: string, file: string): Promise<void> {
   const t0 = performance.now()
   await withFileLock(file, async () => {})
-  return performance.now() - t0
+  const ms = performance.now() - t0
+  t.ok(ms < 500, `taken in ${ms.toFixed(0)} ms`)
+  t.same(readdirSync(dir), ['a.json'], 'the lock is gone once released, nothing else is left')
+}
+
+/**
+ * Asks for the lock of `file` while `lock` (left by another) is fresh: it is waited for `waitMs`; once
+ * `lock` looks untouched for longer than STALE_MS, it is taken.
+ */
+async function waitedForUntilStale (t: Test, file: string, lock: string, waitMs: number, why?: string): Promise<void> {
+  let ran = false
+  const waiting = withFileLock(file, async () => { ran = true })
+  await sleep(waitMs)
+  t.notOk(ran, why ?? 'waits while the lock is fresh')
+  const old = new Date(Date.now() - STALE_MS - 1000)
+  utimesSync(lock, old, old)
+  await waiting
+  t.ok(ran, 'runs once the lock is stale')
 }
 
 t.test('a lock of a process of this machine that is gone is taken over at once', async (t) => {
-  const dir = t.testdir({ 'a.json': '{}' })
-  const file = join(dir, 'a.json')
+  const { dir, file } = lockedFile(t)
   leaveLock(file, { space: PROCESS_SPACE, pid: deadPid() })
-  const ms = await timed(file)
-  t.ok(ms < 500, `taken in ${ms.toFixed(0)} ms`)
-  t.same(readdirSync(dir), ['a.json'], 'the lock is gone once released, nothing else is left')
+  await takenAtOnce(t, dir, file)
 })
 
 t.test('a lock with this process\'s pid that it does not hold (an earlier process, a container restarted) is taken over at once', async (t) => {
-  const dir = t.testdir({ 'a.json': '{}' })
-  const file = join(dir, 'a.json')
+  const { dir, file } = lockedFile(t)
   leaveLock(file, { space: PROCESS_SPACE, pid: process.pid })
-  t.ok(await timed(file) < 500)
+  await takenAtOnce(t, dir, file)
 })
 
 t.test('a lock of another machine is waited for while it is touched, and taken once it is not', async (t) => {
-  const dir = t.testdir({ 'a.json': '{}' })
-  const file = join(dir, 'a.json')
+  const { file } = lockedFile(t)
   const lock = leaveLock(file, { space: 'another machine', pid: process.pid })
-  let ran = false
-  const waiting = withFileLock(file, async () => { ran = true })
-  await sleep(400)
-  t.notOk(ran, 'waits while the lock is fresh')
-  const old = new Date(Date.now() - STALE_MS - 1000)
-  utimesSync(lock, old, old) // its holder stopped touching it
-  await waiting
-  t.ok(ran, 'runs once the lock is stale')
+  await waitedForUntilStale(t, file, lock, 400) // until its holder stops touching it
   t.notOk(existsSync(lock))
 })
 
 t.test('a lock of a live process of this machine is waited for', async (t) => {
-  const dir = t.testdir({ 'a.json': '{}' })
-  const file = join(dir, 'a.json')
+  const { file } = lockedFile(t)
   const lock = leaveLock(file, { space: PROCESS_SPACE, pid: process.ppid })
-  let ran = false
-  const waiting = withFileLock(file, async () => { ran = true })
-  await sleep(400)
-  t.notOk(ran, 'the owner lives: wait')
-  const old = new Date(Date.now() - STALE_MS - 1000)
-  utimesSync(lock, old, old) // not touched for long: that pid belongs to some other program now
-  await waiting
-  t.ok(ran)
+  // Then not touched for long: that pid belongs to some other program now.
+  await waitedForUntilStale(t, file, lock, 400, 'the owner lives: wait')
 })
 
 t.test('a lock folder without an owner (an older RFAM) is judged by its age', async (t) => {
-  const dir = t.testdir({ 'a.json': '{}' })
-  const file = join(dir, 'a.json')
+  const { file } = lockedFile(t)
   const lock = leaveLock(file)
   writeFileSync(join(lock, 'x'), '') // not empty: an empty folder would simply be replaced
-  let ran = false
-  const waiting = withFileLock(file, async () => { ran = true })
-  await sleep(300)
-  t.notOk(ran)
-  const old = new Date(Date.now() - STALE_MS - 1000)
-  utimesSync(lock, old, old)
-  await waiting
-  t.ok(ran)
+  await waitedForUntilStale(t, file, lock, 300)
 })
 
 t.test('an empty lock folder (its holder was killed while letting go of it) is taken at once', async (t) => {
-  const dir = t.testdir({ 'a.json': '{}' })
-  const file = join(dir, 'a.json')
+  const { dir, file } = lockedFile(t)
   leaveLock(file) // no owner, nothing in it
-  const ms = await timed(file)
-  t.ok(ms < 500, `taken in ${ms.toFixed(0)} ms`)
-  t.same(readdirSync(dir), ['a.json'], 'the lock is gone once released, nothing else is left')
+  await takenAtOnce(t, dir, file)
 })
 
 t.test('letting go never removes a lock that another holder renamed in meanwhile', async (t) => {
-  const dir = t.testdir({ 'a.json': '{}' })
-  const file = join(dir, 'a.json')
+  const { file } = lockedFile(t)
   const lock = lockPathFor(file)
   await withFileLock(file, async () => {
     // This holder stalled past STALE_MS and another took the lock over: it now holds another owner.

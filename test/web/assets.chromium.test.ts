@@ -7,7 +7,7 @@ import type { Locator, Page } from 'playwright-core'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
+import { hasChromium, callAs, launchBrowser, loggedInPage, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -96,12 +96,9 @@ t.test('inline edits are saved to the sidecar, keeping a priority between levels
 })
 
 t.test('a refused save shows failed, the server\'s reason, and changes nothing', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page } = await loggedInPage(browser, server, 'mia')
+  const { server, page } = await startAndOpen(t, 'mia', '/asset?path=props/cake.blend')
   const file = join(server.projectDir(), 'props/cake.blend.json')
   const before = readJson<Asset>(file).description
-  await page.goto('/asset?path=props/cake.blend')
   const description = page.getByLabel('Description')
   await description.fill('x'.repeat(20_001))
   await description.blur()

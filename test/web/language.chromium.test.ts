@@ -5,15 +5,12 @@ import { join } from 'node:path'
 import type { User } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
+import { hasChromium, launchBrowser, openAs, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('a logged-in person switches to German and keeps it', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'alex')
-  await page.goto('/')
+  const { server, browser, page, errors } = await startAndOpen(t, 'alex', '/')
   await page.getByRole('heading', { name: 'Hi Alex Rivera!' }).waitFor()
   await page.locator('header').getByLabel('Language').selectOption('de')
   await page.getByRole('heading', { name: 'Hallo Alex Rivera!' }).waitFor()
@@ -28,8 +25,7 @@ t.test('a logged-in person switches to German and keeps it', async (t) => {
   await page.getByText('Assets insgesamt: 10').waitFor()
   t.equal(await page.getByLabel('Stand von Chef Bun').locator('option:checked').textContent(), 'Modelliert', 'state names are translated too')
 
-  const other = await loggedInPage(browser, server, 'alex')
-  await other.page.goto('/team')
+  const other = await openAs(browser, server, 'alex', '/team')
   await other.page.getByRole('heading', { name: 'Team', level: 1 }).waitFor()
   // The team list arrives after the heading: wait for it rather than look once.
   await other.page.getByText('Arbeitet an').first().waitFor()

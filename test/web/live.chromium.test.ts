@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
+import { hasChromium, callAs, launchBrowser, loggedInPage, openAs, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -46,8 +46,7 @@ t.test('a change in one browser shows in another, and a change on disk shows in 
 t.test('text being typed is not overwritten by someone else\'s save', async (t) => {
   const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
-  const alex = await loggedInPage(browser, server, 'alex')
-  await alex.page.goto('/asset?path=characters/chef_bun.blend')
+  const alex = await openAs(browser, server, 'alex', '/asset?path=characters/chef_bun.blend')
   const description = alex.page.getByLabel('Description')
   await description.waitFor()
   await alex.page.locator('[role="status"][title^="Live"]').waitFor()

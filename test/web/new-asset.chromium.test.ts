@@ -3,16 +3,12 @@ import t from 'tap'
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
-import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
+import { hasChromium, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('the file name is filled in from type and name, and the new asset opens', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'sam')
-  await page.goto('/assets')
+  const { server, page, errors } = await startAndOpen(t, 'sam', '/assets')
   await page.getByRole('link', { name: '+ New' }).click()
   await page.getByRole('heading', { name: 'New asset' }).waitFor()
   await page.getByLabel('Name', { exact: true }).fill('Hero Shot: Take 2!')
@@ -53,11 +49,8 @@ t.test('the file name is filled in from type and name, and the new asset opens',
 })
 
 t.test('delete asks first, then moves the file to old/', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page } = await loggedInPage(browser, server, 'mia')
+  const { server, page } = await startAndOpen(t, 'mia', '/asset?path=props/rolling_pin.blend')
   const dir = server.projectDir()
-  await page.goto('/asset?path=props/rolling_pin.blend')
   await page.getByRole('heading', { name: 'Rolling Pin', level: 1 }).waitFor()
   await page.getByRole('button', { name: 'Delete' }).click()
   const dialog = page.getByRole('dialog', { name: 'Delete this asset?' })
@@ -73,10 +66,7 @@ t.test('delete asks first, then moves the file to old/', async (t) => {
 })
 
 t.test('a checkpoint is saved from the asset page', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page } = await loggedInPage(browser, server, 'alex')
-  await page.goto('/asset?path=characters/chef_bun.blend')
+  const { server, page } = await startAndOpen(t, 'alex', '/asset?path=characters/chef_bun.blend')
   await page.getByRole('button', { name: 'Save a checkpoint' }).click()
   const status = page.getByRole('status').filter({ hasText: 'Checkpoint saved as' })
   await status.waitFor()

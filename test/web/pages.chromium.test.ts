@@ -5,16 +5,13 @@ import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('home: the top task is a card edited in place; teammates asking for help are listed', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'alex')
+  const { server, page, errors } = await startAndOpen(t, 'alex', '/')
   const sidecar = () => readJson<Asset>(join(server.projectDir(), 'characters/chef_bun.blend.json'))
-  await page.goto('/')
   const card = page.getByRole('article', { name: 'Chef Bun' })
   await card.waitFor()
   await card.getByLabel('Description').fill('Rig the arms first.')
@@ -31,10 +28,7 @@ t.test('home: the top task is a card edited in place; teammates asking for help 
 })
 
 t.test('team: everyone with their current task and helpers', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page } = await loggedInPage(browser, server, 'sam')
-  await page.goto('/team')
+  const { page } = await startAndOpen(t, 'sam', '/team')
   const zoe = page.locator('li').filter({ has: page.getByRole('heading', { name: 'Zoë Haddad' }) })
   await zoe.waitFor()
   t.match(await zoe.textContent(), /Working on.*Shot 020 Heist.*Helped by.*Alex Rivera/s)
@@ -43,11 +37,8 @@ t.test('team: everyone with their current task and helpers', async (t) => {
 })
 
 t.test('shots: renderable assets with a rating and a pipeline stage', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'leo')
+  const { server, page, errors } = await startAndOpen(t, 'leo', '/shots')
   const sidecar = () => readJson<Asset>(join(server.projectDir(), 'shots/shot_010_intro.blend.json'))
-  await page.goto('/shots')
   const shot = page.locator('li').filter({ has: page.getByRole('link', { name: 'Shot 010 Intro' }) })
   await shot.waitFor()
   t.same(await page.locator('li .name a').allTextContents(), ['Final Film', 'Shot 010 Intro', 'Shot 020 Heist'], 'renderable assets by name')

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import type { JobView, ProjectFile } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
+import { hasChromium, callAs, launchBrowser, loggedInPage, openAs, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -51,8 +51,7 @@ t.test('a student sees the film\'s settings read-only; a teacher edits them', as
   t.same({ ...projectFile(), description: before.description }, before, 'and nothing else changed')
   t.same(student.errors, [], 'no page errors for the student')
 
-  const teacher = await loggedInPage(browser, server, 'teacher')
-  await teacher.page.goto('/project')
+  const teacher = await openAs(browser, server, 'teacher', '/project')
   const staffFilm = teacher.page.getByRole('region', { name: 'The film' })
   const title = staffFilm.getByLabel('Title')
   await title.fill('The Great Cake Heist')
@@ -76,8 +75,7 @@ t.test('a job card offers pause, cancel and priority only to the people who may 
   const cake = await submit('mia', 'props/cake.blend')
   const kitchen = await submit('sam', 'sets/kitchen.blend')
 
-  const mia = await loggedInPage(browser, server, 'mia')
-  await mia.page.goto('/rendering')
+  const mia = await openAs(browser, server, 'mia', '/rendering')
   const card = (page: typeof mia.page, name: string) => page.locator('rfam-job-card').filter({ has: page.getByRole('heading', { name, exact: true }) })
   await card(mia.page, 'Kitchen').getByText('0 of 3 frames done').waitFor()
   t.ok(await card(mia.page, 'Cake').getByRole('button', { name: 'Pause: Cake' }).isVisible(), 'mia controls her own render')
@@ -93,16 +91,14 @@ t.test('a job card offers pause, cancel and priority only to the people who may 
   t.pass('the Kitchen card offers mia its controls at once, without a reload')
   t.same(mia.errors, [], 'no page errors for mia')
 
-  const leo = await loggedInPage(browser, server, 'leo')
-  await leo.page.goto('/rendering')
+  const leo = await openAs(browser, server, 'leo', '/rendering')
   await card(leo.page, 'Kitchen').getByRole('button', { name: 'Pause: Kitchen' }).click()
   await card(leo.page, 'Kitchen').locator('.status.paused').waitFor()
   t.equal(server.app.farm.getJob('demo', kitchen.id).status, 'paused', 'leo, who helps on Kitchen, paused it')
   t.equal(await card(leo.page, 'Cake').getByRole('button').count(), 0, 'but gets no controls on mia\'s Cake')
   t.same(leo.errors, [], 'no page errors for leo')
 
-  const teacher = await loggedInPage(browser, server, 'teacher')
-  await teacher.page.goto('/rendering')
+  const teacher = await openAs(browser, server, 'teacher', '/rendering')
   await card(teacher.page, 'Cake').getByRole('button', { name: 'Cancel: Cake' }).click()
   await card(teacher.page, 'Cake').locator('.status.cancelled').waitFor()
   t.equal(server.app.farm.getJob('demo', cake.id).status, 'cancelled', 'staff control every job')

@@ -7,7 +7,7 @@ import sharp from 'sharp'
 import type { ProjectFile, User } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
+import { hasChromium, launchBrowser, loggedInPage, openAs, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -57,10 +57,7 @@ t.test('roles move up and down, in project.json and in the credits', async (t) =
 })
 
 t.test('credits flag an external asset without a licence until it has one; download as text', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page } = await loggedInPage(browser, server, 'zoe')
-  await page.goto('/credits')
+  const { server, browser, page } = await startAndOpen(t, 'zoe', '/credits')
   const warnings = page.getByRole('region', { name: /Not final yet/ })
   await warnings.waitFor()
   t.match(await warnings.textContent(), /Door creak sound/, 'the asset without a licence is named')
@@ -93,11 +90,9 @@ t.test('credits flag an external asset without a licence until it has one; downl
 
 t.test('staff add a person to the project and change the team picture', async (t) => {
   const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
   const kim: User = { ident: 'kim', name: 'Kim Park', image: null, projects: [] }
   writeFileSync(join(server.config.usersDir, 'kim.json'), JSON.stringify(kim))
-  const { page, errors } = await loggedInPage(browser, server, 'teacher')
-  await page.goto('/project')
+  const { page, errors } = await openAs(await launchBrowser(t), server, 'teacher', '/project')
   const select = page.getByLabel('Add a person to this project')
   await until('Kim is offered', async () => (await select.locator('option').allTextContents()).includes('Kim Park'))
   await select.selectOption('kim')
@@ -119,10 +114,7 @@ t.test('staff add a person to the project and change the team picture', async (t
 })
 
 t.test('a student uploads a profile picture; a file that is not a picture is refused', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'alex')
-  await page.goto('/profile')
+  const { server, page, errors } = await startAndOpen(t, 'alex', '/profile')
   await page.getByRole('heading', { name: 'Your profile' }).waitFor()
   const input = page.getByLabel('New picture')
   await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') })

@@ -8,7 +8,7 @@ import type { Asset, JobList, JobView } from '../../schemas/generated/types.ts'
 import { copyScene, startNode } from '../node/harness.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, callAs } from './web-helper.ts'
+import { hasChromium, callAs, launchBrowser, loggedInPage, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -93,10 +93,7 @@ t.test('a real node renders a job queued from the page; a file without a camera 
 })
 
 t.test('the form refuses a bad priority or frames per task before sending; it fits a phone', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'leo', { width: 360 })
-  await page.goto('/rendering')
+  const { server, page, errors } = await startAndOpen(t, 'leo', '/rendering', { width: 360 })
   const form = page.locator('rfam-job-form')
   await form.getByLabel('File to render').selectOption('shots/shot_010_intro.blend')
   await form.getByLabel('Last frame').fill('3')

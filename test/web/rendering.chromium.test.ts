@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { Asset, Job } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
+import { hasChromium, launchBrowser, loggedInPage, openAs, readJson } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
@@ -90,8 +90,7 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
 
   // Pausing nodes is for staff: a student sees no such buttons, a teacher does.
   t.equal(await nodes.getByRole('button', { name: /Pause|Resume/ }).count(), 0, 'a student has no node controls')
-  const teacher = await loggedInPage(browser, server, 'teacher')
-  await teacher.page.goto('/rendering')
+  const teacher = await openAs(browser, server, 'teacher', '/rendering')
   const staffNodes = teacher.page.locator('rfam-node-table')
   await staffNodes.getByRole('button', { name: 'Pause: pc-lab-1' }).click()
   await staffNodes.getByRole('button', { name: 'Resume: pc-lab-1' }).waitFor()

@@ -4,13 +4,12 @@
 import { readFileSync } from 'node:fs'
 import tap from 'tap'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import type { TestServer } from '../helpers/server.ts'
+import type { Tap } from '../helpers/folders.ts'
+import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { logIn, type Session } from '../helpers/login.ts'
 import { chromiumArgs, chromiumPath } from './chromium.ts'
 
 export { chromiumArgs, chromiumPath }
-
-interface Tap { teardown: (fn: () => unknown) => void }
 
 const sessions = new WeakMap<TestServer, Map<string, Promise<Session>>>()
 
@@ -57,6 +56,23 @@ export async function loggedInPage (browser: Browser, server: TestServer, user: 
   const page = await context.newPage()
   const errors = watchErrors(page)
   return { page, context, errors }
+}
+
+/** `user`'s page (loggedInPage), opened at `path`. */
+export async function openAs (browser: Browser, server: TestServer, user: string, path: string, options: { width?: number } = {}): Promise<{ page: Page, context: BrowserContext, errors: string[] }> {
+  const opened = await loggedInPage(browser, server, user, options)
+  await opened.page.goto(path)
+  return opened
+}
+
+/**
+ * How most browser tests start: a server with the web UI of the test's own, the browser, and `user`'s
+ * page open at `path`. Tests that prepare the server first, or need no logged-in page, use the parts.
+ */
+export async function startAndOpen (t: Tap, user: string, path: string, options: { width?: number } = {}) {
+  const server = await startTestServer(t, { web: true })
+  const browser = await launchBrowser(t)
+  return { server, browser, ...(await openAs(browser, server, user, path, options)) }
 }
 
 export function watchErrors (page: Page): string[] {

@@ -20,12 +20,7 @@ export class InlineCheck extends LitElement {
   private readonly saving = new SaveController(this)
 
   private async _change (event: Event): Promise<void> {
-    const next = (event.target as HTMLInputElement).checked
-    const previous = this.checked
-    this.checked = next
-    if (!this.save) return
-    const ok = await this.saving.run(() => this.save!(next))
-    if (!ok && this.checked === next) this.checked = previous
+    await this.saving.change(this, 'checked', (event.target as HTMLInputElement).checked, this.save)
   }
 
   protected override updated (): void {

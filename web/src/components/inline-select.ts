@@ -28,13 +28,7 @@ export class InlineSelect extends LitElement {
   private readonly saving = new SaveController(this)
 
   private async _change (event: Event): Promise<void> {
-    const select = event.target as HTMLSelectElement
-    const previous = this.value
-    this.value = select.value
-    if (!this.save) return
-    const next = select.value
-    const ok = await this.saving.run(() => this.save!(next))
-    if (!ok && this.value === next) this.value = previous
+    await this.saving.change(this, 'value', (event.target as HTMLSelectElement).value, this.save)
   }
 
   // An option's selected attribute stops working once the user has picked something, so the select's

@@ -11,6 +11,7 @@ import { errorMessage } from '../controllers/api-client.ts'
 import { assets } from '../state/assets.ts'
 import { farm } from '../state/farm.ts'
 import { showToast } from './toast.ts'
+import { submittedForm } from './submitted-form.ts'
 
 /** Blender's default frame range, for a file never rendered from RFAM. */
 const defaultRange = { start: 1, end: 250 }
@@ -95,15 +96,13 @@ export class JobForm extends LitElement {
   }
 
   private async _submit (event: SubmitEvent): Promise<void> {
-    event.preventDefault()
-    const form = event.target as HTMLFormElement
-    const data = new FormData(form)
-    const start = Number(data.get('start'))
-    const end = Number(data.get('end'))
-    const name = String(data.get('name') ?? '').trim()
-    const priorityText = String(data.get('priority') ?? '').trim()
+    const { field } = submittedForm(event)
+    const start = Number(field('start'))
+    const end = Number(field('end'))
+    const name = field('name')
+    const priorityText = field('priority')
     const priority = Number(priorityText)
-    const chunkSize = Number(data.get('chunk'))
+    const chunkSize = Number(field('chunk'))
     if (!this.path) { this.error = t('render:need-file'); return }
     if (!Number.isInteger(start) || !Number.isInteger(end)) { this.error = t('render:need-frames'); return }
     if (end < start) { this.error = t('render:end-before-start', { start, end }); return }
@@ -112,7 +111,7 @@ export class JobForm extends LitElement {
       this.error = t('render:need-chunk', { max: chunkBounds.max })
       return
     }
-    const job: JobCreate = { file: this.path, frameStart: start, frameEnd: end, video: data.get('video') === 'on', chunkSize }
+    const job: JobCreate = { file: this.path, frameStart: start, frameEnd: end, video: field('video') === 'on', chunkSize }
     if (name) job.name = name
     if (priorityText !== '') job.priority = priority
     this.busy = true

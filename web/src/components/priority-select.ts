@@ -34,11 +34,7 @@ export class PrioritySelect extends LitElement {
     const control = event.target as HTMLSelectElement | HTMLInputElement
     const next = Number(control.value)
     if (control.value === '' || !Number.isFinite(next)) return
-    const previous = this.value
-    this.value = next
-    if (!this.save) return
-    const ok = await this.saving.run(() => this.save!(next))
-    if (!ok && this.value === next) this.value = previous
+    await this.saving.change(this, 'value', next, this.save)
   }
 
   protected override updated (): void {

@@ -8,7 +8,7 @@ import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api } from '../api/routes.ts'
-import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
+import { reloadOnChange } from '../controllers/live-updates.ts'
 import { appState } from '../state/app-state.ts'
 import { assetHref } from '../router.ts'
 
@@ -24,9 +24,7 @@ export class ProblemList extends LitElement {
 
   private readonly i18n = new I18nController(this)
   private readonly problems = new ApiController<ProblemListBody>(this, (signal) => api.listProblems({ signal }))
-  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'problems')) void this.problems.reload()
-  })
+  private readonly live = reloadOnChange(this, this.problems, 'problems')
 
   /** What the damaged file stops until it is fixed, and what to do. */
   private effect (p: Problem): string {

@@ -35,11 +35,7 @@ export class Rating extends LitElement {
   private readonly group = `rating-${++groups}`
 
   private async _change (next: number): Promise<void> {
-    const previous = this.value
-    this.value = next
-    if (!this.save) return
-    const ok = await this.saving.run(() => this.save!(next))
-    if (!ok && this.value === next) this.value = previous
+    await this.saving.change(this, 'value', next, this.save)
   }
 
   protected override updated (): void {

@@ -1,17 +1,15 @@
 // Every visible string comes from a language file served by /api/languages/:code. `t('key')` looks a key up
 // in the current language; components that use an I18nController re-render when the language changes.
 // Keys are always literal strings in t('...') calls so test/web/languages.test.ts can find them all.
-import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { ReactiveControllerHost } from 'lit'
 import type { Language } from '../../../schemas/generated/types.ts'
 import { urls } from '../api/urls.ts'
+import { ChangeNotifier, RerenderOnChange } from './change-notifier.ts'
 
-type Listener = () => void
-
-class I18nStore {
+class I18nStore extends ChangeNotifier {
   code = 'en'
   name = ''
   private strings: Record<string, string | undefined> = {}
-  private readonly listeners = new Set<Listener>()
 
   get loaded (): boolean {
     return Object.keys(this.strings).length > 0
@@ -30,7 +28,7 @@ class I18nStore {
     this.name = language.name
     this.strings = language.strings
     document.documentElement.lang = language.code
-    for (const listener of this.listeners) listener()
+    this.changed()
   }
 
   has (key: string): boolean {
@@ -43,11 +41,6 @@ class I18nStore {
     if (!params) return template
     return template.replace(/\{(\w+)\}/g, (whole, name: string) =>
       params[name] === undefined ? whole : String(params[name]))
-  }
-
-  subscribe (listener: Listener): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
   }
 }
 
@@ -67,18 +60,9 @@ export function tOptional (key: string, fallback: string): string {
 }
 
 /** Re-renders its host whenever the language changes. */
-export class I18nController implements ReactiveController {
-  private unsubscribe?: () => void
-  constructor (private readonly host: ReactiveControllerHost) {
-    host.addController(this)
-  }
-
-  hostConnected (): void {
-    this.unsubscribe = i18n.subscribe(() => this.host.requestUpdate())
-  }
-
-  hostDisconnected (): void {
-    this.unsubscribe?.()
+export class I18nController extends RerenderOnChange {
+  constructor (host: ReactiveControllerHost) {
+    super(host, i18n)
   }
 }
 

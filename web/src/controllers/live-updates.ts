@@ -5,6 +5,7 @@
 // because events may have been missed meanwhile.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { urls } from '../api/urls.ts'
+import { appState } from '../state/app-state.ts'
 
 export interface Change {
   /** 'asset', 'project', 'members', 'job', 'node', 'problems' (damaged files); 'reconnect' after a lost connection came back. */
@@ -142,4 +143,14 @@ export class LiveUpdatesController implements ReactiveController {
     this.stream?.remove(this.listener)
     this.stream = undefined
   }
+}
+
+/**
+ * The usual live page or panel: reloads `resource` (an ApiController) whenever the logged-in project
+ * changes in one of these ways (or the connection comes back).
+ */
+export function reloadOnChange (host: ReactiveControllerHost, resource: { reload: () => Promise<void> }, ...kinds: string[]): LiveUpdatesController {
+  return new LiveUpdatesController(host, () => appState.project, (changes) => {
+    if (touches(changes, ...kinds)) void resource.reload()
+  })
 }

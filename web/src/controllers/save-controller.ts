@@ -1,6 +1,7 @@
-// The saved / saving / failed mark of an inline edit. run() sends one save; only the latest save of a
-// control decides its mark, so a slow earlier reply cannot hide a later failure. A failure also raises a
-// toast with the server's message.
+// The saved / saving / failed mark of an inline edit. run() sends one save; change() shows a new value at
+// once and saves it, putting the stored value back when that fails. Only the latest save of a control
+// decides its mark, so a slow earlier reply cannot hide a later failure. A failure also raises a toast
+// with the server's message.
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 import { errorMessage } from './api-client.ts'
 import { showToast } from '../components/toast.ts'
@@ -17,6 +18,19 @@ export class SaveController implements ReactiveController {
   }
 
   hostConnected (): void {}
+
+  /**
+   * An inline edit's change: shows `next` in host[key] at once and saves it (when there is a save). If
+   * the save fails while `next` is still shown, the stored value comes back, so the control never keeps
+   * showing what is not on disk.
+   */
+  async change<K extends string, T> (host: Record<K, T>, key: K, next: T, save: ((value: T) => Promise<unknown>) | undefined): Promise<void> {
+    const previous = host[key]
+    host[key] = next
+    if (!save) return
+    const ok = await this.run(() => save(next))
+    if (!ok && host[key] === next) host[key] = previous
+  }
 
   /** Runs one save; resolves true when it was stored. */
   async run (save: () => Promise<unknown>): Promise<boolean> {

@@ -8,7 +8,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api } from '../api/routes.ts'
-import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
+import { reloadOnChange } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { stateBadgeStyles } from '../components/state-badge.ts'
 import type { SortColumn } from '../components/asset-table.ts'
@@ -39,9 +39,7 @@ export class AssetsPage extends LitElement {
   private readonly list = new ApiController<AssetList>(this, (signal) =>
     api.listAssets({ project: appState.project! }, { signal }))
 
-  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'asset', 'project')) void this.list.reload()
-  })
+  private readonly live = reloadOnChange(this, this.list, 'asset', 'project')
 
   @state() private sort: Column = 'priority'
   @state() private descending = true

@@ -7,7 +7,7 @@ import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import type { Credits } from '../../../schemas/generated/types.ts'
 import { api, urls } from '../api/routes.ts'
-import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
+import { reloadOnChange } from '../controllers/live-updates.ts'
 import { appState } from '../state/app-state.ts'
 
 @customElement('rfam-credits-page')
@@ -32,9 +32,7 @@ export class CreditsPage extends LitElement {
   private readonly credits = new ApiController<Credits>(this, (signal) =>
     api.getCredits({ project: appState.project! }, { signal }))
 
-  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'project', 'members')) void this.credits.reload()
-  })
+  private readonly live = reloadOnChange(this, this.credits, 'project', 'members')
 
   override render () {
     const credits = this.credits.value

@@ -9,7 +9,7 @@ import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { api } from '../api/routes.ts'
-import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
+import { reloadOnChange } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { ownerOptions, stateOptions } from '../state/options.ts'
@@ -46,9 +46,7 @@ export class HomePage extends LitElement {
   private readonly todo = new ApiController<Todo>(this, (signal) =>
     api.getTodo({ project: appState.project! }, {}, { signal }))
 
-  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'asset', 'members', 'project')) void this.todo.reload()
-  })
+  private readonly live = reloadOnChange(this, this.todo, 'asset', 'members', 'project')
 
   @state() private checkpointMessage = ''
 

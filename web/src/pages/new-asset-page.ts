@@ -10,6 +10,7 @@ import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { assetHref, navigate } from '../router.ts'
 import { showToast } from '../components/toast.ts'
+import { submittedForm } from '../components/submitted-form.ts'
 import type { FileNameField } from '../components/file-name-field.ts'
 import '../components/file-name-field.ts'
 
@@ -39,18 +40,16 @@ export class NewAssetPage extends LitElement {
   }
 
   private async _submit (event: SubmitEvent): Promise<void> {
-    event.preventDefault()
-    const form = event.target as HTMLFormElement
-    const data = new FormData(form)
-    const name = String(data.get('name') ?? '').trim()
-    const type = String(data.get('type') ?? '')
+    const { field } = submittedForm(event)
+    const name = field('name')
+    const type = field('type')
     if (!name || !type) {
       this.error = t('new:need-name-type')
       return
     }
-    const owner = String(data.get('owner') ?? '')
+    const owner = field('owner')
     const request: AssetCreate = { name, type, owner: owner === '' ? null : owner }
-    const description = String(data.get('description') ?? '').trim()
+    const description = field('description')
     if (description) request.description = description
     // Left as suggested, the server derives the same file name itself.
     if (this.fileField.edited && this.fileField.value.trim()) request.path = this.fileField.value.trim()

@@ -11,11 +11,12 @@ import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { api } from '../api/routes.ts'
-import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
+import { reloadOnChange } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { uuid } from '../state/uuid.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { showToast } from '../components/toast.ts'
+import { submittedForm } from '../components/submitted-form.ts'
 import '../components/inline-select.ts'
 import '../components/inline-text.ts'
 import '../components/picture-upload.ts'
@@ -59,9 +60,7 @@ export class ProjectPage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
   private readonly file = new ApiController<ProjectFile>(this, (signal) => api.getProjectFile({ project: appState.project! }, { signal }))
-  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'project', 'members')) void this.file.reload()
-  })
+  private readonly live = reloadOnChange(this, this.file, 'project', 'members')
 
   /** After a move, the moved role's button gets the focus back (moving an element in the DOM drops it). */
   @state() private focusAfterMove?: { id: string, direction: 'up' | 'down' }
@@ -121,11 +120,9 @@ export class ProjectPage extends LitElement {
   }
 
   private async _addRole (event: SubmitEvent): Promise<void> {
-    event.preventDefault()
-    const form = event.target as HTMLFormElement
-    const data = new FormData(form)
-    const role = String(data.get('role') ?? '').trim()
-    const user = String(data.get('user') ?? '')
+    const { form, field } = submittedForm(event)
+    const role = field('role')
+    const user = field('user')
     if (!role || !user) {
       showToast(t('project:role-needs'), 'error')
       return
@@ -156,17 +153,15 @@ export class ProjectPage extends LitElement {
   }
 
   private async _addExternal (event: SubmitEvent): Promise<void> {
-    event.preventDefault()
-    const form = event.target as HTMLFormElement
-    const data = new FormData(form)
-    const description = String(data.get('description') ?? '').trim()
+    const { form, field } = submittedForm(event)
+    const description = field('description')
     if (!description) {
       showToast(t('project:external-needs'), 'error')
       return
     }
     const external: ExternalAsset = { id: uuid(), description }
-    const license = String(data.get('license') ?? '').trim()
-    const origin = String(data.get('origin') ?? '').trim()
+    const license = field('license')
+    const origin = field('origin')
     if (license) external.license = license
     if (origin) external.origin = origin
     try {

@@ -8,7 +8,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api } from '../api/routes.ts'
-import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
+import { reloadOnChange } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { ownerOptions } from '../state/options.ts'
@@ -44,9 +44,7 @@ export class ShotsPage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
   private readonly list = new ApiController<AssetList>(this, (signal) => api.listAssets({ project: appState.project! }, { signal }))
-  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'asset', 'members', 'project')) void this.list.reload()
-  })
+  private readonly live = reloadOnChange(this, this.list, 'asset', 'members', 'project')
 
   /** Saves and shows the asset as stored at once (the live update confirms it a moment later). */
   private async saveShot (path: string, update: AssetUpdate): Promise<void> {

@@ -6,7 +6,7 @@ import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { api } from '../api/routes.ts'
-import { LiveUpdatesController, touches } from '../controllers/live-updates.ts'
+import { reloadOnChange } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assetHref } from '../router.ts'
 import { face, faceStyles } from '../components/face.ts'
@@ -29,9 +29,7 @@ export class TeamPage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
   private readonly team = new ApiController<Team>(this, (signal) => api.getTeam({ project: appState.project! }, { signal }))
-  private readonly live = new LiveUpdatesController(this, () => appState.project, (changes) => {
-    if (touches(changes, 'asset', 'members', 'project')) void this.team.reload()
-  })
+  private readonly live = reloadOnChange(this, this.team, 'asset', 'members', 'project')
 
   override render () {
     const team = this.team.value

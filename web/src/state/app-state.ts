@@ -1,22 +1,20 @@
 // What every page of a logged-in session shares: who is logged in, to which project, the people the
 // caller can see and the project's defaults set (types, states, priority scheme). Components re-render
 // through an AppStateController when any of it changes.
-import type { ReactiveController, ReactiveControllerHost } from 'lit'
+import type { ReactiveControllerHost } from 'lit'
 import type {
   AssetType, DefaultsSetView, LoginRequest, PublicUser, Session, State,
 } from '../../../schemas/generated/types.ts'
 import { ApiFailure, prefetch } from '../controllers/api-client.ts'
 import { api, urls } from '../api/routes.ts'
 import { i18n, tOptional } from '../controllers/i18n.ts'
+import { ChangeNotifier, RerenderOnChange } from '../controllers/change-notifier.ts'
 
-type Listener = () => void
-
-class AppState {
+class AppState extends ChangeNotifier {
   /** undefined while unknown, null when nobody is logged in. */
   session: Session | null | undefined = undefined
   users: PublicUser[] = []
   defaults?: DefaultsSetView
-  private readonly listeners = new Set<Listener>()
 
   get project (): string | undefined {
     return this.session?.project.ident
@@ -62,15 +60,6 @@ class AppState {
 
   typeName (ident: string): string {
     return tOptional(`type:${ident}`, this.type(ident)?.name ?? ident)
-  }
-
-  subscribe (listener: Listener): () => void {
-    this.listeners.add(listener)
-    return () => this.listeners.delete(listener)
-  }
-
-  private changed (): void {
-    for (const listener of this.listeners) listener()
   }
 
   /**
@@ -141,17 +130,8 @@ class AppState {
 export const appState = new AppState()
 
 /** Re-renders its host whenever the shared state changes. */
-export class AppStateController implements ReactiveController {
-  private unsubscribe?: () => void
-  constructor (private readonly host: ReactiveControllerHost) {
-    host.addController(this)
-  }
-
-  hostConnected (): void {
-    this.unsubscribe = appState.subscribe(() => this.host.requestUpdate())
-  }
-
-  hostDisconnected (): void {
-    this.unsubscribe?.()
+export class AppStateController extends RerenderOnChange {
+  constructor (host: ReactiveControllerHost) {
+    super(host, appState)
   }
 }
