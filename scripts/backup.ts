@@ -13,10 +13,10 @@ import { basename, dirname, join, relative, resolve, sep } from 'node:path'
 import type { Project, User } from '../schemas/generated/types.ts'
 import { validator } from '../schemas/validator.ts'
 import { loadConfig, type LoadedConfig } from '../server/config/load-config.ts'
-import { ConfigError } from '../server/config/read-json-file.ts'
+import { ConfigError } from '../common/read-json-file.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
-import { isInside, parseNamedPath } from '../server/store/named-paths.ts'
+import { isInside, parseNamedPath } from '../common/named-paths.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run backup -- <project> [--to <folder>] [--no-old] [--config <server.json>]

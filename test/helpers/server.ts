@@ -9,7 +9,7 @@ import { loadConfig, repoRoot, type LoadedConfig } from '../../server/config/loa
 import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import type { ManualClock } from '../../server/farm/clock.ts'
-import { processGone } from '../../server/store/process-space.ts'
+import { processGone } from '../../common/process-space.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
 import { testFolder, type Tap } from './folders.ts'
 

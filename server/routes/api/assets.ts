@@ -1,7 +1,7 @@
 // Assets of one project: list, create from a template, read, change fields, checkpoint, delete
 // (to old/), reset render statistics. The asset's path inside the project is its id in URLs.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { checkRelativePath } from '../../store/named-paths.ts'
+import { checkRelativePath } from '../../../common/named-paths.ts'
 import { registerRoutes } from '../register-routes.ts'
 import { sendCachedJson } from './cached-json.ts'
 
