@@ -14,7 +14,7 @@ import { AssetIndex, isIgnoredName, readSidecar, type WrittenSidecar } from './a
 import type { ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
-import { CachedJson } from '../routes/api/cached-json.ts'
+import { CachedJson } from './cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { ProjectJson } from './project-json.ts'
 import { jsonText, replaceFile, writeFileAtomic } from '../../common/atomic-write.ts'

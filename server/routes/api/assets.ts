@@ -3,7 +3,7 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { checkRelativePath } from '../../../common/named-paths.ts'
 import { registerRoutes } from '../register-routes.ts'
-import { sendCachedJson } from './cached-json.ts'
+import { sendCachedJson } from './send-cached-json.ts'
 
 /** The asset's path inside the project: the rest of the URL after …/assets/ (or checkpoints/, render-stats/). */
 function assetPath (request: FastifyRequest<{ Params: { '*': string } }>): string {
