@@ -6,7 +6,7 @@ import tap from 'tap'
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
 import type { TestServer } from '../helpers/server.ts'
 import { logIn, type Session } from '../helpers/login.ts'
-import { chromiumArgs, chromiumPath } from './chromium.ts'
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.ts'
 
 export { chromiumArgs, chromiumPath }
 
