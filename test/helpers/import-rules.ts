@@ -1,4 +1,4 @@
-// Who may import whom (docs/development.md, "Layout and layers"), read from the sources themselves:
+// Who may import whom (README.md, "Layout"), read from the sources themselves:
 // every import and export of every .ts/.mts/.mjs/.js file, type-only and dynamic ones included, found
 // with TypeScript's parser (a comment or a string that looks like an import is none).
 //
