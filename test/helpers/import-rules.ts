@@ -26,17 +26,17 @@ export const SHARED: Record<string, string[]> = { common: ['common', 'schemas'],
 /** Tools: they may use any program's code, never the tests'. '.' is the repository's root files. */
 export const TOOLS = ['scripts', 'blender-addon', '.']
 
-/** The server's layers, lowest first: a file imports only files of its own layer or of lower ones. */
-export const LAYER_NAMES = ['base', 'store', 'services', 'routes', 'app']
-/** Each folder or file of server/ and its layer (an index into LAYER_NAMES); a folder's entry ends in '/'. */
-export const SERVER_LAYERS: Record<string, number> = {
-  'errors.ts': 0, 'config/': 0, 'blend/': 0,
-  'store/': 1,
-  'auth/': 2, 'pictures/': 2, 'credits/': 2, 'farm/': 2,
-  'routes/': 3,
-  'app.ts': 4, 'server.ts': 4, 'main.ts': 4, 'types.ts': 4, 'demo/': 4, 'security-headers.ts': 4,
-  'lazy-schema-compilers.ts': 4, 'local-node-process.ts': 4,
-}
+/**
+ * The server's layers, lowest first: a file imports only files of its own layer or of lower ones.
+ * `parts` are the folders (ending in '/') and files of server/ in that layer.
+ */
+export const SERVER_LAYERS: Array<{ name: string, parts: string[] }> = [
+  { name: 'base', parts: ['errors.ts', 'config/', 'blend/'] },
+  { name: 'store', parts: ['store/'] },
+  { name: 'services', parts: ['auth/', 'pictures/', 'credits/', 'farm/'] },
+  { name: 'routes', parts: ['routes/'] },
+  { name: 'app', parts: ['app.ts', 'server.ts', 'main.ts', 'types.ts', 'demo/', 'security-headers.ts', 'lazy-schema-compilers.ts', 'local-node-process.ts'] },
+]
 
 /** Folders whose code builds no API path by hand. */
 const NO_API_PATHS = ['node', 'prenode']
@@ -89,14 +89,14 @@ export function scan (file: string, text: string, literals = false): Found[] {
 
 const zoneOf = (file: string) => (file.includes('/') ? file.slice(0, file.indexOf('/')) : '.')
 
-/** The server layer of a file of server/ (undefined: it has none). */
+/** The server layer of a file of server/, as an index into SERVER_LAYERS (undefined: it has none). */
 export function serverLayer (file: string): number | undefined {
   const rel = file.slice('server/'.length)
-  const key = Object.keys(SERVER_LAYERS).find((k) => (k.endsWith('/') ? rel.startsWith(k) : rel === k))
-  return key === undefined ? undefined : SERVER_LAYERS[key]
+  const layer = SERVER_LAYERS.findIndex((l) => l.parts.some((k) => (k.endsWith('/') ? rel.startsWith(k) : rel === k)))
+  return layer < 0 ? undefined : layer
 }
 
-const layerName = (layer: number) => `layer ${layer + 1} (${LAYER_NAMES[layer]})`
+const layerName = (layer: number) => `layer ${layer + 1} (${SERVER_LAYERS[layer]!.name})`
 const part = (file: string) => file.slice('server/'.length).split('/')[0]!
 
 /** What is wrong with one import, or undefined. */
