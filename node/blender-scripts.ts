@@ -5,13 +5,12 @@
 // Blender is shown exactly these, read-only (sandbox.ts). Real paths, as Blender sees them there.
 import { realpathSync } from 'node:fs'
 import { join } from 'node:path'
-import { repoRoot } from '../server/config/load-config.ts'
 
 /** node/blender/: the scripts and the modules they import (rfam_*.py). */
 export const scriptsDir = realpathSync(join(import.meta.dirname, 'blender'))
 
 /** The add-on's path check, loaded by the scripts from the path they are given. */
-export const outsidePathsFile = realpathSync(join(repoRoot, 'blender-addon', 'rfam', 'outside_paths.py'))
+export const outsidePathsFile = realpathSync(join(import.meta.dirname, '..', 'blender-addon', 'rfam', 'outside_paths.py'))
 
 /** One of the scripts, by file name. */
 export const blenderScript = (name: 'session.py' | 'video_setup.py' | 'video_render.py'): string => join(scriptsDir, name)

@@ -4,8 +4,8 @@
 import { availableParallelism, hostname } from 'node:os'
 import { dirname, resolve } from 'node:path'
 import type { NodeConfig } from '../schemas/generated/types.ts'
-import { ConfigError as NodeConfigError, readCredential, readJsonFile } from '../server/config/read-json-file.ts'
-import { Shares } from '../server/store/named-paths.ts'
+import { ConfigError as NodeConfigError, readCredential, readJsonFile } from '../common/read-json-file.ts'
+import { Shares } from '../common/named-paths.ts'
 
 export interface RenderNodeConfig {
   file: string

@@ -7,7 +7,7 @@
 import { existsSync, mkdirSync, realpathSync } from 'node:fs'
 import { basename, dirname, join, relative, sep } from 'node:path'
 import type { FarmTask } from '../schemas/generated/types.ts'
-import { isInside, type Shares } from '../server/store/named-paths.ts'
+import { isInside, type Shares } from '../common/named-paths.ts'
 import type { JobPlace } from './sandbox.ts'
 
 /** A run the node refuses before Blender starts; the message is the sentence for the student. */

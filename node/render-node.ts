@@ -10,7 +10,7 @@
 // to stay inside its project (job-place.ts); on a node with a sandbox (sandbox.ts) Blender sees
 // only that project and writes only the output folder.
 import { basename } from 'node:path'
-import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
+import type { FarmDone, FarmTask, FarmWelcome, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
 import { explainFailure, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession } from './blender-session.ts'
@@ -19,7 +19,8 @@ import { processesShareCores, type RenderNodeConfig } from './config.ts'
 import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
 import { Pacing } from './pacing.ts'
 import type { Sandbox } from './sandbox.ts'
-import { HELD_MARGIN_MS, ServerClient, ServerError } from './server-client.ts'
+import { HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
+import { farmClient, type FarmClient } from '../common/farm-client.ts'
 
 interface ActiveRun {
   task: FarmTask
@@ -37,6 +38,9 @@ interface ActiveRun {
   heartbeat: NodeJS.Timeout | null
 }
 
+/** Which node, session and run a done or failed message is about. */
+type RunAbout = Pick<FarmDone, 'node' | 'session' | 'job' | 'tasks'>
+
 export interface RenderNodeOptions {
   version: string
   blenderVersion?: string
@@ -50,7 +54,7 @@ export interface RenderNodeOptions {
 export class NodeRefused extends Error {}
 
 export class RenderNode {
-  private readonly client: ServerClient
+  private readonly client: FarmClient
   private readonly log: (line: string) => void
   private readonly random: () => number
   private readonly pacing: Pacing
@@ -67,7 +71,7 @@ export class RenderNode {
   private fatal: Error | null = null
 
   constructor (readonly config: RenderNodeConfig, private readonly options: RenderNodeOptions) {
-    this.client = new ServerClient(config.server, config.credential)
+    this.client = farmClient(new ServerClient(config.server, config.credential))
     this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
     this.random = options.random ?? Math.random
     this.pacing = new Pacing(() => this.welcome, this.random, this.stopSignal.signal)
@@ -94,7 +98,7 @@ export class RenderNode {
       try {
         // The welcome came with the session: it says how long the server holds a poll.
         const held = this.welcome!.longPollSeconds * 1000 + HELD_MARGIN_MS
-        const work = await this.client.post<FarmWork>('work', { node: this.config.name, session: this.session, free, running: this.refs(), wait: true }, poll.signal, held)
+        const work = await this.client.farmWork({ node: this.config.name, session: this.session, free, running: this.refs(), wait: true }, { signal: poll.signal, timeoutMs: held })
         this.pacing.answered()
         for (const ref of work.cancel) this.cancelMatching(ref, 'the server asked to stop it')
         for (const task of work.runs) this.start(task)
@@ -133,7 +137,7 @@ export class RenderNode {
     const sessionsGone = this.slots.killAll()
     await Promise.all([...[...this.runs].map((r) => r.blender instanceof BlenderSession ? r.blender.process.exited : r.blender?.exited), sessionsGone])
     if (this.session) {
-      await this.client.post('bye', { node: this.config.name, session: this.session }, undefined, 2000).catch(() => {})
+      await this.client.farmBye({ node: this.config.name, session: this.session }, { timeoutMs: 2000 }).catch(() => {})
     }
     this.log(`node ${this.config.name} stopped`)
   }
@@ -150,7 +154,7 @@ export class RenderNode {
 
   private async hello (): Promise<void> {
     try {
-      const welcome = await this.client.post<FarmWelcome>('hello', {
+      const welcome = await this.client.farmHello({
         name: this.config.name,
         version: this.options.version,
         ...(this.options.blenderVersion ? { blenderVersion: this.options.blenderVersion } : {}),
@@ -161,7 +165,7 @@ export class RenderNode {
         ...(processesShareCores(this.config.processes) ? { sharedCores: true } : {}),
         ...(this.options.sandbox ? { sandbox: this.options.sandbox.said } : {}),
         running: this.refs(),
-      }, this.stopSignal.signal)
+      }, { signal: this.stopSignal.signal })
       this.session = welcome.session
       this.welcome = welcome
       this.pacing.answered()
@@ -259,7 +263,7 @@ export class RenderNode {
         const frames = run.pending.splice(0)
         const current = run.blender?.output.current
         try {
-          const reply = await this.client.post<FarmReportReply>('report', {
+          const reply = await this.client.farmReport({
             node: this.config.name,
             session: this.session,
             job: run.task.job,
@@ -311,7 +315,7 @@ export class RenderNode {
         const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
         if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.slots.fillReady() })
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
-        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
+        delivered = await this.deliver(run, 'done', (about) => this.client.farmDone({ ...about, frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
         return
       }
@@ -319,7 +323,8 @@ export class RenderNode {
       const message = problem ?? explainFailure({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
       this.log(`failed "${run.task.name}": ${message}`)
       const current = output?.current
-      delivered = await this.deliver(run, 'failed', () => ({
+      delivered = await this.deliver(run, 'failed', (about) => this.client.farmFailed({
+        ...about,
         frames: run.pending,
         ...(missing[0] !== undefined ? { frame: missing[0] } : current !== null && current !== undefined ? { frame: current } : {}),
         exitCode: exit.exitCode,
@@ -353,7 +358,7 @@ export class RenderNode {
   }
 
   /** Sends done or failed until the server has it (its reply), or refuses it for good (null). */
-  private async deliver (run: ActiveRun, what: 'done' | 'failed', body: () => object): Promise<FarmReportReply | null> {
+  private async deliver (run: ActiveRun, what: 'done' | 'failed', send: (about: RunAbout) => Promise<FarmReportReply>): Promise<FarmReportReply | null> {
     let tries = 0
     while (!this.stopping || tries === 0) {
       tries++
@@ -363,7 +368,7 @@ export class RenderNode {
         continue
       }
       try {
-        return await this.client.post<FarmReportReply>(what, { node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks, ...body() })
+        return await send({ node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks })
       } catch (err) {
         if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') { this.lostSession(); continue }
         if (err instanceof ServerError && err.status >= 400 && err.status < 500) {

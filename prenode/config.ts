@@ -3,7 +3,7 @@
 // are relative to the configuration file's folder.
 import { dirname, resolve } from 'node:path'
 import type { PrenodeConfig } from '../schemas/generated/types.ts'
-import { ConfigError as PrenodeConfigError, readCredential, readJsonFile } from '../server/config/read-json-file.ts'
+import { ConfigError as PrenodeConfigError, readCredential, readJsonFile } from '../common/read-json-file.ts'
 
 export interface PrenodeSettings {
   file: string

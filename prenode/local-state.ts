@@ -3,7 +3,7 @@
 // sent, so a prenode killed between its command and the ack acknowledges them at its next start
 // instead of running the command for them again.
 import { readFileSync } from 'node:fs'
-import { writeJsonAtomic } from '../server/store/atomic-write.ts'
+import { writeJsonAtomic } from '../common/atomic-write.ts'
 
 export interface SubmittedBatch {
   jobs: string[]

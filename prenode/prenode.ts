@@ -6,8 +6,9 @@
 // Every request has a timeout: a held poll is given up a little after the server's long poll,
 // which each reply says; until the prenode knows it (at start, after a poll timed out) it asks
 // without waiting.
-import type { FarmPrenodeJob, FarmPrenodeJobs } from '../schemas/generated/types.ts'
-import { HELD_MARGIN_MS, ServerClient, ServerError, ServerTimeout } from '../node/server-client.ts'
+import type { FarmPrenodeJob } from '../schemas/generated/types.ts'
+import { HELD_MARGIN_MS, ServerClient, ServerError, ServerTimeout } from '../common/farm-call.ts'
+import { farmClient, type FarmClient } from '../common/farm-client.ts'
 import { batchOf, substitute } from './batch.ts'
 import type { PrenodeSettings } from './config.ts'
 import { LocalState } from './local-state.ts'
@@ -26,7 +27,7 @@ const ACK_CHUNK = 10_000
 const UNSAID_LONG_POLL_MS = 300_000
 
 export class Prenode {
-  private readonly client: ServerClient
+  private readonly client: FarmClient
   private readonly log: (line: string) => void
   private readonly random: () => number
   readonly state: LocalState
@@ -38,7 +39,7 @@ export class Prenode {
   private longPollMs: number | null = null
 
   constructor (readonly settings: PrenodeSettings, options: PrenodeOptions = {}) {
-    this.client = new ServerClient(settings.server, settings.credential)
+    this.client = farmClient(new ServerClient(settings.server, settings.credential))
     this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
     this.random = options.random ?? Math.random
     this.state = new LocalState(settings.stateFile)
@@ -77,7 +78,7 @@ export class Prenode {
   private async poll (): Promise<FarmPrenodeJob[] | null> {
     try {
       const wait = this.settings.longPoll && this.longPollMs !== null
-      const reply = await this.client.post<FarmPrenodeJobs>('prenode/poll', { name: this.settings.name, provides: this.settings.provides, wait }, this.stopSignal.signal, wait ? this.longPollMs! + HELD_MARGIN_MS : undefined)
+      const reply = await this.client.prenodePoll({ name: this.settings.name, provides: this.settings.provides, wait }, { signal: this.stopSignal.signal, timeoutMs: wait ? this.longPollMs! + HELD_MARGIN_MS : undefined })
       this.longPollMs = reply.longPollSeconds !== undefined ? reply.longPollSeconds * 1000 : UNSAID_LONG_POLL_MS
       this.reachable()
       return reply.jobs
@@ -116,7 +117,7 @@ export class Prenode {
       const ids = this.state.pending().slice(0, ACK_CHUNK)
       if (ids.length === 0) return
       try {
-        await this.client.post('prenode/ack', { name: this.settings.name, jobs: ids })
+        await this.client.prenodeAck({ name: this.settings.name, jobs: ids as [string, ...string[]] }) // not empty: see above
         this.reachable()
         await this.state.confirmed(ids)
       } catch (err) {

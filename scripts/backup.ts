@@ -15,7 +15,7 @@ import { validator } from '../schemas/validator.ts'
 import { loadConfig, type LoadedConfig } from '../server/config/load-config.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
-import { isInside, parseNamedPath } from '../server/store/named-paths.ts'
+import { isInside, parseNamedPath } from '../common/named-paths.ts'
 import { Refusal, UsageError, exitCodeOf } from './command-errors.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 

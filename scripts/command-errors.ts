@@ -1,6 +1,6 @@
 // The failures of a command-line script that a person can act on, and the exit code each one gives.
 // Anything else thrown is a bug in RFAM: it is not caught here, so its stack shows.
-import { ConfigError } from '../server/config/read-json-file.ts'
+import { ConfigError } from '../common/read-json-file.ts'
 import type { ScriptIo } from './script-io.ts'
 
 /** A command line the script cannot follow: the message (if any), then the usage; exit code 2. */

@@ -8,8 +8,8 @@ import { chromium, type Page } from 'playwright-core'
 import { loadConfig, repoRoot } from '../server/config/load-config.ts'
 import { buildServer } from '../server/server.ts'
 import { seedDemoIfEmpty } from '../server/demo/seed-demo.ts'
-import { writeTestConfig } from '../test/helpers/server.ts'
-import { chromiumArgs, chromiumPath } from '../test/web/chromium.ts'
+import { writeTestConfig } from './test-server-config.ts'
+import { chromiumArgs, chromiumPath } from './chromium.ts'
 import { buildWeb } from './build-web.mjs'
 
 const outDir = join(repoRoot, 'docs', 'screenshots')

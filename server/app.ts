@@ -24,6 +24,10 @@ import { eventRoutes } from './routes/api/events.ts'
 import { versionRoutes } from './routes/api/version.ts'
 import { fileRoutes } from './routes/api/files.ts'
 import { problemRoutes } from './routes/api/problems.ts'
+import { nodeProtocolRoutes } from './routes/api/farm-protocol.ts'
+import { prenodeRoutes } from './routes/api/farm-prenode.ts'
+import { jobRoutes } from './routes/api/jobs.ts'
+import { nodeRoutes } from './routes/api/nodes.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
 import { farmDepsFromApp } from './farm/farm-deps.ts'
 import type { Clock } from './farm/clock.ts'
@@ -83,6 +87,10 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(fileRoutes)
   await app.register(problemRoutes)
   await app.register(farmPlugin, options.farmClock ? { deps: { ...farmDepsFromApp(app), clock: options.farmClock } } : {})
+  await app.register(nodeProtocolRoutes)
+  await app.register(prenodeRoutes)
+  await app.register(jobRoutes)
+  await app.register(nodeRoutes)
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))
 }

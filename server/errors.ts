@@ -11,9 +11,3 @@ export const badRequest = (code: string, message: string) => new HttpError(400, 
 export const forbidden = (code: string, message: string) => new HttpError(403, code, message)
 export const notFound = (code: string, message: string) => new HttpError(404, code, message)
 export const conflict = (code: string, message: string) => new HttpError(409, code, message)
-
-/** Longest name of one file or folder on the file systems RFAM runs on, in bytes. */
-export const MAX_NAME_BYTES = 255
-
-export const nameTooLong = () => new HttpError(400, 'RFAM_NAME_TOO_LONG',
-  `That name is too long for a file: each folder or file name can have at most ${MAX_NAME_BYTES} letters (fewer with accents). Use a shorter one.`)

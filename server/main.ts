@@ -1,7 +1,7 @@
 // Starts RFAM: loads and checks the configuration, creates the demo on first start, serves the
 // API and the web UI, and prints the address to open.
 import { loadConfig } from './config/load-config.ts'
-import { ConfigError } from './config/read-json-file.ts'
+import { ConfigError } from '../common/read-json-file.ts'
 import { seedDemoIfEmpty } from './demo/seed-demo.ts'
 import { buildServer } from './server.ts'
 import { join } from 'node:path'

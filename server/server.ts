@@ -3,10 +3,11 @@
 import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify'
 import { ajvOptions, describeErrors } from '../schemas/validator.ts'
 import type { LoadedConfig } from './config/load-config.ts'
-import { HttpError, nameTooLong } from './errors.ts'
+import { HttpError } from './errors.ts'
 import { registerApp, type AppOptions } from './app.ts'
 import { lazySchemaCompilers } from './lazy-schema-compilers.ts'
-import { diskName, isDiskFull } from './store/disk-full.ts'
+import { diskName, isDiskFull } from '../common/disk-full.ts'
+import { nameTooLong, PathRefused } from '../common/path-refused.ts'
 
 /** Compiles every route schema still waiting for its first use (tests: a bad schema fails at once). */
 const compileAllOf = new WeakMap<FastifyInstance, () => void>()
@@ -42,6 +43,8 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     if (error instanceof HttpError) {
       return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message })
     }
+    // A path or name the shared code (common/) refuses is the request's fault.
+    if (error instanceof PathRefused) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: error.code, message: error.message })
     if (error.validation) {
       const message = describeErrors(error.validation as never, error.validationContext ?? '')
       return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_INVALID', message })
@@ -55,8 +58,8 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     }
     // A file name longer than the file system takes (255 bytes a part) is the request's fault.
     if (error.code === 'ENAMETOOLONG') {
-      const { statusCode, code, message } = nameTooLong()
-      return reply.code(statusCode).send({ statusCode, error: 'Bad Request', code, message })
+      const { code, message } = nameTooLong()
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code, message })
     }
     const status = error.statusCode ?? 500
     if (status < 500) {

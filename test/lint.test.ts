@@ -5,7 +5,11 @@ import { repoRoot } from '../server/config/load-config.ts'
 // `npm run lint` as a test, so `npm test` (and CI's .ci/run, which runs it) fails on a lint finding:
 // ESLint over the TypeScript and JavaScript (eslint.config.js), flake8 over the Python (.flake8).
 // Each prints nothing when the code is clean; a failure lists the findings.
-const run = (script: string) => spawnSync('npm', ['run', '--silent', script], { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 })
+// The linters run as they do from a terminal: tap (its processinfo) puts its loaders, and
+// `test:unit` tsx, back into every child's NODE_OPTIONS, and tsx's resolver breaks ESLint's own
+// imports, so a shell clears them right before npm starts.
+const run = (script: string) => spawnSync('sh', ['-c', 'unset NODE_OPTIONS; exec npm run --silent "$0"', script],
+  { cwd: repoRoot, encoding: 'utf8', timeout: 300_000 })
 
 t.test('ESLint finds nothing (npm run lint:js)', async (t) => {
   const r = run('lint:js')

@@ -8,7 +8,7 @@ import { repoRoot } from '../server/config/load-config.ts'
 // render-node.ts and project-store.ts show how). Generated code and tests are not counted; the
 // Blender add-on is not walked (blender-addon/rfam/schema_lite.py is one validator, kept whole).
 const MAX_LINES = 400
-const ROOTS = ['server', 'node', 'prenode', 'web/src', 'scripts', 'schemas', 'shared']
+const ROOTS = ['server', 'common', 'node', 'prenode', 'web/src', 'scripts', 'schemas']
 const SOURCE = /\.(ts|mts|mjs|cjs|js|py)$/
 const SKIPPED = new Set(['node_modules', 'dist', 'generated', 'fixtures', '__pycache__'])
 /** The first line of a generated file (schemas/generated/types.ts and the like). */

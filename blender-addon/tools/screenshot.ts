@@ -11,7 +11,7 @@ import sharp from 'sharp'
 import { buildAddon } from '../../scripts/build-addon.ts'
 import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
-import { writeTestConfig } from '../../test/helpers/server.ts'
+import { writeTestConfig } from '../../scripts/test-server-config.ts'
 
 const out = resolve(process.argv[2] ?? join(repoRoot, 'docs', 'screenshots', 'addon-panel.png'))
 for (const tool of ['blender', 'xvfb-run', 'xdotool']) {

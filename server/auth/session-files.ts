@@ -5,7 +5,7 @@ import { mkdir, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { SessionRecord } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
-import { writeJsonAtomic } from '../store/atomic-write.ts'
+import { writeJsonAtomic } from '../../common/atomic-write.ts'
 
 const RECORD_FILE = /^[0-9a-f]{64}\.json$/
 

@@ -3,8 +3,8 @@
 import { mkdirSync } from 'node:fs'
 import { dirname, join, resolve } from 'node:path'
 import type { ServerConfig } from '../../schemas/generated/types.ts'
-import { Shares } from '../store/named-paths.ts'
-import { ConfigError, readJsonFile } from './read-json-file.ts'
+import { Shares } from '../../common/named-paths.ts'
+import { ConfigError, readJsonFile } from '../../common/read-json-file.ts'
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..')
 export const defaultConfigFile = resolve(repoRoot, 'config', 'server.json')

@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto'
 import type { LoadedConfig } from '../config/load-config.ts'
 import type { Project, User } from '../../schemas/generated/types.ts'
 import { hashSecret } from '../auth/passwords.ts'
-import { writeJsonAtomic } from '../store/atomic-write.ts'
+import { writeJsonAtomic } from '../../common/atomic-write.ts'
 import { loadConfiguredDefaultsSets } from '../store/defaults-sets.ts'
 import { ProjectStore } from '../store/project-store.ts'
 

@@ -6,7 +6,7 @@
 import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { loadConfig } from '../config/load-config.ts'
-import { ConfigError } from '../config/read-json-file.ts'
+import { ConfigError } from '../../common/read-json-file.ts'
 import { FarmCredentialStore } from './credentials.ts'
 
 const NODE_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/

@@ -1,17 +1,13 @@
-// The render farm as a Fastify plugin: decorates `app.farm` with the Farm service, registers the
-// node protocol (/api/farm/hello, work, report, done, failed; checked by farm credential), the
-// prenode protocol (/api/farm/prenode/poll, ack), the
-// job routes of a project and the nodes table, and writes the local demo node's configuration.
-// Wire it in app.ts with: `await app.register(farmPlugin)` (after the auth plugin).
+// The render farm as a Fastify plugin: decorates `app.farm` with the Farm service, starts automatic
+// renders and writes the local demo node's configuration. Its routes (the node and prenode
+// protocols, a project's jobs, the nodes table) live in routes/api/ and app.ts registers them after
+// it: the farm is a layer below the routes. Wire it in app.ts with: `await app.register(farmPlugin)`
+// (after the auth plugin).
 import fp from 'fastify-plugin'
 import type { FastifyInstance } from 'fastify'
 import { AutoRender } from './auto-render.ts'
 import { Farm, type FarmDeps } from './farm.ts'
 import { farmDepsFromApp } from './farm-deps.ts'
-import { nodeProtocolRoutes } from './routes-protocol.ts'
-import { prenodeRoutes } from './routes-prenode.ts'
-import { jobRoutes } from './routes-jobs.ts'
-import { nodeRoutes } from './routes-nodes.ts'
 import { writeLocalNodeConfig } from './local-node.ts'
 
 export interface FarmPluginOptions {
@@ -32,10 +28,6 @@ export const farmPlugin = fp(async (app: FastifyInstance, options: FarmPluginOpt
     auto?.stop()
     await farm.close()
   })
-  await app.register(nodeProtocolRoutes)
-  await app.register(prenodeRoutes)
-  await app.register(jobRoutes)
-  await app.register(nodeRoutes)
   if (options.localNode ?? true) {
     app.addHook('onListen', async () => {
       try {

@@ -4,7 +4,7 @@
 import { posix } from 'node:path'
 import type { Job, JobCreate, Task } from '../../schemas/generated/types.ts'
 import { badRequest } from '../errors.ts'
-import { checkRelativePath, resolveForWrite, resolveInside } from '../store/named-paths.ts'
+import { checkRelativePath, resolveForWrite, resolveInside } from '../../common/named-paths.ts'
 import { chunk, frameList } from './frames.ts'
 
 export interface NewJob {

@@ -4,7 +4,7 @@
 // when files are written; this keeps which files are behind and which journal files are needed.
 import { unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { writeFileAtomic } from '../store/atomic-write.ts'
+import { writeFileAtomic } from '../../common/atomic-write.ts'
 import { fileText, type JobImage } from './job-image.ts'
 
 export class JobFiles {

@@ -21,9 +21,10 @@ import { mkdir, readdir, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Job } from '../../schemas/generated/types.ts'
 import { HttpError } from '../errors.ts'
-import { syncDirectory, writeFileAtomic } from '../store/atomic-write.ts'
-import { sweepFolder } from '../store/temp-files.ts'
-import type { DiskFullError } from '../store/disk-full.ts'
+import { syncDirectory, writeFileAtomic } from '../../common/atomic-write.ts'
+import { sweepFolder } from '../../common/temp-files.ts'
+import type { DiskFullError } from '../../common/disk-full.ts'
+import { PathRefused } from '../../common/path-refused.ts'
 import { fileText, headerJson, headerKey, imageOf, putBack, sameHeader, type HeaderKey, type JobImage } from './job-image.ts'
 import { JobFiles } from './job-files.ts'
 import { JournalFile, probeRoom } from './journal-file.ts'
@@ -144,7 +145,7 @@ export class JobStore {
     try {
       await writeFileAtomic(file, fileText(image))
     } catch (err) {
-      if (err instanceof HttpError) throw err // a link where the file goes: not the disk's fault
+      if (err instanceof HttpError || err instanceof PathRefused) throw err // a link where the file goes: not the disk's fault
       throw this.cannotWrite(err, file)
     }
     this.jobs.set(job.id, job)

@@ -13,7 +13,7 @@ import { join } from 'node:path'
 import type { FarmHello, FarmNode } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { HttpError } from '../errors.ts'
-import { writeJsonAtomic } from '../store/atomic-write.ts'
+import { writeJsonAtomic } from '../../common/atomic-write.ts'
 import { noWorkReason } from './sandbox-policy.ts'
 import type { NodeCaps } from './scheduler.ts'
 

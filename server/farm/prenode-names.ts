@@ -7,7 +7,7 @@ import { join } from 'node:path'
 import type { FarmPrenode } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { HttpError } from '../errors.ts'
-import { writeJsonAtomic } from '../store/atomic-write.ts'
+import { writeJsonAtomic } from '../../common/atomic-write.ts'
 
 export class PrenodeNames {
   readonly dir: string

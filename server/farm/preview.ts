@@ -4,7 +4,7 @@
 // Work is coalesced per job: only the newest frame of a burst is converted.
 import { mkdir, rename, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
-import { tempDone, tempPathFor } from '../store/temp-files.ts'
+import { tempDone, tempPathFor } from '../../common/temp-files.ts'
 
 export const PREVIEW_EVERY_MS = 3000
 

@@ -3,7 +3,7 @@
 // sentence names RFAM's farm folder (server.ts). Anything else (a read-only mount, permissions
 // taken away, a failing disk) is 503 RFAM_FARM_READ_ONLY. Either way nothing was changed.
 import { HttpError } from '../errors.ts'
-import { asDiskFull, DiskFullError, isDiskFull } from '../store/disk-full.ts'
+import { asDiskFull, DiskFullError, isDiskFull } from '../../common/disk-full.ts'
 
 export type WriteProblemReason = 'disk-full' | 'cannot-write'
 

@@ -7,8 +7,8 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Sharp } from 'sharp'
 import { badRequest } from '../errors.ts'
-import { writeFileAtomic } from '../store/atomic-write.ts'
-import { parseNamedPath, resolveForWrite, resolveInside, type Shares } from '../store/named-paths.ts'
+import { writeFileAtomic } from '../../common/atomic-write.ts'
+import { parseNamedPath, resolveForWrite, resolveInside, type Shares } from '../../common/named-paths.ts'
 
 const FOLDER = 'pictures'
 

@@ -17,10 +17,10 @@ import { lstat, readdir, stat } from 'node:fs/promises'
 import { join, relative, sep, extname, posix } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
-import { jsonSyntaxProblem } from '../config/read-json-file.ts'
-import { firstLink, leadsOutside } from './named-paths.ts'
+import { jsonSyntaxProblem } from '../../common/read-json-file.ts'
+import { firstLink, leadsOutside } from '../../common/named-paths.ts'
 import { readSmallFile } from './read-small-file.ts'
-import { isTempName, sweepTemp, sweepTempSync } from './temp-files.ts'
+import { isTempName, sweepTemp, sweepTempSync } from '../../common/temp-files.ts'
 
 export interface FileInfo {
   exists: boolean

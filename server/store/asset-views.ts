@@ -3,7 +3,7 @@
 // of each (api-asset-summary.schema.json); one asset's GET sends all of it. buildViews() computes
 // all of it from scratch: the definition live-views.ts keeps up to date one change at a time.
 import type { AssetSummary, AssetSummaryMeta, AssetView } from '../../schemas/generated/types.ts'
-import { CachedJson } from '../routes/api/cached-json.ts'
+import { CachedJson } from './cached-json.ts'
 import type { AssetEntry } from './asset-index.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import type { FileLinks } from './blend-links.ts'

@@ -9,7 +9,7 @@ import type { BlendLinkCache as BlendLinkCacheFile } from '../../schemas/generat
 import { validator } from '../../schemas/validator.ts'
 import { BLEND_READER_VERSION, readBlendInfo } from '../blend/read-blend-links.ts'
 import { fileIdentity } from './asset-index.ts'
-import { writeFileAtomic } from './atomic-write.ts'
+import { writeFileAtomic } from '../../common/atomic-write.ts'
 
 /** The cache file's name inside the server's cache folder. */
 export const LINK_CACHE_FILE = 'blend-links.json'

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs'
 import { isAbsolute, join, relative, sep } from 'node:path'
 import { resolveLibraryPath } from '../blend/read-blend-links.ts'
-import { isInside, realpathOfExistingPart } from './named-paths.ts'
+import { isInside, realpathOfExistingPart } from '../../common/named-paths.ts'
 
 export interface FileLinks {
   /** Linked libraries inside the project, as paths relative to it. */

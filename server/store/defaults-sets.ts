@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { join } from 'node:path'
 import type { AssetType, PriorityScheme, State } from '../../schemas/generated/types.ts'
-import { ConfigError, readJsonFile } from '../config/read-json-file.ts'
+import { ConfigError, readJsonFile } from '../../common/read-json-file.ts'
 
 export interface DefaultsSet {
   name: string

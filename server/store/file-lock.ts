@@ -14,8 +14,8 @@ import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { HttpError } from '../errors.ts'
 import { abandoned, readOwner, removeOwner, writeOwner } from './lock-owner.ts'
-import { tempDone, tempPathFor } from './temp-files.ts'
-import { asDiskFull } from './disk-full.ts'
+import { tempDone, tempPathFor } from '../../common/temp-files.ts'
+import { asDiskFull } from '../../common/disk-full.ts'
 
 /** A lock its holder has not touched for this long is abandoned (the holder touches it every TOUCH_MS). */
 export const STALE_MS = 10_000

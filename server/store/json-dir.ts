@@ -6,8 +6,8 @@ import { readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs'
 import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import { validator } from '../../schemas/validator.ts'
-import { jsonSyntaxProblem } from '../config/read-json-file.ts'
-import { writeJsonAtomic, type WriteOptions } from './atomic-write.ts'
+import { jsonSyntaxProblem } from '../../common/read-json-file.ts'
+import { writeJsonAtomic, type WriteOptions } from '../../common/atomic-write.ts'
 import { withFileLock } from './file-lock.ts'
 
 export interface BrokenFile { file: string, reason: string }

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Language } from '../../schemas/generated/types.ts'
-import { ConfigError, readJsonFile } from '../config/read-json-file.ts'
+import { ConfigError, readJsonFile } from '../../common/read-json-file.ts'
 
 export interface BrokenLanguage { file: string, code: string, reason: string }
 

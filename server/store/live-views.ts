@@ -6,7 +6,7 @@
 // every asset. The sorted list and its JSON wait for the first read that wants them, so an edit's
 // answer never waits for them.
 import type { AssetView } from '../../schemas/generated/types.ts'
-import type { CachedJson } from '../routes/api/cached-json.ts'
+import type { CachedJson } from './cached-json.ts'
 import type { AssetEntry } from './asset-index.ts'
 import { byTruePriorityThenName, listEtag, listJsonOf, viewOf, type ProjectViews } from './asset-views.ts'
 import type { FileLinks } from './blend-links.ts'

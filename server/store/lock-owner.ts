@@ -3,7 +3,7 @@
 // once; anything else is abandoned only when its holder stopped touching it (see file-lock.ts).
 import { stat, unlink, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { HOST, PROCESS_SPACE, processGone } from './process-space.ts'
+import { HOST, PROCESS_SPACE, processGone } from '../../common/process-space.ts'
 import { readSmallFile } from './read-small-file.ts'
 
 export interface LockOwner {

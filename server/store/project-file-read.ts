@@ -3,7 +3,7 @@
 // page and the credits; the problem says what was left out. A file that is not JSON gives nothing.
 import type { ProjectFile } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
-import { jsonSyntaxProblem } from '../config/read-json-file.ts'
+import { jsonSyntaxProblem } from '../../common/read-json-file.ts'
 
 const SCHEMA = 'project-file.schema.json'
 const LISTS = new Set(['roles', 'externalAssets'])

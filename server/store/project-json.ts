@@ -7,10 +7,10 @@ import { join } from 'node:path'
 import type { ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict } from '../errors.ts'
-import { writeJsonAtomic } from './atomic-write.ts'
-import { isDiskFull } from './disk-full.ts'
+import { writeJsonAtomic } from '../../common/atomic-write.ts'
+import { isDiskFull } from '../../common/disk-full.ts'
 import { withFileLock } from './file-lock.ts'
-import { leadsOutside } from './named-paths.ts'
+import { leadsOutside } from '../../common/named-paths.ts'
 import { readProjectFile } from './project-file-read.ts'
 
 export class ProjectJson {

@@ -14,16 +14,16 @@ import { AssetIndex, isIgnoredName, readSidecar, type WrittenSidecar } from './a
 import type { ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
-import { CachedJson } from '../routes/api/cached-json.ts'
+import { CachedJson } from './cached-json.ts'
 import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
 import { ProjectJson } from './project-json.ts'
-import { jsonText, replaceFile, writeFileAtomic } from './atomic-write.ts'
-import { asDiskFull } from './disk-full.ts'
+import { jsonText, replaceFile, writeFileAtomic } from '../../common/atomic-write.ts'
+import { asDiskFull } from '../../common/disk-full.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { templatePath } from './defaults-sets.ts'
 import { withFileLock } from './file-lock.ts'
 import { LiveViews } from './live-views.ts'
-import { checkRelativePath, resolveForWrite, resolveInside } from './named-paths.ts'
+import { checkRelativePath, resolveForWrite, resolveInside } from '../../common/named-paths.ts'
 
 export interface ProjectStoreOptions {
   ident: string

@@ -10,7 +10,7 @@ import { JsonDirectory } from './json-dir.ts'
 import { loadLanguages } from './languages.ts'
 import { ProjectStore } from './project-store.ts'
 import { BlendLinkCache, LINK_CACHE_FILE } from './blend-link-cache.ts'
-import { sweepFolder } from './temp-files.ts'
+import { sweepFolder } from '../../common/temp-files.ts'
 import { Problems } from './problems.ts'
 import { shownPath } from './shown-path.ts'
 

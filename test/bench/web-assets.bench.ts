@@ -13,7 +13,7 @@ import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
-import { chromiumArgs, chromiumPath } from '../web/chromium.ts'
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.ts'
 import { logIn } from '../helpers/login.ts'
 
 const count = Number(process.argv[2] ?? 1000)

@@ -4,7 +4,7 @@ import { join, posix } from 'node:path'
 import type { Asset, FarmTask, FarmWork, Job, JobView, NodeSandbox, RunRef } from '../../schemas/generated/types.ts'
 import { Farm, type FarmDeps } from '../../server/farm/farm.ts'
 import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
-import { Shares } from '../../server/store/named-paths.ts'
+import { Shares } from '../../common/named-paths.ts'
 import type { FarmSettings } from '../../server/config/load-config.ts'
 import { testFolder, type Tap } from '../helpers/folders.ts'
 

@@ -7,7 +7,7 @@ import type { FarmTask, FarmWork } from '../../schemas/generated/types.ts'
 t.test('creating jobs: paths inside the project, existing .blend files, sane ranges', async (t) => {
   const { farm, blend } = await makeFarm(t)
   blend('red', 'shots/a.blend')
-  await t.rejects(farm.createJob('red', { file: '../blue/a.blend', frameStart: 1, frameEnd: 2 }), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE' })
+  await t.rejects(farm.createJob('red', { file: '../blue/a.blend', frameStart: 1, frameEnd: 2 }), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE' })
   await t.rejects(farm.createJob('red', { file: 'shots/missing.blend', frameStart: 1, frameEnd: 2 }), { statusCode: 400, code: 'RFAM_NO_FILE', message: /no file "shots\/missing.blend"/ })
   await t.rejects(farm.createJob('red', { file: 'shots/a.blend', frameStart: 9, frameEnd: 2 }), { statusCode: 400, code: 'RFAM_BAD_FRAMES' })
   await t.rejects(farm.createJob('nope', { file: 'shots/a.blend', frameStart: 1, frameEnd: 2 }), { statusCode: 404, code: 'RFAM_NO_PROJECT' })

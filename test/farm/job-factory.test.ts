@@ -3,7 +3,7 @@ import t from 'tap'
 import { existsSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
 import { createJob, insideProject, projectPaths } from '../../server/farm/job-factory.ts'
-import { Shares } from '../../server/store/named-paths.ts'
+import { Shares } from '../../common/named-paths.ts'
 import { frameList, spreadOrder, chunk, MAX_FRAMES_PER_JOB } from '../../server/farm/frames.ts'
 import { validator } from '../../schemas/validator.ts'
 import type { JobCreate } from '../../schemas/generated/types.ts'
@@ -56,10 +56,10 @@ t.test('paths stay inside the project', async (t) => {
   t.equal(j.file, 'data::red/shots/cake.blend')
   t.equal(j.output, 'data::red/renders/cake/####', 'default output: renders/<file name>/####')
   t.equal(make({ output: 'renders/v2/f_##' }).output, 'data::red/renders/v2/f_##')
-  t.throws(() => make({ file: '../blue/x.blend' }), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE' })
-  t.throws(() => make({ file: '/etc/x.blend' }), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE' })
+  t.throws(() => make({ file: '../blue/x.blend' }), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE' })
+  t.throws(() => make({ file: '/etc/x.blend' }), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE' })
   t.throws(() => make({ file: 'notes.txt' }), { statusCode: 400, message: /not a .blend file/ })
-  t.throws(() => make({ output: '../../x/####' }), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE' })
+  t.throws(() => make({ output: '../../x/####' }), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE' })
 })
 
 t.test('defaults and options', async (t) => {
@@ -98,13 +98,13 @@ t.test('job paths are checked against the project, not merely the share', async 
   const paths = projectPaths((named) => shares.resolve(named), 'data::red')
   t.equal(paths.file('shots/a.blend'), join(red, 'shots', 'a.blend'))
   t.equal(paths.file('again.blend'), join(red, 'again.blend'), 'a link to another file of the project renders')
-  t.throws(() => paths.file('shots/secret.blend'), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE', message: /^The file "shots\/secret\.blend" is a link leading out of the project\./ })
-  t.throws(() => paths.file('blue/secret.blend'), { statusCode: 400, message: /goes through the link "blue", which leads out of the project/ })
+  t.throws(() => paths.file('shots/secret.blend'), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE', message: /^The file "shots\/secret\.blend" is a link leading out of the project\./ })
+  t.throws(() => paths.file('blue/secret.blend'), { name: 'PathRefused', message: /goes through the link "blue", which leads out of the project/ })
   t.equal(paths.output('data::red/out/shot/####'), join(red, 'out', 'shot', '####'))
-  t.throws(() => paths.output('data::red/blue/renders/####'), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE', message: /The output "blue\/renders\/####" goes through the link "blue"/ })
-  t.throws(() => paths.output('data::red/renders/x/####'), { statusCode: 400, message: /link "renders", which leads out of the project/ }, 'a dangling link out of the share')
-  t.throws(() => paths.output('data::red/mirror/####'), { statusCode: 400, code: 'RFAM_PATH_LINK' }, 'frames are not written through a link that stays inside either')
+  t.throws(() => paths.output('data::red/blue/renders/####'), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE', message: /The output "blue\/renders\/####" goes through the link "blue"/ })
+  t.throws(() => paths.output('data::red/renders/x/####'), { name: 'PathRefused', message: /link "renders", which leads out of the project/ }, 'a dangling link out of the share')
+  t.throws(() => paths.output('data::red/mirror/####'), { name: 'PathRefused', code: 'RFAM_PATH_LINK' }, 'frames are not written through a link that stays inside either')
   t.throws(() => paths.output('data::blue/renders/####'), { statusCode: 400, message: /is not inside the project/ })
-  t.throws(() => paths.read('data::red/blue/secret.blend', 'frame'), { statusCode: 400, message: /The frame "blue\/secret\.blend" goes through the link "blue"/ }, 'a preview is not made of another project\'s picture')
+  t.throws(() => paths.read('data::red/blue/secret.blend', 'frame'), { name: 'PathRefused', message: /The frame "blue\/secret\.blend" goes through the link "blue"/ }, 'a preview is not made of another project\'s picture')
   t.notOk(existsSync(join(dir, 'outside', 'renders')), 'nothing was made outside')
 })

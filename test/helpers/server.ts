@@ -2,18 +2,20 @@
 // folder of the test's own, torn down after the test. The embedded defaults sets and languages are
 // used as they ship. For a server as its own process (killed for real, `npm start` itself), see
 // server-process.ts.
-import { cpSync, existsSync, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, repoRoot, type LoadedConfig } from '../../server/config/load-config.ts'
 import { buildServer } from '../../server/server.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import type { ManualClock } from '../../server/farm/clock.ts'
-import { processGone } from '../../server/store/process-space.ts'
+import { processGone } from '../../common/process-space.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
+import { writeTestConfig } from '../../scripts/test-server-config.ts'
 import { testFolder, type Tap } from './folders.ts'
 
 export type { Tap }
+export { writeTestConfig }
 
 export interface TestServer {
   app: FastifyInstance
@@ -51,27 +53,6 @@ export interface TestServerOptions {
   watch?: boolean
   /** Called before the server is ready, to add a route of the test's own. */
   beforeReady?: (app: FastifyInstance) => unknown
-}
-
-export function writeTestConfig (dir: string, extra: Record<string, unknown> = {}): string {
-  mkdirSync(dir, { recursive: true })
-  const file = join(dir, 'server.json')
-  writeFileSync(file, JSON.stringify({
-    host: '127.0.0.1',
-    port: 0,
-    shares: [{ ident: 'data', path: 'data' }],
-    users: 'users',
-    projects: 'projects',
-    farm: 'farm',
-    secrets: 'secrets',
-    defaults: join(repoRoot, 'config', 'defaults'),
-    languages: join(repoRoot, 'config', 'languages'),
-    logLevel: 'silent',
-    rescanSeconds: 30,
-    localNode: false,
-    ...extra,
-  }, null, 2))
-  return file
 }
 
 let built: Promise<string> | undefined

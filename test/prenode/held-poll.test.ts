@@ -5,7 +5,7 @@
 import t from 'tap'
 import { createServer } from 'node:http'
 import { join } from 'node:path'
-import { HELD_MARGIN_MS } from '../../node/server-client.ts'
+import { HELD_MARGIN_MS } from '../../common/farm-call.ts'
 import { Prenode } from '../../prenode/prenode.ts'
 import type { PrenodeSettings } from '../../prenode/config.ts'
 import { testFolder } from '../helpers/folders.ts'

@@ -10,7 +10,7 @@ import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { startServerProcess } from '../helpers/server-process.ts'
 import { logIn } from '../helpers/login.ts'
-import { PROCESS_SPACE_TAG } from '../../server/store/process-space.ts'
+import { PROCESS_SPACE_TAG } from '../../common/process-space.ts'
 import { until } from '../helpers/until.ts'
 import { testRoot } from '../helpers/folders.ts'
 

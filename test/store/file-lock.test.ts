@@ -6,7 +6,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, utimesSync, writeFile
 import { join } from 'node:path'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { lockPathFor, withFileLock, STALE_MS } from '../../server/store/file-lock.ts'
-import { PROCESS_SPACE } from '../../server/store/process-space.ts'
+import { PROCESS_SPACE } from '../../common/process-space.ts'
 
 /** The pid of a process that has exited. */
 const deadPid = () => spawnSync(process.execPath, ['-e', '']).pid!

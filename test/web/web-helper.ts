@@ -7,7 +7,7 @@ import { chromium, type Browser, type BrowserContext, type Page } from 'playwrig
 import type { Tap } from '../helpers/folders.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { logIn, type Session } from '../helpers/login.ts'
-import { chromiumArgs, chromiumPath } from './chromium.ts'
+import { chromiumArgs, chromiumPath } from '../../scripts/chromium.ts'
 
 export { chromiumArgs, chromiumPath }
 

@@ -1,9 +1,9 @@
 // Assets of one project: list, create from a template, read, change fields, checkpoint, delete
 // (to old/), reset render statistics. The asset's path inside the project is its id in URLs.
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import { checkRelativePath } from '../../store/named-paths.ts'
+import { checkRelativePath } from '../../../common/named-paths.ts'
 import { registerRoutes } from '../register-routes.ts'
-import { sendCachedJson } from './cached-json.ts'
+import { sendCachedJson } from './send-cached-json.ts'
 
 /** The asset's path inside the project: the rest of the URL after …/assets/ (or checkpoints/, render-stats/). */
 function assetPath (request: FastifyRequest<{ Params: { '*': string } }>): string {

@@ -7,7 +7,7 @@ import type { FastifyInstance } from 'fastify'
 import type { FileList } from '../../../schemas/generated/types.ts'
 import { badRequest } from '../../errors.ts'
 import { isIgnoredName } from '../../store/asset-index.ts'
-import { resolveInside } from '../../store/named-paths.ts'
+import { resolveInside } from '../../../common/named-paths.ts'
 import { registerRoutes } from '../register-routes.ts'
 
 /** More than any summer school project holds; keeps one answer small on a huge share. */

@@ -8,7 +8,7 @@ import { registerRoutes } from '../register-routes.ts'
 import { publicProject, publicUser } from './public-views.ts'
 import { sendPicture } from './users.ts'
 import { uploadedFile } from './uploads.ts'
-import { sendCachedJson } from './cached-json.ts'
+import { sendCachedJson } from './send-cached-json.ts'
 import { checkProjectFileUpdate } from './project-settings.ts'
 
 export async function projectRoutes (app: FastifyInstance): Promise<void> {

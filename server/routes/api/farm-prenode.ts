@@ -3,7 +3,7 @@
 // every request must carry a farm credential (access 'farm'), checked before the body is looked at;
 // a prenode name belongs to the credential that first used it.
 import type { FastifyInstance } from 'fastify'
-import { registerRoutes } from '../routes/register-routes.ts'
+import { registerRoutes } from '../register-routes.ts'
 
 export async function prenodeRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app

@@ -1,8 +1,10 @@
 // Talks to the farm server: JSON over HTTP, the farm credential on every request. A refused
 // request becomes a ServerError carrying the server's status, code and sentence. Every request is
 // given up after a timeout (ServerTimeout), so a frozen server or a lost connection is noticed
-// and retried instead of waited for (undici's own limit is 5 minutes).
+// and retried instead of waited for (undici's own limit is 5 minutes). Nodes and prenodes send
+// through the generated client (farm-client.ts): nothing else builds a farm URL.
 import type { ApiError } from '../schemas/generated/types.ts'
+import type { FarmCallOptions, FarmSender } from './farm-client.ts'
 
 /** How long a request may take (a held poll: the server's long poll plus HELD_MARGIN_MS). */
 export const REQUEST_TIMEOUT_MS = 15_000
@@ -24,19 +26,21 @@ export class ServerTimeout extends Error {
   }
 }
 
-export class ServerClient {
+/** The server at `server` (its base URL), spoken to with the farm credential `credential`. */
+export class ServerClient implements FarmSender {
   constructor (private readonly server: string, private readonly credential: string) {}
 
   /** `signal` is the caller's own abort (rethrown as is); `timeoutMs` bounds the whole request. */
-  async post<T> (path: string, body: unknown, signal?: AbortSignal, timeoutMs = REQUEST_TIMEOUT_MS): Promise<T> {
+  async send<T> (method: string, path: string, body: unknown, options: FarmCallOptions = {}): Promise<T> {
+    const { signal, timeoutMs = REQUEST_TIMEOUT_MS } = options
     const timeout = AbortSignal.timeout(timeoutMs)
     let res: Response
     let text: string
     try {
-      res = await fetch(`${this.server}/api/farm/${path}`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${this.credential}` },
-        body: JSON.stringify(body),
+      res = await fetch(`${this.server}${path}`, {
+        method,
+        headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), authorization: `Bearer ${this.credential}` },
+        ...(body === undefined ? {} : { body: JSON.stringify(body) }),
         signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
       })
       if (res.status === 204) return undefined as T

@@ -5,7 +5,7 @@
 import t from 'tap'
 import { lstatSync, readdirSync, readFileSync, statSync, symlinkSync, utimesSync } from 'node:fs'
 import { join } from 'node:path'
-import { replaceFile, writeFileAtomic, writeJsonAtomic } from '../../server/store/atomic-write.ts'
+import { replaceFile, writeFileAtomic, writeJsonAtomic } from '../../common/atomic-write.ts'
 import { testFolder } from '../helpers/folders.ts'
 
 t.test('fifty saves in a row at the same size: each has a later modification time, the last is what is there', async (t) => {
@@ -42,7 +42,7 @@ t.test('never through a link: a target that is a link is refused and left as it 
   symlinkSync(join(project, 'real.json'), join(project, 'link.json'))
   symlinkSync(join(outside, 'planted.json'), join(project, 'dangling.json'))
   for (const name of ['link.json', 'dangling.json']) {
-    await t.rejects(writeJsonAtomic(join(project, name), { b: 2 }), { statusCode: 400, code: 'RFAM_PATH_LINK', message: `"${name}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.` }, name)
+    await t.rejects(writeJsonAtomic(join(project, name), { b: 2 }), { name: 'PathRefused', code: 'RFAM_PATH_LINK', message: `"${name}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.` }, name)
     t.ok(lstatSync(join(project, name)).isSymbolicLink(), `${name} is still the link it was`)
   }
   t.equal(readFileSync(join(project, 'real.json'), 'utf8'), '{"a":1}\n', 'the file a link points to is unchanged')

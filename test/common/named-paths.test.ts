@@ -1,7 +1,7 @@
 import t, { type Test } from 'tap'
 import { existsSync, mkdirSync, symlinkSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { Shares, checkRelativePath, leadsOutside, realpathOfExistingPart, resolveForWrite, resolveInside } from '../../server/store/named-paths.ts'
+import { Shares, checkRelativePath, leadsOutside, realpathOfExistingPart, resolveForWrite, resolveInside } from '../../common/named-paths.ts'
 
 const base = t.testdir()
 const share = join(base, 'share')
@@ -33,7 +33,7 @@ t.test('anything leaving the share is refused with a clear message', async (t) =
     ['proj/a.blend', /not a named path/],
   ]
   for (const [p, message] of bad) {
-    t.throws(() => shares.resolve(p), { statusCode: 400, message }, p)
+    t.throws(() => shares.resolve(p), { name: 'PathRefused', message }, p)
   }
 })
 
@@ -61,7 +61,7 @@ t.test('a dangling link is followed to where it would lead', async (t) => {
   t.equal(realpathOfExistingPart(join(red, 'attic', 'sub', 'x.blend')), join(outside, 'new-folder', 'sub', 'x.blend'))
   t.equal(realpathOfExistingPart(join(red, 'shots', 'rel', 'x')), join(outside, 'relative', 'x'), 'a relative target counts from the folder holding the link')
   for (const rel of ['ghost.blend', 'attic/sub/x.blend', 'shots/rel/x']) {
-    t.throws(() => resolveInside(red, rel, 'file', { place: 'the project' }), { statusCode: 400, code: 'RFAM_PATH_OUTSIDE', message: /out of the project/ }, rel)
+    t.throws(() => resolveInside(red, rel, 'file', { place: 'the project' }), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE', message: /out of the project/ }, rel)
   }
   t.equal(resolveInside(red, 'fine.blend'), join(red, 'fine.blend'), 'a dangling link that stays inside is fine for reading')
   symlinkSync(join(blue, 'b.blend'), join(red, 'b.blend'))
@@ -88,7 +88,7 @@ t.test('nothing is written through a link, not even one that stays inside', asyn
   symlinkSync(blue, join(red, 'shared'))
   t.equal(resolveForWrite(red, 'shots/a.blend'), join(red, 'shots', 'a.blend'))
   t.equal(resolveForWrite(red, 'new/folder/x.blend'), join(red, 'new', 'folder', 'x.blend'), 'paths that do not exist yet are fine')
-  t.throws(() => resolveForWrite(red, 'mirror/a.blend', 'file'), { statusCode: 400, code: 'RFAM_PATH_LINK', message: 'The file "mirror/a.blend" goes through the link "mirror"; RFAM never writes through links. Use the real folder "mirror" points to instead.' })
+  t.throws(() => resolveForWrite(red, 'mirror/a.blend', 'file'), { name: 'PathRefused', code: 'RFAM_PATH_LINK', message: 'The file "mirror/a.blend" goes through the link "mirror"; RFAM never writes through links. Use the real folder "mirror" points to instead.' })
   t.throws(() => resolveForWrite(red, 'shots/again.blend', 'file'), { code: 'RFAM_PATH_LINK', message: /is a link; RFAM never writes through links/ })
   t.throws(() => resolveForWrite(red, 'shots/ghost.json', 'sidecar', { place: 'the project' }), { code: 'RFAM_PATH_OUTSIDE', message: /"shots\/ghost\.json" is a link leading out of the project/ })
   t.throws(() => resolveForWrite(red, 'shared/new/x.blend', 'file', { place: 'the project' }), { code: 'RFAM_PATH_OUTSIDE', message: /link "shared", which leads out of the project/ })

@@ -10,8 +10,8 @@
 import { lstat, open, realpath, rename, unlink, mkdir, type FileHandle } from 'node:fs/promises'
 import type { BigIntStats } from 'node:fs'
 import { basename, dirname, join } from 'node:path'
-import { badRequest } from '../errors.ts'
 import { asDiskFull } from './disk-full.ts'
+import { PathRefused } from './path-refused.ts'
 import { tempDone, tempPathFor } from './temp-files.ts'
 
 export interface WriteOptions {
@@ -114,7 +114,7 @@ async function realFolder (dir: string): Promise<string> {
 }
 
 function linkRefused (path: string): Error {
-  return badRequest('RFAM_PATH_LINK', `"${basename(path)}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.`)
+  return new PathRefused('RFAM_PATH_LINK', `"${basename(path)}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.`)
 }
 
 /**

@@ -5,10 +5,10 @@
 // whether the caller is one of them, so clients offer only what will work.
 import { createReadStream } from 'node:fs'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
-import type { JobView } from '../../schemas/generated/types.ts'
-import { notFound } from '../errors.ts'
-import { registerRoutes } from '../routes/register-routes.ts'
-import { mayChangeJob, notYourJob, type AssetPeople } from './job-policy.ts'
+import type { JobView } from '../../../schemas/generated/types.ts'
+import { notFound } from '../../errors.ts'
+import { registerRoutes } from '../register-routes.ts'
+import { mayChangeJob, notYourJob, type AssetPeople } from '../../farm/job-policy.ts'
 
 type One = { Params: { project: string, id: string } }
 

@@ -5,7 +5,7 @@
 // no part of a written path may be a link at all (see resolveForWrite).
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
-import { badRequest, MAX_NAME_BYTES, nameTooLong } from '../errors.ts'
+import { MAX_NAME_BYTES, nameTooLong, PathRefused } from './path-refused.ts'
 
 const NAMED = /^([a-z0-9][a-z0-9_-]{0,63})::(.*)$/s
 /** As many links as Linux follows in one path before it gives up (ELOOP). */
@@ -13,17 +13,17 @@ const MAX_LINKS = 40
 
 export function parseNamedPath (named: string): { share: string, rel: string } {
   const m = NAMED.exec(named)
-  if (!m) throw badRequest('RFAM_BAD_NAMED_PATH', `"${named}" is not a named path; write it as share::folder/file.`)
+  if (!m) throw new PathRefused('RFAM_BAD_NAMED_PATH', `"${named}" is not a named path; write it as share::folder/file.`)
   return { share: m[1]!, rel: m[2]! }
 }
 
 /** Checks a relative path lexically and returns it normalised with '/' separators. */
 export function checkRelativePath (rel: string, what = 'path'): string {
-  if (rel.includes('\0')) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} contains a NUL byte.`)
-  if (rel.includes('\\')) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" contains a backslash; use '/' between folders.`)
-  if (isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" is absolute; give it relative to its share or project.`)
+  if (rel.includes('\0')) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} contains a NUL byte.`)
+  if (rel.includes('\\')) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" contains a backslash; use '/' between folders.`)
+  if (isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" is absolute; give it relative to its share or project.`)
   const parts = rel.split('/').filter((p) => p !== '' && p !== '.')
-  if (parts.includes('..')) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" leaves its folder ('..' is not allowed).`)
+  if (parts.includes('..')) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" leaves its folder ('..' is not allowed).`)
   if (parts.some((p) => Buffer.byteLength(p) > MAX_NAME_BYTES)) throw nameTooLong()
   return parts.join('/')
 }
@@ -106,7 +106,7 @@ export function resolveForWrite (root: string, rel: string, what = 'path', optio
   const link = firstLink(root, clean, options.lastMayBeLink)
   if (link === undefined) return resolve(root, clean)
   if (leadsOutside(root, join(root, link))) throw leavingThroughLink(root, clean, rel, what, options.place ?? 'its folder', link)
-  throw badRequest('RFAM_PATH_LINK', link === clean
+  throw new PathRefused('RFAM_PATH_LINK', link === clean
     ? `The ${what} "${rel}" is a link; RFAM never writes through links. Replace the link with a copy of the file it points to.`
     : `The ${what} "${rel}" goes through the link "${link}"; RFAM never writes through links. Use the real folder "${link}" points to instead.`)
 }
@@ -130,7 +130,7 @@ export function firstLink (root: string, rel: string, exceptLast = false): strin
   return undefined
 }
 
-/** The 400 for a path leaving `root` through a link, naming that link (the first part of the path that leads out). */
+/** The refusal of a path leaving `root` through a link, naming that link (the first part of the path that leads out). */
 function leavingThroughLink (root: string, clean: string, rel: string, what: string, place: string, known?: string): Error {
   const parts = clean.split('/')
   let link = known
@@ -139,8 +139,8 @@ function leavingThroughLink (root: string, clean: string, rel: string, what: str
     if (leadsOutside(root, join(root, sub))) link = sub
   }
   const advice = `RFAM only follows links that stay inside ${place}: put the real file or folder there instead.`
-  if (link === undefined || link === clean) return badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" is a link leading out of ${place}. ${advice}`)
-  return badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" goes through the link "${link}", which leads out of ${place}. ${advice}`)
+  if (link === undefined || link === clean) return new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" is a link leading out of ${place}. ${advice}`)
+  return new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" goes through the link "${link}", which leads out of ${place}. ${advice}`)
 }
 
 export class Shares {
@@ -151,7 +151,7 @@ export class Shares {
 
   root (share: string): string {
     const root = this.roots.get(share)
-    if (!root) throw badRequest('RFAM_UNKNOWN_SHARE', `There is no share called "${share}" on this server.`)
+    if (!root) throw new PathRefused('RFAM_UNKNOWN_SHARE', `There is no share called "${share}" on this server.`)
     return root
   }
 

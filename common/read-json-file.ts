@@ -1,7 +1,7 @@
 // Reads and validates one JSON file, with errors that name the file, the field and what was expected.
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { validator } from '../../schemas/validator.ts'
+import { validator } from '../schemas/validator.ts'
 
 export class ConfigError extends Error {
   constructor (message: string) {

@@ -2,7 +2,7 @@
 // (Authorization: Bearer <credential>; access 'farm', checked by the auth plugin before the body is
 // read), then the node's session id in the body. Bodies are checked against the farm-* schemas.
 import type { FastifyInstance } from 'fastify'
-import { registerRoutes } from '../routes/register-routes.ts'
+import { registerRoutes } from '../register-routes.ts'
 
 export async function nodeProtocolRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app

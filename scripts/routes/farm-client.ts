@@ -1,0 +1,70 @@
+// common/farm-client.ts: the client of the farm protocol that render nodes and prenodes use, typed
+// from the generated schema types: every route with access 'farm', by route id. The caller gives the
+// sender (common/farm-call.ts's ServerClient: base URL and farm credential, timeouts, errors) and,
+// per call, its abort signal and timeout. Nothing else of the contract is in it: a node or a prenode
+// speaks only the farm protocol.
+import type { SchemaDocument } from '../../schemas/load.ts'
+import { allRoutes, pathParams, type ContractRoute, type RouteArea } from '../../schemas/route-contract.ts'
+import { banner } from './server-table.ts'
+import { routeTsTypes } from './ts-types.ts'
+
+/** The routes the client has: those of the farm protocol. */
+export const farmRoutes = (areas: RouteArea[]) => allRoutes(areas).filter((r) => r.access === 'farm')
+
+/** `${code}` as written inside a generated template literal. */
+const placeholder = (code: string) => `\${${code}}`
+
+function caller (route: ContractRoute, schemas: SchemaDocument[], names: Set<string>): string {
+  const at = `${route.id} (${route.method} ${route.path})`
+  if (route.query || route.upload) throw new Error(`${at}: the farm client sends a JSON body only, no query or upload`)
+  if (route.reply && (route.reply.media ?? 'json') !== 'json') throw new Error(`${at}: the farm client takes JSON replies only`)
+  const t = routeTsTypes(route, schemas)
+  t.names.forEach((n) => names.add(n))
+  const params = pathParams(route.path)
+  if (params.includes('*')) throw new Error(`${at}: the farm client has no '*' paths`)
+  const path = route.path.split('/').map((part) => (part.startsWith(':') ? placeholder(`encodeURIComponent(p.${part.slice(1)})`) : part)).join('/')
+  const args = [
+    ...(params.length > 0 ? [`p: { ${params.map((p) => `${p}: string`).join(', ')} }`] : []),
+    ...(route.body ? [`body: ${t.body}`] : []),
+    'options?: FarmCallOptions',
+  ]
+  const url = path.includes('${') ? `\`${path}\`` : `'${path}'`
+  const reply = t.reply === 'undefined' ? 'void' : t.reply
+  return `    /** ${route.summary} (${route.method} ${route.path}) */\n` +
+    `    ${route.id}: (${args.join(', ')}) => server.send<${reply}>('${route.method}', ${url}, ${route.body ? 'body' : 'undefined'}, options),`
+}
+
+export function farmClient (areas: RouteArea[], schemas: SchemaDocument[]): string {
+  const names = new Set<string>()
+  const calls = farmRoutes(areas).map((r) => caller(r, schemas, names))
+  return [
+    `/* ${banner(' (the routes with access \'farm\')')} */`,
+    ...(names.size > 0 ? [`import type { ${[...names].sort().join(', ')} } from '../schemas/generated/types.ts'`] : []),
+    '',
+    'export interface FarmCallOptions {',
+    '  /** The caller\'s own abort, rethrown as is. */',
+    '  signal?: AbortSignal',
+    '  /** How long the whole request may take (the sender\'s default unless given). */',
+    '  timeoutMs?: number',
+    '}',
+    '',
+    '/** What sends each call: farm-call.ts\'s ServerClient (base URL and farm credential), or a test\'s stand-in. */',
+    'export interface FarmSender {',
+    '  send<T> (method: string, path: string, body: unknown, options?: FarmCallOptions): Promise<T>',
+    '}',
+    '',
+    '/**',
+    ' * The farm protocol, by route id, with typed body and reply: what render nodes and prenodes send.',
+    ' * `server` sends it: a ServerClient knows the base URL and the farm credential; each call takes its',
+    ' * own abort signal and timeout. A refusal rejects with a ServerError, no answer in time with a ServerTimeout.',
+    ' */',
+    'export function farmClient (server: FarmSender) {',
+    '  return {',
+    ...calls,
+    '  }',
+    '}',
+    '',
+    'export type FarmClient = ReturnType<typeof farmClient>',
+    '',
+  ].join('\n')
+}
