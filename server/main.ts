@@ -44,7 +44,11 @@ async function main (): Promise<void> {
   }
   // Whatever the log level: this is the line a person (or a test, by its url) waits for.
   if (logFormat() === 'pretty') console.log(`\nRFAM is running: open ${url}${seeded ? '\n(demo project created: log in as any demo user; staff user "teacher" has PIN 1234)' : ''}${nodeNote}\n`)
-  else createLogger({ name: 'server', format: 'json' }).info({ url, ...(seeded ? { demo: 'created' } : {}), ...(local ? { localNode: local } : {}) }, 'RFAM is running')
+  else {
+    // Through the server's own stream (lines stay whole and in order), at info whatever the level.
+    const log = config.logLevel === 'silent' ? createLogger({ name: 'server', format: 'json' }) : app.log.child({}, { level: 'info' })
+    log.info({ url, ...(seeded ? { demo: 'created' } : {}), ...(local ? { localNode: local } : {}) }, 'RFAM is running')
+  }
 }
 
 main().catch((err) => {

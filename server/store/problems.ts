@@ -24,7 +24,7 @@ export class Problems extends EventEmitter {
   /** By file: one file has one problem at a time. */
   private readonly items = new Map<string, Problem>()
 
-  /** `log`: fields (file, kind, subject, reason, effect), then a short message. */
+  /** `log`: fields (file, kind, subject or project, reason, effect), then a short message. */
   constructor (private readonly log: (fields: object, msg: string) => void = () => {}) { super() }
 
   list (): Problem[] {
@@ -38,7 +38,7 @@ export class Problems extends EventEmitter {
     const known = this.items.get(problem.file)
     if (known && known.reason === problem.reason && known.kind === problem.kind) return
     this.items.set(problem.file, { ...problem, since: known?.since ?? new Date().toISOString() })
-    this.log({ file: problem.file, kind: problem.kind, ...(problem.subject ? { subject: problem.subject } : {}), reason: problem.reason, effect: effect(problem) }, 'damaged file')
+    this.log({ ...problem, effect: effect(problem) }, 'damaged file')
     this.emit('change')
   }
 

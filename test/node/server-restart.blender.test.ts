@@ -35,14 +35,14 @@ t.test('server killed and restarted mid-job: the job completes, every frame once
   const project = config.shares.resolve('data::demo')
   copyScene('slow.blend', join(project, 'shots'))
   const node = startNode(t, { server: base, credential, name: 'pc-a', shareRoot: config.shares.root('data'), processes: [0] })
-  await node.waitFor(/connected to/)
+  await node.waitForLog({ msg: 'connected to the server' })
   let { api } = await logIn(base, 'alex')
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 6 })).body
   await until('two frames', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.done >= 2, { timeoutMs: 180_000 })
 
-  const seen = node.lines.length
+  const seen = node.logs.length
   await server.kill()
-  await until('the node noticing the server gone', () => node.lines.slice(seen).some((l) => /trouble /.test(l)), { timeoutMs: 30_000 })
+  await until('the node noticing the server gone', () => node.logs.slice(seen).some((e) => e.msg.startsWith('trouble ')), { timeoutMs: 30_000 })
   server = await startServerProcess(configFile, { t })
   api = (await logIn(base, 'alex')).api
   const done = await until('job completed after the restart', async () => {
@@ -52,7 +52,7 @@ t.test('server killed and restarted mid-job: the job completes, every frame once
   t.same(readdirSync(join(project, 'renders', 'slow')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
   t.same(done.tasks!.flatMap((x) => x.framesDone!).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'every frame written exactly once')
   t.equal(done.tasks!.flatMap((x) => x.samples!).length, 6, 'one sample per frame: none rendered twice')
-  t.equal(node.lines.filter((l) => /connected to/.test(l)).length, 1, 'the node kept its session across the restart')
+  t.equal(node.logs.filter((e) => e.msg === 'connected to the server').length, 1, 'the node kept its session across the restart')
 })
 
 t.test('a node silent past the timeout across a server restart claims its own tasks back when it returns', async (t) => {
@@ -68,7 +68,7 @@ t.test('a node silent past the timeout across a server restart claims its own ta
   copyScene('slow.blend', join(project, 'shots'))
   const node = startNode(t, { server: base, credential, name: 'pc-a', shareRoot: config.shares.root('data'), processes: [0] })
   t.teardown(() => { node.proc.kill('SIGCONT') })
-  await node.waitFor(/connected to/)
+  await node.waitForLog({ msg: 'connected to the server' })
   let { api } = await logIn(base, 'alex')
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 6 })).body
   await until('a frame', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.done >= 1, { timeoutMs: 180_000 })
@@ -91,5 +91,5 @@ t.test('a node silent past the timeout across a server restart claims its own ta
   t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
   const samples = done.tasks!.flatMap((x) => x.samples!)
   t.same(samples.map((x) => x.frame).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'one sample per frame: none rendered twice')
-  t.notMatch(node.lines.join('\n'), /stopped "slow"|refused/, 'the node was never told to stop nor refused: it claimed its tasks back')
+  t.same(node.logs.filter((e) => e.msg === 'run stopped' || /refuse/.test(e.msg)), [], 'the node was never told to stop nor refused: it claimed its tasks back')
 })
