@@ -217,7 +217,7 @@ export class RenderNode {
     const run = this.newRun(task, plan.slot)
     const { blender, exited, open } = this.slots.start(plan, task, paths, (frame) => this.written(run, frame))
     run.blender = blender
-    this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), jobName: task.name, slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid }, 'rendering')
+    this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid }, 'rendering')
     this.scheduleHeartbeat(run)
     void exited.then((exit) => this.finish(run, exit))
   }
@@ -349,8 +349,8 @@ export class RenderNode {
   }
 
   /** A run's ids for the log. */
-  private ids (task: FarmTask): { job: string, project: string, tasks: string[], node: string, frames: number[] } {
-    return { job: task.job, project: task.project, tasks: task.tasks, node: this.config.name, frames: task.frames }
+  private ids (task: FarmTask): { job: string, jobName: string, project: string, tasks: string[], node: string, frames: number[] } {
+    return { job: task.job, jobName: task.name, project: task.project, tasks: task.tasks, node: this.config.name, frames: task.frames }
   }
 
   /** Processes free once the run being reported ends (a single-use node wants no more work). */
