@@ -72,6 +72,14 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
     },
     emit: (change) => { workspace.emit('change', change) },
     problem: (file, reason) => { workspace.problems.set({ kind: 'farm', file: shownPath(config, file), reason }) },
-    log: app.log.child({ component: 'farm' }),
+    log: farmLog(app.log.child({ component: 'farm' })),
   }
+}
+
+/**
+ * The farm's own log object, passing every call to `log` (Fastify's logger, which without logging
+ * is one object shared by every instance in the process): a test may replace its methods.
+ */
+function farmLog (log: FarmLog): FarmLog {
+  return { info: (fields, msg) => log.info(fields, msg), warn: (fields, msg) => log.warn(fields, msg), error: (fields, msg) => log.error(fields, msg) }
 }
