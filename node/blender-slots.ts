@@ -10,6 +10,7 @@ import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession, fileStamp, placeKey, sessionKey } from './blender-session.ts'
 import type { RenderNodeConfig } from './config.ts'
 import type { RunPlace } from './job-place.ts'
+import type { Log } from '../common/log.ts'
 import type { JobPlace, Sandbox } from './sandbox.ts'
 
 /** The slot taken for a run, and what its Blender must be: its place (placeKey), the file as saved now, the session it needs (null: a Blender of its own). */
@@ -24,8 +25,8 @@ export interface SlotPlan {
 export interface StartedBlender {
   blender: BlenderProcess | BlenderSession
   exited: Promise<BlenderExit>
-  /** How the Blender came to the run, for the log ('' for a new one). */
-  open: string
+  /** How the Blender came to the run, for the log: a new one, one already open with the file loaded, one started ahead. */
+  open: 'new' | 'open' | 'ahead'
 }
 
 export class BlenderSlots {
@@ -40,7 +41,7 @@ export class BlenderSlots {
   constructor (
     private readonly config: RenderNodeConfig,
     private readonly sandbox: Sandbox | null,
-    private readonly log: (line: string) => void,
+    private readonly log: Log,
     private readonly stopping: () => boolean
   ) {
     this.free = config.processes.map((_, i) => i)
@@ -68,16 +69,16 @@ export class BlenderSlots {
       this.drop(slot)
       for (const free of this.free) this.drop(free)
       const blender = new BlenderProcess(blenderCommand(task, paths, options), onFrame)
-      return { blender, exited: blender.exited, open: '' }
+      return { blender, exited: blender.exited, open: 'new' }
     }
-    let open = ''
+    let open: StartedBlender['open'] = 'new'
     let session = this.sessions[slot]
     if (session?.alive && session.key === key) {
-      open = ' already open with the file loaded,'
+      open = 'open'
     } else {
       if (session?.alive && session.key === null && session.place === place) {
         session.load(key, paths, { job: task.job, stamp })
-        open = ' started ahead, loading the file,'
+        open = 'ahead'
       } else {
         this.drop(slot)
         session = this.sessions[slot] = new BlenderSession(options, { key, paths, source: { job: task.job, stamp } })
@@ -110,12 +111,12 @@ export class BlenderSlots {
       if (this.sessions[slot]?.alive) continue
       try {
         const session: BlenderSession = this.sessions[slot] = new BlenderSession(this.blenderOptions(slot), null, () => {
-          this.log(`Blender ready in process slot ${slot + 1} (pid ${session.pid})`)
+          this.log.info({ slot: slot + 1, blenderPid: session.pid }, 'Blender ready')
         }, place)
       } catch (err) {
         // Its output folder was removed meanwhile: the next run starts its own.
         this.sessions[slot] = null
-        this.log(`no Blender started ahead: ${(err as Error).message}`)
+        this.log.warn({ err }, 'no Blender started ahead')
         return
       }
     }

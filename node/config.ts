@@ -6,6 +6,7 @@ import { dirname, resolve } from 'node:path'
 import type { NodeConfig } from '../schemas/generated/types.ts'
 import { ConfigError as NodeConfigError, readCredential, readJsonFile } from '../common/read-json-file.ts'
 import { Shares } from '../common/named-paths.ts'
+import type { LogLevel } from '../common/log.ts'
 
 export interface RenderNodeConfig {
   file: string
@@ -26,6 +27,7 @@ export interface RenderNodeConfig {
   keepBlenderSeconds: number
   /** Keep an empty Blender started in each free slot, ready for work. */
   readyBlender: boolean
+  logLevel: LogLevel
 }
 
 /** A settings file that cannot be used: its message names the file, the field and what was expected. */
@@ -73,5 +75,6 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     jitterSeconds: raw.jitterSeconds ?? 0,
     keepBlenderSeconds: raw.keepBlenderSeconds ?? 60,
     readyBlender: raw.readyBlender ?? true,
+    logLevel: raw.logLevel ?? 'info',
   }
 }

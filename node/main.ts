@@ -3,10 +3,12 @@
 // SIGINT kill its Blenders and sign it off), or, as a single-use node, until its work is done.
 // Cluster jobs start many nodes from one configuration: `--single-use` and `--name <name>` override
 // the file. A single-use node exits 0 after rendering, NOTHING_TO_DO when there was no work for it.
+// It logs through pino (common/log.ts): JSON lines, or readable ones at a terminal.
 import { spawnSync } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadNodeConfig, NodeConfigError } from './config.ts'
+import { createLogger } from '../common/log.ts'
 import { NodeRefused, RenderNode } from './render-node.ts'
 import { probeSandbox } from './sandbox-probe.ts'
 
@@ -15,6 +17,8 @@ const usage = 'Usage: npx tsx node/main.ts --config <node config file> [--single
 /** Exit status of a single-use node that found no work (Slurm and Kubernetes scripts tell it from a failure). */
 export const NOTHING_TO_DO = 3
 const NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$/
+/** Until the configuration says how much to log (its level is set then). */
+const log = createLogger({ name: 'node' })
 
 export function blenderVersion (blender: string): string | null {
   const res = spawnSync(blender, ['--factory-startup', '-b', '--version'], { encoding: 'utf8', timeout: 60_000 })
@@ -30,6 +34,7 @@ async function main (argv: string[]): Promise<number> {
     return 2
   }
   const config = loadNodeConfig(file)
+  log.level = config.logLevel
   if (argv.includes('--single-use')) config.singleUse = true
   const nameAt = argv.indexOf('--name')
   if (nameAt >= 0) {
@@ -42,19 +47,18 @@ async function main (argv: string[]): Promise<number> {
   }
   const blender = blenderVersion(config.blender)
   if (!blender) {
-    console.error(`Cannot run Blender as "${config.blender}": set "blender" in ${config.file} to the Blender executable.`)
+    log.fatal({ blender: config.blender, file: config.file }, 'cannot run Blender: set "blender" in the configuration file to the Blender executable')
     return 1
   }
   const sandbox = probeSandbox({ bwrap: config.bwrap, blender: config.blender })
-  const say = (line: string) => console.log(`${new Date().toISOString()} ${line}`)
-  if (sandbox.sandbox) say(`Blender runs in a bubblewrap sandbox: it sees only the job's project and writes only its output folder${sandbox.sandbox.options.userNamespace ? ', as an ordinary user' : ''}`)
-  else say(`no sandbox: ${sandbox.said.reason} The server gives this node work only if its farmSettings.allowUnsandboxedNodes is on.`)
+  if (sandbox.sandbox) log.info({ node: config.name, userNamespace: sandbox.sandbox.options.userNamespace }, 'Blender runs in a bubblewrap sandbox: it sees only the job\'s project and writes only its output folder')
+  else log.warn({ node: config.name, reason: sandbox.said.reason }, 'no sandbox: the server gives this node work only if its farmSettings.allowUnsandboxedNodes is on')
   const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version
-  const node = new RenderNode(config, { version, blenderVersion: blender, sandbox })
+  const node = new RenderNode(config, { version, blenderVersion: blender, sandbox, log })
   let signals = 0
   const onSignal = (signal: string) => {
     if (++signals > 1) process.exit(130)
-    console.log(`${new Date().toISOString()} ${signal}: stopping Blender and signing off`)
+    log.info({ node: config.name, signal }, 'stopping Blender and signing off')
     void node.stop()
   }
   process.on('SIGINT', () => onSignal('SIGINT'))
@@ -69,6 +73,7 @@ async function main (argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => { process.exit(code) }, (err: unknown) => {
-  console.error(err instanceof NodeConfigError ? `The node cannot start: ${err.message}` : err)
+  if (err instanceof NodeConfigError) log.fatal({ reason: err.message }, 'the node cannot start')
+  else log.fatal({ err }, 'the node stopped on an error')
   process.exit(1)
 })

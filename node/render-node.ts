@@ -21,6 +21,7 @@ import { Pacing } from './pacing.ts'
 import type { Sandbox } from './sandbox.ts'
 import { HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
 import { farmClient, type FarmClient } from '../common/farm-client.ts'
+import { createLogger, type Log } from '../common/log.ts'
 
 interface ActiveRun {
   task: FarmTask
@@ -46,7 +47,8 @@ export interface RenderNodeOptions {
   blenderVersion?: string
   /** Blender's sandbox on this node (sandbox-probe.ts); null: none, as `said` tells the server. */
   sandbox?: { sandbox: Sandbox | null, said: NodeSandbox }
-  log?: (line: string) => void
+  /** Where the node's events go (fields: job, tasks, node, frames, project …); a pino logger by default. */
+  log?: Log
   random?: () => number
 }
 
@@ -55,7 +57,7 @@ export class NodeRefused extends Error {}
 
 export class RenderNode {
   private readonly client: FarmClient
-  private readonly log: (line: string) => void
+  private readonly log: Log
   private readonly random: () => number
   private readonly pacing: Pacing
   private session: string | null = null
@@ -72,7 +74,7 @@ export class RenderNode {
 
   constructor (readonly config: RenderNodeConfig, private readonly options: RenderNodeOptions) {
     this.client = farmClient(new ServerClient(config.server, config.credential))
-    this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
+    this.log = options.log ?? createLogger({ name: 'node', level: config.logLevel })
     this.random = options.random ?? Math.random
     this.pacing = new Pacing(() => this.welcome, this.random, this.stopSignal.signal)
     this.slots = new BlenderSlots(config, options.sandbox?.sandbox ?? null, this.log, () => this.stopping)
@@ -139,7 +141,7 @@ export class RenderNode {
     if (this.session) {
       await this.client.farmBye({ node: this.config.name, session: this.session }, { timeoutMs: 2000 }).catch(() => {})
     }
-    this.log(`node ${this.config.name} stopped`)
+    this.log.info({ node: this.config.name }, 'node stopped')
   }
 
   /** The server no longer knows our session: say hello again now (the held poll is dropped). */
@@ -170,8 +172,8 @@ export class RenderNode {
       this.welcome = welcome
       this.pacing.answered()
       for (const ref of welcome.cancel) this.cancelMatching(ref, 'the server no longer wants it')
-      this.log(`connected to ${this.config.server} as ${welcome.node} (${this.config.processes.length} process${this.config.processes.length === 1 ? '' : 'es'})`)
-      if (welcome.noWork) this.log(`the server says this node gets no work: ${welcome.noWork}`)
+      this.log.info({ node: welcome.node, server: this.config.server, processes: this.config.processes.length }, 'connected to the server')
+      if (welcome.noWork) this.log.warn({ node: welcome.node, reason: welcome.noWork }, 'the server gives this node no work')
       if (this.runs.size === 0) this.slots.fillReady()
     } catch (err) {
       if (!this.stopping) await this.trouble(err, 'saying hello')
@@ -187,26 +189,25 @@ export class RenderNode {
       }
       if (err.code === 'RFAM_NODE_NAME_TAKEN') {
         const wait = Math.max(this.pacing.backoff(), 5000)
-        this.log(`${err.message} Trying again in ${(wait / 1000).toFixed(0)} s.`)
+        this.log.warn({ node: this.config.name, reason: err.message, retrySeconds: Math.round(wait / 1000) }, 'node name taken')
         await this.pacing.sleep(wait)
         return
       }
       if (err.status === 401 || err.status === 403 || (err.status === 400 && what === 'saying hello')) {
         this.fatal = new NodeRefused(`The server refuses this node: ${err.message}`)
-        this.log(this.fatal.message)
+        this.log.error({ node: this.config.name, reason: err.message }, 'the server refuses this node')
         await this.stop()
         return
       }
     }
     const wait = this.pacing.backoff()
-    this.log(`trouble ${what}: ${describe(err)}; trying again in ${(wait / 1000).toFixed(1)} s`)
+    this.log.warn({ node: this.config.name, reason: describe(err), retrySeconds: Math.round(wait / 100) / 10 }, `trouble ${what}`)
     await this.pacing.sleep(wait)
   }
 
   // ---- runs ------------------------------------------------------------------------------------
 
   private start (task: FarmTask): void {
-    const range = task.frames.length === 1 ? `frame ${task.frames[0]}` : `frames ${task.frames[0]}–${task.frames[task.frames.length - 1]}${task.frameStep > 1 ? ` every ${task.frameStep}` : ''}`
     let paths: RunPlace
     try {
       paths = placeOfRun(task, this.config.shares)
@@ -220,7 +221,7 @@ export class RenderNode {
     const run = this.newRun(task, plan.slot)
     const { blender, exited, open } = this.slots.start(plan, task, paths, (frame) => this.written(run, frame))
     run.blender = blender
-    this.log(`rendering "${task.name}" (${task.project}) ${range}${task.video ? ' as a video' : ''}, Blender${open} pid ${run.blender.pid}`)
+    this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid }, 'rendering')
     this.scheduleHeartbeat(run)
     void exited.then((exit) => this.finish(run, exit))
   }
@@ -293,7 +294,7 @@ export class RenderNode {
     if (run.cancelled) return
     run.cancelled = true
     run.blender?.kill()
-    this.log(`stopped "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]}: ${why}`)
+    this.log.info({ ...this.ids(run.task), reason: why }, 'run stopped')
   }
 
   private finish (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
@@ -316,12 +317,12 @@ export class RenderNode {
         if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.slots.fillReady() })
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
         delivered = await this.deliver(run, 'done', (about) => this.client.farmDone({ ...about, frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
-        this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
+        this.log.info({ ...this.ids(run.task), seconds: Math.round(exit.seconds * 10) / 10 }, 'run finished')
         return
       }
       const output = run.blender?.output
       const message = problem ?? explainFailure({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
-      this.log(`failed "${run.task.name}": ${message}`)
+      this.log.error({ ...this.ids(run.task), reason: message }, 'run failed')
       const current = output?.current
       delivered = await this.deliver(run, 'failed', (about) => this.client.farmFailed({
         ...about,
@@ -352,6 +353,11 @@ export class RenderNode {
     }
   }
 
+  /** A run's ids for the log. */
+  private ids (task: FarmTask): { job: string, jobName: string, project: string, tasks: string[], node: string, frames: number[] } {
+    return { job: task.job, jobName: task.name, project: task.project, tasks: task.tasks, node: this.config.name, frames: task.frames }
+  }
+
   /** Processes free once the run being reported ends (a single-use node wants no more work). */
   private freeAfter (): number {
     return this.config.singleUse || this.stopping ? 0 : this.slots.free.length + 1
@@ -372,7 +378,7 @@ export class RenderNode {
       } catch (err) {
         if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') { this.lostSession(); continue }
         if (err instanceof ServerError && err.status >= 400 && err.status < 500) {
-          this.log(`the server refused "${what}" for "${run.task.name}": ${err.message}`)
+          this.log.warn({ ...this.ids(run.task), report: what, reason: err.message }, 'the server refused a report')
           return null
         }
         await this.pacing.sleep(this.pacing.backoff())

@@ -4,6 +4,7 @@
 import { dirname, resolve } from 'node:path'
 import type { PrenodeConfig } from '../schemas/generated/types.ts'
 import { ConfigError as PrenodeConfigError, readCredential, readJsonFile } from '../common/read-json-file.ts'
+import type { LogLevel } from '../common/log.ts'
 
 export interface PrenodeSettings {
   file: string
@@ -18,6 +19,7 @@ export interface PrenodeSettings {
   retrySeconds: number
   commandTimeoutSeconds: number
   stateFile: string
+  logLevel: LogLevel
 }
 
 /** A settings file that cannot be used: its message names the file, the field and what was expected. */
@@ -42,5 +44,6 @@ export function loadPrenodeConfig (file: string): PrenodeSettings {
     retrySeconds: raw.retrySeconds ?? 5,
     commandTimeoutSeconds: raw.commandTimeoutSeconds ?? 600,
     stateFile: resolve(base, raw.stateFile ?? `${raw.name}.prenode-state.json`),
+    logLevel: raw.logLevel ?? 'info',
   }
 }

@@ -2,10 +2,14 @@
 // render jobs and, for each batch, runs the configured command (sbatch, kubectl, a notification…)
 // that starts single-use nodes. SIGTERM or SIGINT stop it once a running command has finished and
 // been acknowledged; a second signal stops it at once (the state file keeps what was submitted).
+// It logs through pino (common/log.ts): JSON lines, or readable ones at a terminal.
+import { createLogger } from '../common/log.ts'
 import { loadPrenodeConfig, PrenodeConfigError } from './config.ts'
 import { Prenode, PrenodeRefused } from './prenode.ts'
 
 const usage = 'Usage: npx tsx prenode/main.ts --config <prenode config file>'
+/** Until the configuration says how much to log (its level is set then). */
+const log = createLogger({ name: 'prenode' })
 
 async function main (argv: string[]): Promise<number> {
   const at = argv.indexOf('--config')
@@ -14,11 +18,13 @@ async function main (argv: string[]): Promise<number> {
     console.error(usage)
     return 2
   }
-  const prenode = new Prenode(loadPrenodeConfig(file))
+  const settings = loadPrenodeConfig(file)
+  log.level = settings.logLevel
+  const prenode = new Prenode(settings, { log })
   let signals = 0
   const onSignal = (signal: string) => {
     if (++signals > 1) process.exit(130)
-    console.log(`${new Date().toISOString()} ${signal}: stopping (after the command running now, if any)`)
+    log.info({ prenode: settings.name, signal }, 'stopping after the command running now, if any')
     prenode.stop()
   }
   process.on('SIGINT', () => onSignal('SIGINT'))
@@ -28,7 +34,7 @@ async function main (argv: string[]): Promise<number> {
     return 0
   } catch (err) {
     if (err instanceof PrenodeRefused) {
-      console.error(`${new Date().toISOString()} ${err.message}`)
+      log.fatal({ prenode: settings.name, reason: err.message }, 'the server refuses this prenode')
       return 1
     }
     throw err
@@ -36,6 +42,7 @@ async function main (argv: string[]): Promise<number> {
 }
 
 main(process.argv.slice(2)).then((code) => { process.exit(code) }, (err: unknown) => {
-  console.error(err instanceof PrenodeConfigError ? `The prenode cannot start: ${err.message}` : err instanceof Error ? err.message : err)
+  if (err instanceof PrenodeConfigError) log.fatal({ reason: err.message }, 'the prenode cannot start')
+  else log.fatal({ err }, 'the prenode stopped on an error')
   process.exit(1)
 })

@@ -9,6 +9,7 @@
 import type { FarmPrenodeJob } from '../schemas/generated/types.ts'
 import { HELD_MARGIN_MS, ServerClient, ServerError, ServerTimeout } from '../common/farm-call.ts'
 import { farmClient, type FarmClient } from '../common/farm-client.ts'
+import { createLogger, type Log } from '../common/log.ts'
 import { batchOf, substitute } from './batch.ts'
 import type { PrenodeSettings } from './config.ts'
 import { LocalState } from './local-state.ts'
@@ -18,7 +19,8 @@ import { runCommand } from './run-command.ts'
 export class PrenodeRefused extends Error {}
 
 export interface PrenodeOptions {
-  log?: (line: string) => void
+  /** Where its events go (fields: prenode, jobs, command, output …); a pino logger by default. */
+  log?: Log
   random?: () => number
 }
 
@@ -28,7 +30,7 @@ const UNSAID_LONG_POLL_MS = 300_000
 
 export class Prenode {
   private readonly client: FarmClient
-  private readonly log: (line: string) => void
+  private readonly log: Log
   private readonly random: () => number
   readonly state: LocalState
   private readonly stopSignal = new AbortController()
@@ -40,7 +42,7 @@ export class Prenode {
 
   constructor (readonly settings: PrenodeSettings, options: PrenodeOptions = {}) {
     this.client = farmClient(new ServerClient(settings.server, settings.credential))
-    this.log = options.log ?? ((line) => console.log(`${new Date().toISOString()} ${line}`))
+    this.log = options.log ?? createLogger({ name: 'prenode', level: settings.logLevel })
     this.random = options.random ?? Math.random
     this.state = new LocalState(settings.stateFile)
   }
@@ -48,9 +50,9 @@ export class Prenode {
   /** Runs until stop(); rejects with PrenodeRefused when the server will never accept it. */
   async run (): Promise<void> {
     const s = this.settings
-    this.log(`prenode ${s.name} watching ${s.server}${s.provides.length ? ` for jobs its nodes can take (provides ${s.provides.join(', ')})` : ''}; command: ${s.command}`)
+    this.log.info({ prenode: s.name, server: s.server, provides: s.provides, command: s.command }, 'prenode watching')
     const pending = this.state.pending()
-    if (pending.length > 0) this.log(`${pending.length} job${pending.length === 1 ? '' : 's'} from before a restart already had the command run; acknowledging them (the command is not run again)`)
+    if (pending.length > 0) this.log.info({ prenode: s.name, count: pending.length }, 'jobs from before a restart already had the command run: acknowledging them (the command is not run again)')
     while (!this.stopping) {
       await this.ackPending()
       if (this.stopping) break
@@ -65,7 +67,7 @@ export class Prenode {
     }
     // Stopped right after a command: its batch gets one try now, and the state file keeps it otherwise.
     await this.ackPending()
-    this.log(`prenode ${s.name} stopped`)
+    this.log.info({ prenode: s.name }, 'prenode stopped')
   }
 
   /** Ends run() after the command running now (if any) finished and was acknowledged. */
@@ -95,19 +97,19 @@ export class Prenode {
     const s = this.settings
     const batch = batchOf(jobs, s.maxFrames)
     const command = substitute(s.command, batch)
-    const names = jobs.slice(0, 5).map((j) => `"${j.name}" (${j.project}, ${j.video ? 'video' : `${j.framesLeft} frame${j.framesLeft === 1 ? '' : 's'}`})`).join(', ')
-    this.log(`${batch.jobs} new job${batch.jobs === 1 ? '' : 's'}: ${names}${jobs.length > 5 ? ', …' : ''}; ${batch.frames} frame${batch.frames === 1 ? '' : 's'}${batch.uncapped > batch.frames ? ` (${batch.uncapped} capped by maxFrames)` : ''}`)
-    this.log(`running: ${command}`)
+    const listed = jobs.slice(0, 20).map((j) => ({ job: j.id, project: j.project, ...(j.video ? { video: true } : { framesLeft: j.framesLeft }) }))
+    this.log.info({ prenode: s.name, count: batch.jobs, jobs: listed, frames: batch.frames, ...(batch.uncapped > batch.frames ? { uncapped: batch.uncapped } : {}) }, 'new jobs')
+    this.log.info({ prenode: s.name, command }, 'running the command')
     const result = await runCommand(command, {
       env: { RFAM_FRAMES: String(batch.frames), RFAM_JOBS: String(batch.jobs), RFAM_PRENODE: s.name },
       timeoutMs: s.commandTimeoutSeconds * 1000,
     })
-    const output = result.output ? `\n${result.output.split('\n').map((l) => `  | ${l}`).join('\n')}` : ''
+    const output = result.output ? { output: result.output } : {}
     if (!result.ok) {
-      this.log(`COMMAND FAILED: ${result.problem}; these jobs are offered again and the command retried in ${s.checkSeconds} s.${output}`)
+      this.log.error({ prenode: s.name, reason: result.problem, retrySeconds: s.checkSeconds, ...output }, 'command failed: these jobs are offered again and the command retried')
       return
     }
-    this.log(`command done for ${batch.jobs} job${batch.jobs === 1 ? '' : 's'}${output}`)
+    this.log.info({ prenode: s.name, count: batch.jobs, jobs: batch.ids.slice(0, 20), ...output }, 'command done')
     await this.state.add({ jobs: batch.ids, frames: batch.frames, at: new Date().toISOString() })
   }
 
@@ -130,7 +132,7 @@ export class Prenode {
 
   private reachable (): void {
     if (this.outageSince !== null) {
-      this.log(`the server answers again (after ${((Date.now() - this.outageSince) / 1000).toFixed(0)} s)`)
+      this.log.info({ prenode: this.settings.name, outageSeconds: Math.round((Date.now() - this.outageSince) / 1000) }, 'the server answers again')
       this.outageSince = null
     }
     this.failures = 0
@@ -145,7 +147,7 @@ export class Prenode {
     if (this.outageSince === null) {
       this.outageSince = Date.now()
       const why = err instanceof ServerError ? `it answered ${err.status}: ${err.message}` : (err as Error).cause ? `${(err as Error).message} (${String(((err as Error).cause as Error).message ?? (err as Error).cause)})` : (err as Error).message
-      this.log(`cannot reach the server ${what} (${why}); trying again with back-off up to every ${(this.settings.retrySeconds * 10).toFixed(0)} s, quietly until it answers`)
+      this.log.warn({ prenode: this.settings.name, reason: why, retryMaxSeconds: this.settings.retrySeconds * 10 }, `cannot reach the server ${what}: trying again with back-off, quietly until it answers`)
     }
     await this.sleep(wait)
   }

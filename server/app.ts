@@ -48,7 +48,7 @@ export interface AppOptions {
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
   for (const schema of loadSchemas()) app.addSchema(schema)
   for (const line of tightenSecretFiles(config)) app.log.warn(line)
-  const workspace = new Workspace(config, options.watch ?? true, (message) => app.log.warn(message))
+  const workspace = new Workspace(config, options.watch ?? true, (fields, msg) => app.log.warn(fields, msg))
   await workspace.start()
   const now = options.clock ?? Date.now
   const sessions = new SessionStore({
@@ -56,7 +56,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
     idleMs: config.sessionHours * 3600_000,
     maxMs: config.sessionMaxDays * 86_400_000,
     now,
-    log: (message) => app.log.warn(message),
+    log: (fields, msg) => app.log.warn(fields, msg),
   }, {
     get: (ident) => workspace.users.get(ident),
     broken: (ident) => workspace.users.broken().some((b) => basename(b.file) === `${ident}.json`),

@@ -1,5 +1,6 @@
 // Starts RFAM: loads and checks the configuration, creates the demo on first start, serves the
-// API and the web UI, and prints the address to open.
+// API and the web UI, and prints the address to open: at a terminal in words, otherwise as a log
+// line with a `url` field (common/log.ts decides which, as for every other line).
 import { loadConfig } from './config/load-config.ts'
 import { ConfigError } from '../common/read-json-file.ts'
 import { seedDemoIfEmpty } from './demo/seed-demo.ts'
@@ -8,6 +9,7 @@ import { join } from 'node:path'
 import { blenderInstalled, startLocalNode, stopLocalNode } from './local-node-process.ts'
 import { LOCAL_NODE_FILE } from './farm/local-node.ts'
 import type { ChildProcess } from 'node:child_process'
+import { createLogger, logFormat } from '../common/log.ts'
 
 async function main (): Promise<void> {
   const config = loadConfig()
@@ -15,7 +17,7 @@ async function main (): Promise<void> {
   const app = await buildServer(config)
   let localNode: ChildProcess | null = null
   const shutdown = async (signal: string) => {
-    app.log.info(`${signal}: closing`)
+    app.log.info({ signal }, 'closing')
     await stopLocalNode(localNode)
     await app.close()
     process.exit(0)
@@ -29,22 +31,30 @@ async function main (): Promise<void> {
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`
   let nodeNote = ''
+  let local: 'running' | 'no blender' | undefined
   if (config.localNode) {
     if (blenderInstalled()) {
-      localNode = await startLocalNode(join(config.secretsDir, LOCAL_NODE_FILE), (line) => console.log(line))
+      localNode = await startLocalNode(join(config.secretsDir, LOCAL_NODE_FILE), app.log)
       nodeNote = localNode ? '\nA render node runs on this machine (Blender found).' : ''
+      if (localNode) local = 'running'
     } else {
       nodeNote = '\nBlender is not installed, so no render node runs here (apt-get install blender, then restart).'
+      local = 'no blender'
     }
   }
-  console.log(`\nRFAM is running: open ${url}${seeded ? '\n(demo project created: log in as any demo user; staff user "teacher" has PIN 1234)' : ''}${nodeNote}\n`)
+  // Whatever the log level: this is the line a person (or a test, by its url) waits for.
+  if (logFormat() === 'pretty') console.log(`\nRFAM is running: open ${url}${seeded ? '\n(demo project created: log in as any demo user; staff user "teacher" has PIN 1234)' : ''}${nodeNote}\n`)
+  else {
+    // Through the server's own stream (lines stay whole and in order), at info whatever the level.
+    const log = config.logLevel === 'silent' ? createLogger({ name: 'server', format: 'json' }) : app.log.child({}, { level: 'info' })
+    log.info({ url, ...(seeded ? { demo: 'created' } : {}), ...(local ? { localNode: local } : {}) }, 'RFAM is running')
+  }
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError) {
-    console.error(`RFAM cannot start: ${err.message}`)
-  } else {
-    console.error(err)
-  }
+  // The configuration (and its log level) may be what failed: this line is logged whatever it says.
+  const log = createLogger({ name: 'server' })
+  if (err instanceof ConfigError) log.fatal({ reason: err.message }, 'RFAM cannot start')
+  else log.fatal({ err }, 'RFAM cannot start')
   process.exit(1)
 })

@@ -1,6 +1,6 @@
 // The only place that creates the Fastify instance: logger, limits, validation options, error
 // replies and graceful close. app.ts adds everything else.
-import Fastify, { LogController, type FastifyInstance, type FastifyError } from 'fastify'
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify'
 import { ajvOptions, describeErrors } from '../schemas/validator.ts'
 import type { LoadedConfig } from './config/load-config.ts'
 import { HttpError } from './errors.ts'
@@ -8,6 +8,7 @@ import { registerApp, type AppOptions } from './app.ts'
 import { lazySchemaCompilers } from './lazy-schema-compilers.ts'
 import { diskName, isDiskFull } from '../common/disk-full.ts'
 import { nameTooLong, PathRefused } from '../common/path-refused.ts'
+import { createLogger, type LogLevel } from '../common/log.ts'
 
 /** Compiles every route schema still waiting for its first use (tests: a bad schema fails at once). */
 const compileAllOf = new WeakMap<FastifyInstance, () => void>()
@@ -16,7 +17,8 @@ export function compileAllSchemas (app: FastifyInstance): void { compileAllOf.ge
 export async function buildServer (config: LoadedConfig, options: AppOptions = {}): Promise<FastifyInstance> {
   const compilers = lazySchemaCompilers()
   const app = Fastify({
-    logger: config.logLevel === 'silent' ? false : { level: config.logLevel },
+    // pino: JSON lines, or readable ones at a terminal (common/log.ts); none at all when silent.
+    ...(config.logLevel === 'silent' ? {} : { loggerInstance: createLogger({ name: 'server', level: config.logLevel as LogLevel }) as FastifyBaseLogger }),
     // One line per request only when asked for (debug/trace); errors are always logged.
     logController: new LogController({ disableRequestLogging: !['debug', 'trace'].includes(config.logLevel) }),
     bodyLimit: 1024 * 1024,
@@ -53,7 +55,7 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     if (isDiskFull(error)) {
       const path = (error as { path?: string }).path
       const where = diskName(config, path)
-      request.log.error({ path, code: error.code }, `the disk holding ${where} is full: a write failed and nothing was saved`)
+      request.log.error({ path, code: error.code, disk: where }, 'disk full: a write failed and nothing was saved')
       return reply.code(507).send({ statusCode: 507, error: 'Insufficient Storage', code: 'RFAM_DISK_FULL', message: `The disk holding ${where} is full, so nothing was saved. Ask a teacher to free some space, then try again.` })
     }
     // A file name longer than the file system takes (255 bytes a part) is the request's fault.

@@ -1849,6 +1849,10 @@ export interface NodeConfig {
    */
   credential: string
   /**
+   * How much the node logs (pino levels). Each line is one JSON object, or a readable line when the output is a terminal (RFAM_LOG_FORMAT=json or pretty decides otherwise); docs/deployment.md, Logs.
+   */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
+  /**
    * The shares as mounted on this node.
    */
   shares: Share[]
@@ -1968,6 +1972,10 @@ export interface PrenodeConfig {
    * Farm credential (or 'file:<path>').
    */
   credential: string
+  /**
+   * How much the prenode logs (pino levels). Each line is one JSON object, or a readable line when the output is a terminal (RFAM_LOG_FORMAT=json or pretty decides otherwise); docs/deployment.md, Logs.
+   */
+  logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /**
    * Tags the nodes it starts provide; jobs requiring others are ignored.
    */
@@ -2171,7 +2179,7 @@ export interface ServerConfig {
    */
   maxUploadBytes?: number
   /**
-   * How much the server logs (pino levels).
+   * How much the server logs (pino levels). Each line is one JSON object, or a readable line when the output is a terminal (RFAM_LOG_FORMAT=json or pretty decides otherwise); docs/deployment.md, Logs.
    */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /**

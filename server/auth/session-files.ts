@@ -12,7 +12,7 @@ const RECORD_FILE = /^[0-9a-f]{64}\.json$/
 export class SessionFiles {
   private readonly queues = new Map<string, Promise<void>>()
 
-  constructor (readonly dir: string, private readonly log: (message: string) => void) {}
+  constructor (readonly dir: string, private readonly log: (fields: object, msg: string) => void) {}
 
   /** Every readable record; broken ones are reported and left alone. */
   async readAll (): Promise<Map<string, SessionRecord>> {
@@ -26,7 +26,7 @@ export class SessionFiles {
         if (problem) throw new Error(problem)
         found.set(name.slice(0, -5), record)
       } catch (err) {
-        this.log(`Session record ${join(this.dir, name)} cannot be read (${(err as Error).message}); it is ignored.`)
+        this.log({ file: join(this.dir, name), err }, 'damaged session record: it is ignored')
       }
     }
     return found
@@ -50,7 +50,7 @@ export class SessionFiles {
 
   private queue (id: string, work: () => Promise<void>): Promise<void> {
     const next = (this.queues.get(id) ?? Promise.resolve()).then(work)
-    const kept = next.catch((err: Error) => this.log(`Session record ${id.slice(0, 8)}…: ${err.message}`))
+    const kept = next.catch((err: Error) => this.log({ session: `${id.slice(0, 8)}…`, err }, 'cannot write session record'))
       .finally(() => { if (this.queues.get(id) === kept) this.queues.delete(id) })
     this.queues.set(id, kept)
     return next

@@ -22,7 +22,8 @@ export interface SessionSettings {
   idleMs: number
   maxMs: number
   now: () => number
-  log: (message: string) => void
+  /** Where damaged or unwritable session records are told: fields, then a short message. */
+  log: (fields: object, msg: string) => void
 }
 
 export interface SessionPeople {

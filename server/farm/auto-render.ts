@@ -61,7 +61,7 @@ export class AutoRender {
     this.timers.set(key, this.clock.setTimeout(() => {
       this.timers.delete(key)
       void this.render(change.project, change.path!).catch((err: unknown) => {
-        this.log.warn(`farm: automatic render of ${change.project}/${change.path} not started: ${(err as Error).message}`)
+        this.log.warn({ project: change.project, file: change.path, err }, 'automatic render not started')
       })
     }, AUTO_RENDER_QUIET_MS))
   }
@@ -77,7 +77,7 @@ export class AutoRender {
     }
     const start = meta.frameStart ?? 1
     const end = meta.frameEnd !== undefined && meta.frameEnd >= start ? meta.frameEnd : start
-    await this.farm.createJob(project, { file: path, frameStart: start, frameEnd: end, priority: state.renderPriority, name: `${meta.name} (automatic)` }, { by: 'auto', auto: true })
-    this.log.info(`farm: ${project}/${path} changed in state "${state.name}": automatic render of frames ${start}–${end}`)
+    const job = await this.farm.createJob(project, { file: path, frameStart: start, frameEnd: end, priority: state.renderPriority, name: `${meta.name} (automatic)` }, { by: 'auto', auto: true })
+    this.log.info({ job: job.id, project, file: path, state: meta.state, frameStart: start, frameEnd: end }, 'automatic render: the file changed in a state that renders')
   }
 }

@@ -7,10 +7,11 @@ import { shownPath } from '../store/shown-path.ts'
 import type { Clock } from './clock.ts'
 import type { UpdateAsset } from './render-stats.ts'
 
+/** The farm's log: pino's call, fields (job, task, node, frame, project …) first, then a short message. */
 export interface FarmLog {
-  info: (msg: string) => void
-  warn: (msg: string) => void
-  error: (msg: string) => void
+  info: (fields: object, msg: string) => void
+  warn: (fields: object, msg: string) => void
+  error: (fields: object, msg: string) => void
 }
 
 /** What the farm needs from the rest of the server (the lead's app provides it, tests build it). */
@@ -71,10 +72,14 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
     },
     emit: (change) => { workspace.emit('change', change) },
     problem: (file, reason) => { workspace.problems.set({ kind: 'farm', file: shownPath(config, file), reason }) },
-    log: {
-      info: (m) => app.log.info(m),
-      warn: (m) => app.log.warn(m),
-      error: (m) => app.log.error(m),
-    },
+    log: farmLog(app.log.child({ component: 'farm' })),
   }
+}
+
+/**
+ * The farm's own log object, passing every call to `log` (Fastify's logger, which without logging
+ * is one object shared by every instance in the process): a test may replace its methods.
+ */
+function farmLog (log: FarmLog): FarmLog {
+  return { info: (fields, msg) => log.info(fields, msg), warn: (fields, msg) => log.warn(fields, msg), error: (fields, msg) => log.error(fields, msg) }
 }

@@ -69,6 +69,7 @@ export class FarmJobs {
     const rt = new JobRuntime(job)
     this.seedFromHistory(rt)
     this.ctx.scheduler.add(rt)
+    this.ctx.deps.log.info({ job: job.id, project, file: rel, frameStart: job.frameStart, frameEnd: job.frameEnd, frameStep: job.frameStep, tasks: job.tasks.length, ...(job.video ? { video: true } : {}), by: options.by }, 'job added')
     this.ctx.announce(rt)
     this.ctx.wakeForWork()
     return this.view(rt)
@@ -133,6 +134,7 @@ export class FarmJobs {
     this.previewed.delete(id)
     this.ctx.frameFiles.forget(id)
     this.ctx.waiters.tellCancels()
+    this.ctx.deps.log.info({ job: id, project, by }, 'job removed')
     this.ctx.announce(rt)
   }
 
@@ -162,7 +164,7 @@ export class FarmJobs {
       const abs = projectPaths(this.ctx.deps.resolveNamedPath, info.directory).read(`${dir}/${source}`, 'frame')
       this.previews.request(rt.id, abs)
     } catch (err) {
-      this.ctx.deps.log.warn(`farm: no preview for "${rt.job.name}": ${(err as Error).message}`)
+      this.ctx.deps.log.warn({ job: rt.id, project: rt.project, err }, 'no preview of the frame a node wrote')
     }
   }
 }

@@ -32,9 +32,9 @@ export const farmPlugin = fp(async (app: FastifyInstance, options: FarmPluginOpt
     app.addHook('onListen', async () => {
       try {
         const file = await writeLocalNodeConfig(app, farm)
-        if (file) app.log.info(`farm: start a render node on this machine with: npx tsx node/main.ts --config ${file}`)
+        if (file) farm.deps.log.info({ file, command: `npx tsx node/main.ts --config ${file}` }, 'local render node configuration written')
       } catch (err) {
-        app.log.warn(`farm: could not write the local node's configuration: ${(err as Error).message}`)
+        farm.deps.log.warn({ err }, 'could not write the local render node configuration')
       }
     })
   }

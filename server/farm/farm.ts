@@ -118,9 +118,12 @@ export class Farm {
         rt.taskChanged(task, from)
         this.scheduler.refresh(rt)
       },
-      jobChanged: (job) => {
+      jobChanged: (job, from) => {
         const rt = this.scheduler.jobs.get(job.id)
         if (rt) this.scheduler.refresh(rt)
+        const fields = { job: job.id, project: job.project, status: job.status, from, ...(job.message ? { reason: job.message } : {}) }
+        if (job.status === 'failed') this.deps.log.error(fields, 'job failed')
+        else this.deps.log.info(fields, `job ${job.status}`)
       },
     })
   }
@@ -159,7 +162,7 @@ export class Farm {
     await this.stats.flush()
     await this.store.close()
     const j = this.store.syncStats
-    if (j.count > 0) this.deps.log.info(`farm: journal: ${j.lines} changes in ${j.count} syncs, ${(j.totalMs / j.count).toFixed(1)} ms each on average, ${j.maxMs.toFixed(0)} ms at most`)
+    if (j.count > 0) this.deps.log.info({ changes: j.lines, syncs: j.count, averageMs: Number((j.totalMs / j.count).toFixed(1)), maxMs: Math.round(j.maxMs) }, 'journal writes since start')
   }
 
   // ==== people: jobs (farm-jobs.ts) ============================================================
@@ -243,16 +246,16 @@ export class Farm {
     this.mustWrite()
     if (!this.prenodeNames.owns(msg.name, credential)) await this.prenodeNames.bind(msg.name, credential)
     const changes = new Changes()
-    const names: string[] = []
+    const jobs: string[] = []
     for (const id of msg.jobs) {
       const rt = this.scheduler.jobs.get(id)
       if (!rt || rt.job.seenBy?.includes(msg.name)) continue
       rt.job.seenBy = [...(rt.job.seenBy ?? []), msg.name]
       changes.add(rt)
-      names.push(`"${rt.job.name}"`)
+      jobs.push(id)
     }
     await this.commit(changes)
-    if (names.length > 0) this.deps.log.info(`farm: prenode ${msg.name} started nodes for ${names.slice(0, 5).join(', ')}${names.length > 5 ? ` and ${names.length - 5} more` : ''}`)
+    if (jobs.length > 0) this.deps.log.info({ prenode: msg.name, jobs: jobs.slice(0, 20), count: jobs.length }, 'prenode started nodes')
   }
 
   // ==== timeouts ================================================================================
@@ -308,7 +311,7 @@ export class Farm {
     if (problem) {
       const first = !this.readOnly
       this.readOnly = { error: problem, since: this.readOnly?.since ?? this.clock.now() }
-      if (first) this.deps.log.error(`farm: read-only: ${readOnlySentence(problem)}`)
+      if (first) this.deps.log.error({ reason: reasonOf(problem), detail: readOnlySentence(problem) }, 'farm read-only: its folder cannot be written')
       this.announceState()
       return
     }
@@ -321,7 +324,7 @@ export class Farm {
     if (this.store.problem || !this.readOnly) return
     this.readOnly = null
     this.registry.restartSilence()
-    this.deps.log.info('farm: the farm folder can be written again; the farm goes on')
+    this.deps.log.info({}, 'farm folder writable again: the farm goes on')
     this.announceState()
     this.wakeForWork()
   }

@@ -32,8 +32,8 @@ import { replay, type DamagedLine } from './journal-replay.ts'
 import { writeProblem, type FarmReadOnlyError } from './write-problem.ts'
 
 export interface StoreLog {
-  warn: (msg: string) => void
-  error: (msg: string) => void
+  warn: (fields: object, msg: string) => void
+  error: (fields: object, msg: string) => void
 }
 
 export interface JobStoreOptions {
@@ -207,7 +207,7 @@ export class JobStore {
         await this.files.write(id)
       } catch (err) {
         // Its journal lines stay, and are replayed at the next start.
-        this.options.log.error(`farm: cannot write job file ${id} at stop: ${(err as Error).message}`)
+        this.options.log.error({ job: id, err }, 'cannot write job file at stop; its journal lines are replayed at the next start')
       }
     }
     await this.journal?.close()
@@ -305,7 +305,7 @@ export class JobStore {
     if (this.closed) return error
     if (!this.writeProblem) {
       this.writeProblem = { error, since: Date.now() }
-      this.options.log.error(`farm: cannot write ${path}: ${(err as Error).message}`)
+      this.options.log.error({ file: path, err }, 'cannot write to the farm folder: the farm is read-only until it can')
       this.retryTimer = setInterval(() => { void this.retry() }, this.retryEveryMs)
       this.retryTimer.unref()
       this.options.writable?.(this.writeProblem.error)
@@ -368,7 +368,7 @@ export class JobStore {
         try {
           await this.files.write(id)
         } catch (err) {
-          this.options.log.error(`farm: cannot write job file ${id}: ${(err as Error).message}`)
+          this.options.log.error({ job: id, err }, 'cannot write job file')
         }
       }
       await this.dropCleanSegments()

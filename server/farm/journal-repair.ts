@@ -50,7 +50,7 @@ export class JournalRepair {
     for (const [file, lines] of byFile(damaged)) {
       const reason = describe(lines, checked, everyJob, found)
       if (this.ctx.deps.problem) this.ctx.deps.problem(file, reason)
-      else this.ctx.deps.log.warn(`farm: journal ${file}: ${reason}`)
+      else this.ctx.deps.log.warn({ file, reason }, 'damaged journal file')
     }
   }
 }

@@ -34,7 +34,7 @@ export interface Replayed {
 const LINE_JOB = /^\{"j":"([0-9a-f-]{36})"/
 
 /** Reads every job file of `jobsDir` and replays the journal files of `journalDir` over them. */
-export async function replay (jobsDir: string, journalDir: string, log: { error: (msg: string) => void }): Promise<Replayed> {
+export async function replay (jobsDir: string, journalDir: string, log: { warn: (fields: object, msg: string) => void }): Promise<Replayed> {
   const out: Replayed = { jobs: new Map(), segments: new Map(), seq: 0, changed: new Set(), damaged: [] }
   for (const name of (await names(jobsDir)).filter((n) => n.endsWith('.json')).sort()) {
     const file = join(jobsDir, name)
@@ -46,7 +46,7 @@ export async function replay (jobsDir: string, journalDir: string, log: { error:
       slim(job)
       out.jobs.set(job.id, job)
     } catch (err) {
-      log.error(`farm: job file ${file} cannot be read and is left alone: ${(err as Error).message}`)
+      log.warn({ file, err }, 'damaged job file: it cannot be read and is left alone')
     }
   }
   const segmentFiles = (await names(journalDir)).filter((n) => /^\d+\.ndjson$/.test(n)).sort((a, b) => parseInt(a) - parseInt(b))

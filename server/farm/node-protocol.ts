@@ -55,9 +55,9 @@ export class NodeProtocol {
     await this.ctx.commit(changes)
     if (requeued) this.ctx.wakeForWork()
     this.ctx.announceNodes()
-    this.ctx.deps.log.info(`farm: node ${state.record.name} said hello (${msg.processes} process${msg.processes === 1 ? '' : 'es'}, shares ${msg.shares.join(', ') || 'none'}${msg.provides.length ? `, provides ${msg.provides.join(', ')}` : ''})`)
+    this.ctx.deps.log.info({ node: state.record.name, processes: msg.processes, shares: msg.shares, provides: msg.provides, version: msg.version }, 'node said hello')
     const noWork = noWorkReason(state.record, this.settings.allowUnsandboxedNodes)
-    if (noWork) this.ctx.deps.log.warn(`farm: node ${state.record.name} gets no work: ${noWork}`)
+    if (noWork) this.ctx.deps.log.warn({ node: state.record.name, reason: noWork }, 'node gets no work')
     return {
       ...(noWork ? { noWork } : {}),
       node: state.record.name,
@@ -116,7 +116,7 @@ export class NodeProtocol {
     await this.ctx.commit(changes)
     this.ctx.announceNodes()
     this.ctx.wakeForWork()
-    this.ctx.deps.log.info(`farm: node ${state.record.name} signed off`)
+    this.ctx.deps.log.info({ node: state.record.name }, 'node signed off')
   }
 
   /**
@@ -133,14 +133,14 @@ export class NodeProtocol {
     if (gone.length === 0) return
     const changes = new Changes()
     for (const { state, why } of gone) {
-      let lost = 0
+      const requeued: Array<{ job: string, task: string }> = []
       for (const run of this.ctx.scheduler.runsOfNode(state.record.name)) {
         for (const idx of [...run.tasks]) {
           this.ctx.moves.requeue(run.job, idx, changes, true) // it may still be rendering: it may claim them back
-          lost++
+          requeued.push({ job: run.job.id, task: run.job.task(idx).id })
         }
       }
-      this.ctx.deps.log.warn(`farm: node ${state.record.name} ${why}${lost ? `; its ${lost} task${lost === 1 ? '' : 's'} are queued again` : ''}`)
+      this.ctx.deps.log.warn({ node: state.record.name, reason: why, requeued }, 'node given up: its tasks are queued again')
     }
     await this.ctx.commit(changes)
     this.ctx.announceNodes()

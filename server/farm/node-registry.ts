@@ -44,7 +44,7 @@ export class NodeRegistry {
   private readonly writing = new Set<string>()
 
   /** allowUnsandboxed: farmSettings.allowUnsandboxedNodes (sandbox-policy.ts). */
-  constructor (farmDir: string, private readonly now: () => number, private readonly log: { error: (m: string) => void }, private readonly allowUnsandboxed = false) {
+  constructor (farmDir: string, private readonly now: () => number, private readonly log: { warn: (fields: object, msg: string) => void, error: (fields: object, msg: string) => void }, private readonly allowUnsandboxed = false) {
     this.dir = join(farmDir, 'nodes')
   }
 
@@ -58,7 +58,7 @@ export class NodeRegistry {
         if (problem) throw new Error(problem)
         this.nodes.set(record.name, { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, polls: 0, closedAt: null })
       } catch (err) {
-        this.log.error(`farm: node file ${file} cannot be read and is left alone: ${(err as Error).message}`)
+        this.log.warn({ file, err }, 'damaged node file: it cannot be read and is left alone')
       }
     }
   }
@@ -289,7 +289,7 @@ export class NodeRegistry {
     try {
       await writeJsonAtomic(join(this.dir, `${state.record.name}.json`), state.record)
     } catch (err) {
-      this.log.error(`farm: cannot write node file of ${state.record.name}: ${(err as Error).message}`)
+      this.log.error({ node: state.record.name, err }, 'cannot write node file')
     }
   }
 }

@@ -15,7 +15,7 @@ export class PrenodeNames {
   /** Names whose file is being written (a binding not on disk yet is still a binding). */
   private readonly writing = new Set<string>()
 
-  constructor (farmDir: string, private readonly now: () => number, private readonly log: { error: (m: string) => void }) {
+  constructor (farmDir: string, private readonly now: () => number, private readonly log: { warn: (fields: object, msg: string) => void }) {
     this.dir = join(farmDir, 'prenodes')
   }
 
@@ -29,7 +29,7 @@ export class PrenodeNames {
         if (problem) throw new Error(problem)
         this.owners.set(record.name, record.credential)
       } catch (err) {
-        this.log.error(`farm: prenode file ${file} cannot be read and is left alone: ${(err as Error).message}`)
+        this.log.warn({ file, err }, 'damaged prenode file: it cannot be read and is left alone')
       }
     }
   }

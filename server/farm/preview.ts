@@ -15,7 +15,7 @@ export class PreviewMaker {
   private readonly warned = new Set<string>()
   private readonly last = new Map<string, number>()
 
-  constructor (farmDir: string, private readonly log: { warn: (m: string) => void }, private readonly onMade?: (job: string) => void) {
+  constructor (farmDir: string, private readonly log: { warn: (fields: object, msg: string) => void }, private readonly onMade?: (job: string) => void) {
     this.dir = join(farmDir, 'previews')
   }
 
@@ -48,7 +48,7 @@ export class PreviewMaker {
           this.onMade?.(job)
         } catch (err) {
           await unlink(temp).catch(() => {})
-          if (!this.warned.has(job)) this.log.warn(`farm: no preview from ${file}: ${(err as Error).message}`)
+          if (!this.warned.has(job)) this.log.warn({ job, file, err }, 'no preview made of a frame')
           this.warned.add(job)
         } finally {
           tempDone(temp)

@@ -17,7 +17,7 @@ export class RenderStatsWriter {
 
   constructor (
     private readonly update: UpdateAsset | undefined,
-    private readonly log: { warn: (m: string) => void },
+    private readonly log: { warn: (fields: object, msg: string) => void },
     private readonly delayMs = 1000
   ) {}
 
@@ -53,7 +53,7 @@ export class RenderStatsWriter {
         try {
           await this.update!(project, path, (asset) => applySamples(asset, p))
         } catch (err) {
-          this.log.warn(`farm: cannot write render statistics of ${project}/${path}: ${(err as Error).message}`)
+          this.log.warn({ project, file: path, err }, 'cannot write render statistics')
         }
       }
     })

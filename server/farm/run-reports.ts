@@ -158,8 +158,7 @@ export class RunReports {
     if (rt.refused.size > 0) for (const f of counted) rt.refused.delete(f.frame)
     if (refused.length === 0) return counted
     for (const r of refused) rt.refused.set(r.frame, r.why)
-    const list = refused.slice(0, 10).map((r) => r.frame).join(', ') + (refused.length > 10 ? ', …' : '')
-    this.ctx.deps.log.warn(`farm: node ${state.record.name} reported frame${refused.length === 1 ? '' : 's'} ${list} of "${rt.job.name}" written, but they do not count: ${refused[0]!.why}${refused.length > 1 ? ' (and more)' : ''}`)
+    this.ctx.deps.log.warn({ job: rt.id, project: rt.project, node: state.record.name, frames: refused.map((r) => r.frame), reason: refused[0]!.why }, 'frames reported written do not count: their files are not on the share')
     return counted
   }
 }

@@ -173,6 +173,7 @@ export class TaskMoves {
     job.startRun(state.record.name, plan.tasks, this.clock.now())
     this.sm.settle(job.job)
     changes.add(job, plan.tasks)
+    this.deps.log.info({ job: job.id, project: job.project, tasks: plan.tasks.map((i) => job.task(i).id), node: state.record.name, frames: plan.frames }, 'run assigned')
     // Why earlier attempts at these frames did not count says nothing about this one.
     if (job.refused.size > 0) for (const f of plan.frames) job.refused.delete(f)
   }
@@ -213,6 +214,7 @@ export class TaskMoves {
       const run = rt.runOfTask.get(idx)
       if (run) run.frameSeconds += f.seconds
       rt.frameWritten(f.frame, f.seconds, f.memoryMB)
+      this.deps.log.info({ job: rt.id, project: rt.project, task: task.id, node: me, frame: f.frame, seconds: f.seconds }, 'frame rendered')
       const asset = rt.job.asset
       if (asset && !rt.job.video) changes.after.push(() => this.stats.frame(rt.project, asset, f.frame, { seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), at, node: me }))
       touched.add(idx)
@@ -257,7 +259,7 @@ export class TaskMoves {
       rt.blocklist.add(me)
       rt.job.blocklist = [...rt.blocklist]
       blocked = true
-      this.deps.log.warn(`farm: node ${me} failed job "${rt.job.name}" ${rt.nodeFailures.get(me)} times and gets no more of it`)
+      this.deps.log.warn({ job: rt.id, project: rt.project, node: me, failures: rt.nodeFailures.get(me) }, 'node failed this job too often and gets no more of it')
     }
     const tries = task.failures.length
     const nodesLeft = this.registry.knownFor(rt.group).filter((n) => !rt.blocklist.has(n))
@@ -272,7 +274,7 @@ export class TaskMoves {
       this.sm.moveTask(rt.job, task, 'queued')
     }
     changes.add(rt, [failing])
-    this.deps.log.info(`farm: ${what.toLowerCase()} of "${rt.job.name}" failed on ${me}: ${msg.message}`)
+    this.deps.log.warn({ job: rt.id, project: rt.project, task: task.id, node: me, frame, tries, retried: task.status === 'queued', reason: msg.message }, 'task failed')
   }
 
   /** Counts frames found on disk (no node reported them: no statistics); tasks with every frame are completed. */

@@ -22,8 +22,8 @@ export interface BlendLinkCacheOptions {
   live?: () => Set<string> | undefined
   /** Reads the libraries a file links (the .blend reader by default). */
   read?: (abs: string) => Promise<string[]>
-  /** Where problems with the cache file go (once each). */
-  log?: (message: string) => void
+  /** Where problems with the cache file go (once each): fields, then a short message. */
+  log?: (fields: object, msg: string) => void
   /** The file is written this long after the last new reading... */
   saveDelayMs?: number
   /** ...and at the latest this long after the first unsaved one, so a long first reading survives a crash. */
@@ -92,7 +92,7 @@ export class BlendLinkCache {
   }
 
   private discard (why: string): void {
-    this.log(`${this.options.file} ${why}. Every .blend file is read again and the file is replaced.`)
+    this.log({ file: this.options.file, reason: why }, 'damaged link cache: every .blend file is read again and the file replaced')
     this.changed()
   }
 
@@ -149,10 +149,10 @@ export class BlendLinkCache {
       await writeFileAtomic(file, text)
       this.writeFailed = false
     } catch (err) {
-      if (!this.writeFailed) this.log(`Cannot write ${file} (${(err as NodeJS.ErrnoException).code ?? String(err)}): after a restart every .blend file will be read again.`)
+      if (!this.writeFailed) this.log({ file, code: (err as NodeJS.ErrnoException).code ?? String(err) }, 'cannot write the link cache: after a restart every .blend file is read again')
       this.writeFailed = true
     }
   }
 
-  private log (message: string): void { (this.options.log ?? console.warn)(message) }
+  private log (fields: object, msg: string): void { (this.options.log ?? ((f, m) => console.warn(m, f)))(fields, msg) }
 }

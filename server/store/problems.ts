@@ -24,7 +24,8 @@ export class Problems extends EventEmitter {
   /** By file: one file has one problem at a time. */
   private readonly items = new Map<string, Problem>()
 
-  constructor (private readonly log: (line: string) => void = () => {}) { super() }
+  /** `log`: fields (file, kind, subject or project, reason, effect), then a short message. */
+  constructor (private readonly log: (fields: object, msg: string) => void = () => {}) { super() }
 
   list (): Problem[] {
     return [...this.items.values()].sort((a, b) => a.kind.localeCompare(b.kind) || a.file.localeCompare(b.file))
@@ -37,14 +38,14 @@ export class Problems extends EventEmitter {
     const known = this.items.get(problem.file)
     if (known && known.reason === problem.reason && known.kind === problem.kind) return
     this.items.set(problem.file, { ...problem, since: known?.since ?? new Date().toISOString() })
-    this.log(`damaged file ${problem.file}: ${problem.reason}; ${effect(problem)}`)
+    this.log({ ...problem, effect: effect(problem) }, 'damaged file')
     this.emit('change')
   }
 
   /** The file is readable again (or gone). */
   clear (file: string): void {
     if (!this.items.delete(file)) return
-    this.log(`${file} can be read again (or is gone)`)
+    this.log({ file }, 'damaged file can be read again (or is gone)')
     this.emit('change')
   }
 

@@ -31,8 +31,8 @@ export class Workspace extends EventEmitter {
   /** Stores made before startBackgroundWork() hold their background work until it is called. */
   private backgroundStarted = false
 
-  /** `log`: where problems the server works around go (a broken cache file, temp files swept). */
-  constructor (readonly config: LoadedConfig, private readonly watchFiles = true, private readonly log: (message: string) => void = () => {}) {
+  /** `log`: where problems the server works around go (a broken cache file, temp files swept): fields, then a short message. */
+  constructor (readonly config: LoadedConfig, private readonly watchFiles = true, private readonly log: (fields: object, msg: string) => void = () => {}) {
     super()
     this.problems = new Problems(log)
     this.problems.on('change', () => { for (const project of this.stores.keys()) this.emit('change', { project, kind: 'problems' }) })
@@ -117,7 +117,7 @@ export class Workspace extends EventEmitter {
   private async sweepTemps (folders: string[]): Promise<void> {
     for (const dir of folders) {
       const removed = await sweepFolder(dir)
-      if (removed.length > 0) this.log(`removed ${removed.length} temp file(s) left in ${dir} by writes that never finished: ${removed.join(', ')}`)
+      if (removed.length > 0) this.log({ dir, files: removed }, 'removed temp files left by writes that never finished')
     }
   }
 
@@ -174,7 +174,7 @@ export class Workspace extends EventEmitter {
         else if (c.kind === 'asset' && c.path !== undefined) this.syncAssetProblem(store, c.path)
         this.emit('change', { project: p.ident, ...c })
       })
-      store.index.on('swept', (file: string) => this.log(`removed ${this.config.shares.toNamed(file) ?? file}, a temp file left by a write that never finished`))
+      store.index.on('swept', (file: string) => this.log({ project: p.ident, file: this.config.shares.toNamed(file) ?? file }, 'removed a temp file left by a write that never finished'))
       if (!this.backgroundStarted) store.holdBackgroundWork()
       this.stores.set(p.ident, store)
       starting.push(store.start().then(() => this.syncStoreProblems(store)))

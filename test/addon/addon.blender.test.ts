@@ -89,7 +89,7 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, blocklistAfter: 1, maxRetries: 1 } } })
   const credential = await s.app.farm.credentials.create('addon-test')
   const node = startNode(t, { server: s.url, credential, name: 'addon-node', shareRoot: s.config.shares.root('data') })
-  await node.waitFor(/connected to/)
+  await node.waitForLog({ msg: 'connected to the server' })
   const { cookie } = await logIn(s, 'mia')
   const defaults = (await s.app.inject({ url: '/api/projects/demo/defaults', headers: { cookie } })).json()
   const cakeFile = join(s.projectDir(), 'props', 'cake.blend')

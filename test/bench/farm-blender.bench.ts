@@ -63,14 +63,14 @@ export async function farmVersusDirect (kind: 'tiny' | 'heavy'): Promise<VersusR
     const server = await startFarmServer(file)
     cleanup.t.teardown(() => server.stop())
     const node = startNode(cleanup.t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: (process.env.BENCH_THREADS ?? '0,0').split(',').map(Number), ...(sandbox ? {} : { extra: { bwrap: failingBwrap(cleanup.t) } }) })
-    await node.waitFor(/connected to/)
-    if (sandbox !== node.lines.some((l) => /Blender runs in a bubblewrap sandbox/.test(l))) throw new Error(`the node was to run ${sandbox ? 'with' : 'without'} a sandbox:\n${node.lines.join('\n')}`)
+    await node.waitForLog({ msg: 'connected to the server' })
+    if (sandbox !== node.logs.some((e) => e.msg.startsWith('Blender runs in a bubblewrap sandbox'))) throw new Error(`the node was to run ${sandbox ? 'with' : 'without'} a sandbox:\n${node.lines.join('\n')}`)
     // A render node sits idle between jobs with its Blenders started ahead (readyBlender): measure
     // from there, as a student sending a job to the farm meets it. In a sandbox there are none
     // before the first job: measured from an idle node.
     const processes = (process.env.BENCH_THREADS ?? '0,0').split(',').length
     if (sandbox) await new Promise((resolve) => setTimeout(resolve, 2000))
-    else await until('Blenders ready', () => node.lines.filter((l) => /Blender ready in process slot/.test(l)).length >= processes, { timeoutMs: 60_000 })
+    else await until('Blenders ready', () => node.logs.filter((e) => e.msg === 'Blender ready').length >= processes, { timeoutMs: 60_000 })
     const { api } = await logIn(server.url, 'alex')
     const render = async () => {
       const t0 = Date.now()

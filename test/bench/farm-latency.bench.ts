@@ -42,7 +42,7 @@ export async function farmLatency (tries = Number(process.env.BENCH_TRIES ?? 5))
     const server = await startFarmServer(file)
     t.teardown(() => server.stop())
     const node = startNode(t, { server: server.url, credential, name: 'bench', shareRoot: config.shares.root('data'), processes: [0] })
-    await node.waitFor(/connected to/)
+    await node.waitForLog({ msg: 'connected to the server' })
     const { api } = await logIn(server.url, 'alex')
     const finished = (id: string) => until('job finished', async () => {
       const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${id}`)
@@ -51,19 +51,16 @@ export async function farmLatency (tries = Number(process.env.BENCH_TRIES ?? 5))
     const result: LatencyResult = { pickup: [], cancel: [] }
     for (let i = 0; i < tries; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500)) // idle, waiting in its held request
-      const seen = node.lines.length
       const t0 = performance.now()
       const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1 })).body
-      await until('pickup', () => node.lines.slice(seen).some((l) => /rendering "tiny"/.test(l)) ? true : undefined, { timeoutMs: 60_000 })
+      await node.waitForLog({ msg: 'rendering', job: job.id }, 60_000)
       result.pickup.push((performance.now() - t0) / 1000)
       await finished(job.id)
     }
     for (let i = 0; i < tries; i++) {
       await new Promise((resolve) => setTimeout(resolve, 500))
-      const seen = node.lines.length
       const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 20 })).body
-      const line = await until('Blender started', () => node.lines.slice(seen).find((l) => /rendering "slow" .* pid \d+$/.test(l)), { timeoutMs: 60_000 })
-      const pid = Number(/pid (\d+)$/.exec(line)![1])
+      const pid = (await node.waitForLog({ msg: 'rendering', job: job.id }, 60_000)).blenderPid as number
       await new Promise((resolve) => setTimeout(resolve, 300))
       const t0 = performance.now()
       await api('PATCH', `/api/projects/demo/jobs/${job.id}`, { action: 'cancel' })

@@ -42,7 +42,7 @@ async function setUp (files: string[]) {
   writeTestConfig(dir, { demo: true, localNode: false, logLevel: 'warn', port: Number(port), farmSettings: { heartbeatSeconds: 10 } })
   const node = async (name: string) => {
     const n = startNode(t, { server: server.s.url, credential, name, shareRoot: config.shares.root('data'), processes: [0] })
-    await n.waitFor(/connected to/)
+    await n.waitForLog({ msg: 'connected to the server' })
     return n
   }
   const api = async () => (await logIn(server.s.url, 'alex')).api
@@ -58,7 +58,8 @@ async function setUp (files: string[]) {
   return { server, node, api, restart, tearDown }
 }
 
-const renders = (n: NodeProcess, from: number, re = /rendering "/) => n.lines.slice(from).some((l) => re.test(l))
+/** Whether the node started a run (of a job whose name matches `name`) after its `from`-th log entry. */
+const renders = (n: NodeProcess, from: number, name = /./) => n.logs.slice(from).some((e) => e.msg === 'rendering' && name.test(String(e.jobName)))
 
 /** Seconds from killing the busy node to the idle one rendering what it left. */
 export async function killedNode (): Promise<number> {
@@ -67,13 +68,13 @@ export async function killedNode (): Promise<number> {
     const a = await f.node('pc-a')
     const api = await f.api()
     const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 20 })).body
-    await a.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
+    await a.waitForLog({ msg: 'rendering', jobName: 'slow', project: 'demo', frames: /^\[\d+,\d+/ })
     const b = await f.node('pc-b')
     await until('two frames', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.counts.done >= 2, { timeoutMs: 120_000 })
-    const seen = b.lines.length
+    const seen = b.logs.length
     const t0 = performance.now()
     a.proc.kill('SIGKILL')
-    await until('pc-b rendering', () => renders(b, seen, /rendering "slow"/), { timeoutMs: 180_000 })
+    await until('pc-b rendering', () => renders(b, seen, /^slow$/), { timeoutMs: 180_000 })
     return since(t0)
   } finally {
     await f.tearDown()
@@ -90,7 +91,7 @@ export async function serverAway (how: 'killed' | 'frozen', awaySeconds = AWAY_S
     const nodes = [await f.node('pc-a'), await f.node('pc-b')]
     const api = await f.api()
     for (const file of ['short-a', 'short-b']) await api('POST', '/api/projects/demo/jobs', { file: `shots/${file}.blend`, frameStart: 1, frameEnd: 1 })
-    await until('both nodes rendering', () => nodes.every((n) => renders(n, 0, /rendering "short/)), { timeoutMs: 120_000 })
+    await until('both nodes rendering', () => nodes.every((n) => renders(n, 0, /^short/)), { timeoutMs: 120_000 })
     await api('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 100 })
     const child = f.server.s.child
     if (how === 'killed') {
@@ -100,7 +101,7 @@ export async function serverAway (how: 'killed' | 'frozen', awaySeconds = AWAY_S
       child.kill('SIGSTOP')
     }
     await sleep(awaySeconds * 1000)
-    const seen = nodes.map((n) => n.lines.length)
+    const seen = nodes.map((n) => n.logs.length)
     let t0: number
     if (how === 'killed') {
       await f.restart()

@@ -21,6 +21,7 @@ import { cpuSeconds, rssMb } from '../helpers/server-process.ts'
 import { startFarmServer } from './farm-server.ts'
 import { KeepAliveClient } from './keep-alive-client.ts'
 import { logIn } from '../helpers/login.ts'
+import { parseLogLine } from '../helpers/logs.ts'
 
 export interface ScaleResult {
   nodes: number,
@@ -214,7 +215,10 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
   } finally {
     agent.destroy()
     await server.stop()
-    for (const line of server.output) if (line.includes('farm: journal')) console.log(`  server: ${JSON.parse(line).msg as string}`)
+    for (const line of server.output) {
+      const e = parseLogLine(line)
+      if (e?.msg === 'journal writes since start') console.log(`  server: journal: ${String(e.changes)} changes in ${String(e.syncs)} syncs, ${String(e.averageMs)} ms each on average, ${String(e.maxMs)} ms at most`)
+    }
     rmSync(dir, { recursive: true, force: true })
   }
 }

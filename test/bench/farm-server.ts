@@ -15,7 +15,7 @@ export async function startFarmServer (configFile: string): Promise<FarmServer> 
   if (process.env.BENCH_SERVER_FLAGS) extra.push(...process.env.BENCH_SERVER_FLAGS.split(' ').filter(Boolean))
   const entry = process.env.BENCH_TSX ? ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')] : [await serverBundle()]
   const child = spawn(process.execPath, [...profile, ...extra, ...entry], {
-    env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', 'inherit'],
+    env: { ...process.env, RFAM_CONFIG: configFile, RFAM_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', 'inherit'],
   })
   const output: string[] = []
   child.stdout!.on('data', (d: Buffer) => { output.push(...d.toString().split('\n').filter(Boolean)) })

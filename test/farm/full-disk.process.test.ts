@@ -15,6 +15,7 @@ import { fillDisk, mountSmallDisk } from '../helpers/small-disk.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 import { testRoot } from '../helpers/folders.ts'
+import { logMatches } from '../helpers/logs.ts'
 
 /** Sixty-four letters: each task of a report names its node three times, so a report of ten frames is longer than a page (4 KiB). */
 const NODE = 'render-node-with-a-rather-long-name-so-that-journal-lines-are-bi'
@@ -112,7 +113,7 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
     token = await login(server)
     const list = await call(server, 'GET', '/api/projects/demo/jobs', token)
     t.match(list.body.farm, { readOnly: { reason: 'disk-full', message: /The disk holding RFAM.s farm folder is full/ } }, 'the job list says the farm is read-only and why')
-    t.match(server.lines.join('\n'), /read-only.*farm folder is full/i, 'and so does the log')
+    t.ok(server.logs.some((e) => logMatches(e, { level: 'error', msg: /^farm read-only/, reason: 'disk-full', detail: /farm folder is full/ })), 'and so does the log')
     const again = await hello(run ? [run] : [])
     t.equal(again.status, 507, 'a node saying hello is told the disk is full')
     t.equal((await call(server, 'PATCH', `/api/projects/demo/jobs/${job.id}`, token, { priority: 5 })).status, 507)

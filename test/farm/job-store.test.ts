@@ -99,7 +99,7 @@ t.test('a torn last line is ignored; old lines never undo a newer job file', asy
   const { tasks, ...h } = { ...saved, revision: 1 }
   appendFileSync(join(farmDir, 'journal', '7.ndjson'), JSON.stringify({ j: ID1, r: 1, h, t: { 1: { ...tasks[1], status: 'active' } } }) + '\n{"j":"' + ID1 + '","r":9,"h":{"na')
   const warnings: string[] = []
-  const b = new JobStore({ farmDir, log: { warn: (m) => warnings.push(m), error: (m) => warnings.push(m) } })
+  const b = new JobStore({ farmDir, log: { warn: (_f, m) => warnings.push(m), error: (_f, m) => warnings.push(m) } })
   const [loaded] = await b.load()
   t.equal(loaded!.tasks[1]!.status, 'completed', 'the older journal line was not applied')
   t.same(b.damaged, [{ file: join(farmDir, 'journal', '7.ndjson'), line: 2, torn: true, job: ID1 }], 'the torn last line is listed, with its job (the farm reports it)')
@@ -115,11 +115,11 @@ t.test('broken job files are reported and skipped, the rest load', async (t) => 
   await a.create(newJob(ID1))
   await a.close()
   writeFileSync(join(farmDir, 'jobs', `${ID2}.json`), '{"id": "nonsense"')
-  const errors: string[] = []
-  const b = new JobStore({ farmDir, log: { warn: () => {}, error: (m) => errors.push(m) } })
+  const warnings: Array<{ file?: string, msg: string }> = []
+  const b = new JobStore({ farmDir, log: { warn: (f, msg) => warnings.push({ ...f, msg }), error: () => {} } })
   const jobs = await b.load()
   t.same(jobs.map((j) => j.id), [ID1])
-  t.match(errors[0], /cannot be read and is left alone/)
+  t.match(warnings[0], { msg: /damaged job file: it cannot be read and is left alone/, file: join(farmDir, 'jobs', `${ID2}.json`) })
   await b.close()
 })
 
@@ -225,12 +225,12 @@ t.test('loaded on a full disk: read-only, nothing lost; the journal it replayed 
   const free = fillDisk(disk)
   const errors: string[] = []
   const states: Array<string | null> = []
-  const b = new JobStore({ farmDir: disk, log: { warn: () => {}, error: (m) => errors.push(m) }, retryEveryMs: 50, writable: (p) => states.push(p ? p.message : null) })
+  const b = new JobStore({ farmDir: disk, log: { warn: () => {}, error: (f, m) => errors.push(`${m}: ${(f as { err?: Error }).err?.message}`) }, retryEveryMs: 50, writable: (p) => states.push(p ? p.message : null) })
   const [loaded] = await b.load()
   t.same(loaded!.tasks[0]!.framesDone, [1], 'the journal was replayed')
   t.match(b.problem, { error: { name: 'DiskFullError' } }, 'the store is read-only')
   t.equal(states.length, 1)
-  t.match(errors[0], /farm: cannot write .*ENOSPC/, 'and says why in the log')
+  t.match(errors[0], /cannot write to the farm folder.*ENOSPC/, 'and says why in the log')
   t.ok((await b.journalFiles()).includes('1.ndjson'), 'the journal file it replayed stays')
   free()
   await until('the store writing again', () => states.length > 1)

@@ -2,12 +2,14 @@
 // on the server bundle, built here once per process from the current sources), on a prepared
 // config. For tests that kill it for real (SIGKILL) or stop it as systemd would (SIGTERM) and start
 // it again on the same folders, for the test of `npm start` itself, and for benchmarks that must not
-// share an event loop with their load generator. Its output (both streams) is kept line by line.
+// share an event loop with their load generator. Its output (both streams) is kept line by line,
+// and its log entries (JSON lines) parsed, so tests find events by their fields (helpers/logs.ts).
 // Plus plain HTTP calls against it, as the web UI and render nodes make them.
 import { spawn, type ChildProcess } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { createServer } from 'node:net'
 import { buildServerBundle } from '../../scripts/build-server.mjs'
+import { lineSplitter, parseLogLine, type LogEntry } from './logs.ts'
 
 interface Tap { teardown: (fn: () => unknown) => void }
 
@@ -16,6 +18,8 @@ export interface ServerProcess {
   url: string
   /** Its output so far, both streams, line by line. */
   lines: string[]
+  /** The lines that are log entries, parsed. */
+  logs: LogEntry[]
   /** performance.now() when the process was spawned. */
   spawnedAt: number
   /** Milliseconds from spawning to the line saying it listens. */
@@ -39,15 +43,20 @@ export function serverBundle (): Promise<string> {
   return bundle
 }
 
-/** The server's address, once its output says where it listens; rejects if it exits first. */
+/**
+ * The server's address (no trailing slash), once it logs where it listens: the `url` of its
+ * "RFAM is running" entry. A bundle built before logs were JSON (BENCH_SERVER_BUNDLE) printed
+ * "open <url>" instead, which is read too. Rejects if the server exits first.
+ */
 export function listeningUrl (child: ChildProcess): Promise<string> {
   return new Promise<string>((resolve, reject) => {
     let out = ''
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString()
-      const m = /open (http:\/\/\S+?)\/?\s/.exec(out)
-      if (m) resolve(m[1]!)
-    })
+    child.stdout!.on('data', lineSplitter((line) => {
+      out += `${line}\n`
+      const entry = parseLogLine(line)
+      const url = entry ? entry.msg === 'RFAM is running' && entry.url : /open (http:\/\/\S+)/.exec(line)?.[1]
+      if (typeof url === 'string') resolve(url.replace(/\/+$/, ''))
+    }))
     child.on('exit', (code) => reject(new Error(`server exited with ${code}: ${out}`)))
   })
 }
@@ -65,12 +74,17 @@ export async function startServerProcess (configFile: string, options: { t?: Tap
   const spawnedAt = performance.now()
   const inherit = options.stderr === 'inherit'
   const child = spawn(process.execPath, [...profileArgs(), file], {
-    env: { ...process.env, RFAM_CONFIG: configFile }, stdio: ['ignore', 'pipe', inherit ? 'inherit' : 'pipe'],
+    env: { ...process.env, RFAM_CONFIG: configFile, RFAM_LOG_FORMAT: 'json' }, stdio: ['ignore', 'pipe', inherit ? 'inherit' : 'pipe'],
   })
   const lines: string[] = []
-  const keep = (d: Buffer) => { for (const l of d.toString().split('\n')) if (l) lines.push(l) }
-  child.stdout!.on('data', keep)
-  child.stderr?.on('data', keep)
+  const logs: LogEntry[] = []
+  const keep = (line: string) => {
+    lines.push(line)
+    const entry = parseLogLine(line)
+    if (entry) logs.push(entry)
+  }
+  child.stdout!.on('data', lineSplitter(keep))
+  child.stderr?.on('data', lineSplitter(keep))
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
   const gone = () => child.exitCode !== null || child.signalCode !== null
   const signal = async (name: NodeJS.Signals) => {
@@ -85,7 +99,7 @@ export async function startServerProcess (configFile: string, options: { t?: Tap
     await exited // the rest of its output
     throw new Error(`${(err as Error).message}\n${lines.join('\n')}`)
   }
-  return { child, url, lines, spawnedAt, startedMs: performance.now() - spawnedAt, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') }
+  return { child, url, lines, logs, spawnedAt, startedMs: performance.now() - spawnedAt, stop: () => signal('SIGTERM'), kill: () => signal('SIGKILL') }
 }
 
 /** A port free now, for a server process that must come back on the same address after a kill. */

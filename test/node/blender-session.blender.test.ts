@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { blendersOf, copyScene, farmWithScenes, isAlive, waitingForWork } from './harness.ts'
 import { until } from '../helpers/until.ts'
+import { logMatches } from '../helpers/logs.ts'
 
 t.test('runs of the same file share one open Blender, which reads a file saved again; another output gets a new one', async (t) => {
   const { project, api, node: startNode, finished } = await farmWithScenes(t, ['tiny.blend'])
@@ -22,7 +23,7 @@ t.test('runs of the same file share one open Blender, which reads a file saved a
   const second = await render({ frameStart: 4, frameEnd: 6 })
   t.equal(second.length, 2)
   t.equal(second[1], second[0], 'the next job of the same file ran in the Blender already open')
-  t.ok(node.lines.some((l) => /rendering "tiny" \(demo\) frames 4–6, Blender already open with the file loaded, pid/.test(l)), 'the log says so')
+  t.ok(node.logs.some((e) => logMatches(e, { msg: 'rendering', jobName: 'tiny', project: 'demo', frames: [4, 5, 6], blender: 'open' })), 'the log says so')
   t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'], 'every frame written to its own file')
 
   // Saved again, now writing OpenEXR: the open Blender reads the file again before the next job.
@@ -73,19 +74,19 @@ t.test('a Blender started ahead of work takes the next job of its place without 
   // In a sandbox a Blender sees only what it was started for: none is started before the first job
   // (a node starts its Blenders ahead when it connects, before it asks for work).
   await waitingForWork(s.app.farm, 'pc-d')
-  t.notOk(node.lines.some((l) => /Blender ready in process slot/.test(l)) || blendersOf(node.proc.pid!).length > 0, 'no Blender started ahead before a job says where')
+  t.notOk(node.logs.some((e) => e.msg === 'Blender ready') || blendersOf(node.proc.pid!).length > 0, 'no Blender started ahead before a job says where')
   const first = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 3 })).body
   t.equal((await finished(first.id)).status, 'completed')
   // Idle again: the file's Blender closes after keepBlenderSeconds and an empty one is started for the same place.
-  const ready = await node.waitFor(/Blender ready in process slot 1 \(pid (\d+)\)/, 30_000)
+  const ready = await node.waitForLog({ msg: 'Blender ready', slot: 1 }, 30_000)
   t.notOk(isAlive(node.blenderPids()[0]!), 'the first job\'s Blender closed')
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 4, frameEnd: 6 })).body
   t.equal((await finished(job.id)).status, 'completed')
-  t.equal(node.blenderPids().at(-1), Number(ready[1]), 'the job ran in the Blender started ahead for its project and output folder')
-  t.ok(node.lines.some((l) => /frames 4–6, Blender started ahead, loading the file, pid/.test(l)), 'the log says so')
+  t.equal(node.blenderPids().at(-1), ready.blenderPid, 'the job ran in the Blender started ahead for its project and output folder')
+  t.ok(node.logs.some((e) => logMatches(e, { msg: 'rendering', frames: [4, 5, 6], blender: 'ahead' })), 'the log says so')
   t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
-  await until('a new ready Blender', () => node.lines.filter((l) => /Blender ready in process slot 1/.test(l)).length >= 2, { timeoutMs: 30_000 })
+  await until('a new ready Blender', () => node.logs.filter((e) => logMatches(e, { msg: 'Blender ready', slot: 1 })).length >= 2, { timeoutMs: 30_000 })
   const other = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1, output: 'renders/elsewhere/####' })).body
   t.equal((await finished(other.id)).status, 'completed')
-  t.ok(node.lines.some((l) => /frame 1, Blender pid/.test(l)), 'a job writing another folder gets a Blender of its own sandbox')
+  t.ok(node.logs.some((e) => logMatches(e, { msg: 'rendering', frames: [1], blender: 'new' })), 'a job writing another folder gets a Blender of its own sandbox')
 })

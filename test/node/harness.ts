@@ -80,7 +80,7 @@ export function startNode (t: Tap, options: { server: string, credential: string
     ...node,
     name: options.name,
     config,
-    blenderPids: () => node.lines.flatMap((l) => { const m = / pid (\d+)$/.exec(l); return m ? [Number(m[1])] : [] }),
+    blenderPids: () => node.logs.flatMap((e) => e.msg === 'rendering' && typeof e.blenderPid === 'number' ? [e.blenderPid] : []),
   }
 }
 
@@ -138,7 +138,7 @@ export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], 
   /** Starts a node on this server and waits until it is connected. */
   const node = async (name: string, processes: number[], extra: Record<string, unknown> = {}) => {
     const n = startNode(t, { server: s.url, credential, name, shareRoot, processes, extra })
-    await n.waitFor(/connected to/)
+    await n.waitForLog({ msg: 'connected to the server', node: name })
     return n
   }
   const finished = (id: string) => until(`job ${id} finished`, async () => {

@@ -9,30 +9,31 @@ import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import { farmWithScenes } from './harness.ts'
 import { until } from '../helpers/until.ts'
+import { logMatches, type LogEntry } from '../helpers/logs.ts'
 
 t.test('a node killed mid-run with another idle: its frames render on the idle node within seconds', async (t) => {
   const { s, project, api, node, finished } = await farmWithScenes(t, ['slow.blend'])
   t.equal(s.app.farm.settings.nodeTimeoutSeconds, 60, 'the default node timeout')
-  const warnings: string[] = []
+  const warnings: LogEntry[] = []
   const log = s.app.farm.deps.log
   const warn = log.warn.bind(log)
-  log.warn = (m) => { warnings.push(m); warn(m) }
+  log.warn = (fields, msg) => { warnings.push({ ...fields, level: 'warn', msg }); warn(fields, msg) }
   const a = await node('pc-a', [0])
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 10 })).body
   const view = () => api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`).then((r) => r.body)
   // pc-a alone takes frame 1, then the rest in one run; pc-b joins only then, with nothing to do.
-  await a.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
+  await a.waitForLog({ msg: 'rendering', jobName: 'slow', project: 'demo', frames: /^\[\d+,\d+/ })
   const b = await node('pc-b', [0])
   await until('three frames written', async () => (await view()).counts.done >= 3, { timeoutMs: 180_000 })
-  t.notOk(b.lines.some((l) => /rendering "slow"/.test(l)), 'pc-b is idle')
+  t.notOk(b.logs.some((e) => logMatches(e, { msg: 'rendering', jobName: 'slow' })), 'pc-b is idle')
 
-  const seen = b.lines.length
+  const seen = b.logs.length
   const killed = performance.now()
   a.proc.kill('SIGKILL')
-  await until('pc-b rendering pc-a\'s frames', () => b.lines.slice(seen).some((l) => /rendering "slow"/.test(l)), { timeoutMs: 90_000 })
+  await until('pc-b rendering pc-a\'s frames', () => b.logs.slice(seen).some((e) => logMatches(e, { msg: 'rendering', jobName: 'slow' })), { timeoutMs: 90_000 })
   const seconds = (performance.now() - killed) / 1000
   t.ok(seconds < 30, `pc-b rendered pc-a's frames ${seconds.toFixed(1)} s after the kill (the node timeout is 60 s)`)
-  t.match(warnings.join('\n'), /node pc-a closed its request for work and sent nothing for 5 s/, 'the server says why it gave pc-a up')
+  t.ok(warnings.some((w) => logMatches(w, { msg: /^node given up/, node: 'pc-a', reason: /^closed its request for work and sent nothing for 5 s/ })), 'the server says why it gave pc-a up')
 
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
@@ -46,10 +47,10 @@ t.test('a node killed mid-run with another idle: its frames render on the idle n
 
 t.test('live nodes that end runs and ask again all the time are never taken as gone', async (t) => {
   const { s, api, node, finished } = await farmWithScenes(t, ['tiny.blend'])
-  const warnings: string[] = []
+  const warnings: LogEntry[] = []
   const log = s.app.farm.deps.log
   const warn = log.warn.bind(log)
-  log.warn = (m) => { warnings.push(m); warn(m) }
+  log.warn = (fields, msg) => { warnings.push({ ...fields, level: 'warn', msg }); warn(fields, msg) }
   const a = await node('pc-a', [1, 1])
   const b = await node('pc-b', [1])
   // Many small jobs: every run's end gives a held poll up and asks again.
@@ -58,6 +59,6 @@ t.test('live nodes that end runs and ask again all the time are never taken as g
   for (const id of ids) t.equal((await finished(id)).status, 'completed')
   // (Only give-ups count: the six jobs share one output folder, so a frame file can be found
   // emptied by another job's Blender, which the server rightly warns about.)
-  t.same(warnings.filter((w) => /pc-. (closed its request|has not been heard)/.test(w)), [], 'no node given up')
-  t.notMatch([...a.lines, ...b.lines].join('\n'), /stopped "tiny"/, 'no node told to stop')
+  t.same(warnings.filter((w) => logMatches(w, { msg: /^node given up/ })), [], 'no node given up')
+  t.same([...a.logs, ...b.logs].filter((e) => logMatches(e, { msg: 'run stopped' })), [], 'no node told to stop')
 })

@@ -18,12 +18,12 @@ t.test('a node killed mid-frame: the frame is rendered elsewhere, every frame ex
   const { api } = await logIn(s.url, 'alex')
   const shareRoot = s.config.shares.root('data')
   const a = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot, processes: [0] })
-  await a.waitFor(/connected to/)
+  await a.waitForLog({ msg: 'connected to the server' })
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 6 })).body
   const view = () => api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`).then((r) => r.body)
 
   // Wait until pc-a is inside a run of several frames with some written: it is mid-frame.
-  await a.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
+  await a.waitForLog({ msg: 'rendering', jobName: 'slow', project: 'demo', frames: /^\[\d+,\d+/ })
   await until('three frames written', async () => (await view()).counts.done >= 3, { timeoutMs: 180_000 })
   const blender = a.blenderPids().at(-1)!
   t.ok(isAlive(blender), 'its Blender is rendering')
@@ -42,5 +42,5 @@ t.test('a node killed mid-frame: the frame is rendered elsewhere, every frame ex
   t.same([...byNode('pc-a'), ...byNode('pc-b')].sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'no frame rendered by both')
   const nodes = (await api<{ nodes: Array<{ name: string, online: boolean }> }>('GET', '/api/farm/nodes')).body.nodes
   t.same(nodes.map((n) => [n.name, n.online]), [['pc-a', false], ['pc-b', true]], 'the dead node shows offline')
-  t.ok(b.lines.some((l) => /rendering "slow"/.test(l)))
+  t.ok(b.logs.some((e) => e.msg === 'rendering' && e.jobName === 'slow'))
 })

@@ -24,12 +24,11 @@ t.test('single-use: one round of work, then exit 0; SIGTERM: Blender stopped, wo
   const view = (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body
   t.equal(view.status, 'completed')
   t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png'])
-  t.equal(once.lines.filter((l) => /rendering "tiny"/.test(l)).length, 2, 'two runs, one per process, in one round')
+  t.equal(once.logs.filter((e) => e.msg === 'rendering' && e.job === job.id).length, 2, 'two runs, one per process, in one round')
 
   const slow = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 30 })).body
   const node = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot, processes: [0] })
-  const line = await node.waitFor(/rendering "slow" .* pid (\d+)/)
-  const pid = Number(line[1])
+  const pid = (await node.waitForLog({ msg: 'rendering', job: slow.id })).blenderPid as number
   node.proc.kill('SIGTERM')
   t.equal(await node.exited, 0, 'the node stops cleanly')
   await until('Blender gone', () => !isAlive(pid), { timeoutMs: 10_000 })
@@ -47,8 +46,8 @@ t.test('a node whose processes each use every core says so; the server records i
   const record = (name: string) => JSON.parse(readFileSync(join(s.config.farmDir, 'nodes', `${name}.json`), 'utf8')) as { processes: number, sharedCores?: boolean }
   const shared = startNode(t, { server: s.url, credential, name: 'pc-shared', shareRoot, processes: [0, 0], extra: { readyBlender: false } })
   const own = startNode(t, { server: s.url, credential, name: 'pc-own', shareRoot, processes: [1], extra: { readyBlender: false } })
-  await shared.waitFor(/connected to/)
-  await own.waitFor(/connected to/)
+  await shared.waitForLog({ msg: 'connected to the server' })
+  await own.waitForLog({ msg: 'connected to the server' })
   t.match(record('pc-shared'), { processes: 2, sharedCores: true }, 'two processes of thread count 0: they share the cores')
   t.equal(record('pc-own').sharedCores, false, 'one process of one thread has its core')
 })

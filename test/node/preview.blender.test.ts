@@ -38,7 +38,7 @@ t.test('a video job renders one movie in one Blender and shows a JPEG of its lat
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
   t.same(readdirSync(join(project, 'renders', 'movie')).filter((f) => !f.startsWith('.')), ['0001-0012.mp4'], 'one movie file of the whole range')
-  t.equal(pc.lines.filter((l) => /rendering "movie"/.test(l)).length, 1, 'one Blender rendered it')
+  t.equal(pc.logs.filter((e) => e.msg === 'rendering' && e.job === job.id && e.video === true).length, 1, 'one Blender rendered it')
   await expectJpegPreview(t, farm, job.id)
 
   const broken = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/nocam.blend', frameStart: 1, frameEnd: 4, video: true })).body

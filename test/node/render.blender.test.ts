@@ -8,6 +8,7 @@ import { startTestServer } from '../helpers/server.ts'
 import { copyScene, startNode } from './harness.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
+import { logMatches } from '../helpers/logs.ts'
 
 t.test('two nodes render a 6-frame job; a one-frame job renders once; broken files fail with their log', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, blocklistAfter: 1, maxRetries: 1 } } })
@@ -18,8 +19,8 @@ t.test('two nodes render a 6-frame job; a one-frame job renders once; broken fil
   const shareRoot = s.config.shares.root('data')
   const a = startNode(t, { server: s.url, credential, name: 'pc-a', shareRoot })
   const b = startNode(t, { server: s.url, credential, name: 'pc-b', shareRoot })
-  await a.waitFor(/connected to/)
-  await b.waitFor(/connected to/)
+  await a.waitForLog({ msg: 'connected to the server' })
+  await b.waitForLog({ msg: 'connected to the server' })
 
   const finished = (id: string) => until(`job ${id} finished`, async () => {
     const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${id}`)
@@ -48,7 +49,7 @@ t.test('two nodes render a 6-frame job; a one-frame job renders once; broken fil
   t.equal(single.status, 'completed')
   t.same(readdirSync(join(project, 'renders', 'single')), ['0003.png'])
   t.equal(single.tasks![0]!.samples!.length, 1)
-  const starts = [...a.lines, ...b.lines].filter((l) => /rendering "tiny" .*frame 3,/.test(l))
+  const starts = [...a.logs, ...b.logs].filter((e) => logMatches(e, { msg: 'rendering', job: one.id, frames: [3] }))
   t.equal(starts.length, 1, 'one Blender rendered the one-frame job, once')
 
   const m = await finished(movie.id)

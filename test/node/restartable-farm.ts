@@ -34,7 +34,7 @@ export async function restartableFarm (t: Tap, farmSettings: Record<string, unkn
   const project = config.shares.resolve('data::demo')
   copyScene('slow.blend', join(project, 'shots'))
   const node = startNode(t, { server: base, credential, name: 'pc-a', shareRoot: config.shares.root('data'), processes: [0] })
-  await node.waitFor(/connected to/)
+  await node.waitForLog({ msg: 'connected to the server' })
   const api = async () => (await logIn(base, 'alex')).api
   const finished = async (id: string) => {
     const session = await api()

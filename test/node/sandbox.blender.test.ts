@@ -15,6 +15,7 @@ import { CREDENTIALS_FILE } from '../../server/farm/credentials.ts'
 import { copyScene, failingBwrap, farmWithScenes, hostileScenes, waitingForWork, workRequests } from './harness.ts'
 import type { Tap } from '../helpers/folders.ts'
 import { until } from '../helpers/until.ts'
+import { logMatches } from '../helpers/logs.ts'
 
 const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
 const noRetries = { blocklistAfter: 1, maxRetries: 0 }
@@ -60,7 +61,7 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
   const { outside } = craft(t, s, project, other, node.config, hostTmp)
   t.teardown(() => rmSync(hostTmp, { force: true }))
 
-  t.match(node.lines.join('\n'), /Blender runs in a bubblewrap sandbox/, 'the node says it has a sandbox')
+  t.ok(node.logs.some((e) => e.level === 'info' && /^Blender runs in a bubblewrap sandbox/.test(e.msg)), 'the node says it has a sandbox')
   const listed = (await api('GET', '/api/farm/nodes')).body.nodes.find((n: { name: string }) => n.name === 'pc-box')
   t.same(listed.sandbox, { kind: 'bubblewrap' }, 'the nodes list shows it')
 
@@ -136,17 +137,17 @@ t.test('a node where bubblewrap cannot run: it says so, and gets work only where
   // Long polls of 1 s: the node asks for work again within a second or so (see below).
   const strict = await farmWithScenes(t, ['tiny.blend'], { ...noRetries, longPollSeconds: 1 })
   const bare = await strict.node('pc-bare', [1], { bwrap })
-  t.match(bare.lines.join('\n'), /no sandbox: bubblewrap cannot run here: bwrap: No permissions to create a new namespace/, 'the node logs why')
+  t.ok(bare.logs.some((e) => logMatches(e, { level: 'warn', msg: /^no sandbox/, reason: /^bubblewrap cannot run here: bwrap: No permissions to create a new namespace/ })), 'the node logs why')
   const listed = (await strict.api('GET', '/api/farm/nodes')).body
   t.equal(listed.allowUnsandboxedNodes, false)
   t.match(listed.nodes[0].sandbox, { kind: 'none', reason: /No permissions to create a new namespace/ }, 'the nodes list shows it, with the reason')
-  await bare.waitFor(/gets no work: This node cannot keep Blender in a sandbox/)
+  await bare.waitForLog({ msg: 'the server gives this node no work', reason: /^This node cannot keep Blender in a sandbox/ })
   const before = workRequests(strict.s.app.farm, 'pc-bare')
   const job = (await strict.api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1 })).body
   // A request for work made after the job came, held: the node asked and got nothing.
   await waitingForWork(strict.s.app.farm, 'pc-bare', before)
   t.equal((await strict.api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.status, 'queued', 'the job waits: the node gets none of it')
-  t.notOk(bare.lines.some((l) => /rendering "tiny"/.test(l)), 'the node rendered nothing')
+  t.notOk(bare.logs.some((e) => e.msg === 'rendering'), 'the node rendered nothing')
 
   const lenient = await farmWithScenes(t, ['tiny.blend'], { ...noRetries, allowUnsandboxedNodes: true })
   const other = otherProject(lenient.s.config.shares.root('data'))

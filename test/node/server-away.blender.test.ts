@@ -15,6 +15,7 @@ import { writeTestConfig } from '../helpers/server.ts'
 import { copyScene, startNode } from './harness.ts'
 import { restartableFarm } from './restartable-farm.ts'
 import { until } from '../helpers/until.ts'
+import { logMatches } from '../helpers/logs.ts'
 
 const frames = (n: number) => Array.from({ length: n }, (_, i) => i + 1)
 const files = (n: number) => frames(n).map((f) => `${String(f).padStart(4, '0')}.png`)
@@ -24,21 +25,21 @@ t.test('the server away: the node retries every few seconds and works again soon
   copyScene('slow.blend', join(project, 'shots'), 'short.blend')
   const session = await api()
   const short = (await session<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/short.blend', frameStart: 1, frameEnd: 2 })).body
-  await node.waitFor(/rendering "short"/)
+  await node.waitForLog({ msg: 'rendering', jobName: 'short' })
   const job = (await session<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 4 })).body
   // The node finishes its short run while the server is away, then needs the server for more; the
   // server stays away for four of its retries (without a cap on the wait, the fourth is 8 s).
-  let seen = node.lines.length
+  let seen = node.logs.length
   await server.p.kill()
-  const retries = () => node.lines.slice(seen).filter((l) => /trying again in ([\d.]+) s/.test(l)).length
+  const retries = () => node.logs.slice(seen).filter((e) => e.retrySeconds !== undefined).length
   await until('four retries, the short run done', () => retries() >= 4 && existsSync(join(project, 'renders', 'short', '0002.png')), { timeoutMs: 90_000 })
   t.ok(existsSync(join(project, 'renders', 'short', '0002.png')), 'the node finished its run meanwhile')
-  seen = node.lines.length
+  seen = node.logs.length
   server.p = await start()
   const back = performance.now()
-  await until('the node rendering again', () => node.lines.slice(seen).some((l) => /rendering "slow"/.test(l)), { timeoutMs: 60_000 })
+  await until('the node rendering again', () => node.logs.slice(seen).some((e) => logMatches(e, { msg: 'rendering', jobName: 'slow' })), { timeoutMs: 60_000 })
   const seconds = (performance.now() - back) / 1000
-  const waits = node.lines.flatMap((l) => { const m = /trying again in ([\d.]+) s/.exec(l); return m ? [Number(m[1])] : [] })
+  const waits = node.logs.flatMap((e) => typeof e.retrySeconds === 'number' ? [e.retrySeconds] : [])
   t.ok(waits.length >= 3, `the node retried while the server was away (${waits.join(', ')} s)`)
   t.ok(Math.max(...waits) <= 5.5, `no wait between retries longer than a few seconds (longest ${Math.max(...waits)} s)`)
   t.ok(seconds < 15, `rendering again ${seconds.toFixed(1)} s after the server was back`)
@@ -52,18 +53,29 @@ t.test('the server away: the node retries every few seconds and works again soon
 t.test('the server frozen: the node notices (its requests time out) and carries on when it thaws', async (t) => {
   const { server, project, node, api, finished } = await restartableFarm(t, { longPollSeconds: 2 })
   const job = (await (await api())<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 12 })).body
-  await node.waitFor(/rendering "slow" \(demo\) frames \d+–\d+/)
+  await node.waitForLog({ msg: 'rendering', jobName: 'slow', project: 'demo', frames: /^\[\d+,\d+/ })
   server.p.child.kill('SIGSTOP')
   // Its held request (long poll 2 s) gets no answer: given up after the long poll and a margin.
-  await node.waitFor(/trouble asking for work: the server did not answer within \d+ s/, 40_000)
+  await node.waitForLog({ level: 'warn', msg: 'trouble asking for work', reason: /^the server did not answer within \d+ s$/ }, 40_000)
   t.pass('the node noticed the frozen server')
   server.p.child.kill('SIGCONT')
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
   t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), files(12))
   t.same(done.tasks!.flatMap((x) => x.samples!).map((x) => x.frame).sort((x, y) => x - y), frames(12), 'every frame once')
-  t.notMatch(node.lines.join('\n'), /stopped "slow"|refused/, 'the node kept its work: never told to stop')
-  t.notMatch(server.p.lines.join('\n'), /pc-a closed its request|pc-a has not been heard from/, 'the server never gave the node up')
+  t.same(node.logs.filter((e) => e.msg === 'run stopped' || /refuse/.test(e.msg)), [], 'the node kept its work: never told to stop')
+  t.same(server.p.logs.filter((e) => logMatches(e, { msg: /^node given up/ })), [], 'the server never gave the node up')
+  // Both logs tell each frame's story by its ids (JSON lines, read as they are by journald).
+  const taskOf = new Map(done.tasks!.flatMap((task) => task.frames.map((f) => [f, task.id] as const)))
+  for (const frame of frames(12)) {
+    const said = server.p.logs.find((e) => logMatches(e, { level: 'info', msg: 'frame rendered', name: 'server', component: 'farm', job: job.id, project: 'demo', node: 'pc-a', frame }))
+    t.equal(said?.task, taskOf.get(frame), `the server logged frame ${frame} with its job, task and node`)
+  }
+  t.ok(server.p.logs.some((e) => logMatches(e, { msg: 'job completed', job: job.id, project: 'demo', status: 'completed' })), 'and the job completed')
+  const runs = node.logs.filter((e) => logMatches(e, { msg: 'rendering', name: 'node', job: job.id, project: 'demo', node: 'pc-a' }))
+  t.same(runs.flatMap((e) => e.frames as number[]).sort((x, y) => x - y), frames(12), 'the node logged each run with its job, tasks and frames')
+  t.ok(runs.every((e) => (e.tasks as string[]).every((id) => done.tasks!.some((task) => task.id === id)) && typeof e.blenderPid === 'number'), 'its tasks are the job\'s, its Blender named')
+  t.ok(node.logs.some((e) => logMatches(e, { msg: 'run finished', job: job.id, node: 'pc-a' })), 'and a run finished')
 })
 
 t.test('a node started before its server: tries every few seconds, connects soon after the server is up', async (t) => {
@@ -74,14 +86,15 @@ t.test('a node started before its server: tries every few seconds, connects soon
   const credential = await new FarmCredentialStore(config.secretsDir).create('test')
   const node = startNode(t, { server: `http://127.0.0.1:${port}`, credential, name: 'pc-a', shareRoot: config.shares.root('data'), processes: [0], extra: { readyBlender: false } })
   // No server for four of its tries (without a cap on the wait, the fourth is 8 s).
-  await until('four tries', () => node.lines.filter((l) => /trouble saying hello: .*trying again in/.test(l)).length >= 4, { timeoutMs: 90_000 })
+  const tries = () => node.logs.filter((e) => logMatches(e, { msg: 'trouble saying hello', retrySeconds: /./ }))
+  await until('four tries', () => tries().length >= 4, { timeoutMs: 90_000 })
   await startServerProcess(configFile, { t })
   const up = performance.now()
-  await node.waitFor(/connected to/, 60_000)
+  await node.waitForLog({ msg: 'connected to the server' }, 60_000)
   const seconds = (performance.now() - up) / 1000
-  const waits = node.lines.flatMap((l) => { const m = /trouble saying hello: .*trying again in ([\d.]+) s/.exec(l); return m ? [Number(m[1])] : [] })
+  const waits = tries().map((e) => e.retrySeconds as number)
   t.ok(waits.length >= 3, `it tried again and again (${waits.join(', ')} s)`)
   t.ok(Math.max(...waits) <= 5.5, `no wait longer than a few seconds before it ever reached the server (longest ${Math.max(...waits)} s)`)
   t.ok(seconds < 15, `connected ${seconds.toFixed(1)} s after the server was up (the waits alone tell the old back-off apart)`)
-  t.match(node.lines.join('\n'), /trouble saying hello: fetch failed \(ECONNREFUSED\)/, 'the log says why')
+  t.ok(tries().some((e) => e.reason === 'fetch failed (ECONNREFUSED)'), 'the log says why')
 })

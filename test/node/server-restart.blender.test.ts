@@ -20,16 +20,16 @@ async function jobUnderWay (t: Parameters<typeof restartableFarm>[0], nodeTimeou
 
 t.test('server killed and restarted mid-job: the job completes, every frame once', async (t) => {
   const { server, start, project, node, job, finished } = await jobUnderWay(t, 30, 2)
-  const seen = node.lines.length
+  const seen = node.logs.length
   await server.p.kill()
-  await until('the node noticing the server gone', () => node.lines.slice(seen).some((l) => /trouble /.test(l)), { timeoutMs: 30_000 })
+  await until('the node noticing the server gone', () => node.logs.slice(seen).some((e) => e.msg.startsWith('trouble ')), { timeoutMs: 30_000 })
   server.p = await start()
   const done = await finished(job.id)
   t.equal(done.status, 'completed', 'job completed after the restart')
   t.same(readdirSync(join(project, 'renders', 'slow')).sort(), allFrames)
   t.same(done.tasks!.flatMap((x) => x.framesDone!).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'every frame written exactly once')
   t.equal(done.tasks!.flatMap((x) => x.samples!).length, 6, 'one sample per frame: none rendered twice')
-  t.equal(node.lines.filter((l) => /connected to/.test(l)).length, 1, 'the node kept its session across the restart')
+  t.equal(node.logs.filter((e) => e.msg === 'connected to the server').length, 1, 'the node kept its session across the restart')
 })
 
 t.test('a node silent past the timeout across a server restart claims its own tasks back when it returns', async (t) => {
@@ -51,5 +51,5 @@ t.test('a node silent past the timeout across a server restart claims its own ta
   t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), allFrames)
   const samples = done.tasks!.flatMap((x) => x.samples!)
   t.same(samples.map((x) => x.frame).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'one sample per frame: none rendered twice')
-  t.notMatch(node.lines.join('\n'), /stopped "slow"|refused/, 'the node was never told to stop nor refused: it claimed its tasks back')
+  t.same(node.logs.filter((e) => e.msg === 'run stopped' || /refuse/.test(e.msg)), [], 'the node was never told to stop nor refused: it claimed its tasks back')
 })

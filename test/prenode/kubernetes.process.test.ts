@@ -73,8 +73,8 @@ t.test('the prenode renders the Job template with the counts of its batch', asyn
   await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 12 })
   await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 100, video: true })
   const prenode = startTs(t, 'prenode/main.ts', ['--config', config], { label: 'k8s', env: { RFAM_HOME: repoRoot, PATH: `${bin}:${process.env.PATH}` } })
-  await prenode.waitFor(/command done for 2 jobs/, 60_000)
-  t.match(prenode.lines.join('\n'), /\| job.batch\/rfam-node-x0 created/, 'kubectl output in the log')
+  const done = await prenode.waitForLog({ msg: 'command done', count: 2 }, 60_000)
+  t.match(done.output, /^job.batch\/rfam-node-x0 created/m, 'kubectl output in the log')
   // A much bigger job later: its own Job, capped by maxFrames.
   await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 2000 })
   await until('the second Job', () => existsSync(join(out, '1.yaml')), { timeoutMs: 30_000 })

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
 import type { Farm } from '../../server/farm/farm.ts'
 import { startTestServer, writeTestConfig } from '../helpers/server.ts'
-import { startTs } from '../helpers/processes.ts'
+import { startTs, type Proc } from '../helpers/processes.ts'
 import { freePort } from '../helpers/server-process.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
@@ -44,6 +44,12 @@ async function twoMorePolls (polls: (name: string) => number, name: string): Pro
   await until(`two more polls of ${name}`, () => polls(name) >= now + 2, { timeoutMs: 30_000 })
 }
 
+/** Why a prenode stopped at start: its fatal log entry, message and reason (or its plain output). */
+function stopReason (p: Proc): string {
+  const e = p.logs.find((x) => x.level === 'fatal')
+  return e ? `${e.msg}: ${String(e.reason ?? (e.err as { message?: string } | undefined)?.message)}` : p.lines.join('\n')
+}
+
 t.test('a bad configuration or credential stops the prenode with a clear message', async (t) => {
   const dir = testFolder(t, 'prenode')
   const noArgs = startTs(t, 'prenode/main.ts', [], { label: 'no-args' })
@@ -51,25 +57,25 @@ t.test('a bad configuration or credential stops the prenode with a clear message
   t.match(noArgs.lines.join('\n'), /Usage: npx tsx prenode\/main.ts --config/)
   const missing = startTs(t, 'prenode/main.ts', ['--config', join(dir, 'nope.json')], { label: 'missing' })
   t.equal(await missing.exited, 1)
-  t.match(missing.lines.join('\n'), /The prenode cannot start: .*nope.json: no such file/)
+  t.match(stopReason(missing), /the prenode cannot start: .*nope.json: no such file/)
   const bad = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'bad', { server: 'http://127.0.0.1:1', credential: 'x', command: 'true', queue: 'gpu' })], { label: 'bad' })
   t.equal(await bad.exited, 1)
-  t.match(bad.lines.join('\n'), /The prenode cannot start: .*bad.json: .*unknown field "queue"/)
+  t.match(stopReason(bad), /the prenode cannot start: .*bad.json: .*unknown field "queue"/)
   const noServer = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'noserver', { server: 'farm.example', credential: 'x', command: 'true' })], { label: 'noserver' })
   t.equal(await noServer.exited, 1)
-  t.match(noServer.lines.join('\n'), /\/server must be the server's address/)
+  t.match(stopReason(noServer), /\/server must be the server's address/)
   const noFile = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'nofile', { server: 'http://127.0.0.1:1', credential: 'file:secret.txt', command: 'true' })], { label: 'nofile' })
   t.equal(await noFile.exited, 1)
-  t.match(noFile.lines.join('\n'), /\/credential names the file .*secret.txt, which cannot be read/)
+  t.match(stopReason(noFile), /\/credential names the file .*secret.txt, which cannot be read/)
   writeFileSync(join(dir, 'state-bad.json'), '{"submitted": 3}')
   const damaged = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'damaged', { server: 'http://127.0.0.1:1', credential: 'x', command: 'true', stateFile: 'state-bad.json' })], { label: 'damaged' })
   t.equal(await damaged.exited, 1)
-  t.match(damaged.lines.join('\n'), /state file .*state-bad.json is damaged/)
+  t.match(stopReason(damaged), /state file .*state-bad.json is damaged/)
 
   const s = await startTestServer(t, { listen: true })
   const refused = startTs(t, 'prenode/main.ts', ['--config', writeConfig(dir, 'refused', { server: s.url, credential: 'rfam_not-known', command: 'true' })], { label: 'refused' })
   t.equal(await refused.exited, 1)
-  t.match(refused.lines.join('\n'), /The server refuses this prenode \(asking for jobs\): That farm credential is not known/)
+  t.match(stopReason(refused), /The server refuses this prenode \(asking for jobs\): That farm credential is not known/)
 })
 
 t.test('two prenodes on one server: each job once per name, counts in the command and the environment, tags respected', async (t) => {
@@ -96,8 +102,8 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
     checkSeconds: 0.5,
     command: `echo "{jobs} new render jobs, {frames} frames" >> ${notes}`,
   })], { label: 'notify' })
-  await render.waitFor(/prenode render watching/)
-  await notify.waitFor(/prenode notify watching/)
+  await render.waitForLog({ msg: 'prenode watching', prenode: 'render' })
+  await notify.waitForLog({ msg: 'prenode watching', prenode: 'notify', provides: ['gpu'] })
 
   const a = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 3 })).body
   await until('both prenodes ran their command', () => lines(renders).length === 1 && lines(notes).length === 1, { timeoutMs: 30_000 })
@@ -113,7 +119,7 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
   const capped = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 40 })).body
   await until('the render prenode ran again', () => lines(renders).length === 2, { timeoutMs: 30_000 })
   t.equal(lines(renders)[1], 'frames=5 jobs=1 env=5/1 kept={other}', 'frames capped by maxFrames')
-  await render.waitFor(/40 capped by maxFrames/)
+  await render.waitForLog({ msg: 'new jobs', prenode: 'render', jobs: [{ job: capped.id, project: 'demo', framesLeft: 40 }], frames: 5, uncapped: 40 })
   await until('ack of the capped job', () => s.app.farm.jobFile(capped.id)!.seenBy?.includes('render'), { timeoutMs: 10_000 })
 
   t.same(s.app.farm.jobFile(a.id)!.seenBy!.sort(), ['notify', 'render'], 'both names on the job, on the server')
@@ -126,7 +132,7 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
   t.equal(sum(/(\d+) new/), 4, 'the notifier saw every job once (a, gpu, big, capped)')
   t.equal(sum(/(\d+) frames/), 3 + 1 + 20 + 40)
   t.equal(await render.stop(), 0, 'SIGTERM stops it cleanly')
-  t.match(render.lines.join('\n'), /prenode render stopped/)
+  t.ok(render.logs.some((e) => e.msg === 'prenode stopped' && e.prenode === 'render'))
 })
 
 t.test('a failing command is retried and the batch acknowledged only once it worked', async (t) => {
@@ -145,12 +151,11 @@ t.test('a failing command is retried and the batch acknowledged only once it wor
     command: `echo try >> ${calls}; test -f ${flag} || { echo "sbatch: error: Batch job submission failed: Unable to contact slurm controller" >&2; exit 1; }`,
   })], { label: 'flaky' })
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'a.blend', frameStart: 1, frameEnd: 2 })).body
-  await p.waitFor(/COMMAND FAILED: it exited with status 1; these jobs are offered again/)
-  await p.waitFor(/\| sbatch: error: Batch job submission failed/)
+  await p.waitForLog({ level: 'error', msg: /^command failed: these jobs are offered again/, reason: 'it exited with status 1', output: /^sbatch: error: Batch job submission failed/m })
   await until('a second try', () => lines(calls).length >= 2, { timeoutMs: 20_000 })
   t.same(s.app.farm.jobFile(job.id)!.seenBy ?? [], [], 'not acknowledged while the command fails')
   writeFileSync(flag, '')
-  await p.waitFor(/command done for 1 job/)
+  await p.waitForLog({ msg: 'command done', count: 1, jobs: [job.id] })
   await until('acknowledged', () => s.app.farm.jobFile(job.id)!.seenBy?.includes('flaky'), { timeoutMs: 10_000 })
   const tries = lines(calls).length
   await twoMorePolls(polls, 'flaky')
@@ -167,7 +172,7 @@ t.test('a command that hangs is killed at its timeout (with what it started) and
     server: s.url, credential, checkSeconds: 30, commandTimeoutSeconds: 1, command: `sleep 600 & echo $! > ${join(dir, 'child.pid')}; wait`,
   })], { label: 'hang' })
   await api('POST', '/api/projects/demo/jobs', { file: 'a.blend', frameStart: 1, frameEnd: 1 })
-  await p.waitFor(/COMMAND FAILED: it was still running after 1 s and was killed/)
+  await p.waitForLog({ level: 'error', msg: /^command failed/, reason: /^it was still running after 1 s and was killed/ })
   const pid = Number(readFileSync(join(dir, 'child.pid'), 'utf8'))
   await until('the sleep started by the command is gone', () => { try { process.kill(pid, 0); return undefined } catch { return true } }, { timeoutMs: 10_000 })
   t.pass('the process group was killed')
@@ -200,15 +205,15 @@ t.test('the server down: logged once, waited for; killed between command and ack
   // takes the prenode's tries and closes each at once: three of them, still one line.
   writeFileSync(credentialFile, credential)
   const first = startTs(t, 'prenode/main.ts', ['--config', config], { label: 'first' })
-  await first.waitFor(/cannot reach the server asking for jobs \(fetch failed \(.*ECONNREFUSED/)
+  await first.waitForLog({ level: 'warn', msg: /^cannot reach the server asking for jobs/, reason: /^fetch failed \(.*ECONNREFUSED/ })
   let tries = 0
   const refuser = createServer((socket) => { tries++; socket.destroy() })
   await new Promise<void>((resolve) => refuser.listen(port, '127.0.0.1', resolve))
   await until('three more tries', () => tries >= 3)
   await new Promise((resolve) => refuser.close(resolve))
-  t.equal(first.lines.filter((l) => /cannot reach/.test(l)).length, 1, 'one line per outage, not one per try')
+  t.equal(first.logs.filter((e) => e.msg.startsWith('cannot reach')).length, 1, 'one line per outage, not one per try')
   await s.start()
-  await first.waitFor(/the server answers again/)
+  await first.waitForLog({ msg: 'the server answers again', prenode: 'cluster' })
 
   writeFileSync(join(s.projectDir(), 'a.blend'), 'BLENDER-v304')
   const job = await s.app.farm.createJob('demo', { file: 'a.blend', frameStart: 1, frameEnd: 4 })
@@ -216,8 +221,8 @@ t.test('the server down: logged once, waited for; killed between command and ack
   // The server goes away while the command runs; the command then succeeds.
   await s.stop()
   writeFileSync(release, '')
-  await first.waitFor(/command done for 1 job/)
-  await first.waitFor(/cannot reach the server acknowledging jobs/)
+  await first.waitForLog({ msg: 'command done', count: 1, jobs: [job.id] })
+  await first.waitForLog({ msg: /^cannot reach the server acknowledging jobs/ })
   await until('the state file', () => existsSync(stateFile), { timeoutMs: 5000 })
   t.same(JSON.parse(readFileSync(stateFile, 'utf8')).submitted.map((b: { jobs: string[] }) => b.jobs), [[job.id]], 'the batch is kept locally before the ack')
   first.proc.kill('SIGKILL')
@@ -227,7 +232,7 @@ t.test('the server down: logged once, waited for; killed between command and ack
   const polls = countPolls(t, s.app.farm)
   t.same(s.app.farm.jobFile(job.id)!.seenBy ?? [], [], 'the server never got the ack')
   const second = startTs(t, 'prenode/main.ts', ['--config', config], { label: 'second' })
-  await second.waitFor(/1 job from before a restart already had the command run; acknowledging them/)
+  await second.waitForLog({ msg: /^jobs from before a restart already had the command run/, count: 1 })
   await until('acknowledged after the restart', () => s.app.farm.jobFile(job.id)!.seenBy?.includes('cluster'), { timeoutMs: 20_000 })
   await until('the state file emptied', () => JSON.parse(readFileSync(stateFile, 'utf8')).submitted.length === 0, { timeoutMs: 5000 })
   await twoMorePolls(polls, 'cluster')

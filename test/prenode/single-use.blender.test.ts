@@ -12,6 +12,7 @@ import { startTs } from '../helpers/processes.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
+import { logMatches, type LogPattern } from '../helpers/logs.ts'
 
 function nodeConfig (t: { teardown: (fn: () => void) => void }, fields: Record<string, unknown>): string {
   const dir = testFolder(t, 'single')
@@ -30,9 +31,10 @@ t.test('a single-use node renders one round, reports it and exits 0; with nothin
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 2 })).body
   const node = startTs(t, 'node/main.ts', ['--config', config, '--single-use', '--name', 'array-7'], { label: 'array-7' })
   t.equal(await node.exited, 0, 'exit status 0: it did work')
-  t.match(node.lines.join('\n'), /connected to .* as array-7/, '--name overrides the file')
-  t.match(node.lines.join('\n'), /finished "tiny"/)
-  t.match(node.lines.join('\n'), /node array-7 stopped/, 'it signed off')
+  const said = (pattern: LogPattern) => node.logs.some((e) => logMatches(e, pattern))
+  t.ok(said({ msg: 'connected to the server', node: 'array-7' }), '--name overrides the file')
+  t.ok(said({ msg: 'run finished', job: job.id, jobName: 'tiny', node: 'array-7' }))
+  t.ok(said({ msg: 'node stopped', node: 'array-7' }), 'it signed off')
   const view = (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body
   const rendered = view.tasks!.flatMap((x) => x.framesDone ?? [])
   t.ok(rendered.length >= 1, `it rendered its round (frames ${rendered.join(', ')})`)
@@ -50,7 +52,7 @@ t.test('a single-use node renders one round, reports it and exits 0; with nothin
 
   const idle = startTs(t, 'node/main.ts', ['--config', config, '--single-use', '--name', 'array-9'], { label: 'array-9' })
   t.equal(await idle.exited, 3, 'exit status 3: there was nothing to do')
-  t.notMatch(idle.lines.join('\n'), /rendering/)
+  t.notOk(idle.logs.some((e) => e.msg === 'rendering'))
 })
 
 t.test('singleUse and jitterSeconds from the configuration file; a bad --name is refused', async (t) => {
@@ -59,7 +61,7 @@ t.test('singleUse and jitterSeconds from the configuration file; a bad --name is
   const config = nodeConfig(t, { name: 'jittery', server: s.url, credential, shares: [{ ident: 'data', path: s.config.shares.root('data') }], singleUse: true, jitterSeconds: 1 })
   const node = startTs(t, 'node/main.ts', ['--config', config], { label: 'jittery' })
   t.equal(await node.exited, 3, 'single use from the file: nothing to do, status 3')
-  t.match(node.lines.join('\n'), /connected to .* as jittery/)
+  t.ok(node.logs.some((e) => logMatches(e, { msg: 'connected to the server', node: 'jittery' })))
 
   const bad = startTs(t, 'node/main.ts', ['--config', config, '--name', '../etc'], { label: 'bad' })
   t.equal(await bad.exited, 2)

@@ -15,6 +15,7 @@ import { startTs } from '../helpers/processes.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
+import { logMatches, parseLogLine } from '../helpers/logs.ts'
 
 function whyNoSlurm (): string | false {
   if (!existsSync('/usr/sbin/slurmctld') || !existsSync('/usr/bin/sbatch')) return 'Slurm is not installed (scripts/install-system-deps.sh installs slurm-wlm and munge)'
@@ -44,16 +45,17 @@ t.test('the prenode submits a job array to Slurm; single-use nodes render the fr
   const prenode = startTs(t, 'prenode/main.ts', ['--config', prenodeConfig], {
     label: 'prenode', env: { RFAM_HOME: repoRoot, RFAM_NODE_CONFIG: nodeConfig, RFAM_SLURM_LOGS: logs, RFAM_NODE_PREFIX: 'rfamtest' },
   })
-  await prenode.waitFor(/prenode slurm watching/)
+  await prenode.waitForLog({ msg: 'prenode watching', prenode: 'slurm' })
   // Whatever this test submitted is cancelled at the end, by job id (--parsable prints it).
   const submitted: string[] = []
   t.teardown(() => { if (submitted.length) spawnSync('scancel', submitted) })
 
   const added = Date.now()
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 4 })).body
-  const id = (await prenode.waitFor(/^\s*\| (\d+)\s*$/, 60_000))[1]!
+  // --parsable: sbatch prints the job id alone, which the prenode logs as the command's output.
+  const id = /^(\d+)\s*$/m.exec(String((await prenode.waitForLog({ msg: 'command done' }, 60_000)).output))![1]!
   submitted.push(id)
-  t.match(prenode.lines.join('\n'), /running: sbatch --parsable --array=1-4%16 /, 'one array task per frame')
+  t.ok(prenode.logs.some((e) => logMatches(e, { msg: 'running the command', command: /^sbatch --parsable --array=1-4%16 / })), 'one array task per frame')
   const renders = join(s.projectDir(), 'renders', 'tiny')
   await until('the first frame on disk', () => existsSync(renders) && readdirSync(renders).length > 0, { timeoutMs: 180_000 })
   const firstFrameSeconds = (Date.now() - added) / 1000
@@ -79,12 +81,14 @@ t.test('the prenode submits a job array to Slurm; single-use nodes render the fr
   t.match(logText, /rendered its round; done/)
   t.notMatch(logText, /the node failed/)
 
-  // Where the time went, from the timestamps in the prenode's and the tasks' logs.
+  // Where the time went, from the timestamps in the prenode's and the tasks' logs: the time of a
+  // log entry (JSON), or the date the batch script's own lines start with.
   const at = (text: string, re: RegExp) => {
-    const times = text.split('\n').filter((l) => re.test(l)).map((l) => Date.parse(l.split(' ')[0]!)).filter((x) => !Number.isNaN(x))
+    const when = (l: string) => Date.parse(String(parseLogLine(l)?.time ?? l.split(' ')[0]))
+    const times = text.split('\n').filter((l) => re.test(l)).map(when).filter((x) => !Number.isNaN(x))
     return times.length ? `${((Math.min(...times) - added) / 1000).toFixed(1)} s` : '?'
   }
-  const steps = `sbatch run ${at(prenode.lines.join('\n'), /running: sbatch/)}, first task started ${at(logText, /single-use node/)}, first node connected ${at(logText, /connected to/)}, first Blender started ${at(logText, /rendering "/)}`
+  const steps = `sbatch run ${at(prenode.lines.join('\n'), /"msg":"running the command"/)}, first task started ${at(logText, /single-use node/)}, first node connected ${at(logText, /"msg":"connected to the server"/)}, first Blender started ${at(logText, /"msg":"rendering"/)}`
   const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ')
   t.comment(`Slurm: job added → first frame on disk ${firstFrameSeconds.toFixed(1)} s (${steps}); all 4 frames ${allSeconds.toFixed(1)} s (64×36 Cycles, 4 samples; load average ${load})`)
   t.equal(await prenode.stop(), 0)

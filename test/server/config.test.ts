@@ -5,6 +5,7 @@ import { spawnSync } from 'node:child_process'
 import { loadConfig, repoRoot } from '../../server/config/load-config.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { testFolder } from '../helpers/folders.ts'
+import { parseLogLine } from '../helpers/logs.ts'
 
 t.test('the shipped configuration loads, with defaults filled in', async (t) => {
   const c = loadConfig(join(repoRoot, 'config', 'server.json'))
@@ -33,7 +34,9 @@ t.test('a bad configuration names the file, the field and what was expected', as
 t.test('npm start refuses a bad file with a one-line reason and exit code 1', async (t) => {
   const d = testFolder(t, 'config')
   const file = writeTestConfig(d, { defaultSet: 'No Such Set' })
-  const run = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], { env: { ...process.env, RFAM_CONFIG: file }, encoding: 'utf8', timeout: 60_000 })
+  const run = spawnSync(process.execPath, ['--import', 'tsx', join(repoRoot, 'server', 'main.ts')], { env: { ...process.env, RFAM_CONFIG: file, RFAM_LOG_FORMAT: 'json' }, encoding: 'utf8', timeout: 60_000 })
   t.equal(run.status, 1)
-  t.match(run.stderr, /defaultSet "No Such Set" is not one of the defaults sets/)
+  const lines = run.stdout.trim().split('\n')
+  t.equal(lines.length, 1, 'one line')
+  t.match(parseLogLine(lines[0]!), { level: 'fatal', name: 'server', msg: 'RFAM cannot start', reason: /defaultSet "No Such Set" is not one of the defaults sets/ })
 })

@@ -62,7 +62,7 @@ t.test('damaged files are logged once, listed for staff, and the rest keeps work
   t.match(credits.json.text, /The Cake Heist\nCC BY 4\.0\n$/, 'the credits keep the title and licence')
   t.match(credits.json.warnings.join('\n'), /project\.json/, 'and say project.json is damaged')
 
-  const linesAbout = (what: string) => server.lines.filter((l) => l.includes(what))
+  const linesAbout = (what: string) => server.logs.filter((e) => e.file === what)
   // Two rescans (rescanSeconds: 1) at least: each removes a temp file a dead writer left in users/,
   // and says so; the project's own rescans run on timers of the same period.
   const dead = spawnSync(process.execPath, ['-e', '']).pid!
@@ -74,11 +74,11 @@ t.test('damaged files are logged once, listed for staff, and the rest keeps work
   for (const what of ['users/mia.json', 'languages/de.json', 'data::demo/project.json', 'data::demo/props/cake.blend.json']) {
     t.equal(linesAbout(what).length, 1, `${what} is logged once, not at every rescan`)
   }
-  t.match(linesAbout('users/mia.json')[0], /not valid JSON \(line 4, column 3\)/, 'the log says why')
+  t.match(linesAbout('users/mia.json')[0], { level: 'warn', msg: 'damaged file', kind: 'user', subject: 'mia', reason: /not valid JSON \(line 4, column 3\)/ }, 'the log says why')
 
   writeFileSync(mia, miaBefore)
   await until('mia listed no more', async () => !((await get('/api/problems', teacher)).json as { problems: Problem[] }).problems.some((p) => p.file === 'users/mia.json'))
   t.equal(await miaLogIn(), 200, 'fixed, Mia logs in again')
   await until('the fix logged', () => linesAbout('users/mia.json').length === 2)
-  t.match(linesAbout('users/mia.json')[1], /can be read again/)
+  t.match(linesAbout('users/mia.json')[1], { msg: /can be read again/ })
 })

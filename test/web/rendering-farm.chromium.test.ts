@@ -28,7 +28,7 @@ t.test('a real node renders a job queued from the page; a file without a camera 
 
   const credential = await server.app.farm.credentials.create('web-farm-test')
   const node = startNode(t, { server: server.url, credential, name: 'pc-web', shareRoot: server.config.shares.root('data') })
-  await node.waitFor(/connected to/)
+  await node.waitForLog({ msg: 'connected to the server' })
   await nodes.getByRole('heading', { name: 'pc-web' }).waitFor()
   await nodes.getByText('Blender 3.4', { exact: false }).waitFor()
   t.pass('the node appears (with its Blender version) as soon as it says hello')
