@@ -351,6 +351,25 @@ class AddonTest(unittest.TestCase):
         self.assertEqual(cache().asset["path"], "props/cake_copy.blend")
         result("registered", cache().asset["path"])
 
+    def test_12b_a_file_that_is_not_a_blend_is_refused_in_the_servers_words(self):
+        root = cache().location.root
+        copy = os.path.join(root, "props", "cake_copy.blend")
+        garbled = os.path.join(root, "props", "garbled.blend")
+        bpy.ops.wm.save_as_mainfile(filepath=garbled)
+        settle(lambda: cache().file_status != 'loading')
+        self.assertEqual(cache().file_status, 'not_asset', cache().file_error)
+        with open(garbled, "wb") as f:          # a sync tool, a full disk: the bytes on disk are not a .blend
+            f.write(bytes(range(7, 250, 3)))
+        rfam.state.ui().new_type = "prop"
+        bpy.ops.rfam.register_asset()
+        settle()
+        self.assertEqual(cache().file_status, 'not_asset')
+        self.assertIn('"props/garbled.blend" is not a .blend file', cache().message)
+        self.assertIn("save it as props/garbled.blend (File > Save As)", cache().message)
+        result("garbledMessage", cache().message)
+        bpy.ops.wm.save_as_mainfile(filepath=copy)      # back to the registered file for the steps below
+        settle(lambda: cache().file_status == 'asset')
+
     def test_13_preflight_finds_planted_problems_in_a_saved_file(self):
         root = cache().location.root
         os.makedirs(os.path.join(root, "textures"), exist_ok=True)

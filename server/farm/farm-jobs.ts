@@ -4,6 +4,7 @@
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type { JobCreate, JobUpdate, JobView } from '../../schemas/generated/types.ts'
+import { mustBeBlend } from '../blend/blend-refusal.ts'
 import { badRequest, notFound } from '../errors.ts'
 import { sweepFolder } from '../store/temp-files.ts'
 import type { FarmContext } from './farm-context.ts'
@@ -50,6 +51,7 @@ export class FarmJobs {
     let isFile = false
     try { isFile = statSync(abs).isFile() } catch { isFile = false }
     if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
+    await mustBeBlend(abs, rel)
     const asset = this.ctx.deps.asset?.(project, rel)
     const job = createJob({
       id: this.newId(),

@@ -166,5 +166,7 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
     t.match(found.deadServerMessage, `Cannot reach the RFAM server at ${args.deadServer} (nothing answers there).`)
     t.equal(found.loggedInAs, 'Mia Chen')
     t.ok((found.preflight as string[]).some((p) => p.includes("The image 'missing_wood' is missing")), 'preflight found the planted texture')
+    t.match(found.garbledMessage, /^"props\/garbled\.blend" is not a \.blend file: it starts with the bytes 07 0a 0d 10 .* \(File > Save As\), then try again\.$/, 'the server\'s sentence, as it sent it')
+    t.notOk(existsSync(join(s.projectDir(), 'props', 'garbled.blend.json')), 'no sidecar for the garbled file')
   })
 })

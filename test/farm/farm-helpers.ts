@@ -7,6 +7,7 @@ import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
 import { Shares } from '../../server/store/named-paths.ts'
 import type { FarmSettings } from '../../server/config/load-config.ts'
 import { testFolder, type Tap } from '../helpers/folders.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 export const defaultSettings: FarmSettings = {
   heartbeatSeconds: 10, nodeTimeoutSeconds: 60, nodeGoneSeconds: 5, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false, allowUnsandboxedNodes: false,
@@ -19,7 +20,7 @@ export interface TestFarm {
   deps: FarmDeps
   projects: Map<string, { directory: string, renderPriority?: number }>
   assets: Map<string, Asset>
-  /** Writes an (empty) .blend into a project folder. */
+  /** Writes a .blend (the smallest the reader takes, with no scene) into a project folder. */
   blend: (project: string, rel: string) => void
   /** A second farm on the same folder, as after a restart. */
   restart: () => Promise<Farm>
@@ -70,7 +71,7 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
     blend: (project, rel) => {
       const file = join(data, project, rel)
       mkdirSync(join(file, '..'), { recursive: true })
-      writeFileSync(file, 'BLENDER-v304')
+      writeFileSync(file, TINY_BLEND)
     },
     restart: build,
     wrote: (id, samples) => samples.map((sample) => {
