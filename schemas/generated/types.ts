@@ -173,6 +173,7 @@ export interface AllSchemas {
   PriorityScheme?: PriorityScheme
   ProjectFile?: ProjectFile
   Project?: Project
+  RenderSettings?: RenderSettings
   ServerConfig?: ServerConfig
   SessionRecord?: SessionRecord
   State?: State
@@ -1229,7 +1230,7 @@ export interface ServerVersion {
   schemas: string
 }
 /**
- * What each .blend file links, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
+ * What each .blend file links and what its scene renders, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "blend-link-cache".
@@ -1255,7 +1256,109 @@ export interface BlendLinkCache {
      * The libraries the file links, as Blender stores them ('//lib/chair.blend'), in file order.
      */
     libraries: string[]
+    /**
+     * What the file's current scene renders; null: it has no scene. Missing (a cache of reader 1): not read yet.
+     */
+    render?: RenderSettings | null
   }[]
+}
+/**
+ * What a .blend's current scene says it renders, read from the file by the server (no Blender run): the defaults of the render form, and a job's record of the file it rendered.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "render-settings".
+ */
+export interface RenderSettings {
+  /**
+   * The scene Blender renders (the one the file was saved with open).
+   */
+  scene: string
+  /**
+   * Output Properties > Frame Range > Start.
+   */
+  frameStart: number
+  /**
+   * Output Properties > Frame Range > End.
+   */
+  frameEnd: number
+  /**
+   * Output Properties > Frame Range > Step.
+   */
+  frameStep: number
+  /**
+   * Frames per second (frame rate over its base: 23.976 for NTSC film).
+   */
+  fps: number
+  /**
+   * Resolution X and Y at 100 %.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  resolution: [number, number]
+  /**
+   * The % under the resolution: frames are this share of it.
+   */
+  resolutionPercentage: number
+  /**
+   * The render engine as Blender names it: CYCLES, BLENDER_EEVEE, BLENDER_EEVEE_NEXT, BLENDER_WORKBENCH.
+   */
+  engine: string
+  /**
+   * The scene camera's object name; null: the scene has none, so nothing can render.
+   */
+  camera: string | null
+  /**
+   * Output file format as Blender's Python names it (PNG, OPEN_EXR, FFMPEG, …).
+   */
+  fileFormat: string
+  /**
+   * The format writes one movie rather than a picture per frame.
+   */
+  movie: boolean
+  /**
+   * Cycles renders with denoising on (a node's Blender needs OpenImageDenoise for it).
+   */
+  denoising: boolean
+}
+/**
+ * Something about a file that spoils its render: said before a job is sent (the render form, the add-on) and kept on the job and its asset.
+ *
+ * This interface was referenced by `RenderSettings`'s JSON-Schema
+ * via the `definition` "FileWarning".
+ */
+export interface FileWarning {
+  /**
+   * What it is, for clients that say it in their own words (the web UI's language files: render:warn-<code>).
+   */
+  code:
+    | 'no-camera'
+    | 'movie-for-frames'
+    | 'picture-for-video'
+    | 'denoise-unsupported'
+    | 'missing-library'
+    | 'missing-file'
+    | 'library-outside'
+  /**
+   * The warning in English, with what to do.
+   */
+  message: string
+  /**
+   * Only for a job of frames, or only for one video; missing: always.
+   */
+  when?: 'frames' | 'video'
+  /**
+   * The missing or outside file as the .blend names it (missing-library, missing-file, library-outside).
+   */
+  path?: string
+  /**
+   * How many (nodes that cannot denoise, files missing).
+   */
+  count?: number
+  /**
+   * Out of how many (the farm's nodes, for denoise-unsupported).
+   */
+  of?: number
 }
 /**
  * POST /api/farm/bye: a node stopping (or a single-use node done) signs off; whatever it still had is queued again at once instead of after the node timeout.
@@ -2345,6 +2448,7 @@ export const schemaIds = {
   PriorityScheme: 'priority-scheme.schema.json',
   ProjectFile: 'project-file.schema.json',
   Project: 'project.schema.json',
+  RenderSettings: 'render-settings.schema.json',
   ServerConfig: 'server-config.schema.json',
   SessionRecord: 'session-record.schema.json',
   State: 'state.schema.json',
