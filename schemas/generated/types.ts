@@ -135,6 +135,7 @@ export interface AllSchemas {
   PublicProjectList?: PublicProjectList
   PublicProject?: PublicProject
   PublicUser?: PublicUser
+  RenderSettingsView?: RenderSettingsView
   SessionList?: SessionList
   Session?: Session
   SessionsEnded?: SessionsEnded
@@ -780,6 +781,11 @@ export interface JobView {
    * URL of a picture of the latest frame written, or null.
    */
   preview: string | null
+  settings?: RenderSettings
+  /**
+   * What spoils this render (see Job.warnings); always sent.
+   */
+  warnings: FileWarning[]
   /**
    * Whether the person asking may pause, resume, cancel, render again, re-prioritise, rename or remove it: staff, whoever submitted it, and the owner and helpers of its asset (an automatic render: only the asset's people and staff). The API works it out for each request and always sends it.
    */
@@ -814,6 +820,104 @@ export interface TaskFailure {
    * The end of Blender's output.
    */
   logTail?: string
+}
+/**
+ * What a .blend's current scene says it renders, read from the file by the server (no Blender run): the defaults of the render form, and a job's record of the file it rendered.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "render-settings".
+ */
+export interface RenderSettings {
+  /**
+   * The scene Blender renders (the one the file was saved with open).
+   */
+  scene: string
+  /**
+   * Output Properties > Frame Range > Start.
+   */
+  frameStart: number
+  /**
+   * Output Properties > Frame Range > End.
+   */
+  frameEnd: number
+  /**
+   * Output Properties > Frame Range > Step.
+   */
+  frameStep: number
+  /**
+   * Frames per second (frame rate over its base: 23.976 for NTSC film).
+   */
+  fps: number
+  /**
+   * Resolution X and Y at 100 %.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  resolution: [number, number]
+  /**
+   * The % under the resolution: frames are this share of it.
+   */
+  resolutionPercentage: number
+  /**
+   * The render engine as Blender names it: CYCLES, BLENDER_EEVEE, BLENDER_EEVEE_NEXT, BLENDER_WORKBENCH.
+   */
+  engine: string
+  /**
+   * The scene camera's object name; null: the scene has none, so nothing can render.
+   */
+  camera: string | null
+  /**
+   * Output file format as Blender's Python names it (PNG, OPEN_EXR, FFMPEG, …).
+   */
+  fileFormat: string
+  /**
+   * The format writes one movie rather than a picture per frame.
+   */
+  movie: boolean
+  /**
+   * Cycles renders with denoising on (a node's Blender needs OpenImageDenoise for it).
+   */
+  denoising: boolean
+}
+/**
+ * Something about a file that spoils its render: said before a job is sent (the render form, the add-on) and kept on the job and its asset.
+ *
+ * This interface was referenced by `RenderSettings`'s JSON-Schema
+ * via the `definition` "FileWarning".
+ */
+export interface FileWarning {
+  /**
+   * What it is, for clients that say it in their own words (the web UI's language files: render:warn-<code>).
+   */
+  code:
+    | 'no-camera'
+    | 'movie-for-frames'
+    | 'picture-for-video'
+    | 'denoise-unsupported'
+    | 'missing-library'
+    | 'missing-file'
+    | 'library-outside'
+  /**
+   * The warning in English, with what to do.
+   */
+  message: string
+  /**
+   * Only for a job of frames, or only for one video; missing: always.
+   */
+  when?: 'frames' | 'video'
+  /**
+   * The missing or outside file as the .blend names it (missing-library, missing-file, library-outside).
+   */
+  path?: string
+  /**
+   * How many (nodes that cannot denoise, files missing).
+   */
+  count?: number
+  /**
+   * Out of how many (the farm's nodes, for denoise-unsupported).
+   */
+  of?: number
 }
 /**
  * This interface was referenced by `Job`'s JSON-Schema
@@ -1106,6 +1210,30 @@ export interface PublicUser {
   picture: string
 }
 /**
+ * GET /api/projects/:project/render-settings/<path>: what a .blend of the project renders, read from the file (no Blender run), and what would spoil a render of it on this farm now.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-render-settings".
+ */
+export interface RenderSettingsView {
+  /**
+   * The file's path inside the project.
+   */
+  path: string
+  /**
+   * Its current scene's render settings; null when it has no scene the reader understands (then `problem` says so).
+   */
+  settings: RenderSettings | null
+  /**
+   * Why there are no settings, in a sentence.
+   */
+  problem?: string
+  /**
+   * What would spoil a render: each with `when` when it holds only for frames or only for a video.
+   */
+  warnings: FileWarning[]
+}
+/**
  * GET /api/users/:user/sessions (the person or staff): where they are logged in, and whether wrong passwords or PINs make their next log-in wait.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1261,104 +1389,6 @@ export interface BlendLinkCache {
      */
     render?: RenderSettings | null
   }[]
-}
-/**
- * What a .blend's current scene says it renders, read from the file by the server (no Blender run): the defaults of the render form, and a job's record of the file it rendered.
- *
- * This interface was referenced by `AllSchemas`'s JSON-Schema
- * via the `definition` "render-settings".
- */
-export interface RenderSettings {
-  /**
-   * The scene Blender renders (the one the file was saved with open).
-   */
-  scene: string
-  /**
-   * Output Properties > Frame Range > Start.
-   */
-  frameStart: number
-  /**
-   * Output Properties > Frame Range > End.
-   */
-  frameEnd: number
-  /**
-   * Output Properties > Frame Range > Step.
-   */
-  frameStep: number
-  /**
-   * Frames per second (frame rate over its base: 23.976 for NTSC film).
-   */
-  fps: number
-  /**
-   * Resolution X and Y at 100 %.
-   *
-   * @minItems 2
-   * @maxItems 2
-   */
-  resolution: [number, number]
-  /**
-   * The % under the resolution: frames are this share of it.
-   */
-  resolutionPercentage: number
-  /**
-   * The render engine as Blender names it: CYCLES, BLENDER_EEVEE, BLENDER_EEVEE_NEXT, BLENDER_WORKBENCH.
-   */
-  engine: string
-  /**
-   * The scene camera's object name; null: the scene has none, so nothing can render.
-   */
-  camera: string | null
-  /**
-   * Output file format as Blender's Python names it (PNG, OPEN_EXR, FFMPEG, …).
-   */
-  fileFormat: string
-  /**
-   * The format writes one movie rather than a picture per frame.
-   */
-  movie: boolean
-  /**
-   * Cycles renders with denoising on (a node's Blender needs OpenImageDenoise for it).
-   */
-  denoising: boolean
-}
-/**
- * Something about a file that spoils its render: said before a job is sent (the render form, the add-on) and kept on the job and its asset.
- *
- * This interface was referenced by `RenderSettings`'s JSON-Schema
- * via the `definition` "FileWarning".
- */
-export interface FileWarning {
-  /**
-   * What it is, for clients that say it in their own words (the web UI's language files: render:warn-<code>).
-   */
-  code:
-    | 'no-camera'
-    | 'movie-for-frames'
-    | 'picture-for-video'
-    | 'denoise-unsupported'
-    | 'missing-library'
-    | 'missing-file'
-    | 'library-outside'
-  /**
-   * The warning in English, with what to do.
-   */
-  message: string
-  /**
-   * Only for a job of frames, or only for one video; missing: always.
-   */
-  when?: 'frames' | 'video'
-  /**
-   * The missing or outside file as the .blend names it (missing-library, missing-file, library-outside).
-   */
-  path?: string
-  /**
-   * How many (nodes that cannot denoise, files missing).
-   */
-  count?: number
-  /**
-   * Out of how many (the farm's nodes, for denoise-unsupported).
-   */
-  of?: number
 }
 /**
  * POST /api/farm/bye: a node stopping (or a single-use node done) signs off; whatever it still had is queued again at once instead of after the node timeout.
@@ -1521,6 +1551,10 @@ export interface FarmHello {
    * Its processes together use more threads than it has cores (processes of thread count 0 each use them all): two runs of one job there compete for the same cores, so a job of long frames runs in one of its processes at a time.
    */
   sharedCores?: boolean
+  /**
+   * Its Blender can denoise Cycles renders (built with OpenImageDenoise). Missing: it did not say.
+   */
+  denoise?: boolean
   sandbox?: NodeSandbox
   /**
    * Runs still going from an earlier session (after a lost connection).
@@ -1758,15 +1792,15 @@ export interface JobCreate {
   file: string
   name?: DisplayName
   /**
-   * First frame to render.
+   * First frame to render; default: the file's (its scene's Frame Start).
    */
-  frameStart: number
+  frameStart?: number
   /**
-   * Last frame; not before frameStart.
+   * Last frame, not before frameStart; default: the file's (Frame End).
    */
-  frameEnd: number
+  frameEnd?: number
   /**
-   * Render every n-th frame.
+   * Render every n-th frame; default: the file's (Frame Step), 1 for a file whose scene cannot be read.
    */
   frameStep?: number
   /**
@@ -1892,6 +1926,13 @@ export interface Job {
    * Counts the job's changes; after a crash the farm's journal (farm/journal/) replays only changes newer than the file.
    */
   revision?: number
+  settings?: RenderSettings
+  /**
+   * What spoils this render: found in the file when it was sent (no camera, a movie format for frames, denoising some nodes lack, a missing library) and reported by nodes while rendering (libraries, textures, caches and fonts Blender could not find).
+   *
+   * @maxItems 100
+   */
+  warnings?: FileWarning[]
   /**
    * The job's tasks in frame order, each one or more consecutive frames.
    */
@@ -2042,6 +2083,10 @@ export interface FarmNode {
    * Its processes share its cores (see FarmHello): a job of long frames runs in one of them at a time.
    */
   sharedCores?: boolean
+  /**
+   * What it said at hello: its Blender can denoise (missing: it did not say).
+   */
+  denoise?: boolean
   sandbox?: NodeSandbox
   /**
    * Name of the farm credential that first said hello under this name. The name stays bound to it: a hello with another credential is refused (403) until staff free the name (npm run farm -- forget-node <name>).
@@ -2409,6 +2454,7 @@ export const schemaIds = {
   PublicProjectList: 'api-project-list.schema.json',
   PublicProject: 'api-public-project.schema.json',
   PublicUser: 'api-public-user.schema.json',
+  RenderSettingsView: 'api-render-settings.schema.json',
   SessionList: 'api-session-list.schema.json',
   Session: 'api-session.schema.json',
   SessionsEnded: 'api-sessions-ended.schema.json',

@@ -13,7 +13,8 @@ export interface NewJob {
   project: string
   /** The project's folder as a named path, e.g. 'data::red'. */
   projectDir: string
-  body: JobCreate
+  /** The request, its frames filled in from the file where it left them out. */
+  body: JobCreate & { frameStart: number, frameEnd: number }
   /** Name when the body has none (the asset's name, or the file name). */
   defaultName?: string
   /** Priority when the body has none (the asset's true priority). */

@@ -94,14 +94,14 @@ export function frameFileName (job: Job, frame: number): string {
 }
 
 /** Says hello as a node (one with a sandbox unless told: null says nothing, as older nodes) and returns what its messages need. */
-export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean, sandbox?: NodeSandbox | null } = {}) {
+export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean, sandbox?: NodeSandbox | null, denoise?: boolean } = {}) {
   let credential = farm.credentials.names().includes('test') ? testSecret.get(farm.credentials.file) : undefined
   if (!credential) {
     credential = await farm.credentials.create('test')
     testSecret.set(farm.credentials.file, credential)
   }
   const cred = farm.checkCredential(credential)
-  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}), ...(options.sandbox === null ? {} : { sandbox: options.sandbox ?? { kind: 'bubblewrap' } }) }, cred)
+  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}), ...(options.denoise === undefined ? {} : { denoise: options.denoise }), ...(options.sandbox === null ? {} : { sandbox: options.sandbox ?? { kind: 'bubblewrap' } }) }, cred)
   return { name, session: welcome.session, cred, welcome }
 }
 const testSecret = new Map<string, string>()
