@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadNodeConfig, NodeConfigError } from './config.ts'
 import { NodeRefused, RenderNode } from './render-node.ts'
+import { blenderCanDenoise } from './blender-features.ts'
 import { probeSandbox } from './sandbox-probe.ts'
 
 const usage = 'Usage: npx tsx node/main.ts --config <node config file> [--single-use] [--name <node name>]'
@@ -45,12 +46,15 @@ async function main (argv: string[]): Promise<number> {
     console.error(`Cannot run Blender as "${config.blender}": set "blender" in ${config.file} to the Blender executable.`)
     return 1
   }
+  const denoising = blenderCanDenoise(config.blender) // runs while the sandbox is tried
   const sandbox = probeSandbox({ bwrap: config.bwrap, blender: config.blender })
   const say = (line: string) => console.log(`${new Date().toISOString()} ${line}`)
   if (sandbox.sandbox) say(`Blender runs in a bubblewrap sandbox: it sees only the job's project and writes only its output folder${sandbox.sandbox.options.userNamespace ? ', as an ordinary user' : ''}`)
   else say(`no sandbox: ${sandbox.said.reason} The server gives this node work only if its farmSettings.allowUnsandboxedNodes is on.`)
   const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version
-  const node = new RenderNode(config, { version, blenderVersion: blender, sandbox })
+  const denoise = await denoising
+  if (denoise === false) say('this Blender cannot denoise (no OpenImageDenoise): files with denoising on fail here, and the render form says so')
+  const node = new RenderNode(config, { version, blenderVersion: blender, sandbox, ...(denoise === undefined ? {} : { denoise }) })
   let signals = 0
   const onSignal = (signal: string) => {
     if (++signals > 1) process.exit(130)

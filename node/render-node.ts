@@ -40,6 +40,8 @@ interface ActiveRun {
 export interface RenderNodeOptions {
   version: string
   blenderVersion?: string
+  /** Whether its Blender can denoise (blender-features.ts); undefined: not known, not said. */
+  denoise?: boolean
   /** Blender's sandbox on this node (sandbox-probe.ts); null: none, as `said` tells the server. */
   sandbox?: { sandbox: Sandbox | null, said: NodeSandbox }
   log?: (line: string) => void
@@ -160,6 +162,7 @@ export class RenderNode {
         singleUse: this.config.singleUse,
         ...(processesShareCores(this.config.processes) ? { sharedCores: true } : {}),
         ...(this.options.sandbox ? { sandbox: this.options.sandbox.said } : {}),
+        ...(this.options.denoise === undefined ? {} : { denoise: this.options.denoise }),
         running: this.refs(),
       }, this.stopSignal.signal)
       this.session = welcome.session

@@ -22,9 +22,29 @@ const MAX_SCENE = 1024 * 1024
 
 /** Blender's image types (ImageFormatData.imtype) by their Python name (scene.render.image_settings.file_format). */
 const FORMATS: Record<number, string> = {
-  0: 'TARGA', 1: 'IRIS', 4: 'JPEG', 14: 'TARGA_RAW', 15: 'AVI_RAW', 16: 'AVI_JPEG', 17: 'PNG', 20: 'BMP', 21: 'HDR',
-  22: 'TIFF', 23: 'OPEN_EXR', 24: 'FFMPEG', 26: 'CINEON', 27: 'DPX', 28: 'OPEN_EXR_MULTILAYER', 29: 'DDS', 30: 'JPEG2000',
-  31: 'H264', 32: 'XVID', 33: 'THEORA', 34: 'PSD', 35: 'WEBP', 36: 'AVIF',
+  0: 'TARGA',
+  1: 'IRIS',
+  4: 'JPEG',
+  14: 'TARGA_RAW',
+  15: 'AVI_RAW',
+  16: 'AVI_JPEG',
+  17: 'PNG',
+  20: 'BMP',
+  21: 'HDR',
+  22: 'TIFF',
+  23: 'OPEN_EXR',
+  24: 'FFMPEG',
+  26: 'CINEON',
+  27: 'DPX',
+  28: 'OPEN_EXR_MULTILAYER',
+  29: 'DDS',
+  30: 'JPEG2000',
+  31: 'H264',
+  32: 'XVID',
+  33: 'THEORA',
+  34: 'PSD',
+  35: 'WEBP',
+  36: 'AVIF',
 }
 /** Image types that write one movie rather than a picture per frame. */
 const MOVIES = new Set([15, 16, 24, 31, 32, 33])

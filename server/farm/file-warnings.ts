@@ -22,8 +22,17 @@ export interface WarningInput {
 
 /** Blender's Python names of output formats, as the student sees them in Output Properties. */
 const FORMAT_NAMES: Record<string, string> = {
-  FFMPEG: 'FFmpeg Video', AVI_JPEG: 'AVI JPEG', AVI_RAW: 'AVI Raw', OPEN_EXR: 'OpenEXR', OPEN_EXR_MULTILAYER: 'OpenEXR MultiLayer',
-  TARGA_RAW: 'Targa Raw', JPEG2000: 'JPEG 2000', HDR: 'Radiance HDR', TIFF: 'TIFF', PNG: 'PNG', JPEG: 'JPEG',
+  FFMPEG: 'FFmpeg Video',
+  AVI_JPEG: 'AVI JPEG',
+  AVI_RAW: 'AVI Raw',
+  OPEN_EXR: 'OpenEXR',
+  OPEN_EXR_MULTILAYER: 'OpenEXR MultiLayer',
+  TARGA_RAW: 'Targa Raw',
+  JPEG2000: 'JPEG 2000',
+  HDR: 'Radiance HDR',
+  TIFF: 'TIFF',
+  PNG: 'PNG',
+  JPEG: 'JPEG',
 }
 
 export function formatName (format: string): string {
