@@ -97,7 +97,7 @@ export const routes: readonly ServerRoute[] = [
   { id: 'checkpointAsset', method: 'POST', path: '/api/projects/:project/checkpoints/*', access: 'member', reply: { status: 201, schema: { $ref: 'api-checkpoint.schema.json#' } } },
   { id: 'resetRenderStats', method: 'DELETE', path: '/api/projects/:project/render-stats/*', access: 'member', reply: { schema: { $ref: 'api-asset-view.schema.json#' }, serialize: true } },
   { id: 'createJob', method: 'POST', path: '/api/projects/:project/jobs', access: 'member', body: { $ref: 'job-create.schema.json#' }, reply: { status: 201, schema: { $ref: 'api-job-view.schema.json#' }, serialize: true } },
-  { id: 'getRenderSettings', method: 'GET', path: '/api/projects/:project/render-settings/*', access: 'member', reply: { schema: { $ref: 'api-render-settings.schema.json#' } } },
+  { id: 'getRenderSettings', method: 'GET', path: '/api/projects/:project/render-settings/*', access: 'member', reply: { schema: { $ref: 'api-render-settings.schema.json#' }, serialize: true } },
   { id: 'listJobs', method: 'GET', path: '/api/projects/:project/jobs', access: 'member', reply: { schema: { $ref: 'api-job-list.schema.json#' }, serialize: true } },
   { id: 'getJob', method: 'GET', path: '/api/projects/:project/jobs/:id', access: 'member', params: { id: { $ref: 'common.schema.json#/$defs/Uuid', description: 'The job\'s id.' } }, reply: { schema: { $ref: 'api-job-view.schema.json#' }, serialize: true } },
   { id: 'updateJob', method: 'PATCH', path: '/api/projects/:project/jobs/:id', access: 'member', params: { id: { $ref: 'common.schema.json#/$defs/Uuid', description: 'The job\'s id.' } }, body: { $ref: 'job-update.schema.json#' }, reply: { schema: { $ref: 'api-job-view.schema.json#' }, serialize: true } },

@@ -1824,7 +1824,7 @@ export interface JobCreate {
    */
   spread?: boolean
   /**
-   * Output inside the project, without extension, with '#' for the frame number; default 'renders/<file name>/####'.
+   * Output inside the project, without extension, with '#' for the frame number; default 'renders/<the file's path without .blend>/####' (renders/shots/intro/#### for shots/intro.blend). Refused (409 RFAM_OUTPUT_IN_USE) while an unfinished job renders another file into that folder.
    */
   output?: string
   /**

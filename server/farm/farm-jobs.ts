@@ -3,11 +3,11 @@
 // sized from earlier renders of its file. Part of the farm (farm.ts, the facade the routes call).
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
-import type { JobCreate, JobUpdate, JobView, RenderSettingsView } from '../../schemas/generated/types.ts'
+import type { Job, JobCreate, JobUpdate, JobView, RenderSettingsView } from '../../schemas/generated/types.ts'
 import { notABlend } from '../blend/blend-refusal.ts'
 import { BlendFileError } from '../blend/blend-error.ts'
 import { readBlendInfo } from '../blend/read-blend-links.ts'
-import { badRequest, notFound } from '../errors.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
 import { fileLinks } from '../store/blend-links.ts'
 import { sweepFolder } from '../store/temp-files.ts'
 import type { FarmContext } from './farm-context.ts'
@@ -114,6 +114,7 @@ export class FarmJobs {
     const warnings = warn(job.video)
     if (warnings.length > 0) job.warnings = warnings
     paths.output(job.output!)
+    this.checkOutputFree(job, info.directory)
     await this.ctx.store.create(job)
     const rt = new JobRuntime(job)
     this.seedFromHistory(rt)
@@ -121,6 +122,19 @@ export class FarmJobs {
     this.ctx.announce(rt)
     this.ctx.wakeForWork()
     return this.view(rt)
+  }
+
+  /**
+   * Refuses (409 RFAM_OUTPUT_IN_USE) a job whose output folder an unfinished job uses for another
+   * file: the two files' frames would overwrite each other there while both jobs say every frame was
+   * rendered. Jobs of the same file may share it (their frames are that file's, as saved now).
+   */
+  private checkOutputFree (job: Job, projectDir: string): void {
+    const folder = posix.dirname(job.output!)
+    for (const { job: o } of this.ctx.scheduler.jobs.values()) {
+      if (isFinished(o.status) || o.file === job.file || posix.dirname(o.output ?? '') !== folder) continue
+      throw conflict('RFAM_OUTPUT_IN_USE', `The output folder ${relativeToProject(folder, projectDir)}/ is in use by the unfinished job "${o.name}" (${o.status}), which renders ${relativeToProject(o.file, projectDir)} there: the two files' frames would overwrite each other. Wait until it has finished, cancel it, or give this job another output folder.`)
+    }
   }
 
   /**

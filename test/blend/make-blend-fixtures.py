@@ -140,7 +140,8 @@ def make_settings():
     save('settings/shot_96.blend')
 
     reset()
-    set_scene(bpy.context.scene, (10, 250, 2), (24, 1.001), (1280, 720), 50, 'BLENDER_EEVEE', 'FFMPEG', new_camera('Cam.002'))
+    set_scene(bpy.context.scene, (10, 250, 2), (24, 1.001), (1280, 720), 50, 'BLENDER_EEVEE', 'FFMPEG',
+              new_camera('Cam.002'))
     save('settings/ntsc_movie.blend')
 
     reset()
@@ -157,7 +158,8 @@ def make_settings():
     save('settings/two_scenes_zstd.blend', compress=True)
 
     reset()
-    set_scene(bpy.context.scene, (-5, 5, 1), (60, 1.0), (1024, 429), 200, 'CYCLES', 'OPEN_EXR_MULTILAYER', new_camera('C'), denoise=True)
+    set_scene(bpy.context.scene, (-5, 5, 1), (60, 1.0), (1024, 429), 200, 'CYCLES', 'OPEN_EXR_MULTILAYER',
+              new_camera('C'), denoise=True)
     save('settings/denoise_exr.blend')
 
     for rel in ['settings/shot_96.blend', 'settings/ntsc_movie.blend', 'settings/nocam.blend',

@@ -29,7 +29,7 @@ t.test('jobs over HTTP', async (t) => {
   const created = await post({ file: 'shots/x.blend', frameStart: 1, frameEnd: 4, priority: 5 })
   t.equal(created.statusCode, 201)
   const job = created.json()
-  t.match(job, { status: 'queued', path: 'shots/x.blend', file: 'data::demo/shots/x.blend', output: 'data::demo/renders/x/####', createdBy: 'alex', counts: { frames: 4 } })
+  t.match(job, { status: 'queued', path: 'shots/x.blend', file: 'data::demo/shots/x.blend', output: 'data::demo/renders/shots/x/####', createdBy: 'alex', counts: { frames: 4 } })
 
   const list = await s.app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })
   t.same(list.json().jobs.map((j: { id: string }) => j.id), [job.id])

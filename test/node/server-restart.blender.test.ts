@@ -49,7 +49,7 @@ t.test('server killed and restarted mid-job: the job completes, every frame once
     const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
     return body.status === 'completed' ? body : undefined
   }, { timeoutMs: 240_000 })
-  t.same(readdirSync(join(project, 'renders', 'slow')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
+  t.same(readdirSync(join(project, 'renders', 'shots', 'slow')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
   t.same(done.tasks!.flatMap((x) => x.framesDone!).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'every frame written exactly once')
   t.equal(done.tasks!.flatMap((x) => x.samples!).length, 6, 'one sample per frame: none rendered twice')
   t.equal(node.lines.filter((l) => /connected to/.test(l)).length, 1, 'the node kept its session across the restart')
@@ -88,7 +88,7 @@ t.test('a node silent past the timeout across a server restart claims its own ta
     const { body } = await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)
     return body.status === 'completed' ? body : undefined
   }, { timeoutMs: 240_000 })
-  t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
+  t.same(readdirSync(join(project, 'renders', 'shots', 'slow')).filter((f) => !f.startsWith('.')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
   const samples = done.tasks!.flatMap((x) => x.samples!)
   t.same(samples.map((x) => x.frame).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'one sample per frame: none rendered twice')
   t.notMatch(node.lines.join('\n'), /stopped "slow"|refused/, 'the node was never told to stop nor refused: it claimed its tasks back')
