@@ -11,7 +11,7 @@
 // only that project and writes only the output folder.
 import { basename } from 'node:path'
 import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
-import { explainFailure, type WrittenFrame } from './blender-output.ts'
+import { explainFailure, missingField, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
@@ -271,6 +271,7 @@ export class RenderNode {
             ...(current !== null && current !== undefined ? { current } : {}),
             ...(run.output ? { output: run.output } : {}),
             ...(run.preview ? { preview: run.preview } : {}),
+            ...missingField(run.blender?.output),
           })
           if (reply.cancel) this.cancel(run, 'the server asked to stop it')
         } catch (err) {
@@ -314,7 +315,7 @@ export class RenderNode {
         const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
         if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.slots.fillReady() })
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
-        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
+        delivered = await this.deliver(run, 'done', () => ({ frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}), ...missingField(run.blender?.output) }))
         this.log(`finished "${run.task.name}" frames ${run.task.frames[0]}–${run.task.frames[run.task.frames.length - 1]} in ${exit.seconds.toFixed(1)} s`)
         return
       }
@@ -330,6 +331,7 @@ export class RenderNode {
         free: this.freeAfter(),
         message: message.slice(0, 2000),
         logTail: (output?.tail() ?? '').slice(-20000),
+        ...missingField(output),
       }))
     } finally {
       this.runs.delete(run)

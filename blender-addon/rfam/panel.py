@@ -161,6 +161,11 @@ def draw_asset_view(layout, context, view):
         wrapped(layout, context,
                 "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
     draw_dependencies(layout, context, view)
+    if meta.get("renderWarnings"):
+        box = layout.box()
+        box.label(text="Its latest render was missing something:", icon='ERROR')
+        for warning in meta["renderWarnings"]:
+            wrapped(box, context, warning["message"])
     draw_render_stats(layout, context, meta)
 
 
@@ -281,8 +286,13 @@ def draw_job(layout, context, job, active):
         col.label(text="%s a frame" % render_stats.duration(job["meanFrameSeconds"]))
     if active and job.get("estimatedSecondsLeft") is not None:
         col.label(text="About %s left" % render_stats.duration(job["estimatedSecondsLeft"]))
+    warnings = job.get("warnings") or []
     if job.get("message"):
-        wrapped(box, context, job["message"], 'INFO')
+        wrapped(box, context, job["message"], 'ERROR' if warnings else 'INFO')
+    # What spoils it: found in the file when sent, and what the nodes rendered without.
+    for warning in warnings:
+        if warning["message"] != job.get("message"):
+            wrapped(box, context, warning["message"], 'ERROR')
     failure = job.get("lastFailure")
     if failure:
         where = "A frame" if failure.get("frame") is None else "Frame %d" % failure["frame"]

@@ -85,6 +85,15 @@ export type NodeName = string
  */
 export type NodeSession = string
 /**
+ * External files the .blend uses that Blender did not find when the node loaded it (it renders without them): the job and its asset get a warning for each.
+ *
+ * @maxItems 100
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "MissingPieces".
+ */
+export type MissingPieces = MissingPiece[]
+/**
  * Frames written since the last message, with their time and peak memory.
  *
  * @maxItems 100000
@@ -379,6 +388,12 @@ export interface Asset {
    */
   frameEnd?: number
   renderStats?: RenderStats
+  /**
+   * What the latest render of it rendered without (libraries, textures, caches, fonts Blender did not find), written by the farm; gone once a render of it misses nothing.
+   *
+   * @maxItems 100
+   */
+  renderWarnings?: FileWarning[]
 }
 /**
  * Render times written back by the farm, so students see which files are slow.
@@ -418,6 +433,45 @@ export interface RenderSample {
    * Render node that did it.
    */
   node?: string
+}
+/**
+ * Something about a file that spoils its render: said before a job is sent (the render form, the add-on) and kept on the job and its asset.
+ *
+ * This interface was referenced by `RenderSettings`'s JSON-Schema
+ * via the `definition` "FileWarning".
+ */
+export interface FileWarning {
+  /**
+   * What it is, for clients that say it in their own words (the web UI's language files: render:warn-<code>).
+   */
+  code:
+    | 'no-camera'
+    | 'movie-for-frames'
+    | 'picture-for-video'
+    | 'denoise-unsupported'
+    | 'missing-library'
+    | 'missing-file'
+    | 'library-outside'
+  /**
+   * The warning in English, with what to do.
+   */
+  message: string
+  /**
+   * Only for a job of frames, or only for one video; missing: always.
+   */
+  when?: 'frames' | 'video'
+  /**
+   * The missing or outside file as the .blend names it (missing-library, missing-file, library-outside).
+   */
+  path?: string
+  /**
+   * How many (nodes that cannot denoise, files missing).
+   */
+  count?: number
+  /**
+   * Out of how many (the farm's nodes, for denoise-unsupported).
+   */
+  of?: number
 }
 /**
  * POST /api/projects/:project/checkpoints/<path>: where the copy of the asset's file was made.
@@ -879,45 +933,6 @@ export interface RenderSettings {
    * Cycles renders with denoising on (a node's Blender needs OpenImageDenoise for it).
    */
   denoising: boolean
-}
-/**
- * Something about a file that spoils its render: said before a job is sent (the render form, the add-on) and kept on the job and its asset.
- *
- * This interface was referenced by `RenderSettings`'s JSON-Schema
- * via the `definition` "FileWarning".
- */
-export interface FileWarning {
-  /**
-   * What it is, for clients that say it in their own words (the web UI's language files: render:warn-<code>).
-   */
-  code:
-    | 'no-camera'
-    | 'movie-for-frames'
-    | 'picture-for-video'
-    | 'denoise-unsupported'
-    | 'missing-library'
-    | 'missing-file'
-    | 'library-outside'
-  /**
-   * The warning in English, with what to do.
-   */
-  message: string
-  /**
-   * Only for a job of frames, or only for one video; missing: always.
-   */
-  when?: 'frames' | 'video'
-  /**
-   * The missing or outside file as the .blend names it (missing-library, missing-file, library-outside).
-   */
-  path?: string
-  /**
-   * How many (nodes that cannot denoise, files missing).
-   */
-  count?: number
-  /**
-   * Out of how many (the farm's nodes, for denoise-unsupported).
-   */
-  of?: number
 }
 /**
  * This interface was referenced by `Job`'s JSON-Schema
@@ -1421,6 +1436,20 @@ export interface RunRef {
    */
   tasks: [string, ...string[]]
 }
+export interface MissingPiece {
+  /**
+   * What it is.
+   */
+  kind: 'library' | 'image' | 'movie clip' | 'sound' | 'font' | 'cache file' | 'volume' | 'file'
+  /**
+   * Inside the project relative to it ('props/cake.blend'), elsewhere as the .blend stores it.
+   */
+  path: string
+  /**
+   * What needs it (nodes send at most 10): a library's linked collections or objects, an image's name, …
+   */
+  users: string[]
+}
 /**
  * <secrets>/farm-credentials.json: the farm credentials render nodes and prenodes may use, kept as hashes only. Add one with 'npm run farm -- credential <name>'; delete an entry to revoke it.
  *
@@ -1472,6 +1501,7 @@ export interface FarmDone {
    * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
   preview?: string
+  missing?: MissingPieces
 }
 /**
  * POST /api/farm/failed: the run stopped before writing every frame (Blender exited non-zero, crashed, or exited 0 without writing a frame). Frames written before are kept.
@@ -1512,6 +1542,7 @@ export interface FarmFailed {
    * The last lines of Blender's output.
    */
   logTail: string
+  missing?: MissingPieces
 }
 /**
  * POST /api/farm/hello: a render node introduces itself (at start, and again whenever the server does not know its session). Tasks the server thinks it runs but it does not list are queued again.
@@ -1699,6 +1730,7 @@ export interface FarmReport {
    * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
   preview?: string
+  missing?: MissingPieces
 }
 /**
  * Reply to a hello: the node's session and the timing the server wants.

@@ -2,11 +2,11 @@
 // renders), as they see them, and the previews shown with them. The first runs of a new job are
 // sized from earlier renders of its file. Part of the farm (farm.ts, the facade the routes call).
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { posix } from 'node:path'
+import { isAbsolute, posix, relative, sep } from 'node:path'
 import type { Job, JobCreate, JobUpdate, JobView, RenderSettingsView } from '../../schemas/generated/types.ts'
 import { notABlend } from '../blend/blend-refusal.ts'
 import { BlendFileError } from '../blend/blend-error.ts'
-import { readBlendInfo } from '../blend/read-blend-links.ts'
+import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { fileLinks } from '../store/blend-links.ts'
 import { sweepFolder } from '../store/temp-files.ts'
@@ -65,8 +65,14 @@ export class FarmJobs {
       if (err instanceof BlendFileError) throw notABlend(err, rel)
       throw err
     }
-    const links = fileLinks(this.ctx.deps.resolveNamedPath(info.directory), rel, facts.libraries)
-    const warn = (video?: boolean): FileWarning[] => fileWarnings({ render: facts.render, missing: links.missing, outside: links.outside, denoise: this.denoisers(), video })
+    const root = this.ctx.deps.resolveNamedPath(info.directory)
+    const links = fileLinks(root, rel, facts.libraries)
+    // A missing library inside the project is named by its path there, as the node names it.
+    const shown = (lib: string) => {
+      const inside = relative(root, resolveLibraryPath(abs, lib))
+      return inside.startsWith('..') || isAbsolute(inside) ? lib : inside.split(sep).join('/')
+    }
+    const warn = (video?: boolean): FileWarning[] => fileWarnings({ render: facts.render, missing: links.missing.map(shown), outside: links.outside.filter((l) => !links.missing.includes(l)), denoise: this.denoisers(), video })
     return { info, rel, paths, render: facts.render, warn }
   }
 

@@ -4,7 +4,7 @@
 // them). Each warning is an English sentence with what to do, plus a code and the values in it, so
 // the web UI can say it in the student's language. The render form shows them before Render is
 // pressed; the job keeps them (job.warnings), with what nodes report while rendering.
-import type { FileWarning, RenderSettings } from '../../schemas/generated/types.ts'
+import type { FileWarning, Job, MissingPiece, RenderSettings } from '../../schemas/generated/types.ts'
 
 export type { FileWarning }
 
@@ -37,6 +37,59 @@ const FORMAT_NAMES: Record<string, string> = {
 
 export function formatName (format: string): string {
   return FORMAT_NAMES[format] ?? format.replace(/_/g, ' ')
+}
+
+const MISSING_CODES = new Set<FileWarning['code']>(['missing-library', 'missing-file'])
+
+/** "Cake", "Cake and Plate", "Cake, Plate and Fork": what a missing piece takes out of the picture. */
+function names (users: string[]): string {
+  const list = users.slice(0, 5)
+  return list.length < 2 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`
+}
+
+/** What a node found missing when it loaded the file, as the job's (and the asset's) warning. */
+export function pieceWarning (piece: MissingPiece): FileWarning {
+  const fix = 'Put it back where it was, or in Blender find it again (File > External Data > Find Missing Files), save, and render again.'
+  if (piece.kind === 'library') {
+    const lost = piece.users.length > 0 ? `${names(piece.users)} ${piece.users.length === 1 ? 'is' : 'are'} not in the picture` : 'what it holds is not in the picture'
+    return { code: 'missing-library', path: piece.path, message: `Rendered, but ${piece.path} is missing: ${lost}. ${fix}` }
+  }
+  const user = piece.users.length > 0 ? ` (used by ${names(piece.users)})` : ''
+  return { code: 'missing-file', path: piece.path, message: `Rendered, but the ${piece.kind} ${piece.path}${user} is missing: what uses it looks wrong in the picture, or is not there. ${fix}` }
+}
+
+/**
+ * Adds what a node found missing to a job's warnings, each file once (the node's sentence replaces
+ * one said when the job was sent: it knows what the picture lacks). Returns whether anything changed.
+ */
+export function addPieces (job: Job, pieces: MissingPiece[]): boolean {
+  const warnings = job.warnings ?? []
+  let changed = false
+  for (const piece of pieces) {
+    const w = pieceWarning(piece)
+    const at = warnings.findIndex((x) => x.path === w.path && MISSING_CODES.has(x.code))
+    if (at >= 0 && warnings[at]!.message === w.message) continue
+    if (at >= 0) warnings[at] = w
+    else if (warnings.length < 100) warnings.push(w)
+    else continue
+    changed = true
+  }
+  if (changed) job.warnings = warnings
+  return changed
+}
+
+/** The warnings about files that were missing (the ones an asset keeps). */
+export function missingWarnings (job: Job): FileWarning[] {
+  return (job.warnings ?? []).filter((w) => MISSING_CODES.has(w.code))
+}
+
+/** What a job that rendered every frame says: that it did, and what it rendered without. */
+export function renderedMessage (job: Job): string {
+  const missing = missingWarnings(job)
+  if (missing.length === 0) return 'Every frame was rendered.'
+  if (missing.length === 1) return missing[0]!.message.replace(/ (Put it back|Put the file back).*$/, '')
+  const list = missing.slice(0, 3).map((w) => w.path).join(', ') + (missing.length > 3 ? ', …' : '')
+  return `Rendered, but ${missing.length} files it uses are missing (${list}): the pictures lack what they hold. See the warnings.`
 }
 
 export function fileWarnings (input: WarningInput): FileWarning[] {
@@ -83,7 +136,6 @@ export function fileWarnings (input: WarningInput): FileWarning[] {
     })
   }
   for (const path of input.outside ?? []) {
-    if (input.missing?.includes(path)) continue
     out.push({
       code: 'library-outside',
       path,

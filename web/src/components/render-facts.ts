@@ -53,10 +53,13 @@ export function settingsSummary (s: RenderSettings, frames = frameCount(s.frameS
   })
 }
 
-/** A warning in the student's language (the server's English sentence when there is no translation). */
+/**
+ * A warning in the student's language: in English the server's own sentence (it can say more, such
+ * as what a missing library held), in another language the language file's, else the server's.
+ */
 export function warningText (w: FileWarning, s?: RenderSettings | null): string {
   const key = `render:warn-${w.code}`
-  return !i18n.has(key)
+  return i18n.code === 'en' || !i18n.has(key)
     ? w.message
     : t(key, {
       scene: s?.scene ?? '',
