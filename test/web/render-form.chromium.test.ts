@@ -1,8 +1,10 @@
 // The render form in a real browser against the real server and the demo's real .blend files: the
 // frames start as the file's own (read by the server from the .blend: the intro shot is 96 frames),
 // what the file renders is said in plain words, a movie file sent as frames is warned about before
-// Render is pressed, and only frames chosen on purpose are remembered on the asset.
+// Render is pressed, only frames chosen on purpose are remembered on the asset, and a file that is
+// no .blend is refused in the server's words.
 import t from 'tap'
+import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
@@ -64,4 +66,14 @@ t.test('the form offers the file\'s frames and says what would spoil the render'
   await page.locator('rfam-job-card').filter({ hasText: '0 of 96 frames done' }).waitFor()
   t.match(sidecar(), { frameStart: 10, frameEnd: 20 }, 'rendering the file\'s own range leaves the remembered one as it was')
   t.same(errors, [], 'no errors in the page')
+
+  // A file named .blend that is none: the server's sentence, before and after Render.
+  writeFileSync(join(server.projectDir(), 'shots', 'garbled.blend'), Buffer.from('0b1e2d3c4b5a69788796a5b4c3d2e1f0', 'hex'))
+  await form.getByLabel('Show every .blend file').check()
+  await form.getByLabel('File to render').selectOption('shots/garbled.blend')
+  await form.getByText('"shots/garbled.blend" is not a .blend file: it starts with the bytes 0b 1e 2d 3c', { exact: false }).first().waitFor()
+  await form.getByRole('button', { name: 'Render' }).click()
+  await until('the refusal is shown', async () => /save it as shots\/garbled\.blend \(File > Save As\), then try again\./.test(await form.getByRole('alert').first().textContent() ?? ''))
+  t.pass('a file that is no .blend is refused with what to do')
+  t.same(errors.filter((e) => !/status of 400/.test(e)), [], 'no errors in the page but the browser\'s note of the 400s')
 })
