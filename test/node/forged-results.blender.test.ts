@@ -35,7 +35,7 @@ t.test('a node writing its frames somewhere the server cannot see them: they do 
   const failed = await finished(job.id)
   t.equal(failed.status, 'failed', 'the job does not complete')
   t.equal(failed.counts.done, 0, 'no frame counted')
-  t.match(failed.lastFailure!.message, /not on the share: renders\/tiny\/0001\.png does not exist/)
+  t.match(failed.lastFailure!.message, /not on the share: renders\/shots\/tiny\/0001\.png does not exist/)
   t.notOk(existsSync(join(s.projectDir(), 'renders', 'shots', 'tiny')), 'indeed nothing reached the server\'s share')
   t.ok(readdirSync(join(elsewhere, 'demo', 'renders', 'shots', 'tiny')).includes('0001.png'), 'while the node did render')
 })
