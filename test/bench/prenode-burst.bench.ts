@@ -93,7 +93,7 @@ try {
   ui.stdin!.write('burst\n')
   const cpuBefore = cpuSeconds(server.child.pid!)
   const started = performance.now()
-  const renders = join(config.shares.resolve('data::demo'), 'renders', 'burst')
+  const renders = join(config.shares.resolve('data::demo'), 'renders', 'shots', 'burst')
   mkdirSync(renders, { recursive: true })
   const outcomes = await Promise.all(Array.from({ length: NODES }, (_, i) => singleUseNode(url, credential, `burst-${i}`, renders)))
   const burstSeconds = (performance.now() - started) / 1000
