@@ -58,3 +58,10 @@ export class ServerClient implements FarmSender {
     return data as T
   }
 }
+
+/** A failed call in words, with the cause fetch hides behind "fetch failed" (ECONNREFUSED, …). */
+export function describeCallError (err: unknown): string {
+  const e = err as Error & { cause?: { code?: string, message?: string } }
+  const cause = e.cause?.code ?? e.cause?.message
+  return cause ? `${e.message} (${cause})` : e.message
+}

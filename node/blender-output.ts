@@ -1,7 +1,10 @@
 // Reads Blender's output line by line: which frame it renders, the peak memory it reports
 // ('Fra:12 Mem:310.5M (Peak 402.1M) | …'), each frame written (our 'RFAM_WRITTEN <frame> <path>'
 // line), previews made of it ('RFAM_PREVIEW <path>'), its 'Error:' lines, a refusal by the path
-// check ('RFAM_REFUSED <sentence>'), and the last lines for a failure report.
+// check ('RFAM_REFUSED <sentence>'), the files the loaded .blend uses that are not there
+// ('RFAM_MISSING <json>'), and the last lines for a failure report.
+import type { MissingPieces } from '../schemas/generated/types.ts'
+
 export interface WrittenFrame {
   frame: number
   file: string
@@ -15,6 +18,7 @@ const PEAK = /\(Peak ([\d.]+)([KMG])\)/
 const WRITTEN = /^RFAM_WRITTEN (-?\d+) ([\d.]+) (.*)$/
 const PREVIEW = /^RFAM_PREVIEW (.+)$/
 const REFUSED = /^RFAM_REFUSED (.+)$/
+const MISSING = /^RFAM_MISSING (\[.*\])$/
 const TAIL_LINES = 50
 
 export class BlenderOutput {
@@ -25,6 +29,8 @@ export class BlenderOutput {
   readonly errors: string[] = []
   /** Why the file was refused before rendering (the path check's sentence), if it was. */
   refused: string | null = null
+  /** Files the loaded .blend uses that Blender did not find (cleared when the file is loaded again). */
+  missing: MissingPieces = []
   private readonly lines: string[] = []
   private peak: number | undefined
 
@@ -44,6 +50,8 @@ export class BlenderOutput {
     if (text.startsWith('Error:') || /^Error /.test(text)) this.errors.push(text.trim())
     const refused = REFUSED.exec(text)
     if (refused) this.refused = refused[1]!.trim()
+    const missing = MISSING.exec(text)
+    if (missing) this.missing = missingPieces(missing[1]!)
     const preview = PREVIEW.exec(text)
     if (preview) this.preview = preview[1]!.trim()
     const written = WRITTEN.exec(text)
@@ -65,6 +73,26 @@ export class BlenderOutput {
   tail (): string {
     return this.lines.join('\n')
   }
+}
+
+/** The pieces a 'RFAM_MISSING' line lists, kept to the protocol's bounds; nothing for a line that is not such a list. */
+export function missingPieces (json: string): MissingPieces {
+  let list: unknown
+  try { list = JSON.parse(json) } catch { return [] }
+  if (!Array.isArray(list)) return []
+  const text = (v: unknown, max: number) => (typeof v === 'string' ? v.slice(0, max) : '')
+  const kinds = new Set(['library', 'image', 'movie clip', 'sound', 'font', 'cache file', 'volume', 'file'])
+  return list.slice(0, 100).flatMap((p: { kind?: unknown, path?: unknown, users?: unknown }) => {
+    const path = text(p?.path, 4096)
+    if (!path || !kinds.has(p.kind as string)) return []
+    const users = Array.isArray(p.users) ? p.users.slice(0, 10).map((u) => text(u, 200)).filter(Boolean) : []
+    return [{ kind: p.kind as MissingPieces[number]['kind'], path, users }]
+  })
+}
+
+/** The `missing` field of a report, done or failed: what the run's Blender did not find, when anything. */
+export function missingField (output: BlenderOutput | undefined): { missing?: MissingPieces } {
+  return output && output.missing.length > 0 ? { missing: output.missing } : {}
 }
 
 /** A sentence a student can act on, from how Blender ended and what it printed. */

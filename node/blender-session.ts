@@ -96,7 +96,10 @@ export class BlenderSession {
     const started = performance.now()
     const done = new Promise<BlenderExit>((resolve) => { this.waiting = { resolve, started } })
     if (this.alive) {
-      if (source.job !== this.loaded?.job || source.stamp !== this.loaded.stamp) this.process.send('LOAD')
+      if (source.job !== this.loaded?.job || source.stamp !== this.loaded.stamp) {
+        this.output.missing = [] // said again for the file as loaded now
+        this.process.send('LOAD')
+      }
       this.loaded = source
       this.process.send(`RENDER ${frames.join(' ')}`)
     } else {

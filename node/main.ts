@@ -10,6 +10,7 @@ import { join } from 'node:path'
 import { loadNodeConfig, NodeConfigError } from './config.ts'
 import { createLogger } from '../common/log.ts'
 import { NodeRefused, RenderNode } from './render-node.ts'
+import { blenderCanDenoise } from './blender-features.ts'
 import { probeSandbox } from './sandbox-probe.ts'
 
 const usage = 'Usage: npx tsx node/main.ts --config <node config file> [--single-use] [--name <node name>]'
@@ -50,11 +51,14 @@ async function main (argv: string[]): Promise<number> {
     log.fatal({ blender: config.blender, file: config.file }, 'cannot run Blender: set "blender" in the configuration file to the Blender executable')
     return 1
   }
+  const denoising = blenderCanDenoise(config.blender) // runs while the sandbox is tried
   const sandbox = probeSandbox({ bwrap: config.bwrap, blender: config.blender })
   if (sandbox.sandbox) log.info({ node: config.name, userNamespace: sandbox.sandbox.options.userNamespace }, 'Blender runs in a bubblewrap sandbox: it sees only the job\'s project and writes only its output folder')
   else log.warn({ node: config.name, reason: sandbox.said.reason }, 'no sandbox: the server gives this node work only if its farmSettings.allowUnsandboxedNodes is on')
   const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version
-  const node = new RenderNode(config, { version, blenderVersion: blender, sandbox, log })
+  const denoise = await denoising
+  if (denoise === false) log.warn({ node: config.name }, 'this Blender cannot denoise (no OpenImageDenoise): files with denoising on fail here, and the render form says so')
+  const node = new RenderNode(config, { version, blenderVersion: blender, sandbox, log, ...(denoise === undefined ? {} : { denoise }) })
   let signals = 0
   const onSignal = (signal: string) => {
     if (++signals > 1) process.exit(130)

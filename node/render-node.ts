@@ -11,7 +11,7 @@
 // only that project and writes only the output folder.
 import { basename } from 'node:path'
 import type { FarmDone, FarmTask, FarmWelcome, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
-import { explainFailure, type WrittenFrame } from './blender-output.ts'
+import { explainFailure, missingField, type WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
@@ -19,7 +19,7 @@ import { processesShareCores, type RenderNodeConfig } from './config.ts'
 import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
 import { Pacing } from './pacing.ts'
 import type { Sandbox } from './sandbox.ts'
-import { HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
+import { describeCallError, HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
 import { farmClient, type FarmClient } from '../common/farm-client.ts'
 import { createLogger, type Log } from '../common/log.ts'
 
@@ -45,6 +45,8 @@ type RunAbout = Pick<FarmDone, 'node' | 'session' | 'job' | 'tasks'>
 export interface RenderNodeOptions {
   version: string
   blenderVersion?: string
+  /** Whether its Blender can denoise (blender-features.ts); undefined: not known, not said. */
+  denoise?: boolean
   /** Blender's sandbox on this node (sandbox-probe.ts); null: none, as `said` tells the server. */
   sandbox?: { sandbox: Sandbox | null, said: NodeSandbox }
   /** Where the node's events go (fields: job, tasks, node, frames, project …); a pino logger by default. */
@@ -166,6 +168,7 @@ export class RenderNode {
         singleUse: this.config.singleUse,
         ...(processesShareCores(this.config.processes) ? { sharedCores: true } : {}),
         ...(this.options.sandbox ? { sandbox: this.options.sandbox.said } : {}),
+        ...(this.options.denoise === undefined ? {} : { denoise: this.options.denoise }),
         running: this.refs(),
       }, { signal: this.stopSignal.signal })
       this.session = welcome.session
@@ -201,7 +204,7 @@ export class RenderNode {
       }
     }
     const wait = this.pacing.backoff()
-    this.log.warn({ node: this.config.name, reason: describe(err), retrySeconds: Math.round(wait / 100) / 10 }, `trouble ${what}`)
+    this.log.warn({ node: this.config.name, reason: describeCallError(err), retrySeconds: Math.round(wait / 100) / 10 }, `trouble ${what}`)
     await this.pacing.sleep(wait)
   }
 
@@ -273,6 +276,7 @@ export class RenderNode {
             ...(current !== null && current !== undefined ? { current } : {}),
             ...(run.output ? { output: run.output } : {}),
             ...(run.preview ? { preview: run.preview } : {}),
+            ...missingField(run.blender?.output),
           })
           if (reply.cancel) this.cancel(run, 'the server asked to stop it')
         } catch (err) {
@@ -316,7 +320,7 @@ export class RenderNode {
         const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
         if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.slots.fillReady() })
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
-        delivered = await this.deliver(run, 'done', (about) => this.client.farmDone({ ...about, frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}) }))
+        delivered = await this.deliver(run, 'done', (about) => this.client.farmDone({ ...about, frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}), ...missingField(run.blender?.output) }))
         this.log.info({ ...this.ids(run.task), seconds: Math.round(exit.seconds * 10) / 10 }, 'run finished')
         return
       }
@@ -333,6 +337,7 @@ export class RenderNode {
         free: this.freeAfter(),
         message: message.slice(0, 2000),
         logTail: (output?.tail() ?? '').slice(-20000),
+        ...missingField(output),
       }))
     } finally {
       this.runs.delete(run)
@@ -386,11 +391,4 @@ export class RenderNode {
     }
     return null
   }
-}
-
-/** An error in words, with the cause fetch hides behind "fetch failed" (ECONNREFUSED, …). */
-function describe (err: unknown): string {
-  const e = err as Error & { cause?: { code?: string, message?: string } }
-  const cause = e.cause?.code ?? e.cause?.message
-  return cause ? `${e.message} (${cause})` : e.message
 }

@@ -7,7 +7,7 @@
 // which each reply says; until the prenode knows it (at start, after a poll timed out) it asks
 // without waiting.
 import type { FarmPrenodeJob } from '../schemas/generated/types.ts'
-import { HELD_MARGIN_MS, ServerClient, ServerError, ServerTimeout } from '../common/farm-call.ts'
+import { describeCallError, HELD_MARGIN_MS, ServerClient, ServerError, ServerTimeout } from '../common/farm-call.ts'
 import { farmClient, type FarmClient } from '../common/farm-client.ts'
 import { createLogger, type Log } from '../common/log.ts'
 import { batchOf, substitute } from './batch.ts'
@@ -146,7 +146,7 @@ export class Prenode {
     const wait = this.backoff()
     if (this.outageSince === null) {
       this.outageSince = Date.now()
-      const why = err instanceof ServerError ? `it answered ${err.status}: ${err.message}` : (err as Error).cause ? `${(err as Error).message} (${String(((err as Error).cause as Error).message ?? (err as Error).cause)})` : (err as Error).message
+      const why = err instanceof ServerError ? `it answered ${err.status}: ${err.message}` : describeCallError(err)
       this.log.warn({ prenode: this.settings.name, reason: why, retryMaxSeconds: this.settings.retrySeconds * 10 }, `cannot reach the server ${what}: trying again with back-off, quietly until it answers`)
     }
     await this.sleep(wait)

@@ -236,6 +236,13 @@ def create_job(project, body):
                 reply_schema="api-job-view.schema.json")
 
 
+def get_render_settings(project, path):
+    """What a .blend of the project renders, read from the file: the render form's defaults. GET
+    /api/projects/:project/render-settings/*"""
+    return Call("GET", "/api/projects/%s/render-settings/%s" % (_seg(project), _rest(path)),
+                reply_schema="api-render-settings.schema.json")
+
+
 def list_jobs(project):
     """The project's jobs, newest first, and the farm's state. GET /api/projects/:project/jobs"""
     return Call("GET", "/api/projects/%s/jobs" % (_seg(project),), reply_schema="api-job-list.schema.json")

@@ -129,6 +129,55 @@ def find(project, output_dir=None):
     return found
 
 
+def _rfam_op_shown(project, absolute, raw):
+    """A path as the student knows it: inside the project relative to it ('props/cake.blend'),
+    elsewhere as the .blend stores it."""
+    if _rfam_op_inside(project, absolute):
+        return os.path.relpath(os.path.realpath(absolute), os.path.realpath(project)).replace(os.sep, "/")
+    return raw
+
+
+def _rfam_op_linked_from(library):
+    """Names of what a library should have brought: its collections, else its objects (at most 5)."""
+    for collection in (bpy.data.collections, bpy.data.objects):
+        names = [block.name for block in collection if block.library == library]
+        if names:
+            return names[:5]
+    return []
+
+
+def find_missing(project):
+    """External files the open .blend uses that are not there (Blender renders without them, and
+    says little): a list of {"kind", "path", "users"}. kind: "library", "image", "font", "sound",
+    "movie clip", "cache file", "volume" or "file"; path: inside the project relative to it, elsewhere
+    as stored; users: what needs it (a library: the linked collections or objects it should have
+    brought; anything else: the data-block that loads it)."""
+    found = []
+    seen = set()
+    for collection, kind in EXTERNAL_KINDS:
+        for block in getattr(bpy.data, collection, []):
+            if collection == "images" and block.users == 0:
+                continue
+            for raw in external_paths(block, collection):
+                absolute = os.path.normpath(bpy.path.abspath(raw, library=block.library))
+                if absolute in seen:
+                    continue
+                seen.add(absolute)
+                if os.path.exists(absolute):
+                    continue
+                library = collection == "libraries"
+                found.append({"kind": "library" if library else kind, "path": _rfam_op_shown(project, absolute, raw),
+                              "users": _rfam_op_linked_from(block) if library else [block.name]})
+    for absolute in bpy.utils.blend_paths(absolute=True, packed=False, local=False):
+        absolute = os.path.normpath(absolute)
+        if absolute in seen or "<UDIM>" in absolute or "<UVTILE>" in absolute or "#" in os.path.basename(absolute):
+            continue
+        seen.add(absolute)
+        if not os.path.exists(absolute):
+            found.append({"kind": "file", "path": _rfam_op_shown(project, absolute, absolute), "users": []})
+    return found
+
+
 def listing(found):
     """What reaches outside, for a sentence: at most RFAM_OP_SHOWN, then how many more."""
     items = ["%s %s" % (what, shown) for what, shown in found[:RFAM_OP_SHOWN]]

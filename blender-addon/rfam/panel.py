@@ -165,6 +165,11 @@ def draw_asset_view(layout, context, view):
         wrapped(layout, context,
                 "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
     draw_dependencies(layout, context, view)
+    if meta.get("renderWarnings"):
+        box = layout.box()
+        box.label(text="Its latest render was missing something:", icon='ERROR')
+        for warning in meta["renderWarnings"]:
+            wrapped(box, context, warning["message"])
     draw_render_stats(layout, context, meta)
 
 
@@ -229,6 +234,7 @@ def draw_render(layout, context):
     col = layout.column(align=True)
     step = " (every %d)" % scene.frame_step if scene.frame_step != 1 else ""
     wrapped(col, context, "Frames %d–%d%s of the scene '%s'" % (scene.frame_start, scene.frame_end, step, scene.name))
+    wrapped(col, context, settings_summary(scene), 'RENDER_STILL')
     col.prop(s, "render_video")
     row = col.split(factor=0.62, align=True)
     row.prop(s, "render_own_priority")
@@ -246,6 +252,24 @@ def draw_render(layout, context):
     if cache.preview_icon:
         layout.label(text="Last frame:")
         layout.template_icon(icon_value=cache.preview_icon, scale=6.0)
+
+
+ENGINES = {"CYCLES": "Cycles", "BLENDER_EEVEE": "Eevee", "BLENDER_EEVEE_NEXT": "Eevee",
+           "BLENDER_WORKBENCH": "Workbench"}
+
+
+def settings_summary(scene):
+    """What the farm will render, in the words the web UI uses: "96 frames, 24 fps, 1920×1080, Cycles"."""
+    r = scene.render
+    frames = render_stats.frame_count(scene.frame_start, scene.frame_end, scene.frame_step)
+    fps = r.fps / r.fps_base
+    size = "%d×%d" % (r.resolution_x, r.resolution_y)
+    if r.resolution_percentage != 100:
+        size += " at %d %% (%d×%d)" % (r.resolution_percentage, r.resolution_x * r.resolution_percentage // 100,
+                                       r.resolution_y * r.resolution_percentage // 100)
+    rate = ("%.3f" % fps).rstrip("0").rstrip(".")
+    engine = ENGINES.get(r.engine, r.engine.title())
+    return "%d frame%s, %s fps, %s, %s" % (frames, "" if frames == 1 else "s", rate, size, engine)
 
 
 def draw_preflight(layout, context):
@@ -282,8 +306,13 @@ def draw_job(layout, context, job, active):
         col.label(text="%s a frame" % render_stats.duration(job["meanFrameSeconds"]))
     if active and job.get("estimatedSecondsLeft") is not None:
         col.label(text="About %s left" % render_stats.duration(job["estimatedSecondsLeft"]))
+    warnings = job.get("warnings") or []
     if job.get("message"):
-        wrapped(box, context, job["message"], 'INFO')
+        wrapped(box, context, job["message"], 'ERROR' if warnings else 'INFO')
+    # What spoils it: found in the file when sent, and what the nodes rendered without.
+    for warning in warnings:
+        if warning["message"] != job.get("message"):
+            wrapped(box, context, warning["message"], 'ERROR')
     failure = job.get("lastFailure")
     if failure:
         where = "A frame" if failure.get("frame") is None else "Frame %d" % failure["frame"]

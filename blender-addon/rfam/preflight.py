@@ -170,10 +170,11 @@ def file_problems(root, reported=None):
 def outside_problems(loc, reported):
     """What a render node refuses before rendering (outside_paths.py, which nodes run too), in the
     node's words, less the files said above already: File Output nodes writing outside the output
-    folder a job sent from here gets (renders/<file name>/)."""
-    name = re.sub(r"\.blend$", "", os.path.basename(loc.path), flags=re.IGNORECASE)
-    found = [(what, shown) for what, shown in outside_paths.find(loc.root, os.path.join(loc.root, "renders", name))
-             if shown not in reported]
+    folder a job sent from here gets (renders/<its path in the project without .blend>/, as the
+    server makes it)."""
+    name = re.sub(r"\.blend$", "", loc.path, flags=re.IGNORECASE)
+    output = os.path.join(loc.root, "renders", *name.split("/"))
+    found = [(what, shown) for what, shown in outside_paths.find(loc.root, output) if shown not in reported]
     if not found:
         return []
     fix = outside_paths.advice(found, "renders/%s/" % name)

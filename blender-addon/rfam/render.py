@@ -101,8 +101,14 @@ def _got_job(reply, generation, status_before):
     finished = status_before in ACTIVE and not is_active(job)
     fetch_preview(job, again=finished)   # the last frame may have changed under the same URL
     if finished:
-        say("The render job '%s' is %s." % (job["name"], job["status"]),
-            'INFO' if job["status"] == "completed" else 'WARNING')
+        missed = [w for w in job.get("warnings") or [] if w["code"] in ("missing-library", "missing-file")]
+        if job["status"] == "completed" and missed:
+            # "Rendered, but props/cake.blend is missing: Cake is not in the picture."
+            said = job.get("message") or missed[0]["message"]
+            say("The render job '%s' is completed. %s" % (job["name"], said), 'WARNING')
+        else:
+            say("The render job '%s' is %s." % (job["name"], job["status"]),
+                'INFO' if job["status"] == "completed" else 'WARNING')
         if _on_job_finished is not None:
             _on_job_finished()        # new render statistics
     redraw()
@@ -213,7 +219,10 @@ def _submitted(reply):
     job.pop("tasks", None)
     cache.jobs.insert(0, job)
     follow(job)
-    say("Render job '%s' sent: %d frame(s), status %s." % (job["name"], job["counts"]["frames"], job["status"]))
+    warnings = job.get("warnings") or []
+    watch = " Watch out: " + warnings[0]["message"] if warnings else ""
+    say("Render job '%s' sent: %d frame(s), status %s.%s"
+        % (job["name"], job["counts"]["frames"], job["status"], watch), 'WARNING' if warnings else 'INFO')
 
 
 class RFAM_OT_cancel_render(bpy.types.Operator):

@@ -354,6 +354,25 @@ class AddonTest(unittest.TestCase):
         self.assertEqual(cache().asset["path"], "props/cake_copy.blend")
         result("registered", cache().asset["path"])
 
+    def test_12b_a_file_that_is_not_a_blend_is_refused_in_the_servers_words(self):
+        root = cache().location.root
+        copy = os.path.join(root, "props", "cake_copy.blend")
+        garbled = os.path.join(root, "props", "garbled.blend")
+        bpy.ops.wm.save_as_mainfile(filepath=garbled)
+        settle(lambda: cache().file_status != 'loading')
+        self.assertEqual(cache().file_status, 'not_asset', cache().file_error)
+        with open(garbled, "wb") as f:          # a sync tool, a full disk: the bytes on disk are not a .blend
+            f.write(bytes(range(7, 250, 3)))
+        rfam.state.ui().new_type = "prop"
+        bpy.ops.rfam.register_asset()
+        settle()
+        self.assertEqual(cache().file_status, 'not_asset')
+        self.assertIn('"props/garbled.blend" is not a .blend file', cache().message)
+        self.assertIn("save it as props/garbled.blend (File > Save As)", cache().message)
+        result("garbledMessage", cache().message)
+        bpy.ops.wm.save_as_mainfile(filepath=copy)      # back to the registered file for the steps below
+        settle(lambda: cache().file_status == 'asset')
+
     def test_13_preflight_finds_planted_problems_in_a_saved_file(self):
         root = cache().location.root
         os.makedirs(os.path.join(root, "textures"), exist_ok=True)
@@ -451,6 +470,7 @@ class AddonTest(unittest.TestCase):
         self.assertEqual(job["counts"]["done"], 3)
         result("statuses", sorted(statuses))
         text = drawn(rfam.panel.draw_render).texts()
+        self.assertIn("3 frames, 24 fps, 64×36, ", text, "what the farm renders, in plain words")
         self.assertIn("3 of 3 frames done (100%)", text)
         self.assertIn("a frame", text)
         self.assertIn("The render job 'Cake copy' is completed.", cache().message)
@@ -491,6 +511,26 @@ class AddonTest(unittest.TestCase):
         self.assertEqual(bpy.ops.rfam.copy_log(), {'FINISHED'})   # (background Blender has no clipboard)
         result("failure", failure["message"])
         bpy.context.scene.cycles.use_denoising = False
+
+    def test_16b_what_a_render_was_missing_shows_in_the_panel(self):
+        # As the server sends a job that rendered without a library, and the asset that keeps it.
+        said = "Rendered, but props/cake.blend is missing: Cake is not in the picture. Put it back where it was."
+        warning = {"code": "missing-library", "path": "props/cake.blend", "message": said}
+        saved_job, saved_asset = cache().job, cache().asset
+        try:
+            cache().job = {"id": "0" * 8, "name": "Party", "status": "completed", "message": said.split(" Put")[0],
+                           "counts": {"done": 2, "frames": 2, "failed": 0}, "progress": 1.0, "nodes": [],
+                           "meanFrameSeconds": 1.0, "warnings": [warning], "canChange": True}
+            text = drawn(rfam.panel.draw_render).texts()
+            self.assertIn("Rendered, but props/cake.blend is missing: Cake is not in the picture.", text)
+            self.assertIn("Put it back where it was.", text, "the warning with what to do")
+            if saved_asset is not None:
+                cache().asset = dict(saved_asset, meta=dict(saved_asset["meta"], renderWarnings=[warning]))
+                text = drawn(rfam.panel.draw_asset).texts()
+                self.assertIn("Its latest render was missing something:", text)
+                self.assertIn("Cake is not in the picture.", text)
+        finally:
+            cache().job, cache().asset = saved_job, saved_asset
 
     @unittest.skipUnless(ARGS.get("farm"), "no render node in this run")
     def test_17_a_render_can_be_cancelled_by_who_started_it_not_by_a_teammate(self):

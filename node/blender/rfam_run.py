@@ -97,6 +97,21 @@ def check_paths(blend, place, checker):
     end(1)
 
 
+def report_missing(blend, place, checker):
+    """Prints `RFAM_MISSING <json>`: the external files the loaded .blend uses that are not there
+    (outside_paths.find_missing), so the job can say it rendered without them; nothing when none
+    are missing, or when there is no file or place."""
+    if not blend or not place or place.get("project") is None:
+        return
+    try:
+        missing = _load_checker(checker).find_missing(place["project"])
+    except Exception as e:
+        print("RFAM: could not list missing files: %s" % e, flush=True)
+        return
+    if missing:
+        print("RFAM_MISSING " + json.dumps(missing[:100]), flush=True)
+
+
 def read_lines(fd, put):
     """Reads lines (without their newline) from a file descriptor until it closes, each to put()."""
     buf = b""

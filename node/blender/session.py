@@ -23,7 +23,8 @@ Commands on stdin, one a line:
                             another file (a Blender started without one) and its place;
                             both print `RFAM_LOADED`.
 Prints `RFAM_READY <file format>` once set up, and `RFAM_REFUSED <sentence>` (exit code 1) for a file
-whose paths reach outside its project. A failure ends Blender with exit code 1 (Blender has printed
+whose paths reach outside its project; after each file loads, `RFAM_MISSING <json>` when files it
+uses are not there (rfam_run.report_missing). A failure ends Blender with exit code 1 (Blender has printed
 its 'Error:' line). When stdin closes (the node ends the session, or dies) Blender exits at once, even
 in the middle of a frame.
 """
@@ -80,6 +81,7 @@ class Session:
 
     def check(self):
         rfam_run.check_paths(bpy.data.filepath, self.place, self.checker)
+        rfam_run.report_missing(bpy.data.filepath, self.place, self.checker)
 
     def load(self, text):
         try:

@@ -11,7 +11,8 @@ range, and video_render.py after them:
 "outputShown": the run's place (for the path check, rfam_run.refusal), "outsidePaths": the
 add-on's outside_paths.py}.
 
-Checks the file's paths (`RFAM_REFUSED <sentence>`, exit code 1), makes the run safe to repeat,
+Checks the file's paths (`RFAM_REFUSED <sentence>`, exit code 1), says which files it uses are not
+there (`RFAM_MISSING <json>`), makes the run safe to repeat,
 prints `RFAM_READY <file format>`, and then, for each frame written, `RFAM_WRITTEN <frame>
 <seconds> <path>`, timed inside Blender from the end of the previous frame (or the start of the
 first), since output lines reach the node in bursts; for a video, at most every 3 s, a preview of
@@ -57,6 +58,7 @@ def main():
     frames = bool(args.get("frames"))
     rfam_run.exit_when_stdin_closes(3)
     rfam_run.check_paths(bpy.data.filepath, args, args.get("outsidePaths"))
+    rfam_run.report_missing(bpy.data.filepath, args, args.get("outsidePaths"))
     render = bpy.context.scene.render
     rfam_run.make_rerunnable(render, frames)
     handlers = WrittenFrames(video=not frames)

@@ -85,6 +85,15 @@ export type NodeName = string
  */
 export type NodeSession = string
 /**
+ * External files the .blend uses that Blender did not find when the node loaded it (it renders without them): the job and its asset get a warning for each.
+ *
+ * @maxItems 100
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "MissingPieces".
+ */
+export type MissingPieces = MissingPiece[]
+/**
  * Frames written since the last message, with their time and peak memory.
  *
  * @maxItems 100000
@@ -135,6 +144,7 @@ export interface AllSchemas {
   PublicProjectList?: PublicProjectList
   PublicProject?: PublicProject
   PublicUser?: PublicUser
+  RenderSettingsView?: RenderSettingsView
   SessionList?: SessionList
   Session?: Session
   SessionsEnded?: SessionsEnded
@@ -173,6 +183,7 @@ export interface AllSchemas {
   PriorityScheme?: PriorityScheme
   ProjectFile?: ProjectFile
   Project?: Project
+  RenderSettings?: RenderSettings
   ServerConfig?: ServerConfig
   SessionRecord?: SessionRecord
   State?: State
@@ -377,6 +388,12 @@ export interface Asset {
    */
   frameEnd?: number
   renderStats?: RenderStats
+  /**
+   * What the latest render of it rendered without (libraries, textures, caches, fonts Blender did not find), written by the farm; gone once a render of it misses nothing.
+   *
+   * @maxItems 100
+   */
+  renderWarnings?: FileWarning[]
 }
 /**
  * Render times written back by the farm, so students see which files are slow.
@@ -416,6 +433,45 @@ export interface RenderSample {
    * Render node that did it.
    */
   node?: string
+}
+/**
+ * Something about a file that spoils its render: said before a job is sent (the render form, the add-on) and kept on the job and its asset.
+ *
+ * This interface was referenced by `RenderSettings`'s JSON-Schema
+ * via the `definition` "FileWarning".
+ */
+export interface FileWarning {
+  /**
+   * What it is, for clients that say it in their own words (the web UI's language files: render:warn-<code>).
+   */
+  code:
+    | 'no-camera'
+    | 'movie-for-frames'
+    | 'picture-for-video'
+    | 'denoise-unsupported'
+    | 'missing-library'
+    | 'missing-file'
+    | 'library-outside'
+  /**
+   * The warning in English, with what to do.
+   */
+  message: string
+  /**
+   * Only for a job of frames, or only for one video; missing: always.
+   */
+  when?: 'frames' | 'video'
+  /**
+   * The missing or outside file as the .blend names it (missing-library, missing-file, library-outside).
+   */
+  path?: string
+  /**
+   * How many (nodes that cannot denoise, files missing).
+   */
+  count?: number
+  /**
+   * Out of how many (the farm's nodes, for denoise-unsupported).
+   */
+  of?: number
 }
 /**
  * POST /api/projects/:project/checkpoints/<path>: where the copy of the asset's file was made.
@@ -779,6 +835,11 @@ export interface JobView {
    * URL of a picture of the latest frame written, or null.
    */
   preview: string | null
+  settings?: RenderSettings
+  /**
+   * What spoils this render (see Job.warnings); always sent.
+   */
+  warnings: FileWarning[]
   /**
    * Whether the person asking may pause, resume, cancel, render again, re-prioritise, rename or remove it: staff, whoever submitted it, and the owner and helpers of its asset (an automatic render: only the asset's people and staff). The API works it out for each request and always sends it.
    */
@@ -813,6 +874,65 @@ export interface TaskFailure {
    * The end of Blender's output.
    */
   logTail?: string
+}
+/**
+ * What a .blend's current scene says it renders, read from the file by the server (no Blender run): the defaults of the render form, and a job's record of the file it rendered.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "render-settings".
+ */
+export interface RenderSettings {
+  /**
+   * The scene Blender renders (the one the file was saved with open).
+   */
+  scene: string
+  /**
+   * Output Properties > Frame Range > Start.
+   */
+  frameStart: number
+  /**
+   * Output Properties > Frame Range > End.
+   */
+  frameEnd: number
+  /**
+   * Output Properties > Frame Range > Step.
+   */
+  frameStep: number
+  /**
+   * Frames per second (frame rate over its base: 23.976 for NTSC film).
+   */
+  fps: number
+  /**
+   * Resolution X and Y at 100 %.
+   *
+   * @minItems 2
+   * @maxItems 2
+   */
+  resolution: [number, number]
+  /**
+   * The % under the resolution: frames are this share of it.
+   */
+  resolutionPercentage: number
+  /**
+   * The render engine as Blender names it: CYCLES, BLENDER_EEVEE, BLENDER_EEVEE_NEXT, BLENDER_WORKBENCH.
+   */
+  engine: string
+  /**
+   * The scene camera's object name; null: the scene has none, so nothing can render.
+   */
+  camera: string | null
+  /**
+   * Output file format as Blender's Python names it (PNG, OPEN_EXR, FFMPEG, …).
+   */
+  fileFormat: string
+  /**
+   * The format writes one movie rather than a picture per frame.
+   */
+  movie: boolean
+  /**
+   * Cycles renders with denoising on (a node's Blender needs OpenImageDenoise for it).
+   */
+  denoising: boolean
 }
 /**
  * This interface was referenced by `Job`'s JSON-Schema
@@ -1105,6 +1225,30 @@ export interface PublicUser {
   picture: string
 }
 /**
+ * GET /api/projects/:project/render-settings/<path>: what a .blend of the project renders, read from the file (no Blender run), and what would spoil a render of it on this farm now.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-render-settings".
+ */
+export interface RenderSettingsView {
+  /**
+   * The file's path inside the project.
+   */
+  path: string
+  /**
+   * Its current scene's render settings; null when it has no scene the reader understands (then `problem` says so).
+   */
+  settings: RenderSettings | null
+  /**
+   * Why there are no settings, in a sentence.
+   */
+  problem?: string
+  /**
+   * What would spoil a render: each with `when` when it holds only for frames or only for a video.
+   */
+  warnings: FileWarning[]
+}
+/**
  * GET /api/users/:user/sessions (the person or staff): where they are logged in, and whether wrong passwords or PINs make their next log-in wait.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1229,7 +1373,7 @@ export interface ServerVersion {
   schemas: string
 }
 /**
- * What each .blend file links, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
+ * What each .blend file links and what its scene renders, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "blend-link-cache".
@@ -1255,6 +1399,10 @@ export interface BlendLinkCache {
      * The libraries the file links, as Blender stores them ('//lib/chair.blend'), in file order.
      */
     libraries: string[]
+    /**
+     * What the file's current scene renders; null: it has no scene. Missing (a cache of reader 1): not read yet.
+     */
+    render?: RenderSettings | null
   }[]
 }
 /**
@@ -1287,6 +1435,20 @@ export interface RunRef {
    * @maxItems 100000
    */
   tasks: [string, ...string[]]
+}
+export interface MissingPiece {
+  /**
+   * What it is.
+   */
+  kind: 'library' | 'image' | 'movie clip' | 'sound' | 'font' | 'cache file' | 'volume' | 'file'
+  /**
+   * Inside the project relative to it ('props/cake.blend'), elsewhere as the .blend stores it.
+   */
+  path: string
+  /**
+   * What needs it (nodes send at most 10): a library's linked collections or objects, an image's name, …
+   */
+  users: string[]
 }
 /**
  * <secrets>/farm-credentials.json: the farm credentials render nodes and prenodes may use, kept as hashes only. Add one with 'npm run farm -- credential <name>'; delete an entry to revoke it.
@@ -1339,6 +1501,7 @@ export interface FarmDone {
    * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
   preview?: string
+  missing?: MissingPieces
 }
 /**
  * POST /api/farm/failed: the run stopped before writing every frame (Blender exited non-zero, crashed, or exited 0 without writing a frame). Frames written before are kept.
@@ -1379,6 +1542,7 @@ export interface FarmFailed {
    * The last lines of Blender's output.
    */
   logTail: string
+  missing?: MissingPieces
 }
 /**
  * POST /api/farm/hello: a render node introduces itself (at start, and again whenever the server does not know its session). Tasks the server thinks it runs but it does not list are queued again.
@@ -1418,6 +1582,10 @@ export interface FarmHello {
    * Its processes together use more threads than it has cores (processes of thread count 0 each use them all): two runs of one job there compete for the same cores, so a job of long frames runs in one of its processes at a time.
    */
   sharedCores?: boolean
+  /**
+   * Its Blender can denoise Cycles renders (built with OpenImageDenoise). Missing: it did not say.
+   */
+  denoise?: boolean
   sandbox?: NodeSandbox
   /**
    * Runs still going from an earlier session (after a lost connection).
@@ -1562,6 +1730,7 @@ export interface FarmReport {
    * File name (in the output folder) of a picture of a recent frame, made by the node when the output cannot be shown in a browser: a JPEG for OpenEXR, HDR, DPX …, a PNG for a movie; the server previews it instead of the output.
    */
   preview?: string
+  missing?: MissingPieces
 }
 /**
  * Reply to a hello: the node's session and the timing the server wants.
@@ -1655,15 +1824,15 @@ export interface JobCreate {
   file: string
   name?: DisplayName
   /**
-   * First frame to render.
+   * First frame to render; default: the file's (its scene's Frame Start).
    */
-  frameStart: number
+  frameStart?: number
   /**
-   * Last frame; not before frameStart.
+   * Last frame, not before frameStart; default: the file's (Frame End).
    */
-  frameEnd: number
+  frameEnd?: number
   /**
-   * Render every n-th frame.
+   * Render every n-th frame; default: the file's (Frame Step), 1 for a file whose scene cannot be read.
    */
   frameStep?: number
   /**
@@ -1687,7 +1856,7 @@ export interface JobCreate {
    */
   spread?: boolean
   /**
-   * Output inside the project, without extension, with '#' for the frame number; default 'renders/<file name>/####'.
+   * Output inside the project, without extension, with '#' for the frame number; default 'renders/<the file's path without .blend>/####' (renders/shots/intro/#### for shots/intro.blend). Refused (409 RFAM_OUTPUT_IN_USE) while an unfinished job renders another file into that folder.
    */
   output?: string
   /**
@@ -1789,6 +1958,13 @@ export interface Job {
    * Counts the job's changes; after a crash the farm's journal (farm/journal/) replays only changes newer than the file.
    */
   revision?: number
+  settings?: RenderSettings
+  /**
+   * What spoils this render: found in the file when it was sent (no camera, a movie format for frames, denoising some nodes lack, a missing library) and reported by nodes while rendering (libraries, textures, caches and fonts Blender could not find).
+   *
+   * @maxItems 100
+   */
+  warnings?: FileWarning[]
   /**
    * The job's tasks in frame order, each one or more consecutive frames.
    */
@@ -1943,6 +2119,10 @@ export interface FarmNode {
    * Its processes share its cores (see FarmHello): a job of long frames runs in one of them at a time.
    */
   sharedCores?: boolean
+  /**
+   * What it said at hello: its Blender can denoise (missing: it did not say).
+   */
+  denoise?: boolean
   sandbox?: NodeSandbox
   /**
    * Name of the farm credential that first said hello under this name. The name stays bound to it: a hello with another credential is refused (403) until staff free the name (npm run farm -- forget-node <name>).
@@ -2314,6 +2494,7 @@ export const schemaIds = {
   PublicProjectList: 'api-project-list.schema.json',
   PublicProject: 'api-public-project.schema.json',
   PublicUser: 'api-public-user.schema.json',
+  RenderSettingsView: 'api-render-settings.schema.json',
   SessionList: 'api-session-list.schema.json',
   Session: 'api-session.schema.json',
   SessionsEnded: 'api-sessions-ended.schema.json',
@@ -2353,6 +2534,7 @@ export const schemaIds = {
   PriorityScheme: 'priority-scheme.schema.json',
   ProjectFile: 'project-file.schema.json',
   Project: 'project.schema.json',
+  RenderSettings: 'render-settings.schema.json',
   ServerConfig: 'server-config.schema.json',
   SessionRecord: 'session-record.schema.json',
   State: 'state.schema.json',

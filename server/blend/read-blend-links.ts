@@ -2,6 +2,7 @@ import { BlendFileError } from './blend-error.ts'
 import { BLEND_MAGIC, parseBlendHeader, type BlendHeader } from './blend-header.ts'
 import { bheadSize, parseBHead } from './bhead.ts'
 import { describeBytes, openBlendStream, reason, type BlendCompression, type BlendStream } from './blend-stream.ts'
+import { SceneCollector, type RenderSettings } from './render-settings.ts'
 import { parseSdna, SdnaError, type Sdna } from './sdna.ts'
 
 export { resolveLibraryPath } from './library-path.ts'
@@ -10,7 +11,7 @@ export { resolveLibraryPath } from './library-path.ts'
  * Goes up by one whenever a change to this reader changes what it returns for some file: what it
  * returned before is kept across restarts (server/store/blend-link-cache.ts) and is then read again.
  */
-export const BLEND_READER_VERSION = 1
+export const BLEND_READER_VERSION = 2
 
 export interface BlendInfo {
   /** Blender version that saved the file: '3.4'. */
@@ -18,6 +19,8 @@ export interface BlendInfo {
   compression: BlendCompression;
   /** The libraries the file links, as Blender stores them ('//lib/chair.blend'), in file order. */
   libraries: string[];
+  /** What the current scene renders (render-settings.ts); null for a file without a scene. */
+  render: RenderSettings | null;
 }
 
 // Blocks this reader keeps in memory; anything larger is not a real DNA or Library block.
@@ -25,9 +28,9 @@ const MAX_DNA_BYTES = 64 * 1024 * 1024
 const MAX_LIBRARY_BYTES = 1024 * 1024
 
 /**
- * Reads a .blend's version and linked libraries without Blender: walks the block headers to
- * the end block, keeping only the Library ('LI') blocks and the DNA that says where in them the
- * path is. Throws BlendFileError with a sentence naming the file for anything that is not a
+ * Reads a .blend's version, linked libraries and render settings without Blender: walks the block
+ * headers to the end block, keeping only the Library ('LI') blocks, the few blocks the render
+ * settings come from (render-settings.ts) and the DNA that says where in them each field is. Throws BlendFileError with a sentence naming the file for anything that is not a
  * complete .blend.
  */
 export async function readBlendInfo (file: string): Promise<BlendInfo> {
@@ -58,6 +61,7 @@ async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo
   offset = header.headerSize
   const headSize = bheadSize(header)
   const libraryBlocks: { data: Uint8Array; sdnaIndex: number }[] = []
+  const scenes = new SceneCollector()
   let dna: Uint8Array | undefined
 
   for (;;) {
@@ -74,13 +78,20 @@ async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo
     }
     offset += headSize
     if (block.code === 'ENDB') break
-    if (block.code === 'DNA1' || block.code === 'LI') {
+    const take = scenes.wants(block)
+    if (take) {
+      const data = copy(await reader.read(take.keep))
+      const skipped = await reader.skip(block.length - take.keep)
+      offset += data.length + skipped
+      if (data.length + skipped < block.length) throw truncated()
+      scenes.take(block, data)
+    } else if (block.code === 'DNA1' || block.code === 'LI') {
       const limit = block.code === 'DNA1' ? MAX_DNA_BYTES : MAX_LIBRARY_BYTES
       if (block.length > limit) {
         const message = `${what} is damaged: its ${block.code} block at byte ${offset - headSize} claims ${block.length} bytes.`
         throw new BlendFileError('corrupt', file, message)
       }
-      const data = (await reader.read(block.length)).slice() // copied: the reader reuses its buffer
+      const data = copy(await reader.read(block.length))
       offset += data.length
       if (data.length < block.length) throw truncated()
       if (block.code === 'DNA1') dna = data
@@ -92,14 +103,14 @@ async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo
     }
   }
 
-  if (libraryBlocks.length === 0) return { version: header.version, compression, libraries: [] }
-  if (!dna) throw new BlendFileError('corrupt', file, `${what} is damaged: it links libraries but has no DNA block describing them.`)
+  if (libraryBlocks.length === 0 && !scenes.hasScene) return { version: header.version, compression, libraries: [], render: null }
+  if (!dna) throw new BlendFileError('corrupt', file, `${what} is damaged: it has ${libraryBlocks.length ? 'libraries' : 'a scene'} but no DNA block describing them.`)
   try {
     const sdna = parseSdna(dna, header.littleEndian, header.pointerSize)
     const libraries = libraryBlocks
       .map((block) => libraryPath(file, what, sdna, block.sdnaIndex, block.data))
       .filter((path) => path !== '')
-    return { version: header.version, compression, libraries }
+    return { version: header.version, compression, libraries, render: scenes.settings(sdna, header.littleEndian, header.pointerSize) }
   } catch (err) {
     if (err instanceof SdnaError) throw new BlendFileError('corrupt', file, `${what} is damaged: ${err.message}.`)
     throw err
@@ -107,7 +118,7 @@ async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo
 }
 
 async function readHeader (file: string, what: string, { reader, compression }: BlendStream): Promise<BlendHeader> {
-  const first = (await reader.read(12)).slice()
+  const first = copy(await reader.read(12))
   const looksLikeBlend = first.length >= BLEND_MAGIC.length && String.fromCharCode(...first.subarray(0, 7)) === BLEND_MAGIC
   if (!looksLikeBlend) {
     const start = describeBytes(first.subarray(0, 8))
@@ -149,6 +160,14 @@ function libraryPath (file: string, what: string, sdna: Sdna, sdnaIndex: number,
   const bytes = data.subarray(field.offset, field.offset + field.size)
   const end = bytes.indexOf(0)
   return new TextDecoder('utf-8').decode(end < 0 ? bytes : bytes.subarray(0, end))
+}
+
+/**
+ * A copy the reader cannot overwrite: it reuses its buffer, and the bytes it hands out are often a
+ * Buffer, whose slice() is a view of the same memory, not a copy.
+ */
+function copy (bytes: Uint8Array): Uint8Array {
+  return new Uint8Array(bytes)
 }
 
 function concat (a: Uint8Array, b: Uint8Array): Uint8Array {

@@ -2,6 +2,7 @@
 // workspace), so the plugin needs nothing but `app.rfam`; tests of the farm alone build their own.
 import type { FastifyInstance } from 'fastify'
 import type { RenderStats } from '../../schemas/generated/types.ts'
+import type { BlendFacts } from '../store/blend-link-cache.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { shownPath } from '../store/shown-path.ts'
 import type { Clock } from './clock.ts'
@@ -31,6 +32,8 @@ export interface FarmDeps {
   updateAsset?: UpdateAsset
   /** The render statistics in an asset's sidecar (earlier renders size the first runs of a job). */
   assetStats?: (project: string, path: string) => RenderStats | undefined
+  /** Libraries and render settings of a .blend (the server's cache of them; the reader itself by default). Throws BlendFileError for a file that is no .blend. */
+  blendFacts?: (abs: string) => Promise<BlendFacts>
   /** Live updates for open pages. */
   emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
   /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
@@ -70,6 +73,7 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
         return undefined
       }
     },
+    blendFacts: (abs) => workspace.linkCache.facts(abs),
     emit: (change) => { workspace.emit('change', change) },
     problem: (file, reason) => { workspace.problems.set({ kind: 'farm', file: shownPath(config, file), reason }) },
     log: farmLog(app.log.child({ component: 'farm' })),

@@ -2,11 +2,16 @@
 // renders), as they see them, and the previews shown with them. The first runs of a new job are
 // sized from earlier renders of its file. Part of the farm (farm.ts, the facade the routes call).
 import { existsSync, readdirSync, statSync } from 'node:fs'
-import { posix } from 'node:path'
-import type { JobCreate, JobUpdate, JobView } from '../../schemas/generated/types.ts'
-import { badRequest, notFound } from '../errors.ts'
+import { isAbsolute, posix, relative, sep } from 'node:path'
+import type { Job, JobCreate, JobUpdate, JobView, RenderSettingsView } from '../../schemas/generated/types.ts'
+import { notABlend } from '../blend/blend-refusal.ts'
+import { BlendFileError } from '../blend/blend-error.ts'
+import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
+import { badRequest, conflict, notFound } from '../errors.ts'
+import { fileLinks } from '../store/blend-links.ts'
 import { sweepFolder } from '../../common/temp-files.ts'
 import type { FarmContext } from './farm-context.ts'
+import { fileWarnings, type FileWarning } from './file-warnings.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
 import { JobRuntime } from './job-runtime.ts'
 import { isFinished } from './job-states.ts'
@@ -40,23 +45,70 @@ export class FarmJobs {
     return rt
   }
 
-  async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
-    this.ctx.mustWrite()
+  /**
+   * What a .blend of a project is, read from the file (cached per file identity): its path, its
+   * render settings and what would spoil a render. 400 for a file that is not there or no .blend.
+   */
+  private async readFile (project: string, path: string) {
     const info = this.ctx.deps.project(project)
     if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
-    const rel = checkBlendPath(body.file)
+    const rel = checkBlendPath(path)
     const paths = projectPaths(this.ctx.deps.resolveNamedPath, info.directory)
     const abs = paths.file(rel)
     let isFile = false
     try { isFile = statSync(abs).isFile() } catch { isFile = false }
     if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
+    let facts
+    try {
+      facts = await (this.ctx.deps.blendFacts ?? readBlendInfo)(abs)
+    } catch (err) {
+      if (err instanceof BlendFileError) throw notABlend(err, rel)
+      throw err
+    }
+    const root = this.ctx.deps.resolveNamedPath(info.directory)
+    const links = fileLinks(root, rel, facts.libraries)
+    // A missing library inside the project is named by its path there, as the node names it.
+    const shown = (lib: string) => {
+      const inside = relative(root, resolveLibraryPath(abs, lib))
+      return inside.startsWith('..') || isAbsolute(inside) ? lib : inside.split(sep).join('/')
+    }
+    const warn = (video?: boolean): FileWarning[] => fileWarnings({ render: facts.render, missing: links.missing.map(shown), outside: links.outside.filter((l) => !links.missing.includes(l)), denoise: this.denoisers(), video })
+    return { info, rel, paths, render: facts.render, warn }
+  }
+
+  /** Of the farm's nodes (those online, or every known one while none is), how many said they cannot denoise. */
+  private denoisers (): { cannot: number, of: number } {
+    const all = [...this.ctx.registry.nodes.values()]
+    const online = all.filter((s) => s.online)
+    const pool = online.length > 0 ? online : all
+    return { cannot: pool.filter((s) => s.record.denoise === false).length, of: pool.length }
+  }
+
+  /** The render form's defaults: what the file renders, and what would spoil it. */
+  async renderSettings (project: string, path: string): Promise<RenderSettingsView> {
+    const { rel, render, warn } = await this.readFile(project, path)
+    const view: RenderSettingsView = { path: rel, settings: render, warnings: warn() }
+    if (!render) view.problem = `"${rel}" has no scene this server can read, so its render settings are not known: give the frames to render yourself.`
+    return view
+  }
+
+  async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
+    this.ctx.mustWrite()
+    const { info, rel, paths, render, warn } = await this.readFile(project, body.file)
+    // The file is the truth: frames not given are its scene's.
+    const frameStart = body.frameStart ?? render?.frameStart
+    const frameEnd = body.frameEnd ?? render?.frameEnd
+    if (frameStart === undefined || frameEnd === undefined) {
+      throw badRequest('RFAM_BAD_FRAMES', `Give the first and last frame to render: "${rel}" has no scene this server can read them from.`)
+    }
+    const frameStep = body.frameStep ?? render?.frameStep ?? 1
     const asset = this.ctx.deps.asset?.(project, rel)
     const job = createJob({
       id: this.newId(),
       now: this.ctx.clock.now(),
       project,
       projectDir: info.directory,
-      body,
+      body: { ...body, frameStart, frameEnd, frameStep },
       defaultName: asset?.name ?? posix.basename(rel).replace(/\.blend$/i, ''),
       defaultPriority: asset?.priority,
       spread: this.ctx.deps.settings.spreadFrames,
@@ -64,7 +116,11 @@ export class FarmJobs {
       createdBy: options.by,
       auto: options.auto,
     })
+    if (render) job.settings = render
+    const warnings = warn(job.video)
+    if (warnings.length > 0) job.warnings = warnings
     paths.output(job.output!)
+    this.checkOutputFree(job, info.directory)
     await this.ctx.store.create(job)
     const rt = new JobRuntime(job)
     this.seedFromHistory(rt)
@@ -73,6 +129,19 @@ export class FarmJobs {
     this.ctx.announce(rt)
     this.ctx.wakeForWork()
     return this.view(rt)
+  }
+
+  /**
+   * Refuses (409 RFAM_OUTPUT_IN_USE) a job whose output folder an unfinished job uses for another
+   * file: the two files' frames would overwrite each other there while both jobs say every frame was
+   * rendered. Jobs of the same file may share it (their frames are that file's, as saved now).
+   */
+  private checkOutputFree (job: Job, projectDir: string): void {
+    const folder = posix.dirname(job.output!)
+    for (const { job: o } of this.ctx.scheduler.jobs.values()) {
+      if (isFinished(o.status) || o.file === job.file || posix.dirname(o.output ?? '') !== folder) continue
+      throw conflict('RFAM_OUTPUT_IN_USE', `The output folder ${relativeToProject(folder, projectDir)}/ is in use by the unfinished job "${o.name}" (${o.status}), which renders ${relativeToProject(o.file, projectDir)} there: the two files' frames would overwrite each other. Wait until it has finished, cancel it, or give this job another output folder.`)
+    }
   }
 
   /**

@@ -13,7 +13,8 @@ export interface NewJob {
   project: string
   /** The project's folder as a named path, e.g. 'data::red'. */
   projectDir: string
-  body: JobCreate
+  /** The request, its frames filled in from the file where it left them out. */
+  body: JobCreate & { frameStart: number, frameEnd: number }
   /** Name when the body has none (the asset's name, or the file name). */
   defaultName?: string
   /** Priority when the body has none (the asset's true priority). */
@@ -63,9 +64,14 @@ export function checkBlendPath (file: string): string {
   return rel
 }
 
+/**
+ * Where a job's frames go unless it says: renders/ plus the file's path in the project without
+ * .blend, so two files of one name in different folders (three startup.blend) never share a folder:
+ * shots/intro.blend renders into renders/shots/intro/, a file at the top of the project
+ * (intro.blend) into renders/intro/, as before.
+ */
 export function defaultOutput (rel: string): string {
-  const base = posix.basename(rel).replace(/\.blend$/i, '')
-  return `renders/${base}/####`
+  return `renders/${rel.replace(/\.blend$/i, '')}/####`
 }
 
 export function createJob (input: NewJob): Job {

@@ -60,17 +60,19 @@ export interface HeaderKey {
   name: string,
   message?: string,
   blocklist: string,
-  seenBy: string
+  seenBy: string,
+  /** How many warnings (they are only added, or replaced with job.updated stamped anew). */
+  warnings: number
 }
 
 export function headerKey (job: Job): HeaderKey {
   const { status, priority, updated, started, finished, name, message } = job
-  return { status, priority, updated, started, finished, name, message, blocklist: job.blocklist?.join(',') ?? '', seenBy: job.seenBy?.join(',') ?? '' }
+  return { status, priority, updated, started, finished, name, message, blocklist: job.blocklist?.join(',') ?? '', seenBy: job.seenBy?.join(',') ?? '', warnings: job.warnings?.length ?? 0 }
 }
 
 /** Compared field by field: this runs for every change, so it builds nothing. */
 export function sameHeader (k: HeaderKey, job: Job): boolean {
   return k.status === job.status && k.priority === job.priority && k.updated === job.updated && k.started === job.started &&
     k.finished === job.finished && k.name === job.name && k.message === job.message &&
-    k.blocklist === (job.blocklist?.join(',') ?? '') && k.seenBy === (job.seenBy?.join(',') ?? '')
+    k.blocklist === (job.blocklist?.join(',') ?? '') && k.seenBy === (job.seenBy?.join(',') ?? '') && k.warnings === (job.warnings?.length ?? 0)
 }

@@ -6,6 +6,7 @@
 // and the journal never miss one.
 import type { Job, JobAction, Task } from '../../schemas/generated/types.ts'
 import { HttpError } from '../errors.ts'
+import { renderedMessage } from './file-warnings.ts'
 
 export type JobStatus = Job['status']
 export type TaskStatus = Task['status']
@@ -113,7 +114,7 @@ export class JobStateMachine {
       return
     }
     if (job.status === 'queued' && c.active + c.completed > 0) this.moveJob(job, 'active')
-    if (tasks.length > 0 && c.completed === tasks.length) this.moveJob(job, 'completed', 'Every frame was rendered.')
+    if (tasks.length > 0 && c.completed === tasks.length) this.moveJob(job, 'completed', renderedMessage(job))
   }
 
   /** A person's action on a job, checked against its status. Returns the tasks it stopped. */

@@ -104,6 +104,7 @@ export class NodeRegistry {
     }
     if (msg.blenderVersion !== undefined) record.blenderVersion = msg.blenderVersion
     if (msg.sandbox !== undefined) record.sandbox = msg.sandbox
+    if (msg.denoise !== undefined) record.denoise = msg.denoise
     const state: NodeState = old ?? { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, polls: 0, closedAt: null }
     state.record = record
     state.sessionChecked = null

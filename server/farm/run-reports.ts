@@ -8,6 +8,7 @@ import { badRequest, HttpError } from '../errors.ts'
 import type { FarmContext } from './farm-context.ts'
 import type { JobRuntime, Run } from './job-runtime.ts'
 import type { NodeState } from './node-registry.ts'
+import { addPieces, missingWarnings } from './file-warnings.ts'
 import { Changes } from './task-moves.ts'
 
 /** A report, done or failed past its opening checks. */
@@ -42,6 +43,12 @@ export class RunReports {
       return null
     }
     this.checkFrames(rt, msg.tasks, msg.frames)
+    if (msg.missing?.length && addPieces(rt.job, msg.missing)) {
+      // Before the frames: a job they complete then says what it rendered without.
+      rt.job.updated = new Date(this.ctx.clock.now()).toISOString()
+      changes.add(rt)
+      changes.after.push(() => this.toAsset(rt))
+    }
     const frames = await this.onShare(rt, state, msg.frames)
     return { state, rt, changes, mine: own.mine, frames }
   }
@@ -79,6 +86,8 @@ export class RunReports {
       this.ctx.moves.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, message: missingMessage(rt, left), logTail: '' }, changes)
     }
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
+    // A render that missed nothing clears what an earlier one of the asset rendered without.
+    if (rt.job.status === 'completed') changes.after.push(() => this.toAsset(rt))
     await this.ctx.commit(changes)
     this.ctx.preview(rt, msg)
     if (missing.length > 0 || nowShort) this.ctx.wakeForWork()
@@ -98,6 +107,20 @@ export class RunReports {
     this.ctx.waiters.tellCancels()
     this.ctx.wakeForWork()
     return this.replyWith(state, runs)
+  }
+
+  /** Writes what the job rendered without into its asset's sidecar (renderWarnings), when they differ. */
+  private toAsset (rt: JobRuntime): void {
+    const { asset, project } = rt.job
+    const update = this.ctx.deps.updateAsset
+    if (!asset || !update) return
+    const warnings = missingWarnings(rt.job)
+    void update(project, asset, (meta) => {
+      if (JSON.stringify(meta.renderWarnings ?? []) === JSON.stringify(warnings)) return meta
+      if (warnings.length > 0) meta.renderWarnings = warnings
+      else delete meta.renderWarnings
+      return meta
+    }).catch((err: unknown) => this.ctx.deps.log.warn({ project, asset, job: rt.job.id, err }, 'could not note in the asset what its render missed'))
   }
 
   /**

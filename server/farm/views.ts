@@ -31,6 +31,7 @@ export function jobView (rt: JobRuntime, options: { path: string, preview: strin
     spread: job.spread ?? false,
     auto: job.auto ?? false,
     blocklist: [...rt.blocklist],
+    warnings: job.warnings ?? [],
     counts: {
       frames: total,
       done: rt.doneFrames,

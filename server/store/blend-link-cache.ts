@@ -1,11 +1,11 @@
-// What each .blend links, kept by file identity (device, inode, size, modification time): a file is
+// What each .blend links and what its scene renders (render-settings.ts), kept by file identity (device, inode, size, modification time): a file is
 // read once while it stays unchanged, and hard links of it are read once for all. Given a file, the
 // cache also survives restarts: loaded in one read at start, written atomically a few seconds after
 // the last new reading (and at close), holding only identities that some project still has. An
 // entry is only ever used for a file whose identity still matches, so a missing, broken or old
 // cache file costs reading again, never wrong links.
 import { readFile, stat } from 'node:fs/promises'
-import type { BlendLinkCache as BlendLinkCacheFile } from '../../schemas/generated/types.ts'
+import type { BlendLinkCache as BlendLinkCacheFile, RenderSettings } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { BLEND_READER_VERSION, readBlendInfo } from '../blend/read-blend-links.ts'
 import { fileIdentity } from './asset-index.ts'
@@ -20,8 +20,8 @@ export interface BlendLinkCacheOptions {
   file?: string
   /** Identities of every file some project holds now; undefined while that is not known yet. */
   live?: () => Set<string> | undefined
-  /** Reads the libraries a file links (the .blend reader by default). */
-  read?: (abs: string) => Promise<string[]>
+  /** Reads what the cache keeps of a file (the .blend reader by default). */
+  read?: (abs: string) => Promise<BlendFacts>
   /** Where problems with the cache file go (once each): fields, then a short message. */
   log?: (fields: object, msg: string) => void
   /** The file is written this long after the last new reading... */
@@ -30,13 +30,23 @@ export interface BlendLinkCacheOptions {
   saveMaxDelayMs?: number
 }
 
-const readLibraries = async (abs: string) => (await readBlendInfo(abs)).libraries
+/** What the cache keeps of one .blend. */
+export interface BlendFacts {
+  libraries: string[]
+  /** What its current scene renders; null: no scene. */
+  render: RenderSettings | null
+}
+
+const readFacts = async (abs: string): Promise<BlendFacts> => {
+  const { libraries, render } = await readBlendInfo(abs)
+  return { libraries, render }
+}
 const identityOf = (abs: string) => stat(abs).then(fileIdentity, () => undefined)
 
 export class BlendLinkCache {
   /** Files read from disk so far; everything else came from the cache. */
   reads = 0
-  private readonly entries = new Map<string, string[]>()
+  private readonly entries = new Map<string, BlendFacts>()
   /** When the first change not yet written was made. */
   private dirtySince?: number
   private timer?: NodeJS.Timeout
@@ -49,22 +59,31 @@ export class BlendLinkCache {
   get size (): number { return this.entries.size }
 
   /** The libraries of the file of this identity when they are known (no promise, no reading). */
-  known (identity: string): string[] | undefined { return this.entries.get(identity) }
+  known (identity: string): string[] | undefined { return this.entries.get(identity)?.libraries }
 
   /** The libraries a file links: from the cache when its identity is known, read from it otherwise. */
   async libraries (abs: string, identity?: string): Promise<string[]> {
+    return (await this.facts(abs, identity)).libraries
+  }
+
+  /**
+   * What the cache keeps of a file (its libraries and render settings): from the cache when its
+   * identity is known, read from it otherwise. Throws the reader's BlendFileError for a file that is
+   * no .blend.
+   */
+  async facts (abs: string, identity?: string): Promise<BlendFacts> {
     const key = identity ?? await identityOf(abs)
     const cached = key === undefined ? undefined : this.entries.get(key)
     if (cached) return cached
     this.reads++
-    const libraries = await (this.options.read ?? readLibraries)(abs)
+    const facts = await (this.options.read ?? readFacts)(abs)
     // Kept only when the file is still the one the identity names: one saved while it was being read
     // is read again under its new identity.
     if (key !== undefined && await identityOf(abs) === key) {
-      this.entries.set(key, libraries)
+      this.entries.set(key, facts)
       this.changed()
     }
-    return libraries
+    return facts
   }
 
   /** Loads the cache file (one read). Anything wrong with it is logged once and it is replaced. */
@@ -88,7 +107,8 @@ export class BlendLinkCache {
     if (problem) return this.discard(`is not a cache of links: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)
     const doc = data as BlendLinkCacheFile
     if (doc.reader !== BLEND_READER_VERSION) return this.discard(`was made by .blend reader ${doc.reader}; this server's reader is ${BLEND_READER_VERSION}`)
-    for (const f of doc.files) this.entries.set(f.identity, f.libraries)
+    // An entry of a cache written before render settings were read is read again.
+    for (const f of doc.files) if (f.render !== undefined) this.entries.set(f.identity, { libraries: f.libraries, render: f.render })
   }
 
   private discard (why: string): void {
@@ -138,9 +158,9 @@ export class BlendLinkCache {
     this.dirtySince = undefined
     const live = this.options.live?.()
     const lines: string[] = []
-    for (const [identity, libraries] of this.entries) {
+    for (const [identity, { libraries, render }] of this.entries) {
       if (live && !live.has(identity)) this.entries.delete(identity)
-      else lines.push(JSON.stringify({ identity, libraries }))
+      else lines.push(JSON.stringify({ identity, libraries, render }))
     }
     // One entry per line, for people who look at it.
     const head = JSON.stringify({ format: FORMAT, reader: BLEND_READER_VERSION }).slice(0, -1)

@@ -4,6 +4,7 @@
 // Paths: what is read may go through links that stay inside the project (resolve); what is
 // written may not go through any link at all (resolveForWrite), nor anything leave the project.
 import { EventEmitter } from 'node:events'
+import { mustBeBlend } from '../blend/blend-refusal.ts'
 import { constants } from 'node:fs'
 import { copyFile, lstat, mkdir, rename, utimes, access, stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
@@ -249,6 +250,11 @@ export class ProjectStore extends EventEmitter {
     this.resolveForWrite(path + '.json', 'sidecar')
     const sidecar = this.index.sidecarOf(path)
     const template = registering ? null : templatePath(set, type)
+    // A file named .blend must be one: refused now, not after two failed renders. (Read through the
+    // link cache: the links it finds are then known when the new asset is listed.)
+    if (registering && /\.blend$/i.test(path) && await stat(filePath).then((st) => st.isFile(), () => false)) {
+      await mustBeBlend(filePath, path, (abs) => this.linkCache.libraries(abs))
+    }
     const meta: Asset = {
       name: body.name,
       description: body.description ?? '',

@@ -143,10 +143,10 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
 
   t.test('the render submitted from Blender wrote its frames; the failed and cancelled ones say why', async (t) => {
     const job = found.job as { id: string, output: string }
-    t.equal(job.output, 'data::demo/renders/cake_copy/####')
-    const firstJob = readdirSync(join(s.projectDir(), 'renders', 'cake_copy')).filter((f) => !/^1\d{3}\.png$/.test(f)).sort()
+    t.equal(job.output, 'data::demo/renders/props/cake_copy/####')
+    const firstJob = readdirSync(join(s.projectDir(), 'renders', 'props', 'cake_copy')).filter((f) => !/^1\d{3}\.png$/.test(f)).sort()
     t.same(firstJob, ['0001.png', '0002.png', '0003.png'], 'three frames on disk (the cancelled job\'s, from 1001 on, left out)')
-    const png = readFileSync(join(s.projectDir(), 'renders', 'cake_copy', '0002.png'))
+    const png = readFileSync(join(s.projectDir(), 'renders', 'props', 'cake_copy', '0002.png'))
     t.equal(png.subarray(1, 4).toString(), 'PNG')
     t.equal(png.readUInt32BE(16), 64, 'rendered at the width set in Blender before saving')
     const meta = JSON.parse(readFileSync(join(s.projectDir(), 'props', 'cake_copy.blend.json'), 'utf8'))
@@ -166,5 +166,7 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
     t.match(found.deadServerMessage, `Cannot reach the RFAM server at ${args.deadServer} (nothing answers there).`)
     t.equal(found.loggedInAs, 'Mia Chen')
     t.ok((found.preflight as string[]).some((p) => p.includes("The image 'missing_wood' is missing")), 'preflight found the planted texture')
+    t.match(found.garbledMessage, /^"props\/garbled\.blend" is not a \.blend file: it starts with the bytes 07 0a 0d 10 .* \(File > Save As\), then try again\.$/, 'the server\'s sentence, as it sent it')
+    t.notOk(existsSync(join(s.projectDir(), 'props', 'garbled.blend.json')), 'no sidecar for the garbled file')
   })
 })

@@ -42,7 +42,7 @@ t.test('the preflight blocks what a render node refuses', { skip: existsSync(ble
   const fileout = preflight(join(project, 'shots', 'fileout.blend'))
   const said = fileout.blocking.find((s) => s.includes('File Output'))
   t.match(said, `File Output node 'Escape' writes to ${outside}/`, 'the File Output node writing outside the share blocks the submission')
-  t.match(said, /^The farm does not render this file: it uses paths outside its project \(.*\)\. Keep every file it uses inside the project folder and make the paths relative \(File > External Data > Make Paths Relative\), and set each File Output node's base path to a folder inside renders\/fileout\/\.$/, 'in the node\'s words, with the job\'s output folder')
+  t.match(said, /^The farm does not render this file: it uses paths outside its project \(.*\)\. Keep every file it uses inside the project folder and make the paths relative \(File > External Data > Make Paths Relative\), and set each File Output node's base path to a folder inside renders\/shots\/fileout\/\.$/, 'in the node\'s words, with the job\'s output folder')
 
   const textures = preflight(join(project, 'shots', 'texture.blend')).blocking.join('\n')
   t.match(textures, /image 'stolen' .*blue\/textures\/secret\.png/, 'the picture from another project by its absolute path')

@@ -22,6 +22,7 @@ import { startFarmServer } from './farm-server.ts'
 import { KeepAliveClient } from './keep-alive-client.ts'
 import { logIn } from '../helpers/login.ts'
 import { parseLogLine } from '../helpers/logs.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 export interface ScaleResult {
   nodes: number,
@@ -63,7 +64,7 @@ export async function farmScale (options: { nodes?: number, seconds?: number, re
   for (const p of projects) {
     writeFileSync(join(config.projectsDir, `${p}.json`), JSON.stringify({ ident: p, name: `Project ${p}`, directory: `data::${p}`, renderPriority: 1 + (Number(p.slice(1)) % 3) }))
     mkdirSync(config.shares.resolve(`data::${p}`), { recursive: true })
-    writeFileSync(join(config.shares.resolve(`data::${p}`), 'shot.blend'), 'BLENDER-v304')
+    writeFileSync(join(config.shares.resolve(`data::${p}`), 'shot.blend'), TINY_BLEND)
     // Every job of a project renders to renders/shot/####.
     const renders = join(config.shares.resolve(`data::${p}`), 'renders', 'shot')
     mkdirSync(renders, { recursive: true })

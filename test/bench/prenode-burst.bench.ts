@@ -18,6 +18,7 @@ import { FarmCredentialStore } from '../../server/farm/credentials.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { rssMb, startServerProcess } from '../helpers/server-process.ts'
 import { logIn } from '../helpers/login.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 const NODES = Number(process.env.BENCH_NODES ?? 200)
 const JITTER_S = Number(process.env.BENCH_JITTER ?? 5)
@@ -79,7 +80,7 @@ try {
   const { url } = server
   const { api } = await logIn(url, 'alex')
   mkdirSync(join(config.shares.resolve('data::demo'), 'shots'), { recursive: true })
-  writeFileSync(join(config.shares.resolve('data::demo'), 'shots', 'burst.blend'), 'BLENDER-v304')
+  writeFileSync(join(config.shares.resolve('data::demo'), 'shots', 'burst.blend'), TINY_BLEND)
 
   // The web UI, timed from a process of its own (test/bench/prenode-ui-load.ts).
   const { cookie } = await logIn(url, 'alex')
@@ -92,7 +93,7 @@ try {
   ui.stdin!.write('burst\n')
   const cpuBefore = cpuSeconds(server.child.pid!)
   const started = performance.now()
-  const renders = join(config.shares.resolve('data::demo'), 'renders', 'burst')
+  const renders = join(config.shares.resolve('data::demo'), 'renders', 'shots', 'burst')
   mkdirSync(renders, { recursive: true })
   const outcomes = await Promise.all(Array.from({ length: NODES }, (_, i) => singleUseNode(url, credential, `burst-${i}`, renders)))
   const burstSeconds = (performance.now() - started) / 1000

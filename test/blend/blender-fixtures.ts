@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process'
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
+import type { RenderSettings } from '../../schemas/generated/types.ts'
 
 /** Debian's Blender; the tests that need it are skipped, with this reason, where it is missing. */
 export const BLENDER = '/usr/bin/blender'
@@ -19,11 +20,14 @@ export interface BlendFixtures {
   version: string;
   /** For each file saved (relative to the output folder): bpy.data.libraries after reopening it. */
   files: Record<string, BlenderLibraryView[]>;
+  /** With ['settings']: for each file saved, what its scene renders as Blender reports it after reopening it. */
+  render: Record<string, RenderSettings>;
 }
 
 /**
  * Runs make-blend-fixtures.py in a headless Blender to save test files into outDir:
- * with no extra arguments the linking fixtures, with ['big', n] a mesh of a few MB.
+ * with no extra arguments the linking fixtures, with ['big', n] a mesh of a few MB, with ['settings']
+ * scenes of different render settings.
  */
 export function makeBlendFixtures (outDir: string, extra: string[] = []): Promise<BlendFixtures> {
   const args = ['-b', '--factory-startup', '--python-exit-code', '1', '--python', SCRIPT, '--', outDir, ...extra]

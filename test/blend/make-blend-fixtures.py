@@ -1,8 +1,10 @@
 # Builds the .blend files that test/blend/read-blend-links.blender.test.ts reads, with Blender itself.
 # Run: blender -b --factory-startup --python-exit-code 1 --python make-blend-fixtures.py \
-#        -- <out dir> [big <subdivisions>]
+#        -- <out dir> [big <subdivisions> | settings]
 # Prints one line `BLEND_FIXTURES_JSON={...}` mapping each saved file to the library paths Blender
-# itself reports after reopening it, so the test compares our reader with Blender's own view.
+# itself reports after reopening it, so the test compares our reader with Blender's own view; with
+# `settings`, scenes of different ranges, rates, resolutions, engines and formats (one without a
+# camera), and under "render" what Blender reports each one renders.
 import json
 import os
 import sys
@@ -100,8 +102,76 @@ def make_big(subdivisions):
     save('big_zstd.blend', compress=True)
 
 
+def new_camera(name):
+    cam = bpy.data.objects.new(name, bpy.data.cameras.new(name))
+    bpy.context.scene.collection.objects.link(cam)
+    return cam
+
+
+def set_scene(scene, frames, fps, size, percent, engine, fmt, camera=None, denoise=None):
+    scene.frame_start, scene.frame_end, scene.frame_step = frames
+    scene.render.fps, scene.render.fps_base = fps
+    scene.render.resolution_x, scene.render.resolution_y = size
+    scene.render.resolution_percentage = percent
+    scene.render.engine = engine
+    scene.render.image_settings.file_format = fmt
+    scene.camera = camera
+    if denoise is not None:
+        scene.cycles.use_denoising = denoise
+
+
+def render_settings_seen_by_blender(path):
+    # What Blender itself says the reopened file renders, in the reader's terms.
+    bpy.ops.wm.open_mainfile(filepath=path)
+    scene = bpy.context.scene
+    r = scene.render
+    return {'scene': scene.name, 'frameStart': scene.frame_start, 'frameEnd': scene.frame_end,
+            'frameStep': scene.frame_step, 'fps': round(r.fps / r.fps_base, 3),
+            'resolution': [r.resolution_x, r.resolution_y], 'resolutionPercentage': r.resolution_percentage,
+            'engine': r.engine, 'camera': scene.camera.name if scene.camera else None,
+            'fileFormat': r.image_settings.file_format, 'movie': r.is_movie_format,
+            'denoising': r.engine == 'CYCLES' and scene.cycles.use_denoising}
+
+
+def make_settings():
+    reset()
+    scene = bpy.context.scene
+    set_scene(scene, (1, 96, 1), (24, 1.0), (1920, 1080), 100, 'CYCLES', 'PNG', new_camera('ShotCam'), denoise=False)
+    save('settings/shot_96.blend')
+
+    reset()
+    set_scene(bpy.context.scene, (10, 250, 2), (24, 1.001), (1280, 720), 50, 'BLENDER_EEVEE', 'FFMPEG',
+              new_camera('Cam.002'))
+    save('settings/ntsc_movie.blend')
+
+    reset()
+    set_scene(bpy.context.scene, (0, 47, 1), (25, 1.0), (640, 360), 25, 'BLENDER_WORKBENCH', 'OPEN_EXR')
+    save('settings/nocam.blend')
+
+    # Two scenes, the second one open when saved; Cycles denoising left as Blender sets it; zstd.
+    reset()
+    first = bpy.context.scene
+    set_scene(first, (1, 10, 1), (24, 1.0), (100, 100), 100, 'BLENDER_EEVEE', 'PNG', new_camera('A'))
+    second = bpy.data.scenes.new('Shot B')
+    bpy.context.window.scene = second
+    set_scene(second, (5, 20, 3), (30, 1.0), (3840, 2160), 150, 'CYCLES', 'JPEG', new_camera('B'))
+    save('settings/two_scenes_zstd.blend', compress=True)
+
+    reset()
+    set_scene(bpy.context.scene, (-5, 5, 1), (60, 1.0), (1024, 429), 200, 'CYCLES', 'OPEN_EXR_MULTILAYER',
+              new_camera('C'), denoise=True)
+    save('settings/denoise_exr.blend')
+
+    for rel in ['settings/shot_96.blend', 'settings/ntsc_movie.blend', 'settings/nocam.blend',
+                'settings/two_scenes_zstd.blend', 'settings/denoise_exr.blend']:
+        render[rel] = render_settings_seen_by_blender(os.path.join(out, rel))
+
+
+render = {}
 if len(args) > 2 and args[1] == 'big':
     make_big(int(args[2]))
+elif len(args) > 1 and args[1] == 'settings':
+    make_settings()
 else:
     make_links()
-print('BLEND_FIXTURES_JSON=' + json.dumps({'version': bpy.app.version_string, 'files': seen}))
+print('BLEND_FIXTURES_JSON=' + json.dumps({'version': bpy.app.version_string, 'files': seen, 'render': render}))

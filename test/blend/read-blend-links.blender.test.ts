@@ -124,7 +124,7 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
 
   tt.test('a shot that links a library relatively', async (t2) => {
     const info = await readBlendInfo(at('shot.blend'))
-    t2.same(info, { version: '3.4', compression: 'none', libraries: ['//lib/chair.blend'] })
+    t2.match(info, { version: '3.4', compression: 'none', libraries: ['//lib/chair.blend'] })
     t2.same(info.libraries, direct('shot.blend'), 'as Blender sees it')
     t2.equal(resolveLibraryPath(at('shot.blend'), info.libraries[0]!), at('lib/chair.blend'))
     t2.ok(existsSync(resolveLibraryPath(at('shot.blend'), info.libraries[0]!)))
@@ -134,7 +134,7 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
     const bytes = readFileSync(at('shot_zstd.blend'))
     t2.same([...bytes.subarray(0, 4)], [0x28, 0xb5, 0x2f, 0xfd], 'Blender wrote zstd')
     const info = await readBlendInfo(at('shot_zstd.blend'))
-    t2.same(info, { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] })
+    t2.match(info, { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] })
     t2.same(info.libraries, direct('shot_zstd.blend'))
   })
 
@@ -146,7 +146,7 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
     t2.equal(bytes.readUInt32LE(bytes.length - 4), 0x8f92eab1, 'Blender wrote a seek table')
     writeFileSync(at('shot_zstd_plain.blend'), bytes.subarray(0, bytes.length - (8 + frames * entrySize + 9)))
     const info = await readBlendInfo(at('shot_zstd_plain.blend'))
-    t2.same(info, { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] })
+    t2.match(info, { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] })
 
     const lying = Buffer.from(bytes)
     lying.writeUInt32LE(lying.readUInt32LE(lying.length - 9 - frames * entrySize) + 1, lying.length - 9 - frames * entrySize)
@@ -159,7 +159,7 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
     for (const frameSize of [1000, 13]) {
       const file = at(`shot_frames_${frameSize}.blend`)
       writeFileSync(file, toSeekableRawZstd(shot, frameSize))
-      t2.same(await readBlendInfo(file), { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] }, `${frameSize}-byte frames`)
+      t2.match(await readBlendInfo(file), { version: '3.4', compression: 'zstd', libraries: ['//lib/chair.blend'] }, `${frameSize}-byte frames`)
       writeFileSync(file, toSeekableRawZstd(shot, frameSize, false))
       t2.same((await readBlendInfo(file)).libraries, ['//lib/chair.blend'], `${frameSize}-byte frames, no seek table`)
     }
@@ -178,7 +178,7 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
 
   tt.test('the same shot gzipped', async (t2) => {
     const info = await readBlendInfo(at('shot_gzip.blend'))
-    t2.same(info, { version: '3.4', compression: 'gzip', libraries: ['//lib/chair.blend'] })
+    t2.match(info, { version: '3.4', compression: 'gzip', libraries: ['//lib/chair.blend'] })
   })
 
   tt.test('two libraries, one of which links a third', async (t2) => {
@@ -207,7 +207,7 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
   })
 
   tt.test('files with no links', async (t2) => {
-    t2.same(await readBlendInfo(at('nolinks.blend')), { version: '3.4', compression: 'none', libraries: [] })
+    t2.match(await readBlendInfo(at('nolinks.blend')), { version: '3.4', compression: 'none', libraries: [] })
     t2.same((await readBlendInfo(at('lib/chair.blend'))).libraries, [])
   })
 
@@ -222,7 +222,9 @@ t.test('files saved by Blender', { skip: noBlender }, async (tt) => {
     // Blender 5 is not installed here: convert a 3.4 file to its 17-byte header and 32-byte
     // block headers, which changes nothing else in the file.
     writeFileSync(at('shot_v5.blend'), toLargeBHeadLayout(readFileSync(at('shot.blend'))))
-    t2.same(await readBlendInfo(at('shot_v5.blend')), { version: '5.0', compression: 'none', libraries: ['//lib/chair.blend'] })
+    const v5 = await readBlendInfo(at('shot_v5.blend'))
+    t2.match(v5, { version: '5.0', compression: 'none', libraries: ['//lib/chair.blend'] })
+    t2.same(v5.render, (await readBlendInfo(at('shot.blend'))).render, 'its render settings read the same')
   })
 
   tt.test('damaged files saved by Blender give clear errors', async (t2) => {

@@ -5,12 +5,13 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 t.test('jobs over HTTP', async (t) => {
   const s = await startTestServer(t)
   const { cookie } = await logIn(s, 'alex')
   mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
-  writeFileSync(join(s.projectDir(), 'shots', 'x.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'shots', 'x.blend'), TINY_BLEND)
   const post = (payload: unknown, headers: Record<string, string> = { cookie }) => s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers, payload: payload as object })
 
   const anon = await post({ file: 'shots/x.blend', frameStart: 1, frameEnd: 2 }, {})
@@ -28,7 +29,7 @@ t.test('jobs over HTTP', async (t) => {
   const created = await post({ file: 'shots/x.blend', frameStart: 1, frameEnd: 4, priority: 5 })
   t.equal(created.statusCode, 201)
   const job = created.json()
-  t.match(job, { status: 'queued', path: 'shots/x.blend', file: 'data::demo/shots/x.blend', output: 'data::demo/renders/x/####', createdBy: 'alex', counts: { frames: 4 } })
+  t.match(job, { status: 'queued', path: 'shots/x.blend', file: 'data::demo/shots/x.blend', output: 'data::demo/renders/shots/x/####', createdBy: 'alex', counts: { frames: 4 } })
 
   const list = await s.app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })
   t.same(list.json().jobs.map((j: { id: string }) => j.id), [job.id])
@@ -50,10 +51,27 @@ t.test('jobs over HTTP', async (t) => {
   t.same((await s.app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })).json().jobs, [])
 })
 
+t.test('a file named .blend that is no .blend is refused when it is sent, before any Blender runs', async (t) => {
+  const s = await startTestServer(t)
+  const { cookie } = await logIn(s, 'alex')
+  mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
+  writeFileSync(join(s.projectDir(), 'shots', 'x.blend'), Buffer.from('a1b2c3d4e5f60718293a4b5c6d7e8f90', 'hex'))
+  writeFileSync(join(s.projectDir(), 'shots', 'cut.blend'), 'BLENDER-v304DATA')
+  const post = (payload: object) => s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers: { cookie }, payload })
+  const random = await post({ file: 'shots/x.blend', frameStart: 1, frameEnd: 2 })
+  t.equal(random.statusCode, 400)
+  t.match(random.json(), { code: 'RFAM_NOT_BLEND', message: /^"shots\/x\.blend" is not a \.blend file: it starts with the bytes a1 b2 c3 d4 .* save it as shots\/x\.blend \(File > Save As\), then try again\.$/ })
+  t.notMatch(random.json().message, s.projectDir(), 'the server\'s folders stay out of it')
+  const cut = await post({ file: 'shots/cut.blend', frameStart: 1, frameEnd: 2 })
+  t.match(cut.json(), { statusCode: 400, code: 'RFAM_NOT_BLEND', message: /"shots\/cut\.blend" is cut short/ })
+  t.same((await s.app.inject({ url: '/api/projects/demo/jobs', headers: { cookie } })).json().jobs, [], 'no job was made')
+  t.same(s.app.farm.listJobs('demo'), [])
+})
+
 t.test('the node protocol over HTTP', async (t) => {
   const s = await startTestServer(t)
   const { cookie } = await logIn(s, 'alex')
-  writeFileSync(join(s.projectDir(), 'y.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'y.blend'), TINY_BLEND)
   const credential = await s.app.farm.credentials.create('test')
   const other = await s.app.farm.credentials.create('other')
   const node = (url: string, payload: unknown, secret: string | null = credential) => s.app.inject({

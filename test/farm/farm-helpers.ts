@@ -7,6 +7,7 @@ import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
 import { Shares } from '../../common/named-paths.ts'
 import type { FarmSettings } from '../../server/config/load-config.ts'
 import { testFolder, type Tap } from '../helpers/folders.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 export const defaultSettings: FarmSettings = {
   heartbeatSeconds: 10, nodeTimeoutSeconds: 60, nodeGoneSeconds: 5, longPollSeconds: 20, maxRetries: 3, blocklistAfter: 2, spreadFrames: false, autoRender: false, allowUnsandboxedNodes: false,
@@ -19,7 +20,7 @@ export interface TestFarm {
   deps: FarmDeps
   projects: Map<string, { directory: string, renderPriority?: number }>
   assets: Map<string, Asset>
-  /** Writes an (empty) .blend into a project folder. */
+  /** Writes a .blend (the smallest the reader takes, with no scene) into a project folder. */
   blend: (project: string, rel: string) => void
   /** A second farm on the same folder, as after a restart. */
   restart: () => Promise<Farm>
@@ -70,7 +71,7 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
     blend: (project, rel) => {
       const file = join(data, project, rel)
       mkdirSync(join(file, '..'), { recursive: true })
-      writeFileSync(file, 'BLENDER-v304')
+      writeFileSync(file, TINY_BLEND)
     },
     restart: build,
     wrote: (id, samples) => samples.map((sample) => {
@@ -101,14 +102,14 @@ export function frameFileName (job: Job, frame: number): string {
 }
 
 /** Says hello as a node (one with a sandbox unless told: null says nothing, as older nodes) and returns what its messages need. */
-export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean, sandbox?: NodeSandbox | null } = {}) {
+export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean, sandbox?: NodeSandbox | null, denoise?: boolean } = {}) {
   let credential = farm.credentials.names().includes('test') ? testSecret.get(farm.credentials.file) : undefined
   if (!credential) {
     credential = await farm.credentials.create('test')
     testSecret.set(farm.credentials.file, credential)
   }
   const cred = farm.checkCredential(credential)
-  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}), ...(options.sandbox === null ? {} : { sandbox: options.sandbox ?? { kind: 'bubblewrap' } }) }, cred)
+  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}), ...(options.denoise === undefined ? {} : { denoise: options.denoise }), ...(options.sandbox === null ? {} : { sandbox: options.sandbox ?? { kind: 'bubblewrap' } }) }, cred)
   return { name, session: welcome.session, cred, welcome }
 }
 const testSecret = new Map<string, string>()

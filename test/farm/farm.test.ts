@@ -31,7 +31,7 @@ t.test('the first frame goes first; consecutive frames go out in runs; every fra
   const n = await hello(farm, 'pc-01', { processes: 2 })
   const w1 = await workNow(farm, n, { free: 2 })
   t.same(w1.runs.map((r) => r.frames), [[1, 2, 3], [4, 5]], 'one run per process, the first starting with frame 1; each a share of the frames left')
-  t.equal(w1.runs[0]!.output, 'data::red/renders/a/####')
+  t.equal(w1.runs[0]!.output, 'data::red/renders/shots/a/####', 'into renders/ and the file\'s path')
   const [first, second] = w1.runs as [FarmTask, FarmTask]
   await farm.report({ node: n.name, session: n.session, job: first.job, tasks: first.tasks, frames: wrote(first.job, [{ frame: 1, seconds: 2, memoryMB: 100 }]), current: 2 }, n.cred)
   t.equal(farm.getJob('red', job.id).counts.done, 1, 'a frame counts as soon as it is reported')

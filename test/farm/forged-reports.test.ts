@@ -60,7 +60,7 @@ t.test('a node reports only on tasks handed to it: report, done and failed for a
   const b = await f.hello('pc-b', f.secrets.test)
   const evil = await f.hello('evil', f.secrets.other)
   // The files are even there: only who may report is in question.
-  const samples = [1, 2, 3].map((frame) => f.wrote('cake', frame))
+  const samples = [1, 2, 3].map((frame) => f.wrote('props/cake', frame))
   const tasks = (await f.view(job.id)).tasks!.map((x) => x.id)
 
   for (const n of [evil, b]) {
@@ -91,7 +91,7 @@ t.test('a node reports only on tasks handed to it: report, done and failed for a
   t.same(listed.cancel, [ref], 'pc-b listing pc-a\'s run is told to stop it, not given it')
   t.equal((await f.view(job.id)).counts.queued, 3, 'and it stays queued')
   t.equal((await f.send(b, 'done', { job: job.id, tasks: run.tasks, frames: [samples[0]], seconds: 1 })).statusCode, 409)
-  const back = await f.send(a, 'done', { job: job.id, tasks: run.tasks, frames: run.frames.map((x) => f.wrote('cake', x)), seconds: 2 })
+  const back = await f.send(a, 'done', { job: job.id, tasks: run.tasks, frames: run.frames.map((x) => f.wrote('props/cake', x)), seconds: 2 })
   t.equal(back.statusCode, 200, 'pc-a, back in time, claims its own task')
   v = await f.view(job.id)
   t.equal(v.counts.done, run.frames.length, 'and its frames count')
@@ -164,17 +164,17 @@ t.test('a frame counts only when its file is on the share: there, not empty, wri
     return (await f.view(one.id)).counts.done
   }
   t.equal(await report([{ frame: 7, seconds: 1, file: '0007.png' }]), 0, 'no file at all')
-  t.equal(await report([f.wrote('cake', 7, '0007.png', '')]), 0, 'an empty file')
-  const old = f.wrote('cake', 7)
+  t.equal(await report([f.wrote('props/cake', 7, '0007.png', '')]), 0, 'an empty file')
+  const old = f.wrote('props/cake', 7)
   const past = new Date(Date.now() - 3600_000)
-  utimesSync(join(f.s.projectDir(), 'renders', 'cake', '0007.png'), past, past)
+  utimesSync(join(f.s.projectDir(), 'renders', 'props', 'cake', '0007.png'), past, past)
   t.equal(await report([old]), 0, 'a file older than the task (left by an earlier render)')
-  f.wrote('cake', 6)
+  f.wrote('props/cake', 6)
   t.equal(await report([{ frame: 7, seconds: 1, file: '0006.png' }]), 0, 'another frame\'s file')
-  mkdirSync(join(f.s.projectDir(), 'renders', 'cake', '0007.exr'), { recursive: true })
+  mkdirSync(join(f.s.projectDir(), 'renders', 'props', 'cake', '0007.exr'), { recursive: true })
   t.equal(await report([{ frame: 7, seconds: 1, file: '0007.exr' }]), 0, 'a folder')
   t.equal(await report([{ frame: 7, seconds: 1 }]), 0, 'no file named')
-  t.equal(await report([f.wrote('cake', 7)]), 1, 'the frame written: it counts')
+  t.equal(await report([f.wrote('props/cake', 7)]), 1, 'the frame written: it counts')
   t.equal((await f.view(one.id)).status, 'completed')
 
   // done with a frame whose file is missing: the task is not done, and the failure says why.

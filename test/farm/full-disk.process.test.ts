@@ -29,7 +29,7 @@ t.test('farm folder filled and freed, with a server kill in between: no acknowle
   const configFile = writeTestConfig(dir, { farm: farmDir, logLevel: 'warn', farmSettings: { nodeTimeoutSeconds: 600 } })
   const config = loadConfig(configFile)
   const secret = await new FarmCredentialStore(config.secretsDir).create('test')
-  const renders = () => join(config.shares.resolve('data::demo'), 'renders', 'cake')
+  const renders = () => join(config.shares.resolve('data::demo'), 'renders', 'props', 'cake')
 
   // The simulated node: what it wrote, what the server acknowledged, what it still has to deliver.
   const written = new Map<number, number>() // frame -> times rendered

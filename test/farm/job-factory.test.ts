@@ -2,7 +2,7 @@
 import t from 'tap'
 import { existsSync, symlinkSync } from 'node:fs'
 import { join } from 'node:path'
-import { createJob, insideProject, projectPaths } from '../../server/farm/job-factory.ts'
+import { createJob, defaultOutput, insideProject, projectPaths } from '../../server/farm/job-factory.ts'
 import { Shares } from '../../common/named-paths.ts'
 import { frameList, spreadOrder, chunk, MAX_FRAMES_PER_JOB } from '../../server/farm/frames.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -54,7 +54,9 @@ t.test('paths stay inside the project', async (t) => {
   t.equal(insideProject('data::red/', 'a.blend'), 'data::red/a.blend')
   const j = make({})
   t.equal(j.file, 'data::red/shots/cake.blend')
-  t.equal(j.output, 'data::red/renders/cake/####', 'default output: renders/<file name>/####')
+  t.equal(j.output, 'data::red/renders/shots/cake/####', 'default output: renders/<its path without .blend>/####')
+  t.equal(make({ file: 'cake.blend' }).output, 'data::red/renders/cake/####', 'a file at the top: renders/<file name>/####, as always')
+  t.equal(defaultOutput('sam/tests/Startup.BLEND'), 'renders/sam/tests/Startup/####')
   t.equal(make({ output: 'renders/v2/f_##' }).output, 'data::red/renders/v2/f_##')
   t.throws(() => make({ file: '../blue/x.blend' }), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE' })
   t.throws(() => make({ file: '/etc/x.blend' }), { name: 'PathRefused', code: 'RFAM_PATH_OUTSIDE' })

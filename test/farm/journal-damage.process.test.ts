@@ -24,7 +24,7 @@ t.test('damaged and torn journal lines: reported, their frames found on disk, no
   const configFile = writeTestConfig(dir, { logLevel: 'warn' })
   const config = loadConfig(configFile)
   const secret = await new FarmCredentialStore(config.secretsDir).create('test')
-  const renders = join(config.shares.resolve('data::demo'), 'renders', 'cake')
+  const renders = join(config.shares.resolve('data::demo'), 'renders', 'props', 'cake')
   const rendered = new Map<number, number>()
   const render = (frames: number[]) => {
     mkdirSync(renders, { recursive: true })

@@ -24,13 +24,13 @@ t.test('runs of the same file share one open Blender, which reads a file saved a
   t.equal(second.length, 2)
   t.equal(second[1], second[0], 'the next job of the same file ran in the Blender already open')
   t.ok(node.logs.some((e) => logMatches(e, { msg: 'rendering', jobName: 'tiny', project: 'demo', frames: [4, 5, 6], blender: 'open' })), 'the log says so')
-  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'], 'every frame written to its own file')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'], 'every frame written to its own file')
 
   // Saved again, now writing OpenEXR: the open Blender reads the file again before the next job.
   copyScene('exr.blend', join(project, 'shots'), 'tiny.blend')
   const saved = await render({ frameStart: 7, frameEnd: 8 })
   t.equal(saved.at(-1), second[0], 'the same Blender')
-  t.same(readdirSync(join(project, 'renders', 'tiny')).filter((f) => f.startsWith('000')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png', '0007.exr', '0008.exr'], 'the file as saved now was rendered, not the copy loaded before')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'tiny')).filter((f) => f.startsWith('000')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png', '0007.exr', '0008.exr'], 'the file as saved now was rendered, not the copy loaded before')
 
   const other = await render({ frameStart: 1, frameEnd: 2, output: 'renders/other/####' })
   t.not(other.at(-1), second[0], 'another output path: a new Blender')
@@ -84,7 +84,7 @@ t.test('a Blender started ahead of work takes the next job of its place without 
   t.equal((await finished(job.id)).status, 'completed')
   t.equal(node.blenderPids().at(-1), ready.blenderPid, 'the job ran in the Blender started ahead for its project and output folder')
   t.ok(node.logs.some((e) => logMatches(e, { msg: 'rendering', frames: [4, 5, 6], blender: 'ahead' })), 'the log says so')
-  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
+  t.same(readdirSync(join(project, 'renders', 'shots', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
   await until('a new ready Blender', () => node.logs.filter((e) => logMatches(e, { msg: 'Blender ready', slot: 1 })).length >= 2, { timeoutMs: 30_000 })
   const other = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 1, output: 'renders/elsewhere/####' })).body
   t.equal((await finished(other.id)).status, 'completed')

@@ -35,9 +35,9 @@ t.test('a node writing its frames somewhere the server cannot see them: they do 
   const failed = await finished(job.id)
   t.equal(failed.status, 'failed', 'the job does not complete')
   t.equal(failed.counts.done, 0, 'no frame counted')
-  t.match(failed.lastFailure!.message, /not on the share: renders\/tiny\/0001\.png does not exist/)
-  t.notOk(existsSync(join(s.projectDir(), 'renders', 'tiny')), 'indeed nothing reached the server\'s share')
-  t.ok(readdirSync(join(elsewhere, 'demo', 'renders', 'tiny')).includes('0001.png'), 'while the node did render')
+  t.match(failed.lastFailure!.message, /not on the share: renders\/shots\/tiny\/0001\.png does not exist/)
+  t.notOk(existsSync(join(s.projectDir(), 'renders', 'shots', 'tiny')), 'indeed nothing reached the server\'s share')
+  t.ok(readdirSync(join(elsewhere, 'demo', 'renders', 'shots', 'tiny')).includes('0001.png'), 'while the node did render')
 })
 
 t.test('while a real node renders, another credential can neither take its name nor forge its results', async (t) => {
@@ -72,7 +72,7 @@ t.test('while a real node renders, another credential can neither take its name 
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
   t.equal(done.errors, 0, 'no forged failure')
-  t.same(readdirSync(join(s.projectDir(), 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png'], 'every frame on disk')
+  t.same(readdirSync(join(s.projectDir(), 'renders', 'shots', 'slow')).filter((f) => !f.startsWith('.')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png'], 'every frame on disk')
   const samples = done.tasks!.flatMap((x) => x.samples ?? [])
   t.same(samples.map((x) => x.frame).sort(), [1, 2, 3, 4], 'one sample per frame')
   t.ok(samples.every((x) => x.node === 'pc-a'), 'all rendered by pc-a')

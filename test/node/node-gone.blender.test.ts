@@ -37,7 +37,7 @@ t.test('a node killed mid-run with another idle: its frames render on the idle n
 
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), Array.from({ length: 10 }, (_, i) => `${String(i + 1).padStart(4, '0')}.png`))
+  t.same(readdirSync(join(project, 'renders', 'shots', 'slow')).filter((f) => !f.startsWith('.')).sort(), Array.from({ length: 10 }, (_, i) => `${String(i + 1).padStart(4, '0')}.png`))
   const samples = done.tasks!.flatMap((x) => x.samples!)
   t.same(samples.map((x) => x.frame).sort((x, y) => x - y), Array.from({ length: 10 }, (_, i) => i + 1), 'every frame once: none rendered twice')
   t.ok(samples.some((x) => x.node === 'pc-b'), 'pc-b rendered what pc-a left')

@@ -34,7 +34,7 @@ t.test('a node killed mid-frame: the frame is rendered elsewhere, every frame ex
 
   const b = startNode(t, { server: s.url, credential, name: 'pc-b', shareRoot, processes: [0] })
   const done = await until('job completed', async () => { const v = await view(); return v.status === 'completed' ? v : undefined }, { timeoutMs: 240_000 })
-  t.same(readdirSync(join(project, 'renders', 'slow')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
+  t.same(readdirSync(join(project, 'renders', 'shots', 'slow')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'])
   const written = done.tasks!.flatMap((x) => x.framesDone!).sort((x, y) => x - y)
   t.same(written, [1, 2, 3, 4, 5, 6], 'every frame written exactly once')
   const byNode = (node: string) => done.tasks!.flatMap((x) => x.samples!).filter((sm) => sm.node === node).map((sm) => sm.frame)

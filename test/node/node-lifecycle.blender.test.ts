@@ -23,7 +23,7 @@ t.test('single-use: one round of work, then exit 0; SIGTERM: Blender stopped, wo
   t.equal(await once.exited, 0, 'the single-use node exits 0 when its work is done')
   const view = (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body
   t.equal(view.status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png'])
+  t.same(readdirSync(join(project, 'renders', 'shots', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png'])
   t.equal(once.logs.filter((e) => e.msg === 'rendering' && e.job === job.id).length, 2, 'two runs, one per process, in one round')
 
   const slow = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/slow.blend', frameStart: 1, frameEnd: 30 })).body

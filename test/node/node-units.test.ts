@@ -7,7 +7,7 @@ import type { FarmTask } from '../../schemas/generated/types.ts'
 import { loadNodeConfig, NodeConfigError, processesShareCores } from '../../node/config.ts'
 import { blenderCommand, sessionCommand } from '../../node/blender-args.ts'
 import { blenderScript, outsidePathsFile } from '../../node/blender-scripts.ts'
-import { BlenderOutput, explainFailure } from '../../node/blender-output.ts'
+import { BlenderOutput, explainFailure, missingField, missingPieces } from '../../node/blender-output.ts'
 import { testFolder } from '../helpers/folders.ts'
 
 function tempDir (t: { teardown: (fn: () => void) => void }): string {
@@ -106,6 +106,19 @@ t.test('failure sentences', async (t) => {
   refused.line('RFAM_REFUSED The farm does not render this file: it uses paths outside its project (image \'wood\' reads /x.png); keep every file it uses inside the project folder.')
   refused.line('Error: Not freed memory blocks: 3')
   t.equal(explainFailure({ exitCode: 1, signal: null, missing: [1], output: refused }), 'The farm does not render this file: it uses paths outside its project (image \'wood\' reads /x.png); keep every file it uses inside the project folder.', 'the path check\'s sentence is the whole message')
+})
+
+t.test('the files Blender did not find are read from its output, within the protocol\'s bounds', async (t) => {
+  const out = new BlenderOutput()
+  t.same(missingField(out), {}, 'nothing missing: nothing sent')
+  out.line('RFAM_MISSING [{"kind": "library", "path": "props/cake.blend", "users": ["Cake"]}, {"kind": "image", "path": "textures/wood.png", "users": ["wood.png"]}]')
+  t.same(missingField(out), { missing: [{ kind: 'library', path: 'props/cake.blend', users: ['Cake'] }, { kind: 'image', path: 'textures/wood.png', users: ['wood.png'] }] })
+  t.same(missingPieces('[{"kind": "rocket", "path": "x"}, {"kind": "font", "path": ""}, {"kind": "font", "path": "f.ttf", "users": "nope"}, 5]'), [{ kind: 'font', path: 'f.ttf', users: [] }], 'unknown kinds, empty paths and junk are left out')
+  t.same(missingPieces('not json'), [])
+  t.equal(missingPieces(JSON.stringify(Array.from({ length: 300 }, (_, i) => ({ kind: 'file', path: `f${i}`, users: Array(30).fill('x'.repeat(500)) })))).length, 100, 'at most 100')
+  t.equal(missingPieces(JSON.stringify([{ kind: 'file', path: 'f', users: Array(30).fill('x'.repeat(500)) }]))[0]!.users.length, 10, 'at most 10 users, each cut short')
+  out.line('RFAM_MISSING {"kind": "file"}')
+  t.equal(out.missing.length, 2, 'a line that is not a list changes nothing')
 })
 
 t.test('processes share the cores when their threads add up to more than the machine has', async (t) => {

@@ -26,7 +26,7 @@ t.test('an OpenEXR job shows a JPEG preview made by the node', async (t) => {
   await node('pc-a', [1])
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/exr.blend', frameStart: 1, frameEnd: 3 })).body
   t.equal((await finished(job.id)).status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'exr')).filter((f) => !f.startsWith('.')).sort(), ['0001.exr', '0002.exr', '0003.exr'], 'the frames stay OpenEXR')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'exr')).filter((f) => !f.startsWith('.')).sort(), ['0001.exr', '0002.exr', '0003.exr'], 'the frames stay OpenEXR')
   await expectJpegPreview(t, farm, job.id)
 })
 
@@ -37,7 +37,7 @@ t.test('a video job renders one movie in one Blender and shows a JPEG of its lat
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/movie.blend', frameStart: 1, frameEnd: 12, video: true })).body
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'movie')).filter((f) => !f.startsWith('.')), ['0001-0012.mp4'], 'one movie file of the whole range')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'movie')).filter((f) => !f.startsWith('.')), ['0001-0012.mp4'], 'one movie file of the whole range')
   t.equal(pc.logs.filter((e) => e.msg === 'rendering' && e.job === job.id && e.video === true).length, 1, 'one Blender rendered it')
   await expectJpegPreview(t, farm, job.id)
 

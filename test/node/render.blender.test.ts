@@ -33,7 +33,7 @@ t.test('two nodes render a 6-frame job; a one-frame job renders once; broken fil
 
   const done = await finished(six.id)
   t.equal(done.status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'], 'the expected files')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'tiny')).sort(), ['0001.png', '0002.png', '0003.png', '0004.png', '0005.png', '0006.png'], 'the expected files')
   t.same(done.tasks!.flatMap((x) => x.framesDone).sort((x, y) => x! - y!), [1, 2, 3, 4, 5, 6], 'every frame written exactly once')
   t.same(done.tasks!.flatMap((x) => x.samples!.map((sm) => sm.frame)).sort((x, y) => x - y), [1, 2, 3, 4, 5, 6], 'one sample per frame')
   t.ok(done.tasks!.every((x) => x.samples!.every((sm) => sm.seconds > 0 && (sm.memoryMB ?? 0) > 0)), 'time and peak memory measured for every frame')
@@ -54,7 +54,7 @@ t.test('two nodes render a 6-frame job; a one-frame job renders once; broken fil
 
   const m = await finished(movie.id)
   t.equal(m.status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'movie')).sort(), ['0001.png', '0002.png'], 'a movie-format file renders frames as images')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'movie')).sort(), ['0001.png', '0002.png'], 'a movie-format file renders frames as images')
 
   const nocam = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/nocam.blend', frameStart: 1, frameEnd: 4 })).body
   const failed = await finished(nocam.id)

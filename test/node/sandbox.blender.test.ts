@@ -26,10 +26,10 @@ t.setTimeout(900_000)
 function otherProject (shareRoot: string) {
   const root = join(shareRoot, 'other')
   mkdirSync(join(root, 'textures'), { recursive: true })
-  mkdirSync(join(root, 'renders', 'tiny'), { recursive: true })
+  mkdirSync(join(root, 'renders', 'shots', 'tiny'), { recursive: true })
   writeFileSync(join(root, 'project.json'), '{}\n')
   writeFileSync(join(root, 'textures', 'secret.png'), ONE_PIXEL_PNG)
-  const frame = join(root, 'renders', 'tiny', '0001.png')
+  const frame = join(root, 'renders', 'shots', 'tiny', '0001.png')
   writeFileSync(frame, 'the other team\'s frame')
   return { root, texture: join(root, 'textures', 'secret.png'), frame }
 }
@@ -73,7 +73,7 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
     t.match(done.lastFailure?.message, /File Output node 'Escape' writes to .*escaped\//)
     t.match(done.lastFailure?.message, /Make Paths Relative/, 'says how to fix it')
     t.notMatch(done.lastFailure?.message, /exit code/, 'the sentence is the whole message')
-    t.notOk(existsSync(join(project, 'renders', 'fileout', '0001.png')), 'no frame rendered')
+    t.notOk(existsSync(join(project, 'renders', 'shots', 'fileout', '0001.png')), 'no frame rendered')
   })
 
   await t.test('a texture from another project, by an absolute and a relative path: refused', async (t) => {
@@ -82,7 +82,7 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
     t.equal(done.status, 'failed')
     t.match(done.lastFailure?.message, /image 'stolen' .*other\/textures\/secret\.png/)
     t.match(done.lastFailure?.message, /image 'stolen_relative' .*\/\/\.\.\/\.\.\/other\/textures\/secret\.png/)
-    t.notOk(existsSync(join(project, 'renders', 'texture', '0001.png')), 'no frame rendered')
+    t.notOk(existsSync(join(project, 'renders', 'shots', 'texture', '0001.png')), 'no frame rendered')
     t.comment(done.lastFailure?.message ?? '')
     const video = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/texture.blend', frameStart: 1, frameEnd: 2, video: true, output: 'renders/texture-video/####' })).body
     const movie = await finished(video.id)
@@ -100,9 +100,9 @@ t.test('a node with bubblewrap: refusals before rendering, and a sandbox that ho
       await api('PATCH', `/api/projects/demo/jobs/${job.id}`, { action: 'resume' })
       const done = await finished(job.id)
       t.equal(done.status, 'failed')
-      t.match(done.lastFailure?.message, /output .*renders\/tiny.* leads out of the project/)
+      t.match(done.lastFailure?.message, /output .*renders\/shots\/tiny.* leads out of the project/)
       t.equal(readFileSync(other.frame, 'utf8'), 'the other team\'s frame', 'the other project\'s frame is untouched')
-      t.same(readdirSync(join(other.root, 'renders', 'tiny')), ['0001.png'])
+      t.same(readdirSync(join(other.root, 'renders', 'shots', 'tiny')), ['0001.png'])
     } finally {
       // The link goes; later jobs get a real renders/ folder.
       unlinkSync(join(project, 'renders'))

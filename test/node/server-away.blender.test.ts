@@ -32,8 +32,8 @@ t.test('the server away: the node retries every few seconds and works again soon
   let seen = node.logs.length
   await server.p.kill()
   const retries = () => node.logs.slice(seen).filter((e) => e.retrySeconds !== undefined).length
-  await until('four retries, the short run done', () => retries() >= 4 && existsSync(join(project, 'renders', 'short', '0002.png')), { timeoutMs: 90_000 })
-  t.ok(existsSync(join(project, 'renders', 'short', '0002.png')), 'the node finished its run meanwhile')
+  await until('four retries, the short run done', () => retries() >= 4 && existsSync(join(project, 'renders', 'shots', 'short', '0002.png')), { timeoutMs: 90_000 })
+  t.ok(existsSync(join(project, 'renders', 'shots', 'short', '0002.png')), 'the node finished its run meanwhile')
   seen = node.logs.length
   server.p = await start()
   const back = performance.now()
@@ -46,7 +46,7 @@ t.test('the server away: the node retries every few seconds and works again soon
   t.equal((await finished(short.id)).status, 'completed')
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), files(4))
+  t.same(readdirSync(join(project, 'renders', 'shots', 'slow')).filter((f) => !f.startsWith('.')).sort(), files(4))
   t.same(done.tasks!.flatMap((x) => x.samples!).map((x) => x.frame).sort((x, y) => x - y), frames(4), 'every frame once')
 })
 
@@ -61,7 +61,7 @@ t.test('the server frozen: the node notices (its requests time out) and carries 
   server.p.child.kill('SIGCONT')
   const done = await finished(job.id)
   t.equal(done.status, 'completed')
-  t.same(readdirSync(join(project, 'renders', 'slow')).filter((f) => !f.startsWith('.')).sort(), files(12))
+  t.same(readdirSync(join(project, 'renders', 'shots', 'slow')).filter((f) => !f.startsWith('.')).sort(), files(12))
   t.same(done.tasks!.flatMap((x) => x.samples!).map((x) => x.frame).sort((x, y) => x - y), frames(12), 'every frame once')
   t.same(node.logs.filter((e) => e.msg === 'run stopped' || /refuse/.test(e.msg)), [], 'the node kept its work: never told to stop')
   t.same(server.p.logs.filter((e) => logMatches(e, { msg: /^node given up/ })), [], 'the server never gave the node up')

@@ -124,6 +124,26 @@ class PathCheck(unittest.TestCase):
         """)
         self.assertEqual(rfam_run.refusal("/p/a.blend", PLACE, path), "image /elsewhere/wood.png, fix it in renders/a/")
 
+    def test_missing_files_are_printed_for_the_node(self):
+        path = self.checker("""
+            def find_missing(project):
+                return [{"kind": "library", "path": "props/cake.blend", "users": ["Cake"]}]
+        """)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rfam_run.report_missing("/p/a.blend", PLACE, path)
+        said = 'RFAM_MISSING [{"kind": "library", "path": "props/cake.blend", "users": ["Cake"]}]\n'
+        self.assertEqual(out.getvalue(), said)
+        none = self.checker("""
+            def find_missing(project):
+                return []
+        """)
+        out = io.StringIO()
+        with contextlib.redirect_stdout(out):
+            rfam_run.report_missing("/p/a.blend", PLACE, none)
+            rfam_run.report_missing("", PLACE, path)
+        self.assertEqual(out.getvalue(), "", "nothing missing, or no file loaded: nothing said")
+
     def test_nothing_to_check(self):
         missing = os.path.join(self.dir, "nope.py")
         self.assertIsNone(rfam_run.refusal("", PLACE, missing), "no file loaded")

@@ -16,6 +16,7 @@ import { startTs } from '../helpers/processes.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 const k8s = (name: string) => join(repoRoot, 'deploy', 'kubernetes', name)
 type Obj = Record<string, any>
@@ -55,7 +56,7 @@ t.test('the shipped configurations are valid and the Slurm script parses', async
 t.test('the prenode renders the Job template with the counts of its batch', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 1 } } })
   mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
-  writeFileSync(join(s.projectDir(), 'shots', 'a.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'shots', 'a.blend'), TINY_BLEND)
   const { api } = await logIn(s.url, 'alex')
   const dir = testFolder(t, 'k8s')
   // kubectl, as far as this test needs it: keeps its arguments and what it reads.

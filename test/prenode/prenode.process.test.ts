@@ -15,6 +15,7 @@ import { freePort } from '../helpers/server-process.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 function writeConfig (dir: string, name: string, fields: Record<string, unknown>): string {
   const file = join(dir, `${name}.json`)
@@ -82,7 +83,7 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 2 } } })
   const polls = countPolls(t, s.app.farm)
   mkdirSync(join(s.projectDir(), 'shots'), { recursive: true })
-  writeFileSync(join(s.projectDir(), 'shots', 'a.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'shots', 'a.blend'), TINY_BLEND)
   const { api } = await logIn(s.url, 'alex')
   const dir = testFolder(t, 'prenode')
   const credential = await s.app.farm.credentials.create('cluster')
@@ -138,7 +139,7 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
 t.test('a failing command is retried and the batch acknowledged only once it worked', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 1 } } })
   const polls = countPolls(t, s.app.farm)
-  writeFileSync(join(s.projectDir(), 'a.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'a.blend'), TINY_BLEND)
   const { api } = await logIn(s.url, 'alex')
   const dir = testFolder(t, 'prenode')
   const credential = await s.app.farm.credentials.create('cluster')
@@ -164,7 +165,7 @@ t.test('a failing command is retried and the batch acknowledged only once it wor
 
 t.test('a command that hangs is killed at its timeout (with what it started) and counts as failed', async (t) => {
   const s = await startTestServer(t, { listen: true, config: { farmSettings: { longPollSeconds: 1 } } })
-  writeFileSync(join(s.projectDir(), 'a.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'a.blend'), TINY_BLEND)
   const { api } = await logIn(s.url, 'alex')
   const dir = testFolder(t, 'prenode')
   const credential = await s.app.farm.credentials.create('cluster')
@@ -215,7 +216,7 @@ t.test('the server down: logged once, waited for; killed between command and ack
   await s.start()
   await first.waitForLog({ msg: 'the server answers again', prenode: 'cluster' })
 
-  writeFileSync(join(s.projectDir(), 'a.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'a.blend'), TINY_BLEND)
   const job = await s.app.farm.createJob('demo', { file: 'a.blend', frameStart: 1, frameEnd: 4 })
   await until('the command started', () => lines(calls).length === 1, { timeoutMs: 20_000 })
   // The server goes away while the command runs; the command then succeeds.

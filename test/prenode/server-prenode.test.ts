@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import { hello, makeFarm } from '../farm/farm-helpers.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 const ask = (name: string, provides: string[] = [], wait = false) => ({ name, provides, wait })
 
@@ -103,7 +104,7 @@ t.test('a held poll is answered when a job for it arrives, or empty at the long-
 t.test('the prenode protocol over HTTP', async (t) => {
   const s = await startTestServer(t)
   const { cookie } = await logIn(s, 'alex')
-  writeFileSync(join(s.projectDir(), 'y.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'y.blend'), TINY_BLEND)
   const credential = await s.app.farm.credentials.create('cluster')
   const post = (url: string, payload: unknown, secret: string | null = credential) => s.app.inject({
     method: 'POST', url: `/api/farm/prenode/${url}`, payload: payload as object, headers: secret ? { authorization: `Bearer ${secret}` } : {},

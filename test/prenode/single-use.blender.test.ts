@@ -38,7 +38,7 @@ t.test('a single-use node renders one round, reports it and exits 0; with nothin
   const view = (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body
   const rendered = view.tasks!.flatMap((x) => x.framesDone ?? [])
   t.ok(rendered.length >= 1, `it rendered its round (frames ${rendered.join(', ')})`)
-  t.ok(rendered.every((f) => existsSync(join(s.projectDir(), 'renders', 'tiny', `000${f}.png`))), 'its frames are on disk')
+  t.ok(rendered.every((f) => existsSync(join(s.projectDir(), 'renders', 'shots', 'tiny', `000${f}.png`))), 'its frames are on disk')
   const nodes = (await api<{ nodes: Array<{ name: string, online: boolean }> }>('GET', '/api/farm/nodes')).body.nodes
   t.match(nodes.find((n) => n.name === 'array-7'), { online: false }, 'the server knows it left')
 
@@ -48,7 +48,7 @@ t.test('a single-use node renders one round, reports it and exits 0; with nothin
     t.equal(await second.exited, 0)
   }
   await until('job completed', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.status === 'completed', { timeoutMs: 60_000 })
-  t.same(readdirSync(join(s.projectDir(), 'renders', 'tiny')).sort(), ['0001.png', '0002.png'])
+  t.same(readdirSync(join(s.projectDir(), 'renders', 'shots', 'tiny')).sort(), ['0001.png', '0002.png'])
 
   const idle = startTs(t, 'node/main.ts', ['--config', config, '--single-use', '--name', 'array-9'], { label: 'array-9' })
   t.equal(await idle.exited, 3, 'exit status 3: there was nothing to do')

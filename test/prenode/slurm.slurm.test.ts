@@ -56,7 +56,7 @@ t.test('the prenode submits a job array to Slurm; single-use nodes render the fr
   const id = /^(\d+)\s*$/m.exec(String((await prenode.waitForLog({ msg: 'command done' }, 60_000)).output))![1]!
   submitted.push(id)
   t.ok(prenode.logs.some((e) => logMatches(e, { msg: 'running the command', command: /^sbatch --parsable --array=1-4%16 / })), 'one array task per frame')
-  const renders = join(s.projectDir(), 'renders', 'tiny')
+  const renders = join(s.projectDir(), 'renders', 'shots', 'tiny')
   await until('the first frame on disk', () => existsSync(renders) && readdirSync(renders).length > 0, { timeoutMs: 180_000 })
   const firstFrameSeconds = (Date.now() - added) / 1000
   const done = await until('the job finished', async () => {

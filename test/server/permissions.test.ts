@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import type { JobView, ProjectFile } from '../../schemas/generated/types.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
+import { TINY_BLEND } from '../helpers/tiny-blend.ts'
 
 const STUDENTS = ['alex', 'sam', 'mia', 'leo', 'zoe'] as const
 const EVERYONE = ['teacher', ...STUDENTS] as const
@@ -77,7 +78,7 @@ t.test('a render job is changed only by staff, whoever submitted it and the peop
   const s = await startTestServer(t)
   const cookies = await sessions(s)
   mkdirSync(join(s.projectDir(), 'tests'), { recursive: true })
-  writeFileSync(join(s.projectDir(), 'tests', 'x.blend'), 'BLENDER-v304')
+  writeFileSync(join(s.projectDir(), 'tests', 'x.blend'), TINY_BLEND)
   const submit = async (who: Who, file: string): Promise<JobView> => {
     const res = await s.app.inject({ method: 'POST', url: '/api/projects/demo/jobs', headers: { cookie: cookies[who] }, payload: { file, frameStart: 1, frameEnd: 3, paused: true } })
     t.equal(res.statusCode, 201, `${who} may render ${file}: creating jobs is open to members`)

@@ -58,7 +58,7 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
 
   // The node writes its first frame, then Blender dies on the next one.
   const firstFrame = run.frames[0]!
-  const renders = join(server.projectDir(), 'renders', 'shot_010_intro')
+  const renders = join(server.projectDir(), 'renders', 'shots', 'shot_010_intro')
   const file = `${String(firstFrame).padStart(4, '0')}.png`
   mkdirSync(renders, { recursive: true })
   writeFileSync(join(renders, file), 'PNG') // the server counts a frame only when its file is there

@@ -39,6 +39,8 @@ export async function jobRoutes (app: FastifyInstance): Promise<void> {
     createJob: async (request, reply) =>
       reply.code(201).send(withCanChange(request, await farm.createJob(request.params.project, request.body, { by: request.user?.ident }))),
 
+    getRenderSettings: async (request) => farm.renderSettings(request.params.project, request.params['*'] ?? ''),
+
     listJobs: async (request) => ({ jobs: farm.listJobs(request.params.project).map((job) => withCanChange(request, job)), ...farm.state() }),
 
     getJob: async (request) => withCanChange(request, farm.getJob(request.params.project, request.params.id)),

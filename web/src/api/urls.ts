@@ -46,6 +46,7 @@ export const urls = {
   checkpointAsset: (p: { project: string, path: string }) => `/api/projects/${seg(p.project)}/checkpoints/${rest(p.path)}`,
   resetRenderStats: (p: { project: string, path: string }) => `/api/projects/${seg(p.project)}/render-stats/${rest(p.path)}`,
   createJob: (p: { project: string }) => `/api/projects/${seg(p.project)}/jobs`,
+  getRenderSettings: (p: { project: string, path: string }) => `/api/projects/${seg(p.project)}/render-settings/${rest(p.path)}`,
   listJobs: (p: { project: string }) => `/api/projects/${seg(p.project)}/jobs`,
   getJob: (p: { project: string, id: string }) => `/api/projects/${seg(p.project)}/jobs/${seg(p.id)}`,
   updateJob: (p: { project: string, id: string }) => `/api/projects/${seg(p.project)}/jobs/${seg(p.id)}`,

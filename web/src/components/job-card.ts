@@ -12,6 +12,7 @@ import { SaveController } from '../controllers/save-controller.ts'
 import { appState } from '../state/app-state.ts'
 import { farm } from '../state/farm.ts'
 import { assetHref } from '../router.ts'
+import { settingsSummary, warningList, warningStyles } from './render-facts.ts'
 import { saveMark, saveMarkStyles } from './save-mark.ts'
 import { showToast } from './toast.ts'
 import type { ConfirmDialog } from './confirm-dialog.ts'
@@ -57,7 +58,7 @@ export function jobStatusName (status: Status): string {
 
 @customElement('rfam-job-card')
 export class JobCard extends LitElement {
-  static override styles = [sharedStyles, saveMarkStyles, css`
+  static override styles = [sharedStyles, saveMarkStyles, warningStyles, css`
     :host { display: block; }
     article { display: grid; grid-template-columns: 120px minmax(0, 1fr); gap: 8px 16px; }
     @media (max-width: 560px) { article { grid-template-columns: minmax(0, 1fr); } .preview { display: none; } }
@@ -230,7 +231,9 @@ export class JobCard extends LitElement {
           ${job.errors ? html`<span class="failure">${t('job:errors', { count: job.errors })}</span>` : nothing}
           <span>${t('job:by', { name: job.auto ? t('job:auto') : appState.userName(job.createdBy), time: format.dateTime(job.created) })}</span>
         </div>
+        ${job.settings ? html`<p class="message settings">${settingsSummary(job.settings, job.counts.frames)}</p>` : nothing}
         ${job.message ? html`<p class="message">${job.message}</p>` : nothing}
+        ${warningList(job.warnings ?? [], job.settings, t('job:warnings'))}
         ${job.lastFailure ? html`<p class="message failure">${t('job:last-failure', { node: job.lastFailure.node })} ${job.lastFailure.message}</p>` : nothing}
         ${job.canChange ? this.controls(job) : this.notYours(job)}
       </div>

@@ -17,6 +17,7 @@ import { assetHref, navigate } from '../router.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
 import { showToast } from '../components/toast.ts'
+import { warningList, warningStyles } from '../components/render-facts.ts'
 import type { ConfirmDialog } from '../components/confirm-dialog.ts'
 import '../components/confirm-dialog.ts'
 import '../components/inline-check.ts'
@@ -29,7 +30,7 @@ const backTo: Record<string, string> = { home: '/', team: '/team', shots: '/shot
 
 @customElement('rfam-asset-page')
 export class AssetPage extends LitElement {
-  static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, css`
+  static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, warningStyles, css`
     .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 20px; align-items: start; }
     @media (max-width: 860px) { .layout { grid-template-columns: minmax(0, 1fr); } }
     .card { margin-bottom: 20px; }
@@ -190,6 +191,7 @@ export class AssetPage extends LitElement {
         ? html`<p class="missing">${t('asset:missing-links')}</p>
         <ul class="links">${asset.missingLinks!.map((path) => html`<li class="mono">${path}</li>`)}</ul>`
         : nothing}
+      ${warningList(asset.meta?.renderWarnings ?? [], null, t('asset:render-warnings'))}
       <div class="add-dep">
         <label class="visually-hidden" for="add-dependency">${t('asset:add-dependency')}</label>
         <select id="add-dependency" @focus=${this._loadPaths} @pointerenter=${this._loadPaths}>

@@ -11,6 +11,8 @@ export const farm = {
   create: (job: JobCreate) => api.createJob({ project: project() }, job),
   update: (id: string, update: JobUpdate) => api.updateJob({ project: project(), id }, update),
   remove: (id: string) => api.deleteJob({ project: project(), id }),
+  /** What a .blend renders, read from the file by the server, and what would spoil it. */
+  renderSettings: (path: string, signal?: AbortSignal) => api.getRenderSettings({ project: project(), path }, { signal }),
   /** Every .blend of the project, assets or not (for "show every .blend file"). */
   blendFiles: (signal?: AbortSignal) => api.listFiles({ project: project() }, { ext: 'blend' }, { signal }),
   nodes: (signal?: AbortSignal) => api.listNodes({ signal }),
