@@ -11,7 +11,8 @@
 // only that project and writes only the output folder.
 import { basename } from 'node:path'
 import type { FarmTask, FarmWelcome, FarmWork, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
-import { explainFailure, type WrittenFrame } from './blender-output.ts'
+import { failureSentence, type WrittenFrame } from './blender-output.ts'
+import { say } from '../server/sentences.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
@@ -316,7 +317,8 @@ export class RenderNode {
         return
       }
       const output = run.blender?.output
-      const message = problem ?? explainFailure({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
+      const said = problem !== undefined ? say('job:fail-node', { reason: problem }) : failureSentence({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
+      const message = said.text
       this.log(`failed "${run.task.name}": ${message}`)
       const current = output?.current
       delivered = await this.deliver(run, 'failed', () => ({
@@ -326,6 +328,7 @@ export class RenderNode {
         signal: exit.signal,
         free: this.freeAfter(),
         message: message.slice(0, 2000),
+        ...(message.length <= 2000 ? { sentence: said.sentence } : {}),
         logTail: (output?.tail() ?? '').slice(-20000),
       }))
     } finally {

@@ -1,19 +1,23 @@
 // Errors that carry an HTTP status and a message a student can act on. Route handlers throw them;
-// the server's error handler turns them into an ApiError body.
+// the server's error handler turns them into an ApiError body. A message made with say() also travels
+// as a sentence (a language-file key and its values), so each page shows it in its reader's language.
+import { say, type Said, type Sentence } from './sentences.ts'
+
 export class HttpError extends Error {
-  constructor (readonly statusCode: number, readonly code: string, message: string) {
-    super(message)
+  readonly sentence?: Sentence
+  constructor (readonly statusCode: number, readonly code: string, message: string | Said) {
+    super(typeof message === 'string' ? message : message.text)
+    if (typeof message !== 'string') this.sentence = message.sentence
     this.name = 'HttpError'
   }
 }
 
-export const badRequest = (code: string, message: string) => new HttpError(400, code, message)
-export const forbidden = (code: string, message: string) => new HttpError(403, code, message)
-export const notFound = (code: string, message: string) => new HttpError(404, code, message)
-export const conflict = (code: string, message: string) => new HttpError(409, code, message)
+export const badRequest = (code: string, message: string | Said) => new HttpError(400, code, message)
+export const forbidden = (code: string, message: string | Said) => new HttpError(403, code, message)
+export const notFound = (code: string, message: string | Said) => new HttpError(404, code, message)
+export const conflict = (code: string, message: string | Said) => new HttpError(409, code, message)
 
 /** Longest name of one file or folder on the file systems RFAM runs on, in bytes. */
 export const MAX_NAME_BYTES = 255
 
-export const nameTooLong = () => new HttpError(400, 'RFAM_NAME_TOO_LONG',
-  `That name is too long for a file: each folder or file name can have at most ${MAX_NAME_BYTES} letters (fewer with accents). Use a shorter one.`)
+export const nameTooLong = () => new HttpError(400, 'RFAM_NAME_TOO_LONG', say('error:name-too-long', { max: MAX_NAME_BYTES }))

@@ -597,9 +597,22 @@ export interface ApiError {
    */
   code?: string
   /**
-   * What went wrong and what to do, in a sentence a student can act on.
+   * What went wrong and what to do, in a sentence a student can act on (in English).
    */
   message: string
+  sentence?: Sentence
+}
+/**
+ * A sentence as a key of the language files (config/languages/*.json) and the values of its {placeholders}, so every page and the add-on show it in the reader's language. It always travels beside the same sentence in English (a 'message').
+ *
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "Sentence".
+ */
+export interface Sentence {
+  key: string
+  params?: {
+    [k: string]: string | number | undefined
+  }
 }
 /**
  * GET /api/farm/nodes: every render node the farm knows, with what it is doing.
@@ -733,6 +746,7 @@ export interface JobView {
   spread: boolean
   status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
   message?: string
+  sentence?: Sentence
   created: Timestamp
   updated?: Timestamp
   started?: Timestamp
@@ -806,9 +820,10 @@ export interface TaskFailure {
   frame?: number
   exitCode?: number | null
   /**
-   * What went wrong, in a sentence.
+   * What went wrong, in a sentence (in English).
    */
   message: string
+  sentence?: Sentence
   /**
    * The end of Blender's output.
    */
@@ -1372,9 +1387,10 @@ export interface FarmFailed {
    */
   signal?: string | null
   /**
-   * What went wrong, in a sentence a student can act on.
+   * What went wrong, in a sentence a student can act on (in English).
    */
   message: string
+  sentence?: Sentence
   /**
    * The last lines of Blender's output.
    */
@@ -1762,9 +1778,10 @@ export interface Job {
    */
   status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
   /**
-   * Why it stands there, for example who cancelled it or which frame failed.
+   * Why it stands there, for example who cancelled it or which frame failed (in English).
    */
   message?: string
+  sentence?: Sentence
   created: Timestamp
   updated?: Timestamp
   started?: Timestamp

@@ -5,6 +5,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs'
 import { posix } from 'node:path'
 import type { JobCreate, JobUpdate, JobView } from '../../schemas/generated/types.ts'
 import { badRequest, notFound } from '../errors.ts'
+import { say } from '../sentences.ts'
 import { sweepFolder } from '../store/temp-files.ts'
 import type { FarmContext } from './farm-context.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
@@ -36,20 +37,20 @@ export class FarmJobs {
 
   private runtime (project: string, id: string): JobRuntime {
     const rt = this.ctx.scheduler.jobs.get(id)
-    if (!rt || rt.project !== project) throw notFound('RFAM_NO_JOB', `Project "${project}" has no render job ${id}.`)
+    if (!rt || rt.project !== project) throw notFound('RFAM_NO_JOB', say('error:no-job', { project, id }))
     return rt
   }
 
   async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
     this.ctx.mustWrite()
     const info = this.ctx.deps.project(project)
-    if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
+    if (!info) throw notFound('RFAM_NO_PROJECT', say('error:no-project', { project }))
     const rel = checkBlendPath(body.file)
     const paths = projectPaths(this.ctx.deps.resolveNamedPath, info.directory)
     const abs = paths.file(rel)
     let isFile = false
     try { isFile = statSync(abs).isFile() } catch { isFile = false }
-    if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
+    if (!isFile) throw badRequest('RFAM_NO_FILE', say('error:render-no-file', { path: rel, project }))
     const asset = this.ctx.deps.asset?.(project, rel)
     const job = createJob({
       id: this.newId(),
