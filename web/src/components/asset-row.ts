@@ -75,7 +75,7 @@ function priorityCell (asset: AssetSummary, ctx: RowContext, scheme: PrioritySch
   return html`<div class="cell" role="cell"
     >${control}<span class="save-mark ${mark.status}" role="status" title=${label} data-status=${mark.status}
       ><span class="visually-hidden">${label}</span></span
-    ><span class="boost" ?hidden=${!boosted} title=${boosted ? t('priority:boosted', { value: priorityLabel(scheme, asset.truePriority) }) : ''}>↑</span
+    ><span class="boost" ?hidden=${!boosted} title=${boosted ? t('priority:boosted', { value: priorityLabel(scheme, asset.truePriority) }) : ''}>↑ ${t('priority:boost-short')}</span
   ></div>`
 }
 

@@ -14,6 +14,7 @@ import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { ownerOptions, stateOptions, typeOptions } from '../state/options.ts'
 import { assetHref, navigate } from '../router.ts'
+import { priorityLabel } from '../components/priority.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
 import { showToast } from '../components/toast.ts'
@@ -46,6 +47,8 @@ export class AssetPage extends LitElement {
     .add-dep select { flex: 1 1 200px; min-width: 0; }
     .danger-zone { border: 2px solid var(--rfam-error-soft); }
     .error { color: var(--rfam-error); font-weight: 600; }
+    .hint { color: var(--rfam-muted); font-size: 0.9rem; margin: 4px 0 0; }
+    .checkpoint { margin: 12px 0 0; }
     h1 { overflow-wrap: anywhere; }
   `]
 
@@ -168,7 +171,8 @@ export class AssetPage extends LitElement {
       ${asset.file?.modified ? html`<dt>${t('asset:modified')}</dt><dd>${format.dateTime(asset.file.modified)}</dd>` : nothing}
       <dt>${t('asset:creator')}</dt><dd>${meta.creator ? appState.userName(meta.creator) : t('common:unknown')}</dd>
       ${meta.created ? html`<dt>${t('asset:created')}</dt><dd>${format.dateTime(meta.created)}</dd>` : nothing}
-      <dt>${t('asset:true-priority')}</dt><dd>${format.number(asset.truePriority, 2)}</dd>
+      <dt>${t('asset:true-priority')}</dt><dd>${priorityLabel(appState.defaults?.priority, asset.truePriority)}${asset.truePriority > meta.priority
+        ? html` <span class="muted">(${t('asset:true-priority-raised')})</span>` : nothing}</dd>
     </dl>`
   }
 
@@ -248,6 +252,7 @@ export class AssetPage extends LitElement {
               <rfam-inline-check label=${t('asset:render')} .checked=${meta.render ?? false} .save=${this.saver('render')}></rfam-inline-check>
               <rfam-inline-check label=${t('asset:video')} .checked=${meta.video ?? false} .save=${this.saver('video')}></rfam-inline-check>
             </div>
+            <p class="hint">${t('asset:render-hint')}</p>
           </section>
           <section class="card" aria-labelledby="supporters">
             <h2 id="supporters">${t('asset:supporters')}</h2>
@@ -268,7 +273,8 @@ export class AssetPage extends LitElement {
             <h2 id="file">${t('asset:file')}</h2>
             ${this.facts(asset)}
             ${asset.file?.exists
-              ? html`<p><button type="button" @click=${this._checkpoint}>${t('asset:checkpoint')}</button></p>
+              ? html`<p class="checkpoint"><button type="button" @click=${this._checkpoint} aria-describedby="checkpoint-hint">${t('asset:checkpoint')}</button></p>
+              <p class="hint" id="checkpoint-hint">${t('asset:checkpoint-hint')}</p>
               <p role="status" class="muted">${this.checkpointMessage}</p>`
               : nothing}
           </section>
