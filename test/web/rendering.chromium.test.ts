@@ -53,7 +53,8 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   const work = await node('work', { node: 'pc-lab-1', session, free: 1, running: [], wait: false })
   const run = (work.runs as Array<{ job: string, tasks: string[], frames: number[] }>)[0]!
   await card.getByText(`${run.frames.length} rendering on pc-lab-1`).waitFor()
-  await nodes.getByText(`Shot 010 Intro: ${run.frames.join(', ')}`).waitFor()
+  const range = run.frames.length > 1 ? `${run.frames[0]}–${run.frames.at(-1)}` : String(run.frames[0])
+  await nodes.getByText(`Shot 010 Intro: frames ${range}`).waitFor()
   t.pass('the job and the node show what is being rendered')
 
   // The node writes its first frame, then Blender dies on the next one.

@@ -5,13 +5,13 @@ import { css } from 'lit'
 export const assetGridStyles = css`
   .asset-grid {
     display: grid;
-    grid-template-columns: minmax(9rem, 2.2fr) minmax(6rem, 1fr) minmax(10rem, 1.4fr) minmax(8rem, 1.2fr) var(--priority-column, minmax(8rem, 1.2fr));
+    grid-template-columns: minmax(9rem, 1.8fr) minmax(6rem, 0.8fr) minmax(10rem, 1.4fr) minmax(11rem, 1.2fr) var(--priority-column, minmax(16rem, 1.6fr));
     gap: 8px 12px;
     align-items: center;
   }
   @media (max-width: 720px) {
-    .asset-grid { grid-template-columns: 1fr 1fr; }
-    .asset-grid > .name, .asset-grid > .owner { grid-column: 1 / -1; }
+    /* On a phone each row is a card, one field under the other, so every choice shows whole. */
+    .asset-grid { grid-template-columns: minmax(0, 1fr); }
     .asset-grid > .type { display: none; }
   }
 `

@@ -225,7 +225,7 @@ export class JobCard extends LitElement {
         <div class="top">
           <h3 id="name">${job.name}</h3>
           <span class="status ${job.status}">${jobStatusName(job.status)}</span>
-          ${job.asset ? html`<a href=${assetHref(job.asset)}>${job.path}</a>` : html`<span class="mono">${job.path}</span>`}
+          ${job.asset ? html`<a class="tap" href=${assetHref(job.asset)}>${job.path}</a>` : html`<span class="mono">${job.path}</span>`}
         </div>
         <div class="bar" role="progressbar" aria-label=${t('job:progress', { name: job.name })}
           aria-valuemin="0" aria-valuemax=${frames} aria-valuenow=${done}

@@ -34,16 +34,17 @@ export class AssetPage extends LitElement {
     .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 20px; align-items: start; }
     @media (max-width: 860px) { .layout { grid-template-columns: minmax(0, 1fr); } }
     .card { margin-bottom: 20px; }
-    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 14px; margin-bottom: 14px; }
+    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 14px; margin-bottom: 14px; }
     .flags { display: flex; flex-wrap: wrap; gap: 4px 24px; }
     dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 6px 16px; margin: 0; }
     dt { color: var(--rfam-muted); }
     dd { margin: 0; overflow-wrap: anywhere; }
     .missing { color: var(--rfam-error); font-weight: 600; }
     ul.links { margin: 0 0 10px; padding-left: 1.2em; }
-    ul.links li { margin-bottom: 4px; overflow-wrap: anywhere; }
+    ul.links li { margin-bottom: 0; overflow-wrap: anywhere; }
     .supporters { display: flex; flex-wrap: wrap; gap: 0 18px; }
     .add-dep { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
+    .add-dep label { flex: 1 1 100%; }
     .add-dep select { flex: 1 1 200px; min-width: 0; }
     .danger-zone { border: 2px solid var(--rfam-error-soft); }
     .error { color: var(--rfam-error); font-weight: 600; }
@@ -158,7 +159,7 @@ export class AssetPage extends LitElement {
   }
 
   private pathLink (path: string) {
-    return html`<a href=${assetHref(path)}>${path}</a>`
+    return html`<a class="tap" href=${assetHref(path)}>${path}</a>`
   }
 
   private facts (asset: AssetView) {
@@ -195,9 +196,9 @@ export class AssetPage extends LitElement {
         <ul class="links">${asset.missingLinks!.map((path) => html`<li class="mono">${path}</li>`)}</ul>`
         : nothing}
       <div class="add-dep">
-        <label class="visually-hidden" for="add-dependency">${t('asset:add-dependency')}</label>
+        <label for="add-dependency">${t('asset:add-dependency')}</label>
         <select id="add-dependency" @focus=${this._loadPaths} @pointerenter=${this._loadPaths}>
-          <option value="">${t('asset:add-dependency')}</option>
+          <option value="">${t('asset:choose-asset')}</option>
           ${candidates.map((p) => html`<option value=${p}>${p}</option>`)}
         </select>
         <button type="button" @click=${this._addDependency}>${t('action:add')}</button>

@@ -75,7 +75,7 @@ export class HomePage extends LitElement {
     const supporters = (meta.support ?? []).map((ident) => appState.user(ident))
     return html`<article class="card current" aria-labelledby="current-name">
       <div class="kicker">${t('home:current')}</div>
-      <h2 id="current-name"><a href=${assetHref(asset.path, 'home')}>${meta.name}</a></h2>
+      <h2 id="current-name"><a class="tap" href=${assetHref(asset.path, 'home')}>${meta.name}</a></h2>
       <div class="row muted"><span class="mono">${asset.path}</span> · <span>${appState.typeName(meta.type)}</span> ${stateBadge(meta.state)}</div>
       <div class="edits">
         <rfam-inline-select label=${t('asset:owner')} .options=${ownerOptions()} .value=${meta.owner ?? ''}
@@ -134,7 +134,7 @@ export class HomePage extends LitElement {
             ${face(appState.user(request.owner), 48)}
             <div>
               <div class="muted">${t('home:support-from', { name: appState.userName(request.owner) })}</div>
-              <a href=${assetHref(request.asset.path, 'home')}>${request.asset.meta?.name ?? request.asset.path}</a>
+              <a class="tap" href=${assetHref(request.asset.path, 'home')}>${request.asset.meta?.name ?? request.asset.path}</a>
               <div>${request.asset.meta ? html`${appState.typeName(request.asset.meta.type)} ${stateBadge(request.asset.meta.state)}` : nothing}</div>
             </div>
           </div>`)}
