@@ -107,7 +107,8 @@ export async function checkPage (page: Page, english: Array<{ en: string, other:
         for (let box = parentOf(el); box; box = parentOf(box)) {
           const bs = getComputedStyle(box)
           const drawn = bs.borderLeftWidth !== '0px' || bs.borderRightWidth !== '0px' || bs.backgroundColor !== 'rgba(0, 0, 0, 0)' || bs.overflowX !== 'visible'
-          if (!drawn || ['auto', 'scroll'].includes(bs.overflowX) || bs.display === 'contents') continue
+          if (['auto', 'scroll'].includes(bs.overflowX)) break // inside something that scrolls: reachable
+          if (!drawn || bs.display === 'contents') continue
           const b = box.getBoundingClientRect()
           if (b.width > 1 && (text.right > b.right + 1 || text.left < b.left - 1)) {
             cutOff.push(`${name(el)} reaches out of ${name(box).slice(0, 80)}`)

@@ -58,7 +58,8 @@ export class AppShell extends LitElement {
     .project img { width: 40px; height: 40px; border-radius: 10px; object-fit: cover; }
     .user { font-weight: 600; }
     nav { order: 10; width: 100%; }
-    nav ul { display: flex; gap: 4px; list-style: none; margin: 0; padding: 0; overflow-x: auto; scrollbar-width: thin; }
+    /* Every tab in sight at every width: a second row rather than tabs scrolled out of the strip. */
+    nav ul { display: flex; flex-wrap: wrap; gap: 4px; list-style: none; margin: 0; padding: 0; }
     nav a {
       display: flex; align-items: center; min-height: var(--rfam-touch); padding: 0 14px; border-radius: var(--rfam-radius-small);
       text-decoration: none; color: var(--rfam-text); font-weight: 600; white-space: nowrap;
@@ -80,7 +81,7 @@ export class AppShell extends LitElement {
          stay on screen while scrolling (the row above them scrolls away), so the page keeps the room. */
       header { top: var(--rfam-header-hide, 0px); }
       .who.project { flex: 1 1 100%; }
-      nav ul { flex-wrap: wrap; overflow-x: visible; gap: 2px 4px; }
+      nav ul { gap: 2px 4px; }
       nav a { padding: 0 10px; min-height: 40px; }
     }
   `]

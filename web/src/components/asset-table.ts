@@ -36,7 +36,7 @@ export class AssetTable extends LitElement {
     }
     .head button:hover { background: var(--rfam-accent-soft); }
     .arrow { color: var(--rfam-accent); }
-    @media (max-width: 720px) { .head { display: none; } }
+    @media (max-width: 1100px) { .head { display: none; } }
   `]
 
   /** The assets, in the order shown. */

@@ -29,7 +29,7 @@ export class HomePage extends LitElement {
     .current { border-top: 6px solid var(--rfam-accent); padding: 20px; margin-bottom: 28px; }
     .current h2 { font-size: 1.6rem; margin-bottom: 4px; overflow-wrap: anywhere; }
     .current .kicker { text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8rem; font-weight: 700; color: var(--rfam-accent); }
-    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 14px; margin: 16px 0; }
+    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 14px; margin: 16px 0; }
     .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; margin-top: 16px; }
     @media (max-width: 720px) { .columns { grid-template-columns: 1fr; } }
     .checkpoint { margin-top: 8px; }

@@ -26,11 +26,11 @@ export class ShotsPage extends LitElement {
   static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, css`
     ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; }
     li.card {
-      display: grid; grid-template-columns: minmax(10rem, 2fr) minmax(10rem, 1.3fr) auto minmax(14rem, 1.2fr);
+      display: grid; grid-template-columns: minmax(10rem, 2fr) minmax(14rem, 1.3fr) auto minmax(15.5rem, 1.2fr);
       gap: 10px 16px; align-items: center; border-left: 8px solid var(--stage, var(--rfam-border)); padding: 12px 16px;
     }
-    @media (max-width: 860px) { li.card { grid-template-columns: 1fr 1fr; } li.card > .name { grid-column: 1 / -1; } }
-    @media (max-width: 480px) { li.card { grid-template-columns: 1fr; } }
+    @media (max-width: 1060px) { li.card { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } li.card > .name { grid-column: 1 / -1; } }
+    @media (max-width: 640px) { li.card { grid-template-columns: minmax(0, 1fr); } }
     li[data-stage='improving'] { --stage: var(--rfam-warn); }
     li[data-stage='ready'] { --stage: var(--rfam-accent); }
     li[data-stage='rendering'] { --stage: #8a2be2; }
