@@ -209,7 +209,7 @@ class AddonTest(unittest.TestCase):
         text = layout.texts()
         meta = cache().asset["meta"]
         for expected in ("Cake", "props/cake.blend", "Prop", rfam.state.user_name(meta["owner"]), "Render times",
-                         "Not rendered on the farm yet."):
+                         "Never rendered yet."):
             self.assertIn(expected, text)
         self.assertEqual(rfam.state.user_name("mia"), "Mia Chen")
         self.assertIn("edit_state", layout.props())
