@@ -18,6 +18,8 @@ from .state import cache, edited_fields, priority_name, state_name, type_info, t
 from .words import sentence, tr
 
 LEVEL_ICONS = {'INFO': 'INFO', 'WARNING': 'ERROR', 'ERROR': 'CANCEL'}
+# The share of the sidebar's width for a field's name ("State", "Zuständig") beside its value.
+LABEL_COLUMN = 0.42
 
 
 def _chars(context):
@@ -133,10 +135,10 @@ def draw_asset_view(layout, context, view):
         _pair(grid, tr("asset:supporters"), ", ".join(user_name(u) for u in meta["support"]))
     if editable:
         col = layout.column(align=True)
-        row = col.split(factor=0.35)
+        row = col.split(factor=LABEL_COLUMN)
         row.label(text=tr("asset:state"))
         row.prop(s, "edit_state", text="")
-        row = col.split(factor=0.35)
+        row = col.split(factor=LABEL_COLUMN)
         row.label(text=tr("asset:priority"))
         value = row.row(align=True)
         value.prop(s, "edit_priority", text="")
@@ -164,7 +166,7 @@ def draw_asset_view(layout, context, view):
 
 
 def _pair(layout, name, value):
-    row = layout.split(factor=0.35)
+    row = layout.split(factor=LABEL_COLUMN)
     row.label(text=name)
     row.label(text=str(value))
 
@@ -195,13 +197,15 @@ def draw_render_stats(layout, context, meta):
     scene = context.scene
     count = render_stats.frame_count(scene.frame_start, scene.frame_end, scene.frame_step)
     if summary.mean is not None:
-        _pair(col, tr("stats:mean"), render_stats.duration(summary.mean))
+        # "Name: value" lines, wrapped: the names are too long for a column of their own in a narrow sidebar.
+        wrapped(col, context, "%s: %s" % (tr("stats:mean"), render_stats.duration(summary.mean)))
         for key, (frame, seconds) in (("stats:fastest", summary.fastest), ("stats:slowest", summary.slowest)):
-            _pair(col, tr(key), tr("stats:at-frame", time=render_stats.duration(seconds), frame=frame))
+            when = tr("stats:at-frame", time=render_stats.duration(seconds), frame=frame)
+            wrapped(col, context, "%s: %s" % (tr(key), when))
         estimate = render_stats.duration(summary.estimate(count))
         wrapped(col, context, tr("addon:estimate", count=count, time=estimate))
     if summary.video is not None:
-        _pair(col, tr("stats:video"), render_stats.duration(summary.video))
+        wrapped(col, context, "%s: %s" % (tr("stats:video"), render_stats.duration(summary.video)))
 
 
 class VIEW3D_PT_rfam_asset(bpy.types.Panel):
@@ -228,11 +232,11 @@ def draw_render(layout, context):
     frames = dict(start=scene.frame_start, end=scene.frame_end, scene=scene.name, step=scene.frame_step)
     wrapped(col, context, tr("addon:frames-step" if scene.frame_step != 1 else "addon:frames", **frames))
     col.prop(s, "render_video", text=tr("render:video"))
-    row = col.split(factor=0.62, align=True)
-    row.prop(s, "render_own_priority", text=tr("addon:own-priority"))
-    sub = row.row()
+    # The tick on a line of its own: beside the number its words were cut off in a narrow sidebar.
+    col.prop(s, "render_own_priority", text=tr("addon:own-priority"))
+    sub = col.row()
     sub.enabled = s.render_own_priority
-    sub.prop(s, "render_priority", text="")
+    sub.prop(s, "render_priority", text=tr("asset:priority"))
     go = layout.row()
     go.scale_y = 1.4
     go.enabled = "submit" not in cache.busy and not (cache.preflight and any(p.blocking for p in cache.preflight))
@@ -328,6 +332,7 @@ class VIEW3D_PT_rfam_render(bpy.types.Panel):
         draw_render(self.layout, context)
 
 
-classes = (VIEW3D_PT_rfam, VIEW3D_PT_rfam_asset, VIEW3D_PT_rfam_render)
+# The render panel before the asset's: its button and the job's progress stay in sight without scrolling.
+classes = (VIEW3D_PT_rfam, VIEW3D_PT_rfam_render, VIEW3D_PT_rfam_asset)
 
 register, unregister = bpy.utils.register_classes_factory(classes)

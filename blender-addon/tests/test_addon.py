@@ -233,9 +233,9 @@ class AddonTest(unittest.TestCase):
         finally:
             del meta["renderStats"]
             scene.frame_start, scene.frame_end, scene.frame_step = range_before
-        self.assertIn("Average frame 20 s", text, "the latest sample of each frame counts")
-        self.assertIn("Fastest frame 10 s (frame 1)", text)
-        self.assertIn("Slowest frame 30 s (frame 2)", text)
+        self.assertIn("Average frame: 20 s", text, "the latest sample of each frame counts")
+        self.assertIn("Fastest frame: 10 s (frame 1)", text)
+        self.assertIn("Slowest frame: 30 s (frame 2)", text)
         self.assertIn("All 120 frames: about 40 min 00 s on one computer.", text)
         self.assertEqual(rfam.render_stats.duration(7265), "2 h 01 min")
         self.assertEqual(rfam.render_stats.duration(0.84), "0.8 s")
