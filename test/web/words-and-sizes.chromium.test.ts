@@ -8,7 +8,7 @@ import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { callAs, hasChromium, launchBrowser, loggedInPage } from './web-helper.ts'
+import { callAs, hasChromium, launchBrowser, loggedInPage, watchErrors } from './web-helper.ts'
 import { checkPage, englishTexts, stickyHeaderHeight } from './page-checks.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
@@ -88,6 +88,41 @@ t.test('every page, in English and German, on a phone and a desktop', async (t) 
         t.same(errors, [], `${language} ${size.name} ${user}: no page errors`)
         await context.close()
       }
+    }
+  }
+})
+
+t.test('the log-in page, in English and German, on a phone and a desktop', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  const browser = await launchBrowser(t)
+  for (const size of sizes) {
+    for (const language of ['en', 'de']) {
+      const context = await browser.newContext({ baseURL: server.url, viewport: { width: size.width, height: size.height } })
+      const page = await context.newPage()
+      const errors = watchErrors(page)
+      await page.goto('/')
+      if (language === 'de') {
+        await page.getByLabel('Language').selectOption('de')
+        await page.getByRole('heading', { name: 'Willkommen bei RFAM' }).waitFor()
+      }
+      await settled(page)
+      const english = language === 'en' ? [] : englishTexts(language)
+      const where = `${language} ${size.name} log-in`
+      for (const step of ['people', 'PIN']) {
+        const found = await checkPage(page, english)
+        t.same(found.cutOff, [], `${where} (${step}): no text cut off or out of its box`)
+        t.same(found.narrowSelects, [], `${where} (${step}): every select shows its choice whole`)
+        t.same(found.smallTargets, [], `${where} (${step}): everything to press is at least 40 px`)
+        t.same(found.english, [], `${where} (${step}): no English words`)
+        t.same(found.sideways, [], `${where} (${step}): the page does not scroll sideways`)
+        if (step === 'people') {
+          await page.getByRole('button', { name: /Teacher/ }).click()
+          await page.locator('input[type=password]').waitFor()
+        }
+      }
+      // Logged out, the app's question "who is this?" is answered 401: that is the answer, not an error.
+      t.same(errors.filter((e) => !/status of 401/.test(e)), [], `${where}: no page errors`)
+      await context.close()
     }
   }
 })
