@@ -202,8 +202,12 @@ export class ProjectStore extends EventEmitter {
     return view
   }
 
-  /** Refuses (409) a name another asset of the project has already: two "Hero" would be mixed up. */
-  private checkNameFree (name: string, except?: string): void {
+  /**
+   * Refuses (409) a name another asset of the project has already: two "Hero" would be mixed up. The
+   * API asks before it creates or renames (server/routes/api/assets.ts); files changed by other tools
+   * may still bring two, and everything copes with that.
+   */
+  checkNameFree (name: string, except?: string): void {
     const key = nameKey(name)
     for (const view of this.views().byPath.values()) {
       if (view.path !== except && view.meta && nameKey(view.meta.name) === key) {
@@ -255,7 +259,6 @@ export class ProjectStore extends EventEmitter {
     if (path === '' || path.split('/').some(isIgnoredName) || path.endsWith('.json') || path === 'project') {
       throw badRequest('RFAM_BAD_FILE_NAME', say('error:bad-file-name', { path: body.path ?? '' }))
     }
-    this.checkNameFree(body.name)
     // A registered file is only read; a template is copied to a new file, so that path is written.
     const filePath = registering ? this.resolve(path, 'file') : this.resolveForWrite(path, 'file')
     this.resolveForWrite(path + '.json', 'sidecar')
@@ -309,7 +312,6 @@ export class ProjectStore extends EventEmitter {
   /** Changes fields of one asset: re-reads the sidecar under its lock and applies only `patch`. */
   async update (path: string, patch: AssetUpdate | ((meta: Asset) => Asset)): Promise<AssetView> {
     this.get(path)
-    if (typeof patch !== 'function' && patch.name !== undefined) this.checkNameFree(patch.name, path)
     this.resolveForWrite(path + '.json', 'sidecar')
     const sidecar = this.index.sidecarOf(path)
     let saved: Promise<unknown> | undefined

@@ -34,8 +34,16 @@ async function busyFarm (server: TestServer): Promise<void> {
   // The failing job first (highest priority): it fails on its first try (maxRetries 0).
   const first = ((await node('work', { node: 'pc-lab-1', session, free: 1, running: [], wait: false })).runs as Array<{ job: string, tasks: string[], frames: number[] }>)[0]!
   await node('failed', {
-    node: 'pc-lab-1', session, job: first.job, tasks: first.tasks, frames: [], frame: first.frames[0], exitCode: 1,
-    message: 'Blender stopped with exit code 1; the end of its log is below.', sentence: { key: 'job:fail-exit', params: { code: '1' } }, logTail: 'Error: something',
+    node: 'pc-lab-1',
+    session,
+    job: first.job,
+    tasks: first.tasks,
+    frames: [],
+    frame: first.frames[0],
+    exitCode: 1,
+    message: 'Blender stopped with exit code 1; the end of its log is below.',
+    sentence: { key: 'job:fail-exit', params: { code: '1' } },
+    logTail: 'Error: something',
   })
   if (first.job !== failing.id) throw new Error('the failing job was not handed out first')
   const rendering = await job({ file: 'shots/shot_020_heist.blend', frameStart: 4, frameEnd: 50, chunkSize: 47 })

@@ -104,6 +104,7 @@ export class AppShell extends LitElement {
     const nav = this.renderRoot.querySelector('header nav')
     this.style.setProperty('--rfam-header-hide', nav instanceof HTMLElement ? `-${nav.offsetTop}px` : '0px')
   })
+
   private watchedProject?: string
   private lastRoute?: string
 

@@ -164,6 +164,7 @@ export class AssetPage extends LitElement {
 
   private facts (asset: AssetView) {
     const meta = asset.meta!
+    const raised = asset.truePriority > meta.priority ? html` <span class="muted">(${t('asset:true-priority-raised')})</span>` : nothing
     return html`<dl>
       <dt>${t('asset:path')}</dt>
       <dd><span class="mono">${asset.path}</span>${asset.file && !asset.file.exists ? html` <span class="missing">${t('asset:file-missing')}</span>` : nothing}</dd>
@@ -172,8 +173,7 @@ export class AssetPage extends LitElement {
       ${asset.file?.modified ? html`<dt>${t('asset:modified')}</dt><dd>${format.dateTime(asset.file.modified)}</dd>` : nothing}
       <dt>${t('asset:creator')}</dt><dd>${meta.creator ? appState.userName(meta.creator) : t('common:unknown')}</dd>
       ${meta.created ? html`<dt>${t('asset:created')}</dt><dd>${format.dateTime(meta.created)}</dd>` : nothing}
-      <dt>${t('asset:true-priority')}</dt><dd>${priorityLabel(appState.defaults?.priority, asset.truePriority)}${asset.truePriority > meta.priority
-        ? html` <span class="muted">(${t('asset:true-priority-raised')})</span>` : nothing}</dd>
+      <dt>${t('asset:true-priority')}</dt><dd>${priorityLabel(appState.defaults?.priority, asset.truePriority)}${raised}</dd>
     </dl>`
   }
 
