@@ -1812,7 +1812,7 @@ export interface Job {
   tasks: Task[]
 }
 /**
- * A language file (languages/<code>.json): every string the pages show, by key. Every language has every key of the default language; a test checks it.
+ * A language file (languages/<code>.json): every string the pages show, by key, and the sentences the server and the render nodes say (refusals as error:<name>, job messages as job:<name>), which travel as a key with values and are shown in each reader's language. The Blender add-on ships a copy of these files (blender-addon/rfam/languages, made by npm run addon:schemas) and speaks the same words (its own as addon:<name>). Every language has every key of English, with no {value} English lacks; a test checks it.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "language".
