@@ -83,3 +83,28 @@ t.test('the key finder sees keys and skips comments', async (t) => {
   writeFileSync(join(dir, 'a.ts'), "// t('in:comment')\n/* t('in:block') */\nconst x = t('real:key', { a: 1 }) + t(\"other:key\")\n")
   t.same([...usedKeys(dir).keys()].sort(), ['other:key', 'real:key'])
 })
+
+t.test('every sentence the server and the render node say is in en.json', async (t) => {
+  const said = new Map<string, string>()
+  for (const dir of ['server', 'node']) {
+    for (const file of sourceFiles(join(repoRoot, dir))) {
+      for (const m of readFileSync(file, 'utf8').matchAll(/\bsay\(\s*'([a-z][a-z0-9-]*:[a-z0-9-]+)'/g)) said.set(m[1]!, relative(repoRoot, file))
+    }
+  }
+  t.ok(said.size > 50, `found the say('…') calls (${said.size} keys)`)
+  const missing = [...said].filter(([key]) => english.strings[key] === undefined).map(([key, where]) => `${key} (${where})`)
+  t.same(missing, [], `en.json lacks: ${missing.join(', ') || 'nothing'}`)
+})
+
+t.test('every word the Blender add-on shows is in en.json', async (t) => {
+  const addon = join(repoRoot, 'blender-addon', 'rfam')
+  const used = new Map<string, string>()
+  for (const name of readdirSync(addon).filter((n) => n.endsWith('.py'))) {
+    const source = readFileSync(join(addon, name), 'utf8')
+    for (const m of source.matchAll(/\b(?:tr|optional)\(\s*["']([a-z][a-z0-9-]*:[a-z0-9-]+)["']/g)) used.set(m[1]!, name)
+    for (const m of source.matchAll(/["']((?:addon|check|job|asset|stats|render|login|action|save|priority|user):[a-z0-9-]+)["']/g)) used.set(m[1]!, name)
+  }
+  t.ok(used.size > 60, `found the add-on's keys (${used.size})`)
+  const missing = [...used].filter(([key]) => english.strings[key] === undefined).map(([key, where]) => `${key} (${where})`)
+  t.same(missing, [], `en.json lacks: ${missing.join(', ') || 'nothing'}`)
+})
