@@ -6,6 +6,7 @@
 import { lstatSync, readlinkSync, realpathSync } from 'node:fs'
 import { basename, dirname, isAbsolute, join, relative, resolve, sep } from 'node:path'
 import { MAX_NAME_BYTES, nameTooLong, PathRefused } from './path-refused.ts'
+import { say } from './sentences.ts'
 
 const NAMED = /^([a-z0-9][a-z0-9_-]{0,63})::(.*)$/s
 /** As many links as Linux follows in one path before it gives up (ELOOP). */
@@ -19,11 +20,11 @@ export function parseNamedPath (named: string): { share: string, rel: string } {
 
 /** Checks a relative path lexically and returns it normalised with '/' separators. */
 export function checkRelativePath (rel: string, what = 'path'): string {
-  if (rel.includes('\0')) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} contains a NUL byte.`)
-  if (rel.includes('\\')) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" contains a backslash; use '/' between folders.`)
-  if (isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" is absolute; give it relative to its share or project.`)
+  if (rel.includes('\0')) throw new PathRefused('RFAM_PATH_OUTSIDE', say('error:path-nul', { what }))
+  if (rel.includes('\\')) throw new PathRefused('RFAM_PATH_OUTSIDE', say('error:path-backslash', { what, path: rel }))
+  if (isAbsolute(rel) || /^[A-Za-z]:/.test(rel)) throw new PathRefused('RFAM_PATH_OUTSIDE', say('error:path-absolute', { what, path: rel }))
   const parts = rel.split('/').filter((p) => p !== '' && p !== '.')
-  if (parts.includes('..')) throw new PathRefused('RFAM_PATH_OUTSIDE', `The ${what} "${rel}" leaves its folder ('..' is not allowed).`)
+  if (parts.includes('..')) throw new PathRefused('RFAM_PATH_OUTSIDE', say('error:path-leaves', { what, path: rel }))
   if (parts.some((p) => Buffer.byteLength(p) > MAX_NAME_BYTES)) throw nameTooLong()
   return parts.join('/')
 }

@@ -2,9 +2,13 @@
 // link to write through, a name too long for a file): a code and a sentence a person can act on. A
 // plain error, so a render node or a prenode uses the shared code without the server's HTTP errors;
 // the server answers it with 400 and the same code and sentence (server/server.ts).
+import { say, type Said, type Sentence } from './sentences.ts'
+
 export class PathRefused extends Error {
-  constructor (readonly code: string, message: string) {
-    super(message)
+  readonly sentence?: Sentence
+  constructor (readonly code: string, message: string | Said) {
+    super(typeof message === 'string' ? message : message.text)
+    if (typeof message !== 'string') this.sentence = message.sentence
     this.name = 'PathRefused'
   }
 }
@@ -12,5 +16,4 @@ export class PathRefused extends Error {
 /** Longest name of one file or folder on the file systems RFAM runs on, in bytes. */
 export const MAX_NAME_BYTES = 255
 
-export const nameTooLong = () => new PathRefused('RFAM_NAME_TOO_LONG',
-  `That name is too long for a file: each folder or file name can have at most ${MAX_NAME_BYTES} letters (fewer with accents). Use a shorter one.`)
+export const nameTooLong = () => new PathRefused('RFAM_NAME_TOO_LONG', say('error:name-too-long', { max: MAX_NAME_BYTES }))

@@ -4,6 +4,7 @@
 // check ('RFAM_REFUSED <sentence>'), the files the loaded .blend uses that are not there
 // ('RFAM_MISSING <json>'), and the last lines for a failure report.
 import type { MissingPieces } from '../schemas/generated/types.ts'
+import { say, type Said } from '../common/sentences.ts'
 
 export interface WrittenFrame {
   frame: number
@@ -96,17 +97,29 @@ export function missingField (output: BlenderOutput | undefined): { missing?: Mi
 }
 
 /** A sentence a student can act on, from how Blender ended and what it printed. */
-export function explainFailure (options: { exitCode: number | null, signal: string | null, missing: number[], output: BlenderOutput, blenderVersion?: string }): string {
+/** What is known of a run that ended without every frame. */
+export interface FailureFacts { exitCode: number | null, signal: string | null, missing: number[], output: BlenderOutput, blenderVersion?: string }
+
+export function explainFailure (options: FailureFacts): string {
+  return failureSentence(options).text
+}
+
+/** The failure as a sentence of the language files, so pages show it in their reader's language. */
+export function failureSentence (options: FailureFacts): Said {
   const { exitCode, signal, missing, output } = options
   // The path check's sentence says all: what leads out of the project and how to fix it.
-  if (output.refused) return output.refused
+  if (output.refused) return say('job:fail-refused', { reason: output.refused })
   const tail = output.tail()
   if (/Build without OpenImageDenoiser|OpenImageDenoise(r)? (is )?not supported/i.test(tail)) {
-    return `This file needs OpenImageDenoise (denoising is on), which the Blender on this node${options.blenderVersion ? ` (${options.blenderVersion})` : ''} lacks: turn denoising off in the file (render and view layer settings), or render it on a node with a full Blender.`
+    return say('job:fail-denoiser', { blender: options.blenderVersion ? ` (${options.blenderVersion})` : '' })
   }
   const error = output.errors[output.errors.length - 1]
-  if (signal) return `Blender was stopped by ${signal}${signal === 'SIGKILL' ? ' (often: the machine ran out of memory)' : ''}${error ? `: ${error}` : '.'}`
-  if (exitCode !== 0) return `Blender stopped with exit code ${exitCode}${error ? `: ${error}` : '; the end of its log is below.'}`
-  const list = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '')
-  return `Blender finished without writing frame${missing.length === 1 ? '' : 's'} ${list}${error ? `: ${error}` : '; the end of its log is below.'}`
+  if (signal) {
+    const killed = signal === 'SIGKILL'
+    return error ? say(killed ? 'job:fail-killed-error' : 'job:fail-signal-error', { signal, error }) : say(killed ? 'job:fail-killed' : 'job:fail-signal', { signal })
+  }
+  if (exitCode !== 0) return error ? say('job:fail-exit-error', { code: String(exitCode), error }) : say('job:fail-exit', { code: String(exitCode) })
+  const frames = missing.slice(0, 10).join(', ') + (missing.length > 10 ? ', …' : '')
+  const one = missing.length === 1
+  return error ? say(one ? 'job:fail-no-frame-error' : 'job:fail-no-frames-error', { frames, error }) : say(one ? 'job:fail-no-frame' : 'job:fail-no-frames', { frames })
 }

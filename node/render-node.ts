@@ -11,7 +11,8 @@
 // only that project and writes only the output folder.
 import { basename } from 'node:path'
 import type { FarmDone, FarmTask, FarmWelcome, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
-import { explainFailure, missingField, type WrittenFrame } from './blender-output.ts'
+import { failureSentence, missingField, type WrittenFrame } from './blender-output.ts'
+import { say } from '../common/sentences.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
@@ -325,7 +326,8 @@ export class RenderNode {
         return
       }
       const output = run.blender?.output
-      const message = problem ?? explainFailure({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
+      const said = problem !== undefined ? say('job:fail-node', { reason: problem }) : failureSentence({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
+      const message = said.text
       this.log.error({ ...this.ids(run.task), reason: message }, 'run failed')
       const current = output?.current
       delivered = await this.deliver(run, 'failed', (about) => this.client.farmFailed({
@@ -336,6 +338,7 @@ export class RenderNode {
         signal: exit.signal,
         free: this.freeAfter(),
         message: message.slice(0, 2000),
+        ...(message.length <= 2000 ? { sentence: said.sentence } : {}),
         logTail: (output?.tail() ?? '').slice(-20000),
         ...missingField(output),
       }))

@@ -10,6 +10,7 @@ import { pathToFileURL } from 'node:url'
 import { crc32, deflateRawSync } from 'node:zlib'
 import { repoRoot } from '../server/config/load-config.ts'
 import { contractFiles, copyAddonSchemas } from './copy-addon-schemas.ts'
+import { copyAddonLanguages } from './copy-addon-languages.ts'
 
 export const addonDir = join(repoRoot, 'blender-addon', 'rfam')
 export const defaultZip = join(repoRoot, 'blender-addon', 'dist', 'rfam-addon.zip')
@@ -113,7 +114,10 @@ export interface BuildOptions {
 
 export function buildAddon (options: BuildOptions = {}): BuiltAddon {
   const outFile = options.outFile ?? defaultZip
-  if (!options.contractFrom) copyAddonSchemas()
+  if (!options.contractFrom) {
+    copyAddonSchemas()
+    copyAddonLanguages()
+  }
   const version = addonVersion()
   const contract = options.contractFrom
   const files = [

@@ -1,4 +1,5 @@
-// Copies the contract into the Blender add-on: schemas/*.schema.json, schemas/fixtures/*.json and
+// Copies the contract into the Blender add-on (and, run as a script, the language files: see
+// copy-addon-languages.ts): schemas/*.schema.json, schemas/fixtures/*.json and
 // schemas/routes/*.routes.json go to
 // blender-addon/rfam/schemas/, which ships inside the add-on and is committed. Stale files there are
 // removed, so the copy is always exactly the source. Run with `npm run addon:schemas`; a test fails
@@ -7,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { schemaDir } from '../schemas/load.ts'
+import { addonLanguagesDir, copyAddonLanguages } from './copy-addon-languages.ts'
 
 export const addonSchemaDir = join(schemaDir, '..', 'blender-addon', 'rfam', 'schemas')
 
@@ -46,4 +48,7 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const { written, removed } = copyAddonSchemas()
   const where = relative(process.cwd(), addonSchemaDir) || addonSchemaDir
   console.log(`${where}: ${written.length} written, ${removed.length} removed, ${contractFiles(addonSchemaDir).length} files`)
+  // The add-on's words come with it too (blender-addon/rfam/words.py reads them).
+  const words = copyAddonLanguages()
+  console.log(`${relative(process.cwd(), addonLanguagesDir)}: ${words.written.length} written, ${words.removed.length} removed`)
 }

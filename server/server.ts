@@ -4,6 +4,8 @@ import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, t
 import { ajvOptions, describeErrors } from '../schemas/validator.ts'
 import type { LoadedConfig } from './config/load-config.ts'
 import { HttpError } from './errors.ts'
+import { invalidSentence } from './invalid-sentence.ts'
+import { say } from '../common/sentences.ts'
 import { registerApp, type AppOptions } from './app.ts'
 import { lazySchemaCompilers } from './lazy-schema-compilers.ts'
 import { diskName, isDiskFull } from '../common/disk-full.ts'
@@ -43,25 +45,30 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
     // The rest of an over-size body is never read: the connection closes after the answer.
     if (error.statusCode === 413) reply.header('connection', 'close')
     if (error instanceof HttpError) {
-      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message })
+      return reply.code(error.statusCode).send({ statusCode: error.statusCode, error: httpReason(error.statusCode), code: error.code, message: error.message, ...(error.sentence ? { sentence: error.sentence } : {}) })
     }
     // A path or name the shared code (common/) refuses is the request's fault.
-    if (error instanceof PathRefused) return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: error.code, message: error.message })
+    if (error instanceof PathRefused) {
+      const { code, message, sentence } = error as unknown as PathRefused // (a FastifyError too, for TypeScript)
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code, message, ...(sentence ? { sentence } : {}) })
+    }
     if (error.validation) {
-      const message = describeErrors(error.validation as never, error.validationContext ?? '')
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_INVALID', message })
+      const details = describeErrors(error.validation as never, error.validationContext ?? '')
+      const said = invalidSentence(error.validation as never, details)
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code: 'RFAM_INVALID', message: said.text, sentence: said.sentence })
     }
     // A full disk (or quota): nothing was saved. Say which share, so staff know where to free space.
     if (isDiskFull(error)) {
       const path = (error as { path?: string }).path
       const where = diskName(config, path)
       request.log.error({ path, code: error.code, disk: where }, 'disk full: a write failed and nothing was saved')
-      return reply.code(507).send({ statusCode: 507, error: 'Insufficient Storage', code: 'RFAM_DISK_FULL', message: `The disk holding ${where} is full, so nothing was saved. Ask a teacher to free some space, then try again.` })
+      const said = say('error:disk-full', { where })
+      return reply.code(507).send({ statusCode: 507, error: 'Insufficient Storage', code: 'RFAM_DISK_FULL', message: said.text, sentence: said.sentence })
     }
     // A file name longer than the file system takes (255 bytes a part) is the request's fault.
     if (error.code === 'ENAMETOOLONG') {
-      const { code, message } = nameTooLong()
-      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code, message })
+      const { code, message, sentence } = nameTooLong()
+      return reply.code(400).send({ statusCode: 400, error: 'Bad Request', code, message, sentence })
     }
     const status = error.statusCode ?? 500
     if (status < 500) {
@@ -71,7 +78,8 @@ export async function buildServer (config: LoadedConfig, options: AppOptions = {
       return reply.code(status).send({ statusCode: status, error: httpReason(status), code: error.code ?? 'RFAM_BAD_REQUEST', message })
     }
     request.log.error({ err: error }, 'request failed')
-    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'RFAM_INTERNAL', message: 'Something went wrong on the server; nothing was changed. The server log has the details.' })
+    const said = say('error:internal')
+    return reply.code(500).send({ statusCode: 500, error: 'Internal Server Error', code: 'RFAM_INTERNAL', message: said.text, sentence: said.sentence })
   })
   await registerApp(app, config, options)
   return app

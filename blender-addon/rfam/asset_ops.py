@@ -20,6 +20,7 @@ from . import api, location, preflight, render, session
 from .preferences import logged_in
 from .session import call_for_file, project
 from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui
+from .words import tr
 
 
 def refresh():
@@ -53,7 +54,7 @@ def _got_asset(reply):
         cache.file_status = 'logged_out'     # session.call has said why
     else:
         cache.file_status = 'error'
-        cache.file_error = reply.error.message
+        cache.file_error = reply.error.text()
     redraw()
 
 
@@ -130,9 +131,9 @@ class RFAM_OT_update_asset(bpy.types.Operator):
         if not fields:
             fields = edited_fields(context)
         if not fields:
-            self.report({'INFO'}, "Nothing has changed.")
+            self.report({'INFO'}, tr("addon:nothing-changed"))
             return {'CANCELLED'}
-        say("Saving…")
+        say(tr("save:saving"))
         call_for_file(api.update_asset(project(), cache.location.path, fields), lambda reply: _updated(reply, fields),
                       busy="update")
         return {'FINISHED'}
@@ -140,19 +141,19 @@ class RFAM_OT_update_asset(bpy.types.Operator):
 
 def _updated(reply, fields):
     if not reply.ok:
-        say(reply.error.message, 'ERROR')
+        say(reply.error.text(), 'ERROR')
         load_edit_fields()          # show what the server still has
         return
     show_asset(reply.data)
     meta = reply.data["meta"]
     said = []
     if "state" in fields:
-        said.append("state is %s" % state_name(meta["state"]))
+        said.append(tr("addon:saved-state", state=state_name(meta["state"])))
     if "priority" in fields:
-        said.append("priority is %d" % meta["priority"])
+        said.append(tr("addon:saved-priority", priority=meta["priority"]))
     if "description" in fields:
-        said.append("description saved")
-    say("Saved: %s." % ", ".join(said))
+        said.append(tr("addon:saved-description"))
+    say(tr("addon:saved", what=", ".join(said)))
 
 
 class RFAM_OT_register_asset(bpy.types.Operator):
@@ -172,23 +173,23 @@ class RFAM_OT_register_asset(bpy.types.Operator):
         kind = self.type or s.new_type
         name = (self.name or s.new_name).strip()
         if not name:
-            self.report({'ERROR'}, "Give the asset a name first.")
+            self.report({'ERROR'}, tr("addon:need-name"))
             return {'CANCELLED'}
         if not kind or kind == "none":
-            self.report({'ERROR'}, "Choose the asset's type first.")
+            self.report({'ERROR'}, tr("addon:need-type"))
             return {'CANCELLED'}
         body = {"name": name, "type": kind, "path": cache.location.path, "register": True}
-        say("Registering…")
+        say(tr("addon:registering"))
         call_for_file(api.create_asset(project(), body), _registered, busy="register")
         return {'FINISHED'}
 
 
 def _registered(reply):
     if not reply.ok:
-        say(reply.error.message, 'ERROR')
+        say(reply.error.text(), 'ERROR')
         return
     show_asset(reply.data)
-    say("%s is now an asset of your project." % reply.data["meta"]["name"])
+    say(tr("addon:registered", name=reply.data["meta"]["name"]))
 
 
 classes = (RFAM_OT_refresh, RFAM_OT_update_asset, RFAM_OT_register_asset)

@@ -20,7 +20,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
-from . import validate
+from . import validate, words
 
 TIMEOUT_SECONDS = 15
 TOKEN_HEADER = "x-rfam-token"
@@ -34,12 +34,20 @@ _on_error = None      # called with a message when a callback itself fails
 class ApiError(Exception):
     """A request that did not work. kind: 'unreachable', 'login', 'forbidden', 'contract', 'server' or 'refused'."""
 
-    def __init__(self, message, kind="refused", status=None, code=None):
+    def __init__(self, message, kind="refused", status=None, code=None, sentence=None):
         super().__init__(message)
         self.message = message
         self.kind = kind
         self.status = status
         self.code = code
+        self.sentence = sentence      # the server's {key, params}, when it sent one
+
+    def text(self):
+        """The message in the person's language (the server's sentence translated), else as it came."""
+        said = words.sentence(self.sentence, "")
+        if not said:
+            return self.message
+        return words.tr("addon:not-allowed", reason=said) if self.kind == "forbidden" else said
 
 
 class Reply:
@@ -238,21 +246,22 @@ def _http_error(err, server, login):
         body = None
     said = body.get("message") if isinstance(body, dict) and isinstance(body.get("message"), str) else None
     code = body.get("code") if isinstance(body, dict) else None
+    sentence = body.get("sentence") if isinstance(body, dict) and isinstance(body.get("sentence"), dict) else None
     if status == 401 and not login:
         return ApiError("Your RFAM log-in has ended: log in again (RFAM tab in the sidebar, or the add-on's "
                         "preferences).", "login", status, code)
     if status == 401:
-        return ApiError(said or "The server did not accept that log-in.", "login", status, code)
+        return ApiError(said or "The server did not accept that log-in.", "login", status, code, sentence)
     if status == 403:
         return ApiError("Not allowed: %s" % (said or "the server refused this for your account."), "forbidden",
-                        status, code)
+                        status, code, sentence)
     if status in (429, 503) and said and str(code).startswith("RFAM_LOGIN_"):
-        return ApiError(said, "refused", status, code)   # wait after wrong PINs, or too many log-ins at once
+        return ApiError(said, "refused", status, code, sentence)   # wait after wrong PINs, or too many log-ins at once
     if status >= 500:
         return ApiError("The RFAM server had a problem (%d)%s. Try again, or ask whoever runs it."
                         % (status, ": " + said if said else ""), "server", status, code)
     if said:
-        return ApiError(said, "refused", status, code)
+        return ApiError(said, "refused", status, code, sentence)
     if status == 404:
         return ApiError("The server at %s has no %s: is it an RFAM server of the same version as this add-on?"
                         % (server, urllib.parse.urlsplit(err.url or "").path or "such page"), "contract", status, code)

@@ -14,9 +14,12 @@ import bpy
 from . import render, render_stats
 from .asset_ops import can_edit
 from .preferences import prefs
-from .state import cache, edited_fields, priority_name, state_name, type_info, ui, user_name
+from .state import cache, edited_fields, priority_name, state_name, type_info, type_name, ui, user_name
+from .words import sentence, tr, warning_text
 
 LEVEL_ICONS = {'INFO': 'INFO', 'WARNING': 'ERROR', 'ERROR': 'CANCEL'}
+# The share of the sidebar's width for a field's name ("State", "Zuständig") beside its value.
+LABEL_COLUMN = 0.42
 
 
 def _chars(context):
@@ -46,7 +49,7 @@ def wrapped(layout, context, text, icon='NONE'):
 def draw_login(layout, context, in_preferences=False):
     p = prefs(context)
     if p is None:
-        layout.label(text="The RFAM add-on is not enabled.", icon='ERROR')
+        layout.label(text=tr("addon:not-enabled"), icon='ERROR')
         return
     if p.token:
         row = layout.row(align=True)
@@ -54,16 +57,16 @@ def draw_login(layout, context, in_preferences=False):
         row.operator("rfam.refresh", text="", icon='FILE_REFRESH')
         row.operator("rfam.logout", text="", icon='UNLINKED')
         if in_preferences:
-            layout.prop(p, "server_url")
+            layout.prop(p, "server_url", text=tr("addon:server"))
     else:
         col = layout.column()
-        col.prop(p, "server_url")
-        col.prop(p, "project")
-        col.prop(p, "user")
-        col.prop(p, "secret")
+        col.prop(p, "server_url", text=tr("addon:server"))
+        col.prop(p, "project", text=tr("addon:project"))
+        col.prop(p, "user", text=tr("login:user-name"))
+        col.prop(p, "secret", text=tr("addon:secret"))
         row = col.row()
         row.enabled = "login" not in cache.busy
-        row.operator("rfam.login", icon='LINKED')
+        row.operator("rfam.login", icon='LINKED', text=tr("login:button"))
     if cache.version_warning:
         wrapped(layout.box(), context, cache.version_warning, 'ERROR')
     if cache.message:
@@ -88,22 +91,21 @@ class VIEW3D_PT_rfam(_RfamTab, bpy.types.Panel):
 # The open file's asset
 
 FILE_STATUS_TEXT = {
-    'unsaved': ("This file has not been saved yet. Save it inside your project's folder to use RFAM with it.", 'FILE'),
-    'outside': ("This file is not inside a project folder (no project.json in any folder above it). Save it inside "
-                "your project's folder to use RFAM with it.", 'ERROR'),
-    'logged_out': ("Log in to see this file's asset.", 'LOCKED'),
-    'loading': ("Asking the server about this file…", 'SORTTIME'),
+    'unsaved': ("addon:file-unsaved", 'FILE'),
+    'outside': ("addon:file-outside", 'ERROR'),
+    'logged_out': ("addon:file-logged-out", 'LOCKED'),
+    'loading': ("addon:file-loading", 'SORTTIME'),
 }
 
 
 def draw_asset(layout, context):
     status = cache.file_status
     if status in FILE_STATUS_TEXT:
-        text, icon = FILE_STATUS_TEXT[status]
-        wrapped(layout, context, text, icon)
+        key, icon = FILE_STATUS_TEXT[status]
+        wrapped(layout, context, tr(key), icon)
     elif status == 'error':
         wrapped(layout, context, cache.file_error, 'ERROR')
-        layout.operator("rfam.refresh", icon='FILE_REFRESH', text="Try again")
+        layout.operator("rfam.refresh", icon='FILE_REFRESH', text=tr("action:retry"))
     elif status == 'not_asset':
         draw_register(layout, context)
     elif status == 'asset':
@@ -111,19 +113,18 @@ def draw_asset(layout, context):
 
 
 def draw_register(layout, context):
-    wrapped(layout, context, "%s is not an asset of your project yet." % cache.location.path, 'QUESTION')
+    wrapped(layout, context, tr("addon:not-asset", path=cache.location.path), 'QUESTION')
     s = ui(context)
     col = layout.column()
-    col.prop(s, "new_type")
-    col.prop(s, "new_name")
-    col.operator("rfam.register_asset", icon='ADD')
+    col.prop(s, "new_type", text=tr("asset:type"))
+    col.prop(s, "new_name", text=tr("asset:name"))
+    col.operator("rfam.register_asset", icon='ADD', text=tr("addon:register"))
 
 
 def draw_asset_view(layout, context, view):
     meta = view.get("meta")
     if meta is None:
-        wrapped(layout, context,
-                "%s is an asset, but its sidecar file is broken: %s" % (view["path"], view.get("broken", "")), 'ERROR')
+        wrapped(layout, context, tr("addon:broken", path=view["path"], reason=view.get("broken", "")), 'ERROR')
         return
     s = ui(context)
     editable = can_edit()
@@ -132,49 +133,49 @@ def draw_asset_view(layout, context, view):
     wrapped(box, context, meta["name"], 'ASSET_MANAGER')
     wrapped(box, context, view["path"], 'FILE_BLEND')
     grid = layout.column(align=True)
-    _pair(grid, "Type", kind["name"] if kind else meta["type"])
-    _pair(grid, "Owner", user_name(meta.get("owner")))
+    _pair(grid, tr("asset:type"), type_name(meta["type"]) if kind else meta["type"])
+    _pair(grid, tr("asset:owner"), user_name(meta.get("owner")))
     if meta.get("support"):
-        _pair(grid, "Helping", ", ".join(user_name(u) for u in meta["support"]))
+        _pair(grid, tr("asset:supporters"), ", ".join(user_name(u) for u in meta["support"]))
     if editable:
         col = layout.column(align=True)
-        row = col.split(factor=0.35)
-        row.label(text="State")
+        row = col.split(factor=LABEL_COLUMN)
+        row.label(text=tr("asset:state"))
         row.prop(s, "edit_state", text="")
-        row = col.split(factor=0.35)
-        row.label(text="Priority")
+        row = col.split(factor=LABEL_COLUMN)
+        row.label(text=tr("asset:priority"))
         value = row.row(align=True)
         value.prop(s, "edit_priority", text="")
         level = priority_name(s.edit_priority)
         if level:
             value.label(text=level)
+        layout.label(text=tr("asset:description"))
         layout.prop(s, "edit_description", text="")
         row = layout.row()
         changed = edited_fields(context)
         row.enabled = bool(changed) and "update" not in cache.busy
         row.operator("rfam.update_asset", icon='CHECKMARK',
-                     text="Save changes" if changed else "No changes to save")
+                     text=tr("addon:save-changes") if changed else tr("addon:no-changes"))
     else:
-        _pair(grid, "State", state_name(meta["state"]))
+        _pair(grid, tr("asset:state"), state_name(meta["state"]))
         level = priority_name(meta["priority"])
-        _pair(grid, "Priority", "%d%s" % (meta["priority"], " (%s)" % level if level else ""))
+        _pair(grid, tr("asset:priority"), "%d%s" % (meta["priority"], " (%s)" % level if level else ""))
         if meta.get("description"):
             wrapped(layout, context, meta["description"])
-        wrapped(layout, context, "Log in to change this asset.", 'LOCKED')
+        wrapped(layout, context, tr("addon:login-to-change"), 'LOCKED')
     if view["truePriority"] != meta["priority"]:
-        wrapped(layout, context,
-                "Others are waiting for it: it counts as priority %d." % view["truePriority"], 'SORT_DESC')
+        wrapped(layout, context, tr("priority:boosted", value=view["truePriority"]), 'SORT_DESC')
     draw_dependencies(layout, context, view)
     if meta.get("renderWarnings"):
         box = layout.box()
         box.label(text="Its latest render was missing something:", icon='ERROR')
         for warning in meta["renderWarnings"]:
-            wrapped(box, context, warning["message"])
+            wrapped(box, context, warning_text(warning))
     draw_render_stats(layout, context, meta)
 
 
 def _pair(layout, name, value):
-    row = layout.split(factor=0.35)
+    row = layout.split(factor=LABEL_COLUMN)
     row.label(text=name)
     row.label(text=str(value))
 
@@ -186,11 +187,11 @@ def draw_dependencies(layout, context, view):
         return
     col = layout.column(align=True)
     if needs:
-        col.label(text="Needs:")
+        col.label(text=tr("asset:dependencies"))
         for path in needs:
             col.label(text=path, icon='ERROR' if path in missing else 'LINKED')
     if view.get("dependents"):
-        col.label(text="Needed by:")
+        col.label(text=tr("asset:dependents"))
         for path in view["dependents"]:
             col.label(text=path, icon='BACK')
 
@@ -198,20 +199,22 @@ def draw_dependencies(layout, context, view):
 def draw_render_stats(layout, context, meta):
     summary = render_stats.summarise(meta.get("renderStats"))
     col = layout.column(align=True)
-    col.label(text="Render times", icon='RENDER_STILL')
+    col.label(text=tr("asset:stats"), icon='RENDER_STILL')
     if summary is None:
-        col.label(text="Not rendered on the farm yet.")
+        col.label(text=tr("stats:never"))
         return
     scene = context.scene
     count = render_stats.frame_count(scene.frame_start, scene.frame_end, scene.frame_step)
     if summary.mean is not None:
-        _pair(col, "Mean", "%s a frame" % render_stats.duration(summary.mean))
-        _pair(col, "Fastest", "%s (frame %d)" % (render_stats.duration(summary.fastest[1]), summary.fastest[0]))
-        _pair(col, "Slowest", "%s (frame %d)" % (render_stats.duration(summary.slowest[1]), summary.slowest[0]))
+        # "Name: value" lines, wrapped: the names are too long for a column of their own in a narrow sidebar.
+        wrapped(col, context, "%s: %s" % (tr("stats:mean"), render_stats.duration(summary.mean)))
+        for key, (frame, seconds) in (("stats:fastest", summary.fastest), ("stats:slowest", summary.slowest)):
+            when = tr("stats:at-frame", time=render_stats.duration(seconds), frame=frame)
+            wrapped(col, context, "%s: %s" % (tr(key), when))
         estimate = render_stats.duration(summary.estimate(count))
-        wrapped(col, context, "All %d frames: about %s on one node." % (count, estimate))
+        wrapped(col, context, tr("addon:estimate", count=count, time=estimate))
     if summary.video is not None:
-        _pair(col, "Last video", render_stats.duration(summary.video))
+        wrapped(col, context, "%s: %s" % (tr("stats:video"), render_stats.duration(summary.video)))
 
 
 class VIEW3D_PT_rfam_asset(_RfamTab, bpy.types.Panel):
@@ -227,30 +230,31 @@ class VIEW3D_PT_rfam_asset(_RfamTab, bpy.types.Panel):
 
 def draw_render(layout, context):
     if cache.file_status not in {'asset', 'not_asset'}:
-        wrapped(layout, context, "Open a saved file of your project to render it.")
+        wrapped(layout, context, tr("addon:open-saved"))
         return
     s = ui(context)
     scene = context.scene
     col = layout.column(align=True)
-    step = " (every %d)" % scene.frame_step if scene.frame_step != 1 else ""
-    wrapped(col, context, "Frames %d–%d%s of the scene '%s'" % (scene.frame_start, scene.frame_end, step, scene.name))
+    frames = dict(start=scene.frame_start, end=scene.frame_end, scene=scene.name, step=scene.frame_step)
+    wrapped(col, context, tr("addon:frames-step" if scene.frame_step != 1 else "addon:frames", **frames))
     wrapped(col, context, settings_summary(scene), 'RENDER_STILL')
-    col.prop(s, "render_video")
-    row = col.split(factor=0.62, align=True)
-    row.prop(s, "render_own_priority")
-    sub = row.row()
+    col.prop(s, "render_video", text=tr("render:video"))
+    # The tick on a line of its own: beside the number its words were cut off in a narrow sidebar.
+    col.prop(s, "render_own_priority", text=tr("addon:own-priority"))
+    sub = col.row()
     sub.enabled = s.render_own_priority
-    sub.prop(s, "render_priority", text="")
-    draw_preflight(layout, context)
-    layout.operator("rfam.preflight", icon='VIEWZOOM')
+    sub.prop(s, "render_priority", text=tr("asset:priority"))
     go = layout.row()
     go.scale_y = 1.4
     go.enabled = "submit" not in cache.busy and not (cache.preflight and any(p.blocking for p in cache.preflight))
-    go.operator("rfam.submit_render", icon='RENDER_ANIMATION')
+    go.operator("rfam.submit_render", icon='RENDER_ANIMATION', text=tr("addon:render"))
+    # The job's progress right under the button: both in sight without scrolling; the checks below.
     if cache.job:
         draw_job(layout, context, cache.job, render.is_active(cache.job))
+    draw_preflight(layout, context)
+    layout.operator("rfam.preflight", icon='VIEWZOOM', text=tr("addon:check"))
     if cache.preview_icon:
-        layout.label(text="Last frame:")
+        layout.label(text=tr("addon:last-frame"))
         layout.template_icon(icon_value=cache.preview_icon, scale=6.0)
 
 
@@ -277,61 +281,70 @@ def draw_preflight(layout, context):
     if problems is None:
         return
     if not problems:
-        layout.label(text="Ready for the farm.", icon='CHECKMARK')
+        layout.label(text=tr("addon:ready"), icon='CHECKMARK')
         return
     for problem in problems:
         box = layout.box()
         wrapped(box, context, problem.message, 'CANCEL' if problem.blocking else 'ERROR')
         wrapped(box, context, problem.fix, 'BLANK1')
         if problem.operator:
-            box.operator(problem.operator, text="Fix it: " + _operator_label(problem.operator))
+            box.operator(problem.operator, text=_operator_label(problem.operator))
 
 
 def _operator_label(idname):
-    return {"file.make_paths_relative": "make paths relative", "wm.save_mainfile": "save",
-            "wm.save_as_mainfile": "save as"}.get(idname, idname)
+    key = {"file.make_paths_relative": "addon:fix-relative", "wm.save_mainfile": "addon:fix-save",
+           "wm.save_as_mainfile": "addon:fix-save-as"}.get(idname)
+    return tr(key) if key else idname
 
 
 def draw_job(layout, context, job, active):
     box = layout.box()
     counts = job["counts"]
-    wrapped(box, context, "%s: %s" % (job["name"], job["status"]), 'RENDER_ANIMATION' if active else 'INFO')
+    status = render.status_name(job["status"])
+    wrapped(box, context, "%s: %s" % (job["name"], status), 'RENDER_ANIMATION' if active else 'INFO')
     col = box.column(align=True)
-    col.label(text="%d of %d frames done (%d%%)%s" % (
-        counts["done"], counts["frames"], round(job["progress"] * 100),
-        ", %d failed" % counts["failed"] if counts["failed"] else ""))
+    done = tr("job:done-of", done=counts["done"], frames=counts["frames"])
+    if hasattr(col, "progress"):            # Blender 4.0+: a bar, filled only by the frames done
+        col.progress(factor=job["progress"], text=done)
+    else:
+        col.label(text="%s (%d%%)" % (done, round(job["progress"] * 100)))
+    if counts["failed"]:
+        col.label(text=tr("job:failed-frames", count=counts["failed"]), icon='ERROR')
     if job.get("nodes"):
-        wrapped(col, context, "Rendering on " + ", ".join(job["nodes"]))
+        wrapped(col, context, tr("addon:rendering-on", nodes=", ".join(job["nodes"])))
     if job.get("meanFrameSeconds") is not None:
-        col.label(text="%s a frame" % render_stats.duration(job["meanFrameSeconds"]))
+        col.label(text=tr("addon:per-frame", time=render_stats.duration(job["meanFrameSeconds"])))
     if active and job.get("estimatedSecondsLeft") is not None:
-        col.label(text="About %s left" % render_stats.duration(job["estimatedSecondsLeft"]))
+        col.label(text=tr("job:left", time=render_stats.duration(job["estimatedSecondsLeft"])))
     warnings = job.get("warnings") or []
     if job.get("message"):
-        wrapped(box, context, job["message"], 'ERROR' if warnings else 'INFO')
+        wrapped(box, context, render.job_message(job), 'ERROR' if warnings else 'INFO')
     # What spoils it: found in the file when sent, and what the nodes rendered without.
     for warning in warnings:
         if warning["message"] != job.get("message"):
-            wrapped(box, context, warning["message"], 'ERROR')
+            wrapped(box, context, warning_text(warning), 'ERROR')
     failure = job.get("lastFailure")
     if failure:
-        where = "A frame" if failure.get("frame") is None else "Frame %d" % failure["frame"]
-        wrapped(box, context, "%s failed on %s: %s" % (where, failure["node"], failure["message"]), 'ERROR')
+        why = sentence(failure.get("sentence"), failure["message"])
+        if failure.get("frame") is not None:
+            where = tr("addon:failed-frame", frame=failure["frame"], node=failure["node"], message=why)
+        else:
+            where = tr("addon:failed-somewhere", node=failure["node"], message=why)
+        wrapped(box, context, where, 'ERROR')
         tail = (failure.get("logTail") or "").strip().splitlines()[-8:]
         if tail:
             log = box.column(align=True)
             for line in tail:
                 log.label(text=line[-_chars(context):])
-            box.operator("rfam.copy_log", icon='COPYDOWN')
+            box.operator("rfam.copy_log", icon='COPYDOWN', text=tr("addon:copy-log"))
     if active and render.may_change(job):
-        box.operator("rfam.cancel_render", icon='CANCEL')
+        box.operator("rfam.cancel_render", icon='CANCEL', text=tr("job:cancel"))
     elif active:
-        wrapped(box, context, "Only the person who started this job, the people working on its asset, "
-                "or a teacher can cancel it.", 'LOCKED')
+        wrapped(box, context, tr("job:not-yours"), 'LOCKED')
 
 
 class VIEW3D_PT_rfam_render(_RfamTab, bpy.types.Panel):
-    bl_label = "Render on the farm"
+    bl_label = ""                # drawn by draw_header, in the person's language
     bl_parent_id = "VIEW3D_PT_rfam"
 
     @classmethod
@@ -339,10 +352,14 @@ class VIEW3D_PT_rfam_render(_RfamTab, bpy.types.Panel):
         p = prefs(context)
         return bool(p and p.token)
 
+    def draw_header(self, context):
+        self.layout.label(text=tr("addon:render"))
+
     def draw(self, context):
         draw_render(self.layout, context)
 
 
-classes = (VIEW3D_PT_rfam, VIEW3D_PT_rfam_asset, VIEW3D_PT_rfam_render)
+# The render panel before the asset's: its button and the job's progress stay in sight without scrolling.
+classes = (VIEW3D_PT_rfam, VIEW3D_PT_rfam_render, VIEW3D_PT_rfam_asset)
 
 register, unregister = bpy.utils.register_classes_factory(classes)

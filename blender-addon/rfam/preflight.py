@@ -12,6 +12,7 @@ import bpy
 
 from . import location, outside_paths
 from .state import cache, redraw
+from .words import tr
 
 MOVIE_FORMATS = {'FFMPEG', 'AVI_JPEG', 'AVI_RAW'}
 
@@ -50,14 +51,11 @@ def scan(scene, filepath, dirty, video):
     problems = []
     loc = location.locate(filepath) if filepath else None
     if not filepath:
-        problems.append(Problem(True, "This file has never been saved.",
-                                "Save it inside your project's folder (File > Save As).", "wm.save_as_mainfile"))
+        problems.append(Problem(True, tr("check:never-saved"), tr("check:never-saved-fix"), "wm.save_as_mainfile"))
     elif loc is None:
-        problems.append(Problem(True, "This file is not inside a project folder, so the farm cannot find it.",
-                                "Save it inside your project's folder (the folder that holds project.json)."))
+        problems.append(Problem(True, tr("check:outside"), tr("check:outside-fix")))
     elif dirty:
-        problems.append(Problem(True, "This file has unsaved changes; the farm renders the file as saved.",
-                                "Save it (File > Save, Ctrl S); Submit offers to do it for you.", "wm.save_mainfile"))
+        problems.append(Problem(True, tr("check:unsaved"), tr("check:unsaved-fix"), "wm.save_mainfile"))
     if loc is not None:
         reported = set()
         problems += file_problems(loc.root, reported)
@@ -73,35 +71,23 @@ def scene_problems(scene, video):
     problems = []
     render = scene.render
     if scene.camera is None:
-        problems.append(Problem(True, "The scene '%s' has no active camera, so there is nothing to render."
-                                % scene.name,
-                                "Select a camera and press Ctrl Numpad 0 (or set Scene Properties > Camera)."))
+        problems.append(Problem(True, tr("check:no-camera", scene=scene.name), tr("check:no-camera-fix")))
     if scene.frame_end < scene.frame_start:
-        problems.append(Problem(True, "The last frame (%d) comes before the first (%d)."
-                                % (scene.frame_end, scene.frame_start),
-                                "Set Output Properties > Frame Range so End is not before Start."))
+        problems.append(Problem(True, tr("check:frames", end=scene.frame_end, start=scene.frame_start),
+                                tr("check:frames-fix")))
     movie = render.image_settings.file_format in MOVIE_FORMATS
     if movie and not video:
         # Rendered as it is, every frame would become its own one-frame movie; RFAM's nodes write
         # PNG pictures instead, which is probably still not what was meant.
-        problems.append(Problem(
-            False, "The output format is a movie (%s), but this job renders separate frames: the farm will "
-            "write PNG pictures, not one movie per frame." % _format_name(render),
-            "Tick 'Video' to get one movie, or set Output Properties > Output > File Format to PNG to say so."))
+        problems.append(Problem(False, tr("check:movie", format=_format_name(render)), tr("check:movie-fix")))
     if video and not movie:
-        problems.append(Problem(
-            False, "'Video' is ticked but the output format is %s, a picture format: you will get frames, "
-            "not a movie." % _format_name(render),
-            "Set Output Properties > Output > File Format to FFmpeg Video, or untick 'Video'."))
+        problems.append(Problem(False, tr("check:pictures", format=_format_name(render)), tr("check:pictures-fix")))
     if scene.render.engine == 'CYCLES':
         problems += cycles_problems(scene)
     if scene.use_nodes and scene.node_tree:
         for node in scene.node_tree.nodes:
             if node.type == 'DENOISE' and not node.mute:
-                problems.append(Problem(
-                    False, "The compositor uses a Denoise node, but the farm's Blender is built without "
-                    "OpenImageDenoise: it will not denoise there.",
-                    "Mute the node (M) for farm renders, or render this one on your own computer."))
+                problems.append(Problem(False, tr("check:denoise-node"), tr("check:denoise-node-fix")))
                 break
     return problems
 
@@ -112,15 +98,9 @@ def cycles_problems(scene):
     if cycles is None:
         return problems
     if getattr(cycles, "use_denoising", False):
-        problems.append(Problem(
-            False, "Cycles denoising is on: render nodes whose Blender lacks OpenImageDenoise (Debian's, for "
-            "one) stop such a file with an error.",
-            "Turn off Render Properties > Sampling > Render > Denoise and raise the samples a little, unless "
-            "your staff say every node has a full Blender."))
+        problems.append(Problem(False, tr("check:denoise"), tr("check:denoise-fix")))
     if getattr(cycles, "device", "CPU") == 'GPU':
-        problems.append(Problem(
-            False, "Cycles is set to render on the GPU; render nodes may have none and then use the CPU.",
-            "Nothing to do if that is fine; GPU-only features (OptiX denoising) will be missing."))
+        problems.append(Problem(False, tr("check:gpu"), tr("check:gpu-fix")))
     return problems
 
 

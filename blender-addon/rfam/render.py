@@ -18,6 +18,7 @@ from . import api, preflight
 from .preferences import logged_in
 from .session import call, call_for_file, project
 from .state import cache, redraw, say, ui
+from .words import sentence, tr, warning_text
 
 ACTIVE = {"queued", "active", "paused"}
 POLL_SECONDS = 2.0
@@ -36,6 +37,22 @@ def may_change(job):
     """The server says in each job view whether the person asking may change the job (servers
     older than that field let everyone)."""
     return bool(job) and job.get("canChange", True)
+
+
+def status_name(status):
+    """A job's status in the person's language ('Waiting', 'Rendering', ...), as the web pages name it."""
+    key = {"queued": "job:queued", "active": "job:active", "paused": "job:paused", "completed": "job:completed",
+           "failed": "job:failed", "cancelled": "job:cancelled"}.get(status)
+    return tr(key) if key else status
+
+
+def job_message(job):
+    """Why the job stands where it is, in the person's language; its last error as the failure says it."""
+    said = job.get("sentence")
+    failure = job.get("lastFailure") or {}
+    if isinstance(said, dict) and "error" in (said.get("params") or {}) and failure.get("sentence"):
+        said = dict(said, params=dict(said["params"], error=sentence(failure["sentence"], failure.get("message", ""))))
+    return sentence(said, job.get("message", ""))
 
 
 def set_on_job_finished(then):
@@ -93,7 +110,7 @@ def _got_job(reply, generation, status_before):
     # Unlike call_for_file, a failure is said even for another file's job: the server may be down.
     if generation != cache.generation or not reply.ok:
         if not reply.ok and reply.error.kind != 'login':
-            say(reply.error.message, 'WARNING')
+            say(reply.error.text(), 'WARNING')
         return
     job = reply.data
     job.pop("tasks", None)           # the panel shows the job, not every task
@@ -102,13 +119,13 @@ def _got_job(reply, generation, status_before):
     fetch_preview(job, again=finished)   # the last frame may have changed under the same URL
     if finished:
         missed = [w for w in job.get("warnings") or [] if w["code"] in ("missing-library", "missing-file")]
+        ended = tr("addon:job-ended", name=job["name"], status=status_name(job["status"]))
         if job["status"] == "completed" and missed:
             # "Rendered, but props/cake.blend is missing: Cake is not in the picture."
-            said = job.get("message") or missed[0]["message"]
-            say("The render job '%s' is completed. %s" % (job["name"], said), 'WARNING')
+            said = job_message(job) if job.get("message") else warning_text(missed[0])
+            say(ended + " " + said, 'WARNING')
         else:
-            say("The render job '%s' is %s." % (job["name"], job["status"]),
-                'INFO' if job["status"] == "completed" else 'WARNING')
+            say(ended, 'INFO' if job["status"] == "completed" else 'WARNING')
         if _on_job_finished is not None:
             _on_job_finished()        # new render statistics
     redraw()
@@ -186,9 +203,9 @@ class RFAM_OT_submit_render(bpy.types.Operator):
 
     def draw(self, context):
         col = self.layout.column()
-        col.label(text="This file has unsaved changes.", icon='QUESTION')
-        col.label(text="The farm renders the saved file: save it now?")
-        col.prop(self, "save")
+        col.label(text=tr("addon:unsaved"), icon='QUESTION')
+        col.label(text=tr("addon:save-now"))
+        col.prop(self, "save", text=tr("addon:save-first"))
 
     def execute(self, context):
         if self.save and bpy.data.filepath:
@@ -198,31 +215,32 @@ class RFAM_OT_submit_render(bpy.types.Operator):
         problems = preflight.check(context, s.render_video)
         stops = preflight.blocking(problems)
         if stops:
-            self.report({'ERROR'}, "Not sent: %s %s" % (stops[0].sentence(),
-                        "(%d more problem(s) in the panel)" % (len(stops) - 1) if len(stops) > 1 else ""))
+            more = tr("addon:more-problems", count=len(stops) - 1) if len(stops) > 1 else ""
+            self.report({'ERROR'}, tr("addon:not-sent", problem=stops[0].sentence(), more=more).strip())
             return {'CANCELLED'}
         scene = context.scene
         body = {"file": cache.location.path, "frameStart": scene.frame_start, "frameEnd": scene.frame_end,
                 "frameStep": scene.frame_step, "video": s.render_video}
         if s.render_own_priority:
             body["priority"] = s.render_priority
-        say("Sending the render job…")
+        say(tr("addon:sending"))
         call_for_file(api.create_job(project(), body), _submitted, busy="submit")
         return {'FINISHED'}
 
 
 def _submitted(reply):
     if not reply.ok:
-        say(reply.error.message, 'ERROR')
+        say(reply.error.text(), 'ERROR')
         return
     job = reply.data
     job.pop("tasks", None)
     cache.jobs.insert(0, job)
     follow(job)
     warnings = job.get("warnings") or []
-    watch = " Watch out: " + warnings[0]["message"] if warnings else ""
-    say("Render job '%s' sent: %d frame(s), status %s.%s"
-        % (job["name"], job["counts"]["frames"], job["status"], watch), 'WARNING' if warnings else 'INFO')
+    sent = tr("addon:sent", name=job["name"], frames=job["counts"]["frames"], status=status_name(job["status"]))
+    if warnings:
+        sent += " " + tr("addon:watch-out", warning=warning_text(warnings[0]))
+    say(sent, 'WARNING' if warnings else 'INFO')
 
 
 class RFAM_OT_cancel_render(bpy.types.Operator):
@@ -238,6 +256,19 @@ class RFAM_OT_cancel_render(bpy.types.Operator):
             return False
         return is_active(cache.job) and "cancel" not in cache.busy
 
+    def invoke(self, context, event):
+        # Cancelling drops the frames not rendered yet: ask first, saying how many are done.
+        return context.window_manager.invoke_props_dialog(self, width=400)
+
+    def draw(self, context):
+        counts = (cache.job or {}).get("counts", {})
+        done, frames = counts.get("done", 0), counts.get("frames", 0)
+        col = self.layout.column()
+        col.label(text=tr("job:cancel-title"), icon='QUESTION')
+        for line in tr("addon:cancel-confirm", name=(cache.job or {}).get("name", ""), done=done, frames=frames,
+                       left=max(0, frames - done)).split("\n"):
+            col.label(text=line)
+
     def execute(self, context):
         call_for_file(api.update_job(project(), cache.job["id"], {"action": "cancel"}), _cancelled, busy="cancel")
         return {'FINISHED'}
@@ -247,12 +278,12 @@ def _cancelled(reply):
     if not reply.ok:
         # The server's sentence says why (someone else's job: who may cancel it); the fresh view
         # then hides the button.
-        say(reply.error.message, 'ERROR')
+        say(reply.error.text(), 'ERROR')
         poll_job_now()
         return
     reply.data.pop("tasks", None)
     cache.job = reply.data
-    say("Render job '%s' cancelled." % reply.data["name"])
+    say(tr("addon:cancelled", name=reply.data["name"]))
 
 
 class RFAM_OT_copy_log(bpy.types.Operator):
@@ -266,7 +297,7 @@ class RFAM_OT_copy_log(bpy.types.Operator):
 
     def execute(self, context):
         context.window_manager.clipboard = cache.job["lastFailure"]["logTail"]
-        self.report({'INFO'}, "The log is on the clipboard.")
+        self.report({'INFO'}, tr("addon:log-copied"))
         return {'FINISHED'}
 
 

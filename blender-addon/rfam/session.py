@@ -10,9 +10,10 @@ one, so it comes in as a callback: set_after_login(), which asset_ops sets when 
 
 import bpy
 
-from . import api, client, validate
+from . import api, client, validate, words
 from .preferences import prefs
 from .state import cache, load_edit_fields, redraw, say
+from .words import tr
 
 _after_login = None       # called at the end of after_login(): asset_ops.refresh, once registered
 
@@ -26,7 +27,7 @@ def call(request, on_done, login=False):
     def done(reply):
         if reply.error and reply.error.kind == 'login' and not login:
             forget_login()
-            say(reply.error.message, 'ERROR')
+            say(reply.error.text(), 'ERROR')
         on_done(reply)
 
     if not online_access_allowed():
@@ -95,6 +96,7 @@ def after_login():
 def _got_session(reply):
     if reply.ok:
         cache.session = reply.data
+        words.use(reply.data["user"].get("language", ""))   # the person's language on RFAM, when chosen
         p = prefs()
         if p:
             # Each use renews the log-in on the server (the token stays the same): the end moves on.
@@ -105,7 +107,7 @@ def _got_session(reply):
 def _got_users(reply):
     if not reply.ok:
         if reply.error.kind == "contract":   # the list is checked against api-user-list.schema.json
-            say(reply.error.message, 'WARNING')
+            say(reply.error.text(), 'WARNING')
         return
     cache.users = {u["ident"]: u for u in reply.data}
     redraw()
@@ -117,7 +119,7 @@ def _got_defaults(reply):
         load_edit_fields()
         redraw()
     else:
-        say(reply.error.message, 'ERROR')
+        say(reply.error.text(), 'ERROR')
 
 
 def check_version():
@@ -154,11 +156,11 @@ class RFAM_OT_login(bpy.types.Operator):
         if p.secret:
             body["secret"] = p.secret
         if not body["project"] or not body["user"]:
-            self.report({'ERROR'}, "Type your user name and your project's short name first.")
+            self.report({'ERROR'}, tr("addon:need-login"))
             return {'CANCELLED'}
         p.secret = ""                         # used once, never kept
         cache.busy.add("login")
-        say("Logging in…")
+        say(tr("addon:logging-in"))
         call(api.log_in(body), _logged_in, login=True)
         return {'FINISHED'}
 
@@ -167,7 +169,7 @@ def _logged_in(reply):
     cache.busy.discard("login")
     p = prefs()
     if not reply.ok:
-        say(reply.error.message, 'ERROR')
+        say(reply.error.text(), 'ERROR')
         return
     token = reply.headers.get(client.TOKEN_HEADER, "")
     if not token:
@@ -177,9 +179,10 @@ def _logged_in(reply):
     p.logged_in_as = reply.data["user"]["name"]
     p.expires = reply.data.get("expires", "")
     cache.session = reply.data
+    words.use(reply.data["user"].get("language", ""))   # from now on the panel speaks the person's language
     # Preferences are saved when Blender quits (if auto-save is on), so the log-in survives a restart.
     bpy.context.preferences.is_dirty = True
-    say("Logged in as %s, project %s." % (reply.data["user"]["name"], reply.data["project"]["name"]))
+    say(tr("addon:logged-in", name=reply.data["user"]["name"], project=reply.data["project"]["name"]))
     after_login()
 
 
@@ -196,7 +199,8 @@ class RFAM_OT_logout(bpy.types.Operator):
         forget_login()
         cache.reset_file()
         bpy.context.preferences.is_dirty = True
-        say("Logged out.")
+        words.use("")
+        say(tr("addon:logged-out"))
         return {'FINISHED'}
 
 

@@ -8,6 +8,8 @@ Replies are applied on the main thread (client.drain_results), then the sidebar 
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty, PointerProperty, StringProperty
 
+from .words import optional, tr
+
 
 class Cache:
     def __init__(self):
@@ -61,16 +63,22 @@ def redraw():
 
 def user_name(ident):
     if not ident:
-        return "nobody"
+        return tr("user:nobody")
     user = cache.users.get(ident)
     return user["name"] if user else ident
 
 
 def state_name(ident):
+    """A state's name in the person's language (the defaults set's own name when no language file has it)."""
     for s in (cache.defaults or {}).get("states", []):
         if s["ident"] == ident:
-            return s["name"]
+            return optional("state:" + ident, s["name"])
     return ident
+
+
+def type_name(ident):
+    kind = type_info(ident)
+    return optional("type:" + ident, kind["name"]) if kind else ident
 
 
 def type_info(ident):
@@ -87,10 +95,10 @@ def priority_name(value):
         return ""
     names, low, high = scheme["names"], scheme["low"], scheme["high"]
     if len(names) == 1 or high <= low:
-        return names[0]
+        return optional("priority:" + names[0], names[0])
     step = (high - low) / (len(names) - 1)
-    index = round((min(max(value, low), high) - low) / step)
-    return names[int(index)]
+    name = names[int(round((min(max(value, low), high) - low) / step))]
+    return optional("priority:" + name, name)
 
 
 # Blender keeps only pointers to the strings of dynamic enum items: they must stay referenced.
@@ -106,14 +114,15 @@ def _states_for_asset(_self, _context):
     idents = list(kind["states"]) if kind else []
     if meta.get("state") and meta["state"] not in idents:
         idents.append(meta["state"])
-    _state_items = [(i, state_name(i), "") for i in idents] or [("none", "(no states)", "")]
+    _state_items = [(i, state_name(i), "") for i in idents] or [("none", tr("addon:no-states"), "")]
     return _state_items
 
 
 def _types_of_project(_self, _context):
     global _type_items
     types = (cache.defaults or {}).get("types", [])
-    _type_items = [(t["ident"], t["name"], t.get("directory", "")) for t in types] or [("none", "(log in first)", "")]
+    _type_items = ([(t["ident"], type_name(t["ident"]), t.get("directory", "")) for t in types]
+                   or [("none", tr("addon:log-in-first"), "")])
     return _type_items
 
 

@@ -212,7 +212,7 @@ class AddonTest(unittest.TestCase):
         text = layout.texts()
         meta = cache().asset["meta"]
         for expected in ("Cake", "props/cake.blend", "Prop", rfam.state.user_name(meta["owner"]), "Render times",
-                         "Not rendered on the farm yet."):
+                         "Never rendered yet."):
             self.assertIn(expected, text)
         self.assertEqual(rfam.state.user_name("mia"), "Mia Chen")
         self.assertIn("edit_state", layout.props())
@@ -236,10 +236,10 @@ class AddonTest(unittest.TestCase):
         finally:
             del meta["renderStats"]
             scene.frame_start, scene.frame_end, scene.frame_step = range_before
-        self.assertIn("Mean 20 s a frame", text, "the latest sample of each frame counts")
-        self.assertIn("Fastest 10 s (frame 1)", text)
-        self.assertIn("Slowest 30 s (frame 2)", text)
-        self.assertIn("All 120 frames: about 40 min 00 s on one node.", text)
+        self.assertIn("Average frame: 20 s", text, "the latest sample of each frame counts")
+        self.assertIn("Fastest frame: 10 s (frame 1)", text)
+        self.assertIn("Slowest frame: 30 s (frame 2)", text)
+        self.assertIn("All 120 frames: about 40 min 00 s on one computer.", text)
         self.assertEqual(rfam.render_stats.duration(7265), "2 h 01 min")
         self.assertEqual(rfam.render_stats.duration(0.84), "0.8 s")
 
@@ -473,7 +473,7 @@ class AddonTest(unittest.TestCase):
         self.assertIn("3 frames, 24 fps, 64×36, ", text, "what the farm renders, in plain words")
         self.assertIn("3 of 3 frames done (100%)", text)
         self.assertIn("a frame", text)
-        self.assertIn("The render job 'Cake copy' is completed.", cache().message)
+        self.assertIn("The render job 'Cake copy' has ended: Done.", cache().message)
         settle(lambda: cache().file_status == 'asset')
         # The farm wrote the frames' times into the sidecar; the panel summarises them.
         deadline = time.monotonic() + 20
@@ -557,7 +557,7 @@ class AddonTest(unittest.TestCase):
         self.assertFalse(cache().job["canChange"], "the fresh view says leo may not")
         layout = drawn(rfam.panel.draw_render)
         self.assertNotIn("rfam.cancel_render", layout.operators())
-        self.assertIn("or a teacher can cancel it.", layout.texts())
+        self.assertIn("or a teacher can change it.", layout.texts())
         with self.assertRaisesRegex(RuntimeError, "poll"):
             bpy.ops.rfam.cancel_render()
         log_in()

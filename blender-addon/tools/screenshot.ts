@@ -2,7 +2,9 @@
 // machine) and a real Blender window under Xvfb, driven by screenshot_ui.py through log-in, a
 // render on the farm and the RFAM sidebar tab. Needs blender, xvfb-run and xdotool
 // (scripts/install-system-deps.sh).
-// Usage: npm run addon:screenshot [-- out.png]
+// Usage: npm run addon:screenshot [-- out.png] [--size 1600x900] [--language de] [--whole-window]
+//   --size: the window (default 1600x1200, the viewport alone); --whole-window: Blender's own layout
+//   kept (outliner, properties, timeline), as a student sees it; --language: the person's RFAM language.
 import { spawn, spawnSync } from 'node:child_process'
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -13,7 +15,12 @@ import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { writeTestConfig } from '../../scripts/test-server-config.ts'
 
-const out = resolve(process.argv[2] ?? join(repoRoot, 'docs', 'screenshots', 'addon-panel.png'))
+const options = process.argv.slice(2)
+const option = (name: string) => { const i = options.indexOf(name); return i >= 0 ? options.splice(i, 2)[1] : undefined }
+const [width, height] = (option('--size') ?? '1600x1200').split('x').map(Number) as [number, number]
+const language = option('--language') ?? ''
+const wholeWindow = options.includes('--whole-window') ? options.splice(options.indexOf('--whole-window'), 1).length > 0 : false
+const out = resolve(options[0] ?? join(repoRoot, 'docs', 'screenshots', 'addon-panel.png'))
 for (const tool of ['blender', 'xvfb-run', 'xdotool']) {
   if (spawnSync('sh', ['-c', `command -v ${tool}`]).status !== 0) {
     console.error(`${tool} is missing: run scripts/install-system-deps.sh`)
@@ -46,8 +53,14 @@ const url = await new Promise<string>((resolve, reject) => {
 console.log(`server at ${url}`)
 
 const shot = join(work, 'data', 'demo', 'shots', 'shot_010_intro.blend')
-const args = { zip, server: url, project: 'demo', user: 'leo', out }
-const blender = spawn('xvfb-run', ['-a', '-s', '-screen 0 1600x1200x24', 'blender', shot, '-p', '0', '0', '1600', '1200',
+if (language) {
+  // The person's own choice on RFAM, as the web pages' profile sets it.
+  const session = await fetch(`${url}/api/session`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ project: 'demo', user: 'leo' }) })
+  const token = session.headers.get('x-rfam-token') ?? ''
+  await fetch(`${url}/api/users/leo`, { method: 'PATCH', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: JSON.stringify({ language }) })
+}
+const args = { zip, server: url, project: 'demo', user: 'leo', out, wholeWindow }
+const blender = spawn('xvfb-run', ['-a', '-s', `-screen 0 ${width}x${height}x24`, 'blender', shot, '-p', '0', '0', String(width), String(height),
   '--python', join(repoRoot, 'blender-addon', 'tools', 'screenshot_ui.py'), '--', JSON.stringify(args)], {
   env: { ...process.env, BLENDER_USER_SCRIPTS: join(work, 'blender', 'scripts'), BLENDER_USER_CONFIG: join(work, 'blender', 'config') },
   stdio: ['ignore', 'inherit', 'inherit'],
@@ -61,6 +74,9 @@ if (code !== 0) {
 }
 // The right part of the window: the sidebar readable at page width, with some viewport for context.
 const window = sharp(readFileSync(out))
-const { width = 1600, height = 1200 } = await window.metadata()
-writeFileSync(out, await window.extract({ left: width - 900, top: 0, width: 900, height }).png({ compressionLevel: 9, palette: true }).toBuffer())
+const size = await window.metadata()
+const shown = { width: size.width ?? width, height: size.height ?? height }
+writeFileSync(out, wholeWindow
+  ? await window.png({ compressionLevel: 9, palette: true }).toBuffer()
+  : await window.extract({ left: shown.width - 900, top: 0, width: 900, height: shown.height }).png({ compressionLevel: 9, palette: true }).toBuffer())
 console.log(`wrote ${out}`)

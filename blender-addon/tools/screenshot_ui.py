@@ -5,10 +5,10 @@ Run by blender-addon/tools/screenshot.ts, which starts a demo server with a rend
     xvfb-run -a -s "-screen 0 1600x1200x24" blender <shot.blend> -p 0 0 1600 1200 \\
         --python blender-addon/tools/screenshot_ui.py -- '<json>'
 
-JSON: zip, server, project, user, out (the PNG to write). Unlike the headless tests, timers fire
-here, so the add-on runs exactly as for a student: log in, the asset arrives, a render is sent
-and followed until its frames and preview are back, then the RFAM tab is clicked (Blender 3.4 has
-no API to pick a sidebar tab) and the window is captured.
+JSON: zip, server, project, user, out (the PNG to write), wholeWindow (keep Blender's own layout).
+Unlike the headless tests, timers fire here, so the add-on runs exactly as for a student: log in,
+the asset arrives, a render is sent and followed until its frames and preview are back, then the
+RFAM tab is clicked (Blender 3.4 has no API to pick a sidebar tab) and the window is captured.
 """
 
 import json
@@ -115,8 +115,9 @@ def wait_render():
 
 def show():
     window, area = view3d()
-    with bpy.context.temp_override(window=window, area=area):
-        bpy.ops.screen.screen_full_area()          # the viewport alone: the sidebar gets the full height
+    if not ARGS.get("wholeWindow"):
+        with bpy.context.temp_override(window=window, area=area):
+            bpy.ops.screen.screen_full_area()      # the viewport alone: the sidebar gets the full height
     window, area = view3d()
     space = area.spaces.active
     space.show_region_ui = True
@@ -134,6 +135,8 @@ def click_tab():
     region = next(r for r in area.regions if r.type == 'UI')
     if region.width <= 1:
         return None
+    if not clicks:
+        log("sidebar: %d px wide, %d px high" % (region.width, region.height))
     x = window.x + region.x + region.width - 8
     top = window.height - (region.y + region.height)
     y = window.y + top + 30 + 18 * len(clicks)

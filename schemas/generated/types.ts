@@ -653,9 +653,22 @@ export interface ApiError {
    */
   code?: string
   /**
-   * What went wrong and what to do, in a sentence a student can act on.
+   * What went wrong and what to do, in a sentence a student can act on (in English).
    */
   message: string
+  sentence?: Sentence
+}
+/**
+ * A sentence as a key of the language files (config/languages/*.json) and the values of its {placeholders}, so every page and the add-on show it in the reader's language. It always travels beside the same sentence in English (a 'message').
+ *
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "Sentence".
+ */
+export interface Sentence {
+  key: string
+  params?: {
+    [k: string]: string | number | undefined
+  }
 }
 /**
  * GET /api/farm/nodes: every render node the farm knows, with what it is doing.
@@ -789,6 +802,7 @@ export interface JobView {
   spread: boolean
   status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
   message?: string
+  sentence?: Sentence
   created: Timestamp
   updated?: Timestamp
   started?: Timestamp
@@ -867,9 +881,10 @@ export interface TaskFailure {
   frame?: number
   exitCode?: number | null
   /**
-   * What went wrong, in a sentence.
+   * What went wrong, in a sentence (in English).
    */
   message: string
+  sentence?: Sentence
   /**
    * The end of Blender's output.
    */
@@ -1535,9 +1550,10 @@ export interface FarmFailed {
    */
   signal?: string | null
   /**
-   * What went wrong, in a sentence a student can act on.
+   * What went wrong, in a sentence a student can act on (in English).
    */
   message: string
+  sentence?: Sentence
   /**
    * The last lines of Blender's output.
    */
@@ -1931,9 +1947,10 @@ export interface Job {
    */
   status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
   /**
-   * Why it stands there, for example who cancelled it or which frame failed.
+   * Why it stands there, for example who cancelled it or which frame failed (in English).
    */
   message?: string
+  sentence?: Sentence
   created: Timestamp
   updated?: Timestamp
   started?: Timestamp
@@ -1971,7 +1988,7 @@ export interface Job {
   tasks: Task[]
 }
 /**
- * A language file (languages/<code>.json): every string the pages show, by key. Every language has every key of the default language; a test checks it.
+ * A language file (languages/<code>.json): every string the pages show, by key, and the sentences the server and the render nodes say (refusals as error:<name>, job messages as job:<name>), which travel as a key with values and are shown in each reader's language. The Blender add-on ships a copy of these files (blender-addon/rfam/languages, made by npm run addon:schemas) and speaks the same words (its own as addon:<name>). Every language has every key of English, with no {value} English lacks; a test checks it.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "language".

@@ -5,6 +5,7 @@ import fp from 'fastify-plugin'
 import type { FastifyInstance, FastifyRequest } from 'fastify'
 import type { User } from '../../schemas/generated/types.ts'
 import { HttpError, forbidden } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 import { declaredAccess, type Access, type RouteEntry } from './access.ts'
 
 export const SESSION_COOKIE = 'rfam_session'
@@ -56,7 +57,7 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
 
   app.addHook('onRequest', async (request) => {
     if (!SAFE_METHODS.has(request.method) && crossSite(request)) {
-      throw forbidden('RFAM_CROSS_SITE', 'Requests from other web sites are refused. Open RFAM itself and do it there.')
+      throw forbidden('RFAM_CROSS_SITE', say('error:cross-site'))
     }
     // Unmatched requests (404, the web UI's pages) have no access of their own: they reach nothing.
     const access = request.routeOptions.config?.access as Access | undefined
@@ -68,11 +69,11 @@ export const authPlugin = fp(async (app: FastifyInstance) => {
     const user = loggedIn(app, request)
     if (access === 'staff' && !user.staff) {
       const what = request.routeOptions.config.staffOnly ?? 'do this'
-      throw forbidden('RFAM_STAFF_ONLY', `Only staff can ${what}. Ask your teacher.`)
+      throw forbidden('RFAM_STAFF_ONLY', say('error:staff-only', { what }))
     }
     const project = (request.params as { project?: string } | undefined)?.project
     if (project !== undefined) {
-      if (!user.staff && !user.projects.includes(project)) throw forbidden('RFAM_NOT_MEMBER', `You are not in the project "${project}".`)
+      if (!user.staff && !user.projects.includes(project)) throw forbidden('RFAM_NOT_MEMBER', say('error:not-in-project', { project }))
       app.rfam.workspace.project(project) // 404 for staff asking for a project that does not exist
     }
   })
@@ -82,7 +83,7 @@ function loggedIn (app: FastifyInstance, request: FastifyRequest): User {
   // The session store checks the token from memory and renews it (server/auth/session-store.ts).
   const token = tokenOf(request)
   const session = token ? app.rfam.sessions.verify(token) : null
-  if (!session) throw new HttpError(401, 'RFAM_LOGIN', 'Please log in (your session is missing or has expired).')
+  if (!session) throw new HttpError(401, 'RFAM_LOGIN', say('error:login'))
   request.user = session.user
   request.sessionProject = session.project
   return session.user

@@ -4,14 +4,15 @@ import type { FastifyReply } from 'fastify'
 import type { User } from '../../schemas/generated/types.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { HttpError } from '../errors.ts'
+import { say, type Said } from '../../common/sentences.ts'
 import { verifySecret } from './passwords.ts'
 import { LoginThrottle } from './login-throttle.ts'
 import { SecretChecks, ServerBusy } from './secret-checks.ts'
 
 /** "Wait 30 seconds" / "Wait 15 minutes": whole units a person can count. */
-export function waitSentence (seconds: number): string {
-  const amount = seconds < 120 ? `${seconds} second${seconds === 1 ? '' : 's'}` : `${Math.ceil(seconds / 60)} minutes`
-  return `Too many wrong tries. Wait ${amount}, then try again.`
+export function waitSentence (seconds: number): Said {
+  if (seconds === 1) return say('login:wait-second')
+  return seconds < 120 ? say('login:wait-seconds', { seconds }) : say('login:wait-minutes', { minutes: Math.ceil(seconds / 60) })
 }
 
 export class LoginGuard {
@@ -40,7 +41,7 @@ export class LoginGuard {
     }
     if (!right) {
       attempt.wrong()
-      throw new HttpError(401, 'RFAM_LOGIN_FAILED', 'That password or PIN is not right; try again.')
+      throw new HttpError(401, 'RFAM_LOGIN_FAILED', say('error:login-wrong'))
     }
     attempt.right()
   }

@@ -7,7 +7,7 @@ import type { AssetView } from '../../schemas/generated/types.ts'
 import type { Workspace, ProjectChange } from '../store/workspace.ts'
 import type { Clock } from './clock.ts'
 import type { Farm, FarmLog } from './farm.ts'
-import { isFinished } from './job-states.ts'
+import { AUTO_RENDER, isFinished } from './job-states.ts'
 
 /** Saving a file often shows as several changes: wait this long for quiet before rendering. */
 export const AUTO_RENDER_QUIET_MS = 5000
@@ -73,7 +73,7 @@ export class AutoRender {
     const state = this.workspace.store(project).defaults().states.get(meta.state)
     if (!state?.render) return
     for (const job of this.farm.listJobs(project)) {
-      if (job.auto && job.path === path && !isFinished(job.status)) await this.farm.removeJob(project, job.id, 'a newer automatic render')
+      if (job.auto && job.path === path && !isFinished(job.status)) await this.farm.removeJob(project, job.id, AUTO_RENDER)
     }
     const start = meta.frameStart ?? 1
     const end = meta.frameEnd !== undefined && meta.frameEnd >= start ? meta.frameEnd : start

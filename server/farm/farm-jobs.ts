@@ -10,6 +10,7 @@ import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { fileLinks } from '../store/blend-links.ts'
 import { sweepFolder } from '../../common/temp-files.ts'
+import { say } from '../../common/sentences.ts'
 import type { FarmContext } from './farm-context.ts'
 import { fileWarnings, type FileWarning } from './file-warnings.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
@@ -41,7 +42,7 @@ export class FarmJobs {
 
   private runtime (project: string, id: string): JobRuntime {
     const rt = this.ctx.scheduler.jobs.get(id)
-    if (!rt || rt.project !== project) throw notFound('RFAM_NO_JOB', `Project "${project}" has no render job ${id}.`)
+    if (!rt || rt.project !== project) throw notFound('RFAM_NO_JOB', say('error:no-job', { project, id }))
     return rt
   }
 
@@ -51,13 +52,13 @@ export class FarmJobs {
    */
   private async readFile (project: string, path: string) {
     const info = this.ctx.deps.project(project)
-    if (!info) throw notFound('RFAM_NO_PROJECT', `There is no project "${project}".`)
+    if (!info) throw notFound('RFAM_NO_PROJECT', say('error:no-project', { project }))
     const rel = checkBlendPath(path)
     const paths = projectPaths(this.ctx.deps.resolveNamedPath, info.directory)
     const abs = paths.file(rel)
     let isFile = false
     try { isFile = statSync(abs).isFile() } catch { isFile = false }
-    if (!isFile) throw badRequest('RFAM_NO_FILE', `There is no file "${rel}" in project "${project}"; save it there first.`)
+    if (!isFile) throw badRequest('RFAM_NO_FILE', say('error:render-no-file', { path: rel, project }))
     let facts
     try {
       facts = await (this.ctx.deps.blendFacts ?? readBlendInfo)(abs)

@@ -74,6 +74,8 @@ export class Farm {
       projectPriority: (p) => deps.project(p)?.renderPriority ?? 1,
       random,
       eligibleNodes: (group) => this.registry.eligible(group),
+      // A run that ends (done, failed, cancelled) changes what the node is doing: pages are told.
+      runsChanged: () => this.announceNodes(),
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
     const moves = new TaskMoves(deps, { sm: this.sm, clock: this.clock, scheduler: this.scheduler, registry: this.registry, stats: this.stats, announceNodes: () => this.announceNodes() })

@@ -5,6 +5,7 @@
 // the web UI can say it in the student's language. The render form shows them before Render is
 // pressed; the job keeps them (job.warnings), with what nodes report while rendering.
 import type { FileWarning, Job, MissingPiece, RenderSettings } from '../../schemas/generated/types.ts'
+import { say, type Said } from '../../common/sentences.ts'
 
 export type { FileWarning }
 
@@ -84,12 +85,13 @@ export function missingWarnings (job: Job): FileWarning[] {
 }
 
 /** What a job that rendered every frame says: that it did, and what it rendered without. */
-export function renderedMessage (job: Job): string {
+export function renderedMessage (job: Job): Said {
   const missing = missingWarnings(job)
-  if (missing.length === 0) return 'Every frame was rendered.'
-  if (missing.length === 1) return missing[0]!.message.replace(/ (Put it back|Put the file back).*$/, '')
+  const only = missing[0]
+  if (!only) return say('job:msg-completed')
+  if (missing.length === 1) return say('job:msg-completed-missing', { path: only.path ?? '' })
   const list = missing.slice(0, 3).map((w) => w.path).join(', ') + (missing.length > 3 ? ', …' : '')
-  return `Rendered, but ${missing.length} files it uses are missing (${list}): the pictures lack what they hold. See the warnings.`
+  return say('job:msg-completed-missing-many', { count: missing.length, list })
 }
 
 export function fileWarnings (input: WarningInput): FileWarning[] {

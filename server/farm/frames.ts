@@ -1,16 +1,17 @@
 // Frame ranges, chunks and the order tasks are handed out in. Pure functions.
 import { badRequest } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 
 /** Most frames one job may have: its file stays small enough to rewrite quickly. */
 export const MAX_FRAMES_PER_JOB = 100_000
 
 /** Frames start, start+step, … up to end. Refuses reversed ranges and absurd sizes with a 400. */
 export function frameList (start: number, end: number, step = 1): number[] {
-  if (!Number.isInteger(start) || !Number.isInteger(end)) throw badRequest('RFAM_BAD_FRAMES', 'The first and last frame must be whole numbers.')
-  if (!Number.isInteger(step) || step < 1) throw badRequest('RFAM_BAD_FRAMES', `The frame step must be a whole number of at least 1 (got ${step}).`)
-  if (end < start) throw badRequest('RFAM_BAD_FRAMES', `The last frame (${end}) comes before the first frame (${start}); swap them.`)
+  if (!Number.isInteger(start) || !Number.isInteger(end)) throw badRequest('RFAM_BAD_FRAMES', say('error:frames-whole'))
+  if (!Number.isInteger(step) || step < 1) throw badRequest('RFAM_BAD_FRAMES', say('error:frame-step', { step }))
+  if (end < start) throw badRequest('RFAM_BAD_FRAMES', say('error:frames-swapped', { start, end }))
   const count = Math.floor((end - start) / step) + 1
-  if (count > MAX_FRAMES_PER_JOB) throw badRequest('RFAM_BAD_FRAMES', `That is ${count} frames; one job can have at most ${MAX_FRAMES_PER_JOB}. Split it into several jobs or use a larger step.`)
+  if (count > MAX_FRAMES_PER_JOB) throw badRequest('RFAM_BAD_FRAMES', say('error:too-many-frames', { count, max: MAX_FRAMES_PER_JOB }))
   const frames = new Array<number>(count)
   for (let i = 0; i < count; i++) frames[i] = start + i * step
   return frames
@@ -18,7 +19,7 @@ export function frameList (start: number, end: number, step = 1): number[] {
 
 /** Consecutive chunks of at most `size` items. */
 export function chunk<T> (items: readonly T[], size: number): T[][] {
-  if (!Number.isInteger(size) || size < 1) throw badRequest('RFAM_BAD_CHUNK', `The chunk size must be a whole number of at least 1 (got ${size}).`)
+  if (!Number.isInteger(size) || size < 1) throw badRequest('RFAM_BAD_CHUNK', say('error:chunk', { size }))
   const out: T[][] = []
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size))
   return out

@@ -4,6 +4,7 @@
 import { posix } from 'node:path'
 import type { Job, JobCreate, Task } from '../../schemas/generated/types.ts'
 import { badRequest } from '../errors.ts'
+import { say, sentenceFields } from '../../common/sentences.ts'
 import { checkRelativePath, resolveForWrite, resolveInside } from '../../common/named-paths.ts'
 import { chunk, frameList } from './frames.ts'
 
@@ -43,7 +44,7 @@ export function projectPaths (resolveNamedPath: (named: string) => string, proje
   const root = resolveNamedPath(projectDir)
   const prefix = insideProject(projectDir, '')
   const rel = (named: string, what: string) => {
-    if (!named.startsWith(prefix)) throw badRequest('RFAM_PATH_OUTSIDE', `The ${what} "${named}" is not inside the project.`)
+    if (!named.startsWith(prefix)) throw badRequest('RFAM_PATH_OUTSIDE', say('error:not-in-project-folder', { what, path: named }))
     return named.slice(prefix.length)
   }
   return {
@@ -59,8 +60,8 @@ export function projectPaths (resolveNamedPath: (named: string) => string, proje
 /** Checks a project-relative .blend path and returns it normalised. */
 export function checkBlendPath (file: string): string {
   const rel = checkRelativePath(file, 'file')
-  if (rel === '') throw badRequest('RFAM_BAD_FILE', 'Name the .blend file to render.')
-  if (!rel.toLowerCase().endsWith('.blend')) throw badRequest('RFAM_BAD_FILE', `"${file}" is not a .blend file; only .blend files can be rendered.`)
+  if (rel === '') throw badRequest('RFAM_BAD_FILE', say('error:render-needs-file'))
+  if (!rel.toLowerCase().endsWith('.blend')) throw badRequest('RFAM_BAD_FILE', say('error:render-not-blend', { file }))
   return rel
 }
 
@@ -82,7 +83,7 @@ export function createJob (input: NewJob): Job {
   const video = body.video ?? false
   const chunkSize = body.chunkSize ?? 1
   const outputRel = checkRelativePath(body.output ?? defaultOutput(rel), 'output')
-  if (outputRel === '' || outputRel.endsWith('/')) throw badRequest('RFAM_BAD_OUTPUT', 'The output must name a file pattern such as renders/shot/####.')
+  if (outputRel === '' || outputRel.endsWith('/')) throw badRequest('RFAM_BAD_OUTPUT', say('error:bad-output'))
   const groups = video ? [frames] : chunk(frames, chunkSize)
   const tasks: Task[] = groups.map((f, i): Task => ({ id: `t${i + 1}`, frames: f as Task['frames'], status: 'queued', node: null, attempts: 0 }))
   const created = new Date(input.now).toISOString()
@@ -110,6 +111,6 @@ export function createJob (input: NewJob): Job {
   }
   if (input.asset !== undefined) job.asset = input.asset
   if (input.createdBy !== undefined) job.createdBy = input.createdBy
-  if (body.paused) job.message = 'Created paused.'
+  if (body.paused) Object.assign(job, sentenceFields(say('job:msg-created-paused')))
   return job
 }

@@ -4,6 +4,7 @@
 // only the asset's people and staff. Creating jobs is open to every member (the route says so).
 import type { JobView } from '../../schemas/generated/types.ts'
 import { forbidden, type HttpError } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 
 /** The job's fields the rule reads. */
 export type JobFacts = Pick<JobView, 'name' | 'createdBy' | 'auto'>
@@ -26,21 +27,15 @@ export function mayChangeJob (user: Person, job: JobFacts, asset: AssetPeople | 
   return user.ident === submitter || workers.includes(user.ident)
 }
 
-/** "A, B or C" */
-function either (names: string[]): string {
-  return names.length <= 1 ? names.join('') : `${names.slice(0, -1).join(', ')} or ${names.at(-1)}`
-}
-
 /** The 403 for someone the job does not belong to, naming who may change it. */
 export function notYourJob (job: JobFacts, asset: AssetPeople | undefined, nameOf: (ident: string) => string): HttpError {
   const { submitter, workers } = jobPeople(job, asset)
-  const whose = job.auto ? 'an automatic render' : submitter ? `${nameOf(submitter)}'s render` : undefined
-  if (!whose && workers.length === 0) return forbidden('RFAM_NOT_YOUR_JOB', `Only a teacher can change the render "${job.name}".`)
-  const who = [
-    ...(submitter ? [nameOf(submitter)] : []),
-    ...(workers.length > 0 ? [`the people working on "${asset!.name}" (${workers.map(nameOf).join(', ')})`] : []),
-    'a teacher',
-  ]
-  const opening = whose ? `This is ${whose} of "${job.name}". ` : ''
-  return forbidden('RFAM_NOT_YOUR_JOB', `${opening}Only ${either(who)} can change it.`)
+  const refuse = (key: string, params: Record<string, string>) => forbidden('RFAM_NOT_YOUR_JOB', say(key, { job: job.name, ...params }))
+  if (workers.length === 0) {
+    if (submitter) return refuse('error:not-your-job', { submitter: nameOf(submitter) })
+    return refuse(job.auto ? 'error:not-your-auto-job-teacher' : 'error:not-your-job-teacher', {})
+  }
+  const people = { asset: asset!.name, workers: workers.map(nameOf).join(', ') }
+  if (submitter) return refuse('error:not-your-job-workers', { submitter: nameOf(submitter), ...people })
+  return refuse(job.auto ? 'error:not-your-auto-job' : 'error:not-your-job-only-workers', people)
 }

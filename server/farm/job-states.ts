@@ -7,13 +7,28 @@
 import type { Job, JobAction, Task } from '../../schemas/generated/types.ts'
 import { HttpError } from '../errors.ts'
 import { renderedMessage } from './file-warnings.ts'
+import { say, type Said } from '../../common/sentences.ts'
 
 export type JobStatus = Job['status']
+
+/** Who `act` names for a newer automatic render of the same file cancelling the old one. */
+export const AUTO_RENDER = '\u0000auto'
+
+/** A job's message in English and as a sentence; none clears both. */
+function setMessage (job: Job, said: Said | undefined): void {
+  if (said) {
+    job.message = said.text
+    job.sentence = said.sentence
+  } else {
+    delete job.message
+    delete job.sentence
+  }
+}
 export type TaskStatus = Task['status']
 
 /** An impossible status change; the API turns it into 409 with this message. */
 export class FarmStateError extends HttpError {
-  constructor (message: string) {
+  constructor (message: string | Said) {
     super(409, 'RFAM_BAD_STATE', message)
     this.name = 'FarmStateError'
   }
@@ -81,10 +96,10 @@ export class JobStateMachine {
   }
 
   /** Moves the job itself; throws when the move does not exist. */
-  moveJob (job: Job, to: JobStatus, message?: string): void {
+  moveJob (job: Job, to: JobStatus, message?: Said): void {
     const from = job.status
     if (from === to) {
-      if (message !== undefined) job.message = message
+      if (message !== undefined) setMessage(job, message)
       return
     }
     if (!canMoveJob(from, to)) throw new FarmStateError(`Job "${job.name}" is ${from}; it cannot become ${to}.`)
@@ -94,8 +109,8 @@ export class JobStateMachine {
     if (to === 'active') job.started ??= at
     if (isFinished(to)) job.finished = at
     else delete job.finished
-    if (message !== undefined) job.message = message
-    else if (to === 'queued' || to === 'active') delete job.message
+    if (message !== undefined) setMessage(job, message)
+    else if (to === 'queued' || to === 'active') setMessage(job, undefined)
     for (const l of this.listeners) l.jobChanged?.(job, from)
   }
 
@@ -103,44 +118,48 @@ export class JobStateMachine {
    * Brings the job's status in line with its tasks after task changes: every task completed ->
    * completed; a task failed for good -> failed (the rest are cancelled); work started -> active.
    */
-  settle (job: Job, failMessage?: string): void {
+  settle (job: Job, failMessage?: Said): void {
     if (job.status === 'cancelled' || job.status === 'completed') return
     if (job.status === 'failed') return
     const tasks = job.tasks
     const c = this.countsOf(job)
     if (c.failed > 0) {
       for (const t of tasks) if (t.status === 'queued' || t.status === 'active') this.moveTask(job, t, 'cancelled')
-      this.moveJob(job, 'failed', failMessage ?? 'A task failed too many times.')
+      this.moveJob(job, 'failed', failMessage ?? say('job:msg-failed'))
       return
     }
     if (job.status === 'queued' && c.active + c.completed > 0) this.moveJob(job, 'active')
     if (tasks.length > 0 && c.completed === tasks.length) this.moveJob(job, 'completed', renderedMessage(job))
   }
 
-  /** A person's action on a job, checked against its status. Returns the tasks it stopped. */
+  /**
+   * A person's action on a job, checked against its status. Returns the tasks it stopped. `by`: the
+   * name of who did it, or AUTO_RENDER for a newer automatic render of the same file.
+   */
   act (job: Job, action: JobAction, by?: string): Task[] {
-    const who = by ? ` by ${by}` : ''
+    const said = (what: 'paused' | 'cancelled' | 'requeued') =>
+      by === AUTO_RENDER ? say(`job:msg-${what}-auto`) : by ? say(`job:msg-${what}-by`, { who: by }) : say(`job:msg-${what}`)
     const stopped: Task[] = []
     switch (action) {
       case 'pause':
-        if (!isRunnable(job.status)) throw new FarmStateError(job.status === 'paused' ? `Job "${job.name}" is paused already.` : `Job "${job.name}" is ${job.status}; only a queued or active job can be paused.`)
-        this.moveJob(job, 'paused', `Paused${who}; frames being rendered will finish.`)
+        if (!isRunnable(job.status)) throw new FarmStateError(job.status === 'paused' ? say('job:refused-paused-already', { job: job.name }) : say('job:refused-pause', { job: job.name, status: job.status }))
+        this.moveJob(job, 'paused', said('paused'))
         return stopped
       case 'resume':
-        if (job.status !== 'paused') throw new FarmStateError(`Job "${job.name}" is ${job.status}, not paused; there is nothing to resume.`)
+        if (job.status !== 'paused') throw new FarmStateError(say('job:refused-resume', { job: job.name, status: job.status }))
         this.moveJob(job, job.tasks.some((t) => t.status !== 'queued') ? 'active' : 'queued')
         this.settle(job)
         return stopped
       case 'cancel':
-        if (isFinished(job.status)) throw new FarmStateError(`Job "${job.name}" is ${job.status} already; there is nothing to cancel.`)
+        if (isFinished(job.status)) throw new FarmStateError(say('job:refused-cancel', { job: job.name, status: job.status }))
         for (const t of job.tasks) {
           if (t.status === 'active') stopped.push(t)
           if (t.status === 'queued' || t.status === 'active') this.moveTask(job, t, 'cancelled')
         }
-        this.moveJob(job, 'cancelled', `Cancelled${who}.`)
+        this.moveJob(job, 'cancelled', said('cancelled'))
         return stopped
       case 'requeue': {
-        if (job.status !== 'failed' && job.status !== 'cancelled') throw new FarmStateError(`Job "${job.name}" is ${job.status}; only a failed or cancelled job can be rendered again.`)
+        if (job.status !== 'failed' && job.status !== 'cancelled') throw new FarmStateError(say('job:refused-requeue', { job: job.name, status: job.status }))
         for (const t of job.tasks) {
           if (t.status === 'failed' || t.status === 'cancelled') {
             t.failures = []
@@ -148,7 +167,7 @@ export class JobStateMachine {
           }
         }
         job.blocklist = []
-        this.moveJob(job, 'queued', `Queued again${who}.`)
+        this.moveJob(job, 'queued', said('requeued'))
         this.settle(job)
         return stopped
       }

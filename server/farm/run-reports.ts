@@ -5,6 +5,7 @@
 // farm (farm.ts, the facade the routes call); the moves themselves are task-moves.ts.
 import type { FarmDone, FarmFailed, FarmReport, FarmReportReply, FarmTask, Task } from '../../schemas/generated/types.ts'
 import { badRequest, HttpError } from '../errors.ts'
+import { say, sentenceFields, type Said } from '../../common/sentences.ts'
 import type { FarmContext } from './farm-context.ts'
 import type { JobRuntime, Run } from './job-runtime.ts'
 import type { NodeState } from './node-registry.ts'
@@ -83,7 +84,7 @@ export class RunReports {
     const missing = mine.filter((idx) => rt.task(idx).status === 'active' && rt.task(idx).node === state.record.name)
     if (missing.length > 0) {
       const left = rt.framesOf(missing)
-      this.ctx.moves.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, message: missingMessage(rt, left), logTail: '' }, changes)
+      this.ctx.moves.failTasks(rt, state, missing, { frame: left[0], exitCode: 0, ...sentenceFields(missingMessage(rt, left)), logTail: '' }, changes)
     }
     const runs = this.nextRuns(state, msg.free ?? 0, changes)
     // A render that missed nothing clears what an earlier one of the asset rendered without.
@@ -194,10 +195,10 @@ function notYourTask (rt: JobRuntime, task: Task, node: string): HttpError {
 }
 
 /** Why a run Blender finished left frames undone: their files were not on the share, or Blender never wrote them. */
-function missingMessage (rt: JobRuntime, frames: number[]): string {
+function missingMessage (rt: JobRuntime, frames: number[]): Said {
   const list = (xs: number[]) => `${xs.slice(0, 10).join(', ')}${xs.length > 10 ? ', …' : ''}`
   const refused = frames.filter((f) => rt.refused.has(f))
-  if (refused.length === 0) return `Blender finished without writing frame${frames.length === 1 ? '' : 's'} ${list(frames)}.`
-  const one = refused.length === 1
-  return `Frame${one ? '' : 's'} ${list(refused)} ${one ? 'was' : 'were'} reported written, but ${one ? 'its file is' : 'their files are'} not on the share: ${rt.refused.get(refused[0]!)}.`
+  if (refused.length === 0) return say(frames.length === 1 ? 'job:fail-not-written-one' : 'job:fail-not-written', { frames: list(frames) })
+  const reason = rt.refused.get(refused[0]!) ?? ''
+  return say(refused.length === 1 ? 'job:fail-not-on-share-one' : 'job:fail-not-on-share', { frames: list(refused), reason })
 }

@@ -55,6 +55,8 @@ export interface SchedulerDeps {
   random: () => number
   /** Nodes that could take a job of this group now (online, not paused), for run sizes and retries. */
   eligibleNodes: (group: string) => { nodes: number, slots: number }
+  /** A node started or ended a run (what the nodes table shows as Rendering or Waiting). */
+  runsChanged?: () => void
 }
 
 export class Scheduler {
@@ -91,6 +93,7 @@ export class Scheduler {
       // An empty set stays: the node's next run needs it again in a moment.
       set?.delete(run)
     }
+    this.deps.runsChanged?.()
   }
 
   /** Runs a node has in flight. */

@@ -7,6 +7,7 @@
 import type { FarmFailed, FarmReport, FarmTask, RunRef, Task } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import type { Clock } from './clock.ts'
+import { say } from '../../common/sentences.ts'
 import type { FarmDeps } from './farm-deps.ts'
 import type { JobRuntime } from './job-runtime.ts'
 import { isFinished, type JobStateMachine } from './job-states.ts'
@@ -235,7 +236,7 @@ export class TaskMoves {
   }
 
   /** The first task fails (retried elsewhere, or failed for good); the others go back to the queue. */
-  failTasks (rt: JobRuntime, state: NodeState, idxs: number[], msg: Pick<FarmFailed, 'frame' | 'exitCode' | 'message' | 'logTail'> & { signal?: string | null }, changes: Changes): void {
+  failTasks (rt: JobRuntime, state: NodeState, idxs: number[], msg: Pick<FarmFailed, 'frame' | 'exitCode' | 'message' | 'sentence' | 'logTail'> & { signal?: string | null }, changes: Changes): void {
     const me = state.record.name
     const byFrame = msg.frame !== undefined ? rt.taskOfFrame(msg.frame) : -1
     const failing = idxs.includes(byFrame) ? byFrame : idxs[0]!
@@ -250,6 +251,7 @@ export class TaskMoves {
       ...(frame !== undefined ? { frame } : {}),
       exitCode: msg.exitCode,
       message: msg.message,
+      ...(msg.sentence ? { sentence: msg.sentence } : {}),
       logTail: msg.logTail.slice(-LOG_TAIL_MAX),
     })
     rt.errors++
@@ -263,13 +265,16 @@ export class TaskMoves {
     }
     const tries = task.failures.length
     const nodesLeft = this.registry.knownFor(rt.group).filter((n) => !rt.blocklist.has(n))
-    const what = frame !== undefined ? `Frame ${frame}` : `Task ${task.id}`
+    // The last error goes in as a value: pages put the failure's own sentence there, in their language.
+    const error = msg.message.slice(0, 1500)
     if (tries > this.settings.maxRetries) {
       this.sm.moveTask(rt.job, task, 'failed')
-      this.sm.settle(rt.job, `${what} failed ${tries} times. Last error (on ${me}): ${msg.message}`.slice(0, 2000))
+      this.sm.settle(rt.job, frame !== undefined
+        ? say('job:msg-frame-failed', { frame, tries, node: me, error })
+        : say('job:msg-task-failed', { task: task.id, tries, node: me, error }))
     } else if (blocked && nodesLeft.length === 0) {
       this.sm.moveTask(rt.job, task, 'failed')
-      this.sm.settle(rt.job, `No render node is left that may render this job: ${[...rt.blocklist].join(', ')} failed it too often. Last error: ${msg.message}`.slice(0, 2000))
+      this.sm.settle(rt.job, say('job:msg-no-node-left', { nodes: [...rt.blocklist].join(', '), error }))
     } else {
       this.sm.moveTask(rt.job, task, 'queued')
     }

@@ -3,13 +3,14 @@
 // sentence names RFAM's farm folder (server.ts). Anything else (a read-only mount, permissions
 // taken away, a failing disk) is 503 RFAM_FARM_READ_ONLY. Either way nothing was changed.
 import { HttpError } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 import { asDiskFull, DiskFullError, isDiskFull } from '../../common/disk-full.ts'
 
 export type WriteProblemReason = 'disk-full' | 'cannot-write'
 
 export class FarmReadOnlyError extends HttpError {
   constructor (readonly why: string) {
-    super(503, 'RFAM_FARM_READ_ONLY', `RFAM's farm folder cannot be written (${why}), so nothing was changed. Tell staff (the server log says why); the farm goes on by itself once it can write again.`)
+    super(503, 'RFAM_FARM_READ_ONLY', say('error:farm-read-only', { why }))
     this.name = 'FarmReadOnlyError'
   }
 }

@@ -7,6 +7,7 @@ import { mkdir } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Sharp } from 'sharp'
 import { badRequest } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 import { writeFileAtomic } from '../../common/atomic-write.ts'
 import { parseNamedPath, resolveForWrite, resolveInside, type Shares } from '../../common/named-paths.ts'
 
@@ -24,7 +25,7 @@ export async function normalisePicture (data: Buffer): Promise<Buffer> {
     const meta = await image.metadata()
     if (!meta.format || !['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 'tiff'].includes(meta.format)) throw new Error(meta.format ?? 'unknown')
   } catch {
-    throw badRequest('RFAM_NOT_A_PICTURE', 'That file is not a picture RFAM can read; upload a JPEG, PNG, WebP or GIF.')
+    throw badRequest('RFAM_NOT_A_PICTURE', say('error:not-a-picture'))
   }
   return image.rotate().resize(PICTURE_SIZE, PICTURE_SIZE, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer()
 }

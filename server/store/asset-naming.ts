@@ -24,3 +24,8 @@ export function oldCopyPath (path: string, date = new Date()): string {
   const stem = basename(path, ext)
   return posix.join(dirname(path), 'old', `${stem}.${timestampForFileName(date)}${ext}`)
 }
+
+/** How two asset names compare for "the same name": case, accents' forms and spaces around do not count. */
+export function nameKey (name: string): string {
+  return name.normalize('NFC').trim().toLocaleLowerCase()
+}

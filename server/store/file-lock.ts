@@ -13,6 +13,7 @@ import { mkdir, rename, rm, rmdir, utimes } from 'node:fs/promises'
 import { randomBytes } from 'node:crypto'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { HttpError } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 import { abandoned, readOwner, removeOwner, writeOwner } from './lock-owner.ts'
 import { tempDone, tempPathFor } from '../../common/temp-files.ts'
 import { asDiskFull } from '../../common/disk-full.ts'
@@ -141,7 +142,7 @@ async function bury (grave: string): Promise<void> {
 }
 
 function busy (path: string): HttpError {
-  return new HttpError(503, 'RFAM_BUSY', `"${basename(path)}" is being saved by someone else and it takes unusually long, so nothing was changed. Try again in a minute.`)
+  return new HttpError(503, 'RFAM_BUSY', say('error:busy', { file: basename(path) }))
 }
 
 async function withProcessLock<T> (path: string, fn: () => Promise<T>): Promise<T> {

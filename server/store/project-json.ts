@@ -7,6 +7,7 @@ import { join } from 'node:path'
 import type { ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 import { writeJsonAtomic } from '../../common/atomic-write.ts'
 import { isDiskFull } from '../../common/disk-full.ts'
 import { withFileLock } from './file-lock.ts'
@@ -72,12 +73,12 @@ export class ProjectJson {
         damage = readProjectFile(text).problem
         current = JSON.parse(text)
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw conflict('RFAM_BROKEN_FILE', `project.json is ${damage ?? 'unreadable'}; fix or restore it before editing the project here.`)
+        if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw conflict('RFAM_BROKEN_FILE', say('error:project-file-unreadable', { reason: damage ?? 'unreadable' }))
       }
       const merged = { ...current, ...patch }
       // A change that replaces the damaged part mends the file; any other would write the damage back.
       if (damage !== undefined && validator().check('project-file.schema.json', structuredClone(merged), { quote: false }) !== null) {
-        throw conflict('RFAM_BROKEN_FILE', `project.json is damaged (${damage}); fix or restore it before editing the project here.`)
+        throw conflict('RFAM_BROKEN_FILE', say('error:project-file-damaged', { reason: damage }))
       }
       const valid = validateProjectFile(merged)
       await writeJsonAtomic(this.path, valid)

@@ -11,12 +11,13 @@ import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 import { AssetIndex, isIgnoredName, readSidecar, type WrittenSidecar } from './asset-index.ts'
 import type { ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from './cached-json.ts'
-import { derivedAssetPath, oldCopyPath } from './asset-naming.ts'
+import { derivedAssetPath, nameKey, oldCopyPath } from './asset-naming.ts'
 import { ProjectJson } from './project-json.ts'
 import { jsonText, replaceFile, writeFileAtomic } from '../../common/atomic-write.ts'
 import { asDiskFull } from '../../common/disk-full.ts'
@@ -173,7 +174,7 @@ export class ProjectStore extends EventEmitter {
     }
     const members = new Set(this.options.members())
     for (const role of patch.roles ?? []) {
-      if (!members.has(role.user)) throw badRequest('RFAM_NOT_MEMBER', `"${role.user}" is not in this project, so cannot have a role in it.`)
+      if (!members.has(role.user)) throw badRequest('RFAM_NOT_MEMBER', say('error:role-not-member', { user: role.user }))
     }
     this.resolveForWrite('project.json', 'project file')
     const next = await this.projectFile.update(patch)
@@ -198,8 +199,22 @@ export class ProjectStore extends EventEmitter {
 
   get (path: string): AssetView {
     const view = this.views().byPath.get(path)
-    if (!view) throw notFound('RFAM_NO_ASSET', `There is no asset "${path}" in this project.`)
+    if (!view) throw notFound('RFAM_NO_ASSET', say('error:no-asset', { path }))
     return view
+  }
+
+  /**
+   * Refuses (409) a name another asset of the project has already: two "Hero" would be mixed up. The
+   * API asks before it creates or renames (server/routes/api/assets.ts); files changed by other tools
+   * may still bring two, and everything copes with that.
+   */
+  checkNameFree (name: string, except?: string): void {
+    const key = nameKey(name)
+    for (const view of this.views().byPath.values()) {
+      if (view.path !== except && view.meta && nameKey(view.meta.name) === key) {
+        throw conflict('RFAM_NAME_TAKEN', say('error:name-taken', { name: view.meta.name, path: view.path }))
+      }
+    }
   }
 
   /** Absolute path of something inside the project for reading, refusing anything that leaves it (links included). */
@@ -214,22 +229,22 @@ export class ProjectStore extends EventEmitter {
   private checkFields (meta: Asset, fields: Partial<Asset>): void {
     const set = this.defaults()
     const type = set.types.get(meta.type)
-    if (!type) throw badRequest('RFAM_UNKNOWN_TYPE', `"${meta.type}" is not an asset type of this project; choose one of ${set.typeList.map((t) => t.ident).join(', ')}.`)
+    if (!type) throw badRequest('RFAM_UNKNOWN_TYPE', say('error:unknown-type', { type: meta.type, choices: set.typeList.map((t) => t.ident).join(', ') }))
     if (!type.states.includes(meta.state)) {
-      throw badRequest('RFAM_BAD_STATE', `A ${type.name} cannot be in state "${meta.state}"; choose one of ${type.states.map((s) => set.states.get(s)?.name ?? s).join(', ')}.`)
+      throw badRequest('RFAM_BAD_STATE', say('error:bad-state', { type: type.name, state: meta.state, choices: type.states.map((s) => set.states.get(s)?.name ?? s).join(', ') }))
     }
     const { low, high } = set.priority
-    if (meta.priority < low || meta.priority > high) throw badRequest('RFAM_BAD_PRIORITY', `Priority must be between ${low} and ${high}; ${meta.priority} is not.`)
+    if (meta.priority < low || meta.priority > high) throw badRequest('RFAM_BAD_PRIORITY', say('error:bad-priority', { low, high, value: meta.priority }))
     const members = new Set(this.options.members())
-    if ('owner' in fields && meta.owner != null && !members.has(meta.owner)) throw badRequest('RFAM_NOT_MEMBER', `"${meta.owner}" is not in this project, so cannot own its assets.`)
+    if ('owner' in fields && meta.owner != null && !members.has(meta.owner)) throw badRequest('RFAM_NOT_MEMBER', say('error:owner-not-member', { user: meta.owner }))
     if ('support' in fields) {
-      for (const s of meta.support ?? []) if (!members.has(s)) throw badRequest('RFAM_NOT_MEMBER', `"${s}" is not in this project, so cannot support its assets.`)
+      for (const s of meta.support ?? []) if (!members.has(s)) throw badRequest('RFAM_NOT_MEMBER', say('error:helper-not-member', { user: s }))
     }
     if ('dependencies' in fields) {
       for (const d of meta.dependencies ?? []) checkRelativePath(d, 'dependency')
     }
     if (meta.frameStart !== undefined && meta.frameEnd !== undefined && meta.frameEnd < meta.frameStart) {
-      throw badRequest('RFAM_BAD_RANGE', `The last frame (${meta.frameEnd}) comes before the first (${meta.frameStart}).`)
+      throw badRequest('RFAM_BAD_RANGE', say('error:end-before-start', { start: meta.frameStart, end: meta.frameEnd }))
     }
   }
 
@@ -237,13 +252,13 @@ export class ProjectStore extends EventEmitter {
   async create (body: AssetCreate, creator: string): Promise<AssetView> {
     const set = this.defaults()
     const type = set.types.get(body.type)
-    if (!type) throw badRequest('RFAM_UNKNOWN_TYPE', `"${body.type}" is not an asset type of this project; choose one of ${set.typeList.map((t) => t.ident).join(', ')}.`)
+    if (!type) throw badRequest('RFAM_UNKNOWN_TYPE', say('error:unknown-type', { type: body.type, choices: set.typeList.map((t) => t.ident).join(', ') }))
     // register: the file is already there (saved from Blender); it becomes an asset where it is.
     const registering = body.register === true
-    if (registering && body.path === undefined) throw badRequest('RFAM_PATH_NEEDED', 'To register an existing file, send its path inside the project.')
+    if (registering && body.path === undefined) throw badRequest('RFAM_PATH_NEEDED', say('error:register-needs-path'))
     const path = checkRelativePath(body.path ?? derivedAssetPath(type.directory, body.name, type.file), 'file name')
     if (path === '' || path.split('/').some(isIgnoredName) || path.endsWith('.json') || path === 'project') {
-      throw badRequest('RFAM_BAD_FILE_NAME', `"${body.path}" cannot be used as an asset's file name: no hidden names, no 'old' folder, no .json.`)
+      throw badRequest('RFAM_BAD_FILE_NAME', say('error:bad-file-name', { path: body.path ?? '' }))
     }
     // A registered file is only read; a template is copied to a new file, so that path is written.
     const filePath = registering ? this.resolve(path, 'file') : this.resolveForWrite(path, 'file')
@@ -273,12 +288,12 @@ export class ProjectStore extends EventEmitter {
     const problem = validator().check('asset.schema.json', meta)
     if (problem) throw badRequest('RFAM_BAD_ASSET', problem)
     const written = await withFileLock(sidecar, async (): Promise<WrittenSidecar> => {
-      if (registering && await exists(sidecar)) throw conflict('RFAM_EXISTS', `"${path}" is already an asset.`)
+      if (registering && await exists(sidecar)) throw conflict('RFAM_EXISTS', say('error:already-asset', { path }))
       if (registering && !(await stat(filePath).then((st) => st.isFile(), () => false))) {
-        throw badRequest('RFAM_NO_FILE', `There is no file "${path}" in the project to register; save it there first.`)
+        throw badRequest('RFAM_NO_FILE', say('error:register-no-file', { path }))
       }
       if (await exists(sidecar) || (template && await named(filePath))) {
-        throw conflict('RFAM_EXISTS', `"${path}" already exists; choose another name or file name.`)
+        throw conflict('RFAM_EXISTS', say('error:file-exists', { path }))
       }
       await mkdir(dirname(filePath), { recursive: true })
       if (template) {
@@ -308,7 +323,7 @@ export class ProjectStore extends EventEmitter {
     let saved: Promise<unknown> | undefined
     await withFileLock(sidecar, async () => {
       const { meta, broken } = await readSidecar(sidecar)
-      if (!meta) throw conflict('RFAM_BROKEN_ASSET', `The asset "${path}" cannot be changed until its sidecar is fixed: ${broken}`)
+      if (!meta) throw conflict('RFAM_BROKEN_ASSET', say('error:broken-asset', { path, reason: broken ?? '' }))
       let next: Asset
       if (typeof patch === 'function') {
         next = patch(structuredClone(meta))
@@ -348,7 +363,7 @@ export class ProjectStore extends EventEmitter {
   /** Copies the asset's file into old/ with a timestamp; returns the copy's path. */
   async checkpoint (path: string): Promise<string> {
     const view = this.get(path)
-    if (!view.file?.exists) throw badRequest('RFAM_NO_FILE', `"${path}" has no file to checkpoint.`)
+    if (!view.file?.exists) throw badRequest('RFAM_NO_FILE', say('error:no-file-to-copy', { path }))
     const source = this.resolve(path, 'file')
     const target = await this.freeOldPath(path, new Date(), 'checkpoint')
     await mkdir(dirname(this.resolveForWrite(target, 'checkpoint')), { recursive: true })

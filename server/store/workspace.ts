@@ -5,6 +5,7 @@ import { basename, join } from 'node:path'
 import type { Language, Project, User } from '../../schemas/generated/types.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { notFound } from '../errors.ts'
+import { say } from '../../common/sentences.ts'
 import { loadConfiguredDefaultsSets, type DefaultsSet } from './defaults-sets.ts'
 import { JsonDirectory } from './json-dir.ts'
 import { loadLanguages } from './languages.ts'
@@ -184,13 +185,13 @@ export class Workspace extends EventEmitter {
 
   project (ident: string): Project {
     const p = this.projects.get(ident)
-    if (!p) throw notFound('RFAM_NO_PROJECT', `There is no project "${ident}".`)
+    if (!p) throw notFound('RFAM_NO_PROJECT', say('error:no-project', { project: ident }))
     return p
   }
 
   store (ident: string): ProjectStore {
     const s = this.stores.get(ident)
-    if (!s) throw notFound('RFAM_NO_PROJECT', `There is no project "${ident}".`)
+    if (!s) throw notFound('RFAM_NO_PROJECT', say('error:no-project', { project: ident }))
     return s
   }
 
@@ -202,7 +203,7 @@ export class Workspace extends EventEmitter {
 
   user (ident: string): User {
     const u = this.users.get(ident)
-    if (!u) throw notFound('RFAM_NO_USER', `There is no user "${ident}".`)
+    if (!u) throw notFound('RFAM_NO_USER', say('error:no-user', { user: ident }))
     return u
   }
 }

@@ -67,7 +67,8 @@ t.test('the imports between the add-on\'s modules go down the layers, never roun
   t.match(r.out, /^5 passed, 0 failed$/m)
   const { layers, imports }: Layers = JSON.parse(layersPy('--json').out)
   t.same(Object.keys(layers).sort(), Object.keys(imports).sort(), 'every module has a layer, and every layer entry a module')
-  t.same(imports.state, [], 'the cache imports nothing of the add-on')
+  t.same(imports.state, ['words'], 'the cache imports nothing of the add-on but its words')
+  t.same(imports.words, [], 'which import nothing')
   t.same(imports.preferences, [], 'nor does reading the preferences')
   for (const feature of ['session', 'render']) t.notOk(imports[feature]!.includes('asset_ops'), `${feature} does not import asset_ops (it calls it back)`)
 })
@@ -92,7 +93,7 @@ t.test('each mistake fails the check, naming where', async (t) => {
   })
   t.test('a circle inside one layer', async (t) => {
     const dir = copyOfRfam(t)
-    edit(join(dir, 'session.py'), (s) => s.replace('from . import api, client, validate\n', 'from . import api, asset_ops, client, validate  # noqa\n'))
+    edit(join(dir, 'session.py'), (s) => s.replace('from . import api, client, validate, words\n', 'from . import api, asset_ops, client, validate, words  # noqa\n'))
     const r = layersPy(dir)
     t.equal(r.status, 1)
     t.notMatch(r.out, /upwards/, 'sideways within the features layer is allowed')

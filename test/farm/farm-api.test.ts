@@ -39,7 +39,7 @@ t.test('jobs over HTTP', async (t) => {
   t.equal(badId.statusCode, 400)
 
   const patch = (payload: object) => s.app.inject({ method: 'PATCH', url: `/api/projects/demo/jobs/${job.id}`, headers: { cookie }, payload })
-  t.match((await patch({ action: 'pause' })).json(), { status: 'paused', message: /Paused by alex/ })
+  t.match((await patch({ action: 'pause' })).json(), { status: 'paused', message: /Paused by Alex Rivera/, sentence: { key: 'job:msg-paused-by', params: { who: 'Alex Rivera' } } })
   const again = await patch({ action: 'pause' })
   t.equal(again.statusCode, 409)
   t.match(again.json(), { code: 'RFAM_BAD_STATE', message: /paused already/ })

@@ -4,6 +4,7 @@ import t from 'tap'
 import type { Job } from '../../schemas/generated/types.ts'
 import { JobStateMachine, FarmStateError, canMoveJob, canMoveTask } from '../../server/farm/job-states.ts'
 import { createJob } from '../../server/farm/job-factory.ts'
+import { say } from '../../common/sentences.ts'
 
 const now = () => Date.parse('2025-07-14T09:30:00Z')
 const job = (frames = 3, extra: Record<string, unknown> = {}): Job => createJob({
@@ -61,9 +62,10 @@ t.test('a task failed for good fails the job and cancels the rest', async (t) =>
   sm.moveTask(j, j.tasks[0]!, 'active')
   sm.moveTask(j, j.tasks[1]!, 'active')
   sm.moveTask(j, j.tasks[0]!, 'failed')
-  sm.settle(j, 'Frame 1 failed 4 times: no camera.')
+  sm.settle(j, say('job:msg-frame-failed', { frame: 1, tries: 4, node: 'pc-1', error: 'no camera' }))
   t.equal(j.status, 'failed')
-  t.equal(j.message, 'Frame 1 failed 4 times: no camera.')
+  t.equal(j.message, 'Frame 1 failed 4 times. Last error (on pc-1): no camera')
+  t.same(j.sentence, { key: 'job:msg-frame-failed', params: { frame: 1, tries: 4, node: 'pc-1', error: 'no camera' } }, 'the message travels as a sentence too')
   t.same(j.tasks.map((x) => x.status), ['failed', 'cancelled', 'cancelled'])
 })
 

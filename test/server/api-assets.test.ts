@@ -23,7 +23,12 @@ t.test('create an asset from its type template, then read, change, checkpoint an
 
   const again = await s.app.inject({ method: 'POST', url: `${api}/assets`, headers: { cookie }, payload: { name: 'Magic Whisk', type: 'prop' } })
   t.equal(again.statusCode, 409, 'the same name twice is refused, nothing overwritten')
-  t.match(again.json().message, /already exists/)
+  t.match(again.json(), { code: 'RFAM_NAME_TAKEN', message: 'There is already an asset called “Magic Whisk” (props/magic_whisk.blend). Give this one another name, so nobody mixes them up.' })
+  const sameFile = await s.app.inject({ method: 'POST', url: `${api}/assets`, headers: { cookie }, payload: { name: 'Magic Whisk 2', type: 'prop', path: 'props/magic_whisk.blend' } })
+  t.equal(sameFile.statusCode, 409, 'the same file name twice is refused too')
+  t.match(sameFile.json().message, /already exists/)
+  const caseOnly = await s.app.inject({ method: 'POST', url: `${api}/assets`, headers: { cookie }, payload: { name: ' magic whisk ', type: 'prop', path: 'props/other.blend' } })
+  t.match(caseOnly.json(), { code: 'RFAM_NAME_TAKEN' }, 'a name differing only in case or spaces around counts as the same')
 
   const note = await s.app.inject({ method: 'POST', url: `${api}/assets`, headers: { cookie }, payload: { name: 'Shot list', type: 'other' } })
   t.equal(note.json().path, 'other/shot_list')
@@ -58,6 +63,23 @@ t.test('names with path characters, markup and emoji become safe file names', as
     t.equal(res.json().path, path)
     t.equal(res.json().meta.name, name, 'the name itself is kept as typed')
   }
+})
+
+t.test('a name another asset has already is refused, on creating and on renaming, with a sentence', async (t) => {
+  const s = await startTestServer(t)
+  const { cookie } = await logIn(s, 'alex')
+  const sidecar = join(s.projectDir(), 'props/cake.blend.json')
+  const before = readFileSync(sidecar, 'utf8')
+  const renamed = await s.app.inject({ method: 'PATCH', url: `${api}/assets/props/cake.blend`, headers: { cookie }, payload: { name: 'chef bun' } })
+  t.equal(renamed.statusCode, 409)
+  t.match(renamed.json(), {
+    code: 'RFAM_NAME_TAKEN',
+    message: 'There is already an asset called “Chef Bun” (characters/chef_bun.blend). Give this one another name, so nobody mixes them up.',
+    sentence: { key: 'error:name-taken', params: { name: 'Chef Bun', path: 'characters/chef_bun.blend' } },
+  })
+  t.equal(readFileSync(sidecar, 'utf8'), before, 'nothing changed on disk')
+  const own = await s.app.inject({ method: 'PATCH', url: `${api}/assets/props/cake.blend`, headers: { cookie }, payload: { name: 'CAKE' } })
+  t.equal(own.statusCode, 200, 'an asset may keep its own name, in other letters')
 })
 
 t.test('bad input gets a clear 4xx and changes nothing on disk', async (t) => {

@@ -37,7 +37,7 @@ t.test('a full share answers 507 and says so; nothing is half-written or left be
 
   const edit = await s.app.inject({ method: 'PATCH', url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie }, payload: { description: 'A cake with four layers now.' } })
   t.equal(edit.statusCode, 507, 'an edit answers 507 Insufficient Storage')
-  t.same(edit.json(), { statusCode: 507, error: 'Insufficient Storage', code: 'RFAM_DISK_FULL', message: FULL })
+  t.same(edit.json(), { statusCode: 507, error: 'Insufficient Storage', code: 'RFAM_DISK_FULL', message: FULL, sentence: { key: 'error:disk-full', params: { where: 'the share "data"' } } })
   t.equal(readFileSync(sidecar, 'utf8'), before, 'the sidecar is as it was')
 
   const created = await s.app.inject({ method: 'POST', url: '/api/projects/demo/assets', headers: { cookie }, payload: { name: 'Teapot', type: 'prop' } })

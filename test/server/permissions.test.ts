@@ -40,12 +40,13 @@ t.test('the film\'s settings are staff-only; its description is for every member
     for (const [field, payload, words] of staffOnly) {
       const res = await patch(student, payload)
       t.equal(res.statusCode, 403, `${student} may not change ${field}`)
-      t.same(res.json(), { statusCode: 403, error: 'Forbidden', code: 'RFAM_STAFF_ONLY', message: `Only staff can change ${words}. Ask your teacher.` }, `${student}/${field}: the refusal names it`)
+      t.match(res.json(), { statusCode: 403, error: 'Forbidden', code: 'RFAM_STAFF_ONLY', message: `Only staff can change ${words}. Ask your teacher.` }, `${student}/${field}: the refusal names it`)
+      t.match(res.json().sentence, { key: /^error:staff-only-/ }, 'and says it as a sentence every page can translate')
     }
   }
   const mixed = await patch('leo', { description: 'Sneaky', title: 'Cake Wars', roles: [] })
   t.equal(mixed.statusCode, 403, 'a change with one staff-only field is refused whole')
-  t.equal(mixed.json().message, 'Only staff can change the film\'s title and the roles in the credits. Ask your teacher.', 'naming each staff-only field it tried')
+  t.equal(mixed.json().message, 'Only staff can change the film\'s title. Ask your teacher.', 'naming the first staff-only field it tried (one sentence per field, so every language can say it)')
   t.same(onDisk(), before, 'nothing refused reached the disk, not even the description sent along')
 
   for (const student of STUDENTS) {
@@ -160,7 +161,7 @@ t.test('a render job is changed only by staff, whoever submitted it and the peop
         for (const [what, payload] of changes) {
           const res = await patch(who, c, payload)
           t.equal(res.statusCode, 403, `${who} may not ${what} ${c.what}`)
-          t.same(res.json(), { statusCode: 403, error: 'Forbidden', code: 'RFAM_NOT_YOUR_JOB', message: c.refusal }, `${who}/${what}: the refusal says who may`)
+          t.match(res.json(), { statusCode: 403, error: 'Forbidden', code: 'RFAM_NOT_YOUR_JOB', message: c.refusal, sentence: { key: /^error:not-your/ } }, `${who}/${what}: the refusal says who may`)
         }
         const gone = await remove(who, c)
         t.equal(gone.statusCode, 403, `${who} may not remove ${c.what}`)

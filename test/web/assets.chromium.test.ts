@@ -84,7 +84,7 @@ t.test('inline edits are saved to the sidecar, keeping a priority between levels
 
   const chefPriority = page.getByLabel('Priority of Chef Bun')
   t.equal(await chefPriority.inputValue(), '80', '80 is shown as 80, not snapped to a level')
-  t.match(await chefPriority.locator('option:checked').textContent(), /High\+ \(80\)/)
+  t.equal(await chefPriority.locator('option:checked').textContent(), 'Just above High (80)')
   await choose(page.getByLabel('State of Chef Bun'), 'rig')
   await row(page, 'Chef Bun').locator('[data-status="saved"]').waitFor()
   t.match(sidecar('characters/chef_bun.blend'), { state: 'rig', priority: 80 }, 'the state changed and the priority did not')

@@ -67,8 +67,8 @@ t.test('delete asks first, then moves the file to old/', async (t) => {
 
 t.test('a checkpoint is saved from the asset page', async (t) => {
   const { server, page } = await startAndOpen(t, 'alex', '/asset?path=characters/chef_bun.blend')
-  await page.getByRole('button', { name: 'Save a checkpoint' }).click()
-  const status = page.getByRole('status').filter({ hasText: 'Checkpoint saved as' })
+  await page.getByRole('button', { name: 'Keep a copy of this version' }).click()
+  const status = page.getByRole('status').filter({ hasText: 'A copy of this version is kept as' })
   await status.waitFor()
   const copies = readdirSync(join(server.projectDir(), 'characters/old'))
   t.equal(copies.length, 1, 'one copy in characters/old/')

@@ -100,6 +100,7 @@ t.test('a job card offers pause, cancel and priority only to the people who may 
 
   const teacher = await openAs(browser, server, 'teacher', '/rendering')
   await card(teacher.page, 'Cake').getByRole('button', { name: 'Cancel: Cake' }).click()
+  await card(teacher.page, 'Cake').getByRole('dialog').getByRole('button', { name: 'Yes, cancel it' }).click()
   await card(teacher.page, 'Cake').locator('.status.cancelled').waitFor()
   t.equal(server.app.farm.getJob('demo', cake.id).status, 'cancelled', 'staff control every job')
   t.ok(await card(teacher.page, 'Kitchen').getByRole('button', { name: 'Resume: Kitchen' }).isVisible())

@@ -101,12 +101,12 @@ t.test('the form refuses a bad priority or frames per task before sending; it fi
   await form.getByRole('button', { name: 'Render' }).click()
   t.match(await form.getByRole('alert').textContent(), /priority must be a whole number/)
   await form.getByLabel('Priority').fill('')
-  await form.getByLabel('Frames per task').fill('0')
+  await form.getByLabel('Frames in one go').fill('0')
   await form.getByRole('button', { name: 'Render' }).click()
-  t.match(await form.getByRole('alert').textContent(), /Frames per task must be a whole number from 1 to 10000/)
+  t.match(await form.getByRole('alert').textContent(), /“Frames in one go” must be a whole number from 1 to 10000/)
   t.same(((await callAs(server, 'leo', 'GET', '/api/projects/demo/jobs')).json as JobList).jobs, [], 'nothing was queued')
 
-  await form.getByLabel('Frames per task').fill('2')
+  await form.getByLabel('Frames in one go').fill('2')
   await form.getByRole('button', { name: 'Render' }).click()
   await page.locator('rfam-job-card').filter({ hasText: 'Shot 010 Intro' }).getByText('0 of 3 frames done').waitFor()
   const job = ((await callAs(server, 'leo', 'GET', '/api/projects/demo/jobs')).json as JobList).jobs[0] as JobView

@@ -53,7 +53,8 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   const work = await node('work', { node: 'pc-lab-1', session, free: 1, running: [], wait: false })
   const run = (work.runs as Array<{ job: string, tasks: string[], frames: number[] }>)[0]!
   await card.getByText(`${run.frames.length} rendering on pc-lab-1`).waitFor()
-  await nodes.getByText(`Shot 010 Intro: ${run.frames.join(', ')}`).waitFor()
+  const range = run.frames.length > 1 ? `${run.frames[0]}–${run.frames.at(-1)}` : String(run.frames[0])
+  await nodes.getByText(`Shot 010 Intro: frames ${range}`).waitFor()
   t.pass('the job and the node show what is being rendered')
 
   // The node writes its first frame, then Blender dies on the next one.
@@ -83,7 +84,15 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   t.pass('the job file says paused')
   await card.getByRole('button', { name: 'Resume: Shot 010 Intro' }).click()
   await card.getByRole('button', { name: 'Cancel: Shot 010 Intro' }).click()
+  const ask = card.getByRole('dialog', { name: 'Cancel this render?' })
+  await ask.waitFor()
+  t.match(await ask.textContent(), /1 of 3 frames are done: they stay in the renders folder. The other 2 frames will not be rendered/, 'Cancel asks first, saying how many frames are done')
+  await ask.getByRole('button', { name: 'No, keep rendering' }).click()
+  t.notOk(await card.locator('.status.cancelled').isVisible(), 'keeping it changes nothing')
+  await card.getByRole('button', { name: 'Cancel: Shot 010 Intro' }).click()
+  await ask.getByRole('button', { name: 'Yes, cancel it' }).click()
   await card.locator('.status.cancelled').waitFor()
+  t.match(await card.locator('.message').first().textContent(), /Cancelled by Leo Novak\./, 'the card says who cancelled it, by name')
   await card.getByRole('button', { name: 'Render again: Shot 010 Intro' }).click()
   await card.getByRole('button', { name: 'Pause: Shot 010 Intro' }).waitFor()
   t.pass('resume, cancel and render again')
@@ -99,6 +108,7 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   t.equal(paused.paused, true, 'the node is told it is paused')
 
   await card.getByRole('button', { name: 'Cancel: Shot 010 Intro' }).click()
+  await card.getByRole('dialog', { name: 'Cancel this render?' }).getByRole('button', { name: 'Yes, cancel it' }).click()
   await card.getByRole('button', { name: 'Remove: Shot 010 Intro' }).click()
   await card.getByRole('dialog').getByRole('button', { name: 'Remove' }).click()
   await page.getByText('Nothing rendered yet').waitFor()

@@ -49,8 +49,8 @@ export function launchBrowser (_t?: Tap): Promise<Browser> {
  * A page already logged in as `user` (the session cookie set directly), with every page error and
  * console error collected so tests can assert there were none.
  */
-export async function loggedInPage (browser: Browser, server: TestServer, user: string, options: { width?: number } = {}): Promise<{ page: Page, context: BrowserContext, errors: string[] }> {
-  const context = await browser.newContext({ baseURL: server.url, viewport: { width: options.width ?? 1280, height: 900 } })
+export async function loggedInPage (browser: Browser, server: TestServer, user: string, options: { width?: number, height?: number } = {}): Promise<{ page: Page, context: BrowserContext, errors: string[] }> {
+  const context = await browser.newContext({ baseURL: server.url, viewport: { width: options.width ?? 1280, height: options.height ?? 900 } })
   const value = (await sessionOf(server, user)).token
   await context.addCookies([{ name: 'rfam_session', value, url: server.url, httpOnly: true, sameSite: 'Strict' }])
   const page = await context.newPage()

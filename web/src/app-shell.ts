@@ -53,12 +53,13 @@ export class AppShell extends LitElement {
       display: flex; flex-wrap: wrap; align-items: center; gap: 8px 14px; padding: 8px 16px;
       max-width: var(--rfam-page-width); margin: 0 auto;
     }
-    .who { display: flex; align-items: center; gap: 10px; text-decoration: none; color: inherit; font-weight: 700; min-height: var(--rfam-touch); min-width: 0; }
+    .who { display: flex; align-items: center; gap: 10px; text-decoration: none; color: inherit; font-weight: 700; min-height: var(--rfam-touch); min-width: var(--rfam-touch); }
     .who span { overflow: hidden; text-overflow: ellipsis; white-space: nowrap; }
     .project img { width: 40px; height: 40px; border-radius: 10px; object-fit: cover; }
     .user { font-weight: 600; }
     nav { order: 10; width: 100%; }
-    nav ul { display: flex; gap: 4px; list-style: none; margin: 0; padding: 0; overflow-x: auto; scrollbar-width: thin; }
+    /* Every tab in sight at every width: a second row rather than tabs scrolled out of the strip. */
+    nav ul { display: flex; flex-wrap: wrap; gap: 4px; list-style: none; margin: 0; padding: 0; }
     nav a {
       display: flex; align-items: center; min-height: var(--rfam-touch); padding: 0 14px; border-radius: var(--rfam-radius-small);
       text-decoration: none; color: var(--rfam-text); font-weight: 600; white-space: nowrap;
@@ -76,9 +77,12 @@ export class AppShell extends LitElement {
     @media (max-width: 560px) {
       .bar { padding: 6px 10px; gap: 6px 10px; }
       .user-name, .live-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
-      /* Every tab in sight on a phone: two rows rather than a strip scrolled off the screen. */
-      nav ul { flex-wrap: wrap; overflow-x: visible; }
-      nav a { padding: 0 10px; }
+      /* Every tab in sight on a phone: two rows rather than a strip scrolled off the screen. Only the tabs
+         stay on screen while scrolling (the row above them scrolls away), so the page keeps the room. */
+      header { top: var(--rfam-header-hide, 0px); }
+      .who.project { flex: 1 1 100%; }
+      nav ul { gap: 2px 4px; }
+      nav a { padding: 0 10px; min-height: 40px; }
     }
   `]
 
@@ -95,6 +99,12 @@ export class AppShell extends LitElement {
   @state() private startError = ''
   @state() private liveStatus: LiveStatus = 'connecting'
   private stopWatchingLive?: () => void
+  /** Keeps --rfam-header-hide at the height of the header's top row (the part that scrolls away on a phone). */
+  private readonly headerSize = new ResizeObserver(() => {
+    const nav = this.renderRoot.querySelector('header nav')
+    this.style.setProperty('--rfam-header-hide', nav instanceof HTMLElement ? `-${nav.offsetTop}px` : '0px')
+  })
+
   private watchedProject?: string
   private lastRoute?: string
 
@@ -105,6 +115,7 @@ export class AppShell extends LitElement {
   }
 
   override disconnectedCallback (): void {
+    this.headerSize.disconnect()
     this.stopWatchingLive?.()
     super.disconnectedCallback()
   }
@@ -152,6 +163,9 @@ export class AppShell extends LitElement {
 
   protected override updated (): void {
     this.connectLive()
+    const header = this.renderRoot.querySelector('header')
+    this.headerSize.disconnect()
+    if (header) this.headerSize.observe(header)
     const route = location.pathname + location.search
     if (this.lastRoute !== undefined && this.lastRoute !== route) {
       // After following a link, screen readers and keyboards start at the new page's top.

@@ -23,13 +23,19 @@ export async function assetRoutes (app: FastifyInstance): Promise<void> {
     },
 
     createAsset: async (request, reply) => {
-      const created = await workspace.store(request.params.project).create(request.body, request.user!.ident)
+      const store = workspace.store(request.params.project)
+      store.checkNameFree(request.body.name)
+      const created = await store.create(request.body, request.user!.ident)
       return reply.code(201).send(created)
     },
 
     getAsset: async (request) => workspace.store(request.params.project).get(assetPath(request)),
 
-    updateAsset: async (request) => workspace.store(request.params.project).update(assetPath(request), request.body),
+    updateAsset: async (request) => {
+      const store = workspace.store(request.params.project)
+      if (request.body.name !== undefined) store.checkNameFree(request.body.name, assetPath(request))
+      return store.update(assetPath(request), request.body)
+    },
 
     deleteAsset: async (request, reply) => {
       await workspace.store(request.params.project).delete(assetPath(request))

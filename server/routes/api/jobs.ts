@@ -9,6 +9,7 @@ import type { JobView } from '../../../schemas/generated/types.ts'
 import { notFound } from '../../errors.ts'
 import { registerRoutes } from '../register-routes.ts'
 import { mayChangeJob, notYourJob, type AssetPeople } from '../../farm/job-policy.ts'
+import { say } from '../../../common/sentences.ts'
 
 type One = { Params: { project: string, id: string } }
 
@@ -47,18 +48,18 @@ export async function jobRoutes (app: FastifyInstance): Promise<void> {
 
     updateJob: async (request) => {
       checkMayChange(request)
-      return withCanChange(request, await farm.updateJob(request.params.project, request.params.id, request.body, request.user?.ident))
+      return withCanChange(request, await farm.updateJob(request.params.project, request.params.id, request.body, request.user?.name ?? request.user?.ident))
     },
 
     deleteJob: async (request, reply) => {
       checkMayChange(request)
-      await farm.removeJob(request.params.project, request.params.id, request.user?.ident)
+      await farm.removeJob(request.params.project, request.params.id, request.user?.name ?? request.user?.ident)
       return reply.code(204).send()
     },
 
     getJobPreview: async (request, reply) => {
       const file = farm.previewOf(request.params.project, request.params.id)
-      if (!file) throw notFound('RFAM_NO_PREVIEW', 'This job has no picture yet: it appears when a node writes its first frame (EXR and video output have none).')
+      if (!file) throw notFound('RFAM_NO_PREVIEW', say('error:no-preview'))
       return reply.type('image/jpeg').header('cache-control', 'private, max-age=3600').send(createReadStream(file))
     },
   })

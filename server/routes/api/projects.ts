@@ -1,6 +1,7 @@
 // One project: its details, defaults set, members, pictures, to-do lists, team and credits.
 import type { FastifyInstance } from 'fastify'
 import { badRequest } from '../../errors.ts'
+import { say } from '../../../common/sentences.ts'
 import { buildCredits } from '../../credits/credits.ts'
 import { readPicture, storePicture } from '../../pictures/pictures.ts'
 import { todoFor, ownedByPriority } from '../../store/todo.ts'
@@ -54,7 +55,7 @@ export async function projectRoutes (app: FastifyInstance): Promise<void> {
       const { project } = request.params
       const user = request.query.user ?? request.user!.ident
       const members = workspace.members(project)
-      if (!members.some((m) => m.ident === user)) throw badRequest('RFAM_NOT_MEMBER', `"${user}" is not in this project.`)
+      if (!members.some((m) => m.ident === user)) throw badRequest('RFAM_NOT_MEMBER', say('error:user-not-member', { user }))
       // Cached per user until anything in the project changes: this is the page students open most.
       const store = workspace.store(project)
       return sendCachedJson(request, reply, store.cachedForUser(`todo:${user}`, workspace.users.version, () => todoFor(store, user, members)))

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify'
 import { SESSION_COOKIE, tokenOf } from '../../auth/auth-plugin.ts'
 import { clientName } from '../../auth/client-name.ts'
 import { HttpError, notFound } from '../../errors.ts'
+import { say } from '../../../common/sentences.ts'
 import { registerRoutes } from '../register-routes.ts'
 import { loginPerson, publicProject, publicUser } from './public-views.ts'
 
@@ -20,10 +21,10 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
       const { project, user: ident, secret } = request.body
       const user = workspace.users.get(ident)
       const proj = workspace.projects.get(project)
-      if (!user || !proj) throw new HttpError(401, 'RFAM_LOGIN_FAILED', 'That person or project does not exist.')
-      if (!user.projects.includes(project) && !user.staff) throw new HttpError(403, 'RFAM_NOT_MEMBER', `${user.name} is not in ${proj.name}; pick your own project.`)
+      if (!user || !proj) throw new HttpError(401, 'RFAM_LOGIN_FAILED', say('error:login-unknown'))
+      if (!user.projects.includes(project) && !user.staff) throw new HttpError(403, 'RFAM_NOT_MEMBER', say('error:login-not-member', { name: user.name, project: proj.name }))
       if (user.secret) {
-        if (!secret) throw new HttpError(401, 'RFAM_SECRET_NEEDED', 'Type your password or PIN.')
+        if (!secret) throw new HttpError(401, 'RFAM_SECRET_NEEDED', say('error:secret-needed'))
         // Waits after wrong tries and a bounded queue of checks, before any hashing (server/auth/login-guard.ts).
         await logins.check({ ...user, secret: user.secret }, secret, request.ip, reply)
       }
@@ -57,7 +58,7 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
 
     getLanguage: async (request) => {
       const lang = workspace.languages.get(request.params.code)
-      if (!lang) throw notFound('RFAM_NO_LANGUAGE', `There is no language "${request.params.code}".`)
+      if (!lang) throw notFound('RFAM_NO_LANGUAGE', say('error:no-language', { language: request.params.code }))
       return lang
     },
   })

@@ -4,6 +4,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify'
 import { tokenOf } from '../../auth/auth-plugin.ts'
 import { sessionId } from '../../auth/session-store.ts'
 import { forbidden } from '../../errors.ts'
+import { say, type Said } from '../../../common/sentences.ts'
 import { registerRoutes } from '../register-routes.ts'
 
 type UserParams = { Params: { user: string } }
@@ -12,7 +13,7 @@ export async function userSessionRoutes (app: FastifyInstance): Promise<void> {
   const { workspace, sessions, logins } = app.rfam
 
   /** The person named in the path, when the caller is that person or staff. */
-  function ownOrStaff (request: FastifyRequest<UserParams>, refusal: string): string {
+  function ownOrStaff (request: FastifyRequest<UserParams>, refusal: Said): string {
     const me = request.user!
     const ident = request.params.user
     if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', refusal)
@@ -21,7 +22,7 @@ export async function userSessionRoutes (app: FastifyInstance): Promise<void> {
 
   registerRoutes(app, {
     listUserSessions: async (request) => {
-      const ident = ownOrStaff(request, 'You can only see your own log-ins.')
+      const ident = ownOrStaff(request, say('error:not-your-sessions'))
       const current = sessionId(tokenOf(request) ?? '')
       return {
         sessions: sessions.forUser(ident).map((s) => ({
@@ -38,7 +39,7 @@ export async function userSessionRoutes (app: FastifyInstance): Promise<void> {
     },
 
     endUserSessions: async (request) => {
-      const ident = ownOrStaff(request, 'Only staff can log someone else out.')
+      const ident = ownOrStaff(request, say('error:not-your-logout'))
       return { ended: await sessions.endAllOf(ident) }
     },
 

@@ -1,6 +1,7 @@
 // People: the list, their language, and their pictures.
 import type { FastifyInstance, FastifyReply } from 'fastify'
 import { forbidden, badRequest } from '../../errors.ts'
+import { say } from '../../../common/sentences.ts'
 import { avatarSvg } from '../../pictures/avatar.ts'
 import { readPicture, storePicture } from '../../pictures/pictures.ts'
 import { registerRoutes } from '../register-routes.ts'
@@ -26,10 +27,10 @@ export async function userRoutes (app: FastifyInstance): Promise<void> {
     updateUser: async (request) => {
       const me = request.user!
       const ident = request.params.user
-      if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'You can only change your own settings.')
+      if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', say('error:not-your-settings'))
       const { language, name } = request.body
       if (language !== undefined && language !== '' && !workspace.languages.has(language)) {
-        throw badRequest('RFAM_NO_LANGUAGE', `There is no language "${language}"; choose one of ${[...workspace.languages.keys()].join(', ')}.`)
+        throw badRequest('RFAM_NO_LANGUAGE', say('error:no-language-choose', { language, choices: [...workspace.languages.keys()].join(', ') }))
       }
       workspace.user(ident)
       const updated = await workspace.users.update(ident, (u) => ({ ...u, ...(language !== undefined ? { language } : {}), ...(name !== undefined ? { name } : {}) }))
@@ -44,7 +45,7 @@ export async function userRoutes (app: FastifyInstance): Promise<void> {
     setUserPicture: async (request) => {
       const me = request.user!
       const ident = request.params.user
-      if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', 'Only staff can change someone else\'s picture.')
+      if (me.ident !== ident && !me.staff) throw forbidden('RFAM_NOT_YOURS', say('error:not-your-picture'))
       workspace.user(ident)
       const image = await storePicture(config.shares, config.pictureShare, 'users', ident, await uploadedFile(request, config.maxUploadBytes))
       return publicUser(await workspace.users.update(ident, (u) => ({ ...u, image })))

@@ -75,7 +75,7 @@ function priorityCell (asset: AssetSummary, ctx: RowContext, scheme: PrioritySch
   return html`<div class="cell" role="cell"
     >${control}<span class="save-mark ${mark.status}" role="status" title=${label} data-status=${mark.status}
       ><span class="visually-hidden">${label}</span></span
-    ><span class="boost" ?hidden=${!boosted} title=${boosted ? t('priority:boosted', { value: priorityLabel(scheme, asset.truePriority) }) : ''}>↑</span
+    ><span class="boost" ?hidden=${!boosted} title=${boosted ? t('priority:boosted', { value: priorityLabel(scheme, asset.truePriority) }) : ''}>↑ ${t('priority:boost-short')}</span
   ></div>`
 }
 
@@ -92,7 +92,7 @@ export const assetRowStyles = css`
   .asset-row .type { color: var(--rfam-muted); display: block; overflow-wrap: anywhere; hyphens: auto; }
   .asset-row .boost { font-size: 0.8rem; color: var(--rfam-accent); font-weight: 600; white-space: nowrap; }
   .small-type { display: none; }
-  @media (max-width: 720px) {
+  @media (max-width: 1100px) {
     .asset-row { padding: 12px; contain-intrinsic-size: auto 170px; }
     .small-type { display: inline; }
     .asset-row .type { display: none; }

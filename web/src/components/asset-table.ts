@@ -31,12 +31,12 @@ export class AssetTable extends LitElement {
     :host { display: block; }
     .head { padding: 8px 12px; background: var(--rfam-surface-2); border-bottom: 1px solid var(--rfam-border); }
     .head button, .head span.label {
-      min-height: 36px; padding: 0 6px; border: none; background: none; color: var(--rfam-text);
+      min-height: var(--rfam-touch); padding: 0 6px; border: none; background: none; color: var(--rfam-text);
       justify-content: flex-start; width: 100%; font-weight: 700; display: flex; align-items: center; gap: 4px;
     }
     .head button:hover { background: var(--rfam-accent-soft); }
     .arrow { color: var(--rfam-accent); }
-    @media (max-width: 720px) { .head { display: none; } }
+    @media (max-width: 1100px) { .head { display: none; } }
   `]
 
   /** The assets, in the order shown. */

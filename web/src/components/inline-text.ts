@@ -2,10 +2,11 @@
 // focus, with a saved / saving / failed mark. While someone types, values arriving from live updates wait,
 // so another person's edit never wipes what is being written.
 import { LitElement, css, html } from 'lit'
-import { customElement, property } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { sharedStyles } from '../styles/shared.ts'
 import { SaveController } from '../controllers/save-controller.ts'
 import { saveMark, saveMarkStyles } from './save-mark.ts'
+import { I18nController, t } from '../controllers/i18n.ts'
 
 const debounceMs = 500
 
@@ -17,6 +18,7 @@ export class InlineText extends LitElement {
     input, textarea { flex: 1; min-width: 0; }
     .control .save-mark { margin-top: 12px; }
     :host([hide-label]) label { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
+    .why { color: var(--rfam-error); font-weight: 600; font-size: 0.9rem; margin: 0; }
   `]
 
   @property() label = ''
@@ -29,6 +31,9 @@ export class InlineText extends LitElement {
   @property({ attribute: false }) save?: (value: string) => Promise<unknown>
 
   private readonly saving = new SaveController(this)
+  private readonly i18n = new I18nController(this)
+  /** Why what is typed is not saved (a required field left empty), shown under the field. */
+  @state() private why = ''
   private timer?: ReturnType<typeof setTimeout>
   /** What the person typed and has not been saved yet. */
   private draft?: string
@@ -49,6 +54,7 @@ export class InlineText extends LitElement {
   private _input (event: Event): void {
     if (this.draft === undefined) this.draftSave = this.save
     this.draft = (event.target as HTMLInputElement).value
+    if (this.draft.trim() !== '') this.why = ''
     clearTimeout(this.timer)
     this.timer = setTimeout(() => { void this.flush() }, debounceMs)
   }
@@ -59,8 +65,11 @@ export class InlineText extends LitElement {
     const draft = this.draft
     if (draft === undefined) return
     const save = this.draftSave ?? this.save
-    if (draft === this.saved || !save) { this.draft = undefined; return }
-    if (this.required && draft.trim() === '') return
+    if (draft === this.saved || !save) { this.draft = undefined; this.why = ''; return }
+    if (this.required && draft.trim() === '') {
+      this.why = t('save:empty', { field: this.label, saved: this.saved })
+      return
+    }
     const ok = await this.saving.run(() => save(draft))
     if (this.draft === draft) this.draft = undefined
     if (ok) {
@@ -87,10 +96,12 @@ export class InlineText extends LitElement {
           ? html`<textarea id="text" ?required=${this.required} placeholder=${this.placeholder}
               @input=${this._input} @blur=${this.flush}></textarea>`
           : html`<input id="text" type="text" ?required=${this.required} placeholder=${this.placeholder}
+              aria-invalid=${this.why ? 'true' : 'false'} aria-describedby="why"
               maxlength=${this.maxlength} @input=${this._input} @blur=${this.flush}
               @keydown=${(e: KeyboardEvent) => { if (e.key === 'Enter') void this.flush() }}>`}
         ${saveMark(this.saving.status, this.saving.message)}
-      </div>`
+      </div>
+      <p class="why" id="why" role="alert" ?hidden=${!this.why}>${this.why}</p>`
   }
 }
 

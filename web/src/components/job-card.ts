@@ -4,9 +4,9 @@
 // person may use them (the job view's canChange: staff, who started it, the people on its asset).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
-import type { JobUpdate, JobView, RenderStats, Task } from '../../../schemas/generated/types.ts'
+import type { JobUpdate, JobView, RenderStats, Task, TaskFailure } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
-import { I18nController, format, t } from '../controllers/i18n.ts'
+import { I18nController, format, t, tSentence } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { SaveController } from '../controllers/save-controller.ts'
 import { appState } from '../state/app-state.ts'
@@ -44,6 +44,18 @@ export function jobStats (job: JobView, tasks: Task[]): RenderStats {
   return { frames }
 }
 
+/** Why a failure happened, in the page's language (the node's English sentence when there is no key). */
+export function failureText (failure: TaskFailure): string {
+  return tSentence(failure.sentence, failure.message)
+}
+
+/** Why the job stands where it is, in the page's language; its last error put in as the failure says it. */
+export function jobMessage (job: JobView): string {
+  const sentence = job.sentence
+  if (!sentence?.params || sentence.params.error === undefined || !job.lastFailure?.sentence) return tSentence(sentence, job.message ?? '')
+  return tSentence({ ...sentence, params: { ...sentence.params, error: failureText(job.lastFailure) } }, job.message ?? '')
+}
+
 export function jobStatusName (status: Status): string {
   const names: Record<Status, string> = {
     queued: t('job:queued'),
@@ -73,7 +85,6 @@ export class JobCard extends LitElement {
     .status.failed, .status.cancelled { background: var(--rfam-error-soft); color: var(--rfam-error); }
     .bar { display: flex; height: 14px; border-radius: 7px; overflow: hidden; background: var(--rfam-surface-2); margin: 8px 0 4px; }
     .bar .done { background: var(--rfam-ok); }
-    .bar .active { background: var(--rfam-accent); }
     .bar .failed { background: var(--rfam-error); }
     .facts { display: flex; flex-wrap: wrap; gap: 4px 18px; color: var(--rfam-muted); font-size: 0.92rem; }
     .facts strong { color: var(--rfam-text); }
@@ -92,7 +103,8 @@ export class JobCard extends LitElement {
   @property({ attribute: false }) job!: JobView
   @state() private tasks?: Task[]
   @state() private busy = false
-  @query('rfam-confirm-dialog') private confirm!: ConfirmDialog
+  @query('#confirm-remove') private confirmRemove!: ConfirmDialog
+  @query('#confirm-cancel') private confirmCancel!: ConfirmDialog
   private readonly i18n = new I18nController(this)
   private readonly priorityMark = new SaveController(this)
 
@@ -106,8 +118,10 @@ export class JobCard extends LitElement {
   private async _act (action: Action | 'remove'): Promise<void> {
     this.busy = true
     try {
+      // Both lose work that cannot be had back by a click: ask first.
+      if (action === 'cancel' && !await this.confirmCancel.ask()) return
       if (action === 'remove') {
-        if (!await this.confirm.ask()) return
+        if (!await this.confirmRemove.ask()) return
         this.removing = true
         await farm.remove(this.job.id)
         this.dispatchEvent(new CustomEvent<string>('job-removed', { detail: this.job.id, bubbles: true, composed: true }))
@@ -169,7 +183,7 @@ export class JobCard extends LitElement {
       ${failures.length
         ? html`<h4>${t('job:failures')}</h4>${failures.map(({ task, f }) => html`
         <p class="failure"><strong>${t('job:failure-line', { frames: (f.frame ?? task.frames[0]!), node: f.node, time: format.dateTime(f.at) })}</strong>
-          ${f.message}${f.exitCode != null ? ` (${t('job:exit-code', { code: f.exitCode })})` : ''}</p>
+          ${failureText(f)}${f.exitCode != null ? ` (${t('job:exit-code', { code: f.exitCode })})` : ''}</p>
         ${f.logTail ? html`<pre>${f.logTail}</pre>` : nothing}`)}`
         : nothing}
       <table>
@@ -212,13 +226,13 @@ export class JobCard extends LitElement {
         <div class="top">
           <h3 id="name">${job.name}</h3>
           <span class="status ${job.status}">${jobStatusName(job.status)}</span>
-          ${job.asset ? html`<a href=${assetHref(job.asset)}>${job.path}</a>` : html`<span class="mono">${job.path}</span>`}
+          ${job.asset ? html`<a class="tap" href=${assetHref(job.asset)}>${job.path}</a>` : html`<span class="mono">${job.path}</span>`}
         </div>
         <div class="bar" role="progressbar" aria-label=${t('job:progress', { name: job.name })}
           aria-valuemin="0" aria-valuemax=${frames} aria-valuenow=${done}
           aria-valuetext=${t('job:done-of', { done, frames })}>
+          <!-- Only frames that are finished (or failed) fill the bar: frames being rendered are not done yet. -->
           <span class="done" style="width:${percent(done)}%"></span>
-          <span class="active" style="width:${percent(active)}%"></span>
           <span class="failed" style="width:${percent(failed)}%"></span>
         </div>
         <div class="facts">
@@ -226,15 +240,15 @@ export class JobCard extends LitElement {
           ${active ? html`<span>${t('job:rendering-now', { count: active, nodes: job.nodes.join(', ') })}</span>` : nothing}
           ${failed ? html`<span class="failure">${t('job:failed-frames', { count: failed })}</span>` : nothing}
           ${job.video ? html`<span>${t('job:video')}</span>` : html`<span>${t('job:range', { start: job.frameStart, end: job.frameEnd })}</span>`}
-          <span>${t('job:mft')}: <strong>${job.meanFrameSeconds != null ? format.duration(job.meanFrameSeconds) : '?'}</strong></span>
+          <span>${t('job:mft')}: <strong>${job.meanFrameSeconds != null ? format.duration(job.meanFrameSeconds) : t('job:mft-unknown')}</strong></span>
           ${job.estimatedSecondsLeft ? html`<span>${t('job:left', { time: format.duration(job.estimatedSecondsLeft) })}</span>` : nothing}
           ${job.errors ? html`<span class="failure">${t('job:errors', { count: job.errors })}</span>` : nothing}
           <span>${t('job:by', { name: job.auto ? t('job:auto') : appState.userName(job.createdBy), time: format.dateTime(job.created) })}</span>
         </div>
         ${job.settings ? html`<p class="message settings">${settingsSummary(job.settings, job.counts.frames)}</p>` : nothing}
-        ${job.message ? html`<p class="message">${job.message}</p>` : nothing}
+        ${job.message ? html`<p class="message">${jobMessage(job)}</p>` : nothing}
         ${warningList(job.warnings ?? [], job.settings, t('job:warnings'))}
-        ${job.lastFailure ? html`<p class="message failure">${t('job:last-failure', { node: job.lastFailure.node })} ${job.lastFailure.message}</p>` : nothing}
+        ${job.lastFailure ? html`<p class="message failure">${t('job:last-failure', { node: job.lastFailure.node })} ${failureText(job.lastFailure)}</p>` : nothing}
         ${job.canChange ? this.controls(job) : this.notYours(job)}
       </div>
       <details @toggle=${this._details}>
@@ -242,8 +256,11 @@ export class JobCard extends LitElement {
         ${this.tasks ? this.taskTable(this.tasks) : html`<p class="muted">${t('common:loading')}</p>`}
       </details>
     </article>
-    <rfam-confirm-dialog heading=${t('job:remove-title')} message=${t('job:remove-confirm', { name: job.name })}
-      confirm-label=${t('job:remove')} cancel-label=${t('action:cancel')}></rfam-confirm-dialog>`
+    <rfam-confirm-dialog id="confirm-remove" heading=${t('job:remove-title')} message=${t('job:remove-confirm', { name: job.name })}
+      confirm-label=${t('job:remove')} cancel-label=${t('action:cancel')}></rfam-confirm-dialog>
+    <rfam-confirm-dialog id="confirm-cancel" heading=${t('job:cancel-title')}
+      message=${t('job:cancel-confirm', { name: job.name, done, frames, left: Math.max(0, frames - done) })}
+      confirm-label=${t('job:cancel-yes')} cancel-label=${t('job:cancel-no')}></rfam-confirm-dialog>`
   }
 }
 

@@ -16,7 +16,7 @@ let languages: Promise<LanguageList> | undefined
 export class LanguageSwitcher extends LitElement {
   static override styles = [sharedStyles, css`
     :host { display: inline-flex; align-items: center; gap: 6px; }
-    select { min-width: 0; border-color: var(--rfam-border); }
+    select { min-width: max-content; border-color: var(--rfam-border); }
     .globe { width: 22px; height: 22px; fill: none; stroke: var(--rfam-muted); stroke-width: 1.6; flex: none; }
   `]
 

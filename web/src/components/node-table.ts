@@ -11,20 +11,21 @@ import { errorMessage } from '../controllers/api-client.ts'
 import { farm } from '../state/farm.ts'
 import { appState } from '../state/app-state.ts'
 import { showToast } from './toast.ts'
+import { frameRanges } from './frame-ranges.ts'
 
 @customElement('rfam-node-table')
 export class NodeTable extends LitElement {
   static override styles = [sharedStyles, css`
     :host { display: block; }
-    ul { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(260px, 1fr)); gap: 12px; }
-    li { border: 2px solid var(--rfam-surface-2); border-radius: var(--rfam-radius-small); padding: 10px 12px; }
+    ul.nodes { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(min(260px, 100%), 1fr)); gap: 12px; }
+    li.node { border: 2px solid var(--rfam-surface-2); border-radius: var(--rfam-radius-small); padding: 10px 12px; min-width: 0; }
     h3 { margin: 0 0 4px; font-size: 1rem; overflow-wrap: anywhere; }
     .state { font-weight: 700; font-size: 0.85rem; }
     .state.online { color: var(--rfam-ok); }
     .state.overdue { color: var(--rfam-warn); }
     .state.offline, .state.paused { color: var(--rfam-muted); }
     .small { font-size: 0.88rem; color: var(--rfam-muted); margin: 2px 0; overflow-wrap: anywhere; }
-    .runs { margin: 6px 0; padding-left: 1.1em; font-size: 0.92rem; }
+    .runs { margin: 6px 0; padding-left: 1.1em; font-size: 0.92rem; overflow-wrap: anywhere; }
     .sandbox { color: var(--rfam-ok); }
     .no-sandbox { color: var(--rfam-warn); font-weight: 700; font-size: 0.92rem; margin: 4px 0; }
     .all { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 12px; align-items: center; }
@@ -77,16 +78,16 @@ export class NodeTable extends LitElement {
           : nothing}
       </div>
       ${nodes.length === 0 ? html`<p>${t('node:none')}</p>` : nothing}
-      <ul>${nodes.map((node) => {
+      <ul class="nodes">${nodes.map((node) => {
         const state = this.stateOf(node)
-        return html`<li>
+        return html`<li class="node">
           <h3>${node.name}</h3>
           <div class="state ${state.key}">${state.label}</div>
           <p class="small">${t('node:version', { version: node.version, blender: node.blenderVersion ?? '?' })}</p>
           ${this.sandboxOf(node)}
           <p class="small">${t('node:processes', { count: node.processes })}${node.provides.length ? ` · ${node.provides.join(', ')}` : ''}</p>
           <p class="small">${t('node:last-seen', { time: format.dateTime(node.lastSeen) })}</p>
-          ${node.runs.length ? html`<ul class="runs">${node.runs.map((run) => html`<li>${run.jobName}: ${run.frames.join(', ')}</li>`)}</ul>` : nothing}
+          ${node.runs.length ? html`<ul class="runs">${node.runs.map((run) => html`<li>${t('node:run', { job: run.jobName, frames: frameRanges(run.frames) })}</li>`)}</ul>` : nothing}
           ${staff
             ? html`<button type="button" ?disabled=${this.busy}
             @click=${() => this.run(() => farm.pauseNode(node.name, { paused: !node.paused }))}

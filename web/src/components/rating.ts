@@ -17,11 +17,11 @@ export class Rating extends LitElement {
     legend { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
     input { position: absolute; opacity: 0; width: 1px; height: 1px; margin: 0; }
     label {
-      display: inline-flex; align-items: center; justify-content: center; min-width: 36px; min-height: var(--rfam-touch);
+      display: inline-flex; align-items: center; justify-content: center; min-width: 40px; min-height: var(--rfam-touch);
       font-size: 1.5rem; line-height: 1; color: var(--rfam-border); cursor: pointer; font-weight: 400; border-radius: 6px;
     }
     label.on { color: #c77c00; }
-    label.zero { font-size: 1rem; color: var(--rfam-muted); min-width: 28px; }
+    label.zero { font-size: 0.9rem; color: var(--rfam-muted); padding: 0 6px; }
     input:focus-visible + label { outline: 3px solid var(--rfam-focus); outline-offset: -2px; }
     label:hover { background: var(--rfam-surface-2); }
   `]
@@ -48,7 +48,7 @@ export class Rating extends LitElement {
         ${[0, 1, 2, 3, 4, 5].map((n) => html`
           <input type="radio" id="${this.group}-${n}" name=${this.group} value=${n} @change=${() => this._change(n)}>
           <label for="${this.group}-${n}" class=${n === 0 ? 'zero' : n <= this.value ? 'on' : ''}
-            title=${t('shots:stars', { count: n })}><span aria-hidden="true">${n === 0 ? '⌀' : '★'}</span
+            title=${t('shots:stars', { count: n })}><span aria-hidden="true">${n === 0 ? t('shots:no-stars') : '★'}</span
             ><span class="visually-hidden">${t('shots:stars', { count: n })}</span></label>`)}
       </fieldset>
       ${saveMark(this.saving.status, this.saving.message)}`

@@ -1,8 +1,10 @@
 // Messages that pop up at the bottom of the screen: errors from the server (with its sentence, staying
 // until closed) and short confirmations (fading after a few seconds). Anything can raise one through
-// showToast(); the app shell holds the single <rfam-toast> that shows them.
+// showToast(); the app shell holds the single <rfam-toast> that shows them. A toast never covers what it
+// talks about: the element it is about (by default the one in use when it was raised) stays in sight,
+// the toasts moving to the top of the screen when that element is near the bottom.
 import { LitElement, css, html } from 'lit'
-import { customElement, state } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
@@ -12,8 +14,18 @@ interface Toast { id: number, message: string, kind: ToastKind }
 
 const toastEvent = 'rfam-toast'
 
-export function showToast (message: string, kind: ToastKind = 'info'): void {
-  window.dispatchEvent(new CustomEvent<{ message: string, kind: ToastKind }>(toastEvent, { detail: { message, kind } }))
+interface ToastDetail { message: string, kind: ToastKind, about: Element | null }
+
+/** The element in use now (focus followed into shadow roots), which a toast raised now is about. */
+function elementInUse (): Element | null {
+  let el = document.activeElement
+  while (el?.shadowRoot?.activeElement) el = el.shadowRoot.activeElement
+  return el === document.body ? null : el
+}
+
+/** Shows a message; `about`: the element it talks about, kept uncovered (default: the one in use). */
+export function showToast (message: string, kind: ToastKind = 'info', about: Element | null = elementInUse()): void {
+  window.dispatchEvent(new CustomEvent<ToastDetail>(toastEvent, { detail: { message, kind, about } }))
 }
 
 @customElement('rfam-toast')
@@ -23,6 +35,7 @@ export class RfamToast extends LitElement {
       position: fixed; z-index: 50; left: 50%; bottom: 16px; transform: translateX(-50%);
       display: flex; flex-direction: column; gap: 8px; width: min(560px, calc(100vw - 24px));
     }
+    :host([place='top']) { bottom: auto; top: 16px; }
     .toast {
       display: flex; align-items: center; gap: 12px; padding: 10px 10px 10px 16px;
       border-radius: var(--rfam-radius); box-shadow: var(--rfam-shadow); font-weight: 500;
@@ -35,11 +48,17 @@ export class RfamToast extends LitElement {
 
   private readonly i18n = new I18nController(this)
   @state() private toasts: Toast[] = []
+  /** Where the toasts stand: at the bottom, or at the top while the bottom would cover what they are about. */
+  @property({ reflect: true }) place: 'bottom' | 'top' = 'bottom'
+  /** What the latest toast is about. */
+  private about: Element | null = null
   private nextId = 1
   private readonly onToast = (event: Event): void => {
-    const { message, kind } = (event as CustomEvent<{ message: string, kind: ToastKind }>).detail
+    const { message, kind, about } = (event as CustomEvent<ToastDetail>).detail
     // The same error twice in a row (say, three fields failing for one reason) shows once.
     if (this.toasts.some((toast) => toast.message === message)) return
+    this.about = about
+    this.place = 'bottom'
     const toast = { id: this.nextId++, message, kind }
     this.toasts = [...this.toasts.slice(-3), toast]
     if (kind === 'info') setTimeout(() => this.dismiss(toast.id), 4000)
@@ -57,6 +76,14 @@ export class RfamToast extends LitElement {
 
   private dismiss (id: number): void {
     this.toasts = this.toasts.filter((toast) => toast.id !== id)
+  }
+
+  /** At the bottom the toasts would cover what they are about: they go to the top instead. */
+  protected override updated (): void {
+    if (this.place !== 'bottom' || !this.about?.isConnected || this.toasts.length === 0) return
+    const about = this.about.getBoundingClientRect()
+    const me = this.getBoundingClientRect()
+    if (about.bottom > me.top && about.top < me.bottom && about.right > me.left && about.left < me.right) this.place = 'top'
   }
 
   override render () {

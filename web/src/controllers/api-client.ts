@@ -1,22 +1,22 @@
 // Fetch for the RFAM API, under the generated client (web/src/api/routes.ts, from the route contract).
 // Every refused request becomes an ApiFailure whose message is the server's ApiError sentence (written
 // for students), so pages can show it as it is.
-import type { ApiError } from '../../../schemas/generated/types.ts'
-import { t } from './i18n.ts'
+import type { ApiError, Sentence } from '../../../schemas/generated/types.ts'
+import { t, tSentence } from './i18n.ts'
 
 export class ApiFailure extends Error {
   /** Seconds to wait before trying again, when the server said (Retry-After). */
   retryAfter?: number
 
-  constructor (message: string, readonly status: number, readonly code?: string) {
+  constructor (message: string, readonly status: number, readonly code?: string, readonly sentence?: Sentence) {
     super(message)
     this.name = 'ApiFailure'
   }
 }
 
-/** The message to show for anything thrown by a request. */
+/** The message to show for anything thrown by a request, in the page's language. */
 export function errorMessage (error: unknown): string {
-  if (error instanceof ApiFailure) return error.message
+  if (error instanceof ApiFailure) return tSentence(error.sentence, error.message)
   if (error instanceof Error && error.name === 'AbortError') return t('error:aborted')
   return t('error:network')
 }
@@ -29,7 +29,7 @@ async function failure (response: Response): Promise<ApiFailure> {
   let body: unknown
   try { body = await response.json() } catch { body = undefined }
   const failed = isApiError(body)
-    ? new ApiFailure(body.message, response.status, body.code)
+    ? new ApiFailure(body.message, response.status, body.code, body.sentence)
     : new ApiFailure(t('error:http', { status: String(response.status) }), response.status)
   const retryAfter = Number(response.headers.get('retry-after') ?? NaN)
   if (Number.isFinite(retryAfter)) failed.retryAfter = retryAfter

@@ -2,7 +2,7 @@
 // in the current language; components that use an I18nController re-render when the language changes.
 // Keys are always literal strings in t('...') calls so test/web/languages.test.ts can find them all.
 import type { ReactiveControllerHost } from 'lit'
-import type { Language } from '../../../schemas/generated/types.ts'
+import type { Language, Sentence } from '../../../schemas/generated/types.ts'
 import { urls } from '../api/urls.ts'
 import { ChangeNotifier, RerenderOnChange } from './change-notifier.ts'
 
@@ -57,6 +57,15 @@ export function t (key: string, params?: Record<string, string | number>): strin
  */
 export function tOptional (key: string, fallback: string): string {
   return i18n.has(key) ? i18n.text(key) : fallback
+}
+
+/**
+ * A sentence the server or a render node made (a refusal, why a job stopped), in the current language;
+ * its English `fallback` when this language file lacks the key (a newer server than these pages).
+ */
+export function tSentence (sentence: Sentence | undefined, fallback: string): string {
+  if (!sentence || !i18n.has(sentence.key)) return fallback
+  return i18n.text(sentence.key, sentence.params as Record<string, string | number> | undefined)
 }
 
 /** Re-renders its host whenever the language changes. */

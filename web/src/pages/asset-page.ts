@@ -14,6 +14,7 @@ import { AppStateController, appState } from '../state/app-state.ts'
 import { assets } from '../state/assets.ts'
 import { ownerOptions, stateOptions, typeOptions } from '../state/options.ts'
 import { assetHref, navigate } from '../router.ts'
+import { priorityLabel } from '../components/priority.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
 import { showToast } from '../components/toast.ts'
@@ -34,19 +35,22 @@ export class AssetPage extends LitElement {
     .layout { display: grid; grid-template-columns: minmax(0, 3fr) minmax(0, 2fr); gap: 20px; align-items: start; }
     @media (max-width: 860px) { .layout { grid-template-columns: minmax(0, 1fr); } }
     .card { margin-bottom: 20px; }
-    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(190px, 1fr)); gap: 14px; margin-bottom: 14px; }
+    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 14px; margin-bottom: 14px; }
     .flags { display: flex; flex-wrap: wrap; gap: 4px 24px; }
     dl { display: grid; grid-template-columns: max-content minmax(0, 1fr); gap: 6px 16px; margin: 0; }
     dt { color: var(--rfam-muted); }
     dd { margin: 0; overflow-wrap: anywhere; }
     .missing { color: var(--rfam-error); font-weight: 600; }
     ul.links { margin: 0 0 10px; padding-left: 1.2em; }
-    ul.links li { margin-bottom: 4px; overflow-wrap: anywhere; }
+    ul.links li { margin-bottom: 0; overflow-wrap: anywhere; }
     .supporters { display: flex; flex-wrap: wrap; gap: 0 18px; }
     .add-dep { display: flex; gap: 8px; flex-wrap: wrap; align-items: center; }
+    .add-dep label { flex: 1 1 100%; }
     .add-dep select { flex: 1 1 200px; min-width: 0; }
     .danger-zone { border: 2px solid var(--rfam-error-soft); }
     .error { color: var(--rfam-error); font-weight: 600; }
+    .hint { color: var(--rfam-muted); font-size: 0.9rem; margin: 4px 0 0; }
+    .checkpoint { margin: 12px 0 0; }
     h1 { overflow-wrap: anywhere; }
   `]
 
@@ -156,11 +160,12 @@ export class AssetPage extends LitElement {
   }
 
   private pathLink (path: string) {
-    return html`<a href=${assetHref(path)}>${path}</a>`
+    return html`<a class="tap" href=${assetHref(path)}>${path}</a>`
   }
 
   private facts (asset: AssetView) {
     const meta = asset.meta!
+    const raised = asset.truePriority > meta.priority ? html` <span class="muted">(${t('asset:true-priority-raised')})</span>` : nothing
     return html`<dl>
       <dt>${t('asset:path')}</dt>
       <dd><span class="mono">${asset.path}</span>${asset.file && !asset.file.exists ? html` <span class="missing">${t('asset:file-missing')}</span>` : nothing}</dd>
@@ -169,7 +174,7 @@ export class AssetPage extends LitElement {
       ${asset.file?.modified ? html`<dt>${t('asset:modified')}</dt><dd>${format.dateTime(asset.file.modified)}</dd>` : nothing}
       <dt>${t('asset:creator')}</dt><dd>${meta.creator ? appState.userName(meta.creator) : t('common:unknown')}</dd>
       ${meta.created ? html`<dt>${t('asset:created')}</dt><dd>${format.dateTime(meta.created)}</dd>` : nothing}
-      <dt>${t('asset:true-priority')}</dt><dd>${format.number(asset.truePriority, 2)}</dd>
+      <dt>${t('asset:true-priority')}</dt><dd>${priorityLabel(appState.defaults?.priority, asset.truePriority)}${raised}</dd>
     </dl>`
   }
 
@@ -193,9 +198,9 @@ export class AssetPage extends LitElement {
         : nothing}
       ${warningList(asset.meta?.renderWarnings ?? [], null, t('asset:render-warnings'))}
       <div class="add-dep">
-        <label class="visually-hidden" for="add-dependency">${t('asset:add-dependency')}</label>
+        <label for="add-dependency">${t('asset:add-dependency')}</label>
         <select id="add-dependency" @focus=${this._loadPaths} @pointerenter=${this._loadPaths}>
-          <option value="">${t('asset:add-dependency')}</option>
+          <option value="">${t('asset:choose-asset')}</option>
           ${candidates.map((p) => html`<option value=${p}>${p}</option>`)}
         </select>
         <button type="button" @click=${this._addDependency}>${t('action:add')}</button>
@@ -250,6 +255,7 @@ export class AssetPage extends LitElement {
               <rfam-inline-check label=${t('asset:render')} .checked=${meta.render ?? false} .save=${this.saver('render')}></rfam-inline-check>
               <rfam-inline-check label=${t('asset:video')} .checked=${meta.video ?? false} .save=${this.saver('video')}></rfam-inline-check>
             </div>
+            <p class="hint">${t('asset:render-hint')}</p>
           </section>
           <section class="card" aria-labelledby="supporters">
             <h2 id="supporters">${t('asset:supporters')}</h2>
@@ -270,7 +276,8 @@ export class AssetPage extends LitElement {
             <h2 id="file">${t('asset:file')}</h2>
             ${this.facts(asset)}
             ${asset.file?.exists
-              ? html`<p><button type="button" @click=${this._checkpoint}>${t('asset:checkpoint')}</button></p>
+              ? html`<p class="checkpoint"><button type="button" @click=${this._checkpoint} aria-describedby="checkpoint-hint">${t('asset:checkpoint')}</button></p>
+              <p class="hint" id="checkpoint-hint">${t('asset:checkpoint-hint')}</p>
               <p role="status" class="muted">${this.checkpointMessage}</p>`
               : nothing}
           </section>

@@ -29,7 +29,7 @@ export class HomePage extends LitElement {
     .current { border-top: 6px solid var(--rfam-accent); padding: 20px; margin-bottom: 28px; }
     .current h2 { font-size: 1.6rem; margin-bottom: 4px; overflow-wrap: anywhere; }
     .current .kicker { text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8rem; font-weight: 700; color: var(--rfam-accent); }
-    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(200px, 1fr)); gap: 14px; margin: 16px 0; }
+    .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 14px; margin: 16px 0; }
     .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; margin-top: 16px; }
     @media (max-width: 720px) { .columns { grid-template-columns: 1fr; } }
     .checkpoint { margin-top: 8px; }
@@ -73,7 +73,7 @@ export class HomePage extends LitElement {
     const supporters = (meta.support ?? []).map((ident) => appState.user(ident))
     return html`<article class="card current" aria-labelledby="current-name">
       <div class="kicker">${t('home:current')}</div>
-      <h2 id="current-name"><a href=${assetHref(asset.path, 'home')}>${meta.name}</a></h2>
+      <h2 id="current-name"><a class="tap" href=${assetHref(asset.path, 'home')}>${meta.name}</a></h2>
       <div class="row muted"><span class="mono">${asset.path}</span> · <span>${appState.typeName(meta.type)}</span> ${stateBadge(meta.state)}</div>
       <div class="edits">
         <rfam-inline-select label=${t('asset:owner')} .options=${ownerOptions()} .value=${meta.owner ?? ''}
@@ -132,7 +132,7 @@ export class HomePage extends LitElement {
             ${face(appState.user(request.owner), 48)}
             <div>
               <div class="muted">${t('home:support-from', { name: appState.userName(request.owner) })}</div>
-              <a href=${assetHref(request.asset.path, 'home')}>${request.asset.meta?.name ?? request.asset.path}</a>
+              <a class="tap" href=${assetHref(request.asset.path, 'home')}>${request.asset.meta?.name ?? request.asset.path}</a>
               <div>${request.asset.meta ? html`${appState.typeName(request.asset.meta.type)} ${stateBadge(request.asset.meta.state)}` : nothing}</div>
             </div>
           </div>`)}

@@ -18,7 +18,7 @@ import '../components/language-switcher.ts'
 @customElement('rfam-login-page')
 export class LoginPage extends LitElement {
   static override styles = [sharedStyles, pageStyles, css`
-    .top { display: flex; align-items: center; gap: 12px; margin-bottom: 8px; }
+    .top { display: flex; flex-wrap: wrap; align-items: center; gap: 12px; margin-bottom: 8px; }
     .logo { width: 44px; height: 44px; }
     .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(150px, 1fr)); gap: 14px; list-style: none; margin: 0; padding: 0; }
     .pick {
@@ -36,7 +36,7 @@ export class LoginPage extends LitElement {
     form .field { margin: 0; }
     .error { color: var(--rfam-error); font-weight: 600; }
     details { margin-top: 16px; }
-    summary { cursor: pointer; color: var(--rfam-muted); }
+    summary { cursor: pointer; color: var(--rfam-muted); padding: 10px 0; }
   `]
 
   private readonly i18n = new I18nController(this)

@@ -299,14 +299,16 @@ export class ProjectPage extends LitElement {
       </div>
       <h3>${t('project:members')}</h3>
       <div class="faces">${appState.members.map((m) => html`${face(m, 36)}`)}</div>
-      <form class="add" @submit=${this._addMember}>
+      ${outside.length === 0
+        ? html`<p class="muted">${t('project:everyone-in')}</p>`
+        : html`<form class="add" @submit=${this._addMember}>
         <div class="field"><label for="new-member">${t('project:add-member')}</label>
           <select id="new-member">
-            <option value="">${outside.length === 0 ? t('project:everyone-in') : t('project:choose-person')}</option>
+            <option value="">${t('project:choose-person')}</option>
             ${outside.map((u) => html`<option value=${u.ident}>${u.name}</option>`)}
           </select></div>
-        <button type="submit" ?disabled=${outside.length === 0}>${t('action:add')}</button>
-      </form>
+        <button type="submit">${t('action:add')}</button>
+      </form>`}
     </section>`
   }
 

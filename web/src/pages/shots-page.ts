@@ -26,16 +26,19 @@ export class ShotsPage extends LitElement {
   static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, css`
     ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; }
     li.card {
-      display: grid; grid-template-columns: minmax(10rem, 2fr) minmax(10rem, 1.3fr) auto minmax(9rem, 1fr);
+      display: grid; grid-template-columns: minmax(10rem, 2fr) minmax(14rem, 1.3fr) auto minmax(15.5rem, 1.2fr);
       gap: 10px 16px; align-items: center; border-left: 8px solid var(--stage, var(--rfam-border)); padding: 12px 16px;
     }
-    @media (max-width: 860px) { li.card { grid-template-columns: 1fr 1fr; } li.card > .name { grid-column: 1 / -1; } }
-    @media (max-width: 480px) { li.card { grid-template-columns: 1fr; } }
+    @media (max-width: 1060px) { li.card { grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); } li.card > .name { grid-column: 1 / -1; } }
+    @media (max-width: 640px) { li.card { grid-template-columns: minmax(0, 1fr); } }
     li[data-stage='improving'] { --stage: var(--rfam-warn); }
     li[data-stage='ready'] { --stage: var(--rfam-accent); }
     li[data-stage='rendering'] { --stage: #8a2be2; }
     li[data-stage='done'] { --stage: var(--rfam-ok); }
     .name a { font-weight: 700; font-size: 1.05rem; overflow-wrap: anywhere; }
+    .work { display: block; font-size: 0.88rem; color: var(--rfam-muted); margin-top: 2px; }
+    .rating { display: flex; flex-direction: column; gap: 4px; }
+    .small-label { font-weight: 600; }
     .owner { display: flex; gap: 8px; align-items: flex-end; }
     .owner rfam-inline-select { flex: 1; }
     .error { color: var(--rfam-error); font-weight: 600; }
@@ -75,12 +78,14 @@ export class ShotsPage extends LitElement {
           const meta = a.meta!
           const stage = meta.pipeline ?? 'improving'
           return html`<li class="card" data-stage=${stage}>
-            <div class="name"><a href=${assetHref(a.path, 'shots')}>${meta.name}</a> ${stateBadge(meta.state)}</div>
+            <div class="name"><a href=${assetHref(a.path, 'shots')}>${meta.name}</a>
+              <span class="work">${t('shots:work')} ${stateBadge(meta.state)}</span></div>
             <div class="owner">${face(appState.user(meta.owner), 36, true)}
               <rfam-inline-select label=${t('asset:owner')} .options=${ownerOptions()} .value=${meta.owner ?? ''}
                 .save=${(v: string) => this.saveShot(a.path, { owner: v === '' ? null : v })}></rfam-inline-select></div>
-            <rfam-rating label=${t('shots:rating', { name: meta.name })} .value=${meta.rating ?? 0}
-              .save=${(v: number) => this.saveShot(a.path, { rating: v })}></rfam-rating>
+            <div class="rating"><span class="small-label" aria-hidden="true">${t('shots:rating-label')}</span>
+              <rfam-rating label=${t('shots:rating', { name: meta.name })} .value=${meta.rating ?? 0}
+                .save=${(v: number) => this.saveShot(a.path, { rating: v })}></rfam-rating></div>
             <rfam-inline-select label=${t('shots:stage')} .options=${this.stageOptions()} .value=${stage}
               .save=${(v: string) => this.saveShot(a.path, { pipeline: v as Stage })}></rfam-inline-select>
           </li>`

@@ -43,10 +43,10 @@ export class TeamPage extends LitElement {
           return html`<li class="card">
             ${face(appState.user(user.ident) ?? user, 96, true)}
             <div>
-              <h2><a href="/profile/${encodeURIComponent(user.ident)}">${user.name}</a>${user.staff ? html`<span class="staff">${t('login:staff')}</span>` : nothing}</h2>
+              <h2><a class="tap" href="/profile/${encodeURIComponent(user.ident)}">${user.name}</a>${user.staff ? html`<span class="staff">${t('login:staff')}</span>` : nothing}</h2>
               <div class="label">${t('team:task')}</div>
               <div class="task">${task?.meta
-                ? html`<a href=${assetHref(task.path, 'team')}>${task.meta.name}</a> ${stateBadge(task.meta.state)}`
+                ? html`<a class="tap" href=${assetHref(task.path, 'team')}>${task.meta.name}</a> ${stateBadge(task.meta.state)}`
                 : html`<span class="muted">${t('team:no-task')}</span>`}</div>
               ${task
                 ? html`<div class="label">${t('team:supported-by')}</div>

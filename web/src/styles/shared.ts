@@ -72,6 +72,8 @@ export const sharedStyles = css`
   .row { display: flex; flex-wrap: wrap; gap: var(--rfam-gap); align-items: center; }
   .spacer { flex: 1; }
   .mono { font-family: var(--rfam-mono); font-size: 0.92em; overflow-wrap: anywhere; }
+  /* A link standing on its own (a name, a path), not inside a sentence: big enough for a finger. */
+  a.tap { display: inline-flex; align-items: center; min-height: var(--rfam-touch); }
 
   .visually-hidden {
     position: absolute !important; width: 1px; height: 1px; margin: -1px; padding: 0;
