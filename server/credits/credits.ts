@@ -1,9 +1,8 @@
 // The film's credits, from the project file (roles in order, external assets and their licences,
 // title, licence) and its members. Plain text to paste into the film, plus warnings to fix first.
-import type { ProjectFile, User } from '../../schemas/generated/types.ts'
+import type { Credits, CreditSection, ProjectFile, User } from '../../schemas/generated/types.ts'
 
-export interface Credits { text: string, warnings: string[], sections: CreditSection[] }
-export interface CreditSection { heading: string, lines: string[] }
+export type { Credits, CreditSection }
 
 export function buildCredits (file: ProjectFile, members: User[], strings: { team: string, thanks: string, noLicense: (what: string) => string }): Credits {
   const byIdent = new Map(members.map((u) => [u.ident, u]))
@@ -26,5 +25,5 @@ export function buildCredits (file: ProjectFile, members: User[], strings: { tea
   }
   const blocks = sections.map((s) => `${s.heading}\n\n${s.lines.join('\n')}`)
   if (file.title) blocks.push([file.title, file.license].filter(Boolean).join('\n'))
-  return { text: blocks.join('\n\n\n') + '\n', warnings, sections }
+  return { title: file.title ?? '', license: file.license ?? '', text: blocks.join('\n\n\n') + '\n', warnings, sections }
 }
