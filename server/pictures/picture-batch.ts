@@ -44,14 +44,20 @@ export async function readUploadedFiles (request: FastifyRequest, maxTotal: numb
   if (Number(request.headers['content-length'] ?? NaN) > maxTotal + 64 * 1024) throw batchTooLarge(maxTotal)
   const files: UploadedFile[] = []
   let total = 0
-  for await (const part of request.files({ limits: { files: MAX_FILES, fileSize: maxTotal + 1, fields: 5 } })) {
-    const chunks: Buffer[] = []
-    for await (const chunk of part.file as AsyncIterable<Buffer>) {
-      total += chunk.length
-      if (total > maxTotal) throw batchTooLarge(maxTotal)
-      chunks.push(chunk)
+  try {
+    for await (const part of request.files({ limits: { files: MAX_FILES, fileSize: maxTotal + 1, fields: 5 } })) {
+      const chunks: Buffer[] = []
+      for await (const chunk of part.file as AsyncIterable<Buffer>) {
+        total += chunk.length
+        if (total > maxTotal) throw batchTooLarge(maxTotal)
+        chunks.push(chunk)
+      }
+      files.push({ name: (part.filename || 'picture').replace(/[\\/]/g, '_'), data: Buffer.concat(chunks) })
     }
-    files.push({ name: (part.filename || 'picture').replace(/[\\/]/g, '_'), data: Buffer.concat(chunks) })
+  } catch (err) {
+    if (err instanceof HttpError) throw err
+    if ((err as { code?: string }).code === 'FST_FILES_LIMIT') throw new HttpError(413, 'RFAM_TOO_LARGE', `At most ${MAX_FILES} files at once. Put the pictures in a .zip and upload that.`)
+    throw badRequest('RFAM_UPLOAD', 'The upload arrived broken or cut short. Choose the files again and upload them once more.')
   }
   if (files.length === 0) throw badRequest('RFAM_UPLOAD', 'No file was uploaded. Choose the pictures (or a .zip of them) first.')
   return files
