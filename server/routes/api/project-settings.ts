@@ -8,6 +8,7 @@ const STAFF_ONLY: Partial<Record<keyof ProjectFileUpdate, string>> = {
   title: 'the film\'s title',
   license: 'the film\'s licence',
   defaults: 'the settings set',
+  frameRate: 'the frame rate',
   roles: 'the roles in the credits',
   externalAssets: 'the external assets',
 }
