@@ -3,6 +3,7 @@
 // the language and a log-out button.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
+import { keyed } from 'lit/directives/keyed.js'
 import { sharedStyles } from './styles/shared.ts'
 import { I18nController, i18n, t } from './controllers/i18n.ts'
 import { errorMessage } from './controllers/api-client.ts'
@@ -238,7 +239,7 @@ export class AppShell extends LitElement {
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector<HTMLElement>('main')?.focus() }}>${t('header:skip')}</a>
       ${this.header()}
-      <main id="main" tabindex="-1">${this.page()}</main>
+      <main id="main" tabindex="-1">${keyed(appState.project, this.page())}</main>
       <footer>${t('footer:text')}</footer>
       <rfam-toast></rfam-toast>`
   }
