@@ -1,5 +1,5 @@
 // The header's project switcher, for people in more than one project and for staff (who reach every
-// one, and find "New project" here): picking a project moves the log-in there without logging out.
+// one, and find "New project…" at its end): picking a project moves the log-in there without logging out.
 // The page stays the same kind of page; an asset's page goes back to the list, the asset being another
 // project's.
 import { LitElement, css, html, nothing } from 'lit'
@@ -12,6 +12,9 @@ import { api } from '../api/routes.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { navigate } from '../router.ts'
 import { showToast } from './toast.ts'
+
+/** The select's value of "New project…" (no project ident has a space). */
+const NEW = 'new project'
 
 @customElement('rfam-project-switcher')
 export class ProjectSwitcher extends LitElement {
@@ -37,6 +40,11 @@ export class ProjectSwitcher extends LitElement {
   private async _switch (event: Event): Promise<void> {
     const select = event.target as HTMLSelectElement
     const project = select.value
+    if (project === NEW) {
+      select.value = appState.project ?? ''
+      navigate('/projects/new')
+      return
+    }
     if (!project || project === appState.project) return
     this.busy = true
     try {
@@ -54,14 +62,11 @@ export class ProjectSwitcher extends LitElement {
   override render () {
     const staff = appState.me?.staff === true
     if (this.projects.length < 2 && !staff) return nothing
-    return html`
-      ${this.projects.length > 1
-        ? html`<label class="visually-hidden" for="switch">${t('switch:label')}</label>
-          <select id="switch" title=${t('switch:label')} ?disabled=${this.busy} @change=${this._switch}>
-            ${this.projects.map((p) => html`<option value=${p.ident} ?selected=${p.ident === appState.project}>${p.name}</option>`)}
-          </select>`
-        : nothing}
-      ${staff ? html`<a class="button" href="/projects/new">＋ ${t('switch:new')}</a>` : nothing}`
+    return html`<label class="visually-hidden" for="switch">${t('switch:label')}</label>
+      <select id="switch" title=${t('switch:label')} ?disabled=${this.busy} @change=${this._switch}>
+        ${this.projects.map((p) => html`<option value=${p.ident} ?selected=${p.ident === appState.project}>${p.name}</option>`)}
+        ${staff ? html`<option value=${NEW}>+ ${t('switch:new')}…</option>` : nothing}
+      </select>`
   }
 }
 

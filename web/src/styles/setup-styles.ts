@@ -6,8 +6,8 @@ export const setupStyles = css`
   section.card { margin-bottom: 20px; }
   .scroll { overflow-x: auto; margin-bottom: 14px; }
   table { border-collapse: collapse; width: 100%; min-width: 36rem; }
-  th, td { text-align: left; padding: 8px; border-bottom: 1px solid var(--rfam-surface-2); vertical-align: top; overflow-wrap: anywhere; }
-  th { font-size: 0.9rem; color: var(--rfam-muted); }
+  th, td { text-align: left; padding: 8px; border-bottom: 1px solid var(--rfam-surface-2); vertical-align: top; overflow-wrap: break-word; }
+  th { font-size: 0.9rem; color: var(--rfam-muted); white-space: nowrap; }
   tr.refused td, tr.skipped td { background: var(--rfam-warn-soft); }
   tr.refused strong { color: var(--rfam-error); }
   tr.create strong, tr.join strong, tr.save strong, tr.saved strong { color: var(--rfam-ok); }
