@@ -10,7 +10,6 @@ import sharp from 'sharp'
 import type { Locator } from 'playwright-core'
 import type { ProjectFile, User } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { until } from '../helpers/until.ts'
 import { makeZip } from '../helpers/zip-file.ts'
 import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
 
