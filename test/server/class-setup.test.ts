@@ -69,6 +69,10 @@ t.test('a new project: folder, project.json and members; the name is taken once;
   t.equal((await teacher.api('GET', '/api/projects/red/defaults')).body.name, 'Full HD Cycles', 'the project is ready at once')
   const alex = await logIn(s, 'alex')
   t.equal((await alex.api('PUT', '/api/session/project/red')).status, 200, 'a member of both switches without logging out')
+  const credits = (await alex.api('GET', '/api/projects/red/credits?format=json')).body
+  t.match(credits, { title: 'The Lost Sock', license: '' }, 'the credits carry the film\'s title and licence')
+  t.match(credits.warnings, [/no licence yet.*Project page/], 'and say the licence is missing')
+  t.match((await alex.api('GET', '/api/projects/demo/credits?format=json')).body, { title: 'The Cake Heist', license: /CC BY 4\.0/ })
 
   const again = await teacher.api('POST', '/api/projects', { ident: 'red', name: 'Another' })
   t.equal(again.status, 409)

@@ -111,6 +111,12 @@ t.test('new project → people from CSV → pictures from a .zip → switch proj
   t.equal(await page.locator('header .user-name').textContent(), 'Kim Park', 'Kim logs in with the new PIN')
   t.match(await page.locator('header').textContent(), /Red Team/)
 
+  await page.goto('/credits')
+  const roll = page.getByRole('article', { name: 'Credits' })
+  await roll.getByText('The Lost Sock').waitFor()
+  t.pass('the Credits page shows the film\'s title')
+  t.match(await page.getByRole('region', { name: /Not final yet/ }).textContent(), /no licence yet/, 'and asks for its licence')
+
   const total = Object.values(clicks).reduce((a, b) => a + b, 0)
   t.comment(`clicks: ${Object.entries(clicks).map(([s, n]) => `${s} ${n}`).join(', ')}; ${total} in all`)
   t.same(clicks, { 'new project': 4, 'people from CSV': 3, 'pictures from a .zip': 2, 'switch project': 3, 'reset a PIN and log in with it': 6 }, 'the clicks of each step')
