@@ -68,7 +68,7 @@ export function contractProblems (areas: RouteArea[], schemas: SchemaDocument[])
       if ((r.access === 'staff') !== (r.staffOnly !== undefined)) say('staffOnly goes with access "staff", and only with it')
       if (r.access === 'member' && !pathParams(r.path).includes('project')) say('access "member" needs :project in the path')
       for (const name of Object.keys(r.params ?? {})) if (!pathParams(r.path).includes(name)) say(`params.${name} is not in the path`)
-      const hasBody = r.body !== undefined || r.upload === true
+      const hasBody = r.body !== undefined || r.upload !== undefined
       if (r.body && r.upload) say('a JSON body or an upload, not both')
       if (hasBody && (r.method === 'GET' || r.method === 'DELETE')) say(`a ${r.method} takes no body`)
       const refs = [r.body?.$ref, r.reply?.schema?.$ref, ...Object.values(r.query?.properties ?? {}).map((p) => p.$ref), ...Object.values(r.params ?? {}).map((p) => p.$ref)]

@@ -32,7 +32,8 @@ export interface ContractRoute {
   params?: Record<string, { type?: 'string', format?: string, $ref?: string, description?: string }>
   query?: QuerySchema
   body?: SchemaRef
-  upload?: true
+  /** true: one file in the field 'file'; 'files': several, each in a field 'file'. */
+  upload?: true | 'files'
   reply?: RouteReply
   errors?: Array<{ status: number, code: string, when?: string }>
 }

@@ -15,6 +15,7 @@ import { hashSecret } from '../server/auth/passwords.ts'
 import { writeJsonAtomic } from '../common/atomic-write.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
+import { CsvProblem, csvText, parseCsv, readPeople, type PersonRow } from '../server/people/csv-people.ts'
 import { UsageError } from './command-errors.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 
@@ -24,152 +25,12 @@ const USAGE = `Usage: npm run users:import -- <file.csv> [--dry-run] [--merge] [
   --merge    add the row's projects to people who already exist (otherwise they are skipped)
   --config   the server's configuration (default: $RFAM_CONFIG or config/server.json)`
 
-const IDENT = /^[a-z0-9][a-z0-9_-]{0,63}$/
-const MIN_PIN_LENGTH = 4
 /** users/*.json hold password hashes: for the server's user alone. */
 const SECRET = { mode: 0o600 }
 
-// ---- CSV ---------------------------------------------------------------------------------------
-export interface CsvRow { line: number, cells: string[] }
-
-/** Picks ';' or tab when the first line has one of them and no comma (spreadsheets set to a European locale). */
-export function guessDelimiter (text: string): string {
-  const first = text.split('\n', 1)[0]!.replace(/"[^"]*"/g, '')
-  if (first.includes(',')) return ','
-  if (first.includes(';')) return ';'
-  if (first.includes('\t')) return '\t'
-  return ','
-}
-
-/**
- * Parses CSV as spreadsheets write it (RFC 4180): quoted fields may hold the delimiter, newlines
- * and doubled quotes; CRLF or LF line ends. Each row keeps the line it starts on. Blank rows are dropped.
- */
-export function parseCsv (text: string, delimiter = guessDelimiter(text)): CsvRow[] {
-  const rows: CsvRow[] = []
-  let cells: string[] = []
-  let cell = ''
-  let line = 1
-  let rowLine = 1
-  let quoted = false
-  let quoteLine = 0
-  const endRow = () => {
-    cells.push(cell)
-    if (cells.some((c) => c.trim() !== '')) rows.push({ line: rowLine, cells })
-    cells = []
-    cell = ''
-  }
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i]!
-    if (quoted) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') { cell += '"'; i++ } else quoted = false
-      } else {
-        if (ch === '\n') line++
-        cell += ch
-      }
-    } else if (ch === '"' && cell.trim() === '') {
-      cell = ''
-      quoted = true
-      quoteLine = line
-    } else if (ch === delimiter) {
-      cells.push(cell)
-      cell = ''
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++
-      endRow()
-      line++
-      rowLine = line
-    } else {
-      cell += ch
-    }
-  }
-  if (quoted) throw new UsageError(`line ${quoteLine}: a quoted field is never closed (a '"' is missing).`)
-  endRow()
-  return rows
-}
-
-// ---- rows → people -----------------------------------------------------------------------------
-export interface PersonRow { line: number, name: string, ident: string, projects: string[], pin?: string }
-export interface RefusedRow { line: number, ident?: string, reason: string }
-
-interface Columns { name: number, ident: number, projects: number[], pin?: number }
-
-const HEADER_NAMES: Record<string, keyof Columns> = {
-  name: 'name',
-  'full name': 'name',
-  username: 'ident',
-  user: 'ident',
-  ident: 'ident',
-  login: 'ident',
-  pin: 'pin',
-  password: 'pin',
-}
-
-/** Reads the header row when there is one (a first row with a 'username' column). */
-export function columnsOf (rows: CsvRow[]): { columns?: Columns, dataRows: CsvRow[] } {
-  const first = rows[0]
-  if (!first) return { dataRows: [] }
-  const names = first.cells.map((c) => c.trim().toLowerCase())
-  if (!names.some((n) => HEADER_NAMES[n] === 'ident')) return { dataRows: rows }
-  const columns: Partial<Columns> & { projects: number[] } = { projects: [] }
-  names.forEach((n, i) => {
-    if (n === '') return
-    if (/^projects?\s*\d*$/.test(n)) { columns.projects.push(i); return }
-    const key = HEADER_NAMES[n]
-    if (!key) throw new UsageError(`line ${first.line}: unknown column "${first.cells[i]!.trim()}"; the columns are name, username, project (repeat it for more) and optionally pin.`)
-    if (key === 'projects') return
-    if (columns[key] !== undefined) throw new UsageError(`line ${first.line}: the column "${first.cells[i]!.trim()}" is there twice.`)
-    columns[key] = i
-  })
-  if (columns.name === undefined) throw new UsageError(`line ${first.line}: the header has no "name" column.`)
-  if (columns.projects.length === 0) throw new UsageError(`line ${first.line}: the header has no "project" column.`)
-  return { columns: columns as Columns, dataRows: rows.slice(1) }
-}
-
-/** Checks each row on its own (ident, name, projects, PIN) and then duplicates across rows. */
-export function readPeople (rows: CsvRow[], knownProjects: ReadonlySet<string>): { people: PersonRow[], refused: RefusedRow[] } {
-  const { columns, dataRows } = columnsOf(rows)
-  const people: PersonRow[] = []
-  const refused: RefusedRow[] = []
-  for (const row of dataRows) {
-    const cell = (i: number | undefined) => (i === undefined ? '' : (row.cells[i] ?? '').trim())
-    const name = cell(columns ? columns.name : 0)
-    const ident = cell(columns ? columns.ident : 1)
-    const projectCells = columns ? columns.projects.map(cell) : row.cells.slice(2).map((c) => c.trim())
-    // A cell may list several projects ("red blue" or "red, blue" in quotes).
-    const projects = [...new Set(projectCells.flatMap((c) => c.split(/[\s,;]+/)).filter((p) => p !== ''))]
-    const pin = columns?.pin !== undefined ? cell(columns.pin) : ''
-    const refuse = (reason: string) => refused.push({ line: row.line, ...(ident ? { ident } : {}), reason })
-    if (ident === '') { refuse('no username.'); continue }
-    if (!IDENT.test(ident)) {
-      refuse(`the username "${ident}" is not allowed: use lower-case letters a-z, digits, '_' and '-' (starting with a letter or digit, at most 64).`)
-      continue
-    }
-    if (name === '') { refuse(`no name for "${ident}".`); continue }
-    if (/\p{Cc}/u.test(name)) { refuse(`the name of "${ident}" contains a line break or another control character.`); continue }
-    if (name.length > 200) { refuse(`the name of "${ident}" is longer than 200 characters.`); continue }
-    if (projects.length === 0) { refuse(`no project for "${ident}"; give at least one.`); continue }
-    const unknown = projects.filter((p) => !knownProjects.has(p))
-    if (unknown.length > 0) {
-      const known = [...knownProjects].sort().join(', ') || 'none yet'
-      refuse(`unknown project${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `"${p}"`).join(', ')} (known: ${known}).`)
-      continue
-    }
-    if (pin !== '' && [...pin].length < MIN_PIN_LENGTH) { refuse(`the PIN of "${ident}" is shorter than ${MIN_PIN_LENGTH} characters.`); continue }
-    people.push({ line: row.line, name, ident, projects, ...(pin ? { pin } : {}) })
-  }
-  // The same person twice is ambiguous (which projects? which name?): refuse every such line.
-  const linesOf = new Map<string, number[]>()
-  for (const r of [...people, ...refused]) if (r.ident) linesOf.set(r.ident, [...(linesOf.get(r.ident) ?? []), r.line])
-  const duplicate = (p: { ident?: string }) => (linesOf.get(p.ident ?? '')?.length ?? 0) > 1
-  for (const p of people.filter(duplicate)) {
-    const others = linesOf.get(p.ident)!.filter((l) => l !== p.line)
-    refused.push({ line: p.line, ident: p.ident, reason: `the username "${p.ident}" is also on line${others.length > 1 ? 's' : ''} ${others.join(', ')}; keep one line per person.` })
-  }
-  refused.sort((a, b) => a.line - b.line)
-  return { people: people.filter((p) => !duplicate(p)), refused }
-}
+// The parsing and the row checks are the server's too (the web's "Add people" page uses them).
+export { columnsOf, guessDelimiter, parseCsv, readPeople } from '../server/people/csv-people.ts'
+export type { CsvRow, PersonRow, RefusedRow } from '../server/people/csv-people.ts'
 
 // ---- writing -----------------------------------------------------------------------------------
 export interface Outcome { line: number, ident?: string, action: 'created' | 'skipped' | 'merged' | 'unchanged' | 'refused', detail: string }
@@ -222,12 +83,8 @@ export async function importUsers (options: ImportOptions): Promise<Outcome[]> {
   } catch (err) {
     throw new UsageError(`${options.file}: cannot be read (${(err as NodeJS.ErrnoException).code ?? (err as Error).message}).`)
   }
-  let text: string
-  try {
-    text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).replace(/^\uFEFF/, '')
-  } catch {
-    throw new UsageError(`${options.file}: is not UTF-8 text; save it from the spreadsheet as "CSV UTF-8".`)
-  }
+  const text = csvText(bytes)
+  if (text === null) throw new UsageError(`${options.file}: is not UTF-8 text; save it from the spreadsheet as "CSV UTF-8".`)
   const projects = new JsonDirectory<Project>(config.projectsDir, 'project.schema.json')
   const { people, refused } = readPeople(parseCsv(text), new Set(projects.all().map((p) => p.ident)))
   const outcomes: Outcome[] = refused.map((r) => ({ line: r.line, ...(r.ident ? { ident: r.ident } : {}), action: 'refused', detail: r.reason }))
@@ -262,7 +119,7 @@ export async function main (argv: string[], io: ScriptIo = processIo): Promise<n
     options = parseArgs(argv)
     outcomes = await importUsers(options)
   } catch (err) {
-    if (err instanceof UsageError || err instanceof ConfigError) {
+    if (err instanceof UsageError || err instanceof CsvProblem || err instanceof ConfigError) {
       if (err.message) io.err(`users:import: ${err.message}`)
       io.err(USAGE)
       return 2

@@ -18,6 +18,8 @@ import { Workspace } from './store/workspace.ts'
 import { sessionRoutes } from './routes/api/session.ts'
 import { userRoutes } from './routes/api/users.ts'
 import { userSessionRoutes } from './routes/api/user-sessions.ts'
+import { userPinRoutes } from './routes/api/user-pins.ts'
+import { classSetupRoutes } from './routes/api/class-setup.ts'
 import { projectRoutes } from './routes/api/projects.ts'
 import { assetRoutes } from './routes/api/assets.ts'
 import { eventRoutes } from './routes/api/events.ts'
@@ -80,6 +82,8 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(sessionRoutes)
   await app.register(userRoutes)
   await app.register(userSessionRoutes)
+  await app.register(userPinRoutes)
+  await app.register(classSetupRoutes)
   await app.register(projectRoutes)
   await app.register(assetRoutes)
   await app.register(eventRoutes)

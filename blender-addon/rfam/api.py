@@ -90,6 +90,12 @@ def get_version():
     return Call("GET", "/api/version", reply_schema="api-version.schema.json")
 
 
+def switch_project(project):
+    """Moves the caller's log-in to another of their projects (staff: any project), without logging out. PUT
+    /api/session/project/:project"""
+    return Call("PUT", "/api/session/project/%s" % (_seg(project),), reply_schema="api-session.schema.json")
+
+
 def list_users():
     """The people of the projects the caller is in (staff: everyone). GET /api/users"""
     return Call("GET", "/api/users", reply_schema="api-user-list.schema.json")
@@ -138,6 +144,26 @@ def list_problems():
     return Call("GET", "/api/problems", reply_schema="api-problems.schema.json")
 
 
+def create_project(body):
+    """Makes a new project: its file in projects/, its folder on the first share with a project.json holding the
+    film's title, settings set and frame rate, and its first members. POST /api/projects"""
+    return Call("POST", "/api/projects",
+                body=body,
+                body_schema="api-project-create.schema.json",
+                reply_schema="api-public-project.schema.json")
+
+
+def give_user_pin(user):
+    """Gives a person a new six-digit PIN (replacing any password or PIN they had) and answers it this once. POST
+    /api/users/:user/pin"""
+    return Call("POST", "/api/users/%s/pin" % (_seg(user),), reply_schema="api-new-pin.schema.json")
+
+
+def remove_user_pin(user):
+    """Removes a person's password or PIN: picking their face is then enough to log in. DELETE /api/users/:user/pin"""
+    return Call("DELETE", "/api/users/%s/pin" % (_seg(user),), reply_schema="api-public-user.schema.json")
+
+
 def get_defaults(project):
     """The project's settings set: asset types (sorted), states and priority scheme, and the names of every set. GET
     /api/projects/:project/defaults"""
@@ -180,6 +206,15 @@ def list_files(project, ext=None):
     /api/projects/:project/files"""
     return Call("GET", "/api/projects/%s/files" % (_seg(project),) + _query(("ext", ext)),
                 reply_schema="api-file-list.schema.json")
+
+
+def import_people(project, body):
+    """Adds people from a spreadsheet saved as CSV: with `dryRun` only says, line by line, who would be added and
+    what is wrong. POST /api/projects/:project/people"""
+    return Call("POST", "/api/projects/%s/people" % (_seg(project),),
+                body=body,
+                body_schema="api-people-import.schema.json",
+                reply_schema="api-people-import-result.schema.json")
 
 
 def list_assets(project):

@@ -138,8 +138,13 @@ export interface AllSchemas {
   LoginPerson?: LoginPerson
   LoginRequest?: LoginRequest
   MemberAdd?: MemberAdd
+  NewPin?: NewPin
   NodeUpdate?: NodeUpdate
+  PeopleImportResult?: PeopleImportResult
+  PeopleImport?: PeopleImport
+  PictureBatch?: PictureBatch
   ProblemList?: ProblemList
+  ProjectCreate?: ProjectCreate
   ProjectFileUpdate?: ProjectFileUpdate
   PublicProjectList?: PublicProjectList
   PublicProject?: PublicProject
@@ -486,12 +491,20 @@ export interface Checkpoint {
   checkpoint: string
 }
 /**
- * GET /api/projects/:project/credits?format=json: the credits roll made from the film's roles, members and external assets, as text and as sections, with the warnings to fix first (missing licences; a damaged project.json).
+ * GET /api/projects/:project/credits?format=json: the credits roll made from the film's roles, members and external assets, as text and as sections with the film's title and licence, with the warnings to fix first (missing licences; a damaged project.json).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "api-credits".
  */
 export interface Credits {
+  /**
+   * The film's title (project.json); empty when it has none yet.
+   */
+  title: string
+  /**
+   * The licence the film is released under; empty when it has none yet.
+   */
+  license: string
   /**
    * The whole roll as plain text (what the text download holds).
    */
@@ -1144,6 +1157,40 @@ export interface MemberAdd {
   user: Ident
 }
 /**
+ * POST /api/users/:user/pin (staff): the person's new PIN, made by the server. It is shown this once: only its hash is kept.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-new-pin".
+ */
+export interface NewPin {
+  user: PublicUser
+  /**
+   * Six digits.
+   */
+  pin: string
+}
+/**
+ * A user as the API shows it: never the password hash.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-public-user".
+ */
+export interface PublicUser {
+  ident: Ident
+  name: string
+  projects: Ident[]
+  language?: string
+  staff: boolean
+  /**
+   * A password or PIN is needed to log in.
+   */
+  hasSecret: boolean
+  /**
+   * URL of the picture.
+   */
+  picture: string
+}
+/**
  * PATCH /api/farm/nodes/:name, or POST /api/farm/nodes/pause-all: a paused node finishes what it renders and takes nothing new.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1151,6 +1198,102 @@ export interface MemberAdd {
  */
 export interface NodeUpdate {
   paused: boolean
+}
+/**
+ * What POST /api/projects/:project/people did (or, with dryRun, would do), line by line.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-people-import-result".
+ */
+export interface PeopleImportResult {
+  dryRun: boolean
+  lines: PeopleImportLine[]
+}
+/**
+ * What happens (or happened) to one line of the file.
+ *
+ * This interface was referenced by `PeopleImportResult`'s JSON-Schema
+ * via the `definition` "PeopleImportLine".
+ */
+export interface PeopleImportLine {
+  /**
+   * The line of the file it starts on.
+   */
+  line: number
+  ident?: Ident
+  name?: string
+  projects?: Ident[]
+  /**
+   * create: a new person; join: someone already there joins projects; unchanged: already in them; skip: already there and left alone; refused: the line is wrong and nothing is done with it.
+   */
+  action: 'create' | 'join' | 'unchanged' | 'skip' | 'refused'
+  /**
+   * A sentence for people: what happens, or what is wrong and how to fix it.
+   */
+  detail: string
+  /**
+   * The line gives the person a PIN (never the PIN itself).
+   */
+  pin?: boolean
+}
+/**
+ * POST /api/projects/:project/people (staff): people from a spreadsheet saved as CSV, checked (dryRun) or added.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-people-import".
+ */
+export interface PeopleImport {
+  /**
+   * The file's text. Rows 'name,username[,project…]'; a header row may name the columns name, username, project and pin.
+   */
+  csv: string
+  /**
+   * true: only say what would happen, write nothing.
+   */
+  dryRun: boolean
+  /**
+   * People who already exist join the projects their line names (false: they are left as they are).
+   */
+  merge?: boolean
+}
+/**
+ * What POST /api/projects/:project/pictures found in the upload (several pictures, or .zip files of them) and whose picture each is.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-picture-batch".
+ */
+export interface PictureBatch {
+  dryRun: boolean
+  files: PictureMatch[]
+}
+/**
+ * One picture of the upload and whose it is.
+ *
+ * This interface was referenced by `PictureBatch`'s JSON-Schema
+ * via the `definition` "PictureMatch".
+ */
+export interface PictureMatch {
+  /**
+   * The file's name; inside a .zip, 'the.zip › folder/name.jpg'.
+   */
+  file: string
+  user?: Ident
+  /**
+   * Their name.
+   */
+  name?: string
+  /**
+   * save: would be saved (dry run); saved; refused: see detail; skipped: not a picture file (a folder, a text file, a Mac's hidden ._ copy).
+   */
+  action: 'save' | 'saved' | 'refused' | 'skipped'
+  /**
+   * What is wrong and what to do, for refused and skipped files.
+   */
+  detail?: string
+  /**
+   * A small JPEG of the picture as it will look, as a data: URL (dry run).
+   */
+  preview?: string
 }
 /**
  * GET /api/problems (staff only): every file RFAM cannot read now, so staff can fix it. Everything else keeps working meanwhile; a problem leaves the list by itself once its file is fixed.
@@ -1182,6 +1325,34 @@ export interface Problem {
   since: Timestamp
 }
 /**
+ * POST /api/projects (staff): a new project, its film's first settings and its first members.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-project-create".
+ */
+export interface ProjectCreate {
+  ident: Ident
+  name: DisplayName
+  /**
+   * The film's title (project.json).
+   */
+  title?: string
+  /**
+   * The settings set; missing means the server's defaultSet.
+   */
+  defaults?: string
+  /**
+   * Frames per second the film is made at (24, 25, 30…), set when the project is made; every shot should use it. Missing: not decided yet.
+   */
+  frameRate?: number
+  /**
+   * People already on the server who join the project.
+   *
+   * @maxItems 1000
+   */
+  members?: Ident[]
+}
+/**
  * PATCH /api/projects/:project/file: change the film's details; fields left out keep what is on disk.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1192,6 +1363,10 @@ export interface ProjectFileUpdate {
   description?: LongText
   license?: string
   defaults?: string
+  /**
+   * Frames per second the film is made at (24, 25, 30…), set when the project is made; every shot should use it. Missing: not decided yet.
+   */
+  frameRate?: number
   roles?: Role[]
   externalAssets?: ExternalAsset[]
 }
@@ -1217,27 +1392,6 @@ export interface ExternalAsset {
    * Where it came from: author, web site.
    */
   origin?: string
-}
-/**
- * A user as the API shows it: never the password hash.
- *
- * This interface was referenced by `AllSchemas`'s JSON-Schema
- * via the `definition` "api-public-user".
- */
-export interface PublicUser {
-  ident: Ident
-  name: string
-  projects: Ident[]
-  language?: string
-  staff: boolean
-  /**
-   * A password or PIN is needed to log in.
-   */
-  hasSecret: boolean
-  /**
-   * URL of the picture.
-   */
-  picture: string
 }
 /**
  * GET /api/projects/:project/render-settings/<path>: what a .blend of the project renders, read from the file (no Blender run), and what would spoil a render of it on this farm now.
@@ -2237,6 +2391,10 @@ export interface ProjectFile {
    */
   license?: string
   /**
+   * Frames per second the film is made at (24, 25, 30…), set when the project is made; every shot should use it. Missing: not decided yet.
+   */
+  frameRate?: number
+  /**
    * Name of the defaults set (asset types, states, priorities, templates) this project uses; missing means the server's defaultSet.
    */
   defaults?: string
@@ -2505,8 +2663,13 @@ export const schemaIds = {
   LoginPerson: 'api-login-person.schema.json',
   LoginRequest: 'api-login.schema.json',
   MemberAdd: 'api-member-add.schema.json',
+  NewPin: 'api-new-pin.schema.json',
   NodeUpdate: 'api-node-update.schema.json',
+  PeopleImportResult: 'api-people-import-result.schema.json',
+  PeopleImport: 'api-people-import.schema.json',
+  PictureBatch: 'api-picture-batch.schema.json',
   ProblemList: 'api-problems.schema.json',
+  ProjectCreate: 'api-project-create.schema.json',
   ProjectFileUpdate: 'api-project-file-update.schema.json',
   PublicProjectList: 'api-project-list.schema.json',
   PublicProject: 'api-public-project.schema.json',

@@ -28,7 +28,7 @@ function replyText (route: ContractRoute, schemas: SchemaDocument[]): string {
 }
 
 function row (route: ContractRoute, schemas: SchemaDocument[]): string {
-  const body = route.body ? `[${typeNameOf(route.body.$ref, schemas)}] ` : route.upload ? 'multipart picture upload ' : ''
+  const body = route.body ? `[${typeNameOf(route.body.$ref, schemas)}] ` : route.upload === 'files' ? 'multipart upload of files ' : route.upload ? 'multipart picture upload ' : ''
   const parts = [`${body}→ ${replyText(route, schemas)}: ${route.summary}`]
   if (route.notes) parts.push(route.notes)
   const headers = Object.entries(route.reply?.headers ?? {})

@@ -31,10 +31,11 @@ function caller (route: ContractRoute, t: ReturnType<typeof routeTsTypes>): stri
   if (route.reply?.jsonWhen) urlArgs.push(`{ ${Object.entries(route.reply.jsonWhen).map(([k, v]) => `${k}: '${v}'`).join(', ')} }`)
   else if (route.query) { args.push(`q: ${t.query} = {}`); urlArgs.push('q') }
   if (route.body) args.push(`body: ${t.body}`)
-  if (route.upload) args.push('file: File')
+  if (route.upload === 'files') args.push('files: File[]')
+  else if (route.upload) args.push('file: File')
   args.push('options: CallOptions = {}')
   const reply = t.reply === 'undefined' ? 'void' : t.reply
-  const send = route.body ? ', { ...options, body }' : route.upload ? ', { ...options, body: upload(file) }' : ', options'
+  const send = route.body ? ', { ...options, body }' : route.upload === 'files' ? ', { ...options, body: upload(...files) }' : route.upload ? ', { ...options, body: upload(file) }' : ', options'
   return `  /** ${route.summary} (${route.method} ${route.path}) */\n` +
     `  ${route.id}: (${args.join(', ')}) => call<${reply}>('${route.method}', urls.${route.id}(${urlArgs.join(', ')})${send}),`
 }
@@ -86,8 +87,8 @@ export function webClient (areas: RouteArea[], schemas: SchemaDocument[]): { url
       '',
       "export { urls } from './urls.ts'",
       '',
-      '/** One file as multipart form data under the field name \'file\'. */',
-      'const upload = (file: File) => { const form = new FormData(); form.append(\'file\', file, file.name); return form }',
+      '/** Files as multipart form data, each under the field name \'file\'. */',
+      'const upload = (...files: File[]) => { const form = new FormData(); for (const file of files) form.append(\'file\', file, file.name); return form }',
       '',
       '/** Every route that answers JSON (or nothing), by route id, with typed parameters, body and reply. */',
       'export const api = {',

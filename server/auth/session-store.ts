@@ -126,6 +126,15 @@ export class SessionStore {
     return { id: session.id, user, project: session.record.project, expires: this.expires(session) }
   }
 
+  /** Moves a log-in to another project (the caller checked they may be there); false when it has ended. */
+  async moveTo (token: string, project: string): Promise<boolean> {
+    const session = this.sessions.get(sessionId(token))
+    if (!session) return false
+    session.record = { ...session.record, project }
+    await this.files.write(session.id, session.record)
+    return true
+  }
+
   /** Ends the log-in of a token (logging out); false when there was none. */
   async end (token: string): Promise<boolean> {
     const id = sessionId(token)

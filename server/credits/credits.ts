@@ -1,11 +1,12 @@
 // The film's credits, from the project file (roles in order, external assets and their licences,
 // title, licence) and its members. Plain text to paste into the film, plus warnings to fix first.
-import type { ProjectFile, User } from '../../schemas/generated/types.ts'
+import type { Credits, CreditSection, ProjectFile, User } from '../../schemas/generated/types.ts'
 
-export interface Credits { text: string, warnings: string[], sections: CreditSection[] }
-export interface CreditSection { heading: string, lines: string[] }
+export type { Credits, CreditSection }
 
-export function buildCredits (file: ProjectFile, members: User[], strings: { team: string, thanks: string, noLicense: (what: string) => string }): Credits {
+export interface CreditStrings { team: string, thanks: string, noLicense: (what: string) => string, noTitle?: string, noFilmLicense?: string }
+
+export function buildCredits (file: ProjectFile, members: User[], strings: CreditStrings): Credits {
   const byIdent = new Map(members.map((u) => [u.ident, u]))
   const sections: CreditSection[] = []
   const credited = new Set<string>()
@@ -24,7 +25,9 @@ export function buildCredits (file: ProjectFile, members: User[], strings: { tea
     sections.push({ heading: strings.thanks, lines: external.map((e) => [e.description, e.license, e.origin].filter(Boolean).join(' — ')) })
     for (const e of external) if (!e.license?.trim()) warnings.push(strings.noLicense(e.description))
   }
+  if (!file.title?.trim() && strings.noTitle) warnings.push(strings.noTitle)
+  if (!file.license?.trim() && strings.noFilmLicense) warnings.push(strings.noFilmLicense)
   const blocks = sections.map((s) => `${s.heading}\n\n${s.lines.join('\n')}`)
   if (file.title) blocks.push([file.title, file.license].filter(Boolean).join('\n'))
-  return { text: blocks.join('\n\n\n') + '\n', warnings, sections }
+  return { title: file.title ?? '', license: file.license ?? '', text: blocks.join('\n\n\n') + '\n', warnings, sections }
 }

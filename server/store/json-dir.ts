@@ -2,7 +2,7 @@
 // it. A file that does not parse or does not match its schema is left out, with its reason kept
 // for the log and the API, and never overwritten. The reason never quotes the file: users/ holds
 // password hashes.
-import { readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs'
+import { existsSync, readdirSync, readFileSync, watch, type FSWatcher } from 'node:fs'
 import { join } from 'node:path'
 import { EventEmitter } from 'node:events'
 import { validator } from '../../schemas/validator.ts'
@@ -115,10 +115,24 @@ export class JsonDirectory<T extends { ident: string }> extends EventEmitter {
   }
 
   async create (item: T): Promise<T> {
+    return (await this.write(item, false))!
+  }
+
+  /** Like create, but leaves a file that exists already as it is (checked under its lock): undefined then. */
+  async createNew (item: T): Promise<T | undefined> {
+    return this.write(item, true)
+  }
+
+  private async write (item: T, onlyNew: boolean): Promise<T | undefined> {
     const problem = validator().check(this.schemaId, item)
     if (problem) throw new Error(`${item.ident}: ${problem}`)
     const file = join(this.dir, `${item.ident}.json`)
-    await withFileLock(file, () => writeJsonAtomic(file, item, this.options))
+    const written = await withFileLock(file, async () => {
+      if (onlyNew && existsSync(file)) return false
+      await writeJsonAtomic(file, item, this.options)
+      return true
+    })
+    if (!written) return undefined
     this.items.set(item.ident, item)
     this.version++
     this.emit('change')

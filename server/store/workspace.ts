@@ -28,6 +28,8 @@ export class Workspace extends EventEmitter {
   /** What every project's .blend files link, kept in the cache folder across restarts. */
   readonly linkCache: BlendLinkCache
   private readonly stores = new Map<string, ProjectStore>()
+  /** Each store's first walk, for callers that need a project they just made to be ready. */
+  private readonly started = new Map<string, Promise<void>>()
   private rescanTimer?: NodeJS.Timeout
   /** Stores made before startBackgroundWork() hold their background work until it is called. */
   private backgroundStarted = false
@@ -153,6 +155,7 @@ export class Workspace extends EventEmitter {
       const p = wanted.get(ident)
       if (!p || this.config.shares.resolve(p.directory) !== store.root) {
         this.stores.delete(ident)
+        this.started.delete(ident)
         this.problems.sync((problem) => problem.project === ident, [])
         await store.close()
       }
@@ -178,7 +181,9 @@ export class Workspace extends EventEmitter {
       store.index.on('swept', (file: string) => this.log({ project: p.ident, file: this.config.shares.toNamed(file) ?? file }, 'removed a temp file left by a write that never finished'))
       if (!this.backgroundStarted) store.holdBackgroundWork()
       this.stores.set(p.ident, store)
-      starting.push(store.start().then(() => this.syncStoreProblems(store)))
+      const started = store.start().then(() => this.syncStoreProblems(store))
+      this.started.set(p.ident, started)
+      starting.push(started)
     }
     await Promise.all(starting)
   }
@@ -187,6 +192,12 @@ export class Workspace extends EventEmitter {
     const p = this.projects.get(ident)
     if (!p) throw notFound('RFAM_NO_PROJECT', say('error:no-project', { project: ident }))
     return p
+  }
+
+  /** Resolves once the project's store has read its folder (at once for one long started). */
+  async projectReady (ident: string): Promise<void> {
+    if (!this.stores.has(ident)) await this.syncProjectStores()
+    await this.started.get(ident)
   }
 
   store (ident: string): ProjectStore {

@@ -3,6 +3,7 @@
 // the language and a log-out button.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
+import { keyed } from 'lit/directives/keyed.js'
 import { sharedStyles } from './styles/shared.ts'
 import { I18nController, i18n, t } from './controllers/i18n.ts'
 import { errorMessage } from './controllers/api-client.ts'
@@ -26,6 +27,10 @@ import './pages/credits-page.ts'
 import './pages/rendering-page.ts'
 import './pages/profile-page.ts'
 import './pages/not-found-page.ts'
+import './pages/new-project-page.ts'
+import './pages/add-people-page.ts'
+import './pages/pictures-page.ts'
+import './components/project-switcher.ts'
 
 interface Tab { route: RouteName, href: string, label: () => string }
 
@@ -40,7 +45,7 @@ const tabs: Tab[] = [
 ]
 
 /** The tab a page belongs to (an asset's page sits under Assets). */
-const tabOf: Partial<Record<RouteName, RouteName>> = { asset: 'assets', 'new-asset': 'assets' }
+const tabOf: Partial<Record<RouteName, RouteName>> = { asset: 'assets', 'new-asset': 'assets', 'new-project': 'project', 'add-people': 'project', pictures: 'project' }
 
 @customElement('rfam-app')
 export class AppShell extends LitElement {
@@ -181,6 +186,9 @@ export class AppShell extends LitElement {
       'new-asset': () => t('new:title'),
       asset: () => t('asset:title'),
       profile: () => t('profile:title'),
+      'new-project': () => t('newproject:title'),
+      'add-people': () => t('import:title'),
+      pictures: () => t('pictures:title'),
       'not-found': () => t('notfound:title'),
     }
     const route = this.router.route.name
@@ -199,6 +207,9 @@ export class AppShell extends LitElement {
       case 'shots': return html`<rfam-shots-page></rfam-shots-page>`
       case 'credits': return html`<rfam-credits-page></rfam-credits-page>`
       case 'rendering': return html`<rfam-rendering-page></rfam-rendering-page>`
+      case 'new-project': return html`<rfam-new-project-page></rfam-new-project-page>`
+      case 'add-people': return html`<rfam-add-people-page></rfam-add-people-page>`
+      case 'pictures': return html`<rfam-pictures-page></rfam-pictures-page>`
       case 'profile': return html`<rfam-profile-page .user=${route.param ?? appState.session?.user.ident ?? ''}></rfam-profile-page>`
       default: return html`<rfam-not-found-page></rfam-not-found-page>`
     }
@@ -215,6 +226,7 @@ export class AppShell extends LitElement {
           <img src=${session.project.picture} alt="" width="40" height="40">
           <span>${session.project.name}</span>
         </a>
+        <rfam-project-switcher></rfam-project-switcher>
         <span class="spacer"></span>
         <span class="live ${this.liveStatus}" role="status" title=${liveLabel}><span class="live-text">${liveLabel}</span></span>
         <rfam-language-switcher persist></rfam-language-switcher>
@@ -241,7 +253,7 @@ export class AppShell extends LitElement {
     return html`
       <a class="skip" href="#main" @click=${(e: Event) => { e.preventDefault(); this.renderRoot.querySelector<HTMLElement>('main')?.focus() }}>${t('header:skip')}</a>
       ${this.header()}
-      <main id="main" tabindex="-1">${this.page()}</main>
+      <main id="main" tabindex="-1">${keyed(appState.project, this.page())}</main>
       <footer>${t('footer:text')}</footer>
       <rfam-toast></rfam-toast>`
   }

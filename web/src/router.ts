@@ -5,7 +5,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
 
 export type RouteName =
   | 'home' | 'assets' | 'asset' | 'new-asset' | 'team' | 'project' | 'shots' | 'credits' | 'rendering'
-  | 'profile' | 'not-found'
+  | 'profile' | 'new-project' | 'add-people' | 'pictures' | 'not-found'
 
 export interface Route {
   name: RouteName
@@ -26,6 +26,9 @@ const simple: Record<string, RouteName> = {
   '/credits': 'credits',
   '/rendering': 'rendering',
   '/profile': 'profile',
+  '/projects/new': 'new-project',
+  '/people/import': 'add-people',
+  '/people/pictures': 'pictures',
 }
 
 function decodeSegments (rest: string): string | undefined {

@@ -9,6 +9,7 @@ const STAFF_ONLY: Partial<Record<keyof ProjectFileUpdate, string>> = {
   title: 'title',
   license: 'license',
   defaults: 'defaults',
+  frameRate: 'frame-rate',
   roles: 'roles',
   externalAssets: 'externals',
 }

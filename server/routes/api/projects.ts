@@ -76,6 +76,8 @@ export async function projectRoutes (app: FastifyInstance): Promise<void> {
         team: strings['credits:team'] ?? 'Team',
         thanks: strings['credits:thanks'] ?? 'With thanks to',
         noLicense: (what) => (strings['credits:no-license'] ?? '"{what}" has no licence yet.').replace('{what}', what),
+        noTitle: strings['credits:no-title'] ?? 'The film has no title yet. A teacher can give it one on the Project page.',
+        noFilmLicense: strings['credits:no-film-license'] ?? 'The film has no licence yet. A teacher can choose one on the Project page (for example CC BY 4.0).',
       })
       // A damaged project.json: the credits show what could be read, and say why the rest is missing.
       if (store.fileProblem) credits.warnings.unshift((strings['credits:damaged'] ?? 'project.json is damaged ({reason}), so these credits leave out what cannot be read. A teacher can fix or restore the file.').replace('{reason}', store.fileProblem))

@@ -46,6 +46,18 @@ export async function sessionRoutes (app: FastifyInstance): Promise<void> {
       }
     },
 
+    // The route is for members of :project (staff: any), checked before this runs.
+    switchProject: async (request) => {
+      const token = tokenOf(request) ?? ''
+      await sessions.moveTo(token, request.params.project)
+      const session = sessions.verify(token)
+      return {
+        user: publicUser(request.user!),
+        project: publicProject(workspace.project(request.params.project)),
+        ...(session ? { expires: new Date(session.expires).toISOString() } : {}),
+      }
+    },
+
     // Public, so that a log-in that has already ended can still clear its cookie.
     logOut: async (request, reply) => {
       const token = tokenOf(request)

@@ -22,6 +22,7 @@ export class CreditsPage extends LitElement {
     .roll h2:first-child { margin-top: 0; }
     .roll p { margin: 0 0 4px; font-size: 1.15rem; overflow-wrap: anywhere; }
     .roll .film { margin-top: 36px; font-size: 1.4rem; font-weight: 700; }
+    .roll .licence { font-size: 1rem; color: #c9c8ff; white-space: pre-line; }
     pre { white-space: pre-wrap; overflow-wrap: anywhere; font-family: var(--rfam-mono); background: var(--rfam-surface-2); padding: 12px; border-radius: 8px; }
     details { margin-top: 20px; }
     summary { cursor: pointer; font-weight: 600; min-height: var(--rfam-touch); display: flex; align-items: center; }
@@ -56,6 +57,8 @@ export class CreditsPage extends LitElement {
         <article class="card roll" aria-label=${t('credits:title')}>
           ${credits.sections.map((section) => html`<h2>${section.heading}</h2>${section.lines.map((line) => html`<p>${line}</p>`)}`)}
           ${credits.sections.length === 0 ? html`<p>${t('credits:empty')}</p>` : nothing}
+          ${credits.title ? html`<p class="film">${credits.title}</p>` : nothing}
+          ${credits.license ? html`<p class="licence">${credits.license}</p>` : nothing}
         </article>
         <details>
           <summary>${t('credits:plain')}</summary>

@@ -11,6 +11,7 @@ import '../components/inline-text.ts'
 import '../components/picture-upload.ts'
 import '../components/language-switcher.ts'
 import '../components/session-list.ts'
+import '../components/pin-card.ts'
 
 @customElement('rfam-profile-page')
 export class ProfilePage extends LitElement {
@@ -61,6 +62,12 @@ export class ProfilePage extends LitElement {
         ? html`<section class="card" aria-labelledby="sessions-heading">
         <h2 id="sessions-heading">${t('sessions:title')}</h2>
         <rfam-session-list .user=${person.ident} .name=${person.name}></rfam-session-list>
+      </section>`
+        : nothing}
+      ${me?.staff === true
+        ? html`<section class="card" aria-labelledby="pin-heading">
+        <h2 id="pin-heading">${t('pin:title')}</h2>
+        <rfam-pin-card .person=${person}></rfam-pin-card>
       </section>`
         : nothing}`
   }

@@ -21,6 +21,7 @@ import '../components/inline-select.ts'
 import '../components/inline-text.ts'
 import '../components/picture-upload.ts'
 import '../components/problem-list.ts'
+import { FRAME_RATES } from './new-project-page.ts'
 
 @customElement('rfam-project-page')
 export class ProjectPage extends LitElement {
@@ -293,6 +294,9 @@ export class ProjectPage extends LitElement {
     const outside = appState.users.filter((u) => !u.projects.includes(project)).sort((a, b) => a.name.localeCompare(b.name))
     return html`<section class="card" aria-labelledby="staff">
       <h2 id="staff">${t('project:staff')}</h2>
+      <p class="row"><a class="button" href="/people/import">${t('import:title')}</a>
+        <a class="button" href="/people/pictures">${t('pictures:title')}</a>
+        <a class="button" href="/projects/new">${t('newproject:title')}</a></p>
       <div class="team-picture">
         <img src=${appState.session!.project.picture} alt=${t('project:team-picture')}>
         <rfam-picture-upload label=${t('project:team-picture')} .upload=${this._uploadTeamPicture}></rfam-picture-upload>
@@ -323,6 +327,9 @@ export class ProjectPage extends LitElement {
           .save=${async (value: string) => { await this.field('defaults')(value); await appState.loadProjectData() }}></rfam-inline-select>
         <rfam-inline-text multiline label=${t('project:license')} .value=${file.license ?? ''} .save=${this.field('license')}></rfam-inline-text>
       </div>
+      <rfam-inline-select label=${t('project:frame-rate')} .value=${String(file.frameRate ?? '')}
+        .options=${[...(file.frameRate === undefined ? [{ value: '', label: t('project:not-set') }] : []), ...[...new Set([...FRAME_RATES, file.frameRate ?? 24])].map((fps) => ({ value: String(fps), label: t('project:fps', { fps }) }))]}
+        .save=${(value: string) => this.patch({ frameRate: Number(value) })}></rfam-inline-select>
     </section>`
   }
 
@@ -336,6 +343,7 @@ export class ProjectPage extends LitElement {
         <dt>${t('project:film-title')}</dt><dd>${shown(file.title)}</dd>
         <dt>${t('project:defaults')}</dt><dd>${shown(file.defaults ?? appState.defaults?.name)}</dd>
         <dt>${t('project:license')}</dt><dd>${shown(file.license)}</dd>
+        <dt>${t('project:frame-rate')}</dt><dd>${file.frameRate ? t('project:fps', { fps: file.frameRate }) : t('project:not-set')}</dd>
       </dl>
       ${this.staffHint()}
     </section>`

@@ -111,6 +111,12 @@ class AppState extends ChangeNotifier {
     await this.loadSession()
   }
 
+  /** Moves the log-in to another project (no log-out) and loads that project's people and settings set. */
+  async switchProject (project: string): Promise<void> {
+    this.session = await api.switchProject({ project })
+    await this.loadProjectData()
+  }
+
   async logout (): Promise<void> {
     await api.logOut()
     this.session = null

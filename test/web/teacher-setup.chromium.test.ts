@@ -1,0 +1,141 @@
+// A teacher sets up a class in the web UI alone, in a real browser: a new project, the class from a
+// CSV file (one bad line shown in the dry run), everyone's pictures from a .zip (with a preview of
+// whose each is), switching projects without logging out, and a PIN reset that the student then
+// logs in with. The clicks of each step are counted (a choice in a list and a file chooser count as
+// one click each; typing does not), and any page error fails the test.
+import t from 'tap'
+import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
+import sharp from 'sharp'
+import type { Locator } from 'playwright-core'
+import type { ProjectFile, User } from '../../schemas/generated/types.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { makeZip } from '../helpers/zip-file.ts'
+import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
+
+if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
+
+const png = (colour: string) => sharp({ create: { width: 200, height: 160, channels: 3, background: colour } }).png().toBuffer()
+
+t.test('new project → people from CSV → pictures from a .zip → switch project → reset a PIN and log in with it', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  const browser = await launchBrowser(t)
+  const { page, errors } = await loggedInPage(browser, server, 'teacher')
+  const user = (ident: string) => readJson<User>(join(server.config.usersDir, `${ident}.json`))
+  const clicks: Record<string, number> = {}
+  let step = ''
+  const count = () => { clicks[step] = (clicks[step] ?? 0) + 1 }
+  const click = async (target: Locator) => { count(); await target.click() }
+  const choose = async (target: Locator, value: string) => { count(); await target.selectOption(value) }
+  const files = async (target: Locator, content: Parameters<Locator['setInputFiles']>[0]) => { count(); await target.setInputFiles(content) }
+
+  step = 'new project'
+  await page.goto('/')
+  await page.getByRole('heading', { name: 'Hi Teacher!' }).waitFor()
+  await choose(page.getByLabel('Switch project'), 'new project')
+  await page.getByRole('heading', { name: 'New project', level: 1 }).waitFor()
+  await page.getByLabel('Team name').fill('Red Team')
+  t.equal(await page.getByLabel('Short name').inputValue(), 'red-team', 'the short name follows the team name')
+  await page.getByLabel('Title').fill('The Lost Sock')
+  await choose(page.getByLabel('Frame rate'), '25')
+  await click(page.getByLabel('Mia Chen'))
+  await click(page.getByRole('button', { name: 'Make the project' }))
+  await page.getByRole('heading', { name: 'Add people', level: 1 }).waitFor()
+  await page.locator('header').getByText('Red Team').first().waitFor()
+  t.match(readJson<ProjectFile>(join(server.projectDir('red-team'), 'project.json')), { title: 'The Lost Sock', frameRate: 25 }, 'project.json holds the film')
+  t.ok(user('mia').projects.includes('red-team'), 'Mia is in it')
+
+  step = 'people from CSV'
+  const csv = 'name,username,pin\nKim Park,kim,4711\nOla Nowak,ola,\nBad Line,Bad Name,\n'
+  await files(page.getByLabel('Class list (CSV file)'), { name: 'class.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) })
+  const table = page.getByRole('region', { name: 'What happens to each line' })
+  await table.waitFor()
+  t.match(await table.getByRole('status').textContent(), /To add or change: 2\. Lines with a problem: 1\./)
+  const bad = table.getByRole('row').filter({ hasText: 'Not added' })
+  t.match(await bad.textContent(), /4[\s\S]*not allowed: use lower-case letters/, 'the bad line is shown with its number and the reason')
+  t.throws(() => user('kim'), 'the dry run wrote nothing')
+  if (process.env.RFAM_SCREENSHOTS) await page.screenshot({ path: join(process.env.RFAM_SCREENSHOTS, 'people-check.png'), fullPage: true })
+  await click(page.getByRole('button', { name: 'Add them now (2)' }))
+  await page.getByRole('link', { name: /Next: everyone's pictures/ }).waitFor()
+  t.match(user('kim'), { name: 'Kim Park', projects: ['red-team'] })
+  t.ok(user('ola'), 'Ola is added too')
+  await click(page.getByRole('link', { name: /Next: everyone's pictures/ }))
+
+  step = 'pictures from a .zip'
+  await page.getByRole('heading', { name: "Everyone's pictures", level: 1 }).waitFor()
+  const zip = makeZip([
+    { name: 'photos/Kim Park.jpg', data: await sharp(await png('#e76f51')).jpeg().toBuffer() },
+    { name: 'photos/ola.png', data: await png('#2a9d8f') },
+    { name: 'photos/mia_chen.png', data: await png('#264653') },
+    { name: 'photos/stranger.png', data: await png('#000000') },
+  ])
+  await files(page.getByLabel('Pictures, or a .zip of them'), { name: 'class.zip', mimeType: 'application/zip', buffer: zip })
+  const preview = page.getByRole('region', { name: 'Whose picture is which' })
+  await preview.waitFor()
+  t.equal(await preview.getByRole('img', { name: /How the picture of/ }).count(), 3, 'a preview of each matched picture')
+  t.match(await preview.getByRole('row').filter({ hasText: 'Kim Park.jpg' }).textContent(), /For Kim Park/)
+  t.match(await preview.getByRole('row').filter({ hasText: 'stranger.png' }).textContent(), /Nobody in this project is called "stranger"/)
+  t.notOk(user('kim').image, 'nothing saved yet')
+  if (process.env.RFAM_SCREENSHOTS) await page.screenshot({ path: join(process.env.RFAM_SCREENSHOTS, 'pictures-preview.png'), fullPage: true })
+  await click(page.getByRole('button', { name: 'Save these pictures (3)' }))
+  await preview.getByText('Saved: 3. Left out: 1.').waitFor()
+  for (const ident of ['kim', 'ola', 'mia']) t.match(user(ident).image, new RegExp(`^data::pictures/users/${ident}\\.`), `${ident}'s picture is stored`)
+
+  step = 'switch project'
+  const switcher = page.getByLabel('Switch project')
+  await choose(switcher, 'demo')
+  await page.locator('header').getByText('The Cake Heist').first().waitFor()
+  await click(page.getByRole('link', { name: 'Team', exact: true }))
+  await page.getByRole('heading', { name: 'Alex Rivera' }).waitFor()
+  t.pass('the demo team shows, without logging out')
+  await choose(switcher, 'red-team')
+  await page.getByRole('heading', { name: 'Kim Park' }).waitFor()
+  t.pass('and back in Red Team, the Team page shows its people')
+
+  step = 'reset a PIN and log in with it'
+  await click(page.getByRole('link', { name: 'Kim Park' }))
+  await page.getByRole('heading', { name: 'PIN', level: 2 }).waitFor()
+  await click(page.getByRole('button', { name: 'Give a new PIN' }))
+  const shown = page.locator('rfam-pin-card .pin')
+  await shown.waitFor()
+  const pin = (await shown.textContent())!.trim()
+  t.match(pin, /^\d{6}$/, 'the new PIN is shown once')
+  t.notMatch(readFileSync(join(server.config.usersDir, 'kim.json'), 'utf8'), new RegExp(pin), 'only its hash is kept')
+  await click(page.getByRole('button', { name: 'Log out', exact: true }))
+  await click(page.getByRole('button', { name: 'Red Team' }))
+  await click(page.getByRole('button', { name: 'Kim Park' }))
+  await page.getByLabel('Password or PIN for Kim Park').fill(pin)
+  await click(page.getByRole('button', { name: 'Log in' }))
+  // The page asked for stays: Kim's own profile, now hers.
+  await page.getByRole('heading', { name: 'Your profile' }).waitFor()
+  t.equal(await page.locator('header .user-name').textContent(), 'Kim Park', 'Kim logs in with the new PIN')
+  t.match(await page.locator('header').textContent(), /Red Team/)
+
+  await page.goto('/credits')
+  const roll = page.getByRole('article', { name: 'Credits' })
+  await roll.getByText('The Lost Sock').waitFor()
+  t.pass('the Credits page shows the film\'s title')
+  t.match(await page.getByRole('region', { name: /Not final yet/ }).textContent(), /no licence yet/, 'and asks for its licence')
+
+  const total = Object.values(clicks).reduce((a, b) => a + b, 0)
+  t.comment(`clicks: ${Object.entries(clicks).map(([s, n]) => `${s} ${n}`).join(', ')}; ${total} in all`)
+  t.same(clicks, { 'new project': 4, 'people from CSV': 3, 'pictures from a .zip': 2, 'switch project': 3, 'reset a PIN and log in with it': 6 }, 'the clicks of each step')
+  // Picking Kim's face asks the server, which answers that a PIN is needed (401): that one is expected.
+  t.same(errors.filter((e) => !/status of 401/.test(e)), [], 'no page errors')
+})
+
+t.test('students see none of it: no New project link, no PIN buttons, the set-up pages say to ask the teacher', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  const browser = await launchBrowser(t)
+  const { page, errors } = await loggedInPage(browser, server, 'alex')
+  await page.goto('/profile/mia')
+  await page.getByRole('heading', { name: 'Mia Chen' }).waitFor()
+  t.equal(await page.getByRole('button', { name: /PIN/ }).count(), 0)
+  t.equal(await page.getByLabel('Switch project').count(), 0, 'one project: no switcher')
+  for (const path of ['/projects/new', '/people/import', '/people/pictures']) {
+    await page.goto(path)
+    await page.getByText('Only staff can set up projects and people. Ask your teacher.').waitFor()
+  }
+  t.pass('each set-up page says who can use it')
+  t.same(errors, [], 'no page errors')
+})
