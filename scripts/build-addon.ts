@@ -112,17 +112,27 @@ export interface BuildOptions {
   contractFrom?: string
 }
 
-export function buildAddon (options: BuildOptions = {}): BuiltAddon {
-  const outFile = options.outFile ?? defaultZip
-  if (!options.contractFrom) copyAddonSchemas()
+/**
+ * The zip's bytes, with the add-on's files (schemas/ from `contractFrom` when given) and `extra`
+ * files added to the package (the server adds the address it was downloaded from).
+ */
+export function addonArchive (contractFrom?: string, extra: Record<string, Buffer> = {}): { archive: Buffer, version: string, files: string[] } {
   const version = addonVersion()
-  const contract = options.contractFrom
+  const contract = contractFrom
   const files = [
     ...addonFiles().filter((f) => !contract || !f.startsWith('schemas/')),
     ...(contract ? contractFiles(contract).map((f) => `schemas/${f}`) : []),
+    ...Object.keys(extra),
   ].sort()
   const source = (f: string) => contract && f.startsWith('schemas/') ? join(contract, f.slice('schemas/'.length)) : join(addonDir, f)
-  const archive = zip(files.map((f) => ({ name: `${PACKAGE}/${f}`, data: readFileSync(source(f)) })))
+  const archive = zip(files.map((f) => ({ name: `${PACKAGE}/${f}`, data: extra[f] ?? readFileSync(source(f)) })))
+  return { archive, version, files }
+}
+
+export function buildAddon (options: BuildOptions = {}): BuiltAddon {
+  const outFile = options.outFile ?? defaultZip
+  if (!options.contractFrom) copyAddonSchemas()
+  const { archive, version, files } = addonArchive(options.contractFrom)
   mkdirSync(dirname(outFile), { recursive: true })
   writeFileSync(outFile, archive)
   return { file: outFile, version, files, bytes: archive.length }

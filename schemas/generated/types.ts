@@ -110,12 +110,15 @@ export type FrameSamples = {
 export type JobAction = 'pause' | 'resume' | 'cancel' | 'requeue'
 
 export interface AllSchemas {
+  AddonStatus?: AddonStatus
   AssetCreate?: AssetCreate
   AssetList?: AssetList
   AssetSummary?: AssetSummary
   AssetUpdate?: AssetUpdate
   AssetView?: AssetView
   Checkpoint?: Checkpoint
+  ConnectCode?: ConnectCode
+  ConnectRequest?: ConnectRequest
   Credits?: Credits
   DefaultsSetView?: DefaultsSetView
   ApiError?: ApiError
@@ -177,6 +180,26 @@ export interface AllSchemas {
   SessionRecord?: SessionRecord
   State?: State
   User?: User
+}
+/**
+ * GET /api/addon: what the page "Use RFAM in Blender" needs to know.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-addon-status".
+ */
+export interface AddonStatus {
+  /**
+   * The caller has a log-in of the Blender add-on that has not ended.
+   */
+  connected: boolean
+  /**
+   * The server's address the add-on uses (the zip and the codes carry it).
+   */
+  server: string
+  /**
+   * The add-on's version (RFAM's).
+   */
+  version: string
 }
 /**
  * POST /api/projects/:project/assets: a new asset, its file copied from its type's template (or, with register, an existing file).
@@ -428,6 +451,39 @@ export interface Checkpoint {
    * The copy's path inside the project: old/<name>.<timestamp>.<ext> beside the file.
    */
   checkpoint: string
+}
+/**
+ * POST /api/addon/codes: a code the Blender add-on takes once, within minutes, to log in as the person who made it, to their project.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-connect-code".
+ */
+export interface ConnectCode {
+  /**
+   * Eight characters in two groups, without the look-alikes 0, O, 1, I and L. The add-on also takes it in lower case, without the dash or with spaces.
+   */
+  code: string
+  expires: Timestamp
+  /**
+   * How long it works from now (for a countdown that does not depend on the computer's clock).
+   */
+  seconds: number
+  /**
+   * The server's address the add-on uses: `publicUrl`, or the address the browser reached the server at.
+   */
+  server: string
+}
+/**
+ * POST /api/addon/connect: the Blender add-on logs in with a connect code.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-connect".
+ */
+export interface ConnectRequest {
+  /**
+   * The code as typed: case, spaces and dashes do not matter.
+   */
+  code: string
 }
 /**
  * GET /api/projects/:project/credits?format=json: the credits roll made from the film's roles, members and external assets, as text and as sections, with the warnings to fix first (missing licences; a damaged project.json).
@@ -2281,12 +2337,15 @@ export interface Common {}
 
 /** Schema $id by generated type name, for typo-safe $ref strings. */
 export const schemaIds = {
+  AddonStatus: 'api-addon-status.schema.json',
   AssetCreate: 'api-asset-create.schema.json',
   AssetList: 'api-asset-list.schema.json',
   AssetSummary: 'api-asset-summary.schema.json',
   AssetUpdate: 'api-asset-update.schema.json',
   AssetView: 'api-asset-view.schema.json',
   Checkpoint: 'api-checkpoint.schema.json',
+  ConnectCode: 'api-connect-code.schema.json',
+  ConnectRequest: 'api-connect.schema.json',
   Credits: 'api-credits.schema.json',
   DefaultsSetView: 'api-defaults-set.schema.json',
   ApiError: 'api-error.schema.json',
