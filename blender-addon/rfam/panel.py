@@ -50,12 +50,32 @@ def draw_login(layout, context, in_preferences=False):
         return
     if p.token:
         row = layout.row(align=True)
-        row.label(text="%s · %s" % (p.logged_in_as or p.user, p.project), icon='USER')
+        # Names, as the server gave them: "Mia Chen · The Cake Heist".
+        row.label(text="%s · %s" % (p.logged_in_as or p.user, p.project_name or p.project), icon='USER')
         row.operator("rfam.refresh", text="", icon='FILE_REFRESH')
         row.operator("rfam.logout", text="", icon='UNLINKED')
         if in_preferences:
             layout.prop(p, "server_url")
     else:
+        draw_connect(layout, context, p)
+    if cache.version_warning:
+        wrapped(layout.box(), context, cache.version_warning, 'ERROR')
+    if cache.message:
+        wrapped(layout, context, cache.message, LEVEL_ICONS.get(cache.message_level, 'INFO'))
+
+
+def draw_connect(layout, context, p):
+    """Not logged in: the connect code from the website (one field, one button); by name is folded away."""
+    col = layout.column()
+    wrapped(col, context, "Get a connect code on RFAM's website (your profile, \"Use RFAM in Blender\") "
+            "and type it here.", 'INFO')
+    col.prop(p, "connect_code")
+    row = col.row()
+    row.enabled = "login" not in cache.busy
+    row.operator("rfam.connect", icon='LINKED')
+    wrapped(col, context, "Server: %s" % p.server_url)
+    layout.prop(p, "by_name", icon='TRIA_DOWN' if p.by_name else 'TRIA_RIGHT', emboss=False)
+    if p.by_name:
         col = layout.column()
         col.prop(p, "server_url")
         col.prop(p, "project")
@@ -64,10 +84,6 @@ def draw_login(layout, context, in_preferences=False):
         row = col.row()
         row.enabled = "login" not in cache.busy
         row.operator("rfam.login", icon='LINKED')
-    if cache.version_warning:
-        wrapped(layout.box(), context, cache.version_warning, 'ERROR')
-    if cache.message:
-        wrapped(layout, context, cache.message, LEVEL_ICONS.get(cache.message_level, 'INFO'))
 
 
 class VIEW3D_PT_rfam(bpy.types.Panel):

@@ -8,26 +8,33 @@ preferences.prefs().
 """
 
 import bpy
-from bpy.props import StringProperty
+from bpy.props import BoolProperty, StringProperty
 
 from . import panel
-from .preferences import addon_id
+from .preferences import addon_id, shipped_server
 
 
 class RFAM_AddonPreferences(bpy.types.AddonPreferences):
     bl_idname = addon_id()
 
     server_url: StringProperty(
-        name="Server", default="http://localhost:8080",
+        name="Server", default=shipped_server() or "http://localhost:8080",
         description="Address of the RFAM server, as your teacher or admin gave it "
                     "(for example http://192.168.1.10:8080)")
     project: StringProperty(name="Project", description="Short name of your team's project, for example 'demo'")
     user: StringProperty(name="User", description="Your short user name, for example 'alex'")
+    connect_code: StringProperty(
+        name="Connect code",
+        description="The code from RFAM's website (your profile, \"Use RFAM in Blender\"), for example K7PM-Q2XD")
+    by_name: BoolProperty(
+        name="Log in by name instead", description="Type the server, project and user name yourself (for staff)")
     secret: StringProperty(
         name="Password or PIN", subtype='PASSWORD',
         description="Only needed when your account has one; used to log in and then forgotten")
     token: StringProperty(name="Session", subtype='PASSWORD', description="Log-in session given by the server")
     logged_in_as: StringProperty(name="Logged in as", description="Name of the logged-in person, as the server said")
+    project_name: StringProperty(name="Project title",
+                                 description="Title of the project logged in to, as the server said")
     expires: StringProperty(name="Expires", description="When the log-in session ends")
 
     def draw(self, context):
