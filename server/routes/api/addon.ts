@@ -16,11 +16,16 @@ export async function addonRoutes (app: FastifyInstance): Promise<void> {
   const served = new ServedAddon()
 
   registerRoutes(app, {
-    getAddonStatus: async (request) => ({
-      connected: sessions.forUser(request.user!.ident).some((s) => s.record.client === ADDON_CLIENT),
-      server: addressSeen(request, config.publicUrl),
-      version: served.version,
-    }),
+    getAddonStatus: async (request) => {
+      const addons = sessions.forUser(request.user!.ident).filter((s) => s.record.client === ADDON_CLIENT)
+      const newest = Math.max(...addons.map((s) => s.created))
+      return {
+        connected: addons.length > 0,
+        ...(addons.length > 0 ? { lastConnected: new Date(newest).toISOString() } : {}),
+        server: addressSeen(request, config.publicUrl),
+        version: served.version,
+      }
+    },
 
     downloadAddon: async (request, reply) => {
       const zip = served.zipFor(addressSeen(request, config.publicUrl))

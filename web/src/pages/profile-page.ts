@@ -11,6 +11,7 @@ import '../components/inline-text.ts'
 import '../components/picture-upload.ts'
 import '../components/language-switcher.ts'
 import '../components/session-list.ts'
+import '../components/addon-setup.ts'
 
 @customElement('rfam-profile-page')
 export class ProfilePage extends LitElement {
@@ -62,7 +63,8 @@ export class ProfilePage extends LitElement {
         <h2 id="sessions-heading">${t('sessions:title')}</h2>
         <rfam-session-list .user=${person.ident} .name=${person.name}></rfam-session-list>
       </section>`
-        : nothing}`
+        : nothing}
+      ${mine ? html`<rfam-addon-setup></rfam-addon-setup>` : nothing}`
   }
 }
 
