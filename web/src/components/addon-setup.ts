@@ -28,7 +28,8 @@ export class AddonSetup extends LitElement {
     .number { display: inline-grid; place-items: center; width: 1.8em; height: 1.8em; border-radius: 50%; background: var(--rfam-accent); color: var(--rfam-on-accent); font-weight: 700; margin-right: 6px; }
     h3 { display: flex; align-items: center; margin: 0; }
     li p { margin: 0; overflow-wrap: anywhere; }
-    img { width: 100%; height: auto; border-radius: var(--rfam-radius-small); border: 1px solid var(--rfam-border); background: #393939; }
+    li > a { display: block; }
+    img { display: block; width: 100%; height: auto; border-radius: var(--rfam-radius-small); border: 1px solid var(--rfam-border); background: #393939; }
     .code-box { margin-top: 4px; }
     .code { font-family: var(--rfam-mono); font-size: 2rem; font-weight: 700; letter-spacing: 0.12em; overflow-wrap: anywhere; }
     .ok { color: var(--rfam-ok); font-weight: 700; }
@@ -104,7 +105,7 @@ export class AddonSetup extends LitElement {
   private step (n: number, title: string, text: string, picture: string, alt: string, extra: unknown = nothing) {
     return html`<li>
       <h3><span class="number" aria-hidden="true">${n}</span>${title}</h3>
-      <img src=${picture} alt=${alt} width="687" height="420" loading="lazy">
+      <a href=${picture} target="_blank" rel="noopener"><img src=${picture} alt=${alt} width="687" height="420" loading="lazy"></a>
       <p>${text}</p>
       ${extra}
     </li>`
