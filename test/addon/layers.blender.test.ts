@@ -130,7 +130,7 @@ t.test('the add-on enables and disables twice, leaving nothing behind', { skip: 
     panels: ['VIEW3D_PT_rfam', 'VIEW3D_PT_rfam_asset', 'VIEW3D_PT_rfam_render'],
     windowManagerField: true,
     handlers: ['rfam.asset_ops', 'rfam.asset_ops'],
-    operators: ['cancel_render', 'copy_log', 'login', 'logout', 'preflight', 'refresh', 'register_asset', 'submit_render', 'update_asset'],
+    operators: ['cancel_render', 'connect', 'copy_log', 'login', 'logout', 'preflight', 'refresh', 'register_asset', 'submit_render', 'update_asset'],
     callbacks: ['after login', 'on job finished'],
   }
   const off = { enabled: false, preferences: [], panels: [], windowManagerField: false, handlers: [], operators: [], callbacks: [] }
