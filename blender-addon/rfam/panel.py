@@ -11,7 +11,7 @@ import textwrap
 
 import bpy
 
-from . import render, render_stats
+from . import login_picker, render, render_stats
 from .asset_ops import can_edit
 from .preferences import prefs
 from .state import cache, edited_fields, priority_name, state_name, type_info, ui, user_name
@@ -77,12 +77,19 @@ def draw_connect(layout, context, p):
     layout.prop(p, "by_name", icon='TRIA_DOWN' if p.by_name else 'TRIA_RIGHT', emboss=False)
     if p.by_name:
         col = layout.column()
-        col.prop(p, "server_url")
-        col.prop(p, "project")
-        col.prop(p, "user")
+        row = col.row(align=True)
+        row.prop(p, "server_url")
+        row.operator("rfam.find_people", text="", icon='FILE_REFRESH')
+        if login_picker.offered() is not None:
+            # By their names, as on the website's log-in page: "The Cake Heist", "Mia Chen".
+            pick = login_picker.picker(context)
+            col.prop(pick, "project")
+            col.prop(pick, "person")
+        else:
+            wrapped(col, context, "Press the arrows next to the server to list its projects and people.")
         col.prop(p, "secret")
         row = col.row()
-        row.enabled = "login" not in cache.busy
+        row.enabled = "login" not in cache.busy and bool(p.project and p.user)
         row.operator("rfam.login", icon='LINKED')
 
 

@@ -10,8 +10,13 @@ preferences.prefs().
 import bpy
 from bpy.props import BoolProperty, StringProperty
 
-from . import panel
+from . import login_picker, panel
 from .preferences import addon_id, shipped_server
+
+
+def _by_name_opened(self, _context):
+    if self.by_name:
+        login_picker.fetch()       # what the server offers, to pick from at once
 
 
 class RFAM_AddonPreferences(bpy.types.AddonPreferences):
@@ -27,7 +32,8 @@ class RFAM_AddonPreferences(bpy.types.AddonPreferences):
         name="Connect code",
         description="The code from RFAM's website (your profile, \"Use RFAM in Blender\"), for example K7PM-Q2XD")
     by_name: BoolProperty(
-        name="Log in by name instead", description="Type the server, project and user name yourself (for staff)")
+        name="Log in by name instead", update=_by_name_opened,
+        description="Pick the server's project and yourself by name, without a connect code (for staff)")
     secret: StringProperty(
         name="Password or PIN", subtype='PASSWORD',
         description="Only needed when your account has one; used to log in and then forgotten")

@@ -6,8 +6,9 @@ run by test/addon/connect.blender.test.ts:
 
 The JSON names: zip (the add-on as GET /api/addon/zip served it), server (the server's URL, which
 nobody types here: the zip knows it), code and secondCode (made through POST /api/addon/codes by two
-logged-in people), name, secondName and projectTitle (what the panel must show), owner (the open
-file's asset's owner's display name) and deadServer (an address where nothing answers). Prints 'RFAM_RESULT <json>'
+logged-in people), name, secondName and projectTitle (what the panel must show), project and user
+(the first person's short names, picked by name in test_08), owner (the open file's asset's owner's
+display name) and deadServer (an address where nothing answers). Prints 'RFAM_RESULT <json>'
 lines for the tap side, and a last line 'N passed, N failed, N skipped'.
 """
 
@@ -133,6 +134,31 @@ class ConnectTest(unittest.TestCase):
         settle()
         self.assertIn("That code does not work", cache().message)
         self.assertEqual(prefs().token, token, "a refused code changes nothing")
+
+    def test_08_by_name_the_project_and_the_person_are_picked_by_their_names(self):
+        bpy.ops.rfam.logout()
+        settle()
+        p = prefs()
+        p.project, p.user = "", ""
+        p.by_name = True                      # asks the server what its log-in page would offer
+        settle()
+        picker = rfam.login_picker
+        self.assertEqual([name for _, name, _ in picker.project_choices()], ["Pick your project", ARGS["projectTitle"]])
+        layout = drawn(rfam.panel.draw_login)
+        self.assertEqual(layout.props(), ["connect_code", "by_name", "server_url", "project", "person", "secret"])
+        self.assertFalse(layout.operators()["rfam.login"][3], "Log in waits for a project and a person")
+        picker.picker().project = ARGS["project"]
+        names = [name for _, name, _ in picker.person_choices()]
+        self.assertIn(ARGS["secondName"], names)
+        self.assertIn(ARGS["name"], names)
+        picker.picker().person = ARGS["user"]
+        self.assertEqual((p.project, p.user), (ARGS["project"], ARGS["user"]), "the short names, picked by name")
+        bpy.ops.rfam.login()
+        settle()
+        self.assertTrue(p.token, cache().message)
+        self.assertEqual(drawn(rfam.panel.draw_login).log[0][1], "%s · %s" % (ARGS["name"], ARGS["projectTitle"]))
+        p.by_name = False
+        result("byNameToken", p.token)
 
 
 def main():

@@ -66,6 +66,8 @@ t.test('the add-on from the page connects with a code and shows names', { skip: 
     code: code.code,
     name: 'Mia Chen',
     projectTitle: 'The Cake Heist',
+    project: 'demo',
+    user: 'mia',
     owner: 'Mia Chen',
     secondCode: zoesCode.code,
     secondName: 'Zoë Haddad',
@@ -82,10 +84,11 @@ t.test('the add-on from the page connects with a code and shows names', { skip: 
   t.equal(found.panel, 'Mia Chen · The Cake Heist', 'the panel\'s first line, as drawn')
 
   const bearer = async (token: string) => (await fetch(`${s.url}/api/session`, { headers: { authorization: `Bearer ${token}` } })).status
-  t.equal(await bearer(found.token!), 401, 'logging out in Blender ended Mia\'s add-on log-in')
-  t.equal(await bearer(found.secondToken!), 200, 'Zoë\'s is the add-on\'s log-in now')
-  const sessions = (await zoe.api('GET', '/api/users/zoe/sessions')).body.sessions as Array<{ client: string }>
-  t.ok(sessions.some((x) => x.client === 'Blender add-on'), 'listed with her log-ins on her profile')
-  t.equal((await zoe.api('GET', '/api/addon')).body.connected, true, 'Home knows Zoë is connected')
-  t.equal((await mia.api('GET', '/api/addon')).body.connected, false, 'and that Mia is not any more')
+  t.equal(await bearer(found.token!), 401, 'logging out in Blender ended Mia\'s first add-on log-in')
+  t.equal(await bearer(found.secondToken!), 401, 'and Zoë\'s')
+  t.equal(await bearer(found.byNameToken!), 200, 'the log-in by name is the add-on\'s now')
+  const sessions = (await mia.api('GET', '/api/users/mia/sessions')).body.sessions as Array<{ client: string }>
+  t.same(sessions.map((x) => x.client).sort(), ['Blender add-on', 'Chrome on Linux'], 'listed with her log-ins on her profile')
+  t.equal((await mia.api('GET', '/api/addon')).body.connected, true, 'Home knows Mia is connected')
+  t.equal((await zoe.api('GET', '/api/addon')).body.connected, false, 'and that Zoë is not any more')
 })
