@@ -120,7 +120,7 @@ export function addonArchive (contractFrom?: string, extra: Record<string, Buffe
   const version = addonVersion()
   const contract = contractFrom
   const files = [
-    ...addonFiles().filter((f) => !contract || !f.startsWith('schemas/')),
+    ...addonFiles().filter((f) => (!contract || !f.startsWith('schemas/')) && !(f in extra)),
     ...(contract ? contractFiles(contract).map((f) => `schemas/${f}`) : []),
     ...Object.keys(extra),
   ].sort()

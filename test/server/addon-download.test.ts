@@ -5,7 +5,7 @@ import t from 'tap'
 import { spawnSync } from 'node:child_process'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addonFiles } from '../../scripts/build-addon.ts'
+import { addonFiles, addonVersion } from '../../scripts/build-addon.ts'
 import { contractFiles } from '../../scripts/copy-addon-schemas.ts'
 import { schemaDir } from '../../schemas/load.ts'
 import { startTestServer } from '../helpers/server.ts'
@@ -52,7 +52,7 @@ t.test('the zip: every add-on file, this server\'s contract and the address the 
     t.equal(bad.json().code, 'RFAM_BAD_HOST')
   }
   const status = (await s.app.inject({ url: '/api/addon', headers: { cookie, host: '192.168.1.10:8080' } })).json()
-  t.same(status, { connected: false, server: 'http://192.168.1.10:8080', version: '0.1.0' })
+  t.same(status, { connected: false, server: 'http://192.168.1.10:8080', version: addonVersion() })
 })
 
 t.test('with publicUrl set, the zip and the codes carry it, whatever address the browser used', async (t) => {

@@ -61,7 +61,9 @@ t.test('a code: made on the web, taken once by the add-on, which gets a log-in o
   const list = (await mia.api('GET', '/api/users/mia/sessions')).body
   t.equal(list.sessions.length, 2)
   t.match(list.sessions.find((x: { current: boolean }) => !x.current), { client: 'Blender add-on', project: 'demo' }, 'the add-on is listed with her log-ins')
-  t.equal((await mia.api('GET', '/api/addon')).body.connected, true, 'and the page knows she is connected')
+  const status = (await mia.api('GET', '/api/addon')).body
+  t.equal(status.connected, true, 'and the page knows she is connected')
+  t.ok(Date.parse(status.lastConnected) >= Date.parse(made.body.expires) - 600_000, 'since the code was made (the page waits for that)')
 })
 
 t.test('codes are typed loosely; a new one replaces the last; nobody logged out can make one', async (t) => {
