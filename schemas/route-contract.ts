@@ -79,7 +79,7 @@ export function contractProblems (areas: RouteArea[], schemas: SchemaDocument[])
         if ((media === 'json' || media === 'events') && !reply.schema) say(`a ${media} reply needs its schema`)
         if (reply.serialize && media !== 'json') say('only a json reply can be serialized by its schema')
         if (reply.jsonWhen && (media !== 'text' || !reply.schema)) say('jsonWhen is for a text reply that also comes as JSON (with its schema)')
-        if (media === 'image' && reply.schema) say('an image has no schema')
+        if ((media === 'image' || media === 'file') && reply.schema) say(`${media === 'image' ? 'an image' : 'a file'} has no schema`)
         for (const name of Object.keys(reply.jsonWhen ?? {})) if (!r.query?.properties[name]) say(`jsonWhen names ${name}, which the query does not have`)
       }
     }

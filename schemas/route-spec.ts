@@ -3,7 +3,7 @@
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
 export type RouteAccess = 'public' | 'user' | 'member' | 'staff' | 'farm'
 export interface SchemaRef { $ref: string }
-export type Media = 'json' | 'text' | 'image' | 'events'
+export type Media = 'json' | 'text' | 'image' | 'events' | 'file'
 
 export interface RouteReply {
   status?: 200 | 201

@@ -4,28 +4,16 @@
 // blender-addon/rfam/schemas/, which ships inside the add-on and is committed. Stale files there are
 // removed, so the copy is always exactly the source. Run with `npm run addon:schemas`; a test fails
 // when the copy differs.
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { schemaDir } from '../schemas/load.ts'
 import { addonLanguagesDir, copyAddonLanguages } from './copy-addon-languages.ts'
+import { contractFiles } from '../server/addon/addon-archive.ts'
+
+export { contractFiles }
 
 export const addonSchemaDir = join(schemaDir, '..', 'blender-addon', 'rfam', 'schemas')
-
-/** Folders copied, relative to schemas/, with the files each holds. */
-const copied: { folder: string, wanted: (name: string) => boolean }[] = [
-  { folder: '.', wanted: (name) => name.endsWith('.schema.json') },
-  { folder: 'fixtures', wanted: (name) => name.endsWith('.json') },
-  { folder: 'routes', wanted: (name) => name.endsWith('.routes.json') }, // for the contract's fingerprint
-]
-
-const listed = (dir: string, wanted: (name: string) => boolean) =>
-  existsSync(dir) ? readdirSync(dir, { withFileTypes: true }).filter((e) => e.isFile() && wanted(e.name)).map((e) => e.name).sort() : []
-
-/** Paths (relative to a schemas folder) of every file the copy holds, in `root` (schemas/ or the add-on's copy). */
-export function contractFiles (root: string): string[] {
-  return copied.flatMap(({ folder, wanted }) => listed(join(root, folder), wanted).map((name) => join(folder, name)))
-}
 
 /** Makes blender-addon/rfam/schemas an exact copy; returns what it wrote and what it removed. */
 export function copyAddonSchemas (from = schemaDir, to = addonSchemaDir): { written: string[], removed: string[] } {

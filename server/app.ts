@@ -11,6 +11,7 @@ import type { LoadedConfig } from './config/load-config.ts'
 import { repoRoot } from './config/load-config.ts'
 import { SessionStore } from './auth/session-store.ts'
 import { LoginGuard } from './auth/login-guard.ts'
+import { ConnectCodes } from './auth/connect-codes.ts'
 import { authPlugin } from './auth/auth-plugin.ts'
 import { securityHeaders } from './security-headers.ts'
 import { tightenSecretFiles } from './config/secret-files.ts'
@@ -30,6 +31,7 @@ import { nodeProtocolRoutes } from './routes/api/farm-protocol.ts'
 import { prenodeRoutes } from './routes/api/farm-prenode.ts'
 import { jobRoutes } from './routes/api/jobs.ts'
 import { nodeRoutes } from './routes/api/nodes.ts'
+import { addonRoutes } from './routes/api/addon.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
 import { farmDepsFromApp } from './farm/farm-deps.ts'
 import type { Clock } from './farm/clock.ts'
@@ -66,7 +68,9 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await sessions.load()
   // A removed user file or a changed password ends log-ins at once, whoever changed the file.
   workspace.users.on('change', () => { void sessions.sweep() })
-  app.decorate('rfam', { config, workspace, sessions, logins: new LoginGuard(config.loginThrottle, now) })
+  app.decorate('rfam', {
+    config, workspace, sessions, logins: new LoginGuard(config.loginThrottle, now), connectCodes: new ConnectCodes(config.loginThrottle, now),
+  })
   app.addHook('onClose', async () => { await sessions.close(); await workspace.close() })
   // Every API route Fastify knows is in the route contract and every contract route has a handler,
   // or the server does not start (checked once every route, a test's own included, is in place).
@@ -90,6 +94,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(versionRoutes)
   await app.register(fileRoutes)
   await app.register(problemRoutes)
+  await app.register(addonRoutes)
   await app.register(farmPlugin, options.farmClock ? { deps: { ...farmDepsFromApp(app), clock: options.farmClock } } : {})
   await app.register(nodeProtocolRoutes)
   await app.register(prenodeRoutes)

@@ -3,6 +3,7 @@ import type { User } from '../schemas/generated/types.ts'
 import type { LoadedConfig } from './config/load-config.ts'
 import type { SessionStore } from './auth/session-store.ts'
 import type { LoginGuard } from './auth/login-guard.ts'
+import type { ConnectCodes } from './auth/connect-codes.ts'
 import type { Workspace } from './store/workspace.ts'
 import type { Access, RouteEntry } from './auth/access.ts'
 import type { Farm } from './farm/farm.ts'
@@ -14,6 +15,8 @@ export interface Rfam {
   sessions: SessionStore
   /** Password and PIN checks: the wait after wrong tries, a few checks at a time. */
   logins: LoginGuard
+  /** Codes the Blender add-on logs in with (memory only). */
+  connectCodes: ConnectCodes
 }
 
 declare module 'fastify' {

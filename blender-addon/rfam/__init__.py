@@ -8,7 +8,7 @@ extension, so every import here is relative and the add-on's id comes from __pac
 The modules form layers, and each imports only from its own layer or the ones below
 (docs/addon.md, "Layers"; blender-addon/tests/layers.py checks it):
   1 base      schema_lite, validate, client, location, outside_paths, render_stats, state, preferences
-  2 features  session, preflight, render, asset_ops
+  2 features  session, connect, login_picker, preflight, render, asset_ops
   3 ui        panel, preferences_ui
   4 entry     this file
 """
@@ -26,10 +26,11 @@ bl_info = {
 
 import bpy  # noqa: E402
 
-from . import asset_ops, client, panel, preferences, preferences_ui, preflight, render, session, state  # noqa: E402
+from . import (asset_ops, client, connect, login_picker, panel, preferences, preferences_ui, preflight,  # noqa: E402
+               render, session, state)
 
 # Registration order: the layers from the bottom, so what others refer to comes first.
-_modules = (state, session, preflight, render, asset_ops, panel, preferences_ui)
+_modules = (state, session, connect, login_picker, preflight, render, asset_ops, panel, preferences_ui)
 
 
 def register():

@@ -328,3 +328,29 @@ def pause_all_nodes(body):
                 body=body,
                 body_schema="api-node-update.schema.json",
                 reply_schema="api-farm-nodes.schema.json")
+
+
+def get_addon_status():
+    """Whether the caller's Blender add-on is connected, and the address the add-on uses. GET /api/addon"""
+    return Call("GET", "/api/addon", reply_schema="api-addon-status.schema.json")
+
+
+def download_addon():
+    """The Blender add-on as a zip to install, built for this server: it holds the server's contract and its
+    address. GET /api/addon/zip"""
+    return Call("GET", "/api/addon/zip", raw=True)
+
+
+def create_connect_code():
+    """A connect code for the add-on: it logs the add-on in as the caller, to the caller's project, once, within 10
+    minutes. POST /api/addon/codes"""
+    return Call("POST", "/api/addon/codes", reply_schema="api-connect-code.schema.json")
+
+
+def connect_addon(body):
+    """The add-on logs in with a connect code: a log-in of its own, as the person who made the code, to their
+    project. POST /api/addon/connect"""
+    return Call("POST", "/api/addon/connect",
+                body=body,
+                body_schema="api-connect.schema.json",
+                reply_schema="api-session.schema.json")

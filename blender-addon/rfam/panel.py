@@ -11,7 +11,7 @@ import textwrap
 
 import bpy
 
-from . import render, render_stats
+from . import login_picker, render, render_stats
 from .asset_ops import can_edit
 from .preferences import prefs
 from .state import cache, edited_fields, priority_name, state_name, type_info, type_name, ui, user_name
@@ -53,24 +53,46 @@ def draw_login(layout, context, in_preferences=False):
         return
     if p.token:
         row = layout.row(align=True)
-        row.label(text="%s · %s" % (p.logged_in_as or p.user, p.project), icon='USER')
+        # Names, as the server gave them: "Mia Chen · The Cake Heist".
+        row.label(text="%s · %s" % (p.logged_in_as or p.user, p.project_name or p.project), icon='USER')
         row.operator("rfam.refresh", text="", icon='FILE_REFRESH')
         row.operator("rfam.logout", text="", icon='UNLINKED')
         if in_preferences:
             layout.prop(p, "server_url", text=tr("addon:server"))
     else:
-        col = layout.column()
-        col.prop(p, "server_url", text=tr("addon:server"))
-        col.prop(p, "project", text=tr("addon:project"))
-        col.prop(p, "user", text=tr("login:user-name"))
-        col.prop(p, "secret", text=tr("addon:secret"))
-        row = col.row()
-        row.enabled = "login" not in cache.busy
-        row.operator("rfam.login", icon='LINKED', text=tr("login:button"))
+        draw_connect(layout, context, p)
     if cache.version_warning:
         wrapped(layout.box(), context, cache.version_warning, 'ERROR')
     if cache.message:
         wrapped(layout, context, cache.message, LEVEL_ICONS.get(cache.message_level, 'INFO'))
+
+
+def draw_connect(layout, context, p):
+    """Not logged in: the connect code from the website (one field, one button); by name is folded away."""
+    col = layout.column()
+    wrapped(col, context, tr("addon:connect-hint"), 'INFO')
+    col.prop(p, "connect_code", text=tr("addon:connect-code"))
+    row = col.row()
+    row.enabled = "login" not in cache.busy
+    row.operator("rfam.connect", icon='LINKED', text=tr("addon:connect"))
+    wrapped(col, context, tr("addon:server-is", server=p.server_url))
+    layout.prop(p, "by_name", text=tr("addon:by-name"), icon='TRIA_DOWN' if p.by_name else 'TRIA_RIGHT', emboss=False)
+    if p.by_name:
+        col = layout.column()
+        row = col.row(align=True)
+        row.prop(p, "server_url", text=tr("addon:server"))
+        row.operator("rfam.find_people", text="", icon='FILE_REFRESH')
+        if login_picker.offered() is not None:
+            # By their names, as on the website's log-in page: "The Cake Heist", "Mia Chen".
+            pick = login_picker.picker(context)
+            col.prop(pick, "project", text=tr("addon:project"))
+            col.prop(pick, "person", text=tr("addon:person"))
+        else:
+            wrapped(col, context, tr("addon:find-people-hint"))
+        col.prop(p, "secret", text=tr("addon:secret"))
+        row = col.row()
+        row.enabled = "login" not in cache.busy and bool(p.project and p.user)
+        row.operator("rfam.login", icon='LINKED', text=tr("login:button"))
 
 
 class _RfamTab:

@@ -5,7 +5,23 @@ The preferences themselves (the fields and how they are drawn) are preferences_u
 this module only finds them, so every layer may read them without importing the UI.
 """
 
+import json
+import os
+
 import bpy
+
+# Written into the zip by the server it was downloaded from (GET /api/addon/zip): the address to use.
+ADDRESS_FILE = os.path.join(os.path.dirname(os.path.abspath(__file__)), "server_address.json")
+
+
+def shipped_server():
+    """The server address this copy of the add-on was downloaded from, or '' (a zip from npm run addon:build)."""
+    try:
+        with open(ADDRESS_FILE, encoding="utf-8") as f:
+            server = json.load(f).get("server", "")
+    except (OSError, ValueError, AttributeError):
+        return ""
+    return server if isinstance(server, str) and server.startswith(("http://", "https://")) else ""
 
 
 def addon_id():

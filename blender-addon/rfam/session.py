@@ -66,6 +66,7 @@ def forget_login():
     if p:
         p.token = ""
         p.logged_in_as = ""
+        p.project_name = ""
         p.expires = ""
     cache.session = None
     cache.users = {}
@@ -101,6 +102,8 @@ def _got_session(reply):
         if p:
             # Each use renews the log-in on the server (the token stays the same): the end moves on.
             p.expires = reply.data.get("expires", "")
+            p.logged_in_as = reply.data["user"]["name"]       # names change; the panel shows the latest
+            p.project_name = reply.data["project"]["name"]
         redraw()
 
 
@@ -167,16 +170,25 @@ class RFAM_OT_login(bpy.types.Operator):
 
 def _logged_in(reply):
     cache.busy.discard("login")
-    p = prefs()
     if not reply.ok:
         say(reply.error.text(), 'ERROR')
         return
+    took_login(reply)
+
+
+def took_login(reply):
+    """Keeps the log-in the server gave (a Session and its token, from a log-in or a connect code)."""
+    p = prefs()
     token = reply.headers.get(client.TOKEN_HEADER, "")
     if not token:
         say("The server accepted the log-in but sent no session token: it is older than this add-on.", 'ERROR')
         return
     p.token = token
+    # Who and where, as the server says: a connect code names them, and the panel shows their names.
+    p.user = reply.data["user"]["ident"]
+    p.project = reply.data["project"]["ident"]
     p.logged_in_as = reply.data["user"]["name"]
+    p.project_name = reply.data["project"]["name"]
     p.expires = reply.data.get("expires", "")
     cache.session = reply.data
     words.use(reply.data["user"].get("language", ""))   # from now on the panel speaks the person's language

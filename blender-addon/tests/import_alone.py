@@ -53,6 +53,7 @@ def known():
                               if addon is not None and hasattr(addon.preferences, k)),
         "panels": types_now,
         "windowManagerField": hasattr(bpy.types.WindowManager, "rfam"),
+        "pickerField": hasattr(bpy.types.WindowManager, "rfam_login"),
         "handlers": handlers,
         "operators": sorted(dir(bpy.ops.rfam)),
         "callbacks": [name for name, module, field in (("after login", session, "_after_login"),

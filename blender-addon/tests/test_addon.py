@@ -136,8 +136,15 @@ class AddonTest(unittest.TestCase):
         self.assertEqual(cache().file_status, 'logged_out')
         self.assertEqual(cache().location.path, "props/cake.blend", "found the project folder by its project.json")
         layout = drawn(rfam.panel.draw_login)
-        self.assertEqual(layout.props(), ["server_url", "project", "user", "secret"])
+        self.assertEqual(layout.props(), ["connect_code", "by_name"], "a connect code first (test_connect.py)")
+        prefs().server_url = ARGS["server"]
+        prefs().by_name = True               # asks the server for its projects and people
+        settle()
+        layout = drawn(rfam.panel.draw_login)
+        self.assertEqual(layout.props(), ["connect_code", "by_name", "server_url", "project", "person", "secret"],
+                         "project and person picked by name (test_connect.py logs in so)")
         self.assertIn("rfam.login", layout.operators())
+        prefs().by_name = False
         self.assertIn("Log in to see this file's asset.", drawn(rfam.panel.draw_asset).texts())
 
     def test_03_a_dead_server_gives_a_clear_message(self):

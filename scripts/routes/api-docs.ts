@@ -19,6 +19,7 @@ function replyText (route: ContractRoute, schemas: SchemaDocument[]): string {
   switch (reply.media ?? 'json') {
     case 'json': return `${status}${named}`
     case 'image': return `${status}a picture`
+    case 'file': return `${status}a file to download`
     case 'events': return `server-sent events, each \`change\` holding ${named}`
     case 'text': {
       const json = reply.jsonWhen ? ` (\`?${Object.entries(reply.jsonWhen).map(([k, v]) => `${k}=${v}`).join('&')}\`: ${named})` : ''

@@ -41,7 +41,7 @@ function pyFunction (route: ContractRoute): string | undefined {
   const options = [
     ...(route.body ? ['body=body', `body_schema="${schemaFile(route.body.$ref)}"`] : []),
     ...(schemaFile(reply?.schema?.$ref) && (media === 'json' || reply?.jsonWhen) ? [`reply_schema="${schemaFile(reply!.schema!.$ref)}"`] : []),
-    ...(media === 'image' || (media === 'text' && !reply?.jsonWhen) ? ['raw=True'] : []),
+    ...(media === 'image' || media === 'file' || (media === 'text' && !reply?.jsonWhen) ? ['raw=True'] : []),
   ]
   const doc = wrap(`${route.summary} ${route.method} ${route.path}`, '    ')
   doc[0] = `    """${doc[0]!.trimStart()}`

@@ -18,10 +18,13 @@ const SYSTEMS: Array<[RegExp, string]> = [
   [/\bLinux\b|\bX11\b/, 'Linux'],
 ]
 
+/** What the Blender add-on's log-ins are called (its User-Agent starts with rfam-blender-addon). */
+export const ADDON_CLIENT = 'Blender add-on'
+
 export function clientName (userAgent: string | undefined): string {
   const ua = (userAgent ?? '').trim()
   if (ua === '') return 'Unknown program'
-  if (ua.startsWith('rfam-blender-addon')) return 'Blender add-on'
+  if (ua.startsWith('rfam-blender-addon')) return ADDON_CLIENT
   const browser = BROWSERS.find(([re]) => re.test(ua))?.[1]
   const system = SYSTEMS.find(([re]) => re.test(ua))?.[1]
   if (browser) return system ? `${browser} on ${system}` : browser

@@ -135,6 +135,14 @@ export class SessionStore {
     return true
   }
 
+  /** The log-in with this id while it is valid, not renewed by asking (a connect code asks for the log-in that made it). */
+  byId (id: string): ValidSession | null {
+    const session = this.sessions.get(id)
+    if (!session) return null
+    const user = this.check(session, this.settings.now())
+    return typeof user === 'string' ? null : { id, user, project: session.record.project, expires: this.expires(session) }
+  }
+
   /** Ends the log-in of a token (logging out); false when there was none. */
   async end (token: string): Promise<boolean> {
     const id = sessionId(token)

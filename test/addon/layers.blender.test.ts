@@ -130,10 +130,11 @@ t.test('the add-on enables and disables twice, leaving nothing behind', { skip: 
     preferences: ['project', 'server_url', 'token', 'user'],
     panels: ['VIEW3D_PT_rfam', 'VIEW3D_PT_rfam_asset', 'VIEW3D_PT_rfam_render'],
     windowManagerField: true,
+    pickerField: true,
     handlers: ['rfam.asset_ops', 'rfam.asset_ops'],
-    operators: ['cancel_render', 'copy_log', 'login', 'logout', 'preflight', 'refresh', 'register_asset', 'submit_render', 'update_asset'],
+    operators: ['cancel_render', 'connect', 'copy_log', 'find_people', 'login', 'logout', 'preflight', 'refresh', 'register_asset', 'submit_render', 'update_asset'],
     callbacks: ['after login', 'on job finished'],
   }
-  const off = { enabled: false, preferences: [], panels: [], windowManagerField: false, handlers: [], operators: [], callbacks: [] }
+  const off = { enabled: false, preferences: [], panels: [], windowManagerField: false, pickerField: false, handlers: [], operators: [], callbacks: [] }
   t.same(steps, { enabled: on, disabled: off, enabledAgain: on, disabledAgain: off })
 })

@@ -61,4 +61,8 @@ export const urls = {
   listNodes: () => '/api/farm/nodes',
   pauseNode: (p: { name: string }) => `/api/farm/nodes/${seg(p.name)}`,
   pauseAllNodes: () => '/api/farm/nodes/pause-all',
+  getAddonStatus: () => '/api/addon',
+  downloadAddon: () => '/api/addon/zip',
+  createConnectCode: () => '/api/addon/codes',
+  connectAddon: () => '/api/addon/connect',
 }

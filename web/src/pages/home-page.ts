@@ -22,6 +22,7 @@ import '../components/inline-text.ts'
 import '../components/priority-select.ts'
 import '../components/render-stats.ts'
 import '../components/asset-table.ts'
+import '../components/addon-setup.ts'
 
 @customElement('rfam-home-page')
 export class HomePage extends LitElement {
@@ -137,7 +138,8 @@ export class HomePage extends LitElement {
             </div>
           </div>`)}
         </div>`
-        : nothing}`
+        : nothing}
+      <rfam-addon-setup until-connected></rfam-addon-setup>`
   }
 }
 

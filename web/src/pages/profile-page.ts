@@ -12,6 +12,7 @@ import '../components/picture-upload.ts'
 import '../components/language-switcher.ts'
 import '../components/session-list.ts'
 import '../components/pin-card.ts'
+import '../components/addon-setup.ts'
 
 @customElement('rfam-profile-page')
 export class ProfilePage extends LitElement {
@@ -69,7 +70,8 @@ export class ProfilePage extends LitElement {
         <h2 id="pin-heading">${t('pin:title')}</h2>
         <rfam-pin-card .person=${person}></rfam-pin-card>
       </section>`
-        : nothing}`
+        : nothing}
+      ${mine ? html`<rfam-addon-setup></rfam-addon-setup>` : nothing}`
   }
 }
 
