@@ -92,6 +92,7 @@ def on_file_saved(_dummy=None):
     # A first save (or a save-as) may put the file into a project folder, or into another one.
     if bpy.data.filepath != cache.filepath:
         cache.reset_file()
+        ui().new_name = ""             # the name typed was for the file before: suggest this one's
         refresh()
     elif cache.preflight is not None:
         preflight.check(bpy.context)

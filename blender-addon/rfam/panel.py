@@ -53,10 +53,12 @@ def draw_login(layout, context, in_preferences=False):
         return
     if p.token:
         row = layout.row(align=True)
-        # Names, as the server gave them: "Mia Chen · The Cake Heist".
-        row.label(text="%s · %s" % (p.logged_in_as or p.user, p.project_name or p.project), icon='USER')
+        # Names, as the server gave them: "Mia Chen", then "The Cake Heist" on a line of its own (side
+        # by side they were cut off at the sidebar's default width).
+        row.label(text=p.logged_in_as or p.user, icon='USER')
         row.operator("rfam.refresh", text="", icon='FILE_REFRESH')
         row.operator("rfam.logout", text="", icon='UNLINKED')
+        wrapped(layout, context, p.project_name or p.project, 'FILE_FOLDER')
         if in_preferences:
             layout.prop(p, "server_url", text=tr("addon:server"))
     else:

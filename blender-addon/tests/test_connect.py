@@ -105,14 +105,15 @@ class ConnectTest(unittest.TestCase):
         self.assertTrue(p.token, cache().message)
         self.assertEqual(p.connect_code, "", "the field is emptied: a code works once")
         self.assertEqual((p.logged_in_as, p.project_name), (ARGS["name"], ARGS["projectTitle"]))
-        label = drawn(rfam.panel.draw_login).log[0][1]      # the first line: who and where
-        self.assertEqual(label, "%s · %s" % (ARGS["name"], ARGS["projectTitle"]), "names, not 'mia · demo'")
+        login = drawn(rfam.panel.draw_login)
+        self.assertEqual(login.log[0][1], ARGS["name"], "who, by name: not 'mia'")
+        self.assertIn(ARGS["projectTitle"], login.texts(), "where, by name: not 'demo'")
         self.assertIn("Logged in as %s, project %s." % (ARGS["name"], ARGS["projectTitle"]), cache().message)
         self.assertEqual(cache().file_status, 'asset', cache().file_error)
         asset = drawn(rfam.panel.draw_asset).texts()
         self.assertIn("Owner %s" % ARGS["owner"], asset, "people by their names")
         result("token", p.token)
-        result("panel", label)
+        result("panel", login.texts())
 
     def test_06_a_code_pasted_with_an_address_goes_there(self):
         bpy.ops.rfam.logout()
@@ -156,7 +157,9 @@ class ConnectTest(unittest.TestCase):
         bpy.ops.rfam.login()
         settle()
         self.assertTrue(p.token, cache().message)
-        self.assertEqual(drawn(rfam.panel.draw_login).log[0][1], "%s · %s" % (ARGS["name"], ARGS["projectTitle"]))
+        login = drawn(rfam.panel.draw_login)
+        self.assertEqual(login.log[0][1], ARGS["name"])
+        self.assertIn(ARGS["projectTitle"], login.texts())
         p.by_name = False
         result("byNameToken", p.token)
 

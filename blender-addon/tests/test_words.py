@@ -206,6 +206,12 @@ class WordsTest(unittest.TestCase):
         rfam.asset_ops.on_file_loaded()
         self.assertEqual(rfam.words.current(), "en", "Blender speaks English here, and nobody is logged in")
         texts = drawn(rfam.panel.draw_login)
+        self.assertIn(EN["addon:connect-code"], texts, "the connect code first, in words")
+        self.assertIn(EN["addon:connect"], texts)
+        p = bpy.context.preferences.addons["rfam"].preferences
+        p.by_name = True               # folded out: log in by name
+        texts = drawn(rfam.panel.draw_login)
+        p.by_name = False
         self.assertIn(EN["login:button"], texts)
         self.assertIn(EN["addon:server"], texts)
 

@@ -37,7 +37,7 @@ t.test('no camera, denoising nodes lack, a missing library: warned before sendin
   t.notOk(ntsc.warnings.some((w: { code: string }) => w.code === 'denoise-unsupported'), 'EEVEE does not denoise: nothing to say')
 
   const linked = await settings('linked/shot.blend')
-  t.match(only(linked.warnings, 'missing-library'), [{ code: 'missing-library', path: '//lib/chair.blend', message: /The linked library \/\/lib\/chair\.blend is missing: what it holds will not be in the picture/ }])
+  t.match(only(linked.warnings, 'missing-library'), [{ code: 'missing-library', path: 'linked/lib/chair.blend', message: /The linked library linked\/lib\/chair\.blend is missing: what it holds will not be in the picture/ }])
   const job = await post({ file: 'linked/shot.blend', frameStart: 1, frameEnd: 1 })
-  t.match(only(job.warnings, 'missing-library'), [{ path: '//lib/chair.blend' }], 'the job keeps it')
+  t.match(only(job.warnings, 'missing-library'), [{ path: 'linked/lib/chair.blend' }], 'the job keeps it, named inside the project as nodes name it')
 })

@@ -105,7 +105,7 @@ t.test('rendering: cancel asks first, the bar shows only frames done, nodes say 
   t.ok(inside, 'nothing in the node card reaches out of it')
   t.equal(await nodeCard.locator('.state').textContent(), 'Rendering')
 
-  await node.write(run, [4, 5, 6], 'shot_020_heist')
+  await node.write(run, [4, 5, 6], 'shots/shot_020_heist')
   await card.getByText('3 of 47 frames done').waitFor()
   const width = await card.locator('.bar').evaluate((bar) => bar.getBoundingClientRect().width)
   t.ok(Math.abs(await filled() - width * 3 / 47) < 1.5, 'three frames done fill 3/47 of the bar')
@@ -115,7 +115,7 @@ t.test('rendering: cancel asks first, the bar shows only frames done, nodes say 
   t.match(await ask.textContent(), /3 of 47 frames are done: they stay in the renders folder\. The other 44 frames will not be rendered\./)
   await ask.getByRole('button', { name: 'Yes, cancel it' }).click()
   await card.locator('.status.cancelled').waitFor()
-  t.equal(await card.locator('.message').first().textContent(), 'Cancelled by Leo Novak.')
+  t.equal(await card.locator('.message:not(.settings)').first().textContent(), 'Cancelled by Leo Novak.')
   await node.done(run).catch(() => undefined) // the node hears of the cancel; its run ends
   await nodeCard.locator('.state', { hasText: 'Waiting for work' }).waitFor()
   t.equal(await nodeCard.locator('.runs').count(), 0, 'once its run ends the node says it waits, without a reload')

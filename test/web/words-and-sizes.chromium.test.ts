@@ -51,7 +51,7 @@ async function busyFarm (server: TestServer): Promise<void> {
   await callAs(server, 'teacher', 'PATCH', `/api/projects/demo/jobs/${paused.id}`, { action: 'pause' })
   const run = ((await node('work', { node: 'pc-lab-1', session, free: 1, running: [], wait: false })).runs as Array<{ job: string, tasks: string[], frames: number[] }>)[0]!
   if (run.job !== rendering.id) throw new Error('the rendering job was not handed out')
-  const renders = join(server.projectDir(), 'renders', 'shot_020_heist')
+  const renders = join(server.projectDir(), 'renders', 'shots', 'shot_020_heist')
   mkdirSync(renders, { recursive: true })
   writeFileSync(join(renders, '0004.png'), 'PNG')
   await node('report', { node: 'pc-lab-1', session, job: run.job, tasks: run.tasks, frames: [{ frame: 4, seconds: 12.5, memoryMB: 300, file: '0004.png' }] })
