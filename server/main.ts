@@ -1,6 +1,6 @@
 // Starts RFAM: loads and checks the configuration, creates the demo on first start, serves the
-// API and the web UI, and prints the address to open: at a terminal in words, otherwise as a log
-// line with a `url` field (common/log.ts decides which, as for every other line).
+// API and the web UI, and prints the address to open: at a terminal one block in words
+// (start-banner.ts), otherwise a log line with a `url` field (common/log.ts decides which).
 import { loadConfig } from './config/load-config.ts'
 import { ConfigError } from '../common/read-json-file.ts'
 import { seedDemoIfEmpty } from './demo/seed-demo.ts'
@@ -10,6 +10,7 @@ import { blenderInstalled, startLocalNode, stopLocalNode } from './local-node-pr
 import { LOCAL_NODE_FILE } from './farm/local-node.ts'
 import type { ChildProcess } from 'node:child_process'
 import { createLogger, logFormat } from '../common/log.ts'
+import { startBanner, type LocalNodeState } from './start-banner.ts'
 
 async function main (): Promise<void> {
   const config = loadConfig()
@@ -30,24 +31,21 @@ async function main (): Promise<void> {
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = config.publicUrl ?? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}/`
-  let nodeNote = ''
-  let local: 'running' | 'no blender' | undefined
+  let local: LocalNodeState = 'off'
   if (config.localNode) {
     if (blenderInstalled()) {
       localNode = await startLocalNode(join(config.secretsDir, LOCAL_NODE_FILE), app.log)
-      nodeNote = localNode ? '\nA render node runs on this machine (Blender found).' : ''
-      if (localNode) local = 'running'
+      local = localNode ? 'running' : 'failed'
     } else {
-      nodeNote = '\nBlender is not installed, so no render node runs here (apt-get install blender, then restart).'
       local = 'no blender'
     }
   }
-  // Whatever the log level: this is the line a person (or a test, by its url) waits for.
-  if (logFormat() === 'pretty') console.log(`\nRFAM is running: open ${url}${seeded ? '\n(demo project created: log in as any demo user; staff user "teacher" has PIN 1234)' : ''}${nodeNote}\n`)
+  // Whatever the log level: this is what a person (or a test, by its url) waits for.
+  if (logFormat() === 'pretty') console.log(startBanner({ url, demo: config.demo, seeded, localNode: local, logLevel: config.logLevel }))
   else {
     // Through the server's own stream (lines stay whole and in order), at info whatever the level.
     const log = config.logLevel === 'silent' ? createLogger({ name: 'server', format: 'json' }) : app.log.child({}, { level: 'info' })
-    log.info({ url, ...(seeded ? { demo: 'created' } : {}), ...(local ? { localNode: local } : {}) }, 'RFAM is running')
+    log.info({ url, ...(seeded ? { demo: 'created' } : {}), localNode: local }, 'RFAM is running')
   }
 }
 

@@ -2591,7 +2591,7 @@ export interface ServerConfig {
    */
   maxUploadBytes?: number
   /**
-   * How much the server logs (pino levels). Each line is one JSON object, or a readable line when the output is a terminal (RFAM_LOG_FORMAT=json or pretty decides otherwise); docs/deployment.md, Logs.
+   * How much the server logs (pino levels). Each line is one JSON object, or a readable line when the output is a terminal (RFAM_LOG_FORMAT=json or pretty decides otherwise); docs/deployment.md, Logs. Not set: info, or at a terminal warn, so that after the block `npm start` prints (where to open RFAM, how to log in, whether a render node runs) only problems follow.
    */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /**

@@ -5,6 +5,7 @@ import { dirname, join, resolve } from 'node:path'
 import type { ServerConfig } from '../../schemas/generated/types.ts'
 import { Shares } from '../../common/named-paths.ts'
 import { ConfigError, readJsonFile } from '../../common/read-json-file.ts'
+import { logFormat } from '../../common/log.ts'
 
 export const repoRoot = resolve(import.meta.dirname, '..', '..')
 export const defaultConfigFile = resolve(repoRoot, 'config', 'server.json')
@@ -80,7 +81,8 @@ export function loadConfig (file = process.env.RFAM_CONFIG ?? defaultConfigFile)
     loginThrottle: raw.loginThrottle as LoginThrottleSettings,
     trustProxy: raw.trustProxy!,
     maxUploadBytes: raw.maxUploadBytes!,
-    logLevel: raw.logLevel!,
+    // At a terminal, a person reads the start block; the journal gets every event.
+    logLevel: raw.logLevel ?? (logFormat() === 'pretty' ? 'warn' : 'info'),
     farm: raw.farmSettings as FarmSettings,
   }
   for (const dir of [config.usersDir, config.projectsDir, config.farmDir, ...roots.values()]) mkdirSync(dir, { recursive: true })

@@ -35,7 +35,7 @@ export const SERVER_LAYERS: Array<{ name: string, parts: string[] }> = [
   { name: 'store', parts: ['store/'] },
   { name: 'services', parts: ['addon/', 'auth/', 'people/', 'pictures/', 'credits/', 'farm/'] },
   { name: 'routes', parts: ['routes/'] },
-  { name: 'app', parts: ['app.ts', 'server.ts', 'main.ts', 'types.ts', 'demo/', 'security-headers.ts', 'lazy-schema-compilers.ts', 'local-node-process.ts'] },
+  { name: 'app', parts: ['app.ts', 'server.ts', 'main.ts', 'start-banner.ts', 'types.ts', 'demo/', 'security-headers.ts', 'lazy-schema-compilers.ts', 'local-node-process.ts'] },
 ]
 
 /** Folders whose code builds no API path by hand. */

@@ -37,9 +37,10 @@ function parseUnit (text: string, file: string): Unit {
 const one = (unit: Unit, section: string, key: string) => unit.get(section)?.get(key)?.at(-1)
 
 // The server runs as the bundle `npm run build` makes (what `npm start` runs); the node from its sources.
+// Both on Node.js 24 LTS: scripts/lts-node.sh execs node (fetched into tools/node-lts/ on an older machine).
 const entries = [
-  ['rfam-server.service', /^\/\S*node dist\/server\.mjs$/, 'scripts/build-server.mjs'],
-  ['rfam-node.service', /^\/\S*node --import tsx node\/main\.ts /, 'node/main.ts'],
+  ['rfam-server.service', /^\/bin\/bash scripts\/lts-node\.sh node dist\/server\.mjs$/, 'scripts/build-server.mjs'],
+  ['rfam-node.service', /^\/bin\/bash scripts\/lts-node\.sh node --import tsx node\/main\.ts /, 'node/main.ts'],
 ] as const
 
 t.test('the server unit runs what npm run build makes and npm start runs', async (t) => {
@@ -60,7 +61,8 @@ for (const [file, command, source] of entries) {
     t.match(one(unit, 'Service', 'WorkingDirectory'), /^\//, 'an absolute working directory')
     t.ok(unit.get('Service')!.get('Environment')!.some((e) => /^RFAM_CONFIG=\/\S+\.json$/.test(e)), 'Environment=RFAM_CONFIG=<file>')
     const exec = one(unit, 'Service', 'ExecStart')!
-    t.match(exec, command, 'node itself, no npm wrapper, so signals reach RFAM')
+    t.match(exec, command, 'node itself (lts-node.sh execs it), no npm wrapper, so signals reach RFAM')
+    t.ok(existsSync(join(repoRoot, 'scripts', 'lts-node.sh')), 'scripts/lts-node.sh exists')
     t.ok(existsSync(join(repoRoot, source)), `${source} exists`)
     if (file === 'rfam-node.service') t.match(exec, /--config \$\{RFAM_CONFIG\}$/, 'the node is given its config file')
     t.equal(one(unit, 'Service', 'Restart'), 'on-failure')
@@ -78,9 +80,8 @@ const hasSystemd = spawnSync('systemd-analyze', ['--version']).status === 0
 t.test('systemd-analyze verify accepts both units without a warning', { skip: hasSystemd ? false : 'systemd-analyze is not installed (the INI checks above still ran)' }, async (t) => {
   const dir = testFolder(t, 'units')
   const files = ['rfam-server.service', 'rfam-node.service'].map((name) => {
-    // Point ExecStart at this machine's node, wherever it is installed.
     const file = join(dir, name)
-    writeFileSync(file, deploy(name).replace(/^ExecStart=\/usr\/bin\/node /m, `ExecStart=${process.execPath} `))
+    writeFileSync(file, deploy(name))
     return file
   })
   const res = spawnSync('systemd-analyze', ['verify', ...files], { encoding: 'utf8' })

@@ -3,7 +3,7 @@
 // its log lines (here a damaged user file) are words and key=value fields; a prenode's too.
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { serverBundle } from '../helpers/server-process.ts'
@@ -45,6 +45,24 @@ t.test('npm start at a terminal: the address in words, log lines readable', { sk
   const out = server.output()
   t.match(out, /^\[\d\d:\d\d:\d\d\.\d{3}\] WARN \(server\): damaged file kind=user file=users\/broken\.json .*reason=/m, 'a damaged file, in words and fields')
   t.notMatch(out, /^\{"level"/m, 'no JSON line')
+  await server.stop()
+})
+
+t.test('npm start at a terminal, logLevel not set: one block (address, log-in, render node, stop), then only problems', { skip: noScript }, async (t) => {
+  const dir = testFolder(t, 'server')
+  const file = writeTestConfig(dir, { demo: true })
+  const config = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>
+  delete config.logLevel // as config/server.json ships
+  writeFileSync(file, JSON.stringify(config))
+  const server = inTerminal(t, `"${process.execPath}" "${await serverBundle()}"`, { RFAM_CONFIG: file })
+  await until('the block', () => /Stop: .*\n/.test(server.output()), { timeoutMs: 60_000 })
+  await new Promise((resolve) => setTimeout(resolve, 1000)) // anything logged right after it
+  const lines = server.output().split('\n').filter((l) => l.trim() !== '')
+  t.match(lines[0], /^RFAM is running: open http:\/\/127\.0\.0\.1:\d+\/$/, 'the address first')
+  t.match(lines[1], /^ {2}Log in: +pick the project, then your face\. The demo team was just created: the teacher is "Teacher", PIN 1234\.$/)
+  t.match(lines[2], /^ {2}Render node: +none on this computer \("localNode" is off/)
+  t.match(lines[3], /^ {2}Stop: +Ctrl\+C\. Only problems are shown below/)
+  t.equal(lines.length, 4, `nothing else: no "Server listening", no JSON, no info lines\n${lines.join('\n')}`)
   await server.stop()
 })
 
