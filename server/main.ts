@@ -52,7 +52,15 @@ async function main (): Promise<void> {
 main().catch((err) => {
   // The configuration (and its log level) may be what failed: this line is logged whatever it says.
   const log = createLogger({ name: 'server' })
+  const code = (err as NodeJS.ErrnoException).code
   if (err instanceof ConfigError) log.fatal({ reason: err.message }, 'RFAM cannot start')
-  else log.fatal({ err }, 'RFAM cannot start')
+  // The first thing a second `npm start` meets: say what to do, not a stack.
+  else if (code === 'EADDRINUSE' || code === 'EACCES') {
+    const { address, port } = err as { address?: string, port?: number }
+    const reason = code === 'EADDRINUSE'
+      ? `Another program (perhaps RFAM, started before) already answers at ${address}:${port}. Stop it (Ctrl+C in its terminal), or give RFAM another "port" in its configuration file.`
+      : `This user may not open port ${port}: ports below 1024 need root. Give RFAM a port such as 8080 in its configuration file.`
+    log.fatal({ reason }, 'RFAM cannot start')
+  } else log.fatal({ err }, 'RFAM cannot start')
   process.exit(1)
 })

@@ -3,6 +3,7 @@
 // its log lines (here a damaged user file) are words and key=value fields; a prenode's too.
 import t from 'tap'
 import { spawn, spawnSync } from 'node:child_process'
+import { createServer, type AddressInfo } from 'node:net'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { repoRoot } from '../../server/config/load-config.ts'
@@ -64,6 +65,19 @@ t.test('npm start at a terminal, logLevel not set: one block (address, log-in, r
   t.match(lines[3], /^ {2}Stop: +Ctrl\+C\. Only problems are shown below/)
   t.equal(lines.length, 4, `nothing else: no "Server listening", no JSON, no info lines\n${lines.join('\n')}`)
   await server.stop()
+})
+
+t.test('npm start a second time: the port in use, said in words with what to do', { skip: noScript }, async (t) => {
+  const taken = createServer()
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve))
+  t.teardown(() => { taken.close() })
+  const port = (taken.address() as AddressInfo).port
+  const dir = testFolder(t, 'server')
+  const file = writeTestConfig(dir, { port, logLevel: 'info' })
+  const server = inTerminal(t, `"${process.execPath}" "${await serverBundle()}"`, { RFAM_CONFIG: file })
+  const line = await until('the refusal', () => /^.*FATAL \(server\): RFAM cannot start.*$/m.exec(server.output())?.[0], { timeoutMs: 60_000 })
+  t.match(line, `reason="Another program (perhaps RFAM, started before) already answers at 127.0.0.1:${port}. Stop it (Ctrl+C in its terminal), or give RFAM another \\"port\\" in its configuration file."`)
+  t.notMatch(server.output(), /at Server\.setupListenHandle|node:net/, 'no stack trace')
 })
 
 t.test('a prenode at a terminal: readable lines', { skip: noScript }, async (t) => {
