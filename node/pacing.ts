@@ -2,6 +2,7 @@
 // as the server's welcome says, within the node's own ceiling), between heartbeats (jittered, so
 // a farm's nodes do not report in step), and sleeps that end at once when the node stops.
 import type { FarmWelcome } from '../schemas/generated/types.ts'
+import { sleepUnlessAborted } from '../common/sleep.ts'
 
 /**
  * The node's own ceiling on a wait between retries, whatever the server says (an older one said
@@ -37,11 +38,6 @@ export class Pacing {
 
   /** Resolves after `ms`, or at once when the node stops. */
   sleep (ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stopped.aborted) return resolve()
-      const timer = setTimeout(done, ms)
-      function done () { clearTimeout(timer); resolve() }
-      this.stopped.addEventListener('abort', done, { once: true })
-    })
+    return sleepUnlessAborted(ms, this.stopped)
   }
 }

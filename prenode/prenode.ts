@@ -10,6 +10,7 @@ import type { FarmPrenodeJob } from '../schemas/generated/types.ts'
 import { describeCallError, HELD_MARGIN_MS, ServerClient, ServerError, ServerTimeout } from '../common/farm-call.ts'
 import { farmClient, type FarmClient } from '../common/farm-client.ts'
 import { createLogger, type Log } from '../common/log.ts'
+import { sleepUnlessAborted } from '../common/sleep.ts'
 import { batchOf, substitute } from './batch.ts'
 import type { PrenodeSettings } from './config.ts'
 import { LocalState } from './local-state.ts'
@@ -159,11 +160,6 @@ export class Prenode {
   }
 
   private sleep (ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      if (this.stopSignal.signal.aborted) return resolve()
-      const done = () => { clearTimeout(timer); resolve() }
-      const timer = setTimeout(done, ms)
-      this.stopSignal.signal.addEventListener('abort', done, { once: true })
-    })
+    return sleepUnlessAborted(ms, this.stopSignal.signal)
   }
 }
