@@ -18,8 +18,8 @@ from bpy.props import IntProperty, StringProperty
 
 from . import api, location, preflight, render, session
 from .preferences import logged_in
-from .session import call_for_file, project
-from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui
+from .session import call_for_file, project, simple_operator
+from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui, unless_refused
 from .words import tr
 
 
@@ -98,14 +98,7 @@ def on_file_saved(_dummy=None):
         preflight.check(bpy.context)
 
 
-class RFAM_OT_refresh(bpy.types.Operator):
-    """Ask the server again about the open file"""
-    bl_idname = "rfam.refresh"
-    bl_label = "Refresh"
-
-    def execute(self, context):
-        refresh()
-        return {'FINISHED'}
+RFAM_OT_refresh = simple_operator("rfam.refresh", "Refresh", "Ask the server again about the open file", refresh)
 
 
 class RFAM_OT_update_asset(bpy.types.Operator):
@@ -185,10 +178,8 @@ class RFAM_OT_register_asset(bpy.types.Operator):
         return {'FINISHED'}
 
 
+@unless_refused
 def _registered(reply):
-    if not reply.ok:
-        say(reply.error.text(), 'ERROR')
-        return
     show_asset(reply.data)
     say(tr("addon:registered", name=reply.data["meta"]["name"]))
 

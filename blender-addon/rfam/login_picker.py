@@ -7,12 +7,12 @@ Log in button (session.RFAM_OT_login) sends with the password or PIN.
 """
 
 import bpy
-from bpy.props import EnumProperty, PointerProperty
+from bpy.props import EnumProperty
 
 from . import api
 from .preferences import prefs
-from .session import call
-from .state import cache, redraw, say
+from .session import call, simple_operator
+from .state import cache, redraw, register_with_field, say
 from .words import tr
 
 NONE = "none"
@@ -86,14 +86,9 @@ def fetch():
     call(api.login_options(), _got_options, login=True)
 
 
-class RFAM_OT_find_people(bpy.types.Operator):
-    """Ask the server which projects and people there are, to pick yours by name"""
-    bl_idname = "rfam.find_people"
-    bl_label = "Find projects and people"
-
-    def execute(self, context):
-        fetch()
-        return {'FINISHED'}
+RFAM_OT_find_people = simple_operator("rfam.find_people", "Find projects and people",
+                                      "Ask the server which projects and people there are, to pick yours by name",
+                                      fetch)
 
 
 def _got_options(reply):
@@ -112,15 +107,9 @@ def _got_options(reply):
 
 classes = (RFAM_LoginPicker, RFAM_OT_find_people)
 
-_register_classes, _unregister_classes = bpy.utils.register_classes_factory(classes)
-
-
-def register():
-    _register_classes()
-    bpy.types.WindowManager.rfam_login = PointerProperty(type=RFAM_LoginPicker)
+register, _unregister = register_with_field(classes, "rfam_login", RFAM_LoginPicker)
 
 
 def unregister():
-    del bpy.types.WindowManager.rfam_login
-    _unregister_classes()
+    _unregister()
     forget()

@@ -17,7 +17,7 @@ from bpy.props import BoolProperty
 from . import api, preflight
 from .preferences import logged_in
 from .session import call, call_for_file, project
-from .state import cache, redraw, say, ui
+from .state import cache, redraw, say, ui, unless_refused
 from .words import sentence, tr, warning_text
 
 ACTIVE = {"queued", "active", "paused"}
@@ -228,10 +228,8 @@ class RFAM_OT_submit_render(bpy.types.Operator):
         return {'FINISHED'}
 
 
+@unless_refused
 def _submitted(reply):
-    if not reply.ok:
-        say(reply.error.text(), 'ERROR')
-        return
     job = reply.data
     job.pop("tasks", None)
     cache.jobs.insert(0, job)

@@ -3,7 +3,8 @@
 states and types, and whether the server speaks the same contract as this add-on.
 
 call() is how every feature talks to the server, with a request the generated api module builds;
-call_for_file() is call() for a request about the open file (its late replies are dropped).
+call_for_file() is call() for a request about the open file (its late replies are dropped), and
+simple_operator() makes the features' buttons that only run a function (Refresh, Log out).
 What else happens after a log-in (looking up the open file's asset) belongs to a module above this
 one, so it comes in as a callback: set_after_login(), which asset_ops sets when it registers.
 """
@@ -11,8 +12,8 @@ one, so it comes in as a callback: set_after_login(), which asset_ops sets when 
 import bpy
 
 from . import api, client, validate, words
-from .preferences import prefs
-from .state import cache, load_edit_fields, redraw, say
+from .preferences import logged_in, prefs
+from .state import cache, load_edit_fields, redraw, say, unless_refused
 from .words import tr
 
 _after_login = None       # called at the end of after_login(): asset_ops.refresh, once registered
@@ -54,6 +55,17 @@ def call_for_file(request, then, busy=None):
             then(reply)
 
     call(request, done)
+
+
+def simple_operator(idname, label, tooltip, run):
+    """An operator (its class, to register) whose button only runs `run()`, such as Refresh."""
+    def execute(self, context):
+        run()
+        return {'FINISHED'}
+
+    members = {"__doc__": tooltip, "__module__": run.__module__, "bl_idname": idname, "bl_label": label,
+               "execute": execute}
+    return type("RFAM_OT_" + idname.split(".", 1)[1], (bpy.types.Operator,), members)
 
 
 def online_access_allowed():
@@ -116,13 +128,11 @@ def _got_users(reply):
     redraw()
 
 
+@unless_refused
 def _got_defaults(reply):
-    if reply.ok:
-        cache.defaults = reply.data
-        load_edit_fields()
-        redraw()
-    else:
-        say(reply.error.text(), 'ERROR')
+    cache.defaults = reply.data
+    load_edit_fields()
+    redraw()
 
 
 def check_version():
@@ -198,22 +208,20 @@ def took_login(reply):
     after_login()
 
 
-class RFAM_OT_logout(bpy.types.Operator):
-    """Log out: the server ends the session, and this computer forgets it"""
-    bl_idname = "rfam.logout"
-    bl_label = "Log out"
+def log_out():
+    """Logs out (the Log out button): on the server, and on this computer at once."""
+    if logged_in():
+        # The server ends the log-in, so a copy of the token (an old userpref.blend) is worthless.
+        call(api.log_out(), _logged_out)
+    forget_login()
+    cache.reset_file()
+    bpy.context.preferences.is_dirty = True
+    words.use("")
+    say(tr("addon:logged-out"))
 
-    def execute(self, context):
-        p = prefs(context)
-        if p and p.token:
-            # The server ends the log-in, so a copy of the token (an old userpref.blend) is worthless.
-            call(api.log_out(), _logged_out)
-        forget_login()
-        cache.reset_file()
-        bpy.context.preferences.is_dirty = True
-        words.use("")
-        say(tr("addon:logged-out"))
-        return {'FINISHED'}
+
+RFAM_OT_logout = simple_operator("rfam.logout", "Log out",
+                                 "Log out: the server ends the session, and this computer forgets it", log_out)
 
 
 def _logged_out(reply):

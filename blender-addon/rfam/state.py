@@ -5,6 +5,8 @@
 Replies are applied on the main thread (client.drain_results), then the sidebar is redrawn.
 """
 
+import functools
+
 import bpy
 from bpy.props import BoolProperty, EnumProperty, IntProperty, PointerProperty, StringProperty
 
@@ -44,6 +46,18 @@ def say(message, level='INFO'):
     cache.message = message
     cache.message_level = level
     redraw()
+
+
+def unless_refused(handle):
+    """For a reply handler that has nothing to do with a refused (or failed) request but say why:
+    the reason is said as an error, and `handle(reply)` only ever sees replies that are ok."""
+    @functools.wraps(handle)
+    def handler(reply):
+        if not reply.ok:
+            say(reply.error.text(), 'ERROR')
+            return
+        handle(reply)
+    return handler
 
 
 def clear_message():
@@ -172,16 +186,23 @@ def edited_fields(context=None):
     return changed
 
 
+def register_with_field(classes, field, group):
+    """register() and unregister() for a module's classes, as bpy.utils.register_classes_factory
+    makes them, that also keep one of them, the PropertyGroup `group`, on every window manager as
+    bpy.types.WindowManager.<field> (not saved in the .blend)."""
+    register_classes, unregister_classes = bpy.utils.register_classes_factory(classes)
+
+    def register():
+        register_classes()
+        setattr(bpy.types.WindowManager, field, PointerProperty(type=group))
+
+    def unregister():
+        delattr(bpy.types.WindowManager, field)
+        unregister_classes()
+
+    return register, unregister
+
+
 classes = (RFAM_State,)
 
-_register_classes, _unregister_classes = bpy.utils.register_classes_factory(classes)
-
-
-def register():
-    _register_classes()
-    bpy.types.WindowManager.rfam = PointerProperty(type=RFAM_State)
-
-
-def unregister():
-    del bpy.types.WindowManager.rfam
-    _unregister_classes()
+register, unregister = register_with_field(classes, "rfam", RFAM_State)

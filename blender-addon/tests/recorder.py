@@ -1,6 +1,7 @@
 """A layout that records what the add-on's draw_* functions draw: Blender draws nothing in background
 mode, and a Panel cannot be given a real layout, so tests pass this one and read back the labels,
-properties and operators. Used by test_connect.py (test_addon.py has its own copy of the same)."""
+properties and operators. in_blender.drawn() draws onto one, for test_addon.py, test_connect.py and
+test_words.py."""
 
 
 class Recorder:
@@ -42,8 +43,13 @@ class Recorder:
     def props(self):
         return [entry[1] for entry in self.log if entry[0] == "prop"]
 
-
-def drawn(draw, context):
-    layout = Recorder()
-    draw(layout, context)
-    return layout
+    def words(self):
+        """Every text drawn, in order: labels, and the words of fields and buttons ('<name>' for one
+        that has none of its own)."""
+        said = []
+        for entry in self.log:
+            if entry[0] == "label":
+                said.append(entry[1])
+            elif entry[0] in ("prop", "operator"):
+                said.append(entry[2] if entry[2] is not None else "<%s>" % entry[1])
+        return said

@@ -12,48 +12,17 @@ display name) and deadServer (an address where nothing answers). Prints 'RFAM_RE
 lines for the tap side, and a last line 'N passed, N failed, N skipped'.
 """
 
-import json
 import os
 import sys
-import time
 import unittest
 
 import bpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from recorder import drawn as drawn_with  # noqa: E402
+from in_blender import ARGS, cache, drawn, install, prefs, result, settle  # noqa: E402
+from unittest_run import run_and_summarise  # noqa: E402
 
-ARGS = json.loads(sys.argv[sys.argv.index("--") + 1])
 rfam = None          # the add-on's package, once installed from the zip
-
-
-def result(key, value):
-    print("RFAM_RESULT %s" % json.dumps({key: value}), flush=True)
-
-
-def settle(until=None, timeout=60.0):
-    """Runs the replies of every request out (timers never fire in a -b --python script)."""
-    deadline = time.monotonic() + timeout
-    while True:
-        rfam.client.drain_results()
-        if rfam.client.pending() == 0 and (until is None or until()):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError("still waiting after %ss: %d request(s) pending, message %r"
-                                 % (timeout, rfam.client.pending(), rfam.state.cache.message))
-        time.sleep(0.02)
-
-
-def prefs():
-    return bpy.context.preferences.addons["rfam"].preferences
-
-
-def cache():
-    return rfam.state.cache
-
-
-def drawn(draw):
-    return drawn_with(draw, bpy.context)
 
 
 class ConnectTest(unittest.TestCase):
@@ -61,10 +30,7 @@ class ConnectTest(unittest.TestCase):
 
     def test_01_the_zip_from_the_server_knows_its_address(self):
         global rfam
-        self.assertEqual(bpy.ops.preferences.addon_install(filepath=ARGS["zip"], overwrite=True), {'FINISHED'})
-        self.assertEqual(bpy.ops.preferences.addon_enable(module="rfam"), {'FINISHED'})
-        import rfam as installed
-        rfam = installed
+        rfam = install(self)
         self.assertEqual(rfam.preferences.shipped_server(), ARGS["server"])
         self.assertEqual(prefs().server_url, ARGS["server"], "nobody typed the address")
 
@@ -164,14 +130,4 @@ class ConnectTest(unittest.TestCase):
         result("byNameToken", p.token)
 
 
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(ConnectTest)
-    outcome = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, failfast=True).run(suite)
-    failed = len(outcome.failures) + len(outcome.errors)
-    skipped = len(outcome.skipped)
-    print("%d passed, %d failed, %d skipped" % (outcome.testsRun - failed - skipped, failed, skipped), flush=True)
-    if failed or not outcome.wasSuccessful():
-        raise SystemExit(1)
-
-
-main()
+run_and_summarise([ConnectTest], verbosity=2, failfast=True, count_skipped=True)

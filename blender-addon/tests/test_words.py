@@ -5,7 +5,7 @@ test/addon/words.blender.test.ts:
         --python-exit-code 1 --python blender-addon/tests/test_words.py -- '<json>'
 
 The JSON names: zip (the built add-on), server, project, user (whose RFAM language is German),
-languages (config/languages, to compare with) and job (a render job of the open file, paused by
+languages (config/languages, to compare with) and jobName (a render job of the open file, paused by
 a teacher). Prints a last line 'N passed, N failed'.
 """
 
@@ -13,13 +13,15 @@ import json
 import os
 import re
 import sys
-import time
 import unittest
 
 import bpy
 
-ARGS = json.loads(sys.argv[sys.argv.index("--") + 1])
-rfam = None
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from in_blender import ARGS, cache, drawn, install, prefs, settle  # noqa: E402
+from unittest_run import run_and_summarise  # noqa: E402
+
+rfam = None          # the add-on's package, once installed from the zip
 
 
 def load(code):
@@ -30,53 +32,9 @@ def load(code):
 EN, DE = load("en"), load("de")
 
 
-def settle(until=None, timeout=60.0):
-    deadline = time.monotonic() + timeout
-    while True:
-        rfam.client.drain_results()
-        if rfam.client.pending() == 0 and (until is None or until()):
-            return
-        if time.monotonic() > deadline:
-            raise AssertionError("still waiting: message %r" % rfam.state.cache.message)
-        time.sleep(0.02)
-
-
-class Recorder:
-    """A layout that records every text a panel draws: labels, buttons and fields."""
-
-    def __init__(self, log=None):
-        self.log = [] if log is None else log
-        self.enabled = True
-        self.alert = False
-        self.active = True
-        self.scale_y = 1.0
-
-    def _child(self, *_args, **_kwargs):
-        return Recorder(self.log)
-
-    row = column = box = split = column_flow = grid_flow = _child
-
-    def label(self, text="", icon='NONE', **_kwargs):
-        self.log.append(text)
-
-    def prop(self, data, name, text=None, **_kwargs):
-        self.log.append(text if text is not None else "<%s>" % name)
-
-    def operator(self, idname, text=None, icon='NONE', **_kwargs):
-        self.log.append(text if text is not None else "<%s>" % idname)
-        return type("OperatorProperties", (), {})()
-
-    def template_icon(self, icon_value=0, scale=1.0):
-        pass
-
-    def separator(self, **_kwargs):
-        pass
-
-
-def drawn(draw):
-    layout = Recorder()
-    draw(layout, bpy.context)
-    return layout.log
+def words_of(draw):
+    """Every text `draw` draws, in order: labels, and the words of fields and buttons."""
+    return drawn(draw).words()
 
 
 # ---------------------------------------------------------------------------------------------
@@ -193,10 +151,7 @@ class WordsTest(unittest.TestCase):
 
     def test_01_installs(self):
         global rfam
-        self.assertEqual(bpy.ops.preferences.addon_install(filepath=ARGS["zip"], overwrite=True), {'FINISHED'})
-        self.assertEqual(bpy.ops.preferences.addon_enable(module="rfam"), {'FINISHED'})
-        import rfam as installed
-        rfam = installed
+        rfam = install(self)
         self.assertEqual(rfam.words.available(), sorted(n[:-5] for n in os.listdir(ARGS["languages"])),
                          "the add-on ships every language of the server")
         for code in rfam.words.available():
@@ -205,31 +160,31 @@ class WordsTest(unittest.TestCase):
     def test_02_before_log_in_english_like_blender(self):
         rfam.asset_ops.on_file_loaded()
         self.assertEqual(rfam.words.current(), "en", "Blender speaks English here, and nobody is logged in")
-        texts = drawn(rfam.panel.draw_login)
+        texts = words_of(rfam.panel.draw_login)
         self.assertIn(EN["addon:connect-code"], texts, "the connect code first, in words")
         self.assertIn(EN["addon:connect"], texts)
-        p = bpy.context.preferences.addons["rfam"].preferences
+        p = prefs()
         p.by_name = True               # folded out: log in by name
-        texts = drawn(rfam.panel.draw_login)
+        texts = words_of(rfam.panel.draw_login)
         p.by_name = False
         self.assertIn(EN["login:button"], texts)
         self.assertIn(EN["addon:server"], texts)
 
     def test_03_after_log_in_the_person_s_language(self):
-        p = bpy.context.preferences.addons["rfam"].preferences
+        p = prefs()
         p.server_url, p.project, p.user = ARGS["server"], ARGS["project"], ARGS["user"]
         bpy.ops.rfam.login()
-        settle(lambda: rfam.state.cache.file_status == 'asset' and rfam.state.cache.defaults is not None)
-        settle(lambda: rfam.state.cache.job is not None)
+        settle(lambda: cache().file_status == 'asset' and cache().defaults is not None)
+        settle(lambda: cache().job is not None)
         self.assertEqual(rfam.words.current(), "de", "the person chose German on RFAM")
         said = DE["addon:logged-in"].format(name="Alex Rivera", project="The Cake Heist")
-        self.assertEqual(rfam.state.cache.message, said)
+        self.assertEqual(cache().message, said)
 
     def test_04_every_panel_in_german(self):
-        login = drawn(rfam.panel.draw_login)
-        asset = drawn(rfam.panel.draw_asset)
+        login = words_of(rfam.panel.draw_login)
+        asset = words_of(rfam.panel.draw_asset)
         rfam.preflight.check(bpy.context)
-        render = drawn(rfam.panel.draw_render)
+        render = words_of(rfam.panel.draw_render)
         texts = login + asset + render
         print("RFAM drew: %s" % json.dumps(texts, ensure_ascii=False), flush=True)
         for key in ("asset:type", "asset:owner", "asset:state", "asset:priority", "asset:description", "asset:stats",
@@ -239,7 +194,7 @@ class WordsTest(unittest.TestCase):
         self.assertIn("%s: %s" % (ARGS["jobName"], DE["job:paused"]), texts, "the job's status in German")
         self.assertTrue(any(DE["job:msg-paused-by"].split("{who}")[0] in t for t in texts),
                         "what the server said about the job, in German")
-        state = rfam.state.cache.asset["meta"]["state"]
+        state = cache().asset["meta"]["state"]
         names = [name for ident, name, _tip in rfam.state._states_for_asset(None, bpy.context)]
         self.assertIn(DE["state:" + state], names, "the states to choose from have their German names")
         self.assertEqual(english_in(texts), [], "no English where German was due")
@@ -254,8 +209,8 @@ class WordsTest(unittest.TestCase):
         panels = rfam.panel.classes
         self.assertLess(panels.index(rfam.panel.VIEW3D_PT_rfam_render), panels.index(rfam.panel.VIEW3D_PT_rfam_asset),
                         "the render panel comes before the asset's")
-        login, render = drawn(rfam.panel.draw_login), drawn(rfam.panel.draw_render)
-        counts = rfam.state.cache.job["counts"]
+        login, render = words_of(rfam.panel.draw_login), words_of(rfam.panel.draw_render)
+        counts = cache().job["counts"]
         done = DE["job:done-of"].format(done=counts["done"], frames=counts["frames"])
         progress = next(i for i, text in enumerate(render) if text.startswith(done))
         self.assertLess(render.index(DE["addon:render"]), progress, "the button, then the job's progress")
@@ -267,17 +222,8 @@ class WordsTest(unittest.TestCase):
     def test_07_server_refusals_in_german(self):
         bpy.ops.rfam.update_asset(state="flying")
         settle()
-        self.assertEqual(rfam.state.cache.message_level, 'ERROR')
-        self.assertIn("kann nicht im Stand „flying“ sein", rfam.state.cache.message, "the server's sentence in German")
+        self.assertEqual(cache().message_level, 'ERROR')
+        self.assertIn("kann nicht im Stand „flying“ sein", cache().message, "the server's sentence in German")
 
 
-def main():
-    suite = unittest.defaultTestLoader.loadTestsFromTestCase(WordsTest)
-    outcome = unittest.TextTestRunner(verbosity=2, stream=sys.stdout, failfast=True).run(suite)
-    failed = len(outcome.failures) + len(outcome.errors)
-    print("%d passed, %d failed" % (outcome.testsRun - failed, failed), flush=True)
-    if failed or not outcome.wasSuccessful():
-        raise SystemExit(1)
-
-
-main()
+run_and_summarise([WordsTest], verbosity=2, failfast=True)

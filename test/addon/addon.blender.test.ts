@@ -3,7 +3,6 @@
 // blender-addon/tests/test_addon.py (log-in, the asset in the panel, editing, registering,
 // preflight, a dead server, an expired log-in, logging out). This side then checks what landed on disk.
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { existsSync, readdirSync, readFileSync, writeFileSync, mkdirSync } from 'node:fs'
 import { createServer as createHttpServer, type Server as HttpServer } from 'node:http'
 import { createServer, type Server, type Socket } from 'node:net'
@@ -12,41 +11,11 @@ import { startTestServer } from '../helpers/server.ts'
 import { startNode } from '../node/harness.ts'
 import { buildAddon } from '../../scripts/build-addon.ts'
 import { schemaDir } from '../../schemas/load.ts'
-import { repoRoot } from '../../server/config/load-config.ts'
 import { logIn } from '../helpers/login.ts'
 import { testFolder } from '../helpers/folders.ts'
+import { deadPort, noBlender, runTestScript } from './in-blender.ts'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
-
-const blender = '/usr/bin/blender'
-const script = join(repoRoot, 'blender-addon', 'tests', 'test_addon.py')
-
-/** A port where nothing listens (bound, then released). */
-async function deadPort (): Promise<number> {
-  const server = createServer()
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
-  const address = server.address()
-  await new Promise((resolve) => server.close(resolve))
-  return typeof address === 'object' && address ? address.port : 9
-}
-
-/** Runs Blender without blocking the event loop (the server answers from this same process). */
-function runBlender (args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null, out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(blender, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { out += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, out }))
-  })
-}
-
-function results (out: string): Record<string, unknown> {
-  const found: Record<string, unknown> = {}
-  for (const m of out.matchAll(/RFAM_RESULT (.*)$/gm)) Object.assign(found, JSON.parse(m[1]!))
-  return found
-}
 
 /** Listens on a free local port until the test ends (then drops every connection); returns its URL. */
 async function listening (t: Teardown, server: Server | HttpServer): Promise<string> {
@@ -78,7 +47,7 @@ const silent = (): Server => createServer(() => {})
 
 const ONE_PIXEL_PNG = Buffer.from('89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415408d763f8cfc000000301010018dd8db00000000049454e44ae426082', 'hex')
 
-t.test('the add-on in real Blender against a real server', { skip: existsSync(blender) ? false : `${blender} is not installed` }, async (t) => {
+t.test('the add-on in real Blender against a real server', { skip: noBlender }, async (t) => {
   const work = testFolder(t, 'addon')
   // The zip as the build makes it, with schemas/ as it is now (the committed copy is checked by
   // test/schemas/addon-copy.test.ts); tests never rewrite the repository.
@@ -114,14 +83,8 @@ t.test('the add-on in real Blender against a real server', { skip: existsSync(bl
     outsideFile,
     farm: true,
   }
-  const userDir = join(work, 'blender-user')
-  const env = { ...process.env, BLENDER_USER_SCRIPTS: join(userDir, 'scripts'), BLENDER_USER_CONFIG: join(userDir, 'config') }
-  const run = await runBlender(['-b', cakeFile, '--factory-startup', '--python-exit-code', '1', '--python', script, '--', JSON.stringify(args)], env)
-  if (run.code !== 0) t.comment(run.out.slice(-12000))
-  t.equal(run.code, 0, 'blender exits 0')
-  if (!t.match(run.out, /^\d+ passed, 0 failed, \d+ skipped$/m, 'every step passed')) return
-  t.comment(`in Blender: ${/^\d+ passed, 0 failed, \d+ skipped$/m.exec(run.out)![0]}`)
-  const found = results(run.out)
+  const found = await runTestScript(t, { script: 'test_addon.py', blendFile: cakeFile, work, args, summary: /^\d+ passed, 0 failed, \d+ skipped$/m })
+  if (!found) return
 
   t.test('the edits from the panel are in the sidecar on disk', async (t) => {
     const after = JSON.parse(readFileSync(cakeFile + '.json', 'utf8'))

@@ -4,8 +4,6 @@
 // the panels, a job's status and what the server says (its message about the job, a refusal) come from
 // config/languages/de.json, with no English left where German was due.
 import t from 'tap'
-import { spawn } from 'node:child_process'
-import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { buildAddon } from '../../scripts/build-addon.ts'
@@ -13,22 +11,9 @@ import { schemaDir } from '../../schemas/load.ts'
 import { repoRoot } from '../../server/config/load-config.ts'
 import { logIn } from '../helpers/login.ts'
 import { testFolder } from '../helpers/folders.ts'
+import { noBlender, runTestScript } from './in-blender.ts'
 
-const blender = '/usr/bin/blender'
-const script = join(repoRoot, 'blender-addon', 'tests', 'test_words.py')
-
-function runBlender (args: string[], env: NodeJS.ProcessEnv): Promise<{ code: number | null, out: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(blender, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    child.stdout.on('data', (d: Buffer) => { out += d.toString() })
-    child.stderr.on('data', (d: Buffer) => { out += d.toString() })
-    child.on('error', reject)
-    child.on('close', (code) => resolve({ code, out }))
-  })
-}
-
-t.test('the panel in German, from the language files', { skip: existsSync(blender) ? false : `${blender} is not installed` }, async (t) => {
+t.test('the panel in German, from the language files', { skip: noBlender }, async (t) => {
   const work = testFolder(t, 'addon-words')
   const built = buildAddon({ outFile: join(work, 'rfam-addon.zip'), contractFrom: schemaDir })
   t.ok(built.files.includes('languages/de.json') && built.files.includes('words.py'), 'the zip holds the language files and words.py')
@@ -42,11 +27,5 @@ t.test('the panel in German, from the language files', { skip: existsSync(blende
   await call(teacher.cookie, 'PATCH', `/api/projects/demo/jobs/${job.json().id}`, { action: 'pause' })
 
   const args = { zip: built.file, server: s.url, project: 'demo', user: 'alex', languages: join(repoRoot, 'config', 'languages'), jobName: job.json().name }
-  const userDir = join(work, 'blender-user')
-  const env = { ...process.env, BLENDER_USER_SCRIPTS: join(userDir, 'scripts'), BLENDER_USER_CONFIG: join(userDir, 'config') }
-  const cakeFile = join(s.projectDir(), 'props', 'cake.blend')
-  const run = await runBlender(['-b', cakeFile, '--factory-startup', '--python-exit-code', '1', '--python', script, '--', JSON.stringify(args)], env)
-  if (run.code !== 0) t.comment(run.out.slice(-8000))
-  t.equal(run.code, 0, 'blender exits 0')
-  if (t.match(run.out, /^\d+ passed, 0 failed$/m, 'every step passed')) t.comment(`in Blender: ${/^\d+ passed, 0 failed$/m.exec(run.out)![0]}`)
+  await runTestScript(t, { script: 'test_words.py', blendFile: join(s.projectDir(), 'props', 'cake.blend'), work, args })
 })
