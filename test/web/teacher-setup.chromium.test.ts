@@ -14,6 +14,7 @@ import { startTestServer } from '../helpers/server.ts'
 import { makeZip } from '../helpers/zip-file.ts'
 import { logIn } from '../helpers/login.ts'
 import { hasChromium, launchBrowser, loggedInPage, readJson, watchErrors } from './web-helper.ts'
+import { checkPage, englishTexts } from './page-checks.ts'
 import { Walk, inGerman } from './walk.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
@@ -54,7 +55,7 @@ t.test('new project → people from CSV → pictures from a .zip → switch proj
   await table.waitFor()
   t.match(await table.getByRole('status').textContent(), /To add or change: 2\. Lines with a problem: 1\./)
   const bad = table.getByRole('row').filter({ hasText: 'Not added' })
-  t.match(await bad.textContent(), /4[\s\S]*not allowed: use lower-case letters/, 'the bad line is shown with its number and the reason')
+  t.match(await bad.textContent(), /4[\s\S]*Bad Line[\s\S]*not allowed: use lower-case letters/, 'the bad line is shown with its number, its name and the reason')
   t.throws(() => user('kim'), 'the dry run wrote nothing')
   await walk.check('teacher')
   if (process.env.RFAM_SCREENSHOTS) await page.screenshot({ path: join(process.env.RFAM_SCREENSHOTS, 'people-check.png'), fullPage: true })
@@ -142,6 +143,23 @@ t.test('new project → people from CSV → pictures from a .zip → switch proj
   const teacherPage = await context.newPage()
   const teacherErrors = watchErrors(teacherPage)
   await inGerman(t, teacherPage, walk.reached, 'teacher')
+  // What the checks said (which a reload does not show again), in German too: the server's reasons included.
+  const german = async (region: string, what: string) => {
+    await teacherPage.getByRole('region', { name: region }).waitFor()
+    const found = await checkPage(teacherPage, englishTexts('de'))
+    if (process.env.RFAM_SCREENSHOTS) await teacherPage.screenshot({ path: join(process.env.RFAM_SCREENSHOTS, `de-${region}.png`), fullPage: true })
+    t.same(found.english, [], `German, ${what}: no English words`)
+    t.same(found.cutOff, [], `German, ${what}: no text cut off or out of its box`)
+  }
+  await teacherPage.goto('/people/import')
+  await teacherPage.getByLabel('Oder füge die Liste hier ein').fill(csv)
+  await teacherPage.getByRole('button', { name: 'Liste prüfen' }).click()
+  await german('Was mit jeder Zeile passiert', 'the check of the class list')
+  await teacherPage.getByText('Der Benutzername „Bad Name“ geht nicht').waitFor()
+  await teacherPage.goto('/people/pictures')
+  await teacherPage.getByLabel('Bilder oder eine .zip-Datei mit Bildern').setInputFiles({ name: 'class.zip', mimeType: 'application/zip', buffer: zip })
+  await german('Wem welches Bild gehört', 'whose picture is which')
+  await teacherPage.getByText('In diesem Projekt heißt niemand „stranger“').waitFor()
   t.same(teacherErrors, [], 'no page errors in German (teacher)')
   await context.close()
   const kimErrors = watchErrors(page)
