@@ -148,8 +148,9 @@ export function readPeople (rows: CsvRow[], knownProjects: ReadonlySet<string>, 
     if (projects.length === 0) { refuse(say('import:line-no-project', { ident })); continue }
     const unknown = projects.filter((p) => !knownProjects.has(p))
     if (unknown.length > 0) {
-      const params = { projects: unknown.map((p) => `"${p}"`).join(', '), known: [...knownProjects].sort().join(', ') || '–' }
-      refuse(unknown.length > 1 ? say('import:line-unknown-projects', params) : say('import:line-unknown-project', params))
+      const params = { projects: unknown.map((p) => `"${p}"`).join(', '), known: [...knownProjects].sort().join(', ') }
+      if (knownProjects.size === 0) refuse(say('import:line-no-projects-yet', params))
+      else refuse(unknown.length > 1 ? say('import:line-unknown-projects', params) : say('import:line-unknown-project', params))
       continue
     }
     if (pin !== '' && [...pin].length < MIN_PIN_LENGTH) { refuse(say('import:line-short-pin', { ident, min: MIN_PIN_LENGTH })); continue }

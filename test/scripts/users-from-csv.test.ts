@@ -52,6 +52,7 @@ t.test('row checks name the line and the problem', async (t) => {
   t.same(refused[1]!.sentence, { key: 'import:line-bad-username', params: { ident: 'Bad Name' } })
   t.same(refused[5]!.sentence, { key: 'import:line-duplicate', params: { ident: 'dup', lines: '6' } })
   t.equal(refused[1]!.name, 'Bad', 'the name the line gives, to tell which person it is')
+  t.match(readPeople(parseCsv('X,x,red'), new Set()).refused[0], { reason: 'Unknown project "red": there are no projects yet.', sentence: { key: 'import:line-no-projects-yet' } })
 })
 
 t.test('rows without a header create valid user files with a generated avatar; UTF-8 names survive', async (t) => {
