@@ -87,7 +87,8 @@ export async function importUsers (options: ImportOptions): Promise<Outcome[]> {
   if (text === null) throw new UsageError(`${options.file}: is not UTF-8 text; save it from the spreadsheet as "CSV UTF-8".`)
   const projects = new JsonDirectory<Project>(config.projectsDir, 'project.schema.json')
   const { people, refused } = readPeople(parseCsv(text), new Set(projects.all().map((p) => p.ident)))
-  const outcomes: Outcome[] = refused.map((r) => ({ line: r.line, ...(r.ident ? { ident: r.ident } : {}), action: 'refused', detail: r.reason }))
+  // The reason is a sentence of its own (as the web page shows it); here it follows the action, mid-line.
+  const outcomes: Outcome[] = refused.map((r) => ({ line: r.line, ...(r.ident ? { ident: r.ident } : {}), action: 'refused', detail: r.reason.charAt(0).toLowerCase() + r.reason.slice(1) }))
   for (const person of people) outcomes.push(await importOne(person, config.usersDir, options))
   return outcomes.sort((a, b) => a.line - b.line)
 }

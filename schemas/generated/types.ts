@@ -1285,9 +1285,13 @@ export interface PeopleImportLine {
    */
   action: 'create' | 'join' | 'unchanged' | 'skip' | 'refused'
   /**
-   * A sentence for people: what happens, or what is wrong and how to fix it.
+   * A sentence for people: what happens, or what is wrong and how to fix it (in English).
    */
   detail: string
+  /**
+   * The same as sentences of the language files, in order, so a page can say it in its reader's language.
+   */
+  sentences?: Sentence[]
   /**
    * The line gives the person a PIN (never the PIN itself).
    */
@@ -1344,9 +1348,10 @@ export interface PictureMatch {
    */
   action: 'save' | 'saved' | 'refused' | 'skipped'
   /**
-   * What is wrong and what to do, for refused and skipped files.
+   * What is wrong and what to do, for refused and skipped files (in English).
    */
   detail?: string
+  sentence?: Sentence
   /**
    * A small JPEG of the picture as it will look, as a data: URL (dry run).
    */

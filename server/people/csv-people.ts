@@ -1,10 +1,17 @@
 // People from a spreadsheet saved as CSV: the parsing and the checks of each row, shared by the
 // command line (scripts/users-from-csv.ts) and the web's "Add people" page (POST /api/projects/:project/people).
 // Rows are 'name,username,project[,project…]'. A first row naming its columns is optional; with it a
-// 'pin' column may give each person a PIN. A bad row is refused with its line number and the reason.
+// 'pin' column may give each person a PIN. A bad row is refused with its line number and the reason,
+// a sentence of the language files (the web page shows it in the teacher's language, the command line
+// in English).
+import { say, type Said, type Sentence } from '../../common/sentences.ts'
 
 export const IDENT = /^[a-z0-9][a-z0-9_-]{0,63}$/
 export const MIN_PIN_LENGTH = 4
+/** The longest name a person may have. */
+const MAX_NAME = 200
+
+const refusal = (said: Said) => ({ reason: said.text, sentence: said.sentence })
 
 /** The file itself cannot be read as CSV (an unclosed quote, a bad header): nothing in it is used. */
 export class CsvProblem extends Error {}
@@ -69,7 +76,16 @@ export function parseCsv (text: string, delimiter = guessDelimiter(text)): CsvRo
 }
 
 export interface PersonRow { line: number, name: string, ident: string, projects: string[], pin?: string }
-export interface RefusedRow { line: number, ident?: string, reason: string }
+export interface RefusedRow {
+  line: number
+  ident?: string
+  /** The name the row gives, when it gives one. */
+  name?: string
+  /** Why, in English. */
+  reason: string
+  /** Why, as a sentence of the language files. */
+  sentence: Sentence
+}
 
 interface Columns { name: number, ident: number, projects: number[], pin?: number }
 
@@ -123,23 +139,21 @@ export function readPeople (rows: CsvRow[], knownProjects: ReadonlySet<string>, 
     const named = [...new Set(projectCells.flatMap((c) => c.split(/[\s,;]+/)).filter((p) => p !== ''))]
     const projects = named.length > 0 ? named : defaultProjects
     const pin = columns?.pin !== undefined ? cell(columns.pin) : ''
-    const refuse = (reason: string) => refused.push({ line: row.line, ...(ident ? { ident } : {}), reason })
-    if (ident === '') { refuse('no username.'); continue }
-    if (!IDENT.test(ident)) {
-      refuse(`the username "${ident}" is not allowed: use lower-case letters a-z, digits, '_' and '-' (starting with a letter or digit, at most 64).`)
-      continue
-    }
-    if (name === '') { refuse(`no name for "${ident}".`); continue }
-    if (/\p{Cc}/u.test(name)) { refuse(`the name of "${ident}" contains a line break or another control character.`); continue }
-    if (name.length > 200) { refuse(`the name of "${ident}" is longer than 200 characters.`); continue }
-    if (projects.length === 0) { refuse(`no project for "${ident}"; give at least one.`); continue }
+    const refuse = (said: Said) => refused.push({ line: row.line, ...(ident ? { ident } : {}), ...(name && name.length <= MAX_NAME ? { name } : {}), ...refusal(said) })
+    if (ident === '') { refuse(say('import:line-no-username')); continue }
+    if (!IDENT.test(ident)) { refuse(say('import:line-bad-username', { ident })); continue }
+    if (name === '') { refuse(say('import:line-no-name', { ident })); continue }
+    if (/\p{Cc}/u.test(name)) { refuse(say('import:line-name-control', { ident })); continue }
+    if (name.length > MAX_NAME) { refuse(say('import:line-name-too-long', { ident, max: MAX_NAME })); continue }
+    if (projects.length === 0) { refuse(say('import:line-no-project', { ident })); continue }
     const unknown = projects.filter((p) => !knownProjects.has(p))
     if (unknown.length > 0) {
-      const known = [...knownProjects].sort().join(', ') || 'none yet'
-      refuse(`unknown project${unknown.length > 1 ? 's' : ''} ${unknown.map((p) => `"${p}"`).join(', ')} (known: ${known}).`)
+      const params = { projects: unknown.map((p) => `"${p}"`).join(', '), known: [...knownProjects].sort().join(', ') }
+      if (knownProjects.size === 0) refuse(say('import:line-no-projects-yet', params))
+      else refuse(unknown.length > 1 ? say('import:line-unknown-projects', params) : say('import:line-unknown-project', params))
       continue
     }
-    if (pin !== '' && [...pin].length < MIN_PIN_LENGTH) { refuse(`the PIN of "${ident}" is shorter than ${MIN_PIN_LENGTH} characters.`); continue }
+    if (pin !== '' && [...pin].length < MIN_PIN_LENGTH) { refuse(say('import:line-short-pin', { ident, min: MIN_PIN_LENGTH })); continue }
     people.push({ line: row.line, name, ident, projects, ...(pin ? { pin } : {}) })
   }
   // The same person twice is ambiguous (which projects? which name?): refuse every such line.
@@ -148,7 +162,8 @@ export function readPeople (rows: CsvRow[], knownProjects: ReadonlySet<string>, 
   const duplicate = (p: { ident?: string }) => (linesOf.get(p.ident ?? '')?.length ?? 0) > 1
   for (const p of people.filter(duplicate)) {
     const others = linesOf.get(p.ident)!.filter((l) => l !== p.line)
-    refused.push({ line: p.line, ident: p.ident, reason: `the username "${p.ident}" is also on line${others.length > 1 ? 's' : ''} ${others.join(', ')}; keep one line per person.` })
+    const params = { ident: p.ident, lines: others.join(', ') }
+    refused.push({ line: p.line, ident: p.ident, name: p.name, ...refusal(others.length > 1 ? say('import:line-duplicate-lines', params) : say('import:line-duplicate', params)) })
   }
   refused.sort((a, b) => a.line - b.line)
   return { people: people.filter((p) => !duplicate(p)), refused }

@@ -2,10 +2,12 @@
 // to a member of the project by its file name, then previewed (a dry run) or stored as that person's
 // picture. Matching ignores case, accents and separators: 'alex.jpg', 'Alex Rivera.png' and
 // 'alex_rivera.JPG' are all Alex's. A file that fits nobody or two people, and two files for one
-// person, are refused with what to rename, so nobody ever gets someone else's face.
+// person, are refused with what to rename, so nobody ever gets someone else's face. What is said of a
+// file is a sentence of the language files (the page shows it in the teacher's language).
 import type { FastifyRequest } from 'fastify'
 import type { PictureMatch, User } from '../../schemas/generated/types.ts'
 import { badRequest, HttpError } from '../errors.ts'
+import { say, type Said } from '../../common/sentences.ts'
 import { normalisePicture } from './pictures.ts'
 import { looksLikeZip, readZip } from './zip-reader.ts'
 
@@ -29,13 +31,13 @@ interface Candidate {
   read?: () => Buffer
   user?: User
   action: PictureMatch['action']
-  detail?: string
+  said?: Said
 }
 
 const mb = (bytes: number) => `${Math.max(1, Math.round(bytes / (1024 * 1024)))} MB`
 
 function batchTooLarge (max: number): HttpError {
-  return new HttpError(413, 'RFAM_TOO_LARGE', `That upload is too big: at most ${mb(max)} at once. Upload the pictures in a few smaller batches (or .zip files).`)
+  return new HttpError(413, 'RFAM_TOO_LARGE', say('pictures:upload-too-big', { size: mb(max) }))
 }
 
 /** Reads every file of a multipart upload, refusing the upload once it passes `maxTotal` bytes. */
@@ -56,10 +58,10 @@ export async function readUploadedFiles (request: FastifyRequest, maxTotal: numb
     }
   } catch (err) {
     if (err instanceof HttpError) throw err
-    if ((err as { code?: string }).code === 'FST_FILES_LIMIT') throw new HttpError(413, 'RFAM_TOO_LARGE', `At most ${MAX_FILES} files at once. Put the pictures in a .zip and upload that.`)
-    throw badRequest('RFAM_UPLOAD', 'The upload arrived broken or cut short. Choose the files again and upload them once more.')
+    if ((err as { code?: string }).code === 'FST_FILES_LIMIT') throw new HttpError(413, 'RFAM_TOO_LARGE', say('pictures:upload-too-many', { max: MAX_FILES }))
+    throw badRequest('RFAM_UPLOAD', say('pictures:upload-broken'))
   }
-  if (files.length === 0) throw badRequest('RFAM_UPLOAD', 'No file was uploaded. Choose the pictures (or a .zip of them) first.')
+  if (files.length === 0) throw badRequest('RFAM_UPLOAD', say('pictures:upload-none'))
   return files
 }
 
@@ -78,14 +80,14 @@ export function expand (files: UploadedFile[], maxPictureBytes: number): Candida
         if (entry.directory || hidden(entry.name)) continue
         const base = entry.name.split('/').pop()!
         const file = `${upload.name} › ${entry.name}`
-        if (!PICTURE.test(base)) out.push({ file, base, action: 'skipped', detail: 'Not a picture (RFAM takes JPEG, PNG, WebP and GIF).' })
-        else if (entry.tooLarge) out.push({ file, base, action: 'refused', detail: `Too big: at most ${mb(maxPictureBytes)} a picture. Make it smaller and try again.` })
+        if (!PICTURE.test(base)) out.push({ file, base, action: 'skipped', said: say('pictures:line-not-a-picture') })
+        else if (entry.tooLarge) out.push({ file, base, action: 'refused', said: say('pictures:line-too-big', { size: mb(maxPictureBytes) }) })
         else out.push({ file, base, read: entry.read, action: 'save' })
       }
     } else if (!PICTURE.test(upload.name) || hidden(upload.name)) {
-      out.push({ file: upload.name, base: upload.name, action: 'skipped', detail: 'Not a picture (RFAM takes JPEG, PNG, WebP and GIF).' })
+      out.push({ file: upload.name, base: upload.name, action: 'skipped', said: say('pictures:line-not-a-picture') })
     } else if (upload.data.length > maxPictureBytes) {
-      out.push({ file: upload.name, base: upload.name, action: 'refused', detail: `Too big: at most ${mb(maxPictureBytes)} a picture. Make it smaller and try again.` })
+      out.push({ file: upload.name, base: upload.name, action: 'refused', said: say('pictures:line-too-big', { size: mb(maxPictureBytes) }) })
     } else {
       out.push({ file: upload.name, base: upload.name, read: () => upload.data, action: 'save' })
     }
@@ -105,15 +107,15 @@ export function match (candidates: Candidate[], members: User[]): Candidate[] {
     const stem = c.base.replace(/\.[^.]*$/, '')
     const fits = [...(byKey.get(nameKey(stem)) ?? [])]
     if (fits.length === 1) c.user = fits[0]
-    else if (fits.length === 0) Object.assign(c, { action: 'refused', detail: `Nobody in this project is called "${stem}". Rename the file to the person's username or full name (for example ${members[0]?.ident ?? 'alex'}.jpg).` })
-    else Object.assign(c, { action: 'refused', detail: `"${stem}" fits ${fits.map((u) => u.name).join(' and ')}. Rename the file to one of their usernames: ${fits.map((u) => u.ident).join(', ')}.` })
+    else if (fits.length === 0) Object.assign(c, { action: 'refused', said: say('pictures:line-nobody', { stem, example: members[0]?.ident ?? 'alex' }) })
+    else Object.assign(c, { action: 'refused', said: say('pictures:line-fits-several', { stem, names: fits.map((u) => u.name).join(', '), idents: fits.map((u) => u.ident).join(', ') }) })
   }
   // Two pictures for one person: which one is meant cannot be told, so neither is used.
   const byUser = new Map<string, Candidate[]>()
   for (const c of candidates) if (c.user) byUser.set(c.user.ident, [...(byUser.get(c.user.ident) ?? []), c])
   for (const same of byUser.values()) {
     if (same.length < 2) continue
-    for (const c of same) Object.assign(c, { action: 'refused', detail: `${c.user!.name} has ${same.length} pictures in this upload (${same.map((s) => s.base).join(', ')}). Keep one and upload again.` })
+    for (const c of same) Object.assign(c, { action: 'refused', said: say('pictures:line-two-pictures', { name: c.user!.name, count: same.length, files: same.map((s) => s.base).join(', ') }) })
   }
   return candidates
 }
@@ -131,7 +133,7 @@ function unpacked (read: () => Buffer): Buffer {
   try {
     return read()
   } catch (err) {
-    throw badRequest('RFAM_NOT_A_PICTURE', `It cannot be taken out of the .zip: ${(err as Error).message}. Zip the pictures again and upload the new .zip.`)
+    throw badRequest('RFAM_NOT_A_PICTURE', say('pictures:line-zip-broken', { error: (err as Error).message }))
   }
 }
 
@@ -157,9 +159,13 @@ export async function previewOrStore (candidates: Candidate[], dryRun: boolean, 
         if (!(err instanceof HttpError) || err.statusCode >= 500) throw err
         result.action = 'refused'
         result.detail = err.message
+        if (err.sentence) result.sentence = err.sentence
       }
     }
-    if (c.detail && result.action !== 'save' && result.action !== 'saved') result.detail ??= c.detail
+    if (c.said && result.action !== 'save' && result.action !== 'saved' && result.detail === undefined) {
+      result.detail = c.said.text
+      result.sentence = c.said.sentence
+    }
     results.push(result)
   }
   return results

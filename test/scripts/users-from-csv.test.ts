@@ -42,12 +42,17 @@ t.test('row checks name the line and the problem', async (t) => {
   ].join('\n')), known)
   t.same(people.map((p) => [p.line, p.ident, p.projects]), [[1, 'tom', ['red', 'blue']], [8, 'ss', ['red', 'blue']]])
   t.same(refused.map((r) => r.line), [2, 3, 4, 5, 6, 7])
-  t.match(refused[0]!.reason, /no project for "nop"/)
+  t.match(refused[0]!.reason, /^No project for "nop"/)
   t.match(refused[1]!.reason, /username "Bad Name" is not allowed/)
-  t.match(refused[2]!.reason, /no name for "noname"/)
-  t.match(refused[3]!.reason, /unknown project "purple" \(known: blue, red\)/)
+  t.match(refused[2]!.reason, /^No name for "noname"/)
+  t.match(refused[3]!.reason, /^Unknown project "purple" \(known: blue, red\)/)
   t.match(refused[4]!.reason, /"dup" is also on line 7/)
   t.match(refused[5]!.reason, /"dup" is also on line 6/)
+  // Each reason is also a sentence of the language files, for the web page in the teacher's language.
+  t.same(refused[1]!.sentence, { key: 'import:line-bad-username', params: { ident: 'Bad Name' } })
+  t.same(refused[5]!.sentence, { key: 'import:line-duplicate', params: { ident: 'dup', lines: '6' } })
+  t.equal(refused[1]!.name, 'Bad', 'the name the line gives, to tell which person it is')
+  t.match(readPeople(parseCsv('X,x,red'), new Set()).refused[0], { reason: 'Unknown project "red": there are no projects yet.', sentence: { key: 'import:line-no-projects-yet' } })
 })
 
 t.test('rows without a header create valid user files with a generated avatar; UTF-8 names survive', async (t) => {

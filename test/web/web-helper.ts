@@ -82,6 +82,17 @@ export function watchErrors (page: Page): string[] {
   return errors
 }
 
+/** Waits until a page has drawn what it loads (its heading, then no "Loading…" left). */
+export async function settled (page: Page): Promise<void> {
+  await page.locator('rfam-app').locator('main h1').first().waitFor()
+  await page.waitForFunction(() => {
+    const busy = (root: Document | ShadowRoot): boolean => [...root.querySelectorAll('*')].some((el) =>
+      el.getAttribute('aria-busy') === 'true' || (el.shadowRoot !== null && busy(el.shadowRoot)))
+    return !busy(document)
+  })
+  await page.waitForTimeout(300)
+}
+
 /** Skips a test file when there is no Chromium on this machine. */
 export async function hasChromium (): Promise<boolean> {
   const { access } = await import('node:fs/promises')

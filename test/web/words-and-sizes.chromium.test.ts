@@ -8,7 +8,7 @@ import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
-import { callAs, hasChromium, launchBrowser, loggedInPage, watchErrors } from './web-helper.ts'
+import { callAs, hasChromium, launchBrowser, loggedInPage, settled, watchErrors } from './web-helper.ts'
 import { checkPage, englishTexts, stickyHeaderHeight } from './page-checks.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
@@ -55,17 +55,6 @@ async function busyFarm (server: TestServer): Promise<void> {
   mkdirSync(renders, { recursive: true })
   writeFileSync(join(renders, '0004.png'), 'PNG')
   await node('report', { node: 'pc-lab-1', session, job: run.job, tasks: run.tasks, frames: [{ frame: 4, seconds: 12.5, memoryMB: 300, file: '0004.png' }] })
-}
-
-/** Waits until a page has drawn what it loads (its heading, then no "Loading…" left). */
-async function settled (page: import('playwright-core').Page): Promise<void> {
-  await page.locator('rfam-app').locator('main h1').first().waitFor()
-  await page.waitForFunction(() => {
-    const busy = (root: Document | ShadowRoot): boolean => [...root.querySelectorAll('*')].some((el) =>
-      el.getAttribute('aria-busy') === 'true' || (el.shadowRoot !== null && busy(el.shadowRoot)))
-    return !busy(document)
-  })
-  await page.waitForTimeout(300)
 }
 
 t.test('every page, in English and German, on a phone and a desktop', async (t) => {

@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import type { PeopleImportLine, PeopleImportResult } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
-import { I18nController, t } from '../controllers/i18n.ts'
+import { I18nController, i18n, t, tSentence } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { api } from '../api/routes.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
@@ -72,6 +72,12 @@ export class AddPeoplePage extends LitElement {
     }
   }
 
+  /** What the server said of the line, in the reader's language (its English where a sentence is unknown here). */
+  private detail (line: PeopleImportLine): string {
+    const sentences = line.sentences ?? []
+    return sentences.length > 0 && sentences.every((s) => i18n.has(s.key)) ? sentences.map((s) => tSentence(s, '')).join(' ') : line.detail
+  }
+
   private table (result: PeopleImportResult) {
     const refused = result.lines.filter((l) => l.action === 'refused').length
     const count = changes(result.lines).length
@@ -84,7 +90,7 @@ export class AddPeoplePage extends LitElement {
         <tbody>${result.lines.map((l) => html`<tr class=${l.action}>
           <td>${l.line}</td><td>${l.name ?? ''}</td><td class="mono">${l.ident ?? ''}</td><td>${(l.projects ?? []).join(', ')}</td>
           <td><strong>${this.actionText(l, result.dryRun)}</strong>${l.pin ? html` · ${t('import:with-pin')}` : nothing}
-            ${l.action === 'refused' || l.action === 'skip' ? html`<br><span>${l.detail}</span>` : nothing}</td>
+            ${l.action === 'refused' || l.action === 'skip' ? html`<br><span>${this.detail(l)}</span>` : nothing}</td>
         </tr>`)}</tbody>
       </table></div>
       ${result.dryRun

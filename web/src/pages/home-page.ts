@@ -114,7 +114,12 @@ export class HomePage extends LitElement {
     const [current, ...rest] = todo.assets.filter((a) => a.meta)
     const showPriority = appState.defaults?.priority.visible !== false
     return html`
-      <div class="page-head"><h1>${t('home:title', { name: appState.me?.name ?? '' })}</h1></div>
+      <div class="page-head">
+        <h1>${t('home:title', { name: appState.me?.name ?? '' })}</h1>
+        <span class="spacer"></span>
+        <!-- Making something new is the other thing people come to Home for: one click, not via Assets. -->
+        <a class="button" href="/new">+ ${t('home:new-asset')}</a>
+      </div>
       ${current
         ? keyed(current.path, this.currentCard(current))
         : html`<div class="card empty"><p>${t('home:nothing')}</p><a class="button primary" href="/assets">${t('home:go-assets')}</a></div>`}

@@ -7,7 +7,7 @@ import { customElement, state } from 'lit/decorators.js'
 import type { PictureBatch, PictureMatch } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { setupStyles } from '../styles/setup-styles.ts'
-import { I18nController, t } from '../controllers/i18n.ts'
+import { I18nController, t, tSentence } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { api } from '../api/routes.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
@@ -69,7 +69,7 @@ export class PicturesPage extends LitElement {
         <tbody>${result.files.map((f) => html`<tr class=${f.action}>
           <td>${f.preview ? html`<img src=${f.preview} alt=${t('pictures:preview-of', { name: f.name ?? '' })}>` : nothing}</td>
           <td class="mono">${f.file}</td>
-          <td><strong>${this.actionText(f)}</strong>${f.detail ? html`<br><span>${f.detail}</span>` : nothing}</td>
+          <td><strong>${this.actionText(f)}</strong>${f.detail ? html`<br><span>${tSentence(f.sentence, f.detail)}</span>` : nothing}</td>
         </tr>`)}</tbody>
       </table></div>
       ${result.dryRun
