@@ -4,41 +4,14 @@
 // node lists its frames as a range inside its card and says "Rendering" only while it renders; a toast
 // never covers the field it talks about; what the farm says about a job reaches a German page in German.
 import t from 'tap'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { until } from '../helpers/until.ts'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { fakeNode } from './fake-node.ts'
+import { startTestServer } from '../helpers/server.ts'
 import { callAs, hasChromium, launchBrowser, loggedInPage } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
-
-interface Run { job: string, tasks: string[], frames: number[] }
-
-/** A render node played over HTTP (the real protocol; no Blender needed). */
-async function fakeNode (server: TestServer, name: string) {
-  const credential = await server.app.farm.credentials.create(`${name}-credential`)
-  const send = async (message: string, body: Record<string, unknown>) => {
-    const res = await fetch(`${server.url}/api/farm/${message}`, {
-      method: 'POST', headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    })
-    const json = await res.json() as Record<string, unknown>
-    if (res.status >= 400) throw new Error(`${message}: ${res.status} ${JSON.stringify(json)}`)
-    return json
-  }
-  const welcome = await send('hello', { name, version: '0.1.0', blenderVersion: '3.4.1', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } })
-  const session = welcome.session as string
-  return {
-    work: async () => ((await send('work', { node: name, session, free: 1, running: [], wait: false })).runs as Run[])[0]!,
-    /** Writes the frames' files and reports them written. */
-    write: async (run: Run, frames: number[], folder: string) => {
-      const renders = join(server.projectDir(), 'renders', folder)
-      mkdirSync(renders, { recursive: true })
-      for (const frame of frames) writeFileSync(join(renders, `${String(frame).padStart(4, '0')}.png`), 'PNG')
-      await send('report', { node: name, session, job: run.job, tasks: run.tasks, frames: frames.map((frame) => ({ frame, seconds: 2, memoryMB: 100, file: `${String(frame).padStart(4, '0')}.png` })) })
-    },
-    done: (run: Run) => send('done', { node: name, session, job: run.job, tasks: run.tasks, frames: [], seconds: 10, free: 0 }),
-  }
-}
 
 t.test('a cleared name says why it is not saved, and nothing is saved', async (t) => {
   const server = await startTestServer(t, { web: true })

@@ -3,25 +3,19 @@
 import t from 'tap'
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import sharp from 'sharp'
 import type { ProjectFile, User } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
 import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, openAs, readJson, startAndOpen } from './web-helper.ts'
+import { colourPng, hasChromium, launchBrowser, loggedInPage, openAs, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
-const png = (colour: string) => sharp({ create: { width: 300, height: 200, channels: 3, background: colour } }).png().toBuffer()
-
 t.test('roles move up and down, in project.json and in the credits', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
   // Roles are the film's settings: staff change them (test/web/permissions.chromium.test.ts walks a student).
-  const { page, errors } = await loggedInPage(browser, server, 'teacher')
+  const { server, page, errors } = await startAndOpen(t, 'teacher', '/project')
   const projectFile = () => readJson<ProjectFile>(join(server.projectDir(), 'project.json'))
   const order = () => projectFile().roles!.map((r) => r.role)
   t.same(order(), ['Director', 'Story', 'Character Design', 'Modelling', 'Modelling', 'Animation'])
-  await page.goto('/project')
   const up = page.getByRole('button', { name: 'Move Story (Leo Novak) up' })
   await up.click()
   await until('Story first on disk', () => order()[0] === 'Story')
@@ -102,7 +96,7 @@ t.test('staff add a person to the project and change the team picture', async (t
 
   const header = page.locator('header img').first()
   const before = await header.getAttribute('src')
-  await page.getByLabel('Team picture', { exact: true }).setInputFiles({ name: 'team.png', mimeType: 'image/png', buffer: await png('#2a9d8f') })
+  await page.getByLabel('Team picture', { exact: true }).setInputFiles({ name: 'team.png', mimeType: 'image/png', buffer: await colourPng('#2a9d8f') })
   await until('the header shows the new picture', async () => (await header.getAttribute('src')) !== before)
   t.match(await header.getAttribute('src'), /\/api\/projects\/demo\/picture\?v=/)
   const served = await page.evaluate(async (src) => {
@@ -120,7 +114,7 @@ t.test('a student uploads a profile picture; a file that is not a picture is ref
   await input.setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') })
   t.match(await page.getByRole('alert').textContent(), /JPEG, PNG, WebP or GIF/, 'the browser refuses a text file at once')
 
-  await input.setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await png('#e76f51') })
+  await input.setInputFiles({ name: 'me.png', mimeType: 'image/png', buffer: await colourPng('#e76f51') })
   await until('stored', () => readJson<User>(join(server.config.usersDir, 'alex.json')).image)
   const headerFace = page.locator('header a.user img')
   await until('the header face changes', async () => /\?v=/.test((await headerFace.getAttribute('src')) ?? ''))

@@ -8,17 +8,13 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
-import { startTestServer } from '../helpers/server.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson } from './web-helper.ts'
+import { hasChromium, readJson, startAndOpen } from './web-helper.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
 
 t.test('the form offers the file\'s frames and says what would spoil the render', async (t) => {
-  const server = await startTestServer(t, { web: true })
-  const browser = await launchBrowser(t)
-  const { page, errors } = await loggedInPage(browser, server, 'leo')
+  const { server, page, errors } = await startAndOpen(t, 'leo', '/rendering')
   const sidecar = () => readJson<Asset>(join(server.projectDir(), 'shots/shot_010_intro.blend.json'))
-  await page.goto('/rendering')
   const form = page.locator('rfam-job-form')
   const start = form.getByLabel('First frame')
   const end = form.getByLabel('Last frame')

@@ -6,6 +6,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { Asset, Job } from '../../schemas/generated/types.ts'
 import { until } from '../helpers/until.ts'
+import { farmSender } from './fake-node.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { hasChromium, launchBrowser, loggedInPage, openAs, readJson } from './web-helper.ts'
 
@@ -15,15 +16,7 @@ t.test('queue a job, watch a node render it, control it', async (t) => {
   const server = await startTestServer(t, { web: true })
   const browser = await launchBrowser(t)
   const { page, errors } = await loggedInPage(browser, server, 'leo')
-  const credential = await server.app.farm.credentials.create('web-test')
-  const node = async (message: string, body: unknown) => {
-    const res = await fetch(`${server.url}/api/farm/${message}`, {
-      method: 'POST', headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    })
-    const json = await res.json() as Record<string, unknown>
-    if (res.status >= 400) throw new Error(`${message}: ${res.status} ${JSON.stringify(json)}`)
-    return json
-  }
+  const node = await farmSender(server, 'web-test')
 
   await page.goto('/rendering')
   await page.getByText('No render node has connected yet', { exact: false }).waitFor()

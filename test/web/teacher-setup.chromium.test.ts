@@ -13,13 +13,11 @@ import type { ProjectFile, User } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { makeZip } from '../helpers/zip-file.ts'
 import { logIn } from '../helpers/login.ts'
-import { hasChromium, launchBrowser, loggedInPage, readJson, watchErrors } from './web-helper.ts'
+import { colourPng, hasChromium, launchBrowser, loggedInPage, readJson, watchErrors } from './web-helper.ts'
 import { checkPage, englishTexts } from './page-checks.ts'
 import { Walk, inGerman } from './walk.ts'
 
 if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
-
-const png = (colour: string) => sharp({ create: { width: 200, height: 160, channels: 3, background: colour } }).png().toBuffer()
 
 t.test('new project → people from CSV → pictures from a .zip → switch project → reset a PIN and log in with it', async (t) => {
   const server = await startTestServer(t, { web: true })
@@ -69,10 +67,10 @@ t.test('new project → people from CSV → pictures from a .zip → switch proj
 
   walk.begin('pictures from a .zip')
   const zip = makeZip([
-    { name: 'photos/Kim Park.jpg', data: await sharp(await png('#e76f51')).jpeg().toBuffer() },
-    { name: 'photos/ola.png', data: await png('#2a9d8f') },
-    { name: 'photos/mia_chen.png', data: await png('#264653') },
-    { name: 'photos/stranger.png', data: await png('#000000') },
+    { name: 'photos/Kim Park.jpg', data: await sharp(await colourPng('#e76f51', 200, 160)).jpeg().toBuffer() },
+    { name: 'photos/ola.png', data: await colourPng('#2a9d8f', 200, 160) },
+    { name: 'photos/mia_chen.png', data: await colourPng('#264653', 200, 160) },
+    { name: 'photos/stranger.png', data: await colourPng('#000000', 200, 160) },
   ])
   await files(page.getByLabel('Pictures, or a .zip of them'), { name: 'class.zip', mimeType: 'application/zip', buffer: zip })
   const preview = page.getByRole('region', { name: 'Whose picture is which' })

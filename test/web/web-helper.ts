@@ -8,6 +8,7 @@ import type { Tap } from '../helpers/folders.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { logIn, type Session } from '../helpers/login.ts'
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.ts'
+import sharp from 'sharp'
 
 export { chromiumArgs, chromiumPath }
 
@@ -102,4 +103,9 @@ export async function hasChromium (): Promise<boolean> {
 /** Reads a JSON file (a sidecar, a user, project.json) as it is on disk now. */
 export function readJson<T = Record<string, unknown>> (file: string): T {
   return JSON.parse(readFileSync(file, 'utf8')) as T
+}
+
+/** A picture of one colour as PNG bytes, for the upload tests (team pictures, faces, a class's .zip). */
+export async function colourPng (colour: string, width = 300, height = 200): Promise<Buffer> {
+  return await sharp({ create: { width, height, channels: 3, background: colour } }).png().toBuffer()
 }

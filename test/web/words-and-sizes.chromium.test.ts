@@ -7,6 +7,7 @@
 import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
+import { farmSender } from './fake-node.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { callAs, hasChromium, launchBrowser, loggedInPage, settled, watchErrors } from './web-helper.ts'
 import { checkPage, englishTexts, stickyHeaderHeight } from './page-checks.ts'
@@ -18,15 +19,7 @@ const sizes = [{ name: 'phone', width: 390, height: 844 }, { name: 'desktop', wi
 
 /** A farm with work on show: one job rendering on pc-lab-1, one paused by the teacher, one failed. */
 async function busyFarm (server: TestServer): Promise<void> {
-  const credential = await server.app.farm.credentials.create('words-test')
-  const node = async (message: string, body: unknown) => {
-    const res = await fetch(`${server.url}/api/farm/${message}`, {
-      method: 'POST', headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }, body: JSON.stringify(body),
-    })
-    const json = await res.json() as Record<string, unknown>
-    if (res.status >= 400) throw new Error(`${message}: ${res.status} ${JSON.stringify(json)}`)
-    return json
-  }
+  const node = await farmSender(server, 'words-test')
   const job = async (body: object) => (await callAs(server, 'leo', 'POST', '/api/projects/demo/jobs', body)).json as { id: string }
   const failing = await job({ file: 'characters/chef_bun.blend', frameStart: 1, frameEnd: 2, priority: 90 })
   const welcome = await node('hello', { name: 'pc-lab-1', version: '0.1.0', blenderVersion: '3.4.1', provides: [], shares: ['data'], processes: 1, sandbox: { kind: 'bubblewrap' } })
