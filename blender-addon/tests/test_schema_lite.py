@@ -4,11 +4,12 @@ checks the corners where JSON Schema in Python easily drifts from Ajv.
     python3 blender-addon/tests/test_schema_lite.py [<repo root>]
     blender -b --factory-startup --python-exit-code 1 --python blender-addon/tests/test_schema_lite.py -- <repo root>
 
+<repo root> is where schemas/ and schemas/fixtures/ are read from (a test may point it at a copy);
+the validator is always the add-on beside this script (../rfam), loaded by addon_modules.py.
 Prints a last line 'N passed, N failed' and exits non-zero when anything failed.
 """
 
 import copy
-import importlib.util
 import json
 import os
 import shutil
@@ -27,22 +28,15 @@ def _repo_root():
 ROOT = _repo_root()
 SCHEMAS = os.path.join(ROOT, "schemas")
 FIXTURES = os.path.join(SCHEMAS, "fixtures")
-LITE = os.path.join(ROOT, "blender-addon", "rfam", "schema_lite.py")
 
-# The runner beside this script (not under ROOT, which a test may point at a copy of the schemas).
+# The runner and the add-on beside this script (not under ROOT, which a test may point at a copy of the schemas).
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from addon_modules import addon_module  # noqa: E402
 from unittest_run import run_and_summarise  # noqa: E402
 
-
-def _import_schema_lite():
-    # Loaded by path: importing the rfam package would run the add-on's __init__ (which needs bpy).
-    spec = importlib.util.spec_from_file_location("rfam_schema_lite", LITE)
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
-lite = _import_schema_lite()
+lite = addon_module("schema_lite")
+js_regex = addon_module("js_regex")
+json_values = addon_module("json_values")
 REGISTRY = lite.load_schemas(SCHEMAS)
 
 
@@ -177,12 +171,14 @@ class Semantics(unittest.TestCase):
         self.assertFalse(self.valid("common.schema.json#/$defs/DisplayName", "\U0001F600" * 201))
 
     def test_pattern_translation(self):
-        t = lite.translate_pattern
+        t = js_regex.translate_pattern
         self.assertEqual(t("^a$"), "^a\\Z")
         self.assertEqual(t("[^\\u0000]"), "[^\\U00000000]")
         self.assertEqual(t("\\uD83D\\uDE00"), "\\U0001f600")
         self.assertEqual(t("[a-z_-]"), "[a-z_\\-]")
         self.assertEqual(t("(?<y>[0-9]{4})"), "(?P<y>[0-9]{4})")
+        with self.assertRaises(js_regex.PatternError):
+            t("\\p{L}")
 
     def test_formats(self):
         ts = "common.schema.json#/$defs/Timestamp"
@@ -194,10 +190,10 @@ class Semantics(unittest.TestCase):
         self.assertFalse(self.valid("common.schema.json#/$defs/Uuid", "0b6a3f9e2c1d4e5f8a7b9c0d1e2f3a4b"))
 
     def test_json_equality(self):
-        self.assertFalse(lite._json_equal(1, True))
-        self.assertTrue(lite._json_equal(1, 1.0))
-        self.assertTrue(lite._json_equal({"a": [1, {"b": None}]}, {"a": [1.0, {"b": None}]}))
-        self.assertFalse(lite._json_equal({"a": 1}, {"a": 1, "b": 2}))
+        self.assertFalse(json_values.json_equal(1, True))
+        self.assertTrue(json_values.json_equal(1, 1.0))
+        self.assertTrue(json_values.json_equal({"a": [1, {"b": None}]}, {"a": [1.0, {"b": None}]}))
+        self.assertFalse(json_values.json_equal({"a": 1}, {"a": 1, "b": 2}))
 
     def test_defaults_are_filled_like_ajv(self):
         data = {"name": "a", "type": "prop", "state": "todo", "priority": 1}

@@ -31,7 +31,8 @@ t.test('the zip holds rfam/ with every add-on file and the contract, and nothing
   t.equal(z.bad, null, 'every entry\'s CRC is right')
   const expected = [...addonFiles().filter((f) => !f.startsWith('schemas/')), ...contractFiles(schemaDir).map((f) => `schemas/${f}`)].sort()
   t.same(z.names, expected.map((f) => `rfam/${f}`), 'one top folder named like the package; the contract from schemas/')
-  for (const f of ['__init__.py', 'blender_manifest.toml', 'schema_lite.py', 'client.py', 'panel.py', 'preflight.py', 'render.py']) {
+  for (const f of ['__init__.py', 'blender_manifest.toml', 'schema_lite.py', 'schema_checks.py', 'schema_run.py', 'json_values.py',
+    'js_regex.py', 'json_formats.py', 'validate.py', 'client.py', 'panel.py', 'preflight.py', 'render.py']) {
     t.ok(z.names.includes(`rfam/${f}`), `${f} ships`)
   }
   for (const f of contractFiles(schemaDir)) t.ok(z.names.includes(`rfam/schemas/${f}`), `the contract's ${f} ships`)

@@ -1,5 +1,6 @@
-// The add-on's standard-library validator (blender-addon/rfam/schema_lite.py) must judge like Ajv:
-// it replays schemas/fixtures under python3 and under the real Blender, it agrees with Ajv on the
+// The add-on's standard-library validator (blender-addon/rfam/schema_lite.py and the modules it
+// imports, loaded as a package by blender-addon/tests/addon_modules.py) must judge like Ajv: it
+// replays schemas/fixtures under python3 and under the real Blender, it agrees with Ajv on the
 // corners where Python and ECMAScript differ, and it refuses any keyword it does not know.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
@@ -11,8 +12,8 @@ import { fixtureDir, readFixtures } from '../schemas/fixture-files.ts'
 import { testFolder } from '../helpers/folders.ts'
 
 const root = join(schemaDir, '..')
-const testScript = join(root, 'blender-addon', 'tests', 'test_schema_lite.py')
-const liteFile = join(root, 'blender-addon', 'rfam', 'schema_lite.py')
+const testsDir = join(root, 'blender-addon', 'tests')
+const testScript = join(testsDir, 'test_schema_lite.py')
 const blender = '/usr/bin/blender'
 const blenderArgs = (script: string, repo: string) =>
   ['-b', '--factory-startup', '--python-exit-code', '1', '--python', script, '--', repo]
@@ -33,15 +34,16 @@ function run (command: string, args: string[], input?: string) {
   return { status: r.status, out: r.stdout, err: r.stderr }
 }
 
-/** Runs Python code with schema_lite importable as `lite` and the repo's schemas loaded as `reg`. */
+/** Runs Python code with schema_lite as `lite`, the folder of schemas in sys.argv[2] and stdin as `stdin`. */
 function python (code: string, input = '', schemas = schemaDir) {
   const prelude = [
-    'import importlib.util, json, sys',
-    'spec = importlib.util.spec_from_file_location("schema_lite", sys.argv[1])',
-    'lite = importlib.util.module_from_spec(spec); spec.loader.exec_module(lite)',
+    'import json, sys',
+    'sys.path.insert(0, sys.argv[1])',
+    'from addon_modules import addon_module',
+    'lite = addon_module("schema_lite")',
     'stdin = sys.stdin.buffer.read().decode("utf-8")',
   ].join('\n')
-  return run('python3', ['-c', `${prelude}\n${code}`, liteFile, schemas], input)
+  return run('python3', ['-c', `${prelude}\n${code}`, testsDir, schemas], input)
 }
 
 t.test('python3 replays every fixture with Ajv\'s verdict', async (t) => {
@@ -63,11 +65,9 @@ t.test('Blender replays every fixture with Ajv\'s verdict', { skip: existsSync(b
 t.test('a fixture with the wrong verdict fails the replay, with a non-zero exit', async (t) => {
   const dir = testFolder(t, 'lite')
   mkdirSync(join(dir, 'schemas', 'fixtures'), { recursive: true })
-  mkdirSync(join(dir, 'blender-addon', 'rfam'), { recursive: true })
   for (const f of readdirSync(schemaDir).filter((f) => f.endsWith('.schema.json'))) {
     cpSync(join(schemaDir, f), join(dir, 'schemas', f))
   }
-  cpSync(liteFile, join(dir, 'blender-addon', 'rfam', 'schema_lite.py'))
   writeFileSync(join(dir, 'schemas', 'fixtures', 'state.json'), JSON.stringify([
     { description: 'claims an upper-case ident is valid', valid: true, data: { ident: 'Todo', name: 'To do' } },
     { description: 'a good one', valid: true, data: { ident: 'todo', name: 'To do' } },

@@ -37,12 +37,16 @@ t.test('the fingerprint depends on every byte and name, not on listing order', a
   t.not(contractHash(dir, names.slice(1)), contractHash(dir, names), 'one file fewer changes it')
 })
 
-t.test('the add-on computes the same fingerprint over the copy it ships (python3, validate.contract_hash recipe)', async (t) => {
-  // validate.py imports schema_lite relatively, so its hash function is replayed from its source.
-  const source = readFileSync(join(repoRoot, 'blender-addon', 'rfam', 'validate.py'), 'utf8')
-  const fn = /def contract_hash[\s\S]*?return digest\.hexdigest\(\)\n/.exec(source)?.[0]
-  t.ok(fn, 'validate.py defines contract_hash')
-  const r = spawnSync('python3', ['-c', `import hashlib, os\nSCHEMA_DIR = ${JSON.stringify(join(repoRoot, 'blender-addon', 'rfam', 'schemas'))}\n${fn}\nprint(contract_hash())`], { encoding: 'utf8' })
+t.test('the add-on computes the same fingerprint over the copy it ships (python3, validate.contract_hash)', async (t) => {
+  // validate.py imports schema_lite relatively, so it is imported as a module of the add-on's package
+  // (blender-addon/tests/addon_modules.py), without rfam/__init__.py and its bpy.
+  const tests = join(repoRoot, 'blender-addon', 'tests')
+  const r = spawnSync('python3', ['-c', [
+    'import sys', 'sys.path.insert(0, sys.argv[1])', 'from addon_modules import addon_module',
+    'validate = addon_module("validate")', 'print(validate.SCHEMA_DIR)', 'print(validate.contract_hash())',
+  ].join('\n'), tests], { encoding: 'utf8' })
   t.equal(r.status, 0, r.stderr)
-  t.equal(r.stdout.trim(), contractHash())
+  const [dir, hash] = r.stdout.trim().split('\n')
+  t.equal(dir, join(repoRoot, 'blender-addon', 'rfam', 'schemas'), 'over the copy the add-on ships')
+  t.equal(hash, contractHash())
 })
