@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { loadNodeConfig, NodeConfigError } from './config.ts'
 import { createLogger } from '../common/log.ts'
+import { configArgument, runProgram, stopOnSignals } from '../common/program-start.ts'
 import { NodeRefused, RenderNode } from './render-node.ts'
 import { blenderCanDenoise } from './blender-features.ts'
 import { probeSandbox } from './sandbox-probe.ts'
@@ -28,12 +29,8 @@ export function blenderVersion (blender: string): string | null {
 }
 
 async function main (argv: string[]): Promise<number> {
-  const at = argv.indexOf('--config')
-  const file = at >= 0 ? argv[at + 1] : undefined
-  if (!file) {
-    console.error(usage)
-    return 2
-  }
+  const file = configArgument(argv, usage)
+  if (!file) return 2
   const config = loadNodeConfig(file)
   log.level = config.logLevel
   if (argv.includes('--single-use')) config.singleUse = true
@@ -59,14 +56,10 @@ async function main (argv: string[]): Promise<number> {
   const denoise = await denoising
   if (denoise === false) log.warn({ node: config.name }, 'this Blender cannot denoise (no OpenImageDenoise): files with denoising on fail here, and the render form says so')
   const node = new RenderNode(config, { version, blenderVersion: blender, sandbox, log, ...(denoise === undefined ? {} : { denoise }) })
-  let signals = 0
-  const onSignal = (signal: string) => {
-    if (++signals > 1) process.exit(130)
+  stopOnSignals((signal) => {
     log.info({ node: config.name, signal }, 'stopping Blender and signing off')
     void node.stop()
-  }
-  process.on('SIGINT', () => onSignal('SIGINT'))
-  process.on('SIGTERM', () => onSignal('SIGTERM'))
+  })
   try {
     await node.run()
     return config.singleUse && !node.didWork ? NOTHING_TO_DO : 0
@@ -76,8 +69,7 @@ async function main (argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exit(code) }, (err: unknown) => {
+runProgram(main, (err) => {
   if (err instanceof NodeConfigError) log.fatal({ reason: err.message }, 'the node cannot start')
   else log.fatal({ err }, 'the node stopped on an error')
-  process.exit(1)
 })

@@ -4,6 +4,7 @@
 // been acknowledged; a second signal stops it at once (the state file keeps what was submitted).
 // It logs through pino (common/log.ts): JSON lines, or readable ones at a terminal.
 import { createLogger } from '../common/log.ts'
+import { configArgument, runProgram, stopOnSignals } from '../common/program-start.ts'
 import { loadPrenodeConfig, PrenodeConfigError } from './config.ts'
 import { Prenode, PrenodeRefused } from './prenode.ts'
 
@@ -12,23 +13,15 @@ const usage = 'Usage: npx tsx prenode/main.ts --config <prenode config file>'
 const log = createLogger({ name: 'prenode' })
 
 async function main (argv: string[]): Promise<number> {
-  const at = argv.indexOf('--config')
-  const file = at >= 0 ? argv[at + 1] : undefined
-  if (!file) {
-    console.error(usage)
-    return 2
-  }
+  const file = configArgument(argv, usage)
+  if (!file) return 2
   const settings = loadPrenodeConfig(file)
   log.level = settings.logLevel
   const prenode = new Prenode(settings, { log })
-  let signals = 0
-  const onSignal = (signal: string) => {
-    if (++signals > 1) process.exit(130)
+  stopOnSignals((signal) => {
     log.info({ prenode: settings.name, signal }, 'stopping after the command running now, if any')
     prenode.stop()
-  }
-  process.on('SIGINT', () => onSignal('SIGINT'))
-  process.on('SIGTERM', () => onSignal('SIGTERM'))
+  })
   try {
     await prenode.run()
     return 0
@@ -41,8 +34,7 @@ async function main (argv: string[]): Promise<number> {
   }
 }
 
-main(process.argv.slice(2)).then((code) => { process.exit(code) }, (err: unknown) => {
+runProgram(main, (err) => {
   if (err instanceof PrenodeConfigError) log.fatal({ reason: err.message }, 'the prenode cannot start')
   else log.fatal({ err }, 'the prenode stopped on an error')
-  process.exit(1)
 })

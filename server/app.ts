@@ -49,6 +49,10 @@ export interface AppOptions {
   farmClock?: Clock
 }
 
+/** The API's routes, registered in this order; the farm's come after the farm plugin, whose app.farm they use. */
+const API_ROUTES = [sessionRoutes, userRoutes, userSessionRoutes, userPinRoutes, classSetupRoutes, projectRoutes, assetRoutes, eventRoutes, versionRoutes, fileRoutes, problemRoutes, addonRoutes]
+const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, nodeRoutes]
+
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
   for (const schema of loadSchemas()) app.addSchema(schema)
   for (const line of tightenSecretFiles(config)) app.log.warn(line)
@@ -83,23 +87,9 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(fastifyMultipart, { limits: { fileSize: config.maxUploadBytes, files: 1, fields: 5 } })
   await app.register(authPlugin)
 
-  await app.register(sessionRoutes)
-  await app.register(userRoutes)
-  await app.register(userSessionRoutes)
-  await app.register(userPinRoutes)
-  await app.register(classSetupRoutes)
-  await app.register(projectRoutes)
-  await app.register(assetRoutes)
-  await app.register(eventRoutes)
-  await app.register(versionRoutes)
-  await app.register(fileRoutes)
-  await app.register(problemRoutes)
-  await app.register(addonRoutes)
+  for (const routes of API_ROUTES) await app.register(routes)
   await app.register(farmPlugin, options.farmClock ? { deps: { ...farmDepsFromApp(app), clock: options.farmClock } } : {})
-  await app.register(nodeProtocolRoutes)
-  await app.register(prenodeRoutes)
-  await app.register(jobRoutes)
-  await app.register(nodeRoutes)
+  for (const routes of FARM_ROUTES) await app.register(routes)
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))
 }

@@ -61,10 +61,7 @@ export function webClient (areas: RouteArea[], schemas: SchemaDocument[]): { url
   }
   const typeImport = (list: Set<string>) => (list.size > 0 ? [`import type { ${[...list].sort().join(', ')} } from '../../../schemas/generated/types.ts'`] : [])
   return {
-    urls: [
-      `/* ${banner('')} */`,
-      ...typeImport(urlNames),
-      '',
+    urls: generatedModule(typeImport(urlNames), [
       'const seg = encodeURIComponent',
       '/** An asset\'s path inside the project, one segment at a time, keeping the slashes. */',
       'const rest = (path: string) => path.split(\'/\').map(encodeURIComponent).join(\'/\')',
@@ -72,29 +69,24 @@ export function webClient (areas: RouteArea[], schemas: SchemaDocument[]): { url
       '  const given = Object.entries(q).filter((e): e is [string, string] => e[1] !== undefined)',
       `  return given.length > 0 ? \`?${placeholder('new URLSearchParams(given).toString()')}\` : ''`,
       '}',
-      '',
-      '/** The URL of every route people use, by route id: for calls, links, pictures, downloads and event streams. */',
-      'export const urls = {',
-      ...urls,
-      '}',
-      '',
-    ].join('\n'),
-    routes: [
-      `/* ${banner('')} */`,
+    ], '/** The URL of every route people use, by route id: for calls, links, pictures, downloads and event streams. */', 'urls', urls),
+    routes: generatedModule([
       ...typeImport(names),
       "import { call, type CallOptions } from '../controllers/api-client.ts'",
       "import { urls } from './urls.ts'",
-      '',
+    ], [
       "export { urls } from './urls.ts'",
       '',
       '/** Files as multipart form data, each under the field name \'file\'. */',
       'const upload = (...files: File[]) => { const form = new FormData(); for (const file of files) form.append(\'file\', file, file.name); return form }',
-      '',
-      '/** Every route that answers JSON (or nothing), by route id, with typed parameters, body and reply. */',
-      'export const api = {',
-      ...calls,
-      '}',
-      '',
-    ].join('\n'),
+    ], '/** Every route that answers JSON (or nothing), by route id, with typed parameters, body and reply. */', 'api', calls),
   }
+}
+
+/**
+ * One generated module of the web client, as both are laid out: the banner, its imports, the helpers
+ * the entries use, then `export const <name> = { … }` holding one entry a line.
+ */
+function generatedModule (imports: string[], helpers: string[], doc: string, name: string, entries: string[]): string {
+  return [`/* ${banner('')} */`, ...imports, '', ...helpers, '', doc, `export const ${name} = {`, ...entries, '}', ''].join('\n')
 }

@@ -6,6 +6,7 @@
 // pressed; the job keeps them (job.warnings), with what nodes report while rendering.
 import type { FileWarning, Job, MissingPiece, RenderSettings } from '../../schemas/generated/types.ts'
 import { say, type Said } from '../../common/sentences.ts'
+import { formatName } from '../../common/output-formats.ts'
 
 export type { FileWarning }
 
@@ -19,25 +20,6 @@ export interface WarningInput {
   denoise?: { cannot: number, of: number }
   /** The job's kind: frames or one video; undefined (the render form) gives both kinds, each with its `when`. */
   video?: boolean
-}
-
-/** Blender's Python names of output formats, as the student sees them in Output Properties. */
-const FORMAT_NAMES: Record<string, string> = {
-  FFMPEG: 'FFmpeg Video',
-  AVI_JPEG: 'AVI JPEG',
-  AVI_RAW: 'AVI Raw',
-  OPEN_EXR: 'OpenEXR',
-  OPEN_EXR_MULTILAYER: 'OpenEXR MultiLayer',
-  TARGA_RAW: 'Targa Raw',
-  JPEG2000: 'JPEG 2000',
-  HDR: 'Radiance HDR',
-  TIFF: 'TIFF',
-  PNG: 'PNG',
-  JPEG: 'JPEG',
-}
-
-export function formatName (format: string): string {
-  return FORMAT_NAMES[format] ?? format.replace(/_/g, ' ')
 }
 
 const MISSING_CODES = new Set<FileWarning['code']>(['missing-library', 'missing-file'])

@@ -8,14 +8,12 @@
 // was closed from its end (its process died: the kernel closes its connections) and it sent
 // nothing since for a short grace: a node that gave a poll up itself asks again at once.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { access, mkdir, readdir, readFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { FarmHello, FarmNode } from '../../schemas/generated/types.ts'
-import { validator } from '../../schemas/validator.ts'
 import { HttpError } from '../errors.ts'
-import { writeJsonAtomic } from '../../common/atomic-write.ts'
 import { noWorkReason } from './sandbox-policy.ts'
 import type { NodeCaps } from './scheduler.ts'
+import { NameFiles } from './name-files.ts'
 
 export interface NodeState {
   record: FarmNode
@@ -37,29 +35,18 @@ export interface NodeState {
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
 
 export class NodeRegistry {
-  readonly dir: string
   readonly nodes = new Map<string, NodeState>()
   private eligibleCache = new Map<string, { nodes: number, slots: number, known: number }>()
-  /** Names whose record is being written (a binding not on disk yet is still a binding). */
-  private readonly writing = new Set<string>()
+  private readonly files: NameFiles<FarmNode>
 
   /** allowUnsandboxed: farmSettings.allowUnsandboxedNodes (sandbox-policy.ts). */
   constructor (farmDir: string, private readonly now: () => number, private readonly log: { warn: (fields: object, msg: string) => void, error: (fields: object, msg: string) => void }, private readonly allowUnsandboxed = false) {
-    this.dir = join(farmDir, 'nodes')
+    this.files = new NameFiles(join(farmDir, 'nodes'), 'node.schema.json', 'node', log)
   }
 
   async load (): Promise<void> {
-    await mkdir(this.dir, { recursive: true })
-    for (const name of (await readdir(this.dir)).filter((n) => n.endsWith('.json'))) {
-      const file = join(this.dir, name)
-      try {
-        const record = JSON.parse(await readFile(file, 'utf8')) as FarmNode
-        const problem = validator().check('node.schema.json', record)
-        if (problem) throw new Error(problem)
-        this.nodes.set(record.name, { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, polls: 0, closedAt: null })
-      } catch (err) {
-        this.log.warn({ file, err }, 'damaged node file: it cannot be read and is left alone')
-      }
+    for (const record of await this.files.load()) {
+      this.nodes.set(record.name, { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: Date.parse(record.lastSeen), online: false, waiter: null, persistedSeen: Date.parse(record.lastSeen), sessionChecked: null, polls: 0, closedAt: null })
     }
   }
 
@@ -81,7 +68,7 @@ export class NodeRegistry {
     const old = this.nodes.get(msg.name)
     const bound = old?.record.credential
     const rebound = bound !== undefined && bound !== credential
-    if (rebound && await this.onDisk(msg.name)) {
+    if (rebound && await this.files.onDisk(msg.name)) {
       throw new HttpError(403, 'RFAM_NODE_NAME_BOUND', `The node name "${msg.name}" belongs to another farm credential; give this node its own name ("name" in its configuration), or ask staff to free the name (npm run farm -- forget-node ${msg.name}).`)
     }
     // A node of that name holding a work request open is alive and connected: this is another
@@ -117,24 +104,8 @@ export class NodeRegistry {
     state.waiter?.cancel()
     this.nodes.set(record.name, state)
     this.changed()
-    this.writing.add(record.name)
-    try {
-      await this.persist(state)
-    } finally {
-      this.writing.delete(record.name)
-    }
+    await this.persist(state)
     return { state, session, rebound }
-  }
-
-  /** Whether a node's record is on disk (or being written): staff free a name by removing it. */
-  private async onDisk (name: string): Promise<boolean> {
-    if (this.writing.has(name)) return true
-    try {
-      await access(join(this.dir, `${name}.json`))
-      return true
-    } catch {
-      return false
-    }
   }
 
   /** The node a message comes from, if its session is right; otherwise 401 (the node says hello again). */
@@ -288,7 +259,7 @@ export class NodeRegistry {
 
   private async persist (state: NodeState): Promise<void> {
     try {
-      await writeJsonAtomic(join(this.dir, `${state.record.name}.json`), state.record)
+      await this.files.write(state.record.name, state.record)
     } catch (err) {
       this.log.error({ node: state.record.name, err }, 'cannot write node file')
     }

@@ -9,6 +9,7 @@
 // attack unzip tools: the whole file is refused.
 import { crc32, inflateRawSync } from 'node:zlib'
 import { badRequest } from '../errors.ts'
+import { DEFLATED, DIRECTORY_ENTRY, DIRECTORY_ENTRY_SIZE, ENCRYPTED, END_OF_DIRECTORY, END_SIZE, LOCAL_HEADER, LOCAL_HEADER_SIZE, STORED, UTF8_NAMES } from '../zip-format.ts'
 
 export interface ZipLimits {
   /** Entries the .zip may list (folders included). */
@@ -28,13 +29,6 @@ export interface ZipEntry {
   /** Unpacks the entry; throws (a plain Error saying why) when it is damaged or uses a method RFAM cannot unpack. */
   read: () => Buffer
 }
-
-const END_OF_DIRECTORY = 0x06054b50
-const DIRECTORY_ENTRY = 0x02014b50
-const LOCAL_HEADER = 0x04034b50
-const END_SIZE = 22
-const ENCRYPTED = 0x1
-const UTF8_NAMES = 0x800
 
 const badZip = (zip: string, why: string) => badRequest('RFAM_BAD_ZIP', `"${zip}" cannot be read as a .zip (${why}). Make it again (on Windows: right-click the folder, "Send to", "Compressed (zipped) folder") and upload that.`)
 
@@ -83,7 +77,7 @@ export function readZip (data: Buffer, zip: string, limits: ZipLimits): ZipEntry
   const entries: ZipEntry[] = []
   let at = listStart
   for (let i = 0; i < count; i++) {
-    if (at + 46 > end || data.readUInt32LE(at) !== DIRECTORY_ENTRY) throw badZip(zip, 'its list of files is damaged')
+    if (at + DIRECTORY_ENTRY_SIZE > end || data.readUInt32LE(at) !== DIRECTORY_ENTRY) throw badZip(zip, 'its list of files is damaged')
     const flags = data.readUInt16LE(at + 8)
     const method = data.readUInt16LE(at + 10)
     const crc = data.readUInt32LE(at + 16)
@@ -92,10 +86,10 @@ export function readZip (data: Buffer, zip: string, limits: ZipLimits): ZipEntry
     const nameLength = data.readUInt16LE(at + 28)
     const skip = nameLength + data.readUInt16LE(at + 30) + data.readUInt16LE(at + 32)
     const local = data.readUInt32LE(at + 42)
-    if (at + 46 + skip > end) throw badZip(zip, 'its list of files is damaged')
-    const name = checkName(zip, decodeName(data.subarray(at + 46, at + 46 + nameLength), (flags & UTF8_NAMES) !== 0))
+    if (at + DIRECTORY_ENTRY_SIZE + skip > end) throw badZip(zip, 'its list of files is damaged')
+    const name = checkName(zip, decodeName(data.subarray(at + DIRECTORY_ENTRY_SIZE, at + DIRECTORY_ENTRY_SIZE + nameLength), (flags & UTF8_NAMES) !== 0))
     if (flags & ENCRYPTED) throw badRequest('RFAM_BAD_ZIP', `"${zip}" is protected by a password. Make a .zip without a password and upload that.`)
-    at += 46 + skip
+    at += DIRECTORY_ENTRY_SIZE + skip
     const directory = name.endsWith('/')
     entries.push({
       name,
@@ -110,13 +104,13 @@ export function readZip (data: Buffer, zip: string, limits: ZipLimits): ZipEntry
 
 function unpack (data: Buffer, entry: { local: number, packed: number, size: number, method: number, crc: number }, max: number): Buffer {
   if (entry.size > max) throw new Error('it is too big')
-  if (entry.local + 30 > data.length || data.readUInt32LE(entry.local) !== LOCAL_HEADER) throw new Error('it is damaged in the .zip')
-  const start = entry.local + 30 + data.readUInt16LE(entry.local + 26) + data.readUInt16LE(entry.local + 28)
+  if (entry.local + LOCAL_HEADER_SIZE > data.length || data.readUInt32LE(entry.local) !== LOCAL_HEADER) throw new Error('it is damaged in the .zip')
+  const start = entry.local + LOCAL_HEADER_SIZE + data.readUInt16LE(entry.local + 26) + data.readUInt16LE(entry.local + 28)
   if (start + entry.packed > data.length) throw new Error('it is cut short in the .zip')
   const packed = data.subarray(start, start + entry.packed)
   let out: Buffer
-  if (entry.method === 0) out = packed
-  else if (entry.method === 8) {
+  if (entry.method === STORED) out = packed
+  else if (entry.method === DEFLATED) {
     try {
       // Never more than the entry says it holds (and never more than the limit).
       out = inflateRawSync(packed, { maxOutputLength: Math.max(1, entry.size) })

@@ -31,9 +31,16 @@ async function storeWithJob (t: Tap, options: Partial<JobStoreOptions> = {}) {
   return { farmDir, store, job }
 }
 
-/** Another store loading the same folder (after a crash: the first one was never closed), and what it loaded. */
-async function loadAgain (farmDir: string) {
+/**
+ * Another store loading the same folder, and what it loaded: after a crash, `crashed` (the first one)
+ * was never closed. Both are closed when the test ends; the crashed one may fail to, and need not.
+ */
+async function loadAgain (t: Tap, farmDir: string, crashed?: JobStore) {
   const store = new JobStore({ farmDir, log: quiet })
+  t.teardown(async () => {
+    await store.close()
+    await crashed?.close().catch(() => {})
+  })
   return { store, loaded: (await store.load())[0] }
 }
 
@@ -51,7 +58,7 @@ t.test('acknowledged changes survive a crash', async (t) => {
   await Promise.all([a.record(job, [0]), a.record(job, [])])
   t.same(await a.journalFiles(), ['1.ndjson'], 'changes went to the journal')
   // "Crash": a second store reads the same folder without the first being closed.
-  const { store: b, loaded } = await loadAgain(farmDir)
+  const { store: b, loaded } = await loadAgain(t, farmDir, a)
   t.equal(loaded!.status, 'active')
   t.equal(loaded!.tasks[0]!.status, 'completed')
   t.same(loaded!.tasks[0]!.framesDone, [1])
@@ -59,8 +66,6 @@ t.test('acknowledged changes survive a crash', async (t) => {
   t.same(await b.journalFiles(), ['2.ndjson'], 'replayed journal files are removed after the job files are rewritten')
   const onDisk = jobFile(farmDir)
   t.equal(onDisk.tasks[0]!.status, 'completed', 'the job file holds the replayed state')
-  await b.close()
-  await a.close().catch(() => {})
 })
 
 t.test('journal lines carry the job\'s own fields only when they changed', async (t) => {
@@ -78,11 +83,9 @@ t.test('journal lines carry the job\'s own fields only when they changed', async
   const lines = readFileSync(join(farmDir, 'journal', '1.ndjson'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { r: number, h?: Job })
   t.same(lines.map((l) => l.h?.priority ?? null), [0, null, 7, null], 'fields go in when they change, not with every task change')
   // "Crash": replaying lines without fields keeps the fields of the lines before them.
-  const { store: b, loaded } = await loadAgain(farmDir)
+  const { loaded } = await loadAgain(t, farmDir, a)
   t.match(loaded, { status: 'active', priority: 7, revision: 4 })
   t.same(loaded!.tasks.map((task) => task.status), ['completed', 'active', 'active', 'queued'])
-  await b.close()
-  await a.close().catch(() => {})
 })
 
 t.test('a torn last line is ignored; old lines never undo a newer job file', async (t) => {
@@ -151,11 +154,9 @@ t.test('a damaged line in the middle is listed; one whose job cannot be read nam
   lines[0] = lines[0]!.slice(0, 60) + '%%' + lines[0]!.slice(62)
   lines[1] = 'x' + lines[1]!.slice(1)
   writeFileSync(file, lines.join('\n'))
-  const { store: b, loaded } = await loadAgain(farmDir)
+  const { store: b, loaded } = await loadAgain(t, farmDir, a)
   t.same(b.damaged, [{ file, line: 1, torn: false, job: ID1 }, { file, line: 2, torn: false }])
   t.same(loaded!.tasks.map((x) => x.status), ['queued', 'queued', 'active', 'queued'], 'the lines after them are replayed')
-  await b.close()
-  await a.close().catch(() => {})
 })
 
 t.test('job files hold what is on disk, never a change in memory whose line is not written', async (t) => {
@@ -207,11 +208,10 @@ t.test('on a full disk: a refused line puts its job back as on disk, with every 
   const lines = readFileSync(join(disk, 'journal', '1.ndjson'), 'utf8')
   t.ok(lines.endsWith('\n') && lines.split('\n').filter(Boolean).every((l) => JSON.parse(l)), 'the journal holds whole lines only: nothing of the refused ones')
   await a.close()
-  const { store: b, loaded } = await loadAgain(disk)
+  const { store: b, loaded } = await loadAgain(t, disk)
   t.match(loaded, { priority: 0, revision: 2 })
   t.same(loaded!.tasks.map((x) => x.status), ['active', 'queued', 'queued', 'active'], 'a restart sees what was written, nothing refused')
   t.same((await b.load()).length, 1, 'and no refused job')
-  await b.close()
 })
 
 t.test('loaded on a full disk: read-only, nothing lost; the journal it replayed is kept until the files can be written', async (t) => {

@@ -31,7 +31,7 @@ export const TOOLS = ['scripts', 'blender-addon', '.']
  * `parts` are the folders (ending in '/') and files of server/ in that layer.
  */
 export const SERVER_LAYERS: Array<{ name: string, parts: string[] }> = [
-  { name: 'base', parts: ['errors.ts', 'invalid-sentence.ts', 'config/', 'blend/'] },
+  { name: 'base', parts: ['errors.ts', 'invalid-sentence.ts', 'zip-format.ts', 'config/', 'blend/'] },
   { name: 'store', parts: ['store/'] },
   { name: 'services', parts: ['addon/', 'auth/', 'people/', 'pictures/', 'credits/', 'farm/'] },
   { name: 'routes', parts: ['routes/'] },

@@ -2,7 +2,7 @@
 // folder of the test's own, torn down after the test. The embedded defaults sets and languages are
 // used as they ship. For a server as its own process (killed for real, `npm start` itself), see
 // server-process.ts.
-import { cpSync, existsSync, readdirSync, renameSync, rmSync } from 'node:fs'
+import { cpSync, existsSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { loadConfig, repoRoot, type LoadedConfig } from '../../server/config/load-config.ts'
@@ -13,6 +13,7 @@ import { processGone } from '../../common/process-space.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
 import { writeTestConfig } from '../../scripts/test-server-config.ts'
 import { testFolder, type Tap } from './folders.ts'
+import { until } from './until.ts'
 
 export type { Tap }
 export { writeTestConfig }
@@ -154,4 +155,16 @@ export async function startTestServer (t: Tap, options: TestServerOptions = {}):
   }
   server.url = url
   return server
+}
+
+/**
+ * A second project, "Other Team" (other), with one person, Olga (olga), in it and in no other: for
+ * what someone of another project may not see or do. Resolves once the server has opened it.
+ */
+export async function addOtherTeam (s: TestServer): Promise<void> {
+  writeFileSync(join(s.config.projectsDir, 'other.json'), JSON.stringify({ ident: 'other', name: 'Other Team', directory: 'data::other' }))
+  writeFileSync(join(s.config.usersDir, 'olga.json'), JSON.stringify({ ident: 'olga', name: 'Olga', projects: ['other'] }))
+  s.app.rfam.workspace.users.reload()
+  s.app.rfam.workspace.projects.reload()
+  await until('the other project open', () => s.app.rfam.workspace.allStores().some((store) => store.ident === 'other'))
 }

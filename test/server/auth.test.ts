@@ -1,10 +1,9 @@
 import t from 'tap'
 import { writeFileSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { startTestServer } from '../helpers/server.ts'
+import { addOtherTeam, startTestServer } from '../helpers/server.ts'
 import { hashSecret } from '../../server/auth/passwords.ts'
 import { logIn } from '../helpers/login.ts'
-import { until } from '../helpers/until.ts'
 
 t.test('log-in: pick project, pick yourself, PIN where set; the session is an HttpOnly cookie', async (t) => {
   const s = await startTestServer(t)
@@ -46,11 +45,7 @@ t.test('log-in: pick project, pick yourself, PIN where set; the session is an Ht
 
 t.test('project membership is enforced on every call', async (t) => {
   const s = await startTestServer(t)
-  writeFileSync(join(s.config.projectsDir, 'other.json'), JSON.stringify({ ident: 'other', name: 'Other Team', directory: 'data::other' }))
-  writeFileSync(join(s.config.usersDir, 'olga.json'), JSON.stringify({ ident: 'olga', name: 'Olga', projects: ['other'] }))
-  s.app.rfam.workspace.users.reload()
-  s.app.rfam.workspace.projects.reload()
-  await until('the other project open', () => s.app.rfam.workspace.allStores().some((store) => store.ident === 'other'))
+  await addOtherTeam(s)
   const refused = await s.app.inject({ method: 'POST', url: '/api/session', payload: { project: 'demo', user: 'olga' } })
   t.equal(refused.statusCode, 403, 'you cannot log in to a project you are not in')
   t.match(refused.json().message, /not in The Cake Heist/)

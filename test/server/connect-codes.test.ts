@@ -10,9 +10,8 @@ import { hashSecret } from '../../server/auth/passwords.ts'
 import { CODE_ALPHABET } from '../../server/auth/connect-codes.ts'
 import { validator } from '../../schemas/validator.ts'
 import { ManualClock } from '../../server/farm/clock.ts'
-import { startTestServer } from '../helpers/server.ts'
+import { addOtherTeam, startTestServer } from '../helpers/server.ts'
 import { logIn, type Session } from '../helpers/login.ts'
-import { until } from '../helpers/until.ts'
 
 const ADDON = { 'user-agent': 'rfam-blender-addon/0.1.0 (Blender 3.4.1)' }
 const MINUTE = 60_000
@@ -100,11 +99,7 @@ t.test('a code runs out after 10 minutes', async (t) => {
 
 t.test('a student\'s code gives that student\'s log-in, to their project, and nothing more', async (t) => {
   const s = await startTestServer(t)
-  writeFileSync(join(s.config.projectsDir, 'other.json'), JSON.stringify({ ident: 'other', name: 'Other Team', directory: 'data::other' }))
-  writeFileSync(join(s.config.usersDir, 'olga.json'), JSON.stringify({ ident: 'olga', name: 'Olga', projects: ['other'] }))
-  s.app.rfam.workspace.users.reload()
-  s.app.rfam.workspace.projects.reload()
-  await until('the other project open', () => s.app.rfam.workspace.allStores().some((store) => store.ident === 'other'))
+  await addOtherTeam(s)
   const olga = await logIn(s, 'olga', { project: 'other' })
   await logIn(s, 'teacher', { secret: '1234' }) // staff logged in at the same time change nothing
   const res = await connect(s.app, (await newCode(s.app, olga)).body.code)

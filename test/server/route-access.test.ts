@@ -4,10 +4,8 @@
 // decode or a proxy may pass on (%61pi, %2561pi, api%2f, //api, mixed case, a trailing slash,
 // ';' parameters, an encoded project name). Nothing may answer with data it should not.
 import t from 'tap'
-import { writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import Fastify from 'fastify'
-import { startTestServer, type TestServer } from '../helpers/server.ts'
+import { addOtherTeam, startTestServer, type TestServer } from '../helpers/server.ts'
 import { authPlugin } from '../../server/auth/auth-plugin.ts'
 import type { RouteEntry } from '../../server/auth/access.ts'
 import { logIn } from '../helpers/login.ts'
@@ -58,10 +56,7 @@ const body = (method: string) => (['POST', 'PUT', 'PATCH'].includes(method) ? {}
 
 async function setUp (t: { teardown: (fn: () => unknown) => void }): Promise<{ s: TestServer, index: string, cookies: Record<string, string> }> {
   const s = await startTestServer(t)
-  writeFileSync(join(s.config.projectsDir, 'other.json'), JSON.stringify({ ident: 'other', name: 'Other Team', directory: 'data::other' }))
-  writeFileSync(join(s.config.usersDir, 'olga.json'), JSON.stringify({ ident: 'olga', name: 'Olga', projects: ['other'] }))
-  s.app.rfam.workspace.users.reload()
-  s.app.rfam.workspace.projects.reload()
+  await addOtherTeam(s)
   const index = (await s.app.inject({ url: '/' })).body
   return { s, index, cookies: { student: (await logIn(s, 'zoe')).cookie, outsider: (await logIn(s, 'olga', { project: 'other' })).cookie, staff: (await logIn(s, 'teacher', { secret: '1234' })).cookie } }
 }

@@ -4,22 +4,14 @@
 // a prenode name belongs to the credential that first used it.
 import type { FastifyInstance } from 'fastify'
 import { registerRoutes } from '../register-routes.ts'
+import { heldPoll } from './held-poll.ts'
 
 export async function prenodeRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
 
   registerRoutes(app, {
-    prenodePoll: async (request, reply) => {
-      // A prenode that gives up its poll (stopped, timed out) frees its place at once.
-      const gone = new AbortController()
-      const onClose = () => { if (!reply.sent) gone.abort() }
-      reply.raw.on('close', onClose)
-      try {
-        return await farm.prenodePoll(request.body, request.farmCredential!, gone.signal)
-      } finally {
-        reply.raw.off('close', onClose)
-      }
-    },
+    // A prenode that gives up its poll (stopped, timed out) frees its place at once.
+    prenodePoll: async (request, reply) => heldPoll(reply, (gone) => farm.prenodePoll(request.body, request.farmCredential!, gone)),
 
     prenodeAck: async (request, reply) => {
       await farm.prenodeAck(request.body, request.farmCredential!)

@@ -3,6 +3,7 @@
 // read), then the node's session id in the body. Bodies are checked against the farm-* schemas.
 import type { FastifyInstance } from 'fastify'
 import { registerRoutes } from '../register-routes.ts'
+import { heldPoll } from './held-poll.ts'
 
 export async function nodeProtocolRoutes (app: FastifyInstance): Promise<void> {
   const { farm } = app
@@ -10,18 +11,9 @@ export async function nodeProtocolRoutes (app: FastifyInstance): Promise<void> {
   registerRoutes(app, {
     farmHello: async (request) => farm.hello(request.body, request.farmCredential!),
 
-    farmWork: async (request, reply) => {
-      // The node may give up a held poll (its state changed); whatever was assigned meanwhile is
-      // sent again on its next poll.
-      const gone = new AbortController()
-      const onClose = () => { if (!reply.sent) gone.abort() }
-      reply.raw.on('close', onClose)
-      try {
-        return await farm.work(request.body, request.farmCredential!, gone.signal)
-      } finally {
-        reply.raw.off('close', onClose)
-      }
-    },
+    // The node may give up a held poll (its state changed); whatever was assigned meanwhile is
+    // sent again on its next poll.
+    farmWork: async (request, reply) => heldPoll(reply, (gone) => farm.work(request.body, request.farmCredential!, gone)),
 
     farmReport: async (request) => farm.report(request.body, request.farmCredential!),
 

@@ -3,7 +3,7 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { sharedStyles } from '../styles/shared.ts'
-import { SaveController } from '../controllers/save-controller.ts'
+import { SaveOnChange } from '../controllers/save-controller.ts'
 import { saveMark, saveMarkStyles } from './save-mark.ts'
 
 @customElement('rfam-inline-check')
@@ -17,20 +17,11 @@ export class InlineCheck extends LitElement {
   @property({ type: Boolean }) checked = false
   @property({ attribute: false }) save?: (checked: boolean) => Promise<unknown>
 
-  private readonly saving = new SaveController(this)
-
-  private async _change (event: Event): Promise<void> {
-    await this.saving.change(this, 'checked', (event.target as HTMLInputElement).checked, this.save)
-  }
-
-  protected override updated (): void {
-    const box = this.renderRoot.querySelector('input')
-    if (box && box.checked !== this.checked) box.checked = this.checked
-  }
+  private readonly saving: SaveOnChange<'checked', boolean> = new SaveOnChange(this, 'checked', 'input')
 
   override render () {
     return html`
-      <label><input type="checkbox" @change=${this._change}><slot name="before"></slot>${this.label}</label>
+      <label><input type="checkbox" @change=${this.saving.changed}><slot name="before"></slot>${this.label}</label>
       ${saveMark(this.saving.status, this.saving.message)}`
   }
 }

@@ -3,7 +3,7 @@
 import { LitElement, css, html } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { sharedStyles } from '../styles/shared.ts'
-import { SaveController } from '../controllers/save-controller.ts'
+import { SaveOnChange } from '../controllers/save-controller.ts'
 import { saveMark, saveMarkStyles } from './save-mark.ts'
 
 export interface SelectOption { value: string, label: string }
@@ -25,25 +25,14 @@ export class InlineSelect extends LitElement {
   /** Stores a new value; rejects with the server's message when it cannot. */
   @property({ attribute: false }) save?: (value: string) => Promise<unknown>
 
-  private readonly saving = new SaveController(this)
-
-  private async _change (event: Event): Promise<void> {
-    await this.saving.change(this, 'value', (event.target as HTMLSelectElement).value, this.save)
-  }
-
-  // An option's selected attribute stops working once the user has picked something, so the select's
-  // value is set directly after each render.
-  protected override updated (): void {
-    const select = this.renderRoot.querySelector('select')
-    if (select && select.value !== this.value) select.value = this.value
-  }
+  private readonly saving: SaveOnChange<'value', string> = new SaveOnChange(this, 'value', 'select')
 
   override render () {
     const known = this.options.some((option) => option.value === this.value)
     return html`
       <label for="select">${this.label}</label>
       <div class="control">
-        <select id="select" @change=${this._change}>
+        <select id="select" @change=${this.saving.changed}>
           ${known ? '' : html`<option value=${this.value} selected>${this.value}</option>`}
           ${this.options.map((option) => html`<option value=${option.value} ?selected=${option.value === this.value}>${option.label}</option>`)}
         </select>

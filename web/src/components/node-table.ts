@@ -3,14 +3,13 @@
 // now, and pause / resume for one node or all of them (for staff: the server refuses it to others,
 // so others see no buttons).
 import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property, state } from 'lit/decorators.js'
+import { customElement, property } from 'lit/decorators.js'
 import type { FarmNodeList, FarmNodeView } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
-import { errorMessage } from '../controllers/api-client.ts'
+import { BusyController } from '../controllers/busy-controller.ts'
 import { farm } from '../state/farm.ts'
 import { appState } from '../state/app-state.ts'
-import { showToast } from './toast.ts'
 import { frameRanges } from './frame-ranges.ts'
 
 @customElement('rfam-node-table')
@@ -32,22 +31,15 @@ export class NodeTable extends LitElement {
   `]
 
   @property({ attribute: false }) list?: FarmNodeList
-  @state() private busy = false
   private readonly i18n = new I18nController(this)
+  private readonly action = new BusyController(this)
 
   private changed (list: FarmNodeList): void {
     this.dispatchEvent(new CustomEvent<FarmNodeList>('nodes-changed', { detail: list, bubbles: true, composed: true }))
   }
 
-  private async run (action: () => Promise<FarmNodeList>): Promise<void> {
-    this.busy = true
-    try {
-      this.changed(await action())
-    } catch (error) {
-      showToast(errorMessage(error), 'error')
-    } finally {
-      this.busy = false
-    }
+  private run (action: () => Promise<FarmNodeList>): Promise<void> {
+    return this.action.run(async () => { this.changed(await action()) })
   }
 
   private sandboxOf (node: FarmNodeView) {
@@ -73,8 +65,8 @@ export class NodeTable extends LitElement {
         <span class="muted">${t('node:count', { count: nodes.length, online: nodes.filter((n) => n.online).length })}</span>
         <span class="spacer"></span>
         ${staff
-          ? html`<button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: true }))}>${t('node:pause-all')}</button>
-        <button type="button" ?disabled=${this.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: false }))}>${t('node:resume-all')}</button>`
+          ? html`<button type="button" ?disabled=${this.action.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: true }))}>${t('node:pause-all')}</button>
+        <button type="button" ?disabled=${this.action.busy || nodes.length === 0} @click=${() => this.run(() => farm.pauseAll({ paused: false }))}>${t('node:resume-all')}</button>`
           : nothing}
       </div>
       ${nodes.length === 0 ? html`<p>${t('node:none')}</p>` : nothing}
@@ -89,7 +81,7 @@ export class NodeTable extends LitElement {
           <p class="small">${t('node:last-seen', { time: format.dateTime(node.lastSeen) })}</p>
           ${node.runs.length ? html`<ul class="runs">${node.runs.map((run) => html`<li>${t('node:run', { job: run.jobName, frames: frameRanges(run.frames) })}</li>`)}</ul>` : nothing}
           ${staff
-            ? html`<button type="button" ?disabled=${this.busy}
+            ? html`<button type="button" ?disabled=${this.action.busy}
             @click=${() => this.run(() => farm.pauseNode(node.name, { paused: !node.paused }))}
             aria-label=${`${node.paused ? t('node:resume') : t('node:pause')}: ${node.name}`}>${node.paused ? t('node:resume') : t('node:pause')}</button>`
             : nothing}

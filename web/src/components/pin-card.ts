@@ -6,10 +6,9 @@ import { customElement, property, state } from 'lit/decorators.js'
 import type { PublicUser } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, t } from '../controllers/i18n.ts'
-import { errorMessage } from '../controllers/api-client.ts'
+import { BusyController } from '../controllers/busy-controller.ts'
 import { api } from '../api/routes.ts'
 import { appState } from '../state/app-state.ts'
-import { showToast } from './toast.ts'
 
 @customElement('rfam-pin-card')
 export class PinCard extends LitElement {
@@ -22,18 +21,11 @@ export class PinCard extends LitElement {
   /** The person whose PIN it is. */
   @property({ attribute: false }) person?: PublicUser
   @state() private pin = ''
-  @state() private busy = false
   private readonly i18n = new I18nController(this)
+  private readonly action = new BusyController(this)
 
-  private async run (action: () => Promise<PublicUser>): Promise<void> {
-    this.busy = true
-    try {
-      appState.replaceUser(await action())
-    } catch (error) {
-      showToast(errorMessage(error), 'error')
-    } finally {
-      this.busy = false
-    }
+  private run (action: () => Promise<PublicUser>): Promise<void> {
+    return this.action.run(async () => { appState.replaceUser(await action()) })
   }
 
   private _give = () => this.run(async () => {
@@ -60,8 +52,8 @@ export class PinCard extends LitElement {
           </div>`
         : nothing}
       <div class="row">
-        <button type="button" class="primary" ?disabled=${this.busy} @click=${this._give}>${person.hasSecret ? t('pin:reset') : t('pin:give')}</button>
-        ${person.hasSecret ? html`<button type="button" class="danger" ?disabled=${this.busy} @click=${this._remove}>${t('pin:remove')}</button>` : nothing}
+        <button type="button" class="primary" ?disabled=${this.action.busy} @click=${this._give}>${person.hasSecret ? t('pin:reset') : t('pin:give')}</button>
+        ${person.hasSecret ? html`<button type="button" class="danger" ?disabled=${this.action.busy} @click=${this._remove}>${t('pin:remove')}</button>` : nothing}
       </div>
       <p class="muted">${t('pin:hint')}</p>`
   }

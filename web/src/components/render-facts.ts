@@ -5,19 +5,10 @@
 import { css, html, nothing } from 'lit'
 import type { FileWarning, RenderSettings } from '../../../schemas/generated/types.ts'
 import { i18n, t } from '../controllers/i18n.ts'
+import { formatName } from '../../../common/output-formats.ts'
 
 const ENGINES: Record<string, string> = {
   CYCLES: 'Cycles', BLENDER_EEVEE: 'Eevee', BLENDER_EEVEE_NEXT: 'Eevee', BLENDER_WORKBENCH: 'Workbench',
-}
-const FORMATS: Record<string, string> = {
-  FFMPEG: 'FFmpeg Video',
-  AVI_JPEG: 'AVI JPEG',
-  AVI_RAW: 'AVI Raw',
-  OPEN_EXR: 'OpenEXR',
-  OPEN_EXR_MULTILAYER: 'OpenEXR MultiLayer',
-  TARGA_RAW: 'Targa Raw',
-  JPEG2000: 'JPEG 2000',
-  HDR: 'Radiance HDR',
 }
 
 /** How warningList() looks: a bar in the error colour beside the list. */
@@ -33,10 +24,6 @@ export function frameCount (start: number, end: number, step = 1): number {
 
 export function engineName (engine: string): string {
   return ENGINES[engine] ?? engine.replace(/^BLENDER_/, '').replace(/_/g, ' ').toLowerCase().replace(/^./, (c) => c.toUpperCase())
-}
-
-export function formatName (format: string): string {
-  return FORMATS[format] ?? format.replace(/_/g, ' ')
 }
 
 /** "96 frames, 24 fps, 1920×1080, Cycles" (with the frames' real size when the percentage is not 100). */

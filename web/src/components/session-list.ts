@@ -2,12 +2,12 @@
 // button logs them out everywhere. Staff also see when wrong passwords or PINs make the person's next
 // log-in wait, and can unlock it.
 import { LitElement, css, html, nothing } from 'lit'
-import { customElement, property, state } from 'lit/decorators.js'
+import { customElement, property } from 'lit/decorators.js'
 import type { SessionList } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
 import { I18nController, format, t } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
-import { errorMessage } from '../controllers/api-client.ts'
+import { BusyController } from '../controllers/busy-controller.ts'
 import { api } from '../api/routes.ts'
 import { appState } from '../state/app-state.ts'
 import { showToast } from './toast.ts'
@@ -27,26 +27,15 @@ export class SessionListElement extends LitElement {
   @property() user = ''
   /** Their name, for the sentences. */
   @property() name = ''
-  @state() private busy = false
   private readonly i18n = new I18nController(this)
+  private readonly action = new BusyController(this)
   private readonly list = new ApiController<SessionList>(this, (signal) => api.listUserSessions({ user: this.user }, { signal }))
 
   private get mine (): boolean {
     return appState.me?.ident === this.user
   }
 
-  private async run (action: () => Promise<void>): Promise<void> {
-    this.busy = true
-    try {
-      await action()
-    } catch (error) {
-      showToast(errorMessage(error), 'error')
-    } finally {
-      this.busy = false
-    }
-  }
-
-  private _endAll = () => this.run(async () => {
+  private _endAll = () => this.action.run(async () => {
     const { ended } = await api.endUserSessions({ user: this.user })
     // This browser's log-in was one of them: back to the log-in page.
     if (this.mine) return await appState.logout()
@@ -54,7 +43,7 @@ export class SessionListElement extends LitElement {
     await this.list.reload()
   })
 
-  private _unlock = () => this.run(async () => {
+  private _unlock = () => this.action.run(async () => {
     await api.unlockUser({ user: this.user })
     showToast(t('sessions:unlocked', { name: this.name }))
     await this.list.reload()
@@ -79,8 +68,8 @@ export class SessionListElement extends LitElement {
         ? html`<p class="wait" role="status">${t('sessions:waiting', { count: list.failedTries, seconds: list.waitSeconds })}</p>`
         : list.failedTries > 0 ? html`<p class="muted">${t('sessions:failed', { count: list.failedTries })}</p>` : nothing}
       <div class="buttons">
-        <button type="button" ?disabled=${this.busy || list.sessions.length === 0} @click=${this._endAll}>${t('sessions:end-all')}</button>
-        ${staff && list.failedTries > 0 ? html`<button type="button" ?disabled=${this.busy} @click=${this._unlock}>${t('sessions:unlock')}</button>` : nothing}
+        <button type="button" ?disabled=${this.action.busy || list.sessions.length === 0} @click=${this._endAll}>${t('sessions:end-all')}</button>
+        ${staff && list.failedTries > 0 ? html`<button type="button" ?disabled=${this.action.busy} @click=${this._unlock}>${t('sessions:unlock')}</button>` : nothing}
       </div>`
   }
 }

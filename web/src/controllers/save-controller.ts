@@ -88,3 +88,29 @@ export class SaveMarks implements ReactiveController {
     }
   }
 }
+
+/** What SaveOnChange needs of its element: the property `key` holding the stored value, and its save. */
+type SavingElement<K extends string, T> = ReactiveControllerHost & { renderRoot: ParentNode, save?: ((value: T) => Promise<unknown>) | undefined } & Record<K, T>
+
+/**
+ * The saving of a control that saves each change at once (a checkbox, a select): a change shows and
+ * saves what was picked (change() on the element's property `key`, with its `save`), and after every
+ * render the control (`selector` in the element) is set to that property again. A control keeps what
+ * was picked in it otherwise: a failed save puts the stored value back in the property only, and a
+ * select's `selected` attribute stops working once someone has picked.
+ */
+export class SaveOnChange<K extends string, T> extends SaveController {
+  constructor (private readonly element: SavingElement<K, T>, private readonly key: K, private readonly selector: string) {
+    super(element)
+  }
+
+  /** The control's change event. */
+  readonly changed = async (event: Event): Promise<void> => {
+    await this.change(this.element, this.key, (event.target as unknown as Record<K, T>)[this.key], this.element.save)
+  }
+
+  hostUpdated (): void {
+    const control = this.element.renderRoot.querySelector(this.selector) as unknown as Record<K, T> | null
+    if (control && control[this.key] !== this.element[this.key]) control[this.key] = this.element[this.key]
+  }
+}

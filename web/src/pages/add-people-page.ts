@@ -6,10 +6,9 @@ import { customElement, state } from 'lit/decorators.js'
 import type { PeopleImportLine, PeopleImportResult } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
 import { I18nController, i18n, t, tSentence } from '../controllers/i18n.ts'
-import { errorMessage } from '../controllers/api-client.ts'
 import { api } from '../api/routes.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
-import { showToast } from '../components/toast.ts'
+import { CheckedUpload, type UploadTable } from '../components/checked-upload.ts'
 import { setupStyles } from '../styles/setup-styles.ts'
 
 /** Lines that add someone or change someone. */
@@ -25,41 +24,30 @@ export class AddPeoplePage extends LitElement {
   private readonly i18n = new I18nController(this)
   private readonly appStateController = new AppStateController(this)
   @state() private csv = ''
-  @state() private result?: PeopleImportResult
-  @state() private error = ''
-  @state() private busy = false
+  private readonly upload = new CheckedUpload<PeopleImportResult>(this,
+    (dryRun) => api.importPeople({ project: appState.project! }, { csv: this.csv, dryRun }),
+    (result) => t('import:done', { count: changes(result.lines).length }))
 
   private async _file (event: Event): Promise<void> {
     const file = (event.target as HTMLInputElement).files?.[0]
     if (!file) return
     this.csv = await file.text()
-    await this.send(true)
+    await this.check()
   }
 
   private _text (event: Event): void {
     this.csv = (event.target as HTMLTextAreaElement).value
-    this.result = undefined
+    this.upload.result = undefined
   }
 
-  private async send (dryRun: boolean): Promise<void> {
+  /** Sends the CSV to be checked only (a change to it takes the answer away, so the one confirmed is the one checked). */
+  private async check (): Promise<void> {
     if (!this.csv.trim()) {
-      this.error = t('import:empty')
+      this.upload.error = t('import:empty')
+      this.requestUpdate()
       return
     }
-    this.busy = true
-    this.error = ''
-    try {
-      this.result = await api.importPeople({ project: appState.project! }, { csv: this.csv, dryRun })
-      if (!dryRun) {
-        showToast(t('import:done', { count: changes(this.result.lines).length }))
-        await appState.loadProjectData()
-      }
-    } catch (error) {
-      this.result = undefined
-      this.error = errorMessage(error)
-    } finally {
-      this.busy = false
-    }
+    await this.upload.send(true)
   }
 
   private actionText (line: PeopleImportLine, dryRun: boolean): string {
@@ -78,34 +66,27 @@ export class AddPeoplePage extends LitElement {
     return sentences.length > 0 && sentences.every((s) => i18n.has(s.key)) ? sentences.map((s) => tSentence(s, '')).join(' ') : line.detail
   }
 
-  private table (result: PeopleImportResult) {
+  private table (result: PeopleImportResult): UploadTable {
     const refused = result.lines.filter((l) => l.action === 'refused').length
     const count = changes(result.lines).length
-    return html`
-      <p role="status" class=${refused ? 'summary warn' : 'summary ok'}>
-        ${result.dryRun ? t('import:summary-check', { count, refused }) : t('import:summary-done', { count, refused })}
-      </p>
-      <div class="scroll"><table>
-        <thead><tr><th>${t('import:line')}</th><th>${t('import:name')}</th><th>${t('import:username')}</th><th>${t('import:projects')}</th><th>${t('import:what')}</th></tr></thead>
-        <tbody>${result.lines.map((l) => html`<tr class=${l.action}>
+    return {
+      count,
+      refused,
+      summary: result.dryRun ? t('import:summary-check', { count, refused }) : t('import:summary-done', { count, refused }),
+      head: [t('import:line'), t('import:name'), t('import:username'), t('import:projects'), t('import:what')],
+      rows: result.lines.map((l) => html`<tr class=${l.action}>
           <td>${l.line}</td><td>${l.name ?? ''}</td><td class="mono">${l.ident ?? ''}</td><td>${(l.projects ?? []).join(', ')}</td>
           <td><strong>${this.actionText(l, result.dryRun)}</strong>${l.pin ? html` · ${t('import:with-pin')}` : nothing}
             ${l.action === 'refused' || l.action === 'skip' ? html`<br><span>${this.detail(l)}</span>` : nothing}</td>
-        </tr>`)}</tbody>
-      </table></div>
-      ${result.dryRun
-        ? html`<div class="row">
-            <button class="primary" type="button" ?disabled=${this.busy || count === 0} @click=${() => this.send(false)}>${t('import:confirm', { count })}</button>
-            ${refused ? html`<span class="muted">${t('import:fix-hint')}</span>` : nothing}
-          </div>`
-        : html`<p><a class="button primary" href="/people/pictures">${t('import:next')} →</a></p>`}`
+        </tr>`),
+      confirm: t('import:confirm', { count }),
+      hint: t('import:fix-hint'),
+      next: html`<p><a class="button primary" href="/people/pictures">${t('import:next')} →</a></p>`,
+    }
   }
 
   override render () {
-    if (appState.me?.staff !== true) return html`<div class="card"><p>${t('setup:staff-only')}</p></div>`
-    return html`
-      <div class="page-head"><h1>${t('import:title')}</h1><span class="spacer"></span><span class="muted">${appState.session?.project.name}</span></div>
-      <section class="card">
+    return this.upload.page(t('import:title'), html`
         <p>${t('import:intro')}</p>
         <pre>name,username,pin
 Alex Rivera,alex,4711
@@ -119,10 +100,8 @@ Mia Chen,mia,</pre>
           <label for="csv-text">${t('import:paste')}</label>
           <textarea id="csv-text" .value=${this.csv} @input=${this._text} spellcheck="false"></textarea>
         </div>
-        <button type="button" ?disabled=${this.busy} @click=${() => this.send(true)}>${t('import:check')}</button>
-        ${this.error ? html`<p class="error" role="alert">${this.error}</p>` : nothing}
-      </section>
-      ${this.result ? html`<section class="card" aria-label=${t('import:result')}>${this.table(this.result)}</section>` : nothing}`
+        <button type="button" ?disabled=${this.upload.busy} @click=${() => this.check()}>${t('import:check')}</button>`,
+    t('import:result'), (result) => this.table(result))
   }
 }
 
