@@ -50,6 +50,8 @@ export class JobForm extends LitElement {
   /** The project's .blend files, fetched when every file is asked for. */
   @state() private files?: FileList
   @state() private filesError = ''
+  /** Whether the person typed a frame since choosing the file (then the file's range does not overwrite it). */
+  private rangeTyped = false
   /** What the chosen file renders, as the server read it; undefined while it is being read. */
   @state() private settings?: RenderSettingsView
   @state() private settingsError = ''
@@ -100,6 +102,7 @@ export class JobForm extends LitElement {
     this.video = meta?.video ?? false
     ;(form.elements.namedItem('video') as HTMLInputElement).checked = this.video
     ;(form.elements.namedItem('priority') as HTMLInputElement).value = ''
+    this.rangeTyped = false
     void this.readSettings()
   }
 
@@ -117,7 +120,8 @@ export class JobForm extends LitElement {
       this.settings = settings
       const file = settings.settings
       const meta = this.chosen?.meta
-      this.setRange(file ? { start: file.frameStart, end: file.frameEnd } : { start: meta?.frameStart ?? defaultRange.start, end: meta?.frameEnd ?? defaultRange.end })
+      // Frames typed while the file was being read are the person's: the file's do not replace them.
+      if (!this.rangeTyped) this.setRange(file ? { start: file.frameStart, end: file.frameEnd } : { start: meta?.frameStart ?? defaultRange.start, end: meta?.frameEnd ?? defaultRange.end })
     } catch (error) {
       if (request.signal.aborted || path !== this.path) return
       this.settingsError = errorMessage(error)
@@ -133,6 +137,7 @@ export class JobForm extends LitElement {
   }
 
   private _frames (): void {
+    this.rangeTyped = true
     const form = this.renderRoot.querySelector('form')!
     this.range = {
       start: Number((form.elements.namedItem('start') as HTMLInputElement).value),
