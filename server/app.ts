@@ -31,6 +31,7 @@ import { nodeProtocolRoutes } from './routes/api/farm-protocol.ts'
 import { prenodeRoutes } from './routes/api/farm-prenode.ts'
 import { jobRoutes } from './routes/api/jobs.ts'
 import { nodeRoutes } from './routes/api/nodes.ts'
+import { noteRoutes } from './routes/api/notes.ts'
 import { addonRoutes } from './routes/api/addon.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
 import { farmDepsFromApp } from './farm/farm-deps.ts'
@@ -100,6 +101,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(prenodeRoutes)
   await app.register(jobRoutes)
   await app.register(nodeRoutes)
+  await app.register(noteRoutes)
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))
 }

@@ -358,7 +358,8 @@ def connect_addon(body):
 
 def get_history(project, path, kind=None, limit=None):
     """An asset's notes and history, newest first. GET /api/projects/:project/history/*"""
-    return Call("GET", "/api/projects/%s/history/%s" % (_seg(project), _rest(path)) + _query(("kind", kind), ("limit", limit)),
+    return Call("GET", "/api/projects/%s/history/%s" % (_seg(project), _rest(path))
+                + _query(("kind", kind), ("limit", limit)),
                 reply_schema="api-history.schema.json")
 
 
@@ -372,7 +373,8 @@ def add_note(project, path, body):
 
 def get_note_picture(project, path, picture=None):
     """A note's picture (JPEG). GET /api/projects/:project/note-pictures/*"""
-    return Call("GET", "/api/projects/%s/note-pictures/%s" % (_seg(project), _rest(path)) + _query(("picture", picture)),
+    return Call("GET", "/api/projects/%s/note-pictures/%s" % (_seg(project), _rest(path))
+                + _query(("picture", picture)),
                 raw=True)
 
 

@@ -15,8 +15,11 @@ import { sweepFolder } from '../../common/temp-files.ts'
 import { Problems } from './problems.ts'
 import { shownPath } from './shown-path.ts'
 
-/** 'problems': the list of damaged files changed (sent to every project: staff see it on any). */
-export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems', path?: string }
+/**
+ * 'problems': the list of damaged files changed (sent to every project: staff see it on any);
+ * 'history': an asset's notes and history (asset-history.ts).
+ */
+export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems' | 'history', path?: string }
 
 export class Workspace extends EventEmitter {
   readonly users: JsonDirectory<User>
