@@ -4,7 +4,9 @@
 // Nothing is kept that the files do not hold: the reader caches what it parsed of each file, keyed by
 // the file's inode and size, so a timeline is read again only when its file changed. 'Today' looks at
 // the history files the asset index saw (one stat each; only files changed since the start of the day
-// are read): measured at 1,000 files in test/bench/notes.bench.ts.
+// are read) and is kept until a history changes (this server's appends, the watcher's news) or for
+// TODAY_KEEP_MS at most (a network share's watcher misses other machines' writes): measured at 1,000
+// files in test/bench/notes.bench.ts.
 import { EventEmitter } from 'node:events'
 import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
@@ -29,6 +31,8 @@ export interface TodayItem { path: string, event: HistoryEvent }
 
 /** How many files 'today' looks at at once. */
 const PARALLEL = 32
+/** How long 'today' is kept when no history changed meanwhile. */
+const TODAY_KEEP_MS = 15_000
 /** How long this server remembers events of assets it moved to old/ (their file went with them). */
 const GONE_MS = 3 * 24 * 3600 * 1000
 
@@ -71,6 +75,9 @@ export class AssetHistory extends EventEmitter {
   private readonly marks = new Map<string, FileMark>()
   /** Events of assets this server moved to old/ lately (their file went with them), for 'today'. */
   private gone: TodayItem[] = []
+  /** Counts the changes of any history: 'today' is worked out again after one. */
+  private version = 0
+  private todayCache?: { since: number, limit: number, version: number, at: number, result: Promise<{ items: TodayItem[], more: boolean }> }
 
   /**
    * `lockOf`: the lock file of an asset (its sidecar's: one lock for everything of an asset);
@@ -87,6 +94,7 @@ export class AssetHistory extends EventEmitter {
     if (events.length === 0) return []
     const stamped = events.map((e) => stamp(e, at))
     this.marks.set(path, await appendEvents(this.fileOf(path), stamped))
+    this.version++
     this.emit('change', path)
     return stamped
   }
@@ -112,6 +120,7 @@ export class AssetHistory extends EventEmitter {
     if (s && mark && mark.ino === s.ino && mark.size === s.size) return
     if (s) this.marks.set(path, { ino: s.ino, size: s.size })
     else this.marks.delete(path)
+    this.version++
     this.emit('change', path)
   }
 
@@ -121,10 +130,20 @@ export class AssetHistory extends EventEmitter {
     this.marks.delete(path)
     const now = Date.now()
     this.gone = [...this.gone.filter((g) => now - (Date.parse(g.event.at) || 0) < GONE_MS), ...last.map((event) => ({ path, event }))]
+    this.version++
   }
 
   /** What happened since `since` (ms), over every asset, newest first, at most `limit`. */
-  async today (since: number, limit = 500): Promise<{ items: TodayItem[], more: boolean }> {
+  today (since: number, limit = 500): Promise<{ items: TodayItem[], more: boolean }> {
+    const c = this.todayCache
+    if (c && c.since === since && c.limit === limit && c.version === this.version && Date.now() - c.at < TODAY_KEEP_MS) return c.result
+    const result = this.workOutToday(since, limit)
+    this.todayCache = { since, limit, version: this.version, at: Date.now(), result }
+    result.catch(() => { if (this.todayCache?.result === result) this.todayCache = undefined })
+    return result
+  }
+
+  private async workOutToday (since: number, limit: number): Promise<{ items: TodayItem[], more: boolean }> {
     const paths = [...new Set([...this.known(), ...this.marks.keys()])]
     const items: TodayItem[] = this.gone.filter((g) => Date.parse(g.event.at) >= since)
     let next = 0
@@ -134,7 +153,7 @@ export class AssetHistory extends EventEmitter {
         const file = this.fileOf(path)
         const s = await stat(file).catch(() => undefined)
         if (!s || s.mtimeMs < since) continue
-        const { events } = await this.reader.read(file).catch(() => ({ events: [] as HistoryEvent[] }))
+        const { events } = await this.reader.read(file, s).catch(() => ({ events: [] as HistoryEvent[] }))
         for (const event of events) if (Date.parse(event.at) >= since) items.push({ path, event })
       }
     }

@@ -12,7 +12,7 @@
 // last saw). Each write is on disk when it returns (O_DSYNC) and whole: a write cut short (a full
 // disk) is cut off again, and a file whose last line lacks its newline (edited by hand, a writer
 // killed mid-line) gets one first, so a new event never sticks to a broken line.
-import { constants } from 'node:fs'
+import { constants, type Stats } from 'node:fs'
 import { open, stat } from 'node:fs/promises'
 import { dirname } from 'node:path'
 import type { HistoryEvent } from '../../schemas/generated/types.ts'
@@ -144,9 +144,9 @@ export class HistoryReader {
 
   constructor (private readonly maxFiles = 5000) {}
 
-  /** The file's events and unreadable lines; empty when it does not exist. */
-  async read (file: string): Promise<HistoryRead> {
-    const s = await stat(file).catch(() => undefined)
+  /** The file's events and unreadable lines; empty when it does not exist. `known`: a stat just made. */
+  async read (file: string, known?: Stats): Promise<HistoryRead> {
+    const s = known ?? await stat(file).catch(() => undefined)
     if (!s?.isFile()) {
       this.cache.delete(file)
       return { events: [], unreadable: [], cut: false, mtimeMs: 0 }
