@@ -8,6 +8,7 @@ recording one (Blender draws nothing in background mode).
 
 import re
 import textwrap
+from datetime import datetime
 
 import bpy
 
@@ -189,6 +190,7 @@ def draw_asset_view(layout, context, view):
         wrapped(layout, context, tr("addon:login-to-change"), 'LOCKED')
     if view["truePriority"] != meta["priority"]:
         wrapped(layout, context, tr("priority:boosted", value=view["truePriority"]), 'SORT_DESC')
+    draw_latest_note(layout, context, cache.latest_note)
     draw_dependencies(layout, context, view)
     if meta.get("renderWarnings"):
         box = layout.box()
@@ -196,6 +198,31 @@ def draw_asset_view(layout, context, view):
         for warning in meta["renderWarnings"]:
             wrapped(box, context, warning_text(warning))
     draw_render_stats(layout, context, meta)
+
+
+def draw_latest_note(layout, context, note):
+    """The newest note on the asset (as the web's Home card shows it): who, when, what; always as text."""
+    if not note:
+        return
+    box = layout.box()
+    box.label(text=tr("notes:latest"), icon='TEXT')
+    wrapped(box, context, "%s, %s" % (user_name(note.get("by")), _local_time(note.get("at", ""))), 'USER')
+    for paragraph in (note.get("text") or "").splitlines()[:12]:
+        wrapped(box, context, paragraph)
+    if note.get("picture"):
+        wrapped(box, context, tr("addon:note-picture"), 'IMAGE_DATA')
+    frame = note.get("frame")
+    if frame:
+        key = "notes:frame-gone" if frame.get("gone") else "notes:frame-of"
+        wrapped(box, context, tr(key, frame=frame["frame"], render=frame.get("render", "")), 'RENDER_RESULT')
+
+
+def _local_time(at):
+    """'2026-07-01T08:27:00.000Z' as this computer's time, '2026-07-01 10:27' (Python 3.10 reads no 'Z')."""
+    try:
+        return datetime.fromisoformat(at.replace("Z", "+00:00")).astimezone().strftime("%Y-%m-%d %H:%M")
+    except ValueError:
+        return at
 
 
 def _pair(layout, name, value):
