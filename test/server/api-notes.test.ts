@@ -134,6 +134,13 @@ t.test('a frame of a render: refused until it is on disk, "gone" once deleted', 
   t.equal(gone.statusCode, 404)
   t.equal(gone.json().code, 'RFAM_FRAME_GONE')
   t.match(gone.json().message, /no longer there/)
+
+  // A render that ends is in the timeline too (the farm records it as it happens).
+  t.equal((await alex.api('PATCH', `/api/projects/demo/jobs/${job.body.id}`, { action: 'cancel' })).status, 200)
+  await until('the cancelled render in the timeline', async () =>
+    (await alex.api('GET', `/api/projects/demo/history/${shot}`)).body.events.some((e: { kind: string, to: string }) => e.kind === 'render' && e.to === 'cancelled'))
+  const ended = (await alex.api('GET', `/api/projects/demo/history/${shot}`)).body.events.find((e: { to: string }) => e.to === 'cancelled')
+  t.match(ended, { by: 'farm', render: { job: job.body.id, name: 'Intro test' } })
 })
 
 t.test('every change of an asset is in its timeline with who and when; "today" has them all', async (t) => {

@@ -51,8 +51,12 @@ export function whatHappened (event: HistoryEvent): string {
   }
 }
 
+/** Not a person: the farm ending a render ('farm'), sending an automatic one ('auto'), or RFAM itself. */
+const SYSTEM = new Set(['farm', 'auto', 'rfam'])
+const isSystem = (by: string) => SYSTEM.has(by) && !appState.user(by)
+
 /** Who did it: a person's name, or the render farm. */
-const whoName = (by: string) => (by === 'farm' ? t('history:farm') : appState.userName(by))
+const whoName = (by: string) => (isSystem(by) ? t('history:farm') : appState.userName(by))
 
 function noteBody (event: HistoryEvent, path: string): TemplateResult {
   const project = appState.project ?? ''
@@ -83,9 +87,9 @@ export interface EntryOptions {
 
 /** One event as a list item. */
 export function historyEntry (event: HistoryEvent, path: string, options: EntryOptions = {}): TemplateResult {
-  const person = event.by === 'farm' ? undefined : appState.user(event.by)
+  const system = isSystem(event.by)
   return html`<li class="event ${event.kind}" data-kind=${event.kind}>
-    ${event.by === 'farm' ? html`<span class="face farm" style="--size:36px" aria-hidden="true">⚙</span>` : face(person, 36, true)}
+    ${system ? html`<span class="face farm" style="--size:36px" aria-hidden="true">⚙</span>` : face(appState.user(event.by), 36, true)}
     <div class="body">
       <div class="line"><strong>${whoName(event.by)}</strong> ${whatHappened(event)}${options.assetName !== undefined
         ? html` · <a class="asset" href=${assetHref(path, options.from)}>${options.assetName || path}</a>`
