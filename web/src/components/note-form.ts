@@ -35,6 +35,7 @@ export class NoteForm extends LitElement {
     .frame-pick select { flex: 1 1 220px; min-width: 0; }
     .frame-pick input { width: 7em; }
     .error { color: var(--rfam-error); font-weight: 600; margin: 8px 0 0; }
+    summary { cursor: pointer; font-weight: 600; min-height: var(--rfam-touch); display: flex; align-items: center; }
     label.button input { position: absolute; width: 1px; height: 1px; opacity: 0; }
   `]
 
@@ -45,6 +46,8 @@ export class NoteForm extends LitElement {
   @state() private picture?: File
   @state() private preview?: string
   @state() private renders?: JobView[]
+  /** The frame choice is open (its renders are loaded then, not before). */
+  @state() private framesOpen = false
   @state() private frameJob = ''
   @state() private frameNumber = ''
   @state() private sending = false
@@ -114,7 +117,8 @@ export class NoteForm extends LitElement {
   }
 
   private async _openFrames (event: Event): Promise<void> {
-    if (!(event.target as HTMLDetailsElement).open || this.renders) return
+    this.framesOpen = (event.target as HTMLDetailsElement).open
+    if (!this.framesOpen || this.renders) return
     try {
       const { jobs } = await api.listJobs({ project: appState.project! })
       const mine = (j: JobView) => (j.asset === this.path || j.path === this.path ? 0 : 1)
@@ -165,7 +169,9 @@ export class NoteForm extends LitElement {
   private frameChoice () {
     return html`<details @toggle=${this._openFrames}>
       <summary>${t('notes:frame-add')}</summary>
-      ${this.renders === undefined
+      ${!this.framesOpen
+        ? nothing
+        : this.renders === undefined
         ? html`<p class="muted" aria-busy="true">${t('common:loading')}</p>`
         : this.renders.length === 0
           ? html`<p class="muted">${t('notes:no-renders')}</p>`
