@@ -70,7 +70,7 @@ function newestFirst<T extends { event: HistoryEvent }> (items: T[]): T[] {
 }
 
 export class AssetHistory extends EventEmitter {
-  private readonly reader = new HistoryReader()
+  private readonly reader: HistoryReader
   /** Each file as this server last wrote or saw it: a watcher's news of that is no news. */
   private readonly marks = new Map<string, FileMark>()
   /** Events of assets this server moved to old/ lately (their file went with them), for 'today'. */
@@ -83,8 +83,9 @@ export class AssetHistory extends EventEmitter {
    * `lockOf`: the lock file of an asset (its sidecar's: one lock for everything of an asset);
    * `known`: the assets whose history file the index saw on disk.
    */
-  constructor (readonly root: string, private readonly lockOf: (path: string) => string, private readonly known: () => Iterable<string>) {
+  constructor (readonly root: string, private readonly lockOf: (path: string) => string, private readonly known: () => Iterable<string>, reader = new HistoryReader()) {
     super()
+    this.reader = reader
   }
 
   fileOf (path: string): string { return join(this.root, path + HISTORY_SUFFIX) }
@@ -106,11 +107,11 @@ export class AssetHistory extends EventEmitter {
 
   /** The asset's timeline: every event (or only notes), newest first, at most `limit`. */
   async timeline (path: string, options: { kind?: 'note', limit?: number } = {}): Promise<Timeline> {
-    const { events, unreadable } = await this.reader.read(this.fileOf(path))
+    const { events, unreadable, cut } = await this.reader.read(this.fileOf(path))
     const chosen = options.kind ? events.filter((e) => e.kind === options.kind) : events
     const sorted = newestFirst(chosen.map((event) => ({ event }))).map((x) => x.event)
     const limit = options.limit ?? 2000
-    return { events: sorted.slice(0, limit), unreadable: unreadable.slice(0, 1000), more: sorted.length > limit }
+    return { events: sorted.slice(0, limit), unreadable: unreadable.slice(0, 1000), more: sorted.length > limit || cut }
   }
 
   /** The watcher saw the file change: tells pages, unless it is this server's own write. */

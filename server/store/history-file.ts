@@ -142,7 +142,7 @@ export interface HistoryRead extends ParsedHistory {
 export class HistoryReader {
   private readonly cache = new Map<string, Cached>()
 
-  constructor (private readonly maxFiles = 5000) {}
+  constructor (private readonly maxFiles = 5000, private readonly maxBytes = MAX_READ_BYTES) {}
 
   /** The file's events and unreadable lines; empty when it does not exist. `known`: a stat just made. */
   async read (file: string, known?: Stats): Promise<HistoryRead> {
@@ -178,7 +178,7 @@ export class HistoryReader {
 
   private async readFrom (file: string, c: Cached, size: number): Promise<void> {
     let from = c.parsed
-    if (from === 0 && size > MAX_READ_BYTES) { from = size - MAX_READ_BYTES; c.cut = true }
+    if (from === 0 && size > this.maxBytes) { from = size - this.maxBytes; c.cut = true }
     const handle = await open(file, 'r')
     let text: string
     try {

@@ -11,6 +11,7 @@ import { loadConfig } from '../../server/config/load-config.ts'
 import { loadConfiguredDefaultsSets } from '../../server/store/defaults-sets.ts'
 import { ProjectStore } from '../../server/store/project-store.ts'
 import { AssetHistory, fieldEvents, mentionsIn } from '../../server/store/asset-history.ts'
+import { HistoryReader } from '../../server/store/history-file.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { testFolder, type Tap } from '../helpers/folders.ts'
 
@@ -101,6 +102,17 @@ t.test('a write that appends to a file read before is read from where the readin
   const other = new AssetHistory(dir, (path) => join(dir, path + '.json'), () => [])
   await other.record('a.blend', [{ by: 'leo', kind: 'note', text: 'two' }])
   t.same((await history.timeline('a.blend')).events.map((e) => e.text), ['two', 'one'])
+})
+
+t.test('a history file larger than the reading limit: its end is read, and the answer says there is more', async (t) => {
+  const dir = testFolder(t, 'large')
+  const history = new AssetHistory(dir, (path) => join(dir, path + '.json'), () => [], new HistoryReader(10, 2000))
+  for (let i = 0; i < 40; i++) await history.record('big.blend', [{ by: 'mia', kind: 'note', text: `note ${i}` }])
+  const { events, unreadable, more } = await history.timeline('big.blend')
+  t.ok(events.length > 5 && events.length < 40, `only the end is read (${events.length} of 40 events)`)
+  t.equal(events[0]!.text, 'note 39', 'the newest are there')
+  t.same(unreadable, [], 'the line cut in half at the start of the end is not counted as unreadable')
+  t.equal(more, true, 'the answer says older events were left out')
 })
 
 t.test('field changes: one event per field people care about', async (t) => {

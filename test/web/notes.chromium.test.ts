@@ -85,6 +85,7 @@ t.test('a note on the asset page: text stays text, links and mentions work, pict
   t.equal((await callAs(server, 'leo', 'POST', `/api/projects/demo/notes/${ASSET}`, { text: 'Looks tasty, @mia!' })).status, 201)
   await until('Leo\'s note arrives live', async () => /Looks tasty/.test(await timeline.first().innerText()))
   t.match(await timeline.first().innerText(), /Leo Novak/)
+  t.match(await timeline.first().getAttribute('class'), /for-me/, 'a note naming Mia stands out on her page')
 
   // A change of the asset is in the same timeline.
   await page.getByLabel('Description').first().fill('Round, with cherries')

@@ -88,7 +88,8 @@ export interface EntryOptions {
 /** One event as a list item. */
 export function historyEntry (event: HistoryEvent, path: string, options: EntryOptions = {}): TemplateResult {
   const system = isSystem(event.by)
-  return html`<li class="event ${event.kind}" data-kind=${event.kind}>
+  const forMe = event.mentions?.includes(appState.me?.ident ?? '') === true
+  return html`<li class="event ${event.kind} ${forMe ? 'for-me' : ''}" data-kind=${event.kind}>
     ${system ? html`<span class="face farm" style="--size:36px" aria-hidden="true">⚙</span>` : face(appState.user(event.by), 36, true)}
     <div class="body">
       <div class="line"><strong>${whoName(event.by)}</strong> ${whatHappened(event)}${options.assetName !== undefined
@@ -111,6 +112,8 @@ export const historyStyles = css`
   li.event .line { overflow-wrap: anywhere; }
   li.event time { font-size: 0.85rem; display: block; }
   li.event.note .line strong { color: var(--rfam-accent); }
+  /* A note that names the reader: marked, so it stands out in a long timeline. */
+  ol.timeline > li.event.for-me { border-left: 4px solid var(--rfam-accent); padding-left: 8px; background: var(--rfam-accent-soft); }
   .note-words { margin: 6px 0 0; }
   .note-picture img, .frame img { display: block; max-width: min(100%, 480px); max-height: 360px; margin-top: 6px; border-radius: var(--rfam-radius-small); border: 1px solid var(--rfam-border); }
   figure.frame { margin: 0; }
