@@ -100,6 +100,20 @@ export class AssetHistory extends EventEmitter {
     return stamped
   }
 
+  /**
+   * appendLocked() for a change that is done already (a sidecar saved, a copy made): a line that
+   * cannot be written (a disk that filled up just then) does not turn the done change into an error;
+   * it is reported as a 'lost' event (the workspace logs it) and the rest goes on.
+   */
+  async appendAfter (path: string, events: NewEvent[]): Promise<HistoryEvent[]> {
+    try {
+      return await this.appendLocked(path, events)
+    } catch (err) {
+      this.emit('lost', { path, events, err })
+      return []
+    }
+  }
+
   /** Appends events to an asset's history under its lock. */
   record (path: string, events: NewEvent[]): Promise<HistoryEvent[]> {
     return withFileLock(this.lockOf(path), () => this.appendLocked(path, events))

@@ -42,7 +42,7 @@ export async function checkpoint (store: ProjectStore, path: string, by?: string
   await mkdir(dirname(store.resolveForWrite(target, 'checkpoint')), { recursive: true })
   const copy = store.resolveForWrite(target, 'checkpoint')
   await copyFile(source, copy, constants.COPYFILE_EXCL).catch((err) => { throw asDiskFull(err, copy) })
-  if (by) await store.history.record(path, [{ by, kind: 'checkpoint', checkpoint: target }])
+  if (by) await withFileLock(store.index.sidecarOf(path), () => store.history.appendAfter(path, [{ by, kind: 'checkpoint', checkpoint: target }]))
   return target
 }
 
@@ -64,7 +64,7 @@ export async function moveToOld (store: ProjectStore, path: string, by?: string)
     await rename(sidecar, to('.json'))
     // The asset is gone now: its history says so before it follows (a line that cannot be written,
     // on a full disk, does not undo the move that is done).
-    const last = by ? await store.history.appendLocked(path, [{ by, kind: 'deleted', checkpoint: target }]).catch(() => []) : []
+    const last = by ? await store.history.appendAfter(path, [{ by, kind: 'deleted', checkpoint: target }]) : []
     for (const ending of [HISTORY_SUFFIX, NOTES_SUFFIX]) {
       const companion = store.resolveForWrite(path + ending, 'history', move)
       if (await named(companion)) await rename(companion, to(ending))

@@ -318,7 +318,7 @@ export class ProjectStore extends EventEmitter {
         if (template) await unlink(filePath).catch(() => {})
         throw err
       }
-      await this.history.appendLocked(path, [{ by: creator, kind: 'created', to: meta.name }])
+      await this.history.appendAfter(path, [{ by: creator, kind: 'created', to: meta.name }])
       return done
     })
     await this.index.noteWritten(path, written)
@@ -356,7 +356,7 @@ export class ProjectStore extends EventEmitter {
       saved = Promise.all([durable, this.index.noteWritten(path, { text, ...written })])
       saved.catch(() => {}) // a failure is thrown below, once the lock is free
       // Its history, in the same order as the changes (under the same lock).
-      if (by) await this.history.appendLocked(path, fieldEvents(meta, next, by))
+      if (by) await this.history.appendAfter(path, fieldEvents(meta, next, by))
     })
     await saved
     return this.get(path)

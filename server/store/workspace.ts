@@ -181,6 +181,8 @@ export class Workspace extends EventEmitter {
         else if (c.kind === 'asset' && c.path !== undefined) this.syncAssetProblem(store, c.path)
         this.emit('change', { project: p.ident, ...c })
       })
+      store.history.on('lost', ({ path, events, err }: { path: string, events: Array<{ kind: string }>, err: unknown }) =>
+        this.log({ project: p.ident, path, kinds: events.map((e) => e.kind), err }, 'a change was saved but could not be written into the asset\'s history'))
       store.index.on('swept', (file: string) => this.log({ project: p.ident, file: this.config.shares.toNamed(file) ?? file }, 'removed a temp file left by a write that never finished'))
       if (!this.backgroundStarted) store.holdBackgroundWork()
       this.stores.set(p.ident, store)

@@ -206,3 +206,22 @@ t.test('a history file edited into garbage: the asset works, bad lines listed, n
   t.same(got.unreadable.map((u: { line: number }) => u.line), [2, 3, 4], 'the three bad lines, by number')
   t.match(readFileSync(file, 'utf8'), /garbage\n\{"id":"x"\}\nnot even a line end\n\{/, 'kept as they were; the new lines after them')
 })
+
+t.test('a change whose history line cannot be written is still saved (and answered so); the log says what was lost', async (t) => {
+  const s = await startTestServer(t)
+  const mia = await logIn(s, 'mia')
+  const file = join(s.projectDir(), ASSET + '.history.jsonl')
+  rmSync(file)
+  mkdirSync(file) // a folder where the file should be: nothing can be appended to it
+  const logged: Array<[object, string]> = []
+  const warn = s.app.log.warn
+  s.app.log.warn = ((fields: object, msg: string) => { logged.push([fields, msg]) }) as typeof warn
+  t.teardown(() => { s.app.log.warn = warn })
+  const res = await mia.api('PATCH', `/api/projects/demo/assets/${ASSET}`, { priority: 7 })
+  t.equal(res.status, 200, 'the change is saved: the answer says so')
+  t.equal(JSON.parse(readFileSync(join(s.projectDir(), ASSET + '.json'), 'utf8')).priority, 7, 'and it is on disk')
+  t.match(logged.find(([, msg]) => /could not be written into the asset's history/.test(msg)), [{ project: 'demo', path: ASSET, kinds: ['priority'] }])
+  const note = await mia.api('POST', notes, { text: 'hello' })
+  t.equal(note.status, 500, 'a note, which is nothing but its line, fails clearly')
+  t.match(note.body.message, /nothing was changed/)
+})
