@@ -890,9 +890,13 @@ export interface History {
    */
   unreadable: UnreadableLine[]
   /**
-   * Older events were left out (the `limit`).
+   * Older events were left out (the `limit`, or a history file too large to read whole).
    */
   more: boolean
+  /**
+   * How many events (of the kind asked for) the file holds as read: pages show the newest and ask for more.
+   */
+  total: number
 }
 /**
  * One line of an asset's history file ('<file>.history.jsonl' beside its sidecar: shots/hero.blend.history.jsonl): a note someone wrote, or a change, a render or a checkpoint, with who and when. The file is only ever appended to, one event per line; lines are never rewritten, so a second server or a sync tool may merge two copies of it (lines with the same id are one event). A line that is not an event is kept and shown as unreadable.

@@ -25,6 +25,8 @@ export interface Timeline {
   events: HistoryEvent[]
   unreadable: UnreadableLine[]
   more: boolean
+  /** How many events (of the kind asked for) there are in all. */
+  total: number
 }
 
 export interface TodayItem { path: string, event: HistoryEvent }
@@ -125,7 +127,7 @@ export class AssetHistory extends EventEmitter {
     const chosen = options.kind ? events.filter((e) => e.kind === options.kind) : events
     const sorted = newestFirst(chosen.map((event) => ({ event }))).map((x) => x.event)
     const limit = options.limit ?? 2000
-    return { events: sorted.slice(0, limit), unreadable: unreadable.slice(0, 1000), more: sorted.length > limit || cut }
+    return { events: sorted.slice(0, limit), unreadable: unreadable.slice(0, 1000), more: sorted.length > limit || cut, total: sorted.length }
   }
 
   /** The watcher saw the file change: tells pages, unless it is this server's own write. */

@@ -144,3 +144,26 @@ t.test("Home shows the latest note with its author's face; the Team page what ha
   t.match(await page.getByRole('heading', { name: 'What happened today' }).innerText(), /today/)
   t.same(errors, [])
 })
+
+t.test('a long history opens with its newest 50 events; older ones come when asked for', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  const file = join(server.projectDir(), 'sets/kitchen.blend.history.jsonl')
+  const start = Date.now() // after the demo's making (the demo is seeded once per test run)
+  for (let i = 1; i <= 120; i++) {
+    appendFileSync(file, JSON.stringify({ id: `bulkEvent${String(i).padStart(4, '0')}`, at: new Date(start + i * 1000).toISOString(), by: 'sam', kind: 'note', text: `note number ${i}` }) + '\n')
+  }
+  const browser = await launchBrowser(t)
+  const { page, errors } = await openAs(browser, server, 'mia', '/asset?path=sets/kitchen.blend')
+  const timeline = page.locator('rfam-asset-notes ol.timeline > li')
+  await until('50 events', async () => (await timeline.count()) === 50)
+  t.match(await timeline.first().innerText(), /note number 120/, 'the newest first')
+  const older = page.getByRole('button', { name: /Show older/ })
+  t.match(await older.innerText(), /71 more/, '120 notes and the asset\'s making: 71 more')
+  await older.click()
+  await until('100 events', async () => (await timeline.count()) === 100)
+  await older.click()
+  await until('all 121', async () => (await timeline.count()) === 121)
+  t.equal(await older.count(), 0, 'nothing older: no button')
+  t.match(await timeline.last().innerText(), /made this asset/)
+  t.same(errors, [])
+})

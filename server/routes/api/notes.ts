@@ -55,7 +55,7 @@ export async function noteRoutes (app: FastifyInstance): Promise<void> {
       store.get(path)
       const { kind, limit } = request.query
       const timeline = await store.history.timeline(path, { kind, limit: limit === undefined ? undefined : Number(limit) })
-      return { path, events: await markGone(store, timeline.events), unreadable: timeline.unreadable, more: timeline.more }
+      return { path, events: await markGone(store, timeline.events), unreadable: timeline.unreadable, more: timeline.more, total: timeline.total }
     },
 
     addNote: async (request, reply) => {
