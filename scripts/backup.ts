@@ -4,7 +4,9 @@
 // The copy lands in <folder>/<project>-YYYY-MM-DDTHH-MM-SSZ/ laid out like the server's own folders
 // (shares/<share>/…, users/, projects/), so restoring is copying those back. It is consistent while
 // RFAM keeps running: every JSON file is read under the same lock the server writes it under, and
-// every other file is copied and then checked unchanged (copied again if it changed meanwhile).
+// an asset's history (<file>.history.jsonl, only appended to under the asset's lock) is copied under
+// that lock, so it ends with a whole line; every other file is copied and then checked unchanged
+// (copied again if it changed meanwhile).
 // The folder appears only when complete (it is built under a dot-name and renamed at the end).
 import { createHash } from 'node:crypto'
 import { existsSync, readdirSync, statSync } from 'node:fs'
@@ -14,6 +16,7 @@ import type { Project, User } from '../schemas/generated/types.ts'
 import { validator } from '../schemas/validator.ts'
 import { loadConfig, type LoadedConfig } from '../server/config/load-config.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
+import { HISTORY_SUFFIX } from '../server/store/history-file.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
 import { isInside, parseNamedPath } from '../common/named-paths.ts'
 import { Refusal, UsageError, exitCodeOf } from './command-errors.ts'
@@ -125,6 +128,15 @@ class Backup {
     this.record(destRel, data.length, createHash('sha256').update(data).digest('hex'))
   }
 
+  /** An asset's history: copied under the asset's lock (its sidecar's), which every append holds. */
+  async copyHistory (src: string, destRel: string): Promise<void> {
+    const dest = join(this.target, destRel)
+    const copied = await withFileLock(src.slice(0, -HISTORY_SUFFIX.length) + '.json', () => copyOnce(src, dest))
+    if (!copied) return this.copyFile(src, destRel) // changed by something that does not lock (a sync tool)
+    await utimes(dest, copied.atime, copied.mtime)
+    this.record(destRel, copied.size, copied.sha256)
+  }
+
   /** Any other file: copied, then checked that it did not change meanwhile (else copied again). */
   async copyFile (src: string, destRel: string): Promise<void> {
     const dest = join(this.target, destRel)
@@ -142,6 +154,7 @@ class Backup {
   /** Copies a folder tree, leaving out RFAM's lock and temp files (and old/ when asked). */
   async copyTree (srcRoot: string, destRel: string, skipOld: boolean): Promise<void> {
     const jsonFiles: Array<[string, string]> = []
+    const historyFiles: Array<[string, string]> = []
     const otherFiles: Array<[string, string]> = []
     const walk = async (dir: string, rel: string) => {
       await mkdir(join(this.target, rel), { recursive: true })
@@ -155,7 +168,7 @@ class Backup {
         } else if (d.isDirectory()) {
           await walk(src, dest)
         } else if (d.isFile()) {
-          (d.name.endsWith('.json') ? jsonFiles : otherFiles).push([src, dest])
+          (d.name.endsWith('.json') ? jsonFiles : d.name.endsWith(HISTORY_SUFFIX) ? historyFiles : otherFiles).push([src, dest])
         }
       }
     }
@@ -163,6 +176,7 @@ class Backup {
     const isSidecar = (src: string) => !relative(srcRoot, src).split(sep).includes('old') && src !== join(srcRoot, 'project.json')
     this.sidecars += jsonFiles.filter(([src]) => isSidecar(src)).length
     await eachLimited(jsonFiles, ([src, dest]) => this.copyJson(src, dest))
+    await eachLimited(historyFiles, ([src, dest]) => this.copyHistory(src, dest))
     await eachLimited(otherFiles, ([src, dest]) => this.copyFile(src, dest))
   }
 }
@@ -211,7 +225,8 @@ function restoreText (config: LoadedConfig, folder: string, project: Project, sh
     `  cp -a ${quote(join(folder, 'projects'))}/. ${quote(config.projectsDir)}/`,
     '',
     'then start RFAM again. One asset can be restored while RFAM runs (it follows the files): copy its file and its',
-    `sidecar (<file>.json) from ${quote(join(folder, 'shares'))} back to the same place.`,
+    `sidecar (<file>.json), and its notes and history (<file>.history.jsonl, <file>.notes/) if it had any, from ${quote(join(folder, 'shares'))}`,
+    'back to the same place.',
     `manifest.json lists every file with its size and SHA-256; check a copy with: (cd ${quote(folder)} && sha256sum -c manifest.sha256)`,
   ].join('\n')
 }

@@ -10,7 +10,7 @@ The modules form layers, and each imports only from its own layer or the ones be
   1 base      schema_lite (with schema_checks, schema_run, json_values, js_regex, json_formats), validate,
               client, api, location, outside_paths, render_stats, state, preferences, words
   2 features  session, connect, login_picker, preflight, render, asset_ops
-  3 ui        panel, preferences_ui
+  3 ui        panel_text, note_panel, panel, preferences_ui
   4 entry     this file
 """
 

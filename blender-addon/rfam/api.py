@@ -354,3 +354,38 @@ def connect_addon(body):
                 body=body,
                 body_schema="api-connect.schema.json",
                 reply_schema="api-session.schema.json")
+
+
+def get_history(project, path, kind=None, limit=None):
+    """An asset's notes and history, newest first. GET /api/projects/:project/history/*"""
+    return Call("GET", "/api/projects/%s/history/%s" % (_seg(project), _rest(path))
+                + _query(("kind", kind), ("limit", limit)),
+                reply_schema="api-history.schema.json")
+
+
+def add_note(project, path, body):
+    """Writes a note on an asset, as the caller. POST /api/projects/:project/notes/*"""
+    return Call("POST", "/api/projects/%s/notes/%s" % (_seg(project), _rest(path)),
+                body=body,
+                body_schema="api-note-create.schema.json",
+                reply_schema="history-event.schema.json")
+
+
+def get_note_picture(project, path, picture=None):
+    """A note's picture (JPEG). GET /api/projects/:project/note-pictures/*"""
+    return Call("GET", "/api/projects/%s/note-pictures/%s" % (_seg(project), _rest(path))
+                + _query(("picture", picture)),
+                raw=True)
+
+
+def get_note_frame(project, path, note=None):
+    """The frame a note points at, as a JPEG of at most 1280 pixels a side. GET /api/projects/:project/note-frames/*"""
+    return Call("GET", "/api/projects/%s/note-frames/%s" % (_seg(project), _rest(path)) + _query(("note", note)),
+                raw=True)
+
+
+def get_today(project, since=None):
+    """What happened in the project since the start of today (or `since`), newest first: notes, changes, renders and
+    checkpoints of every asset. GET /api/projects/:project/today"""
+    return Call("GET", "/api/projects/%s/today" % (_seg(project),) + _query(("since", since)),
+                reply_schema="api-today.schema.json")

@@ -44,6 +44,7 @@ def _got_asset(reply):
     if reply.ok:
         show_asset(reply.data)
         render.find_jobs()
+        call_for_file(api.get_history(project(), cache.location.path, kind="note", limit="1"), _got_note)
     elif reply.error.status == 404 and reply.error.code == "RFAM_NO_ASSET":
         cache.asset = None
         cache.file_status = 'not_asset'
@@ -55,6 +56,13 @@ def _got_asset(reply):
     else:
         cache.file_status = 'error'
         cache.file_error = reply.error.text()
+    redraw()
+
+
+def _got_note(reply):
+    # The latest note is extra: without it (an older server, a damaged history) the panel shows none.
+    events = reply.data.get("events") if reply.ok else None
+    cache.latest_note = events[0] if events else None
     redraw()
 
 

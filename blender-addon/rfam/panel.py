@@ -6,9 +6,6 @@ server or walk the file, so drawing stays instant. They take any `layout`, so te
 recording one (Blender draws nothing in background mode).
 """
 
-import re
-import textwrap
-
 import bpy
 
 from . import login_picker, render, render_stats
@@ -16,31 +13,12 @@ from .asset_ops import can_edit
 from .preferences import prefs
 from .state import cache, edited_fields, priority_name, state_name, type_info, type_name, ui, user_name
 from .words import sentence, tr, warning_text
+from .panel_text import line_chars, wrapped
+from .note_panel import draw_latest_note
 
 LEVEL_ICONS = {'INFO': 'INFO', 'WARNING': 'ERROR', 'ERROR': 'CANCEL'}
 # The share of the sidebar's width for a field's name ("State", "Zuständig") beside its value.
 LABEL_COLUMN = 0.42
-
-
-def _chars(context):
-    """About how many characters fit on one line of the sidebar (after margins and an icon)."""
-    region = getattr(context, "region", None)
-    width = region.width if region is not None and region.width > 1 else 300
-    scale = (context.preferences.system.ui_scale if context.preferences else 0) or 1.0   # 0 in background mode
-    return max(16, int((width - 56 * scale) / (7.0 * scale)))
-
-
-_UNIT = re.compile(r"(\d) (s|min|h)\b")
-
-
-def wrapped(layout, context, text, icon='NONE'):
-    """A paragraph as several labels (Blender's labels do not wrap); the icon goes on the first."""
-    col = layout.column(align=True)
-    keep = _UNIT.sub("\\1\u00a0\\2", text)          # '33 s' stays on one line
-    lines = textwrap.wrap(keep, _chars(context)) or [""]
-    for n, line in enumerate(lines):
-        col.label(text=line.replace("\u00a0", " "), icon=icon if n == 0 else 'BLANK1' if icon != 'NONE' else 'NONE')
-    return col
 
 
 # ---------------------------------------------------------------------------------------------
@@ -189,6 +167,7 @@ def draw_asset_view(layout, context, view):
         wrapped(layout, context, tr("addon:login-to-change"), 'LOCKED')
     if view["truePriority"] != meta["priority"]:
         wrapped(layout, context, tr("priority:boosted", value=view["truePriority"]), 'SORT_DESC')
+    draw_latest_note(layout, context, cache.latest_note)
     draw_dependencies(layout, context, view)
     if meta.get("renderWarnings"):
         box = layout.box()
@@ -359,7 +338,7 @@ def draw_job(layout, context, job, active):
         if tail:
             log = box.column(align=True)
             for line in tail:
-                log.label(text=line[-_chars(context):])
+                log.label(text=line[-line_chars(context):])
             box.operator("rfam.copy_log", icon='COPYDOWN', text=tr("addon:copy-log"))
     if active and render.may_change(job):
         box.operator("rfam.cancel_render", icon='CANCEL', text=tr("job:cancel"))

@@ -32,6 +32,7 @@ class Cache:
         self.file_status = 'unsaved'  # 'unsaved' 'outside' 'loading' 'asset' 'not_asset' 'error'
         self.file_error = ""
         self.asset = None            # AssetView of the open file
+        self.latest_note = None      # HistoryEvent: the newest note on it, None when it has none
         self.preflight = None        # [preflight.Problem] from the last check, None when not run
         self.jobs = []               # JobView of this file's recent jobs, newest first
         self.job = None              # JobView being followed (the last one submitted or found)

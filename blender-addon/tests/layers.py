@@ -29,7 +29,7 @@ LAYERS = {
     # 2 features: operators and the conversations with the server behind them
     "session": 2, "connect": 2, "login_picker": 2, "preflight": 2, "render": 2, "asset_ops": 2,
     # 3 ui: what Blender draws (the sidebar panels, the add-on's preferences)
-    "panel": 3, "preferences_ui": 3,
+    "panel_text": 3, "note_panel": 3, "panel": 3, "preferences_ui": 3,
     # 4 entry: bl_info and registration
     "__init__": 4,
 }

@@ -159,6 +159,24 @@ class AddonTest(RenderSteps, unittest.TestCase):
         self.assertEqual(rfam.render_stats.duration(7265), "2 h 01 min")
         self.assertEqual(rfam.render_stats.duration(0.84), "0.8 s")
 
+    def test_06c_the_latest_note_shows_in_the_panel_as_text(self):
+        self.assertIsNone(cache().latest_note, "no note on the asset yet")
+        self.assertNotIn("Latest note", drawn(rfam.panel.draw_asset).texts())
+        done = []
+        text = "<b>Less</b> icing, @leo\nplease"
+        rfam.session.call(rfam.api.add_note(ARGS["project"], cache().location.path, {"text": text}), done.append)
+        settle(lambda: done)
+        self.assertTrue(done[0].ok, done[0].error and done[0].error.text())
+        bpy.ops.rfam.refresh()
+        settle(lambda: cache().file_status == 'asset' and cache().latest_note is not None)
+        self.assertEqual(cache().latest_note["text"], text)
+        self.assertEqual(cache().latest_note["mentions"], ["leo"])
+        drawn_text = drawn(rfam.panel.draw_asset).texts()
+        self.assertIn("Latest note", drawn_text)
+        self.assertIn("<b>Less</b> icing, @leo please", drawn_text, "the words as typed, markup and all")
+        self.assertIn(rfam.state.user_name(ARGS["user"]) + ", ", drawn_text, "who wrote it")
+        result("note", done[0].data["id"])
+
     def test_07_the_owner_changes_state_priority_and_description(self):
         before = cache().asset["meta"]["state"]
         self.assertNotEqual(before, ARGS["newState"])

@@ -41,7 +41,7 @@ def words_of(draw):
 # Whether every text fits the sidebar at its default width, measured with Blender's own font.
 
 SIDEBAR_WIDTH = 229       # the 3D viewport's sidebar as Blender 3.4 opens it (tools/screenshot_ui.py logs it)
-MARGINS = 56              # the panel's margins and the tab column, as panel._chars counts them
+MARGINS = 56              # the panel's margins and the tab column, as panel_text.line_chars counts them
 ICON = 20
 
 

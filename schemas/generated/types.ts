@@ -36,6 +36,34 @@ export type LongText = string
  */
 export type Uuid = string
 /**
+ * An event's random id: 8 to 64 letters, digits, '_' and '-'.
+ *
+ * This interface was referenced by `HistoryEvent`'s JSON-Schema
+ * via the `definition` "EventId".
+ */
+export type EventId = string
+/**
+ * A field's value: text, a number, nobody (null) or a list of names or paths.
+ *
+ * This interface was referenced by `HistoryEvent`'s JSON-Schema
+ * via the `definition` "Value".
+ */
+export type HistoryValue = string | number | null | string[]
+/**
+ * The file name of a note's picture in '<file>.notes/': random letters and digits, '.jpg'.
+ *
+ * This interface was referenced by `HistoryEvent`'s JSON-Schema
+ * via the `definition` "PictureName".
+ */
+export type NotePictureName = string
+/**
+ * How many events at most: a whole number from 1 to 9999, as text (a query parameter).
+ *
+ * This interface was referenced by `History`'s JSON-Schema
+ * via the `definition` "Limit".
+ */
+export type HistoryLimit = string
+/**
  * A path inside a share, written 'share::relative/path'. The server and every node map the share to their own folder; the relative part never leaves it.
  *
  * This interface was referenced by `Common`'s JSON-Schema
@@ -133,6 +161,7 @@ export interface AllSchemas {
   ApiError?: ApiError
   FarmNodeList?: FarmNodeList
   FileList?: FileList
+  History?: History
   JobList?: JobList
   JobView?: JobView
   LanguageList?: LanguageList
@@ -143,6 +172,8 @@ export interface AllSchemas {
   MemberAdd?: MemberAdd
   NewPin?: NewPin
   NodeUpdate?: NodeUpdate
+  NoteCreate?: NoteCreate
+  NotePicture?: NotePicture
   PeopleImportResult?: PeopleImportResult
   PeopleImport?: PeopleImport
   PictureBatch?: PictureBatch
@@ -157,6 +188,7 @@ export interface AllSchemas {
   Session?: Session
   SessionsEnded?: SessionsEnded
   Team?: Team
+  Today?: Today
   Todo?: Todo
   PublicUserList?: PublicUserList
   UserUpdate?: UserUpdate
@@ -179,6 +211,7 @@ export interface AllSchemas {
   FarmWelcome?: FarmWelcome
   FarmWorkRequest?: FarmWorkRequest
   FarmWork?: FarmWork
+  HistoryEvent?: HistoryEvent
   JobCreate?: JobCreate
   JobUpdate?: JobUpdate
   Job?: Job
@@ -836,6 +869,127 @@ export interface FileList {
   truncated: boolean
 }
 /**
+ * GET /api/projects/:project/history/<path>: an asset's notes and history as one timeline, newest first.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-history".
+ */
+export interface History {
+  /**
+   * The asset's path inside the project.
+   */
+  path: string
+  /**
+   * Newest first. Frames of notes carry `gone` when their file is no longer there.
+   */
+  events: HistoryEvent[]
+  /**
+   * Lines of the history file that are not events (edited by hand, cut short): kept in the file, shown so someone can fix them.
+   *
+   * @maxItems 1000
+   */
+  unreadable: UnreadableLine[]
+  /**
+   * Older events were left out (the `limit`, or a history file too large to read whole).
+   */
+  more: boolean
+  /**
+   * How many events (of the kind asked for) the file holds as read: pages show the newest and ask for more.
+   */
+  total: number
+}
+/**
+ * One line of an asset's history file ('<file>.history.jsonl' beside its sidecar: shots/hero.blend.history.jsonl): a note someone wrote, or a change, a render or a checkpoint, with who and when. The file is only ever appended to, one event per line; lines are never rewritten, so a second server or a sync tool may merge two copies of it (lines with the same id are one event). A line that is not an event is kept and shown as unreadable.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "history-event".
+ */
+export interface HistoryEvent {
+  id: EventId
+  at: Timestamp
+  by: Ident
+  /**
+   * A note; the asset made; one of its fields changed (name, description, type, state, owner, priority, helpers, dependencies: `from` and `to` say from what to what); a render sent or ended (`render`, `to` its status); a copy kept in old/ (`checkpoint`); the asset moved to old/ (`deleted`).
+   */
+  kind:
+    | 'note'
+    | 'created'
+    | 'name'
+    | 'description'
+    | 'type'
+    | 'state'
+    | 'owner'
+    | 'priority'
+    | 'helpers'
+    | 'dependencies'
+    | 'render'
+    | 'checkpoint'
+    | 'deleted'
+  from?: HistoryValue
+  to?: HistoryValue
+  /**
+   * A note's words: plain text, shown as text (links made clickable), never as markup.
+   */
+  text?: string
+  /**
+   * People of the project named in the text as @ident when the note was written. '@someone' who was not in the project is only text.
+   *
+   * @maxItems 50
+   */
+  mentions?: Ident[]
+  picture?: NotePictureName
+  frame?: FrameRef
+  render?: RenderRef
+  /**
+   * Where the copy went (a checkpoint) or the asset went (deleted), inside the project: old/…
+   */
+  checkpoint?: string
+}
+/**
+ * A frame of a render a note points at ('frame 42 of yesterday's render').
+ *
+ * This interface was referenced by `HistoryEvent`'s JSON-Schema
+ * via the `definition` "FrameRef".
+ */
+export interface FrameRef {
+  job: Uuid
+  /**
+   * The frame number.
+   */
+  frame: number
+  render?: DisplayName
+  /**
+   * The frame's file inside the project when the note was written.
+   */
+  file: string
+  /**
+   * Only in answers: the file is no longer there (deleted, or rendered again elsewhere).
+   */
+  gone?: boolean
+}
+/**
+ * The render job of a 'render' event.
+ *
+ * This interface was referenced by `HistoryEvent`'s JSON-Schema
+ * via the `definition` "RenderRef".
+ */
+export interface RenderRef {
+  job: Uuid
+  name: DisplayName
+  frameStart?: number
+  frameEnd?: number
+}
+export interface UnreadableLine {
+  /**
+   * Its line number in the file.
+   */
+  line: number
+  /**
+   * What is wrong with it (never its text).
+   */
+  reason: string
+}
+/**
  * GET /api/projects/:project/jobs: the project's jobs, newest first, and whether the farm can change anything now.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1135,11 +1289,11 @@ export interface LiveChanges {
 export interface ProjectChange {
   project: Ident
   /**
-   * What changed: an asset, the film's settings (project.json), the people, a render job, a render node, or the list of damaged files.
+   * What changed: an asset, the film's settings (project.json), the people, a render job, a render node, the list of damaged files, or an asset's notes and history (a note written, a change recorded).
    */
-  kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems'
+  kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems' | 'history'
   /**
-   * The asset's path inside the project, for kind 'asset'.
+   * The asset's path inside the project, for kinds 'asset' and 'history'.
    */
   path?: string
 }
@@ -1255,6 +1409,36 @@ export interface PublicUser {
  */
 export interface NodeUpdate {
   paused: boolean
+}
+/**
+ * POST /api/projects/:project/notes/<path>: a note on an asset. Text (plain: markup is shown as it is typed), with a picture uploaded first (POST …/note-pictures/<path>) and/or a frame of one of the project's renders. Empty text needs a picture or a frame.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-note-create".
+ */
+export interface NoteCreate {
+  /**
+   * What the note says; '@ident' names a person of the project.
+   */
+  text: string
+  picture?: NotePictureName
+  frame?: FramePick
+}
+/**
+ * A frame of one of the project's renders.
+ */
+export interface FramePick {
+  job: Uuid
+  frame: number
+}
+/**
+ * POST /api/projects/:project/note-pictures/<path>: the name the uploaded picture got; send it as a note's `picture`.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-note-picture".
+ */
+export interface NotePicture {
+  picture: NotePictureName
 }
 /**
  * What POST /api/projects/:project/people did (or, with dryRun, would do), line by line.
@@ -1552,6 +1736,28 @@ export interface Team {
 export interface TeamMember {
   user: PublicUser
   task: AssetView | null
+}
+/**
+ * GET /api/projects/:project/today: what happened in the project since a moment (the start of today by default), newest first, over every asset.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-today".
+ */
+export interface Today {
+  since: Timestamp
+  events: TodayEvent[]
+  /**
+   * More happened than was sent: the oldest were left out.
+   */
+  more: boolean
+}
+export interface TodayEvent {
+  /**
+   * The asset's path inside the project.
+   */
+  path: string
+  name?: DisplayName
+  event: HistoryEvent
 }
 /**
  * GET /api/projects/:project/todo: a person's assets by true priority, and teammates who want their help.
@@ -2720,6 +2926,7 @@ export const schemaIds = {
   ApiError: 'api-error.schema.json',
   FarmNodeList: 'api-farm-nodes.schema.json',
   FileList: 'api-file-list.schema.json',
+  History: 'api-history.schema.json',
   JobList: 'api-job-list.schema.json',
   JobView: 'api-job-view.schema.json',
   LanguageList: 'api-language-list.schema.json',
@@ -2730,6 +2937,8 @@ export const schemaIds = {
   MemberAdd: 'api-member-add.schema.json',
   NewPin: 'api-new-pin.schema.json',
   NodeUpdate: 'api-node-update.schema.json',
+  NoteCreate: 'api-note-create.schema.json',
+  NotePicture: 'api-note-picture.schema.json',
   PeopleImportResult: 'api-people-import-result.schema.json',
   PeopleImport: 'api-people-import.schema.json',
   PictureBatch: 'api-picture-batch.schema.json',
@@ -2744,6 +2953,7 @@ export const schemaIds = {
   Session: 'api-session.schema.json',
   SessionsEnded: 'api-sessions-ended.schema.json',
   Team: 'api-team.schema.json',
+  Today: 'api-today.schema.json',
   Todo: 'api-todo.schema.json',
   PublicUserList: 'api-user-list.schema.json',
   UserUpdate: 'api-user-update.schema.json',
@@ -2767,6 +2977,7 @@ export const schemaIds = {
   FarmWelcome: 'farm-welcome.schema.json',
   FarmWorkRequest: 'farm-work-request.schema.json',
   FarmWork: 'farm-work.schema.json',
+  HistoryEvent: 'history-event.schema.json',
   JobCreate: 'job-create.schema.json',
   JobUpdate: 'job-update.schema.json',
   Job: 'job.schema.json',

@@ -47,7 +47,10 @@ function pyFunction (route: ContractRoute): string | undefined {
   doc[0] = `    """${doc[0]!.trimStart()}`
   doc[doc.length - 1] += '"""'
   const call = `Call("${route.method}", ${pathExpr}${options.map((o) => `, ${o}`).join('')})`
-  const body = `    return ${call}`.length <= 120 ? [`    return ${call}`] : [`    return Call("${route.method}", ${pathExpr},`, ...options.map((o, i) => `                ${o}${i === options.length - 1 ? ')' : ','}`)]
+  // A path with a query too long for one line: the query on a line of its own.
+  const first = `    return Call("${route.method}", ${pathExpr},`
+  const opening = first.length <= 120 || !pathExpr.includes(' + _query(') ? [first] : [`${first.slice(0, first.indexOf(' + _query('))}`, `                ${first.slice(first.indexOf(' + _query(') + 1)}`]
+  const body = `    return ${call}`.length <= 120 ? [`    return ${call}`] : [...opening, ...options.map((o, i) => `                ${o}${i === options.length - 1 ? ')' : ','}`)]
   if (options.length === 0 && body.length > 1) body.splice(0, body.length, `    return Call("${route.method}",`, `                ${pathExpr})`)
   return [`def ${snake(route.id)}(${args.join(', ')}):`, ...doc, ...body].join('\n')
 }

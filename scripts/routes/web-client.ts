@@ -52,7 +52,8 @@ export function webClient (areas: RouteArea[], schemas: SchemaDocument[]): { url
     const params = `{ ${pathParams(route.path).map((p) => `${paramName(p)}: string`).join(', ')} }`
     const query = t.query.replace(/; /g, ', ')
     urls.push(urlBuilder(route, params, query))
-    t.names.filter((n) => query.includes(n)).forEach((n) => urlNames.add(n))
+    // Whole names only: 'History' is in the query's 'HistoryLimit', and is not used there.
+    t.names.filter((n) => new RegExp(`\\b${n}\\b`).test(query)).forEach((n) => urlNames.add(n))
     const call = caller(route, { ...t, params, query })
     if (call) {
       calls.push(call)

@@ -7,6 +7,7 @@ import type { FarmSettings } from '../config/load-config.ts'
 import { shownPath } from '../store/shown-path.ts'
 import type { Clock } from './clock.ts'
 import type { UpdateAsset } from './render-stats.ts'
+import type { NewEvent } from '../store/asset-history.ts'
 
 /** The farm's log: pino's call, fields (job, task, node, frame, project …) first, then a short message. */
 export interface FarmLog {
@@ -34,6 +35,8 @@ export interface FarmDeps {
   assetStats?: (project: string, path: string) => RenderStats | undefined
   /** Libraries and render settings of a .blend (the server's cache of them; the reader itself by default). Throws BlendFileError for a file that is no .blend. */
   blendFacts?: (abs: string) => Promise<BlendFacts>
+  /** Records a render of an asset in the asset's history (asset-history.ts); never throws. */
+  history?: (project: string, asset: string, event: NewEvent) => void
   /** Live updates for open pages. */
   emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
   /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
@@ -74,6 +77,11 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
       }
     },
     blendFacts: (abs) => workspace.linkCache.facts(abs),
+    history: (project, asset, event) => {
+      try {
+        workspace.store(project).history.record(asset, [event]).catch((err) => app.log.warn({ err, project, asset }, 'a render could not be written into the asset\'s history'))
+      } catch { /* the project is gone */ }
+    },
     emit: (change) => { workspace.emit('change', change) },
     problem: (file, reason) => { workspace.problems.set({ kind: 'farm', file: shownPath(config, file), reason }) },
     log: farmLog(app.log.child({ component: 'farm' })),

@@ -16,9 +16,10 @@ import { fileWarnings, type FileWarning } from './file-warnings.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
 import { JobRuntime } from './job-runtime.ts'
 import { isFinished } from './job-states.ts'
+import { findFrameFile } from './frame-files.ts'
 import { PreviewMaker } from './preview.ts'
 import { Changes } from './task-moves.ts'
-import { jobView, relativeToProject } from './views.ts'
+import { jobView, relativeToProject, renderRef } from './views.ts'
 
 export class FarmJobs {
   private readonly previews: PreviewMaker
@@ -129,6 +130,7 @@ export class FarmJobs {
     this.ctx.deps.log.info({ job: job.id, project, file: rel, frameStart: job.frameStart, frameEnd: job.frameEnd, frameStep: job.frameStep, tasks: job.tasks.length, ...(job.video ? { video: true } : {}), by: options.by }, 'job added')
     this.ctx.announce(rt)
     this.ctx.wakeForWork()
+    if (job.asset) this.ctx.deps.history?.(project, job.asset, { by: options.by ?? 'rfam', kind: 'render', to: 'queued', render: renderRef(job) })
     return this.view(rt)
   }
 
@@ -212,6 +214,18 @@ export class FarmJobs {
     this.runtime(project, id)
     const file = this.previews.pathOf(id)
     return this.previewed.has(id) && existsSync(file) ? file : null
+  }
+
+  /**
+   * A frame of one of the project's jobs, for a note pointing at it: its file inside the project and
+   * the render's name. 404 for a job that is not the project's, 400 when the frame's file is not on disk.
+   */
+  async frameFile (project: string, id: string, frame: number): Promise<{ file: string, render: string }> {
+    const { job } = this.runtime(project, id)
+    if (job.video) throw badRequest('RFAM_NO_FRAME', say('error:note-frame-video', { render: job.name }))
+    const named = frame >= job.frameStart && frame <= job.frameEnd ? await findFrameFile(this.ctx.deps.resolveNamedPath, job, frame) : null
+    if (!named) throw badRequest('RFAM_NO_FRAME', say('error:note-frame-missing', { frame, render: job.name }))
+    return { file: relativeToProject(named, this.ctx.deps.project(project)?.directory), render: job.name }
   }
 
   private view (rt: JobRuntime, withTasks = false): JobView {

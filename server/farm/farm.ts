@@ -19,7 +19,7 @@ import type { FarmDeps } from './farm-deps.ts'
 import { FarmJobs } from './farm-jobs.ts'
 import { FrameFiles } from './frame-files.ts'
 import { JobRuntime } from './job-runtime.ts'
-import { JobStateMachine } from './job-states.ts'
+import { isFinished, JobStateMachine } from './job-states.ts'
 import { JobStore, type WriteProblem } from './job-store.ts'
 import { JournalRepair } from './journal-repair.ts'
 import { NodeProtocol } from './node-protocol.ts'
@@ -31,7 +31,7 @@ import { RenderStatsWriter } from './render-stats.ts'
 import { RunReports } from './run-reports.ts'
 import { Scheduler } from './scheduler.ts'
 import { Changes, TaskMoves } from './task-moves.ts'
-import { nodeView, relativeToProject } from './views.ts'
+import { nodeView, relativeToProject, renderRef } from './views.ts'
 import { readOnlySentence, reasonOf } from './write-problem.ts'
 
 // Farm is what the app and the tests build: its dependencies' types come with it.
@@ -126,6 +126,8 @@ export class Farm {
         const fields = { job: job.id, project: job.project, status: job.status, from, ...(job.message ? { reason: job.message } : {}) }
         if (job.status === 'failed') this.deps.log.error(fields, 'job failed')
         else this.deps.log.info(fields, `job ${job.status}`)
+        // A render of an asset that ended goes into the asset's history.
+        if (job.asset && isFinished(job.status)) this.deps.history?.(job.project, job.asset, { by: 'farm', kind: 'render', to: job.status, render: renderRef(job) })
       },
     })
   }
@@ -176,6 +178,7 @@ export class Farm {
   updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> { return this.jobs.updateJob(project, id, patch, by) }
   removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by) }
   previewOf (project: string, id: string): string | null { return this.jobs.previewOf(project, id) }
+  frameFile (project: string, id: string, frame: number): Promise<{ file: string, render: string }> { return this.jobs.frameFile(project, id, frame) }
 
   // ==== people: nodes ==========================================================================
 

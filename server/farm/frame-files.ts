@@ -190,3 +190,25 @@ export class FrameFiles {
 export function outputOf (job: Job): string {
   return job.output ?? job.file.replace(/[^/]*$/, 'renders/####')
 }
+
+/**
+ * The file of one frame of a job (a named path), looked for by name in its output folder; null when
+ * it is not there (not rendered yet, deleted since) or the job renders a video (no file per frame).
+ */
+export async function findFrameFile (resolve: (named: string) => string, job: Job, frame: number): Promise<string | null> {
+  if (job.video) return null
+  const output = outputOf(job)
+  const folder = posix.dirname(output)
+  const stem = frameStem(output, frame)
+  let names: string[]
+  try {
+    names = await readdir(resolve(folder))
+  } catch {
+    return null
+  }
+  for (const name of names.filter((n) => isFileOf(n, stem)).sort()) {
+    const st = await lstat(join(resolve(folder), name)).catch(() => undefined)
+    if (st?.isFile() && st.size > 0) return `${folder}/${name}`
+  }
+  return null
+}

@@ -1,6 +1,6 @@
 // What the Rendering page sees of jobs and nodes: the job file's fields without the tasks, plus
 // counts, progress, statistics and the latest failure; each node with what it renders now.
-import type { FarmNodeView, JobView, TaskFailure } from '../../schemas/generated/types.ts'
+import type { FarmNodeView, Job, JobView, RenderRef, TaskFailure } from '../../schemas/generated/types.ts'
 import type { JobRuntime, Run } from './job-runtime.ts'
 import type { NodeState } from './node-registry.ts'
 import { sandboxOf } from './sandbox-policy.ts'
@@ -13,6 +13,11 @@ export function relativeToProject (file: string, projectDir: string | undefined)
     if (file.startsWith(prefix)) return file.slice(prefix.length)
   }
   return file.slice(file.indexOf('::') + 2)
+}
+
+/** A job as an asset's history names it. */
+export function renderRef (job: Job): RenderRef {
+  return { job: job.id, name: job.name, frameStart: job.frameStart, frameEnd: job.frameEnd }
 }
 
 export function jobView (rt: JobRuntime, options: { path: string, preview: string | null, withTasks: boolean }): JobView {

@@ -15,19 +15,45 @@ const FOLDER = 'pictures'
 
 export const PICTURE_SIZE = 256
 
-/** Resizes an upload to a square JPEG; anything that is not a picture is refused. */
-export async function normalisePicture (data: Buffer): Promise<Buffer> {
+/** Largest side of a note's picture (notes are read on screens, not printed). */
+export const NOTE_PICTURE_SIZE = 1600
+
+/**
+ * An upload as a picture sharp will decode: what it is is found from its bytes (its header, then a
+ * full decode when converted), never from its name; anything else is refused with a sentence.
+ */
+async function openPicture (data: Buffer): Promise<Sharp> {
   // Loaded on first use: it is the heaviest module, and only uploads need it.
   const { default: sharp } = await import('sharp')
-  let image: Sharp
   try {
-    image = sharp(data, { limitInputPixels: 40_000_000, failOn: 'error' })
+    const image = sharp(data, { limitInputPixels: 40_000_000, failOn: 'error' })
     const meta = await image.metadata()
     if (!meta.format || !['jpeg', 'png', 'webp', 'gif', 'avif', 'heif', 'tiff'].includes(meta.format)) throw new Error(meta.format ?? 'unknown')
+    return image
   } catch {
     throw badRequest('RFAM_NOT_A_PICTURE', say('error:not-a-picture'))
   }
-  return image.rotate().resize(PICTURE_SIZE, PICTURE_SIZE, { fit: 'cover' }).jpeg({ quality: 85 }).toBuffer()
+}
+
+/** Converts, refusing a picture whose data breaks off after a good header. */
+async function converted (image: Sharp): Promise<Buffer> {
+  try {
+    return await image.toBuffer()
+  } catch {
+    throw badRequest('RFAM_NOT_A_PICTURE', say('error:not-a-picture'))
+  }
+}
+
+/** Resizes an upload to a square JPEG; anything that is not a picture is refused. */
+export async function normalisePicture (data: Buffer): Promise<Buffer> {
+  const image = await openPicture(data)
+  return converted(image.rotate().resize(PICTURE_SIZE, PICTURE_SIZE, { fit: 'cover' }).jpeg({ quality: 85 }))
+}
+
+/** A note's picture: a JPEG of at most NOTE_PICTURE_SIZE a side, uncropped; anything else is refused. */
+export async function notePicture (data: Buffer): Promise<Buffer> {
+  const image = await openPicture(data)
+  return converted(image.rotate().resize(NOTE_PICTURE_SIZE, NOTE_PICTURE_SIZE, { fit: 'inside', withoutEnlargement: true }).flatten({ background: '#ffffff' }).jpeg({ quality: 85 }))
 }
 
 export async function storePicture (shares: Shares, share: string, kind: 'users' | 'projects', ident: string, data: Buffer): Promise<string> {

@@ -8,6 +8,10 @@
 //
 // Walking sweeps temp files left by writers that are gone (a server killed mid-write): 'swept' events.
 //
+// Notes and history: '<file>.history.jsonl' beside a sidecar (asset-history.ts) is no asset (it does
+// not end in .json); the walk notes which assets have one (`histories`) and the watcher reports its
+// changes ('history' events). '<file>.notes/' folders (note pictures) are never walked.
+//
 // Links: a folder that is a link is never walked (it could lead into another project, or loop). A
 // sidecar or file that is a link leading out of the project is never read: its asset shows as
 // broken with a reason that says so and quotes nothing of the file. Links that stay inside are read.
@@ -21,6 +25,7 @@ import { jsonSyntaxProblem } from '../../common/read-json-file.ts'
 import { firstLink, leadsOutside } from '../../common/named-paths.ts'
 import { readSmallFile } from './read-small-file.ts'
 import { isTempName, sweepTemp, sweepTempSync } from '../../common/temp-files.ts'
+import { HISTORY_SUFFIX, NOTES_SUFFIX } from './history-file.ts'
 
 export interface FileInfo {
   exists: boolean
@@ -54,9 +59,9 @@ export interface WrittenSidecar {
 export const OLD_FOLDER = 'old'
 const PROJECT_FILE = 'project.json'
 
-/** Skips dot-files (temp files, locks) and the checkpoint/trash folders. */
+/** Skips dot-files (temp files, locks), the checkpoint/trash folders and the folders of note pictures. */
 export function isIgnoredName (name: string): boolean {
-  return name.startsWith('.') || name === OLD_FOLDER || name === 'node_modules'
+  return name.startsWith('.') || name === OLD_FOLDER || name === 'node_modules' || name.endsWith(NOTES_SUFFIX)
 }
 
 const toPosix = (p: string) => (sep === '/' ? p : p.split(sep).join('/'))
@@ -66,6 +71,8 @@ const fileLeadsOut = (path: string) => `The file "${path}" is a link leading out
 
 export class AssetIndex extends EventEmitter {
   readonly entries = new Map<string, AssetEntry>()
+  /** Assets whose history file the walks (and the watcher) saw: where 'today' looks. */
+  readonly histories = new Set<string>()
   version = 0
   /** One inotify watch per folder (folders are few; files are many). */
   private readonly watchers = new Map<string, FSWatcher>()
@@ -138,6 +145,8 @@ export class AssetIndex extends EventEmitter {
       const abs = join(dir, d.name)
       if (d.isDirectory()) {
         work.push(this.walk(abs, seen))
+      } else if (d.name.endsWith(HISTORY_SUFFIX)) {
+        this.histories.add(toPosix(relative(this.root, abs)).slice(0, -HISTORY_SUFFIX.length))
       } else if (d.name.endsWith('.json') && !(dir === this.root && d.name === PROJECT_FILE)) {
         const path = toPosix(relative(this.root, abs)).slice(0, -'.json'.length)
         seen.add(path)
@@ -172,6 +181,7 @@ export class AssetIndex extends EventEmitter {
       const abs = dir + sep + name
       const rel = relDir === '' ? name : relDir + '/' + name
       if (d.isDirectory()) { this.scanSync(abs, rel); continue }
+      if (name.endsWith(HISTORY_SUFFIX)) { this.histories.add(rel.slice(0, -HISTORY_SUFFIX.length)); continue }
       if (!name.endsWith('.json') || (relDir === '' && name === PROJECT_FILE)) continue
       const path = rel.slice(0, -'.json'.length)
       byName ??= new Map(dirents.map((e) => [e.name, e]))
@@ -295,7 +305,11 @@ export class AssetIndex extends EventEmitter {
       }
       return
     }
-    if (rel.endsWith('.json')) void this.refresh(rel.slice(0, -'.json'.length))
+    if (rel.endsWith(HISTORY_SUFFIX)) {
+      const path = rel.slice(0, -HISTORY_SUFFIX.length)
+      this.histories.add(path)
+      this.emit('history', path)
+    } else if (rel.endsWith('.json')) void this.refresh(rel.slice(0, -'.json'.length))
     else if (this.entries.has(rel)) void this.refresh(rel)
   }
 }

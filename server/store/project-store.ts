@@ -6,7 +6,7 @@
 import { EventEmitter } from 'node:events'
 import { mustBeBlend } from '../blend/blend-refusal.ts'
 import { constants } from 'node:fs'
-import { copyFile, lstat, mkdir, rename, utimes, access, stat, unlink } from 'node:fs/promises'
+import { copyFile, lstat, mkdir, utimes, access, stat, unlink } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
@@ -17,7 +17,9 @@ import type { ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
 import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
 import { CachedJson } from './cached-json.ts'
-import { derivedAssetPath, nameKey, oldCopyPath } from './asset-naming.ts'
+import { derivedAssetPath, nameKey } from './asset-naming.ts'
+import { AssetHistory, fieldEvents } from './asset-history.ts'
+import { checkpoint, moveToOld } from './old-folder.ts'
 import { ProjectJson } from './project-json.ts'
 import { jsonText, replaceFile, writeFileAtomic } from '../../common/atomic-write.ts'
 import { asDiskFull } from '../../common/disk-full.ts'
@@ -47,6 +49,8 @@ const PLACE = { place: 'the project' }
 
 export class ProjectStore extends EventEmitter {
   readonly index: AssetIndex
+  /** Notes and history of the assets (asset-history.ts). */
+  readonly history: AssetHistory
   /** What each .blend links, read from the file in the background. */
   readonly links = new Map<string, FileLinks>()
   private readonly linkQueue = new BackgroundQueue(2)
@@ -71,6 +75,9 @@ export class ProjectStore extends EventEmitter {
       for (const [p, l] of this.links) if (l.inside.includes(path)) this.queueLinks(p)
       this.emit('change', { kind: 'asset', path })
     })
+    this.history = new AssetHistory(options.root, (path) => this.index.sidecarOf(path), () => this.index.histories)
+    this.history.on('change', (path: string) => this.emit('change', { kind: 'history', path }))
+    this.index.on('history', (path: string) => { void this.history.changedOnDisk(path) })
     this.index.on('project-file', () => { void this.reloadProjectFileIfChanged() })
     // Network shares: the periodic walk also looks at project.json, which a watcher may miss.
     this.index.on('rescanned', () => { void this.reloadProjectFileIfChanged() })
@@ -303,20 +310,26 @@ export class ProjectStore extends EventEmitter {
         await utimes(filePath, now, now) // the copy is new work, not the template's date
       }
       const text = jsonText(meta)
+      let done: WrittenSidecar
       try {
-        return { text, ...await writeFileAtomic(sidecar, text) }
+        done = { text, ...await writeFileAtomic(sidecar, text) }
       } catch (err) {
         // No sidecar (a full disk): the copy made for it goes too, so trying again finds no leftover.
         if (template) await unlink(filePath).catch(() => {})
         throw err
       }
+      await this.history.appendAfter(path, [{ by: creator, kind: 'created', to: meta.name }])
+      return done
     })
     await this.index.noteWritten(path, written)
     return this.get(path)
   }
 
-  /** Changes fields of one asset: re-reads the sidecar under its lock and applies only `patch`. */
-  async update (path: string, patch: AssetUpdate | ((meta: Asset) => Asset)): Promise<AssetView> {
+  /**
+   * Changes fields of one asset: re-reads the sidecar under its lock and applies only `patch`. With
+   * `by` (who changes it), the changes of fields people care about go into its history too.
+   */
+  async update (path: string, patch: AssetUpdate | ((meta: Asset) => Asset), by?: string): Promise<AssetView> {
     this.get(path)
     this.resolveForWrite(path + '.json', 'sidecar')
     const sidecar = this.index.sidecarOf(path)
@@ -342,53 +355,16 @@ export class ProjectStore extends EventEmitter {
       // records the save (their file-system round trips overlap); the answer waits for all three.
       saved = Promise.all([durable, this.index.noteWritten(path, { text, ...written })])
       saved.catch(() => {}) // a failure is thrown below, once the lock is free
+      // Its history, in the same order as the changes (under the same lock).
+      if (by) await this.history.appendAfter(path, fieldEvents(meta, next, by))
     })
     await saved
     return this.get(path)
   }
 
-  /**
-   * A free name in old/ for a copy of `path` (a second copy in the same second gets '-2'), checked
-   * for writing: old/ is skipped by the walker, so a link there would go unnoticed.
-   */
-  private async freeOldPath (path: string, date: Date, what: string): Promise<string> {
-    const first = oldCopyPath(path, date)
-    for (let n = 1; ; n++) {
-      const candidate = n === 1 ? first : first.replace(/(Z)(\.[^./]*)?$/, `Z-${n}$2`)
-      const file = this.resolveForWrite(candidate, what)
-      if (!await named(file) && !await named(file + '.json')) return candidate
-    }
-  }
+  /** Copies the asset's file into old/ with a timestamp (old-folder.ts); returns the copy's path. */
+  checkpoint (path: string, by?: string): Promise<string> { return checkpoint(this, path, by) }
 
-  /** Copies the asset's file into old/ with a timestamp; returns the copy's path. */
-  async checkpoint (path: string): Promise<string> {
-    const view = this.get(path)
-    if (!view.file?.exists) throw badRequest('RFAM_NO_FILE', say('error:no-file-to-copy', { path }))
-    const source = this.resolve(path, 'file')
-    const target = await this.freeOldPath(path, new Date(), 'checkpoint')
-    await mkdir(dirname(this.resolveForWrite(target, 'checkpoint')), { recursive: true })
-    const copy = this.resolveForWrite(target, 'checkpoint')
-    await copyFile(source, copy, constants.COPYFILE_EXCL).catch((err) => { throw asDiskFull(err, copy) })
-    return target
-  }
-
-  /**
-   * Moves the file and its sidecar into old/ (nothing is ever deleted). Either may be a link: the
-   * link itself is moved, never followed.
-   */
-  async delete (path: string): Promise<string> {
-    const view = this.get(path)
-    const move = { lastMayBeLink: true }
-    const file = this.resolveForWrite(path, 'file', move)
-    const sidecar = this.resolveForWrite(path + '.json', 'sidecar', move)
-    const target = await this.freeOldPath(path, new Date(), 'copy in old/')
-    await withFileLock(this.index.sidecarOf(path), async () => {
-      await mkdir(dirname(this.resolveForWrite(target, 'copy in old/')), { recursive: true })
-      // The sidecar keeps its file's name plus '.json' in old/, so the pair stays together.
-      if (view.file !== null && await named(file)) await rename(file, this.resolveForWrite(target, 'copy in old/'))
-      await rename(sidecar, this.resolveForWrite(target + '.json', 'copy in old/'))
-    })
-    await this.index.refresh(path)
-    return target
-  }
+  /** Moves the asset (file, sidecar, history, note pictures) into old/ (old-folder.ts); returns where. */
+  delete (path: string, by?: string): Promise<string> { return moveToOld(this, path, by) }
 }

@@ -15,8 +15,11 @@ import { sweepFolder } from '../../common/temp-files.ts'
 import { Problems } from './problems.ts'
 import { shownPath } from './shown-path.ts'
 
-/** 'problems': the list of damaged files changed (sent to every project: staff see it on any). */
-export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems', path?: string }
+/**
+ * 'problems': the list of damaged files changed (sent to every project: staff see it on any);
+ * 'history': an asset's notes and history (asset-history.ts).
+ */
+export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems' | 'history', path?: string }
 
 export class Workspace extends EventEmitter {
   readonly users: JsonDirectory<User>
@@ -178,6 +181,8 @@ export class Workspace extends EventEmitter {
         else if (c.kind === 'asset' && c.path !== undefined) this.syncAssetProblem(store, c.path)
         this.emit('change', { project: p.ident, ...c })
       })
+      store.history.on('lost', ({ path, events, err }: { path: string, events: Array<{ kind: string }>, err: unknown }) =>
+        this.log({ project: p.ident, path, kinds: events.map((e) => e.kind), err }, 'a change was saved but could not be written into the asset\'s history'))
       store.index.on('swept', (file: string) => this.log({ project: p.ident, file: this.config.shares.toNamed(file) ?? file }, 'removed a temp file left by a write that never finished'))
       if (!this.backgroundStarted) store.holdBackgroundWork()
       this.stores.set(p.ident, store)

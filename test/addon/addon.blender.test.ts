@@ -96,6 +96,12 @@ t.test('the add-on in real Blender against a real server', { skip: noBlender }, 
     t.same(found.changed, { state: newState, priority: newPriority, description: after.description })
   })
 
+  t.test('the note written from Blender is in the asset\'s history on disk, and the edits after it', async (t) => {
+    const lines = readFileSync(cakeFile + '.history.jsonl', 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { id: string, kind: string, by: string })
+    t.match(lines.find((e) => e.id === found.note), { kind: 'note', by: 'mia', text: '<b>Less</b> icing, @leo\nplease', mentions: ['leo'] })
+    t.ok(lines.some((e) => e.kind === 'state' && e.by === 'mia'), 'the state changed from the panel, with who')
+  })
+
   t.test('a file saved from Blender was registered where it sits', async (t) => {
     const copy = join(s.projectDir(), 'props', 'cake_copy.blend')
     t.ok(existsSync(copy), 'Blender saved it')

@@ -113,6 +113,10 @@ t.test('edits during a backup never give a half-written or mixed copy', async (t
       t.equal(validator().check('asset.schema.json', meta), null, `${folder}/${p}: a whole sidecar`)
       const rounds = new Set(String(meta.description).match(/edit \d+/g) ?? [])
       t.ok(rounds.size <= 1, `${folder}/${p}: one edit, not two mixed`)
+      // Each edit is in the asset's history too: the copy ends with a whole line, every line an event.
+      const history = readFileSync(join(to, folder, 'shares', 'data', 'demo', `${p}.history.jsonl`), 'utf8')
+      t.ok(history.endsWith('\n'), `${folder}/${p}: the history ends with a whole line`)
+      t.ok(history.trim().split('\n').every((line) => validator().check('history-event.schema.json', JSON.parse(line)) === null), `${folder}/${p}: every line of it an event`)
     }
   }
 })

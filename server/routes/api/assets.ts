@@ -6,7 +6,7 @@ import { registerRoutes } from '../register-routes.ts'
 import { sendCachedJson } from './send-cached-json.ts'
 
 /** The asset's path inside the project: the rest of the URL after …/assets/ (or checkpoints/, render-stats/). */
-function assetPath (request: FastifyRequest<{ Params: { '*': string } }>): string {
+export function assetPath (request: FastifyRequest<{ Params: { '*': string } }>): string {
   return checkRelativePath(request.params['*'] ?? '', 'asset path')
 }
 
@@ -34,16 +34,16 @@ export async function assetRoutes (app: FastifyInstance): Promise<void> {
     updateAsset: async (request) => {
       const store = workspace.store(request.params.project)
       if (request.body.name !== undefined) store.checkNameFree(request.body.name, assetPath(request))
-      return store.update(assetPath(request), request.body)
+      return store.update(assetPath(request), request.body, request.user!.ident)
     },
 
     deleteAsset: async (request, reply) => {
-      await workspace.store(request.params.project).delete(assetPath(request))
+      await workspace.store(request.params.project).delete(assetPath(request), request.user!.ident)
       return reply.code(204).send()
     },
 
     checkpointAsset: async (request, reply) => {
-      const checkpoint = await workspace.store(request.params.project).checkpoint(assetPath(request))
+      const checkpoint = await workspace.store(request.params.project).checkpoint(assetPath(request), request.user!.ident)
       return reply.code(201).send({ checkpoint })
     },
 

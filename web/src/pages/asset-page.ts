@@ -1,5 +1,6 @@
-// One asset: every field editable in place, what RFAM knows of its file, the assets it needs and those
-// that need it, render statistics (with reset), a checkpoint button and delete (after a confirm).
+// One asset: every field editable in place, its notes and history (one timeline), what RFAM knows of its
+// file, the assets it needs and those that need it, render statistics (with reset), a checkpoint button
+// and delete (after a confirm).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { keyed } from 'lit/directives/keyed.js'
@@ -26,6 +27,7 @@ import '../components/inline-select.ts'
 import '../components/inline-text.ts'
 import '../components/priority-select.ts'
 import '../components/render-stats.ts'
+import '../components/asset-notes.ts'
 
 const backTo: Record<string, string> = { home: '/', team: '/team', shots: '/shots', assets: '/assets' }
 
@@ -77,8 +79,20 @@ export class AssetPage extends LitElement {
     if (changed.has('path') && changed.get('path') !== undefined) {
       this.asset.value = undefined
       this.checkpointMessage = ''
+      this.scrolledToNotes = false
       void this.asset.reload()
     }
+  }
+
+  private scrolledToNotes = false
+
+  /** '#notes' in the address (Home's "All notes"): the notes are inside this page's shadow root. */
+  override updated (): void {
+    if (this.scrolledToNotes || location.hash !== '#notes') return
+    const notes = this.renderRoot.querySelector('#notes')
+    if (!notes) return
+    this.scrolledToNotes = true
+    notes.scrollIntoView({ block: 'start' })
   }
 
   /** Saves some fields and shows the asset as the server now has it. */
@@ -256,6 +270,10 @@ export class AssetPage extends LitElement {
               <rfam-inline-check label=${t('asset:video')} .checked=${meta.video ?? false} .save=${this.saver('video')}></rfam-inline-check>
             </div>
             <p class="hint">${t('asset:render-hint')}</p>
+          </section>
+          <section class="card" id="notes" aria-labelledby="notes-title">
+            <h2 id="notes-title">${t('notes:title')}</h2>
+            <rfam-asset-notes .path=${this.path}></rfam-asset-notes>
           </section>
           <section class="card" aria-labelledby="supporters">
             <h2 id="supporters">${t('asset:supporters')}</h2>

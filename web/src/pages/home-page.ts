@@ -23,6 +23,7 @@ import '../components/priority-select.ts'
 import '../components/render-stats.ts'
 import '../components/asset-table.ts'
 import '../components/addon-setup.ts'
+import '../components/latest-note.ts'
 
 @customElement('rfam-home-page')
 export class HomePage extends LitElement {
@@ -86,6 +87,7 @@ export class HomePage extends LitElement {
       </div>
       <rfam-inline-text multiline label=${t('asset:description')} .value=${meta.description ?? ''}
         .save=${this.save(asset, 'description')}></rfam-inline-text>
+      <rfam-latest-note .path=${asset.path}></rfam-latest-note>
       <div class="columns">
         <section>
           <h3>${t('asset:stats')}</h3>

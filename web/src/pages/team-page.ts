@@ -1,4 +1,5 @@
-// Team: everyone in the project with their picture, name, current top task and who supports them.
+// Team: everyone in the project with their picture, name, current top task and who supports them; then
+// what happened in the project today (notes, changes, renders, checkpoints).
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
 import type { Team } from '../../../schemas/generated/types.ts'
@@ -11,6 +12,7 @@ import { AppStateController, appState } from '../state/app-state.ts'
 import { assetHref } from '../router.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
+import '../components/today-feed.ts'
 
 @customElement('rfam-team-page')
 export class TeamPage extends LitElement {
@@ -24,6 +26,7 @@ export class TeamPage extends LitElement {
     .label { color: var(--rfam-muted); font-size: 0.9rem; margin: 8px 0 2px; }
     .staff { font-size: 0.8rem; font-weight: 700; color: var(--rfam-accent); margin-left: 6px; }
     .error { color: var(--rfam-error); font-weight: 600; }
+    section.today { margin-top: 28px; }
   `]
 
   private readonly i18n = new I18nController(this)
@@ -57,7 +60,11 @@ export class TeamPage extends LitElement {
             </div>
           </li>`
         })}
-      </ul>`
+      </ul>
+      <section class="card today" aria-labelledby="today">
+        <h2 id="today">${t('today:title')}</h2>
+        <rfam-today-feed from="team"></rfam-today-feed>
+      </section>`
   }
 }
 
