@@ -153,27 +153,20 @@ try {
   const context = await browser.newContext({ baseURL: url, viewport: { width: 1280, height: 900 } })
   await context.addCookies([{ name: 'rfam_session', value: token, url, httpOnly: true, sameSite: 'Strict' }])
   const page = await context.newPage()
-  // The page's own clock: the moment the asset's name and the first 50 events of its timeline are in
+  // The page's own clock: the moment the asset's name and the first `events` of its timeline are in
   // the page. (Plain source: tsx would add helpers the page lacks.)
-  const watch = () => page.evaluate<number>(`new Promise((resolve) => {
+  const watchFor = (events: number) => page.evaluate<number>(`new Promise((resolve) => {
     const tick = () => {
       const pageRoot = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-asset-page')?.shadowRoot
       const events = pageRoot?.querySelector('rfam-asset-notes')?.shadowRoot?.querySelectorAll('li.event')
-      if (pageRoot?.querySelector('rfam-inline-text') && events && events.length >= 50) resolve(performance.now())
+      if (pageRoot?.querySelector('rfam-inline-text') && events && events.length >= ${events}) resolve(performance.now())
       else requestAnimationFrame(tick)
     }
     tick()
   })`)
+  const watch = () => watchFor(50)
   // The same page of an asset with a short history (made, one note), for comparison.
-  const watchShort = () => page.evaluate<number>(`new Promise((resolve) => {
-    const tick = () => {
-      const pageRoot = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-asset-page')?.shadowRoot
-      const events = pageRoot?.querySelector('rfam-asset-notes')?.shadowRoot?.querySelectorAll('li.event')
-      if (pageRoot?.querySelector('rfam-inline-text') && events && events.length >= 1) resolve(performance.now())
-      else requestAnimationFrame(tick)
-    }
-    tick()
-  })`)
+  const watchShort = () => watchFor(1)
   const short: number[] = []
   for (let run = 0; run < runs + 1; run++) {
     await page.goto('/assets', { waitUntil: 'load' })

@@ -11,14 +11,3 @@ export function makeZip (entries: ZipInput[]): Buffer {
     return size === undefined ? entry : { ...entry, size }
   }))
 }
-
-/** A multipart/form-data body of several files, each in the field 'file'. */
-export function multipartFiles (files: Array<{ name: string, data: Buffer, type?: string }>): { payload: Buffer, headers: Record<string, string> } {
-  const boundary = '----rfamtest' + Math.random().toString(16).slice(2)
-  const parts = files.flatMap((f) => [
-    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${f.name}"\r\nContent-Type: ${f.type ?? 'application/octet-stream'}\r\n\r\n`),
-    f.data,
-    Buffer.from('\r\n'),
-  ])
-  return { payload: Buffer.concat([...parts, Buffer.from(`--${boundary}--\r\n`)]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}

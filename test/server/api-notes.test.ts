@@ -10,17 +10,11 @@ import { dirname, join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
+import { multipart } from '../helpers/multipart.ts'
 
 const ASSET = 'props/cake.blend'
 const notes = `/api/projects/demo/notes/${ASSET}`
 const history = `/api/projects/demo/history/${ASSET}`
-
-function multipart (data: Buffer, filename: string, type: string) {
-  const boundary = '----rfamnote' + Math.random().toString(16).slice(2)
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`)
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
-  return { payload: Buffer.concat([head, data, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
-}
 
 t.test('a note: kept as typed, markup is text, mentions only of people in the project', async (t) => {
   const s = await startTestServer(t)

@@ -8,7 +8,8 @@ import sharp from 'sharp'
 import type { PeopleImportResult, PictureBatch, ProjectFile, User } from '../../schemas/generated/types.ts'
 import { startTestServer, type TestServer } from '../helpers/server.ts'
 import { logIn, type Session } from '../helpers/login.ts'
-import { makeZip, multipartFiles } from '../helpers/zip-file.ts'
+import { makeZip } from '../helpers/zip-file.ts'
+import { multipartFiles } from '../helpers/multipart.ts'
 
 const png = (colour: string) => sharp({ create: { width: 120, height: 90, channels: 3, background: colour } }).png().toBuffer()
 const readUser = (s: TestServer, ident: string) => JSON.parse(readFileSync(join(s.config.usersDir, `${ident}.json`), 'utf8')) as User

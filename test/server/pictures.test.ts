@@ -2,17 +2,11 @@ import t from 'tap'
 import sharp from 'sharp'
 import { startTestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
+import { multipart } from '../helpers/multipart.ts'
 
 function upload (data: Buffer, filename: string, type: string, cookie: string) {
-  const m = multipart(data, filename, type)
+  const m = multipart(data, filename, type, 'picture')
   return { headers: { cookie, ...m.headers }, payload: m.payload }
-}
-
-function multipart (data: Buffer, filename: string, type: string) {
-  const boundary = '----rfamtest' + Math.random().toString(16).slice(2)
-  const head = Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="picture"; filename="${filename}"\r\nContent-Type: ${type}\r\n\r\n`)
-  const tail = Buffer.from(`\r\n--${boundary}--\r\n`)
-  return { payload: Buffer.concat([head, data, tail]), headers: { 'content-type': `multipart/form-data; boundary=${boundary}` } }
 }
 
 t.test('without a picture everyone gets a generated avatar, with the name escaped', async (t) => {

@@ -1,15 +1,11 @@
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { startTestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
+import { runChild } from './child-store.ts'
 
-const run = (args: string[]) => new Promise<number>((resolve, reject) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'concurrent-writer.ts'), ...args], { stdio: ['ignore', 'inherit', 'inherit'] })
-  child.on('error', reject)
-  child.on('exit', (code) => resolve(code ?? -1))
-})
+const run = (args: string[]) => runChild('concurrent-writer.ts', args)
 
 t.test('two processes updating different fields of one asset 100 times each lose nothing', async (t) => {
   const s = await startTestServer(t)

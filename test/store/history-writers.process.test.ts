@@ -1,18 +1,14 @@
 // Two processes (two servers on one share) writing notes on the same asset at the same time, with
 // changes of the asset in between: every line lands whole, nothing is lost, nothing is unreadable.
 import t from 'tap'
-import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { HistoryEvent } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
+import { runChild } from './child-store.ts'
 
-const run = (args: string[]) => new Promise<number>((resolve, reject) => {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'history-writer.ts'), ...args], { stdio: ['ignore', 'inherit', 'inherit'] })
-  child.on('error', reject)
-  child.on('exit', (code) => resolve(code ?? -1))
-})
+const run = (args: string[]) => runChild('history-writer.ts', args)
 
 t.test('two processes appending 150 notes each to one asset at once lose nothing', async (t) => {
   const s = await startTestServer(t)
