@@ -30,6 +30,7 @@ import { problemRoutes } from './routes/api/problems.ts'
 import { nodeProtocolRoutes } from './routes/api/farm-protocol.ts'
 import { prenodeRoutes } from './routes/api/farm-prenode.ts'
 import { jobRoutes } from './routes/api/jobs.ts'
+import { thumbnailRoutes } from './routes/api/thumbnails.ts'
 import { nodeRoutes } from './routes/api/nodes.ts'
 import { addonRoutes } from './routes/api/addon.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
@@ -99,6 +100,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await app.register(nodeProtocolRoutes)
   await app.register(prenodeRoutes)
   await app.register(jobRoutes)
+  await app.register(thumbnailRoutes)
   await app.register(nodeRoutes)
 
   await registerWeb(app, options.webDir ?? join(repoRoot, 'web', 'dist'))

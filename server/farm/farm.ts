@@ -176,6 +176,7 @@ export class Farm {
   updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> { return this.jobs.updateJob(project, id, patch, by) }
   removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by) }
   previewOf (project: string, id: string): string | null { return this.jobs.previewOf(project, id) }
+  latestPreviewOf (project: string, asset: string): { file: string, mtimeMs: number, size: number } | null { return this.jobs.latestPreviewOf(project, asset) }
 
   // ==== people: nodes ==========================================================================
 

@@ -1,0 +1,62 @@
+// An asset's picture (the auth plugin checks membership of :project): for a renderable asset the farm
+// has rendered, the preview of its latest frame; otherwise the thumbnail Blender stored in its .blend,
+// read by the server (server/store/thumbnails.ts). Pages ask with the tag the asset list gives
+// (`?v=`), so a .blend's picture is cached by browsers for good and asked for again only once the file
+// changes; a rendered frame is checked again each time (its preview is made a moment after the frame).
+import { createReadStream } from 'node:fs'
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
+import { checkRelativePath } from '../../../common/named-paths.ts'
+import { say } from '../../../common/sentences.ts'
+import { notFound } from '../../errors.ts'
+import { thumbnailTag } from '../../store/thumbnails.ts'
+import { registerRoutes } from '../register-routes.ts'
+
+const FOR_GOOD = 'private, max-age=31536000, immutable'
+const CHECK_AGAIN = 'private, no-cache'
+
+/** 304 when the client has this picture already; otherwise the caller sends it. */
+function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, cacheControl: string): boolean {
+  reply.header('etag', etag).header('cache-control', cacheControl)
+  if (request.headers['if-none-match'] !== etag) return false
+  void reply.code(304).send()
+  return true
+}
+
+export async function thumbnailRoutes (app: FastifyInstance): Promise<void> {
+  const { farm } = app
+  const { workspace } = app.rfam
+
+  registerRoutes(app, {
+    getThumbnail: async (request, reply) => {
+      const { project } = request.params
+      const path = checkRelativePath(request.params['*'] ?? '', 'asset path')
+      const store = workspace.store(project)
+      const view = store.get(path)
+      if (view.meta?.render) {
+        const frame = farm.latestPreviewOf(project, path)
+        if (frame) {
+          const etag = `"f${frame.mtimeMs.toString(36)}-${frame.size.toString(36)}"`
+          if (notModified(request, reply, etag, CHECK_AGAIN)) return reply
+          return reply.type('image/jpeg').send(createReadStream(frame.file))
+        }
+      }
+      const file = store.index.get(path)?.file
+      if (file?.exists && file.identity !== undefined && path.endsWith('.blend')) {
+        const tag = thumbnailTag(file.identity)
+        const etag = `"${tag}"`
+        const cacheControl = request.query.v === tag ? FOR_GOOD : CHECK_AGAIN
+        // What the .blend reader found when it read the file's links: no thumbnail needs no reading,
+        // and a picture the client has already is not even made.
+        const known = workspace.linkCache.knownFacts(file.identity)?.thumbnail
+        if (known && notModified(request, reply, etag, cacheControl)) return reply
+        // Read through links that stay inside the project only (a link leading out is never read).
+        const made = known === false ? null : await workspace.thumbnails.png(store.resolve(path, 'file'), file.identity)
+        if (made) {
+          if (notModified(request, reply, etag, cacheControl)) return reply
+          return reply.type('image/png').send(made.png)
+        }
+      }
+      throw notFound('RFAM_NO_THUMBNAIL', say('error:no-thumbnail', { path }))
+    },
+  })
+}
