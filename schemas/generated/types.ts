@@ -29,7 +29,7 @@ export type Ident = string
  */
 export type LongText = string
 /**
- * Which picture of an asset this is (a hash of its file's identity, or the time of its latest rendered frame): a new picture has a new tag, so a URL holding it can be cached for good.
+ * Which picture of an asset this is: 'b' and a hash of its file's identity for the preview stored in its .blend, 'r' and the time of its latest rendered frame for a render. A new picture has a new tag, so a URL holding it can be cached for good.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "ThumbnailTag".

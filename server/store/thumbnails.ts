@@ -12,9 +12,9 @@ import { encodePng } from '../blend/png.ts'
 import { readBlendThumbnail } from '../blend/thumbnail.ts'
 import { fileIdentity } from './asset-index.ts'
 
-/** The tag of a .blend's thumbnail: changes whenever the file does (8 characters of a hash of its identity). */
+/** The tag of a .blend's thumbnail: changes whenever the file does ('b' and 8 characters of a hash of its identity). */
 export function thumbnailTag (identity: string): string {
-  return createHash('sha1').update(identity).digest('base64url').slice(0, 8)
+  return `b${createHash('sha1').update(identity).digest('base64url').slice(0, 8)}`
 }
 
 /**

@@ -43,7 +43,7 @@ t.test('the list says which assets have a picture; the picture is a PNG of the .
   await register('props/plain.blend', TINY_BLEND, 'Plain')
   const pie = await settled('props/pie.blend', (a) => a.thumbnail !== undefined)
   const tag = pie.thumbnail!
-  t.match(tag, /^[A-Za-z0-9_-]{8}$/, 'a short tag')
+  t.match(tag, /^b[A-Za-z0-9_-]{8}$/, 'a short tag, of a .blend\'s preview')
   const all = await list()
   t.equal(validator().check('api-asset-list.schema.json', all), null, 'the list still follows its schema')
   t.same(all.assets.filter((a) => a.thumbnail !== undefined).map((a) => a.path), ['props/pie.blend'], 'only the file with a thumbnail has one (the templates are saved without)')
@@ -61,7 +61,7 @@ t.test('the list says which assets have a picture; the picture is a PNG of the .
   t.same([...data.subarray(data.length - 4)], pattern(15, 11), 'the last pixel is the bottom right one')
 
   t.equal((await get('thumbnails/props/pie.blend')).headers['cache-control'], 'private, no-cache', 'without the tag: checked again each time')
-  t.equal((await get('thumbnails/props/pie.blend?v=oldtag00')).headers['cache-control'], 'private, no-cache', 'with an old tag too')
+  t.equal((await get('thumbnails/props/pie.blend?v=boldtag00')).headers['cache-control'], 'private, no-cache', 'with an old tag too')
   const again = await get(`thumbnails/props/pie.blend?v=${tag}`, { 'if-none-match': `"${tag}"` })
   t.equal(again.statusCode, 304, 'the ETag gives 304')
   t.equal(again.body, '')
