@@ -29,7 +29,7 @@ export type Ident = string
  */
 export type LongText = string
 /**
- * Which picture of an asset this is: 'b' and a hash of its file's identity for the preview stored in its .blend, 'r' and the time of its latest rendered frame for a render. A new picture has a new tag, so a URL holding it can be cached for good.
+ * Which picture of an asset this is: for the preview stored in its .blend 'b', when the server started and how often the file changed since; for a render 'r' and the time of its latest rendered frame. A new picture of an asset has a new tag (the tags of different assets may be alike), so a URL holding it can be cached for good.
  *
  * This interface was referenced by `Common`'s JSON-Schema
  * via the `definition` "ThumbnailTag".

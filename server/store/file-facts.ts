@@ -11,8 +11,10 @@ import { thumbnailTag } from './thumbnails.ts'
 export class ProjectFileFacts {
   /** What each .blend links; files that link nothing are left out (most do). */
   readonly links = new Map<string, FileLinks>()
-  /** The thumbnail tag of each .blend that holds a thumbnail. */
+  /** The thumbnail tag of each .blend that holds a thumbnail (thumbnailTag()). */
   readonly thumbnails = new Map<string, string>()
+  /** The file identity each tag was given for, and how often each path's file got a new one. */
+  private readonly tagged = new Map<string, { identity: string, changes: number }>()
   private readonly queue = new BackgroundQueue(2)
 
   /** `changed` hears of each path whose links or thumbnail changed. */
@@ -30,6 +32,11 @@ export class ProjectFileFacts {
   /** True once every file asked for has been read. */
   get settled (): boolean { return this.queue.idle }
 
+  /** The tag of the path's thumbnail when it is the one of the file of this identity (not an earlier file's). */
+  thumbnailOf (path: string, identity: string): string | undefined {
+    return this.tagged.get(path)?.identity === identity ? this.thumbnails.get(path) : undefined
+  }
+
   /** Reads a file's facts again, in the background (paths not ending in .blend are left alone). */
   read (path: string): void {
     if (!path.endsWith('.blend')) return
@@ -46,13 +53,22 @@ export class ProjectFileFacts {
 
   private set (path: string, facts: BlendFacts | undefined, identity?: string): void {
     const links = this.setLinks(path, facts && fileLinks(this.root, path, facts.libraries))
-    const tag = facts?.thumbnail && identity !== undefined ? thumbnailTag(identity) : undefined
+    const tag = facts?.thumbnail && identity !== undefined ? this.tagFor(path, identity) : undefined
     const thumbnail = tag !== this.thumbnails.get(path)
     if (thumbnail) {
       if (tag === undefined) this.thumbnails.delete(path)
       else this.thumbnails.set(path, tag)
     }
     if (links || thumbnail) this.changed(path)
+  }
+
+  /** The path's tag for the file of this identity: a new one when the path holds another file than before. */
+  private tagFor (path: string, identity: string): string {
+    const known = this.tagged.get(path)
+    if (known?.identity === identity) return thumbnailTag(known.changes)
+    const changes = known ? known.changes + 1 : 0
+    this.tagged.set(path, { identity, changes })
+    return thumbnailTag(changes)
   }
 
   /** True when the links changed. */

@@ -96,6 +96,8 @@ export class ProjectStore extends EventEmitter {
   get links (): ReadonlyMap<string, FileLinks> { return this.facts.links }
   /** The thumbnail tag of each .blend that holds a thumbnail (thumbnails.ts). */
   get thumbnails (): ReadonlyMap<string, string> { return this.facts.thumbnails }
+  /** The tag of the path's thumbnail when it is the one of the file of this identity. */
+  thumbnailOf (path: string, identity: string): string | undefined { return this.facts.thumbnailOf(path, identity) }
 
   async start (): Promise<void> {
     await mkdir(this.root, { recursive: true })

@@ -1,9 +1,10 @@
 // Asset thumbnails: the preview picture Blender stores inside each .blend (server/blend/thumbnail.ts),
 // as a PNG. Which files hold one is read with their links, in the background, and kept by file
 // identity across restarts (blend-link-cache.ts), so the asset list says which assets have a picture
-// (a short tag that changes with the picture) without opening a file. The pictures themselves are
-// made when a page asks for them, in about a millisecond, and the latest ones are kept in memory
-// (a bound in bytes), by file identity too: a saved file is a new identity, so nothing stale is sent.
+// (a short tag that changes with the picture, file-facts.ts) without opening a file. The pictures
+// themselves are made when a page asks for them, in about a millisecond, and the latest ones are kept
+// in memory (a bound in bytes), by file identity too: a saved file is a new identity, so nothing stale
+// is sent.
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import type { Asset } from '../../schemas/generated/types.ts'
@@ -12,9 +13,22 @@ import { encodePng } from '../blend/png.ts'
 import { readBlendThumbnail } from '../blend/thumbnail.ts'
 import { fileIdentity } from './asset-index.ts'
 
-/** The tag of a .blend's thumbnail: changes whenever the file does ('b' and 8 characters of a hash of its identity). */
-export function thumbnailTag (identity: string): string {
-  return `b${createHash('sha1').update(identity).digest('base64url').slice(0, 8)}`
+/** When this process started, in base 36: the start of every tag it gives a .blend's thumbnail. */
+const STARTED = Date.now().toString(36)
+
+/**
+ * The tag of a .blend's thumbnail, unique for one asset's path: 'b', when this process started, and
+ * how often that path's file changed since (0, 1, …). A URL with it may be kept for good: a change
+ * counts up, a restart starts again from a new time. The tags of unchanged files are all alike, which
+ * costs the compressed asset list almost nothing (a hash per file would add ~9 bytes each).
+ */
+export function thumbnailTag (changes: number): string {
+  return `b${STARTED}${changes.toString(36)}`
+}
+
+/** An ETag for the picture of a file of this identity, when its tag is not known (yet). */
+export function identityEtag (identity: string): string {
+  return `"i${createHash('sha1').update(identity).digest('base64url').slice(0, 12)}"`
 }
 
 /**

@@ -2,6 +2,11 @@
 // little-endian) and the block that ends every .blend, nothing in between (no scene, so no render
 // settings). For tests that need a .blend to exist but never render it; tests that render make
 // theirs with real Blender (test/blend/make-blend-fixtures.py, test/node/make-scenes.py).
+import { gunzipSync } from 'node:zlib'
+import { decompress } from 'fzstd'
+import { parseBlendHeader } from '../../server/blend/blend-header.ts'
+import { bheadSize, parseBHead } from '../../server/blend/bhead.ts'
+
 export const TINY_BLEND = 'BLENDER-v304ENDB' + '\0'.repeat(20)
 
 export interface BlendBlock {
@@ -52,4 +57,30 @@ export function thumbnailBlock (width: number, height: number, pixel: (x: number
 /** A .blend (Blender 3.4's layout) whose thumbnail is `width` × `height` of `pixel` (see thumbnailBlock). */
 export function blendWithThumbnail (width: number, height: number, pixel: (x: number, y: number) => number[]): Buffer {
   return blendOf([{ code: 'REND', data: new Uint8Array(72) }, { code: 'TEST', data: thumbnailBlock(width, height, pixel) }, { code: 'GLOB', data: new Uint8Array(16) }])
+}
+
+/**
+ * A .blend (plain, gzip or zstd, as Blender saves them) with a thumbnail block put where Blender
+ * writes one, after the scenes' REND blocks; written uncompressed, which Blender opens as well. For
+ * tests of a real scene with a picture when headless Blender saves none (config/defaults' templates).
+ */
+export function withThumbnail (blend: Uint8Array, thumbnail: Uint8Array): Buffer {
+  const zstd = blend[0] === 0x28 && blend[1] === 0xb5 && blend[2] === 0x2f && blend[3] === 0xfd
+  const plain = Buffer.from(zstd ? decompress(blend) : blend[0] === 0x1f && blend[1] === 0x8b ? gunzipSync(blend) : blend)
+  const header = parseBlendHeader(plain)
+  if ('problem' in header) throw new Error(`withThumbnail: not a .blend (${header.problem})`)
+  const size = bheadSize(header)
+  let at = header.headerSize
+  for (let block = parseBHead(plain.subarray(at, at + size), header); block.code === 'REND'; block = parseBHead(plain.subarray(at, at + size), header)) at += size + block.length
+  const head = Buffer.alloc(size)
+  head.write('TEST', 0, 'latin1')
+  // Its length, and a count of 1 (as Blender writes it); no pointer, no DNA struct.
+  if (header.formatVersion === 1) {
+    head.writeBigInt64LE(BigInt(thumbnail.length), 16)
+    head.writeBigInt64LE(1n, 24)
+  } else {
+    const countAt = header.pointerSize === 4 ? 16 : 20
+    if (header.littleEndian) { head.writeInt32LE(thumbnail.length, 4); head.writeInt32LE(1, countAt) } else { head.writeInt32BE(thumbnail.length, 4); head.writeInt32BE(1, countAt) }
+  }
+  return Buffer.concat([plain.subarray(0, at), head, thumbnail, plain.subarray(at)])
 }

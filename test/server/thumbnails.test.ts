@@ -43,7 +43,7 @@ t.test('the list says which assets have a picture; the picture is a PNG of the .
   await register('props/plain.blend', TINY_BLEND, 'Plain')
   const pie = await settled('props/pie.blend', (a) => a.thumbnail !== undefined)
   const tag = pie.thumbnail!
-  t.match(tag, /^b[A-Za-z0-9_-]{8}$/, 'a short tag, of a .blend\'s preview')
+  t.match(tag, /^b[0-9a-z]{9,}$/, 'a short tag, of a .blend\'s preview')
   const all = await list()
   t.equal(validator().check('api-asset-list.schema.json', all), null, 'the list still follows its schema')
   t.same(all.assets.filter((a) => a.thumbnail !== undefined).map((a) => a.path), ['props/pie.blend'], 'only the file with a thumbnail has one (the templates are saved without)')

@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { checkRelativePath } from '../../../common/named-paths.ts'
 import { say } from '../../../common/sentences.ts'
 import { notFound } from '../../errors.ts'
-import { thumbnailTag } from '../../store/thumbnails.ts'
+import { identityEtag } from '../../store/thumbnails.ts'
 import { registerRoutes } from '../register-routes.ts'
 
 const FOR_GOOD = 'private, max-age=31536000, immutable'
@@ -42,9 +42,10 @@ export async function thumbnailRoutes (app: FastifyInstance): Promise<void> {
       }
       const file = store.index.get(path)?.file
       if (file?.exists && file.identity !== undefined && path.endsWith('.blend')) {
-        const tag = thumbnailTag(file.identity)
-        const etag = `"${tag}"`
-        const cacheControl = request.query.v === tag ? FOR_GOOD : CHECK_AGAIN
+        // The list's tag while it is the current file's (a file saved a moment ago may not be read yet).
+        const tag = store.thumbnailOf(path, file.identity)
+        const etag = tag !== undefined ? `"${tag}"` : identityEtag(file.identity)
+        const cacheControl = tag !== undefined && request.query.v === tag ? FOR_GOOD : CHECK_AGAIN
         // What the .blend reader found when it read the file's links: no thumbnail needs no reading,
         // and a picture the client has already is not even made.
         const known = workspace.linkCache.knownFacts(file.identity)?.thumbnail
