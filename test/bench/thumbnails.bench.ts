@@ -11,8 +11,8 @@
 //      git archive <commit> | tar -x -C /tmp/base && ln -s $PWD/node_modules /tmp/base/ && (cd /tmp/base && node scripts/build-server.mjs)
 //    then BENCH_BASE_BUNDLE=/tmp/base/dist/server.mjs) and this one, on the same files. Each version has
 //    a link cache of its own: first each reads every file once (timed: after the upgrade this version
-//    reads every file again, its reader version being new), then they take turns (before, after,
-//    before, after) with their caches warm, so both meet the same load. The target: within 2x.
+//    reads every file again, its reader version being new), then they take turns (before, after, three
+//    times, BENCH_PAIRS) with their caches warm, so both meet the same load. The target: within 2x.
 // 3. The thumbnail route: the first request for each of a few hundred distinct files (read + PNG), and
 //    one picture asked again and again (from memory; and 304 with its ETag).
 // It needs about 1 GB of disk for a while (N copies of a 90 kB file).
@@ -163,7 +163,10 @@ async function list (blenderFile: string): Promise<string> {
   if (hasBase) await readEverything('before', configs.before.file, baseBundle!, configs.before.cache, blends.length)
   await readEverything('after', configs.after.file, after, configs.after.cache, blends.length)
   const runs: ListRun[] = []
-  const order: Array<['before' | 'after', string]> = hasBase ? [['before', baseBundle!], ['after', after], ['before', baseBundle!], ['after', after]] : [['after', after]]
+  const pairs = Number(process.env.BENCH_PAIRS ?? 3)
+  const order: Array<['before' | 'after', string]> = hasBase
+    ? Array.from({ length: pairs }, () => [['before', baseBundle!], ['after', after]] as Array<['before' | 'after', string]>).flat()
+    : [['after', after]]
   for (const [label, bundle] of order) {
     const r = await listRun(label, configs[label].file, bundle, blends.length)
     runs.push(r)
