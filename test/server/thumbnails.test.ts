@@ -109,6 +109,7 @@ t.test('no picture, a hostile file, a link out, a path out: a 4xx, never a 500',
     t.equal(res.statusCode, 404, `${path}: ${res.body}`)
     t.equal(res.json().code, 'RFAM_NO_THUMBNAIL')
     t.match(res.json().message, `"${path}" has no picture`)
+    t.notOk(res.headers.etag, 'a refusal has no ETag to keep')
   }
   const story = (await (await get('assets')).json() as AssetList).assets.find((a) => a.file === null)!
   t.equal((await get(`thumbnails/${story.path}`)).json().code, 'RFAM_NO_THUMBNAIL', 'an asset without a file')

@@ -14,12 +14,11 @@ import { registerRoutes } from '../register-routes.ts'
 const FOR_GOOD = 'private, max-age=31536000, immutable'
 const CHECK_AGAIN = 'private, no-cache'
 
-/** 304 when the client has this picture already; otherwise the caller sends it. */
-function notModified (request: FastifyRequest, reply: FastifyReply, etag: string, cacheControl: string): boolean {
+/** Sends the picture (`body` made only when the client lacks it), or 304 when the client has it already. */
+async function sendPicture (request: FastifyRequest, reply: FastifyReply, etag: string, cacheControl: string, type: string, body: () => unknown) {
   reply.header('etag', etag).header('cache-control', cacheControl)
-  if (request.headers['if-none-match'] !== etag) return false
-  void reply.code(304).send()
-  return true
+  if (request.headers['if-none-match'] === etag) return reply.code(304).send()
+  return reply.type(type).send(body())
 }
 
 export async function thumbnailRoutes (app: FastifyInstance): Promise<void> {
@@ -36,8 +35,7 @@ export async function thumbnailRoutes (app: FastifyInstance): Promise<void> {
         const frame = farm.latestPreviewOf(project, path)
         if (frame) {
           const etag = `"f${frame.mtimeMs.toString(36)}-${frame.size.toString(36)}"`
-          if (notModified(request, reply, etag, CHECK_AGAIN)) return reply
-          return reply.type('image/jpeg').send(createReadStream(frame.file))
+          return sendPicture(request, reply, etag, CHECK_AGAIN, 'image/jpeg', () => createReadStream(frame.file))
         }
       }
       const file = store.index.get(path)?.file
@@ -49,13 +47,10 @@ export async function thumbnailRoutes (app: FastifyInstance): Promise<void> {
         // What the .blend reader found when it read the file's links: no thumbnail needs no reading,
         // and a picture the client has already is not even made.
         const known = workspace.linkCache.knownFacts(file.identity)?.thumbnail
-        if (known && notModified(request, reply, etag, cacheControl)) return reply
+        if (known && request.headers['if-none-match'] === etag) return sendPicture(request, reply, etag, cacheControl, 'image/png', () => null)
         // Read through links that stay inside the project only (a link leading out is never read).
         const made = known === false ? null : await workspace.thumbnails.png(store.resolve(path, 'file'), file.identity)
-        if (made) {
-          if (notModified(request, reply, etag, cacheControl)) return reply
-          return reply.type('image/png').send(made.png)
-        }
+        if (made) return sendPicture(request, reply, etag, cacheControl, 'image/png', () => made.png)
       }
       throw notFound('RFAM_NO_THUMBNAIL', say('error:no-thumbnail', { path }))
     },
