@@ -257,6 +257,13 @@ def checkpoint_asset(project, path):
                 reply_schema="api-checkpoint.schema.json")
 
 
+def get_thumbnail(project, path, v=None):
+    """An asset's picture: for a renderable asset the farm has rendered, its latest frame (JPEG); otherwise the
+    preview Blender stored inside its .blend (PNG, read by the server itself). GET
+    /api/projects/:project/thumbnails/*"""
+    return Call("GET", "/api/projects/%s/thumbnails/%s" % (_seg(project), _rest(path)) + _query(("v", v)), raw=True)
+
+
 def reset_render_stats(project, path):
     """Resets an asset's render statistics. DELETE /api/projects/:project/render-stats/*"""
     return Call("DELETE", "/api/projects/%s/render-stats/%s" % (_seg(project), _rest(path)),

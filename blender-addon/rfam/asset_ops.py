@@ -1,6 +1,7 @@
-# Layer 2 (features): the open file's asset: look-up, edits, registering; the load and save handlers.
+# Layer 2 (features): the open file's asset: look-up, edits, registering, its picture; the load and save handlers.
 """The open file's asset: find it on the server, change its state, priority and description, or
-register a file that is not an asset yet. Replies arrive later, on the main thread.
+register a file that is not an asset yet; show its picture (the preview in the .blend as the server
+reads it, or a shot's latest rendered frame). Replies arrive later, on the main thread.
 
 Every member of the project may change its assets (docs/security.md, "Who may do what"): the
 server allows it, so the panel offers it to whoever is logged in.
@@ -11,8 +12,10 @@ arrives, and gives both its refresh() to call after a log-in and after a followe
 """
 
 import os
+import tempfile
 
 import bpy
+import bpy.utils.previews   # a submodule `import bpy` does not load
 from bpy.app.handlers import persistent
 from bpy.props import IntProperty, StringProperty
 
@@ -70,7 +73,57 @@ def show_asset(view):
     cache.asset = view
     cache.file_status = 'asset'
     load_edit_fields()
+    fetch_thumbnail(view)
     redraw()
+
+
+# ---------------------------------------------------------------------------------------------
+# The asset's picture
+
+_thumbnails = None        # bpy.utils.previews collection holding the asset's picture
+_thumbnail_file = ""      # its temporary copy on disk
+
+
+def fetch_thumbnail(view):
+    """Asks for the asset's picture when it has one not shown yet: its tag changes with the picture."""
+    tag = view.get("thumbnail") or ""
+    if tag == cache.thumbnail_tag:
+        return
+    cache.thumbnail_tag = tag
+    cache.thumbnail_icon = 0
+    cache.thumbnail_size = (0, 0)
+    if tag:
+        call_for_file(api.get_thumbnail(project(), view["path"], tag), lambda reply: _got_thumbnail(reply, tag))
+
+
+def _got_thumbnail(reply, tag):
+    global _thumbnail_file
+    if tag != cache.thumbnail_tag or _thumbnails is None:
+        return
+    if not reply.ok:
+        cache.thumbnail_tag = ""     # asked again at the next look-up
+        return
+    suffix = ".jpg" if reply.data[:3] == b"\xff\xd8\xff" else ".png"
+    handle, filename = tempfile.mkstemp(prefix="rfam-thumbnail-", suffix=suffix)
+    with os.fdopen(handle, "wb") as f:
+        f.write(reply.data)
+    _thumbnails.clear()
+    _forget_thumbnail_file()
+    _thumbnail_file = filename
+    picture = _thumbnails.load(tag, filename, 'IMAGE', force_reload=True)
+    cache.thumbnail_size = tuple(picture.image_size)   # reading it loads the picture now
+    cache.thumbnail_icon = picture.icon_id             # 0 in background mode: no icons there
+    redraw()
+
+
+def _forget_thumbnail_file():
+    global _thumbnail_file
+    if _thumbnail_file:
+        try:
+            os.remove(_thumbnail_file)
+        except OSError:
+            pass
+    _thumbnail_file = ""
 
 
 def suggested_name(path):
@@ -198,6 +251,8 @@ _register_classes, _unregister_classes = bpy.utils.register_classes_factory(clas
 
 
 def register():
+    global _thumbnails
+    _thumbnails = bpy.utils.previews.new()
     _register_classes()
     bpy.app.handlers.load_post.append(on_file_loaded)
     bpy.app.handlers.save_post.append(on_file_saved)
@@ -212,3 +267,8 @@ def unregister():
         if fn in handlers:
             handlers.remove(fn)
     _unregister_classes()
+    global _thumbnails
+    if _thumbnails is not None:
+        bpy.utils.previews.remove(_thumbnails)
+    _thumbnails = None
+    _forget_thumbnail_file()

@@ -134,6 +134,8 @@ def draw_asset_view(layout, context, view):
     box = layout.box()
     wrapped(box, context, meta["name"], 'ASSET_MANAGER')
     wrapped(box, context, view["path"], 'FILE_BLEND')
+    if cache.thumbnail_icon:
+        box.template_icon(icon_value=cache.thumbnail_icon, scale=5.0)
     grid = layout.column(align=True)
     _pair(grid, tr("asset:type"), type_name(meta["type"]) if kind else meta["type"])
     _pair(grid, tr("asset:owner"), user_name(meta.get("owner")))

@@ -38,6 +38,9 @@ class Cache:
         self.job = None              # JobView being followed (the last one submitted or found)
         self.preview_icon = 0        # icon_id of the last frame's picture, 0 when none
         self.preview_size = (0, 0)   # its size in pixels
+        self.thumbnail_tag = ""      # the asset's picture shown (or asked for) now: its `thumbnail` tag
+        self.thumbnail_icon = 0      # icon_id of that picture, 0 when none
+        self.thumbnail_size = (0, 0)  # its size in pixels
 
 
 cache = Cache()

@@ -5,7 +5,8 @@
 
 The JSON names: zip (the built add-on), server and deadServer (URLs), project, user (the owner of
 the open file's asset), newState and newPriority (what to change it to), outsideFile (an existing
-file outside the project) and farm (true when render nodes run: submit and wait for the frames).
+file outside the project), thumbnailSize (of the preview the open file holds) and farm (true when
+render nodes run: submit and wait for the frames).
 The tap side checks the disk afterwards; this script prints 'RFAM_RESULT <json>' lines for it and
 a last line 'N passed, N failed, N skipped'. Installing, settle() and drawn() are in_blender.py's,
 as for the other scripts that test the add-on in Blender.
@@ -137,6 +138,18 @@ class AddonTest(RenderSteps, unittest.TestCase):
         self.assertFalse(layout.operators()["rfam.update_asset"][3], "Save is disabled while nothing changed")
         main = drawn(rfam.panel.draw_login)
         self.assertIn("rfam.logout", main.operators())
+
+    def test_06a_the_panel_has_the_files_picture(self):
+        # The server read the preview in the .blend (the tap side put one in) and sends it as a PNG.
+        settle(lambda: cache().thumbnail_size != (0, 0))
+        self.assertEqual(list(cache().thumbnail_size), ARGS["thumbnailSize"])
+        self.assertTrue(cache().thumbnail_tag.startswith("b"), cache().thumbnail_tag)
+        with open(rfam.asset_ops._thumbnail_file, "rb") as f:
+            self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
+        before = rfam.asset_ops._thumbnail_file
+        rfam.asset_ops.fetch_thumbnail(cache().asset)
+        settle()
+        self.assertEqual(rfam.asset_ops._thumbnail_file, before, "one picture is fetched once")
 
     def test_06b_render_statistics_are_summarised(self):
         meta = cache().asset["meta"]

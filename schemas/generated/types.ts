@@ -29,6 +29,13 @@ export type Ident = string
  */
 export type LongText = string
 /**
+ * Which picture of an asset this is: for the preview stored in its .blend 'b', when the server started and how often the file changed since; for a render 'r' and the time of its latest rendered frame. A new picture of an asset has a new tag (the tags of different assets may be alike), so a URL holding it can be cached for good.
+ *
+ * This interface was referenced by `Common`'s JSON-Schema
+ * via the `definition` "ThumbnailTag".
+ */
+export type ThumbnailTag = string
+/**
  * A random identifier (UUID).
  *
  * This interface was referenced by `Common`'s JSON-Schema
@@ -310,6 +317,7 @@ export interface AssetSummary {
   file: {
     exists: boolean
   } | null
+  thumbnail?: ThumbnailTag
 }
 /**
  * These fields of the sidecar (asset.schema.json), each as stored there; fields the sidecar leaves out are left out here too.
@@ -392,6 +400,7 @@ export interface AssetView {
    * Libraries the file links that are not there.
    */
   missingLinks?: string[]
+  thumbnail?: ThumbnailTag
 }
 /**
  * An asset's sidecar: '<file>.json' beside its file (shots/hero.blend.json for shots/hero.blend), or a file-less asset's own JSON (other/note.json).
@@ -1810,7 +1819,7 @@ export interface ServerVersion {
   schemas: string
 }
 /**
- * What each .blend file links and what its scene renders, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
+ * What each .blend file links, what its scene renders and whether it holds a thumbnail, as RFAM last read it, so a restarted server need not read unchanged files again. Written by the server (atomically, a few seconds after a change and when it stops); it may be deleted while the server is stopped, and is then rebuilt by reading every .blend again. An entry counts only while its file's identity still matches; a file that is not valid against this schema is logged once and replaced.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "blend-link-cache".
@@ -1840,6 +1849,10 @@ export interface BlendLinkCache {
      * What the file's current scene renders; null: it has no scene. Missing (a cache of reader 1): not read yet.
      */
     render?: RenderSettings | null
+    /**
+     * The file holds a preview picture (its thumbnail) the server shows. Missing (a cache of reader 2 or older): not read yet.
+     */
+    thumbnail?: boolean
   }[]
 }
 /**

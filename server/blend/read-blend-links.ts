@@ -1,8 +1,9 @@
 import { BlendFileError } from './blend-error.ts'
-import { BLEND_MAGIC, parseBlendHeader, type BlendHeader } from './blend-header.ts'
 import { bheadSize, parseBHead } from './bhead.ts'
-import { describeBytes, openBlendStream, reason, type BlendCompression, type BlendStream } from './blend-stream.ts'
+import { openBlendStream, reason, type BlendCompression, type BlendStream } from './blend-stream.ts'
+import { copy, describeFile, readHeader } from './read-header.ts'
 import { SceneCollector, type RenderSettings } from './render-settings.ts'
+import { THUMBNAIL_HEAD_BYTES, thumbnailSize, type ThumbnailSize } from './thumbnail.ts'
 import { parseSdna, SdnaError, type Sdna } from './sdna.ts'
 
 export { resolveLibraryPath } from './library-path.ts'
@@ -11,7 +12,7 @@ export { resolveLibraryPath } from './library-path.ts'
  * Goes up by one whenever a change to this reader changes what it returns for some file: what it
  * returned before is kept across restarts (server/store/blend-link-cache.ts) and is then read again.
  */
-export const BLEND_READER_VERSION = 2
+export const BLEND_READER_VERSION = 3
 
 export interface BlendInfo {
   /** Blender version that saved the file: '3.4'. */
@@ -21,6 +22,8 @@ export interface BlendInfo {
   libraries: string[];
   /** What the current scene renders (render-settings.ts); null for a file without a scene. */
   render: RenderSettings | null;
+  /** The size of the preview picture Blender stored in it (thumbnail.ts), null: none this server shows. */
+  thumbnail: ThumbnailSize | null;
 }
 
 // Blocks this reader keeps in memory; anything larger is not a real DNA or Library block.
@@ -28,10 +31,11 @@ const MAX_DNA_BYTES = 64 * 1024 * 1024
 const MAX_LIBRARY_BYTES = 1024 * 1024
 
 /**
- * Reads a .blend's version, linked libraries and render settings without Blender: walks the block
- * headers to the end block, keeping only the Library ('LI') blocks, the few blocks the render
- * settings come from (render-settings.ts) and the DNA that says where in them each field is. Throws BlendFileError with a sentence naming the file for anything that is not a
- * complete .blend.
+ * Reads a .blend's version, linked libraries, render settings and whether it holds a thumbnail
+ * without Blender: walks the block headers to the end block, keeping only the Library ('LI')
+ * blocks, the few blocks the render settings come from (render-settings.ts), the DNA that says where
+ * in them each field is, and the size of the thumbnail ('TEST', thumbnail.ts). Throws
+ * BlendFileError with a sentence naming the file for anything that is not a complete .blend.
  */
 export async function readBlendInfo (file: string): Promise<BlendInfo> {
   const stream = await openBlendStream(file)
@@ -47,7 +51,7 @@ export async function readBlendInfo (file: string): Promise<BlendInfo> {
 
 async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo> {
   const { reader, compression } = stream
-  const what = compression === 'none' ? `"${file}"` : `"${file}" (${compression}-compressed)`
+  const what = describeFile(file, stream)
   let offset = 0
   const truncated = () =>
     new BlendFileError(
@@ -63,6 +67,9 @@ async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo
   const libraryBlocks: { data: Uint8Array; sdnaIndex: number }[] = []
   const scenes = new SceneCollector()
   let dna: Uint8Array | undefined
+  let thumbnail: ThumbnailSize | null = null
+  /** Still among the blocks before the first that is not a scene's 'REND': where Blender puts (and looks for) its thumbnail. */
+  let leading = true
 
   for (;;) {
     const raw = await reader.read(headSize)
@@ -79,7 +86,15 @@ async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo
     offset += headSize
     if (block.code === 'ENDB') break
     const take = scenes.wants(block)
-    if (take) {
+    const isThumbnail = leading && block.code === 'TEST'
+    leading &&= block.code === 'REND'
+    if (isThumbnail) {
+      const head = copy(await reader.read(Math.min(THUMBNAIL_HEAD_BYTES, block.length)))
+      const skipped = await reader.skip(block.length - head.length)
+      offset += head.length + skipped
+      if (head.length + skipped < block.length) throw truncated()
+      thumbnail = thumbnailSize(head, header.littleEndian, block.length)
+    } else if (take) {
       const data = copy(await reader.read(take.keep))
       const skipped = await reader.skip(block.length - take.keep)
       offset += data.length + skipped
@@ -103,41 +118,18 @@ async function walkBlocks (file: string, stream: BlendStream): Promise<BlendInfo
     }
   }
 
-  if (libraryBlocks.length === 0 && !scenes.hasScene) return { version: header.version, compression, libraries: [], render: null }
+  if (libraryBlocks.length === 0 && !scenes.hasScene) return { version: header.version, compression, libraries: [], render: null, thumbnail }
   if (!dna) throw new BlendFileError('corrupt', file, `${what} is damaged: it has ${libraryBlocks.length ? 'libraries' : 'a scene'} but no DNA block describing them.`)
   try {
     const sdna = parseSdna(dna, header.littleEndian, header.pointerSize)
     const libraries = libraryBlocks
       .map((block) => libraryPath(file, what, sdna, block.sdnaIndex, block.data))
       .filter((path) => path !== '')
-    return { version: header.version, compression, libraries, render: scenes.settings(sdna, header.littleEndian, header.pointerSize) }
+    return { version: header.version, compression, libraries, render: scenes.settings(sdna, header.littleEndian, header.pointerSize), thumbnail }
   } catch (err) {
     if (err instanceof SdnaError) throw new BlendFileError('corrupt', file, `${what} is damaged: ${err.message}.`)
     throw err
   }
-}
-
-async function readHeader (file: string, what: string, { reader, compression }: BlendStream): Promise<BlendHeader> {
-  const first = copy(await reader.read(12))
-  const looksLikeBlend = first.length >= BLEND_MAGIC.length && String.fromCharCode(...first.subarray(0, 7)) === BLEND_MAGIC
-  if (!looksLikeBlend) {
-    const start = describeBytes(first.subarray(0, 8))
-    const message =
-      compression === 'none'
-        ? `${what} is not a .blend file: it starts with ${start} instead of "BLENDER".`
-        : `${what} holds no .blend: its content starts with ${start} instead of "BLENDER".`
-    throw new BlendFileError('not-blend', file, message)
-  }
-  // Format 1 headers (Blender 5) are 17 bytes: read the rest when byte 7 is a digit.
-  const isLong = first.length > 7 && first[7]! >= 0x30 && first[7]! <= 0x39
-  const bytes = isLong ? concat(first, await reader.read(5)) : first
-  const expected = isLong ? 17 : 12
-  if (bytes.length < expected) {
-    throw new BlendFileError('truncated', file, `${what} is cut short: it ends inside its ${expected}-byte header.`)
-  }
-  const header = parseBlendHeader(bytes)
-  if ('problem' in header) throw new BlendFileError(header.kind, file, `${what} cannot be read: ${header.problem}.`)
-  return header
 }
 
 /**
@@ -160,19 +152,4 @@ function libraryPath (file: string, what: string, sdna: Sdna, sdnaIndex: number,
   const bytes = data.subarray(field.offset, field.offset + field.size)
   const end = bytes.indexOf(0)
   return new TextDecoder('utf-8').decode(end < 0 ? bytes : bytes.subarray(0, end))
-}
-
-/**
- * A copy the reader cannot overwrite: it reuses its buffer, and the bytes it hands out are often a
- * Buffer, whose slice() is a view of the same memory, not a copy.
- */
-function copy (bytes: Uint8Array): Uint8Array {
-  return new Uint8Array(bytes)
-}
-
-function concat (a: Uint8Array, b: Uint8Array): Uint8Array {
-  const out = new Uint8Array(a.length + b.length)
-  out.set(a)
-  out.set(b, a.length)
-  return out
 }

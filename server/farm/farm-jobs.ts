@@ -228,6 +228,21 @@ export class FarmJobs {
     return { file: relativeToProject(named, this.ctx.deps.project(project)?.directory), render: job.name }
   }
 
+  /**
+   * The newest preview of any job rendering this asset (a path inside the project): the picture of
+   * its latest rendered frame, for its thumbnail. Null when no job of it has one (any more).
+   */
+  latestPreviewOf (project: string, asset: string): { file: string, mtimeMs: number, size: number } | null {
+    let latest: { file: string, mtimeMs: number, size: number } | null = null
+    for (const rt of this.ctx.scheduler.jobs.values()) {
+      if (rt.project !== project || rt.job.asset !== asset || !this.previewed.has(rt.id)) continue
+      const file = this.previews.pathOf(rt.id)
+      const found = statSync(file, { throwIfNoEntry: false })
+      if (found?.isFile() && (!latest || found.mtimeMs > latest.mtimeMs)) latest = { file, mtimeMs: found.mtimeMs, size: found.size }
+    }
+    return latest
+  }
+
   private view (rt: JobRuntime, withTasks = false): JobView {
     const dir = this.ctx.deps.project(rt.project)?.directory
     return jobView(rt, {

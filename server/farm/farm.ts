@@ -179,6 +179,7 @@ export class Farm {
   removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by) }
   previewOf (project: string, id: string): string | null { return this.jobs.previewOf(project, id) }
   frameFile (project: string, id: string, frame: number): Promise<{ file: string, render: string }> { return this.jobs.frameFile(project, id, frame) }
+  latestPreviewOf (project: string, asset: string): { file: string, mtimeMs: number, size: number } | null { return this.jobs.latestPreviewOf(project, asset) }
 
   // ==== people: nodes ==========================================================================
 

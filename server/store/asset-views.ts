@@ -9,6 +9,10 @@ import type { DefaultsSet } from './defaults-sets.ts'
 import type { FileLinks } from './blend-links.ts'
 import { DependencyGraph } from './dependency-graph.ts'
 import { truePriorities } from './true-priorities.ts'
+import { renderedTag } from './thumbnails.ts'
+
+/** No thumbnails known (yet). */
+export const NO_THUMBNAILS: ReadonlyMap<string, string> = new Map()
 
 export interface ProjectViews {
   version: number
@@ -20,19 +24,23 @@ export interface ProjectViews {
   etag: string
 }
 
-export function buildViews (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet): ProjectViews {
+export function buildViews (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, thumbnails = NO_THUMBNAILS): ProjectViews {
   const graph = DependencyGraph.of(entries.values(), links)
   const tp = truePriorities(entries, graph, set)
   const list: AssetView[] = []
-  for (const e of entries.values()) list.push(viewOf(e, graph, tp.get(e.path) ?? 0, links.get(e.path)))
+  for (const e of entries.values()) list.push(viewOf(e, graph, tp.get(e.path) ?? 0, links.get(e.path), thumbnails.get(e.path)))
   list.sort(byTruePriorityThenName)
   return { version, list, byPath: new Map(list.map((v) => [v.path, v])), listJson: listJsonOf(version, list), etag: listEtag(version, list.length) }
 }
 
 export function listEtag (version: number, count: number): string { return `W/"${version}-${count}"` }
 
-/** One asset's view (written field by field: at a full rebuild, 10,000 of these). */
-export function viewOf (e: AssetEntry, graph: DependencyGraph, truePriority: number, links: FileLinks | undefined): AssetView {
+/**
+ * One asset's view (written field by field: at a full rebuild, 10,000 of these). `thumbnail`: the tag
+ * of its .blend's thumbnail, when it holds one; a renderable asset the farm has rendered shows its
+ * latest frame instead.
+ */
+export function viewOf (e: AssetEntry, graph: DependencyGraph, truePriority: number, links: FileLinks | undefined, thumbnail?: string): AssetView {
   const deps = graph.dependencies(e.path)
   const dependents = graph.dependents(e.path)
   const view: AssetView = {
@@ -47,6 +55,8 @@ export function viewOf (e: AssetEntry, graph: DependencyGraph, truePriority: num
   if (e.broken) view.broken = e.broken
   const missing = links?.missing
   if (missing?.length) view.missingLinks = missing
+  const picture = renderedTag(e.meta) ?? (e.file?.exists ? thumbnail : undefined)
+  if (picture !== undefined) view.thumbnail = picture
   return view
 }
 
@@ -75,6 +85,7 @@ export function summaryOf (view: AssetView): AssetSummary {
     summary.meta = meta
   }
   if (view.broken !== undefined) summary.broken = view.broken
+  if (view.thumbnail !== undefined) summary.thumbnail = view.thumbnail
   return summary
 }
 

@@ -1,4 +1,5 @@
-// What each .blend links and what its scene renders (render-settings.ts), kept by file identity (device, inode, size, modification time): a file is
+// What each .blend links, what its scene renders (render-settings.ts) and whether it holds a
+// thumbnail, kept by file identity (device, inode, size, modification time): a file is
 // read once while it stays unchanged, and hard links of it are read once for all. Given a file, the
 // cache also survives restarts: loaded in one read at start, written atomically a few seconds after
 // the last new reading (and at close), holding only identities that some project still has. An
@@ -35,11 +36,13 @@ export interface BlendFacts {
   libraries: string[]
   /** What its current scene renders; null: no scene. */
   render: RenderSettings | null
+  /** It holds a thumbnail the server shows (server/blend/thumbnail.ts). */
+  thumbnail: boolean
 }
 
 const readFacts = async (abs: string): Promise<BlendFacts> => {
-  const { libraries, render } = await readBlendInfo(abs)
-  return { libraries, render }
+  const { libraries, render, thumbnail } = await readBlendInfo(abs)
+  return { libraries, render, thumbnail: thumbnail !== null }
 }
 const identityOf = (abs: string) => stat(abs).then(fileIdentity, () => undefined)
 
@@ -60,6 +63,9 @@ export class BlendLinkCache {
 
   /** The libraries of the file of this identity when they are known (no promise, no reading). */
   known (identity: string): string[] | undefined { return this.entries.get(identity)?.libraries }
+
+  /** All that is known of the file of this identity, when it is (no promise, no reading). */
+  knownFacts (identity: string): BlendFacts | undefined { return this.entries.get(identity) }
 
   /** The libraries a file links: from the cache when its identity is known, read from it otherwise. */
   async libraries (abs: string, identity?: string): Promise<string[]> {
@@ -107,8 +113,10 @@ export class BlendLinkCache {
     if (problem) return this.discard(`is not a cache of links: ${problem.length > 300 ? `${problem.slice(0, 300)}…` : problem}`)
     const doc = data as BlendLinkCacheFile
     if (doc.reader !== BLEND_READER_VERSION) return this.discard(`was made by .blend reader ${doc.reader}; this server's reader is ${BLEND_READER_VERSION}`)
-    // An entry of a cache written before render settings were read is read again.
-    for (const f of doc.files) if (f.render !== undefined) this.entries.set(f.identity, { libraries: f.libraries, render: f.render })
+    // An entry of a cache written before render settings or thumbnails were read is read again.
+    for (const f of doc.files) {
+      if (f.render !== undefined && f.thumbnail !== undefined) this.entries.set(f.identity, { libraries: f.libraries, render: f.render, thumbnail: f.thumbnail })
+    }
   }
 
   private discard (why: string): void {
@@ -158,9 +166,9 @@ export class BlendLinkCache {
     this.dirtySince = undefined
     const live = this.options.live?.()
     const lines: string[] = []
-    for (const [identity, { libraries, render }] of this.entries) {
+    for (const [identity, { libraries, render, thumbnail }] of this.entries) {
       if (live && !live.has(identity)) this.entries.delete(identity)
-      else lines.push(JSON.stringify({ identity, libraries, render }))
+      else lines.push(JSON.stringify({ identity, libraries, render, thumbnail }))
     }
     // One entry per line, for people who look at it.
     const head = JSON.stringify({ format: FORMAT, reader: BLEND_READER_VERSION }).slice(0, -1)

@@ -7,7 +7,7 @@ import { EventEmitter } from 'node:events'
 import { mustBeBlend } from '../blend/blend-refusal.ts'
 import { constants } from 'node:fs'
 import { copyFile, lstat, mkdir, utimes, access, stat, unlink } from 'node:fs/promises'
-import { dirname, join } from 'node:path'
+import { dirname } from 'node:path'
 import type { Asset, AssetCreate, AssetUpdate, AssetView, ProjectFile, ProjectFileUpdate } from '../../schemas/generated/types.ts'
 import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
@@ -15,7 +15,8 @@ import { say } from '../../common/sentences.ts'
 import { AssetIndex, isIgnoredName, readSidecar, type WrittenSidecar } from './asset-index.ts'
 import type { ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
-import { BackgroundQueue, fileLinks, type FileLinks } from './blend-links.ts'
+import type { FileLinks } from './blend-links.ts'
+import { ProjectFileFacts } from './file-facts.ts'
 import { CachedJson } from './cached-json.ts'
 import { derivedAssetPath, nameKey } from './asset-naming.ts'
 import { AssetHistory, fieldEvents } from './asset-history.ts'
@@ -51,9 +52,8 @@ export class ProjectStore extends EventEmitter {
   readonly index: AssetIndex
   /** Notes and history of the assets (asset-history.ts). */
   readonly history: AssetHistory
-  /** What each .blend links, read from the file in the background. */
-  readonly links = new Map<string, FileLinks>()
-  private readonly linkQueue = new BackgroundQueue(2)
+  /** What each .blend links and whether it holds a thumbnail, read from the file in the background. */
+  private readonly facts: ProjectFileFacts
   private readonly linkCache: BlendLinkCache
   private walked = false
   /** The asset views, brought up to date one changed asset at a time. */
@@ -68,11 +68,15 @@ export class ProjectStore extends EventEmitter {
     this.linkCache = options.linkCache ?? new BlendLinkCache()
     this.index = new AssetIndex(options.root, options.rescanSeconds * 1000)
     this.projectFile = new ProjectJson(options.root)
+    this.facts = new ProjectFileFacts(options.root, this.index, this.linkCache, (path) => {
+      this.live.changed(path)
+      this.linksChanged(path)
+    })
     this.index.on('change', (path: string) => {
       this.live.changed(path)
-      this.queueLinks(path)
+      this.facts.read(path)
       // Files linking this one may now have a missing (or a found) library.
-      for (const [p, l] of this.links) if (l.inside.includes(path)) this.queueLinks(p)
+      for (const [p, l] of this.links) if (l.inside.includes(path)) this.facts.read(p)
       this.emit('change', { kind: 'asset', path })
     })
     this.history = new AssetHistory(options.root, (path) => this.index.sidecarOf(path), () => this.index.histories)
@@ -92,8 +96,15 @@ export class ProjectStore extends EventEmitter {
    * Reading what each .blend links waits until releaseBackgroundWork(): at server start that is once
    * the app is ready, so decompressing .blend files does not slow the start-up itself.
    */
-  holdBackgroundWork (): void { this.linkQueue.hold() }
-  releaseBackgroundWork (): void { this.linkQueue.release() }
+  holdBackgroundWork (): void { this.facts.hold() }
+  releaseBackgroundWork (): void { this.facts.release() }
+
+  /** What each .blend links (inside the project, missing, outside), read from the file in the background. */
+  get links (): ReadonlyMap<string, FileLinks> { return this.facts.links }
+  /** The thumbnail tag of each .blend that holds a thumbnail (thumbnails.ts). */
+  get thumbnails (): ReadonlyMap<string, string> { return this.facts.thumbnails }
+  /** The tag of the path's thumbnail when it is the one of the file of this identity. */
+  thumbnailOf (path: string, identity: string): string | undefined { return this.facts.thumbnailOf(path, identity) }
 
   async start (): Promise<void> {
     await mkdir(this.root, { recursive: true })
@@ -103,13 +114,13 @@ export class ProjectStore extends EventEmitter {
     await this.index.start(this.options.watch ?? true)
     this.walked = true
     this.views() // build the first list now rather than on the first request
-    for (const path of this.index.entries.keys()) this.queueLinks(path)
+    for (const path of this.index.entries.keys()) this.facts.read(path)
   }
 
   private changedLinks = new Set<string>()
   private linksTimer?: NodeJS.Timeout
 
-  /** Folds link changes found within 100 ms into one new version of the views. */
+  /** Folds changes read from files (links, thumbnails) within 100 ms into one new version of the views. */
   private linksChanged (path: string): void {
     this.changedLinks.add(path)
     this.linksTimer ??= setTimeout(() => {
@@ -121,36 +132,8 @@ export class ProjectStore extends EventEmitter {
     }, 100)
   }
 
-  /** True once every queued .blend has been read for its links. */
-  get linksSettled (): boolean { return this.linkQueue.idle }
-
-  private queueLinks (path: string): void {
-    if (!path.endsWith('.blend')) return
-    this.linkQueue.add(path, () => {
-      const file = this.index.get(path)?.file
-      if (!file?.exists) return this.setLinks(path, undefined)
-      // A file read before (unchanged, or a hard link of it) needs no reading: no promise either.
-      const known = file.identity ? this.linkCache.known(file.identity) : undefined
-      if (known) return this.setLinks(path, fileLinks(this.root, path, known))
-      return this.linkCache.libraries(join(this.root, path), file.identity)
-        .then((libraries) => this.setLinks(path, fileLinks(this.root, path, libraries)), () => this.setLinks(path, undefined))
-    })
-  }
-
-  private setLinks (path: string, next: FileLinks | undefined): void {
-    // Most files link nothing: that is no news, and must not rebuild the views 10,000 times.
-    const empty = !next || next.inside.length + next.missing.length + next.outside.length === 0
-    const previous = this.links.get(path)
-    if (empty) {
-      if (!previous) return
-      this.links.delete(path)
-    } else {
-      if (JSON.stringify(next) === JSON.stringify(previous)) return
-      this.links.set(path, next!)
-    }
-    this.live.changed(path)
-    this.linksChanged(path)
-  }
+  /** True once every queued .blend has been read for its links and thumbnail. */
+  get linksSettled (): boolean { return this.facts.settled }
 
   close (): Promise<void> {
     clearTimeout(this.linksTimer)
@@ -192,7 +175,7 @@ export class ProjectStore extends EventEmitter {
 
   // ---- reads --------------------------------------------------------------------------------
   views (): ProjectViews {
-    return this.live.current(this.index.version, this.index.entries, this.links, this.defaults())
+    return this.live.current(this.index.version, this.index.entries, this.links, this.defaults(), this.thumbnails)
   }
 
   /** A per-user cache for serialised views derived from the asset views (to-do lists). */

@@ -11,6 +11,7 @@ import { JsonDirectory } from './json-dir.ts'
 import { loadLanguages } from './languages.ts'
 import { ProjectStore } from './project-store.ts'
 import { BlendLinkCache, LINK_CACHE_FILE } from './blend-link-cache.ts'
+import { ThumbnailCache } from './thumbnails.ts'
 import { sweepFolder } from '../../common/temp-files.ts'
 import { Problems } from './problems.ts'
 import { shownPath } from './shown-path.ts'
@@ -30,6 +31,8 @@ export class Workspace extends EventEmitter {
   readonly problems: Problems
   /** What every project's .blend files link, kept in the cache folder across restarts. */
   readonly linkCache: BlendLinkCache
+  /** The thumbnails of .blend files as PNG, the latest kept in memory (thumbnails.ts). */
+  readonly thumbnails = new ThumbnailCache()
   private readonly stores = new Map<string, ProjectStore>()
   /** Each store's first walk, for callers that need a project they just made to be ready. */
   private readonly started = new Map<string, Promise<void>>()

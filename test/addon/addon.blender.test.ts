@@ -14,6 +14,8 @@ import { schemaDir } from '../../schemas/load.ts'
 import { logIn } from '../helpers/login.ts'
 import { testFolder } from '../helpers/folders.ts'
 import { deadPort, noBlender, runTestScript } from './in-blender.ts'
+import { until } from '../helpers/until.ts'
+import { thumbnailBlock, withThumbnail } from '../helpers/tiny-blend.ts'
 
 interface Teardown { teardown: (fn: () => unknown) => void }
 
@@ -66,6 +68,11 @@ t.test('the add-on in real Blender against a real server', { skip: noBlender }, 
   const prop = defaults.types.find((ty: { ident: string }) => ty.ident === 'prop')
   const newState = prop.states.find((st: string) => st !== before.state)
   const newPriority = before.priority === 60 ? 70 : 60
+  // Cake saved with a preview (the template has none): the panel shows the picture the server makes of it.
+  const thumbnailSize = [48, 32]
+  writeFileSync(cakeFile, withThumbnail(readFileSync(cakeFile), thumbnailBlock(48, 32, (x, y) => [x * 5, 90, y * 7, 255])))
+  await until('the server knows Cake has a picture', async () =>
+    (await s.app.inject({ url: '/api/projects/demo/assets/props/cake.blend', headers: { cookie } })).json().thumbnail)
   const outsideFile = join(s.dir, 'outside', 'wood.png')
   mkdirSync(join(outsideFile, '..'), { recursive: true })
   writeFileSync(outsideFile, ONE_PIXEL_PNG)
@@ -81,6 +88,7 @@ t.test('the add-on in real Blender against a real server', { skip: noBlender }, 
     newState,
     newPriority,
     outsideFile,
+    thumbnailSize,
     farm: true,
   }
   const found = await runTestScript(t, { script: 'test_addon.py', blendFile: cakeFile, work, args, summary: /^\d+ passed, 0 failed, \d+ skipped$/m })

@@ -5,43 +5,17 @@
 // 2-core machine shared with other work, wall times and latencies depend on that work: each figure
 // comes with the load average, and the server's CPU time (which depends on it far less) is printed too.
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import { createRequire } from 'node:module'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import autocannon from 'autocannon'
 import { loadConfig } from '../../server/config/load-config.ts'
 import { seedDemoIfEmpty } from '../../server/demo/seed-demo.ts'
 import { fakeFilm } from '../../scripts/fake-film.ts'
 import { writeTestConfig } from '../helpers/server.ts'
 import { cpuSeconds, rssMb, startServerProcess } from '../helpers/server-process.ts'
-import { loadavg } from 'node:os'
 import { logIn } from '../helpers/login.ts'
+import { figures, load, load1 } from './list-load.ts'
 
 const sizes = process.argv.slice(2).map(Number).filter(Boolean)
-const DURATION = Number(process.env.BENCH_SECONDS ?? 8)
-
-// autocannon decodes every response body into a string and appends it to the chunks before (for its
-// verifyBody/onResponse options, unused here). For the 10,000-asset list that is a UTF-8 decode of
-// 170 kB of gzip per response: the load generator, on the same 2 cores as the server, then spent
-// several times the server's CPU, and the latencies measured mostly itself. A browser keeps no such
-// string, so the body is dropped; bytes and latencies are still counted as before, to the last byte.
-const requestQueue = createRequire(import.meta.url)('autocannon/lib/pipelinedRequestsQueue.js') as { prototype: { addBody?: unknown } }
-if (typeof requestQueue.prototype.addBody !== 'function') throw new Error('autocannon changed: its addBody is gone; look at this benchmark\'s load generator again')
-requestQueue.prototype.addBody = function () {}
-
-const load1 = () => loadavg()[0]!.toFixed(1)
-
-/** `expect`: the status every reply should have (anything else counts as an error). */
-async function load (url: string, cookie: string, serverPid: number, connections = 16, extraHeaders: Record<string, string> = {}, expect = 200) {
-  const cpu0 = cpuSeconds(serverPid)
-  const r = await autocannon({ url, connections, duration: DURATION, headers: { cookie, ...extraHeaders } })
-  const serverMsPerRequest = (cpuSeconds(serverPid) - cpu0) * 1000 / Math.max(1, r.requests.total)
-  const expected = (r.statusCodeStats as Record<string, { count: number }> | undefined)?.[String(expect)]?.count ?? 0
-  return { rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.requests.total - expected, serverMsPerRequest, load: load1() }
-}
-
-const figures = (l: Awaited<ReturnType<typeof load>>) =>
-  `${l.rps.toFixed(0)} req/s, p50 ${l.p50} ms, p99 ${l.p99} ms, errors ${l.errors}; server CPU ${l.serverMsPerRequest.toFixed(2)} ms/request; load average ${l.load}`
 
 async function bench (count: number): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'rfam-bench-'))

@@ -3,6 +3,8 @@
 // timed: the first 20 rows (usable) and all of them. Measured cold (a full page load: bundle, session,
 // language, people, defaults, the list) and warm (following the Assets tab inside the app). A real server on a temporary folder, the web UI
 // built into a temporary folder. Run: npx tsx test/bench/web-assets.bench.ts [assets, default 1000] [runs, default 7]
+// BENCH_THUMBNAILS=1: each asset of a type with a file gets a .blend of its own holding a 128 × 128
+// thumbnail (different in each), so the page shows pictures; without it the assets have no files.
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -15,9 +17,11 @@ import { writeTestConfig } from '../helpers/server.ts'
 import { buildWeb } from '../../scripts/build-web.mjs'
 import { chromiumArgs, chromiumPath } from '../../scripts/chromium.ts'
 import { logIn } from '../helpers/login.ts'
+import { blendWithThumbnail } from '../helpers/tiny-blend.ts'
 
 const count = Number(process.argv[2] ?? 1000)
 const runs = Number(process.argv[3] ?? 7)
+const withThumbnails = process.env.BENCH_THUMBNAILS === '1'
 const dir = mkdtempSync(join(tmpdir(), 'rfam-web-bench-'))
 
 const types: Array<[string, string, string[]]> = [
@@ -42,6 +46,7 @@ function writeAssets (projectDir: string): void {
     mkdirSync(join(projectDir, 'bench', directory), { recursive: true })
     const file = type === 'other' ? `bench_${i}.json` : `bench_${i}.blend.json`
     writeFileSync(join(projectDir, 'bench', directory, file), JSON.stringify(meta))
+    if (withThumbnails && type !== 'other') writeFileSync(join(projectDir, 'bench', directory, `bench_${i}.blend`), blendWithThumbnail(128, 128, (x, y) => [(x + i) & 255, (y * 2) & 255, (i * 7) & 255, 255]))
   }
 }
 
@@ -61,6 +66,8 @@ try {
   const address = app.server.address()
   const url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`
   const { token } = await logIn(url, 'alex')
+  // The files read in the background (links, and thumbnails where the server reads them) before measuring.
+  while (!app.rfam.workspace.allStores().every((s) => s.linksSettled)) await new Promise((resolve) => setTimeout(resolve, 50))
   const total = count + 10
 
   const browser = await chromium.launch({ executablePath: chromiumPath, args: chromiumArgs })
@@ -93,18 +100,33 @@ try {
     tick()
   })`)
 
+  // When the pictures of the first n rows are all shown (0: the rows have no pictures, as before thumbnails).
+  const watchPictures = (n: number) => page.evaluate<number>(`new Promise((resolve) => {
+    const tick = () => {
+      const rows = [...(document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-assets-page')?.shadowRoot
+        ?.querySelector('rfam-asset-table')?.shadowRoot?.querySelectorAll('.asset-row') ?? [])].slice(0, ${n})
+      const pictures = rows.map((row) => row.querySelector('img.thumbnail'))
+      if (rows.length === ${n} && pictures.every((p) => p === null)) resolve(0)
+      else if (rows.length === ${n} && pictures.every((p) => p && p.complete && p.naturalWidth > 0)) resolve(performance.now())
+      else requestAnimationFrame(tick)
+    }
+    tick()
+  })`)
+
   const cold: number[] = []
+  const coldPictures: number[] = []
   const coldAll: number[] = []
   const warm: number[] = []
   const warmAll: number[] = []
   const warmCpu: number[] = []
   for (let run = 0; run < runs + 1; run++) {
     await page.goto('/assets', { waitUntil: 'commit' })
-    const times = await watchRows(20, total)
+    const [times, pictures] = await Promise.all([watchRows(20, total), watchPictures(20)])
     // The first run warms the server's caches and the disk.
     if (run > 0) {
       cold.push(times.first)
       coldAll.push(times.all)
+      if (pictures > 0) coldPictures.push(pictures)
     }
 
     await page.goto('/', { waitUntil: 'load' })
@@ -125,11 +147,12 @@ try {
     }
   }
   const list = await (await fetch(`${url}/api/projects/demo/assets`, { headers: { authorization: `Bearer ${token}` } })).text()
-  console.log(`Assets page, ${total} assets (list ${(list.length / 1024).toFixed(0)} KiB), Chromium ${browser.version()}, ${cpus().length} CPUs, ${runs} runs`)
+  console.log(`Assets page, ${total} assets${withThumbnails ? ', each file with a thumbnail' : ''} (list ${(list.length / 1024).toFixed(0)} KiB), Chromium ${browser.version()}, ${cpus().length} CPUs, ${runs} runs`)
   const line = (what: string, values: number[]) =>
     console.log(`  ${what}: median ${median(values).toFixed(0)} ms, min ${Math.min(...values).toFixed(0)}, max ${Math.max(...values).toFixed(0)}`)
   line('cold, page load → first 20 rows usable', cold)
   line(`cold, page load → all ${total} rows rendered`, coldAll)
+  if (coldPictures.length > 0) line('cold, page load → the pictures of the first 20 rows shown', coldPictures)
   line('warm, Assets tab → first 20 rows usable', warm)
   line(`warm, Assets tab → all ${total} rows rendered`, warmAll)
   line('warm, main-thread CPU time until all rows', warmCpu)

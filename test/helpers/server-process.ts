@@ -68,9 +68,10 @@ const profileArgs = () => (process.env.BENCH_SERVER_PROFILE ? ['--cpu-prof', `--
  * Starts the server on this configuration; rejects (with its output) when it stops instead. With
  * `t`, it is killed at the test's teardown if still running; without (benchmarks), the caller stops it.
  * `stderr: 'inherit'` passes its errors through (benchmarks), instead of keeping them in `lines`.
+ * `bundle`: a server bundle of another version to run instead (benchmarks comparing two).
  */
-export async function startServerProcess (configFile: string, options: { t?: Tap, stderr?: 'keep' | 'inherit' } = {}): Promise<ServerProcess> {
-  const file = await serverBundle()
+export async function startServerProcess (configFile: string, options: { t?: Tap, stderr?: 'keep' | 'inherit', bundle?: string } = {}): Promise<ServerProcess> {
+  const file = options.bundle ?? await serverBundle()
   const spawnedAt = performance.now()
   const inherit = options.stderr === 'inherit'
   const child = spawn(process.execPath, [...profileArgs(), file], {

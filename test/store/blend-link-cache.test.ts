@@ -81,7 +81,7 @@ t.test('a missing cache file is no news: nothing is logged', async (t) => {
 t.test('an entry is used only while its file still has the identity it was read under', async (t) => {
   const { file, a, id, cache } = setup(t)
   // A planted entry shows the cache, not the file, answered.
-  writeFileSync(file, JSON.stringify({ format: 1, reader: BLEND_READER_VERSION, files: [{ identity: id(a), libraries: ['//planted.blend'], render: null }] }))
+  writeFileSync(file, JSON.stringify({ format: 1, reader: BLEND_READER_VERSION, files: [{ identity: id(a), libraries: ['//planted.blend'], render: null, thumbnail: false }] }))
   const c = cache()
   await c.load()
   t.same(c.known(id(a)), ['//planted.blend'])
@@ -100,7 +100,7 @@ t.test('an entry is used only while its file still has the identity it was read 
 t.test('a file saved while it is read is not kept under the identity it had before', async (t) => {
   const { a, id, cache } = setup(t)
   const before = id(a)
-  const c = cache({ read: async (abs) => { const info = await readBlendInfo(abs); appendFileSync(abs, 'saved again'); return { libraries: info.libraries, render: info.render } } })
+  const c = cache({ read: async (abs) => { const info = await readBlendInfo(abs); appendFileSync(abs, 'saved again'); return { libraries: info.libraries, render: info.render, thumbnail: info.thumbnail !== null } } })
   t.same(await c.libraries(a, before), [], 'what was read is returned')
   t.equal(c.known(before), undefined, 'but not kept: it may not be what a file of that identity links')
   t.equal(c.size, 0)

@@ -1,4 +1,4 @@
-// One asset as a row of the asset table: its name (a link to its page), type, and owner, state and
+// One asset as a row of the asset table: its picture and name (a link to its page), type, and owner, state and
 // priority that can be changed in place, each with its own saved / saving / failed mark. A template
 // function rather than an element: a thousand rows in one shadow root cost a fraction of a thousand
 // elements with a shadow root (and style sheets) each. Each select starts with only its current choice;
@@ -13,6 +13,7 @@ import { assetHref } from '../router.ts'
 import { saveMarkLabel } from './save-mark.ts'
 import { nobodyPicture } from './face.ts'
 import { priorityLabel } from './priority.ts'
+import { thumbnail } from './thumbnail.ts'
 
 export type RowField = 'owner' | 'state' | 'priority'
 
@@ -46,8 +47,10 @@ export function assetRow (asset: AssetSummary, ctx: RowContext): TemplateResult 
   // gap to each of a thousand rows.
   return html`<div class="asset-row asset-grid" role="row" data-path=${asset.path}
     ><div class="name" role="cell"
-      ><a href=${assetHref(asset.path, ctx.from)}>${name}</a
-      ><span class="path">${asset.path}<span class="small-type"> · ${appState.typeName(meta.type)}</span></span
+      >${thumbnail(asset, 44)}<div class="name-text"
+        ><a href=${assetHref(asset.path, ctx.from)}>${name}</a
+        ><span class="path">${asset.path}<span class="small-type"> · ${appState.typeName(meta.type)}</span></span
+      ></div
     ></div
     ><div class="cell type" role="cell">${appState.typeName(meta.type)}</div
     ><div class="cell owner" role="cell"
@@ -85,6 +88,8 @@ export const assetRowStyles = css`
     content-visibility: auto; contain-intrinsic-size: auto 62px;
   }
   .asset-row:hover { background: #fafaff; }
+  .asset-row .name { display: flex; align-items: center; gap: 10px; min-width: 0; }
+  .asset-row .name-text { min-width: 0; }
   .asset-row .name a { font-weight: 600; overflow-wrap: anywhere; }
   .asset-row .name .path { display: block; font-size: 0.8rem; color: var(--rfam-muted); overflow-wrap: anywhere; }
   .asset-row .cell { display: flex; align-items: center; gap: 6px; min-width: 0; }

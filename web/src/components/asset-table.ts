@@ -15,6 +15,7 @@ import { assetGridStyles } from './asset-grid.ts'
 import { assetRow, assetRowStyles, type RowField } from './asset-row.ts'
 import { saveMarkStyles } from './save-mark.ts'
 import { faceStyles } from './face.ts'
+import { thumbnailStyles } from './thumbnail.ts'
 import { priorityEntries } from './priority.ts'
 import { fillSelect, type OptionEntry } from './select-options.ts'
 
@@ -27,7 +28,7 @@ const columns: SortColumn[] = ['name', 'type', 'owner', 'state', 'priority']
 
 @customElement('rfam-asset-table')
 export class AssetTable extends LitElement {
-  static override styles = [sharedStyles, saveMarkStyles, faceStyles, assetGridStyles, assetRowStyles, css`
+  static override styles = [sharedStyles, saveMarkStyles, faceStyles, thumbnailStyles, assetGridStyles, assetRowStyles, css`
     :host { display: block; }
     .head { padding: 8px 12px; background: var(--rfam-surface-2); border-bottom: 1px solid var(--rfam-border); }
     .head button, .head span.label {

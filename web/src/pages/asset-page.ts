@@ -28,6 +28,7 @@ import '../components/inline-text.ts'
 import '../components/priority-select.ts'
 import '../components/render-stats.ts'
 import '../components/asset-notes.ts'
+import '../components/thumbnail.ts'
 
 const backTo: Record<string, string> = { home: '/', team: '/team', shots: '/shots', assets: '/assets' }
 
@@ -53,6 +54,8 @@ export class AssetPage extends LitElement {
     .error { color: var(--rfam-error); font-weight: 600; }
     .hint { color: var(--rfam-muted); font-size: 0.9rem; margin: 4px 0 0; }
     .checkpoint { margin: 12px 0 0; }
+    .picture { display: flex; gap: 14px; align-items: center; margin: 0 0 14px; }
+    .picture figcaption { color: var(--rfam-muted); font-size: 0.9rem; }
     h1 { overflow-wrap: anywhere; }
   `]
 
@@ -177,6 +180,13 @@ export class AssetPage extends LitElement {
     return html`<a class="tap" href=${assetHref(path)}>${path}</a>`
   }
 
+  /** The asset's picture and what it is: the preview in its .blend, its latest rendered frame, or how to get one. */
+  private picture (asset: AssetView) {
+    if (!asset.file || (!asset.thumbnail && !/\.blend$/i.test(asset.path))) return nothing
+    const caption = asset.thumbnail?.startsWith('r') ? t('asset:picture-render') : asset.thumbnail ? t('asset:picture-blend') : t('asset:picture-none')
+    return html`<figure class="picture"><rfam-thumbnail .asset=${asset} size="128"></rfam-thumbnail><figcaption>${caption}</figcaption></figure>`
+  }
+
   private facts (asset: AssetView) {
     const meta = asset.meta!
     const raised = asset.truePriority > meta.priority ? html` <span class="muted">(${t('asset:true-priority-raised')})</span>` : nothing
@@ -292,6 +302,7 @@ export class AssetPage extends LitElement {
         <div>
           <section class="card" aria-labelledby="file">
             <h2 id="file">${t('asset:file')}</h2>
+            ${this.picture(asset)}
             ${this.facts(asset)}
             ${asset.file?.exists
               ? html`<p class="checkpoint"><button type="button" @click=${this._checkpoint} aria-describedby="checkpoint-hint">${t('asset:checkpoint')}</button></p>

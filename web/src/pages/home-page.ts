@@ -24,12 +24,16 @@ import '../components/render-stats.ts'
 import '../components/asset-table.ts'
 import '../components/addon-setup.ts'
 import '../components/latest-note.ts'
+import '../components/thumbnail.ts'
 
 @customElement('rfam-home-page')
 export class HomePage extends LitElement {
   static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, css`
     .current { border-top: 6px solid var(--rfam-accent); padding: 20px; margin-bottom: 28px; }
     .current h2 { font-size: 1.6rem; margin-bottom: 4px; overflow-wrap: anywhere; }
+    .current-head { display: flex; gap: 16px; align-items: center; }
+    .current-head > div { min-width: 0; }
+    .support-card rfam-thumbnail { flex: none; }
     .current .kicker { text-transform: uppercase; letter-spacing: 0.06em; font-size: 0.8rem; font-weight: 700; color: var(--rfam-accent); }
     .edits { display: grid; grid-template-columns: repeat(auto-fit, minmax(min(260px, 100%), 1fr)); gap: 14px; margin: 16px 0; }
     .columns { display: grid; grid-template-columns: 1fr 1fr; gap: 20px; margin-top: 16px; }
@@ -74,9 +78,14 @@ export class HomePage extends LitElement {
     const scheme = appState.defaults?.priority
     const supporters = (meta.support ?? []).map((ident) => appState.user(ident))
     return html`<article class="card current" aria-labelledby="current-name">
-      <div class="kicker">${t('home:current')}</div>
-      <h2 id="current-name"><a class="tap" href=${assetHref(asset.path, 'home')}>${meta.name}</a></h2>
-      <div class="row muted"><span class="mono">${asset.path}</span> · <span>${appState.typeName(meta.type)}</span> ${stateBadge(meta.state)}</div>
+      <div class="current-head">
+        <rfam-thumbnail .asset=${asset} size="128"></rfam-thumbnail>
+        <div>
+          <div class="kicker">${t('home:current')}</div>
+          <h2 id="current-name"><a class="tap" href=${assetHref(asset.path, 'home')}>${meta.name}</a></h2>
+          <div class="row muted"><span class="mono">${asset.path}</span> · <span>${appState.typeName(meta.type)}</span> ${stateBadge(meta.state)}</div>
+        </div>
+      </div>
       <div class="edits">
         <rfam-inline-select label=${t('asset:owner')} .options=${ownerOptions()} .value=${meta.owner ?? ''}
           .save=${this.save(asset, 'owner')}></rfam-inline-select>
@@ -138,6 +147,7 @@ export class HomePage extends LitElement {
         <div class="support-cards">
           ${todo.support.map((request) => html`<div class="card support-card">
             ${face(appState.user(request.owner), 48)}
+            <rfam-thumbnail .asset=${request.asset} size="48"></rfam-thumbnail>
             <div>
               <div class="muted">${t('home:support-from', { name: appState.userName(request.owner) })}</div>
               <a class="tap" href=${assetHref(request.asset.path, 'home')}>${request.asset.meta?.name ?? request.asset.path}</a>

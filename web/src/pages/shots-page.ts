@@ -1,4 +1,5 @@
-// Shots: every renderable asset, by name, with its owner, a 0–5 rating and its pipeline stage
+// Shots: every renderable asset, by name and picture (its latest rendered frame once it has one), with
+// its owner, a 0–5 rating and its pipeline stage
 // (improving / ready / rendering / done), all changed in place.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement } from 'lit/decorators.js'
@@ -15,6 +16,7 @@ import { ownerOptions } from '../state/options.ts'
 import { assetHref } from '../router.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
+import { thumbnail, thumbnailStyles } from '../components/thumbnail.ts'
 import '../components/inline-select.ts'
 import '../components/rating.ts'
 
@@ -23,7 +25,7 @@ const stages: Stage[] = ['improving', 'ready', 'rendering', 'done']
 
 @customElement('rfam-shots-page')
 export class ShotsPage extends LitElement {
-  static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, css`
+  static override styles = [sharedStyles, pageStyles, faceStyles, stateBadgeStyles, thumbnailStyles, css`
     ul { list-style: none; margin: 0; padding: 0; display: flex; flex-direction: column; gap: 10px; }
     li.card {
       display: grid; grid-template-columns: minmax(10rem, 2fr) minmax(14rem, 1.3fr) auto minmax(15.5rem, 1.2fr);
@@ -35,6 +37,7 @@ export class ShotsPage extends LitElement {
     li[data-stage='ready'] { --stage: var(--rfam-accent); }
     li[data-stage='rendering'] { --stage: #8a2be2; }
     li[data-stage='done'] { --stage: var(--rfam-ok); }
+    .name { display: flex; gap: 12px; align-items: center; min-width: 0; }
     .name a { font-weight: 700; font-size: 1.05rem; overflow-wrap: anywhere; }
     .work { display: block; font-size: 0.88rem; color: var(--rfam-muted); margin-top: 2px; }
     .rating { display: flex; flex-direction: column; gap: 4px; }
@@ -78,8 +81,8 @@ export class ShotsPage extends LitElement {
           const meta = a.meta!
           const stage = meta.pipeline ?? 'improving'
           return html`<li class="card" data-stage=${stage}>
-            <div class="name"><a href=${assetHref(a.path, 'shots')}>${meta.name}</a>
-              <span class="work">${t('shots:work')} ${stateBadge(meta.state)}</span></div>
+            <div class="name">${thumbnail(a, 64)}<div><a href=${assetHref(a.path, 'shots')}>${meta.name}</a>
+              <span class="work">${t('shots:work')} ${stateBadge(meta.state)}</span></div></div>
             <div class="owner">${face(appState.user(meta.owner), 36, true)}
               <rfam-inline-select label=${t('asset:owner')} .options=${ownerOptions()} .value=${meta.owner ?? ''}
                 .save=${(v: string) => this.saveShot(a.path, { owner: v === '' ? null : v })}></rfam-inline-select></div>

@@ -13,6 +13,7 @@ import { assetHref } from '../router.ts'
 import { face, faceStyles } from '../components/face.ts'
 import { stateBadge, stateBadgeStyles } from '../components/state-badge.ts'
 import '../components/today-feed.ts'
+import '../components/thumbnail.ts'
 
 @customElement('rfam-team-page')
 export class TeamPage extends LitElement {
@@ -22,6 +23,7 @@ export class TeamPage extends LitElement {
     h2 { margin-bottom: 6px; overflow-wrap: anywhere; }
     h2 a { color: inherit; text-decoration: none; }
     h2 a:hover { text-decoration: underline; }
+    .task { display: flex; gap: 10px; align-items: center; }
     .task a { font-weight: 700; overflow-wrap: anywhere; }
     .label { color: var(--rfam-muted); font-size: 0.9rem; margin: 8px 0 2px; }
     .staff { font-size: 0.8rem; font-weight: 700; color: var(--rfam-accent); margin-left: 6px; }
@@ -49,7 +51,7 @@ export class TeamPage extends LitElement {
               <h2><a class="tap" href="/profile/${encodeURIComponent(user.ident)}">${user.name}</a>${user.staff ? html`<span class="staff">${t('login:staff')}</span>` : nothing}</h2>
               <div class="label">${t('team:task')}</div>
               <div class="task">${task?.meta
-                ? html`<a class="tap" href=${assetHref(task.path, 'team')}>${task.meta.name}</a> ${stateBadge(task.meta.state)}`
+                ? html`<rfam-thumbnail .asset=${task} size="64"></rfam-thumbnail><span><a class="tap" href=${assetHref(task.path, 'team')}>${task.meta.name}</a> ${stateBadge(task.meta.state)}</span>`
                 : html`<span class="muted">${t('team:no-task')}</span>`}</div>
               ${task
                 ? html`<div class="label">${t('team:supported-by')}</div>
