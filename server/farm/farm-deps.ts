@@ -37,6 +37,8 @@ export interface FarmDeps {
   blendFacts?: (abs: string) => Promise<BlendFacts>
   /** Records a render of an asset in the asset's history (asset-history.ts); never throws. */
   history?: (project: string, asset: string, event: NewEvent) => void
+  /** The tag of a rendered asset's picture (its latest preview), or undefined when it has none any more. */
+  renderedPicture?: (project: string, asset: string, tag: string | undefined) => void
   /** Live updates for open pages. */
   emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
   /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
@@ -81,6 +83,9 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
       try {
         workspace.store(project).history.record(asset, [event]).catch((err) => app.log.warn({ err, project, asset }, 'a render could not be written into the asset\'s history'))
       } catch { /* the project is gone */ }
+    },
+    renderedPicture: (project, asset, tag) => {
+      try { workspace.store(project).setRenderedPicture(asset, tag) } catch { /* the project is gone */ }
     },
     emit: (change) => { workspace.emit('change', change) },
     problem: (file, reason) => { workspace.problems.set({ kind: 'farm', file: shownPath(config, file), reason }) },
