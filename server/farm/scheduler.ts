@@ -55,6 +55,8 @@ export interface SchedulerDeps {
   random: () => number
   /** Nodes that could take a job of this group now (online, not paused), for run sizes and retries. */
   eligibleNodes: (group: string) => { nodes: number, slots: number }
+  /** Single-use nodes a prenode started for this job that have not taken a run yet (single-use-arrivals.ts). */
+  singleUseComing?: (job: string) => number
   /** A node started or ended a run (what the nodes table shows as Rendering or Waiting). */
   runsChanged?: () => void
 }
@@ -205,8 +207,9 @@ export class Scheduler {
    */
   runFrames (job: JobRuntime, node: NodeCaps): number {
     const { slots } = this.deps.eligibleNodes(job.group)
-    // A single-use node will not come back for more: it shares only with the slots not on the job yet.
-    const sharers = node.singleUse ? slots - job.runs.size : slots
+    // A single-use node will not come back for more: it shares only with the slots not on the job
+    // yet, or with the nodes its prenode started for the job that are still to come (run plan).
+    const sharers = node.singleUse ? Math.max(slots - job.runs.size, this.deps.singleUseComing?.(job.id) ?? 0) : slots
     let frames = Math.ceil(job.queuedFrames / Math.max(1, sharers))
     const mean = job.meanSeconds
     if (mean === null) {
