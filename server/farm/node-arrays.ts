@@ -39,14 +39,18 @@ export function foldArrays (states: Iterable<NodeState>): FarmNodeArray[] {
   return [...arrays.values()].sort((a, b) => b.last - a.last || a.name.localeCompare(b.name)).map(({ last, ...entry }) => ({ ...entry, finished: new Date(last).toISOString() }))
 }
 
-/** Names of finished single-use nodes whose array's last node finished more than ARRAY_KEEP_MS ago. */
+/** Names of finished single-use nodes whose array's last node finished more than ARRAY_KEEP_MS ago (none of it live). */
 export function expiredNodes (states: Iterable<NodeState>, now: number): string[] {
   const last = new Map<string, number>()
   const members = new Map<string, string[]>()
   for (const state of states) {
-    const at = finishedAt(state)
-    if (at === null) continue
+    if (!state.record.singleUse) continue
     const { name } = arrayOf(state.record.name)
+    const at = finishedAt(state)
+    if (at === null) {
+      last.set(name, Infinity) // a node of it is still at work
+      continue
+    }
     last.set(name, Math.max(last.get(name) ?? -Infinity, at))
     members.set(name, [...(members.get(name) ?? []), state.record.name])
   }
