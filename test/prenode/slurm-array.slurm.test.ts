@@ -22,7 +22,7 @@ t.test('an array node killed mid-run: its frames are rendered by another single-
   t.ok(prenode.logs.some((e) => logMatches(e, { msg: 'running the command', command: /^sbatch --parsable --array=1-3 / })), 'an array of 3: the run plan capped by maxNodes')
 
   // The first node of the array that has a run: killed with everything it started.
-  const victim = await until('an array node rendering', () => s.app.farm.listNodes().nodes.find((n) => n.name.startsWith(`rfamtest-${first}-`) && n.runs.length > 0), { timeoutMs: 180_000, intervalMs: 100 })
+  const victim = await until('an array node rendering', () => s.app.farm.listNodes().nodes.find((n) => n.name.startsWith(`rfamtest-${first}-`) && n.runs.length > 0), { timeoutMs: 180_000 })
   const frames = victim.runs[0]!.frames
   const task = victim.name.split('-').at(-1)!
   const killed = spawnSync('scancel', ['--signal=KILL', '--full', `${first}_${task}`], { encoding: 'utf8' })
