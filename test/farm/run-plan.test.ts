@@ -39,13 +39,13 @@ async function singleUse (f: TestFarm, name: string) {
 }
 
 /** A prenode polls and acks with the plan; then `nodes` single-use nodes arrive `atOnce` at a time, each rendering its run. */
-async function array (t: Tap, frames: number, nodes: number, atOnce: number) {
+async function array (t: Tap, frames: number, nodes: number, atOnce: number, options: { sayNodes?: boolean } = {}) {
   const f = await makeFarm(t)
   f.blend('red', 'a.blend')
   const created = await f.farm.createJob('red', { file: 'a.blend', frameStart: 1, frameEnd: frames })
   const offer = await f.farm.prenodePoll({ name: 'slurm', provides: [], maxNodes: nodes, wait: false }, 'p')
   const planned = offer.nodes!
-  await f.farm.prenodeAck({ name: 'slurm', jobs: [created.id], nodes: { [created.id]: planned } }, 'p')
+  await f.farm.prenodeAck({ name: 'slurm', jobs: [created.id], ...(options.sayNodes === false ? {} : { nodes: { [created.id]: planned } }) }, 'p')
   const used = new Map<string, number>()
   for (let i = 0; i < planned; i += atOnce) {
     const wave = []
@@ -77,4 +77,10 @@ t.test('5 frames: 5 nodes of one frame', async (t) => {
   t.equal(planned, 5)
   t.same([...used.values()], [1, 1, 1, 1, 1])
   t.equal(job.status, 'completed')
+})
+
+t.test('without the nodes in the ack (an older prenode), runs are sized by the nodes online, as before', async (t) => {
+  const { used } = await array(t, 100, 16, 2, { sayNodes: false })
+  t.equal([...used.values()][0], 50, 'the first node takes 50 frames (the most for an unknown frame time)')
+  t.ok(used.size < 12, `only ${used.size} of 16 nodes got work (runs of ${[...used.values()].join(', ')})`)
 })
