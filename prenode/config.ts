@@ -14,6 +14,7 @@ export interface PrenodeSettings {
   provides: string[]
   command: string
   maxFrames: number
+  maxNodes: number
   checkSeconds: number
   longPoll: boolean
   retrySeconds: number
@@ -39,6 +40,7 @@ export function loadPrenodeConfig (file: string): PrenodeSettings {
     provides: raw.provides ?? [],
     command: raw.command,
     maxFrames: raw.maxFrames ?? 1000,
+    maxNodes: raw.maxNodes ?? 16,
     checkSeconds: raw.checkSeconds ?? 10,
     longPoll: raw.longPoll ?? true,
     retrySeconds: raw.retrySeconds ?? 5,

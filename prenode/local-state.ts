@@ -7,6 +7,8 @@ import { writeJsonAtomic } from '../common/atomic-write.ts'
 
 export interface SubmittedBatch {
   jobs: string[]
+  /** Nodes started for each job (state files from before it have none). */
+  nodes?: Record<string, number>
   frames: number
   at: string
 }
@@ -41,6 +43,14 @@ export class LocalState {
   /** Job ids whose command ran and whose ack is not confirmed yet. */
   pending (): string[] {
     return [...new Set(this.submitted.flatMap((b) => b.jobs))]
+  }
+
+  /** The nodes started for these jobs, as the acknowledgement says them. */
+  nodesOf (ids: string[]): Record<string, number> {
+    const want = new Set(ids)
+    const out: Record<string, number> = {}
+    for (const b of this.submitted) for (const [job, n] of Object.entries(b.nodes ?? {})) if (want.has(job)) out[job] = (out[job] ?? 0) + n
+    return out
   }
 
   async add (batch: SubmittedBatch): Promise<void> {

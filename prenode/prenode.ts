@@ -81,7 +81,7 @@ export class Prenode {
   private async poll (): Promise<FarmPrenodeJob[] | null> {
     try {
       const wait = this.settings.longPoll && this.longPollMs !== null
-      const reply = await this.client.prenodePoll({ name: this.settings.name, provides: this.settings.provides, wait }, { signal: this.stopSignal.signal, timeoutMs: wait ? this.longPollMs! + HELD_MARGIN_MS : undefined })
+      const reply = await this.client.prenodePoll({ name: this.settings.name, provides: this.settings.provides, maxNodes: this.settings.maxNodes, wait }, { signal: this.stopSignal.signal, timeoutMs: wait ? this.longPollMs! + HELD_MARGIN_MS : undefined })
       this.longPollMs = reply.longPollSeconds !== undefined ? reply.longPollSeconds * 1000 : UNSAID_LONG_POLL_MS
       this.reachable()
       return reply.jobs
@@ -96,13 +96,14 @@ export class Prenode {
 
   private async round (jobs: FarmPrenodeJob[]): Promise<void> {
     const s = this.settings
-    const batch = batchOf(jobs, s.maxFrames)
+    const batch = batchOf(jobs, s)
+    if (batch.nodes === 0) return
     const command = substitute(s.command, batch)
-    const listed = jobs.slice(0, 20).map((j) => ({ job: j.id, project: j.project, ...(j.video ? { video: true } : { framesLeft: j.framesLeft }) }))
-    this.log.info({ prenode: s.name, count: batch.jobs, jobs: listed, frames: batch.frames, ...(batch.uncapped > batch.frames ? { uncapped: batch.uncapped } : {}) }, 'new jobs')
+    const listed = jobs.slice(0, 20).map((j) => ({ job: j.id, project: j.project, nodes: batch.perJob[j.id] ?? 0, ...(j.video ? { video: true } : { framesLeft: j.framesLeft }) }))
+    this.log.info({ prenode: s.name, count: batch.jobs, jobs: listed, nodes: batch.nodes, frames: batch.frames, ...(batch.uncapped > batch.frames ? { uncapped: batch.uncapped } : {}) }, 'new jobs')
     this.log.info({ prenode: s.name, command }, 'running the command')
     const result = await runCommand(command, {
-      env: { RFAM_FRAMES: String(batch.frames), RFAM_JOBS: String(batch.jobs), RFAM_PRENODE: s.name },
+      env: { RFAM_NODES: String(batch.nodes), RFAM_FRAMES: String(batch.frames), RFAM_JOBS: String(batch.jobs), RFAM_PRENODE: s.name },
       timeoutMs: s.commandTimeoutSeconds * 1000,
     })
     const output = result.output ? { output: result.output } : {}
@@ -111,7 +112,7 @@ export class Prenode {
       return
     }
     this.log.info({ prenode: s.name, count: batch.jobs, jobs: batch.ids.slice(0, 20), ...output }, 'command done')
-    await this.state.add({ jobs: batch.ids, frames: batch.frames, at: new Date().toISOString() })
+    await this.state.add({ jobs: batch.ids, nodes: batch.perJob, frames: batch.frames, at: new Date().toISOString() })
   }
 
   /** Acknowledges every batch whose command ran, until the server has them all (or we stop). */
@@ -120,7 +121,7 @@ export class Prenode {
       const ids = this.state.pending().slice(0, ACK_CHUNK)
       if (ids.length === 0) return
       try {
-        await this.client.prenodeAck({ name: this.settings.name, jobs: ids as [string, ...string[]] }) // not empty: see above
+        await this.client.prenodeAck({ name: this.settings.name, jobs: ids as [string, ...string[]], nodes: this.state.nodesOf(ids) }) // not empty: see above
         this.reachable()
         await this.state.confirmed(ids)
       } catch (err) {

@@ -789,7 +789,14 @@ export interface Sentence {
  * via the `definition` "api-farm-nodes".
  */
 export interface FarmNodeList {
+  /**
+   * Every node, except finished single-use nodes (those are in arrays).
+   */
   nodes: FarmNodeView[]
+  /**
+   * Finished single-use nodes, one entry per cluster array (newest first); kept for a day after the last one finished.
+   */
+  arrays: FarmNodeArray[]
   heartbeatSeconds: number
   nodeTimeoutSeconds: number
   /**
@@ -846,6 +853,29 @@ export interface NodeSandbox {
    * Why there is no sandbox (for kind 'none'), in words for staff.
    */
   reason?: string
+}
+/**
+ * This interface was referenced by `FarmNodeList`'s JSON-Schema
+ * via the `definition` "FarmNodeArray".
+ */
+export interface FarmNodeArray {
+  /**
+   * The nodes' common name: their names without the last '-part' (slurm-1234 for slurm-1234-1 … slurm-1234-16).
+   */
+  name: string
+  /**
+   * The Slurm array job id, when the names are <prefix>-<array job>-<task>.
+   */
+  slurmArray?: string
+  /**
+   * Finished single-use nodes of it.
+   */
+  nodes: number
+  /**
+   * Frames they wrote.
+   */
+  frames: number
+  finished: Timestamp
 }
 /**
  * GET /api/projects/:project/files?ext=blend: the project's files with that extension, assets or not (old/ folders and dot-files skipped), assets first, then by path. The Rendering page offers them when asked to show every .blend file.
@@ -2058,9 +2088,15 @@ export interface FarmPrenodeAck {
    * @maxItems 10000
    */
   jobs: [Uuid, ...Uuid[]]
+  /**
+   * Single-use nodes started for each job (the run plan's nodes): the server splits each job's frames among that many nodes still to come.
+   */
+  nodes?: {
+    [k: string]: number | undefined
+  }
 }
 /**
- * Reply to a prenode poll: jobs waiting for nodes (queued or active, with frames no node has yet) that this prenode has not acted on and whose required tags it provides, oldest first. Finished, cancelled and paused jobs are never offered.
+ * Reply to a prenode poll: jobs waiting for nodes (queued or active, with frames no node has yet) that this prenode has not acted on and whose required tags it provides, oldest first; and jobs it acted on whose single-use nodes went away leaving frames, once none of the nodes it started for them is still to come. Finished, cancelled and paused jobs are never offered.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
  * via the `definition` "farm-prenode-jobs".
@@ -2070,6 +2106,10 @@ export interface FarmPrenodeJobs {
    * Longest time the server holds a prenode's poll open: the prenode gives up waiting for an answer a little after that.
    */
   longPollSeconds?: number
+  /**
+   * The run plan: how many single-use nodes the jobs offered can use at once, in all (the sum of their nodes, at most the poll's maxNodes).
+   */
+  nodes?: number
   jobs: FarmPrenodeJob[]
 }
 export interface FarmPrenodeJob {
@@ -2087,6 +2127,10 @@ export interface FarmPrenodeJob {
    * Frames waiting for a node (not written, not being rendered).
    */
   framesLeft: number
+  /**
+   * The run plan's single-use nodes for this job in this batch: one per queued task while its frame time is unknown (the server splits its frames evenly among them), enough for runs of about three minutes once it is known, one for a video; 0 when maxNodes left none for it (it is offered again next round).
+   */
+  nodes?: number
 }
 /**
  * POST /api/farm/prenode/poll: a cluster watcher (prenode) asks for the jobs it has not acted on yet. Held open until there is one or longPollSeconds pass (unless wait is false).
@@ -2102,6 +2146,10 @@ export interface FarmPrenodePoll {
    * @maxItems 256
    */
   provides: Tag[]
+  /**
+   * Most single-use nodes it starts for one batch (its configuration's maxNodes): the run plan in the reply shares at most this many among the jobs.
+   */
+  maxNodes?: number
   /**
    * false answers at once, even with no job.
    */
@@ -2577,6 +2625,11 @@ export interface FarmNode {
   denoise?: boolean
   sandbox?: NodeSandbox
   /**
+   * Frames it wrote (counted for single-use nodes, for the nodes table's summary of an array).
+   */
+  framesDone?: number
+  finished?: Timestamp
+  /**
    * Name of the farm credential that first said hello under this name. The name stays bound to it: a hello with another credential is refused (403) until staff free the name (npm run farm -- forget-node <name>).
    */
   credential?: string
@@ -2613,13 +2666,17 @@ export interface PrenodeConfig {
    */
   provides?: Tag[]
   /**
-   * Command run through the shell (sh -c) for each batch of new jobs, in the folder the prenode was started in; {frames} (1 per video job plus the frames left of each frame job, at most maxFrames) and {jobs} (how many jobs) are replaced by the counts, which are also in the environment as RFAM_FRAMES and RFAM_JOBS. Exit status 0 means done; anything else is retried next round.
+   * Command run through the shell (sh -c) for each batch of new jobs, in the folder the prenode was started in; {nodes} (the run plan: how many single-use nodes the batch's jobs can use at once, at most maxNodes), {frames} (1 per video job plus the frames left of each frame job, at most maxFrames) and {jobs} (how many jobs) are replaced by the counts, which are also in the environment as RFAM_NODES, RFAM_FRAMES and RFAM_JOBS. Exit status 0 means done; anything else is retried next round.
    */
   command: string
   /**
    * {frames} is never more than this, so one batch cannot ask for more nodes than the cluster takes (Slurm's default MaxArraySize is 1001).
    */
   maxFrames?: number
+  /**
+   * Most single-use nodes one batch asks for ({nodes}): what the cluster lends you at once. The server's run plan splits the work so that many nodes each get a run.
+   */
+  maxNodes?: number
   /**
    * Pause after each round that found jobs (so jobs arriving close together share one command) and after a failing command. Between rounds the prenode holds a long poll that the server answers as soon as a job arrives.
    */

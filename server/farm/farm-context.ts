@@ -13,6 +13,7 @@ import type { JobStore } from './job-store.ts'
 import type { NodeRegistry } from './node-registry.ts'
 import type { NodeWaiters } from './node-waiters.ts'
 import type { Scheduler } from './scheduler.ts'
+import type { SingleUseArrivals } from './single-use-arrivals.ts'
 import type { Changes, TaskMoves } from './task-moves.ts'
 
 export interface FarmContext {
@@ -24,6 +25,8 @@ export interface FarmContext {
   readonly scheduler: Scheduler
   readonly moves: TaskMoves
   readonly waiters: NodeWaiters
+  /** Single-use nodes prenodes started and have not arrived, and work such nodes left behind. */
+  readonly arrivals: SingleUseArrivals
   readonly frameFiles: FrameFiles
   /** The farm is stopping. */
   readonly closed: boolean

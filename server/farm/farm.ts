@@ -22,14 +22,15 @@ import { JobRuntime } from './job-runtime.ts'
 import { isFinished, JobStateMachine } from './job-states.ts'
 import { JobStore, type WriteProblem } from './job-store.ts'
 import { JournalRepair } from './journal-repair.ts'
+import { finishedAt, foldArrays } from './node-arrays.ts'
 import { NodeProtocol } from './node-protocol.ts'
 import { NodeRegistry } from './node-registry.ts'
 import { NodeWaiters } from './node-waiters.ts'
-import { PrenodeNames } from './prenode-names.ts'
-import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
+import { PrenodeService } from './prenode-service.ts'
 import { RenderStatsWriter } from './render-stats.ts'
 import { RunReports } from './run-reports.ts'
 import { Scheduler } from './scheduler.ts'
+import { SingleUseArrivals } from './single-use-arrivals.ts'
 import { Changes, TaskMoves } from './task-moves.ts'
 import { nodeView, relativeToProject, renderRef } from './views.ts'
 import { readOnlySentence, reasonOf } from './write-problem.ts'
@@ -46,8 +47,8 @@ export class Farm {
   readonly scheduler: Scheduler
   private readonly waiters: NodeWaiters
   private readonly stats: RenderStatsWriter
-  private readonly prenodes: PrenodeWaiters
-  private readonly prenodeNames: PrenodeNames
+  private readonly prenodes: PrenodeService
+  readonly arrivals = new SingleUseArrivals()
   private readonly announcer: Announcer
   private readonly jobs: FarmJobs
   private readonly protocol: NodeProtocol
@@ -74,14 +75,13 @@ export class Farm {
       projectPriority: (p) => deps.project(p)?.renderPriority ?? 1,
       random,
       eligibleNodes: (group) => this.registry.eligible(group),
+      singleUseComing: (job) => this.arrivals.stillComing(job),
       // A run that ends (done, failed, cancelled) changes what the node is doing: pages are told.
       runsChanged: () => this.announceNodes(),
     })
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
-    const moves = new TaskMoves(deps, { sm: this.sm, clock: this.clock, scheduler: this.scheduler, registry: this.registry, stats: this.stats, announceNodes: () => this.announceNodes() })
+    const moves = new TaskMoves(deps, { sm: this.sm, clock: this.clock, scheduler: this.scheduler, registry: this.registry, stats: this.stats, announceNodes: () => this.announceNodes(), arrivals: this.arrivals })
     this.waiters = new NodeWaiters(this.clock, (poll) => this.protocol.offerHeld(poll))
-    this.prenodes = new PrenodeWaiters(this.clock, (ask) => this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask))
-    this.prenodeNames = new PrenodeNames(deps.farmDir, this.clock.now, deps.log)
     const frameFiles = new FrameFiles(deps.resolveNamedPath, (job, named) => relativeToProject(named, deps.project(job.project)?.directory))
     this.announcer = new Announcer(this.clock, deps.emit, () => deps.projects?.() ?? [])
     const farm = this
@@ -94,6 +94,7 @@ export class Farm {
       scheduler: this.scheduler,
       moves,
       waiters: this.waiters,
+      arrivals: this.arrivals,
       frameFiles,
       get closed () { return farm.closed },
       get readOnly () { return farm.readOnly !== null },
@@ -108,6 +109,7 @@ export class Farm {
     this.protocol = new NodeProtocol(ctx)
     this.reports = new RunReports(ctx)
     this.repair = new JournalRepair(ctx)
+    this.prenodes = new PrenodeService(ctx, () => this.protocol.longPollSeconds())
     this.sm.listen({
       taskChanged: (job, task, from) => {
         const rt = this.scheduler.jobs.get(job.id)
@@ -136,7 +138,7 @@ export class Farm {
 
   async start (): Promise<void> {
     await this.registry.load()
-    await this.prenodeNames.load()
+    await this.prenodes.load()
     for (const job of await this.store.load()) {
       const rt = new JobRuntime(job)
       this.scheduler.add(rt)
@@ -186,10 +188,11 @@ export class Farm {
   listNodes (): FarmNodeList {
     const now = this.clock.now()
     const overdueMs = (this.protocol.longPollSeconds() + 2 * this.protocol.heartbeatSeconds()) * 1000
-    const nodes = [...this.registry.nodes.values()]
+    // Finished single-use nodes are folded into one entry per array (node-arrays.ts).
+    const nodes = [...this.registry.nodes.values()].filter((s) => finishedAt(s) === null)
       .sort((a, b) => a.record.name.localeCompare(b.record.name))
       .map((s) => nodeView(s, this.scheduler.runsOfNode(s.record.name), now, overdueMs))
-    return { nodes, heartbeatSeconds: this.protocol.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds, allowUnsandboxedNodes: this.settings.allowUnsandboxedNodes }
+    return { nodes, arrays: foldArrays(this.registry.nodes.values()), heartbeatSeconds: this.protocol.heartbeatSeconds(), nodeTimeoutSeconds: this.settings.nodeTimeoutSeconds, allowUnsandboxedNodes: this.settings.allowUnsandboxedNodes }
   }
 
   async setNodePaused (name: string, paused: boolean): Promise<void> {
@@ -226,44 +229,10 @@ export class Farm {
   failed (msg: FarmFailed, credential: string): Promise<FarmReportReply> { return this.reports.failed(msg, credential) }
   bye (msg: FarmBye, credential: string): Promise<void> { return this.protocol.bye(msg, credential) }
 
-  // ==== prenodes (cluster watchers) ==========================================================
+  // ==== prenodes (cluster watchers: prenode-service.ts) =======================================
 
-  /**
-   * A prenode's poll: jobs waiting for nodes that it has not acted on and whose tags it provides;
-   * held open (unless `wait` is false) until there are some or the long poll ends. The name
-   * belongs to the credential that first used it (403 for any other).
-   */
-  async prenodePoll (msg: FarmPrenodePoll, credential: string, aborted?: AbortSignal): Promise<FarmPrenodeJobs> {
-    if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
-    if (!this.prenodeNames.owns(msg.name, credential)) {
-      await this.prenodeNames.bind(msg.name, credential)
-      if (this.closed) throw new HttpError(503, 'RFAM_CLOSING', 'The server is stopping; try again in a moment.')
-    }
-    const ask: PrenodeAsk = { name: msg.name, provides: new Set(msg.provides) }
-    // No nodes started for a farm that can hand out nothing.
-    const jobs = this.readOnly ? [] : prenodeOffers(this.scheduler.jobs.values(), ask)
-    // The long poll, so the prenode knows how long to wait for an answer before it gives up.
-    const longPollSeconds = this.protocol.longPollSeconds()
-    if (jobs.length > 0 || msg.wait === false) return { longPollSeconds, jobs }
-    return { longPollSeconds, ...await this.prenodes.hold(ask, longPollSeconds * 1000, aborted) }
-  }
-
-  /** The prenode ran its command for these jobs: they are never offered to that name again (on disk before the reply). */
-  async prenodeAck (msg: FarmPrenodeAck, credential: string): Promise<void> {
-    this.mustWrite()
-    if (!this.prenodeNames.owns(msg.name, credential)) await this.prenodeNames.bind(msg.name, credential)
-    const changes = new Changes()
-    const jobs: string[] = []
-    for (const id of msg.jobs) {
-      const rt = this.scheduler.jobs.get(id)
-      if (!rt || rt.job.seenBy?.includes(msg.name)) continue
-      rt.job.seenBy = [...(rt.job.seenBy ?? []), msg.name]
-      changes.add(rt)
-      jobs.push(id)
-    }
-    await this.commit(changes)
-    if (jobs.length > 0) this.deps.log.info({ prenode: msg.name, jobs: jobs.slice(0, 20), count: jobs.length }, 'prenode started nodes')
-  }
+  prenodePoll (msg: FarmPrenodePoll, credential: string, aborted?: AbortSignal): Promise<FarmPrenodeJobs> { return this.prenodes.poll(msg, credential, aborted) }
+  prenodeAck (msg: FarmPrenodeAck, credential: string): Promise<void> { return this.prenodes.ack(msg, credential) }
 
   // ==== timeouts ================================================================================
 

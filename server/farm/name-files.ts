@@ -2,7 +2,7 @@
 // each binding its name to the farm credential that first used it. The node registry and the prenode
 // names keep their names alike: staff free a name by removing its file, so a binding stands while
 // its file is on disk or being written (a binding not on disk yet is still a binding).
-import { access, mkdir, readdir, readFile } from 'node:fs/promises'
+import { access, mkdir, readdir, readFile, unlink } from 'node:fs/promises'
 import { join } from 'node:path'
 import { validator } from '../../schemas/validator.ts'
 import { writeJsonAtomic } from '../../common/atomic-write.ts'
@@ -50,6 +50,15 @@ export class NameFiles<T> {
       return true
     } catch {
       return false
+    }
+  }
+
+  /** Removes a name's file (the name is free again); one gone already is fine. */
+  async remove (name: string): Promise<void> {
+    try {
+      await unlink(this.fileOf(name))
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
   }
 

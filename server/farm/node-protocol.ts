@@ -6,6 +6,8 @@ import type { FarmBye, FarmHello, FarmWelcome, FarmWork, FarmWorkRequest, RunRef
 import type { FarmSettings } from '../config/load-config.ts'
 import { HttpError } from '../errors.ts'
 import type { FarmContext } from './farm-context.ts'
+import { expiredNodes } from './node-arrays.ts'
+import type { NodeState } from './node-registry.ts'
 import type { HeldPoll, Offer } from './node-waiters.ts'
 import { noWorkReason } from './sandbox-policy.ts'
 import { Changes } from './task-moves.ts'
@@ -20,6 +22,8 @@ const BACKOFF_FACTOR = 2
 const BACKOFF_MAX_SECONDS = 5
 
 export class NodeProtocol {
+  private arraysCheckedAt = -Infinity
+
   constructor (private readonly ctx: FarmContext) {}
 
   private get settings (): FarmSettings { return this.ctx.deps.settings }
@@ -114,6 +118,7 @@ export class NodeProtocol {
     this.ctx.registry.offline(state)
     this.ctx.waiters.forgetCancels(state.record.name)
     await this.ctx.commit(changes)
+    await this.singleUseGone(state)
     this.ctx.announceNodes()
     this.ctx.wakeForWork()
     this.ctx.deps.log.info({ node: state.record.name }, 'node signed off')
@@ -125,6 +130,7 @@ export class NodeProtocol {
    */
   async sweep (): Promise<void> {
     if (this.ctx.readOnly) return // nobody can report meanwhile: nobody times out
+    await this.dropOldArrays()
     const { nodeTimeoutSeconds, nodeGoneSeconds } = this.settings
     const gone = [
       ...this.ctx.registry.timedOut(nodeTimeoutSeconds * 1000).map((state) => ({ state, why: `has not been heard from for ${nodeTimeoutSeconds} s` })),
@@ -143,8 +149,39 @@ export class NodeProtocol {
       this.ctx.deps.log.warn({ node: state.record.name, reason: why, requeued }, 'node given up: its tasks are queued again')
     }
     await this.ctx.commit(changes)
+    for (const { state } of gone) await this.singleUseGone(state)
     this.ctx.announceNodes()
     this.ctx.wakeForWork()
+  }
+
+  /** At most once a minute: finished single-use nodes of arrays finished long ago are forgotten (node-arrays.ts). */
+  private async dropOldArrays (): Promise<void> {
+    const now = this.ctx.clock.now()
+    if (now - this.arraysCheckedAt < 60_000) return
+    this.arraysCheckedAt = now
+    const old = expiredNodes(this.ctx.registry.nodes.values(), now)
+    if (old.length === 0) return
+    await this.ctx.registry.drop(old)
+    this.ctx.deps.log.info({ count: old.length, nodes: old.slice(0, 20) }, 'finished single-use nodes forgotten')
+    this.ctx.announceNodes()
+  }
+
+  /**
+   * A single-use node went away (it never comes back): its record says when. Work of the jobs it
+   * took that is queued again is left behind, for its prenode to start nodes for once none of the
+   * nodes planned is still to come; one that took nothing was a planned node come for nothing.
+   */
+  private async singleUseGone (state: NodeState): Promise<void> {
+    if (!state.caps.singleUse) return
+    const { jobs } = this.ctx.scheduler
+    const taken = state.jobsTaken
+    state.jobsTaken = undefined
+    if (!taken?.size) {
+      this.ctx.arrivals.leftEmpty((id) => { const rt = jobs.get(id); return rt !== undefined && this.ctx.scheduler.fits(rt, state.caps) })
+    } else {
+      for (const id of taken) if ((jobs.get(id)?.queuedTasks ?? 0) > 0) this.ctx.arrivals.left(id)
+    }
+    await this.ctx.registry.finished(state)
   }
 }
 

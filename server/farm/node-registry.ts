@@ -30,6 +30,8 @@ export interface NodeState {
   polls: number
   /** When its held work request closed from its end with no request from it since (ms), else null. */
   closedAt: number | null
+  /** A single-use node: the jobs it took runs of (what it may leave behind when it goes). */
+  jobsTaken?: Set<string>
 }
 
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex')
@@ -222,6 +224,28 @@ export class NodeRegistry {
     state.online = false
     state.closedAt = null
     state.waiter?.cancel()
+    this.changed()
+  }
+
+  /** A single-use node went away for good: when, kept on disk with the frames it wrote (the nodes table's arrays). */
+  async finished (state: NodeState): Promise<void> {
+    state.record.finished = new Date(this.now()).toISOString()
+    state.record.lastSeen = new Date(state.lastSeen).toISOString()
+    await this.persist(state)
+  }
+
+  /** Forgets nodes that are gone for good (finished single-use nodes, node-arrays.ts): record and file. */
+  async drop (names: string[]): Promise<void> {
+    for (const name of names) {
+      const state = this.nodes.get(name)
+      if (!state || state.online) continue
+      this.nodes.delete(name)
+      try {
+        await this.files.remove(name)
+      } catch (err) {
+        this.log.error({ node: name, err }, 'cannot remove node file')
+      }
+    }
     this.changed()
   }
 

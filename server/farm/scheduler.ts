@@ -55,6 +55,8 @@ export interface SchedulerDeps {
   random: () => number
   /** Nodes that could take a job of this group now (online, not paused), for run sizes and retries. */
   eligibleNodes: (group: string) => { nodes: number, slots: number }
+  /** Single-use nodes a prenode started for this job that have not taken a run yet (single-use-arrivals.ts). */
+  singleUseComing?: (job: string) => number
   /** A node started or ended a run (what the nodes table shows as Rendering or Waiting). */
   runsChanged?: () => void
 }
@@ -205,16 +207,19 @@ export class Scheduler {
    */
   runFrames (job: JobRuntime, node: NodeCaps): number {
     const { slots } = this.deps.eligibleNodes(job.group)
-    // A single-use node will not come back for more: it shares only with the slots not on the job yet.
-    const sharers = node.singleUse ? slots - job.runs.size : slots
+    // A single-use node will not come back for more: it shares only with the slots not on the job
+    // yet, or with the nodes its prenode started for the job that are still to come (run plan).
+    const coming = node.singleUse ? this.deps.singleUseComing?.(job.id) ?? 0 : 0
+    const sharers = node.singleUse ? (coming > 0 ? coming : slots - job.runs.size) : slots
     let frames = Math.ceil(job.queuedFrames / Math.max(1, sharers))
     const mean = job.meanSeconds
     if (mean === null) {
       frames = Math.min(frames, UNKNOWN_RUN_FRAMES)
     } else {
       const perFrame = Math.max(mean, 1e-3)
-      // A node with the file loaded already starts at once; others pay the start-up again.
-      if (!job.warmNodes.has(node.name)) frames = Math.max(frames, Math.ceil(job.overheadSeconds / (OVERHEAD_SHARE * perFrame)))
+      // A node with the file loaded already starts at once; others pay the start-up again (nodes
+      // started for the job pay theirs anyway: each gets a share).
+      if (!job.warmNodes.has(node.name) && coming === 0) frames = Math.max(frames, Math.ceil(job.overheadSeconds / (OVERHEAD_SHARE * perFrame)))
       frames = Math.min(frames, Math.max(1, Math.floor(MAX_RUN_SECONDS / perFrame)))
     }
     return Math.max(1, Math.min(frames, job.queuedFrames))

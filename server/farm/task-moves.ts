@@ -14,6 +14,7 @@ import { isFinished, type JobStateMachine } from './job-states.ts'
 import type { NodeRegistry, NodeState } from './node-registry.ts'
 import type { RenderStatsWriter } from './render-stats.ts'
 import { shortFrames, type PlannedRun, type Scheduler } from './scheduler.ts'
+import type { SingleUseArrivals } from './single-use-arrivals.ts'
 
 /** Job and task changes that must be on disk before a reply goes out. */
 export class Changes {
@@ -43,6 +44,7 @@ export interface TaskMovesParts {
   stats: RenderStatsWriter
   /** Something the nodes table shows changed (runs were handed out). */
   announceNodes: () => void
+  arrivals: SingleUseArrivals
 }
 
 export class TaskMoves {
@@ -52,6 +54,7 @@ export class TaskMoves {
   private readonly registry: NodeRegistry
   private readonly stats: RenderStatsWriter
   private readonly announceNodes: () => void
+  private readonly arrivals: SingleUseArrivals
 
   constructor (private readonly deps: FarmDeps, parts: TaskMovesParts) {
     this.sm = parts.sm
@@ -60,6 +63,7 @@ export class TaskMoves {
     this.registry = parts.registry
     this.stats = parts.stats
     this.announceNodes = parts.announceNodes
+    this.arrivals = parts.arrivals
   }
 
   private get settings (): FarmSettings { return this.deps.settings }
@@ -155,6 +159,11 @@ export class TaskMoves {
       if (!plan) break
       this.assign(state, plan, changes)
       out.push(this.farmTask(plan.job, plan.tasks, plan.frames))
+      // One of the single-use nodes planned for the job has come (single-use-arrivals.ts).
+      if (state.caps.singleUse && !(state.jobsTaken ??= new Set()).has(plan.job.id)) {
+        state.jobsTaken.add(plan.job.id)
+        this.arrivals.took(plan.job.id)
+      }
     }
     if (out.length > 0) this.announceNodes()
     return out
@@ -210,6 +219,7 @@ export class TaskMoves {
       task.framesDone ??= []
       if (task.framesDone.includes(f.frame)) continue
       task.framesDone.push(f.frame)
+      state.record.framesDone = (state.record.framesDone ?? 0) + 1
       task.samples ??= []
       task.samples.push({ frame: f.frame, seconds: f.seconds, ...(f.memoryMB !== undefined ? { memoryMB: f.memoryMB } : {}), node: me, at })
       const run = rt.runOfTask.get(idx)

@@ -35,6 +35,7 @@ t.test('a held poll the server never answers is given up after the long poll and
     provides: [],
     command: 'true',
     maxFrames: 10,
+    maxNodes: 16,
     checkSeconds: 0.2,
     longPoll: true,
     retrySeconds: 0.2,

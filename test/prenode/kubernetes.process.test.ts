@@ -26,7 +26,7 @@ t.test('the light YAML reader refuses what the manifests must not contain', asyn
   t.throws(() => parseYamlDocuments('a: 1\n\tb: 2'), /line 2: a tab/)
   t.throws(() => parseYamlDocuments('a: 1\na: 2'), /"a" appears twice/)
   t.throws(() => parseYamlDocuments('a:\n  b: 1\n   c: 2'), /line 3: unexpected indentation/)
-  t.throws(() => parseYamlDocuments('completions: @FRAMES@'), /placeholder left in/)
+  t.throws(() => parseYamlDocuments('completions: @NODES@'), /placeholder left in/)
   t.throws(() => parseYamlDocuments('a: {b: 1}'), /flow collections/)
   t.throws(() => parseYamlDocuments('just text'), /expected "key: value"/)
 })
@@ -66,17 +66,17 @@ t.test('the prenode renders the Job template with the counts of its batch', asyn
   mkdirSync(out)
   writeFileSync(join(bin, 'kubectl'), `#!/bin/sh\nn=$(ls "${out}" | grep -c args)\necho "$@" > "${out}/$n.args"\ncat > "${out}/$n.yaml"\necho "job.batch/rfam-node-x$n created"\n`)
   chmodSync(join(bin, 'kubectl'), 0o755)
-  const shipped = JSON.parse(readFileSync(k8s('prenode.json'), 'utf8')) as { command: string, maxFrames: number }
+  const shipped = JSON.parse(readFileSync(k8s('prenode.json'), 'utf8')) as { command: string, maxNodes: number }
   const config = join(dir, 'prenode.json')
-  writeFileSync(config, JSON.stringify({ name: 'kubernetes', server: s.url, credential: await s.app.farm.credentials.create('k8s'), checkSeconds: 0.2, maxFrames: shipped.maxFrames, command: shipped.command }))
+  writeFileSync(config, JSON.stringify({ name: 'kubernetes', server: s.url, credential: await s.app.farm.credentials.create('k8s'), checkSeconds: 0.2, maxNodes: shipped.maxNodes, command: shipped.command }))
 
-  // Two jobs before the prenode starts (one batch): 12 frames and a video (one pod).
+  // Two jobs before the prenode starts (one batch): 12 frames of unknown time (a pod each) and a video (one pod).
   await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 12 })
   await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 100, video: true })
   const prenode = startTs(t, 'prenode/main.ts', ['--config', config], { label: 'k8s', env: { RFAM_HOME: repoRoot, PATH: `${bin}:${process.env.PATH}` } })
   const done = await prenode.waitForLog({ msg: 'command done', count: 2 }, 60_000)
   t.match(done.output, /^job.batch\/rfam-node-x0 created/m, 'kubectl output in the log')
-  // A much bigger job later: its own Job, capped by maxFrames.
+  // A much bigger job later: its own Job, capped by maxNodes.
   await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 2000 })
   await until('the second Job', () => existsSync(join(out, '1.yaml')), { timeoutMs: 30_000 })
   await prenode.stop()
@@ -85,13 +85,13 @@ t.test('the prenode renders the Job template with the counts of its batch', asyn
   t.equal(readFileSync(join(out, '0.args'), 'utf8').trim(), 'create -f -')
   const rendered = readFileSync(join(out, '0.yaml'), 'utf8')
   const manifest = rendered.split('\n').filter((l) => !l.trimStart().startsWith('#')).join('\n')
-  t.notMatch(manifest, /@(FRAMES|JOBS)@|\{frames\}|\{jobs\}/, 'every placeholder filled in')
+  t.notMatch(manifest, /@(NODES|JOBS)@|\{nodes\}|\{jobs\}/, 'every placeholder filled in')
   const [job] = parseYamlDocuments(rendered) as Obj[]
   t.match(job, {
     apiVersion: 'batch/v1',
     kind: 'Job',
     metadata: { generateName: 'rfam-node-', labels: { 'rfam.jobs': '2' } },
-    spec: { completions: 13, parallelism: Number, backoffLimit: Number, template: { spec: { restartPolicy: 'Never' } } },
+    spec: { completions: 13, parallelism: 13, backoffLimit: Number, template: { spec: { restartPolicy: 'Never' } } },
   })
   t.equal(typeof job!.spec.completions, 'number', 'completions is a number, not a string')
   const pod = job!.spec.template.spec
@@ -109,6 +109,6 @@ t.test('the prenode renders the Job template with the counts of its batch', asyn
   t.same(JSON.parse(configMap!.data['node.json']).shares, [{ ident: 'data', path: mounts.share }], 'the node finds the share where the pod mounts it')
 
   const [big] = parseYamlDocuments(readFileSync(join(out, '1.yaml'), 'utf8')) as Obj[]
-  t.equal(big!.spec.completions, shipped.maxFrames, 'capped by maxFrames')
+  t.equal(big!.spec.completions, shipped.maxNodes, 'capped by maxNodes')
   t.equal(big!.metadata.labels['rfam.jobs'], '1')
 })

@@ -120,7 +120,7 @@ t.test('two prenodes on one server: each job once per name, counts in the comman
   const capped = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/a.blend', frameStart: 1, frameEnd: 40 })).body
   await until('the render prenode ran again', () => lines(renders).length === 2, { timeoutMs: 30_000 })
   t.equal(lines(renders)[1], 'frames=5 jobs=1 env=5/1 kept={other}', 'frames capped by maxFrames')
-  await render.waitForLog({ msg: 'new jobs', prenode: 'render', jobs: [{ job: capped.id, project: 'demo', framesLeft: 40 }], frames: 5, uncapped: 40 })
+  await render.waitForLog({ msg: 'new jobs', prenode: 'render', jobs: [{ job: capped.id, project: 'demo', nodes: 16, framesLeft: 40 }], nodes: 16, frames: 5, uncapped: 40 })
   await until('ack of the capped job', () => s.app.farm.jobFile(capped.id)!.seenBy?.includes('render'), { timeoutMs: 10_000 })
 
   t.same(s.app.farm.jobFile(a.id)!.seenBy!.sort(), ['notify', 'render'], 'both names on the job, on the server')

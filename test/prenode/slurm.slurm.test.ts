@@ -5,57 +5,25 @@
 // the job being added to its first frame rendered. Skipped only where Slurm cannot run at all.
 import t from 'tap'
 import { spawnSync } from 'node:child_process'
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { existsSync, readdirSync, readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { JobView } from '../../schemas/generated/types.ts'
-import { repoRoot } from '../../server/config/load-config.ts'
-import { startTestServer } from '../helpers/server.ts'
 import { copyScene } from '../node/harness.ts'
-import { startTs } from '../helpers/processes.ts'
-import { logIn } from '../helpers/login.ts'
 import { until } from '../helpers/until.ts'
-import { testFolder } from '../helpers/folders.ts'
 import { logMatches, parseLogLine } from '../helpers/logs.ts'
-
-function whyNoSlurm (): string | false {
-  if (!existsSync('/usr/sbin/slurmctld') || !existsSync('/usr/bin/sbatch')) return 'Slurm is not installed (scripts/install-system-deps.sh installs slurm-wlm and munge)'
-  if (process.getuid?.() !== 0) return 'the one-machine Slurm cluster needs root (deploy/slurm/start-local-cluster.sh)'
-  return false
-}
+import { arrayQueued, slurmFarm, whyNoSlurm } from './slurm-harness.ts'
 
 t.test('the prenode submits a job array to Slurm; single-use nodes render the frames', { skip: whyNoSlurm() }, async (t) => {
-  const up = spawnSync('bash', [join(repoRoot, 'deploy', 'slurm', 'start-local-cluster.sh')], { encoding: 'utf8', timeout: 120_000 })
-  if (!t.equal(up.status, 0, `the local cluster is up: ${up.stdout.trim()} ${up.stderr.trim()}`)) return
-
-  const s = await startTestServer(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, longPollSeconds: 5 } } })
+  const farm = await slurmFarm(t)
+  const { s, api, prenode, logs } = farm
   copyScene('tiny.blend', join(s.projectDir(), 'shots'))
-  const { api } = await logIn(s.url, 'alex')
-  const dir = testFolder(t, 'slurm')
-  const logs = join(dir, 'logs')
-  mkdirSync(logs)
-  writeFileSync(join(dir, 'prenode.credential'), await s.app.farm.credentials.create('slurm-prenode'))
-  writeFileSync(join(dir, 'node.credential'), await s.app.farm.credentials.create('slurm-nodes'))
-  const nodeConfig = join(dir, 'cluster-node.json')
-  const shipped = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'slurm', 'cluster-node.json'), 'utf8')) as Record<string, unknown>
-  writeFileSync(nodeConfig, JSON.stringify({ ...shipped, $schema: undefined, server: s.url, credential: 'file:node.credential', shares: [{ ident: 'data', path: s.config.shares.root('data') }], processes: [1], jitterSeconds: 1 }))
-  const prenodeShipped = JSON.parse(readFileSync(join(repoRoot, 'deploy', 'slurm', 'prenode.json'), 'utf8')) as { command: string }
-  const prenodeConfig = join(dir, 'prenode.json')
-  writeFileSync(prenodeConfig, JSON.stringify({ name: 'slurm', server: s.url, credential: 'file:prenode.credential', checkSeconds: 1, command: prenodeShipped.command }))
-
-  const prenode = startTs(t, 'prenode/main.ts', ['--config', prenodeConfig], {
-    label: 'prenode', env: { RFAM_HOME: repoRoot, RFAM_NODE_CONFIG: nodeConfig, RFAM_SLURM_LOGS: logs, RFAM_NODE_PREFIX: 'rfamtest' },
-  })
-  await prenode.waitForLog({ msg: 'prenode watching', prenode: 'slurm' })
-  // Whatever this test submitted is cancelled at the end, by job id (--parsable prints it).
-  const submitted: string[] = []
-  t.teardown(() => { if (submitted.length) spawnSync('scancel', submitted) })
 
   const added = Date.now()
   const job = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/tiny.blend', frameStart: 1, frameEnd: 4 })).body
   // --parsable: sbatch prints the job id alone, which the prenode logs as the command's output.
-  const id = /^(\d+)\s*$/m.exec(String((await prenode.waitForLog({ msg: 'command done' }, 60_000)).output))![1]!
-  submitted.push(id)
-  t.ok(prenode.logs.some((e) => logMatches(e, { msg: 'running the command', command: /^sbatch --parsable --array=1-4%16 / })), 'one array task per frame')
+  await prenode.waitForLog({ msg: 'command done' }, 60_000)
+  const id = farm.submitted()[0]!
+  t.ok(prenode.logs.some((e) => logMatches(e, { msg: 'running the command', command: /^sbatch --parsable --array=1-4 / })), 'the run plan: a node per frame of unknown time (4 frames, 4 nodes)')
   const renders = join(s.projectDir(), 'renders', 'shots', 'tiny')
   await until('the first frame on disk', () => existsSync(renders) && readdirSync(renders).length > 0, { timeoutMs: 180_000 })
   const firstFrameSeconds = (Date.now() - added) / 1000
@@ -70,7 +38,7 @@ t.test('the prenode submits a job array to Slurm; single-use nodes render the fr
   t.ok([...byNode].every((n) => n !== undefined && new RegExp(`^rfamtest-${id}-\\d+$`).test(n)), `rendered by the array's single-use nodes (${[...byNode].join(', ')})`)
 
   // Every array task ends (nodes that found nothing left exit at once) and counts as completed.
-  await until('the array drained', () => spawnSync('squeue', ['-h', '-j', id], { encoding: 'utf8' }).stdout.trim() === '', { timeoutMs: 120_000 })
+  await until('the array drained', () => !arrayQueued(id), { timeoutMs: 120_000 })
   const states = spawnSync('scontrol', ['-o', 'show', 'job', id], { encoding: 'utf8' }).stdout
   const taskStates = [...states.matchAll(/JobState=(\w+)/g)].map((m) => m[1])
   t.ok(taskStates.length > 0 && taskStates.every((st) => st === 'COMPLETED'), `every array task completed (${taskStates.join(', ')})`)

@@ -1,7 +1,8 @@
 // The render nodes: who is online (or overdue, or gone), whether each keeps Blender in a sandbox
 // (one that cannot is flagged in plain words, with whether it still gets work), what each renders
 // now, and pause / resume for one node or all of them (for staff: the server refuses it to others,
-// so others see no buttons).
+// so others see no buttons). Single-use nodes of a cluster array that finished are one line each
+// array (how many, frames, when the last finished), not a card each.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import type { FarmNodeList, FarmNodeView } from '../../../schemas/generated/types.ts'
@@ -27,6 +28,7 @@ export class NodeTable extends LitElement {
     .runs { margin: 6px 0; padding-left: 1.1em; font-size: 0.92rem; overflow-wrap: anywhere; }
     .sandbox { color: var(--rfam-ok); }
     .no-sandbox { color: var(--rfam-warn); font-weight: 700; font-size: 0.92rem; margin: 4px 0; }
+    ul.arrays { margin: 12px 0 0; padding-left: 1.1em; }
     .all { display: flex; gap: 8px; flex-wrap: wrap; margin-bottom: 12px; align-items: center; }
   `]
 
@@ -53,6 +55,15 @@ export class NodeTable extends LitElement {
     if (!node.online) return { key: 'offline', label: t('node:offline') }
     if (node.overdue) return { key: 'overdue', label: t('node:overdue') }
     return { key: 'online', label: node.runs.length ? t('node:busy') : t('node:idle') }
+  }
+
+  private arrays () {
+    const arrays = this.list?.arrays ?? []
+    if (arrays.length === 0) return nothing
+    return html`<h3>${t('node:arrays')}</h3>
+      <ul class="arrays">${arrays.map((a) => html`<li>${a.slurmArray
+        ? t('node:array-slurm', { array: a.slurmArray, nodes: a.nodes, frames: a.frames, time: format.dateTime(a.finished) })
+        : t('node:array', { name: a.name, nodes: a.nodes, frames: a.frames, time: format.dateTime(a.finished) })}</li>`)}</ul>`
   }
 
   override render () {
@@ -86,7 +97,8 @@ export class NodeTable extends LitElement {
             aria-label=${`${node.paused ? t('node:resume') : t('node:pause')}: ${node.name}`}>${node.paused ? t('node:resume') : t('node:pause')}</button>`
             : nothing}
         </li>`
-      })}</ul>`
+      })}</ul>
+      ${this.arrays()}`
   }
 }
 
