@@ -7,6 +7,7 @@ import type { Job, JobCreate, JobUpdate, JobView, RenderSettingsView } from '../
 import { notABlend } from '../blend/blend-refusal.ts'
 import { BlendFileError } from '../blend/blend-error.ts'
 import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
+import { readBlendVersion } from '../blend/blend-version.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { fileLinks } from '../store/blend-links.ts'
 import { sweepFolder } from '../../common/temp-files.ts'
@@ -20,6 +21,7 @@ import { findFrameFile } from './frame-files.ts'
 import { PreviewMaker } from './preview.ts'
 import { Changes } from './task-moves.ts'
 import { jobView, relativeToProject, renderRef } from './views.ts'
+import { cannotRender, type FitNode } from './node-fit.ts'
 
 export class FarmJobs {
   private readonly previews: PreviewMaker
@@ -61,8 +63,10 @@ export class FarmJobs {
     try { isFile = statSync(abs).isFile() } catch { isFile = false }
     if (!isFile) throw badRequest('RFAM_NO_FILE', say('error:render-no-file', { path: rel, project }))
     let facts
+    let version: string
     try {
       facts = await (this.ctx.deps.blendFacts ?? readBlendInfo)(abs)
+      version = await readBlendVersion(abs)
     } catch (err) {
       if (err instanceof BlendFileError) throw notABlend(err, rel)
       throw err
@@ -75,7 +79,7 @@ export class FarmJobs {
       return inside.startsWith('..') || isAbsolute(inside) ? lib : inside.split(sep).join('/')
     }
     const warn = (video?: boolean): FileWarning[] => fileWarnings({ render: facts.render, missing: links.missing.map(shown), outside: links.outside.filter((l) => !links.missing.includes(l)), denoise: this.denoisers(), video })
-    return { info, rel, paths, render: facts.render, warn }
+    return { info, rel, paths, render: facts.render, warn, version }
   }
 
   /** Of the farm's nodes (those online, or every known one while none is), how many said they cannot denoise. */
@@ -96,7 +100,7 @@ export class FarmJobs {
 
   async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
     this.ctx.mustWrite()
-    const { info, rel, paths, render, warn } = await this.readFile(project, body.file)
+    const { info, rel, paths, render, warn, version } = await this.readFile(project, body.file)
     // The file is the truth: frames not given are its scene's.
     const frameStart = body.frameStart ?? render?.frameStart
     const frameEnd = body.frameEnd ?? render?.frameEnd
@@ -119,6 +123,8 @@ export class FarmJobs {
       auto: options.auto,
     })
     if (render) job.settings = render
+    job.blenderVersion = version
+    if (info.blenderVersion) job.blenderPin = info.blenderVersion
     const warnings = warn(job.video)
     if (warnings.length > 0) job.warnings = warnings
     paths.output(job.output!)
@@ -249,7 +255,15 @@ export class FarmJobs {
       path: relativeToProject(rt.job.file, dir),
       preview: this.previewed.has(rt.id) ? `/api/projects/${rt.project}/jobs/${rt.id}/preview?v=${rt.job.revision ?? 0}` : null,
       withTasks,
+      cannotRender: isFinished(rt.job.status) ? null : cannotRender(rt.job, this.fitPool()),
     })
+  }
+
+  /** The nodes a job's Blender and device are judged against: those online, or every known one while none is. */
+  fitPool (): FitNode[] {
+    const all = [...this.ctx.registry.nodes.values()]
+    const online = all.filter((s) => s.online)
+    return (online.length > 0 ? online : all).map((s) => s.caps)
   }
 
   /** Asks for a preview of the latest frame a node wrote, or of the picture it made of one (a movie's frames only that way). */
