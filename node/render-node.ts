@@ -228,7 +228,7 @@ export class RenderNode {
     const run = this.newRun(task, plan.slot)
     const { blender, exited, open } = this.slots.start(plan, task, paths, (frame) => this.written(run, frame))
     run.blender = blender
-    this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid }, 'rendering')
+    this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid, executable: plan.run.blender, ...(plan.run.device ? { device: plan.run.device } : {}) }, 'rendering')
     this.scheduleHeartbeat(run)
     void exited.then((exit) => this.finish(run, exit))
   }
