@@ -64,7 +64,7 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     roots.set(share.ident, resolve(base, share.path))
   }
   const credential = readCredential(raw.credential, base, abs)
-  const blenders = raw.blenders?.map((b) => b.path) ?? [raw.blender ?? 'blender']
+  const blenders = raw.blenders?.length ? raw.blenders.map((b) => b.path) : [raw.blender ?? 'blender']
   return {
     file: abs,
     name: raw.name ?? defaultNodeName(),
@@ -75,7 +75,7 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     provides: raw.provides ?? [],
     blender: blenders[0]!,
     blenders,
-    devices: raw.devices ?? [{ type: 'CPU', count: 1 }],
+    devices: raw.devices?.length ? raw.devices : [{ type: 'CPU', count: 1 }],
     bwrap: raw.bwrap ?? 'bwrap',
     nice: raw.nice ?? 10,
     scripting: raw.scripting ?? false,

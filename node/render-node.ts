@@ -18,7 +18,7 @@ import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
 import { processesShareCores, type RenderNodeConfig } from './config.ts'
 import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
-import { runBlender } from './run-blender.ts'
+import { helloBlenders, runBlender } from './run-blender.ts'
 import { Pacing } from './pacing.ts'
 import type { Sandbox } from './sandbox.ts'
 import { describeCallError, HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
@@ -164,7 +164,7 @@ export class RenderNode {
       const welcome = await this.client.farmHello({
         name: this.config.name,
         version: this.options.version,
-        ...(this.options.blenderVersion ? { blenderVersion: this.options.blenderVersion } : {}), ...(this.options.blenders ? { blenders: this.options.blenders, devices: this.config.devices } : {}),
+        ...helloBlenders(this.options, this.config),
         provides: this.config.provides,
         shares: this.config.shares.names(),
         processes: this.config.processes.length,

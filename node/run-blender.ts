@@ -3,7 +3,7 @@
 // never a path a server sends. The device: 'cpu' the processor; 'gpu' and 'any' the node's first GPU
 // type when it lists one, else the processor; a run that says nothing (an older server) leaves the
 // file's own setting.
-import type { FarmTask } from '../schemas/generated/types.ts'
+import type { FarmHello, FarmTask, NodeBlender } from '../schemas/generated/types.ts'
 import type { RenderNodeConfig } from './config.ts'
 import { PlaceRefused } from './job-place.ts'
 
@@ -23,4 +23,12 @@ export function runBlender (task: FarmTask, config: Pick<RenderNodeConfig, 'blen
   if (task.device === undefined) return { blender, device: null }
   const gpu = config.devices.find((d) => d.type !== 'CPU')?.type
   return { blender, device: task.device !== 'cpu' && gpu ? gpu : 'CPU' }
+}
+
+/** What the node's hello says of its Blenders and devices (an older caller: only its one Blender's version). */
+export function helloBlenders (said: { blenderVersion?: string, blenders?: NodeBlender[] }, config: Pick<RenderNodeConfig, 'devices'>): Pick<FarmHello, 'blenderVersion' | 'blenders' | 'devices'> {
+  return {
+    ...(said.blenderVersion ? { blenderVersion: said.blenderVersion } : {}),
+    ...(said.blenders ? { blenders: said.blenders, devices: config.devices } : {}),
+  }
 }

@@ -2595,30 +2595,20 @@ export interface NodeConfig {
   /**
    * Every Blender this node has, the default first (for example an older and a newer one). The node asks each for its version at start (blender --version) and which engines and Cycles devices it has; the server gives the node a job only if one of them is as new as the Blender that saved the file (or is the project's pinned version), and names the one to run. Missing: only 'blender'.
    *
-   * @minItems 1
    * @maxItems 32
    */
-  blenders?: [
-    {
-      /**
-       * Path of this Blender's executable.
-       */
-      path: string
-    },
-    ...{
-      /**
-       * Path of this Blender's executable.
-       */
-      path: string
-    }[],
-  ]
+  blenders?: {
+    /**
+     * Path of this Blender's executable.
+     */
+    path: string
+  }[]
   /**
    * The render devices of this machine, for example [{"type": "OPTIX", "count": 2}, {"type": "CPU", "count": 1}]. A node with a GPU here gets jobs that ask for a GPU, and renders Cycles on it (jobs that ask for a CPU excepted); it takes other work only when no GPU job waits. Missing: a CPU only.
    *
-   * @minItems 1
    * @maxItems 32
    */
-  devices?: [NodeDevice, ...NodeDevice[]]
+  devices?: NodeDevice[]
   /**
    * Path of bubblewrap (Debian package bubblewrap). On Linux, Blender runs inside it, seeing only the job's project (read-only) and writing only its output folder, with a private /tmp and no network. The node tries it at start; if it cannot run, the node says so to the server, which gives it work only when farmSettings.allowUnsandboxedNodes is on.
    */
