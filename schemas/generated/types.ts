@@ -1737,6 +1737,14 @@ export interface RenderSettingsView {
    * Why there are no settings, in a sentence.
    */
   problem?: string
+  blenderVersion?: BlenderVersion
+  /**
+   * Why no render node of the farm could render it now (its Blender version, or the project's pinned one), said before it is sent (JobView.cannotRender).
+   */
+  cannotRender?: {
+    message: string
+    sentence: Sentence
+  }
   /**
    * What would spoil a render: each with `when` when it holds only for frames or only for a video.
    */

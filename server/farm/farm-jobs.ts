@@ -92,8 +92,10 @@ export class FarmJobs {
 
   /** The render form's defaults: what the file renders, and what would spoil it. */
   async renderSettings (project: string, path: string): Promise<RenderSettingsView> {
-    const { rel, render, warn } = await this.readFile(project, path)
-    const view: RenderSettingsView = { path: rel, settings: render, warnings: warn() }
+    const { info, rel, render, warn, version } = await this.readFile(project, path)
+    const view: RenderSettingsView = { path: rel, settings: render, warnings: warn(), blenderVersion: version }
+    const blocked = cannotRender({ blenderVersion: version, ...(info.blenderVersion ? { blenderPin: info.blenderVersion } : {}) }, this.fitPool())
+    if (blocked) view.cannotRender = { message: blocked.text, sentence: blocked.sentence }
     if (!render) view.problem = `"${rel}" has no scene this server can read, so its render settings are not known: give the frames to render yourself.`
     return view
   }

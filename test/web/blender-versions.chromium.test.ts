@@ -1,7 +1,8 @@
 // The Rendering page shows each node's Blender versions and devices, and a job no node can render
 // says why (its file saved by a newer Blender than the farm has) in the page's language; when a node
 // with that Blender says hello the sentence goes, live. The nodes are played over the real protocol
-// (no Blender needed); the file is the smallest .blend with a header saying Blender 4.2.
+// (no Blender needed); the file is the smallest .blend with a header saying Blender 4.2. The render
+// form says it too, as soon as the file is picked.
 import t from 'tap'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -40,6 +41,15 @@ t.test('node versions and devices; "Saved with Blender 4.2; the farm has 3.4 and
   await sentence.waitFor()
   t.equal(await sentence.textContent(), 'Saved with Blender 4.2; the farm has 3.4 and 3.6. Save it with 3.6 (or ask for a node with 4.2).')
   t.equal(await job.getByText('Blender 4.2', { exact: true }).count(), 1, 'the job shows the version that saved the file')
+
+  // The form says it before the file is sent.
+  const form = page.locator('rfam-job-form')
+  await form.getByLabel('Show every .blend file').check()
+  const file = form.getByLabel('File to render')
+  await file.locator('option', { hasText: 'shots/future.blend' }).waitFor({ state: 'attached' })
+  await file.selectOption('shots/future.blend')
+  await form.locator('.cannot-render').getByText('Saved with Blender 4.2; the farm has 3.4 and 3.6.', { exact: false }).waitFor()
+  t.pass('the render form says so when the file is picked')
 
   await page.locator('header').getByLabel('Language').selectOption('de')
   await job.getByText('Mit Blender 4.2 gespeichert; die Renderfarm hat 3.4 und 3.6. Speichere die Datei mit 3.6 (oder frag nach einem Render-Rechner mit 4.2).').waitFor()

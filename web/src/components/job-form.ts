@@ -9,7 +9,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import type { AssetSummary, FileList, JobCreate, RenderSettingsView } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
-import { I18nController, t } from '../controllers/i18n.ts'
+import { I18nController, t, tSentence } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { assets } from '../state/assets.ts'
 import { farm } from '../state/farm.ts'
@@ -213,7 +213,8 @@ export class JobForm extends LitElement {
     const file = this.fileRange
     const remembered = this.remembered
     const same = (r?: { start: number, end: number }) => r !== undefined && r.start === start && r.end === end
-    return html`<p class="facts wide" role="status">
+    const blocked = this.settings.cannotRender
+    return html`${blocked ? html`<p class="error wide cannot-render" role="note">${tSentence(blocked.sentence, blocked.message)}</p>` : nothing}<p class="facts wide" role="status">
       ${s
         ? html`<span class="summary">${t('render:file-says', { summary: settingsSummary(s) })}</span>`
         : html`<span class="hint">${this.settingsError || t('render:no-settings')}</span>`}
