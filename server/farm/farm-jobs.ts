@@ -11,7 +11,7 @@ import { readBlendVersion } from '../blend/blend-version.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { fileLinks } from '../store/blend-links.ts'
 import { sweepFolder } from '../../common/temp-files.ts'
-import { say } from '../../common/sentences.ts'
+import { say, type Said } from '../../common/sentences.ts'
 import type { FarmContext } from './farm-context.ts'
 import { fileWarnings, type FileWarning } from './file-warnings.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
@@ -21,11 +21,13 @@ import { findFrameFile } from './frame-files.ts'
 import { PreviewMaker } from './preview.ts'
 import { Changes } from './task-moves.ts'
 import { jobView, relativeToProject, renderRef } from './views.ts'
-import { cannotRender, type FitNode } from './node-fit.ts'
+import { cannotRender, fitKey, fitSignature, type FitJob, type FitNode } from './node-fit.ts'
 
 export class FarmJobs {
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
+  /** cannotRender's answers for the farm's nodes as they were (fitSignature), by kind of job (fitKey). */
+  private fitMemo = { signature: '', said: new Map<string, Said | null>() }
 
   constructor (private readonly ctx: FarmContext, private readonly newId: () => string) {
     this.previews = new PreviewMaker(ctx.deps.farmDir, ctx.deps.log, (job) => {
@@ -94,7 +96,7 @@ export class FarmJobs {
   async renderSettings (project: string, path: string): Promise<RenderSettingsView> {
     const { info, rel, render, warn, version } = await this.readFile(project, path)
     const view: RenderSettingsView = { path: rel, settings: render, warnings: warn(), blenderVersion: version }
-    const blocked = cannotRender({ blenderVersion: version, ...(info.blenderVersion ? { blenderPin: info.blenderVersion } : {}) }, this.fitPool())
+    const blocked = this.cannotRender({ blenderVersion: version, ...(info.blenderVersion ? { blenderPin: info.blenderVersion } : {}) })
     if (blocked) view.cannotRender = { message: blocked.text, sentence: blocked.sentence }
     if (!render) view.problem = `"${rel}" has no scene this server can read, so its render settings are not known: give the frames to render yourself.`
     return view
@@ -257,8 +259,19 @@ export class FarmJobs {
       path: relativeToProject(rt.job.file, dir),
       preview: this.previewed.has(rt.id) ? `/api/projects/${rt.project}/jobs/${rt.id}/preview?v=${rt.job.revision ?? 0}` : null,
       withTasks,
-      cannotRender: isFinished(rt.job.status) ? null : cannotRender(rt.job, this.fitPool()),
+      cannotRender: isFinished(rt.job.status) ? null : this.cannotRender(rt.job),
     })
+  }
+
+  /** Why no node can render a job like this one: worked out once per kind of job while the farm's nodes stay the same. */
+  private cannotRender (job: FitJob): Said | null {
+    const pool = this.fitPool()
+    const signature = fitSignature(pool)
+    if (signature !== this.fitMemo.signature) this.fitMemo = { signature, said: new Map() }
+    const key = fitKey(job)
+    let said = this.fitMemo.said.get(key)
+    if (said === undefined) this.fitMemo.said.set(key, said = cannotRender(job, pool))
+    return said
   }
 
   /** The nodes a job's Blender and device are judged against: those online, or every known one while none is. */
