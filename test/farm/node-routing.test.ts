@@ -95,3 +95,14 @@ t.test('nodes that say nothing of their Blenders (older nodes) take every job, a
   t.equal(w.runs[0]?.job, job.id)
   t.notOk(w.runs[0]?.blender, 'it runs its own default')
 })
+
+t.test('the sentence follows the nodes: it comes when the only fitting node leaves (the page test sees it go live)', async (t) => {
+  const { farm, blend } = await makeFarm(t)
+  blend('red', 'new.blend', '402')
+  await hello(farm, 'old', { blenders: [real] })
+  const both = await hello(farm, 'both', { blenders: [real, newer] })
+  const job = await farm.createJob('red', { file: 'new.blend', frameStart: 1, frameEnd: 1, paused: true })
+  t.notOk(job.cannotRender, 'a node with 4.2 is there')
+  await farm.bye({ node: both.name, session: both.session }, both.cred)
+  t.equal(farm.getJob('red', job.id).cannotRender?.message, 'Saved with Blender 4.2; the farm has only 3.4. Save it with 3.4 (or ask for a node with 4.2).')
+})
