@@ -9,7 +9,8 @@ import type { FarmTask } from '../schemas/generated/types.ts'
 import { blenderScript, outsidePathsFile } from './blender-scripts.ts'
 import type { JobPlace, Sandbox } from './sandbox.ts'
 
-export interface BlenderOptions { blender: string, threads: number, scripting: boolean, nice: number, sandbox?: Sandbox | null }
+/** `device`: what Cycles renders on ('CPU', 'OPTIX' …: run-blender.ts); null or missing: as the file says. */
+export interface BlenderOptions { blender: string, threads: number, scripting: boolean, nice: number, sandbox?: Sandbox | null, device?: string | null }
 
 /** A run's files on this node (job-place.ts): the .blend, the output pattern, its folder, the project. */
 export interface RunPaths extends JobPlace {
@@ -20,8 +21,8 @@ export interface RunPaths extends JobPlace {
 }
 
 /** The parameters of node/blender/video_setup.py (see its header). */
-export function videoArgs (frames: boolean, place: Omit<RunPaths, 'file' | 'output'>): Record<string, unknown> {
-  return { frames, project: place.project, outputDir: place.outputDir, outputShown: place.outputShown, outsidePaths: outsidePathsFile }
+export function videoArgs (frames: boolean, place: Omit<RunPaths, 'file' | 'output'>, device: string | null = null): Record<string, unknown> {
+  return { frames, project: place.project, outputDir: place.outputDir, outputShown: place.outputShown, outsidePaths: outsidePathsFile, ...(device ? { device } : {}) }
 }
 
 /**
@@ -29,8 +30,9 @@ export function videoArgs (frames: boolean, place: Omit<RunPaths, 'file' | 'outp
  * or none (a Blender started ahead of work, sent its file later with LOAD), and whether a file
  * loaded again runs its own scripts.
  */
-export function sessionArgs (paths: Omit<RunPaths, 'file'> | null, scripting: boolean): Record<string, unknown> {
+export function sessionArgs (paths: Omit<RunPaths, 'file'> | null, scripting: boolean, device: string | null = null): Record<string, unknown> {
   return {
+    ...(device ? { device } : {}),
     output: paths?.output ?? null,
     project: paths?.project ?? null,
     outputDir: paths?.outputDir ?? null,
@@ -55,7 +57,7 @@ export function blenderCommand (run: FarmTask, paths: RunPaths, options: Blender
     '-s', String(first), '-e', String(last), '-j', String(run.frameStep),
     '--python', blenderScript('video_render.py'),
     // Blender reads nothing after '--': the scripts' parameters.
-    '--', JSON.stringify(videoArgs(!run.video, paths)),
+    '--', JSON.stringify(videoArgs(!run.video, paths, options.device ?? null)),
   ]
   return niced(inPlace(blender, options, paths), options.nice)
 }
@@ -74,7 +76,7 @@ export function sessionCommand (paths: RunPaths | null, options: BlenderOptions,
     // (The output path is in the script: it is set again each time a file is loaded.)
     ...(options.threads > 0 ? ['-t', String(options.threads)] : []),
     '--python', blenderScript('session.py'),
-    '--', JSON.stringify(sessionArgs(paths, options.scripting)),
+    '--', JSON.stringify(sessionArgs(paths, options.scripting, options.device ?? null)),
   ]
   return niced(inPlace(blender, options, place), options.nice)
 }
@@ -83,7 +85,7 @@ export function sessionCommand (paths: RunPaths | null, options: BlenderOptions,
 function inPlace (args: string[], options: BlenderOptions, place: JobPlace | null): string[] {
   if (!options.sandbox) return [options.blender, ...args]
   if (!place) throw new Error('a sandboxed Blender needs its project and output folder')
-  return options.sandbox.command(args, place)
+  return options.sandbox.command(args, place, options.blender)
 }
 
 /** Runs Blender under `nice` when the node asks for it, so a desktop stays usable. */

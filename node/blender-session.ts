@@ -21,10 +21,10 @@ export function placeKey (place: JobPlace | null, sandboxed: boolean): string {
 }
 
 /** What a session is good for: the same file and output (its other options are the node's and its slot's). */
-export function sessionKey (paths: { file: string, output: string }, scripting: boolean, job: string): string {
+export function sessionKey (paths: { file: string, output: string }, scripting: boolean, job: string, run: { blender: string, device: string | null } = { blender: '', device: null }): string {
   // A file's own scripts may change the scene while it renders: with scripting on, only runs of
-  // the same job share a Blender.
-  return JSON.stringify([paths.file, paths.output, scripting ? job : ''])
+  // the same job share a Blender. A run for another of the node's Blenders or devices needs its own.
+  return JSON.stringify([paths.file, paths.output, scripting ? job : '', run.blender, run.device])
 }
 
 /** Identifies the file as saved now (null: it is not there). */
@@ -52,6 +52,8 @@ export class BlenderSession {
   private loaded: RunSource | null
   /** The place it may see (placeKey), fixed at start. */
   readonly place: string
+  /** Which of the node's Blenders it is (the executable as configured). */
+  readonly blender: string
 
   /**
    * Starts Blender with this file loaded, or with none (ready for one: load(), of `place`, in
@@ -61,6 +63,7 @@ export class BlenderSession {
     this.key = file?.key ?? null
     this.loaded = file?.source ?? null
     this.place = placeKey(place, Boolean(options.sandbox))
+    this.blender = options.blender
     this.process = new BlenderProcess(sessionCommand(file?.paths ?? null, options, place), (frame) => this.onFrame?.(frame), (line) => {
       if (line === 'RFAM_RUN_DONE') this.settle({ exitCode: 0, signal: null, killed: false })
       else if (line.startsWith('RFAM_READY')) onReady?.()
@@ -69,11 +72,11 @@ export class BlenderSession {
   }
 
   /** Gives a Blender started without a file its file (read before the next run). */
-  load (key: string, paths: RunPaths, source: RunSource): void {
+  load (key: string, paths: RunPaths, source: RunSource, device: string | null = null): void {
     this.key = key
     this.loaded = source
     const { file, output, project, outputDir, outputShown } = paths
-    if (this.alive) this.process.send(`LOAD ${JSON.stringify({ file, output, project, outputDir, outputShown })}`)
+    if (this.alive) this.process.send(`LOAD ${JSON.stringify({ file, output, project, outputDir, outputShown, ...(device ? { device } : {}) })}`)
   }
 
   get pid (): number | undefined { return this.process.pid }

@@ -12,6 +12,7 @@ import type { RenderNodeConfig } from './config.ts'
 import type { RunPlace } from './job-place.ts'
 import type { Log } from '../common/log.ts'
 import type { JobPlace, Sandbox } from './sandbox.ts'
+import { runBlender, type RunBlender } from './run-blender.ts'
 
 /** The slot taken for a run, and what its Blender must be: its place (placeKey), the file as saved now, the session it needs (null: a Blender of its own). */
 export interface SlotPlan {
@@ -19,6 +20,8 @@ export interface SlotPlan {
   place: string
   stamp: string | null
   key: string | null
+  /** Which of the node's Blenders runs it, on what device (run-blender.ts). */
+  run: RunBlender
 }
 
 /** A run's Blender, started. */
@@ -53,8 +56,9 @@ export class BlenderSlots {
     this.lastPlace = { project: paths.project, outputDir: paths.outputDir }
     const place = placeKey(paths, this.sandbox !== null)
     const stamp = task.video ? null : fileStamp(paths.file)
-    const key = stamp === null ? null : sessionKey(paths, this.config.scripting, task.job)
-    return { slot: this.takeSlot(key, place), place, stamp, key }
+    const run = runBlender(task, this.config)
+    const key = stamp === null ? null : sessionKey(paths, this.config.scripting, task.job, run)
+    return { slot: this.takeSlot(key, place, run.blender), place, stamp, key, run }
   }
 
   /**
@@ -62,8 +66,8 @@ export class BlenderSlots {
    * file loaded, one started ahead that loads it, or a new one), or, for a video or a file that is
    * not there, a Blender of its own.
    */
-  start ({ slot, place, stamp, key }: SlotPlan, task: FarmTask, paths: RunPlace, onFrame: (frame: WrittenFrame) => void): StartedBlender {
-    const options = this.blenderOptions(slot)
+  start ({ slot, place, stamp, key, run }: SlotPlan, task: FarmTask, paths: RunPlace, onFrame: (frame: WrittenFrame) => void): StartedBlender {
+    const options = { ...this.blenderOptions(slot), blender: run.blender, device: run.device }
     if (key === null || stamp === null) {
       // A video is one -a run; a file that is not there fails in a Blender of its own, with Blender's words.
       this.drop(slot)
@@ -76,8 +80,8 @@ export class BlenderSlots {
     if (session?.alive && session.key === key) {
       open = 'open'
     } else {
-      if (session?.alive && session.key === null && session.place === place) {
-        session.load(key, paths, { job: task.job, stamp })
+      if (session?.alive && session.key === null && session.place === place && session.blender === run.blender) {
+        session.load(key, paths, { job: task.job, stamp }, run.device)
         open = 'ahead'
       } else {
         this.drop(slot)
@@ -132,11 +136,11 @@ export class BlenderSlots {
    * A free slot: one whose open Blender has this file loaded, else one with an empty Blender ready
    * for this place (placeKey), else one with none open, else any.
    */
-  private takeSlot (key: string | null, place: string): number {
+  private takeSlot (key: string | null, place: string, blender: string): number {
     const free = this.free
     const open = (slot: number) => this.sessions[slot]?.alive === true
     let at = free.findIndex((slot) => key !== null && open(slot) && this.sessions[slot]!.key === key)
-    if (at < 0 && key !== null) at = free.findIndex((slot) => open(slot) && this.sessions[slot]!.key === null && this.sessions[slot]!.place === place)
+    if (at < 0 && key !== null) at = free.findIndex((slot) => open(slot) && this.sessions[slot]!.key === null && this.sessions[slot]!.place === place && this.sessions[slot]!.blender === blender)
     if (at < 0) at = free.findIndex((slot) => !open(slot))
     if (at < 0) at = 0
     return free.splice(at, 1)[0] ?? -1

@@ -3,7 +3,7 @@
 // are relative to the configuration file's folder; the name defaults to the host name.
 import { availableParallelism, hostname } from 'node:os'
 import { dirname, resolve } from 'node:path'
-import type { NodeConfig } from '../schemas/generated/types.ts'
+import type { NodeConfig, NodeDevice } from '../schemas/generated/types.ts'
 import { ConfigError as NodeConfigError, readCredential, readJsonFile } from '../common/read-json-file.ts'
 import { Shares } from '../common/named-paths.ts'
 import type { LogLevel } from '../common/log.ts'
@@ -16,7 +16,12 @@ export interface RenderNodeConfig {
   shares: Shares
   processes: number[]
   provides: string[]
+  /** The default Blender (the first of `blenders`). */
   blender: string
+  /** Every Blender of the node, the default first (each asked for its version at start: blender-probe.ts). */
+  blenders: string[]
+  /** Its render devices (CPU only unless the file lists GPUs). */
+  devices: NodeDevice[]
   /** The bubblewrap executable Blender runs in (sandbox.ts). */
   bwrap: string
   nice: number
@@ -59,6 +64,7 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     roots.set(share.ident, resolve(base, share.path))
   }
   const credential = readCredential(raw.credential, base, abs)
+  const blenders = raw.blenders?.length ? raw.blenders.map((b) => b.path) : [raw.blender ?? 'blender']
   return {
     file: abs,
     name: raw.name ?? defaultNodeName(),
@@ -67,7 +73,9 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     shares: new Shares(roots),
     processes: raw.processes ?? [0],
     provides: raw.provides ?? [],
-    blender: raw.blender ?? 'blender',
+    blender: blenders[0]!,
+    blenders,
+    devices: raw.devices?.length ? raw.devices : [{ type: 'CPU', count: 1 }],
     bwrap: raw.bwrap ?? 'bwrap',
     nice: raw.nice ?? 10,
     scripting: raw.scripting ?? false,

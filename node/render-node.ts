@@ -10,7 +10,7 @@
 // to stay inside its project (job-place.ts); on a node with a sandbox (sandbox.ts) Blender sees
 // only that project and writes only the output folder.
 import { basename } from 'node:path'
-import type { FarmDone, FarmTask, FarmWelcome, FarmReportReply, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
+import type { FarmDone, FarmTask, FarmWelcome, FarmReportReply, NodeBlender, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
 import { failureSentence, missingField, type WrittenFrame } from './blender-output.ts'
 import { say } from '../common/sentences.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
@@ -18,6 +18,7 @@ import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
 import { processesShareCores, type RenderNodeConfig } from './config.ts'
 import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
+import { helloBlenders, runBlender } from './run-blender.ts'
 import { Pacing } from './pacing.ts'
 import type { Sandbox } from './sandbox.ts'
 import { describeCallError, HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
@@ -46,6 +47,7 @@ type RunAbout = Pick<FarmDone, 'node' | 'session' | 'job' | 'tasks'>
 export interface RenderNodeOptions {
   version: string
   blenderVersion?: string
+  blenders?: NodeBlender[] // every Blender it has, the default first (blender-features.ts), told at hello with its devices
   /** Whether its Blender can denoise (blender-features.ts); undefined: not known, not said. */
   denoise?: boolean
   /** Blender's sandbox on this node (sandbox-probe.ts); null: none, as `said` tells the server. */
@@ -162,7 +164,7 @@ export class RenderNode {
       const welcome = await this.client.farmHello({
         name: this.config.name,
         version: this.options.version,
-        ...(this.options.blenderVersion ? { blenderVersion: this.options.blenderVersion } : {}),
+        ...helloBlenders(this.options, this.config),
         provides: this.config.provides,
         shares: this.config.shares.names(),
         processes: this.config.processes.length,
@@ -215,6 +217,7 @@ export class RenderNode {
     let paths: RunPlace
     try {
       paths = placeOfRun(task, this.config.shares)
+      runBlender(task, this.config) // a Blender the node does not have is refused like a path
     } catch (err) {
       const run = this.newRun(task, this.slots.free.shift() ?? -1)
       const why = err instanceof PlaceRefused ? err.message : `This node cannot reach ${task.file}: ${(err as Error).message}`
@@ -225,7 +228,7 @@ export class RenderNode {
     const run = this.newRun(task, plan.slot)
     const { blender, exited, open } = this.slots.start(plan, task, paths, (frame) => this.written(run, frame))
     run.blender = blender
-    this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid }, 'rendering')
+    this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid, executable: plan.run.blender, ...(plan.run.device ? { device: plan.run.device } : {}) }, 'rendering')
     this.scheduleHeartbeat(run)
     void exited.then((exit) => this.finish(run, exit))
   }

@@ -49,7 +49,7 @@ export function findExecutable (command: string): string | null {
 }
 
 /** The system part of the sandbox: the same for every job, worked out once. */
-function systemArgs (blender: string): string[] {
+function systemArgs (): string[] {
   const args = ['--ro-bind', '/usr', '/usr']
   for (const top of TOP) {
     let st
@@ -60,8 +60,6 @@ function systemArgs (blender: string): string[] {
   for (const name of ETC) args.push('--ro-bind-try', `/etc/${name}`, `/etc/${name}`)
   // Blender's Python reads /etc/python3.x (Debian's sitecustomize).
   for (const name of safeList('/etc').filter((n) => /^python3(\.\d+)?$/.test(n))) args.push('--ro-bind', `/etc/${name}`, `/etc/${name}`)
-  // An official Blender unpacked elsewhere (/opt/blender-4.2 …): its own folder, nothing beside it.
-  if (!blender.startsWith('/usr/')) args.push('--ro-bind', dirname(blender), dirname(blender))
   args.push('--dev', '/dev')
   for (const name of safeList('/dev').filter((n) => /^(nvidia.*|dri|kfd)$/.test(n))) args.push('--dev-bind-try', `/dev/${name}`, `/dev/${name}`)
   args.push('--proc', '/proc')
@@ -79,14 +77,18 @@ export class Sandbox {
 
   constructor (readonly options: SandboxOptions) {
     if (!isAbsolute(options.blender)) throw new Error(`the sandbox needs Blender's absolute path, not "${options.blender}"`)
-    this.system = systemArgs(options.blender)
+    this.system = systemArgs()
     this.env = ['--clearenv', '--setenv', 'PATH', '/usr/local/bin:/usr/bin:/bin', '--setenv', 'HOME', '/tmp', '--setenv', 'TMPDIR', '/tmp', '--setenv', 'PYTHONUNBUFFERED', '1']
     for (const [name, value] of Object.entries(process.env)) if (KEEP_ENV.test(name) && value !== undefined) this.env.push('--setenv', name, value)
   }
 
-  /** The command line running Blender (its arguments after the executable) in this job's sandbox. */
-  command (blenderArgs: string[], place: JobPlace): string[] {
+  /**
+   * The command line running Blender (its arguments after the executable) in this job's sandbox;
+   * `blender` another of the node's Blenders than the one it was made for (blenders in its configuration).
+   */
+  command (blenderArgs: string[], place: JobPlace, blender?: string): string[] {
     if (!existsSync(place.outputDir)) throw new Error(`the output folder ${place.outputDir} must exist before the sandbox starts`)
+    const exe = blender === undefined ? this.options.blender : (findExecutable(blender) ?? blender)
     return [
       this.options.bwrap,
       '--unshare-all',
@@ -97,6 +99,8 @@ export class Sandbox {
       ...this.system,
       // /tmp first: the project may live under the machine's /tmp, and is mounted over the private one.
       '--tmpfs', '/tmp',
+      // A Blender unpacked elsewhere (/opt/blender-4.2 …, or a wrapper script): its own folder, nothing beside it.
+      ...(exe.startsWith('/usr/') ? [] : ['--ro-bind', dirname(exe), dirname(exe)]),
       '--ro-bind', place.project, place.project,
       '--bind', place.outputDir, place.outputDir,
       // The session and video scripts, the path check: Blender runs them by path.
@@ -107,7 +111,7 @@ export class Sandbox {
       '--chdir', place.project,
       ...this.env,
       '--',
-      this.options.blender,
+      exe,
       ...blenderArgs,
     ]
   }

@@ -322,6 +322,8 @@ def draw_job(layout, context, job, active):
     if active and job.get("estimatedSecondsLeft") is not None:
         col.label(text=tr("job:left", time=render_stats.duration(job["estimatedSecondsLeft"])))
     warnings = job.get("warnings") or []
+    if job.get("cannotRender"):            # no render node has the Blender (or the GPU) it needs
+        wrapped(box, context, render.cannot_render(job), 'ERROR')
     if job.get("message"):
         wrapped(box, context, render.job_message(job), 'ERROR' if warnings else 'INFO')
     # What spoils it: found in the file when sent, and what the nodes rendered without.

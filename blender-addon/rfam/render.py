@@ -46,6 +46,13 @@ def status_name(status):
     return tr(key) if key else status
 
 
+def cannot_render(job):
+    """Why no render node of the farm can render the job now ('Saved with Blender 4.2; the farm has 3.4
+    and 3.6. ...'), in the person's language; '' when one can."""
+    said = job.get("cannotRender")
+    return sentence(said.get("sentence"), said.get("message", "")) if said else ""
+
+
 def job_message(job):
     """Why the job stands where it is, in the person's language; its last error as the failure says it."""
     said = job.get("sentence")
@@ -236,9 +243,11 @@ def _submitted(reply):
     follow(job)
     warnings = job.get("warnings") or []
     sent = tr("addon:sent", name=job["name"], frames=job["counts"]["frames"], status=status_name(job["status"]))
-    if warnings:
+    if job.get("cannotRender"):
+        sent += " " + cannot_render(job)
+    elif warnings:
         sent += " " + tr("addon:watch-out", warning=warning_text(warnings[0]))
-    say(sent, 'WARNING' if warnings else 'INFO')
+    say(sent, 'WARNING' if warnings or job.get("cannotRender") else 'INFO')
 
 
 class RFAM_OT_cancel_render(bpy.types.Operator):

@@ -8,8 +8,9 @@ never returns):
 
 <json>: {"output": the output pattern, "project", "outputDir", "outputShown": the run's place (for
 the path check, rfam_run.refusal), "scripting": whether a file loaded again runs its own scripts (as
--y), "outsidePaths": the add-on's outside_paths.py}; a Blender started without a file, waiting to
-be sent one, has null output and place.
+-y), "outsidePaths": the add-on's outside_paths.py, "device": what Cycles renders on, 'CPU' or a GPU
+type (rfam_device.py; missing: as the file says)}; a Blender started without a file, waiting to be
+sent one, has null output and place.
 
 Commands on stdin, one a line:
   RENDER <frame> <frame> …  renders each frame (the same frame_set and render as `-a`, written to
@@ -19,14 +20,15 @@ Commands on stdin, one a line:
                             the last;
   LOAD                      reads the file again from disk (a new job: the file, its textures and
                             linked libraries as they are now);
-  LOAD {"file", "output", "project", "outputDir", "outputShown"}
+  LOAD {"file", "output", "project", "outputDir", "outputShown", "device"}
                             another file (a Blender started without one) and its place;
                             both print `RFAM_LOADED`.
-Prints `RFAM_READY <file format>` once set up, and `RFAM_REFUSED <sentence>` (exit code 1) for a file
-whose paths reach outside its project; after each file loads, `RFAM_MISSING <json>` when files it
-uses are not there (rfam_run.report_missing). A failure ends Blender with exit code 1 (Blender has printed
-its 'Error:' line). When stdin closes (the node ends the session, or dies) Blender exits at once, even
-in the middle of a frame.
+Prints `RFAM_DEVICE <type> [<count>]` after each file loads when a device is given (a device it
+cannot find fails the run), `RFAM_READY <file format>` once set up, and `RFAM_REFUSED <sentence>`
+(exit code 1) for a file whose paths reach outside its project; after each file loads,
+`RFAM_MISSING <json>` when files it uses are not there (rfam_run.report_missing). A failure ends
+Blender with exit code 1 (Blender has printed its 'Error:' line). When stdin closes (the node ends
+the session, or dies) Blender exits at once, even in the middle of a frame.
 """
 
 import json
@@ -37,6 +39,7 @@ import time
 import bpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rfam_device  # noqa: E402
 import rfam_preview  # noqa: E402
 import rfam_run  # noqa: E402
 import rfam_views  # noqa: E402
@@ -65,6 +68,7 @@ class Session:
         self.output = args.get("output")
         self.place = {k: args.get(k) for k in PLACE}
         self.scripting = bool(args.get("scripting"))
+        self.device = args.get("device")
         self.checker = args.get("outsidePaths")
         self.previews = rfam_preview.FramePreviews()
         self.setup()
@@ -79,6 +83,16 @@ class Session:
             self.render.filepath = self.output
         self.viewable = self.render.image_settings.file_format in rfam_preview.VIEWABLE_FORMATS
         self.previews.forget_scene()
+        if self.device:
+            self.use_device()
+
+    def use_device(self):
+        """Cycles renders on the run's device (rfam_device.py); one this Blender cannot find fails."""
+        try:
+            print(rfam_device.use_device(self.scene, bpy.context.preferences.addons["cycles"].preferences,
+                                         self.device), flush=True)
+        except Exception as e:
+            rfam_run.fail(e)
 
     def check(self):
         rfam_run.check_paths(bpy.data.filepath, self.place, self.checker)
@@ -90,6 +104,8 @@ class Session:
             if "output" in spec:
                 self.output = spec["output"]
                 self.place = {k: spec[k] for k in PLACE}
+            if spec.get("device"):
+                self.device = spec["device"]
             bpy.ops.wm.open_mainfile(filepath=spec.get("file") or bpy.data.filepath, load_ui=False,
                                      use_scripts=self.scripting)
             self.setup()

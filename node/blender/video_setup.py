@@ -9,7 +9,8 @@ range, and video_render.py after them:
 
 <json>: {"frames": a frames run (a movie format then writes PNG images), "project", "outputDir",
 "outputShown": the run's place (for the path check, rfam_run.refusal), "outsidePaths": the
-add-on's outside_paths.py}.
+add-on's outside_paths.py, "device": what Cycles renders on (rfam_device.py; missing: as the file
+says)}.
 
 Checks the file's paths (`RFAM_REFUSED <sentence>`, exit code 1), says which files it uses are not
 there (`RFAM_MISSING <json>`), makes the run safe to repeat,
@@ -27,6 +28,7 @@ import time
 import bpy
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import rfam_device  # noqa: E402
 import rfam_preview  # noqa: E402
 import rfam_run  # noqa: E402
 
@@ -61,6 +63,12 @@ def main():
     rfam_run.report_missing(bpy.data.filepath, args, args.get("outsidePaths"))
     render = bpy.context.scene.render
     rfam_run.make_rerunnable(render, frames)
+    if args.get("device"):
+        try:
+            print(rfam_device.use_device(bpy.context.scene, bpy.context.preferences.addons["cycles"].preferences,
+                                         args["device"]), flush=True)
+        except Exception as e:
+            rfam_run.fail(e)
     handlers = WrittenFrames(video=not frames)
     bpy.app.handlers.render_pre.append(handlers.pre)
     bpy.app.handlers.render_write.append(handlers.written)

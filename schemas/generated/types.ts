@@ -36,6 +36,13 @@ export type LongText = string
  */
 export type ThumbnailTag = string
 /**
+ * A Blender version: major.minor, or major.minor.patch ('3.6', '4.2.1').
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "BlenderVersion".
+ */
+export type BlenderVersion = string
+/**
  * A random identifier (UUID).
  *
  * This interface was referenced by `Common`'s JSON-Schema
@@ -84,6 +91,13 @@ export type NamedPath = string
  * via the `definition` "Tag".
  */
 export type Tag = string
+/**
+ * What a job renders on: 'gpu' only nodes with a GPU (Cycles on the GPU), 'cpu' on the processor of any node, 'any' whatever the node has (a GPU node uses its GPU).
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "JobDevice".
+ */
+export type JobDevice = 'any' | 'gpu' | 'cpu'
 /**
  * GET /api/languages (no log-in needed): every language the pages can be shown in, for the language switcher.
  *
@@ -812,6 +826,14 @@ export interface FarmNodeView {
   name: string
   version: string
   blenderVersion?: string
+  /**
+   * Its Blenders, default first (an older node: none listed, see blenderVersion).
+   */
+  blenders: NodeBlender[]
+  /**
+   * Its render devices (a CPU only when it said none).
+   */
+  devices: NodeDevice[]
   provides: string[]
   shares: string[]
   processes: number
@@ -840,6 +862,44 @@ export interface FarmNodeView {
     frames: number[]
     since?: Timestamp
   }[]
+}
+/**
+ * One Blender a node has: where it is on the node, its version (from running it with --version) and, where the node could ask it, its render engines and the Cycles device types it found.
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "NodeBlender".
+ */
+export interface NodeBlender {
+  /**
+   * The executable as the node's configuration names it; a run names it back, and the node runs only Blenders of its own configuration.
+   */
+  path: string
+  version: BlenderVersion
+  /**
+   * Render engines it offers (CYCLES, BLENDER_EEVEE, …).
+   *
+   * @maxItems 32
+   */
+  engines?: string[]
+  /**
+   * Cycles device types it found on this machine (CPU, CUDA, OPTIX, HIP, ONEAPI, METAL).
+   *
+   * @maxItems 32
+   */
+  devices?: string[]
+}
+/**
+ * Render devices of one kind in a node (its configuration lists them): CPU, or a GPU kind Cycles can use, and how many.
+ *
+ * This interface was referenced by `FarmCommon`'s JSON-Schema
+ * via the `definition` "NodeDevice".
+ */
+export interface NodeDevice {
+  /**
+   * Cycles' name of the device type.
+   */
+  type: 'CPU' | 'CUDA' | 'OPTIX' | 'HIP' | 'ONEAPI' | 'METAL'
+  count: number
 }
 /**
  * Whether the node runs Blender in a sandbox that sees only the job's project (read-only) and writes only its output folder, with a private /tmp and no network. 'bubblewrap': yes (Linux, bwrap). 'none': no, and `reason` says why; the server gives such a node work only when farmSettings.allowUnsandboxedNodes is on.
@@ -1061,6 +1121,16 @@ export interface JobView {
   video: boolean
   priority: number
   requires: Tag[]
+  blenderVersion?: BlenderVersion
+  blenderPin?: BlenderVersion
+  device: JobDevice
+  /**
+   * Why no render node of the farm (those online; every known one while none is) can render it now: its Blender version or its device. Worked out for each view, so it goes when a fitting node comes.
+   */
+  cannotRender?: {
+    message: string
+    sentence: Sentence
+  }
   chunkSize: number
   spread: boolean
   status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
@@ -1697,6 +1767,14 @@ export interface RenderSettingsView {
    * Why there are no settings, in a sentence.
    */
   problem?: string
+  blenderVersion?: BlenderVersion
+  /**
+   * Why no render node of the farm could render it now (its Blender version, or the project's pinned one), said before it is sent (JobView.cannotRender).
+   */
+  cannotRender?: {
+    message: string
+    sentence: Sentence
+  }
   /**
    * What would spoil a render: each with `when` when it holds only for frames or only for a video.
    */
@@ -2042,6 +2120,18 @@ export interface FarmHello {
    */
   blenderVersion?: string
   /**
+   * Every Blender it has, its default first. Missing (an older node): only blenderVersion, its one Blender.
+   *
+   * @maxItems 32
+   */
+  blenders?: NodeBlender[]
+  /**
+   * Its render devices (its configuration's 'devices'). Missing: a CPU only.
+   *
+   * @maxItems 32
+   */
+  devices?: NodeDevice[]
+  /**
    * @maxItems 100
    */
   provides: Tag[]
@@ -2198,6 +2288,14 @@ export interface FarmTask {
   frames: [number, ...number[]]
   frameStep: number
   /**
+   * Which of the node's Blenders renders it (the scheduler's choice, node-fit.ts). Missing (an older server): the node's default.
+   */
+  blender?: {
+    path: string
+    version: BlenderVersion
+  }
+  device?: JobDevice
+  /**
    * Render one video in the file's own movie format; otherwise frames as images (a movie format becomes PNG).
    */
   video: boolean
@@ -2346,6 +2444,7 @@ export interface JobCreate {
    * Tags a node must provide, such as 'gpu'.
    */
   requires?: Tag[]
+  device?: JobDevice
   /**
    * Frames per task (the unit that is retried); nodes still render consecutive tasks in one Blender.
    */
@@ -2417,6 +2516,9 @@ export interface Job {
    * Tags a node must provide to get this job's tasks.
    */
   requires: Tag[]
+  blenderVersion?: BlenderVersion
+  blenderPin?: BlenderVersion
+  device?: JobDevice
   /**
    * Frames per task (the unit that is retried). A node may get several consecutive tasks at once and renders them in one Blender process.
    */
@@ -2547,6 +2649,23 @@ export interface NodeConfig {
    */
   blender?: string
   /**
+   * Every Blender this node has, the default first (for example an older and a newer one). The node asks each for its version at start (blender --version) and which engines and Cycles devices it has; the server gives the node a job only if one of them is as new as the Blender that saved the file (or is the project's pinned version), and names the one to run. Missing: only 'blender'.
+   *
+   * @maxItems 32
+   */
+  blenders?: {
+    /**
+     * Path of this Blender's executable.
+     */
+    path: string
+  }[]
+  /**
+   * The render devices of this machine, for example [{"type": "OPTIX", "count": 2}, {"type": "CPU", "count": 1}]. A node with a GPU here gets jobs that ask for a GPU, and renders Cycles on it (jobs that ask for a CPU excepted); it takes other work only when no GPU job waits. Missing: a CPU only.
+   *
+   * @maxItems 32
+   */
+  devices?: NodeDevice[]
+  /**
    * Path of bubblewrap (Debian package bubblewrap). On Linux, Blender runs inside it, seeing only the job's project (read-only) and writing only its output folder, with a private /tmp and no network. The node tries it at start; if it cannot run, the node says so to the server, which gives it work only when farmSettings.allowUnsandboxedNodes is on.
    */
   bwrap?: string
@@ -2594,6 +2713,14 @@ export interface FarmNode {
    * Blender version the node runs.
    */
   blenderVersion?: string
+  /**
+   * Every Blender it said it has (FarmHello.blenders), its default first.
+   */
+  blenders?: NodeBlender[]
+  /**
+   * Its render devices as it said at hello (missing: a CPU only).
+   */
+  devices?: NodeDevice[]
   /**
    * Tags the node offers, such as 'gpu'.
    */
@@ -2759,6 +2886,7 @@ export interface Project {
    */
   image?: NamedPath | null
   directory: NamedPath
+  blenderVersion?: BlenderVersion
   /**
    * Weight of this project in the farm's fair share: 2 gets about twice the nodes of 1 when both have work.
    */

@@ -23,8 +23,8 @@ export interface FarmDeps {
   settings: FarmSettings
   /** Absolute path of a named path on this server; throws a 400 for paths leaving their share. */
   resolveNamedPath: (named: string) => string
-  /** A project's folder (named path) and render priority; undefined for an unknown project. */
-  project: (ident: string) => { directory: string, renderPriority?: number } | undefined
+  /** A project's folder (named path), render priority and pinned Blender version; undefined for an unknown project. */
+  project: (ident: string) => { directory: string, renderPriority?: number, blenderVersion?: string } | undefined
   /** Every project's ident (node changes are announced to all of them). */
   projects?: () => string[]
   /** Name and true priority of the asset at this path of a project, if it is one. */
@@ -59,7 +59,7 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
     resolveNamedPath: (named) => config.shares.resolve(named),
     project: (ident) => {
       const p = workspace.projects.get(ident)
-      return p ? { directory: p.directory, renderPriority: p.renderPriority } : undefined
+      return p ? { directory: p.directory, renderPriority: p.renderPriority, ...(p.blenderVersion ? { blenderVersion: p.blenderVersion } : {}) } : undefined
     },
     projects: () => workspace.projects.all().map((p) => p.ident),
     asset: (project, path) => {

@@ -7,10 +7,11 @@ import type { Job, JobCreate, JobUpdate, JobView, RenderSettingsView } from '../
 import { notABlend } from '../blend/blend-refusal.ts'
 import { BlendFileError } from '../blend/blend-error.ts'
 import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
+import { readBlendVersion } from '../blend/blend-version.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { fileLinks } from '../store/blend-links.ts'
 import { sweepFolder } from '../../common/temp-files.ts'
-import { say } from '../../common/sentences.ts'
+import { say, type Said } from '../../common/sentences.ts'
 import type { FarmContext } from './farm-context.ts'
 import { fileWarnings, type FileWarning } from './file-warnings.ts'
 import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
@@ -20,10 +21,13 @@ import { findFrameFile } from './frame-files.ts'
 import { PreviewMaker } from './preview.ts'
 import { Changes } from './task-moves.ts'
 import { jobView, relativeToProject, renderRef } from './views.ts'
+import { cannotRender, fitKey, fitSignature, type FitJob, type FitNode } from './node-fit.ts'
 
 export class FarmJobs {
   private readonly previews: PreviewMaker
   private readonly previewed = new Set<string>()
+  /** cannotRender's answers for the farm's nodes as they were (fitSignature), by kind of job (fitKey). */
+  private fitMemo = { signature: '', said: new Map<string, Said | null>() }
 
   constructor (private readonly ctx: FarmContext, private readonly newId: () => string) {
     this.previews = new PreviewMaker(ctx.deps.farmDir, ctx.deps.log, (job) => {
@@ -80,8 +84,10 @@ export class FarmJobs {
     try { isFile = statSync(abs).isFile() } catch { isFile = false }
     if (!isFile) throw badRequest('RFAM_NO_FILE', say('error:render-no-file', { path: rel, project }))
     let facts
+    let version: string
     try {
       facts = await (this.ctx.deps.blendFacts ?? readBlendInfo)(abs)
+      version = await readBlendVersion(abs)
     } catch (err) {
       if (err instanceof BlendFileError) throw notABlend(err, rel)
       throw err
@@ -94,7 +100,7 @@ export class FarmJobs {
       return inside.startsWith('..') || isAbsolute(inside) ? lib : inside.split(sep).join('/')
     }
     const warn = (video?: boolean): FileWarning[] => fileWarnings({ render: facts.render, missing: links.missing.map(shown), outside: links.outside.filter((l) => !links.missing.includes(l)), denoise: this.denoisers(), video })
-    return { info, rel, paths, render: facts.render, warn }
+    return { info, rel, paths, render: facts.render, warn, version }
   }
 
   /** Of the farm's nodes (those online, or every known one while none is), how many said they cannot denoise. */
@@ -107,15 +113,17 @@ export class FarmJobs {
 
   /** The render form's defaults: what the file renders, and what would spoil it. */
   async renderSettings (project: string, path: string): Promise<RenderSettingsView> {
-    const { rel, render, warn } = await this.readFile(project, path)
-    const view: RenderSettingsView = { path: rel, settings: render, warnings: warn() }
+    const { info, rel, render, warn, version } = await this.readFile(project, path)
+    const view: RenderSettingsView = { path: rel, settings: render, warnings: warn(), blenderVersion: version }
+    const blocked = this.cannotRender({ blenderVersion: version, ...(info.blenderVersion ? { blenderPin: info.blenderVersion } : {}) })
+    if (blocked) view.cannotRender = { message: blocked.text, sentence: blocked.sentence }
     if (!render) view.problem = `"${rel}" has no scene this server can read, so its render settings are not known: give the frames to render yourself.`
     return view
   }
 
   async createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> {
     this.ctx.mustWrite()
-    const { info, rel, paths, render, warn } = await this.readFile(project, body.file)
+    const { info, rel, paths, render, warn, version } = await this.readFile(project, body.file)
     // The file is the truth: frames not given are its scene's.
     const frameStart = body.frameStart ?? render?.frameStart
     const frameEnd = body.frameEnd ?? render?.frameEnd
@@ -138,6 +146,8 @@ export class FarmJobs {
       auto: options.auto,
     })
     if (render) job.settings = render
+    job.blenderVersion = version
+    if (info.blenderVersion) job.blenderPin = info.blenderVersion
     const warnings = warn(job.video)
     if (warnings.length > 0) job.warnings = warnings
     paths.output(job.output!)
@@ -269,7 +279,26 @@ export class FarmJobs {
       path: relativeToProject(rt.job.file, dir),
       preview: this.previewed.has(rt.id) ? `/api/projects/${rt.project}/jobs/${rt.id}/preview?v=${rt.job.revision ?? 0}` : null,
       withTasks,
+      cannotRender: isFinished(rt.job.status) ? null : this.cannotRender(rt.job),
     })
+  }
+
+  /** Why no node can render a job like this one: worked out once per kind of job while the farm's nodes stay the same. */
+  private cannotRender (job: FitJob): Said | null {
+    const pool = this.fitPool()
+    const signature = fitSignature(pool)
+    if (signature !== this.fitMemo.signature) this.fitMemo = { signature, said: new Map() }
+    const key = fitKey(job)
+    let said = this.fitMemo.said.get(key)
+    if (said === undefined) this.fitMemo.said.set(key, said = cannotRender(job, pool))
+    return said
+  }
+
+  /** The nodes a job's Blender and device are judged against: those online, or every known one while none is. */
+  fitPool (): FitNode[] {
+    const all = [...this.ctx.registry.nodes.values()]
+    const online = all.filter((s) => s.online)
+    return (online.length > 0 ? online : all).map((s) => s.caps)
   }
 
   /** Asks for a preview of the latest frame a node wrote, or of the picture it made of one (a movie's frames only that way). */

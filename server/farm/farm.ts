@@ -25,6 +25,7 @@ import { JournalRepair } from './journal-repair.ts'
 import { finishedAt, foldArrays } from './node-arrays.ts'
 import { NodeProtocol } from './node-protocol.ts'
 import { NodeRegistry } from './node-registry.ts'
+import { fitSignature } from './node-fit.ts'
 import { NodeWaiters } from './node-waiters.ts'
 import { PrenodeService } from './prenode-service.ts'
 import { RenderStatsWriter } from './render-stats.ts'
@@ -56,6 +57,8 @@ export class Farm {
   private readonly repair: JournalRepair
   private sweepHandle: unknown = null
   private closed = false
+  /** The Blenders and devices of the nodes jobs are judged against, as last announced (node-fit.ts). */
+  private fitSeen = ''
   /** Why the farm changes nothing now (its folder cannot be written), with since when; null while it can. */
   private readOnly: { error: WriteProblem, since: number } | null = null
 
@@ -321,7 +324,14 @@ export class Farm {
 
   private announce (rt: JobRuntime): void { this.announcer.job(rt.project, rt.id) }
 
-  private announceNodes (): void { this.announcer.nodesChanged() }
+  private announceNodes (): void {
+    this.announcer.nodesChanged()
+    // Whether a job can be rendered at all (its Blender, its device) depends on the nodes there are.
+    const fit = fitSignature(this.jobs.fitPool())
+    if (fit === this.fitSeen) return
+    this.fitSeen = fit
+    for (const rt of this.scheduler.jobs.values()) if (!isFinished(rt.job.status)) this.announce(rt)
+  }
 
   /** For tests and the CLI: the job as it is in memory. */
   jobFile (id: string): Job | undefined { return this.scheduler.jobs.get(id)?.job }

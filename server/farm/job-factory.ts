@@ -109,6 +109,7 @@ export function createJob (input: NewJob): Job {
     blocklist: [],
     tasks,
   }
+  if (body.device && body.device !== 'any') job.device = body.device
   if (input.asset !== undefined) job.asset = input.asset
   if (input.createdBy !== undefined) job.createdBy = input.createdBy
   if (body.paused) Object.assign(job, sentenceFields(say('job:msg-created-paused')))

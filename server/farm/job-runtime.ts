@@ -5,6 +5,7 @@
 import type { Job, Task } from '../../schemas/generated/types.ts'
 import { sequentialOrder, spreadOrder } from './frames.ts'
 import type { TaskCounts, TaskStatus } from './job-states.ts'
+import { fitKey } from './node-fit.ts'
 
 /** Tasks of one job handed to one node together, rendered by one Blender process. */
 export interface Run {
@@ -22,7 +23,7 @@ const remaining = (t: Task) => t.frames.length - (t.framesDone?.length ?? 0)
 
 export class JobRuntime {
   readonly share: string
-  /** Jobs with the same share and tags go to the same nodes. */
+  /** Jobs with the same share, tags, Blender and device needs go to the same nodes. */
   readonly group: string
   readonly taskIndex = new Map<string, number>()
   readonly failedBy = new Map<number, Set<string>>()
@@ -66,7 +67,7 @@ export class JobRuntime {
   constructor (readonly job: Job) {
     this.createdMs = Date.parse(job.created)
     this.share = job.file.split('::')[0]!
-    this.group = `${this.share}|${[...job.requires].sort().join(',')}`
+    this.group = `${this.share}|${[...job.requires].sort().join(',')}|${fitKey(job)}`
     this.blocklist = new Set()
     this.rebuild()
   }

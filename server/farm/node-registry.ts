@@ -14,6 +14,7 @@ import { HttpError } from '../errors.ts'
 import { noWorkReason } from './sandbox-policy.ts'
 import type { NodeCaps } from './scheduler.ts'
 import { NameFiles } from './name-files.ts'
+import { fitNodeOf, fitOfKey, nodeFits } from './node-fit.ts'
 
 export interface NodeState {
   record: FarmNode
@@ -94,6 +95,8 @@ export class NodeRegistry {
     if (msg.blenderVersion !== undefined) record.blenderVersion = msg.blenderVersion
     if (msg.sandbox !== undefined) record.sandbox = msg.sandbox
     if (msg.denoise !== undefined) record.denoise = msg.denoise
+    if (msg.blenders !== undefined) record.blenders = msg.blenders
+    if (msg.devices !== undefined) record.devices = msg.devices
     const state: NodeState = old ?? { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, polls: 0, closedAt: null }
     state.record = record
     state.sessionChecked = null
@@ -256,11 +259,12 @@ export class NodeRegistry {
   eligible (group: string): { nodes: number, slots: number, known: number } {
     let hit = this.eligibleCache.get(group)
     if (!hit) {
-      const [share, tags] = group.split('|') as [string, string]
+      const [share, tags, fit] = group.split('|') as [string, string, string?]
       const required = tags ? tags.split(',') : []
+      const needs = fitOfKey(fit)
       hit = { nodes: 0, slots: 0, known: 0 }
       for (const s of this.nodes.values()) {
-        if (!s.caps.shares.has(share) || !required.every((t) => s.caps.provides.has(t))) continue
+        if (!s.caps.shares.has(share) || !required.every((t) => s.caps.provides.has(t)) || !nodeFits(needs, s.caps)) continue
         hit.known++
         if (s.online && !s.record.paused) {
           hit.nodes++
@@ -274,9 +278,10 @@ export class NodeRegistry {
 
   /** Names of every known node that could take a group. */
   knownFor (group: string): string[] {
-    const [share, tags] = group.split('|') as [string, string]
+    const [share, tags, fit] = group.split('|') as [string, string, string?]
     const required = tags ? tags.split(',') : []
-    return [...this.nodes.values()].filter((s) => s.caps.shares.has(share) && required.every((t) => s.caps.provides.has(t))).map((s) => s.record.name)
+    const needs = fitOfKey(fit)
+    return [...this.nodes.values()].filter((s) => s.caps.shares.has(share) && required.every((t) => s.caps.provides.has(t)) && nodeFits(needs, s.caps)).map((s) => s.record.name)
   }
 
   private changed (): void { this.eligibleCache.clear() }
@@ -302,5 +307,5 @@ function capsOf (record: FarmNode, allowUnsandboxed: boolean): NodeCaps {
   // A node the farm gives no work (no sandbox, not allowed) can reach no share as far as the
   // scheduler goes: it takes no job and counts for none (run sizes, retries, a job left without nodes).
   const shares = noWorkReason(record, allowUnsandboxed) === undefined ? record.shares : []
-  return { name: record.name, shares: new Set(shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false, sharedCores: record.sharedCores ?? false }
+  return { name: record.name, shares: new Set(shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false, sharedCores: record.sharedCores ?? false, ...fitNodeOf(record) }
 }

@@ -21,8 +21,13 @@
 //    already keeps every core busy on a long frame, and a second one of the same job only competes
 //    for them (2–5 % slower per frame, measured). Short frames still use every process: there a
 //    second Blender fills the cores while the first loads, syncs or saves a frame on one core.
+// 6. Blenders and devices (node-fit.ts): only nodes with a Blender that opens the file (or the
+//    pinned one), GPU jobs only on GPU nodes; a GPU node looks at GPU jobs first and takes other
+//    work only when none of those is there for it.
+import type { NodeBlender } from '../../schemas/generated/types.ts'
 import type { JobRuntime, Run } from './job-runtime.ts'
 import { isRunnable } from './job-states.ts'
+import { mayTake, nodeFits } from './node-fit.ts'
 
 export const MAX_RUN_SECONDS = 600
 /** Largest run while a job's frame time is still unknown. */
@@ -41,6 +46,10 @@ export interface NodeCaps {
   singleUse?: boolean
   /** Its processes each use all its cores (FarmHello.sharedCores). */
   sharedCores?: boolean
+  /** Its Blenders, default first (empty: it did not say). */
+  blenders: readonly NodeBlender[]
+  /** It has a GPU among its devices. */
+  gpu: boolean
 }
 
 export interface PlannedRun {
@@ -67,6 +76,8 @@ export class Scheduler {
   private readonly runnable = new Map<string, Set<JobRuntime>>()
   private readonly projectRuns = new Map<string, number>()
   private readonly nodeRuns = new Map<string, Set<Run>>()
+  /** Runnable jobs that ask for a GPU (GPU nodes look at them first). */
+  private readonly runnableGpu = new Set<JobRuntime>()
 
   constructor (private readonly deps: SchedulerDeps) {}
 
@@ -110,9 +121,11 @@ export class Scheduler {
     let set = this.runnable.get(job.project)
     if (!set) this.runnable.set(job.project, set = new Set())
     set.add(job)
+    if (job.job.device === 'gpu') this.runnableGpu.add(job)
   }
 
   private notRunnable (job: JobRuntime): void {
+    this.runnableGpu.delete(job)
     const set = this.runnable.get(job.project)
     if (!set?.delete(job)) return
     if (set.size === 0) this.runnable.delete(job.project)
@@ -127,7 +140,7 @@ export class Scheduler {
     if (!node.shares.has(job.share) || job.blocklist.has(node.name)) return false
     const { requires } = job.job
     for (let i = 0; i < requires.length; i++) if (!node.provides.has(requires[i]!)) return false
-    return true
+    return nodeFits(job.job, node)
   }
 
   /** A task failed by this node goes to others first, unless no other node could take it. */
@@ -148,6 +161,15 @@ export class Scheduler {
    * runs for every task handed out.
    */
   pick (node: NodeCaps): PlannedRun | null {
+    // A GPU node: GPU jobs first; other work only when none of them has a run for it.
+    if (node.gpu && this.runnableGpu.size > 0) {
+      const gpuRun = this.pickWhere(node, (job) => mayTake(job.job.device, true, true))
+      if (gpuRun) return gpuRun
+    }
+    return this.pickWhere(node, null)
+  }
+
+  private pickWhere (node: NodeCaps, only: ((job: JobRuntime) => boolean) | null): PlannedRun | null {
     let passed: Set<string> | null = null
     for (;;) {
       // The highest weight; among equals, each is equally likely (reservoir choice).
@@ -167,7 +189,7 @@ export class Scheduler {
         }
       }
       if (chosen === null) return null
-      const found = this.bestJob(this.runnable.get(chosen)!, node)
+      const found = this.bestJob(this.runnable.get(chosen)!, node, only)
       if (found) {
         const { job, anchor } = found
         const tasks = job.grow(anchor, this.runFrames(job, node), this.takeable(job, node.name))
@@ -179,10 +201,11 @@ export class Scheduler {
   }
 
   /** The project's job that goes first for this node, with the task its run starts with. */
-  private bestJob (jobs: Set<JobRuntime>, node: NodeCaps): { job: JobRuntime, anchor: number } | null {
+  private bestJob (jobs: Set<JobRuntime>, node: NodeCaps, only: ((job: JobRuntime) => boolean) | null): { job: JobRuntime, anchor: number } | null {
     let best: JobRuntime | null = null
     let bestAnchor = -1
     for (const job of jobs) {
+      if (only && !only(job)) continue
       if (!this.fits(job, node)) continue
       if (best && compareJobs(best, job) <= 0) continue
       if (node.sharedCores && !shortFrames(job) && this.rendersOn(job, node.name)) continue

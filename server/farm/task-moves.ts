@@ -13,8 +13,9 @@ import type { JobRuntime } from './job-runtime.ts'
 import { isFinished, type JobStateMachine } from './job-states.ts'
 import type { NodeRegistry, NodeState } from './node-registry.ts'
 import type { RenderStatsWriter } from './render-stats.ts'
-import { shortFrames, type PlannedRun, type Scheduler } from './scheduler.ts'
+import { shortFrames, type NodeCaps, type PlannedRun, type Scheduler } from './scheduler.ts'
 import type { SingleUseArrivals } from './single-use-arrivals.ts'
+import { runFields } from './node-fit.ts'
 
 /** Job and task changes that must be on disk before a reply goes out. */
 export class Changes {
@@ -147,7 +148,7 @@ export class TaskMoves {
     const out: FarmTask[] = []
     for (const run of this.scheduler.runsOfNode(state.record.name)) {
       const lost = [...run.tasks].filter((idx) => !known.has(`${run.job.id}/${run.job.task(idx).id}`)).sort((a, b) => a - b)
-      for (const group of consecutiveGroups(run.job, lost)) out.push(this.farmTask(run.job, group))
+      for (const group of consecutiveGroups(run.job, lost)) out.push(this.farmTask(run.job, group, state.caps))
     }
     return out
   }
@@ -158,7 +159,7 @@ export class TaskMoves {
       const plan = this.scheduler.pick(state.caps)
       if (!plan) break
       this.assign(state, plan, changes)
-      out.push(this.farmTask(plan.job, plan.tasks, plan.frames))
+      out.push(this.farmTask(plan.job, plan.tasks, state.caps, plan.frames))
       // One of the single-use nodes planned for the job has come (single-use-arrivals.ts).
       if (state.caps.singleUse && !(state.jobsTaken ??= new Set()).has(plan.job.id)) {
         state.jobsTaken.add(plan.job.id)
@@ -188,7 +189,7 @@ export class TaskMoves {
     if (job.refused.size > 0) for (const f of plan.frames) job.refused.delete(f)
   }
 
-  private farmTask (rt: JobRuntime, idxs: number[], frames = rt.framesOf(idxs)): FarmTask {
+  private farmTask (rt: JobRuntime, idxs: number[], node: NodeCaps, frames = rt.framesOf(idxs)): FarmTask {
     const { job } = rt
     // The node lets Blender see only this folder (its sandbox) and refuses paths leading out of it.
     const projectDir = this.deps.project(job.project)?.directory
@@ -203,6 +204,8 @@ export class TaskMoves {
       frames: frames as FarmTask['frames'],
       frameStep: job.frameStep,
       video: job.video,
+      // Which of its Blenders the node runs, and on what device (node-fit.ts).
+      ...runFields(job, node),
     }
   }
 

@@ -4,6 +4,7 @@ import type { FarmNodeView, Job, JobView, RenderRef, TaskFailure } from '../../s
 import type { JobRuntime, Run } from './job-runtime.ts'
 import type { NodeState } from './node-registry.ts'
 import { sandboxOf } from './sandbox-policy.ts'
+import type { Said } from '../../common/sentences.ts'
 
 /** The file's path inside its project ('data::red/shots/a.blend' in 'data::red' -> 'shots/a.blend'). */
 export function relativeToProject (file: string, projectDir: string | undefined): string {
@@ -20,7 +21,7 @@ export function renderRef (job: Job): RenderRef {
   return { job: job.id, name: job.name, frameStart: job.frameStart, frameEnd: job.frameEnd }
 }
 
-export function jobView (rt: JobRuntime, options: { path: string, preview: string | null, withTasks: boolean }): JobView {
+export function jobView (rt: JobRuntime, options: { path: string, preview: string | null, withTasks: boolean, cannotRender?: Said | null }): JobView {
   const { job } = rt
   const { tasks, revision: _revision, seenBy: _seenBy, ...fields } = job
   const total = rt.totalFrames
@@ -34,6 +35,7 @@ export function jobView (rt: JobRuntime, options: { path: string, preview: strin
     path: options.path,
     output: job.output ?? '',
     spread: job.spread ?? false,
+    device: job.device ?? 'any',
     auto: job.auto ?? false,
     blocklist: [...rt.blocklist],
     warnings: job.warnings ?? [],
@@ -56,6 +58,7 @@ export function jobView (rt: JobRuntime, options: { path: string, preview: strin
   if (rt.fastest) view.fastestFrame = rt.fastest
   if (rt.slowest) view.slowestFrame = rt.slowest
   if (lastFailure) view.lastFailure = lastFailure
+  if (options.cannotRender) view.cannotRender = { message: options.cannotRender.text, sentence: options.cannotRender.sentence }
   // Tasks keep empty lists out of memory; the API always shows them.
   if (options.withTasks) view.tasks = tasks.map((t) => ({ ...t, framesDone: t.framesDone ?? [], samples: t.samples ?? [], failures: t.failures ?? [] }))
   return view
@@ -66,6 +69,8 @@ export function nodeView (state: NodeState, runs: Run[], now: number, overdueMs:
   const view: FarmNodeView = {
     name: r.name,
     version: r.version,
+    blenders: r.blenders ?? [],
+    devices: r.devices ?? [{ type: 'CPU', count: 1 }],
     provides: r.provides,
     shares: r.shares,
     processes: r.processes,

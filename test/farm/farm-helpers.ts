@@ -1,7 +1,7 @@
 // Builds a Farm on a temporary folder with a manual clock, for tests of the farm service alone.
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { join, posix } from 'node:path'
-import type { Asset, FarmTask, FarmWork, Job, JobView, NodeSandbox, RunRef } from '../../schemas/generated/types.ts'
+import type { Asset, FarmTask, FarmWork, Job, JobView, NodeBlender, NodeDevice, NodeSandbox, RunRef } from '../../schemas/generated/types.ts'
 import { Farm, type FarmDeps } from '../../server/farm/farm.ts'
 import { ManualClock, seededRandom } from '../../server/farm/clock.ts'
 import { Shares } from '../../common/named-paths.ts'
@@ -18,10 +18,10 @@ export interface TestFarm {
   clock: ManualClock
   dir: string
   deps: FarmDeps
-  projects: Map<string, { directory: string, renderPriority?: number }>
+  projects: Map<string, { directory: string, renderPriority?: number, blenderVersion?: string }>
   assets: Map<string, Asset>
-  /** Writes a .blend (the smallest the reader takes, with no scene) into a project folder. */
-  blend: (project: string, rel: string) => void
+  /** Writes a .blend (the smallest the reader takes, with no scene; saved by Blender 3.4 unless `version` says '402' …) into a project folder. */
+  blend: (project: string, rel: string, version?: string) => void
   /** A second farm on the same folder, as after a restart. */
   restart: () => Promise<Farm>
   /**
@@ -38,7 +38,7 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
   const data = join(dir, 'data')
   const shares = new Shares(new Map([['data', data]]))
   const clock = new ManualClock()
-  const projects = new Map(Object.entries(options.projects ?? { red: 1 }).map(([p, prio]) => [p, { directory: `data::${p}`, renderPriority: prio }]))
+  const projects = new Map<string, { directory: string, renderPriority?: number, blenderVersion?: string }>(Object.entries(options.projects ?? { red: 1 }).map(([p, prio]) => [p, { directory: `data::${p}`, renderPriority: prio }]))
   for (const p of projects.keys()) mkdirSync(join(data, p), { recursive: true })
   const assets = new Map<string, Asset>()
   const quiet = { info: () => {}, warn: () => {}, error: () => {} }
@@ -68,10 +68,10 @@ export async function makeFarm (t: Tap, options: { settings?: Partial<FarmSettin
     deps,
     projects,
     assets,
-    blend: (project, rel) => {
+    blend: (project, rel, version) => {
       const file = join(data, project, rel)
       mkdirSync(join(file, '..'), { recursive: true })
-      writeFileSync(file, TINY_BLEND)
+      writeFileSync(file, version ? TINY_BLEND.replace('v304', `v${version}`) : TINY_BLEND)
     },
     restart: build,
     wrote: (id, samples) => samples.map((sample) => {
@@ -102,14 +102,14 @@ export function frameFileName (job: Job, frame: number): string {
 }
 
 /** Says hello as a node (one with a sandbox unless told: null says nothing, as older nodes) and returns what its messages need. */
-export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean, sandbox?: NodeSandbox | null, denoise?: boolean } = {}) {
+export async function hello (farm: Farm, name: string, options: { processes?: number, provides?: string[], shares?: string[], sharedCores?: boolean, sandbox?: NodeSandbox | null, denoise?: boolean, blenders?: NodeBlender[], devices?: NodeDevice[] } = {}) {
   let credential = farm.credentials.names().includes('test') ? testSecret.get(farm.credentials.file) : undefined
   if (!credential) {
     credential = await farm.credentials.create('test')
     testSecret.set(farm.credentials.file, credential)
   }
   const cred = farm.checkCredential(credential)
-  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}), ...(options.denoise === undefined ? {} : { denoise: options.denoise }), ...(options.sandbox === null ? {} : { sandbox: options.sandbox ?? { kind: 'bubblewrap' } }) }, cred)
+  const welcome = await farm.hello({ name, version: '0.1.0', provides: options.provides ?? [], shares: options.shares ?? ['data'], processes: options.processes ?? 1, ...(options.sharedCores ? { sharedCores: true } : {}), ...(options.denoise === undefined ? {} : { denoise: options.denoise }), ...(options.blenders ? { blenders: options.blenders } : {}), ...(options.devices ? { devices: options.devices } : {}), ...(options.sandbox === null ? {} : { sandbox: options.sandbox ?? { kind: 'bubblewrap' } }) }, cred)
   return { name, session: welcome.session, cred, welcome }
 }
 const testSecret = new Map<string, string>()

@@ -29,6 +29,7 @@ sys.modules["bpy"] = bpy
 sys.path.insert(0, SCRIPTS)
 sys.path.insert(0, os.path.join(ROOT, "blender-addon", "tests"))   # the runner every Python test script shares
 
+import rfam_device  # noqa: E402
 import rfam_preview  # noqa: E402
 import rfam_run  # noqa: E402
 from unittest_run import run_and_summarise  # noqa: E402
@@ -284,5 +285,62 @@ class Frames(unittest.TestCase):
         ])
 
 
+class Device(unittest.TestCase):
+    """rfam_device.use_device with Cycles' preferences stood in for: a machine with two CUDA cards
+    and its CPU, whose Blender knows the types it was built with."""
+
+    class Prefs:
+        def __init__(self, types, devices):
+            self._types = types
+            self.devices = devices
+            self._type = "NONE"
+
+        @property
+        def compute_device_type(self):
+            return self._type
+
+        @compute_device_type.setter
+        def compute_device_type(self, value):
+            if value not in self._types:
+                raise TypeError('enum "%s" not found' % value)
+            self._type = value
+
+        def get_devices_for_type(self, device_type):
+            return [d for d in self.devices if d.type in (device_type, "CPU")]
+
+    def machine(self):
+        devices = [types.SimpleNamespace(type="CUDA", use=False), types.SimpleNamespace(type="CUDA", use=False),
+                   types.SimpleNamespace(type="CPU", use=True)]
+        scene = types.SimpleNamespace(cycles=types.SimpleNamespace(device="GPU"))
+        return scene, self.Prefs(("NONE", "CUDA", "OPTIX", "HIP"), devices), devices
+
+    def test_the_cpu(self):
+        scene, prefs, devices = self.machine()
+        self.assertEqual(rfam_device.use_device(scene, prefs, "CPU"), "RFAM_DEVICE CPU")
+        self.assertEqual(scene.cycles.device, "CPU")
+        self.assertEqual(prefs.compute_device_type, "NONE", "the preferences are left alone")
+
+    def test_every_card_of_the_type_and_not_the_cpu(self):
+        scene, prefs, devices = self.machine()
+        self.assertEqual(rfam_device.use_device(scene, prefs, "CUDA"), "RFAM_DEVICE CUDA 2")
+        self.assertEqual(scene.cycles.device, "GPU")
+        self.assertEqual(prefs.compute_device_type, "CUDA")
+        self.assertEqual([d.use for d in devices], [True, True, False])
+
+    def test_a_type_this_blender_has_but_the_machine_not(self):
+        scene, prefs, devices = self.machine()
+        with self.assertRaisesRegex(RuntimeError, "found no HIP device on this node"):
+            rfam_device.use_device(scene, prefs, "HIP")
+
+    def test_a_type_this_blender_was_built_without(self):
+        scene, prefs, devices = self.machine()
+        with self.assertRaisesRegex(RuntimeError, "cannot render on METAL devices"):
+            rfam_device.use_device(scene, prefs, "METAL")
+
+    def test_anything_else_is_the_cpu(self):
+        scene, prefs, devices = self.machine()
+        self.assertEqual(rfam_device.use_device(scene, prefs, "ANY"), "RFAM_DEVICE CPU")
+
+
 if __name__ == "__main__":
-    run_and_summarise([Arguments, Settings, PathCheck, Failing, Commands, Frames], verbosity=2)
+    run_and_summarise([Arguments, Settings, PathCheck, Failing, Commands, Frames, Device], verbosity=2)

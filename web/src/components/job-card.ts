@@ -243,9 +243,12 @@ export class JobCard extends LitElement {
           <span>${t('job:mft')}: <strong>${job.meanFrameSeconds != null ? format.duration(job.meanFrameSeconds) : t('job:mft-unknown')}</strong></span>
           ${job.estimatedSecondsLeft ? html`<span>${t('job:left', { time: format.duration(job.estimatedSecondsLeft) })}</span>` : nothing}
           ${job.errors ? html`<span class="failure">${t('job:errors', { count: job.errors })}</span>` : nothing}
+          ${job.blenderVersion ? html`<span>${t('job:blender', { version: job.blenderPin ?? job.blenderVersion })}</span>` : nothing}
+          ${job.device !== 'any' ? html`<span>${job.device === 'gpu' ? t('render:device-gpu') : t('render:device-cpu')}</span>` : nothing}
           <span>${t('job:by', { name: job.auto ? t('job:auto') : appState.userName(job.createdBy), time: format.dateTime(job.created) })}</span>
         </div>
         ${job.settings ? html`<p class="message settings">${settingsSummary(job.settings, job.counts.frames)}</p>` : nothing}
+        ${job.cannotRender ? html`<p class="message failure cannot-render" role="note">${tSentence(job.cannotRender.sentence, job.cannotRender.message)}</p>` : nothing}
         ${job.message ? html`<p class="message">${jobMessage(job)}</p>` : nothing}
         ${warningList(job.warnings ?? [], job.settings, t('job:warnings'))}
         ${job.lastFailure ? html`<p class="message failure">${t('job:last-failure', { node: job.lastFailure.node })} ${failureText(job.lastFailure)}</p>` : nothing}

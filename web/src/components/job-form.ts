@@ -9,7 +9,7 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import type { AssetSummary, FileList, JobCreate, RenderSettingsView } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
-import { I18nController, t } from '../controllers/i18n.ts'
+import { I18nController, t, tSentence } from '../controllers/i18n.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { assets } from '../state/assets.ts'
 import { farm } from '../state/farm.ts'
@@ -184,6 +184,8 @@ export class JobForm extends LitElement {
     const own = !file || start !== file.start || end !== file.end
     if (name) job.name = name
     if (priorityText !== '') job.priority = priority
+    const device = field('device')
+    if (device === 'gpu' || device === 'cpu') job.device = device
     this.busy = true
     this.error = ''
     try {
@@ -211,7 +213,8 @@ export class JobForm extends LitElement {
     const file = this.fileRange
     const remembered = this.remembered
     const same = (r?: { start: number, end: number }) => r !== undefined && r.start === start && r.end === end
-    return html`<p class="facts wide" role="status">
+    const blocked = this.settings.cannotRender
+    return html`${blocked ? html`<p class="error wide cannot-render" role="note">${tSentence(blocked.sentence, blocked.message)}</p>` : nothing}<p class="facts wide" role="status">
       ${s
         ? html`<span class="summary">${t('render:file-says', { summary: settingsSummary(s) })}</span>`
         : html`<span class="hint">${this.settingsError || t('render:no-settings')}</span>`}
@@ -262,6 +265,13 @@ export class JobForm extends LitElement {
         <input id="chunk" name="chunk" type="number" step="1" min=${chunkBounds.min} max=${chunkBounds.max} inputmode="numeric"
           aria-describedby="chunk-hint" .value=${'1'}>
         <span class="hint" id="chunk-hint">${t('render:chunk-hint')}</span></div>
+      <div class="field"><label for="device">${t('render:device')}</label>
+        <select id="device" name="device" aria-describedby="device-hint">
+          <option value="any" selected>${t('render:device-any')}</option>
+          <option value="gpu">${t('render:device-gpu')}</option>
+          <option value="cpu">${t('render:device-cpu')}</option>
+        </select>
+        <span class="hint" id="device-hint">${t('render:device-hint')}</span></div>
       <label class="check"><input type="checkbox" name="video" @change=${(e: Event) => { this.video = (e.target as HTMLInputElement).checked }}> ${t('render:video')}</label>
       ${this.settings ? warningList(warningsFor(this.settings.warnings, this.video), this.settings.settings, t('render:warnings-title')) : nothing}
       <button class="primary" type="submit" ?disabled=${this.busy || (this.path !== '' && !this.settings)}>${t('render:submit')}</button>

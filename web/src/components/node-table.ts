@@ -86,7 +86,8 @@ export class NodeTable extends LitElement {
         return html`<li class="node">
           <h3>${node.name}</h3>
           <div class="state ${state.key}">${state.label}</div>
-          <p class="small">${t('node:version', { version: node.version, blender: node.blenderVersion ?? '?' })}</p>
+          <p class="small">${t('node:version', { version: node.version, blender: node.blenders.map((b) => b.version).join(', ') || (node.blenderVersion ?? '?') })}</p>
+          <p class="small devices">${t('node:devices', { list: node.devices.map((d) => d.count > 1 ? `${d.type} ×${d.count}` : d.type).join(', ') })}</p>
           ${this.sandboxOf(node)}
           <p class="small">${t('node:processes', { count: node.processes })}${node.provides.length ? ` · ${node.provides.join(', ')}` : ''}</p>
           <p class="small">${t('node:last-seen', { time: format.dateTime(node.lastSeen) })}</p>
