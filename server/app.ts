@@ -81,7 +81,7 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   app.decorate('rfam', {
     config, workspace, sessions, logins: new LoginGuard(config.loginThrottle, now), connectCodes: new ConnectCodes(config.loginThrottle, now), notifier,
   })
-  app.addHook('onClose', async () => { await sessions.close(); await workspace.close() })
+  app.addHook('onClose', async () => { await notifier.close(); await sessions.close(); await workspace.close() })
   // Every API route Fastify knows is in the route contract and every contract route has a handler,
   // or the server does not start (checked once every route, a test's own included, is in place).
   app.addHook('onReady', async () => { checkRouteTable(app.routeTable) })

@@ -31,6 +31,7 @@ export interface NotificationQuery { asset?: string, limit?: number }
 export class Notifier extends EventEmitter {
   /** Writes one after the other, in the order things happened. */
   private chain: Promise<void> = Promise.resolve()
+  private closed = false
 
   constructor (private readonly workspace: Workspace, private readonly usersDir: string, private readonly log: (fields: object, msg: string) => void = () => {}) {
     super()
@@ -109,8 +110,14 @@ export class Notifier extends EventEmitter {
   /** Resolves once every notification asked for so far is written (and told to open pages). */
   idle (): Promise<void> { return this.chain }
 
+  /** Takes nothing new, and resolves once what was asked for before is written (the server is stopping). */
+  close (): Promise<void> {
+    this.closed = true
+    return this.chain
+  }
+
   private queue (project: string, wanted: Wanted[]): void {
-    if (wanted.length === 0) return
+    if (wanted.length === 0 || this.closed) return
     this.chain = this.chain.then(() => this.send(project, wanted)).catch((err: unknown) => this.log({ err, project }, 'notifications could not be sent'))
   }
 
