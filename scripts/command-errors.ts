@@ -29,3 +29,9 @@ export async function exitCodeOf (command: string, usage: string, io: ScriptIo, 
     throw err
   }
 }
+
+/** The value after an option such as `--name`; a missing one (or another option in its place) is a UsageError. */
+export function optionValue (option: string, value: string | undefined): string {
+  if (value === undefined || value.startsWith('--')) throw new UsageError(`${option} needs a value.`)
+  return value
+}

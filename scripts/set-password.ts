@@ -1,6 +1,7 @@
-// Sets or removes a person's password or PIN:
+// The `npm run user` command. Sets or removes a person's password or PIN:
 //   npm run user -- password <ident>            asks twice, without echo (or reads one line from stdin when piped)
 //   npm run user -- password <ident> --clear    removes it (picking your face is then enough to log in)
+// and adds a person (`npm run user -- add …`: add-user.ts).
 // Only the scrypt hash is stored, in the user's file, written atomically under the file's lock so a
 // running server (which follows the file) and other edits are never lost. A new hash ends every log-in
 // the person had: the server compares it with the fingerprint each session record keeps.
@@ -13,21 +14,24 @@ import { loadConfig } from '../server/config/load-config.ts'
 import { hashSecret } from '../server/auth/passwords.ts'
 import { writeJsonAtomic } from '../common/atomic-write.ts'
 import { withFileLock } from '../server/store/file-lock.ts'
+import { MIN_SECRET_LENGTH, newSecret } from './ask-secret.ts'
+import { addUser } from './add-user.ts'
 import { Refusal, UsageError, exitCodeOf } from './command-errors.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 
 const USAGE = `Usage: npm run user -- password <ident> [--clear] [--config <server.json>]
-  Asks for the new password or PIN twice (hidden); when stdin is not a terminal, reads it from the first line of stdin.
+       npm run user -- add <ident> --name "<Full name>" [--staff] [--project <ident>]… [--config <server.json>]
+  password  asks for the new password or PIN twice (hidden); when stdin is not a terminal, reads it from the first line of stdin
   --clear   remove the password or PIN
+  add       adds a person (staff must have a password or PIN, asked the same way); --project joins a project that exists
   --config  the server's configuration (default: $RFAM_CONFIG or config/server.json)`
 
-const MIN_LENGTH = 4
 interface Options { ident: string, clear: boolean, configFile?: string }
 
 function parseArgs (argv: string[]): Options {
   const [command, ...rest] = argv
   if (command === undefined || command === '--help' || command === '-h') throw new UsageError('')
-  if (command !== 'password') throw new UsageError(`unknown command "${command}"; the only one is "password".`)
+  if (command !== 'password') throw new UsageError(`unknown command "${command}"; use "password" or "add".`)
   let ident: string | undefined
   let clear = false
   let configFile: string | undefined
@@ -46,50 +50,6 @@ function parseArgs (argv: string[]): Options {
   return { ident, clear, ...(configFile ? { configFile } : {}) }
 }
 
-/** Reads one line typed at the terminal without showing it. */
-function askHidden (io: ScriptIo, prompt: string): Promise<string> {
-  const stdin = io.stdin
-  // Echo goes off before the prompt shows, so nothing typed right after it is echoed.
-  stdin.setRawMode!(true)
-  io.err(prompt, true)
-  stdin.setEncoding('utf8')
-  stdin.resume()
-  return new Promise((resolve, reject) => {
-    let value = ''
-    const finish = () => {
-      stdin.off('data', onData)
-      stdin.setRawMode!(false)
-      stdin.pause()
-      io.err('')
-    }
-    const onData = (chunk: string) => {
-      for (const ch of chunk) {
-        if (ch === '\r' || ch === '\n') { finish(); resolve(value); return }
-        if (ch === '\u0003' || ch === '\u0004') { finish(); reject(new Refusal('cancelled; nothing changed.')); return }
-        if (ch === '\u007f' || ch === '\b') value = [...value].slice(0, -1).join('')
-        else if (ch >= ' ') value += ch
-      }
-    }
-    stdin.on('data', onData)
-  })
-}
-
-async function readStdinLine (io: ScriptIo): Promise<string> {
-  let text = ''
-  io.stdin.setEncoding('utf8')
-  for await (const chunk of io.stdin) text += chunk as string
-  return text.split(/\r?\n/, 1)[0] ?? ''
-}
-
-async function newSecret (io: ScriptIo, name: string): Promise<string> {
-  if (!io.stdin.isTTY) return readStdinLine(io)
-  const first = await askHidden(io, `New password or PIN for ${name}: `)
-  if ([...first].length < MIN_LENGTH) return first // refused below, before asking again
-  const again = await askHidden(io, 'Type it again: ')
-  if (again !== first) throw new Refusal('the two did not match; nothing changed.')
-  return first
-}
-
 function displayName (file: string): string | undefined {
   try { return (JSON.parse(readFileSync(file, 'utf8')) as User).name } catch { return undefined }
 }
@@ -97,6 +57,7 @@ function displayName (file: string): string | undefined {
 /** The command: `argv` is what follows `npm run user --`; the exit code is returned. */
 export async function main (argv: string[], io: ScriptIo = processIo): Promise<number> {
   return await exitCodeOf('user', USAGE, io, async () => {
+    if (argv[0] === 'add') return await addUser(argv.slice(1), io)
     const options = parseArgs(argv)
     const config = loadConfig(options.configFile)
     const file = join(config.usersDir, `${options.ident}.json`)
@@ -107,7 +68,7 @@ export async function main (argv: string[], io: ScriptIo = processIo): Promise<n
     if (!options.clear) {
       const secret = await newSecret(io, displayName(file) ?? options.ident)
       if (secret === '') throw new Refusal('no password given; nothing changed (to remove one, use --clear).')
-      if ([...secret].length < MIN_LENGTH) throw new Refusal(`a password or PIN needs at least ${MIN_LENGTH} characters; nothing changed.`)
+      if ([...secret].length < MIN_SECRET_LENGTH) throw new Refusal(`a password or PIN needs at least ${MIN_SECRET_LENGTH} characters; nothing changed.`)
       hash = await hashSecret(secret)
     }
     await withFileLock(file, async () => {

@@ -41,7 +41,8 @@ async function main (): Promise<void> {
     }
   }
   // Whatever the log level: this is what a person (or a test, by its url) waits for.
-  if (logFormat() === 'pretty') console.log(startBanner({ url, demo: config.demo, seeded, localNode: local, logLevel: config.logLevel }))
+  const staff = app.rfam.workspace.users.all().some((u) => u.staff)
+  if (logFormat() === 'pretty') console.log(startBanner({ url, demo: config.demo, seeded, staff, localNode: local, logLevel: config.logLevel }))
   else {
     // Through the server's own stream (lines stay whole and in order), at info whatever the level.
     const log = config.logLevel === 'silent' ? createLogger({ name: 'server', format: 'json' }) : app.log.child({}, { level: 'info' })

@@ -11,6 +11,8 @@ export interface StartFacts {
   /** The demo team is there (config.demo), and whether this start created it. */
   demo: boolean
   seeded: boolean
+  /** Someone on the server is staff: without the demo and without staff, nobody can log in yet. */
+  staff: boolean
   localNode: LocalNodeState
   /** The log level at the terminal: below warn, every event follows the block. */
   logLevel: string
@@ -26,7 +28,9 @@ const RENDER_NODE: Record<LocalNodeState, string> = {
 export function startBanner (facts: StartFacts): string {
   const login = facts.demo
     ? `pick the project, then your face. The demo team${facts.seeded ? ' was just created' : ''}: the teacher is "Teacher", PIN ${DEMO_STAFF_PIN}.`
-    : 'pick the project, then your face (staff add people: docs/getting-started.md).'
+    : facts.staff
+      ? 'pick the project, then your face (staff add people: docs/getting-started.md).'
+      : `nobody can yet: there is no teacher. Make the first project and teacher here:\n${' '.repeat(15)}npm run project -- add red --name "Red Team"\n${' '.repeat(15)}npm run user -- add novak --name "Ms Novak" --staff --project red`
   const quiet = ['warn', 'error', 'fatal', 'silent'].includes(facts.logLevel)
   const rows: Array<[string, string]> = [
     ['Log in', login],

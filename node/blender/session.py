@@ -39,6 +39,7 @@ import bpy
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rfam_preview  # noqa: E402
 import rfam_run  # noqa: E402
+import rfam_views  # noqa: E402
 
 PLACE = ("project", "outputDir", "outputShown")
 
@@ -104,9 +105,11 @@ class Session:
             try:
                 self.scene.frame_set(f)
                 path = r.frame_path(frame=f)
+                written = rfam_views.written_file(r, f)
                 r.filepath = path
                 bpy.ops.render.render(write_still=True)
                 r.filepath = self.output
+                path = written
             except Exception as e:
                 rfam_run.fail(e)
             took = time.perf_counter() - t

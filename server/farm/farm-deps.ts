@@ -39,6 +39,8 @@ export interface FarmDeps {
   history?: (project: string, asset: string, event: NewEvent) => void
   /** A job completed, failed or was cancelled (the notifier tells whoever started it). */
   jobEnded?: (job: Job) => void
+  /** The tag of a rendered asset's picture (its latest preview), or undefined when it has none any more. */
+  renderedPicture?: (project: string, asset: string, tag: string | undefined) => void
   /** Live updates for open pages. */
   emit?: (change: { project: string, kind: 'job' | 'node', path?: string }) => void
   /** Lists a farm file that could not be read, for staff (the problems list); without it, the farm logs it. */
@@ -85,6 +87,9 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
       } catch { /* the project is gone */ }
     },
     jobEnded: (job) => { app.rfam.notifier.jobEnded(job) },
+    renderedPicture: (project, asset, tag) => {
+      try { workspace.store(project).setRenderedPicture(asset, tag) } catch { /* the project is gone */ }
+    },
     emit: (change) => { workspace.emit('change', change) },
     problem: (file, reason) => { workspace.problems.set({ kind: 'farm', file: shownPath(config, file), reason }) },
     log: farmLog(app.log.child({ component: 'farm' })),

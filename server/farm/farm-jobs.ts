@@ -29,7 +29,10 @@ export class FarmJobs {
     this.previews = new PreviewMaker(ctx.deps.farmDir, ctx.deps.log, (job) => {
       this.previewed.add(job)
       const rt = ctx.scheduler.jobs.get(job)
-      if (rt) ctx.announce(rt)
+      if (rt) {
+        ctx.announce(rt)
+        this.tellPicture(rt.project, rt.job.asset)
+      }
     })
   }
 
@@ -39,6 +42,22 @@ export class FarmJobs {
     try {
       for (const name of readdirSync(this.previews.dir)) if (name.endsWith('.jpg')) this.previewed.add(name.slice(0, -4))
     } catch { /* no previews yet */ }
+    const assets = new Set<string>()
+    for (const rt of this.ctx.scheduler.jobs.values()) if (this.previewed.has(rt.id) && rt.job.asset) assets.add(`${rt.project}\n${rt.job.asset}`)
+    for (const key of assets) {
+      const [project, asset] = key.split('\n') as [string, string]
+      this.tellPicture(project, asset)
+    }
+  }
+
+  /**
+   * Tells the store the tag of the asset's picture from its renders (or that it has none any more),
+   * so the asset list offers a picture exactly while there is one to send.
+   */
+  private tellPicture (project: string, asset: string | undefined): void {
+    if (!asset) return
+    const latest = this.latestPreviewOf(project, asset)
+    this.ctx.deps.renderedPicture?.(project, asset, latest ? `r${Math.round(latest.mtimeMs).toString(36)}-${latest.size.toString(36)}` : undefined)
   }
 
   private runtime (project: string, id: string): JobRuntime {
@@ -204,6 +223,7 @@ export class FarmJobs {
     this.ctx.scheduler.remove(rt)
     await this.previews.remove(id)
     this.previewed.delete(id)
+    this.tellPicture(project, rt.job.asset)
     this.ctx.frameFiles.forget(id)
     this.ctx.waiters.tellCancels()
     this.ctx.deps.log.info({ job: id, project, by }, 'job removed')

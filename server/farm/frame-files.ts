@@ -22,6 +22,8 @@ export interface FrameCheck {
 
 const EXTENSION = /^\.[A-Za-z][A-Za-z0-9]{0,9}$/
 const LAST_HASHES = /#+(?!.*#)/
+/** A stereo view's suffix (_L, _R) and the format's extension; other multi-view suffixes are not known here. */
+const VIEW_FILE = /^_[LR]\.[A-Za-z][A-Za-z0-9]{0,9}$/
 
 /** Blender's frame numbers: zero-padded to the width of the '#' run, the sign in front. */
 function pad (frame: number, width: number): string {
@@ -47,6 +49,8 @@ const withoutExtension = (name: string): string | null => {
 export function isFileOf (name: string, stem: string): boolean {
   if (name === stem) return true
   if (name.startsWith(stem) && EXTENSION.test(name.slice(stem.length))) return true
+  // Stereo saved as one file per eye: Blender adds the view's suffix, 0001_L.png and 0001_R.png.
+  if (name.startsWith(stem) && VIEW_FILE.test(name.slice(stem.length))) return true
   const bare = withoutExtension(stem)
   return bare !== null && withoutExtension(name) === bare
 }
@@ -152,10 +156,13 @@ export class FrameFiles {
       // By name without extension: a frame's file is its stem with the format's extension.
       const byStem = new Map<string, string[]>()
       for (const file of names) {
-        const key = withoutExtension(file) ?? file
-        const list = byStem.get(key)
-        if (list) list.push(file)
-        else byStem.set(key, [file])
+        const bare = withoutExtension(file) ?? file
+        // An eye's file (0001_L.png) is found by its frame's stem too.
+        for (const key of new Set([bare, bare.replace(/_[LR]$/, '')])) {
+          const list = byStem.get(key)
+          if (list) list.push(file)
+          else byStem.set(key, [file])
+        }
       }
       for (const frame of frames) {
         const stem = frameStem(output, frame)

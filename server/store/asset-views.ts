@@ -9,10 +9,18 @@ import type { DefaultsSet } from './defaults-sets.ts'
 import type { FileLinks } from './blend-links.ts'
 import { DependencyGraph } from './dependency-graph.ts'
 import { truePriorities } from './true-priorities.ts'
-import { renderedTag } from './thumbnails.ts'
 
-/** No thumbnails known (yet). */
-export const NO_THUMBNAILS: ReadonlyMap<string, string> = new Map()
+/**
+ * The assets' pictures, by path: the tag of the thumbnail Blender stored in the .blend, and of the
+ * preview of the latest frame the farm rendered of it (the farm says which: there is a picture to send).
+ */
+export interface AssetPictures {
+  readonly blend: ReadonlyMap<string, string>
+  readonly rendered: ReadonlyMap<string, string>
+}
+
+/** No pictures known (yet). */
+export const NO_PICTURES: AssetPictures = { blend: new Map(), rendered: new Map() }
 
 export interface ProjectViews {
   version: number
@@ -24,11 +32,11 @@ export interface ProjectViews {
   etag: string
 }
 
-export function buildViews (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, thumbnails = NO_THUMBNAILS): ProjectViews {
+export function buildViews (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, pictures = NO_PICTURES): ProjectViews {
   const graph = DependencyGraph.of(entries.values(), links)
   const tp = truePriorities(entries, graph, set)
   const list: AssetView[] = []
-  for (const e of entries.values()) list.push(viewOf(e, graph, tp.get(e.path) ?? 0, links.get(e.path), thumbnails.get(e.path)))
+  for (const e of entries.values()) list.push(viewOf(e, graph, tp.get(e.path) ?? 0, links.get(e.path), pictures))
   list.sort(byTruePriorityThenName)
   return { version, list, byPath: new Map(list.map((v) => [v.path, v])), listJson: listJsonOf(version, list), etag: listEtag(version, list.length) }
 }
@@ -37,10 +45,10 @@ export function listEtag (version: number, count: number): string { return `W/"$
 
 /**
  * One asset's view (written field by field: at a full rebuild, 10,000 of these). `thumbnail`: the tag
- * of its .blend's thumbnail, when it holds one; a renderable asset the farm has rendered shows its
- * latest frame instead.
+ * of its picture: a renderable asset the farm has rendered shows its latest frame, others the
+ * thumbnail in their .blend when it holds one.
  */
-export function viewOf (e: AssetEntry, graph: DependencyGraph, truePriority: number, links: FileLinks | undefined, thumbnail?: string): AssetView {
+export function viewOf (e: AssetEntry, graph: DependencyGraph, truePriority: number, links: FileLinks | undefined, pictures: AssetPictures): AssetView {
   const deps = graph.dependencies(e.path)
   const dependents = graph.dependents(e.path)
   const view: AssetView = {
@@ -55,7 +63,7 @@ export function viewOf (e: AssetEntry, graph: DependencyGraph, truePriority: num
   if (e.broken) view.broken = e.broken
   const missing = links?.missing
   if (missing?.length) view.missingLinks = missing
-  const picture = renderedTag(e.meta) ?? (e.file?.exists ? thumbnail : undefined)
+  const picture = (e.meta?.render ? pictures.rendered.get(e.path) : undefined) ?? (e.file?.exists ? pictures.blend.get(e.path) : undefined)
   if (picture !== undefined) view.thumbnail = picture
   return view
 }

@@ -8,7 +8,7 @@
 import type { AssetView } from '../../schemas/generated/types.ts'
 import type { CachedJson } from './cached-json.ts'
 import type { AssetEntry } from './asset-index.ts'
-import { byTruePriorityThenName, listEtag, listJsonOf, NO_THUMBNAILS, viewOf, type ProjectViews } from './asset-views.ts'
+import { byTruePriorityThenName, listEtag, listJsonOf, NO_PICTURES, viewOf, type AssetPictures, type ProjectViews } from './asset-views.ts'
 import type { FileLinks } from './blend-links.ts'
 import type { DefaultsSet } from './defaults-sets.ts'
 import { DependencyGraph, dependenciesOf } from './dependency-graph.ts'
@@ -38,11 +38,11 @@ export class LiveViews {
    * The views of the project as the index is at `version`. The answer is meant to be used at once:
    * its list and JSON are made on first use, from the latest state.
    */
-  current (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, thumbnails = NO_THUMBNAILS): ProjectViews {
+  current (version: number, entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, pictures = NO_PICTURES): ProjectViews {
     if (this.snapshot && version === this.version && set === this.set) return this.snapshot
     // Many changes at once (the first reading of every .blend's links): a rebuild costs less.
-    if (set !== this.set || this.dirty.size > Math.max(100, entries.size / 8)) this.rebuild(entries, links, set, thumbnails)
-    else this.update(entries, links, set, thumbnails)
+    if (set !== this.set || this.dirty.size > Math.max(100, entries.size / 8)) this.rebuild(entries, links, set, pictures)
+    else this.update(entries, links, set, pictures)
     this.version = version
     const live = this
     this.snapshot = {
@@ -55,19 +55,19 @@ export class LiveViews {
     return this.snapshot
   }
 
-  private rebuild (entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, thumbnails: ReadonlyMap<string, string>): void {
+  private rebuild (entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, pictures: AssetPictures): void {
     this.set = set
     this.dirty.clear()
     this.graph = DependencyGraph.of(entries.values(), links)
     this.tp = truePriorities(entries, this.graph, set)
     this.nearCycles = this.graph.nearCycles(entries.keys())
     this.byPath = new Map()
-    for (const e of entries.values()) this.byPath.set(e.path, viewOf(e, this.graph, this.tp.get(e.path) ?? 0, links.get(e.path), thumbnails.get(e.path)))
+    for (const e of entries.values()) this.byPath.set(e.path, viewOf(e, this.graph, this.tp.get(e.path) ?? 0, links.get(e.path), pictures))
     this.sorted = [...this.byPath.values()].sort(byTruePriorityThenName)
     this.unsorted.clear()
   }
 
-  private update (entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, thumbnails: ReadonlyMap<string, string>): void {
+  private update (entries: ReadonlyMap<string, AssetEntry>, links: ReadonlyMap<string, FileLinks>, set: DefaultsSet, pictures: AssetPictures): void {
     if (this.dirty.size === 0) return
     const changed = [...this.dirty]
     this.dirty.clear()
@@ -104,7 +104,7 @@ export class LiveViews {
     for (const p of moved) rebuild.add(p)
     for (const path of rebuild) {
       const entry = entries.get(path)
-      if (entry) this.byPath.set(path, viewOf(entry, this.graph, this.tp.get(path) ?? 0, links.get(path), thumbnails.get(path)))
+      if (entry) this.byPath.set(path, viewOf(entry, this.graph, this.tp.get(path) ?? 0, links.get(path), pictures))
       else this.byPath.delete(path)
       this.unsorted.add(path)
     }

@@ -13,7 +13,7 @@ import { validator } from '../../schemas/validator.ts'
 import { badRequest, conflict, notFound } from '../errors.ts'
 import { say } from '../../common/sentences.ts'
 import { AssetIndex, isIgnoredName, readSidecar, type WrittenSidecar } from './asset-index.ts'
-import type { ProjectViews } from './asset-views.ts'
+import type { AssetPictures, ProjectViews } from './asset-views.ts'
 import { BlendLinkCache } from './blend-link-cache.ts'
 import type { FileLinks } from './blend-links.ts'
 import { ProjectFileFacts } from './file-facts.ts'
@@ -103,6 +103,20 @@ export class ProjectStore extends EventEmitter {
   get links (): ReadonlyMap<string, FileLinks> { return this.facts.links }
   /** The thumbnail tag of each .blend that holds a thumbnail (thumbnails.ts). */
   get thumbnails (): ReadonlyMap<string, string> { return this.facts.thumbnails }
+  /** The tag of the picture from each rendered asset's latest render, as the farm says (setRenderedPicture). */
+  private readonly rendered = new Map<string, string>()
+  /** Every asset's picture tags: from its .blend, from its renders. */
+  get pictures (): AssetPictures { return { blend: this.facts.thumbnails, rendered: this.rendered } }
+
+  /** The farm made (or removed the last) preview of the asset's renders: its picture follows. */
+  setRenderedPicture (path: string, tag: string | undefined): void {
+    if (this.rendered.get(path) === tag) return
+    if (tag === undefined) this.rendered.delete(path)
+    else this.rendered.set(path, tag)
+    this.live.changed(path)
+    this.linksChanged(path)
+  }
+
   /** The tag of the path's thumbnail when it is the one of the file of this identity. */
   thumbnailOf (path: string, identity: string): string | undefined { return this.facts.thumbnailOf(path, identity) }
 
@@ -175,7 +189,7 @@ export class ProjectStore extends EventEmitter {
 
   // ---- reads --------------------------------------------------------------------------------
   views (): ProjectViews {
-    return this.live.current(this.index.version, this.index.entries, this.links, this.defaults(), this.thumbnails)
+    return this.live.current(this.index.version, this.index.entries, this.links, this.defaults(), this.pictures)
   }
 
   /** A per-user cache for serialised views derived from the asset views (to-do lists). */

@@ -7,7 +7,6 @@
 // is sent.
 import { createHash } from 'node:crypto'
 import { stat } from 'node:fs/promises'
-import type { Asset } from '../../schemas/generated/types.ts'
 import { BlendFileError } from '../blend/blend-error.ts'
 import { encodePng } from '../blend/png.ts'
 import { readBlendThumbnail } from '../blend/thumbnail.ts'
@@ -29,25 +28,6 @@ export function thumbnailTag (changes: number): string {
 /** An ETag for the picture of a file of this identity, when its tag is not known (yet). */
 export function identityEtag (identity: string): string {
   return `"i${createHash('sha1').update(identity).digest('base64url').slice(0, 12)}"`
-}
-
-/**
- * The tag of a renderable asset's picture when the farm has rendered it: from the time of its latest
- * render sample (its render statistics, written by the farm as frames are done), so it changes with
- * each new frame. Undefined for an asset that is not rendered, or never was.
- */
-export function renderedTag (meta: Asset | undefined): string | undefined {
-  const stats = meta?.render ? meta.renderStats : undefined
-  if (!stats) return undefined
-  let latest = ''
-  for (const samples of Object.values(stats.frames ?? {})) {
-    const at = samples?.[samples.length - 1]?.at
-    if (at !== undefined && at > latest) latest = at
-  }
-  const video = stats.video?.[stats.video.length - 1]?.at
-  if (video !== undefined && video > latest) latest = video
-  const ms = Date.parse(latest)
-  return Number.isFinite(ms) ? `r${ms.toString(36)}` : undefined
 }
 
 export interface ThumbnailPng {

@@ -25,6 +25,10 @@ t.test('frame file names as Blender writes them', async (t) => {
     ['00070.png', '0007', false],
     ['0007.png.bak', '0007', false],
     ['0007_x.png', '0007', false],
+    ['0007_L.png', '0007', true, 'stereo saved as one file per eye'],
+    ['0007_R.exr', '0007', true, 'stereo saved as one file per eye'],
+    ['0007_LR.png', '0007', false],
+    ['0007_L', '0007', false, 'no extension'],
     ['0007.', '0007', false],
   ]
   for (const [file, stem, isIt, why] of files) {

@@ -20,7 +20,7 @@ heavy_samples = int(args[1]) if len(args) > 1 else 0
 os.makedirs(folder, exist_ok=True)
 
 
-def scene(camera=True, engine='CYCLES', samples=4, size=(64, 36), denoise=False, movie=False, exr=False):
+def scene(camera=True, engine='CYCLES', samples=4, size=(64, 36), denoise=False, movie=False, exr=False, stereo=False):
     bpy.ops.wm.read_factory_settings(use_empty=True)
     s = bpy.context.scene
     if camera:
@@ -57,6 +57,11 @@ def scene(camera=True, engine='CYCLES', samples=4, size=(64, 36), denoise=False,
         s.render.image_settings.file_format = 'OPEN_EXR'
     else:
         s.render.image_settings.file_format = 'PNG'
+    if stereo:
+        # Stereo saved as one file per eye: Blender writes 0001_L.png and 0001_R.png.
+        s.render.use_multiview = True
+        s.render.views_format = 'STEREO_3D'
+        s.render.image_settings.views_format = 'INDIVIDUAL'
     s.render.filepath = '//renders/direct/'
     return s
 
@@ -75,6 +80,8 @@ scene(movie=True)
 save('movie.blend')
 scene(exr=True)
 save('exr.blend')
+scene(stereo=True)
+save('stereo.blend')
 scene(samples=300, size=(160, 90))
 save('slow.blend')
 if heavy_samples:

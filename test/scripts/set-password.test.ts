@@ -44,7 +44,7 @@ t.test('refusals change nothing and say why', async (t) => {
     [['password', '../tom'], '1234\n', 1, /there is no user "\.\.\/tom"/],
     [['password', 'tom'], '123\n', 1, /needs at least 4 characters; nothing changed/],
     [['password', 'tom'], '', 1, /no password given; nothing changed \(to remove one, use --clear\)/],
-    [['passwd', 'tom'], '1234\n', 2, /unknown command "passwd"; the only one is "password"/],
+    [['passwd', 'tom'], '1234\n', 2, /unknown command "passwd"; use "password" or "add"/],
     [['password'], '1234\n', 2, /whose password\? Give their username/],
     [['password', 'tom', 'mia'], '1234\n', 2, /one person at a time/],
     [['password', 'tom', '--force'], '1234\n', 2, /unknown option --force/],

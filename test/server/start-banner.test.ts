@@ -3,7 +3,7 @@
 import t from 'tap'
 import { startBanner, type LocalNodeState } from '../../server/start-banner.ts'
 
-const base = { url: 'http://127.0.0.1:8080/', demo: true, seeded: false, logLevel: 'warn' }
+const base = { url: 'http://127.0.0.1:8080/', demo: true, seeded: false, staff: true, logLevel: 'warn' }
 
 t.test('the address comes first, as tests and the screenshot tool read it', async (t) => {
   t.match(startBanner({ ...base, localNode: 'running' }), /^\nRFAM is running: open http:\/\/127\.0\.0\.1:8080\/\n/)
@@ -24,6 +24,9 @@ t.test('log-in: the demo teacher and PIN with the demo, where people come from w
   const own = startBanner({ ...base, demo: false, localNode: 'off' })
   t.notMatch(own, /PIN 1234/)
   t.match(own, /staff add people: docs\/getting-started\.md/)
+  const empty = startBanner({ ...base, demo: false, staff: false, localNode: 'off' })
+  t.match(empty, /nobody can yet: there is no teacher/)
+  t.match(empty, /\n {15}npm run project -- add red --name "Red Team"\n {15}npm run user -- add novak --name "Ms Novak" --staff --project red\n/, 'the two commands, each on its own line')
 })
 
 t.test('says that only problems follow when the terminal is quiet, and not when it is not', async (t) => {

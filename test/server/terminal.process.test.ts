@@ -22,6 +22,9 @@ function inTerminal (t: Tap, command: string, env: NodeJS.ProcessEnv) {
   child.stdout.on('data', (d: Buffer) => { raw += d.toString() })
   child.stderr.on('data', (d: Buffer) => { raw += d.toString() })
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  // A program that stops by itself (the port in use) may be gone between the look below and the
+  // write: its closed stdin is then no error of the test's.
+  child.stdin.on('error', () => {})
   /** Ctrl-C, as a person stops it (script(1) would kill it outright on a signal of its own). */
   const stop = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return

@@ -150,4 +150,15 @@ t.test('a rendered shot shows its latest frame', async (t) => {
   t.same((await sharp(res.rawPayload).metadata()).width, 40, 'the preview of the frame')
   const again = await s.app.inject({ url: `${api}/thumbnails/${shot.path}`, headers: { cookie: relogged, 'if-none-match': res.headers.etag as string } })
   t.equal(again.statusCode, 304)
+
+  // The render removed: its preview goes, and the list stops offering a picture it could not send.
+  const teacher = (await logIn(s, 'teacher', { secret: '1234' })).cookie
+  const removed = await s.app.inject({ method: 'DELETE', url: `${api}/jobs/${id}`, headers: { cookie: teacher } })
+  t.equal(removed.statusCode, 204, removed.body)
+  const after = await until('the list without the picture', async () => {
+    const a = (await (await s.app.inject({ url: `${api}/assets`, headers: { cookie: relogged } })).json() as AssetList).assets.find((x) => x.path === shot.path)!
+    return a.thumbnail === undefined ? a : undefined
+  })
+  t.notOk(after.thumbnail, 'no tag once the only render is gone (its .blend holds no thumbnail)')
+  t.equal((await s.app.inject({ url: `${api}/thumbnails/${shot.path}`, headers: { cookie: relogged } })).statusCode, 404)
 })

@@ -40,7 +40,7 @@ for (const seed of [1, 2]) {
 
     const check = (what: string, answer?: AssetView): boolean => {
       const got = store.views()
-      const want = buildViews(store.index.version, store.index.entries, store.links, store.defaults(), store.thumbnails)
+      const want = buildViews(store.index.version, store.index.entries, store.links, store.defaults(), store.pictures)
       const same = JSON.stringify(got.list) === JSON.stringify(want.list) && got.etag === want.etag && got.listJson.raw.equals(want.listJson.raw) &&
         got.byPath.size === want.byPath.size && (!answer || JSON.stringify(answer) === JSON.stringify(want.byPath.get(answer.path)))
       if (same) return true

@@ -79,7 +79,8 @@ export async function startAndOpen (t: Tap, user: string, path: string, options:
 export function watchErrors (page: Page): string[] {
   const errors: string[] = []
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.message}`))
-  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}`) })
+  // The address too: "Failed to load resource" alone does not say which.
+  page.on('console', (message) => { if (message.type() === 'error') errors.push(`console: ${message.text()}${message.location().url ? ` (${message.location().url})` : ''}`) })
   return errors
 }
 
