@@ -62,6 +62,8 @@ class NotificationsTest(unittest.TestCase):
         settle(lambda: len(cache().notifications) == 2)
         self.assertEqual(cache().notifications_unread, 2)
         self.assertEqual(cache().message, "RFAM: " + MENTIONED, "the new one is reported")
+        self.assertEqual(bpy.ops.rfam.notify_report(message="RFAM: " + MENTIONED), {'FINISHED'},
+                         "as a Blender report too (the operator the add-on calls for it)")
         rfam.notify.poll()
         settle()
         self.assertEqual(cache().message, "RFAM: " + MENTIONED, "and only once")

@@ -2,7 +2,7 @@
 // mentions Zoë in a note; Zoë's bell counts 1 and its list links to the asset. Zoë's opt-in to the
 // browser's own notifications asks the browser for permission only on her click (granted here through
 // the context's permissions), and the browser then shows the next one (seen through an init script
-// that wraps window.Notification). The list is never cut off on a phone.
+// that wraps window.Notification). The list is never cut off on a phone, and speaks the reader's language.
 import t from 'tap'
 import type { Page } from 'playwright-core'
 import { until } from '../helpers/until.ts'
@@ -78,22 +78,26 @@ t.test('mia mentions zoe: zoe\'s bell, its link, and the browser\'s notification
   t.same(mia.errors, [], 'no errors on Mia\'s page')
 })
 
-t.test('on a phone the list fits the screen; "mark all read" empties the count', async (t) => {
+t.test('on a phone, in German: the list fits the screen; "mark all read" empties the count', async (t) => {
   const server = await startTestServer(t, { web: true })
   for (const text of ['one @zoe', 'two @zoe', 'and a long word: @zoe Donaudampfschifffahrtsgesellschaftskapitänsmützenabzeichenhalter']) {
     t.equal((await callAs(server, 'mia', 'POST', `/api/projects/demo/notes/${ASSET}`, { text })).status, 201)
   }
+  t.equal((await callAs(server, 'zoe', 'PATCH', '/api/users/zoe', { language: 'de' })).status, 200)
   await server.app.rfam.notifier.idle()
   const browser = await launchBrowser(t)
   const { page, errors } = await openAs(browser, server, 'zoe', '/', { width: 360 })
   const bell = page.locator('rfam-notification-bell button.bell')
-  await until('three new', async () => (await bell.getAttribute('aria-label')) === 'Notifications: 3 new')
+  await until('three new', async () => (await bell.getAttribute('aria-label')) === 'Benachrichtigungen: 3 neu')
   await bell.click()
-  const box = await page.locator('rfam-notification-bell .panel').boundingBox()
+  const panel = page.locator('rfam-notification-bell .panel')
+  const box = await panel.boundingBox()
   t.ok(box && box.x >= 0 && box.x + box.width <= 360, `the list is inside the screen's width (${box?.x}…${box && box.x + box.width} of 360)`)
   const overflow = await page.locator('rfam-notification-bell .panel li a').evaluateAll((links) => links.filter((a) => a.scrollWidth > a.clientWidth + 1).length)
   t.equal(overflow, 0, 'no item wider than the list')
-  await page.getByRole('button', { name: 'Mark all read' }).click()
-  await until('none new', async () => (await bell.getAttribute('aria-label')) === 'Notifications')
+  t.match(await panel.innerText(), /Mia Chen hat dich in einer Notiz zu Cake erwähnt\./, 'the sentence in Zoë\'s language')
+  t.match(await panel.innerText(), /Sag es mir im Browser/)
+  await page.getByRole('button', { name: 'Alle als gelesen markieren' }).click()
+  await until('none new', async () => (await bell.getAttribute('aria-label')) === 'Benachrichtigungen')
   t.same(errors, [])
 })
