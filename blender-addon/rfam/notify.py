@@ -2,7 +2,7 @@
 """The notifications of the logged-in person about the open file (its asset, or an asset it needs),
 as the web's bell shows them: the newest few for the panel, and a Blender report (and the panel's
 message) for each one that arrives while Blender is connected. Those already there when the file
-was opened are shown, not reported.
+was opened are shown, not reported, and so is the end of a render the panel follows (it says so itself).
 
 The server has no push channel to Blender, so a timer asks every POLL_SECONDS; asking costs one small
 GET of at most SHOWN notifications. Replies for a file no longer open are dropped (call_for_file).
@@ -45,8 +45,15 @@ def _got(reply):
     cache.notified.update(n["id"] for n in listed)
     if not first:
         for n in reversed(fresh):
-            _report(tr("addon:notify-new", message=text_of(n)))
+            if not _followed(n):
+                _report(tr("addon:notify-new", message=text_of(n)))
     redraw()
+
+
+def _followed(notification):
+    """A render this panel follows itself: its own message says how it ended, so it is not reported twice."""
+    jobs = {j.get("id") for j in cache.jobs} | ({cache.job.get("id")} if cache.job else set())
+    return notification.get("job") in jobs
 
 
 def _report(message):
