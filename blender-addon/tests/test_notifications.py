@@ -13,6 +13,7 @@ the tap side, and a last line 'N passed, N failed'.
 import json
 import os
 import sys
+import time
 import unittest
 import urllib.request
 
@@ -34,6 +35,20 @@ def write_note_as_writer(text):
         headers={"authorization": "Bearer " + ARGS["writerToken"], "content-type": "application/json"})
     with urllib.request.urlopen(request, timeout=15) as reply:
         return reply.status
+
+
+def poll_until(holds, timeout=30.0):
+    """What the add-on's timer does every 20 s (timers do not run in -b --python), until `holds()`:
+    the server writes a notification just after it answers the note."""
+    deadline = time.monotonic() + timeout
+    while True:
+        rfam.notify.poll()
+        settle()
+        if holds():
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError("still not there after %ss: %r" % (timeout, cache().notifications))
+        time.sleep(0.2)
 
 
 class NotificationsTest(unittest.TestCase):
@@ -58,8 +73,7 @@ class NotificationsTest(unittest.TestCase):
 
     def test_02_a_new_one_while_connected_is_reported(self):
         self.assertEqual(write_note_as_writer("and now the candles, @%s" % ARGS["user"]), 201)
-        rfam.notify.poll()      # what the add-on's timer does every 20 s (timers do not run in -b --python)
-        settle(lambda: len(cache().notifications) == 2)
+        poll_until(lambda: len(cache().notifications) == 2)
         self.assertEqual(cache().notifications_unread, 2)
         self.assertEqual(cache().message, "RFAM: " + MENTIONED, "the new one is reported")
         self.assertEqual(bpy.ops.rfam.notify_report(message="RFAM: " + MENTIONED), {'FINISHED'},
