@@ -16,6 +16,8 @@ import { authPlugin } from './auth/auth-plugin.ts'
 import { securityHeaders } from './security-headers.ts'
 import { tightenSecretFiles } from './config/secret-files.ts'
 import { Workspace } from './store/workspace.ts'
+import { Notifier } from './notify/notifier.ts'
+import { notificationRoutes } from './routes/api/notifications.ts'
 import { sessionRoutes } from './routes/api/session.ts'
 import { userRoutes } from './routes/api/users.ts'
 import { userSessionRoutes } from './routes/api/user-sessions.ts'
@@ -52,7 +54,7 @@ export interface AppOptions {
 }
 
 /** The API's routes, registered in this order; the farm's come after the farm plugin, whose app.farm they use. */
-const API_ROUTES = [sessionRoutes, userRoutes, userSessionRoutes, userPinRoutes, classSetupRoutes, projectRoutes, assetRoutes, eventRoutes, versionRoutes, fileRoutes, problemRoutes, addonRoutes]
+const API_ROUTES = [sessionRoutes, userRoutes, userSessionRoutes, userPinRoutes, classSetupRoutes, projectRoutes, assetRoutes, eventRoutes, versionRoutes, fileRoutes, problemRoutes, addonRoutes, notificationRoutes]
 // Notes and thumbnails come after the farm: a note may point at a frame of a job, a shot's thumbnail is its latest frame.
 const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, thumbnailRoutes, nodeRoutes, noteRoutes]
 
@@ -75,10 +77,11 @@ export async function registerApp (app: FastifyInstance, config: LoadedConfig, o
   await sessions.load()
   // A removed user file or a changed password ends log-ins at once, whoever changed the file.
   workspace.users.on('change', () => { void sessions.sweep() })
+  const notifier = new Notifier(workspace, config.usersDir, (fields, msg) => app.log.warn(fields, msg))
   app.decorate('rfam', {
-    config, workspace, sessions, logins: new LoginGuard(config.loginThrottle, now), connectCodes: new ConnectCodes(config.loginThrottle, now),
+    config, workspace, sessions, logins: new LoginGuard(config.loginThrottle, now), connectCodes: new ConnectCodes(config.loginThrottle, now), notifier,
   })
-  app.addHook('onClose', async () => { await sessions.close(); await workspace.close() })
+  app.addHook('onClose', async () => { await notifier.close(); await sessions.close(); await workspace.close() })
   // Every API route Fastify knows is in the route contract and every contract route has a handler,
   // or the server does not start (checked once every route, a test's own included, is in place).
   app.addHook('onReady', async () => { checkRouteTable(app.routeTable) })

@@ -7,6 +7,7 @@ import type { ConnectCodes } from './auth/connect-codes.ts'
 import type { Workspace } from './store/workspace.ts'
 import type { Access, RouteEntry } from './auth/access.ts'
 import type { Farm } from './farm/farm.ts'
+import type { Notifier } from './notify/notifier.ts'
 
 export interface Rfam {
   config: LoadedConfig
@@ -17,6 +18,8 @@ export interface Rfam {
   logins: LoginGuard
   /** Codes the Blender add-on logs in with (memory only). */
   connectCodes: ConnectCodes
+  /** Who is told what, and each person's notifications (server/notify/). */
+  notifier: Notifier
 }
 
 declare module 'fastify' {

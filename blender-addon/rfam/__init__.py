@@ -9,7 +9,7 @@ The modules form layers, and each imports only from its own layer or the ones be
 (docs/addon.md, "Layers"; blender-addon/tests/layers.py checks it):
   1 base      schema_lite (with schema_checks, schema_run, json_values, js_regex, json_formats), validate,
               client, api, location, outside_paths, render_stats, state, preferences, words
-  2 features  session, connect, login_picker, preflight, render, asset_ops
+  2 features  session, connect, login_picker, preflight, render, notify, asset_ops
   3 ui        panel_text, note_panel, panel, preferences_ui
   4 entry     this file
 """
@@ -27,11 +27,11 @@ bl_info = {
 
 import bpy  # noqa: E402
 
-from . import (asset_ops, client, connect, login_picker, panel, preferences, preferences_ui, preflight,  # noqa: E402
-               render, session, state)
+from . import (asset_ops, client, connect, login_picker, notify, panel, preferences, preferences_ui,  # noqa: E402
+               preflight, render, session, state)
 
 # Registration order: the layers from the bottom, so what others refer to comes first.
-_modules = (state, session, connect, login_picker, preflight, render, asset_ops, panel, preferences_ui)
+_modules = (state, session, connect, login_picker, preflight, render, notify, asset_ops, panel, preferences_ui)
 
 
 def register():

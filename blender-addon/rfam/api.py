@@ -396,3 +396,19 @@ def get_today(project, since=None):
     checkpoints of every asset. GET /api/projects/:project/today"""
     return Call("GET", "/api/projects/%s/today" % (_seg(project),) + _query(("since", since)),
                 reply_schema="api-today.schema.json")
+
+
+def list_notifications(project, asset=None, limit=None):
+    """The caller's notifications in the project, newest first, with how many are unread. GET
+    /api/projects/:project/notifications"""
+    return Call("GET", "/api/projects/%s/notifications" % (_seg(project),) + _query(("asset", asset), ("limit", limit)),
+                reply_schema="api-notification-list.schema.json")
+
+
+def mark_notifications_read(project, body):
+    """Marks the caller's notifications read: those listed by id, or all. POST
+    /api/projects/:project/notifications/read"""
+    return Call("POST", "/api/projects/%s/notifications/read" % (_seg(project),),
+                body=body,
+                body_schema="api-notification-read.schema.json",
+                reply_schema="api-notification-list.schema.json")

@@ -19,7 +19,7 @@ import bpy.utils.previews   # a submodule `import bpy` does not load
 from bpy.app.handlers import persistent
 from bpy.props import IntProperty, StringProperty
 
-from . import api, location, preflight, render, session
+from . import api, location, notify, preflight, render, session
 from .preferences import logged_in
 from .session import call_for_file, project, simple_operator
 from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui, unless_refused
@@ -48,6 +48,7 @@ def _got_asset(reply):
         show_asset(reply.data)
         render.find_jobs()
         call_for_file(api.get_history(project(), cache.location.path, kind="note", limit="1"), _got_note)
+        notify.poll()
     elif reply.error.status == 404 and reply.error.code == "RFAM_NO_ASSET":
         cache.asset = None
         cache.file_status = 'not_asset'

@@ -1,11 +1,12 @@
-# Layer 3 (ui): the newest note on the open file's asset, drawn in the asset panel.
-"""The latest note, as the web's Home card shows it: who, when (this computer's time), what; always as text."""
+# Layer 3 (ui): the newest note on the open file's asset and my notifications about it, drawn in the asset panel.
+"""The latest note, as the web's Home card shows it: who, when (this computer's time), what; always as
+text. Then the logged-in person's notifications about the file, as the web's bell lists them."""
 
 from datetime import datetime
 
 from .panel_text import wrapped
 from .state import user_name
-from .words import tr
+from .words import sentence, tr
 
 
 def draw_latest_note(layout, context, note):
@@ -23,6 +24,21 @@ def draw_latest_note(layout, context, note):
     if frame:
         key = "notes:frame-gone" if frame.get("gone") else "notes:frame-of"
         wrapped(box, context, tr(key, frame=frame["frame"], render=frame.get("render", "")), 'RENDER_RESULT')
+
+
+def draw_notifications(layout, context, notifications, unread):
+    """My newest notifications about this file: unread ones marked, each in plain words with when."""
+    if not notifications:
+        return
+    box = layout.box()
+    row = box.row()
+    row.label(text=tr("addon:notifications") + (" (%d)" % unread if unread else ""), icon='INFO')
+    if unread:
+        row.operator("rfam.notifications_read", text=tr("notify:mark-all-read"), icon='CHECKMARK')
+    for n in notifications:
+        icon = 'RADIOBUT_ON' if not n.get("read") else 'RADIOBUT_OFF'
+        wrapped(box, context, sentence(n.get("sentence"), n.get("message", "")), icon)
+        wrapped(box, context, _local_time(n.get("at", "")))
 
 
 def _local_time(at):

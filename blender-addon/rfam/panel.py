@@ -14,7 +14,7 @@ from .preferences import prefs
 from .state import cache, edited_fields, priority_name, state_name, type_info, type_name, ui, user_name
 from .words import sentence, tr, warning_text
 from .panel_text import line_chars, wrapped
-from .note_panel import draw_latest_note
+from .note_panel import draw_latest_note, draw_notifications
 
 LEVEL_ICONS = {'INFO': 'INFO', 'WARNING': 'ERROR', 'ERROR': 'CANCEL'}
 # The share of the sidebar's width for a field's name ("State", "Zuständig") beside its value.
@@ -170,6 +170,7 @@ def draw_asset_view(layout, context, view):
     if view["truePriority"] != meta["priority"]:
         wrapped(layout, context, tr("priority:boosted", value=view["truePriority"]), 'SORT_DESC')
     draw_latest_note(layout, context, cache.latest_note)
+    draw_notifications(layout, context, cache.notifications, cache.notifications_unread)
     draw_dependencies(layout, context, view)
     if meta.get("renderWarnings"):
         box = layout.box()

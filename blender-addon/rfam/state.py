@@ -33,6 +33,9 @@ class Cache:
         self.file_error = ""
         self.asset = None            # AssetView of the open file
         self.latest_note = None      # HistoryEvent: the newest note on it, None when it has none
+        self.notifications = None    # [Notification] of mine about it, newest first; None until asked
+        self.notifications_unread = 0
+        self.notified = set()        # ids already shown: only others are reported as new
         self.preflight = None        # [preflight.Problem] from the last check, None when not run
         self.jobs = []               # JobView of this file's recent jobs, newest first
         self.job = None              # JobView being followed (the last one submitted or found)

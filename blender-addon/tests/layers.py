@@ -27,7 +27,7 @@ LAYERS = {
     "validate": 1, "client": 1, "api": 1, "location": 1, "outside_paths": 1, "render_stats": 1,
     "state": 1, "preferences": 1, "words": 1,
     # 2 features: operators and the conversations with the server behind them
-    "session": 2, "connect": 2, "login_picker": 2, "preflight": 2, "render": 2, "asset_ops": 2,
+    "session": 2, "connect": 2, "login_picker": 2, "preflight": 2, "render": 2, "notify": 2, "asset_ops": 2,
     # 3 ui: what Blender draws (the sidebar panels, the add-on's preferences)
     "panel_text": 3, "note_panel": 3, "panel": 3, "preferences_ui": 3,
     # 4 entry: bl_info and registration

@@ -106,6 +106,27 @@ export type JobDevice = 'any' | 'gpu' | 'cpu'
  */
 export type LanguageList = LanguageChoice[]
 /**
+ * What happened: the person's render finished (render-done) or failed (render-failed); they were @mentioned in a note (mentioned); someone else made them a helper of an asset (asked-to-help); an asset one of their assets depends on reached a state that no longer holds others up (needed-asset-usable).
+ *
+ * This interface was referenced by `Notification`'s JSON-Schema
+ * via the `definition` "NotificationKind".
+ */
+export type NotificationKind = 'render-done' | 'render-failed' | 'mentioned' | 'asked-to-help' | 'needed-asset-usable'
+/**
+ * How many at most: a whole number from 1 to 200, as text (a query parameter).
+ *
+ * This interface was referenced by `NotificationList`'s JSON-Schema
+ * via the `definition` "Limit".
+ */
+export type NotificationLimit = string
+/**
+ * An asset's path inside the project (a query parameter).
+ *
+ * This interface was referenced by `NotificationList`'s JSON-Schema
+ * via the `definition` "AssetFilter".
+ */
+export type NotificationAssetFilter = string
+/**
  * GET /api/projects: the projects the caller belongs to (staff: every one).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -195,6 +216,8 @@ export interface AllSchemas {
   NodeUpdate?: NodeUpdate
   NoteCreate?: NoteCreate
   NotePicture?: NotePicture
+  NotificationList?: NotificationList
+  NotificationRead?: NotificationRead
   PeopleImportResult?: PeopleImportResult
   PeopleImport?: PeopleImport
   PictureBatch?: PictureBatch
@@ -240,6 +263,7 @@ export interface AllSchemas {
   Share?: Share
   NodeConfig?: NodeConfig
   FarmNode?: FarmNode
+  Notification?: Notification
   PrenodeConfig?: PrenodeConfig
   FarmPrenode?: FarmPrenode
   PriorityScheme?: PriorityScheme
@@ -1548,6 +1572,84 @@ export interface FramePick {
  */
 export interface NotePicture {
   picture: NotePictureName
+}
+/**
+ * The caller's notifications in one project, newest first, and how many are unread.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-notification-list".
+ */
+export interface NotificationList {
+  /**
+   * @maxItems 200
+   */
+  notifications: Notification[]
+  /**
+   * Unread notifications in all (of the asset asked for), not only those listed.
+   */
+  unread: number
+  /**
+   * There are older ones than those listed.
+   */
+  more: boolean
+}
+/**
+ * Something one person is told about (the bell in the web's header, the browser's notifications, the add-on's panel): their render finished or failed, someone mentioned them in a note, someone asked them to help on an asset, or an asset one of theirs needs became usable. Kept per person and project in '<users>/notifications/<user>/<project>.jsonl' (server/notify/notification-file.ts): one notification or read mark per line, only appended to, and rewritten (atomically) with the newest ones when it grows long.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "notification".
+ */
+export interface Notification {
+  id: EventId
+  kind: NotificationKind
+  project: Ident
+  /**
+   * The asset it is about, inside the project (the rendered file, the note's asset, the asset that became usable).
+   */
+  path: string
+  /**
+   * For needed-asset-usable: the person's asset that needs it.
+   */
+  need?: string
+  job?: Uuid
+  by: Ident
+  at: Timestamp
+  /**
+   * Seen and marked read (in answers always given; on disk only in a file rewritten with the newest ones).
+   */
+  read?: boolean
+  /**
+   * The sentence in English.
+   */
+  message: string
+  sentence: Sentence
+}
+/**
+ * A line of a notification file that marks notifications read: those listed, or with "all" every notification on the lines before it.
+ *
+ * This interface was referenced by `Notification`'s JSON-Schema
+ * via the `definition` "ReadMark".
+ */
+export interface NotificationReadMark {
+  read: 'all' | EventId[]
+  at: Timestamp
+}
+/**
+ * Marks the caller's notifications read: the ones listed by id, or all of them (one of the two is needed).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-notification-read".
+ */
+export interface NotificationRead {
+  /**
+   * @minItems 1
+   * @maxItems 200
+   */
+  ids?: [EventId, ...EventId[]]
+  /**
+   * Every notification of the caller in this project.
+   */
+  all?: true
 }
 /**
  * What POST /api/projects/:project/people did (or, with dryRun, would do), line by line.
@@ -3137,6 +3239,8 @@ export const schemaIds = {
   NodeUpdate: 'api-node-update.schema.json',
   NoteCreate: 'api-note-create.schema.json',
   NotePicture: 'api-note-picture.schema.json',
+  NotificationList: 'api-notification-list.schema.json',
+  NotificationRead: 'api-notification-read.schema.json',
   PeopleImportResult: 'api-people-import-result.schema.json',
   PeopleImport: 'api-people-import.schema.json',
   PictureBatch: 'api-picture-batch.schema.json',
@@ -3183,6 +3287,7 @@ export const schemaIds = {
   Share: 'named-path.schema.json',
   NodeConfig: 'node-config.schema.json',
   FarmNode: 'node.schema.json',
+  Notification: 'notification.schema.json',
   PrenodeConfig: 'prenode-config.schema.json',
   FarmPrenode: 'prenode.schema.json',
   PriorityScheme: 'priority-scheme.schema.json',

@@ -1,7 +1,7 @@
 // What the farm needs from the rest of the server, and how the running server provides it (config,
 // workspace), so the plugin needs nothing but `app.rfam`; tests of the farm alone build their own.
 import type { FastifyInstance } from 'fastify'
-import type { RenderStats } from '../../schemas/generated/types.ts'
+import type { Job, RenderStats } from '../../schemas/generated/types.ts'
 import type { BlendFacts } from '../store/blend-link-cache.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { shownPath } from '../store/shown-path.ts'
@@ -37,6 +37,8 @@ export interface FarmDeps {
   blendFacts?: (abs: string) => Promise<BlendFacts>
   /** Records a render of an asset in the asset's history (asset-history.ts); never throws. */
   history?: (project: string, asset: string, event: NewEvent) => void
+  /** A job completed, failed or was cancelled (the notifier tells whoever started it). */
+  jobEnded?: (job: Job) => void
   /** The tag of a rendered asset's picture (its latest preview), or undefined when it has none any more. */
   renderedPicture?: (project: string, asset: string, tag: string | undefined) => void
   /** Live updates for open pages. */
@@ -84,6 +86,7 @@ export function farmDepsFromApp (app: FastifyInstance): FarmDeps {
         workspace.store(project).history.record(asset, [event]).catch((err) => app.log.warn({ err, project, asset }, 'a render could not be written into the asset\'s history'))
       } catch { /* the project is gone */ }
     },
+    jobEnded: (job) => { app.rfam.notifier.jobEnded(job) },
     renderedPicture: (project, asset, tag) => {
       try { workspace.store(project).setRenderedPicture(asset, tag) } catch { /* the project is gone */ }
     },

@@ -133,6 +133,7 @@ export class Farm {
         else this.deps.log.info(fields, `job ${job.status}`)
         // A render of an asset that ended goes into the asset's history.
         if (job.asset && isFinished(job.status)) this.deps.history?.(job.project, job.asset, { by: 'farm', kind: 'render', to: job.status, render: renderRef(job) })
+        if (isFinished(job.status)) this.deps.jobEnded?.(job)
       },
     })
   }

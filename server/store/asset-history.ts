@@ -92,13 +92,15 @@ export class AssetHistory extends EventEmitter {
 
   fileOf (path: string): string { return join(this.root, path + HISTORY_SUFFIX) }
 
-  /** Appends events to an asset's history; the caller holds the asset's lock. Emits 'change'. */
+  /** Appends events to an asset's history; the caller holds the asset's lock. Emits 'change' and 'appended' (path, events). */
   async appendLocked (path: string, events: NewEvent[], at = new Date()): Promise<HistoryEvent[]> {
     if (events.length === 0) return []
     const stamped = events.map((e) => stamp(e, at))
     this.marks.set(path, await appendEvents(this.fileOf(path), stamped))
     this.version++
     this.emit('change', path)
+    // Who should hear of it (server/notify/notifier.ts, through the workspace).
+    this.emit('appended', path, stamped)
     return stamped
   }
 

@@ -42,14 +42,15 @@ export interface ParsedHistory {
 export interface FileMark { ino: number, size: number }
 
 /**
- * Appends events to the file (made when missing). The caller holds the asset's lock. Returns the
+ * Appends events to the file (made when missing, with `mode`). The caller holds the asset's lock
+ * (notification-file.ts appends its lines with it too). Returns the
  * file's inode and size after the write, so a watcher's news of this very write can be told apart.
  */
-export async function appendEvents (file: string, events: HistoryEvent[]): Promise<FileMark> {
+export async function appendEvents (file: string, events: readonly object[], mode = 0o644): Promise<FileMark> {
   let data = Buffer.from(events.map((e) => JSON.stringify(e) + '\n').join(''))
   let handle
   try {
-    handle = await open(file, FLAGS, 0o644)
+    handle = await open(file, FLAGS, mode)
   } catch (err) {
     throw asDiskFull(err, file)
   }

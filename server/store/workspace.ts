@@ -2,7 +2,7 @@
 // the defaults sets and the languages. Built from the disk at start and kept in step with it.
 import { EventEmitter } from 'node:events'
 import { basename, join } from 'node:path'
-import type { Language, Project, User } from '../../schemas/generated/types.ts'
+import type { HistoryEvent, Language, Project, User } from '../../schemas/generated/types.ts'
 import type { LoadedConfig } from '../config/load-config.ts'
 import { notFound } from '../errors.ts'
 import { say } from '../../common/sentences.ts'
@@ -18,7 +18,8 @@ import { shownPath } from './shown-path.ts'
 
 /**
  * 'problems': the list of damaged files changed (sent to every project: staff see it on any);
- * 'history': an asset's notes and history (asset-history.ts).
+ * 'history': an asset's notes and history (asset-history.ts). The workspace also emits 'recorded'
+ * ({ project, path, events }) for the events this server appended to a history (the notifier hears them).
  */
 export interface ProjectChange { project: string, kind: 'asset' | 'project' | 'members' | 'job' | 'node' | 'problems' | 'history', path?: string }
 
@@ -184,6 +185,7 @@ export class Workspace extends EventEmitter {
         else if (c.kind === 'asset' && c.path !== undefined) this.syncAssetProblem(store, c.path)
         this.emit('change', { project: p.ident, ...c })
       })
+      store.history.on('appended', (path: string, events: HistoryEvent[]) => this.emit('recorded', { project: p.ident, path, events }))
       store.history.on('lost', ({ path, events, err }: { path: string, events: Array<{ kind: string }>, err: unknown }) =>
         this.log({ project: p.ident, path, kinds: events.map((e) => e.kind), err }, 'a change was saved but could not be written into the asset\'s history'))
       store.index.on('swept', (file: string) => this.log({ project: p.ident, file: this.config.shares.toNamed(file) ?? file }, 'removed a temp file left by a write that never finished'))

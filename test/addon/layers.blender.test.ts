@@ -132,7 +132,7 @@ t.test('the add-on enables and disables twice, leaving nothing behind', { skip: 
     windowManagerField: true,
     pickerField: true,
     handlers: ['rfam.asset_ops', 'rfam.asset_ops'],
-    operators: ['cancel_render', 'connect', 'copy_log', 'find_people', 'login', 'logout', 'preflight', 'refresh', 'register_asset', 'submit_render', 'update_asset'],
+    operators: ['cancel_render', 'connect', 'copy_log', 'find_people', 'login', 'logout', 'notifications_read', 'notify_report', 'preflight', 'refresh', 'register_asset', 'submit_render', 'update_asset'],
     callbacks: ['after login', 'on job finished'],
   }
   const off = { enabled: false, preferences: [], panels: [], windowManagerField: false, pickerField: false, handlers: [], operators: [], callbacks: [] }

@@ -1,6 +1,6 @@
 // The app: asks who is logged in, shows the log-in page or the header, the current page and the toasts.
 // The header has the project's picture and name, the person's face and name (their profile), the tabs,
-// the language and a log-out button.
+// the bell of the person's notifications, the language and a log-out button.
 import { LitElement, css, html, nothing, type TemplateResult } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import { keyed } from 'lit/directives/keyed.js'
@@ -31,6 +31,7 @@ import './pages/new-project-page.ts'
 import './pages/add-people-page.ts'
 import './pages/pictures-page.ts'
 import './components/project-switcher.ts'
+import './components/notification-bell.ts'
 
 interface Tab { route: RouteName, href: string, label: () => string }
 
@@ -229,6 +230,7 @@ export class AppShell extends LitElement {
         <rfam-project-switcher></rfam-project-switcher>
         <span class="spacer"></span>
         <span class="live ${this.liveStatus}" role="status" title=${liveLabel}><span class="live-text">${liveLabel}</span></span>
+        ${keyed(`${appState.project}:${session.user.ident}`, html`<rfam-notification-bell></rfam-notification-bell>`)}
         <rfam-language-switcher persist></rfam-language-switcher>
         <a class="who user" href="/profile" title=${t('header:profile')}>
           ${face(me, 36, true)}<span class="user-name">${me?.name ?? ''}</span>

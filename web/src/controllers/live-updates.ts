@@ -8,7 +8,7 @@ import { urls } from '../api/urls.ts'
 import { appState } from '../state/app-state.ts'
 
 export interface Change {
-  /** 'asset', 'project', 'members', 'job', 'node', 'problems' (damaged files); 'reconnect' after a lost connection came back. */
+  /** 'asset', 'project', 'members', 'job', 'node', 'problems' (damaged files), 'notification' (one of mine); 'reconnect' after a lost connection came back. */
   kind: string
   path?: string
 }
@@ -72,6 +72,12 @@ class ProjectStream {
       // A truncated batch or an unreadable message: treat as "anything may have changed".
       if (message.more || changes.length === 0) this.queue({ kind: 'reconnect' })
       for (const change of changes) this.queue(change)
+    })
+    // One of the logged-in person's notifications (only theirs are sent): the bell reloads its list.
+    source.addEventListener('notification', (event) => {
+      let path: string | undefined
+      try { path = (JSON.parse((event as MessageEvent<string>).data) as { path?: string }).path } catch { path = undefined }
+      this.queue({ kind: 'notification', ...(path ? { path } : {}) })
     })
   }
 
