@@ -10,6 +10,7 @@ import type { FileLinks } from './blend-links.ts'
 import { DependencyGraph } from './dependency-graph.ts'
 import { truePriorities } from './true-priorities.ts'
 import { renderedTag } from './thumbnails.ts'
+import { renderTime } from '../../common/render-estimate.ts'
 
 /** No thumbnails known (yet). */
 export const NO_THUMBNAILS: ReadonlyMap<string, string> = new Map()
@@ -83,6 +84,8 @@ export function summaryOf (view: AssetView): AssetSummary {
     if (m.frameStart !== undefined) meta.frameStart = m.frameStart
     if (m.frameEnd !== undefined) meta.frameEnd = m.frameEnd
     summary.meta = meta
+    const time = m.renderStats ? renderTime(m.renderStats, m.frameStart, m.frameEnd) : undefined
+    if (time) summary.renderTime = time
   }
   if (view.broken !== undefined) summary.broken = view.broken
   if (view.thumbnail !== undefined) summary.thumbnail = view.thumbnail
