@@ -30,9 +30,10 @@ import './pages/not-found-page.ts'
 import './pages/new-project-page.ts'
 import './pages/add-people-page.ts'
 import './pages/pictures-page.ts'
+import './pages/dashboard-page.ts'
 import './components/project-switcher.ts'
 
-interface Tab { route: RouteName, href: string, label: () => string }
+interface Tab { route: RouteName, href: string, label: () => string, staff?: boolean }
 
 const tabs: Tab[] = [
   { route: 'home', href: '/', label: () => t('tab:home') },
@@ -42,6 +43,7 @@ const tabs: Tab[] = [
   { route: 'shots', href: '/shots', label: () => t('tab:shots') },
   { route: 'rendering', href: '/rendering', label: () => t('tab:rendering') },
   { route: 'credits', href: '/credits', label: () => t('tab:credits') },
+  { route: 'dashboard', href: '/dashboard', label: () => t('tab:dashboard'), staff: true },
 ]
 
 /** The tab a page belongs to (an asset's page sits under Assets). */
@@ -210,6 +212,7 @@ export class AppShell extends LitElement {
       case 'new-project': return html`<rfam-new-project-page></rfam-new-project-page>`
       case 'add-people': return html`<rfam-add-people-page></rfam-add-people-page>`
       case 'pictures': return html`<rfam-pictures-page></rfam-pictures-page>`
+      case 'dashboard': return html`<rfam-dashboard-page></rfam-dashboard-page>`
       case 'profile': return html`<rfam-profile-page .user=${route.param ?? appState.session?.user.ident ?? ''}></rfam-profile-page>`
       default: return html`<rfam-not-found-page></rfam-not-found-page>`
     }
@@ -235,7 +238,7 @@ export class AppShell extends LitElement {
         </a>
         <button type="button" class="quiet" @click=${this._logout}>${t('header:logout')}</button>
         <nav aria-label=${t('header:pages')}>
-          <ul>${tabs.map((tab) => html`<li><a href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a></li>`)}</ul>
+          <ul>${tabs.filter((tab) => !tab.staff || me?.staff === true).map((tab) => html`<li><a href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a></li>`)}</ul>
         </nav>
       </div>
     </header>`
