@@ -81,6 +81,7 @@ export class AppShell extends LitElement {
     .splash { padding: 3rem 1rem; text-align: center; color: var(--rfam-muted); }
     .failed { max-width: 560px; margin: 3rem auto; }
     footer { text-align: center; color: var(--rfam-muted); font-size: 0.85rem; padding: 0 16px 24px; }
+    .staff-link { display: none; align-items: center; min-height: 40px; padding: 0 6px; font-weight: 600; }
     @media (max-width: 560px) {
       .bar { padding: 6px 10px; gap: 6px 10px; }
       .user-name, .live-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -90,6 +91,9 @@ export class AppShell extends LitElement {
       .who.project { flex: 1 1 100%; }
       nav ul { gap: 2px 4px; }
       nav a { padding: 0 10px; min-height: 40px; }
+      /* Staff's own tab would need a third row: on a phone it is a link in the row that scrolls away. */
+      nav li.staff { display: none; }
+      .staff-link { display: flex; }
     }
   `]
 
@@ -230,6 +234,7 @@ export class AppShell extends LitElement {
           <span>${session.project.name}</span>
         </a>
         <rfam-project-switcher></rfam-project-switcher>
+        ${me?.staff === true ? tabs.filter((tab) => tab.staff).map((tab) => html`<a class="staff-link" href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a>`) : nothing}
         <span class="spacer"></span>
         <span class="live ${this.liveStatus}" role="status" title=${liveLabel}><span class="live-text">${liveLabel}</span></span>
         <rfam-language-switcher persist></rfam-language-switcher>
@@ -238,7 +243,7 @@ export class AppShell extends LitElement {
         </a>
         <button type="button" class="quiet" @click=${this._logout}>${t('header:logout')}</button>
         <nav aria-label=${t('header:pages')}>
-          <ul>${tabs.filter((tab) => !tab.staff || me?.staff === true).map((tab) => html`<li><a href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a></li>`)}</ul>
+          <ul>${tabs.filter((tab) => !tab.staff || me?.staff === true).map((tab) => html`<li class=${tab.staff ? 'staff' : nothing}><a href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a></li>`)}</ul>
         </nav>
       </div>
     </header>`

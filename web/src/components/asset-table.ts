@@ -40,9 +40,7 @@ export class AssetTable extends LitElement {
     .head button:hover { background: var(--rfam-accent-soft); }
     .arrow { color: var(--rfam-accent); }
     .head .render-head { display: flex; flex-direction: column; }
-    .head .render-head span.label { min-height: 0; padding-top: 4px; }
-    .head .render-head .sorts { display: flex; gap: 2px; }
-    .head .render-head .sorts button { width: auto; min-height: 36px; font-weight: 600; color: var(--rfam-accent); }
+    .head .render-head button.per-frame { font-weight: 600; color: var(--rfam-accent); min-height: 40px; }
     @media (max-width: 1100px) { .head { display: none; } }
   `]
 
@@ -186,10 +184,10 @@ export class AssetTable extends LitElement {
   }
 
   /** A header's sort button; `name`, when given, is the button's whole accessible name (a terse label's). */
-  private sortButton (column: SortColumn, text: string, name?: string) {
+  private sortButton (column: SortColumn, text: string, name?: string, kind = '') {
     const active = this.sort === column
     const said = active ? (this.descending ? t('assets:sorted-desc') : t('assets:sorted-asc')) : t('assets:sort')
-    return html`<button type="button" data-column=${column} aria-label=${name ? `${name}, ${said}` : nothing}
+    return html`<button type="button" class=${kind} data-column=${column} aria-label=${name ? `${name}, ${said}` : nothing}
       @click=${() => this.dispatchEvent(new CustomEvent<SortColumn>('sort-change', { detail: column, bubbles: true, composed: true }))}>
       ${text} <span class="arrow" aria-hidden="true">${active ? (this.descending ? '▼' : '▲') : ''}</span>
       <span class="visually-hidden">${said}</span>
@@ -205,11 +203,12 @@ export class AssetTable extends LitElement {
       name: t('asset:name'), type: t('asset:type'), owner: t('asset:owner'), state: t('asset:state'), priority: t('asset:priority'),
       renderMean: t('rtime:per-frame'), renderEstimate: t('rtime:whole'),
     }
+    // Two sorts under one heading, one above the other: the whole render's (the heading) and a frame's.
     const render = this.showRenderTime
       ? this.sortable
         ? html`<div role="columnheader" class="render-time render-head" aria-sort=${this.sortState(['renderEstimate', 'renderMean'])}>
-          <span class="label">${t('rtime:column')}</span>
-          <span class="sorts">${this.sortButton('renderEstimate', labels.renderEstimate, t('rtime:sort-estimate'))}${this.sortButton('renderMean', labels.renderMean, t('rtime:sort-mean'))}</span>
+          ${this.sortButton('renderEstimate', t('rtime:column'), t('rtime:sort-estimate'))}
+          ${this.sortButton('renderMean', labels.renderMean, t('rtime:sort-mean'), 'per-frame')}
         </div>`
         : html`<div role="columnheader" class="render-time"><span class="label">${t('rtime:column')}</span></div>`
       : nothing

@@ -4,8 +4,9 @@ import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import type { RenderStats } from '../../../schemas/generated/types.ts'
 import { sharedStyles } from '../styles/shared.ts'
-import { I18nController, format, t } from '../controllers/i18n.ts'
+import { I18nController, t } from '../controllers/i18n.ts'
 import { latestFrames, renderTime } from '../../../common/render-estimate.ts'
+import { humanDuration } from './charts/durations.ts'
 import './charts/frame-chart.ts'
 
 export interface FrameTime { frame: number, seconds: number }
@@ -75,17 +76,17 @@ export class RenderStatsView extends LitElement {
     if (!summary && !video) return html`<p class="none">${t('stats:never')}</p>`
     return html`
       <dl>
-        ${video ? html`<dt>${t('stats:video')}</dt><dd>${format.duration(video.seconds)}</dd>` : nothing}
+        ${video ? html`<dt>${t('stats:video')}</dt><dd>${humanDuration(video.seconds)}</dd>` : nothing}
         ${summary
           ? html`
-          <dt>${t('stats:mean')}</dt><dd>${format.duration(summary.mean)}</dd>
+          <dt>${t('stats:mean')}</dt><dd>${humanDuration(summary.mean)}</dd>
           <dt>${t('stats:fastest')}</dt>
-          <dd>${t('stats:at-frame', { time: format.duration(summary.fastest.seconds), frame: summary.fastest.frame })}</dd>
+          <dd>${t('stats:at-frame', { time: humanDuration(summary.fastest.seconds), frame: summary.fastest.frame })}</dd>
           <dt>${t('stats:slowest')}</dt>
-          <dd>${t('stats:at-frame', { time: format.duration(summary.slowest.seconds), frame: summary.slowest.frame })}</dd>
+          <dd>${t('stats:at-frame', { time: humanDuration(summary.slowest.seconds), frame: summary.slowest.frame })}</dd>
           <dt>${t('stats:estimate')}</dt>
-          <dd>${format.duration(summary.estimate)}${summary.missing > 0
-            ? html` <span class="muted">${t('stats:estimate-range', { low: format.duration(summary.low), high: format.duration(summary.high), missing: summary.missing })}</span>`
+          <dd>${humanDuration(summary.estimate)}${summary.missing > 0
+            ? html` <span class="muted">${t('stats:estimate-range', { low: humanDuration(summary.low), high: humanDuration(summary.high), missing: summary.missing })}</span>`
             : nothing}</dd>`
           : nothing}
       </dl>

@@ -41,7 +41,7 @@ export class SlowestFiles extends LitElement {
       const values = { frames: time.frames, mean: humanDuration(time.meanSeconds), missing }
       return html`<li data-path=${a.path}><a href=${assetHref(a.path, 'assets')}>${a.meta!.name}</a>:
         <span class="time">${humanDuration(time.estimateSeconds)}</span>
-        <span class="reason">${missing > 0 ? t('rtime:reason-missing', values) : t('rtime:reason', values)}</span></li>`
+        <span class="reason">${missing > 0 ? t('rtime:reason-missing', values) : time.frames === 1 ? t('rtime:reason-one', values) : t('rtime:reason', values)}</span></li>`
     })}</ol>`
   }
 }

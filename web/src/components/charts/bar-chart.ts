@@ -7,6 +7,7 @@ import { sharedStyles } from '../../styles/shared.ts'
 import { I18nController, format } from '../../controllers/i18n.ts'
 import { SERIES, chartStyles, dataTable, legend, plotBottom, plotWidth, xCategoryAxis, xValueAxis, yAxis, type Frame } from './chart-parts.ts'
 import { labelEvery, linear, niceTicks } from './scale.ts'
+import { ChartWidth } from './chart-width.ts'
 
 export interface Series { label: string, values: number[] }
 
@@ -32,6 +33,7 @@ export class BarChart extends LitElement {
   @property({ attribute: false }) format: (value: number) => string = (v) => format.number(v, 2)
 
   private readonly i18n = new I18nController(this)
+  private readonly size = new ChartWidth(this)
 
   private max (): number {
     let max = 0
@@ -64,7 +66,7 @@ export class BarChart extends LitElement {
 
   private upright () {
     const n = this.categories.length
-    const f: Frame = { width: 640, height: 260, left: 56, right: 16, top: 12, bottom: 44 }
+    const f: Frame = { width: this.size.width, height: 276, left: 56, right: 16, top: 28, bottom: 44 }
     const ticks = niceTicks(this.max())
     const y = linear(0, ticks.at(-1)!, plotBottom(f), f.top)
     const band = plotWidth(f) / Math.max(n, 1)
@@ -83,7 +85,7 @@ export class BarChart extends LitElement {
 
   private lying () {
     const n = this.categories.length
-    const f: Frame = { width: 640, height: 12 + Math.max(n, 1) * ROW + 40, left: 170, right: 24, top: 12, bottom: 40 }
+    const f: Frame = { width: this.size.width, height: 12 + Math.max(n, 1) * ROW + 40, left: Math.min(170, Math.round(this.size.width * 0.35)), right: 24, top: 12, bottom: 40 }
     const ticks = niceTicks(this.max())
     const x = linear(0, ticks.at(-1)!, f.left, f.width - f.right)
     const groups = this.stacked ? 1 : Math.max(this.series.length, 1)
@@ -103,7 +105,7 @@ export class BarChart extends LitElement {
   }
 
   override render () {
-    const height = this.horizontal ? 12 + Math.max(this.categories.length, 1) * ROW + 40 : 260
+    const height = this.horizontal ? 12 + Math.max(this.categories.length, 1) * ROW + 40 : 276
     const rows = this.categories.map((category, c) => {
       const values = this.series.map((s) => this.format(s.values[c] ?? 0))
       const total = this.series.reduce((sum, s) => sum + (s.values[c] ?? 0), 0)
@@ -111,7 +113,7 @@ export class BarChart extends LitElement {
     })
     const headers = [this.categoryLabel, ...this.series.map((s) => s.label), ...(this.stacked && this.series.length > 1 ? ['Σ'] : [])]
     return html`<figure>
-      <svg class="chart" viewBox="0 0 640 ${height}" role="img" aria-label=${this.caption}>
+      <svg class="chart" viewBox="0 0 ${this.size.width} ${height}" role="img" aria-label=${this.caption}>
         ${this.horizontal ? this.lying() : this.upright()}
       </svg>
       ${this.series.length > 1 ? legend(this.series.map((s, i) => ({ label: s.label, kind: 'bar', swatch: `s${i % SERIES}` }))) : nothing}

@@ -19,13 +19,13 @@ export interface ValueAxis {
   format: (value: number) => string
 }
 
-/** A vertical value axis on the left (with grid lines across the plot) or on the right. */
+/** A vertical value axis on the left (with grid lines across the plot) or on the right; `f.top` leaves room for its label. */
 export function yAxis (f: Frame, axis: ValueAxis, side: 'left' | 'right' = 'left'): SVGTemplateResult {
   const x = side === 'left' ? f.left : f.width - f.right
   const dx = side === 'left' ? -6 : 6
   const anchor = side === 'left' ? 'end' : 'start'
-  const labelX = side === 'left' ? 12 : f.width - 12
-  const middle = (f.top + plotBottom(f)) / 2
+  // The label reads across, above its axis (no turned text to tilt one's head at).
+  const labelX = side === 'left' ? 4 : f.width - 4
   return svg`<g class="axis y ${side}" aria-hidden="true">
     ${axis.ticks.map((tick) => {
       const y = axis.at(tick)
@@ -33,7 +33,7 @@ export function yAxis (f: Frame, axis: ValueAxis, side: 'left' | 'right' = 'left
         <text x=${x + dx} y=${y} text-anchor=${anchor} dominant-baseline="middle">${axis.format(tick)}</text>`
     })}
     <line class="domain" x1=${x} x2=${x} y1=${f.top} y2=${plotBottom(f)}></line>
-    <text class="label" transform="translate(${labelX} ${middle}) rotate(${side === 'left' ? -90 : 90})" text-anchor="middle">${axis.label}</text>
+    <text class="label" x=${labelX} y=${f.top - 12} text-anchor=${side === 'left' ? 'start' : 'end'}>${axis.label}</text>
   </g>`
 }
 
@@ -95,8 +95,8 @@ export const chartStyles = css`
   }
   figure { margin: 0; }
   svg.chart { display: block; width: 100%; height: auto; overflow: visible; font: inherit; }
-  .axis text { font-size: 11px; fill: var(--rfam-muted); font-variant-numeric: tabular-nums; }
-  .axis text.label { font-size: 12px; font-weight: 600; fill: var(--rfam-text); }
+  .axis text { font-size: 12px; fill: var(--rfam-muted); font-variant-numeric: tabular-nums; }
+  .axis text.label { font-size: 13px; font-weight: 600; fill: var(--rfam-text); }
   .axis .domain, .axis .tick { stroke: var(--rfam-muted); stroke-width: 1; }
   .axis .grid { stroke: var(--rfam-border); stroke-width: 1; stroke-dasharray: 2 3; }
   .s0 { fill: var(--rfam-chart-0); background: var(--rfam-chart-0); stroke: var(--rfam-chart-0); }
@@ -112,8 +112,8 @@ export const chartStyles = css`
   .swatch { display: inline-block; width: 14px; height: 14px; border-radius: 3px; }
   .swatch.line { height: 3px; border-radius: 2px; }
   .swatch.gap { background: none; border: 1px dashed var(--rfam-muted); }
-  .numbers { margin-top: 8px; font-size: 0.9rem; }
-  .numbers summary { cursor: pointer; color: var(--rfam-accent); min-height: 32px; display: inline-flex; align-items: center; }
+  .numbers { margin-top: 8px; font-size: 0.9rem; max-width: 100%; overflow-x: auto; }
+  .numbers summary { cursor: pointer; color: var(--rfam-accent); min-height: 40px; display: inline-flex; align-items: center; }
   .numbers table { border-collapse: collapse; margin-top: 6px; }
   .numbers th, .numbers td { padding: 2px 10px; text-align: right; border-bottom: 1px solid var(--rfam-surface-2); font-variant-numeric: tabular-nums; }
   .numbers th[scope='row'], .numbers thead th:first-child { text-align: left; }

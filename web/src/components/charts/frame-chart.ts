@@ -10,6 +10,7 @@ import { I18nController, format, t } from '../../controllers/i18n.ts'
 import { chartStyles, dataTable, legend, plotBottom, plotWidth, xCategoryAxis, yAxis, type Frame, type LegendItem } from './chart-parts.ts'
 import { humanDuration } from './durations.ts'
 import { labelEvery, linear, niceTicks, timeTicks } from './scale.ts'
+import { ChartWidth } from './chart-width.ts'
 
 /** More frames than this are drawn from the first rendered one on (a range typed wrong should not hang the page). */
 const MAX_SLOTS = 5000
@@ -35,6 +36,7 @@ export class FrameChart extends LitElement {
   @property({ type: Number, attribute: 'frame-end' }) frameEnd?: number
 
   private readonly i18n = new I18nController(this)
+  private readonly size = new ChartWidth(this)
 
   /** The frames along the bottom: the range, else first to last rendered. */
   private slots (): number[] {
@@ -82,7 +84,7 @@ export class FrameChart extends LitElement {
     const bySlot = new Map(this.frames.map((s) => [s.frame, s]))
     const slow = this.slowest()
     const withMemory = this.frames.some((s) => s.memoryMB !== undefined)
-    const f: Frame = { width: 640, height: 240, left: 64, right: withMemory ? 64 : 16, top: 12, bottom: 44 }
+    const f: Frame = { width: this.size.width, height: 256, left: 64, right: withMemory ? 64 : 16, top: 28, bottom: 44 }
     const timeAxis = timeTicks(Math.max(...this.frames.map((s) => s.seconds)))
     const y = linear(0, timeAxis.at(-1)!, plotBottom(f), f.top)
     const memoryAxis = niceTicks(Math.max(0, ...this.frames.map((s) => s.memoryMB ?? 0)))
