@@ -5,7 +5,7 @@ import { LitElement, css, html, nothing, svg } from 'lit'
 import { customElement, property } from 'lit/decorators.js'
 import { sharedStyles } from '../../styles/shared.ts'
 import { I18nController, format } from '../../controllers/i18n.ts'
-import { SERIES, chartStyles, dataTable, legend, plotBottom, plotWidth, xCategoryAxis, xValueAxis, yAxis, type Frame } from './chart-parts.ts'
+import { SERIES, axisTitles, chartStyles, dataTable, legend, plotBottom, plotWidth, xCategoryAxis, xValueAxis, yAxis, type Frame } from './chart-parts.ts'
 import { labelEvery, linear, niceTicks } from './scale.ts'
 import { ChartWidth } from './chart-width.ts'
 
@@ -66,7 +66,7 @@ export class BarChart extends LitElement {
 
   private upright () {
     const n = this.categories.length
-    const f: Frame = { width: this.size.width, height: 276, left: 56, right: 16, top: 28, bottom: 44 }
+    const f: Frame = { width: this.size.width, height: 260, left: 56, right: 16, top: 12, bottom: 44 }
     const ticks = niceTicks(this.max())
     const y = linear(0, ticks.at(-1)!, plotBottom(f), f.top)
     const band = plotWidth(f) / Math.max(n, 1)
@@ -105,7 +105,7 @@ export class BarChart extends LitElement {
   }
 
   override render () {
-    const height = this.horizontal ? 12 + Math.max(this.categories.length, 1) * ROW + 40 : 276
+    const height = this.horizontal ? 12 + Math.max(this.categories.length, 1) * ROW + 40 : 260
     const rows = this.categories.map((category, c) => {
       const values = this.series.map((s) => this.format(s.values[c] ?? 0))
       const total = this.series.reduce((sum, s) => sum + (s.values[c] ?? 0), 0)
@@ -113,6 +113,7 @@ export class BarChart extends LitElement {
     })
     const headers = [this.categoryLabel, ...this.series.map((s) => s.label), ...(this.stacked && this.series.length > 1 ? ['Σ'] : [])]
     return html`<figure>
+      ${this.horizontal ? nothing : axisTitles(this.valueLabel)}
       <svg class="chart" viewBox="0 0 ${this.size.width} ${height}" role="img" aria-label=${this.caption}>
         ${this.horizontal ? this.lying() : this.upright()}
       </svg>

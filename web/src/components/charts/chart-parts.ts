@@ -19,13 +19,11 @@ export interface ValueAxis {
   format: (value: number) => string
 }
 
-/** A vertical value axis on the left (with grid lines across the plot) or on the right; `f.top` leaves room for its label. */
+/** A vertical value axis on the left (with grid lines across the plot) or on the right; its title is axisTitles()'. */
 export function yAxis (f: Frame, axis: ValueAxis, side: 'left' | 'right' = 'left'): SVGTemplateResult {
   const x = side === 'left' ? f.left : f.width - f.right
   const dx = side === 'left' ? -6 : 6
   const anchor = side === 'left' ? 'end' : 'start'
-  // The label reads across, above its axis (no turned text to tilt one's head at).
-  const labelX = side === 'left' ? 4 : f.width - 4
   return svg`<g class="axis y ${side}" aria-hidden="true">
     ${axis.ticks.map((tick) => {
       const y = axis.at(tick)
@@ -33,7 +31,6 @@ export function yAxis (f: Frame, axis: ValueAxis, side: 'left' | 'right' = 'left
         <text x=${x + dx} y=${y} text-anchor=${anchor} dominant-baseline="middle">${axis.format(tick)}</text>`
     })}
     <line class="domain" x1=${x} x2=${x} y1=${f.top} y2=${plotBottom(f)}></line>
-    <text class="label" x=${labelX} y=${f.top - 12} text-anchor=${side === 'left' ? 'start' : 'end'}>${axis.label}</text>
   </g>`
 }
 
@@ -62,6 +59,14 @@ export function xCategoryAxis (f: Frame, labels: string[], middleOf: (i: number)
       : nothing)}
     <text class="label" x=${f.left + plotWidth(f) / 2} y=${f.height - 6} text-anchor="middle">${title}</text>
   </g>`
+}
+
+/**
+ * The titles of the value axes, above the chart: read across (no turned text to tilt one's head at),
+ * left over the left axis and right over the right one.
+ */
+export function axisTitles (left: string, right?: string): TemplateResult {
+  return html`<div class="axis-titles" aria-hidden="true"><span class="axis-title left">${left}</span>${right ? html`<span class="axis-title right">${right}</span>` : nothing}</div>`
 }
 
 export interface LegendItem { label: string, kind: 'bar' | 'line' | 'gap', swatch: string }
@@ -95,6 +100,7 @@ export const chartStyles = css`
   }
   figure { margin: 0; }
   svg.chart { display: block; width: 100%; height: auto; overflow: visible; font: inherit; }
+  .axis-titles { display: flex; justify-content: space-between; gap: 12px; font-size: 13px; font-weight: 600; margin-bottom: 2px; }
   .axis text { font-size: 12px; fill: var(--rfam-muted); font-variant-numeric: tabular-nums; }
   .axis text.label { font-size: 13px; font-weight: 600; fill: var(--rfam-text); }
   .axis .domain, .axis .tick { stroke: var(--rfam-muted); stroke-width: 1; }

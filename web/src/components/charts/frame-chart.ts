@@ -7,7 +7,7 @@ import { customElement, property } from 'lit/decorators.js'
 import type { FrameSample } from '../../../../common/render-estimate.ts'
 import { sharedStyles } from '../../styles/shared.ts'
 import { I18nController, format, t } from '../../controllers/i18n.ts'
-import { chartStyles, dataTable, legend, plotBottom, plotWidth, xCategoryAxis, yAxis, type Frame, type LegendItem } from './chart-parts.ts'
+import { axisTitles, chartStyles, dataTable, legend, plotBottom, plotWidth, xCategoryAxis, yAxis, type Frame, type LegendItem } from './chart-parts.ts'
 import { humanDuration } from './durations.ts'
 import { labelEvery, linear, niceTicks, timeTicks } from './scale.ts'
 import { ChartWidth } from './chart-width.ts'
@@ -84,7 +84,7 @@ export class FrameChart extends LitElement {
     const bySlot = new Map(this.frames.map((s) => [s.frame, s]))
     const slow = this.slowest()
     const withMemory = this.frames.some((s) => s.memoryMB !== undefined)
-    const f: Frame = { width: this.size.width, height: 256, left: 64, right: withMemory ? 64 : 16, top: 28, bottom: 44 }
+    const f: Frame = { width: this.size.width, height: 240, left: 64, right: withMemory ? 64 : 16, top: 12, bottom: 44 }
     const timeAxis = timeTicks(Math.max(...this.frames.map((s) => s.seconds)))
     const y = linear(0, timeAxis.at(-1)!, plotBottom(f), f.top)
     const memoryAxis = niceTicks(Math.max(0, ...this.frames.map((s) => s.memoryMB ?? 0)))
@@ -100,6 +100,7 @@ export class FrameChart extends LitElement {
     ]
     const caption = t('stats:chart', { frames: slots.length })
     return html`<figure>
+      ${axisTitles(t('stats:axis-time'), withMemory ? t('stats:axis-memory') : undefined)}
       <svg class="chart" viewBox="0 0 ${f.width} ${f.height}" role="img" aria-label=${caption}>
         ${yAxis(f, { ticks: timeAxis, at: y, label: t('stats:axis-time'), format: humanDuration })}
         ${withMemory ? yAxis(f, { ticks: memoryAxis, at: yMemory, label: t('stats:axis-memory'), format: (v) => format.number(v, 0) }, 'right') : ''}
