@@ -48,7 +48,12 @@ function writeAssets (projectDir: string, now: number): void {
       else events.push({ id: eventId(), at, by, kind: 'priority', from: k, to: k + 1 })
     }
     const meta: Asset = {
-      name: `Bench ${i}`, type: 'prop', owner: people[i % 5]!, state: states[state]!, priority: i % 100, description: 'Made by the benchmark.',
+      name: `Bench ${i}`,
+      type: 'prop',
+      owner: people[i % 5]!,
+      state: states[state]!,
+      priority: i % 100,
+      description: 'Made by the benchmark.',
       ...(i % 10 === 0 ? { dependencies: [`bench/group_${(i + 1) % 20}/bench_${i + 1}.blend`] } : {}),
     }
     writeFileSync(join(folder, `bench_${i}.blend.json`), JSON.stringify(meta))
@@ -67,9 +72,25 @@ function writeJobs (farmDir: string, now: number): void {
     }
     const created = new Date(now - 7 * DAY).toISOString()
     const job: Job = {
-      id: randomUUID(), name: `Bench job ${j}`, project: 'demo', file: `data::demo/bench/group_${j}/bench_${j}.blend`, asset: `bench/group_${j}/bench_${j}.blend`,
-      frameStart: 1, frameEnd: TASKS, frameStep: 1, video: false, priority: 50, requires: [], chunkSize: 1, status: 'completed',
-      created, updated: created, finished: new Date(now).toISOString(), createdBy: people[j % 5]!, revision: 1, tasks,
+      id: randomUUID(),
+      name: `Bench job ${j}`,
+      project: 'demo',
+      file: `data::demo/bench/group_${j}/bench_${j}.blend`,
+      asset: `bench/group_${j}/bench_${j}.blend`,
+      frameStart: 1,
+      frameEnd: TASKS,
+      frameStep: 1,
+      video: false,
+      priority: 50,
+      requires: [],
+      chunkSize: 1,
+      status: 'completed',
+      created,
+      updated: created,
+      finished: new Date(now).toISOString(),
+      createdBy: people[j % 5]!,
+      revision: 1,
+      tasks,
     }
     writeFileSync(join(farmDir, 'jobs', `${job.id}.json`), JSON.stringify(job))
   }

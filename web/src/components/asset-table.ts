@@ -200,8 +200,13 @@ export class AssetTable extends LitElement {
 
   private header () {
     const labels: Record<SortColumn, string> = {
-      name: t('asset:name'), type: t('asset:type'), owner: t('asset:owner'), state: t('asset:state'), priority: t('asset:priority'),
-      renderMean: t('rtime:per-frame'), renderEstimate: t('rtime:whole'),
+      name: t('asset:name'),
+      type: t('asset:type'),
+      owner: t('asset:owner'),
+      state: t('asset:state'),
+      priority: t('asset:priority'),
+      renderMean: t('rtime:per-frame'),
+      renderEstimate: t('rtime:whole'),
     }
     // Two sorts under one heading, one above the other: the whole render's (the heading) and a frame's.
     const render = this.showRenderTime
