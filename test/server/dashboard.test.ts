@@ -1,13 +1,16 @@
 // The teacher's dashboard through the API of a real server: history files written by the store at
 // chosen days and replayed into assets per state per day (a broken line left out and counted), a job
 // rendered through the real farm by a node played over HTTP (render hours per person and per shot,
-// busy node-hours), the assets blocked waiting on others, and who may ask (staff only, with a sentence).
+// busy node-hours), the assets blocked waiting on others, and who may ask (staff only, with a sentence);
+// then the replay and the blocked assets on their own, with the odd cases.
 import t from 'tap'
-import type { Dashboard } from '../../schemas/generated/types.ts'
+import type { AssetView, Dashboard, HistoryEvent, State } from '../../schemas/generated/types.ts'
 import { startTestServer } from '../helpers/server.ts'
 import { logIn } from '../helpers/login.ts'
 import { prepareDashboardProject } from '../helpers/dashboard-project.ts'
 import { lastDays, spread, dayOf } from '../../server/dashboard/days.ts'
+import { statesPerDay } from '../../server/dashboard/state-days.ts'
+import { blockedAssets } from '../../server/dashboard/blocked.ts'
 
 t.test('the dashboard of a prepared week', async (t) => {
   const s = await startTestServer(t, { listen: true })
@@ -61,4 +64,34 @@ t.test('days: calendar days, time split at midnight', async (t) => {
   const into = [0, 0, 0]
   spread(days, new Date(2026, 5, 8, 23, 0).getTime(), new Date(2026, 5, 9, 2, 0).getTime(), into)
   t.same(into, [3600, 7200, 0], 'an interval over midnight goes to both days')
+})
+
+t.test('the replay: from when an asset exists, in the state before its first change, odd lines left out', async (t) => {
+  const now = new Date(2026, 5, 10, 15, 0).getTime()
+  const days = lastDays(3, now)
+  const at = (day: number, hour = 12) => new Date(2026, 5, 8 + day, hour).toISOString()
+  const e = (kind: HistoryEvent['kind'], when: string, more: Partial<HistoryEvent> = {}): HistoryEvent => ({ id: 'abcdefgh12', at: when, by: 'mia', kind, ...more })
+  const counts = statesPerDay([
+    { state: 'us', events: [] }, // no history: in its state now, every day
+    { state: 'ic', events: [e('created', at(1)), e('state', at(1, 13), { from: 'ns', to: 'ic' })] }, // made on day 1
+    { state: 'us', events: [e('state', at(2), { from: 'ic', to: 'us' }), e('state', at(0), { from: 'ns', to: 'ic' })] }, // lines out of order
+    { state: 'ns', events: [e('state', 'not a time', { from: 'x', to: 'y' }), e('state', at(1), { from: 'ns', to: null })] }, // nothing usable
+    { state: 'ns', created: at(2, 9), events: [] }, // the sidecar says when it was made
+  ], days, now)
+  t.same(Object.fromEntries(counts), { us: [1, 1, 2], ic: [1, 2, 1], ns: [1, 1, 2] })
+})
+
+t.test('blocked: waiting on early states, broken or missing assets named by hand; linked files that are no asset do not block', async (t) => {
+  const view = (path: string, state: string, dependencies: string[], more: Partial<AssetView['meta']> = {}): AssetView =>
+    ({ path, truePriority: 0, file: null, dependencies, dependents: [], meta: { name: path, type: 'prop', state, priority: 0, owner: 'mia', ...more } })
+  const views = [
+    view('a', 'ns', ['b', 'c', 'lib.blend', 'gone.blend', 'broken'], { dependencies: ['gone.blend'] }),
+    view('b', 'us', []),
+    view('c', 'mod', [], { owner: 'alex' }),
+    view('done', 'po', ['c']),
+    { path: 'broken', truePriority: 0, file: null, dependencies: [], dependents: [], broken: 'bad JSON' },
+  ]
+  const states = new Map(Object.entries({ ns: { boost: true }, mod: { boost: true }, us: { boost: false }, po: { done: true } })) as Map<string, State>
+  const blocked = blockedAssets(views, new Map(views.map((v) => [v.path, v])), states)
+  t.same(blocked.map((b) => [b.path, b.waitsFor.map((w) => `${w.path}:${w.owner}`)]), [['a', ['c:alex', 'gone.blend:null', 'broken:null']]])
 })
