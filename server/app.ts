@@ -36,6 +36,7 @@ import { thumbnailRoutes } from './routes/api/thumbnails.ts'
 import { nodeRoutes } from './routes/api/nodes.ts'
 import { noteRoutes } from './routes/api/notes.ts'
 import { addonRoutes } from './routes/api/addon.ts'
+import { dashboardRoutes } from './routes/api/dashboard.ts'
 import { farmPlugin } from './farm/farm-plugin.ts'
 import { farmDepsFromApp } from './farm/farm-deps.ts'
 import type { Clock } from './farm/clock.ts'
@@ -56,7 +57,7 @@ export interface AppOptions {
 /** The API's routes, registered in this order; the farm's come after the farm plugin, whose app.farm they use. */
 const API_ROUTES = [sessionRoutes, userRoutes, userSessionRoutes, userPinRoutes, classSetupRoutes, projectRoutes, assetRoutes, eventRoutes, versionRoutes, fileRoutes, problemRoutes, addonRoutes, notificationRoutes]
 // Notes and thumbnails come after the farm: a note may point at a frame of a job, a shot's thumbnail is its latest frame.
-const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, thumbnailRoutes, nodeRoutes, noteRoutes]
+const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, thumbnailRoutes, nodeRoutes, noteRoutes, dashboardRoutes]
 
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
   for (const schema of loadSchemas()) app.addSchema(schema)

@@ -208,6 +208,13 @@ def list_files(project, ext=None):
                 reply_schema="api-file-list.schema.json")
 
 
+def get_dashboard(project, days=None):
+    """The teacher's dashboard: assets per state per day, render hours per person and per shot, the farm's busy
+    node-hours per day, and the assets blocked waiting on others. GET /api/projects/:project/dashboard"""
+    return Call("GET", "/api/projects/%s/dashboard" % (_seg(project),) + _query(("days", days)),
+                reply_schema="api-dashboard.schema.json")
+
+
 def import_people(project, body):
     """Adds people from a spreadsheet saved as CSV: with `dryRun` only says, line by line, who would be added and
     what is wrong. POST /api/projects/:project/people"""

@@ -36,6 +36,20 @@ export type LongText = string
  */
 export type ThumbnailTag = string
 /**
+ * A calendar day, YYYY-MM-DD.
+ *
+ * This interface was referenced by `Dashboard`'s JSON-Schema
+ * via the `definition` "Day".
+ */
+export type DashboardDay = string
+/**
+ * How many days: a whole number from 1 to 99 as text (a query parameter); more than 60 is refused.
+ *
+ * This interface was referenced by `Dashboard`'s JSON-Schema
+ * via the `definition` "DaysQuery".
+ */
+export type DashboardDaysQuery = string
+/**
  * A Blender version: major.minor, or major.minor.patch ('3.6', '4.2.1').
  *
  * This interface was referenced by `FarmCommon`'s JSON-Schema
@@ -199,6 +213,7 @@ export interface AllSchemas {
   ConnectCode?: ConnectCode
   ConnectRequest?: ConnectRequest
   Credits?: Credits
+  Dashboard?: Dashboard
   DefaultsSetView?: DefaultsSetView
   ApiError?: ApiError
   FarmNodeList?: FarmNodeList
@@ -356,6 +371,7 @@ export interface AssetSummary {
     exists: boolean
   } | null
   thumbnail?: ThumbnailTag
+  renderTime?: RenderTime
 }
 /**
  * These fields of the sidecar (asset.schema.json), each as stored there; fields the sidecar leaves out are left out here too.
@@ -375,6 +391,30 @@ export interface AssetSummaryMeta {
   pipeline?: 'improving' | 'ready' | 'rendering' | 'done'
   frameStart?: number
   frameEnd?: number
+}
+/**
+ * Render time of an asset from the latest sample of each frame: the whole estimate is the frames of the range rendered (their latest time) plus each frame never rendered at the mean.
+ *
+ * This interface was referenced by `AssetSummary`'s JSON-Schema
+ * via the `definition` "RenderTime".
+ */
+export interface RenderTime {
+  /**
+   * Mean time of one frame (the latest sample of each frame rendered).
+   */
+  meanSeconds: number
+  /**
+   * The whole frame range (frameStart..frameEnd; without one, the frames rendered), estimated.
+   */
+  estimateSeconds: number
+  /**
+   * Frames the estimate covers: the range's, or the frames rendered.
+   */
+  frames: number
+  /**
+   * How many of those have been rendered (the rest count at the mean).
+   */
+  rendered: number
 }
 /**
  * PATCH /api/projects/:project/assets/<path>: the fields to change; fields left out keep what is on disk, so two people editing different fields never undo each other.
@@ -661,6 +701,127 @@ export interface Credits {
 export interface CreditSection {
   heading: string
   lines: string[]
+}
+/**
+ * The teacher's dashboard of one project (GET /api/projects/:project/dashboard): progress over the last days from the assets' history, render hours per person and per shot and the farm's busy node-hours from the farm's jobs, and the assets blocked waiting on others. Days are the server's calendar days.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-dashboard".
+ */
+export interface Dashboard {
+  /**
+   * The days shown, oldest first; the last is today.
+   */
+  days: DashboardDay[]
+  /**
+   * Per state (in the defaults set's order, then states no longer in it): how many assets were in it at the end of each day (today: now), replayed from each asset's history.
+   */
+  states: StateCounts[]
+  /**
+   * Hours of rendering (the frames' render times) of the project's jobs still on the farm.
+   */
+  renderHours: {
+    /**
+     * Per person who sent renders (an automatic render counts for the asset's owner), most first.
+     */
+    people: PersonHours[]
+    /**
+     * Per asset rendered, most first (the 30 with most hours).
+     *
+     * @maxItems 30
+     */
+    shots: ShotHours[]
+  }
+  /**
+   * How busy the farm was with this project.
+   */
+  farm: {
+    /**
+     * Per day of `days`: node-hours spent rendering the project's frames (a node rendering two frames at once counts once).
+     */
+    busyHours: number[]
+    /**
+     * Nodes that rendered for the project in those days.
+     */
+    nodes: number
+  }
+  /**
+   * Assets not done that need another asset which is not usable yet (its state is an early one, or it is broken or missing), highest true priority first.
+   */
+  blocked: BlockedAsset[]
+  /**
+   * History lines that could not be read and were left out.
+   */
+  unreadable: number
+}
+/**
+ * This interface was referenced by `Dashboard`'s JSON-Schema
+ * via the `definition` "StateCounts".
+ */
+export interface StateCounts {
+  state: Ident
+  /**
+   * Per day of `days`.
+   */
+  counts: number[]
+}
+/**
+ * This interface was referenced by `Dashboard`'s JSON-Schema
+ * via the `definition` "PersonHours".
+ */
+export interface PersonHours {
+  /**
+   * A person's ident ('auto' when an automatic render's asset has no owner).
+   */
+  person: string
+  hours: number
+}
+/**
+ * This interface was referenced by `Dashboard`'s JSON-Schema
+ * via the `definition` "ShotHours".
+ */
+export interface ShotHours {
+  /**
+   * The asset (or, for a job of a file that is no asset, the file) inside the project.
+   */
+  path: string
+  /**
+   * The asset's name, when it is one.
+   */
+  name?: string
+  hours: number
+}
+/**
+ * This interface was referenced by `Dashboard`'s JSON-Schema
+ * via the `definition` "Blocked".
+ */
+export interface BlockedAsset {
+  path: string
+  name: string
+  owner: Ident | null
+  state: Ident
+  /**
+   * The assets it needs that are not usable yet.
+   *
+   * @minItems 1
+   */
+  waitsFor: [WaitsFor, ...WaitsFor[]]
+}
+/**
+ * This interface was referenced by `Dashboard`'s JSON-Schema
+ * via the `definition` "WaitsFor".
+ */
+export interface WaitsFor {
+  path: string
+  /**
+   * Its name (missing: broken, or no asset at all).
+   */
+  name?: string
+  state?: Ident
+  /**
+   * Who works on it: whom the blocked asset waits for.
+   */
+  owner: Ident | null
 }
 /**
  * GET /api/projects/:project/defaults: the defaults set the project uses.
@@ -3222,6 +3383,7 @@ export const schemaIds = {
   ConnectCode: 'api-connect-code.schema.json',
   ConnectRequest: 'api-connect.schema.json',
   Credits: 'api-credits.schema.json',
+  Dashboard: 'api-dashboard.schema.json',
   DefaultsSetView: 'api-defaults-set.schema.json',
   ApiError: 'api-error.schema.json',
   FarmNodeList: 'api-farm-nodes.schema.json',

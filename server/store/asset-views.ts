@@ -9,6 +9,7 @@ import type { DefaultsSet } from './defaults-sets.ts'
 import type { FileLinks } from './blend-links.ts'
 import { DependencyGraph } from './dependency-graph.ts'
 import { truePriorities } from './true-priorities.ts'
+import { renderTime } from '../../common/render-estimate.ts'
 
 /**
  * The assets' pictures, by path: the tag of the thumbnail Blender stored in the .blend, and of the
@@ -91,6 +92,8 @@ export function summaryOf (view: AssetView): AssetSummary {
     if (m.frameStart !== undefined) meta.frameStart = m.frameStart
     if (m.frameEnd !== undefined) meta.frameEnd = m.frameEnd
     summary.meta = meta
+    const time = m.renderStats ? renderTime(m.renderStats, m.frameStart, m.frameEnd) : undefined
+    if (time) summary.renderTime = time
   }
   if (view.broken !== undefined) summary.broken = view.broken
   if (view.thumbnail !== undefined) summary.thumbnail = view.thumbnail

@@ -33,7 +33,7 @@ export const TOOLS = ['scripts', 'blender-addon', '.']
 export const SERVER_LAYERS: Array<{ name: string, parts: string[] }> = [
   { name: 'base', parts: ['errors.ts', 'invalid-sentence.ts', 'zip-format.ts', 'config/', 'blend/'] },
   { name: 'store', parts: ['store/'] },
-  { name: 'services', parts: ['addon/', 'auth/', 'people/', 'pictures/', 'credits/', 'farm/', 'notify/'] },
+  { name: 'services', parts: ['addon/', 'auth/', 'people/', 'pictures/', 'credits/', 'farm/', 'notify/', 'dashboard/'] },
   { name: 'routes', parts: ['routes/'] },
   { name: 'app', parts: ['app.ts', 'server.ts', 'main.ts', 'start-banner.ts', 'types.ts', 'demo/', 'security-headers.ts', 'lazy-schema-compilers.ts', 'local-node-process.ts'] },
 ]

@@ -58,7 +58,7 @@ t.test('a real node renders a job queued from the page; a file without a camera 
 
   await card.getByText('Frames and problems').click()
   const jobStats = card.locator('rfam-render-stats')
-  await jobStats.getByText('Slowest frame').waitFor()
+  await jobStats.getByText('Slowest frame', { exact: true }).waitFor()
   t.equal(await jobStats.locator('svg rect').count(), 2, 'the job\'s own chart: one bar per frame')
 
   await until('the sidecar holds both frames', () => {

@@ -60,7 +60,7 @@ t.test('every page, in English and German, on a phone and a desktop', async (t) 
       await callAs(server, user, 'PATCH', `/api/users/${user}`, { language })
       for (const size of sizes) {
         const { page, context, errors } = await loggedInPage(browser, server, user, size)
-        for (const path of user === 'teacher' ? ['/project', '/rendering'] : pages) {
+        for (const path of user === 'teacher' ? ['/project', '/rendering', '/dashboard'] : pages) {
           await page.goto(path)
           await settled(page)
           const where = `${language} ${size.name} ${user} ${path}`

@@ -30,10 +30,11 @@ import './pages/not-found-page.ts'
 import './pages/new-project-page.ts'
 import './pages/add-people-page.ts'
 import './pages/pictures-page.ts'
+import './pages/dashboard-page.ts'
 import './components/project-switcher.ts'
 import './components/notification-bell.ts'
 
-interface Tab { route: RouteName, href: string, label: () => string }
+interface Tab { route: RouteName, href: string, label: () => string, staff?: boolean }
 
 const tabs: Tab[] = [
   { route: 'home', href: '/', label: () => t('tab:home') },
@@ -43,6 +44,7 @@ const tabs: Tab[] = [
   { route: 'shots', href: '/shots', label: () => t('tab:shots') },
   { route: 'rendering', href: '/rendering', label: () => t('tab:rendering') },
   { route: 'credits', href: '/credits', label: () => t('tab:credits') },
+  { route: 'dashboard', href: '/dashboard', label: () => t('tab:dashboard'), staff: true },
 ]
 
 /** The tab a page belongs to (an asset's page sits under Assets). */
@@ -80,6 +82,7 @@ export class AppShell extends LitElement {
     .splash { padding: 3rem 1rem; text-align: center; color: var(--rfam-muted); }
     .failed { max-width: 560px; margin: 3rem auto; }
     footer { text-align: center; color: var(--rfam-muted); font-size: 0.85rem; padding: 0 16px 24px; }
+    .staff-link { display: none; align-items: center; min-height: 40px; padding: 0 6px; font-weight: 600; }
     @media (max-width: 560px) {
       .bar { padding: 6px 10px; gap: 6px 10px; }
       .user-name, .live-text { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); }
@@ -89,6 +92,9 @@ export class AppShell extends LitElement {
       .who.project { flex: 1 1 100%; }
       nav ul { gap: 2px 4px; }
       nav a { padding: 0 10px; min-height: 40px; }
+      /* Staff's own tab would need a third row: on a phone it is a link in the row that scrolls away. */
+      nav li.staff { display: none; }
+      .staff-link { display: flex; }
     }
   `]
 
@@ -211,6 +217,7 @@ export class AppShell extends LitElement {
       case 'new-project': return html`<rfam-new-project-page></rfam-new-project-page>`
       case 'add-people': return html`<rfam-add-people-page></rfam-add-people-page>`
       case 'pictures': return html`<rfam-pictures-page></rfam-pictures-page>`
+      case 'dashboard': return html`<rfam-dashboard-page></rfam-dashboard-page>`
       case 'profile': return html`<rfam-profile-page .user=${route.param ?? appState.session?.user.ident ?? ''}></rfam-profile-page>`
       default: return html`<rfam-not-found-page></rfam-not-found-page>`
     }
@@ -228,6 +235,7 @@ export class AppShell extends LitElement {
           <span>${session.project.name}</span>
         </a>
         <rfam-project-switcher></rfam-project-switcher>
+        ${me?.staff === true ? tabs.filter((tab) => tab.staff).map((tab) => html`<a class="staff-link" href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a>`) : nothing}
         <span class="spacer"></span>
         <span class="live ${this.liveStatus}" role="status" title=${liveLabel}><span class="live-text">${liveLabel}</span></span>
         ${keyed(`${appState.project}:${session.user.ident}`, html`<rfam-notification-bell></rfam-notification-bell>`)}
@@ -237,7 +245,7 @@ export class AppShell extends LitElement {
         </a>
         <button type="button" class="quiet" @click=${this._logout}>${t('header:logout')}</button>
         <nav aria-label=${t('header:pages')}>
-          <ul>${tabs.map((tab) => html`<li><a href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a></li>`)}</ul>
+          <ul>${tabs.filter((tab) => !tab.staff || me?.staff === true).map((tab) => html`<li class=${tab.staff ? 'staff' : nothing}><a href=${tab.href} aria-current=${tab.route === current ? 'page' : nothing}>${tab.label()}</a></li>`)}</ul>
         </nav>
       </div>
     </header>`

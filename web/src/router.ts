@@ -5,7 +5,7 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit'
 
 export type RouteName =
   | 'home' | 'assets' | 'asset' | 'new-asset' | 'team' | 'project' | 'shots' | 'credits' | 'rendering'
-  | 'profile' | 'new-project' | 'add-people' | 'pictures' | 'not-found'
+  | 'profile' | 'new-project' | 'add-people' | 'pictures' | 'dashboard' | 'not-found'
 
 export interface Route {
   name: RouteName
@@ -29,6 +29,7 @@ const simple: Record<string, RouteName> = {
   '/projects/new': 'new-project',
   '/people/import': 'add-people',
   '/people/pictures': 'pictures',
+  '/dashboard': 'dashboard',
 }
 
 function decodeSegments (rest: string): string | undefined {

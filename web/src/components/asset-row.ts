@@ -14,6 +14,7 @@ import { saveMarkLabel } from './save-mark.ts'
 import { nobodyPicture } from './face.ts'
 import { priorityLabel } from './priority.ts'
 import { thumbnail } from './thumbnail.ts'
+import { humanDuration } from './charts/durations.ts'
 
 export type RowField = 'owner' | 'state' | 'priority'
 
@@ -24,6 +25,8 @@ export interface RowContext {
   /** Page the asset's page leads back to. */
   from: string
   showPriority: boolean
+  /** A column with the render time: the whole range estimated, and a frame. */
+  showRenderTime: boolean
   mark: (path: string, field: RowField) => { status: SaveStatus, message: string }
   /** Values chosen and still being saved, by field. */
   pending: (path: string, field: RowField) => string | undefined
@@ -64,7 +67,18 @@ export function assetRow (asset: AssetSummary, ctx: RowContext): TemplateResult 
       ><span class="save-mark ${state.status}" role="status" title=${stateLabel} data-status=${state.status}
         ><span class="visually-hidden">${stateLabel}</span></span
     ></div
-    >${ctx.showPriority && scheme ? priorityCell(asset, ctx, scheme, name) : nothing}</div>`
+    >${ctx.showPriority && scheme ? priorityCell(asset, ctx, scheme, name) : nothing
+    }${ctx.showRenderTime ? renderTimeCell(asset) : nothing}</div>`
+}
+
+/** The whole render (estimated) and a frame, or a dash for a file never rendered. */
+function renderTimeCell (asset: AssetSummary): TemplateResult {
+  const time = asset.renderTime
+  if (!time) return html`<div class="cell render-time none" role="cell" title=${t('rtime:never')}>–<span class="visually-hidden">${t('rtime:never')}</span></div>`
+  return html`<div class="cell render-time" role="cell"
+    ><span class="whole">${humanDuration(time.estimateSeconds)}<span class="visually-hidden"> ${t('rtime:whole')}</span></span
+    ><span class="mean">${humanDuration(time.meanSeconds)} ${t('rtime:per-frame')}</span
+  ></div>`
 }
 
 function priorityCell (asset: AssetSummary, ctx: RowContext, scheme: PriorityScheme, name: string): TemplateResult {
@@ -96,6 +110,10 @@ export const assetRowStyles = css`
   .asset-row select, .asset-row input { flex: 1; min-width: 0; }
   .asset-row .type { color: var(--rfam-muted); display: block; overflow-wrap: anywhere; hyphens: auto; }
   .asset-row .boost { font-size: 0.8rem; color: var(--rfam-accent); font-weight: 600; white-space: nowrap; }
+  .asset-row .render-time { display: block; font-variant-numeric: tabular-nums; }
+  .asset-row .render-time .whole { display: block; font-weight: 600; }
+  .asset-row .render-time .mean { display: block; font-size: 0.8rem; color: var(--rfam-muted); }
+  .asset-row .render-time.none { color: var(--rfam-muted); }
   .small-type { display: none; }
   @media (max-width: 1100px) {
     .asset-row { padding: 12px; contain-intrinsic-size: auto 170px; }

@@ -2,7 +2,7 @@
 // `sortable`, then one row per asset with owner, state and priority changed in place. Every row lives in
 // this one shadow root, and a select gets its full list of options (from cached fragments) only when
 // someone reaches for it, so a thousand rows render quickly.
-import { LitElement, css, html } from 'lit'
+import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import type { AssetSummary, AssetView } from '../../../schemas/generated/types.ts'
@@ -19,7 +19,9 @@ import { thumbnailStyles } from './thumbnail.ts'
 import { priorityEntries } from './priority.ts'
 import { fillSelect, type OptionEntry } from './select-options.ts'
 
-export type SortColumn = 'name' | 'type' | 'owner' | 'state' | 'priority'
+export type SortColumn = 'name' | 'type' | 'owner' | 'state' | 'priority' | RenderSort
+/** The render-time column sorts by a frame's time or by the whole render's. */
+export type RenderSort = 'renderMean' | 'renderEstimate'
 
 /** Rows rendered at once (more than a tall screen holds), then rows added per frame. */
 const firstRows = 40
@@ -37,6 +39,8 @@ export class AssetTable extends LitElement {
     }
     .head button:hover { background: var(--rfam-accent-soft); }
     .arrow { color: var(--rfam-accent); }
+    .head .render-head { display: flex; flex-direction: column; }
+    .head .render-head button.per-frame { font-weight: 600; color: var(--rfam-accent); min-height: 40px; }
     @media (max-width: 1100px) { .head { display: none; } }
   `]
 
@@ -45,6 +49,8 @@ export class AssetTable extends LitElement {
   /** Page the asset pages lead back to. */
   @property() from = 'assets'
   @property({ type: Boolean, attribute: 'show-priority' }) showPriority = true
+  /** A column with each asset's render time (sorts by a frame's or the whole render's time). */
+  @property({ type: Boolean, attribute: 'show-render-time' }) showRenderTime = false
   /** Header buttons sort (the table fires `sort-change` with the column; the page sorts). */
   @property({ type: Boolean }) sortable = false
   @property() sort?: SortColumn
@@ -177,22 +183,47 @@ export class AssetTable extends LitElement {
     }
   }
 
+  /** A header's sort button; `name`, when given, is the button's whole accessible name (a terse label's). */
+  private sortButton (column: SortColumn, text: string, name?: string, kind = '') {
+    const active = this.sort === column
+    const said = active ? (this.descending ? t('assets:sorted-desc') : t('assets:sorted-asc')) : t('assets:sort')
+    return html`<button type="button" class=${kind} data-column=${column} aria-label=${name ? `${name}, ${said}` : nothing}
+      @click=${() => this.dispatchEvent(new CustomEvent<SortColumn>('sort-change', { detail: column, bubbles: true, composed: true }))}>
+      ${text} <span class="arrow" aria-hidden="true">${active ? (this.descending ? '▼' : '▲') : ''}</span>
+      <span class="visually-hidden">${said}</span>
+    </button>`
+  }
+
+  private sortState (columns: SortColumn[]): 'ascending' | 'descending' | 'none' {
+    return this.sort && columns.includes(this.sort) ? (this.descending ? 'descending' : 'ascending') : 'none'
+  }
+
   private header () {
     const labels: Record<SortColumn, string> = {
-      name: t('asset:name'), type: t('asset:type'), owner: t('asset:owner'), state: t('asset:state'), priority: t('asset:priority'),
+      name: t('asset:name'),
+      type: t('asset:type'),
+      owner: t('asset:owner'),
+      state: t('asset:state'),
+      priority: t('asset:priority'),
+      renderMean: t('rtime:per-frame'),
+      renderEstimate: t('rtime:whole'),
     }
+    // Two sorts under one heading, one above the other: the whole render's (the heading) and a frame's.
+    const render = this.showRenderTime
+      ? this.sortable
+        ? html`<div role="columnheader" class="render-time render-head" aria-sort=${this.sortState(['renderEstimate', 'renderMean'])}>
+          ${this.sortButton('renderEstimate', t('rtime:column'), t('rtime:sort-estimate'))}
+          ${this.sortButton('renderMean', labels.renderMean, t('rtime:sort-mean'), 'per-frame')}
+        </div>`
+        : html`<div role="columnheader" class="render-time"><span class="label">${t('rtime:column')}</span></div>`
+      : nothing
     return html`<div class="head asset-grid" role="row">
       ${columns.filter((c) => c !== 'priority' || this.showPriority).map((column) => {
-        const active = this.sort === column
         if (!this.sortable) return html`<div role="columnheader"><span class="label">${labels[column]}</span></div>`
-        return html`<div role="columnheader" aria-sort=${active ? (this.descending ? 'descending' : 'ascending') : 'none'}>
-          <button type="button" data-column=${column}
-            @click=${() => this.dispatchEvent(new CustomEvent<SortColumn>('sort-change', { detail: column, bubbles: true, composed: true }))}>
-            ${labels[column]} <span class="arrow" aria-hidden="true">${active ? (this.descending ? '▼' : '▲') : ''}</span>
-            <span class="visually-hidden">${active ? (this.descending ? t('assets:sorted-desc') : t('assets:sorted-asc')) : t('assets:sort')}</span>
-          </button>
+        return html`<div role="columnheader" aria-sort=${this.sortState([column])}>
+          ${this.sortButton(column, labels[column])}
         </div>`
-      })}
+      })}${render}
     </div>`
   }
 
@@ -200,11 +231,12 @@ export class AssetTable extends LitElement {
     const ctx = {
       from: this.from,
       showPriority: this.showPriority,
+      showRenderTime: this.showRenderTime,
       mark: (path: string, field: RowField) => this.marks.get(`${path}|${field}`),
       pending: (path: string, field: RowField) => this.pending.get(`${path}|${field}`),
     }
     return html`<div role="table" aria-label=${this.label} aria-rowcount=${this.assets.length + 1} @change=${this._change}
-        style=${this.showPriority ? '' : '--priority-column: 0px'}>
+        style=${`${this.showPriority ? '' : '--priority-column: 0px;'}${this.showRenderTime ? '--render-column: minmax(7.5rem, 0.8fr);' : ''}`}>
       ${this.header()}
       ${repeat(this.shown < this.assets.length ? this.assets.slice(0, this.shown) : this.assets, (a) => a.path, (a) => assetRow(this.current(a), ctx))}
     </div>`

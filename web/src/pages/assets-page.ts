@@ -1,6 +1,7 @@
 // Assets: every asset of the project in a table. Type toggles (double-click shows one type only), sort by
-// any column, filter by name, owner / state / priority changed in place. Broken assets are listed first
-// with the reason, so someone can fix their file. Sort, filter and hidden types live in the URL.
+// any column (render time too: a frame's or the whole file's), filter by name, owner / state / priority
+// changed in place; 'Slowest files' lists the slowest renders with why. Broken assets are listed first
+// with the reason, so someone can fix their file. Sort, filter, hidden types and the view live in the URL.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, state } from 'lit/decorators.js'
 import type { AssetList, AssetSummary } from '../../../schemas/generated/types.ts'
@@ -14,9 +15,12 @@ import { stateBadgeStyles } from '../components/state-badge.ts'
 import type { SortColumn } from '../components/asset-table.ts'
 import '../components/asset-table.ts'
 import '../components/type-toggles.ts'
+import '../components/slowest-files.ts'
 
 type Column = SortColumn
-const columns: Column[] = ['name', 'type', 'owner', 'state', 'priority']
+const columns: Column[] = ['name', 'type', 'owner', 'state', 'priority', 'renderMean', 'renderEstimate']
+/** Columns sorted highest first when first chosen. */
+const highFirst = new Set<Column>(['priority', 'renderMean', 'renderEstimate'])
 
 @customElement('rfam-assets-page')
 export class AssetsPage extends LitElement {
@@ -32,6 +36,7 @@ export class AssetsPage extends LitElement {
     .broken li { margin-bottom: 6px; overflow-wrap: anywhere; }
     .empty { padding: 24px; text-align: center; }
     .error { color: var(--rfam-error); font-weight: 600; }
+    .slowest { margin-bottom: 18px; }
   `]
 
   private readonly i18n = new I18nController(this)
@@ -46,6 +51,8 @@ export class AssetsPage extends LitElement {
   @state() private filter = ''
   /** Types hidden by the toggles (so types added later show up). */
   @state() private hiddenTypes = new Set<string>()
+  /** The 'Slowest files' list shown above the table. */
+  @state() private slowest = false
 
   override connectedCallback (): void {
     super.connectedCallback()
@@ -55,6 +62,7 @@ export class AssetsPage extends LitElement {
     if (query.has('dir')) this.descending = query.get('dir') !== 'asc'
     this.filter = query.get('q') ?? ''
     this.hiddenTypes = new Set((query.get('hide') ?? '').split(',').filter(Boolean))
+    this.slowest = query.get('view') === 'slowest'
   }
 
   private remember (): void {
@@ -65,6 +73,7 @@ export class AssetsPage extends LitElement {
     }
     if (this.filter) query.set('q', this.filter)
     if (this.hiddenTypes.size) query.set('hide', [...this.hiddenTypes].join(','))
+    if (this.slowest) query.set('view', 'slowest')
     const search = query.toString()
     history.replaceState(null, '', `${location.pathname}${search ? `?${search}` : ''}`)
   }
@@ -74,7 +83,17 @@ export class AssetsPage extends LitElement {
     if (this.sort === column) this.descending = !this.descending
     else {
       this.sort = column
-      this.descending = column === 'priority'
+      this.descending = highFirst.has(column)
+    }
+    this.remember()
+  }
+
+  /** Shows or hides the slowest files; showing them sorts the table by the whole render time too. */
+  private _slowest (): void {
+    this.slowest = !this.slowest
+    if (this.slowest) {
+      this.sort = 'renderEstimate'
+      this.descending = true
     }
     this.remember()
   }
@@ -93,7 +112,7 @@ export class AssetsPage extends LitElement {
   private sorted (list: AssetSummary[]): AssetSummary[] {
     const collator = new Intl.Collator(i18n.code, { numeric: true, sensitivity: 'base' })
     const needle = this.filter.trim().toLocaleLowerCase()
-    const key = (a: AssetSummary): string | number => {
+    const key = (a: AssetSummary): string | number | undefined => {
       const meta = a.meta!
       switch (this.sort) {
         case 'name': return meta.name
@@ -101,6 +120,8 @@ export class AssetsPage extends LitElement {
         case 'owner': return meta.owner ? appState.userName(meta.owner) : '\uffff'
         case 'state': return appState.stateName(meta.state)
         case 'priority': return a.truePriority
+        case 'renderMean': return a.renderTime?.meanSeconds
+        case 'renderEstimate': return a.renderTime?.estimateSeconds
       }
     }
     const rows = list.filter((a) => a.meta && !this.hiddenTypes.has(a.meta.type) &&
@@ -108,6 +129,11 @@ export class AssetsPage extends LitElement {
     const keyed = rows.map((a) => ({ a, k: key(a), name: a.meta!.name }))
     const direction = this.descending ? -1 : 1
     keyed.sort((x, y) => {
+      // Never rendered: last, whichever way the render time sorts.
+      if (x.k === undefined || y.k === undefined) {
+        if (x.k !== y.k) return x.k === undefined ? 1 : -1
+        return collator.compare(x.name, y.name)
+      }
       const primary = typeof x.k === 'number' && typeof y.k === 'number' ? x.k - y.k : collator.compare(String(x.k), String(y.k))
       return primary !== 0 ? primary * direction : collator.compare(x.name, y.name)
     })
@@ -144,6 +170,8 @@ export class AssetsPage extends LitElement {
           <label for="filter">${t('assets:filter')}</label>
           <input id="filter" type="search" .value=${this.filter} @input=${this._filter} autocomplete="off">
         </div>
+        <button type="button" aria-pressed=${this.slowest ? 'true' : 'false'} @click=${this._slowest}>
+          ${t('rtime:slowest')}</button>
         <span class="spacer"></span>
         <span class="total" role="status">${list
           ? (rows.length === healthy.length
@@ -151,8 +179,15 @@ export class AssetsPage extends LitElement {
               : t('assets:showing', { shown: rows.length, count: healthy.length }))
           : t('common:loading')}</span>
       </div>
+      ${this.slowest
+        ? html`<section class="card slowest" aria-labelledby="slowest-heading">
+        <h2 id="slowest-heading">${t('rtime:slowest')}</h2>
+        <p class="muted">${t('rtime:slowest-help')}</p>
+        <rfam-slowest-files .assets=${healthy}></rfam-slowest-files>
+      </section>`
+        : nothing}
       <div class="card table">
-        <rfam-asset-table .assets=${rows} .showPriority=${showPriority} sortable .sort=${this.sort} .descending=${this.descending}
+        <rfam-asset-table .assets=${rows} .showPriority=${showPriority} show-render-time sortable .sort=${this.sort} .descending=${this.descending}
           label=${t('assets:title')} @sort-change=${this._sortBy}></rfam-asset-table>
         ${list && rows.length === 0 ? html`<p class="empty muted">${healthy.length === 0 ? t('assets:none') : t('assets:none-match')}</p>` : nothing}
       </div>`
