@@ -8,8 +8,13 @@ import { allRoutes, pathParams, type ContractRoute, type RouteArea } from '../..
 import { banner } from './server-table.ts'
 import { routeTsTypes } from './ts-types.ts'
 
-/** The routes the client has: those of the farm protocol. */
-export const farmRoutes = (areas: RouteArea[]) => allRoutes(areas).filter((r) => r.access === 'farm')
+/**
+ * The routes the client has: those of the farm protocol, but for the transfers of files (a file
+ * reply, a PUT of raw bytes), which a node streams itself (node/transfer.ts).
+ */
+export const farmRoutes = (areas: RouteArea[]) => allRoutes(areas).filter((r) => r.access === 'farm' && !streamsBytes(r))
+
+const streamsBytes = (r: ContractRoute) => r.reply?.media === 'file' || (r.method === 'PUT' && !r.body)
 
 /** `${code}` as written inside a generated template literal. */
 const placeholder = (code: string) => `\${${code}}`
