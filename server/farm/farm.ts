@@ -29,6 +29,7 @@ import { PrenodeNames } from './prenode-names.ts'
 import { PrenodeWaiters, prenodeOffers, type PrenodeAsk } from './prenode-offers.ts'
 import { RenderStatsWriter } from './render-stats.ts'
 import { RunReports } from './run-reports.ts'
+import { Shipping } from './shipping.ts'
 import { Scheduler } from './scheduler.ts'
 import { Changes, TaskMoves } from './task-moves.ts'
 import { nodeView, relativeToProject, renderRef } from './views.ts'
@@ -44,6 +45,8 @@ export class Farm {
   readonly credentials: FarmCredentialStore
   readonly sm: JobStateMachine
   readonly scheduler: Scheduler
+  /** Closures and transfers for nodes without the share. */
+  readonly shipping: Shipping
   private readonly waiters: NodeWaiters
   private readonly stats: RenderStatsWriter
   private readonly prenodes: PrenodeWaiters
@@ -77,6 +80,7 @@ export class Farm {
       // A run that ends (done, failed, cancelled) changes what the node is doing: pages are told.
       runsChanged: () => this.announceNodes(),
     })
+    this.shipping = new Shipping(deps, this.registry, this.scheduler)
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
     const moves = new TaskMoves(deps, { sm: this.sm, clock: this.clock, scheduler: this.scheduler, registry: this.registry, stats: this.stats, announceNodes: () => this.announceNodes() })
     this.waiters = new NodeWaiters(this.clock, (poll) => this.protocol.offerHeld(poll))
