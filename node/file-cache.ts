@@ -5,11 +5,10 @@
 // where it stopped (<sha256>.part and a Range request). A job too large for the limit, or for the
 // free disk, is refused with a sentence before anything is fetched.
 import { createHash } from 'node:crypto'
-import { createReadStream, createWriteStream } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat, statfs, utimes } from 'node:fs/promises'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, stat, statfs, utimes } from 'node:fs/promises'
 import { join } from 'node:path'
-import { Transform, type Readable } from 'node:stream'
-import { pipeline } from 'node:stream/promises'
+import type { Readable } from 'node:stream'
 import type { ClosureFile } from '../schemas/generated/types.ts'
 
 /** A job this node cannot take; the message is the sentence for the student and staff. */
@@ -93,8 +92,18 @@ export class FileCache {
       try {
         if (have < size) {
           const body = await this.fetchBlob(sha256, have)
-          const count = new Transform({ transform: (chunk: Buffer, _e, done) => { hash.update(chunk); moved += chunk.length; this.fetchedBytes += chunk.length; done(null, chunk) } })
-          await pipeline(body, count, createWriteStream(part, { flags: 'a' }))
+          // Each chunk is on disk before the next is read: a transfer cut off keeps all that arrived.
+          const out = await open(part, 'a')
+          try {
+            for await (const chunk of body) {
+              await out.write(chunk as Buffer)
+              hash.update(chunk as Buffer)
+              moved += (chunk as Buffer).length
+              this.fetchedBytes += (chunk as Buffer).length
+            }
+          } finally {
+            await out.close()
+          }
         }
       } catch (err) {
         if (err instanceof ShipRefused) throw err

@@ -23,7 +23,7 @@ t.test('a node without the share renders a shot with a library and a texture; th
   const sent = await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/party.blend' })
   t.equal(sent.status, 201)
   const done = await finished(sent.body.id)
-  t.equal(done.status, 'completed', done.message)
+  t.equal(done.status, 'completed', done.message ?? '')
   t.equal(done.counts.done, 2)
   t.same(done.warnings, [], 'the library and the texture came along: nothing missing')
   t.same(readdirSync(join(project, 'renders', 'shots', 'party')).filter((n) => n.endsWith('.png')).sort(), ['0001.png', '0002.png'], 'the frames are in the project')
