@@ -18,6 +18,9 @@ export class ShipRefused extends Error {}
 export type FetchBlob = (sha256: string, from: number) => Promise<Readable>
 
 const TRIES = 3
+const BATCH = 1 << 20
+/** Files fetched at once: one transfer leaves the network idle while it hashes and writes. */
+const PARALLEL = 4
 const GB = (n: number) => `${(n / 1e9).toFixed(n < 1e9 ? 2 : 1)} GB`
 
 export class FileCache {
@@ -57,7 +60,13 @@ export class FileCache {
       throw new ShipRefused(`This node has ${GB(free)} free on the disk of its cache (${this.dir}) but the job's files need ${GB(needed)} more: free some space there, or give the node a smaller cacheLimitGB.`)
     }
     let bytes = 0
-    for (const [sha, size] of missing) bytes += await this.fetchOne(sha, size)
+    const queue = [...missing]
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const moved = await this.fetchOne(next[0], next[1])
+        bytes += moved
+      }
+    }))
     const now = new Date()
     for (const sha of wanted.keys()) {
       index.get(sha)!.used = now.getTime()
@@ -92,17 +101,29 @@ export class FileCache {
       try {
         if (have < size) {
           const body = await this.fetchBlob(sha256, have)
-          // Each chunk is on disk before the next is read: a transfer cut off keeps all that arrived.
+          // Written in batches of about a MB, each on disk before more is read: a transfer cut off
+          // keeps all that arrived (but the batch being gathered).
           const out = await open(part, 'a')
+          let batch: Buffer[] = []
+          let gathered = 0
+          const flush = async () => {
+            if (gathered === 0) return
+            const bytes = batch.length === 1 ? batch[0]! : Buffer.concat(batch, gathered)
+            batch = []
+            gathered = 0
+            await out.write(bytes)
+            hash.update(bytes)
+            moved += bytes.length
+            this.fetchedBytes += bytes.length
+          }
           try {
             for await (const chunk of body) {
-              await out.write(chunk as Buffer)
-              hash.update(chunk as Buffer)
-              moved += (chunk as Buffer).length
-              this.fetchedBytes += (chunk as Buffer).length
+              batch.push(chunk as Buffer)
+              gathered += (chunk as Buffer).length
+              if (gathered >= BATCH) await flush()
             }
           } finally {
-            await out.close()
+            await flush().finally(() => out.close())
           }
         }
       } catch (err) {
