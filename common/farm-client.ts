@@ -42,3 +42,11 @@ export function farmClient (server: FarmSender) {
 }
 
 export type FarmClient = ReturnType<typeof farmClient>
+
+/** The paths of the byte transfers (a file reply, a PUT of raw bytes), which a node streams itself. */
+export const farmTransferPaths = {
+  /** One file of a closure, by its SHA-256; `Range: bytes=<from>-` resumes an interrupted transfer (206). (GET /api/farm/blobs/:hash) */
+  farmBlob: (p: { hash: string }) => `/api/farm/blobs/${encodeURIComponent(p.hash)}`,
+  /** A node without the share sends a frame it wrote (body: the file's bytes, `application/octet-stream`); the server puts it in the job's output folder atomically. (PUT /api/farm/frames/:job/:name) */
+  farmFrameUpload: (p: { job: string, name: string }) => `/api/farm/frames/${encodeURIComponent(p.job)}/${encodeURIComponent(p.name)}`,
+}

@@ -11,7 +11,7 @@ import { basename, dirname, join, normalize, sep } from 'node:path'
 import { Readable } from 'node:stream'
 import type { FarmClosure, FarmTask } from '../schemas/generated/types.ts'
 import { parseNamedPath, Shares } from '../common/named-paths.ts'
-import type { FarmClient } from '../common/farm-client.ts'
+import { farmTransferPaths, type FarmClient } from '../common/farm-client.ts'
 import { FileCache, ShipRefused } from './file-cache.ts'
 
 export { ShipRefused }
@@ -49,7 +49,7 @@ export class Shipper {
   }
 
   private async fetchBlob (sha256: string, from: number): Promise<Readable> {
-    const res = await fetch(`${this.o.server}/api/farm/blobs/${sha256}`, { headers: { ...this.headers(), ...(from > 0 ? { range: `bytes=${from}-` } : {}) } })
+    const res = await fetch(this.o.server + farmTransferPaths.farmBlob({ hash: sha256 }), { headers: { ...this.headers(), ...(from > 0 ? { range: `bytes=${from}-` } : {}) } })
     if (!res.ok || !res.body) {
       const text = await res.text().catch(() => '')
       const message = safeMessage(text) ?? `the server answered ${res.status}`
@@ -106,7 +106,7 @@ export class Shipper {
       const hash = createHash('sha256')
       for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
       const size = (await stat(file)).size
-      const res = await fetch(`${this.o.server}/api/farm/frames/${task.job}/${encodeURIComponent(basename(file))}`, {
+      const res = await fetch(this.o.server + farmTransferPaths.farmFrameUpload({ job: task.job, name: basename(file) }), {
         method: 'PUT',
         headers: { ...this.headers(), 'content-type': 'application/octet-stream', 'content-length': String(size), 'x-rfam-sha256': hash.digest('hex') },
         body: Readable.toWeb(createReadStream(file)) as ReadableStream,

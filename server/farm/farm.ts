@@ -180,7 +180,7 @@ export class Farm {
   renderSettings (project: string, path: string): Promise<RenderSettingsView> { return this.jobs.renderSettings(project, path) }
   getJob (project: string, id: string): JobView { return this.jobs.getJob(project, id) }
   updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> { return this.jobs.updateJob(project, id, patch, by) }
-  removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by) }
+  removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by).then(() => this.shipping.closures.forget(id)) }
   previewOf (project: string, id: string): string | null { return this.jobs.previewOf(project, id) }
   frameFile (project: string, id: string, frame: number): Promise<{ file: string, render: string }> { return this.jobs.frameFile(project, id, frame) }
   latestPreviewOf (project: string, asset: string): { file: string, mtimeMs: number, size: number } | null { return this.jobs.latestPreviewOf(project, asset) }

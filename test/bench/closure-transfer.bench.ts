@@ -124,6 +124,9 @@ try {
     const manySeconds = (performance.now() - t0) / 1000
     const peak = memory(pid, 'VmHWM')
     console.log(`  ${holding.length} nodes fetching the whole closure at once: ${(served / MB).toFixed(0)} MB in ${manySeconds.toFixed(1)} s (${gb(served, manySeconds)}); server memory ${(before / MB).toFixed(0)} MB before, peak ${(peak / MB).toFixed(0)} MB during (+${((peak - before) / MB).toFixed(0)} MB)`)
+  } catch (err) {
+    console.error('the server said, last:\n' + server.output.slice(-15).join('\n'))
+    throw err
   } finally {
     await server.stop()
   }
