@@ -8,6 +8,8 @@ import { createHash } from 'node:crypto'
 import { createReadStream, existsSync } from 'node:fs'
 import { copyFile, link, mkdir, readdir, rm, stat } from 'node:fs/promises'
 import { basename, dirname, join, normalize, sep } from 'node:path'
+import { get as httpGet } from 'node:http'
+import { get as httpsGet } from 'node:https'
 import { Readable } from 'node:stream'
 import type { FarmClosure, FarmTask } from '../schemas/generated/types.ts'
 import { parseNamedPath, Shares } from '../common/named-paths.ts'
@@ -48,16 +50,26 @@ export class Shipper {
     return { authorization: `Bearer ${this.o.credential}`, 'x-rfam-node': this.o.node, 'x-rfam-session': this.o.session() ?? '' }
   }
 
-  private async fetchBlob (sha256: string, from: number): Promise<Readable> {
-    const res = await fetch(this.o.server + farmTransferPaths.farmBlob({ hash: sha256 }), { headers: { ...this.headers(), ...(from > 0 ? { range: `bytes=${from}-` } : {}) } })
-    if (!res.ok || !res.body) {
-      const text = await res.text().catch(() => '')
-      const message = safeMessage(text) ?? `the server answered ${res.status}`
-      if (res.status === 404 || res.status === 401 || res.status === 403) throw new ShipRefused(`This node could not fetch a file of the job: ${message}`)
-      throw new Error(message)
-    }
-    if (from > 0 && res.status !== 206) throw new Error('the server sent the whole file where the rest was asked for')
-    return Readable.fromWeb(res.body as import('node:stream/web').ReadableStream)
+  /** One file of the store from byte `from` on, as a Node stream (node:http: no web-stream layer on every chunk). */
+  private fetchBlob (sha256: string, from: number): Promise<Readable> {
+    const url = new URL(this.o.server + farmTransferPaths.farmBlob({ hash: sha256 }))
+    const get = url.protocol === 'https:' ? httpsGet : httpGet
+    return new Promise((resolve, reject) => {
+      const req = get(url, { headers: { ...this.headers(), ...(from > 0 ? { range: `bytes=${from}-` } : {}) } }, (res) => {
+        const status = res.statusCode ?? 0
+        if (status === 200 || status === 206) {
+          if (from > 0 && status !== 206) { res.destroy(); reject(new Error('the server sent the whole file where the rest was asked for')); return }
+          resolve(res)
+          return
+        }
+        let text = ''
+        res.setEncoding('utf8').on('data', (d: string) => { text += d }).on('end', () => {
+          const message = safeMessage(text) ?? `the server answered ${status}`
+          reject(status === 404 || status === 401 || status === 403 ? new ShipRefused(`This node could not fetch a file of the job: ${message}`) : new Error(message))
+        })
+      })
+      req.on('error', reject)
+    })
   }
 
   /** Fetches and lays out the run's files; the Shares that make its named paths resolve there. */
