@@ -75,7 +75,8 @@ with wave.open(os.path.join(project, 'sounds', 'beep.wav'), 'wb') as w:
     w.setframerate(8000)
     w.writeframes(b''.join(struct.pack('<h', 0) for _ in range(800)))
 os.makedirs(os.path.join(project, 'fonts'), exist_ok=True)
-with open('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', 'rb') as src, open(os.path.join(project, 'fonts', 'DejaVuSans.ttf'), 'wb') as dst:
+font_file = os.path.join(project, 'fonts', 'DejaVuSans.ttf')
+with open('/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf', 'rb') as src, open(font_file, 'wb') as dst:
     dst.write(src.read())
 os.makedirs(os.path.join(project, 'caches'), exist_ok=True)
 # Debian's Blender has no Alembic (nor a way to make a CacheFile without it): the volume stands for the caches.
