@@ -264,6 +264,8 @@ export class RenderNode {
     if (!this.shipper) return reported()
     // Without the share the frame goes to the server first (in order), then is reported.
     const shipper = this.shipper
+    // A video's movie is complete only when Blender ends: sent once then (finishRun).
+    if (run.task.video) { (run.movieFrames ??= []).push({ file: frame.file, reported }); return }
     run.uploads = run.uploads.then(() => shipper.upload(run.task, frame.file)).then(reported, (err: Error) => {
       run.written.delete(frame.frame)
       run.uploadProblem ??= err.message
@@ -299,6 +301,8 @@ export class RenderNode {
     let rendered = false
     try {
       if (run.cancelled || exit.killed) return
+      const movie = exit.exitCode === 0 ? run.movieFrames : undefined
+      if (movie?.length) await this.shipper!.upload(run.task, movie.at(-1)!.file).then(() => movie.forEach((m) => m.reported()), (err: Error) => { problem ??= err.message })
       await run.uploads
       await run.reporting
       problem ??= run.uploadProblem

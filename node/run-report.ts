@@ -25,6 +25,8 @@ export interface ActiveRun {
   /** Frames on their way to the server (a node without the share), in order; then reported. */
   uploads: Promise<void>
   uploadProblem?: string
+  /** A video's frames written (a node without the share sends the movie once Blender has ended). */
+  movieFrames?: Array<{ file: string, reported: () => void }>
 }
 
 export interface ReportContext {
