@@ -15,10 +15,11 @@
 import { execFileSync } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
+import { get as httpGet, type IncomingMessage } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { FarmTask, JobView } from '../../schemas/generated/types.ts'
-import { farmClient } from '../../common/farm-client.ts'
+import { farmClient, farmTransferPaths } from '../../common/farm-client.ts'
 import { ServerClient } from '../../common/farm-call.ts'
 import { loadConfig, repoRoot } from '../../server/config/load-config.ts'
 import { FarmCredentialStore } from '../../server/farm/credentials.ts'
@@ -125,9 +126,11 @@ try {
     let served = 0
     await Promise.all(holding.map(async (n) => {
       for (const f of closure.files) {
-        const res = await fetch(`${server.url}/api/farm/blobs/${f.sha256}`, { headers: { authorization: `Bearer ${credential}`, 'x-rfam-node': n.name, 'x-rfam-session': n.session } })
-        if (!res.ok || !res.body) throw new Error(`${n.name}: ${res.status} for ${f.path}`)
-        for await (const chunk of res.body) served += (chunk as Uint8Array).length
+        // A connection of its own per file: one kept alive meanwhile may be closed by the server
+        // (keepAliveTimeout) just as it is reused, under this load; a node would resume then.
+        const res = await new Promise<IncomingMessage>((resolve, reject) => httpGet(`${server.url}${farmTransferPaths.farmBlob({ hash: f.sha256 })}`, { agent: false, headers: { authorization: `Bearer ${credential}`, 'x-rfam-node': n.name, 'x-rfam-session': n.session } }, resolve).on('error', reject))
+        if (res.statusCode !== 200) throw new Error(`${n.name}: ${res.statusCode} for ${f.path}`)
+        for await (const chunk of res) served += (chunk as Buffer).length
       }
     }))
     const manySeconds = (performance.now() - t0) / 1000
