@@ -6,6 +6,9 @@
 // A real server process and real nodes (node/main.ts, one Blender each, in their sandbox), one node
 // at a time; share, no share, share, no share, so the machine's drift (other virtual machines on
 // the host) weighs on both alike. Each job's time runs from sending it to its finish time.
+// Measured 2026-12-03 (BENCH_FRAMES=3 BENCH_HEAVY_SAMPLES=1500, load average ~25, so ~20 s frames):
+// share 67.3 s and 53.1 s, no share 54.8 s and 50.8 s: 0.877× (the machine's drift is larger than
+// the difference).
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
