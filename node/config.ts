@@ -14,6 +14,10 @@ export interface RenderNodeConfig {
   server: string
   credential: string
   shares: Shares
+  /** It mounts no share: job files come from the server into `cacheDir` (shipped-files.ts). */
+  noShare: boolean
+  cacheDir: string
+  cacheLimitBytes: number
   processes: number[]
   provides: string[]
   /** The default Blender (the first of `blenders`). */
@@ -59,7 +63,7 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
   const raw = readJsonFile<NodeConfig>(abs, 'node-config.schema.json')
   const base = dirname(abs)
   const roots = new Map<string, string>()
-  for (const share of raw.shares) {
+  for (const share of raw.shares ?? []) {
     if (roots.has(share.ident)) throw new NodeConfigError(`${abs}: /shares lists "${share.ident}" twice.`)
     roots.set(share.ident, resolve(base, share.path))
   }
@@ -71,6 +75,9 @@ export function loadNodeConfig (file: string): RenderNodeConfig {
     server: raw.server.replace(/\/+$/, ''),
     credential,
     shares: new Shares(roots),
+    noShare: raw.noShare === true || roots.size === 0,
+    cacheDir: resolve(base, raw.cacheDir ?? 'rfam-cache'),
+    cacheLimitBytes: Math.round((raw.cacheLimitGB ?? 20) * 1e9),
     processes: raw.processes ?? [0],
     provides: raw.provides ?? [],
     blender: blenders[0]!,

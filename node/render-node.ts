@@ -13,7 +13,7 @@ import { basename } from 'node:path'
 import type { FarmDone, FarmTask, FarmWelcome, FarmReportReply, NodeBlender, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
 import { failureSentence, missingField, type WrittenFrame } from './blender-output.ts'
 import { say } from '../common/sentences.ts'
-import { BlenderProcess, type BlenderExit } from './blender-process.ts'
+import type { BlenderExit } from './blender-process.ts'
 import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
 import { processesShareCores, type RenderNodeConfig } from './config.ts'
@@ -21,28 +21,12 @@ import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
 import { helloBlenders, runBlender } from './run-blender.ts'
 import { Pacing } from './pacing.ts'
 import type { Sandbox } from './sandbox.ts'
+import { Shipper, ShipRefused } from './shipped-files.ts'
+import { deliver, type DeliverContext } from './deliver.ts'
+import { sendReport, type ActiveRun } from './run-report.ts'
 import { describeCallError, HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
 import { farmClient, type FarmClient } from '../common/farm-client.ts'
 import { createLogger, type Log } from '../common/log.ts'
-
-interface ActiveRun {
-  task: FarmTask
-  slot: number
-  blender: BlenderProcess | BlenderSession | null
-  /** Frames written and not yet acknowledged by the server. */
-  pending: FrameSamples
-  written: Set<number>
-  output?: string
-  /** File name of the node's JPEG of a recent frame, for output a browser cannot show. */
-  preview?: string
-  cancelled: boolean
-  reporting: Promise<void> | null
-  again: boolean
-  heartbeat: NodeJS.Timeout | null
-}
-
-/** Which node, session and run a done or failed message is about. */
-type RunAbout = Pick<FarmDone, 'node' | 'session' | 'job' | 'tasks'>
 
 export interface RenderNodeOptions {
   version: string
@@ -56,6 +40,8 @@ export interface RenderNodeOptions {
   log?: Log
   random?: () => number
 }
+
+const NO_EXIT: BlenderExit = { exitCode: null, signal: null, killed: false, seconds: 0 }
 
 /** Raised when the server refuses the node for good (bad credential): stop and tell a person. */
 export class NodeRefused extends Error {}
@@ -76,6 +62,8 @@ export class RenderNode {
   private stopping = false
   private tookWork = false
   private fatal: Error | null = null
+  /** A node without the share: fetches job files, sends frames back (shipped-files.ts). */
+  readonly shipper: Shipper | null
 
   constructor (readonly config: RenderNodeConfig, private readonly options: RenderNodeOptions) {
     this.client = farmClient(new ServerClient(config.server, config.credential))
@@ -83,6 +71,7 @@ export class RenderNode {
     this.random = options.random ?? Math.random
     this.pacing = new Pacing(() => this.welcome, this.random, this.stopSignal.signal)
     this.slots = new BlenderSlots(config, options.sandbox?.sandbox ?? null, this.log, () => this.stopping)
+    this.shipper = config.noShare ? new Shipper({ ...config, node: config.name, client: this.client, session: () => this.session }) : null
   }
 
   /** Whether the server handed this node any work (a single-use node that got none exits with its own status). */
@@ -166,7 +155,8 @@ export class RenderNode {
         version: this.options.version,
         ...helloBlenders(this.options, this.config),
         provides: this.config.provides,
-        shares: this.config.shares.names(),
+        shares: this.shipper ? [] : this.config.shares.names(),
+        ...(this.shipper ? { noShare: true } : {}),
         processes: this.config.processes.length,
         singleUse: this.config.singleUse,
         ...(processesShareCores(this.config.processes) ? { sharedCores: true } : {}),
@@ -214,18 +204,34 @@ export class RenderNode {
   // ---- runs ------------------------------------------------------------------------------------
 
   private start (task: FarmTask): void {
+    if (!this.shipper) return this.launch(task, null, this.config.shares)
+    // Without the share the job's files come first; the run holds a process slot meanwhile.
+    const run = this.newRun(task, this.slots.free.shift() ?? -1)
+    this.scheduleHeartbeat(run)
+    void this.shipper.place(task).then((shipped) => {
+      this.log.info({ ...this.ids(task), fetched: shipped.fetched, bytes: shipped.bytes }, 'job files ready')
+      if (run.heartbeat) clearTimeout(run.heartbeat)
+      this.slots.release(run.slot, null, true)
+      if (run.cancelled) return this.finish(run, { exitCode: null, signal: null, killed: true, seconds: 0 })
+      this.launch(task, run, shipped.shares, shipped.serverRoot)
+    }, (err: Error) => this.finish(run, NO_EXIT, err instanceof ShipRefused ? err.message : `This node could not fetch the job's files from the server: ${err.message}`))
+  }
+
+  private launch (task: FarmTask, pending: ActiveRun | null, shares: RenderNodeConfig['shares'], alias?: string): void {
     let paths: RunPlace
     try {
-      paths = placeOfRun(task, this.config.shares)
+      paths = { ...placeOfRun(task, shares), ...(alias ? { alias } : {}) }
       runBlender(task, this.config) // a Blender the node does not have is refused like a path
     } catch (err) {
-      const run = this.newRun(task, this.slots.free.shift() ?? -1)
+      const run = pending ?? this.newRun(task, this.slots.free.shift() ?? -1)
+      if (pending) run.slot = this.slots.free.shift() ?? -1
       const why = err instanceof PlaceRefused ? err.message : `This node cannot reach ${task.file}: ${(err as Error).message}`
-      void this.finish(run, { exitCode: null, signal: null, killed: false, seconds: 0 }, why)
+      void this.finish(run, NO_EXIT, why)
       return
     }
     const plan = this.slots.take(task, paths)
-    const run = this.newRun(task, plan.slot)
+    const run = pending ?? this.newRun(task, plan.slot)
+    run.slot = plan.slot
     const { blender, exited, open } = this.slots.start(plan, task, paths, (frame) => this.written(run, frame))
     run.blender = blender
     this.log.info({ ...this.ids(task), ...(task.video ? { video: true } : {}), slot: plan.slot + 1, blender: open, blenderPid: run.blender.pid, executable: plan.run.blender, ...(plan.run.device ? { device: plan.run.device } : {}) }, 'rendering')
@@ -234,7 +240,7 @@ export class RenderNode {
   }
 
   private newRun (task: FarmTask, slot: number): ActiveRun {
-    const run: ActiveRun = { task, slot, blender: null, pending: [], written: new Set(), cancelled: false, reporting: null, again: false, heartbeat: null }
+    const run: ActiveRun = { task, slot, blender: null, pending: [], written: new Set(), cancelled: false, reporting: null, again: false, heartbeat: null, uploads: Promise.resolve() }
     this.runs.add(run)
     return run
   }
@@ -250,48 +256,29 @@ export class RenderNode {
   private written (run: ActiveRun, frame: WrittenFrame): void {
     if (run.cancelled || !run.task.frames.includes(frame.frame) || run.written.has(frame.frame)) return
     run.written.add(frame.frame)
-    // The file's name: the server counts the frame only once it finds that file on its share.
-    run.pending.push({ frame: frame.frame, seconds: Math.max(0.001, Math.round(frame.seconds * 1000) / 1000), ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}), file: basename(frame.file) })
-    run.output = basename(frame.file)
     const preview = run.blender?.output.preview
-    if (preview) run.preview = basename(preview)
-    void this.report(run)
+    const reported = () => {
+      // The file's name: the server counts the frame only once it finds that file on its share.
+      run.pending.push({ frame: frame.frame, seconds: Math.max(0.001, Math.round(frame.seconds * 1000) / 1000), ...(frame.memoryMB !== undefined ? { memoryMB: frame.memoryMB } : {}), file: basename(frame.file) })
+      run.output = basename(frame.file)
+      if (preview && !this.shipper) run.preview = basename(preview)
+      void this.report(run)
+    }
+    if (!this.shipper) return reported()
+    // Without the share the frame goes to the server first (in order), then is reported.
+    const shipper = this.shipper
+    // A video's movie is complete only when Blender ends: sent once then (finishRun).
+    if (run.task.video) { (run.movieFrames ??= []).push({ file: frame.file, reported }); return }
+    run.uploads = run.uploads.then(() => shipper.upload(run.task, frame.file)).then(reported, (err: Error) => {
+      run.written.delete(frame.frame)
+      run.uploadProblem ??= err.message
+      this.log.error({ ...this.ids(run.task), frame: frame.frame, reason: err.message }, 'frame not sent')
+    })
   }
 
   /** Sends frames written so far (one report at a time; more wait for the next). */
   private report (run: ActiveRun): Promise<void> {
-    if (run.reporting) {
-      run.again = true
-      return run.reporting
-    }
-    run.reporting = (async () => {
-      do {
-        run.again = false
-        if (run.cancelled || !this.session) return
-        const frames = run.pending.splice(0)
-        const current = run.blender?.output.current
-        try {
-          const reply = await this.client.farmReport({
-            node: this.config.name,
-            session: this.session,
-            job: run.task.job,
-            tasks: run.task.tasks,
-            frames,
-            ...(current !== null && current !== undefined ? { current } : {}),
-            ...(run.output ? { output: run.output } : {}),
-            ...(run.preview ? { preview: run.preview } : {}),
-            ...missingField(run.blender?.output),
-          })
-          if (reply.cancel) this.cancel(run, 'the server asked to stop it')
-        } catch (err) {
-          run.pending.unshift(...frames)
-          if (err instanceof ServerError && err.status === 409) this.cancel(run, err.message)
-          else if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') this.lostSession()
-          return // the next report, or done/failed, carries the frames
-        }
-      } while (run.again)
-    })().finally(() => { run.reporting = null })
-    return run.reporting
+    return sendReport(run, { node: this.config.name, session: () => this.session, client: this.client, cancel: (why) => this.cancel(run, why), lostSession: () => this.lostSession() })
   }
 
   private cancelMatching (ref: RunRef, why: string): void {
@@ -317,14 +304,18 @@ export class RenderNode {
     let rendered = false
     try {
       if (run.cancelled || exit.killed) return
+      const movie = exit.exitCode === 0 ? run.movieFrames : undefined
+      if (movie?.length) await this.shipper!.upload(run.task, movie.at(-1)!.file).then(() => movie.forEach((m) => m.reported()), (err: Error) => { problem ??= err.message })
+      await run.uploads
       await run.reporting
+      problem ??= run.uploadProblem
       const missing = run.task.frames.filter((f) => !run.written.has(f))
       if (!problem && exit.exitCode === 0 && !exit.signal && missing.length === 0) {
         rendered = true
         const keep = this.config.singleUse || this.stopping ? 0 : this.config.keepBlenderSeconds
         if (run.blender instanceof BlenderSession) run.blender.idle(keep, () => { if (this.runs.size === 0) this.slots.fillReady() })
         const blenderKept = run.blender instanceof BlenderSession && keep > 0
-        delivered = await this.deliver(run, 'done', (about) => this.client.farmDone({ ...about, frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}), ...missingField(run.blender?.output) }))
+        delivered = await deliver(this.delivery, this.about(run), 'done', (about) => this.client.farmDone({ ...about, frames: run.pending, seconds: Math.round(exit.seconds * 1000) / 1000, free: this.freeAfter(), ...(blenderKept ? { blenderKept } : {}), ...(run.output ? { output: run.output } : {}), ...(run.preview ? { preview: run.preview } : {}), ...missingField(run.blender?.output) }))
         this.log.info({ ...this.ids(run.task), seconds: Math.round(exit.seconds * 10) / 10 }, 'run finished')
         return
       }
@@ -333,7 +324,7 @@ export class RenderNode {
       const message = said.text
       this.log.error({ ...this.ids(run.task), reason: message }, 'run failed')
       const current = output?.current
-      delivered = await this.deliver(run, 'failed', (about) => this.client.farmFailed({
+      delivered = await deliver(this.delivery, this.about(run), 'failed', (about) => this.client.farmFailed({
         ...about,
         frames: run.pending,
         ...(missing[0] !== undefined ? { frame: missing[0] } : current !== null && current !== undefined ? { frame: current } : {}),
@@ -347,6 +338,7 @@ export class RenderNode {
       }))
     } finally {
       this.runs.delete(run)
+      this.shipper?.done(run.task.job)
       // A session that failed or was cancelled is not trusted with the next run.
       this.slots.release(run.slot, run.blender, rendered)
       // The reply to done/failed may bring the next runs for the free processes.
@@ -364,6 +356,12 @@ export class RenderNode {
     }
   }
 
+  private get delivery (): DeliverContext {
+    return { node: this.config.name, session: () => this.session, stopping: () => this.stopping, lostSession: () => this.lostSession(), pacing: this.pacing, log: this.log }
+  }
+
+  private about (run: ActiveRun) { return { job: run.task.job, tasks: run.task.tasks, ids: this.ids(run.task) } }
+
   /** A run's ids for the log. */
   private ids (task: FarmTask): { job: string, jobName: string, project: string, tasks: string[], node: string, frames: number[] } {
     return { job: task.job, jobName: task.name, project: task.project, tasks: task.tasks, node: this.config.name, frames: task.frames }
@@ -372,29 +370,5 @@ export class RenderNode {
   /** Processes free once the run being reported ends (a single-use node wants no more work). */
   private freeAfter (): number {
     return this.config.singleUse || this.stopping ? 0 : this.slots.free.length + 1
-  }
-
-  /** Sends done or failed until the server has it (its reply), or refuses it for good (null). */
-  private async deliver (run: ActiveRun, what: 'done' | 'failed', send: (about: RunAbout) => Promise<FarmReportReply>): Promise<FarmReportReply | null> {
-    let tries = 0
-    while (!this.stopping || tries === 0) {
-      tries++
-      if (!this.session) {
-        await this.pacing.sleep(200)
-        if (this.stopping) return null
-        continue
-      }
-      try {
-        return await send({ node: this.config.name, session: this.session, job: run.task.job, tasks: run.task.tasks })
-      } catch (err) {
-        if (err instanceof ServerError && err.code === 'RFAM_NODE_SESSION') { this.lostSession(); continue }
-        if (err instanceof ServerError && err.status >= 400 && err.status < 500) {
-          this.log.warn({ ...this.ids(run.task), report: what, reason: err.message }, 'the server refused a report')
-          return null
-        }
-        await this.pacing.sleep(this.pacing.backoff())
-      }
-    }
-    return null
   }
 }

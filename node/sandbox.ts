@@ -15,7 +15,12 @@ import { delimiter, dirname, isAbsolute, join } from 'node:path'
 import { scriptMounts } from './blender-scripts.ts'
 
 /** Where one job's Blender may look: its project (read-only) and its output folder (read-write), both real paths. */
-export interface JobPlace { project: string, outputDir: string }
+export interface JobPlace {
+  project: string
+  outputDir: string
+  /** On a node without the share: the project's folder on the server, where the project is mounted too, so paths the .blend stores absolutely resolve. */
+  alias?: string
+}
 
 export interface SandboxOptions {
   /** The bubblewrap executable. */
@@ -102,6 +107,7 @@ export class Sandbox {
       // A Blender unpacked elsewhere (/opt/blender-4.2 …, or a wrapper script): its own folder, nothing beside it.
       ...(exe.startsWith('/usr/') ? [] : ['--ro-bind', dirname(exe), dirname(exe)]),
       '--ro-bind', place.project, place.project,
+      ...(place.alias && place.alias !== place.project && isAbsolute(place.alias) ? ['--ro-bind', place.project, place.alias] : []),
       '--bind', place.outputDir, place.outputDir,
       // The session and video scripts, the path check: Blender runs them by path.
       ...scriptMounts.flatMap((path) => ['--ro-bind', path, path]),

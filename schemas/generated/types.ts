@@ -169,6 +169,13 @@ export type NodeName = string
  */
 export type NodeSession = string
 /**
+ * SHA-256 of the file's bytes, in lowercase hex.
+ *
+ * This interface was referenced by `FarmClosure`'s JSON-Schema
+ * via the `definition` "Sha256".
+ */
+export type Sha256 = string
+/**
  * External files the .blend uses that Blender did not find when the node loaded it (it renders without them): the job and its asset get a warning for each.
  *
  * @maxItems 100
@@ -256,6 +263,8 @@ export interface AllSchemas {
   Asset?: Asset
   BlendLinkCache?: BlendLinkCache
   FarmBye?: FarmBye
+  FarmClosureRequest?: FarmClosureRequest
+  FarmClosure?: FarmClosure
   FarmCommon?: FarmCommon
   FarmCredentials?: FarmCredentials
   FarmDone?: FarmDone
@@ -2237,6 +2246,54 @@ export interface FarmBye {
   session: NodeSession
 }
 /**
+ * POST /api/farm/closure: a node without the share asks for the closure of a job it holds a task of.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-closure-request".
+ */
+export interface FarmClosureRequest {
+  node: NodeName
+  session: NodeSession
+  job: Uuid
+}
+/**
+ * POST /api/farm/closure: everything a node without the share needs to render a job (its closure): the .blend and every file it uses, found by the server's own .blend reader (libraries recursively, images with their sequences and UDIM tiles, movie clips, sounds, fonts, Alembic/USD caches, volumes, point and fluid cache folders), each by its path inside the project and its content hash. The node fetches each file it does not hold by that hash (GET /api/farm/blobs/:hash), lays them out in a folder of the job so every relative path resolves, renders there and sends each frame back (PUT /api/farm/frames/:job/:name).
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "farm-closure".
+ */
+export interface FarmClosure {
+  job: Uuid
+  /**
+   * The .blend to render, by its path inside the project ('shots/010.blend').
+   */
+  file: string
+  /**
+   * The project folder's absolute path on the server: a path the .blend stores absolutely under it is remapped into the job's folder.
+   */
+  projectRoot?: string
+  /**
+   * @maxItems 200000
+   */
+  files: ClosureFile[]
+  /**
+   * Files the .blend uses that the server did not find (Blender renders without them, as on a node with the share).
+   */
+  missing: string[]
+  /**
+   * Files the .blend uses outside the project: never shipped (a node with the share cannot read them either).
+   */
+  outside: string[]
+}
+export interface ClosureFile {
+  /**
+   * Path inside the project, with '/' ('textures/wood.png').
+   */
+  path: string
+  size: number
+  sha256: Sha256
+}
+/**
  * Building blocks of the render farm protocol (docs/farm-protocol.md), referenced by the farm-* messages.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -2404,6 +2461,10 @@ export interface FarmHello {
    * @maxItems 100
    */
   shares: Ident[]
+  /**
+   * It mounts no share: it fetches each job's files from the server (POST /api/farm/closure) and sends its frames back (PUT /api/farm/frames/:job/:name), so it can take a job of any share.
+   */
+  noShare?: boolean
   /**
    * How many Blenders it runs at once.
    */
@@ -2894,9 +2955,21 @@ export interface NodeConfig {
    */
   logLevel?: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent'
   /**
-   * The shares as mounted on this node.
+   * The shares as mounted on this node (none: see noShare).
    */
-  shares: Share[]
+  shares?: Share[]
+  /**
+   * This node mounts no share (a cluster or Kubernetes node, a machine elsewhere): it fetches each job's files from the server over HTTP into its cache (cacheDir), renders them in a folder of the job and sends each frame back as it is written. A node with no shares listed works this way too.
+   */
+  noShare?: boolean
+  /**
+   * For a node without the share: where it keeps the files it fetched (by content hash) and the job folders made of them; relative to this file's folder.
+   */
+  cacheDir?: string
+  /**
+   * For a node without the share: the most its cache may hold, in GB; the files used least recently go first. A job whose files alone are larger fails with a sentence saying so.
+   */
+  cacheLimitGB?: number
   /**
    * One entry per Blender run at once: its thread count (0 lets Blender decide).
    *
@@ -2992,6 +3065,10 @@ export interface FarmNode {
    * Shares the node can reach.
    */
   shares: Ident[]
+  /**
+   * It mounts no share and fetches each job's files from the server (see FarmHello).
+   */
+  noShare?: boolean
   /**
    * How many Blenders it runs at once.
    */
@@ -3427,6 +3504,8 @@ export const schemaIds = {
   BlendLinkCache: 'blend-link-cache.schema.json',
   Common: 'common.schema.json',
   FarmBye: 'farm-bye.schema.json',
+  FarmClosureRequest: 'farm-closure-request.schema.json',
+  FarmClosure: 'farm-closure.schema.json',
   FarmCommon: 'farm-common.schema.json',
   FarmCredentials: 'farm-credentials.schema.json',
   FarmDone: 'farm-done.schema.json',

@@ -8,8 +8,13 @@ import { allRoutes, pathParams, type ContractRoute, type RouteArea } from '../..
 import { banner } from './server-table.ts'
 import { routeTsTypes } from './ts-types.ts'
 
-/** The routes the client has: those of the farm protocol. */
-export const farmRoutes = (areas: RouteArea[]) => allRoutes(areas).filter((r) => r.access === 'farm')
+/**
+ * The routes the client has: those of the farm protocol, but for the transfers of files (a file
+ * reply, a PUT of raw bytes), which a node streams itself (node/transfer.ts).
+ */
+export const farmRoutes = (areas: RouteArea[]) => allRoutes(areas).filter((r) => r.access === 'farm' && !streamsBytes(r))
+
+const streamsBytes = (r: ContractRoute) => r.reply?.media === 'file' || (r.method === 'PUT' && !r.body)
 
 /** `${code}` as written inside a generated template literal. */
 const placeholder = (code: string) => `\${${code}}`
@@ -34,9 +39,18 @@ function caller (route: ContractRoute, schemas: SchemaDocument[], names: Set<str
     `    ${route.id}: (${args.join(', ')}) => server.send<${reply}>('${route.method}', ${url}, ${route.body ? 'body' : 'undefined'}, options),`
 }
 
+/** The path of a byte transfer (streamed by the node itself), by route id. */
+function transferPath (route: ContractRoute): string {
+  const params = pathParams(route.path)
+  const path = route.path.split('/').map((part) => (part.startsWith(':') ? placeholder(`encodeURIComponent(p.${part.slice(1)})`) : part)).join('/')
+  return `  /** ${route.summary} (${route.method} ${route.path}) */\n` +
+    `  ${route.id}: (p: { ${params.map((n) => `${n}: string`).join(', ')} }) => \`${path}\`,`
+}
+
 export function farmClient (areas: RouteArea[], schemas: SchemaDocument[]): string {
   const names = new Set<string>()
   const calls = farmRoutes(areas).map((r) => caller(r, schemas, names))
+  const transfers = allRoutes(areas).filter((r) => r.access === 'farm' && streamsBytes(r)).map(transferPath)
   return [
     `/* ${banner(' (the routes with access \'farm\')')} */`,
     ...(names.size > 0 ? [`import type { ${[...names].sort().join(', ')} } from '../schemas/generated/types.ts'`] : []),
@@ -65,6 +79,11 @@ export function farmClient (areas: RouteArea[], schemas: SchemaDocument[]): stri
     '}',
     '',
     'export type FarmClient = ReturnType<typeof farmClient>',
+    '',
+    '/** The paths of the byte transfers (a file reply, a PUT of raw bytes), which a node streams itself. */',
+    'export const farmTransferPaths = {',
+    ...transfers,
+    '}',
     '',
   ].join('\n')
 }

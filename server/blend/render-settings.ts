@@ -151,7 +151,7 @@ export class SceneCollector {
 }
 
 /** Reads fields of kept blocks by their DNA path ('Scene', 'r', 'sfra'), wherever this file's DNA put them. */
-class Fields {
+export class Fields {
   private readonly cache = new Map<string, SdnaField & { at: number } | null>()
 
   constructor (private readonly sdna: Sdna, private readonly le: boolean, private readonly pointerSize: 4 | 8) {}

@@ -30,6 +30,7 @@ import { NodeWaiters } from './node-waiters.ts'
 import { PrenodeService } from './prenode-service.ts'
 import { RenderStatsWriter } from './render-stats.ts'
 import { RunReports } from './run-reports.ts'
+import { Shipping } from './shipping.ts'
 import { Scheduler } from './scheduler.ts'
 import { SingleUseArrivals } from './single-use-arrivals.ts'
 import { Changes, TaskMoves } from './task-moves.ts'
@@ -46,6 +47,8 @@ export class Farm {
   readonly credentials: FarmCredentialStore
   readonly sm: JobStateMachine
   readonly scheduler: Scheduler
+  /** Closures and transfers for nodes without the share. */
+  readonly shipping: Shipping
   private readonly waiters: NodeWaiters
   private readonly stats: RenderStatsWriter
   private readonly prenodes: PrenodeService
@@ -82,6 +85,7 @@ export class Farm {
       // A run that ends (done, failed, cancelled) changes what the node is doing: pages are told.
       runsChanged: () => this.announceNodes(),
     })
+    this.shipping = new Shipping(deps, this.registry, this.scheduler)
     this.stats = new RenderStatsWriter(deps.updateAsset, deps.log)
     const moves = new TaskMoves(deps, { sm: this.sm, clock: this.clock, scheduler: this.scheduler, registry: this.registry, stats: this.stats, announceNodes: () => this.announceNodes(), arrivals: this.arrivals })
     this.waiters = new NodeWaiters(this.clock, (poll) => this.protocol.offerHeld(poll))
@@ -182,7 +186,7 @@ export class Farm {
   renderSettings (project: string, path: string): Promise<RenderSettingsView> { return this.jobs.renderSettings(project, path) }
   getJob (project: string, id: string): JobView { return this.jobs.getJob(project, id) }
   updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> { return this.jobs.updateJob(project, id, patch, by) }
-  removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by) }
+  removeJob (project: string, id: string, by?: string): Promise<void> { return this.jobs.removeJob(project, id, by).then(() => this.shipping.closures.forget(id)) }
   previewOf (project: string, id: string): string | null { return this.jobs.previewOf(project, id) }
   frameFile (project: string, id: string, frame: number): Promise<{ file: string, render: string }> { return this.jobs.frameFile(project, id, frame) }
   latestPreviewOf (project: string, asset: string): { file: string, mtimeMs: number, size: number } | null { return this.jobs.latestPreviewOf(project, asset) }

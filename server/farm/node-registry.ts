@@ -12,7 +12,7 @@ import { join } from 'node:path'
 import type { FarmHello, FarmNode } from '../../schemas/generated/types.ts'
 import { HttpError } from '../errors.ts'
 import { noWorkReason } from './sandbox-policy.ts'
-import type { NodeCaps } from './scheduler.ts'
+import { canShip, type NodeCaps } from './scheduler.ts'
 import { NameFiles } from './name-files.ts'
 import { fitNodeOf, fitOfKey, nodeFits } from './node-fit.ts'
 
@@ -97,6 +97,7 @@ export class NodeRegistry {
     if (msg.denoise !== undefined) record.denoise = msg.denoise
     if (msg.blenders !== undefined) record.blenders = msg.blenders
     if (msg.devices !== undefined) record.devices = msg.devices
+    if (msg.noShare) record.noShare = true
     const state: NodeState = old ?? { record, caps: capsOf(record, this.allowUnsandboxed), lastSeen: 0, online: false, waiter: null, persistedSeen: 0, sessionChecked: null, polls: 0, closedAt: null }
     state.record = record
     state.sessionChecked = null
@@ -264,7 +265,7 @@ export class NodeRegistry {
       const needs = fitOfKey(fit)
       hit = { nodes: 0, slots: 0, known: 0 }
       for (const s of this.nodes.values()) {
-        if (!s.caps.shares.has(share) || !required.every((t) => s.caps.provides.has(t)) || !nodeFits(needs, s.caps)) continue
+        if (!canShip(s.caps, share) || !required.every((t) => s.caps.provides.has(t)) || !nodeFits(needs, s.caps)) continue
         hit.known++
         if (s.online && !s.record.paused) {
           hit.nodes++
@@ -281,7 +282,7 @@ export class NodeRegistry {
     const [share, tags, fit] = group.split('|') as [string, string, string?]
     const required = tags ? tags.split(',') : []
     const needs = fitOfKey(fit)
-    return [...this.nodes.values()].filter((s) => s.caps.shares.has(share) && required.every((t) => s.caps.provides.has(t)) && nodeFits(needs, s.caps)).map((s) => s.record.name)
+    return [...this.nodes.values()].filter((s) => canShip(s.caps, share) && required.every((t) => s.caps.provides.has(t)) && nodeFits(needs, s.caps)).map((s) => s.record.name)
   }
 
   private changed (): void { this.eligibleCache.clear() }
@@ -306,6 +307,6 @@ function sameSecret (a: string, b: string): boolean {
 function capsOf (record: FarmNode, allowUnsandboxed: boolean): NodeCaps {
   // A node the farm gives no work (no sandbox, not allowed) can reach no share as far as the
   // scheduler goes: it takes no job and counts for none (run sizes, retries, a job left without nodes).
-  const shares = noWorkReason(record, allowUnsandboxed) === undefined ? record.shares : []
-  return { name: record.name, shares: new Set(shares), provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false, sharedCores: record.sharedCores ?? false, ...fitNodeOf(record) }
+  const works = noWorkReason(record, allowUnsandboxed) === undefined
+  return { name: record.name, shares: new Set(works ? record.shares : []), noShare: works && record.noShare === true, provides: new Set(record.provides), processes: record.processes, singleUse: record.singleUse ?? false, sharedCores: record.sharedCores ?? false, ...fitNodeOf(record) }
 }

@@ -40,6 +40,8 @@ export const ONE_BLENDER_FRAME_SECONDS = 2
 export interface NodeCaps {
   name: string
   shares: ReadonlySet<string>
+  /** It mounts no share: it fetches each job's files (shipping.ts), so any share is its. */
+  noShare?: boolean
   provides: ReadonlySet<string>
   processes: number
   /** Takes one round of work and leaves (a cluster node): it will not come back for more. */
@@ -50,6 +52,11 @@ export interface NodeCaps {
   blenders: readonly NodeBlender[]
   /** It has a GPU among its devices. */
   gpu: boolean
+}
+
+/** Whether a node reaches a job's file: through the share, or by fetching it (no share). */
+export function canShip (node: Pick<NodeCaps, 'shares' | 'noShare'>, share: string): boolean {
+  return node.shares.has(share) || node.noShare === true
 }
 
 export interface PlannedRun {
@@ -137,7 +144,7 @@ export class Scheduler {
 
   /** May this node take this job's tasks at all? */
   fits (job: JobRuntime, node: NodeCaps): boolean {
-    if (!node.shares.has(job.share) || job.blocklist.has(node.name)) return false
+    if (!canShip(node, job.share) || job.blocklist.has(node.name)) return false
     const { requires } = job.job
     for (let i = 0; i < requires.length; i++) if (!node.provides.has(requires[i]!)) return false
     return nodeFits(job.job, node)

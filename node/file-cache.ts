@@ -1,0 +1,150 @@
+// The cache of a node without the share: files of job closures, named by their SHA-256
+// (<cacheDir>/blobs/<sha256>), so a file used by many jobs is fetched once. Its size has a limit:
+// the files used least recently go first (a file's modification time is its last use). A fetch
+// is checked against its hash (a damaged one is fetched again) and, when cut off, resumed from
+// where it stopped (<sha256>.part and a Range request). A job too large for the limit, or for the
+// free disk, is refused with a sentence before anything is fetched.
+import { createHash } from 'node:crypto'
+import { createReadStream } from 'node:fs'
+import { mkdir, open, readdir, rename, rm, stat, statfs, utimes } from 'node:fs/promises'
+import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import type { ClosureFile } from '../schemas/generated/types.ts'
+
+/** A job this node cannot take; the message is the sentence for the student and staff. */
+export class ShipRefused extends Error {}
+
+/** Fetches bytes `from` onwards of a file by hash (a Range request when from > 0). */
+export type FetchBlob = (sha256: string, from: number) => Promise<Readable>
+
+const TRIES = 3
+const BATCH = 1 << 20
+/** Files fetched at once: one transfer leaves the network idle while it hashes and writes. */
+const PARALLEL = 4
+const GB = (n: number) => `${(n / 1e9).toFixed(n < 1e9 ? 2 : 1)} GB`
+
+export class FileCache {
+  private index: Map<string, { size: number, used: number }> | null = null
+  /** Bytes moved over the network since the node started (benchmarks and tests read it). */
+  fetchedBytes = 0
+
+  constructor (readonly dir: string, readonly limitBytes: number, private readonly fetchBlob: FetchBlob, private readonly freeBytes = diskFree) {}
+
+  blobPath (sha256: string): string { return join(this.dir, 'blobs', sha256) }
+
+  private async load (): Promise<Map<string, { size: number, used: number }>> {
+    if (this.index) return this.index
+    const index = new Map<string, { size: number, used: number }>()
+    await mkdir(join(this.dir, 'blobs'), { recursive: true })
+    for (const name of await readdir(join(this.dir, 'blobs'))) {
+      if (!/^[0-9a-f]{64}$/.test(name)) continue
+      const st = await stat(this.blobPath(name)).catch(() => null)
+      if (st?.isFile()) index.set(name, { size: st.size, used: st.mtimeMs })
+    }
+    return (this.index = index)
+  }
+
+  /** Makes every file of a closure present (fetching what is not), and marks them used now. */
+  async ensure (files: ClosureFile[]): Promise<{ fetched: number, bytes: number }> {
+    const index = await this.load()
+    const wanted = new Map(files.map((f) => [f.sha256, f.size]))
+    const total = [...wanted.values()].reduce((a, b) => a + b, 0)
+    if (total > this.limitBytes) {
+      throw new ShipRefused(`This job's files take ${GB(total)}, more than this node's cache may hold (cacheLimitGB: ${GB(this.limitBytes)}): raise cacheLimitGB in the node's settings, or render the job on a node with the share.`)
+    }
+    const missing = [...wanted].filter(([sha]) => !index.has(sha))
+    const needed = missing.reduce((n, [, size]) => n + size, 0)
+    await this.evict(needed, wanted)
+    const free = await this.freeBytes(this.dir)
+    if (needed > free) {
+      throw new ShipRefused(`This node has ${GB(free)} free on the disk of its cache (${this.dir}) but the job's files need ${GB(needed)} more: free some space there, or give the node a smaller cacheLimitGB.`)
+    }
+    let bytes = 0
+    const queue = [...missing]
+    await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, async () => {
+      for (let next = queue.shift(); next; next = queue.shift()) {
+        const moved = await this.fetchOne(next[0], next[1])
+        bytes += moved
+      }
+    }))
+    const now = new Date()
+    for (const sha of wanted.keys()) {
+      index.get(sha)!.used = now.getTime()
+      await utimes(this.blobPath(sha), now, now).catch(() => {})
+    }
+    return { fetched: missing.length, bytes }
+  }
+
+  /** Removes the least recently used files (not those of this job) until `needed` more bytes fit under the limit. */
+  private async evict (needed: number, keep: Map<string, number>): Promise<void> {
+    const index = this.index!
+    let held = [...index.values()].reduce((n, e) => n + e.size, 0)
+    const old = [...index].filter(([sha]) => !keep.has(sha)).sort((a, b) => a[1].used - b[1].used)
+    for (const [sha, entry] of old) {
+      if (held + needed <= this.limitBytes) break
+      await rm(this.blobPath(sha), { force: true })
+      index.delete(sha)
+      held -= entry.size
+    }
+  }
+
+  /** Fetches one file into the cache, resuming a partial one, until its bytes have its hash; returns the bytes moved. */
+  private async fetchOne (sha256: string, size: number): Promise<number> {
+    const part = `${this.blobPath(sha256)}.part`
+    let moved = 0
+    let problem = ''
+    for (let attempt = 1; attempt <= TRIES; attempt++) {
+      let have = (await stat(part).catch(() => null))?.size ?? 0
+      if (have > size) { await rm(part, { force: true }); have = 0 }
+      const hash = createHash('sha256')
+      if (have > 0) for await (const chunk of createReadStream(part)) hash.update(chunk as Buffer)
+      try {
+        if (have < size) {
+          const body = await this.fetchBlob(sha256, have)
+          // Written in batches of about a MB, each on disk before more is read: a transfer cut off
+          // keeps all that arrived (but the batch being gathered).
+          const out = await open(part, 'a')
+          let batch: Buffer[] = []
+          let gathered = 0
+          const flush = async () => {
+            if (gathered === 0) return
+            const bytes = batch.length === 1 ? batch[0]! : Buffer.concat(batch, gathered)
+            batch = []
+            gathered = 0
+            await out.write(bytes)
+            hash.update(bytes)
+            moved += bytes.length
+            this.fetchedBytes += bytes.length
+          }
+          try {
+            for await (const chunk of body) {
+              batch.push(chunk as Buffer)
+              gathered += (chunk as Buffer).length
+              if (gathered >= BATCH) await flush()
+            }
+          } finally {
+            await flush().finally(() => out.close())
+          }
+        }
+      } catch (err) {
+        if (err instanceof ShipRefused) throw err
+        problem = (err as Error).message
+        continue // cut off: the next attempt resumes from what arrived
+      }
+      const got = hash.digest('hex')
+      if (got === sha256) {
+        await rename(part, this.blobPath(sha256))
+        this.index!.set(sha256, { size, used: Date.now() })
+        return moved
+      }
+      problem = `it arrived damaged (SHA-256 ${got.slice(0, 12)}…, not ${sha256.slice(0, 12)}…)`
+      await rm(part, { force: true })
+    }
+    throw new ShipRefused(`This node could not fetch a file of the job from the server after ${TRIES} tries: ${problem}. Check the network between them; the job goes to another node meanwhile.`)
+  }
+}
+
+async function diskFree (dir: string): Promise<number> {
+  const s = await statfs(dir)
+  return s.bavail * s.bsize
+}

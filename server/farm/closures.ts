@@ -1,0 +1,94 @@
+// Closures for nodes without the share (docs/farm-protocol.md, "Nodes without the share"): the first
+// time a node asks for a job's closure, the server lists its files (closure.ts), copies each into
+// the file store (file-store.ts) and keeps the list, in memory and as <farm folder>/closures/<job>.json
+// (the disk is the truth: a restarted server sends the same list, without reading the files again).
+// A node may fetch only the closures, and the files of closures, of jobs it holds a task of.
+import { readFile, rm } from 'node:fs/promises'
+import { join, relative, sep } from 'node:path'
+import type { FarmClosure, Job } from '../../schemas/generated/types.ts'
+import { writeJsonAtomic } from '../../common/atomic-write.ts'
+import { HttpError } from '../errors.ts'
+import { BlendFileError } from '../blend/blend-error.ts'
+import { closurePaths } from './closure.ts'
+import type { FileStore } from './file-store.ts'
+
+export interface ClosureDeps {
+  dir: string
+  store: FileStore
+  resolve: (named: string) => string
+  projectDir: (project: string) => string | undefined
+}
+
+export class Closures {
+  private readonly made = new Map<string, Promise<FarmClosure>>()
+  /** Hashes of each closure made, for the check that a node may fetch a file. */
+  private readonly hashes = new Map<string, Set<string>>()
+
+  constructor (private readonly deps: ClosureDeps) {}
+
+  /** The closure of a job, made (and its files stored) on the first call. */
+  closure (job: Job): Promise<FarmClosure> {
+    let made = this.made.get(job.id)
+    if (!made) {
+      made = this.load(job)
+      this.made.set(job.id, made)
+      // A failure is not kept: the next ask (the file put back) tries again.
+      made.then((c) => this.hashes.set(job.id, new Set(c.files.map((f) => f.sha256))), () => this.made.delete(job.id))
+    }
+    return made
+  }
+
+  /** Whether a file belongs to the closure of one of these jobs. */
+  holds (jobs: Iterable<string>, sha256: string): boolean {
+    for (const job of jobs) if (this.hashes.get(job)?.has(sha256)) return true
+    return false
+  }
+
+  /** Forgets a removed job (its files stay in the store for other jobs). */
+  async forget (id: string): Promise<void> {
+    this.made.delete(id)
+    this.hashes.delete(id)
+    await rm(this.file(id), { force: true })
+  }
+
+  private file (id: string): string { return join(this.deps.dir, `${id}.json`) }
+
+  private async load (job: Job): Promise<FarmClosure> {
+    const kept = await readFile(this.file(job.id), 'utf8').then((t) => JSON.parse(t) as FarmClosure, () => null)
+    if (kept && kept.job === job.id && await this.allStored(kept)) return kept
+    const made = await this.make(job)
+    await writeJsonAtomic(this.file(job.id), made)
+    return made
+  }
+
+  private async allStored (c: FarmClosure): Promise<boolean> {
+    for (const f of c.files) if (!await this.deps.store.has(f.sha256)) return false
+    return true
+  }
+
+  private async make (job: Job): Promise<FarmClosure> {
+    const projectNamed = this.deps.projectDir(job.project)
+    if (!projectNamed) throw new HttpError(409, 'RFAM_CLOSURE_FILE', `The project "${job.project}" of job "${job.name}" is gone, so its files cannot be sent to a node.`)
+    const root = this.deps.resolve(projectNamed)
+    const blend = this.deps.resolve(job.file)
+    const shown = (abs: string) => relative(root, abs).split(sep).join('/')
+    let paths
+    try {
+      paths = await closurePaths(root, blend)
+    } catch (err) {
+      const why = err instanceof BlendFileError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown(blend)} is not there any more` : (err as Error).message
+      throw new HttpError(409, 'RFAM_CLOSURE_FILE', `The file of job "${job.name}" cannot be sent to a node: ${why}. Put the file back (or send the job again) and retry it.`)
+    }
+    const files: FarmClosure['files'] = []
+    for (const abs of paths.files) {
+      try {
+        const { sha256, size } = await this.deps.store.add(abs)
+        files.push({ path: shown(abs), size, sha256 })
+      } catch (err) {
+        if (abs === paths.files[0]) throw new HttpError(409, 'RFAM_CLOSURE_FILE', `The file of job "${job.name}" cannot be sent to a node: ${shown(abs)} could not be read (${(err as Error).message}). Put it back and retry the job.`)
+        paths.missing.push(shown(abs)) // gone since it was listed: Blender renders without it
+      }
+    }
+    return { job: job.id, file: shown(blend), projectRoot: root, files, missing: paths.missing, outside: paths.outside }
+  }
+}

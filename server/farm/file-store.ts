@@ -1,0 +1,56 @@
+// The farm's file store: every file a node without the share fetched, once, named by its content
+// (<farm folder>/files/<first two hex digits>/<sha256>), so a texture used by ten jobs is stored and
+// sent once, and a node that holds it already fetches nothing. A file is hashed while it is copied
+// in (one reading); what was hashed is remembered by the file's identity (device, inode, size,
+// modification time), so a second job of the same files reads nothing at all.
+import { createReadStream } from 'node:fs'
+import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { join } from 'node:path'
+import { randomBytes } from 'node:crypto'
+import { writeHashed, type HashedFile } from '../../common/hashed-write.ts'
+
+export class FileStore {
+  /** File identity → its hash, for files copied in already. */
+  private readonly known = new Map<string, HashedFile>()
+  /** Copies in progress, by identity: two jobs asking at once read the file once. */
+  private readonly adding = new Map<string, Promise<HashedFile>>()
+
+  constructor (readonly dir: string) {}
+
+  blobPath (sha256: string): string { return join(this.dir, sha256.slice(0, 2), sha256) }
+
+  /** Copies a file into the store (unless it is there) and says its hash and size. */
+  async add (file: string): Promise<HashedFile> {
+    const st = await stat(file)
+    const id = `${st.dev}:${st.ino}:${st.size}:${st.mtimeMs}`
+    const hit = this.known.get(id)
+    if (hit && await this.has(hit.sha256)) return hit
+    let adding = this.adding.get(id)
+    if (!adding) {
+      adding = this.copyIn(file).finally(() => this.adding.delete(id))
+      this.adding.set(id, adding)
+    }
+    const got = await adding
+    this.known.set(id, got)
+    return got
+  }
+
+  async has (sha256: string): Promise<boolean> {
+    return stat(this.blobPath(sha256)).then((s) => s.isFile(), () => false)
+  }
+
+  private async copyIn (file: string): Promise<HashedFile> {
+    const incoming = join(this.dir, 'incoming')
+    await mkdir(incoming, { recursive: true })
+    const temp = join(incoming, randomBytes(8).toString('hex'))
+    try {
+      const got = await writeHashed(temp, createReadStream(file, { highWaterMark: 256 * 1024 }))
+      const target = this.blobPath(got.sha256)
+      await mkdir(join(this.dir, got.sha256.slice(0, 2)), { recursive: true })
+      await rename(temp, target)
+      return got
+    } finally {
+      await rm(temp, { force: true })
+    }
+  }
+}

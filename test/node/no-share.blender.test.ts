@@ -1,0 +1,49 @@
+// A render node without the share: a real node started with no share, its cache in a folder tree
+// of its own, renders a real .blend (made by Blender in the test) that links a library and uses a
+// texture. It fetches the job's files from the server, renders them in its job folder (in its
+// sandbox) and sends each frame back: the frames appear in the project as if rendered on the share.
+// A second job of the same files moves nothing. A job whose .blend is gone before the node asks for
+// it fails with a sentence saying so.
+import t from 'tap'
+import { execFileSync } from 'node:child_process'
+import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { join } from 'node:path'
+import type { JobView } from '../../schemas/generated/types.ts'
+import { testFolder } from '../helpers/folders.ts'
+import { farmWithScenes } from './harness.ts'
+import { BLENDER, noBlender } from '../blend/blender-fixtures.ts'
+
+t.test('a node without the share renders a shot with a library and a texture; the frames land in the project', { skip: noBlender }, async (t) => {
+  const { s, project, api, node, finished } = await farmWithScenes(t, [])
+  execFileSync(BLENDER, ['-b', '--factory-startup', '--python-exit-code', '1', '--python', join(import.meta.dirname, 'make-linked.py'), '--', project], { stdio: 'pipe', timeout: 120_000 })
+  const cacheDir = join(testFolder(t, 'elsewhere'), 'cache')
+  const far = await node('far-away', [0], { shares: [], noShare: true, cacheDir })
+  const ready = () => far.logs.filter((e) => e.msg === 'job files ready')
+
+  const sent = await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/party.blend' })
+  t.equal(sent.status, 201)
+  const done = await finished(sent.body.id)
+  t.equal(done.status, 'completed', done.message ?? '')
+  t.equal(done.counts.done, 2)
+  t.same(done.warnings, [], 'the library and the texture came along: nothing missing')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'party')).filter((n) => n.endsWith('.png')).sort(), ['0001.png', '0002.png'], 'the frames are in the project')
+  t.equal(ready().length, 1)
+  t.ok(Number(ready()[0]!.bytes) > 0, 'the first job fetched its files')
+  t.ok(readdirSync(join(cacheDir, 'blobs')).length >= 3, 'the .blend, the library and the texture are in the node\'s cache')
+  t.notOk(existsSync(join(s.config.shares.root('data'), '..', 'cache')), 'nothing of the node is on the share')
+
+  const again = await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/party.blend' })
+  const second = await finished(again.body.id)
+  t.equal(second.status, 'completed')
+  t.equal(ready().length, 2)
+  t.equal(ready()[1]!.bytes, 0, 'the second job of the same files moved 0 bytes')
+  t.equal(ready()[1]!.fetched, 0)
+
+  // Sent while the file is there, taken away before the node asks for it.
+  const gone = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/party.blend', frameStart: 1, frameEnd: 1, paused: true })).body
+  rmSync(join(project, 'shots', 'party.blend'))
+  await api('PATCH', `/api/projects/demo/jobs/${gone.id}`, { action: 'resume' })
+  const failed = await finished(gone.id)
+  t.equal(failed.status, 'failed')
+  t.match(failed.lastFailure?.message, /cannot be sent to a node: shots\/party\.blend is not there any more\. Put the file back/, 'the job says which file is gone and what to do')
+})
