@@ -20,6 +20,7 @@ t.test('the render form\'s defaults come from the file', async (t) => {
   t.equal(validator().check('api-render-settings.schema.json', shot.json()), null)
   t.same(shot.json(), {
     path: 'shots/shot_010_intro.blend',
+    blenderVersion: '3.4',
     settings: { scene: 'Scene', frameStart: 1, frameEnd: 96, frameStep: 1, fps: 24, resolution: [2048, 858], resolutionPercentage: 100, engine: 'BLENDER_EEVEE', camera: 'Camera', fileFormat: 'PNG', movie: false, denoising: false },
     warnings: [{ code: 'picture-for-video', when: 'video', message: 'This job makes one video, but the file writes PNG pictures: you will get frames, not a movie. In Blender, set Output Properties > File Format to FFmpeg Video and save, or render frames instead.' }],
   }, 'a 96-frame shot, as its file says; a video of it would be pictures')
