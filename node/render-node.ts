@@ -10,7 +10,7 @@
 // to stay inside its project (job-place.ts); on a node with a sandbox (sandbox.ts) Blender sees
 // only that project and writes only the output folder.
 import { basename } from 'node:path'
-import type { FarmDone, FarmTask, FarmWelcome, FarmReportReply, NodeBlender, NodeSandbox, RunRef, FrameSamples } from '../schemas/generated/types.ts'
+import type { FarmTask, FarmWelcome, FarmReportReply, NodeBlender, NodeSandbox, RunRef } from '../schemas/generated/types.ts'
 import { failureSentence, missingField, type WrittenFrame } from './blender-output.ts'
 import { say } from '../common/sentences.ts'
 import type { BlenderExit } from './blender-process.ts'
