@@ -13,6 +13,7 @@ import { configArgument, runProgram, stopOnSignals } from '../common/program-sta
 import { NodeRefused, RenderNode } from './render-node.ts'
 import { blenderCanDenoise } from './blender-features.ts'
 import { probeSandbox } from './sandbox-probe.ts'
+import { withFfmpeg } from './film-run.ts'
 
 const usage = 'Usage: npx tsx node/main.ts --config <node config file> [--single-use] [--name <node name>]'
 
@@ -55,6 +56,8 @@ async function main (argv: string[]): Promise<number> {
   const version = (JSON.parse(readFileSync(join(import.meta.dirname, '..', 'package.json'), 'utf8')) as { version: string }).version
   const denoise = await denoising
   if (denoise === false) log.warn({ node: config.name }, 'this Blender cannot denoise (no OpenImageDenoise): files with denoising on fail here, and the render form says so')
+  // A node with ffmpeg can make films (film-run.ts).
+  config.provides = withFfmpeg(config.provides)
   const node = new RenderNode(config, { version, blenderVersion: blender, sandbox, log, ...(denoise === undefined ? {} : { denoise }) })
   stopOnSignals((signal) => {
     log.info({ node: config.name, signal }, 'stopping Blender and signing off')

@@ -92,6 +92,12 @@ export type Tag = string
  */
 export type LanguageList = LanguageChoice[]
 /**
+ * The film's shots in order (their asset paths inside the project), set by staff on the Film page. Shots not listed come after these in the order they were created; paths that are no shot (any more) are left out.
+ *
+ * @maxItems 5000
+ */
+export type FilmOrder1 = string[]
+/**
  * GET /api/projects: the projects the caller belongs to (staff: every one).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1726,6 +1732,7 @@ export interface ProjectFileUpdate {
    * Frames per second the film is made at (24, 25, 30…), set when the project is made; every shot should use it. Missing: not decided yet.
    */
   frameRate?: number
+  filmOrder?: FilmOrder1
   /**
    * The film's sound file (music, voices), a path inside the project (sound/film.wav); the film the farm makes carries it. Empty or missing: a silent film.
    */
@@ -2830,12 +2837,7 @@ export interface ProjectFile {
    * Frames per second the film is made at (24, 25, 30…), set when the project is made; every shot should use it. Missing: not decided yet.
    */
   frameRate?: number
-  /**
-   * The film's shots in order (their asset paths inside the project), set by staff on the Film page. Shots not listed come after these in the order they were created; paths that are no shot (any more) are left out.
-   *
-   * @maxItems 5000
-   */
-  filmOrder?: string[]
+  filmOrder?: FilmOrder1
   /**
    * The film's sound file (music, voices), a path inside the project (sound/film.wav); the film the farm makes carries it. Empty or missing: a silent film.
    */

@@ -194,6 +194,7 @@ export class TaskMoves {
       frames: frames as FarmTask['frames'],
       frameStep: job.frameStep,
       video: job.video,
+      ...(job.film ? { film: job.film } : {}),
     }
   }
 
