@@ -75,7 +75,7 @@ t.test('film order, renders, frames and a film job', async (t) => {
   // Removing a shot drops it out of the film, order and all.
   unlinkSync(join(s.projectDir(), `${a}.json`))
   unlinkSync(join(s.projectDir(), a!))
-  await until('the removed shot gone from the film', async () => !paths(await film()).includes(a!))
+  await until('the removed shot gone from the film', async () => !paths(await film()).includes(a!), { timeoutMs: 60_000 })
   t.same(paths(await film()), [c, ...demo, b, d])
 
   // Making the film: staff only; a missing sound file refused; then a film job needing ffmpeg.
