@@ -45,7 +45,7 @@ export async function framesNode (server: TestServer, name = 'frames-node') {
       const frames = run.frames.filter((f) => only?.(f) ?? true)
       for (const f of frames) copyFileSync(pictures[f - 1]!, join(folder, `${String(f).padStart(4, '0')}.png`))
       const written = frames.map((frame) => ({ frame, seconds: 1, file: `${String(frame).padStart(4, '0')}.png` }))
-      if (frames.length === run.frames.length) await send('done', { node: name, session, job: run.job, tasks: run.tasks, frames: written, seconds: 1, free: 0 })
+      if (frames.length === run.frames.length) await send('done', { node: name, session, job: run.job, tasks: run.tasks, frames: written, seconds: 1, free: 0, ...(written.length > 0 ? { output: written.at(-1)!.file } : {}) })
       else await send('failed', { node: name, session, job: run.job, tasks: run.tasks, frames: written, exitCode: 1, signal: null, free: 0, message: 'stopped', logTail: '' })
       return run
     },

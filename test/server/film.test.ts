@@ -72,11 +72,11 @@ t.test('film order, renders, frames and a film job', async (t) => {
   t.equal(gone.body.code, 'RFAM_NO_FRAME')
   t.equal((await zoe.api('GET', `/api/projects/demo/film/frames/${jb.id}/1`)).status, 404)
 
-  // Removing a shot drops it out of the film, order and all.
-  unlinkSync(join(s.projectDir(), `${a}.json`))
-  unlinkSync(join(s.projectDir(), a!))
-  await until('the removed shot gone from the film', async () => !paths(await film()).includes(a!), { timeoutMs: 60_000 })
-  t.same(paths(await film()), [c, ...demo, b, d])
+  // Removing a shot drops it out of the film.
+  unlinkSync(join(s.projectDir(), `${d}.json`))
+  unlinkSync(join(s.projectDir(), d!))
+  await until('the removed shot gone from the film', async () => !paths(await film()).includes(d!), { timeoutMs: 60_000 })
+  t.same(paths(await film()), [c, a, ...demo, b])
 
   // Making the film: staff only; a missing sound file refused; then a film job needing ffmpeg.
   const notStaff = await zoe.api('POST', '/api/projects/demo/film/make')
@@ -97,10 +97,11 @@ t.test('film order, renders, frames and a film job', async (t) => {
   t.same(job.requires, ['ffmpeg'])
   t.match(job.output, /renders\/film\/demo-.*\.mp4$/)
   const segments = job.film!.segments
-  t.same(segments.map((x) => x.shot), [c, ...demo, b, d])
+  t.same(segments.map((x) => x.shot), [c, a, ...demo, b])
   t.same(segments[0]!.files, [1, 3, 4, 5, 6].map((f) => `renders/${c!.replace(/\.blend$/, '')}/000${f}.png`))
-  t.match(segments[1]!.card, { text: /^Shot 010 Intro — .+ — not rendered yet$/, frames: 48 })
-  t.equal(job.frameEnd, 5 + 48 * 4, 'the film is as long as its frames and cards')
+  t.same(segments[1]!.files, [1, 2, 3].map((f) => `renders/${a!.replace(/\.blend$/, '')}/000${f}.png`), 'a partly finished render: the frames it has')
+  t.match(segments[2]!.card, { text: /^Shot 010 Intro — .+ — not rendered yet$/, frames: 48 })
+  t.equal(job.frameEnd, 5 + 3 + 48 * 3, 'the film is as long as its frames and cards')
   const notYet = await zoe.api('GET', `/api/projects/demo/film/download/${job.id}`)
   t.equal(notYet.status, 404)
   t.equal(notYet.body.code, 'RFAM_NO_FILM')
