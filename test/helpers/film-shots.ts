@@ -24,8 +24,8 @@ export function testFrames (count: number, size = '64x48'): string[] {
   return Array.from({ length: count }, (_, i) => join(dir, `${String(i + 1).padStart(4, '0')}.png`))
 }
 
-/** A render node without Blender: takes runs and writes real frames for them. */
-export async function framesNode (server: TestServer, name = 'frames-node') {
+/** A render node without Blender: takes runs and writes real frames (of `size`) for them. */
+export async function framesNode (server: TestServer, name = 'frames-node', size = '64x48') {
   const credential = await server.app.farm.credentials.create(`${name}-credential`)
   const send = async (message: string, body: unknown): Promise<any> => {
     const res = await fetch(`${server.url}/api/farm/${message}`, { method: 'POST', headers: { authorization: `Bearer ${credential}`, 'content-type': 'application/json' }, body: JSON.stringify(body) })
@@ -41,7 +41,7 @@ export async function framesNode (server: TestServer, name = 'frames-node') {
       const out = relativeToProject(run.output, server.app.rfam.workspace.project(run.project).directory)
       const folder = join(server.projectDir(run.project), posix.dirname(out))
       mkdirSync(folder, { recursive: true })
-      const pictures = testFrames(Math.max(...run.frames))
+      const pictures = testFrames(Math.max(...run.frames), size)
       const frames = run.frames.filter((f) => only?.(f) ?? true)
       for (const f of frames) copyFileSync(pictures[f - 1]!, join(folder, `${String(f).padStart(4, '0')}.png`))
       const written = frames.map((frame) => ({ frame, seconds: 1, file: `${String(frame).padStart(4, '0')}.png` }))
