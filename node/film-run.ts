@@ -98,7 +98,7 @@ export function prepareFilm (plan: FilmPlan, place: RunPlace, work: string): str
     `  ffmpeg -nostdin -v error -y -f lavfi -i color=c=0x202020:s=${width}x${height} -frames:v 1 card$1.png 2>>ffmpeg.log || fail "a title card could not be drawn"`,
     '}',
     ...cards,
-    ...converts,
+    ...converts
   )
   if (sound) {
     lines.push(`[ -n "$(ffprobe -v error -select_streams a -show_entries stream=codec_type -of csv=p=0 ${q(sound)} 2>>ffmpeg.log)" ] || fail ${q(`the sound file ${plan.sound} is not a sound ffmpeg can read (choose a .wav, .mp3, .ogg or .flac file on the Project page, or remove it)`)}`)
@@ -108,7 +108,7 @@ export function prepareFilm (plan: FilmPlan, place: RunPlace, work: string): str
     `{ ffmpeg -nostdin -v error -y -framerate ${plan.fps} -start_number 1 -i %06d.png ${audio} -vf ${q(fit)} -c:v libx264 -pix_fmt yuv420p -r ${plan.fps} -progress pipe:1 ${q(movie)} 2>>ffmpeg.log; echo $? > status; } |`,
     `  awk -F= -v out=${q(movie)} '$1 == "frame" { for (i = last + 1; i <= $2; i++) print "RFAM_WRITTEN " i " 0 " out; last = $2; fflush() }'`,
     '[ "$(cat status)" = 0 ] || fail "ffmpeg stopped with an error"',
-    `cd .. && rm -rf ${q(work)}`,
+    `cd .. && rm -rf ${q(work)}`
   )
   const script = join(work, 'film.sh')
   writeFileSync(script, `${lines.join('\n')}\n`)

@@ -136,13 +136,16 @@ export class FilmPage extends LitElement {
   private madeLine (film: FilmView) {
     const made = film.film
     if (!made) return nothing
-    const status = made.status === 'completed' && made.download
-      ? html`<span role="status">${t('film:made')}</span> <a class="button primary" href=${made.download} download>${t('film:download')}</a>`
-      : made.status === 'queued' ? html`<span role="status">${t('film:queued')}</span>`
-        : made.status === 'active' ? html`<progress max="1" .value=${made.progress}></progress> <span role="status">${t('film:making', { percent: Math.round(made.progress * 100) })}</span>`
-          : made.status === 'failed' ? html`<span class="error" role="alert">${t('film:failed', { message: tSentence(made.sentence, made.message ?? '') })}</span>`
-            : nothing
-    return status
+    switch (made.status) {
+      case 'completed':
+        return made.download
+          ? html`<span role="status">${t('film:made')}</span> <a class="button primary" href=${made.download} download>${t('film:download')}</a>`
+          : nothing
+      case 'queued': return html`<span role="status">${t('film:queued')}</span>`
+      case 'active': return html`<progress max="1" .value=${made.progress}></progress> <span role="status">${t('film:making', { percent: Math.round(made.progress * 100) })}</span>`
+      case 'failed': return html`<span class="error" role="alert">${t('film:failed', { message: tSentence(made.sentence, made.message ?? '') })}</span>`
+      default: return nothing
+    }
   }
 
   private shotLine (shot: FilmShot, index: number, count: number) {
