@@ -2286,6 +2286,8 @@ export interface FilmPlan {
    */
   sound?: string
   /**
+   * The shots in film order.
+   *
    * @maxItems 5000
    */
   segments: FilmSegment[]
@@ -2308,7 +2310,13 @@ export interface FilmSegment {
  * A title card shown instead, for a shot not rendered yet.
  */
 export interface FilmCard {
+  /**
+   * Its words ("Shot 030 — Animated — not rendered yet").
+   */
   text: string
+  /**
+   * How many frames it stands (two seconds' worth).
+   */
   frames: number
 }
 /**

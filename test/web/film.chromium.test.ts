@@ -27,7 +27,7 @@ t.test('watching the film, reordering it and making it', async (t) => {
   page.on('response', (r) => { if (r.status() === 404) missing.push(r.url()) })
   await app.getByRole('heading', { name: 'The film so far' }).waitFor()
   // The demo's two shots come first, not rendered: each a title card (held there with Pause).
-  await app.locator('li[data-index="0"]').getByRole('button', { name: 'Play' }).click()
+  await app.getByRole('button', { name: 'Play from Shot 010 Intro' }).click()
   await app.getByRole('button', { name: 'Pause' }).click()
   await app.getByRole('img', { name: 'Shot 010 Intro — Not Started — not rendered yet' }).waitFor()
   t.ok(await app.getByText('State: Not Started').isVisible(), 'the state of the shot playing, under the player')
@@ -35,7 +35,7 @@ t.test('watching the film, reordering it and making it', async (t) => {
   t.equal(await app.getByRole('button', { name: /Move .* earlier/ }).count(), 0, 'nor change its order')
 
   // Then Shot 030's real frames play.
-  await app.locator('.controls').getByRole('button', { name: 'Play' }).click()
+  await app.getByRole('button', { name: 'Play', exact: true }).click()
   await until('a frame of Shot 030 on screen', () => page.evaluate(() => {
     const img = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-film-page')?.shadowRoot?.querySelector('figure img') as HTMLImageElement | null
     return img && !img.hidden && img.complete && img.naturalWidth === 64 && /\/film\/frames\//.test(img.src)

@@ -162,7 +162,7 @@ export class FilmPage extends LitElement {
       <span>${shot.stateName}</span>
       <span class="muted">${frames}</span>
       <span class="spacer"></span>
-      <button type="button" @click=${() => this.playFrom(index)}>${t('film:play')}</button>
+      <button type="button" aria-label=${t('film:play-from', { name: shot.name })} @click=${() => this.playFrom(index)}>${t('film:play')}</button>
       ${staff
         ? html`<button type="button" data-move="up" aria-label=${t('film:up', { name: shot.name })} ?disabled=${index === 0} @click=${() => this.move(index, index - 1)}>↑</button>
           <button type="button" data-move="down" aria-label=${t('film:down', { name: shot.name })} ?disabled=${index === count - 1} @click=${() => this.move(index, index + 1)}>↓</button>`
