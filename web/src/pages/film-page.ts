@@ -42,7 +42,8 @@ export class FilmPage extends LitElement {
   private readonly live = reloadOnChange(this, this.film, 'asset', 'project', 'job')
   @query('img') private img?: HTMLImageElement
   @state() private now = 0
-  @state() private card: string | null = null
+  /** A title card shows (its words are made at each render: the language may arrive after the film). */
+  @state() private onCard = false
   @state() private playing = false
   @state() private problem = ''
   @state() private dragged: number | null = null
@@ -70,7 +71,7 @@ export class FilmPage extends LitElement {
     if (!film || !this.img) return
     if (!this.playback) {
       this.playback = new FilmPlayback(this.img, {
-        showing: (item, card) => { this.now = item; this.card = card },
+        showing: (item, card) => { this.now = item; this.onCard = card !== null },
         playing: (playing) => { this.playing = playing },
       })
       // The first picture on screen: what the Film page benchmark times.
@@ -102,7 +103,7 @@ export class FilmPage extends LitElement {
     if (to < 0 || to >= order.length || from === to) return
     const [path] = order.splice(from, 1)
     order.splice(to, 0, path!)
-    void this.reorder(order).then(() => {
+    void this.reorder(order).then(() => this.updateComplete).then(() => {
       // Keyboard users stay on the button they pressed, on the shot they moved.
       const button = this.renderRoot.querySelector<HTMLButtonElement>(`li[data-index='${to}'] button[data-move='${to > from ? 'down' : 'up'}']`)
       ;(button && !button.disabled ? button : this.renderRoot.querySelector<HTMLButtonElement>(`li[data-index='${to}'] button`))?.focus()
@@ -181,7 +182,7 @@ export class FilmPage extends LitElement {
     return html`${head}
       <figure class="screen" aria-label=${t('film:now', { name: shot.name })}>
         <img alt=${shot.name} hidden>
-        ${this.card !== null ? html`<div class="title-card" role="img" aria-label=${this.card}>${this.card}</div>` : nothing}
+        ${this.onCard ? html`<div class="title-card" role="img" aria-label=${this.cardOf(shot)}>${this.cardOf(shot)}</div>` : nothing}
       </figure>
       <div class="controls">
         <button type="button" class="primary" @click=${() => this.toggle()}>${this.playing ? t('film:pause') : t('film:play')}</button>
