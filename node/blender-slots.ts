@@ -8,6 +8,7 @@ import { blenderCommand } from './blender-args.ts'
 import type { WrittenFrame } from './blender-output.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import { BlenderSession, fileStamp, placeKey, sessionKey } from './blender-session.ts'
+import { startFilm } from './film-run.ts'
 import type { RenderNodeConfig } from './config.ts'
 import type { RunPlace } from './job-place.ts'
 import type { Log } from '../common/log.ts'
@@ -68,6 +69,11 @@ export class BlenderSlots {
    */
   start ({ slot, place, stamp, key, run }: SlotPlan, task: FarmTask, paths: RunPlace, onFrame: (frame: WrittenFrame) => void): StartedBlender {
     const options = { ...this.blenderOptions(slot), blender: run.blender, device: run.device }
+    if (task.film) {
+      // A film is ffmpeg's, not Blender's (film-run.ts).
+      const film = startFilm(task, paths, this.sandbox, onFrame)
+      return { blender: film, exited: film.exited, open: 'new' }
+    }
     if (key === null || stamp === null) {
       // A video is one -a run; a file that is not there fails in a Blender of its own, with Blender's words.
       this.drop(slot)

@@ -12,6 +12,7 @@ import { configArgument, runProgram, stopOnSignals } from '../common/program-sta
 import { NodeRefused, RenderNode } from './render-node.ts'
 import { describeBlenders } from './blender-features.ts'
 import { probeSandbox } from './sandbox-probe.ts'
+import { withFfmpeg } from './film-run.ts'
 
 const usage = 'Usage: npx tsx node/main.ts --config <node config file> [--single-use] [--name <node name>]'
 
@@ -50,6 +51,8 @@ async function main (argv: string[]): Promise<number> {
   for (const d of config.devices) if (d.type !== 'CPU' && !blenders.some((b) => b.devices?.includes(d.type))) log.warn({ node: config.name, device: d.type }, 'no Blender of this node finds this device: GPU jobs sent here fail until its driver works or "devices" is fixed')
   const { denoise, version: blender } = blenders[0]!
   if (denoise === false) log.warn({ node: config.name }, 'this Blender cannot denoise (no OpenImageDenoise): files with denoising on fail here, and the render form says so')
+  // A node with ffmpeg can make films (film-run.ts).
+  config.provides = withFfmpeg(config.provides)
   const node = new RenderNode(config, { version, blenderVersion: blender, blenders: blenders.map(({ denoise: _, ...b }) => b), sandbox, log, ...(denoise === undefined ? {} : { denoise }) })
   stopOnSignals((signal) => {
     log.info({ node: config.name, signal }, 'stopping Blender and signing off')

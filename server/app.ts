@@ -33,6 +33,7 @@ import { nodeProtocolRoutes } from './routes/api/farm-protocol.ts'
 import { prenodeRoutes } from './routes/api/farm-prenode.ts'
 import { jobRoutes } from './routes/api/jobs.ts'
 import { thumbnailRoutes } from './routes/api/thumbnails.ts'
+import { filmRoutes } from './routes/api/film.ts'
 import { nodeRoutes } from './routes/api/nodes.ts'
 import { noteRoutes } from './routes/api/notes.ts'
 import { addonRoutes } from './routes/api/addon.ts'
@@ -57,7 +58,7 @@ export interface AppOptions {
 /** The API's routes, registered in this order; the farm's come after the farm plugin, whose app.farm they use. */
 const API_ROUTES = [sessionRoutes, userRoutes, userSessionRoutes, userPinRoutes, classSetupRoutes, projectRoutes, assetRoutes, eventRoutes, versionRoutes, fileRoutes, problemRoutes, addonRoutes, notificationRoutes]
 // Notes and thumbnails come after the farm: a note may point at a frame of a job, a shot's thumbnail is its latest frame.
-const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, thumbnailRoutes, nodeRoutes, noteRoutes, dashboardRoutes]
+const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, thumbnailRoutes, nodeRoutes, noteRoutes, dashboardRoutes, filmRoutes]
 
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
   for (const schema of loadSchemas()) app.addSchema(schema)

@@ -405,6 +405,39 @@ def get_today(project, since=None):
                 reply_schema="api-today.schema.json")
 
 
+def get_film(project):
+    """The film so far: the project's frame rate and sound file, its shots in film order with each one's state and
+    latest render, and the latest film made. GET /api/projects/:project/film"""
+    return Call("GET", "/api/projects/%s/film" % (_seg(project),), reply_schema="api-film.schema.json")
+
+
+def set_film_order(project, body):
+    """Puts the film's shots in this order (kept in project.json as `filmOrder`). PUT
+    /api/projects/:project/film/order"""
+    return Call("PUT", "/api/projects/%s/film/order" % (_seg(project),),
+                body=body,
+                body_schema="api-film-order.schema.json",
+                reply_schema="api-film.schema.json")
+
+
+def make_film(project):
+    """Sends a farm job that puts the film together with ffmpeg on a node (renders/film/<name>.mp4): each shot's
+    latest frames in film order, a title card for each shot not rendered yet, the project's sound file. POST
+    /api/projects/:project/film/make"""
+    return Call("POST", "/api/projects/%s/film/make" % (_seg(project),), reply_schema="api-film.schema.json")
+
+
+def download_film(project, job_id):
+    """The movie a film job made, as a download. GET /api/projects/:project/film/download/:id"""
+    return Call("GET", "/api/projects/%s/film/download/%s" % (_seg(project), _seg(job_id)), raw=True)
+
+
+def get_film_frame(project, job_id, frame):
+    """One rendered frame of a shot's render job, for the Film page's playback. GET
+    /api/projects/:project/film/frames/:id/:frame"""
+    return Call("GET", "/api/projects/%s/film/frames/%s/%s" % (_seg(project), _seg(job_id), _seg(frame)), raw=True)
+
+
 def list_notifications(project, asset=None, limit=None):
     """The caller's notifications in the project, newest first, with how many are unread. GET
     /api/projects/:project/notifications"""

@@ -141,6 +141,12 @@ export type NotificationLimit = string
  */
 export type NotificationAssetFilter = string
 /**
+ * The film's shots in order (their asset paths inside the project), set by staff on the Film page. Shots not listed come after these in the order they were created; paths that are no shot (any more) are left out.
+ *
+ * @maxItems 5000
+ */
+export type FilmOrder1 = string[]
+/**
  * GET /api/projects: the projects the caller belongs to (staff: every one).
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -225,6 +231,8 @@ export interface AllSchemas {
   ApiError?: ApiError
   FarmNodeList?: FarmNodeList
   FileList?: FileList
+  FilmOrder?: FilmOrder
+  FilmView?: FilmView
   History?: History
   JobList?: JobList
   JobView?: JobView
@@ -279,6 +287,7 @@ export interface AllSchemas {
   FarmWelcome?: FarmWelcome
   FarmWorkRequest?: FarmWorkRequest
   FarmWork?: FarmWork
+  FilmPlan?: FilmPlan
   HistoryEvent?: HistoryEvent
   JobCreate?: JobCreate
   JobUpdate?: JobUpdate
@@ -1162,6 +1171,103 @@ export interface FileList {
   truncated: boolean
 }
 /**
+ * PUT /api/projects/:project/film/order: the shots in their new film order (asset paths); shots left out come after them.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-film-order".
+ */
+export interface FilmOrder {
+  /**
+   * @maxItems 5000
+   */
+  order: string[]
+}
+/**
+ * GET /api/projects/:project/film: the film so far, its shots in film order with each one's latest render, and the latest film the farm made of it.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-film".
+ */
+export interface FilmView {
+  /**
+   * Frames per second: the project's frame rate (24 when it has none yet).
+   */
+  fps: number
+  /**
+   * Whether the project has a frame rate (false: 24 is a guess).
+   */
+  fpsSet: boolean
+  /**
+   * The project's sound file; null: none.
+   */
+  sound: null | FilmSound
+  shots: FilmShot[]
+  /**
+   * The latest film job of the project; null: none made yet.
+   */
+  film: null | FilmMade
+}
+export interface FilmSound {
+  /**
+   * The sound file, inside the project.
+   */
+  path: string
+  /**
+   * Whether it is there (a film made without it fails).
+   */
+  found: boolean
+}
+export interface FilmShot {
+  /**
+   * The shot's asset path.
+   */
+  path: string
+  name: string
+  state: string
+  /**
+   * The state as its defaults set names it.
+   */
+  stateName: string
+  /**
+   * Its latest render that has frames on disk; null: not rendered yet.
+   */
+  render: null | FilmRender
+  /**
+   * It was rendered, but the frames' files were deleted since.
+   */
+  gone: boolean
+}
+export interface FilmRender {
+  job: Uuid
+  /**
+   * Where the job stands; changed only through the farm's state machine.
+   */
+  status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
+  frameStart: number
+  frameEnd: number
+  frameStep: number
+  /**
+   * The frames whose files are there, in order (a partly finished render has fewer).
+   */
+  frames: number[]
+}
+export interface FilmMade {
+  job: Uuid
+  name: string
+  /**
+   * Where the job stands; changed only through the farm's state machine.
+   */
+  status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
+  progress: number
+  message?: string
+  sentence?: Sentence
+  created: Timestamp
+  /**
+   * Where to download the movie once it is made.
+   */
+  download: string | null
+}
+/**
  * GET /api/projects/:project/history/<path>: an asset's notes and history as one timeline, newest first.
  *
  * This interface was referenced by `AllSchemas`'s JSON-Schema
@@ -1308,6 +1414,10 @@ export interface JobView {
    */
   path: string
   asset?: string
+  /**
+   * render: Blender renders the file; film: ffmpeg on a node assembles the project's shots into one video (film, with project.json as its file and its movie as output).
+   */
+  kind?: 'render' | 'film'
   output: NamedPath
   frameStart: number
   frameEnd: number
@@ -1994,6 +2104,11 @@ export interface ProjectFileUpdate {
    * Frames per second the film is made at (24, 25, 30…), set when the project is made; every shot should use it. Missing: not decided yet.
    */
   frameRate?: number
+  filmOrder?: FilmOrder1
+  /**
+   * The film's sound file (music, voices), a path inside the project (sound/film.wav); the film the farm makes carries it. Empty or missing: a silent film.
+   */
+  sound?: string
   roles?: Role[]
   externalAssets?: ExternalAsset[]
 }
@@ -2619,10 +2734,60 @@ export interface FarmTask {
     version: BlenderVersion
   }
   device?: JobDevice
+  film?: FilmPlan
   /**
    * Render one video in the file's own movie format; otherwise frames as images (a movie format becomes PNG).
    */
   video: boolean
+}
+/**
+ * What a film job puts together (job.film, and the node's run of it): the shots in film order, each as its rendered frames or as a title card, at the project's frame rate, with its sound file if it has one. Paths are inside the project.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "film-plan".
+ */
+export interface FilmPlan {
+  /**
+   * Frames per second of the film.
+   */
+  fps: number
+  /**
+   * The sound file, inside the project.
+   */
+  sound?: string
+  /**
+   * The shots in film order.
+   *
+   * @maxItems 5000
+   */
+  segments: FilmSegment[]
+}
+export interface FilmSegment {
+  /**
+   * The shot's asset path.
+   */
+  shot: string
+  name: DisplayName
+  /**
+   * Its frames' files in order, inside the project.
+   *
+   * @maxItems 100000
+   */
+  files?: string[]
+  card?: FilmCard
+}
+/**
+ * A title card shown instead, for a shot not rendered yet.
+ */
+export interface FilmCard {
+  /**
+   * Its words ("Shot 030 — Animated — not rendered yet").
+   */
+  text: string
+  /**
+   * How many frames it stands (two seconds' worth).
+   */
+  frames: number
 }
 /**
  * POST /api/farm/report: progress of a run: frames written since the last report and the frame being rendered. Sent when a frame is written and at every heartbeat.
@@ -2811,6 +2976,11 @@ export interface Job {
   name: DisplayName
   project: Ident
   file: NamedPath
+  /**
+   * render: Blender renders the file; film: ffmpeg on a node assembles the project's shots into one video (film, with project.json as its file and its movie as output).
+   */
+  kind?: 'render' | 'film'
+  film?: FilmPlan
   /**
    * The asset (path inside the project) whose render statistics this job feeds.
    */
@@ -3199,6 +3369,11 @@ export interface ProjectFile {
    * Frames per second the film is made at (24, 25, 30…), set when the project is made; every shot should use it. Missing: not decided yet.
    */
   frameRate?: number
+  filmOrder?: FilmOrder1
+  /**
+   * The film's sound file (music, voices), a path inside the project (sound/film.wav); the film the farm makes carries it. Empty or missing: a silent film.
+   */
+  sound?: string
   /**
    * Name of the defaults set (asset types, states, priorities, templates) this project uses; missing means the server's defaultSet.
    */
@@ -3465,6 +3640,8 @@ export const schemaIds = {
   ApiError: 'api-error.schema.json',
   FarmNodeList: 'api-farm-nodes.schema.json',
   FileList: 'api-file-list.schema.json',
+  FilmOrder: 'api-film-order.schema.json',
+  FilmView: 'api-film.schema.json',
   History: 'api-history.schema.json',
   JobList: 'api-job-list.schema.json',
   JobView: 'api-job-view.schema.json',
@@ -3520,6 +3697,7 @@ export const schemaIds = {
   FarmWelcome: 'farm-welcome.schema.json',
   FarmWorkRequest: 'farm-work-request.schema.json',
   FarmWork: 'farm-work.schema.json',
+  FilmPlan: 'film-plan.schema.json',
   HistoryEvent: 'history-event.schema.json',
   JobCreate: 'job-create.schema.json',
   JobUpdate: 'job-update.schema.json',

@@ -3,7 +3,7 @@
 // sized from earlier renders of its file. Part of the farm (farm.ts, the facade the routes call).
 import { existsSync, readdirSync, statSync } from 'node:fs'
 import { isAbsolute, posix, relative, sep } from 'node:path'
-import type { Job, JobCreate, JobUpdate, JobView, RenderSettingsView } from '../../schemas/generated/types.ts'
+import type { FilmPlan, Job, JobCreate, JobUpdate, JobView, RenderSettingsView } from '../../schemas/generated/types.ts'
 import { notABlend } from '../blend/blend-refusal.ts'
 import { BlendFileError } from '../blend/blend-error.ts'
 import { readBlendInfo, resolveLibraryPath } from '../blend/read-blend-links.ts'
@@ -18,6 +18,7 @@ import { checkBlendPath, createJob, projectPaths } from './job-factory.ts'
 import { JobRuntime } from './job-runtime.ts'
 import { isFinished } from './job-states.ts'
 import { findFrameFile } from './frame-files.ts'
+import { createFilmJob } from './film-job.ts'
 import { PreviewMaker } from './preview.ts'
 import { Changes } from './task-moves.ts'
 import { jobView, relativeToProject, renderRef } from './views.ts'
@@ -160,6 +161,22 @@ export class FarmJobs {
     this.ctx.announce(rt)
     this.ctx.wakeForWork()
     if (job.asset) this.ctx.deps.history?.(project, job.asset, { by: options.by ?? 'rfam', kind: 'render', to: 'queued', render: renderRef(job) })
+    return this.view(rt)
+  }
+
+  /** A film job (film-job.ts): ffmpeg on a node puts the shots of this plan together into renders/film/<name>.mp4. */
+  async createFilmJob (project: string, plan: FilmPlan, name: string, by?: string): Promise<JobView> {
+    this.ctx.mustWrite()
+    const info = this.ctx.deps.project(project)
+    if (!info) throw notFound('RFAM_NO_PROJECT', say('error:no-project', { project }))
+    const job = createFilmJob({ id: this.newId(), now: this.ctx.clock.now(), project, projectDir: info.directory, name, plan, priority: 0, createdBy: by })
+    projectPaths(this.ctx.deps.resolveNamedPath, info.directory).output(job.output!)
+    await this.ctx.store.create(job)
+    const rt = new JobRuntime(job)
+    this.ctx.scheduler.add(rt)
+    this.ctx.deps.log.info({ job: job.id, project, film: name, frames: job.frameEnd, by }, 'film job added')
+    this.ctx.announce(rt)
+    this.ctx.wakeForWork()
     return this.view(rt)
   }
 

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto'
 import type {
   FarmBye, FarmDone, FarmFailed, FarmHello, FarmNodeList, FarmPrenodeAck, FarmPrenodeJobs, FarmPrenodePoll, FarmReport,
-  FarmReportReply, FarmState, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderSettingsView,
+  FarmReportReply, FarmState, FarmWelcome, FarmWork, FarmWorkRequest, Job, JobCreate, JobUpdate, JobView, RenderSettingsView, FilmPlan,
 } from '../../schemas/generated/types.ts'
 import type { FarmSettings } from '../config/load-config.ts'
 import { HttpError } from '../errors.ts'
@@ -183,6 +183,7 @@ export class Farm {
 
   createJob (project: string, body: JobCreate, options: { by?: string, auto?: boolean } = {}): Promise<JobView> { return this.jobs.createJob(project, body, options) }
   listJobs (project: string): JobView[] { return this.jobs.listJobs(project) }
+  createFilmJob (project: string, plan: FilmPlan, name: string, by?: string): Promise<JobView> { return this.jobs.createFilmJob(project, plan, name, by) }
   renderSettings (project: string, path: string): Promise<RenderSettingsView> { return this.jobs.renderSettings(project, path) }
   getJob (project: string, id: string): JobView { return this.jobs.getJob(project, id) }
   updateJob (project: string, id: string, patch: JobUpdate, by?: string): Promise<JobView> { return this.jobs.updateJob(project, id, patch, by) }

@@ -206,6 +206,7 @@ export class TaskMoves {
       video: job.video,
       // Which of its Blenders the node runs, and on what device (node-fit.ts).
       ...runFields(job, node),
+      ...(job.film ? { film: job.film } : {}),
     }
   }
 

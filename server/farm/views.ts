@@ -23,7 +23,7 @@ export function renderRef (job: Job): RenderRef {
 
 export function jobView (rt: JobRuntime, options: { path: string, preview: string | null, withTasks: boolean, cannotRender?: Said | null }): JobView {
   const { job } = rt
-  const { tasks, revision: _revision, seenBy: _seenBy, ...fields } = job
+  const { tasks, revision: _revision, seenBy: _seenBy, film: _film, ...fields } = job
   const total = rt.totalFrames
   const mean = rt.measuredSeconds
   const nodes = [...new Set([...rt.runs].map((r) => r.node))].sort()

@@ -31,6 +31,7 @@ import './pages/new-project-page.ts'
 import './pages/add-people-page.ts'
 import './pages/pictures-page.ts'
 import './pages/dashboard-page.ts'
+import './pages/film-page.ts'
 import './components/project-switcher.ts'
 import './components/notification-bell.ts'
 
@@ -42,6 +43,7 @@ const tabs: Tab[] = [
   { route: 'team', href: '/team', label: () => t('tab:team') },
   { route: 'project', href: '/project', label: () => t('tab:project') },
   { route: 'shots', href: '/shots', label: () => t('tab:shots') },
+  { route: 'film', href: '/film', label: () => t('tab:film') },
   { route: 'rendering', href: '/rendering', label: () => t('tab:rendering') },
   { route: 'credits', href: '/credits', label: () => t('tab:credits') },
   { route: 'dashboard', href: '/dashboard', label: () => t('tab:dashboard'), staff: true },
@@ -212,6 +214,7 @@ export class AppShell extends LitElement {
       case 'team': return html`<rfam-team-page></rfam-team-page>`
       case 'project': return html`<rfam-project-page></rfam-project-page>`
       case 'shots': return html`<rfam-shots-page></rfam-shots-page>`
+      case 'film': return html`<rfam-film-page></rfam-film-page>`
       case 'credits': return html`<rfam-credits-page></rfam-credits-page>`
       case 'rendering': return html`<rfam-rendering-page></rfam-rendering-page>`
       case 'new-project': return html`<rfam-new-project-page></rfam-new-project-page>`

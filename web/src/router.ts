@@ -4,7 +4,7 @@
 import type { ReactiveController, ReactiveControllerHost } from 'lit'
 
 export type RouteName =
-  | 'home' | 'assets' | 'asset' | 'new-asset' | 'team' | 'project' | 'shots' | 'credits' | 'rendering'
+  | 'home' | 'assets' | 'asset' | 'new-asset' | 'team' | 'project' | 'shots' | 'film' | 'credits' | 'rendering'
   | 'profile' | 'new-project' | 'add-people' | 'pictures' | 'dashboard' | 'not-found'
 
 export interface Route {
@@ -23,6 +23,7 @@ const simple: Record<string, RouteName> = {
   '/team': 'team',
   '/project': 'project',
   '/shots': 'shots',
+  '/film': 'film',
   '/credits': 'credits',
   '/rendering': 'rendering',
   '/profile': 'profile',

@@ -12,6 +12,8 @@ const STAFF_ONLY: Partial<Record<keyof ProjectFileUpdate, string>> = {
   frameRate: 'frame-rate',
   roles: 'roles',
   externalAssets: 'externals',
+  filmOrder: 'film-order',
+  sound: 'sound',
 }
 
 /** Refuses (403, naming each field) a change a non-staff member may not make; the whole change, so nothing half-lands. */

@@ -73,6 +73,11 @@ export const urls = {
   getNotePicture: (p: { project: string, path: string }, q: { picture?: NotePictureName } = {}) => `/api/projects/${seg(p.project)}/note-pictures/${rest(p.path)}${search(q)}`,
   getNoteFrame: (p: { project: string, path: string }, q: { note?: EventId } = {}) => `/api/projects/${seg(p.project)}/note-frames/${rest(p.path)}${search(q)}`,
   getToday: (p: { project: string }, q: { since?: Timestamp } = {}) => `/api/projects/${seg(p.project)}/today${search(q)}`,
+  getFilm: (p: { project: string }) => `/api/projects/${seg(p.project)}/film`,
+  setFilmOrder: (p: { project: string }) => `/api/projects/${seg(p.project)}/film/order`,
+  makeFilm: (p: { project: string }) => `/api/projects/${seg(p.project)}/film/make`,
+  downloadFilm: (p: { project: string, id: string }) => `/api/projects/${seg(p.project)}/film/download/${seg(p.id)}`,
+  getFilmFrame: (p: { project: string, id: string, frame: string }) => `/api/projects/${seg(p.project)}/film/frames/${seg(p.id)}/${seg(p.frame)}`,
   listNotifications: (p: { project: string }, q: { asset?: NotificationAssetFilter, limit?: NotificationLimit } = {}) => `/api/projects/${seg(p.project)}/notifications${search(q)}`,
   markNotificationsRead: (p: { project: string }) => `/api/projects/${seg(p.project)}/notifications/read`,
 }

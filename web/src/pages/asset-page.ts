@@ -30,7 +30,7 @@ import '../components/render-stats.ts'
 import '../components/asset-notes.ts'
 import '../components/thumbnail.ts'
 
-const backTo: Record<string, string> = { home: '/', team: '/team', shots: '/shots', assets: '/assets' }
+const backTo: Record<string, string> = { home: '/', team: '/team', shots: '/shots', film: '/film', assets: '/assets' }
 
 @customElement('rfam-asset-page')
 export class AssetPage extends LitElement {

@@ -71,7 +71,7 @@ export class ProjectPage extends LitElement {
     this.requestUpdate()
   }
 
-  private field (key: 'title' | 'description' | 'license' | 'defaults') {
+  private field (key: 'title' | 'description' | 'license' | 'defaults' | 'sound') {
     return (value: string) => this.patch({ [key]: value })
   }
 
@@ -330,6 +330,7 @@ export class ProjectPage extends LitElement {
       <rfam-inline-select label=${t('project:frame-rate')} .value=${String(file.frameRate ?? '')}
         .options=${[...(file.frameRate === undefined ? [{ value: '', label: t('project:not-set') }] : []), ...[...new Set([...FRAME_RATES, file.frameRate ?? 24])].map((fps) => ({ value: String(fps), label: t('project:fps', { fps }) }))]}
         .save=${(value: string) => this.patch({ frameRate: Number(value) })}></rfam-inline-select>
+      <rfam-inline-text label=${t('project:sound')} .value=${file.sound ?? ''} .save=${this.field('sound')}></rfam-inline-text>
     </section>`
   }
 
@@ -344,6 +345,7 @@ export class ProjectPage extends LitElement {
         <dt>${t('project:defaults')}</dt><dd>${shown(file.defaults ?? appState.defaults?.name)}</dd>
         <dt>${t('project:license')}</dt><dd>${shown(file.license)}</dd>
         <dt>${t('project:frame-rate')}</dt><dd>${file.frameRate ? t('project:fps', { fps: file.frameRate }) : t('project:not-set')}</dd>
+        <dt>${t('project:sound')}</dt><dd>${shown(file.sound)}</dd>
       </dl>
       ${this.staffHint()}
     </section>`

@@ -1,0 +1,90 @@
+// The Film page in a real Chromium against the real server and a real node with ffmpeg: a title card
+// for a shot not rendered yet, playback of a rendered shot's real frames with its state under the
+// player, a click from the shot playing to its asset page, staff putting a shot earlier from the
+// keyboard, "Make the film" and the Download link everyone gets; an empty film says what to do.
+import t from 'tap'
+import { unlinkSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import type { FilmView } from '../../schemas/generated/types.ts'
+import { startTestServer } from '../helpers/server.ts'
+import { until } from '../helpers/until.ts'
+import { framesNode, makeShots, renderShot } from '../helpers/film-shots.ts'
+import { startNode } from '../node/harness.ts'
+import { hasChromium, launchBrowser, openAs, sessionOf } from './web-helper.ts'
+
+if (!await hasChromium()) t.plan(0, 'no Chromium at /usr/bin/chromium')
+
+t.test('watching the film, reordering it and making it', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  const teacher = await sessionOf(server, 'teacher')
+  const [shot30] = await makeShots(teacher.api, 1, 3)
+  await renderShot(teacher.api, await framesNode(server), shot30!, 12)
+
+  const browser = await launchBrowser(t)
+  const { page, errors } = await openAs(browser, server, 'zoe', '/film')
+  const app = page.locator('rfam-app')
+  const missing: string[] = []
+  page.on('response', (r) => { if (r.status() === 404) missing.push(r.url()) })
+  await app.getByRole('heading', { name: 'The film so far' }).waitFor()
+  // The demo's two shots come first, not rendered: each a title card (held there with Pause).
+  await app.getByRole('button', { name: 'Play from Shot 010 Intro' }).click()
+  await app.getByRole('button', { name: 'Pause' }).click()
+  await app.getByRole('img', { name: 'Shot 010 Intro — Not Started — not rendered yet' }).waitFor()
+  t.ok(await app.getByText('State: Not Started').isVisible(), 'the state of the shot playing, under the player')
+  t.equal(await app.getByRole('button', { name: 'Make the film' }).count(), 0, 'students do not make the film')
+  t.equal(await app.getByRole('button', { name: /Move .* earlier/ }).count(), 0, 'nor change its order')
+
+  // Then Shot 030's real frames play.
+  await app.getByRole('button', { name: 'Play', exact: true }).click()
+  await until('a frame of Shot 030 on screen', () => page.evaluate(() => {
+    const img = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-film-page')?.shadowRoot?.querySelector('figure img') as HTMLImageElement | null
+    return img && !img.hidden && img.complete && img.naturalWidth === 64 && /\/film\/frames\//.test(img.src)
+  }), { timeoutMs: 20_000 })
+  t.ok(await app.getByText('State: Not Started').isVisible())
+  await app.locator('p.now').getByRole('link', { name: 'Shot 030' }).click()
+  await page.waitForURL(/\/asset\?path=shots\//)
+  await app.getByRole('heading', { name: 'Shot 030' }).waitFor()
+
+  // Staff: Shot 030 first, from the keyboard.
+  const staff = await openAs(browser, server, 'teacher', '/film')
+  const s = staff.page.locator('rfam-app')
+  const earlier = s.getByRole('button', { name: 'Move Shot 030 earlier' })
+  await earlier.focus()
+  await staff.page.keyboard.press('Enter')
+  await until('Shot 030 second', async () => (await teacher.api<FilmView>('GET', '/api/projects/demo/film')).body.shots[1]?.name === 'Shot 030')
+  await staff.page.keyboard.press('Enter') // focus stays on the moved shot's button
+  await until('Shot 030 first', async () => (await teacher.api<FilmView>('GET', '/api/projects/demo/film')).body.shots[0]?.name === 'Shot 030')
+  await s.locator('li[data-index="0"]').getByRole('link', { name: 'Shot 030' }).waitFor()
+
+  // Make the film: a real node with ffmpeg puts it together; everyone gets the Download link.
+  await s.getByRole('button', { name: 'Make the film' }).click()
+  await s.getByText('Waiting for a render node with ffmpeg…').waitFor()
+  const credential = await server.app.farm.credentials.create('film-node')
+  const node = startNode(t, { server: server.url, credential, name: 'pc-film', shareRoot: server.config.shares.root('data') })
+  await node.waitForLog({ msg: 'connected to the server' })
+  const download = s.getByRole('link', { name: 'Download the film' })
+  await download.waitFor({ timeout: 120_000 })
+  const href = await download.getAttribute('href')
+  t.match(href, /^\/api\/projects\/demo\/film\/download\//)
+  await app.page().goto('/film')
+  await app.getByRole('link', { name: 'Download the film' }).waitFor({ timeout: 20_000 })
+  const res = await page.request.get(href!)
+  t.equal(res.status(), 200)
+  t.match(res.headers()['content-disposition'], /^attachment; filename="demo-.*\.mp4"$/)
+  t.same([...errors, ...staff.errors], [], `no errors in the browser ${missing.join(' ')}`)
+})
+
+t.test('an empty film says what to do', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  const teacher = await sessionOf(server, 'teacher')
+  for (const shot of (await teacher.api<FilmView>('GET', '/api/projects/demo/film')).body.shots) {
+    unlinkSync(join(server.projectDir(), `${shot.path}.json`))
+    writeFileSync(join(server.projectDir(), shot.path), '')
+  }
+  await until('no shots', async () => (await teacher.api<FilmView>('GET', '/api/projects/demo/film')).body.shots.length === 0, { timeoutMs: 60_000 })
+  const browser = await launchBrowser(t)
+  const { page, errors } = await openAs(browser, server, 'teacher', '/film')
+  await page.locator('rfam-app').getByText(/No shots yet\. Make an asset of the type Shot/).waitFor()
+  t.equal(await page.locator('rfam-app').getByRole('button', { name: 'Make the film' }).count(), 0)
+  t.same(errors, [])
+})
