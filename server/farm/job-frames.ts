@@ -24,10 +24,12 @@ export function taskStates (job: Job): Map<number, FrameState> {
     const done = new Set(task.framesDone ?? [])
     for (const frame of task.frames) {
       const node = task.node ?? ''
-      if (task.status === 'completed' || done.has(frame)) states.set(frame, 'done')
-      else if (task.status === 'active' && !busy.has(node)) { states.set(frame, 'rendering'); busy.add(node) }
-      else if (task.status === 'failed' || task.status === 'cancelled') states.set(frame, task.status)
-      else states.set(frame, 'waiting')
+      let state: FrameState = 'waiting'
+      if (task.status === 'completed' || done.has(frame)) state = 'done'
+      else if (task.status === 'failed' || task.status === 'cancelled') state = task.status
+      else if (task.status === 'active' && !busy.has(node)) state = 'rendering'
+      if (state === 'rendering') busy.add(node)
+      states.set(frame, state)
     }
   }
   return states

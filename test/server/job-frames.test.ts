@@ -102,7 +102,7 @@ t.test('bad input: not a picture, odd paths, frames out of range, other projects
     t.notOk(res.headers['content-type']?.toString().startsWith('image/'), `"${frame}" is no picture`)
   }
   t.match((await alex.api('GET', `${base}/abc`)).body, { code: 'RFAM_BAD_FRAME', message: /"abc" is not a frame number/ })
-  for (const path of [`/api/projects/demo/jobs/%2e%2e/frames`, `/api/projects/demo/jobs/${job.id}/%2e%2e/frames/1`, `/api/projects/demo/jobs/..%2f..%2fusers/frames/1`, `/api/projects/%2e%2e/jobs/${job.id}/frames`]) {
+  for (const path of ['/api/projects/demo/jobs/%2e%2e/frames', `/api/projects/demo/jobs/${job.id}/%2e%2e/frames/1`, '/api/projects/demo/jobs/..%2f..%2fusers/frames/1', `/api/projects/%2e%2e/jobs/${job.id}/frames`]) {
     const res = await s.app.inject({ url: path, headers: { cookie: alex.cookie } })
     t.ok(res.statusCode >= 400 && res.statusCode < 500, `${path}: ${res.statusCode}`)
   }
