@@ -25,6 +25,8 @@ const REFRESH_MS = 5000
 export interface PlayerStats extends ClockStats {
   /** Milliseconds from the clips being set to the first picture drawn; null before. */
   firstFrameMs: number | null
+  /** When the first picture was drawn (performance.now()); null before. */
+  firstFrameAt: number | null
 }
 
 @customElement('rfam-frame-player')
@@ -41,14 +43,15 @@ export class FramePlayer extends LitElement {
 
   @state() private timeline: Timeline | null = null
   @state() private other: Timeline | null = null
-  @state() private index = 0
+  /** The frame shown (not a reactive state: while playing, only the play head and label follow it every frame). */
+  private index = 0
+  private lastRender = 0
   @state() private playing = false
   @state() private loop = true
   @state() private inPoint: number | null = null
   @state() private outPoint: number | null = null
   @state() private problem = ''
   @state() private view: View = { zoom: 1, panX: 0, panY: 0, wipe: 0.5 }
-  @state() private loadedTick = 0
   @query('canvas') private canvas!: HTMLCanvasElement
   @query('.area') private area!: HTMLElement
 
@@ -81,7 +84,7 @@ export class FramePlayer extends LitElement {
 
   /** Frames drawn, dropped and waited for since play, and how long the first picture took. */
   get stats (): PlayerStats {
-    return { ...this.clock.stats, firstFrameMs: this.firstFrameAt === null ? null : this.firstFrameAt - this.openedAt }
+    return { ...this.clock.stats, firstFrameMs: this.firstFrameAt === null ? null : this.firstFrameAt - this.openedAt, firstFrameAt: this.firstFrameAt }
   }
 
   /** How many frames from the play head on are loaded and ready (the preload). */
@@ -131,6 +134,11 @@ export class FramePlayer extends LitElement {
 
   override firstUpdated (): void {
     this.resize.observe(this.area)
+  }
+
+  override updated (): void {
+    // The frame's name is not in the template (it changes on every frame while playing): set here.
+    this.paintHead()
   }
 
   override willUpdate (changed: Map<string, unknown>): void {
@@ -217,7 +225,7 @@ export class FramePlayer extends LitElement {
   /** A picture arrived: draw it if it is the one shown; the loaded line is redrawn now and then. */
   private loaded (i: number, other: boolean): void {
     if ((other ? this.otherIndex[this.index] : this.index) === i) this.draw()
-    this.loadedTick++
+    this.renderSoon()
   }
 
   /** The canvas in the picture area's device pixels; pictures are decoded at that width. */
@@ -240,12 +248,42 @@ export class FramePlayer extends LitElement {
 
   private show (i: number): void {
     this.index = i
+    this.paintHead()
+    this.renderSoon()
     this.preload.around(i)
     const j = this.otherIndex[i]
     if (this.other && j !== undefined && j >= 0) this.preloadOther.around(j)
     this.draw()
     const f = this.timeline?.frames[i]
     if (f) this.dispatchEvent(new CustomEvent('frame-change', { detail: { index: i, clip: f.clip, frame: f.frame } }))
+  }
+
+  /**
+   * The whole template again: at once when paused; while playing at most twice a second (a render of
+   * the scrub bar on every frame costs the main thread time that playback needs).
+   */
+  private renderSoon (): void {
+    if (!this.playing || performance.now() - this.lastRender > 500) this.requestUpdate()
+  }
+
+  /** The play head, the frame's name and the canvas's label, set straight away on every frame. */
+  private paintHead (): void {
+    const tl = this.timeline
+    const f = tl?.frames[this.index]
+    if (!tl || !f) return
+    const head = this.renderRoot.querySelector<HTMLElement>('.head')
+    if (head) head.style.left = `${(100 * (this.index + 0.5)) / Math.max(1, tl.frames.length)}%`
+    const label = this.frameLabel()
+    const where = this.renderRoot.querySelector('.frame-label')
+    if (where && where.textContent !== label) where.textContent = label
+    this.canvas?.setAttribute('aria-label', label)
+  }
+
+  private frameLabel (): string {
+    const tl = this.timeline
+    const f = tl?.frames[this.index]
+    if (!f) return ''
+    return tl!.clips.length > 1 ? t('player:frame-of', { label: tl!.labels[f.clip]!, frame: f.frame }) : t('player:frame', { frame: f.frame })
   }
 
   private draw (): void {
@@ -326,9 +364,9 @@ export class FramePlayer extends LitElement {
     if (this.problem) return html`<p class="error" role="alert">${this.problem}</p>`
     const f = tl?.frames[this.index]
     const words = this.words()
-    const label = f ? (tl!.clips.length > 1 ? t('player:frame-of', { label: tl!.labels[f.clip]!, frame: f.frame }) : t('player:frame', { frame: f.frame })) : ''
+    const label = this.frameLabel()
     const range = this.inPoint !== null || this.outPoint !== null ? this.range() : null
-    void this.loadedTick
+    this.lastRender = performance.now()
     const wiping = this.other && this.compareMode === 'wipe'
     return html`
       <div class="area ${wiping ? 'wiping' : this.view.zoom > 1 ? 'zoomed' : ''}" @pointerdown=${this._areaDown} @pointermove=${this._areaMove}
@@ -340,7 +378,7 @@ export class FramePlayer extends LitElement {
       </div>
       ${tl ? scrubBar({ frames: tl.frames, index: this.index, range, label, loaded: loadedRuns(tl.frames.length, (i) => this.ready(i)) }, { down: this._barDown, move: this._barMove }) : nothing}
       <div class="controls">
-        <span class="where" aria-live="off">${label}${tl ? html` <span class="muted">· ${t('player:fps', { fps: Math.round(tl.fps * 1000) / 1000 })}</span>` : nothing}</span>
+        <span class="where" aria-live="off"><span class="frame-label"></span>${tl ? html` <span class="muted">· ${t('player:fps', { fps: Math.round(tl.fps * 1000) / 1000 })}</span>` : nothing}</span>
         <button type="button" @click=${() => { this.pause(); this.seek(this.range().start) }} aria-label=${t('player:first')} title=${t('player:first')}>|◀</button>
         <button type="button" @click=${() => this.step(-1)} aria-label=${t('player:prev')} title=${t('player:prev')}>◀</button>
         <button type="button" class="primary play" @click=${() => this.toggle()}>${this.playing ? t('player:pause') : t('player:play')}</button>
