@@ -362,7 +362,6 @@ export class FramePlayer extends LitElement {
   override render () {
     const tl = this.timeline
     if (this.problem) return html`<p class="error" role="alert">${this.problem}</p>`
-    const f = tl?.frames[this.index]
     const words = this.words()
     const label = this.frameLabel()
     const range = this.inPoint !== null || this.outPoint !== null ? this.range() : null
