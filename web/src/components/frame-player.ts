@@ -106,9 +106,7 @@ export class FramePlayer extends LitElement {
 
   toggle (): void { if (this.playing) this.pause(); else this.play() }
 
-  seek (i: number): void {
-    this.clock.seek(i)
-  }
+  seek (i: number): void { this.clock.seek(i) }
 
   step (by: number): void {
     this.pause()
