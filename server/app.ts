@@ -32,6 +32,7 @@ import { problemRoutes } from './routes/api/problems.ts'
 import { nodeProtocolRoutes } from './routes/api/farm-protocol.ts'
 import { prenodeRoutes } from './routes/api/farm-prenode.ts'
 import { jobRoutes } from './routes/api/jobs.ts'
+import { jobFrameRoutes } from './routes/api/job-frames.ts'
 import { thumbnailRoutes } from './routes/api/thumbnails.ts'
 import { filmRoutes } from './routes/api/film.ts'
 import { nodeRoutes } from './routes/api/nodes.ts'
@@ -58,7 +59,7 @@ export interface AppOptions {
 /** The API's routes, registered in this order; the farm's come after the farm plugin, whose app.farm they use. */
 const API_ROUTES = [sessionRoutes, userRoutes, userSessionRoutes, userPinRoutes, classSetupRoutes, projectRoutes, assetRoutes, eventRoutes, versionRoutes, fileRoutes, problemRoutes, addonRoutes, notificationRoutes]
 // Notes and thumbnails come after the farm: a note may point at a frame of a job, a shot's thumbnail is its latest frame.
-const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, thumbnailRoutes, nodeRoutes, noteRoutes, dashboardRoutes, filmRoutes]
+const FARM_ROUTES = [nodeProtocolRoutes, prenodeRoutes, jobRoutes, jobFrameRoutes, thumbnailRoutes, nodeRoutes, noteRoutes, dashboardRoutes, filmRoutes]
 
 export async function registerApp (app: FastifyInstance, config: LoadedConfig, options: AppOptions = {}): Promise<void> {
   for (const schema of loadSchemas()) app.addSchema(schema)

@@ -323,6 +323,20 @@ def get_job_preview(project, job_id):
     return Call("GET", "/api/projects/%s/jobs/%s/preview" % (_seg(project), _seg(job_id)), raw=True)
 
 
+def list_job_frames(project, job_id):
+    """A job's frames for the frames viewer: frame rate, size, and where each frame stands. GET
+    /api/projects/:project/jobs/:id/frames"""
+    return Call("GET", "/api/projects/%s/jobs/%s/frames" % (_seg(project), _seg(job_id)),
+                reply_schema="api-job-frames.schema.json")
+
+
+def get_job_frame(project, job_id, frame, v=None):
+    """One frame of a job as a picture a browser shows. GET /api/projects/:project/jobs/:id/frames/:frame"""
+    return Call("GET", "/api/projects/%s/jobs/%s/frames/%s" % (_seg(project), _seg(job_id), _seg(frame))
+                + _query(("v", v)),
+                raw=True)
+
+
 def list_nodes():
     """The render nodes and what they do. GET /api/farm/nodes"""
     return Call("GET", "/api/farm/nodes", reply_schema="api-farm-nodes.schema.json")

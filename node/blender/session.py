@@ -15,9 +15,9 @@ sent one, has null output and place.
 Commands on stdin, one a line:
   RENDER <frame> <frame> …  renders each frame (the same frame_set and render as `-a`, written to
                             the frame's own path under the output), printing
-                            `RFAM_WRITTEN <frame> <seconds> <path>` after each (after a preview, for
-                            formats a browser cannot show: rfam_preview) and `RFAM_RUN_DONE` after
-                            the last;
+                            `RFAM_WRITTEN <frame> <seconds> <path>` after each (after its proxy
+                            and now and then a preview, for formats a browser cannot show:
+                            rfam_preview) and `RFAM_RUN_DONE` after the last;
   LOAD                      reads the file again from disk (a new job: the file, its textures and
                             linked libraries as they are now);
   LOAD {"file", "output", "project", "outputDir", "outputShown", "device"}
@@ -81,7 +81,9 @@ class Session:
         rfam_run.make_rerunnable(self.render, frames=True)
         if self.output is not None:
             self.render.filepath = self.output
-        self.viewable = self.render.image_settings.file_format in rfam_preview.VIEWABLE_FORMATS
+        file_format = self.render.image_settings.file_format
+        self.viewable = file_format in rfam_preview.VIEWABLE_FORMATS
+        self.browser = file_format in rfam_preview.BROWSER_FORMATS
         self.previews.forget_scene()
         if self.device:
             self.use_device()
@@ -129,8 +131,8 @@ class Session:
             except Exception as e:
                 rfam_run.fail(e)
             took = time.perf_counter() - t
-            if not self.viewable:
-                self.previews.after_frame(self.scene, path)
+            if not self.browser:
+                self.previews.after_frame(self.scene, path, preview=not self.viewable)
             print("RFAM_WRITTEN %d %.4f %s" % (f, took, path), flush=True)
         print("RFAM_RUN_DONE", flush=True)
 

@@ -234,6 +234,7 @@ export interface AllSchemas {
   FilmOrder?: FilmOrder
   FilmView?: FilmView
   History?: History
+  JobFrames?: JobFrames
   JobList?: JobList
   JobView?: JobView
   LanguageList?: LanguageList
@@ -1387,6 +1388,53 @@ export interface UnreadableLine {
    * What is wrong with it (never its text).
    */
   reason: string
+}
+/**
+ * A job's frames for the frames viewer: its frame rate and size, and where each frame stands with the URL of its picture when there is one.
+ *
+ * This interface was referenced by `AllSchemas`'s JSON-Schema
+ * via the `definition` "api-job-frames".
+ */
+export interface JobFrames {
+  id: Uuid
+  project: Ident
+  name: DisplayName
+  /**
+   * The asset the job renders (a path inside the project).
+   */
+  asset?: string
+  /**
+   * The scene's frame rate as the file said when the job was sent (24 when it could not be read).
+   */
+  fps: number
+  frameStart: number
+  frameEnd: number
+  frameStep: number
+  /**
+   * Frame width in pixels (resolution × percentage), when the file said.
+   */
+  width?: number
+  height?: number
+  /**
+   * The job renders one movie; its frames are shown from pictures the server makes of it.
+   */
+  video: boolean
+  status: 'queued' | 'active' | 'paused' | 'completed' | 'failed' | 'cancelled'
+  /**
+   * Every frame of the job in order (start to end by step).
+   */
+  frames: JobFrame[]
+}
+export interface JobFrame {
+  frame: number
+  /**
+   * done: written and on disk; rendering: a node is on it now; waiting: not handed out yet (or the job is paused); failed: its task failed; cancelled: the job was cancelled before it; missing: rendered, but its file is not on disk any more (deleted or moved since).
+   */
+  state: 'done' | 'rendering' | 'waiting' | 'failed' | 'cancelled' | 'missing'
+  /**
+   * Where its picture is (GET …/frames/:frame with a version that changes with the file): null when there is none.
+   */
+  url: string | null
 }
 /**
  * GET /api/projects/:project/jobs: the project's jobs, newest first, and whether the farm can change anything now.
@@ -3643,6 +3691,7 @@ export const schemaIds = {
   FilmOrder: 'api-film-order.schema.json',
   FilmView: 'api-film.schema.json',
   History: 'api-history.schema.json',
+  JobFrames: 'api-job-frames.schema.json',
   JobList: 'api-job-list.schema.json',
   JobView: 'api-job-view.schema.json',
   LanguageList: 'api-language-list.schema.json',

@@ -5,6 +5,7 @@
 # denoise.blend: tiny with denoising on (needs OpenImageDenoise, which Debian's Blender lacks).
 # movie.blend: tiny set to FFMPEG output.
 # exr.blend: tiny writing OpenEXR (a format browsers cannot show).
+# exr-wide.blend: OpenEXR 1280x72, 1 sample (wider than a proxy: the node scales it down).
 # slow.blend: about a second or two a frame (more samples, 160x90), for kill and cancel tests.
 # heavy.blend (with a sample count): slower frames for benchmarks (160x90; ~5 s a frame at 3000 samples
 # on this 2-core machine).
@@ -82,6 +83,8 @@ scene(exr=True)
 save('exr.blend')
 scene(stereo=True)
 save('stereo.blend')
+scene(exr=True, size=(1280, 72), samples=1)
+save('exr-wide.blend')
 scene(samples=300, size=(160, 90))
 save('slow.blend')
 if heavy_samples:

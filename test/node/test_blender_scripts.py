@@ -281,8 +281,16 @@ class Frames(unittest.TestCase):
             rfam_preview.FramePreviews().after_frame(self.scene(1), os.path.join(self.dir, "0001.exr"))
         self.assertEqual(out.getvalue().splitlines(), [
             "RFAM_NO_PREVIEW 'Render Result'",
-            "RFAM_NO_PREVIEW 'types.SimpleNamespace' object has no attribute 'scenes'",
+            "RFAM_NO_PROXY 'types.SimpleNamespace' object has no attribute 'scenes'",
         ])
+        self.assertEqual(os.listdir(os.path.join(self.dir, ".proxies")), [], "nothing half-written left")
+
+    def test_proxies_beside_the_frames_at_most_960_wide(self):
+        self.assertEqual(rfam_preview.proxy_path("/r/shots/010/0042.exr"), "/r/shots/010/.proxies/0042.jpg")
+        self.assertEqual(rfam_preview.proxy_path("/r/x/shot_0042.dpx"), "/r/x/.proxies/shot_0042.jpg")
+        self.assertEqual(rfam_preview.proxy_size(1920, 1080), (960, 540))
+        self.assertEqual(rfam_preview.proxy_size(4096, 1716), (960, 402))
+        self.assertIsNone(rfam_preview.proxy_size(640, 360), "a small frame is saved at its own size")
 
 
 class Device(unittest.TestCase):

@@ -25,12 +25,16 @@ export async function fakeNode (server: TestServer, name: string) {
   const session = welcome.session as string
   return {
     work: async () => ((await send('work', { node: name, session, free: 1, running: [], wait: false })).runs as Run[])[0]!,
-    /** Writes the frames' files under renders/<folder>/ and reports them written. */
-    write: async (run: Run, frames: number[], folder: string) => {
+    /**
+     * Writes the frames' files under renders/<folder>/ and reports them written: 'PNG' (no picture)
+     * unless `picture` gives a frame's bytes, named .png unless `extension` says otherwise.
+     */
+    write: async (run: Run, frames: number[], folder: string, picture?: (frame: number) => Buffer, extension = 'png') => {
       const renders = join(server.projectDir(), 'renders', folder)
       mkdirSync(renders, { recursive: true })
-      for (const frame of frames) writeFileSync(join(renders, `${String(frame).padStart(4, '0')}.png`), 'PNG')
-      await send('report', { node: name, session, job: run.job, tasks: run.tasks, frames: frames.map((frame) => ({ frame, seconds: 2, memoryMB: 100, file: `${String(frame).padStart(4, '0')}.png` })) })
+      const file = (frame: number) => `${String(frame).padStart(4, '0')}.${extension}`
+      for (const frame of frames) writeFileSync(join(renders, file(frame)), picture ? picture(frame) : 'PNG')
+      await send('report', { node: name, session, job: run.job, tasks: run.tasks, frames: frames.map((frame) => ({ frame, seconds: 2, memoryMB: 100, file: file(frame) })) })
     },
     done: (run: Run) => send('done', { node: name, session, job: run.job, tasks: run.tasks, frames: [], seconds: 10, free: 0 }),
   }

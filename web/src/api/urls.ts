@@ -60,6 +60,8 @@ export const urls = {
   updateJob: (p: { project: string, id: string }) => `/api/projects/${seg(p.project)}/jobs/${seg(p.id)}`,
   deleteJob: (p: { project: string, id: string }) => `/api/projects/${seg(p.project)}/jobs/${seg(p.id)}`,
   getJobPreview: (p: { project: string, id: string }) => `/api/projects/${seg(p.project)}/jobs/${seg(p.id)}/preview`,
+  listJobFrames: (p: { project: string, id: string }) => `/api/projects/${seg(p.project)}/jobs/${seg(p.id)}/frames`,
+  getJobFrame: (p: { project: string, id: string, frame: string }, q: { v?: string } = {}) => `/api/projects/${seg(p.project)}/jobs/${seg(p.id)}/frames/${seg(p.frame)}${search(q)}`,
   listNodes: () => '/api/farm/nodes',
   pauseNode: (p: { name: string }) => `/api/farm/nodes/${seg(p.name)}`,
   pauseAllNodes: () => '/api/farm/nodes/pause-all',

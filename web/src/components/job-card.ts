@@ -16,7 +16,9 @@ import { settingsSummary, warningList, warningStyles } from './render-facts.ts'
 import { saveMark, saveMarkStyles } from './save-mark.ts'
 import { showToast } from './toast.ts'
 import type { ConfirmDialog } from './confirm-dialog.ts'
+import type { WatchDialog } from './frame-player-dialog.ts'
 import './confirm-dialog.ts'
+import './frame-player-dialog.ts'
 import './render-stats.ts'
 
 type Status = JobView['status']
@@ -93,6 +95,7 @@ export class JobCard extends LitElement {
     .controls { display: flex; flex-wrap: wrap; gap: 8px; align-items: center; margin-top: 10px; }
     .priority { display: flex; align-items: center; gap: 6px; }
     .priority input { width: 6em; }
+    .watch { margin-top: 10px; }
     details { grid-column: 1 / -1; }
     summary { cursor: pointer; font-weight: 600; min-height: var(--rfam-touch); display: flex; align-items: center; }
     table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
@@ -105,6 +108,7 @@ export class JobCard extends LitElement {
   @state() private busy = false
   @query('#confirm-remove') private confirmRemove!: ConfirmDialog
   @query('#confirm-cancel') private confirmCancel!: ConfirmDialog
+  @query('rfam-watch-dialog') private watchDialog!: WatchDialog
   private readonly i18n = new I18nController(this)
   private readonly priorityMark = new SaveController(this)
 
@@ -253,6 +257,8 @@ export class JobCard extends LitElement {
         ${warningList(job.warnings ?? [], job.settings, t('job:warnings'))}
         ${job.lastFailure ? html`<p class="message failure">${t('job:last-failure', { node: job.lastFailure.node })} ${failureText(job.lastFailure)}</p>` : nothing}
         ${job.canChange ? this.controls(job) : this.notYours(job)}
+        <button type="button" class="watch" @click=${() => this.watchDialog.open([{ project: job.project, job: job.id }], t('player:title', { name: job.name }))}
+          aria-label=${t('job:watch-label', { name: job.name })}>${t('job:watch')}</button>
       </div>
       <details @toggle=${this._details}>
         <summary>${t('job:details')}</summary>
@@ -263,7 +269,8 @@ export class JobCard extends LitElement {
       confirm-label=${t('job:remove')} cancel-label=${t('action:cancel')}></rfam-confirm-dialog>
     <rfam-confirm-dialog id="confirm-cancel" heading=${t('job:cancel-title')}
       message=${t('job:cancel-confirm', { name: job.name, done, frames, left: Math.max(0, frames - done) })}
-      confirm-label=${t('job:cancel-yes')} cancel-label=${t('job:cancel-no')}></rfam-confirm-dialog>`
+      confirm-label=${t('job:cancel-yes')} cancel-label=${t('job:cancel-no')}></rfam-confirm-dialog>
+    <rfam-watch-dialog></rfam-watch-dialog>`
   }
 }
 

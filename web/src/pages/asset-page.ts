@@ -28,6 +28,7 @@ import '../components/inline-text.ts'
 import '../components/priority-select.ts'
 import '../components/render-stats.ts'
 import '../components/asset-notes.ts'
+import '../components/asset-renders.ts'
 import '../components/thumbnail.ts'
 
 const backTo: Record<string, string> = { home: '/', team: '/team', shots: '/shots', film: '/film', assets: '/assets' }
@@ -237,6 +238,12 @@ export class AssetPage extends LitElement {
       </ul>`}`
   }
 
+  /** The frames viewer of the asset's renders (for an asset the farm renders). */
+  private renders () {
+    return html`<section class="card" aria-labelledby="renders-title">
+      <h2 id="renders-title">${t('renders:title')}</h2><rfam-asset-renders .path=${this.path}></rfam-asset-renders></section>`
+  }
+
   override render () {
     const back = backTo[this.from] ?? '/assets'
     const asset = this.asset.value
@@ -281,6 +288,7 @@ export class AssetPage extends LitElement {
             </div>
             <p class="hint">${t('asset:render-hint')}</p>
           </section>
+          ${meta.render ? this.renders() : nothing}
           <section class="card" id="notes" aria-labelledby="notes-title">
             <h2 id="notes-title">${t('notes:title')}</h2>
             <rfam-asset-notes .path=${this.path}></rfam-asset-notes>
