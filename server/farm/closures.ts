@@ -2,8 +2,10 @@
 // time a node asks for a job's closure, the server lists its files (closure.ts), copies each into
 // the file store (file-store.ts) and keeps the list, in memory and as <farm folder>/closures/<job>.json
 // (the disk is the truth: a restarted server sends the same list, without reading the files again).
-// A node may fetch only the closures, and the files of closures, of jobs it holds a task of.
-import { readFile, rm } from 'node:fs/promises'
+// A node may fetch only the closures, and the files of closures, of jobs it holds a task of. When a
+// job is removed, the stored files no other job's closure lists are removed too, so the store holds
+// what the farm's jobs need and not every version of every texture ever sent.
+import { readdir, readFile, rm } from 'node:fs/promises'
 import { join, relative, sep } from 'node:path'
 import type { FarmClosure, Job } from '../../schemas/generated/types.ts'
 import { writeJsonAtomic } from '../../common/atomic-write.ts'
@@ -44,21 +46,58 @@ export class Closures {
     return false
   }
 
-  /** Forgets a removed job (its files stay in the store for other jobs). */
+  /** Closures being made now: their files are being stored and are not listed on disk yet. */
+  private making = 0
+
+  /** Forgets a removed job, and removes the stored files no other job's closure lists. */
   async forget (id: string): Promise<void> {
+    const kept = await this.readKept(id)
     this.made.delete(id)
     this.hashes.delete(id)
     await rm(this.file(id), { force: true })
+    // While another closure is being made it may be storing one of these files: they stay (the next
+    // removal looks again).
+    if (!kept || this.making > 0) return
+    const listed = await this.listedHashes()
+    for (const f of kept.files) if (!listed.has(f.sha256)) await this.deps.store.remove(f.sha256)
+  }
+
+  private async readKept (id: string): Promise<FarmClosure | null> {
+    try {
+      return JSON.parse(await readFile(this.file(id), 'utf8')) as FarmClosure
+    } catch {
+      return null // not there, or cut off by a crash: made again when asked
+    }
+  }
+
+  /** Every file the closures kept on disk list (the truth across restarts), and those in memory. */
+  private async listedHashes (): Promise<Set<string>> {
+    const listed = new Set<string>()
+    for (const hashes of this.hashes.values()) for (const h of hashes) listed.add(h)
+    const names = await readdir(this.deps.dir).catch(() => [] as string[])
+    for (const name of names) {
+      if (!name.endsWith('.json')) continue
+      const c = await this.readKept(name.slice(0, -5))
+      // A closure that cannot be read lists nothing we can trust: keep every file.
+      if (!c) return new Set(await this.deps.store.all())
+      for (const f of c.files) listed.add(f.sha256)
+    }
+    return listed
   }
 
   private file (id: string): string { return join(this.deps.dir, `${id}.json`) }
 
   private async load (job: Job): Promise<FarmClosure> {
-    const kept = await readFile(this.file(job.id), 'utf8').then((t) => JSON.parse(t) as FarmClosure, () => null)
+    const kept = await this.readKept(job.id)
     if (kept && kept.job === job.id && await this.allStored(kept)) return kept
-    const made = await this.make(job)
-    await writeJsonAtomic(this.file(job.id), made)
-    return made
+    this.making++
+    try {
+      const made = await this.make(job)
+      await writeJsonAtomic(this.file(job.id), made)
+      return made
+    } finally {
+      this.making--
+    }
   }
 
   private async allStored (c: FarmClosure): Promise<boolean> {

@@ -4,7 +4,7 @@
 // in (one reading); what was hashed is remembered by the file's identity (device, inode, size,
 // modification time), so a second job of the same files reads nothing at all.
 import { createReadStream } from 'node:fs'
-import { mkdir, rename, rm, stat } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import { randomBytes } from 'node:crypto'
 import { writeHashed, type HashedFile } from '../../common/hashed-write.ts'
@@ -37,6 +37,21 @@ export class FileStore {
 
   async has (sha256: string): Promise<boolean> {
     return stat(this.blobPath(sha256)).then((s) => s.isFile(), () => false)
+  }
+
+  /** Removes a stored file no job needs any more (a node fetching it meanwhile keeps its open copy). */
+  async remove (sha256: string): Promise<void> {
+    await rm(this.blobPath(sha256), { force: true })
+  }
+
+  /** Every stored file's hash. */
+  async all (): Promise<string[]> {
+    const out: string[] = []
+    for (const sub of await readdir(this.dir).catch(() => [] as string[])) {
+      if (!/^[0-9a-f]{2}$/.test(sub)) continue
+      for (const name of await readdir(join(this.dir, sub)).catch(() => [] as string[])) out.push(name)
+    }
+    return out
   }
 
   private async copyIn (file: string): Promise<HashedFile> {
