@@ -20,9 +20,14 @@ export interface RunPaths extends JobPlace {
   outputShown: string
 }
 
+/** On a node without the share: the project's folder on the server, whose absolute paths rfam_remap.py points into the job folder. */
+export function serverProject (place: Pick<RunPaths, 'alias'> | null): { serverProject?: string } {
+  return place?.alias ? { serverProject: place.alias } : {}
+}
+
 /** The parameters of node/blender/video_setup.py (see its header). */
 export function videoArgs (frames: boolean, place: Omit<RunPaths, 'file' | 'output'>, device: string | null = null): Record<string, unknown> {
-  return { frames, project: place.project, outputDir: place.outputDir, outputShown: place.outputShown, outsidePaths: outsidePathsFile, ...(device ? { device } : {}) }
+  return { frames, project: place.project, outputDir: place.outputDir, outputShown: place.outputShown, ...serverProject(place), outsidePaths: outsidePathsFile, ...(device ? { device } : {}) }
 }
 
 /**
@@ -37,6 +42,7 @@ export function sessionArgs (paths: Omit<RunPaths, 'file'> | null, scripting: bo
     project: paths?.project ?? null,
     outputDir: paths?.outputDir ?? null,
     outputShown: paths?.outputShown ?? null,
+    ...serverProject(paths),
     scripting,
     outsidePaths: outsidePathsFile,
   }

@@ -8,7 +8,7 @@
 // see is fixed when it starts (the project and the output folder): a Blender started ahead of work
 // takes only a file of the place it was started for (placeKey).
 import { statSync } from 'node:fs'
-import { sessionCommand, type BlenderOptions, type RunPaths } from './blender-args.ts'
+import { serverProject, sessionCommand, type BlenderOptions, type RunPaths } from './blender-args.ts'
 import { BlenderProcess, type BlenderExit } from './blender-process.ts'
 import type { WrittenFrame } from './blender-output.ts'
 import type { JobPlace } from './sandbox.ts'
@@ -76,7 +76,7 @@ export class BlenderSession {
     this.key = key
     this.loaded = source
     const { file, output, project, outputDir, outputShown } = paths
-    if (this.alive) this.process.send(`LOAD ${JSON.stringify({ file, output, project, outputDir, outputShown, ...(device ? { device } : {}) })}`)
+    if (this.alive) this.process.send(`LOAD ${JSON.stringify({ file, output, project, outputDir, outputShown, ...serverProject(paths), ...(device ? { device } : {}) })}`)
   }
 
   get pid (): number | undefined { return this.process.pid }

@@ -6,7 +6,8 @@ never returns):
 
     blender --factory-startup -Y|-y -b [<file>] [-t <threads>] --python session.py -- '<json>'
 
-<json>: {"output": the output pattern, "project", "outputDir", "outputShown": the run's place (for
+<json>: {"output": the output pattern, "project", "outputDir", "outputShown" (and "serverProject" on a
+node without the share: rfam_remap.py): the run's place (for
 the path check, rfam_run.refusal), "scripting": whether a file loaded again runs its own scripts (as
 -y), "outsidePaths": the add-on's outside_paths.py, "device": what Cycles renders on, 'CPU' or a GPU
 type (rfam_device.py; missing: as the file says)}; a Blender started without a file, waiting to be
@@ -20,7 +21,7 @@ Commands on stdin, one a line:
                             rfam_preview) and `RFAM_RUN_DONE` after the last;
   LOAD                      reads the file again from disk (a new job: the file, its textures and
                             linked libraries as they are now);
-  LOAD {"file", "output", "project", "outputDir", "outputShown", "device"}
+  LOAD {"file", "output", "project", "outputDir", "outputShown", "serverProject", "device"}
                             another file (a Blender started without one) and its place;
                             both print `RFAM_LOADED`.
 Prints `RFAM_DEVICE <type> [<count>]` after each file loads when a device is given (a device it
@@ -41,10 +42,11 @@ import bpy
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rfam_device  # noqa: E402
 import rfam_preview  # noqa: E402
+import rfam_remap  # noqa: E402
 import rfam_run  # noqa: E402
 import rfam_views  # noqa: E402
 
-PLACE = ("project", "outputDir", "outputShown")
+PLACE = ("project", "outputDir", "outputShown", "serverProject")
 
 
 def parse(line):
@@ -97,6 +99,8 @@ class Session:
             rfam_run.fail(e)
 
     def check(self):
+        if bpy.data.filepath:
+            rfam_remap.remap(self.place)
         rfam_run.check_paths(bpy.data.filepath, self.place, self.checker)
         rfam_run.report_missing(bpy.data.filepath, self.place, self.checker)
 

@@ -8,7 +8,8 @@ range, and video_render.py after them:
             -s <first> -e <last> -j <step> --python video_render.py -- '<json>'
 
 <json>: {"frames": a frames run (a movie format then writes PNG images), "project", "outputDir",
-"outputShown": the run's place (for the path check, rfam_run.refusal), "outsidePaths": the
+"outputShown": the run's place (for the path check, rfam_run.refusal), "serverProject" on a node
+without the share (rfam_remap.py), "outsidePaths": the
 add-on's outside_paths.py, "device": what Cycles renders on (rfam_device.py; missing: as the file
 says)}.
 
@@ -30,6 +31,7 @@ import bpy
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import rfam_device  # noqa: E402
 import rfam_preview  # noqa: E402
+import rfam_remap  # noqa: E402
 import rfam_run  # noqa: E402
 
 
@@ -59,6 +61,7 @@ def main():
     args = rfam_run.arguments()
     frames = bool(args.get("frames"))
     rfam_run.exit_when_stdin_closes(3)
+    rfam_remap.remap(args)
     rfam_run.check_paths(bpy.data.filepath, args, args.get("outsidePaths"))
     rfam_run.report_missing(bpy.data.filepath, args, args.get("outsidePaths"))
     render = bpy.context.scene.render

@@ -5,6 +5,8 @@
 # shots/party.blend: camera, light, Cycles at 64x36 (1 sample, no denoising), frames 1-2, PNG; links
 # the collection "Cake" from ../props/cake_lib.blend and uses textures/wood.png on a plane, both by
 # relative paths. The test then takes the library and the texture away.
+# shots/party_absolute.blend: the same shot with both paths absolute (as a file saved with
+# "Relative Paths" off has them), for nodes that lay the project out elsewhere.
 import os
 import sys
 
@@ -75,4 +77,8 @@ plane_mesh = mesh('Floor', lambda bm: bmesh.ops.create_grid(bm, x_segments=1, y_
 plane_mesh.materials.append(material)
 scene.collection.objects.link(bpy.data.objects.new('Floor', plane_mesh))
 save('shots/party.blend')
+bpy.ops.file.make_paths_absolute()
+absolute = os.path.join(project, 'shots', 'party_absolute.blend')
+bpy.ops.wm.save_as_mainfile(filepath=absolute, relative_remap=False)
+print('ABSOLUTE', [lib.filepath for lib in bpy.data.libraries], [im.filepath for im in bpy.data.images])
 print('MADE', [lib.filepath for lib in bpy.data.libraries], [im.filepath for im in bpy.data.images])

@@ -1,6 +1,6 @@
 // A render node without the share: a real node started with no share, its cache in a folder tree
 // of its own, renders a real .blend (made by Blender in the test) that links a library and uses a
-// texture. It fetches the job's files from the server, renders them in its job folder (in its
+// texture (by relative paths, and in a second file by absolute ones). It fetches the job's files from the server, renders them in its job folder (in its
 // sandbox) and sends each frame back: the frames appear in the project as if rendered on the share.
 // A second job of the same files moves nothing. A job whose .blend is gone before the node asks for
 // it fails with a sentence saying so.
@@ -38,6 +38,13 @@ t.test('a node without the share renders a shot with a library and a texture; th
   t.equal(ready().length, 2)
   t.equal(ready()[1]!.bytes, 0, 'the second job of the same files moved 0 bytes')
   t.equal(ready()[1]!.fetched, 0)
+
+  // The same shot saved with absolute paths (the server's project folder): the node's job folder
+  // stands at that path inside its sandbox, so they resolve there too.
+  const absolute = await finished((await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/party_absolute.blend' })).body.id)
+  t.equal(absolute.status, 'completed', absolute.message ?? '')
+  t.same(absolute.warnings, [], 'absolute paths inside the project resolve on the node: nothing missing')
+  t.same(readdirSync(join(project, 'renders', 'shots', 'party_absolute')).filter((n) => n.endsWith('.png')).sort(), ['0001.png', '0002.png'])
 
   // Sent while the file is there, taken away before the node asks for it.
   const gone = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/party.blend', frameStart: 1, frameEnd: 1, paused: true })).body
