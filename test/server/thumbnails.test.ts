@@ -141,7 +141,11 @@ t.test('a rendered shot shows its latest frame', async (t) => {
   await s.app.rfam.workspace.store('demo').update(shot.path, (meta) => ({ ...meta, renderStats: { frames: { 1: [{ seconds: 3, at: '2026-07-01T10:00:00.000Z' }] }, video: [] } }))
   await s.restart()
   const relogged = (await logIn(s, 'mia')).cookie
-  const summary = (await (await s.app.inject({ url: `${api}/assets`, headers: { cookie: relogged } })).json() as AssetList).assets.find((a) => a.path === shot.path)!
+  // The farm tells the store of the preview it found at start; the list follows within 100 ms.
+  const summary = await until('the list with the render\'s tag', async () => {
+    const a = (await (await s.app.inject({ url: `${api}/assets`, headers: { cookie: relogged } })).json() as AssetList).assets.find((x) => x.path === shot.path)!
+    return a.thumbnail !== undefined ? a : undefined
+  })
   t.match(summary.thumbnail, /^r/, 'the list has a tag from the latest render')
   const res = await s.app.inject({ url: `${api}/thumbnails/${shot.path}?v=${summary.thumbnail}`, headers: { cookie: relogged } })
   t.equal(res.statusCode, 200)

@@ -15,7 +15,7 @@ t.test('a logged-in person switches to German and keeps it', async (t) => {
   await page.locator('header').getByLabel('Language').selectOption('de')
   await page.getByRole('heading', { name: 'Hallo Alex Rivera!' }).waitFor()
   const tabs = await page.getByRole('navigation', { name: 'Seiten' }).getByRole('link').allTextContents()
-  t.same(tabs, ['Start', 'Assets', 'Team', 'Projekt', 'Shots', 'Rendern', 'Abspann'], 'the tabs are German')
+  t.same(tabs, ['Start', 'Assets', 'Team', 'Projekt', 'Shots', 'Film', 'Rendern', 'Abspann'], 'the tabs are German')
   t.ok(await page.getByRole('button', { name: 'Abmelden' }).isVisible())
   t.equal(await page.evaluate(() => document.documentElement.lang), 'de', 'the document says its language')
   await until('stored', () => readJson<User>(join(server.config.usersDir, 'alex.json')).language === 'de')
