@@ -109,7 +109,7 @@ class Session:
             spec = load_spec(text)
             if "output" in spec:
                 self.output = spec["output"]
-                self.place = {k: spec[k] for k in PLACE}
+                self.place = {k: spec.get(k) for k in PLACE}
             if spec.get("device"):
                 self.device = spec["device"]
             bpy.ops.wm.open_mainfile(filepath=spec.get("file") or bpy.data.filepath, load_ui=False,
