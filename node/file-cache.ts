@@ -19,6 +19,8 @@ export type FetchBlob = (sha256: string, from: number) => Promise<Readable>
 
 const TRIES = 3
 const BATCH = 1 << 20
+/** Batches written at once per file. */
+const WRITES = 4
 /** Files fetched at once: one transfer leaves the network idle while it hashes and writes. */
 const PARALLEL = 4
 const GB = (n: number) => `${(n / 1e9).toFixed(n < 1e9 ? 2 : 1)} GB`
@@ -101,29 +103,49 @@ export class FileCache {
       try {
         if (have < size) {
           const body = await this.fetchBlob(sha256, have)
-          // Written in batches of about a MB, each on disk before more is read: a transfer cut off
-          // keeps all that arrived (but the batch being gathered).
-          const out = await open(part, 'a')
+          // Gathered in batches of about a MB, hashed at once and written without waiting: the
+          // next bytes arrive while the disk takes the last ones (at most WRITES batches in flight).
+          // A transfer cut off keeps all that arrived.
+          // Written by position, so not opened for appending (Linux appends such writes anywhere).
+          const out = await open(part, have > 0 ? 'r+' : 'w')
+          const writing: Array<Promise<unknown>> = []
+          let at = have
+          let writeFailed = false
           let batch: Buffer[] = []
           let gathered = 0
-          const flush = async () => {
+          const flush = () => {
             if (gathered === 0) return
             const bytes = batch.length === 1 ? batch[0]! : Buffer.concat(batch, gathered)
             batch = []
             gathered = 0
-            await out.write(bytes)
             hash.update(bytes)
-            moved += bytes.length
-            this.fetchedBytes += bytes.length
+            const written = out.write(bytes, 0, bytes.length, at).then(() => {
+              moved += bytes.length
+              this.fetchedBytes += bytes.length
+            })
+            written.catch(() => { writeFailed = true }) // thrown when awaited below; not unhandled meanwhile
+            writing.push(written)
+            at += bytes.length
           }
           try {
             for await (const chunk of body) {
               batch.push(chunk as Buffer)
               gathered += (chunk as Buffer).length
-              if (gathered >= BATCH) await flush()
+              if (gathered >= BATCH) {
+                flush()
+                if (writing.length >= WRITES) await writing.shift()
+              }
             }
           } finally {
-            await flush().finally(() => out.close())
+            flush() // what arrived before a cut is kept too
+
+            // Every write settles before the file closes; after a failed one the part may have a
+            // hole, so it starts again.
+            const all = await Promise.allSettled(writing)
+            await out.close()
+            if (writeFailed) await rm(part, { force: true })
+            const failed = all.find((r) => r.status === 'rejected')
+            if (failed) throw (failed as PromiseRejectedResult).reason
           }
         }
       } catch (err) {

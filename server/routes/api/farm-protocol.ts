@@ -36,7 +36,7 @@ export async function nodeProtocolRoutes (app: FastifyInstance): Promise<void> {
       const range = await farm.shipping.blob(asking(request), request.params.hash, request.headers.range)
       reply.header('content-type', 'application/octet-stream').header('accept-ranges', 'bytes').header('content-length', range.end - range.start + 1)
       if (range.partial) reply.code(206).header('content-range', `bytes ${range.start}-${range.end}/${range.size}`)
-      return reply.send(createReadStream(range.path, { start: range.start, end: range.end, highWaterMark: 256 * 1024 }))
+      return reply.send(createReadStream(range.path, { start: range.start, end: range.end, highWaterMark: 1024 * 1024 }))
     },
 
     farmFrameUpload: async (request, reply) => {
