@@ -4,12 +4,13 @@
 // is checked against its hash (a damaged one is fetched again) and, when cut off, resumed from
 // where it stopped (<sha256>.part and a Range request). A job too large for the limit, or for the
 // free disk, is refused with a sentence before anything is fetched.
-import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, readdir, rename, rm, stat, statfs, utimes } from 'node:fs/promises'
+import { mkdir, readdir, rename, rm, stat, statfs, utimes, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import type { ClosureFile } from '../schemas/generated/types.ts'
+import { HashThread } from './hash-thread.ts'
+import { writeTransfer } from './part-writer.ts'
 
 /** A job this node cannot take; the message is the sentence for the student and staff. */
 export class ShipRefused extends Error {}
@@ -18,15 +19,14 @@ export class ShipRefused extends Error {}
 export type FetchBlob = (sha256: string, from: number) => Promise<Readable>
 
 const TRIES = 3
-const BATCH = 1 << 20
-/** Batches written at once per file. */
-const WRITES = 4
+const DISK_FULL = new Set(['ENOSPC', 'EDQUOT'])
 /** Files fetched at once: one transfer leaves the network idle while it hashes and writes. */
 const PARALLEL = 4
 const GB = (n: number) => `${(n / 1e9).toFixed(n < 1e9 ? 2 : 1)} GB`
 
 export class FileCache {
   private index: Map<string, { size: number, used: number }> | null = null
+  private readonly hashes = new HashThread()
   /** Bytes moved over the network since the node started (benchmarks and tests read it). */
   fetchedBytes = 0
 
@@ -98,62 +98,29 @@ export class FileCache {
     for (let attempt = 1; attempt <= TRIES; attempt++) {
       let have = (await stat(part).catch(() => null))?.size ?? 0
       if (have > size) { await rm(part, { force: true }); have = 0 }
-      const hash = createHash('sha256')
-      if (have > 0) for await (const chunk of createReadStream(part)) hash.update(chunk as Buffer)
+      const hash = this.hashes.start()
+      let got: string
       try {
-        if (have < size) {
+        if (have > 0) for await (const chunk of createReadStream(part)) await hash.update([chunk as Buffer])
+        if (size === 0) await writeFile(part, '')
+        else if (have < size) {
           const body = await this.fetchBlob(sha256, have)
-          // Gathered in batches of about a MB, hashed at once and written without waiting: the
-          // next bytes arrive while the disk takes the last ones (at most WRITES batches in flight).
-          // A transfer cut off keeps all that arrived.
-          // Written by position, so not opened for appending (Linux appends such writes anywhere).
-          const out = await open(part, have > 0 ? 'r+' : 'w')
-          const writing: Array<Promise<unknown>> = []
-          let at = have
-          let writeFailed = false
-          let batch: Buffer[] = []
-          let gathered = 0
-          const flush = () => {
-            if (gathered === 0) return
-            const bytes = batch.length === 1 ? batch[0]! : Buffer.concat(batch, gathered)
-            batch = []
-            gathered = 0
-            hash.update(bytes)
-            const written = out.write(bytes, 0, bytes.length, at).then(() => {
-              moved += bytes.length
-              this.fetchedBytes += bytes.length
-            })
-            written.catch(() => { writeFailed = true }) // thrown when awaited below; not unhandled meanwhile
-            writing.push(written)
-            at += bytes.length
-          }
-          try {
-            for await (const chunk of body) {
-              batch.push(chunk as Buffer)
-              gathered += (chunk as Buffer).length
-              if (gathered >= BATCH) {
-                flush()
-                if (writing.length >= WRITES) await writing.shift()
-              }
-            }
-          } finally {
-            flush() // what arrived before a cut is kept too
-
-            // Every write settles before the file closes; after a failed one the part may have a
-            // hole, so it starts again.
-            const all = await Promise.allSettled(writing)
-            await out.close()
-            if (writeFailed) await rm(part, { force: true })
-            const failed = all.find((r) => r.status === 'rejected')
-            if (failed) throw (failed as PromiseRejectedResult).reason
-          }
+          await writeTransfer(part, have, body, hash, (bytes) => {
+            moved += bytes
+            this.fetchedBytes += bytes
+          })
         }
+        got = await hash.digest()
       } catch (err) {
+        hash.drop()
         if (err instanceof ShipRefused) throw err
+        if (DISK_FULL.has((err as NodeJS.ErrnoException).code ?? '')) {
+          await rm(part, { force: true })
+          throw new ShipRefused(`This node's disk ran out of space while fetching the job's files into ${this.dir}: free some space there, or give the node a smaller cacheLimitGB.`)
+        }
         problem = (err as Error).message
         continue // cut off: the next attempt resumes from what arrived
       }
-      const got = hash.digest('hex')
       if (got === sha256) {
         await rename(part, this.blobPath(sha256))
         this.index!.set(sha256, { size, used: Date.now() })

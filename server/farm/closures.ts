@@ -11,8 +11,12 @@ import type { FarmClosure, Job } from '../../schemas/generated/types.ts'
 import { writeJsonAtomic } from '../../common/atomic-write.ts'
 import { HttpError } from '../errors.ts'
 import { BlendFileError } from '../blend/blend-error.ts'
+import { mapAtMost } from '../../common/map-at-most.ts'
 import { closurePaths } from './closure.ts'
 import type { FileStore } from './file-store.ts'
+
+/** Files copied into the store at once for one closure. */
+const STORING_AT_ONCE = 3
 
 export interface ClosureDeps {
   dir: string
@@ -118,16 +122,18 @@ export class Closures {
       const why = err instanceof BlendFileError ? err.message : (err as NodeJS.ErrnoException).code === 'ENOENT' ? `${shown(blend)} is not there any more` : (err as Error).message
       throw new HttpError(409, 'RFAM_CLOSURE_FILE', `The file of job "${job.name}" cannot be sent to a node: ${why}. Put the file back (or send the job again) and retry it.`)
     }
-    const files: FarmClosure['files'] = []
-    for (const abs of paths.files) {
+    // A few files at once: one file's copy reaches the disk while the next is hashed.
+    const stored = await mapAtMost(paths.files, STORING_AT_ONCE, async (abs) => {
       try {
         const { sha256, size } = await this.deps.store.add(abs)
-        files.push({ path: shown(abs), size, sha256 })
+        return { path: shown(abs), size, sha256 }
       } catch (err) {
         if (abs === paths.files[0]) throw new HttpError(409, 'RFAM_CLOSURE_FILE', `The file of job "${job.name}" cannot be sent to a node: ${shown(abs)} could not be read (${(err as Error).message}). Put it back and retry the job.`)
-        paths.missing.push(shown(abs)) // gone since it was listed: Blender renders without it
+        return null // gone since it was listed: Blender renders without it
       }
-    }
+    })
+    stored.forEach((f, i) => { if (!f) paths.missing.push(shown(paths.files[i]!)) })
+    const files = stored.filter((f) => f !== null)
     return { job: job.id, file: shown(blend), projectRoot: root, files, missing: paths.missing, outside: paths.outside }
   }
 }

@@ -1,13 +1,13 @@
 // The farm's file store: every file a node without the share fetched, once, named by its content
 // (<farm folder>/files/<first two hex digits>/<sha256>), so a texture used by ten jobs is stored and
 // sent once, and a node that holds it already fetches nothing. A file is hashed while it is copied
-// in (one reading); what was hashed is remembered by the file's identity (device, inode, size,
+// in (the kernel copies, the copy is read once); what was hashed is remembered by the file's identity (device, inode, size,
 // modification time), so a second job of the same files reads nothing at all.
-import { createReadStream } from 'node:fs'
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises'
+import { constants } from 'node:fs'
+import { copyFile, mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { join } from 'node:path'
-import { randomBytes } from 'node:crypto'
-import { writeHashed, type HashedFile } from '../../common/hashed-write.ts'
+import { createHash, randomBytes } from 'node:crypto'
+import type { HashedFile } from '../../common/hashed-write.ts'
 
 export class FileStore {
   /** File identity → its hash, for files copied in already. */
@@ -54,12 +54,31 @@ export class FileStore {
     return out
   }
 
+  /**
+   * The kernel copies the file (copy_file_range; a reflink, nearly free, on filesystems that have
+   * them), then the copy is read once for its hash: about twice as fast as hashing while copying
+   * through this process (500 MB: 1.09 → see test/bench/closure-transfer.bench.ts). Hashing the copy,
+   * not the original, makes the name right even when a student saves the original meanwhile.
+   */
   private async copyIn (file: string): Promise<HashedFile> {
     const incoming = join(this.dir, 'incoming')
     await mkdir(incoming, { recursive: true })
     const temp = join(incoming, randomBytes(8).toString('hex'))
     try {
-      const got = await writeHashed(temp, createReadStream(file, { highWaterMark: 256 * 1024 }))
+      await copyFile(file, temp, constants.COPYFILE_FICLONE)
+      const hash = createHash('sha256')
+      let size = 0
+      const handle = await open(temp, 'r')
+      try {
+        for await (const chunk of handle.createReadStream({ autoClose: false, highWaterMark: 1024 * 1024 })) {
+          hash.update(chunk as Buffer)
+          size += (chunk as Buffer).length
+        }
+        await handle.sync() // on disk before it has a name: a crash never leaves a torn file under a hash
+      } finally {
+        await handle.close()
+      }
+      const got = { sha256: hash.digest('hex'), size }
       const target = this.blobPath(got.sha256)
       await mkdir(join(this.dir, got.sha256.slice(0, 2)), { recursive: true })
       await rename(temp, target)

@@ -17,7 +17,7 @@
 // node fetch + layout 7.63 s (66 MB/s: 18 % of cp, 29 % of curl: the target is not met here, the
 // node's side being CPU-bound on a starved machine), second job 0 bytes; 50 nodes fetching 25 GB
 // at once: server 127 MB before, peak 215 MB.
-import { execFileSync } from 'node:child_process'
+import { execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { closeSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs'
 import { get as httpGet, type IncomingMessage } from 'node:http'
@@ -36,6 +36,8 @@ import { startFarmServer } from './farm-server.ts'
 const MB = 1e6
 const total = Number(process.env.BENCH_CLOSURE_MB ?? 500) * MB
 const fetchers = Number(process.env.BENCH_FETCHERS ?? 50)
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3)
+const RSYNC_PORT = 18873
 const dir = mkdtempSync(join(tmpdir(), 'rfam-bench-closure-'))
 
 function fill (file: string, bytes: number): void {
@@ -70,42 +72,68 @@ try {
     const take = async (n: { name: string, session: string }): Promise<FarmTask[]> => (await client.farmWork({ node: n.name, session: n.session, free: 1, running: [], wait: false })).runs
 
     const gb = (bytes: number, seconds: number) => `${(bytes / MB / seconds).toFixed(0)} MB/s`
-    // 1. cp of the same files (page cache warm, as for the fetch).
-    const copyTo = join(dir, 'cp')
-    mkdirSync(copyTo)
-    let t0 = performance.now()
-    execFileSync('cp', ['-r', ...['textures', 'props', 'shots', 'sounds', 'fonts', 'caches'].map((d) => join(project, d)), copyTo], { stdio: 'pipe' })
-    execFileSync('sync')
-    const cpSeconds = (performance.now() - t0) / 1000
-    rmSync(copyTo, { recursive: true, force: true })
-
+    const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!
+    /** Seconds of `work` (and a sync: every copy here ends with its bytes on disk), median of ROUNDS. */
+    const timed = async (work: () => Promise<unknown> | unknown, before = () => {}): Promise<number> => {
+      const took: number[] = []
+      for (let round = 0; round < ROUNDS; round++) {
+        before()
+        execFileSync('sync')
+        const t0 = performance.now()
+        await work()
+        execFileSync('sync')
+        took.push((performance.now() - t0) / 1000)
+      }
+      return median(took)
+    }
     const far = await node('far')
-    const shipper = new Shipper({ server: server.url, credential, node: 'far', cacheDir: join(dir, 'node-cache'), cacheLimitBytes: 20e9, client, session: () => far.session })
     const first = await job(1)
     const [run] = await take(far)
     if (run?.job !== first.id) throw new Error('the node got no run of the first job')
-    t0 = performance.now()
+    let t0 = performance.now()
     const closure = await client.farmClosure({ node: 'far', session: far.session, job: first.id })
     const closureSeconds = (performance.now() - t0) / 1000
     const bytes = closure.files.reduce((n, f) => n + f.size, 0)
-    // The same files over loopback HTTP by curl (a C client writing to disk): the network path's own speed.
-    const curlTo = join(dir, 'curl')
-    mkdirSync(curlTo)
-    t0 = performance.now()
-    for (const f of closure.files) execFileSync('curl', ['-sf', '-o', join(curlTo, f.sha256), '-H', `authorization: Bearer ${credential}`, '-H', 'x-rfam-node: far', '-H', `x-rfam-session: ${far.session}`, `${server.url}/api/farm/blobs/${f.sha256}`])
-    execFileSync('sync')
-    const curlSeconds = (performance.now() - t0) / 1000
-    rmSync(curlTo, { recursive: true, force: true })
-    t0 = performance.now()
-    const placed = await shipper.place(run)
-    execFileSync('sync')
-    const fetchSeconds = (performance.now() - t0) / 1000
-    console.log(`closure: ${closure.files.length} files, ${(bytes / MB).toFixed(0)} MB (a shot linking a library, textures, a sequence, UDIM tiles)`)
-    console.log(`  cp of the same files: ${cpSeconds.toFixed(2)} s (${gb(bytes, cpSeconds)}, loopback copy speed)`)
+    const blobUrl = (sha256: string) => `${server.url}${farmTransferPaths.farmBlob({ hash: sha256 })}`
+    const nodeHeaders = { authorization: `Bearer ${credential}`, 'x-rfam-node': 'far', 'x-rfam-session': far.session }
+    /** Empties a folder (before a round, outside its time). */
+    const empty = (name: string) => () => { const d = join(dir, name); rmSync(d, { recursive: true, force: true }); mkdirSync(d) }
+
+    // 1. cp of the same files (page cache warm, as for the fetch): a copy with no network at all.
+    const cpSeconds = await timed(() => execFileSync('cp', ['--parents', ...closure.files.map((f) => f.path), join(dir, 'cp')], { cwd: project, stdio: 'pipe' }), empty('cp'))
+    // rsync's daemon over loopback TCP (a tool made to copy files between machines, which also
+    // checks each file with a whole-file checksum): the loopback copy the node is compared with.
+    writeFileSync(join(dir, 'rsyncd.conf'), `pid file = ${join(dir, 'rsyncd.pid')}\nport = ${RSYNC_PORT}\nuse chroot = no\n[project]\npath = ${project}\nread only = yes\n`)
+    const rsyncd = spawn('rsync', ['--daemon', '--no-detach', `--config=${join(dir, 'rsyncd.conf')}`], { stdio: 'ignore' })
+    await new Promise((resolve) => setTimeout(resolve, 500))
+    writeFileSync(join(dir, 'rsync-files'), closure.files.map((f) => f.path).join('\n') + '\n')
+    const rsyncSeconds = await timed(() => execFileSync('rsync', ['-a', '--whole-file', `--files-from=${join(dir, 'rsync-files')}`, `rsync://127.0.0.1:${RSYNC_PORT}/project/`, join(dir, 'rsync')], { stdio: 'pipe' }), empty('rsync'))
+    rsyncd.kill()
+    // The same files from the server's store over loopback HTTP by curl (a C client writing to disk).
+    const curlSeconds = await timed(() => { for (const f of closure.files) execFileSync('curl', ['-sf', '-o', join(dir, 'curl', f.sha256), ...Object.entries(nodeHeaders).flatMap(([k, v]) => ['-H', `${k}: ${v}`]), blobUrl(f.sha256)]) }, empty('curl'))
+    // Node.js itself receiving them (node:http, one file after another, bytes dropped): what any node-side code starts from.
+    const receiveSeconds = await timed(async () => {
+      for (const f of closure.files) {
+        const res = await new Promise<IncomingMessage>((resolve, reject) => httpGet(blobUrl(f.sha256), { headers: nodeHeaders }, resolve).on('error', reject))
+        for await (const chunk of res) void chunk
+      }
+    })
+    for (const d of ['cp', 'rsync', 'curl']) rmSync(join(dir, d), { recursive: true, force: true })
+    // The node: fetches into an empty cache (hashing every byte) and lays out the job folder.
+    let placed = { bytes: 0 }
+    const fetchSeconds = await timed(async () => {
+      const shipper = new Shipper({ server: server.url, credential, node: 'far', cacheDir: join(dir, 'node-cache'), cacheLimitBytes: 20e9, client, session: () => far.session })
+      placed = await shipper.place(run)
+    }, empty('node-cache'))
+    const of = (seconds: number) => `${(100 * seconds / fetchSeconds).toFixed(0)} %`
+    console.log(`closure: ${closure.files.length} files, ${(bytes / MB).toFixed(0)} MB (a shot linking a library, textures, a sequence, UDIM tiles); each figure the median of ${ROUNDS}, bytes on disk (sync) included`)
+    console.log(`  cp of the same files: ${cpSeconds.toFixed(2)} s (${gb(bytes, cpSeconds)}, no network)`)
+    console.log(`  rsync daemon over loopback TCP: ${rsyncSeconds.toFixed(2)} s (${gb(bytes, rsyncSeconds)}, loopback copy speed)`)
     console.log(`  curl of the same files from the server over loopback HTTP: ${curlSeconds.toFixed(2)} s (${gb(bytes, curlSeconds)})`)
-    console.log(`  first job: the server lists and stores the closure in ${closureSeconds.toFixed(2)} s (${gb(bytes, closureSeconds)}, hashing while copying into its store), once per set of files`)
-    console.log(`  first job: the node fetches ${(placed.bytes / MB).toFixed(0)} MB into its cache and lays out the job folder in ${fetchSeconds.toFixed(2)} s (${gb(placed.bytes, fetchSeconds)}): ${(100 * cpSeconds / fetchSeconds).toFixed(0)} % of cp's speed (target ≥ 80 %), ${(100 * curlSeconds / fetchSeconds).toFixed(0)} % of curl's`)
-    console.log(`  first job, store and fetch together: ${(100 * cpSeconds / (fetchSeconds + closureSeconds)).toFixed(0)} % of cp's speed`)
+    console.log(`  Node.js receiving them over loopback HTTP, bytes dropped: ${receiveSeconds.toFixed(2)} s (${gb(bytes, receiveSeconds)})`)
+    console.log(`  first job: the server lists and stores the closure in ${closureSeconds.toFixed(2)} s (${gb(bytes, closureSeconds)}: copied by the kernel, the copy hashed, three files at once), once per set of files`)
+    console.log(`  first job: the node fetches ${(placed.bytes / MB).toFixed(0)} MB into its cache and lays out the job folder in ${fetchSeconds.toFixed(2)} s (${gb(placed.bytes, fetchSeconds)}): ${of(rsyncSeconds)} of rsync's loopback copy speed (target ≥ 80 %), ${of(curlSeconds)} of curl's, ${of(cpSeconds)} of cp's`)
+    console.log(`  first job, store and fetch together: ${(100 * rsyncSeconds / (fetchSeconds + closureSeconds)).toFixed(0)} % of rsync's speed`)
 
     // 2. The same files again.
     // Another node on the same machine (the same cache), as the first still holds its run.

@@ -102,3 +102,32 @@ t.test('a disk too small for the job is refused before anything moves', async (t
   await t.rejects(cache.ensure(s.files), { constructor: ShipRefused, message: /This node has 0\.00 GB free on the disk of its cache .* but the job's files need 0\.00 GB more: free some space there/ })
   t.equal(s.asked.length, 0, 'nothing was fetched')
 })
+
+t.test('a disk that fills while the files arrive: refused with a sentence, no half file left', async (t) => {
+  const root = t.testdir()
+  const disk = mountSmallDisk(t, '2m')
+  if (!disk) return t.plan(0, 'needs root to mount a small tmpfs')
+  const s = server(root, [3_000_000])
+  // The disk's free space is said larger than it is (another program filled it after the check).
+  const cache = new FileCache(join(disk, 'cache'), 1e9, s.fetchBlob, async () => 10e9)
+  await t.rejects(cache.ensure(s.files), { constructor: ShipRefused, message: /^This node's disk ran out of space while fetching the job's files into .*cache: free some space there/ })
+  t.equal(s.asked.length, 1, 'not tried again: a full disk stays full')
+  t.notOk(existsSync(cache.blobPath(s.files[0]!.sha256)), 'nothing in the cache under the file\'s name')
+  t.notOk(existsSync(`${cache.blobPath(s.files[0]!.sha256)}.part`), 'no partial file left filling the disk')
+})
+
+t.test('many pieces, pieces that are slices of a larger buffer, and files fetched together: every hash right', async (t) => {
+  const root = t.testdir()
+  const s = server(root, [5_000_000, 1_234_567, 3, 0])
+  const sliced: FetchBlob = async (hash, from) => {
+    const bytes = readFileSync(join(root, `store${stores}`, hash)).subarray(from)
+    // Odd sizes, some pieces slices of one buffer (as a pooled read gives them), some their own memory.
+    return Readable.from((function * () {
+      for (let at = 0; at < bytes.length; at += 77_777) yield at % 2 ? Buffer.from(bytes.subarray(at, at + 77_777)) : bytes.subarray(at, at + 77_777)
+    })())
+  }
+  const cache = new FileCache(join(root, 'cache'), 1e9, sliced)
+  const got = await cache.ensure(s.files)
+  t.equal(got.fetched, 4)
+  for (const f of s.files) t.same(readFileSync(cache.blobPath(f.sha256)), f.bytes, `${f.path} whole and in order`)
+})
