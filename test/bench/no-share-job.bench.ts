@@ -6,7 +6,8 @@
 // A real server process and real nodes (node/main.ts, one Blender each, in their sandbox), one node
 // at a time; share, no share, share, no share, so the machine's drift (other virtual machines on
 // the host) weighs on both alike. Each job's time runs from sending it to its finish time.
-// Measured 2026-12-03 (BENCH_FRAMES=3 BENCH_HEAVY_SAMPLES=1500, load average ~25, so ~20 s frames):
+// Measured 2026-12-03 on the idle machine (defaults, ~4.6 s frames): share 18.4 s and 18.6 s, no share
+// 18.7 s and 18.4 s: 1.003×. Earlier under load (BENCH_FRAMES=3 BENCH_HEAVY_SAMPLES=1500, load ~25, ~20 s frames):
 // share 67.3 s and 53.1 s, no share 54.8 s and 50.8 s: 0.877× (the machine's drift is larger than
 // the difference).
 import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
