@@ -11,9 +11,11 @@ import type { Readable } from 'node:stream'
 import type { ClosureFile } from '../schemas/generated/types.ts'
 import { HashThread } from './hash-thread.ts'
 import { writeTransfer } from './part-writer.ts'
+import { RunRefused } from './run-refused.ts'
+import { say } from '../common/sentences.ts'
 
-/** A job this node cannot take; the message is the sentence for the student and staff. */
-export class ShipRefused extends Error {}
+/** A job whose files this node cannot take; its sentence is for the student and staff. */
+export class ShipRefused extends RunRefused {}
 
 /** Fetches bytes `from` onwards of a file by hash (a Range request when from > 0). */
 export type FetchBlob = (sha256: string, from: number) => Promise<Readable>
@@ -52,14 +54,14 @@ export class FileCache {
     const wanted = new Map(files.map((f) => [f.sha256, f.size]))
     const total = [...wanted.values()].reduce((a, b) => a + b, 0)
     if (total > this.limitBytes) {
-      throw new ShipRefused(`This job's files take ${GB(total)}, more than this node's cache may hold (cacheLimitGB: ${GB(this.limitBytes)}): raise cacheLimitGB in the node's settings, or render the job on a node with the share.`)
+      throw new ShipRefused(say('noderun:cache-limit', { size: GB(total), limit: GB(this.limitBytes) }))
     }
     const missing = [...wanted].filter(([sha]) => !index.has(sha))
     const needed = missing.reduce((n, [, size]) => n + size, 0)
     await this.evict(needed, wanted)
     const free = await this.freeBytes(this.dir)
     if (needed > free) {
-      throw new ShipRefused(`This node has ${GB(free)} free on the disk of its cache (${this.dir}) but the job's files need ${GB(needed)} more: free some space there, or give the node a smaller cacheLimitGB.`)
+      throw new ShipRefused(say('noderun:disk-free', { free: GB(free), dir: this.dir, needed: GB(needed) }))
     }
     let bytes = 0
     const queue = [...missing]
@@ -95,6 +97,7 @@ export class FileCache {
     const part = `${this.blobPath(sha256)}.part`
     let moved = 0
     let problem = ''
+    let damaged: { got: string } | null = null
     for (let attempt = 1; attempt <= TRIES; attempt++) {
       let have = (await stat(part).catch(() => null))?.size ?? 0
       if (have > size) { await rm(part, { force: true }); have = 0 }
@@ -116,9 +119,10 @@ export class FileCache {
         if (err instanceof ShipRefused) throw err
         if (DISK_FULL.has((err as NodeJS.ErrnoException).code ?? '')) {
           await rm(part, { force: true })
-          throw new ShipRefused(`This node's disk ran out of space while fetching the job's files into ${this.dir}: free some space there, or give the node a smaller cacheLimitGB.`)
+          throw new ShipRefused(say('noderun:disk-full', { dir: this.dir }))
         }
         problem = (err as Error).message
+        damaged = null
         continue // cut off: the next attempt resumes from what arrived
       }
       if (got === sha256) {
@@ -126,10 +130,12 @@ export class FileCache {
         this.index!.set(sha256, { size, used: Date.now() })
         return moved
       }
-      problem = `it arrived damaged (SHA-256 ${got.slice(0, 12)}…, not ${sha256.slice(0, 12)}…)`
+      damaged = { got }
       await rm(part, { force: true })
     }
-    throw new ShipRefused(`This node could not fetch a file of the job from the server after ${TRIES} tries: ${problem}. Check the network between them; the job goes to another node meanwhile.`)
+    throw new ShipRefused(damaged
+      ? say('noderun:fetch-damaged', { tries: TRIES, got: damaged.got.slice(0, 12), want: sha256.slice(0, 12) })
+      : say('noderun:fetch-tries', { tries: TRIES, problem }))
   }
 }
 

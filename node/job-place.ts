@@ -9,9 +9,11 @@ import { basename, dirname, join, relative, sep } from 'node:path'
 import type { FarmTask } from '../schemas/generated/types.ts'
 import { isInside, type Shares } from '../common/named-paths.ts'
 import type { JobPlace } from './sandbox.ts'
+import { RunRefused } from './run-refused.ts'
+import { say } from '../common/sentences.ts'
 
-/** A run the node refuses before Blender starts; the message is the sentence for the student. */
-export class PlaceRefused extends Error {}
+/** A run the node refuses before Blender starts; its sentence is for the student. */
+export class PlaceRefused extends RunRefused {}
 
 export interface RunPlace extends JobPlace {
   /** The .blend (real path). */
@@ -54,29 +56,31 @@ function projectFromFile (task: FarmTask, shares: Shares): string | null {
 }
 
 const shown = (project: string, p: string) => relative(project, p).split(sep).join('/')
-/** How a path leaves the project: by its name, or through a link to `real`. */
-const how = (project: string, named: string, real: string) => isInside(project, named) ? `leads out of the project through a link (to ${real})` : 'is outside the project'
+/** Whether a path leaves the project through a link (its name is inside), rather than by its name. */
+const byLink = (project: string, named: string) => isInside(project, named)
 
 export function placeOfRun (task: FarmTask, shares: Shares): RunPlace {
   const projectPath = task.projectDir ? shares.resolve(task.projectDir) : projectFromFile(task, shares)
-  if (!projectPath) throw new PlaceRefused(`This node cannot tell which project ${task.file} belongs to (the server does not say, and no folder above it holds project.json); update the RFAM server.`)
+  if (!projectPath) throw new PlaceRefused(say('noderun:no-project', { file: task.file }))
   let project: string
   try {
     project = realpathSync(projectPath)
   } catch {
-    throw new PlaceRefused(`This node cannot find the project folder ${task.projectDir ?? projectPath}.`)
+    throw new PlaceRefused(say('noderun:no-project-folder', { folder: task.projectDir ?? projectPath }))
   }
   const fileNamed = shares.resolve(task.file)
   const file = realOfExisting(fileNamed)
   if (!isInside(project, file)) {
-    throw new PlaceRefused(`The file ${shown(projectPath, fileNamed)} ${how(projectPath, fileNamed, file)}, so the farm does not render it: keep the .blend itself inside the project folder.`)
+    const values = { file: shown(projectPath, fileNamed), target: file }
+    throw new PlaceRefused(byLink(projectPath, fileNamed) ? say('noderun:file-linked-out', values) : say('noderun:file-outside', values))
   }
   const outputNamed = shares.resolve(task.output)
   const outputDirNamed = dirname(outputNamed)
   const check = (): string => {
     const real = realOfExisting(outputDirNamed)
     if (!isInside(project, real)) {
-      throw new PlaceRefused(`The output folder ${shown(projectPath, outputDirNamed)} ${how(projectPath, outputDirNamed, real)}, so Blender may not write there: make it a real folder inside the project, not a link to another one.`)
+      const values = { folder: shown(projectPath, outputDirNamed), target: real }
+      throw new PlaceRefused(byLink(projectPath, outputDirNamed) ? say('noderun:output-linked-out', values) : say('noderun:output-outside', values))
     }
     return real
   }

@@ -12,16 +12,17 @@
 import { basename } from 'node:path'
 import type { FarmTask, FarmWelcome, FarmReportReply, NodeBlender, NodeSandbox, RunRef } from '../schemas/generated/types.ts'
 import { failureSentence, missingField, type WrittenFrame } from './blender-output.ts'
-import { say } from '../common/sentences.ts'
+import { say, type Said } from '../common/sentences.ts'
 import type { BlenderExit } from './blender-process.ts'
 import { BlenderSession } from './blender-session.ts'
 import { BlenderSlots } from './blender-slots.ts'
 import { processesShareCores, type RenderNodeConfig } from './config.ts'
-import { placeOfRun, PlaceRefused, type RunPlace } from './job-place.ts'
+import { placeOfRun, type RunPlace } from './job-place.ts'
+import { RunRefused } from './run-refused.ts'
 import { helloBlenders, runBlender } from './run-blender.ts'
 import { Pacing } from './pacing.ts'
 import type { Sandbox } from './sandbox.ts'
-import { Shipper, ShipRefused } from './shipped-files.ts'
+import { Shipper } from './shipped-files.ts'
 import { deliver, type DeliverContext } from './deliver.ts'
 import { sendReport, type ActiveRun } from './run-report.ts'
 import { describeCallError, HELD_MARGIN_MS, ServerClient, ServerError } from '../common/farm-call.ts'
@@ -214,7 +215,7 @@ export class RenderNode {
       this.slots.release(run.slot, null, true)
       if (run.cancelled) return this.finish(run, { exitCode: null, signal: null, killed: true, seconds: 0 })
       this.launch(task, run, shipped.shares, shipped.serverRoot)
-    }, (err: Error) => this.finish(run, NO_EXIT, err instanceof ShipRefused ? err.message : `This node could not fetch the job's files from the server: ${err.message}`))
+    }, (err: Error) => this.finish(run, NO_EXIT, err instanceof RunRefused ? err.said : say('noderun:fetch-failed', { reason: err.message })))
   }
 
   private launch (task: FarmTask, pending: ActiveRun | null, shares: RenderNodeConfig['shares'], alias?: string): void {
@@ -225,7 +226,7 @@ export class RenderNode {
     } catch (err) {
       const run = pending ?? this.newRun(task, this.slots.free.shift() ?? -1)
       if (pending) run.slot = this.slots.free.shift() ?? -1
-      const why = err instanceof PlaceRefused ? err.message : `This node cannot reach ${task.file}: ${(err as Error).message}`
+      const why = err instanceof RunRefused ? err.said : say('noderun:unreachable', { file: task.file, reason: (err as Error).message })
       void this.finish(run, NO_EXIT, why)
       return
     }
@@ -271,7 +272,7 @@ export class RenderNode {
     if (run.task.video) { (run.movieFrames ??= []).push({ file: frame.file, reported }); return }
     run.uploads = run.uploads.then(() => shipper.upload(run.task, frame.file)).then(reported, (err: Error) => {
       run.written.delete(frame.frame)
-      run.uploadProblem ??= err.message
+      run.uploadProblem ??= refusal(err)
       this.log.error({ ...this.ids(run.task), frame: frame.frame, reason: err.message }, 'frame not sent')
     })
   }
@@ -292,20 +293,20 @@ export class RenderNode {
     this.log.info({ ...this.ids(run.task), reason: why }, 'run stopped')
   }
 
-  private finish (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
+  private finish (run: ActiveRun, exit: BlenderExit, problem?: Said): Promise<void> {
     const finishing = this.finishRun(run, exit, problem)
     this.delivering.add(finishing)
     return finishing.finally(() => this.delivering.delete(finishing))
   }
 
-  private async finishRun (run: ActiveRun, exit: BlenderExit, problem?: string): Promise<void> {
+  private async finishRun (run: ActiveRun, exit: BlenderExit, problem?: Said): Promise<void> {
     if (run.heartbeat) clearTimeout(run.heartbeat)
     let delivered: FarmReportReply | null = null
     let rendered = false
     try {
       if (run.cancelled || exit.killed) return
       const movie = exit.exitCode === 0 ? run.movieFrames : undefined
-      if (movie?.length) await this.shipper!.upload(run.task, movie.at(-1)!.file).then(() => movie.forEach((m) => m.reported()), (err: Error) => { problem ??= err.message })
+      if (movie?.length) await this.shipper!.upload(run.task, movie.at(-1)!.file).then(() => movie.forEach((m) => m.reported()), (err: Error) => { problem ??= refusal(err) })
       await run.uploads
       await run.reporting
       problem ??= run.uploadProblem
@@ -320,7 +321,7 @@ export class RenderNode {
         return
       }
       const output = run.blender?.output
-      const said = problem !== undefined ? say('job:fail-node', { reason: problem }) : failureSentence({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
+      const said = problem ?? failureSentence({ exitCode: exit.exitCode, signal: exit.signal, missing, output: output!, blenderVersion: this.options.blenderVersion })
       const message = said.text
       this.log.error({ ...this.ids(run.task), reason: message }, 'run failed')
       const current = output?.current
@@ -371,4 +372,9 @@ export class RenderNode {
   private freeAfter (): number {
     return this.config.singleUse || this.stopping ? 0 : this.slots.free.length + 1
   }
+}
+
+/** Why a frame could not be sent: the node's own sentence, or the network's words inside one. */
+function refusal (err: Error): Said {
+  return err instanceof RunRefused ? err.said : say('job:fail-node', { reason: err.message })
 }

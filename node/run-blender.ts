@@ -6,6 +6,7 @@
 import type { FarmHello, FarmTask, NodeBlender } from '../schemas/generated/types.ts'
 import type { RenderNodeConfig } from './config.ts'
 import { PlaceRefused } from './job-place.ts'
+import { say } from '../common/sentences.ts'
 
 export interface RunBlender {
   /** The executable, as the node's configuration names it. */
@@ -18,7 +19,7 @@ export interface RunBlender {
 export function runBlender (task: FarmTask, config: Pick<RenderNodeConfig, 'blender' | 'blenders' | 'devices'>): RunBlender {
   const blender = task.blender?.path ?? config.blender
   if (!config.blenders.includes(blender)) {
-    throw new PlaceRefused(`The server asked for Blender ${task.blender?.version ?? ''} at ${blender}, which this node does not have: it runs only the Blenders of its configuration ("blenders"). Say hello again or fix the node's configuration.`)
+    throw new PlaceRefused(say('noderun:no-such-blender', { version: task.blender?.version ?? '', path: blender }))
   }
   if (task.device === undefined) return { blender, device: null }
   const gpu = config.devices.find((d) => d.type !== 'CPU')?.type

@@ -2,6 +2,7 @@
 // written since the last report and the frame being rendered, one report at a time (more wait for
 // the next); a refusal (409) stops the run, a lost session makes the node say hello again.
 import type { FarmTask, FrameSamples } from '../schemas/generated/types.ts'
+import type { Said } from '../common/sentences.ts'
 import { missingField } from './blender-output.ts'
 import type { BlenderProcess } from './blender-process.ts'
 import type { BlenderSession } from './blender-session.ts'
@@ -24,7 +25,7 @@ export interface ActiveRun {
   heartbeat: NodeJS.Timeout | null
   /** Frames on their way to the server (a node without the share), in order; then reported. */
   uploads: Promise<void>
-  uploadProblem?: string
+  uploadProblem?: Said
   /** A video's frames written (a node without the share sends the movie once Blender has ended). */
   movieFrames?: Array<{ file: string, reported: () => void }>
 }

@@ -15,6 +15,8 @@ import type { FarmClosure, FarmTask } from '../schemas/generated/types.ts'
 import { parseNamedPath, Shares } from '../common/named-paths.ts'
 import { farmTransferPaths, type FarmClient } from '../common/farm-client.ts'
 import { FileCache, ShipRefused } from './file-cache.ts'
+import { RunRefused } from './run-refused.ts'
+import { say } from '../common/sentences.ts'
 
 export { ShipRefused }
 
@@ -65,7 +67,7 @@ export class Shipper {
         let text = ''
         res.setEncoding('utf8').on('data', (d: string) => { text += d }).on('end', () => {
           const message = safeMessage(text) ?? `the server answered ${status}`
-          reject(status === 404 || status === 401 || status === 403 ? new ShipRefused(`This node could not fetch a file of the job: ${message}`) : new Error(message))
+          reject(status === 404 || status === 401 || status === 403 ? new ShipRefused(say('noderun:fetch-refused', { reason: message })) : new Error(message))
         })
       })
       req.on('error', reject)
@@ -85,7 +87,7 @@ export class Shipper {
     const project = join(shareRoot, named.rel)
     for (const f of closure.files) {
       const target = normalize(join(project, f.path))
-      if (!target.startsWith(project + sep)) throw new ShipRefused(`The server listed ${f.path}, which is no path inside the project; update the RFAM server.`)
+      if (!target.startsWith(project + sep)) throw new ShipRefused(say('noderun:listed-outside', { path: f.path }))
       await mkdir(dirname(target), { recursive: true })
       const blob = this.cache.blobPath(f.sha256)
       const [have, from] = await Promise.all([stat(target).catch(() => null), stat(blob)])
@@ -132,7 +134,7 @@ export class Shipper {
       problem = res instanceof Error ? res.message : safeMessage(await res.text()) ?? `the server answered ${res.status}`
       if (!(res instanceof Error) && res.status === 409) break
     }
-    throw new Error(`frame ${basename(file)} could not be sent to the server: ${problem}`)
+    throw new RunRefused(say('noderun:upload-failed', { frame: basename(file), problem }))
   }
 }
 

@@ -3,15 +3,21 @@
 // texture (by relative paths, and in a second file by absolute ones). It fetches the job's files from the server, renders them in its job folder (in its
 // sandbox) and sends each frame back: the frames appear in the project as if rendered on the share.
 // A second job of the same files moves nothing. A job whose .blend is gone before the node asks for
-// it fails with a sentence saying so.
+// it fails with a sentence saying so; a node whose cache is too small refuses with a sentence of the
+// language files.
 import t from 'tap'
 import { execFileSync } from 'node:child_process'
-import { existsSync, readdirSync, rmSync } from 'node:fs'
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
-import type { JobView } from '../../schemas/generated/types.ts'
+import type { JobView, Language } from '../../schemas/generated/types.ts'
+import { fill } from '../../common/sentences.ts'
+import { repoRoot } from '../../server/config/load-config.ts'
+import { until } from '../helpers/until.ts'
 import { testFolder } from '../helpers/folders.ts'
 import { farmWithScenes } from './harness.ts'
 import { BLENDER, noBlender } from '../blend/blender-fixtures.ts'
+
+const german = JSON.parse(readFileSync(join(repoRoot, 'config', 'languages', 'de.json'), 'utf8')) as Language
 
 t.test('a node without the share renders a shot with a library and a texture; the frames land in the project', { skip: noBlender }, async (t) => {
   const { s, project, api, node, finished } = await farmWithScenes(t, [])
@@ -53,4 +59,15 @@ t.test('a node without the share renders a shot with a library and a texture; th
   const failed = await finished(gone.id)
   t.equal(failed.status, 'failed')
   t.match(failed.lastFailure?.message, /cannot be sent to a node: shots\/party\.blend is not there any more\. Put the file back/, 'the job says which file is gone and what to do')
+})
+
+t.test('a node whose cache cannot hold the job refuses it with a sentence pages show in their reader\'s language', { skip: noBlender }, async (t) => {
+  const { project, api, node } = await farmWithScenes(t, [])
+  execFileSync(BLENDER, ['-b', '--factory-startup', '--python-exit-code', '1', '--python', join(import.meta.dirname, 'make-linked.py'), '--', project], { stdio: 'pipe', timeout: 120_000 })
+  await node('small-cache', [0], { shares: [], noShare: true, cacheDir: join(testFolder(t, 'small'), 'cache'), cacheLimitGB: 0.000001 })
+  const sent = (await api<JobView>('POST', '/api/projects/demo/jobs', { file: 'shots/party.blend', frameStart: 1, frameEnd: 1 })).body
+  const failure = await until('the refusal reaches the job', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${sent.id}`)).body.lastFailure)
+  t.match(failure.message, /^This job's files take 0\.\d\d GB, more than this node's cache may hold \(cacheLimitGB: 0\.00 GB\): raise cacheLimitGB/)
+  t.equal(failure.sentence?.key, 'noderun:cache-limit', 'kept as a sentence of the language files')
+  t.match(fill(german.strings[failure.sentence!.key]!, failure.sentence!.params as Record<string, string>), /^Die Dateien dieses Auftrags brauchen 0\.\d\d GB, mehr als der Zwischenspeicher dieses Rechners fassen darf/, 'and so said in German on a German page')
 })

@@ -75,7 +75,7 @@ t.test('a run\'s files: inside the project through every link, the output folder
   t.equal(placeOfRun(old, shares).project, join(share, 'red'), 'from an older server: the folder holding project.json')
 
   symlinkSync(join(share, 'blue', 'shots', 'secret.blend'), join(share, 'red', 'shots', 'linked.blend'))
-  t.throws(() => placeOfRun(task({ file: 'data::red/shots/linked.blend' }), shares), new PlaceRefused('The file shots/linked.blend leads out of the project through a link (to ' + join(share, 'blue', 'shots', 'secret.blend') + '), so the farm does not render it: keep the .blend itself inside the project folder.'))
+  t.throws(() => placeOfRun(task({ file: 'data::red/shots/linked.blend' }), shares), { constructor: PlaceRefused, message: 'The file shots/linked.blend leads out of the project through a link (to ' + join(share, 'blue', 'shots', 'secret.blend') + '), so the farm does not render it: keep the .blend itself inside the project folder.' })
   symlinkSync(join(share, 'blue', 'renders'), join(share, 'red', 'out'))
   t.throws(() => placeOfRun(task({ output: 'data::red/out/a/####' }), shares), { message: /^The output folder out\/a leads out of the project through a link \(to .*blue\/renders\/a\), so Blender may not write there/ })
   t.throws(() => placeOfRun(task({ output: 'data::red/out/new/####' }), shares), { message: /output folder out\/new leads out/ }, 'a folder not made yet, under a link')
