@@ -17,7 +17,7 @@ from bpy.props import BoolProperty
 from . import api, preflight
 from .preferences import logged_in
 from .session import call, call_for_file, project
-from .state import cache, redraw, say, ui, unless_refused
+from .state import DEVICES, cache, redraw, say, ui, unless_refused
 from .words import sentence, tr, warning_text
 
 ACTIVE = {"queued", "active", "paused"}
@@ -44,6 +44,11 @@ def status_name(status):
     key = {"queued": "job:queued", "active": "job:active", "paused": "job:paused", "completed": "job:completed",
            "failed": "job:failed", "cancelled": "job:cancelled"}.get(status)
     return tr(key) if key else status
+
+
+def device_name(device):
+    """What a job asked to render on, as the panel's choice names it ('GPU only')."""
+    return next((tr(name) for ident, name, _tip in DEVICES if ident == device), device)
 
 
 def cannot_render(job):
@@ -230,6 +235,9 @@ class RFAM_OT_submit_render(bpy.types.Operator):
                 "frameStep": scene.frame_step, "video": s.render_video}
         if s.render_own_priority:
             body["priority"] = s.render_priority
+        if s.render_device != "any":
+            # Left out for 'any', the server's default: a server older than the choice refuses fields it does not know.
+            body["device"] = s.render_device
         say(tr("addon:sending"))
         call_for_file(api.create_job(project(), body), _submitted, busy="submit")
         return {'FINISHED'}
