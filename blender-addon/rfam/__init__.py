@@ -8,7 +8,7 @@ extension, so every import here is relative and the add-on's id comes from __pac
 The modules form layers, and each imports only from its own layer or the ones below
 (docs/addon.md, "Layers"; blender-addon/tests/layers.py checks it):
   1 base      schema_lite (with schema_checks, schema_run, json_values, js_regex, json_formats), validate,
-              client, api, location, outside_paths, render_stats, state, preferences, words
+              client, api, location, outside_paths, render_stats, state, preferences, words, picture_slot
   2 features  session, connect, login_picker, preflight, render, notify, asset_ops
   3 ui        panel_text, note_panel, panel, preferences_ui
   4 entry     this file

@@ -12,14 +12,13 @@ arrives, and gives both its refresh() to call after a log-in and after a followe
 """
 
 import os
-import tempfile
 
 import bpy
-import bpy.utils.previews   # a submodule `import bpy` does not load
 from bpy.app.handlers import persistent
 from bpy.props import IntProperty, StringProperty
 
 from . import api, location, notify, preflight, render, session
+from .picture_slot import PictureSlot
 from .preferences import logged_in
 from .session import call_for_file, project, simple_operator
 from .state import cache, edited_fields, load_edit_fields, redraw, say, state_name, ui, unless_refused
@@ -81,8 +80,7 @@ def show_asset(view):
 # ---------------------------------------------------------------------------------------------
 # The asset's picture
 
-_thumbnails = None        # bpy.utils.previews collection holding the asset's picture
-_thumbnail_file = ""      # its temporary copy on disk
+_picture = PictureSlot("rfam-thumbnail-")   # the asset's picture, as an icon
 
 
 def fetch_thumbnail(view):
@@ -98,33 +96,13 @@ def fetch_thumbnail(view):
 
 
 def _got_thumbnail(reply, tag):
-    global _thumbnail_file
-    if tag != cache.thumbnail_tag or _thumbnails is None:
+    if tag != cache.thumbnail_tag or not _picture.is_open():
         return
     if not reply.ok:
         cache.thumbnail_tag = ""     # asked again at the next look-up
         return
-    suffix = ".jpg" if reply.data[:3] == b"\xff\xd8\xff" else ".png"
-    handle, filename = tempfile.mkstemp(prefix="rfam-thumbnail-", suffix=suffix)
-    with os.fdopen(handle, "wb") as f:
-        f.write(reply.data)
-    _thumbnails.clear()
-    _forget_thumbnail_file()
-    _thumbnail_file = filename
-    picture = _thumbnails.load(tag, filename, 'IMAGE', force_reload=True)
-    cache.thumbnail_size = tuple(picture.image_size)   # reading it loads the picture now
-    cache.thumbnail_icon = picture.icon_id             # 0 in background mode: no icons there
+    cache.thumbnail_size, cache.thumbnail_icon = _picture.show(tag, reply.data)
     redraw()
-
-
-def _forget_thumbnail_file():
-    global _thumbnail_file
-    if _thumbnail_file:
-        try:
-            os.remove(_thumbnail_file)
-        except OSError:
-            pass
-    _thumbnail_file = ""
 
 
 def suggested_name(path):
@@ -252,8 +230,7 @@ _register_classes, _unregister_classes = bpy.utils.register_classes_factory(clas
 
 
 def register():
-    global _thumbnails
-    _thumbnails = bpy.utils.previews.new()
+    _picture.open()
     _register_classes()
     bpy.app.handlers.load_post.append(on_file_loaded)
     bpy.app.handlers.save_post.append(on_file_saved)
@@ -268,8 +245,4 @@ def unregister():
         if fn in handlers:
             handlers.remove(fn)
     _unregister_classes()
-    global _thumbnails
-    if _thumbnails is not None:
-        bpy.utils.previews.remove(_thumbnails)
-    _thumbnails = None
-    _forget_thumbnail_file()
+    _picture.close()

@@ -245,6 +245,10 @@ def draw_render(layout, context):
     wrapped(col, context, tr("addon:frames-step" if scene.frame_step != 1 else "addon:frames", **frames))
     wrapped(col, context, settings_summary(scene), 'RENDER_STILL')
     col.prop(s, "render_video", text=tr("render:video"))
+    # "Render on" beside a drop-down of Any / GPU only / CPU only; each says what it does as its tooltip.
+    row = col.split(factor=LABEL_COLUMN)
+    row.label(text=tr("render:device"))
+    row.prop(s, "render_device", text="")
     # The tick on a line of its own: beside the number its words were cut off in a narrow sidebar.
     col.prop(s, "render_own_priority", text=tr("addon:own-priority"))
     sub = col.row()
@@ -307,7 +311,10 @@ def draw_job(layout, context, job, active):
     box = layout.box()
     counts = job["counts"]
     status = render.status_name(job["status"])
-    wrapped(box, context, "%s: %s" % (job["name"], status), 'RENDER_ANIMATION' if active else 'INFO')
+    line = "%s: %s" % (job["name"], status)
+    if job.get("device") in ("gpu", "cpu"):     # "Cake: Waiting (GPU only)": why it may wait for one node
+        line += " (%s)" % render.device_name(job["device"])
+    wrapped(box, context, line, 'RENDER_ANIMATION' if active else 'INFO')
     col = box.column(align=True)
     done = tr("job:done-of", done=counts["done"], frames=counts["frames"])
     if hasattr(col, "progress"):            # Blender 4.0+: a bar, filled only by the frames done

@@ -7,25 +7,21 @@ job, a module above this one, so it comes in as a callback: set_on_job_finished(
 sets when it registers.
 """
 
-import os
-import tempfile
-
 import bpy
-import bpy.utils.previews   # a submodule `import bpy` does not load
 from bpy.props import BoolProperty
 
 from . import api, preflight
+from .picture_slot import PictureSlot
 from .preferences import logged_in
 from .session import call, call_for_file, project
-from .state import cache, redraw, say, ui, unless_refused
+from .state import DEVICES, cache, redraw, say, ui, unless_refused
 from .words import sentence, tr, warning_text
 
 ACTIVE = {"queued", "active", "paused"}
 POLL_SECONDS = 2.0
 
-_previews = None          # bpy.utils.previews collection holding the last frame's picture
+_picture = PictureSlot("rfam-preview-")   # the last frame's picture, as an icon
 _preview_url = ""         # the URL shown now, so one picture is fetched once
-_preview_file = ""        # its temporary copy on disk
 _on_job_finished = None   # called when a followed job ends: asset_ops.refresh, once registered
 
 
@@ -44,6 +40,11 @@ def status_name(status):
     key = {"queued": "job:queued", "active": "job:active", "paused": "job:paused", "completed": "job:completed",
            "failed": "job:failed", "cancelled": "job:cancelled"}.get(status)
     return tr(key) if key else status
+
+
+def device_name(device):
+    """What a job asked to render on, as the panel's choice names it ('GPU only')."""
+    return next((tr(name) for ident, name, _tip in DEVICES if ident == device), device)
 
 
 def cannot_render(job):
@@ -153,32 +154,15 @@ def fetch_preview(job, again=False):
 
 
 def _got_preview(reply, generation, url):
-    global _preview_url, _preview_file
+    global _preview_url
     # A failure, even a late one, lets the next poll ask for the picture again.
-    if generation != cache.generation or not reply.ok or _previews is None:
+    if generation != cache.generation or not reply.ok or not _picture.is_open():
         if not reply.ok:
             _preview_url = ""        # try again on the next poll
             print("RFAM: the last frame's picture is not available yet (%s)" % reply.error.message)
         return
-    suffix = ".jpg" if reply.data[:3] == b"\xff\xd8\xff" else ".png"
-    handle, filename = tempfile.mkstemp(prefix="rfam-preview-", suffix=suffix)
-    with os.fdopen(handle, "wb") as f:
-        f.write(reply.data)
-    _previews.clear()
-    _forget_file(_preview_file)
-    _preview_file = filename
-    preview = _previews.load(url, filename, 'IMAGE', force_reload=True)
-    cache.preview_size = tuple(preview.image_size)   # reading it loads the picture now
-    cache.preview_icon = preview.icon_id             # 0 in background mode: no icons there
+    cache.preview_size, cache.preview_icon = _picture.show(url, reply.data)
     redraw()
-
-
-def _forget_file(filename):
-    if filename:
-        try:
-            os.remove(filename)
-        except OSError:
-            pass
 
 
 # ---------------------------------------------------------------------------------------------
@@ -230,6 +214,9 @@ class RFAM_OT_submit_render(bpy.types.Operator):
                 "frameStep": scene.frame_step, "video": s.render_video}
         if s.render_own_priority:
             body["priority"] = s.render_priority
+        if s.render_device != "any":
+            # Left out for 'any', the server's default: a server older than the choice refuses fields it does not know.
+            body["device"] = s.render_device
         say(tr("addon:sending"))
         call_for_file(api.create_job(project(), body), _submitted, busy="submit")
         return {'FINISHED'}
@@ -314,19 +301,14 @@ _register_classes, _unregister_classes = bpy.utils.register_classes_factory(clas
 
 
 def register():
-    global _previews
-    _previews = bpy.utils.previews.new()
+    _picture.open()
     _register_classes()
 
 
 def unregister():
-    global _previews, _preview_url, _preview_file
+    global _preview_url
     if bpy.app.timers.is_registered(_poll_timer):
         bpy.app.timers.unregister(_poll_timer)
     _unregister_classes()
-    if _previews is not None:
-        bpy.utils.previews.remove(_previews)
-    _previews = None
+    _picture.close()
     _preview_url = ""
-    _forget_file(_preview_file)
-    _preview_file = ""

@@ -125,6 +125,7 @@ def priority_name(value):
 # Blender keeps only pointers to the strings of dynamic enum items: they must stay referenced.
 _state_items = []
 _type_items = []
+_device_items = []
 
 
 def _states_for_asset(_self, _context):
@@ -147,6 +148,19 @@ def _types_of_project(_self, _context):
     return _type_items
 
 
+# What a render job may ask to render on (JobDevice): its words, and a tooltip saying what it does.
+DEVICES = (("any", "render:device-any", "addon:device-any-tip"),
+           ("gpu", "render:device-gpu", "addon:device-gpu-tip"),
+           ("cpu", "render:device-cpu", "addon:device-cpu-tip"))
+
+
+def _devices(_self, _context):
+    """The choices, with the web page's short names in the person's language; 'any' first: the default."""
+    global _device_items
+    _device_items = [(ident, tr(name), tr(tip)) for ident, name, tip in DEVICES]
+    return _device_items
+
+
 class RFAM_State(bpy.types.PropertyGroup):
     edit_state: EnumProperty(name="State", items=_states_for_asset, description="Stage of work of this asset")
     edit_priority: IntProperty(name="Priority", description="How urgent this asset is")
@@ -158,6 +172,9 @@ class RFAM_State(bpy.types.PropertyGroup):
     render_own_priority: BoolProperty(
         name="Set priority", description="Give the job this priority rather than the asset's")
     render_priority: IntProperty(name="Priority", default=50, description="Priority of the render job")
+    render_device: EnumProperty(
+        name="Render on", items=_devices,
+        description="What the farm renders on: a graphics card (GPU), the processor (CPU), or whatever a node has")
 
 
 def ui(context=None):

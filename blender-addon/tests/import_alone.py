@@ -59,6 +59,10 @@ def known():
         "callbacks": [name for name, module, field in (("after login", session, "_after_login"),
                                                        ("on job finished", render, "_on_job_finished"))
                       if getattr(module, field, None) is not None],
+        # Each keeps a picture_slot.PictureSlot open while enabled: its previews collection, its file.
+        "pictureSlots": [name for name in ("asset_ops", "render")
+                         if getattr(sys.modules.get(PACKAGE + "." + name), "_picture", None) is not None
+                         and sys.modules[PACKAGE + "." + name]._picture.is_open()],
     }
 
 

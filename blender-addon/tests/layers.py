@@ -25,7 +25,7 @@ LAYERS = {
     # 1 base: no operators or panels; the contract, the server connection, the cache, the preferences
     "schema_lite": 1, "schema_checks": 1, "schema_run": 1, "json_values": 1, "js_regex": 1, "json_formats": 1,
     "validate": 1, "client": 1, "api": 1, "location": 1, "outside_paths": 1, "render_stats": 1,
-    "state": 1, "preferences": 1, "words": 1,
+    "state": 1, "preferences": 1, "words": 1, "picture_slot": 1,
     # 2 features: operators and the conversations with the server behind them
     "session": 2, "connect": 2, "login_picker": 2, "preflight": 2, "render": 2, "notify": 2, "asset_ops": 2,
     # 3 ui: what Blender draws (the sidebar panels, the add-on's preferences)

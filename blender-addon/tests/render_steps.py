@@ -138,7 +138,7 @@ class RenderSteps:
             settle()
             time.sleep(0.3)
         self.assertEqual(cache().preview_size, (64, 36))
-        with open(rfam.render._preview_file, "rb") as f:
+        with open(rfam.render._picture.file, "rb") as f:
             self.assertEqual(f.read(3), b"\xff\xd8\xff", "a JPEG from the server")
 
     @unittest.skipUnless(ARGS.get("farm"), "no render node in this run")

@@ -144,12 +144,12 @@ class AddonTest(RenderSteps, unittest.TestCase):
         settle(lambda: cache().thumbnail_size != (0, 0))
         self.assertEqual(list(cache().thumbnail_size), ARGS["thumbnailSize"])
         self.assertTrue(cache().thumbnail_tag.startswith("b"), cache().thumbnail_tag)
-        with open(rfam.asset_ops._thumbnail_file, "rb") as f:
+        with open(rfam.asset_ops._picture.file, "rb") as f:
             self.assertEqual(f.read(8), b"\x89PNG\r\n\x1a\n")
-        before = rfam.asset_ops._thumbnail_file
+        before = rfam.asset_ops._picture.file
         rfam.asset_ops.fetch_thumbnail(cache().asset)
         settle()
-        self.assertEqual(rfam.asset_ops._thumbnail_file, before, "one picture is fetched once")
+        self.assertEqual(rfam.asset_ops._picture.file, before, "one picture is fetched once")
 
     def test_06b_render_statistics_are_summarised(self):
         meta = cache().asset["meta"]

@@ -188,7 +188,7 @@ class WordsTest(unittest.TestCase):
         texts = login + asset + render
         print("RFAM drew: %s" % json.dumps(texts, ensure_ascii=False), flush=True)
         for key in ("asset:type", "asset:owner", "asset:state", "asset:priority", "asset:description", "asset:stats",
-                    "addon:render", "addon:check", "addon:own-priority", "render:video"):
+                    "addon:render", "addon:check", "addon:own-priority", "render:video", "render:device"):
             self.assertIn(DE[key], texts, "%s is drawn as the German file says" % key)
         self.assertIn(DE["addon:no-changes"], texts)
         self.assertIn("%s: %s" % (ARGS["jobName"], DE["job:paused"]), texts, "the job's status in German")
@@ -197,6 +197,10 @@ class WordsTest(unittest.TestCase):
         state = cache().asset["meta"]["state"]
         names = [name for ident, name, _tip in rfam.state._states_for_asset(None, bpy.context)]
         self.assertIn(DE["state:" + state], names, "the states to choose from have their German names")
+        devices = rfam.state._devices(None, bpy.context)
+        self.assertEqual([(name, tip) for _ident, name, tip in devices],
+                         [(DE[name], DE[tip]) for _ident, name, tip in rfam.state.DEVICES],
+                         "Any / GPU only / CPU only and what each does, in German")
         self.assertEqual(english_in(texts), [], "no English where German was due")
         self.assertFalse([t for t in texts if t.startswith("<")], "every field and button has words of its own")
 

@@ -134,7 +134,8 @@ t.test('the add-on enables and disables twice, leaving nothing behind', { skip: 
     handlers: ['rfam.asset_ops', 'rfam.asset_ops'],
     operators: ['cancel_render', 'connect', 'copy_log', 'find_people', 'login', 'logout', 'notifications_read', 'notify_report', 'preflight', 'refresh', 'register_asset', 'submit_render', 'update_asset'],
     callbacks: ['after login', 'on job finished'],
+    pictureSlots: ['asset_ops', 'render'],
   }
-  const off = { enabled: false, preferences: [], panels: [], windowManagerField: false, pickerField: false, handlers: [], operators: [], callbacks: [] }
+  const off = { enabled: false, preferences: [], panels: [], windowManagerField: false, pickerField: false, handlers: [], operators: [], callbacks: [], pictureSlots: [] }
   t.same(steps, { enabled: on, disabled: off, enabledAgain: on, disabledAgain: off })
 })
