@@ -9,6 +9,7 @@ import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { dirname } from 'node:path'
 import { syncDirectory } from './atomic-write.ts'
+import { asDiskFull } from './disk-full.ts'
 import { tempDone, tempPathFor } from './temp-files.ts'
 
 /** The bytes that arrived do not have the hash the sender named. */
@@ -39,7 +40,8 @@ export async function writeHashed (path: string, source: Readable, expected?: st
     return { sha256, size }
   } catch (err) {
     await rm(temp, { force: true })
-    throw err
+    // A write to an open file names no path: say which file, so the server can say which disk is full.
+    throw asDiskFull(err, path)
   } finally {
     tempDone(temp)
   }

@@ -306,7 +306,8 @@ export class RenderNode {
     try {
       if (run.cancelled || exit.killed) return
       const movie = exit.exitCode === 0 ? run.movieFrames : undefined
-      if (movie?.length) await this.shipper!.upload(run.task, movie.at(-1)!.file).then(() => movie.forEach((m) => m.reported()), (err: Error) => { problem ??= refusal(err) })
+      const notSent = (reason: string) => this.log.warn({ ...this.ids(run.task), reason }, 'preview not sent')
+      if (movie?.length) await this.shipper!.uploadMovie(run.task, movie.at(-1)!.file, run.blender?.output.preview, notSent).then((preview) => { if (preview) run.preview = preview; movie.forEach((m) => m.reported()) }, (err: Error) => { problem ??= refusal(err) })
       await run.uploads
       await run.reporting
       problem ??= run.uploadProblem

@@ -136,6 +136,17 @@ export class Shipper {
     }
     throw new RunRefused(say('noderun:upload-failed', { frame: basename(file), problem }))
   }
+
+  /**
+   * A video's movie, then the picture of its latest frame Blender saved for the job's preview (as a
+   * node with the share leaves it beside the movie). The preview's name once sent; one that cannot
+   * be sent costs only the preview.
+   */
+  async uploadMovie (task: FarmTask, movie: string, preview: string | null | undefined, notSent: (reason: string) => void): Promise<string | undefined> {
+    await this.upload(task, movie)
+    if (!preview) return undefined
+    return this.upload(task, preview).then(() => basename(preview), (err: Error) => { notSent(err.message); return undefined })
+  }
 }
 
 function safeMessage (text: string): string | undefined {

@@ -20,6 +20,9 @@ import { FileStore } from './file-store.ts'
 /** Who is asking: the node's name and session (headers of a transfer, the body of the closure request) and its farm credential. */
 export interface NodeAsking { node: string, session: string, credential: string }
 
+/** The pictures a node makes of recent frames for the job's preview (node/blender/rfam_preview.py): sent like a frame. */
+const PREVIEWS = new Set(['.rfam-preview.jpg', '.rfam-preview.png'])
+
 export interface BlobRange { path: string, start: number, end: number, size: number, partial: boolean }
 
 export class Shipping {
@@ -70,8 +73,9 @@ export class Shipping {
     if (!rt || !jobs.has(jobId) || !sha256 || !/^[0-9a-f]{64}$/.test(sha256)) throw notYours()
     const output = outputOf(rt.job)
     const tasks = this.scheduler.runsOfNode(who.node).filter((r) => r.job === rt).flatMap((r) => [...r.tasks].map((i) => rt.task(i)))
-    const ours = tasks.some((task) => rt.job.video ? isMovieOf(name, output, task) : task.frames.some((f) => isFileOf(name, frameStem(output, f))))
-    if (!ours || name.includes('/') || name.startsWith('.')) throw notYours()
+    const preview = PREVIEWS.has(name) && tasks.length > 0
+    const ours = preview || tasks.some((task) => rt.job.video ? isMovieOf(name, output, task) : task.frames.some((f) => isFileOf(name, frameStem(output, f))))
+    if (!ours || name.includes('/') || (name.startsWith('.') && !preview)) throw notYours()
     const projectDir = this.deps.project(rt.project)?.directory
     if (!projectDir) throw notYours()
     const target = projectPaths(this.deps.resolveNamedPath, projectDir).output(output)

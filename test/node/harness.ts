@@ -124,12 +124,13 @@ export function waitingForWork (farm: Farm, name: string, after = 0): Promise<nu
 
 /**
  * A real server with the demo project holding these test scenes in shots/, a farm credential and
- * an API session: what most node tests start from. `finished` waits for a job to end.
+ * an API session: what most node tests start from (`config`: more of the server's configuration,
+ * such as its shares). `finished` waits for a job to end.
  */
-export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], scenes: string[], farmSettings: Record<string, unknown> = {}) {
+export async function farmWithScenes (t: Parameters<typeof startTestServer>[0], scenes: string[], farmSettings: Record<string, unknown> = {}, config: Record<string, unknown> = {}) {
   // Loaded here: benchmarks use this module without tap.
   const { startTestServer: start } = await import('../helpers/server.ts')
-  const s = await start(t, { listen: true, config: { farmSettings: { heartbeatSeconds: 1, ...farmSettings } } })
+  const s = await start(t, { listen: true, config: { ...config, farmSettings: { heartbeatSeconds: 1, ...farmSettings } } })
   const project = s.projectDir('demo')
   for (const scene of scenes) copyScene(scene, join(project, 'shots'))
   const credential = await s.app.farm.credentials.create('test')
