@@ -134,7 +134,9 @@ export class Shipper {
       problem = res instanceof Error ? res.message : safeMessage(await res.text()) ?? `the server answered ${res.status}`
       if (!(res instanceof Error) && res.status === 409) break
     }
-    throw new RunRefused(say('noderun:upload-failed', { frame: basename(file), problem }))
+    throw new RunRefused(task.video && !basename(file).startsWith('.')
+      ? say('noderun:video-upload-failed', { file: basename(file), problem })
+      : say('noderun:upload-failed', { frame: basename(file), problem }))
   }
 
   /**

@@ -86,8 +86,8 @@ t.test('a node without the share cannot send its movie to a server whose disk is
   const free = fillDisk(share)
   await api('PATCH', `/api/projects/demo/jobs/${job.id}`, { action: 'resume' })
   const failure = await until('the failed upload reaches the job', async () => (await api<JobView>('GET', `/api/projects/demo/jobs/${job.id}`)).body.lastFailure, { timeoutMs: 120_000 })
-  t.match(failure.message, /0001-0004\.mp4 could not be sent to the server: The disk holding the share "data" is full/, 'the job says the movie could not be sent, and why')
-  t.equal(failure.sentence?.key, 'noderun:upload-failed', 'a sentence of the language files')
+  t.match(failure.message, /^The video 0001-0004\.mp4 could not be sent to the server: The disk holding the share "data" is full/, 'the job says the movie could not be sent, and why')
+  t.equal(failure.sentence?.key, 'noderun:video-upload-failed', 'a sentence of the language files')
   t.ok(far.logs.some((e) => e.msg === 'run failed' && e.job === job.id))
   t.same(files(movies), [], 'no movie and no half-written temp in the project\'s output folder')
 
