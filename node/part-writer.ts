@@ -1,7 +1,7 @@
 // Writes a transfer's bytes after those a partial file (<sha256>.part) holds: gathered into pieces
-// of about a MB, each written (one writev) by position without waiting for the one before (at most WRITES at
-// once), so the next bytes arrive while the disk takes the last; each piece, once on disk, goes to
-// the hash in order. A transfer cut off keeps all that arrived; after a failed write the file may
+// of about a MB, each written (one writev) by position without waiting for the one before (at most
+// WRITES at once), so the next bytes arrive while the disk takes the last; each piece, once on disk,
+// goes to the hash in order. A transfer cut off keeps all that arrived; after a failed write the file may
 // have a hole, so it is removed and the next try starts from the beginning.
 import { open, rm } from 'node:fs/promises'
 import type { RunningHash } from './hash-thread.ts'
