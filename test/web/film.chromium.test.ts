@@ -1,6 +1,7 @@
 // The Film page in a real Chromium against the real server and a real node with ffmpeg: a title card
-// for a shot not rendered yet, playback of a rendered shot's real frames with its state under the
-// player, a click from the shot playing to its asset page, staff putting a shot earlier from the
+// for a shot not rendered yet, playback of a rendered shot's real frames (through the frames viewer
+// and the job frame routes) with its state under the player, the player's keys (Space, ← →, End), a
+// click from the shot playing to its asset page, staff putting a shot earlier from the
 // keyboard, "Make the film" and the Download link everyone gets; an empty film says what to do.
 import t from 'tap'
 import { unlinkSync, writeFileSync } from 'node:fs'
@@ -24,7 +25,16 @@ t.test('watching the film, reordering it and making it', async (t) => {
   const { page, errors } = await openAs(browser, server, 'zoe', '/film')
   const app = page.locator('rfam-app')
   const missing: string[] = []
-  page.on('response', (r) => { if (r.status() === 404) missing.push(r.url()) })
+  const pictures: string[] = []
+  page.on('response', (r) => {
+    if (r.status() === 404) missing.push(r.url())
+    if (r.ok() && /\/api\/projects\/demo\/jobs\/[^/]+\/frames\/\d+/.test(r.url())) pictures.push(r.url())
+  })
+  /** What the player's picture shows (its label: a frame of a shot, or a title card's words), and whether a picture was drawn. */
+  const screen = () => page.evaluate(() => {
+    const player = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-film-page')?.shadowRoot?.querySelector('rfam-frame-player')
+    return { label: player?.shadowRoot?.querySelector('canvas')?.getAttribute('aria-label') ?? '', drawn: player?.stats.firstFrameAt != null }
+  })
   await app.getByRole('heading', { name: 'The film so far' }).waitFor()
   // The demo's two shots come first, not rendered: each a title card (held there with Pause).
   await app.getByRole('button', { name: 'Play from Shot 010 Intro' }).click()
@@ -34,13 +44,31 @@ t.test('watching the film, reordering it and making it', async (t) => {
   t.equal(await app.getByRole('button', { name: 'Make the film' }).count(), 0, 'students do not make the film')
   t.equal(await app.getByRole('button', { name: /Move .* earlier/ }).count(), 0, 'nor change its order')
 
-  // Then Shot 030's real frames play.
+  // Then Shot 030's real frames play, read through the job frame routes, and the film stops at its end.
   await app.getByRole('button', { name: 'Play', exact: true }).click()
-  await until('a frame of Shot 030 on screen', () => page.evaluate(() => {
-    const img = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-film-page')?.shadowRoot?.querySelector('figure img') as HTMLImageElement | null
-    return img && !img.hidden && img.complete && img.naturalWidth === 64 && /\/film\/frames\//.test(img.src)
-  }), { timeoutMs: 20_000 })
+  await until('a frame of Shot 030 on screen', async () => {
+    const now = await screen()
+    return now.drawn && /^Shot 030 · frame \d+$/.test(now.label)
+  }, { timeoutMs: 20_000 })
+  t.ok(pictures.length > 0, 'the pictures come from the job frame routes')
+  await app.getByRole('button', { name: 'Play', exact: true }).waitFor()
   t.ok(await app.getByText('State: Not Started').isVisible())
+
+  // The player's keys: Space plays from the start and pauses; End, ← and → go to a frame.
+  await app.locator('rfam-frame-player').focus()
+  await page.keyboard.press(' ')
+  await app.getByRole('button', { name: 'Pause' }).waitFor()
+  await until('the film again from its first title card', async () => (await screen()).label === 'Shot 010 Intro — Not Started — not rendered yet')
+  await page.keyboard.press(' ')
+  await app.getByRole('button', { name: 'Play', exact: true }).waitFor()
+  t.match((await screen()).label, /^Shot 0[12]0 .* — Not Started — not rendered yet$/, 'Space: paused on a title card')
+  await page.keyboard.press('End')
+  t.equal((await screen()).label, 'Shot 030 · frame 12', 'End: the last frame of the film')
+  await page.keyboard.press('ArrowLeft')
+  t.equal((await screen()).label, 'Shot 030 · frame 11', '← one frame back')
+  await page.keyboard.press('ArrowRight')
+  t.equal((await screen()).label, 'Shot 030 · frame 12', '→ one frame on')
+  t.ok(await app.locator('li[data-index="2"][aria-current="true"]').getByRole('link', { name: 'Shot 030' }).isVisible(), 'the shot on screen is marked in the list')
   await app.locator('p.now').getByRole('link', { name: 'Shot 030' }).click()
   await page.waitForURL(/\/asset\?path=shots\//)
   await app.getByRole('heading', { name: 'Shot 030' }).waitFor()
