@@ -116,3 +116,15 @@ t.test('an empty film says what to do', async (t) => {
   t.equal(await page.locator('rfam-app').getByRole('button', { name: 'Make the film' }).count(), 0)
   t.same(errors, [])
 })
+
+t.test('in German, the shots\' states and title cards are in German', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  t.equal((await (await sessionOf(server, 'zoe')).api('PATCH', '/api/users/zoe', { language: 'de' })).status, 200)
+  const browser = await launchBrowser(t)
+  const { page, errors } = await openAs(browser, server, 'zoe', '/film')
+  const app = page.locator('rfam-app')
+  await app.getByRole('button', { name: 'Ab Shot 010 Intro abspielen' }).click()
+  await app.getByRole('img', { name: 'Shot 010 Intro — Nicht begonnen — noch nicht gerendert' }).waitFor()
+  t.ok(await app.getByText('Stand: Nicht begonnen').isVisible(), 'the state under the player')
+  t.same(errors, [])
+})

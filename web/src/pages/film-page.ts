@@ -9,7 +9,7 @@ import { customElement, query, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import type { FilmShot, FilmView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
-import { I18nController, t, tSentence } from '../controllers/i18n.ts'
+import { I18nController, t, tOptional, tSentence } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { api } from '../api/routes.ts'
@@ -66,8 +66,13 @@ export class FilmPage extends LitElement {
     return this.clips
   }
 
+  /** The shot's state as every page names it: in the reader's language when its file has a word for it. */
+  private stateOf (shot: FilmShot): string {
+    return tOptional(`state:${shot.state}`, shot.stateName)
+  }
+
   private cardOf (shot: FilmShot): string {
-    return t(shot.gone ? 'film:card-gone' : 'film:card', { name: shot.name, state: shot.stateName })
+    return t(shot.gone ? 'film:card-gone' : 'film:card', { name: shot.name, state: this.stateOf(shot) })
   }
 
   /** New clips are loaded: the first time the film plays from the start, after that it goes on where it was. */
@@ -140,7 +145,7 @@ export class FilmPage extends LitElement {
         @drop=${(e: DragEvent) => { e.preventDefault(); if (this.dragged !== null) this.move(this.dragged, index); this.dragged = null }}>
       <span class="place">${index + 1}</span>
       <a class="shot-name" href=${assetHref(shot.path, 'film')}>${shot.name}</a>
-      <span>${shot.stateName}</span>
+      <span>${this.stateOf(shot)}</span>
       <span class="muted">${frames}</span>
       <span class="spacer"></span>
       <button type="button" aria-label=${t('film:play-from', { name: shot.name })} @click=${() => this.playFrom(index)}>${t('film:play')}</button>
@@ -166,7 +171,7 @@ export class FilmPage extends LitElement {
           @first-picture=${() => performance.mark('rfam-film-first-frame')}></rfam-frame-player>
       </figure>
       <p class="now" aria-live="polite"><span>${t('film:now', { name: '' })}<a href=${assetHref(shot.path, 'film')}>${shot.name}</a></span>
-        <span>${t('film:state', { state: shot.stateName })}</span></p>
+        <span>${t('film:state', { state: this.stateOf(shot) })}</span></p>
       ${film.sound ? html`<p class=${film.sound.found ? 'muted' : 'error'}>${t(film.sound.found ? 'film:sound' : 'film:sound-missing', { path: film.sound.path })}</p>` : nothing}
       <div class="make">
         ${this.staff ? html`<button type="button" class="primary" @click=${() => this.make()}>${t('film:make')}</button>` : nothing}
