@@ -32,7 +32,7 @@ t.test('watching the film, reordering it and making it', async (t) => {
   })
   /** What the player's picture shows (its label: a frame of a shot, or a title card's words), and whether a picture was drawn. */
   const screen = () => page.evaluate(() => {
-    const player = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-film-page')?.shadowRoot?.querySelector('rfam-frame-player')
+    const player = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-film-page')?.shadowRoot?.querySelector('rfam-frame-player') as (HTMLElement & { stats: { firstFrameAt: number | null } }) | null | undefined
     return { label: player?.shadowRoot?.querySelector('canvas')?.getAttribute('aria-label') ?? '', drawn: player?.stats.firstFrameAt != null }
   })
   await app.getByRole('heading', { name: 'The film so far' }).waitFor()
