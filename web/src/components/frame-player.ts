@@ -2,8 +2,8 @@
 // rate. Pause, scrub, step (keys), loop a range (in/out points), zoom, full screen, and compare two
 // renders of the same asset side by side or with a wipe. Frames without a picture (still rendering,
 // not rendered, failed, deleted since, not a picture) are marked on the scrub bar and said in words
-// over the picture; a film's title cards are said the same way. Parts: the timeline (clips end to end), the clock, the preloader, drawing and
-// compare, the controls.
+// over the picture; a film's title cards are said the same way. Parts: the timeline (clips end to
+// end), the clock, the preloader, drawing and compare, the controls.
 import { LitElement, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { sharedStyles } from '../styles/shared.ts'
