@@ -174,6 +174,7 @@ export class FramePlayer extends LitElement {
         this.clock.fps = timeline.fps
         this.index = 0
         this.inPoint = this.outPoint = null
+        this.preload.around(0) // asked for now, not once the player has drawn itself: the first picture takes longest
       }
       this.other = other
       this.preloadOther.setFrames(other?.frames ?? [])
