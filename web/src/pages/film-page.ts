@@ -49,6 +49,7 @@ export class FilmPage extends LitElement {
   /** The clips the player has, and what they were made from (new clips only when the shots' frames change). */
   private clips: FrameClip[] = []
   private clipsKey = ''
+  private clipShots: FilmShot[] = []
   /** Where the player was when new clips came (the shot's path, and whether it played), to go on there. */
   private resume: { path: string, playing: boolean } | null = null
 
@@ -58,10 +59,11 @@ export class FilmPage extends LitElement {
     const clips = filmClips(appState.project!, film.shots, (shot) => this.cardOf(shot))
     const key = JSON.stringify([film.fps, clips])
     if (key !== this.clipsKey) {
-      const playing = this.film.value?.shots[this.now]
-      if (this.clipsKey && this.player && playing) this.resume = { path: playing.path, playing: this.player.isPlaying }
+      const shown = this.clipShots[this.now]
+      if (this.player && shown) this.resume = { path: shown.path, playing: this.player.isPlaying }
       this.clipsKey = key
       this.clips = clips
+      this.clipShots = film.shots
     }
     return this.clips
   }
