@@ -31,7 +31,7 @@ t.test('watching the film, reordering it and making it', async (t) => {
     if (r.ok() && /\/api\/projects\/demo\/jobs\/[^/]+\/frames\/\d+/.test(r.url())) pictures.push(r.url())
   })
   /** What the player's picture shows (its label: a frame of a shot, or a title card's words), and whether a picture was drawn. */
-  const screen = () => page.evaluate(() => {
+  const screen = (on = page) => on.evaluate(() => {
     const player = document.querySelector('rfam-app')?.shadowRoot?.querySelector('rfam-film-page')?.shadowRoot?.querySelector('rfam-frame-player') as (HTMLElement & { stats: { firstFrameAt: number | null } }) | null | undefined
     return { label: player?.shadowRoot?.querySelector('canvas')?.getAttribute('aria-label') ?? '', drawn: player?.stats.firstFrameAt != null }
   })
@@ -76,10 +76,16 @@ t.test('watching the film, reordering it and making it', async (t) => {
   // Staff: Shot 030 first, from the keyboard.
   const staff = await openAs(browser, server, 'teacher', '/film')
   const s = staff.page.locator('rfam-app')
+  // Held on Shot 030, which stays on screen while the film changes under it.
+  await s.getByRole('button', { name: 'Play from Shot 030' }).click()
+  await s.getByRole('button', { name: 'Pause' }).click()
+  await until('Shot 030 on the staff screen', async () => /^Shot 030 · frame \d+$/.test((await screen(staff.page)).label))
   const earlier = s.getByRole('button', { name: 'Move Shot 030 earlier' })
   await earlier.focus()
   await staff.page.keyboard.press('Enter')
   await until('Shot 030 second', async () => (await teacher.api<FilmView>('GET', '/api/projects/demo/film')).body.shots[1]?.name === 'Shot 030')
+  await s.locator('li[data-index="1"][aria-current="true"]').getByRole('link', { name: 'Shot 030' }).waitFor()
+  t.equal((await screen(staff.page)).label, 'Shot 030 · frame 1', 'the player stays on the shot it showed, paused, when the film changes')
   await staff.page.keyboard.press('Enter') // focus stays on the moved shot's button
   await until('Shot 030 first', async () => (await teacher.api<FilmView>('GET', '/api/projects/demo/film')).body.shots[0]?.name === 'Shot 030')
   await s.locator('li[data-index="0"]').getByRole('link', { name: 'Shot 030' }).waitFor()

@@ -90,6 +90,7 @@ export class FilmPage extends LitElement {
     this.problem = ''
     try {
       this.film.value = await api.setFilmOrder({ project: appState.project! }, { order })
+      this.requestUpdate() // a value set by hand does not draw the page again by itself
     } catch (err) {
       this.problem = errorMessage(err)
     }
@@ -111,6 +112,7 @@ export class FilmPage extends LitElement {
     this.problem = ''
     try {
       this.film.value = await api.makeFilm({ project: appState.project! })
+      this.requestUpdate() // a value set by hand does not draw the page again by itself
     } catch (err) {
       this.problem = errorMessage(err)
     }
