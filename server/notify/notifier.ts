@@ -101,7 +101,8 @@ export class Notifier extends EventEmitter {
       try { meta = store.get(need).meta } catch { continue }
       if (!meta) continue
       const people = new Set([meta.owner, ...meta.support ?? []].filter((p): p is string => typeof p === 'string'))
-      const said = say('notify:needed-asset-usable', { asset, state, need: meta.name })
+      // stateKey: the reader's language names the state (the name here is the defaults set's, in English).
+      const said = say('notify:needed-asset-usable', { asset, state, stateKey: `state:${e.to}`, need: meta.name })
       for (const user of people) out.push({ user, kind: 'needed-asset-usable', path, need, by: e.by, said })
     }
     return out

@@ -101,3 +101,20 @@ t.test('on a phone, in German: the list fits the screen; "mark all read" empties
   await until('none new', async () => (await bell.getAttribute('aria-label')) === 'Benachrichtigungen')
   t.same(errors, [])
 })
+
+t.test('in German, "a needed asset became usable" names the state in German', async (t) => {
+  const server = await startTestServer(t, { web: true })
+  // Chef Bun (Alex's) is needed by Shot 020 (Zoë's): Alex polishes it.
+  t.equal((await callAs(server, 'zoe', 'PATCH', '/api/users/zoe', { language: 'de' })).status, 200)
+  t.equal((await callAs(server, 'alex', 'PATCH', '/api/projects/demo/assets/characters/chef_bun.blend', { state: 'po' })).status, 200)
+  await server.app.rfam.notifier.idle()
+  const browser = await launchBrowser(t)
+  const { page, errors } = await openAs(browser, server, 'zoe', '/')
+  const bell = page.locator('rfam-notification-bell button.bell')
+  await until('one new', async () => (await bell.getAttribute('aria-label')) === 'Benachrichtigungen: 1 neu')
+  await bell.click()
+  const text = await page.locator('rfam-notification-bell .panel li a').first().innerText()
+  t.match(text, 'Chef Bun ist jetzt Poliert: Shot 020 Heist kann es verwenden.', 'the state as German pages name it')
+  t.notMatch(text, 'Polished', 'not the English name of the defaults set')
+  t.same(errors, [])
+})

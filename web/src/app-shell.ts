@@ -216,7 +216,7 @@ export class AppShell extends LitElement {
       case 'shots': return html`<rfam-shots-page></rfam-shots-page>`
       case 'film': return html`<rfam-film-page></rfam-film-page>`
       case 'credits': return html`<rfam-credits-page></rfam-credits-page>`
-      case 'rendering': return html`<rfam-rendering-page></rfam-rendering-page>`
+      case 'rendering': return html`<rfam-rendering-page .job=${route.query.get('job') ?? ''}></rfam-rendering-page>`
       case 'new-project': return html`<rfam-new-project-page></rfam-new-project-page>`
       case 'add-people': return html`<rfam-add-people-page></rfam-add-people-page>`
       case 'pictures': return html`<rfam-pictures-page></rfam-pictures-page>`

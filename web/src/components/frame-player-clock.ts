@@ -44,12 +44,15 @@ export class PlaybackClock {
   play (): void {
     if (this.playing || this.host.count === 0) return
     const { start, end } = this.host.range
-    if (this.index < start || this.index >= end) this.index = start
+    // From the end (or outside the loop range): again from the start, shown at once.
+    const again = this.index < start || this.index >= end
+    if (again) this.index = start
     this.playing = true
     this.base = this.index
     this.pos = 0
     this.rebase(performance.now())
     this.raf = requestAnimationFrame((now) => this.tick(now))
+    if (again) this.host.show(this.index)
   }
 
   pause (): void {

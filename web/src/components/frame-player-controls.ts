@@ -2,7 +2,8 @@
 // loop range, what is loaded, and every frame without a picture marked with why) and the buttons.
 import { html, nothing } from 'lit'
 import { t } from '../controllers/i18n.ts'
-import { missingRuns, type FrameState, type TimelineFrame } from './frame-player-timeline.ts'
+import { missingRuns, type FrameState, type Timeline, type TimelineFrame } from './frame-player-timeline.ts'
+import type { Preloader } from './frame-player-preload.ts'
 
 export function stateName (state: FrameState): string {
   const names: Record<FrameState, string> = {
@@ -18,6 +19,7 @@ export function stateName (state: FrameState): string {
 
 /** Why frame f shows no picture, in words; null when it has one to show. */
 export function frameWords (f: TimelineFrame, failure: string | undefined): string | null {
+  if (f.card !== undefined) return f.card
   if (f.url) {
     if (failure === undefined) return null
     if (failure === 'undecodable') return t('player:not-picture', { frame: f.frame })
@@ -28,6 +30,23 @@ export function frameWords (f: TimelineFrame, failure: string | undefined): stri
     done: 'player:missing', rendering: 'player:rendering', waiting: 'player:waiting', failed: 'player:failed', cancelled: 'player:cancelled', missing: 'player:missing',
   }
   return t(keys[f.state], { frame: f.frame })
+}
+
+/** What is said over frame f at index i: why it has no picture (centred; a title card large), or that it is loading. */
+export function shownWords (f: TimelineFrame | undefined, i: number, preload: Preloader): { text: string, kind: 'center' | 'card' | '' } | null {
+  if (!f) return null
+  const said = frameWords(f, preload.failure(i))
+  if (said) return { text: said, kind: f.card !== undefined ? 'card' : 'center' }
+  if (!preload.get(i) && !preload.ready(i)) return { text: t('player:loading', { frame: f.frame }), kind: '' }
+  return null
+}
+
+/** The name of frame i: its number (with its clip's label when there are several), or a title card's words. */
+export function frameLabel (tl: Timeline | null, i: number): string {
+  const f = tl?.frames[i]
+  if (!f) return ''
+  if (f.card !== undefined) return f.card
+  return tl!.clips.length > 1 ? t('player:frame-of', { label: tl!.labels[f.clip]!, frame: f.frame }) : t('player:frame', { frame: f.frame })
 }
 
 const pct = (i: number, count: number) => `${(100 * i) / Math.max(1, count)}%`

@@ -54,8 +54,10 @@ export class Preloader {
     const keep = new Set(wanted)
     for (const [j, bitmap] of this.bitmaps) if (!keep.has(j)) { bitmap.close(); this.bitmaps.delete(j) }
     for (const [j, controller] of this.loading) if (!keep.has(j)) { controller.abort(); this.loading.delete(j) }
+    // The picture at the play head alone while it is not there yet: it is the one on screen first.
+    const most = this.ready(i) ? AT_ONCE : 1
     for (const j of wanted) {
-      if (this.loading.size >= AT_ONCE) break
+      if (this.loading.size >= most) break
       if (!this.ready(j) && !this.loading.has(j)) void this.load(j)
     }
   }

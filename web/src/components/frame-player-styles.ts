@@ -13,6 +13,7 @@ export const framePlayerStyles = css`
   .area.wiping { cursor: ew-resize; }
   .say { position: absolute; inset: auto 0 0 0; margin: 0; padding: 10px 14px; background: rgb(0 0 0 / 0.72); color: #fff; font-weight: 600; text-align: center; }
   .say.center { inset: 40% 8% auto 8%; border-radius: 8px; }
+  .say.card { inset: 0; display: grid; place-items: center; padding: 16px; background: none; font-size: clamp(1rem, 3vw, 1.8rem); font-weight: 700; }
   .label { position: absolute; top: 8px; left: 10px; margin: 0; padding: 2px 8px; border-radius: 6px; background: rgb(0 0 0 / 0.6); color: #fff; font-size: 0.85rem; }
   .label.right { left: auto; right: 10px; }
   .bar { position: relative; height: 26px; margin: 10px 0 6px; background: var(--rfam-ok-soft); border-radius: 6px; cursor: pointer; touch-action: none; }

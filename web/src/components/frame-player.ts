@@ -2,8 +2,8 @@
 // rate. Pause, scrub, step (keys), loop a range (in/out points), zoom, full screen, and compare two
 // renders of the same asset side by side or with a wipe. Frames without a picture (still rendering,
 // not rendered, failed, deleted since, not a picture) are marked on the scrub bar and said in words
-// over the picture. Parts: the timeline (clips end to end), the clock, the preloader, drawing and
-// compare, the controls.
+// over the picture; a film's title cards are said the same way. Parts: the timeline (clips end to
+// end), the clock, the preloader, drawing and compare, the controls.
 import { LitElement, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import { sharedStyles } from '../styles/shared.ts'
@@ -12,7 +12,7 @@ import { errorMessage } from '../controllers/api-client.ts'
 import { PlaybackClock, type ClockStats } from './frame-player-clock.ts'
 import { AHEAD, Preloader } from './frame-player-preload.ts'
 import { drawFrames, type CompareMode, type View } from './frame-player-compare.ts'
-import { frameWords, loadedRuns, scrubBar } from './frame-player-controls.ts'
+import { frameLabel, loadedRuns, scrubBar, shownWords } from './frame-player-controls.ts'
 import { framePlayerStyles } from './frame-player-styles.ts'
 import { loadTimeline, matchingIndex, type FrameClip, type Timeline } from './frame-player-timeline.ts'
 import { playerKeys } from './frame-player-keys.ts'
@@ -40,6 +40,10 @@ export class FramePlayer extends LitElement {
   @property({ attribute: 'compare-mode' }) compareMode: CompareMode = 'wipe'
   /** Start playing once the first frames are loaded. */
   @property({ type: Boolean }) autoplay = false
+  /** Start again at the end (L switches it); a film stops at its end. */
+  @property({ type: Boolean }) loop = true
+  /** Frames a second to play at (a film: the project's rate); null: the first render's. */
+  @property({ type: Number }) fps: number | null = null
 
   @state() private timeline: Timeline | null = null
   @state() private other: Timeline | null = null
@@ -47,7 +51,6 @@ export class FramePlayer extends LitElement {
   private index = 0
   private lastRender = 0
   @state() private playing = false
-  @state() private loop = true
   @state() private inPoint: number | null = null
   @state() private outPoint: number | null = null
   @state() private problem = ''
@@ -91,6 +94,7 @@ export class FramePlayer extends LitElement {
   get readyAhead (): number { return this.timeline ? this.countReady(this.index, AHEAD) : 0 }
 
   get frameCount (): number { return this.timeline?.frames.length ?? 0 }
+  get isPlaying (): boolean { return this.playing }
 
   play (): void {
     if (!this.timeline) return
@@ -107,6 +111,12 @@ export class FramePlayer extends LitElement {
   toggle (): void { if (this.playing) this.pause(); else this.play() }
 
   seek (i: number): void { this.clock.seek(i) }
+
+  /** To the first frame of clip n (a film's shot). */
+  seekClip (n: number): void {
+    const i = this.timeline?.frames.findIndex((f) => f.clip === n) ?? -1
+    if (i >= 0) this.seek(i)
+  }
 
   step (by: number): void {
     this.pause()
@@ -153,7 +163,7 @@ export class FramePlayer extends LitElement {
     }
     try {
       const [timeline, other] = await Promise.all([
-        fresh || !this.timeline ? loadTimeline(this.clips, abort.signal) : Promise.resolve(this.timeline),
+        fresh || !this.timeline ? loadTimeline(this.clips, abort.signal, this.fps ?? undefined) : Promise.resolve(this.timeline),
         this.compare ? loadTimeline([this.compare], abort.signal) : Promise.resolve(null),
       ])
       if (abort.signal.aborted) return
@@ -164,6 +174,7 @@ export class FramePlayer extends LitElement {
         this.clock.fps = timeline.fps
         this.index = 0
         this.inPoint = this.outPoint = null
+        this.preload.around(0) // asked for now, not once the player has drawn itself: the first picture takes longest
       }
       this.other = other
       this.preloadOther.setFrames(other?.frames ?? [])
@@ -173,6 +184,7 @@ export class FramePlayer extends LitElement {
       this.seek(this.index)
       this.scheduleRefresh()
       if (this.autoplay && fresh) this.play()
+      if (fresh) this.dispatchEvent(new Event('frames-load'))
     } catch (error) {
       if (!abort.signal.aborted) this.problem = errorMessage(error)
     }
@@ -181,11 +193,11 @@ export class FramePlayer extends LitElement {
   /** Frames still to come: ask for the list again in a while, and take in what changed. */
   private scheduleRefresh (): void {
     clearTimeout(this.refreshTimer)
-    if (!this.timeline?.frames.some((f) => f.state === 'rendering' || f.state === 'waiting')) return
+    if (!this.timeline?.frames.some((f) => !f.card && (f.state === 'rendering' || f.state === 'waiting'))) return
     this.refreshTimer = window.setTimeout(async () => {
       if (!this.isConnected || !this.timeline) return
       try {
-        const fresh = await loadTimeline(this.clips)
+        const fresh = await loadTimeline(this.clips, undefined, this.fps ?? undefined)
         if (fresh.frames.length === this.timeline.frames.length) {
           fresh.frames.forEach((f, i) => {
             const old = this.timeline!.frames[i]!
@@ -271,17 +283,10 @@ export class FramePlayer extends LitElement {
     if (!tl || !f) return
     const head = this.renderRoot.querySelector<HTMLElement>('.head')
     if (head) head.style.left = `${(100 * (this.index + 0.5)) / Math.max(1, tl.frames.length)}%`
-    const label = this.frameLabel()
+    const label = frameLabel(tl, this.index)
     const where = this.renderRoot.querySelector('.frame-label')
     if (where && where.textContent !== label) where.textContent = label
     this.canvas?.setAttribute('aria-label', label)
-  }
-
-  private frameLabel (): string {
-    const tl = this.timeline
-    const f = tl?.frames[this.index]
-    if (!f) return ''
-    return tl!.clips.length > 1 ? t('player:frame-of', { label: tl!.labels[f.clip]!, frame: f.frame }) : t('player:frame', { frame: f.frame })
   }
 
   private draw (): void {
@@ -291,7 +296,10 @@ export class FramePlayer extends LitElement {
     const j = this.otherIndex[this.index]
     const b = this.other ? (j !== undefined && j >= 0 ? this.preloadOther.get(j) : undefined) : null
     drawFrames(ctx, a, b, this.compareMode, this.view)
-    if (a && this.firstFrameAt === null) this.firstFrameAt = performance.now()
+    if (a && this.firstFrameAt === null) {
+      this.firstFrameAt = performance.now()
+      this.dispatchEvent(new Event('first-picture'))
+    }
   }
 
   private readonly _key = (event: KeyboardEvent): void => {
@@ -348,20 +356,11 @@ export class FramePlayer extends LitElement {
     this.draw()
   }
 
-  private words (): { text: string, center: boolean } | null {
-    const f = this.timeline?.frames[this.index]
-    if (!f) return null
-    const said = frameWords(f, this.preload.failure(this.index))
-    if (said) return { text: said, center: true }
-    if (!this.preload.get(this.index) && !this.preload.ready(this.index)) return { text: t('player:loading', { frame: f.frame }), center: false }
-    return null
-  }
-
   override render () {
     const tl = this.timeline
     if (this.problem) return html`<p class="error" role="alert">${this.problem}</p>`
-    const words = this.words()
-    const label = this.frameLabel()
+    const words = shownWords(tl?.frames[this.index], this.index, this.preload)
+    const label = frameLabel(tl, this.index)
     const range = this.inPoint !== null || this.outPoint !== null ? this.range() : null
     this.lastRender = performance.now()
     const wiping = this.other && this.compareMode === 'wipe'
@@ -370,7 +369,7 @@ export class FramePlayer extends LitElement {
         @dblclick=${() => this.fullScreen()}>
         <canvas role="img" aria-label=${label}></canvas>
         ${this.other ? html`<p class="label">${tl?.labels[0] ?? ''}</p><p class="label right">${this.other.labels[0]}</p>` : nothing}
-        ${words ? html`<p class="say ${words.center ? 'center' : ''}" role="status">${words.text}</p>` : nothing}
+        ${words ? html`<p class="say ${words.kind}" role="status">${words.text}</p>` : nothing}
         ${tl && tl.frames.length === 0 ? html`<p class="say center" role="status">${t('player:no-frames')}</p>` : nothing}
       </div>
       ${tl ? scrubBar({ frames: tl.frames, index: this.index, range, label, loaded: loadedRuns(tl.frames.length, (i) => this.ready(i)) }, { down: this._barDown, move: this._barMove }) : nothing}

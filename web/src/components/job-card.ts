@@ -2,6 +2,7 @@
 // time and time left, priority (changed in place), the buttons its status allows, and on demand its
 // frames and failures with the end of Blender's output. The controls show only when the server says the
 // person may use them (the job view's canChange: staff, who started it, the people on its asset).
+// A card a link points to (a notification's ?job=) stands out, with its details open.
 import { LitElement, css, html, nothing } from 'lit'
 import { customElement, property, query, state } from 'lit/decorators.js'
 import type { JobUpdate, JobView, RenderStats, Task, TaskFailure } from '../../../schemas/generated/types.ts'
@@ -97,6 +98,7 @@ export class JobCard extends LitElement {
     .priority input { width: 6em; }
     .watch { margin-top: 10px; }
     details { grid-column: 1 / -1; }
+    :host([highlighted]) article { outline: 3px solid var(--rfam-accent); outline-offset: 2px; }
     summary { cursor: pointer; font-weight: 600; min-height: var(--rfam-touch); display: flex; align-items: center; }
     table { border-collapse: collapse; width: 100%; font-size: 0.9rem; }
     th, td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--rfam-surface-2); vertical-align: top; }
@@ -104,6 +106,8 @@ export class JobCard extends LitElement {
   `]
 
   @property({ attribute: false }) job!: JobView
+  /** The job a link pointed to: marked, its details opened. */
+  @property({ type: Boolean, reflect: true }) highlighted = false
   @state() private tasks?: Task[]
   @state() private busy = false
   @query('#confirm-remove') private confirmRemove!: ConfirmDialog
@@ -157,6 +161,11 @@ export class JobCard extends LitElement {
     } catch (error) {
       showToast(errorMessage(error), 'error')
     }
+  }
+
+  override updated (changed: Map<string, unknown>): void {
+    const details = this.renderRoot.querySelector('details')
+    if (changed.has('highlighted') && this.highlighted && details) details.open = true
   }
 
   override willUpdate (changed: Map<string, unknown>): void {

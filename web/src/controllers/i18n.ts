@@ -61,11 +61,23 @@ export function tOptional (key: string, fallback: string): string {
 
 /**
  * A sentence the server or a render node made (a refusal, why a job stopped), in the current language;
- * its English `fallback` when this language file lacks the key (a newer server than these pages).
+ * its English `fallback` when this language file lacks the key (a newer server than these pages). A
+ * param sent with a companion `<name>Key` (state and stateKey: 'state:us') is a name this language may
+ * have its own word for, as on every page (tOptional); else it stays as sent.
  */
 export function tSentence (sentence: Sentence | undefined, fallback: string): string {
   if (!sentence || !i18n.has(sentence.key)) return fallback
-  return i18n.text(sentence.key, sentence.params as Record<string, string | number> | undefined)
+  const params = sentence.params as Record<string, string | number> | undefined
+  return i18n.text(sentence.key, params && namesIn(params))
+}
+
+function namesIn (params: Record<string, string | number>): Record<string, string | number> {
+  const out = { ...params }
+  for (const [name, key] of Object.entries(params)) {
+    const base = name.slice(0, -3)
+    if (name.endsWith('Key') && typeof key === 'string' && out[base] !== undefined) out[base] = tOptional(key, String(out[base]))
+  }
+  return out
 }
 
 /** Re-renders its host whenever the language changes. */

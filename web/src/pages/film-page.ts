@@ -1,30 +1,31 @@
 // The film so far: the project's shots in film order, played back to back from each shot's latest
-// render at the project's frame rate (film-playback.ts), a title card for each shot not rendered yet,
-// the shot now playing with its state and a link to it under the player. Staff put the shots in
+// render at the project's frame rate by the frames viewer (<rfam-frame-player>, film-clips.ts makes
+// its clips), a title card for each shot not rendered yet, the shot now playing with its state and a
+// link to it under the player. Staff put the shots in
 // order (drag, or the arrow buttons from the keyboard) and have the farm make the film; everyone
 // downloads it once it is made.
-import { LitElement, css, html, nothing, type PropertyValues } from 'lit'
+import { LitElement, css, html, nothing } from 'lit'
 import { customElement, query, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import type { FilmShot, FilmView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
-import { I18nController, t, tSentence } from '../controllers/i18n.ts'
+import { I18nController, t, tOptional, tSentence } from '../controllers/i18n.ts'
 import { ApiController } from '../controllers/api-controller.ts'
 import { errorMessage } from '../controllers/api-client.ts'
 import { api } from '../api/routes.ts'
 import { reloadOnChange } from '../controllers/live-updates.ts'
 import { AppStateController, appState } from '../state/app-state.ts'
 import { assetHref } from '../router.ts'
-import { FilmPlayback, type FilmItem } from '../film/film-playback.ts'
-import { filmFrameUrls } from '../film/film-frames.ts'
+import { filmClips } from '../film/film-clips.ts'
+import type { FrameClip } from '../components/frame-player-timeline.ts'
+import type { FramePlayer } from '../components/frame-player.ts'
+import '../components/frame-player.ts'
 
 @customElement('rfam-film-page')
 export class FilmPage extends LitElement {
   static override styles = [sharedStyles, pageStyles, css`
-    .screen { position: relative; margin: 0; background: #111; border-radius: 10px; aspect-ratio: 16 / 9; max-height: 62vh; display: grid; place-items: center; overflow: hidden; }
-    .screen img { max-width: 100%; max-height: 100%; object-fit: contain; }
-    .screen .title-card { color: #fff; font-size: clamp(1rem, 3vw, 1.8rem); font-weight: 700; text-align: center; padding: 16px; }
-    .controls, .now, .make { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; margin: 10px 0; }
+    .screen { margin: 0; }
+    .now, .make { display: flex; flex-wrap: wrap; gap: 8px 14px; align-items: center; margin: 10px 0; }
     .now { font-size: 1.05rem; }
     ol { list-style: none; padding: 0; margin: 0; display: flex; flex-direction: column; gap: 6px; }
     li.shot { display: flex; flex-wrap: wrap; gap: 6px 12px; align-items: center; padding: 8px 12px; }
@@ -40,59 +41,56 @@ export class FilmPage extends LitElement {
   private readonly appStateController = new AppStateController(this)
   private readonly film = new ApiController<FilmView>(this, (signal) => api.getFilm({ project: appState.project! }, { signal }))
   private readonly live = reloadOnChange(this, this.film, 'asset', 'project', 'job')
-  @query('img') private img?: HTMLImageElement
+  @query('rfam-frame-player') private player?: FramePlayer
+  /** The shot (index into the film's shots) the player is on. */
   @state() private now = 0
-  /** A title card shows (its words are made at each render: the language may arrive after the film). */
-  @state() private onCard = false
-  @state() private playing = false
   @state() private problem = ''
   @state() private dragged: number | null = null
-  private playback?: FilmPlayback
-  private started = false
+  /** The clips the player has, and what they were made from (new clips only when the shots' frames change). */
+  private clips: FrameClip[] = []
+  private clipsKey = ''
+  private clipShots: FilmShot[] = []
+  /** Where the player was when new clips came (the shot's path, and whether it played), to go on there. */
+  private resume: { path: string, playing: boolean } | null = null
 
   private get staff (): boolean { return appState.me?.staff === true }
 
-  override disconnectedCallback (): void {
-    super.disconnectedCallback()
-    this.playback?.stop()
+  private clipsOf (film: FilmView): FrameClip[] {
+    const clips = filmClips(appState.project!, film.shots, (shot) => this.cardOf(shot))
+    const key = JSON.stringify([film.fps, clips])
+    if (key !== this.clipsKey) {
+      const shown = this.clipShots[this.now]
+      if (this.player && shown) this.resume = { path: shown.path, playing: this.player.isPlaying }
+      this.clipsKey = key
+      this.clips = clips
+      this.clipShots = film.shots
+    }
+    return this.clips
   }
 
-  private items (film: FilmView): FilmItem[] {
-    return film.shots.map((shot) => ({ urls: filmFrameUrls(appState.project!, shot), card: this.cardOf(shot) }))
+  /** The shot's state as every page names it: in the reader's language when its file has a word for it. */
+  private stateOf (shot: FilmShot): string {
+    return tOptional(`state:${shot.state}`, shot.stateName)
   }
 
   private cardOf (shot: FilmShot): string {
-    return t(shot.gone ? 'film:card-gone' : 'film:card', { name: shot.name, state: shot.stateName })
+    return t(shot.gone ? 'film:card-gone' : 'film:card', { name: shot.name, state: this.stateOf(shot) })
   }
 
-  protected override updated (changed: PropertyValues): void {
-    super.updated(changed)
-    const film = this.film.value
-    if (!film || !this.img) return
-    if (!this.playback) {
-      this.playback = new FilmPlayback(this.img, {
-        showing: (item, card) => { this.now = item; this.onCard = card !== null },
-        playing: (playing) => { this.playing = playing },
-      })
-      // The first picture on screen: what the Film page benchmark times.
-      this.img.addEventListener('load', () => performance.mark('rfam-film-first-frame'), { once: true })
-    }
-    if (this.loaded !== film) {
-      this.loaded = film
-      this.playback.load(this.items(film), film.fps)
-      if (!this.started) {
-        this.started = true
-        this.playback.play()
-      }
-    }
+  /** New clips are loaded: the first time the film plays from the start, after that it goes on where it was. */
+  private loaded (): void {
+    const resume = this.resume
+    this.resume = null
+    const at = resume ? this.film.value!.shots.findIndex((s) => s.path === resume.path) : -1
+    if (at > 0) this.player?.seekClip(at)
+    if (!resume || resume.playing) this.player?.play()
   }
-
-  private loaded?: FilmView
 
   private async reorder (order: string[]): Promise<void> {
     this.problem = ''
     try {
       this.film.value = await api.setFilmOrder({ project: appState.project! }, { order })
+      this.requestUpdate() // a value set by hand does not draw the page again by itself
     } catch (err) {
       this.problem = errorMessage(err)
     }
@@ -114,24 +112,15 @@ export class FilmPage extends LitElement {
     this.problem = ''
     try {
       this.film.value = await api.makeFilm({ project: appState.project! })
+      this.requestUpdate() // a value set by hand does not draw the page again by itself
     } catch (err) {
       this.problem = errorMessage(err)
     }
   }
 
-  private toggle (): void {
-    if (this.playing) this.playback?.pause()
-    else this.playback?.play()
-  }
-
-  private restart (): void {
-    this.playback?.seek(0)
-    this.playback?.play()
-  }
-
   private playFrom (index: number): void {
-    this.playback?.seek(index)
-    this.playback?.play()
+    this.player?.seekClip(index)
+    this.player?.play()
   }
 
   private madeLine (film: FilmView) {
@@ -160,7 +149,7 @@ export class FilmPage extends LitElement {
         @drop=${(e: DragEvent) => { e.preventDefault(); if (this.dragged !== null) this.move(this.dragged, index); this.dragged = null }}>
       <span class="place">${index + 1}</span>
       <a class="shot-name" href=${assetHref(shot.path, 'film')}>${shot.name}</a>
-      <span>${shot.stateName}</span>
+      <span>${this.stateOf(shot)}</span>
       <span class="muted">${frames}</span>
       <span class="spacer"></span>
       <button type="button" aria-label=${t('film:play-from', { name: shot.name })} @click=${() => this.playFrom(index)}>${t('film:play')}</button>
@@ -181,15 +170,12 @@ export class FilmPage extends LitElement {
     const shot = film.shots[this.now] ?? film.shots[0]!
     return html`${head}
       <figure class="screen" aria-label=${t('film:now', { name: shot.name })}>
-        <img alt=${shot.name} hidden>
-        ${this.onCard ? html`<div class="title-card" role="img" aria-label=${this.cardOf(shot)}>${this.cardOf(shot)}</div>` : nothing}
+        <rfam-frame-player .clips=${this.clipsOf(film)} .fps=${film.fps} .loop=${false} @frames-load=${() => this.loaded()}
+          @frame-change=${(e: CustomEvent<{ clip: number }>) => { this.now = e.detail.clip }}
+          @first-picture=${() => performance.mark('rfam-film-first-frame')}></rfam-frame-player>
       </figure>
-      <div class="controls">
-        <button type="button" class="primary" @click=${() => this.toggle()}>${this.playing ? t('film:pause') : t('film:play')}</button>
-        <button type="button" @click=${() => this.restart()}>${t('film:restart')}</button>
-      </div>
       <p class="now" aria-live="polite"><span>${t('film:now', { name: '' })}<a href=${assetHref(shot.path, 'film')}>${shot.name}</a></span>
-        <span>${t('film:state', { state: shot.stateName })}</span></p>
+        <span>${t('film:state', { state: this.stateOf(shot) })}</span></p>
       ${film.sound ? html`<p class=${film.sound.found ? 'muted' : 'error'}>${t(film.sound.found ? 'film:sound' : 'film:sound-missing', { path: film.sound.path })}</p>` : nothing}
       <div class="make">
         ${this.staff ? html`<button type="button" class="primary" @click=${() => this.make()}>${t('film:make')}</button>` : nothing}

@@ -1,8 +1,9 @@
 // Rendering: the render form, this project's jobs (progress, controls, failures) and the farm's nodes,
 // all live: a node's progress shows up as it reports. A banner on top while the farm changes nothing
-// because it cannot write its files (a full disk); it goes when the farm goes on.
+// because it cannot write its files (a full disk); it goes when the farm goes on. A link to one job
+// (?job=, from a notification) scrolls to its card and marks it, or says the job is not here any more.
 import { LitElement, css, html, nothing } from 'lit'
-import { customElement } from 'lit/decorators.js'
+import { customElement, property, state } from 'lit/decorators.js'
 import { repeat } from 'lit/directives/repeat.js'
 import type { AssetList, FarmNodeList, JobList, JobView } from '../../../schemas/generated/types.ts'
 import { pageStyles, sharedStyles } from '../styles/shared.ts'
@@ -25,6 +26,10 @@ export class RenderingPage extends LitElement {
     .read-only { border-left: 6px solid var(--rfam-warn); background: var(--rfam-warn-soft); color: var(--rfam-warn); font-weight: 600; }
   `]
 
+  /** The job a link points to (?job=); '' for none. */
+  @property() job = ''
+  /** The linked job was looked for in the loaded list: found (scrolled to) or not. */
+  @state() private linked: { id: string, found: boolean } | null = null
   private readonly i18n = new I18nController(this)
   private readonly jobs = new ApiController<JobList>(this, (signal) => farm.jobs(signal))
   private readonly nodes = new ApiController<FarmNodeList>(this, (signal) => farm.nodes(signal))
@@ -50,6 +55,14 @@ export class RenderingPage extends LitElement {
     this.requestUpdate()
   }
 
+  protected override updated (): void {
+    const list = this.jobs.value
+    if (!this.job || !list || this.linked?.id === this.job) return
+    const card = [...this.renderRoot.querySelectorAll('rfam-job-card')].find((c) => c.job.id === this.job)
+    this.linked = { id: this.job, found: card !== undefined }
+    if (card) void card.updateComplete.then(() => card.scrollIntoView({ block: 'start' }))
+  }
+
   override render () {
     const jobs = this.jobs.value?.jobs ?? []
     const readOnly = this.jobs.value?.farm?.readOnly
@@ -64,10 +77,11 @@ export class RenderingPage extends LitElement {
       <section aria-labelledby="jobs-heading">
         <h2 id="jobs-heading">${t('render:jobs', { count: jobs.length })}</h2>
         ${this.jobs.error ? html`<p class="error" role="alert">${this.jobs.error}</p>` : nothing}
+        ${this.linked && !this.linked.found && this.linked.id === this.job ? html`<p class="card linked-gone" role="status">${t('render:linked-gone')}</p>` : nothing}
         ${this.jobs.value && jobs.length === 0 ? html`<p class="card">${t('render:no-jobs')}</p>` : nothing}
         <div class="jobs" @job-changed=${(e: CustomEvent<JobView>) => this.replaceJob(e.detail)}
           @job-removed=${(e: CustomEvent<string>) => this.removeJob(e.detail)}>
-          ${repeat(jobs, (j) => j.id, (j) => html`<rfam-job-card .job=${j}></rfam-job-card>`)}
+          ${repeat(jobs, (j) => j.id, (j) => html`<rfam-job-card .job=${j} ?highlighted=${j.id === this.job}></rfam-job-card>`)}
         </div>
       </section>
       <section class="card" aria-labelledby="nodes-heading">
