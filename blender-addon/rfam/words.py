@@ -81,10 +81,16 @@ def optional(key, fallback):
 
 def sentence(said, fallback):
     """A sentence the server or a render node made ({key, params}) in the current language; `fallback`
-    (its English message) when there is none or no file knows its key."""
+    (its English message) when there is none or no file knows its key. A value sent with a companion
+    `<name>Key` (state and stateKey: 'state:us') is a name this language may have its own word for,
+    as on the web's pages; else it stays as sent."""
     if not isinstance(said, dict) or not has(said.get("key", "")):
         return fallback
-    return tr(said["key"], **(said.get("params") or {}))
+    params = dict(said.get("params") or {})
+    for name, key in list(params.items()):
+        if name.endswith("Key") and isinstance(key, str) and name[:-3] in params:
+            params[name[:-3]] = optional(key, str(params[name[:-3]]))
+    return tr(said["key"], **params)
 
 
 def warning_text(warning, settings=None):

@@ -229,5 +229,12 @@ class WordsTest(unittest.TestCase):
         self.assertEqual(cache().message_level, 'ERROR')
         self.assertIn("kann nicht im Stand „flying“ sein", cache().message, "the server's sentence in German")
 
+    def test_08_a_state_named_in_a_sentence_in_german(self):
+        from rfam import words
+        said = {"key": "notify:needed-asset-usable", "params": {"asset": "Cake", "state": "Polished", "stateKey": "state:po", "need": "Shot 010"}}
+        self.assertEqual(words.sentence(said, "Cake is now Polished"), "Cake ist jetzt Poliert: Shot 010 kann es verwenden.")
+        said["params"]["stateKey"] = "state:made-up"
+        self.assertIn("ist jetzt Polished:", words.sentence(said, ""), "a state no language file names stays as sent")
+
 
 run_and_summarise([WordsTest], verbosity=2, failfast=True)
