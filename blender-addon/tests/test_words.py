@@ -231,8 +231,10 @@ class WordsTest(unittest.TestCase):
 
     def test_08_a_state_named_in_a_sentence_in_german(self):
         from rfam import words
-        said = {"key": "notify:needed-asset-usable", "params": {"asset": "Cake", "state": "Polished", "stateKey": "state:po", "need": "Shot 010"}}
-        self.assertEqual(words.sentence(said, "Cake is now Polished"), "Cake ist jetzt Poliert: Shot 010 kann es verwenden.")
+        said = {"key": "notify:needed-asset-usable",
+                "params": {"asset": "Cake", "state": "Polished", "stateKey": "state:po", "need": "Shot 010"}}
+        self.assertEqual(words.sentence(said, "Cake is now Polished"),
+                         "Cake ist jetzt Poliert: Shot 010 kann es verwenden.")
         said["params"]["stateKey"] = "state:made-up"
         self.assertIn("ist jetzt Polished:", words.sentence(said, ""), "a state no language file names stays as sent")
 
