@@ -13,6 +13,7 @@ import { HashThread } from './hash-thread.ts'
 import { writeTransfer } from './part-writer.ts'
 import { RunRefused } from './run-refused.ts'
 import { say } from '../common/sentences.ts'
+import { mapAtMost } from '../common/map-at-most.ts'
 
 /** A job whose files this node cannot take; its sentence is for the student and staff. */
 export class ShipRefused extends RunRefused {}
@@ -64,13 +65,9 @@ export class FileCache {
       throw new ShipRefused(say('noderun:disk-free', { free: GB(free), dir: this.dir, needed: GB(needed) }))
     }
     let bytes = 0
-    const queue = [...missing]
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, queue.length) }, async () => {
-      for (let next = queue.shift(); next; next = queue.shift()) {
-        const moved = await this.fetchOne(next[0], next[1])
-        bytes += moved
-      }
-    }))
+    await mapAtMost(missing, PARALLEL, async ([sha, size]) => {
+      bytes += await this.fetchOne(sha, size)
+    })
     const now = new Date()
     for (const sha of wanted.keys()) {
       index.get(sha)!.used = now.getTime()

@@ -19,6 +19,7 @@ import { withFileLock } from '../server/store/file-lock.ts'
 import { HISTORY_SUFFIX } from '../server/store/history-file.ts'
 import { JsonDirectory } from '../server/store/json-dir.ts'
 import { isInside, parseNamedPath } from '../common/named-paths.ts'
+import { mapAtMost } from '../common/map-at-most.ts'
 import { Refusal, UsageError, exitCodeOf } from './command-errors.ts'
 import { processIo, type ScriptIo } from './script-io.ts'
 
@@ -52,13 +53,6 @@ const isTransient = (name: string) => /^\..+\.lock$/.test(name) || /^\..+\.tmp$/
 
 export function stamp (date: Date): string {
   return date.toISOString().replace(/\.\d+Z$/, 'Z').replace(/:/g, '-')
-}
-
-/** Runs `work` over `items`, a few at a time. */
-async function eachLimited<T> (items: T[], work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0
-  const worker = async () => { while (next < items.length) await work(items[next++]!) }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker))
 }
 
 async function writeSynced (dest: string, data: Uint8Array): Promise<void> {
@@ -175,9 +169,9 @@ class Backup {
     await walk(srcRoot, destRel)
     const isSidecar = (src: string) => !relative(srcRoot, src).split(sep).includes('old') && src !== join(srcRoot, 'project.json')
     this.sidecars += jsonFiles.filter(([src]) => isSidecar(src)).length
-    await eachLimited(jsonFiles, ([src, dest]) => this.copyJson(src, dest))
-    await eachLimited(historyFiles, ([src, dest]) => this.copyHistory(src, dest))
-    await eachLimited(otherFiles, ([src, dest]) => this.copyFile(src, dest))
+    await mapAtMost(jsonFiles, PARALLEL, ([src, dest]) => this.copyJson(src, dest))
+    await mapAtMost(historyFiles, PARALLEL, ([src, dest]) => this.copyHistory(src, dest))
+    await mapAtMost(otherFiles, PARALLEL, ([src, dest]) => this.copyFile(src, dest))
   }
 }
 

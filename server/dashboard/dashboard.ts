@@ -9,6 +9,7 @@ import { blockedAssets } from './blocked.ts'
 import { lastDays, type Days } from './days.ts'
 import { farmHours, type JobOf } from './farm-hours.ts'
 import { statesPerDay, type AssetStates } from './state-days.ts'
+import { mapAtMost } from '../../common/map-at-most.ts'
 
 /** History files read at once. */
 const PARALLEL = 16
@@ -39,20 +40,15 @@ async function readHistories (store: ProjectStore): Promise<{ assets: AssetState
   const views = store.views().list.filter((v) => v.meta)
   const assets: AssetStates[] = []
   let unreadable = 0
-  let next = 0
-  const worker = async () => {
-    while (next < views.length) {
-      const view = views[next++]!
-      let events: HistoryEvent[] = []
-      try {
-        const timeline = await store.history.timeline(view.path, { limit: ALL_EVENTS })
-        events = timeline.events
-        unreadable += timeline.unreadable.length
-      } catch { /* no history file: the asset counts in its state now */ }
-      assets.push({ state: view.meta!.state, ...(view.meta!.created ? { created: view.meta!.created } : {}), events })
-    }
-  }
-  await Promise.all(Array.from({ length: Math.min(PARALLEL, views.length) }, worker))
+  await mapAtMost(views, PARALLEL, async (view) => {
+    let events: HistoryEvent[] = []
+    try {
+      const timeline = await store.history.timeline(view.path, { limit: ALL_EVENTS })
+      events = timeline.events
+      unreadable += timeline.unreadable.length
+    } catch { /* no history file: the asset counts in its state now */ }
+    assets.push({ state: view.meta!.state, ...(view.meta!.created ? { created: view.meta!.created } : {}), events })
+  })
   return { assets, unreadable }
 }
 

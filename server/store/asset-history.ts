@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto'
 import { stat } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Asset, HistoryEvent } from '../../schemas/generated/types.ts'
+import { mapAtMost } from '../../common/map-at-most.ts'
 import { withFileLock } from './file-lock.ts'
 import { appendEvents, HISTORY_SUFFIX, HistoryReader, NOTES_SUFFIX, type FileMark, type UnreadableLine } from './history-file.ts'
 
@@ -165,18 +166,13 @@ export class AssetHistory extends EventEmitter {
   private async workOutToday (since: number, limit: number): Promise<{ items: TodayItem[], more: boolean }> {
     const paths = [...new Set([...this.known(), ...this.marks.keys()])]
     const items: TodayItem[] = this.gone.filter((g) => Date.parse(g.event.at) >= since)
-    let next = 0
-    const worker = async () => {
-      while (next < paths.length) {
-        const path = paths[next++]!
-        const file = this.fileOf(path)
-        const s = await stat(file).catch(() => undefined)
-        if (!s || s.mtimeMs < since) continue
-        const { events } = await this.reader.read(file, s).catch(() => ({ events: [] as HistoryEvent[] }))
-        for (const event of events) if (Date.parse(event.at) >= since) items.push({ path, event })
-      }
-    }
-    await Promise.all(Array.from({ length: Math.min(PARALLEL, paths.length) }, worker))
+    await mapAtMost(paths, PARALLEL, async (path) => {
+      const file = this.fileOf(path)
+      const s = await stat(file).catch(() => undefined)
+      if (!s || s.mtimeMs < since) return
+      const { events } = await this.reader.read(file, s).catch(() => ({ events: [] as HistoryEvent[] }))
+      for (const event of events) if (Date.parse(event.at) >= since) items.push({ path, event })
+    })
     const sorted = newestFirst(items)
     return { items: sorted.slice(0, limit), more: sorted.length > limit }
   }
