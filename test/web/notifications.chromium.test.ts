@@ -52,6 +52,8 @@ t.test('mia mentions zoe: zoe\'s bell, its link, and the browser\'s notification
   const optIn = zoe.page.getByLabel('Tell me in the browser')
   await optIn.check()
   await until('the switch is on', () => optIn.isChecked())
+  // The box shows checked at the click; the choice is kept once the browser has answered.
+  await until('the browser answered', async () => (await zoe.page.evaluate(() => localStorage.getItem('rfam:browser-notices:zoe'))) !== null, { timeoutMs: 5_000 }).catch(() => {})
   t.equal((await seen(zoe.page)).asked, 1, 'asked once, on the click')
   t.equal(await zoe.page.evaluate(() => localStorage.getItem('rfam:browser-notices:zoe')), 'on', 'remembered for Zoë in this browser')
   await bell.click()
